@@ -1,0 +1,69 @@
+import type { Json, JsonObject } from '../../json.js';
+
+/** Thrown when a result holds something JSON cannot carry (a function, a non-finite number). */
+export class UnsupportedResultError extends Error {
+  constructor() {
+    super('unsupported result type');
+    this.name = 'UnsupportedResultError';
+  }
+}
+
+function isFunctionLike(value: object): boolean {
+  const record = value as Record<string, unknown>;
+  return record._jsonata_lambda === true || record._jsonata_function === true;
+}
+
+/** jsonata marks its arrays (`sequence`, `keepSingleton`, `outerWrapper`, ...); a clean result has none of them. */
+function hasExtraArrayProperties(array: unknown[]): boolean {
+  return Object.keys(array).length !== array.length;
+}
+
+/**
+ * Turn a jsonata result into plain JSON. Copy-on-write: values that are already plain JSON
+ * (typically sub-trees of the input) are returned as they are, so nothing is cloned needlessly.
+ * `undefined` members disappear as JSON.stringify would drop them.
+ */
+export function toJson(value: unknown): Json | undefined {
+  switch (typeof value) {
+    case 'undefined':
+      return undefined;
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      if (!Number.isFinite(value)) throw new UnsupportedResultError();
+      return Object.is(value, -0) ? 0 : value;
+    case 'object':
+      if (value === null) return null;
+      if (Array.isArray(value)) return arrayToJson(value);
+      if (isFunctionLike(value)) throw new UnsupportedResultError();
+      return objectToJson(value as Record<string, unknown>);
+    default:
+      throw new UnsupportedResultError();
+  }
+}
+
+function arrayToJson(array: unknown[]): Json[] {
+  let copy: Json[] | undefined = hasExtraArrayProperties(array) ? [] : undefined;
+  for (let i = 0; i < array.length; i++) {
+    const item = toJson(array[i]);
+    if (copy === undefined && (item !== array[i] || item === undefined)) copy = array.slice(0, i) as Json[];
+    if (copy !== undefined && item !== undefined) copy.push(item);
+  }
+  return copy ?? (array as Json[]);
+}
+
+function objectToJson(object: Record<string, unknown>): JsonObject {
+  let copy: JsonObject | undefined;
+  const keys = Object.keys(object);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const member = toJson(object[key]);
+    if (copy === undefined && (member !== object[key] || member === undefined)) {
+      copy = {};
+      for (let j = 0; j < i; j++) copy[keys[j]] = object[keys[j]] as Json;
+    }
+    if (copy !== undefined && member !== undefined) copy[key] = member;
+  }
+  return copy ?? (object as JsonObject);
+}
