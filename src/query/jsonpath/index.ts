@@ -1,0 +1,65 @@
+import type { Json } from '../../json.js';
+import type { EvalScope } from '../scope.js';
+import type { PathRoot } from './ast.js';
+import { compileSelector, isIndefinite } from './evaluate.js';
+import { parsePath } from './parser.js';
+import { renderNormalized } from './render.js';
+
+export type { PathRoot } from './ast.js';
+export { PathSyntaxError } from './parser.js';
+export { compileReferencePath, type CompiledReferencePath } from './reference-path.js';
+
+export interface CompiledPath {
+  /** As written, e.g. "$.a['b'][0]". */
+  readonly source: string;
+  /** "$..." input, "$$..." context object, "$name..." a workflow variable. */
+  readonly root: PathRoot;
+  /** May select several values: [*], slices, unions, filters [?(...)], ..deep scan. */
+  readonly indefinite: boolean;
+  /** The selected value; undefined when nothing matched. Indefinite paths return the array of matches (possibly empty). */
+  evaluate(scope: EvalScope): Json | undefined;
+}
+
+const normalizedSpelling = new WeakMap<CompiledPath, string>();
+
+/** Compiles a JSONPath once; throws PathSyntaxError. */
+export function compilePath(source: string): CompiledPath {
+  const parsed = parsePath(source);
+  const select = compileSelector(parsed);
+  const { root } = parsed;
+  let evaluate: (scope: EvalScope) => Json | undefined;
+  switch (root.kind) {
+    case 'input':
+      evaluate = (scope) => select(scope.input, scope.input);
+      break;
+    case 'context':
+      evaluate = (scope) => select(scope.context, scope.context);
+      break;
+    case 'variable': {
+      const { name } = root;
+      evaluate = (scope) => {
+        const value = scope.variables.lookup(name);
+        return value === undefined ? undefined : select(value, value);
+      };
+      break;
+    }
+  }
+  const compiled: CompiledPath = {
+    source,
+    root,
+    // A trailing function such as length() yields one value even over an indefinite path.
+    indefinite: isIndefinite(parsed) && parsed.fn === undefined,
+    evaluate,
+  };
+  normalizedSpelling.set(compiled, renderNormalized(parsed));
+  return compiled;
+}
+
+/**
+ * AWS's wording for a path that selects nothing in InputPath/OutputPath/ItemsPath etc., e.g.
+ * "Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']".
+ */
+export function noResultsCause(path: CompiledPath): string {
+  const normalized = normalizedSpelling.get(path) ?? renderNormalized(parsePath(path.source));
+  return `Invalid path '${path.source}' : No results for path: ${normalized}`;
+}
