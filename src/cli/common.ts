@@ -1,0 +1,197 @@
+/**
+ * What the CLI commands share: where output goes, how bad input is reported, reading and
+ * pre-checking definition and input files, and how diagnostics are printed.
+ */
+import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError } from 'commander';
+import { parseDocument } from 'yaml';
+import type { Diagnostic } from '../index.js';
+import { isJsonObject, jsonTypeName, type Json } from '../json.js';
+
+/** Where a command writes. Injected so commands can be tested without a child process. */
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export const processIO: CliIO = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+/** Exit codes shared by every command. */
+export const ExitCode = {
+  /** The command did what was asked (run SUCCEEDED, validate OK). */
+  Ok: 0,
+  /** The command ran but the answer is "no" (run did not succeed, validate FAIL), or Stepwise itself broke. */
+  Failure: 1,
+  /** Bad input: bad arguments, unreadable files, text that is not JSON/YAML, an invalid definition on `run`. */
+  Usage: 2,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type StateMachineType = 'STANDARD' | 'EXPRESS';
+
+/** Bad input from the user: reported as one `stepwise: ...` line and exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Collapse a message to one line so every report stays greppable. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The last line of defence for a command: prints one line, never a stack trace, and returns the
+ * exit code. Anything that is not a UsageError is a Stepwise bug and is labelled as such.
+ */
+export function reportError(io: CliIO, error: unknown): ExitCode {
+  if (error instanceof UsageError) {
+    io.stderr(`stepwise: ${oneLine(error.message)}\n`);
+    return ExitCode.Usage;
+  }
+  io.stderr(`stepwise: internal error: ${oneLine(errorMessage(error)) || 'unknown error'}\n`);
+  return ExitCode.Failure;
+}
+
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a parent of it is not a directory',
+};
+
+/** Reads a UTF-8 text file (without a byte-order mark); unreadable files become a UsageError. */
+export async function readTextFile(path: string, what: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = (code !== undefined && READ_ERRORS[code]) || errorMessage(error);
+    throw new UsageError(`cannot read ${what} ${path}: ${reason}`);
+  }
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+/** Line and column (1-based) of a character offset. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return { line, column };
+}
+
+/**
+ * V8's JSON.parse messages end in "in JSON at position N" for most syntax errors: turn that into a
+ * `:line:column` to put after the file name, and the rest of the message.
+ */
+function describeJsonError(text: string, error: unknown): { where: string; message: string } {
+  const message = errorMessage(error);
+  const match = / in JSON at position (\d+)/.exec(message);
+  if (match === null) return { where: '', message };
+  const { line, column } = positionOf(text, Number(match[1]));
+  return { where: `:${line}:${column}`, message: message.slice(0, match.index) };
+}
+
+/**
+ * Parses definition text the way the engine will accept it (JSON, or YAML which is a superset) and
+ * checks it is an object. The engine parses the text again itself, so that its diagnostics carry
+ * line and column; this pre-check only exists to turn "not a definition at all" into a one-line
+ * usage error rather than a diagnostic.
+ */
+export function checkDefinitionText(text: string, file: string): void {
+  const trimmed = text.trimStart();
+  if (trimmed === '') throw new UsageError(`${file}: the definition is empty`);
+
+  let value: unknown;
+  let jsonError: unknown;
+  const looksLikeJson = trimmed.startsWith('{') || trimmed.startsWith('[');
+  if (looksLikeJson) {
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      jsonError = error;
+    }
+  }
+  if (value === undefined) {
+    // Duplicate keys are the engine's to diagnose (with a position), not a syntax error here.
+    const document = parseDocument(text, { uniqueKeys: false });
+    const [yamlError] = document.errors;
+    if (yamlError !== undefined) {
+      if (jsonError !== undefined) {
+        const { where, message } = describeJsonError(text, jsonError);
+        throw new UsageError(`${file}${where}: not valid JSON: ${message}`);
+      }
+      const start = yamlError.linePos?.[0];
+      const where = start === undefined ? '' : `:${start.line}:${start.col}`;
+      // The yaml library appends a line/column suffix and an excerpt; the position is already in front.
+      const message = yamlError.message.split(/ at line \d+, column \d+/)[0] ?? yamlError.message;
+      throw new UsageError(`${file}${where}: not valid JSON or YAML: ${message}`);
+    }
+    try {
+      value = document.toJS();
+    } catch (error) {
+      throw new UsageError(`${file}: not valid YAML: ${errorMessage(error)}`);
+    }
+  }
+  if (!isJsonObject(value)) {
+    const kind = value === undefined ? 'nothing' : jsonTypeName(value as Json);
+    throw new UsageError(`${file}: a state machine definition must be a JSON or YAML object, not ${kind}`);
+  }
+}
+
+/** Reads a definition file and checks it is JSON/YAML text for an object; returns the text. */
+export async function readDefinition(file: string): Promise<string> {
+  const text = await readTextFile(file, 'definition file');
+  checkDefinitionText(text, file);
+  return text;
+}
+
+/** Parses execution input, which must be JSON (like AWS's StartExecution input). */
+export function parseJsonInput(text: string, source: string): Json {
+  try {
+    return JSON.parse(text) as Json;
+  } catch (error) {
+    throw new UsageError(`${source} is not valid JSON: ${errorMessage(error)}`);
+  }
+}
+
+/** `file:line:column: severity code message`, with the position parts omitted when unknown. */
+export function formatDiagnostic(file: string, diagnostic: Diagnostic): string {
+  let where = file;
+  if (diagnostic.line !== undefined) {
+    where += `:${diagnostic.line}`;
+    if (diagnostic.column !== undefined) where += `:${diagnostic.column}`;
+  }
+  // Without a line number the location path is the only way to find the problem.
+  const at = diagnostic.line === undefined && diagnostic.location ? ` (at ${diagnostic.location})` : '';
+  return `${where}: ${diagnostic.severity} ${diagnostic.code} ${oneLine(diagnostic.message)}${at}`;
+}
+
+export function printDiagnostics(write: (text: string) => void, file: string, diagnostics: readonly Diagnostic[]): void {
+  for (const diagnostic of diagnostics) write(`${formatDiagnostic(file, diagnostic)}\n`);
+}
+
+/** Commander argument parser for `--type`: case-insensitive, exact values. */
+export function parseStateMachineType(value: string): StateMachineType {
+  const upper = value.toUpperCase();
+  if (upper === 'STANDARD' || upper === 'EXPRESS') return upper;
+  throw new InvalidArgumentError('expected STANDARD or EXPRESS.');
+}
+
+/** What `program.ts` hands each command when it registers it. */
+export interface CommandContext {
+  io: CliIO;
+  /** Records the exit code of the command that ran (commander actions cannot return one). */
+  setExitCode(code: ExitCode): void;
+}

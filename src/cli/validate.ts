@@ -1,0 +1,50 @@
+/** `stepwise validate <file>`: check a definition and print its diagnostics. */
+import { Command, Option } from 'commander';
+import { validate } from '../index.js';
+import {
+  ExitCode,
+  parseStateMachineType,
+  printDiagnostics,
+  readDefinition,
+  reportError,
+  type CliIO,
+  type CommandContext,
+  type StateMachineType,
+} from './common.js';
+
+export interface ValidateOptions {
+  type?: StateMachineType;
+}
+
+/** Runs the command; resolves to the exit code and never throws. */
+export async function validateCommand(file: string, options: ValidateOptions, io: CliIO): Promise<ExitCode> {
+  try {
+    const definition = await readDefinition(file);
+    const { result, diagnostics } = validate(definition, { stateMachineType: options.type ?? 'STANDARD' });
+    printDiagnostics(io.stdout, file, diagnostics);
+    if (result === 'OK') {
+      io.stdout(`${file}: OK\n`);
+      return ExitCode.Ok;
+    }
+    const errors = diagnostics.filter((d) => d.severity === 'ERROR').length;
+    io.stdout(`${file}: FAIL (${errors} error${errors === 1 ? '' : 's'})\n`);
+    return ExitCode.Failure;
+  } catch (error) {
+    return reportError(io, error);
+  }
+}
+
+export function registerValidate(program: Command, context: CommandContext): void {
+  program
+    .command('validate')
+    .description('check a state machine definition and print its diagnostics')
+    .argument('<file>', 'state machine definition (JSON or YAML)')
+    .addOption(
+      new Option('--type <type>', 'state machine type: STANDARD or EXPRESS (default: STANDARD)').argParser(
+        parseStateMachineType,
+      ),
+    )
+    .action(async (file: string, options: ValidateOptions) => {
+      context.setExitCode(await validateCommand(file, options, context.io));
+    });
+}
