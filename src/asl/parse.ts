@@ -1,0 +1,100 @@
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import type { Json } from '../json.js';
+import { DiagnosticCodes, error, type Diagnostic } from './diagnostics.js';
+import { findJsonSyntaxError } from './json-syntax.js';
+
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+export type ParseResult =
+  | { ok: true; definition: Json; locate(pointer: string): SourcePosition | undefined }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+const noPositions = (): undefined => undefined;
+
+/**
+ * JSON or YAML text, or an already-parsed value (which then has no positions). Text that starts
+ * with `{` or `[` is JSON and gets JSON's semantics exactly (duplicate keys: the last wins; big
+ * numbers: doubles; `\/` escapes); YAML is read with the core schema. Either way positions come
+ * from the `yaml` CST, which reads JSON as a flow mapping.
+ */
+export function parseDefinition(source: string | Json): ParseResult {
+  if (typeof source !== 'string') return { ok: true, definition: source, locate: noPositions };
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const looksLikeJson = /^\s*[{[]/.test(source);
+  if (looksLikeJson) {
+    const syntax = findJsonSyntaxError(source);
+    if (syntax) {
+      return invalid(syntax.message, positionOf(source, syntax.offset));
+    }
+  } else if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const pos = first.linePos?.[0];
+    return invalid(first.message, pos ? { line: pos.line, column: pos.col } : undefined);
+  }
+  const definition = (looksLikeJson ? JSON.parse(source) : doc.toJS()) as Json;
+  return { ok: true, definition, locate: (pointer) => locate(doc, lineCounter, pointer) };
+}
+
+function invalid(message: string, position: SourcePosition | undefined): ParseResult {
+  const diagnostic = error(DiagnosticCodes.InvalidJson, message, '/');
+  return { ok: false, diagnostics: [{ ...diagnostic, ...position }] };
+}
+
+function positionOf(text: string, offset: number): SourcePosition {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/** Splits "Choices[0]" into the key and its indexes; a plain key has none. */
+function indexSuffixes(segment: string): { key: string; indexes: number[] } {
+  const match = /^(.*?)((?:\[\d+\])+)$/.exec(segment);
+  if (!match) return { key: segment, indexes: [] };
+  return { key: match[1], indexes: [...match[2].matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])) };
+}
+
+function locate(doc: Document, lineCounter: LineCounter, pointer: string): SourcePosition | undefined {
+  let node: unknown = doc.contents;
+  let offset = rangeStart(node);
+  const segments = pointer === '/' || pointer === '' ? [] : pointer.slice(1).split('/');
+  let i = 0;
+  while (i < segments.length) {
+    if (!isMap(node)) return undefined;
+    const map = node;
+    // A state name may itself contain "/": prefer the longest run of segments that is a key.
+    let matched = false;
+    for (let end = segments.length; end > i && !matched; end--) {
+      const joined = segments.slice(i, end).join('/');
+      for (const candidate of [joined, indexSuffixes(joined).key]) {
+        const pair = map.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === candidate);
+        if (!pair) continue;
+        node = pair.value;
+        offset = rangeStart(pair.key) ?? offset;
+        if (candidate !== joined) {
+          for (const index of indexSuffixes(joined).indexes) {
+            if (!isSeq(node)) return undefined;
+            node = node.items[index];
+            offset = rangeStart(node) ?? offset;
+          }
+        }
+        i = end;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) return undefined;
+  }
+  if (offset === undefined) return undefined;
+  const pos = lineCounter.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+function rangeStart(node: unknown): number | undefined {
+  if (typeof node !== 'object' || node === null || !('range' in node)) return undefined;
+  const range = (node as { range?: [number, number, number] | null }).range;
+  return range ? range[0] : undefined;
+}

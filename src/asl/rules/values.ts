@@ -1,0 +1,46 @@
+import { isJsonObject, type Json, type JsonObject } from '../../json.js';
+import { schemaError, type Diagnostic } from '../diagnostics.js';
+
+/** AWS's type names in "Expected value of type [STRING]". */
+export type SchemaType = 'STRING' | 'INTEGER' | 'NUMBER' | 'BOOLEAN' | 'OBJECT' | 'ARRAY';
+
+export function hasField(object: JsonObject, field: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, field);
+}
+
+export function hasType(value: Json, type: SchemaType): boolean {
+  switch (type) {
+    case 'STRING':
+      return typeof value === 'string';
+    case 'INTEGER':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'NUMBER':
+      return typeof value === 'number';
+    case 'BOOLEAN':
+      return typeof value === 'boolean';
+    case 'OBJECT':
+      return isJsonObject(value);
+    case 'ARRAY':
+      return Array.isArray(value);
+  }
+}
+
+export function typeError(types: readonly SchemaType[], location: string): Diagnostic {
+  return schemaError(`Expected value of type [${types.join(', ')}]`, location);
+}
+
+export function requiredError(fields: readonly string[], location: string): Diagnostic {
+  return schemaError(`These fields are required: [${fields.join(', ')}]`, location);
+}
+
+export function enumError(values: readonly string[], location: string): Diagnostic {
+  return schemaError(`Value should be one of the following: [${values.join(', ')}]`, location);
+}
+
+export const JSONATA_PATTERN = /^\{%([\s\S]*)%\}$/;
+
+/** The expression inside "{% ... %}", or undefined when the value is not a JSONata template. */
+export function jsonataExpression(value: Json): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return JSONATA_PATTERN.exec(value)?.[1];
+}
