@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { Diagnostic } from '../index.js';
 import { isJsonObject, jsonTypeName, type Json } from '../json.js';
 
@@ -104,39 +104,32 @@ function describeJsonError(text: string, error: unknown): { where: string; messa
 }
 
 /**
- * Parses definition text the way the engine will accept it (JSON, or YAML which is a superset) and
- * checks it is an object. The engine parses the text again itself, so that its diagnostics carry
- * line and column; this pre-check only exists to turn "not a definition at all" into a one-line
- * usage error rather than a diagnostic.
+ * Parses definition text the way the engine does (text starting with `{` or `[` is strict JSON,
+ * anything else YAML) and checks it is an object. The engine parses the text again itself, so
+ * that its diagnostics carry line and column; this pre-check only exists to turn "not a
+ * definition at all" into a one-line usage error rather than a diagnostic.
  */
 export function checkDefinitionText(text: string, file: string): void {
   const trimmed = text.trimStart();
   if (trimmed === '') throw new UsageError(`${file}: the definition is empty`);
 
   let value: unknown;
-  let jsonError: unknown;
-  const looksLikeJson = trimmed.startsWith('{') || trimmed.startsWith('[');
-  if (looksLikeJson) {
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      jsonError = error;
+      const { where, message } = describeJsonError(text, error);
+      throw new UsageError(`${file}${where}: not valid JSON: ${message}`);
     }
-  }
-  if (value === undefined) {
-    // Duplicate keys are the engine's to diagnose (with a position), not a syntax error here.
-    const document = parseDocument(text, { uniqueKeys: false });
+  } else {
+    // Duplicate keys are the engine's business, not a syntax error.
+    const lineCounter = new LineCounter();
+    const document = parseDocument(text, { uniqueKeys: false, prettyErrors: false, lineCounter });
     const [yamlError] = document.errors;
     if (yamlError !== undefined) {
-      if (jsonError !== undefined) {
-        const { where, message } = describeJsonError(text, jsonError);
-        throw new UsageError(`${file}${where}: not valid JSON: ${message}`);
-      }
-      const start = yamlError.linePos?.[0];
-      const where = start === undefined ? '' : `:${start.line}:${start.col}`;
-      // The yaml library appends a line/column suffix and an excerpt; the position is already in front.
-      const message = yamlError.message.split(/ at line \d+, column \d+/)[0] ?? yamlError.message;
-      throw new UsageError(`${file}${where}: not valid JSON or YAML: ${message}`);
+      const start = lineCounter.linePos(yamlError.pos[0]);
+      const where = `:${start.line}:${start.col}`;
+      throw new UsageError(`${file}${where}: not valid YAML: ${yamlError.message}`);
     }
     try {
       value = document.toJS();

@@ -27,7 +27,7 @@ describe.each(['run', 'validate'])('stepwise %s: bad definition files', (command
   });
 
   it('reports YAML with a syntax error, with its position', async () => {
-    expectUsageError(await cli(command, fixture('broken.yaml')), /broken\.yaml:3:\d+: not valid JSON or YAML/);
+    expectUsageError(await cli(command, fixture('broken.yaml')), /broken\.yaml:3:\d+: not valid YAML/);
   });
 
   it('reports text that is not a JSON or YAML object', async () => {

@@ -1,0 +1,347 @@
+// Stepwise vs aws-local-stepfunctions, same workloads, one process.
+// Run with `npm run bench` (builds first; needs `node --expose-gc` for the memory figures).
+// Environment: BENCH_SECONDS (timed run per engine and workload, default 3),
+// BENCH_WARMUP_SECONDS (default 1), BENCH_ROUNDS (default 1; with more, the median is reported).
+import assert from 'node:assert/strict';
+import { execSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { URL } from 'node:url';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { execute } from '../dist/index.js';
+
+const SECONDS = envNumber('BENCH_SECONDS', 3);
+const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 1);
+const ROUNDS = Math.max(1, Math.round(envNumber('BENCH_ROUNDS', 1)));
+/** Results held at once to measure the memory one execution's result keeps alive. */
+const RETAINED_RESULTS = 200;
+/** Stepwise (history off) executions/s over the peer's: what the project aims for. */
+const TARGETS = { chain: 3, map: 20 };
+
+function envNumber(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not '${raw}'`);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workloads: the same definition and input for both engines, and the output they must produce.
+
+const CHAIN_LENGTH = 5;
+const order = { id: 'o-1042', total: 42.5, lines: [{ sku: 'A-1', qty: 1 }, { sku: 'B-7', qty: 3 }] };
+
+const chain = {
+  id: 'chain',
+  title: `${CHAIN_LENGTH}-state Pass chain`,
+  transitionsPerExecution: CHAIN_LENGTH,
+  definition: {
+    Comment: 'Five Pass states, each reshaping its input with Parameters',
+    StartAt: 'Step1',
+    States: Object.fromEntries(
+      Array.from({ length: CHAIN_LENGTH }, (_, i) => {
+        const n = i + 1;
+        const state = {
+          Type: 'Pass',
+          Parameters: { 'order.$': '$.order', 'customer.$': '$.customer', step: n, label: `step-${n}` },
+          ...(n < CHAIN_LENGTH ? { Next: `Step${n + 1}` } : { End: true }),
+        };
+        return [`Step${n}`, state];
+      }),
+    ),
+  },
+  input: { order, customer: 'c-7' },
+  expected: { order, customer: 'c-7', step: CHAIN_LENGTH, label: `step-${CHAIN_LENGTH}` },
+};
+
+const MAP_ITEMS = 100;
+const items = Array.from({ length: MAP_ITEMS }, (_, i) => ({ id: i, price: i * 1.5, tags: ['bench'] }));
+
+const map = {
+  id: 'map',
+  title: `inline Map over ${MAP_ITEMS} items (Pass inside)`,
+  transitionsPerExecution: 1 + MAP_ITEMS,
+  definition: {
+    Comment: 'An inline Map reshaping each item with a Pass state',
+    StartAt: 'EachItem',
+    States: {
+      EachItem: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'INLINE' },
+          StartAt: 'Shape',
+          States: {
+            Shape: {
+              Type: 'Pass',
+              Parameters: { 'id.$': '$.id', 'price.$': '$.price', currency: 'EUR' },
+              End: true,
+            },
+          },
+        },
+        End: true,
+      },
+    },
+  },
+  input: { items },
+  expected: items.map(({ id, price }) => ({ id, price, currency: 'EUR' })),
+};
+
+const WORKLOADS = [chain, map];
+
+// ---------------------------------------------------------------------------------------------
+// Engines: each prepares a runner for a definition, and says where the output is in its result.
+
+const PEER = 'aws-local-stepfunctions';
+const STEPWISE_OFF = 'stepwise, history off (EXPRESS)';
+const STEPWISE_ON = 'stepwise, history on (STANDARD)';
+
+function stepwiseEngine(name, options) {
+  return {
+    name,
+    prepare: (definition) => (input) => execute(definition, input, options),
+    output(result) {
+      assert.equal(result.status, 'SUCCEEDED', `${name}: ${result.error}: ${result.cause}`);
+      return result.output;
+    },
+    checkOnce(result) {
+      if (options.history) assert.ok(result.history.length > 0, `${name} recorded no history`);
+      else assert.equal(result.history.length, 0, `${name} recorded history`);
+    },
+  };
+}
+
+const ENGINES = [
+  {
+    name: PEER,
+    // Built once per workload, as its API intends; validation is part of construction.
+    prepare(definition) {
+      const machine = new StateMachine(definition);
+      return (input) => machine.run(input).result;
+    },
+    output: (result) => result,
+    checkOnce() {},
+  },
+  // Stepwise's API takes the definition on every call, so its figures include that per-call work.
+  stepwiseEngine(STEPWISE_OFF, { stateMachineType: 'EXPRESS', history: false }),
+  stepwiseEngine(STEPWISE_ON, { stateMachineType: 'STANDARD', history: true }),
+];
+
+// ---------------------------------------------------------------------------------------------
+// Measurement.
+
+const gc = typeof globalThis.gc === 'function' ? globalThis.gc : undefined;
+
+function heapAfterGc() {
+  if (gc === undefined) return undefined;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+async function runFor(run, input, seconds) {
+  const deadline = performance.now() + seconds * 1000;
+  let executions = 0;
+  let last;
+  do {
+    last = await run(input);
+    executions += 1;
+  } while (performance.now() < deadline);
+  return { executions, last };
+}
+
+async function measure(engine, workload) {
+  const run = engine.prepare(workload.definition);
+  const check = (result) => assert.deepEqual(engine.output(result), workload.expected, `${engine.name} gave a wrong output on ${workload.id}`);
+
+  // Never compare against a broken run: the first result must be right before anything is timed.
+  const first = await run(workload.input);
+  check(first);
+  engine.checkOnce(first);
+
+  await runFor(run, workload.input, WARMUP_SECONDS);
+
+  const heapBefore = heapAfterGc();
+  const start = performance.now();
+  const { executions, last } = await runFor(run, workload.input, SECONDS);
+  const elapsed = (performance.now() - start) / 1000;
+  const heapAfter = heapAfterGc();
+  check(last);
+
+  // Memory a finished execution's result keeps alive (history included when it is on).
+  const heapEmpty = heapAfterGc();
+  const kept = [];
+  for (let i = 0; i < RETAINED_RESULTS; i += 1) kept.push(await run(workload.input));
+  const heapKept = heapAfterGc();
+  assert.equal(kept.length, RETAINED_RESULTS);
+
+  const perExecution = (bytes) => (bytes === undefined ? null : Math.round(bytes));
+  return {
+    executions,
+    seconds: round(elapsed, 3),
+    executionsPerSecond: round(executions / elapsed, 1),
+    transitionsPerSecond: round((executions * workload.transitionsPerExecution) / elapsed, 0),
+    heapGrowthBytes: heapBefore === undefined ? null : heapAfter - heapBefore,
+    heapGrowthBytesPerExecution: heapBefore === undefined ? null : perExecution((heapAfter - heapBefore) / executions),
+    retainedBytesPerResult: heapEmpty === undefined ? null : perExecution((heapKept - heapEmpty) / RETAINED_RESULTS),
+  };
+}
+
+function round(value, digits) {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting.
+
+async function readVersion(url) {
+  try {
+    return JSON.parse(await readFile(url, 'utf8')).version ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function gitCommit() {
+  try {
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return null;
+  }
+}
+
+function formatNumber(value) {
+  if (value === null || value === undefined) return 'n/a';
+  return Math.round(value).toLocaleString('en-US');
+}
+
+function formatBytes(value) {
+  if (value === null || value === undefined) return 'n/a';
+  const abs = Math.abs(value);
+  if (abs >= 1024 * 1024) return `${(value / (1024 * 1024)).toFixed(1)} MiB`;
+  if (abs >= 1024) return `${(value / 1024).toFixed(1)} KiB`;
+  return `${value} B`;
+}
+
+function printTable(rows) {
+  const header = ['workload', 'engine', 'exec/s', 'transitions/s', 'heap growth/exec', 'retained/result'];
+  const body = rows.map((r) => [
+    r.workload,
+    r.engine,
+    formatNumber(r.executionsPerSecond),
+    formatNumber(r.transitionsPerSecond),
+    formatBytes(r.heapGrowthBytesPerExecution),
+    formatBytes(r.retainedBytesPerResult),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of body) console.log(line(row));
+}
+
+async function main() {
+  if (gc === undefined) console.warn('warning: run with node --expose-gc for the memory figures (npm run bench does)');
+  const cpus = os.cpus();
+  const loadStart = os.loadavg();
+  console.log(
+    `node ${process.version}, ${cpus[0]?.model ?? 'unknown CPU'} x${cpus.length}, load ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  console.log(`${SECONDS}s timed + ${WARMUP_SECONDS}s warm-up per engine and workload, ${ROUNDS} round(s)\n`);
+
+  const samples = new Map(); // "workload|engine" -> measurement[]
+  for (let round_ = 1; round_ <= ROUNDS; round_ += 1) {
+    for (const workload of WORKLOADS) {
+      for (const engine of ENGINES) {
+        const key = `${workload.id}|${engine.name}`;
+        const result = await measure(engine, workload);
+        samples.set(key, [...(samples.get(key) ?? []), result]);
+        process.stderr.write(`  round ${round_}: ${workload.id} / ${engine.name}: ${formatNumber(result.executionsPerSecond)} exec/s\n`);
+      }
+    }
+  }
+  // Exactly the input we started with: an engine that mutated it would have skewed everything.
+  assert.deepEqual(chain.input, { order: { id: 'o-1042', total: 42.5, lines: [{ sku: 'A-1', qty: 1 }, { sku: 'B-7', qty: 3 }] }, customer: 'c-7' });
+  assert.deepEqual(map.input.items[MAP_ITEMS - 1], { id: MAP_ITEMS - 1, price: (MAP_ITEMS - 1) * 1.5, tags: ['bench'] });
+
+  const rows = [];
+  for (const workload of WORKLOADS) {
+    for (const engine of ENGINES) {
+      const runs = samples.get(`${workload.id}|${engine.name}`);
+      const pick = (field) => (runs.some((r) => r[field] === null) ? null : median(runs.map((r) => r[field])));
+      rows.push({
+        workload: workload.id,
+        description: workload.title,
+        engine: engine.name,
+        transitionsPerExecution: workload.transitionsPerExecution,
+        executionsPerSecond: pick('executionsPerSecond'),
+        transitionsPerSecond: pick('transitionsPerSecond'),
+        heapGrowthBytesPerExecution: pick('heapGrowthBytesPerExecution'),
+        retainedBytesPerResult: pick('retainedBytesPerResult'),
+        rounds: runs,
+      });
+    }
+  }
+
+  const ratios = [];
+  for (const workload of WORKLOADS) {
+    const speed = (engine) => rows.find((r) => r.workload === workload.id && r.engine === engine).executionsPerSecond;
+    const peer = speed(PEER);
+    for (const engine of [STEPWISE_OFF, STEPWISE_ON]) {
+      const ratio = round(speed(engine) / peer, 2);
+      const target = engine === STEPWISE_OFF ? TARGETS[workload.id] : undefined;
+      ratios.push({ workload: workload.id, engine, over: PEER, ratio, target: target ?? null, met: target === undefined ? null : ratio >= target });
+    }
+  }
+
+  console.log('');
+  printTable(rows);
+  console.log('');
+  for (const r of ratios) {
+    const verdict = r.target === null ? '' : `  (target >= ${r.target}x: ${r.met ? 'met' : 'MISSED'})`;
+    console.log(`${r.workload.padEnd(5)}  ${r.engine} / ${r.over}: ${r.ratio.toFixed(2)}x${verdict}`);
+  }
+
+  const date = new Date();
+  const report = {
+    date: date.toISOString(),
+    machine: {
+      node: process.version,
+      v8: process.versions.v8,
+      platform: `${process.platform} ${os.release()} ${process.arch}`,
+      cpuModel: cpus[0]?.model ?? null,
+      cores: cpus.length,
+      totalMemoryBytes: os.totalmem(),
+      loadAverage: { start: loadStart, end: os.loadavg() },
+      shared: true,
+      note: 'Shared, noisy machine: absolute figures move from run to run; the ratios (same process, same moment) are the stable part.',
+    },
+    config: { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, rounds: ROUNDS, retainedResults: RETAINED_RESULTS, gc: gc !== undefined },
+    versions: {
+      stepwise: await readVersion(new URL('../package.json', import.meta.url)),
+      stepwiseCommit: gitCommit(),
+      [PEER]: await readVersion(new URL('../node_modules/aws-local-stepfunctions/package.json', import.meta.url)),
+    },
+    workloads: WORKLOADS.map((w) => ({ id: w.id, description: w.title, transitionsPerExecution: w.transitionsPerExecution, definition: w.definition })),
+    results: rows,
+    ratios,
+  };
+  const directory = new URL('./results/', import.meta.url);
+  await mkdir(directory, { recursive: true });
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  const stamp = date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  await writeFile(new URL(`${stamp}.json`, directory), text);
+  await writeFile(new URL('latest.json', directory), text);
+  console.log(`\nwrote bench/results/${stamp}.json and bench/results/latest.json`);
+}
+
+await main();
