@@ -4,7 +4,9 @@
  * creation and at run time.
  */
 import type { Json } from '../../json.js';
+import { compileIntrinsic, IntrinsicSyntaxError, isIntrinsicCall } from '../../query/intrinsics/index.js';
 import { compilePath, compileReferencePath, PathSyntaxError } from '../../query/jsonpath/index.js';
+import { compilePayloadTemplate, TemplateError } from '../../query/payload-template.js';
 import { schemaError } from '../diagnostics.js';
 import type { RuleContext } from './context.js';
 
@@ -13,7 +15,7 @@ function compiles(compile: (source: string) => unknown, source: string): boolean
     compile(source);
     return true;
   } catch (e) {
-    if (e instanceof PathSyntaxError) return false;
+    if (e instanceof PathSyntaxError || e instanceof IntrinsicSyntaxError) return false;
     throw e;
   }
 }
@@ -26,13 +28,12 @@ export function checkPath(ctx: RuleContext, value: Json | undefined, at: string,
   }
 }
 
-/**
- * Fields that take a path or an intrinsic function call (Fail ErrorPath/CausePath).
- * Until the intrinsics compiler lands, a call is recognised by its "States." prefix only.
- */
+/** Fields that take a path or an intrinsic function call (Fail ErrorPath/CausePath). */
 export function checkPathOrIntrinsic(ctx: RuleContext, value: Json | undefined, at: string, field: string): void {
-  if (typeof value === 'string' && value.startsWith('States.')) return;
-  checkPath(ctx, value, at, field);
+  if (typeof value !== 'string' || !isIntrinsicCall(value)) return checkPath(ctx, value, at, field);
+  if (!compiles(compileIntrinsic, value)) {
+    ctx.report(schemaError(`The value for the field '${field}' must be a valid JSONPath or a valid intrinsic function call`, at));
+  }
 }
 
 /** ResultPath: a reference path (no filters or wildcards). */
@@ -43,5 +44,15 @@ export function checkReferencePath(ctx: RuleContext, value: Json | undefined, at
   }
 }
 
-/** A payload template (Parameters, ResultSelector, ItemSelector, JSONPath Assign). */
-export function checkPayloadTemplate(_ctx: RuleContext, _template: Json, _at: string): void {}
+/**
+ * A payload template (Parameters, ResultSelector, ItemSelector, JSONPath Assign): every ".$"
+ * value a valid path or intrinsic call. AWS locates the problem at the template field.
+ */
+export function checkPayloadTemplate(ctx: RuleContext, template: Json, at: string): void {
+  try {
+    compilePayloadTemplate(template);
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    ctx.report(schemaError(e.message, at));
+  }
+}
