@@ -63,3 +63,19 @@ export function noResultsCause(path: CompiledPath): string {
   const normalized = normalizedSpelling.get(path) ?? renderNormalized(parsePath(path.source));
   return `Invalid path '${path.source}' : No results for path: ${normalized}`;
 }
+
+/**
+ * The document a path was applied to, for AWS's "could not be found in the input '<json>'" messages:
+ * the state input for `$`, the context object for `$$`, the variable's value for `$name` (the state
+ * input when the variable is not defined).
+ */
+export function rootDocument(path: CompiledPath, scope: EvalScope): Json {
+  switch (path.root.kind) {
+    case 'input':
+      return scope.input;
+    case 'context':
+      return scope.context;
+    case 'variable':
+      return scope.variables.lookup(path.root.name) ?? scope.input;
+  }
+}
