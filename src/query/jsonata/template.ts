@@ -8,6 +8,8 @@ import { compileJsonata, isJsonataExpression, jsonataSource, type CompiledJsonat
  * object/array whose string leaves may be "{% %}" (walked recursively); literals stay literals.
  */
 export interface CompiledJsonataTemplate {
+  /** The expression text when the whole value is one "{% %}" expression (for callers' own causes); else undefined. */
+  readonly source?: string;
   /** `field` names the field for error causes ('Output'); nested members extend it ('Output/result'). */
   evaluate(bindings: JsonataBindings, field: string): Promise<Json>;
 }
@@ -73,5 +75,8 @@ async function evaluateNode(node: TemplateNode, bindings: JsonataBindings, field
 /** Compiled once per definition; throws JsonataSyntaxError for an expression that does not parse. */
 export function compileJsonataTemplate(value: Json): CompiledJsonataTemplate {
   const root = compileNode(value, '');
-  return { evaluate: (bindings, field) => evaluateNode(root, bindings, field) };
+  return {
+    source: root.kind === 'expression' ? root.expression.source : undefined,
+    evaluate: (bindings, field) => evaluateNode(root, bindings, field),
+  };
 }

@@ -17,6 +17,11 @@ describe('compileJsonataTemplate', () => {
     expect(await compileJsonataTemplate('{% $states.input.a %}').evaluate(bindings({ a: [1] }), 'Output')).toEqual([1]);
   });
 
+  it('exposes the expression text when the whole value is one expression', () => {
+    expect(compileJsonataTemplate('{% $states.input %}').source).toBe('$states.input');
+    expect(compileJsonataTemplate({ a: '{% 1 %}' }).source).toBeUndefined();
+  });
+
   it('literals of every type stay literals, including strings that only look like queries', async () => {
     const literal: Json = [null, 0, 0.1, true, 'string', [], '$states.input', '$.path', ' {% states.input %} ', { 'key.$': '$' }];
     expect(await compileJsonataTemplate(literal).evaluate(bindings(), 'Output')).toEqual(literal);
