@@ -2,7 +2,7 @@ import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import { child, schemaError } from '../diagnostics.js';
 import { ERROR_ALL } from '../vocabulary.js';
 import type { RuleContext, RuleFamily } from './context.js';
-import { checkReferencePath } from './query-syntax.js';
+import { checkPayloadTemplate, checkReferencePath } from './query-syntax.js';
 import { enumError, hasField, requiredError, typeError, type SchemaType } from './values.js';
 
 const RETRIER_FIELDS = {
@@ -86,6 +86,7 @@ function checkCatcher(ctx: RuleContext, catcher: JsonObject, at: string, jsonata
   } else if (!jsonata && hasField(catcher, 'ResultPath') && catcher.ResultPath !== null) {
     checkReferencePath(ctx, catcher.ResultPath, child(at, 'ResultPath'), 'ResultPath');
   }
+  if (!jsonata && hasField(catcher, 'Assign')) checkPayloadTemplate(ctx, catcher.Assign, child(at, 'Assign'));
 }
 
 function checkErrorEquals(ctx: RuleContext, errors: Json | undefined, at: string, last: boolean): void {
