@@ -1,0 +1,146 @@
+/**
+ * Drives one execution to completion in memory: calls the interpreter's step function, runs the
+ * commands it returns (tasks through registered handlers, timers through the clock), and feeds
+ * the results back as signals. No persistence: the Express runner, tests and the CLI use it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Json } from '../json.js';
+import type { CompiledMachine } from '../interpreter/compiled.js';
+import type { HistoryEvent } from '../interpreter/history.js';
+import { newExecution, step } from '../interpreter/step.js';
+import type { ExecutionInfo, ExecutionState, Runtime, Signal, TerminalStatus } from '../interpreter/types.js';
+import type { Clock } from './clock.js';
+
+export interface TaskContext {
+  resource: string;
+  stateName: string;
+  /** 0 for the first attempt, then the retry number. */
+  attempt: number;
+  /** For `.waitForTaskToken` resources: the token a callback would present. */
+  taskToken?: string;
+}
+
+/** A plain async function standing in for a Task's resource. Throw to fail the task. */
+export type TaskHandler = (input: Json, context: TaskContext) => Json | Promise<Json>;
+
+/** Throw this from a handler to fail the task with an exact error name and cause. */
+export class TaskFailure extends Error {
+  constructor(
+    readonly error: string,
+    override readonly cause?: string,
+  ) {
+    super(cause ?? error);
+    this.name = 'TaskFailure';
+  }
+}
+
+export interface RunResult {
+  status: TerminalStatus;
+  output?: Json;
+  error?: string;
+  cause?: string;
+  history: HistoryEvent[];
+  state: ExecutionState;
+}
+
+export interface InMemoryRunOptions {
+  handlers: Record<string, TaskHandler>;
+  clock: Clock;
+  history: boolean;
+  runtime?: Partial<Runtime>;
+}
+
+interface Timer {
+  id: string;
+  fireAt: number;
+}
+
+export async function runInMemory(machine: CompiledMachine, info: ExecutionInfo, input: Json, options: InMemoryRunOptions): Promise<RunResult> {
+  const rt: Runtime = {
+    now: options.runtime?.now ?? (() => options.clock.now()),
+    random: options.runtime?.random ?? Math.random,
+    uuid: options.runtime?.uuid ?? randomUUID,
+  };
+  const history: HistoryEvent[] = [];
+  const timers = new Map<string, Timer>();
+  const inFlight = new Map<string, Promise<Signal>>();
+  const inbox: Signal[] = [];
+  let state = newExecution(info, input);
+  let signal: Signal | undefined = { kind: 'start', input };
+  let done: { status: TerminalStatus; output?: Json; error?: string; cause?: string } | undefined;
+
+  while (signal) {
+    const result = await step(machine, state, signal, rt, { history: options.history });
+    state = result.state;
+    if (options.history) for (const e of result.events) history.push(e);
+    for (const command of result.commands) {
+      switch (command.kind) {
+        case 'invokeTask':
+          inFlight.set(command.taskId, invoke(options.handlers, command));
+          break;
+        case 'cancelTask':
+          inFlight.delete(command.taskId);
+          break;
+        case 'startTimer':
+          timers.set(command.timerId, { id: command.timerId, fireAt: command.fireAt });
+          break;
+        case 'cancelTimer':
+          timers.delete(command.timerId);
+          break;
+        case 'complete':
+          done = command;
+          break;
+      }
+    }
+    if (done) break;
+    signal = inbox.shift() ?? (await nextSignal(options.clock, timers, inFlight));
+  }
+  if (!done) throw new Error('The execution stopped making progress without completing');
+  return { ...done, history, state };
+}
+
+/** The next thing to happen: a task settling, or the earliest timer coming due. */
+async function nextSignal(clock: Clock, timers: Map<string, Timer>, inFlight: Map<string, Promise<Signal>>): Promise<Signal | undefined> {
+  let earliest: Timer | undefined;
+  for (const t of timers.values()) if (!earliest || t.fireAt < earliest.fireAt) earliest = t;
+  const racers: Promise<Signal>[] = [...inFlight.entries()].map(([id, p]) =>
+    p.then((s) => {
+      inFlight.delete(id);
+      return s;
+    }),
+  );
+  if (earliest) {
+    const timer = earliest;
+    racers.push(
+      clock.sleepUntil(timer.fireAt).then(() => {
+        timers.delete(timer.id);
+        return { kind: 'timerFired', timerId: timer.id } as const;
+      }),
+    );
+  }
+  if (racers.length === 0) return undefined;
+  const winner = await Promise.race(racers);
+  if (winner.kind === 'timerFired' || !inFlight.has(('taskId' in winner && winner.taskId) || '')) return winner;
+  return winner;
+}
+
+async function invoke(handlers: Record<string, TaskHandler>, command: Extract<import('../interpreter/types.js').Command, { kind: 'invokeTask' }>): Promise<Signal> {
+  const handler = handlers[command.resource];
+  const taskId = command.taskId;
+  if (!handler) {
+    return { kind: 'taskFailed', taskId, error: 'States.TaskFailed', cause: `No handler is registered for the resource '${command.resource}'` };
+  }
+  try {
+    const output = await handler(command.parameters, {
+      resource: command.resource,
+      stateName: command.stateName,
+      attempt: command.attempt,
+      ...(command.taskToken !== undefined ? { taskToken: command.taskToken } : {}),
+    });
+    return { kind: 'taskSucceeded', taskId, output: output === undefined ? null : output };
+  } catch (e) {
+    if (e instanceof TaskFailure) return { kind: 'taskFailed', taskId, error: e.error, ...(e.cause !== undefined ? { cause: e.cause } : {}) };
+    if (e instanceof Error) return { kind: 'taskFailed', taskId, error: e.name, cause: e.message };
+    return { kind: 'taskFailed', taskId, error: 'Error', cause: String(e) };
+  }
+}

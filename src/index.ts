@@ -1,0 +1,146 @@
+/**
+ * Stepwise as a library: validate and execute Amazon States Language definitions in memory.
+ *
+ *   import { execute } from 'stepwise';
+ *   const result = await execute(definition, { hello: 'world' }, { handlers: { 'arn:...': fn } });
+ */
+import { randomUUID } from 'node:crypto';
+import { parseDefinition } from './asl/parse.js';
+import { validateDefinition, type ValidateOptions, type ValidationResult } from './asl/validate.js';
+import type { Diagnostic } from './asl/diagnostics.js';
+import { isJsonObject, type Json } from './json.js';
+import { compileMachine } from './interpreter/compile.js';
+import type { CompiledMachine } from './interpreter/compiled.js';
+import type { HistoryEvent } from './interpreter/history.js';
+import type { ExecutionInfo, Runtime, StateMachineType, TerminalStatus } from './interpreter/types.js';
+import { realClock, type Clock } from './engine/clock.js';
+import { runInMemory, type TaskHandler } from './engine/in-memory-runner.js';
+
+export type { Json, JsonObject } from './json.js';
+export type { Diagnostic } from './asl/diagnostics.js';
+export type { HistoryEvent, HistoryEventType } from './interpreter/history.js';
+export type { Runtime, StateMachineType } from './interpreter/types.js';
+export { fakeClock, realClock, type Clock, type FakeClock } from './engine/clock.js';
+export { TaskFailure, type TaskContext, type TaskHandler } from './engine/in-memory-runner.js';
+export { invalidDefinitionMessage } from './asl/validate.js';
+
+export const DEFAULT_REGION = 'us-east-1';
+export const DEFAULT_ACCOUNT_ID = '123456789012';
+
+export interface ContextOverrides {
+  executionName?: string;
+  stateMachineName?: string;
+  executionArn?: string;
+  stateMachineArn?: string;
+  roleArn?: string;
+  /** Epoch milliseconds; defaults to the clock's now. */
+  startTime?: number;
+  redriveCount?: number;
+  region?: string;
+  accountId?: string;
+}
+
+export interface ExecuteOptions {
+  /** Task handlers by resource ARN. */
+  handlers?: Record<string, TaskHandler>;
+  /** Defaults to the real clock; `fakeClock()` makes Waits and retry backoffs instant. */
+  clock?: Clock;
+  stateMachineType?: StateMachineType;
+  /** Build the execution history (default true). Off is faster: nothing is recorded. */
+  history?: boolean;
+  context?: ContextOverrides;
+  /** Replace the sources of randomness and ids (e.g. for reproducible States.UUID). */
+  runtime?: Partial<Runtime>;
+}
+
+export interface ExecuteResult {
+  status: TerminalStatus;
+  output?: Json;
+  error?: string;
+  cause?: string;
+  history: HistoryEvent[];
+}
+
+/** The definition was rejected; `diagnostics` says why and where. */
+export class DefinitionError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(
+      diagnostics.length === 0
+        ? 'Invalid State Machine Definition'
+        : `Invalid State Machine Definition: ${diagnostics.map((d) => `${d.code}: ${d.message} at ${d.location || 'null'}`).join(', ')}`,
+    );
+    this.name = 'DefinitionError';
+  }
+}
+
+/** Validates like AWS's ValidateStateMachineDefinition. */
+export function validate(definition: string | Json, options: ValidateOptions = {}): ValidationResult {
+  return validateDefinition(definition, options);
+}
+
+/** A validated, compiled state machine: compile once, execute many times. */
+export class StateMachine {
+  readonly compiled: CompiledMachine;
+  readonly type: StateMachineType;
+
+  constructor(definition: string | Json, options: { stateMachineType?: StateMachineType } = {}) {
+    this.type = options.stateMachineType ?? 'STANDARD';
+    const parsed = parseDefinition(definition);
+    if (!parsed.ok) throw new DefinitionError(parsed.diagnostics);
+    const checked = validateDefinition(parsed.definition, { stateMachineType: this.type });
+    if (checked.result === 'FAIL') {
+      // Re-validate the text when we have it, for line/column in the diagnostics.
+      const located = typeof definition === 'string' ? validateDefinition(definition, { stateMachineType: this.type }) : checked;
+      throw new DefinitionError(located.diagnostics.filter((d) => d.severity === 'ERROR'));
+    }
+    this.compiled = compileMachine(parsed.definition);
+  }
+
+  async execute(input: Json = {}, options: Omit<ExecuteOptions, 'stateMachineType'> = {}): Promise<ExecuteResult> {
+    const clock = options.clock ?? realClock;
+    const info = executionInfo(this.type, options.context ?? {}, clock.now(), options.runtime?.uuid ?? randomUUID);
+    const result = await runInMemory(this.compiled, info, input, {
+      handlers: options.handlers ?? {},
+      clock,
+      history: options.history ?? true,
+      runtime: options.runtime,
+    });
+    const out: ExecuteResult = { status: result.status, history: result.history };
+    if (result.output !== undefined) out.output = result.output;
+    if (result.error !== undefined) out.error = result.error;
+    if (result.cause !== undefined) out.cause = result.cause;
+    return out;
+  }
+}
+
+/** Validates, compiles and runs a definition (object, or JSON/YAML text) to completion in memory. */
+export async function execute(definition: string | Json, input: Json = {}, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+  return new StateMachine(definition, { stateMachineType: options.stateMachineType }).execute(input, options);
+}
+
+function executionInfo(type: StateMachineType, o: ContextOverrides, now: number, uuid: () => string): ExecutionInfo {
+  const region = o.region ?? DEFAULT_REGION;
+  const account = o.accountId ?? DEFAULT_ACCOUNT_ID;
+  const stateMachineName = o.stateMachineName ?? 'StateMachine';
+  const executionName = o.executionName ?? uuid();
+  const stateMachineArn = o.stateMachineArn ?? `arn:aws:states:${region}:${account}:stateMachine:${stateMachineName}`;
+  const executionArn =
+    o.executionArn ??
+    (type === 'EXPRESS'
+      ? `arn:aws:states:${region}:${account}:express:${stateMachineName}:${executionName}:${uuid()}`
+      : `arn:aws:states:${region}:${account}:execution:${stateMachineName}:${executionName}`);
+  return {
+    executionArn,
+    executionName,
+    stateMachineArn,
+    stateMachineName,
+    roleArn: o.roleArn ?? `arn:aws:iam::${account}:role/StepwiseExecutionRole`,
+    startTime: o.startTime ?? now,
+    redriveCount: o.redriveCount ?? 0,
+    stateMachineType: type,
+  };
+}
+
+export function isDefinitionObject(value: unknown): boolean {
+  return isJsonObject(value as Json);
+}

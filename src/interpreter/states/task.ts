@@ -1,0 +1,171 @@
+/**
+ * Task: schedule the work as an `invokeTask` command, then wait for the runner to report it
+ * started, heartbeated, succeeded or failed, or for its timeout timer.
+ */
+import type { Json } from '../../json.js';
+import { StatesError, StatesErrors } from '../errors.js';
+import type { TaskState } from '../compiled.js';
+import type { Run } from '../run.js';
+import type { Frame } from '../types.js';
+import { dynamicValue } from './simple.js';
+import { effectiveInput, finishWithResult, jsonataArguments, type Outcome, type ProcessOptions } from './index.js';
+
+/** How a resource shows in history: legacy Lambda ARNs, activities, and service integrations. */
+export type TaskFlavour =
+  | { kind: 'lambda'; resource: string }
+  | { kind: 'activity'; resource: string }
+  | { kind: 'service'; resourceType: string; resource: string };
+
+export function taskFlavour(resource: string): TaskFlavour {
+  const parts = resource.split(':');
+  if (parts[2] === 'lambda' && parts[5] === 'function') return { kind: 'lambda', resource };
+  if (parts[2] === 'states' && parts[5] === 'activity') return { kind: 'activity', resource };
+  if (parts[2] === 'states' && parts[3] === '' && parts[4] === '' && parts.length >= 7) {
+    // arn:aws:states:::service:action[.sync|.waitForTaskToken], arn:aws:states:::aws-sdk:service:action
+    const rest = parts.slice(5);
+    return { kind: 'service', resourceType: rest.slice(0, -1).join(':'), resource: rest[rest.length - 1] as string };
+  }
+  return { kind: 'service', resourceType: parts[2] ?? 'unknown', resource };
+}
+
+export async function task(run: Run, frame: Frame, state: TaskState, options: ProcessOptions): Promise<Outcome> {
+  const taskToken = state.waitForTaskToken ? run.rt.uuid() : undefined;
+  const extras = { taskToken, retryable: state.retry.length > 0 };
+  let parameters: Json;
+  let timeoutSeconds: number | undefined;
+  let heartbeatSeconds: number | undefined;
+  if (state.queryLanguage === 'JSONata') {
+    parameters = await jsonataArguments(run, frame, state, extras);
+  } else {
+    parameters = effectiveInput(run, frame, state, extras);
+  }
+  const pathInput = state.queryLanguage === 'JSONata' ? frame.stateInput : run.selectPath(frame, state.inputPath, frame.stateInput);
+  if (state.timeoutSeconds) timeoutSeconds = positiveInteger(state.timeoutSeconds.kind, 'TimeoutSeconds', await dynamicValue(run, frame, state.timeoutSeconds, pathInput));
+  if (state.heartbeatSeconds) heartbeatSeconds = positiveInteger(state.heartbeatSeconds.kind, 'HeartbeatSeconds', await dynamicValue(run, frame, state.heartbeatSeconds, pathInput));
+
+  const taskId = run.nextId('task');
+  const flavour = taskFlavour(state.resource);
+  const region = run.state.info.stateMachineArn.split(':')[3] ?? '';
+  const input = () => JSON.stringify(parameters);
+  switch (flavour.kind) {
+    case 'lambda':
+      run.emit(frame, 'LambdaFunctionScheduled', () => ({ resource: flavour.resource, input: input(), inputDetails: { truncated: false }, timeoutInSeconds: timeoutSeconds }));
+      run.emit(frame, 'LambdaFunctionStarted');
+      break;
+    case 'activity':
+      run.emit(frame, 'ActivityScheduled', () => ({ resource: flavour.resource, input: input(), inputDetails: { truncated: false }, timeoutInSeconds: timeoutSeconds, heartbeatInSeconds: heartbeatSeconds }));
+      break;
+    case 'service':
+      run.emit(frame, 'TaskScheduled', () => ({
+        resourceType: flavour.resourceType,
+        resource: flavour.resource,
+        region,
+        parameters: input(),
+        timeoutInSeconds: timeoutSeconds,
+        heartbeatInSeconds: heartbeatSeconds,
+      }));
+      run.emit(frame, 'TaskStarted', () => ({ resourceType: flavour.resourceType, resource: flavour.resource }));
+      break;
+  }
+  run.wait(taskId, frame.id);
+  const now = run.rt.now();
+  const timeoutTimerId = timeoutSeconds !== undefined ? run.startTimer(frame.id, now + timeoutSeconds * 1000) : undefined;
+  const heartbeatTimerId = heartbeatSeconds !== undefined ? run.startTimer(frame.id, now + heartbeatSeconds * 1000) : undefined;
+  frame.phase = { kind: 'task', taskId, timeoutTimerId, heartbeatTimerId, heartbeatSeconds, started: flavour.kind !== 'activity', taskToken };
+  run.commands.push({
+    kind: 'invokeTask',
+    taskId,
+    resource: state.resource,
+    parameters,
+    stateName: state.name,
+    attempt: options.retry ? frame.retryCount : 0,
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    ...(heartbeatSeconds !== undefined ? { heartbeatSeconds } : {}),
+    ...(taskToken !== undefined ? { taskToken } : {}),
+    ...(state.credentials !== undefined ? { credentials: state.credentials } : {}),
+  });
+  return { kind: 'blocked' };
+}
+
+function positiveInteger(kind: string, field: string, value: Json): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  const error = kind === 'jsonata' ? StatesErrors.QueryEvaluationError : StatesErrors.Runtime;
+  throw new StatesError(error, `The ${field} field must be a positive integer, but was: ${JSON.stringify(value)}`);
+}
+
+export type TaskSignal =
+  | { kind: 'taskStarted'; taskId: string; workerName?: string }
+  | { kind: 'taskSucceeded'; taskId: string; output: Json }
+  | { kind: 'taskFailed'; taskId: string; error?: string; cause?: string }
+  | { kind: 'taskHeartbeat'; taskId: string };
+
+export async function resumeTask(run: Run, frame: Frame, signal: TaskSignal): Promise<Outcome> {
+  const phase = frame.phase;
+  if (phase.kind !== 'task') return { kind: 'blocked' };
+  const state = run.current(frame) as TaskState;
+  const flavour = taskFlavour(state.resource);
+  switch (signal.kind) {
+    case 'taskStarted':
+      if (!phase.started) {
+        frame.phase = { ...phase, started: true };
+        if (flavour.kind === 'activity') run.emit(frame, 'ActivityStarted', () => (signal.workerName ? { workerName: signal.workerName } : {}));
+      }
+      return { kind: 'blocked' };
+    case 'taskHeartbeat': {
+      if (phase.heartbeatTimerId === undefined || phase.heartbeatSeconds === undefined) return { kind: 'blocked' };
+      run.cancelTimer(phase.heartbeatTimerId);
+      const heartbeatTimerId = run.startTimer(frame.id, run.rt.now() + phase.heartbeatSeconds * 1000);
+      frame.phase = { ...phase, heartbeatTimerId };
+      return { kind: 'blocked' };
+    }
+    case 'taskSucceeded': {
+      settle(run, frame);
+      const output = () => JSON.stringify(signal.output);
+      if (flavour.kind === 'lambda') run.emit(frame, 'LambdaFunctionSucceeded', () => ({ output: output(), outputDetails: { truncated: false } }));
+      else if (flavour.kind === 'activity') run.emit(frame, 'ActivitySucceeded', () => ({ output: output(), outputDetails: { truncated: false } }));
+      else run.emit(frame, 'TaskSucceeded', () => ({ resourceType: flavour.resourceType, resource: flavour.resource, output: output(), outputDetails: { truncated: false } }));
+      return finishWithResult(run, frame, state, signal.output);
+    }
+    case 'taskFailed': {
+      settle(run, frame);
+      const details = () => withoutUndefined({ error: signal.error, cause: signal.cause });
+      if (flavour.kind === 'lambda') run.emit(frame, 'LambdaFunctionFailed', details);
+      else if (flavour.kind === 'activity') run.emit(frame, 'ActivityFailed', details);
+      else run.emit(frame, 'TaskFailed', () => ({ resourceType: flavour.resourceType, resource: flavour.resource, ...details() }));
+      return { kind: 'error', error: signal.error, cause: signal.cause };
+    }
+  }
+}
+
+/** The task's timeout or heartbeat timer fired before it reported back. */
+export function taskTimedOut(run: Run, frame: Frame, heartbeat: boolean): Outcome {
+  const phase = frame.phase;
+  if (phase.kind !== 'task') return { kind: 'blocked' };
+  const state = run.current(frame) as TaskState;
+  const flavour = taskFlavour(state.resource);
+  settle(run, frame);
+  run.commands.push({ kind: 'cancelTask', taskId: phase.taskId });
+  const error = heartbeat ? StatesErrors.HeartbeatTimeout : StatesErrors.Timeout;
+  const details = { error };
+  if (flavour.kind === 'lambda') run.emit(frame, 'LambdaFunctionTimedOut', () => details);
+  else if (flavour.kind === 'activity') run.emit(frame, 'ActivityTimedOut', () => details);
+  else run.emit(frame, 'TaskTimedOut', () => ({ resourceType: flavour.resourceType, resource: flavour.resource, ...details }));
+  return { kind: 'error', error };
+}
+
+/** The task is over: forget its wait and its timers. */
+function settle(run: Run, frame: Frame): void {
+  const phase = frame.phase;
+  if (phase.kind !== 'task') return;
+  run.unwait(phase.taskId);
+  run.cancelTimer(phase.timeoutTimerId);
+  run.cancelTimer(phase.heartbeatTimerId);
+  frame.phase = { kind: 'ready' };
+}
+
+function withoutUndefined(details: { error?: string; cause?: string }): { error?: string; cause?: string } {
+  const out: { error?: string; cause?: string } = {};
+  if (details.error !== undefined) out.error = details.error;
+  if (details.cause !== undefined) out.cause = details.cause;
+  return out;
+}

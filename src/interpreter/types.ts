@@ -1,0 +1,153 @@
+/**
+ * The interpreter's data: what goes in (signals), what comes out (events, commands) and the
+ * serialisable execution state in between. Nothing here does anything; `step.ts` decides.
+ */
+import type { Json, JsonObject } from '../json.js';
+import type { QueryRuntime } from '../query/scope.js';
+import type { HistoryEvent } from './history.js';
+
+/** Clock, randomness and ids come in from outside so a step is deterministic. */
+export type Runtime = QueryRuntime;
+
+export type StateMachineType = 'STANDARD' | 'EXPRESS';
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+export type TerminalStatus = Exclude<ExecutionStatus, 'RUNNING'>;
+
+export type Signal =
+  | { kind: 'start'; input: Json }
+  | { kind: 'taskStarted'; taskId: string; workerName?: string }
+  | { kind: 'taskSucceeded'; taskId: string; output: Json }
+  | { kind: 'taskFailed'; taskId: string; error?: string; cause?: string }
+  | { kind: 'taskHeartbeat'; taskId: string }
+  | { kind: 'timerFired'; timerId: string }
+  | { kind: 'stop'; error?: string; cause?: string };
+
+export type Command =
+  | {
+      kind: 'invokeTask';
+      taskId: string;
+      resource: string;
+      /** The effective parameters (after InputPath/Parameters or JSONata Arguments). */
+      parameters: Json;
+      stateName: string;
+      /** 0 for the first attempt, then 1, 2... for retries. */
+      attempt: number;
+      timeoutSeconds?: number;
+      heartbeatSeconds?: number;
+      /** For `.waitForTaskToken` integrations: the token the callback must present. */
+      taskToken?: string;
+      credentials?: Json;
+    }
+  | { kind: 'cancelTask'; taskId: string }
+  | { kind: 'startTimer'; timerId: string; fireAt: number }
+  | { kind: 'cancelTimer'; timerId: string }
+  | { kind: 'complete'; status: TerminalStatus; output?: Json; error?: string; cause?: string };
+
+export interface StepResult {
+  state: ExecutionState;
+  events: HistoryEvent[];
+  commands: Command[];
+}
+
+/** Fixed facts about the execution, the base of the context object ($$). */
+export interface ExecutionInfo {
+  executionArn: string;
+  executionName: string;
+  stateMachineArn: string;
+  stateMachineName: string;
+  roleArn: string;
+  startTime: number;
+  redriveCount: number;
+  stateMachineType: StateMachineType;
+}
+
+/** Where a state goes once it is done: the next state (or the end), its output, its assignments. */
+export interface Transition {
+  next?: string;
+  output: Json;
+  assigned?: JsonObject;
+}
+
+/** What a frame is waiting for, if anything. */
+export type FramePhase =
+  /** Created, not yet entered its first state. */
+  | { kind: 'start' }
+  | { kind: 'ready' }
+  | { kind: 'task'; taskId: string; timeoutTimerId?: string; heartbeatTimerId?: string; heartbeatSeconds?: number; started: boolean; taskToken?: string }
+  | { kind: 'wait'; timerId: string; then: Transition }
+  | { kind: 'retryBackoff'; timerId: string }
+  | { kind: 'parallel'; results: (Json | null)[]; pending: number; children: string[] }
+  | MapPhase
+  | { kind: 'done' };
+
+export interface MapPhase {
+  kind: 'map';
+  items: Json[];
+  /** Per index: the iteration's output once it succeeded. */
+  results: (Json | null)[];
+  nextIndex: number;
+  running: string[];
+  maxConcurrency: number;
+  succeeded: number;
+  failed: number;
+  toleratedFailureCount: number;
+  toleratedFailurePercentage: number;
+  distributed: boolean;
+  /** The effective input of the Map state (after InputPath/Parameters), for ItemSelector `$`. */
+  mapInput: Json;
+  mapRunArn?: string;
+  firstFailure?: { error?: string; cause?: string };
+}
+
+/**
+ * A thread of control inside one execution: the top level, a Parallel branch or a Map iteration.
+ * Frames never own control flow; the step function moves them.
+ */
+export interface Frame {
+  id: string;
+  parentId?: string;
+  /** Branch index or iteration index inside the parent's Parallel/Map state. */
+  index: number;
+  /** Address of the state list this frame runs: '' for the top level, else the owning state's address + '/branch/N' or '/processor'. */
+  list: string;
+  /** Workflow variables assigned in this frame's own scope. */
+  variables: JsonObject;
+  /** Map iteration frames of a distributed Map don't see outer variables and write no parent history. */
+  isolated: boolean;
+  /** Current state. */
+  stateName: string;
+  /** The raw input of the current state. */
+  stateInput: Json;
+  enteredEventId: number;
+  enteredTime: number;
+  /** Attempts used per retrier of the current state. */
+  retryAttempts: number[];
+  /** Total retries of the current state, for $$.State.RetryCount. */
+  retryCount: number;
+  phase: FramePhase;
+  /** Set once the frame has finished. */
+  outcome?: FrameOutcome;
+  /** The Map item for iteration frames ($$.Map.Item). */
+  mapItem?: { index: number; value: Json };
+}
+
+export type FrameOutcome = { ok: true; output: Json } | { ok: false; error?: string; cause?: string };
+
+export interface ExecutionState {
+  status: ExecutionStatus;
+  info: ExecutionInfo;
+  input: Json;
+  /** The id of the last history event, counted even when history is not recorded. */
+  lastEventId: number;
+  /** Sequence for frame, task and timer ids. */
+  seq: number;
+  frames: Record<string, Frame>;
+  /** Which frame waits for a task or timer id. */
+  waits: Record<string, string>;
+  executionTimeoutTimerId?: string;
+  output?: Json;
+  error?: string;
+  cause?: string;
+}
+
+export const ROOT_FRAME = 'root';

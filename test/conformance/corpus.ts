@@ -1,0 +1,169 @@
+/**
+ * The AWS-recorded conformance corpus (../shared/conformance): loading cases, running one through
+ * the library API, and comparing with AWS's recorded result (placeholder rules from its README).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execute, fakeClock, invalidDefinitionMessage, validate, type Diagnostic } from '../../src/index.js';
+import { isJsonObject, jsonEquals, type Json } from '../../src/json.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '..', '..');
+export const corpusDir = process.env.STEPWISE_CONFORMANCE_DIR ?? resolve(repoRoot, '..', 'shared', 'conformance', 'cases');
+export const allowListPath = join(here, 'allow-list.json');
+
+export interface Case {
+  id: string;
+  group: string;
+  name: string;
+  stateMachineType?: 'STANDARD' | 'EXPRESS';
+  definition: Json;
+  definitionText?: string;
+  input?: Json;
+  expect: {
+    output?: Json;
+    error?: string | null;
+    cause?: string;
+    historyTypes?: string[];
+    invalidDefinition?: {
+      api: 'CreateStateMachine' | 'ValidateStateMachineDefinition';
+      errorCode?: string;
+      message?: string;
+      result?: string;
+      diagnostics?: Pick<Diagnostic, 'code' | 'location' | 'message' | 'severity'>[];
+    };
+  };
+  flags?: string[];
+}
+
+export function loadCases(): Case[] {
+  if (!existsSync(corpusDir)) {
+    throw new Error(`The conformance corpus is missing: expected it at ${corpusDir} (set STEPWISE_CONFORMANCE_DIR to its cases folder)`);
+  }
+  const cases: Case[] = [];
+  for (const group of readdirSync(corpusDir).sort()) {
+    for (const file of readdirSync(join(corpusDir, group)).sort()) {
+      if (!file.endsWith('.json')) continue;
+      const raw = JSON.parse(readFileSync(join(corpusDir, group, file), 'utf8')) as Omit<Case, 'id' | 'group'>;
+      cases.push({ ...raw, group, id: `${group}/${raw.name}` });
+    }
+  }
+  return cases;
+}
+
+export function loadAllowList(): Record<string, string> {
+  return existsSync(allowListPath) ? (JSON.parse(readFileSync(allowListPath, 'utf8')) as Record<string, string>) : {};
+}
+
+const NAMES = { stateMachineName: 'ConformanceMachine', executionName: 'conformance-execution' };
+
+/** Runs a case; returns undefined when it matches AWS, else what differed. */
+export async function runCase(c: Case): Promise<string | undefined> {
+  const invalid = c.expect.invalidDefinition;
+  if (invalid) return checkInvalid(c, invalid);
+  let uuidCounter = 0;
+  const result = await execute(c.definition, c.input ?? {}, {
+    clock: fakeClock(Date.UTC(2024, 5, 1, 12, 0, 0)),
+    stateMachineType: c.stateMachineType ?? 'STANDARD',
+    context: NAMES,
+    runtime: {
+      random: seeded(42),
+      uuid: () => `00000000-0000-4000-8000-${String(++uuidCounter).padStart(12, '0')}`,
+    },
+  });
+  const expected = c.expect;
+  const placeholders = c.flags?.includes('placeholders') ?? false;
+  if ('output' in expected) {
+    if (result.status !== 'SUCCEEDED') return `expected SUCCEEDED, got ${result.status} ${result.error ?? ''}: ${result.cause ?? ''}`;
+    if (!matches(expected.output as Json, result.output, placeholders)) {
+      return `output differs:\n  expected ${JSON.stringify(expected.output)}\n  actual   ${JSON.stringify(result.output)}`;
+    }
+  } else {
+    if (result.status !== 'FAILED') return `expected FAILED, got ${result.status} ${JSON.stringify(result.output)}`;
+    const error = expected.error ?? undefined;
+    if (!matches(error ?? null, result.error ?? null, placeholders)) return `error differs: expected ${JSON.stringify(error)}, actual ${JSON.stringify(result.error)}`;
+    if (!matches(expected.cause ?? null, result.cause ?? null, placeholders)) {
+      return `cause differs:\n  expected ${JSON.stringify(expected.cause)}\n  actual   ${JSON.stringify(result.cause)}`;
+    }
+  }
+  if (expected.historyTypes) {
+    const actual = result.history.map((e) => e.type as string);
+    const sameOrder = actual.join() === expected.historyTypes.join();
+    // Concurrent branches/iterations may legally interleave differently from AWS's one recording.
+    const concurrent = c.flags?.includes('concurrency') && [...actual].sort().join() === [...expected.historyTypes].sort().join();
+    if (!sameOrder && !concurrent) {
+      return `history differs:\n  expected ${expected.historyTypes.join(' ')}\n  actual   ${actual.join(' ')}`;
+    }
+  }
+  return undefined;
+}
+
+function checkInvalid(c: Case, invalid: NonNullable<Case['expect']['invalidDefinition']>): string | undefined {
+  const text = c.definitionText ?? JSON.stringify(c.definition);
+  const result = validate(text, { stateMachineType: c.stateMachineType ?? 'STANDARD' });
+  if (result.result !== 'FAIL') return 'expected the definition to be rejected, but it validated OK';
+  if (invalid.api === 'CreateStateMachine') {
+    const message = invalidDefinitionMessage(result.diagnostics, text);
+    return message === invalid.message ? undefined : `message differs:\n  expected ${invalid.message}\n  actual   ${message}`;
+  }
+  const actual = result.diagnostics.map(({ code, location, message, severity }) => ({ code, location, message, severity }));
+  return jsonEquals(actual as unknown as Json, (invalid.diagnostics ?? []) as unknown as Json)
+    ? undefined
+    : `diagnostics differ:\n  expected ${JSON.stringify(invalid.diagnostics)}\n  actual   ${JSON.stringify(actual)}`;
+}
+
+const TOKENS: Record<string, string> = {
+  '<uuid>': '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',
+  '<timestamp>': '.+?',
+  '<partition>': 'aws[a-z-]*',
+  '<region>': '[a-z]{2}(?:-[a-z]+)+-\\d',
+  '<account>': '\\d{12}',
+  '<stateMachineName>': '.+?',
+  '<executionName>': '.+?',
+  '<roleArn>': '.+?',
+  '<json>': '[\\s\\S]*?',
+};
+const TOKEN_PATTERN = /<(uuid|timestamp|partition|region|account|stateMachineName|executionName|roleArn|json)>/g;
+
+/** Structural comparison with the corpus's placeholder rules. */
+export function matches(expected: Json, actual: Json | undefined, placeholders: boolean): boolean {
+  if (actual === undefined) return false;
+  if (!placeholders) return jsonEquals(expected, actual);
+  if (expected === '<number>') return typeof actual === 'number';
+  if (typeof expected === 'string') {
+    if (typeof actual !== 'string') return false;
+    if (!TOKEN_PATTERN.test(expected)) return expected === actual;
+    TOKEN_PATTERN.lastIndex = 0;
+    const pattern = expected
+      .split(TOKEN_PATTERN)
+      .map((part, i) => (i % 2 === 1 ? TOKENS[`<${part}>`] : escapeRegExp(part)))
+      .join('');
+    return new RegExp(`^${pattern}$`).test(actual);
+  }
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => matches(e, actual[i] as Json, true));
+  }
+  if (isJsonObject(expected)) {
+    if (!isJsonObject(actual)) return false;
+    const keys = Object.keys(expected);
+    return keys.length === Object.keys(actual).length && keys.every((k) => k in actual && matches(expected[k] as Json, actual[k] as Json, true));
+  }
+  return jsonEquals(expected, actual);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A small deterministic PRNG (mulberry32) so MathRandom-style cases are reproducible. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
