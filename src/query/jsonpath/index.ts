@@ -1,4 +1,5 @@
 import type { Json } from '../../json.js';
+import { assertNever } from '../../interpreter/errors.js';
 import type { EvalScope } from '../scope.js';
 import type { PathRoot } from './ast.js';
 import { compileSelector, isIndefinite } from './evaluate.js';
@@ -43,6 +44,8 @@ export function compilePath(source: string): CompiledPath {
       };
       break;
     }
+    default:
+      return assertNever(root, 'path root');
   }
   const compiled: CompiledPath = {
     source,
@@ -77,5 +80,7 @@ export function rootDocument(path: CompiledPath, scope: EvalScope): Json {
       return scope.context;
     case 'variable':
       return scope.variables.lookup(path.root.name) ?? scope.input;
+    default:
+      return assertNever(path.root, 'path root');
   }
 }
