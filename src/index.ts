@@ -35,6 +35,10 @@ export interface ContextOverrides {
   roleArn?: string;
   /** Epoch milliseconds; defaults to the clock's now. */
   startTime?: number;
+  /**
+   * $$.Execution.RedriveCount. Defaults to 0 for Standard; an Express execution run to completion
+   * here is a StartSyncExecution, whose context has no RedriveCount (pass 0 for an asynchronous one).
+   */
   redriveCount?: number;
   region?: string;
   accountId?: string;
@@ -136,7 +140,7 @@ function executionInfo(type: StateMachineType, o: ContextOverrides, now: number,
     stateMachineName,
     roleArn: o.roleArn ?? `arn:aws:iam::${account}:role/StepwiseExecutionRole`,
     startTime: o.startTime ?? now,
-    redriveCount: o.redriveCount ?? 0,
+    redriveCount: o.redriveCount ?? (type === 'STANDARD' ? 0 : undefined),
     stateMachineType: type,
   };
 }

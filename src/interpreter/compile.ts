@@ -5,6 +5,7 @@
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
 import { compilePath, compileReferencePath } from '../query/jsonpath/index.js';
 import { compilePayloadTemplate } from '../query/payload-template.js';
+import { compileIntrinsic, isIntrinsicCall } from '../query/intrinsics/index.js';
 import { compileJsonata, compileJsonataTemplate, isJsonataExpression } from '../query/jsonata/index.js';
 import { compileChoiceRule } from './choice-rules.js';
 import type {
@@ -206,12 +207,10 @@ class FieldCompiler {
   }
 
   items(): MapState['items'] {
-    if (!('Items' in this.raw)) return undefined;
+    if (this.language !== 'JSONata' || !('Items' in this.raw)) return undefined;
     const value = this.raw.Items;
-    if (isJsonataExpression(value)) {
-      return { kind: 'jsonata', template: this.wrap('Items', () => compileJsonataTemplate(value)), source: stripJsonata(value).trim() };
-    }
-    return { kind: 'literal', value };
+    const source = isJsonataExpression(value) ? stripJsonata(value).trim() : JSON.stringify(value);
+    return { template: this.wrap('Items', () => compileJsonataTemplate(value)), source };
   }
 
   /** `Field` (a number or a JSONata expression) or `FieldPath` (a JSONPath). */
@@ -234,7 +233,10 @@ class FieldCompiler {
       throw new CompileError(`${this.pointer}/${field}`, `Unexpected value for ${field}`);
     }
     const path = this.raw[pathField];
-    if (typeof path === 'string') return { kind: 'path', path: this.wrap(pathField, () => compilePath(path)), field: pathField };
+    if (typeof path === 'string') {
+      const compiled = this.wrap(pathField, () => (isIntrinsicCall(path) ? compileIntrinsic(path) : compilePath(path)));
+      return { kind: 'path', path: compiled, field: pathField };
+    }
     return undefined;
   }
 
@@ -284,9 +286,11 @@ function compileChoices(raw: Json | undefined, language: QueryLanguage, pointer:
     const c = new FieldCompiler(r, language, `${pointer}/Choices/${i}`);
     const condition = r.Condition;
     const rule: ChoiceBranch['rule'] =
-      typeof condition === 'string' && isJsonataExpression(condition)
-        ? { kind: 'jsonata', condition: compileJsonata(stripJsonata(condition)) }
-        : { kind: 'jsonpath', rule: compileChoiceRule(r) };
+      typeof condition === 'boolean'
+        ? { kind: 'constant', value: condition }
+        : typeof condition === 'string' && isJsonataExpression(condition)
+          ? { kind: 'jsonata', condition: compileJsonata(stripJsonata(condition)) }
+          : { kind: 'jsonpath', rule: compileChoiceRule(r) };
     return { rule, next: String(r.Next), assign: c.assign(r.Assign), output: c.jsonataTemplate('Output') };
   });
 }

@@ -16,7 +16,8 @@ export type StateType = (typeof StateTypes)[number];
 /** A field that may be a literal, a JSONPath `...Path` variant, or a JSONata expression. */
 export type Dynamic<T> =
   | { kind: 'literal'; value: T }
-  | { kind: 'path'; path: CompiledPath; field: string }
+  /** A `...Path` field: a JSONPath, or (Fail's ErrorPath/CausePath) an intrinsic function call. */
+  | { kind: 'path'; path: Pick<CompiledPath, 'source' | 'evaluate'>; field: string }
   | { kind: 'jsonata'; expr: CompiledJsonata; field: string };
 
 /** Assign, in whichever query language the state uses. */
@@ -78,7 +79,11 @@ export interface TaskState extends StateBase {
 }
 
 export interface ChoiceBranch {
-  rule: { kind: 'jsonpath'; rule: CompiledChoiceRule } | { kind: 'jsonata'; condition: CompiledJsonata };
+  rule:
+    | { kind: 'jsonpath'; rule: CompiledChoiceRule }
+    | { kind: 'jsonata'; condition: CompiledJsonata }
+    /** A JSONata Condition written as a plain boolean. */
+    | { kind: 'constant'; value: boolean };
   next: string;
   assign?: CompiledAssign;
   output?: CompiledJsonataTemplate;
@@ -122,7 +127,8 @@ export interface MapState extends StateBase {
   /** The processor runs in child executions: no outer variables, events in the Map Run. */
   distributed: boolean;
   itemsPath?: CompiledPath;
-  items?: { kind: 'literal'; value: Json } | { kind: 'jsonata'; template: CompiledJsonataTemplate; source: string };
+  /** JSONata: a literal array (its elements may hold expressions) or an expression. */
+  items?: { template: CompiledJsonataTemplate; source: string };
   /** ItemSelector (or legacy Parameters) in JSONPath; ItemSelector in JSONata. */
   itemSelector?: CompiledAssign;
   maxConcurrency?: Dynamic<number>;

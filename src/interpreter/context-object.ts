@@ -20,7 +20,7 @@ export function contextObject(info: ExecutionInfo, input: Json, frame: Frame, ex
       StartTime: formatTimestamp(info.startTime),
       Name: info.executionName,
       RoleArn: info.roleArn,
-      RedriveCount: info.redriveCount,
+      ...(info.redriveCount !== undefined ? { RedriveCount: info.redriveCount } : {}),
     },
     StateMachine: { Id: info.stateMachineArn, Name: info.stateMachineName },
     State: state,

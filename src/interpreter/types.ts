@@ -57,7 +57,8 @@ export interface ExecutionInfo {
   stateMachineName: string;
   roleArn: string;
   startTime: number;
-  redriveCount: number;
+  /** Absent for executions started with StartSyncExecution: AWS leaves it out of their context. */
+  redriveCount?: number;
   stateMachineType: StateMachineType;
 }
 

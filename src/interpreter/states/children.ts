@@ -110,20 +110,18 @@ export async function map(run: Run, frame: Frame, state: MapState): Promise<Outc
 
 async function mapItems(run: Run, frame: Frame, state: MapState, mapInput: Json): Promise<Json[]> {
   if (state.queryLanguage === 'JSONata') {
-    if (state.items?.kind === 'jsonata') {
+    if (state.items) {
       const value = await state.items.template.evaluate(run.bindings(frame, { input: frame.stateInput }), 'Items');
       if (!Array.isArray(value)) {
-        const source = state.items.source;
         throw new StatesError(
           StatesErrors.QueryEvaluationError,
-          `The JSONata expression '${source}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value)}`,
+          `The JSONata expression '${state.items.source}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value)}`,
         );
       }
       return value;
     }
-    const value = state.items ? state.items.value : mapInput;
-    if (!Array.isArray(value)) throw new StatesError(StatesErrors.QueryEvaluationError, `Map state input must be an array but was: ${JSON.stringify(value)}`);
-    return value;
+    if (!Array.isArray(mapInput)) throw new StatesError(StatesErrors.QueryEvaluationError, `Map state input must be an array but was: ${JSON.stringify(mapInput)}`);
+    return mapInput;
   }
   const value = state.itemsPath ? run.selectPath(frame, state.itemsPath, mapInput) : mapInput;
   if (!Array.isArray(value)) throw new StatesError(StatesErrors.Runtime, `Map state input must be an array but was: ${JSON.stringify(value)}`);

@@ -141,12 +141,12 @@ export async function choice(run: Run, frame: Frame, state: ChoiceState): Promis
   if (state.queryLanguage === 'JSONata') {
     const bindings = run.bindings(frame, { input: frame.stateInput });
     for (const branch of state.choices) {
-      if (branch.rule.kind !== 'jsonata') continue;
-      const value = await branch.rule.condition.evaluate(bindings);
+      if (branch.rule.kind === 'jsonpath') continue;
+      const value = branch.rule.kind === 'constant' ? branch.rule.value : await branch.rule.condition.evaluate(bindings);
       if (typeof value !== 'boolean') {
         throw new StatesError(
           StatesErrors.QueryEvaluationError,
-          `The JSONata expression '${branch.rule.condition.source}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value ?? null)}`,
+          `The JSONata expression '${branch.rule.kind === 'jsonata' ? branch.rule.condition.source : String(value)}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value ?? null)}`,
         );
       }
       if (value) return transition(state, await passThrough(run, frame, state, frame.stateInput, branch.next, { output: branch.output, assign: branch.assign }));
