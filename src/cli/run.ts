@@ -79,7 +79,9 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     }
 
     if (options.json === true) {
-      io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+      // The short fields first, the (long) history last.
+      const { status, output, error, cause, history } = result;
+      io.stdout(`${JSON.stringify({ status, output, error, cause, history }, null, 2)}\n`);
     } else if (result.status === 'SUCCEEDED') {
       io.stdout(`${JSON.stringify(result.output ?? null)}\n`);
     }
