@@ -7,6 +7,11 @@ import type { Json } from '../json.js';
 
 export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
 
+/** AWS's cause for a state whose result is over the quota. */
+export function resultTooLargeCause(stateName: string): string {
+  return `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+}
+
 export function exceedsPayloadLimit(value: Json, limit = PAYLOAD_LIMIT_BYTES): boolean {
   let size = 0;
   const stack: Json[] = [value];

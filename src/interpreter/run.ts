@@ -11,7 +11,7 @@ import type { CompiledAssign, CompiledMachine, CompiledState, StateList } from '
 import { contextObject, type ContextExtras } from './context-object.js';
 import { StatesError, StatesErrors } from './errors.js';
 import { historyEvent, stateEnteredType, stateExitedType, type EventDetailsFor, type HistoryEvent, type HistoryEventType } from './history.js';
-import { exceedsPayloadLimit } from './payload-size.js';
+import { exceedsPayloadLimit, resultTooLargeCause } from './payload-size.js';
 import { backoffMillis, errorMatches } from './retry.js';
 import type { Command, ExecutionState, Frame, FrameOutcome, Runtime, TerminalStatus } from './types.js';
 import { ROOT_FRAME } from './types.js';
@@ -193,7 +193,7 @@ export class Run {
         outcome = {
           kind: 'error',
           error: StatesErrors.DataLimitExceeded,
-          cause: `The state/task '${frame.stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+          cause: resultTooLargeCause(frame.stateName),
           quiet: true,
         };
       }

@@ -7,6 +7,7 @@ import { StatesError, StatesErrors } from '../errors.js';
 import type { TaskState } from '../compiled.js';
 import type { Run } from '../run.js';
 import type { Frame } from '../types.js';
+import { exceedsPayloadLimit, resultTooLargeCause } from '../payload-size.js';
 import { dynamicValue } from './simple.js';
 import { effectiveInput, finishWithResult, jsonataArguments, type Outcome, type ProcessOptions } from './index.js';
 
@@ -38,6 +39,10 @@ export async function task(run: Run, frame: Frame, state: TaskState, options: Pr
     parameters = await jsonataArguments(run, frame, state, extras);
   } else {
     parameters = effectiveInput(run, frame, state, extras);
+  }
+  // AWS: "After Parameters processing, the input of a state is larger than the payload size quota."
+  if (exceedsPayloadLimit(parameters)) {
+    throw new StatesError(StatesErrors.DataLimitExceeded, `The state/task '${state.name}' has an input with a size exceeding the maximum number of bytes service limit.`);
   }
   const pathInput = state.queryLanguage === 'JSONata' ? frame.stateInput : run.selectPath(frame, state.inputPath, frame.stateInput);
   if (state.timeoutSeconds) timeoutSeconds = positiveInteger(state.timeoutSeconds.kind, 'TimeoutSeconds', await dynamicValue(run, frame, state.timeoutSeconds, pathInput));
@@ -124,6 +129,11 @@ export async function resumeTask(run: Run, frame: Frame, signal: TaskSignal): Pr
       if (flavour.kind === 'lambda') run.emit(frame, 'LambdaFunctionSucceeded', () => ({ output: output(), outputDetails: { truncated: false } }));
       else if (flavour.kind === 'activity') run.emit(frame, 'ActivitySucceeded', () => ({ output: output(), outputDetails: { truncated: false } }));
       else run.emit(frame, 'TaskSucceeded', () => ({ resourceType: flavour.resourceType, resource: flavour.resource, output: output(), outputDetails: { truncated: false } }));
+      // AWS: "The output of a connector is larger than the payload size quota", whatever
+      // ResultSelector or ResultPath would make of it.
+      if (exceedsPayloadLimit(signal.output)) {
+        return { kind: 'error', error: StatesErrors.DataLimitExceeded, cause: resultTooLargeCause(state.name), quiet: true };
+      }
       return finishWithResult(run, frame, state, signal.output);
     }
     case 'taskFailed': {
