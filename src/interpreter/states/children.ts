@@ -287,7 +287,8 @@ export function abortChildren(run: Run, frame: Frame, record: boolean): void {
   for (const id of childIds) {
     const child = run.state.frames[id];
     if (!child) continue;
-    abortChildren(run, child, record);
+    // The child's own state is aborted here, once; the recursion only reaches its descendants.
+    abortChildren(run, child, false);
     abortFrameState(run, child);
     if (phase.kind === 'map' && !phase.distributed) run.emit(frame, 'MapIterationAborted', () => ({ name: frame.stateName, index: child.index }));
     run.removeFrame(id);
