@@ -99,29 +99,26 @@ export async function runInMemory(machine: CompiledMachine, info: ExecutionInfo,
   return { ...done, history, state };
 }
 
-/** The next thing to happen: a task settling, or the earliest timer coming due. */
+/**
+ * The next thing to happen: a task settling, or the earliest timer coming due. Only the winner is
+ * taken out of `inFlight`/`timers`: several tasks may settle in the same tick, and the others'
+ * results must stay in `inFlight` for the next call (an already-settled promise wins it at once).
+ */
 async function nextSignal(clock: Clock, timers: Map<string, Timer>, inFlight: Map<string, Promise<Signal>>): Promise<Signal | undefined> {
   let earliest: Timer | undefined;
   for (const t of timers.values()) if (!earliest || t.fireAt < earliest.fireAt) earliest = t;
-  const racers: Promise<Signal>[] = [...inFlight.entries()].map(([id, p]) =>
-    p.then((s) => {
-      inFlight.delete(id);
-      return s;
-    }),
+  const racers: Promise<{ taskId?: string; timerId?: string; signal: Signal }>[] = [...inFlight.entries()].map(([taskId, p]) =>
+    p.then((signal) => ({ taskId, signal })),
   );
   if (earliest) {
     const timer = earliest;
-    racers.push(
-      clock.sleepUntil(timer.fireAt).then(() => {
-        timers.delete(timer.id);
-        return { kind: 'timerFired', timerId: timer.id } as const;
-      }),
-    );
+    racers.push(clock.sleepUntil(timer.fireAt).then(() => ({ timerId: timer.id, signal: { kind: 'timerFired', timerId: timer.id } as const })));
   }
   if (racers.length === 0) return undefined;
   const winner = await Promise.race(racers);
-  if (winner.kind === 'timerFired' || !inFlight.has(('taskId' in winner && winner.taskId) || '')) return winner;
-  return winner;
+  if (winner.taskId !== undefined) inFlight.delete(winner.taskId);
+  if (winner.timerId !== undefined) timers.delete(winner.timerId);
+  return winner.signal;
 }
 
 async function invoke(handlers: Record<string, TaskHandler>, command: Extract<import('../interpreter/types.js').Command, { kind: 'invokeTask' }>): Promise<Signal> {
