@@ -81,6 +81,28 @@ describe('Retry: how many attempts', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('a retrier naming several errors counts their retries together', async () => {
+    const clock = fakeClock(T0);
+    const errors = ['A', 'B', 'A'];
+    let n = 0;
+    const handler: TaskHandler = () => {
+      const e = errors[n++];
+      if (e) throw new TaskFailure(e, 'x');
+      return 'done';
+    };
+    const r = await execute(task({ Retry: [{ ErrorEquals: ['A', 'B'], MaxAttempts: 2 }] }), {}, { handlers: { [LAMBDA_ARN]: handler }, clock });
+    expect(n).toBe(3);
+    expect(r).toMatchObject({ status: 'FAILED', error: 'A' });
+  });
+
+  it('$states.context.State.RetryCount counts the retries in JSONata Arguments', async () => {
+    const { calls } = await runFlaky(
+      task({ Arguments: { n: '{% $states.context.State.RetryCount %}' }, Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2 }] }, {}, { QueryLanguage: 'JSONata' }),
+      10,
+    );
+    expect(calls.map((c) => c.input)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
+  });
+
   it('each retrier keeps its own count of attempts', async () => {
     const clock = fakeClock(T0);
     const errors = ['A', 'B', 'A', 'B', 'A'];
