@@ -1,0 +1,60 @@
+/**
+ * What the API asks of the engine. The API validates requests and resolves state machines,
+ * versions and aliases; the engine runs executions: Standard ones durably through the store,
+ * Express ones in memory.
+ */
+import type { Json } from '../json.js';
+import type { HistoryEvent } from '../interpreter/history.js';
+import type { TerminalStatus } from '../interpreter/types.js';
+import type { ExecutionRecord, StateMachineRecord } from '../store/types.js';
+
+export interface StartRequest {
+  /** The state machine as it should run: its current revision, or the version/alias target's. */
+  stateMachine: StateMachineRecord;
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
+  /** The execution name (AWS defaults it to a UUID; the API has already done so). */
+  name: string;
+  input: Json;
+  /** The input exactly as sent (JSON text), to echo back as AWS does. */
+  inputText: string;
+}
+
+export interface StartResult {
+  executionArn: string;
+  startDate: number;
+}
+
+export interface SyncResult {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  startDate: number;
+  stopDate: number;
+  status: TerminalStatus;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** Only when the caller asked for it (the engine keeps no Express history). */
+  history?: HistoryEvent[];
+}
+
+export type StopResult = { stopDate: number } | { notRunning: ExecutionRecord } | { notFound: true };
+
+export interface Engine {
+  /**
+   * Standard: creates the execution durably (idempotent by name: the same name and input while it
+   * runs returns the existing one). Express: starts it in memory and returns at once.
+   */
+  startExecution(request: StartRequest): Promise<StartResult | { alreadyExists: ExecutionRecord }>;
+  /** Express only: runs to completion and answers with its result. */
+  startSyncExecution(request: StartRequest): Promise<SyncResult>;
+  stopExecution(executionArn: string, error?: string, cause?: string): Promise<StopResult>;
+  /** Redrives a FAILED/TIMED_OUT/ABORTED Standard execution from the states that did not succeed. */
+  redriveExecution(executionArn: string): Promise<{ redriveDate: number } | { notRedrivable: string }>;
+  /** Resumes every RUNNING execution and starts the timer loop. */
+  start(): Promise<void>;
+  /** Finishes in-flight commits, then stops. */
+  close(): Promise<void>;
+}

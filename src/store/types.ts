@@ -1,0 +1,191 @@
+/**
+ * The durable store behind the API and the engine. One async interface, implemented by the
+ * memory, SQLite and (later) PostgreSQL adapters, and checked by one shared test suite.
+ *
+ * The engine's unit of durability is a Commit: an execution's new state, its new history events,
+ * the timers and outbox tasks its commands created or cancelled, all applied in one transaction and
+ * guarded by the execution's version (optimistic concurrency). Many executions' commits go in one
+ * transaction (group commit); each one succeeds or conflicts on its own.
+ */
+import type { Json } from '../json.js';
+import type { HistoryEvent } from '../interpreter/history.js';
+import type { ExecutionState, ExecutionStatus, StateMachineType } from '../interpreter/types.js';
+
+export type Millis = number;
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back as `after` for the next page. Absent on the last page. */
+  next?: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  after?: string;
+}
+
+// ---- state machines ----------------------------------------------------------------------------
+
+export interface LoggingConfiguration {
+  level: 'ALL' | 'ERROR' | 'FATAL' | 'OFF';
+  includeExecutionData: boolean;
+  destinations?: Json[];
+}
+
+export interface StateMachineRecord {
+  arn: string;
+  name: string;
+  type: StateMachineType;
+  definition: string;
+  roleArn: string;
+  description?: string;
+  loggingConfiguration: LoggingConfiguration;
+  tracingConfiguration: { enabled: boolean };
+  status: 'ACTIVE' | 'DELETING';
+  creationDate: Millis;
+  /** Set by UpdateStateMachine. */
+  updateDate?: Millis;
+  /** Changes on every update; versions record the revision they were published from. */
+  revisionId: string;
+}
+
+export interface StateMachineVersionRecord {
+  /** `<stateMachineArn>:<version>` */
+  arn: string;
+  stateMachineArn: string;
+  version: number;
+  definition: string;
+  roleArn: string;
+  description?: string;
+  loggingConfiguration: LoggingConfiguration;
+  tracingConfiguration: { enabled: boolean };
+  revisionId: string;
+  creationDate: Millis;
+}
+
+export interface AliasRecord {
+  /** `<stateMachineArn>:<aliasName>` */
+  arn: string;
+  stateMachineArn: string;
+  name: string;
+  description?: string;
+  routingConfiguration: { stateMachineVersionArn: string; weight: number }[];
+  creationDate: Millis;
+  updateDate?: Millis;
+}
+
+// ---- executions --------------------------------------------------------------------------------
+
+export interface ExecutionRecord {
+  arn: string;
+  stateMachineArn: string;
+  /** The version or alias the execution was started through, if any. */
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Millis;
+  stopDate?: Millis;
+  /** JSON text, as given to StartExecution. */
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  redriveCount: number;
+  redriveDate?: Millis;
+  /** The interpreter's state; the engine is its only reader and writer. */
+  state: ExecutionState;
+  /** Optimistic-concurrency version: bumped by every commit. */
+  version: number;
+  /** Number of history events so far (also the id of the last one). */
+  historyLength: number;
+}
+
+export type ExecutionSummary = Omit<ExecutionRecord, 'state' | 'input' | 'output' | 'version'>;
+
+export interface ExecutionFilter {
+  stateMachineArn?: string;
+  /** Executions of one version, or started through one alias. */
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
+  status?: ExecutionStatus;
+  redriveFilter?: 'REDRIVEN' | 'NOT_REDRIVEN';
+}
+
+/** A timer row: fires a `timerFired` signal for an execution at `fireAt`. */
+export interface TimerRecord {
+  executionArn: string;
+  timerId: string;
+  fireAt: Millis;
+}
+
+/** An outbox row: a task the engine must (re)invoke until its result is committed. */
+export interface TaskRecord {
+  executionArn: string;
+  taskId: string;
+  resource: string;
+  /** The interpreter's invokeTask command, as JSON. */
+  command: Json;
+  createdAt: Millis;
+}
+
+export interface Commit {
+  /** 0 when the commit creates the execution. */
+  expectedVersion: number;
+  /** The execution row as it is after this commit (its `version` is expectedVersion + 1). */
+  execution: ExecutionRecord;
+  /** New history events, ids continuing from the last committed one. */
+  events: HistoryEvent[];
+  timersAdded: TimerRecord[];
+  timersRemoved: string[];
+  tasksAdded: TaskRecord[];
+  tasksRemoved: string[];
+}
+
+export type CommitResult = 'ok' | 'conflict';
+
+export interface ExecutionStore {
+  // state machines, versions, aliases, tags
+  createStateMachine(record: StateMachineRecord): Promise<'ok' | 'exists'>;
+  getStateMachine(arn: string): Promise<StateMachineRecord | undefined>;
+  updateStateMachine(record: StateMachineRecord): Promise<void>;
+  /** Removes the state machine, its versions and aliases; executions stay readable. */
+  deleteStateMachine(arn: string): Promise<void>;
+  listStateMachines(page: PageRequest): Promise<Page<StateMachineRecord>>;
+
+  createVersion(record: StateMachineVersionRecord): Promise<void>;
+  getVersion(arn: string): Promise<StateMachineVersionRecord | undefined>;
+  /** Newest first. */
+  listVersions(stateMachineArn: string, page: PageRequest): Promise<Page<StateMachineVersionRecord>>;
+  deleteVersion(arn: string): Promise<void>;
+
+  putAlias(record: AliasRecord): Promise<void>;
+  getAlias(arn: string): Promise<AliasRecord | undefined>;
+  listAliases(stateMachineArn: string, page: PageRequest): Promise<Page<AliasRecord>>;
+  deleteAlias(arn: string): Promise<void>;
+
+  getTags(resourceArn: string): Promise<Record<string, string>>;
+  setTags(resourceArn: string, tags: Record<string, string>): Promise<void>;
+  removeTags(resourceArn: string, keys: string[]): Promise<void>;
+
+  // executions
+  getExecution(arn: string): Promise<ExecutionRecord | undefined>;
+  listExecutions(filter: ExecutionFilter, page: PageRequest): Promise<Page<ExecutionSummary>>;
+  /** Events with id > afterId (or < beforeId when reverse), oldest first unless reverse. */
+  getHistory(executionArn: string, options: { afterId?: number; limit: number; reverse?: boolean }): Promise<HistoryEvent[]>;
+
+  /** Applies every commit in one transaction; each is checked against its expected version. */
+  commit(commits: Commit[]): Promise<CommitResult[]>;
+
+  // engine work
+  /** Executions still RUNNING, to resume after a restart. */
+  runningExecutions(): Promise<string[]>;
+  /** Timers due at or before `now`, earliest first. */
+  dueTimers(now: Millis, limit: number): Promise<TimerRecord[]>;
+  /** When the next timer fires, if any. */
+  nextTimerAt(): Promise<Millis | undefined>;
+  /** Outbox tasks of one execution (to re-invoke after a restart). */
+  pendingTasks(executionArn: string): Promise<TaskRecord[]>;
+
+  close(): Promise<void>;
+}
