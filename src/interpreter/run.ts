@@ -13,7 +13,7 @@ import { StatesError, StatesErrors } from './errors.js';
 import { historyEvent, stateEnteredType, stateExitedType, type EventDetailsFor, type HistoryEvent, type HistoryEventType } from './history.js';
 import { exceedsPayloadLimit, resultTooLargeCause } from './payload-size.js';
 import { backoffMillis, errorMatches } from './retry.js';
-import type { Command, ExecutionState, Frame, FrameOutcome, Runtime, TerminalStatus } from './types.js';
+import type { Command, ExecutionState, Frame, FrameOutcome, FramePhase, Runtime, TerminalStatus } from './types.js';
 import { ROOT_FRAME } from './types.js';
 import { frameVariables, withAssigned } from './variables.js';
 import { processState, resumeTask, taskTimedOut, transition, type Outcome } from './states/index.js';
@@ -68,7 +68,7 @@ export class Run {
     const frame = this.state.frames[id];
     if (!frame) throw new Error(`No frame ${id}`);
     if (this.touched.has(id)) return frame;
-    const copy = { ...frame };
+    const copy = { ...frame, phase: clonePhase(frame.phase) };
     this.state.frames[id] = copy;
     this.touched.add(id);
     return copy;
@@ -130,21 +130,37 @@ export class Run {
     return contextObject(this.state.info, this.state.input, frame, extras);
   }
 
+  /** A JSONPath evaluation scope. The context object is built only if a path reads `$$`. */
   scope(frame: Frame, input: Json, extras?: ContextExtras): EvalScope {
+    const lazy = this.lazyContext(frame, extras);
     return {
       input,
-      context: this.context(frame, extras),
+      get context() {
+        return lazy();
+      },
       variables: frameVariables(this.state.frames, frame),
       runtime: this.rt,
     };
   }
 
+  /** JSONata bindings; `$states.context` is built only if an expression reads it. */
   bindings(frame: Frame, states: Omit<JsonataBindings['states'], 'context'>, extras?: ContextExtras): JsonataBindings {
+    const lazy = this.lazyContext(frame, extras);
     return {
-      states: { ...states, context: this.context(frame, extras) },
+      states: {
+        ...states,
+        get context() {
+          return lazy();
+        },
+      },
       variables: frameVariables(this.state.frames, frame),
       runtime: this.rt,
     };
+  }
+
+  private lazyContext(frame: Frame, extras?: ContextExtras): () => JsonObject {
+    let context: JsonObject | undefined;
+    return () => (context ??= this.context(frame, extras));
   }
 
   /** Evaluates an Assign block: JSONPath reads `$` = `jsonPathInput`; JSONata reads $states. */
@@ -189,7 +205,8 @@ export class Run {
     for (;;) {
       if (this.state.status !== 'RUNNING' || !this.state.frames[frameId]) return;
       const frame = this.frame(frameId);
-      if ((outcome.kind === 'next' || outcome.kind === 'end') && exceedsPayloadLimit(outcome.output)) {
+      // An output that is the state's input unchanged was already measured when it was produced.
+      if ((outcome.kind === 'next' || outcome.kind === 'end') && outcome.output !== frame.stateInput && exceedsPayloadLimit(outcome.output)) {
         outcome = {
           kind: 'error',
           error: StatesErrors.DataLimitExceeded,
@@ -382,6 +399,18 @@ export class Run {
     const frame = this.frame(frameId);
     if (frame.phase.kind !== 'task' || frame.phase.taskId !== signal.taskId) return;
     await this.advance(frameId, () => resumeTask(this, frame, signal));
+  }
+}
+
+/** The arrays a step mutates in place (children's results, running children) get their own copy. */
+function clonePhase(phase: FramePhase): FramePhase {
+  switch (phase.kind) {
+    case 'map':
+      return { ...phase, results: [...phase.results], running: [...phase.running] };
+    case 'parallel':
+      return { ...phase, results: [...phase.results], children: [...phase.children] };
+    default:
+      return phase;
   }
 }
 

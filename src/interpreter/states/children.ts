@@ -160,7 +160,7 @@ async function spawnIterations(run: Run, frame: Frame, state: MapState): Promise
     const value = phase.items[index] as Json;
     const input = await iterationInput(run, frame, state, phase, index, value);
     const child = newChild(run, frame, `${state.address}/processor`, state.processor, index, input, state.distributed, { index, value });
-    phase.running = [...phase.running, child.id];
+    phase.running.push(child.id);
   }
 }
 
@@ -215,28 +215,26 @@ export async function childFinished(run: Run, child: Frame): Promise<void> {
   const outcome = child.outcome;
   if (!outcome) return;
   const state = run.current(parent);
+  // `parent` is this step's own copy (Run.frame), so its phase arrays may be updated in place.
   if (parent.phase.kind === 'parallel' && state.type === 'Parallel') {
     const phase = parent.phase;
+    remove(phase.children, child.id);
     if (!outcome.ok) {
-      parent.phase = { ...phase, children: phase.children.filter((id) => id !== child.id) };
       abortChildren(run, parent, false);
       parent.phase = { kind: 'ready' };
       await run.advance(parentId, async () => ({ kind: 'error', error: outcome.error, cause: outcome.cause }));
       return;
     }
-    const results = [...phase.results];
-    results[child.index] = outcome.output;
-    const pending = phase.pending - 1;
-    parent.phase = { ...phase, results, pending, children: phase.children.filter((id) => id !== child.id) };
-    if (pending === 0) await run.advance(parentId, () => finishParallel(run, run.frame(parentId), state));
+    phase.results[child.index] = outcome.output;
+    phase.pending -= 1;
+    if (phase.pending === 0) await run.advance(parentId, () => finishParallel(run, run.frame(parentId), state));
     return;
   }
   if (parent.phase.kind === 'map' && state.type === 'Map') {
-    const phase: MapPhase = { ...parent.phase, running: parent.phase.running.filter((id) => id !== child.id) };
-    parent.phase = phase;
+    const phase = parent.phase;
+    remove(phase.running, child.id);
     if (outcome.ok) {
       if (!phase.distributed) run.emit(parent, 'MapIterationSucceeded', () => ({ name: parent.stateName, index: child.index }));
-      phase.results = [...phase.results];
       phase.results[child.index] = outcome.output;
       phase.succeeded += 1;
     } else {
@@ -262,6 +260,11 @@ export async function childFinished(run: Run, child: Frame): Promise<void> {
       return { kind: 'blocked' };
     });
   }
+}
+
+function remove(ids: string[], id: string): void {
+  const i = ids.indexOf(id);
+  if (i >= 0) ids.splice(i, 1);
 }
 
 function withinTolerance(phase: MapPhase): boolean {
