@@ -20,7 +20,9 @@ export type Signal =
   | { kind: 'taskFailed'; taskId: string; error?: string; cause?: string }
   | { kind: 'taskHeartbeat'; taskId: string }
   | { kind: 'timerFired'; timerId: string }
-  | { kind: 'stop'; error?: string; cause?: string };
+  | { kind: 'stop'; error?: string; cause?: string }
+  /** The engine ends the execution as FAILED (e.g. the history quota was reached). */
+  | { kind: 'fail'; error: string; cause: string };
 
 export type Command =
   | {

@@ -83,6 +83,11 @@ export interface ExecutionRecord {
   stateMachineVersionArn?: string;
   stateMachineAliasArn?: string;
   name: string;
+  /**
+   * The definition the execution runs (and DescribeStateMachineForExecution returns): an update of
+   * the state machine does not change running executions. Written at creation, never updated.
+   */
+  definition: string;
   status: ExecutionStatus;
   startDate: Millis;
   stopDate?: Millis;
@@ -101,7 +106,7 @@ export interface ExecutionRecord {
   historyLength: number;
 }
 
-export type ExecutionSummary = Omit<ExecutionRecord, 'state' | 'input' | 'output' | 'version'>;
+export type ExecutionSummary = Omit<ExecutionRecord, 'state' | 'input' | 'output' | 'version' | 'definition'>;
 
 export interface ExecutionFilter {
   stateMachineArn?: string;
