@@ -1,0 +1,73 @@
+/**
+ * Request structures shared by several operations: logging and tracing configuration, tags and
+ * definitions, with AWS's validation rules and messages.
+ */
+import type { Json } from '../json.js';
+import type { LoggingConfiguration } from '../store/types.js';
+import type { StateMachineType } from '../interpreter/types.js';
+import { invalidDefinitionMessage, validateDefinition } from '../asl/validate.js';
+import { ApiError } from './errors.js';
+import type { Request } from './request.js';
+
+export const LogLevels = ['ALL', 'ERROR', 'FATAL', 'OFF'] as const;
+export const StateMachineTypes = ['STANDARD', 'EXPRESS'] as const satisfies readonly StateMachineType[];
+
+export const defaultLogging: LoggingConfiguration = { level: 'OFF', includeExecutionData: false };
+
+/** Reads `loggingConfiguration`; call `checkLogging` after `request.check()`. */
+export function readLogging(request: Request): LoggingConfiguration | undefined {
+  const value = request.object('loggingConfiguration');
+  if (value === undefined) return undefined;
+  const nested = request.nested(value, 'loggingConfiguration');
+  const destinations = nested.array('destinations');
+  return {
+    level: nested.enumValue('level', LogLevels) ?? 'OFF',
+    includeExecutionData: nested.boolean('includeExecutionData') ?? false,
+    ...(destinations !== undefined ? { destinations } : {}),
+  };
+}
+
+export function checkLogging(logging: LoggingConfiguration): void {
+  const count = logging.destinations?.length ?? 0;
+  if (count > 1 || (logging.level !== 'OFF' && count === 0)) {
+    throw new ApiError('InvalidLoggingConfiguration', 'Invalid Logging Configuration: Must specify exactly one Log Destination.');
+  }
+}
+
+export function readTracing(request: Request): { enabled: boolean } | undefined {
+  const value = request.object('tracingConfiguration');
+  if (value === undefined) return undefined;
+  return { enabled: request.nested(value, 'tracingConfiguration').boolean('enabled') ?? false };
+}
+
+export interface Tag {
+  key: string;
+  value: string;
+}
+
+/** Reads a `tags` list of `{key, value}` (keys 1–128, values 0–256 characters, at most 50 tags). */
+export function readTags(request: Request, member = 'tags'): Tag[] | undefined {
+  const items = request.array(member);
+  if (items === undefined) return undefined;
+  return items.map((item, i) => {
+    const tag = request.nested(item, `${member}.${i + 1}.member`);
+    return { key: tag.requiredString('key', { min: 1, max: 128 }), value: tag.string('value', { max: 256 }) ?? '' };
+  });
+}
+
+export function checkTagCount(arn: string, tags: Record<string, string>): void {
+  if (Object.keys(tags).length > 50) {
+    throw new ApiError('TooManyTags', `Too many tags: '${arn}'`, { resourceName: arn });
+  }
+}
+
+/** Throws InvalidDefinition with AWS's wording when the definition does not validate for `type`. */
+export function checkDefinition(definition: string, type: StateMachineType): void {
+  const { result, diagnostics } = validateDefinition(definition, { stateMachineType: type });
+  if (result === 'FAIL') throw new ApiError('InvalidDefinition', invalidDefinitionMessage(diagnostics, definition));
+}
+
+/** Two configurations are the same when their JSON is (CreateStateMachine's idempotency check). */
+export function sameConfiguration(a: Json | object | undefined, b: Json | object | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}

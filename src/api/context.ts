@@ -1,0 +1,30 @@
+/** What every operation is given: the store, the engine, ARN building, and injectable sources. */
+import type { Logger } from 'pino';
+import type { Engine } from '../engine/engine.js';
+import type { ExecutionStore } from '../store/types.js';
+import type { Arns } from './arns.js';
+import type { Request } from './request.js';
+
+export interface ApiContext {
+  store: ExecutionStore;
+  engine: Engine;
+  arns: Arns;
+  /** Epoch milliseconds. */
+  now(): number;
+  /** [0, 1): picks an alias's version by weight. */
+  random(): number;
+  uuid(): string;
+  log: Logger;
+}
+
+/** A JSON 1.0 response body; `undefined` members are omitted from the wire, as AWS omits absent fields. */
+export type Output = Record<string, unknown>;
+
+export type Operation = (request: Request, ctx: ApiContext) => Promise<Output>;
+
+/** Epoch milliseconds → the epoch seconds (with fraction) the JSON protocol uses for timestamps. */
+export function seconds(millis: number): number;
+export function seconds(millis: number | undefined): number | undefined;
+export function seconds(millis: number | undefined): number | undefined {
+  return millis === undefined ? undefined : millis / 1000;
+}

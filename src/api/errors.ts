@@ -1,0 +1,85 @@
+/**
+ * API errors (error layer 3): one registry keyed by AWS's `__type`, with the HTTP status AWS sends.
+ * The SDK maps `__type` (or the `x-amzn-errortype` header) to its typed exception classes.
+ */
+export const ApiErrorTypes = {
+  // protocol
+  UnknownOperationException: 400,
+  SerializationException: 400,
+  ValidationException: 400,
+  MissingRequiredParameter: 400,
+  InternalFailure: 500,
+  // resources
+  StateMachineDoesNotExist: 400,
+  StateMachineAlreadyExists: 400,
+  StateMachineDeleting: 400,
+  StateMachineLimitExceeded: 400,
+  StateMachineTypeNotSupported: 400,
+  ExecutionDoesNotExist: 400,
+  ExecutionAlreadyExists: 400,
+  ExecutionLimitExceeded: 400,
+  ExecutionNotRedrivable: 400,
+  ActivityDoesNotExist: 400,
+  ResourceNotFound: 400,
+  ConflictException: 400,
+  ServiceQuotaExceededException: 402,
+  TooManyTags: 400,
+  TaskDoesNotExist: 400,
+  TaskTimedOut: 400,
+  // input
+  InvalidArn: 400,
+  InvalidName: 400,
+  InvalidDefinition: 400,
+  InvalidExecutionInput: 400,
+  InvalidLoggingConfiguration: 400,
+  InvalidTracingConfiguration: 400,
+  InvalidEncryptionConfiguration: 400,
+  InvalidOutput: 400,
+  InvalidToken: 400,
+} as const;
+export type ApiErrorType = keyof typeof ApiErrorTypes;
+
+/** Extra members some exceptions carry (ValidationException.reason, ResourceNotFound.resourceName). */
+export type ApiErrorFields = Record<string, string>;
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly type: ApiErrorType,
+    message: string,
+    readonly fields: ApiErrorFields = {},
+  ) {
+    super(message);
+    this.name = type;
+    this.status = ApiErrorTypes[type];
+  }
+
+  /** The JSON 1.0 error body. */
+  toBody(): Record<string, string> {
+    return { __type: this.type, message: this.message, ...this.fields };
+  }
+}
+
+// ---- AWS's wordings, in one place -------------------------------------------------------------
+
+export const stateMachineDoesNotExist = (arn: string) =>
+  new ApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+
+export const executionDoesNotExist = (arn: string) =>
+  new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+
+export const resourceNotFound = (arn: string) =>
+  new ApiError('ResourceNotFound', `Resource not found: '${arn}'`, { resourceName: arn });
+
+export const invalidToken = () => new ApiError('InvalidToken', "Invalid Token: 'Invalid token'");
+
+export const invalidName = (name: string) => new ApiError('InvalidName', `Invalid Name: '${name}'`);
+
+export const typeNotSupported = () =>
+  new ApiError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+
+/** "1 validation error detected: A" / "2 validation errors detected: A; B". */
+export function validationError(violations: string[], fields: ApiErrorFields = {}): ApiError {
+  const noun = violations.length === 1 ? 'error' : 'errors';
+  return new ApiError('ValidationException', `${violations.length} validation ${noun} detected: ${violations.join('; ')}`, fields);
+}

@@ -1,0 +1,60 @@
+/** Every operation, by the action name in `X-Amz-Target: AWSStepFunctions.<Action>`. */
+import type { Operation } from '../context.js';
+import { createStateMachine } from './create-state-machine.js';
+import { createStateMachineAlias } from './create-state-machine-alias.js';
+import { deleteStateMachine } from './delete-state-machine.js';
+import { deleteStateMachineAlias } from './delete-state-machine-alias.js';
+import { deleteStateMachineVersion } from './delete-state-machine-version.js';
+import { describeExecution } from './describe-execution.js';
+import { describeStateMachine } from './describe-state-machine.js';
+import { describeStateMachineAlias } from './describe-state-machine-alias.js';
+import { describeStateMachineForExecution } from './describe-state-machine-for-execution.js';
+import { getExecutionHistory } from './get-execution-history.js';
+import { listExecutions } from './list-executions.js';
+import { listStateMachineAliases } from './list-state-machine-aliases.js';
+import { listStateMachineVersions } from './list-state-machine-versions.js';
+import { listStateMachines } from './list-state-machines.js';
+import { listTagsForResource } from './list-tags-for-resource.js';
+import { publishStateMachineVersion } from './publish-state-machine-version.js';
+import { redriveExecution } from './redrive-execution.js';
+import { startExecution } from './start-execution.js';
+import { startSyncExecution } from './start-sync-execution.js';
+import { stopExecution } from './stop-execution.js';
+import { tagResource } from './tag-resource.js';
+import { untagResource } from './untag-resource.js';
+import { updateStateMachine } from './update-state-machine.js';
+import { updateStateMachineAlias } from './update-state-machine-alias.js';
+import { validateStateMachineDefinition } from './validate-state-machine-definition.js';
+
+export const operations = {
+  CreateStateMachine: createStateMachine,
+  CreateStateMachineAlias: createStateMachineAlias,
+  DeleteStateMachine: deleteStateMachine,
+  DeleteStateMachineAlias: deleteStateMachineAlias,
+  DeleteStateMachineVersion: deleteStateMachineVersion,
+  DescribeExecution: describeExecution,
+  DescribeStateMachine: describeStateMachine,
+  DescribeStateMachineAlias: describeStateMachineAlias,
+  DescribeStateMachineForExecution: describeStateMachineForExecution,
+  GetExecutionHistory: getExecutionHistory,
+  ListExecutions: listExecutions,
+  ListStateMachineAliases: listStateMachineAliases,
+  ListStateMachineVersions: listStateMachineVersions,
+  ListStateMachines: listStateMachines,
+  ListTagsForResource: listTagsForResource,
+  PublishStateMachineVersion: publishStateMachineVersion,
+  RedriveExecution: redriveExecution,
+  StartExecution: startExecution,
+  StartSyncExecution: startSyncExecution,
+  StopExecution: stopExecution,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  UpdateStateMachine: updateStateMachine,
+  UpdateStateMachineAlias: updateStateMachineAlias,
+  ValidateStateMachineDefinition: validateStateMachineDefinition,
+} as const satisfies Record<string, Operation>;
+export type ActionName = keyof typeof operations;
+
+export function isActionName(name: string): name is ActionName {
+  return Object.prototype.hasOwnProperty.call(operations, name);
+}

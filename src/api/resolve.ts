@@ -1,0 +1,100 @@
+/**
+ * Looking up what a request's ARN names: state machines, versions, aliases and executions, with
+ * AWS's "does not exist" errors, and the version an alias routes a new execution to.
+ */
+import type { AliasRecord, ExecutionRecord, StateMachineRecord, StateMachineVersionRecord } from '../store/types.js';
+import type { StatesArn } from './arns.js';
+import type { ApiContext } from './context.js';
+import { executionDoesNotExist, resourceNotFound, stateMachineDoesNotExist } from './errors.js';
+
+export async function getStateMachine(ctx: ApiContext, arn: string): Promise<StateMachineRecord> {
+  const record = await ctx.store.getStateMachine(arn);
+  if (!record) throw stateMachineDoesNotExist(arn);
+  return record;
+}
+
+export async function getVersion(ctx: ApiContext, arn: string): Promise<StateMachineVersionRecord> {
+  const record = await ctx.store.getVersion(arn);
+  if (!record) throw stateMachineDoesNotExist(arn);
+  return record;
+}
+
+export async function getAlias(ctx: ApiContext, arn: string): Promise<AliasRecord> {
+  const record = await ctx.store.getAlias(arn);
+  if (!record) throw resourceNotFound(arn);
+  return record;
+}
+
+export async function getExecution(ctx: ApiContext, arn: string): Promise<ExecutionRecord> {
+  const record = await ctx.store.getExecution(arn);
+  if (!record) throw executionDoesNotExist(arn);
+  return record;
+}
+
+/** A state machine as a version froze it (its ARN stays the unqualified one). */
+export function asOfVersion(machine: StateMachineRecord, version: StateMachineVersionRecord): StateMachineRecord {
+  return {
+    ...machine,
+    definition: version.definition,
+    roleArn: version.roleArn,
+    loggingConfiguration: version.loggingConfiguration,
+    tracingConfiguration: version.tracingConfiguration,
+    revisionId: version.revisionId,
+  };
+}
+
+export interface ExecutionTarget {
+  /** The machine as the execution should run it. */
+  stateMachine: StateMachineRecord;
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
+}
+
+/** Resolves StartExecution's `stateMachineArn`: the machine itself, one of its versions, or an alias. */
+export async function resolveExecutionTarget(
+  ctx: ApiContext,
+  arn: Extract<StatesArn, { kind: 'stateMachine' | 'stateMachineVersion' | 'stateMachineAlias' }>,
+  text: string,
+): Promise<ExecutionTarget> {
+  const machine = await ctx.store.getStateMachine(arn.stateMachineArn);
+  if (!machine) throw stateMachineDoesNotExist(text);
+  switch (arn.kind) {
+    case 'stateMachine':
+      return { stateMachine: machine };
+    case 'stateMachineVersion': {
+      const version = await getVersion(ctx, text);
+      return { stateMachine: asOfVersion(machine, version), stateMachineVersionArn: version.arn };
+    }
+    case 'stateMachineAlias': {
+      const alias = await ctx.store.getAlias(text);
+      if (!alias) throw stateMachineDoesNotExist(text);
+      const versionArn = pickByWeight(alias.routingConfiguration, ctx.random());
+      const version = await getVersion(ctx, versionArn);
+      return { stateMachine: asOfVersion(machine, version), stateMachineVersionArn: version.arn, stateMachineAliasArn: alias.arn };
+    }
+  }
+}
+
+/** Picks a route with probability weight/100; `random` is in [0, 1). */
+export function pickByWeight(routes: AliasRecord['routingConfiguration'], random: number): string {
+  let threshold = random * 100;
+  for (const route of routes) {
+    if (threshold < route.weight) return route.stateMachineVersionArn;
+    threshold -= route.weight;
+  }
+  const last = routes.filter((r) => r.weight > 0).at(-1) ?? routes.at(-1);
+  if (!last) throw new Error('alias without routes');
+  return last.stateMachineVersionArn;
+}
+
+/** Every item of a paged store listing. */
+export async function listAll<T>(list: (page: { limit: number; after?: string }) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
+  const items: T[] = [];
+  let after: string | undefined;
+  do {
+    const page = await list({ limit: 1000, after });
+    items.push(...page.items);
+    after = page.next;
+  } while (after !== undefined);
+  return items;
+}

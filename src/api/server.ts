@@ -1,0 +1,132 @@
+/**
+ * The AWS Step Functions API over the AWS JSON 1.0 protocol: `POST /` with
+ * `X-Amz-Target: AWSStepFunctions.<Action>`, a JSON body in, a JSON body out
+ * (`application/x-amz-json-1.0`). Errors are `{"__type", "message"}` with the
+ * `x-amzn-errortype` header; every response carries `x-amzn-requestid`. SigV4 signatures are
+ * accepted without being verified.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { Engine } from '../engine/engine.js';
+import { isJsonObject, type Json } from '../json.js';
+import type { ExecutionStore } from '../store/types.js';
+import { Arns } from './arns.js';
+import type { ApiContext } from './context.js';
+import { ApiError } from './errors.js';
+import { isActionName, operations } from './operations/index.js';
+import { Request } from './request.js';
+
+export interface ApiServerOptions {
+  store: ExecutionStore;
+  engine: Engine;
+  region: string;
+  accountId: string;
+  logger?: Logger;
+  /** Epoch milliseconds; defaults to `Date.now`. */
+  now?: () => number;
+  /** [0, 1); defaults to `Math.random` (alias routing). */
+  random?: () => number;
+  /** Defaults to `crypto.randomUUID` (execution names, revision ids, request ids). */
+  uuid?: () => string;
+}
+
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
+const TARGET_PREFIX = 'AWSStepFunctions.';
+/** Definitions go up to 1 MB; leave room for the rest of a request and JSON escaping. */
+const BODY_LIMIT = 8 * 1024 * 1024;
+
+export function createApiServer(options: ApiServerOptions): FastifyInstance {
+  const log = options.logger ?? pino({ level: 'silent' });
+  const uuid = options.uuid ?? randomUUID;
+  const ctx: ApiContext = {
+    store: options.store,
+    engine: options.engine,
+    arns: new Arns(options.region, options.accountId),
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+    uuid,
+    log,
+  };
+
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, genReqId: () => uuid() });
+  // Take every body as text whatever its content type: a bad body must get AWS's error, not fastify's.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-amzn-requestid', request.id);
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.post('/', async (request, reply) => {
+    const started = performance.now();
+    const target = request.headers['x-amz-target'];
+    const action = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+    try {
+      if (action === undefined || !isActionName(action)) {
+        throw new ApiError('UnknownOperationException', `Unknown operation: ${typeof target === 'string' ? target : 'no X-Amz-Target header'}`);
+      }
+      const body = parseBody(request.body);
+      const output = await operations[action](new Request(body), ctx);
+      log.debug({ requestId: request.id, action, status: 200, ms: elapsed(started) }, 'request');
+      return send(reply, 200, output);
+    } catch (error) {
+      const apiError = toApiError(error);
+      const context = { requestId: request.id, action, status: apiError.status, type: apiError.type, ms: elapsed(started) };
+      if (apiError.status >= 500) log.error({ ...context, err: error }, 'request failed');
+      else log.debug({ ...context, message: apiError.message }, 'request');
+      return sendError(reply, apiError);
+    }
+  });
+
+  // Anything fastify itself rejects (oversized body, unknown route) still answers in AWS's shape.
+  app.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    const apiError =
+      status === 413
+        ? new ApiError('SerializationException', 'Request body too large')
+        : status < 500
+          ? new ApiError('SerializationException', error.message ?? 'Bad request')
+          : new ApiError('InternalFailure', 'An internal error occurred');
+    log.warn({ requestId: request.id, status, err: error }, 'request rejected');
+    return sendError(reply, apiError);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    log.debug({ requestId: request.id, method: request.method, url: request.url }, 'no route');
+    return sendError(reply, new ApiError('UnknownOperationException', `Unknown operation: ${request.method} ${request.url}`));
+  });
+
+  return app;
+}
+
+function parseBody(body: unknown): Record<string, Json> {
+  if (body === undefined || body === null || body === '') return {};
+  if (typeof body !== 'string') throw new ApiError('SerializationException', 'Request body must be a JSON object');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    throw new ApiError('SerializationException', `Malformed request body: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!isJsonObject(parsed)) throw new ApiError('SerializationException', 'Start of structure or map expected: the request body must be a JSON object');
+  return parsed as Record<string, Json>;
+}
+
+function toApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : new ApiError('InternalFailure', 'An internal error occurred');
+}
+
+function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).header('content-type', CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  reply.header('x-amzn-errortype', error.type);
+  return send(reply, error.status, error.toBody());
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
