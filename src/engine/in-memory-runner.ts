@@ -10,29 +10,9 @@ import type { HistoryEvent } from '../interpreter/history.js';
 import { newExecution, step } from '../interpreter/step.js';
 import type { ExecutionInfo, ExecutionState, Runtime, Signal, TerminalStatus } from '../interpreter/types.js';
 import type { Clock } from './clock.js';
+import { invokeTask, type TaskHandler } from './task-invoker.js';
 
-export interface TaskContext {
-  resource: string;
-  stateName: string;
-  /** 0 for the first attempt, then the retry number. */
-  attempt: number;
-  /** For `.waitForTaskToken` resources: the token a callback would present. */
-  taskToken?: string;
-}
-
-/** A plain async function standing in for a Task's resource. Throw to fail the task. */
-export type TaskHandler = (input: Json, context: TaskContext) => Json | Promise<Json>;
-
-/** Throw this from a handler to fail the task with an exact error name and cause. */
-export class TaskFailure extends Error {
-  constructor(
-    readonly error: string,
-    override readonly cause?: string,
-  ) {
-    super(cause ?? error);
-    this.name = 'TaskFailure';
-  }
-}
+export { TaskFailure, type TaskContext, type TaskHandler } from './task-invoker.js';
 
 export interface RunResult {
   status: TerminalStatus;
@@ -48,6 +28,8 @@ export interface InMemoryRunOptions {
   clock: Clock;
   history: boolean;
   runtime?: Partial<Runtime>;
+  /** Stops the execution (StopExecution of an Express execution): it ends ABORTED. */
+  abort?: AbortSignal;
 }
 
 interface Timer {
@@ -76,7 +58,7 @@ export async function runInMemory(machine: CompiledMachine, info: ExecutionInfo,
     for (const command of result.commands) {
       switch (command.kind) {
         case 'invokeTask':
-          inFlight.set(command.taskId, invoke(options.handlers, command));
+          inFlight.set(command.taskId, invokeTask(options.handlers, command));
           break;
         case 'cancelTask':
           inFlight.delete(command.taskId);
@@ -93,10 +75,22 @@ export async function runInMemory(machine: CompiledMachine, info: ExecutionInfo,
       }
     }
     if (done) break;
-    signal = inbox.shift() ?? (await nextSignal(options.clock, timers, inFlight));
+    signal = inbox.shift() ?? (await untilAborted(options.abort, nextSignal(options.clock, timers, inFlight)));
   }
   if (!done) throw new Error('The execution stopped making progress without completing');
   return { ...done, history, state };
+}
+
+/** The next signal, or a `stop` signal as soon as the execution is aborted. */
+async function untilAborted(abort: AbortSignal | undefined, next: Promise<Signal | undefined>): Promise<Signal | undefined> {
+  if (!abort) return next;
+  const stop = (): Signal => {
+    const reason: unknown = abort.reason;
+    const r = typeof reason === 'object' && reason !== null ? (reason as { error?: string; cause?: string }) : {};
+    return { kind: 'stop', ...(r.error !== undefined ? { error: r.error } : {}), ...(r.cause !== undefined ? { cause: r.cause } : {}) };
+  };
+  if (abort.aborted) return stop();
+  return Promise.race([next, new Promise<Signal>((resolve) => abort.addEventListener('abort', () => resolve(stop()), { once: true }))]);
 }
 
 /**
@@ -121,23 +115,3 @@ async function nextSignal(clock: Clock, timers: Map<string, Timer>, inFlight: Ma
   return winner.signal;
 }
 
-async function invoke(handlers: Record<string, TaskHandler>, command: Extract<import('../interpreter/types.js').Command, { kind: 'invokeTask' }>): Promise<Signal> {
-  const handler = handlers[command.resource];
-  const taskId = command.taskId;
-  if (!handler) {
-    return { kind: 'taskFailed', taskId, error: 'States.TaskFailed', cause: `No handler is registered for the resource '${command.resource}'` };
-  }
-  try {
-    const output = await handler(command.parameters, {
-      resource: command.resource,
-      stateName: command.stateName,
-      attempt: command.attempt,
-      ...(command.taskToken !== undefined ? { taskToken: command.taskToken } : {}),
-    });
-    return { kind: 'taskSucceeded', taskId, output: output === undefined ? null : output };
-  } catch (e) {
-    if (e instanceof TaskFailure) return { kind: 'taskFailed', taskId, error: e.error, ...(e.cause !== undefined ? { cause: e.cause } : {}) };
-    if (e instanceof Error) return { kind: 'taskFailed', taskId, error: e.name, cause: e.message };
-    return { kind: 'taskFailed', taskId, error: 'Error', cause: String(e) };
-  }
-}

@@ -1,0 +1,467 @@
+/**
+ * The durable runner. Standard executions: every signal is applied by the interpreter's step
+ * function and its result (state, events, timers, outbox tasks) committed through the group-commit
+ * queue before any command runs. One actor per active execution serialises its signals. Timers are
+ * rows fired by one timer loop; nothing is held in memory per waiting execution. On start, every
+ * RUNNING execution resumes: its outbox tasks are invoked again, its timers are already rows.
+ *
+ * Express executions run in memory through the in-memory runner, as AWS runs them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Json } from '../json.js';
+import { compileMachine } from '../interpreter/compile.js';
+import type { CompiledMachine } from '../interpreter/compiled.js';
+import type { HistoryEvent } from '../interpreter/history.js';
+import { newExecution, step } from '../interpreter/step.js';
+import type { Command, ExecutionInfo, Runtime, Signal, StepResult } from '../interpreter/types.js';
+import type { Commit, ExecutionRecord, ExecutionStore, StateMachineRecord } from '../store/types.js';
+import { realClock, type Clock } from './clock.js';
+import { CommitQueue } from './commit-queue.js';
+import type { Engine, StartRequest, StartResult, StopResult, SyncResult } from './engine.js';
+import { runInMemory } from './in-memory-runner.js';
+import { invokeTask, type InvokeTaskCommand, type TaskHandler } from './task-invoker.js';
+
+/** AWS's quota: an execution that would exceed it fails. */
+export const HISTORY_QUOTA = 25_000;
+/** Longest single sleep of the timer loop; it re-reads the store at least this often. */
+const MAX_TIMER_SLEEP_MS = 30_000;
+const MAX_CONFLICT_RETRIES = 5;
+
+export interface DurableEngineOptions {
+  store: ExecutionStore;
+  clock?: Clock;
+  handlers?: Record<string, TaskHandler>;
+  logger?: Logger;
+  runtime?: Partial<Runtime>;
+}
+
+interface Actor {
+  record: ExecutionRecord;
+  machine: CompiledMachine;
+  mailbox: Signal[];
+  busy: boolean;
+  /** Resolved each time the mailbox is empty again (for StopExecution to wait on). */
+  idle: (() => void)[];
+}
+
+export class DurableEngine implements Engine {
+  private readonly store: ExecutionStore;
+  private readonly clock: Clock;
+  private readonly handlers: Record<string, TaskHandler>;
+  private readonly log: Logger | undefined;
+  private readonly rt: Runtime;
+  private readonly commits: CommitQueue;
+  private readonly actors = new Map<string, Actor>();
+  private readonly machines = new Map<string, CompiledMachine>();
+  private readonly express = new Map<string, AbortController>();
+  private readonly timersInFlight = new Set<string>();
+  private timerHandle: NodeJS.Timeout | undefined;
+  private timerWakeAt = Number.POSITIVE_INFINITY;
+  private timerLoopRunning = false;
+  private closed = false;
+
+  constructor(options: DurableEngineOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? realClock;
+    this.handlers = options.handlers ?? {};
+    this.log = options.logger;
+    this.rt = {
+      now: options.runtime?.now ?? (() => this.clock.now()),
+      random: options.runtime?.random ?? Math.random,
+      uuid: options.runtime?.uuid ?? randomUUID,
+    };
+    this.commits = new CommitQueue(this.store);
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    for (const arn of await this.store.runningExecutions()) {
+      const record = await this.store.getExecution(arn);
+      if (!record || record.status !== 'RUNNING') continue;
+      this.actors.set(arn, this.actor(record));
+      for (const task of await this.store.pendingTasks(arn)) this.invoke(arn, task.command as unknown as InvokeTaskCommand);
+    }
+    await this.pollTimers();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timerHandle) clearTimeout(this.timerHandle);
+    for (const controller of this.express.values()) controller.abort({ error: 'States.Runtime', cause: 'The server stopped' });
+    await Promise.all([...this.actors.values()].map((a) => this.whenIdle(a)));
+    await this.commits.drain();
+  }
+
+  /** Commit-queue figures, for benchmarks. */
+  get commitStats(): { batches: number; maxBatch: number } {
+    return { batches: this.commits.batches, maxBatch: this.commits.maxBatch };
+  }
+
+  // ---- Engine ---------------------------------------------------------------------------------
+
+  async startExecution(request: StartRequest): Promise<StartResult | { alreadyExists: ExecutionRecord }> {
+    const sm = request.stateMachine;
+    if (sm.type === 'EXPRESS') return this.startExpressAsync(request);
+    const arn = executionArn(sm, request.name, 'STANDARD');
+    const existing = await this.store.getExecution(arn);
+    if (existing) return { alreadyExists: existing };
+    const machine = this.compiled(sm.definition);
+    const startDate = this.clock.now();
+    const info = this.info(sm, request, arn, startDate, 0);
+    const initial = newExecution(info, request.input);
+    const result = await step(machine, initial, { kind: 'start', input: request.input }, this.rt);
+    const record: ExecutionRecord = {
+      arn,
+      stateMachineArn: sm.arn,
+      ...(request.stateMachineVersionArn ? { stateMachineVersionArn: request.stateMachineVersionArn } : {}),
+      ...(request.stateMachineAliasArn ? { stateMachineAliasArn: request.stateMachineAliasArn } : {}),
+      name: request.name,
+      definition: sm.definition,
+      status: 'RUNNING',
+      startDate,
+      input: request.inputText,
+      redriveCount: 0,
+      state: initial,
+      version: 0,
+      historyLength: 0,
+    };
+    const committed = await this.commitStep(record, { kind: 'start', input: request.input }, result);
+    if (!committed) {
+      const winner = await this.store.getExecution(arn);
+      if (winner) return { alreadyExists: winner };
+      throw new Error(`Could not create execution ${arn}`);
+    }
+    if (committed.status === 'RUNNING') this.actors.set(arn, this.actor(committed, machine));
+    this.runCommands(arn, result.commands);
+    return { executionArn: arn, startDate };
+  }
+
+  async startSyncExecution(request: StartRequest): Promise<SyncResult> {
+    const sm = request.stateMachine;
+    const arn = executionArn(sm, request.name, 'EXPRESS', this.rt.uuid());
+    const startDate = this.clock.now();
+    const result = await runInMemory(this.compiled(sm.definition), this.info(sm, request, arn, startDate, undefined), request.input, {
+      handlers: this.handlers,
+      clock: this.clock,
+      history: false,
+      runtime: this.rt,
+    });
+    return {
+      executionArn: arn,
+      stateMachineArn: sm.arn,
+      name: request.name,
+      startDate,
+      stopDate: this.clock.now(),
+      status: result.status,
+      input: request.inputText,
+      ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
+      ...(result.error !== undefined ? { error: result.error } : {}),
+      ...(result.cause !== undefined ? { cause: result.cause } : {}),
+    };
+  }
+
+  async stopExecution(executionArn: string, error?: string, cause?: string): Promise<StopResult> {
+    const controller = this.express.get(executionArn);
+    if (controller) {
+      controller.abort({ error, cause });
+      return { stopDate: this.clock.now() };
+    }
+    const actor = this.actors.get(executionArn);
+    if (!actor) {
+      const record = await this.store.getExecution(executionArn);
+      return record ? { notRunning: record } : { notFound: true };
+    }
+    await this.deliver(executionArn, { kind: 'stop', ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) });
+    await this.whenIdle(actor);
+    const record = await this.store.getExecution(executionArn);
+    if (record && record.status !== 'ABORTED') return { notRunning: record };
+    return { stopDate: record?.stopDate ?? this.clock.now() };
+  }
+
+  async redriveExecution(executionArn: string): Promise<{ redriveDate: number } | { notRedrivable: string }> {
+    const record = await this.store.getExecution(executionArn);
+    if (!record) return { notRedrivable: `Execution ${executionArn} does not exist` };
+    return { notRedrivable: `Execution ${executionArn} cannot be redriven yet: redrive is not implemented in this version` };
+  }
+
+  /** Delivers a signal to a running Standard execution (task results, timers, stop). */
+  async deliver(executionArn: string, signal: Signal): Promise<void> {
+    const actor = this.actors.get(executionArn);
+    if (!actor) return;
+    actor.mailbox.push(signal);
+    void this.pump(executionArn, actor);
+  }
+
+  // ---- actors ---------------------------------------------------------------------------------
+
+  private actor(record: ExecutionRecord, machine?: CompiledMachine): Actor {
+    return { record, machine: machine ?? this.compiled(record.definition), mailbox: [], busy: false, idle: [] };
+  }
+
+  private async pump(arn: string, actor: Actor): Promise<void> {
+    if (actor.busy) return;
+    actor.busy = true;
+    try {
+      while (actor.mailbox.length > 0 && !this.closed) {
+        const signal = actor.mailbox.shift() as Signal;
+        await this.apply(arn, actor, signal);
+        if (actor.record.status !== 'RUNNING') {
+          this.actors.delete(arn);
+          break;
+        }
+      }
+    } catch (e) {
+      this.log?.error({ err: e, executionArn: arn }, 'applying a signal failed');
+    } finally {
+      actor.busy = false;
+      for (const resolve of actor.idle.splice(0)) resolve();
+    }
+  }
+
+  private whenIdle(actor: Actor): Promise<void> {
+    if (!actor.busy && actor.mailbox.length === 0) return Promise.resolve();
+    return new Promise((resolve) => actor.idle.push(resolve));
+  }
+
+  private async apply(arn: string, actor: Actor, signal: Signal): Promise<void> {
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      let result = await step(actor.machine, actor.record.state, signal, this.rt);
+      if (actor.record.historyLength + result.events.length > HISTORY_QUOTA && result.state.status === 'RUNNING') {
+        result = await step(actor.machine, actor.record.state, quotaFailure(), this.rt);
+      }
+      const committed = await this.commitStep(actor.record, signal, result);
+      if (committed) {
+        actor.record = committed;
+        this.runCommands(arn, result.commands);
+        return;
+      }
+      // Layer 4: a version conflict. Reload and apply the signal to what is really committed.
+      const fresh = await this.store.getExecution(arn);
+      if (!fresh || fresh.status !== 'RUNNING') {
+        if (fresh) actor.record = fresh;
+        return;
+      }
+      actor.record = fresh;
+    }
+    throw new Error(`Execution ${arn}: gave up after ${MAX_CONFLICT_RETRIES} version conflicts`);
+  }
+
+  /** Commits one step; the new record, or undefined on a version conflict. */
+  private async commitStep(before: ExecutionRecord, signal: Signal, result: StepResult): Promise<ExecutionRecord | undefined> {
+    const now = this.clock.now();
+    const state = result.state;
+    const record: ExecutionRecord = {
+      ...before,
+      state,
+      status: state.status,
+      version: before.version + 1,
+      historyLength: before.historyLength + result.events.length,
+    };
+    if (state.status !== 'RUNNING') {
+      record.stopDate = now;
+      if (state.output !== undefined) record.output = JSON.stringify(state.output);
+      if (state.error !== undefined) record.error = state.error;
+      if (state.cause !== undefined) record.cause = state.cause;
+    }
+    const commit: Commit = {
+      expectedVersion: before.version,
+      execution: record,
+      events: result.events,
+      timersAdded: [],
+      timersRemoved: signal.kind === 'timerFired' ? [signal.timerId] : [],
+      tasksAdded: [],
+      tasksRemoved: 'taskId' in signal && signal.kind !== 'taskStarted' && signal.kind !== 'taskHeartbeat' ? [signal.taskId] : [],
+    };
+    for (const command of result.commands) {
+      switch (command.kind) {
+        case 'startTimer':
+          commit.timersAdded.push({ executionArn: record.arn, timerId: command.timerId, fireAt: command.fireAt });
+          break;
+        case 'cancelTimer':
+          commit.timersRemoved.push(command.timerId);
+          break;
+        case 'invokeTask':
+          commit.tasksAdded.push({ executionArn: record.arn, taskId: command.taskId, resource: command.resource, command: command as unknown as Json, createdAt: now });
+          break;
+        case 'cancelTask':
+          commit.tasksRemoved.push(command.taskId);
+          break;
+        case 'complete':
+          break;
+      }
+    }
+    const outcome = await this.commits.submit(commit);
+    return outcome === 'ok' ? record : undefined;
+  }
+
+  /** After the commit: run what the step asked for. */
+  private runCommands(arn: string, commands: Command[]): void {
+    for (const command of commands) {
+      switch (command.kind) {
+        case 'invokeTask':
+          this.invoke(arn, command);
+          break;
+        case 'startTimer':
+          this.wakeTimersAt(command.fireAt);
+          break;
+        case 'cancelTask':
+        case 'cancelTimer':
+        case 'complete':
+          break;
+      }
+    }
+  }
+
+  private invoke(arn: string, command: InvokeTaskCommand): void {
+    void invokeTask(this.handlers, command).then((signal) => this.deliver(arn, signal));
+  }
+
+  // ---- timers ---------------------------------------------------------------------------------
+
+  private wakeTimersAt(fireAt: number): void {
+    if (this.closed || fireAt >= this.timerWakeAt) return;
+    if (this.timerHandle) clearTimeout(this.timerHandle);
+    this.timerWakeAt = fireAt;
+    const delay = Math.min(Math.max(0, fireAt - this.clock.now()), MAX_TIMER_SLEEP_MS);
+    this.timerHandle = setTimeout(() => {
+      this.timerHandle = undefined;
+      this.timerWakeAt = Number.POSITIVE_INFINITY;
+      void this.pollTimers();
+    }, delay);
+  }
+
+  /** Fires every due timer, then sleeps until the next one (or a new earlier one). */
+  private async pollTimers(): Promise<void> {
+    if (this.closed || this.timerLoopRunning) return;
+    this.timerLoopRunning = true;
+    try {
+      for (;;) {
+        const due = await this.store.dueTimers(this.clock.now(), 500);
+        const fresh = due.filter((t) => !this.timersInFlight.has(t.timerId));
+        for (const timer of fresh) {
+          this.timersInFlight.add(timer.timerId);
+          void this.deliverTimer(timer.executionArn, timer.timerId);
+        }
+        if (due.length < 500) break;
+        if (fresh.length === 0) break;
+      }
+      const next = await this.store.nextTimerAt();
+      if (next !== undefined) {
+        // Timers already being delivered keep their rows until their commit: don't spin on them.
+        const wake = next <= this.clock.now() ? this.clock.now() + 10 : next;
+        this.wakeTimersAt(wake);
+      }
+    } catch (e) {
+      this.log?.error({ err: e }, 'the timer loop failed; retrying in a second');
+      this.wakeTimersAt(this.clock.now() + 1000);
+    } finally {
+      this.timerLoopRunning = false;
+    }
+  }
+
+  private async deliverTimer(arn: string, timerId: string): Promise<void> {
+    let actor = this.actors.get(arn);
+    if (!actor) {
+      // A timer of an execution not loaded (e.g. it ended): let the step ignore it and drop the row.
+      const record = await this.store.getExecution(arn);
+      if (!record) return;
+      actor = this.actor(record);
+      if (record.status === 'RUNNING') this.actors.set(arn, actor);
+    }
+    if (actor.record.status !== 'RUNNING') {
+      await this.commits.submit({
+        expectedVersion: actor.record.version,
+        execution: { ...actor.record, version: actor.record.version + 1 },
+        events: [],
+        timersAdded: [],
+        timersRemoved: [timerId],
+        tasksAdded: [],
+        tasksRemoved: [],
+      });
+      this.timersInFlight.delete(timerId);
+      return;
+    }
+    actor.mailbox.push({ kind: 'timerFired', timerId });
+    await this.pump(arn, actor);
+    await this.whenIdle(actor);
+    this.timersInFlight.delete(timerId);
+  }
+
+  // ---- Express --------------------------------------------------------------------------------
+
+  private async startExpressAsync(request: StartRequest): Promise<StartResult> {
+    const sm = request.stateMachine;
+    const arn = executionArn(sm, request.name, 'EXPRESS', this.rt.uuid());
+    const startDate = this.clock.now();
+    const controller = new AbortController();
+    this.express.set(arn, controller);
+    const logging = sm.loggingConfiguration.level !== 'OFF';
+    void runInMemory(this.compiled(sm.definition), this.info(sm, request, arn, startDate, 0), request.input, {
+      handlers: this.handlers,
+      clock: this.clock,
+      history: logging,
+      runtime: this.rt,
+      abort: controller.signal,
+    })
+      .then((result) => {
+        if (logging) this.logExpress(sm, arn, result.status, result.history);
+      })
+      .catch((e: unknown) => this.log?.error({ err: e, executionArn: arn }, 'express execution failed unexpectedly'))
+      .finally(() => this.express.delete(arn));
+    return { executionArn: arn, startDate };
+  }
+
+  /** Express history goes to the log, filtered by the state machine's logging level, as AWS sends it to CloudWatch Logs. */
+  private logExpress(sm: StateMachineRecord, arn: string, status: string, history: HistoryEvent[]): void {
+    const level = sm.loggingConfiguration.level;
+    const failing = new Set(['ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut', 'TaskFailed', 'EvaluationFailed', 'MapStateFailed', 'ParallelStateFailed']);
+    for (const event of history) {
+      if (level === 'FATAL' && !['ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut'].includes(event.type)) continue;
+      if (level === 'ERROR' && !failing.has(event.type)) continue;
+      const details = sm.loggingConfiguration.includeExecutionData ? event : { id: event.id, type: event.type, timestamp: event.timestamp };
+      this.log?.info({ executionArn: arn, stateMachineArn: sm.arn, status, event: details }, 'express execution event');
+    }
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  private compiled(definition: string): CompiledMachine {
+    let machine = this.machines.get(definition);
+    if (!machine) {
+      machine = compileMachine(JSON.parse(definition) as Json);
+      if (this.machines.size > 1000) this.machines.clear();
+      this.machines.set(definition, machine);
+    }
+    return machine;
+  }
+
+  private info(sm: StateMachineRecord, request: StartRequest, arn: string, startDate: number, redriveCount: number | undefined): ExecutionInfo {
+    return {
+      executionArn: arn,
+      executionName: request.name,
+      stateMachineArn: request.stateMachineVersionArn ?? sm.arn,
+      stateMachineName: sm.name,
+      roleArn: sm.roleArn,
+      startTime: startDate,
+      ...(redriveCount !== undefined ? { redriveCount } : {}),
+      stateMachineType: sm.type,
+    };
+  }
+}
+
+function quotaFailure(): Signal {
+  return {
+    kind: 'fail',
+    error: 'States.Runtime',
+    cause: `The execution has reached the maximum number of history events (${HISTORY_QUOTA}).`,
+  };
+}
+
+/** `arn:aws:states:<region>:<account>:execution:<stateMachine>:<name>` (Express: `express:...:<uuid>`). */
+export function executionArn(sm: StateMachineRecord, name: string, type: 'STANDARD' | 'EXPRESS', uuid?: string): string {
+  const [arnPrefix, partition, service, region, account] = sm.arn.split(':');
+  const base = `${arnPrefix}:${partition}:${service}:${region}:${account}`;
+  return type === 'STANDARD' ? `${base}:execution:${sm.name}:${name}` : `${base}:express:${sm.name}:${name}:${uuid ?? ''}`;
+}
