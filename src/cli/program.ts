@@ -3,12 +3,13 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, oneLine, reportError, type CliIO, type CommandContext } from './common.js';
 import { registerRun } from './run.js';
+import { registerServe } from './serve.js';
 import { registerValidate } from './validate.js';
 
 /** Each command lives in its own module and adds itself to the program. */
 type RegisterCommand = (program: Command, context: CommandContext) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerRun, registerValidate];
+const COMMANDS: readonly RegisterCommand[] = [registerRun, registerValidate, registerServe];
 
 /** The package version; package.json sits two levels up from both src/cli and dist/cli. */
 function packageVersion(): string {

@@ -1,0 +1,51 @@
+/** `stepwise serve`: the AWS Step Functions API (and, later, the console) on one port. */
+import { Command, Option } from 'commander';
+import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server.js';
+import { ExitCode, UsageError, reportError, type CommandContext } from './common.js';
+
+export interface ServeOptions {
+  port: string;
+  host: string;
+  dataDir: string;
+  logLevel: string;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port '${text}': expected a number from 0 to 65535`);
+  return port;
+}
+
+export function registerServe(program: Command, context: CommandContext): void {
+  program
+    .command('serve')
+    .description('run the Step Functions API server (data in SQLite)')
+    .addOption(new Option('--port <port>', 'port to listen on').env('PORT').default(String(DEFAULT_PORT)))
+    .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default(DEFAULT_HOST))
+    .addOption(new Option('--data-dir <dir>', 'where the SQLite database is kept').env('STEPWISE_DATA_DIR').default('.stepwise'))
+    .addOption(new Option('--log-level <level>', 'trace, debug, info, warn, error or silent').env('STEPWISE_LOG_LEVEL').default('info'))
+    .action(async (options: ServeOptions) => {
+      try {
+        const server = await startServer({
+          port: parsePort(options.port),
+          host: options.host,
+          dataDir: options.dataDir,
+          logLevel: options.logLevel,
+          region: process.env.STEPWISE_REGION,
+          accountId: process.env.STEPWISE_ACCOUNT_ID,
+        });
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.off('SIGTERM', stop);
+            process.off('SIGINT', stop);
+            void server.close().then(resolve);
+          };
+          process.on('SIGTERM', stop);
+          process.on('SIGINT', stop);
+        });
+        context.setExitCode(ExitCode.Ok);
+      } catch (error) {
+        context.setExitCode(reportError(context.io, error));
+      }
+    });
+}

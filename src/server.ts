@@ -1,0 +1,78 @@
+/**
+ * The one place that wires Stepwise together: the SQLite store, the durable engine and the API
+ * server, with clean shutdown (in-flight requests and commits finish, nothing half-written).
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { createApiServer } from './api/server.js';
+import { DurableEngine } from './engine/durable-engine.js';
+import type { TaskHandler } from './engine/task-invoker.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { ExecutionStore } from './store/types.js';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './index.js';
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  /** Where the SQLite database lives (default ./.stepwise). */
+  dataDir?: string;
+  region?: string;
+  accountId?: string;
+  logLevel?: string;
+  logger?: Logger;
+  /** Task handlers by resource ARN (integrations come in a later release). */
+  handlers?: Record<string, TaskHandler>;
+  /** Use this store instead of opening SQLite under dataDir. */
+  store?: ExecutionStore;
+}
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:8083 */
+  url: string;
+  port: number;
+  store: ExecutionStore;
+  engine: DurableEngine;
+  /** Stops accepting requests, lets in-flight requests and commits finish, closes the store. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 8083;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const log = options.logger ?? pino({ level: options.logLevel ?? 'info' });
+  const dataDir = resolve(options.dataDir ?? '.stepwise');
+  let store = options.store;
+  if (!store) {
+    mkdirSync(dataDir, { recursive: true });
+    store = SqliteStore.open(join(dataDir, 'stepwise.db'));
+  }
+  const engine = new DurableEngine({ store, logger: log, handlers: options.handlers });
+  const app = createApiServer({
+    store,
+    engine,
+    region: options.region ?? DEFAULT_REGION,
+    accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
+    logger: log,
+  });
+  await engine.start();
+  const address = await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
+  const port = Number(new URL(address).port);
+  log.info({ url: address, dataDir: options.store ? undefined : dataDir }, 'stepwise is listening');
+  let closing: Promise<void> | undefined;
+  const openStore = store;
+  return {
+    url: address,
+    port,
+    store,
+    engine,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await engine.close();
+        await openStore.close();
+        log.info('stepwise stopped');
+      })()),
+  };
+}
