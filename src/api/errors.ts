@@ -75,6 +75,9 @@ export const invalidToken = () => new ApiError('InvalidToken', "Invalid Token: '
 
 export const invalidName = (name: string) => new ApiError('InvalidName', `Invalid Name: '${name}'`);
 
+export const versionDescriptionWithoutPublish = () =>
+  new ApiError('ValidationException', 'Version description can only be set when publish is true');
+
 export const typeNotSupported = () =>
   new ApiError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
 

@@ -119,7 +119,8 @@ function toApiError(error: unknown): ApiError {
 }
 
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
-  return reply.code(status).header('content-type', CONTENT_TYPE).send(JSON.stringify(body));
+  // A Buffer, so fastify does not append "; charset=utf-8" to AWS's content type.
+  return reply.code(status).header('content-type', CONTENT_TYPE).send(Buffer.from(JSON.stringify(body), 'utf8'));
 }
 
 function sendError(reply: FastifyReply, error: ApiError): FastifyReply {

@@ -1,7 +1,7 @@
 import type { StateMachineRecord } from '../../store/types.js';
 import { checkDefinition, checkLogging, checkTagCount, defaultLogging, readLogging, readTags, readTracing, sameConfiguration, StateMachineTypes } from '../configuration.js';
 import { seconds, type Operation } from '../context.js';
-import { ApiError, invalidName, validationError } from '../errors.js';
+import { ApiError, invalidName, versionDescriptionWithoutPublish } from '../errors.js';
 import { isValidName, Limits } from '../request.js';
 import { publishVersion } from './publish-state-machine-version.js';
 
@@ -17,7 +17,7 @@ export const createStateMachine: Operation = async (request, ctx) => {
   const versionDescription = request.string('versionDescription', Limits.description);
   request.check();
 
-  if (versionDescription !== undefined && !publish) throw validationError(['Version description can only be set when publish is true']);
+  if (versionDescription !== undefined && !publish) throw versionDescriptionWithoutPublish();
   if (!isValidName(name)) throw invalidName(name);
   checkLogging(logging);
 

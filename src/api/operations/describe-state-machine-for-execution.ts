@@ -4,7 +4,10 @@ import { standardExecution } from '../executions.js';
 import { Limits } from '../request.js';
 import { asOfVersion } from '../resolve.js';
 
-/** The machine as the execution ran it: its version's snapshot when started through one. */
+/**
+ * The machine as the execution runs it: the definition it pinned at start, with its version's
+ * configuration when it was started through one.
+ */
 export const describeStateMachineForExecution: Operation = async (request, ctx) => {
   const text = request.requiredString('executionArn', Limits.arn);
   request.check();
@@ -16,7 +19,7 @@ export const describeStateMachineForExecution: Operation = async (request, ctx) 
   return {
     stateMachineArn: machine.arn,
     name: machine.name,
-    definition: machine.definition,
+    definition: execution.definition,
     roleArn: machine.roleArn,
     updateDate: seconds(version?.creationDate ?? machine.updateDate ?? machine.creationDate),
     loggingConfiguration: machine.loggingConfiguration,

@@ -1,6 +1,6 @@
 import { checkDefinition, checkLogging, readLogging, readTracing } from '../configuration.js';
 import { seconds, type Operation } from '../context.js';
-import { ApiError, validationError } from '../errors.js';
+import { ApiError, versionDescriptionWithoutPublish } from '../errors.js';
 import { Limits } from '../request.js';
 import { getStateMachine } from '../resolve.js';
 import { publishVersion } from './publish-state-machine-version.js';
@@ -15,7 +15,7 @@ export const updateStateMachine: Operation = async (request, ctx) => {
   const versionDescription = request.string('versionDescription', Limits.description);
   request.check();
 
-  if (versionDescription !== undefined && !publish) throw validationError(['Version description can only be set when publish is true']);
+  if (versionDescription !== undefined && !publish) throw versionDescriptionWithoutPublish();
   const arn = ctx.arns.expect(text, ['stateMachine']);
   const machine = await getStateMachine(ctx, arn.stateMachineArn);
   if (definition === undefined && roleArn === undefined && logging === undefined && tracing === undefined) {
