@@ -1,0 +1,267 @@
+/**
+ * The store in plain Maps: the same semantics as SQLite (see ../commit-rules.ts), for tests and the
+ * engine's unit tests. Records are cloned on the way in and out, as a database would.
+ */
+import type { HistoryEvent } from '../../interpreter/history.js';
+import { assertValidCommits, hasDuplicateEventIds } from '../commit-rules.js';
+import { checkLimit } from '../page-token.js';
+import type {
+  AliasRecord,
+  Commit,
+  CommitResult,
+  ExecutionFilter,
+  ExecutionRecord,
+  ExecutionStore,
+  ExecutionSummary,
+  Millis,
+  Page,
+  PageRequest,
+  StateMachineRecord,
+  StateMachineVersionRecord,
+  TaskRecord,
+  TimerRecord,
+} from '../types.js';
+import { compareKeys, paginate } from './paging.js';
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export class MemoryStore implements ExecutionStore {
+  private readonly stateMachines = new Map<string, StateMachineRecord>();
+  private readonly versions = new Map<string, StateMachineVersionRecord>();
+  private readonly aliases = new Map<string, AliasRecord>();
+  private readonly tags = new Map<string, Map<string, string>>();
+  private readonly executions = new Map<string, ExecutionRecord>();
+  /** Per execution, ordered by id. */
+  private readonly history = new Map<string, HistoryEvent[]>();
+  private readonly timers = new Map<string, Map<string, TimerRecord>>();
+  private readonly tasks = new Map<string, Map<string, TaskRecord>>();
+
+  // ---- state machines --------------------------------------------------------------------------
+
+  async createStateMachine(record: StateMachineRecord): Promise<'ok' | 'exists'> {
+    if (this.stateMachines.has(record.arn)) return 'exists';
+    this.stateMachines.set(record.arn, clone(record));
+    return 'ok';
+  }
+
+  async getStateMachine(arn: string): Promise<StateMachineRecord | undefined> {
+    return clone(this.stateMachines.get(arn));
+  }
+
+  async updateStateMachine(record: StateMachineRecord): Promise<void> {
+    if (this.stateMachines.has(record.arn)) this.stateMachines.set(record.arn, clone(record));
+  }
+
+  async deleteStateMachine(arn: string): Promise<void> {
+    for (const related of [this.versions, this.aliases]) {
+      for (const [key, record] of related) {
+        if (record.stateMachineArn !== arn) continue;
+        related.delete(key);
+        this.tags.delete(key);
+      }
+    }
+    this.stateMachines.delete(arn);
+    this.tags.delete(arn);
+  }
+
+  async listStateMachines(page: PageRequest): Promise<Page<StateMachineRecord>> {
+    return clone(
+      paginate(
+        this.stateMachines.values(),
+        { list: 'stateMachines', key: (m) => [m.creationDate, m.arn], shape: ['number', 'string'], descending: false },
+        page,
+      ),
+    );
+  }
+
+  // ---- versions and aliases --------------------------------------------------------------------
+
+  async createVersion(record: StateMachineVersionRecord): Promise<void> {
+    if (!this.stateMachines.has(record.stateMachineArn)) {
+      throw new Error(`State machine ${record.stateMachineArn} does not exist`);
+    }
+    const taken = [...this.versions.values()].some(
+      (v) => v.arn === record.arn || (v.stateMachineArn === record.stateMachineArn && v.version === record.version),
+    );
+    if (taken) throw new Error(`Version ${record.arn} already exists`);
+    this.versions.set(record.arn, clone(record));
+  }
+
+  async getVersion(arn: string): Promise<StateMachineVersionRecord | undefined> {
+    return clone(this.versions.get(arn));
+  }
+
+  async listVersions(stateMachineArn: string, page: PageRequest): Promise<Page<StateMachineVersionRecord>> {
+    const mine = [...this.versions.values()].filter((v) => v.stateMachineArn === stateMachineArn);
+    return clone(paginate(mine, { list: 'versions', key: (v) => [v.version], shape: ['number'], descending: true }, page));
+  }
+
+  async deleteVersion(arn: string): Promise<void> {
+    this.versions.delete(arn);
+    this.tags.delete(arn);
+  }
+
+  async putAlias(record: AliasRecord): Promise<void> {
+    if (!this.stateMachines.has(record.stateMachineArn)) {
+      throw new Error(`State machine ${record.stateMachineArn} does not exist`);
+    }
+    const clash = [...this.aliases.values()].some(
+      (a) => a.arn !== record.arn && a.stateMachineArn === record.stateMachineArn && a.name === record.name,
+    );
+    if (clash) throw new Error(`Alias ${record.name} already exists`);
+    this.aliases.set(record.arn, clone(record));
+  }
+
+  async getAlias(arn: string): Promise<AliasRecord | undefined> {
+    return clone(this.aliases.get(arn));
+  }
+
+  async listAliases(stateMachineArn: string, page: PageRequest): Promise<Page<AliasRecord>> {
+    const mine = [...this.aliases.values()].filter((a) => a.stateMachineArn === stateMachineArn);
+    return clone(paginate(mine, { list: 'aliases', key: (a) => [a.name], shape: ['string'], descending: false }, page));
+  }
+
+  async deleteAlias(arn: string): Promise<void> {
+    this.aliases.delete(arn);
+    this.tags.delete(arn);
+  }
+
+  // ---- tags ------------------------------------------------------------------------------------
+
+  async getTags(resourceArn: string): Promise<Record<string, string>> {
+    const entries = [...(this.tags.get(resourceArn) ?? [])].sort((a, b) => compareKeys([a[0]], [b[0]]));
+    return Object.fromEntries(entries);
+  }
+
+  async setTags(resourceArn: string, tags: Record<string, string>): Promise<void> {
+    const existing = this.tags.get(resourceArn) ?? new Map<string, string>();
+    for (const [key, value] of Object.entries(tags)) existing.set(key, value);
+    if (existing.size > 0) this.tags.set(resourceArn, existing);
+  }
+
+  async removeTags(resourceArn: string, keys: string[]): Promise<void> {
+    const existing = this.tags.get(resourceArn);
+    if (!existing) return;
+    for (const key of keys) existing.delete(key);
+    if (existing.size === 0) this.tags.delete(resourceArn);
+  }
+
+  // ---- executions ------------------------------------------------------------------------------
+
+  async getExecution(arn: string): Promise<ExecutionRecord | undefined> {
+    return clone(this.executions.get(arn));
+  }
+
+  async listExecutions(filter: ExecutionFilter, page: PageRequest): Promise<Page<ExecutionSummary>> {
+    const matching = [...this.executions.values()].filter((e) => matches(e, filter));
+    const result = paginate(
+      matching,
+      { list: 'executions', key: (e) => [e.startDate, e.arn], shape: ['number', 'string'], descending: true },
+      page,
+    );
+    return { ...result, items: result.items.map(summarize) };
+  }
+
+  async getHistory(
+    executionArn: string,
+    options: { afterId?: number; limit: number; reverse?: boolean },
+  ): Promise<HistoryEvent[]> {
+    checkLimit(options.limit);
+    const events = this.history.get(executionArn) ?? [];
+    const { afterId, reverse = false } = options;
+    const selected = reverse
+      ? events.filter((e) => afterId === undefined || e.id < afterId).reverse()
+      : events.filter((e) => afterId === undefined || e.id > afterId);
+    return clone(selected.slice(0, options.limit));
+  }
+
+  async commit(commits: Commit[]): Promise<CommitResult[]> {
+    assertValidCommits(commits);
+    return commits.map((commit) => (this.apply(commit) ? 'ok' : 'conflict'));
+  }
+
+  /** Checks everything first, then writes: a conflicting commit leaves no trace. */
+  private apply(commit: Commit): boolean {
+    const { execution, expectedVersion } = commit;
+    const stored = this.executions.get(execution.arn);
+    const versionMatches = expectedVersion === 0 ? stored === undefined : stored?.version === expectedVersion;
+    if (!versionMatches) return false;
+    const history = this.history.get(execution.arn) ?? [];
+    const storedIds = new Set(history.map((e) => e.id));
+    if (hasDuplicateEventIds(commit) || commit.events.some((e) => storedIds.has(e.id))) return false;
+
+    this.executions.set(execution.arn, clone(execution));
+    history.push(...clone(commit.events));
+    history.sort((a, b) => a.id - b.id);
+    this.history.set(execution.arn, history);
+    applyRows(this.timers, execution.arn, commit.timersRemoved, commit.timersAdded, (t) => t.timerId);
+    applyRows(this.tasks, execution.arn, commit.tasksRemoved, commit.tasksAdded, (t) => t.taskId);
+    return true;
+  }
+
+  // ---- engine work -----------------------------------------------------------------------------
+
+  async runningExecutions(): Promise<string[]> {
+    return [...this.executions.values()]
+      .filter((e) => e.status === 'RUNNING')
+      .map((e) => e.arn)
+      .sort();
+  }
+
+  async dueTimers(now: Millis, limit: number): Promise<TimerRecord[]> {
+    checkLimit(limit);
+    return this.allTimers()
+      .filter((t) => t.fireAt <= now)
+      .slice(0, limit)
+      .map(clone);
+  }
+
+  async nextTimerAt(): Promise<Millis | undefined> {
+    return this.allTimers()[0]?.fireAt;
+  }
+
+  async pendingTasks(executionArn: string): Promise<TaskRecord[]> {
+    return [...(this.tasks.get(executionArn)?.values() ?? [])]
+      .sort((a, b) => compareKeys([a.createdAt, a.taskId], [b.createdAt, b.taskId]))
+      .map(clone);
+  }
+
+  async close(): Promise<void> {}
+
+  /** Every timer, ordered by (fireAt, executionArn, timerId) like the SQL index. */
+  private allTimers(): TimerRecord[] {
+    return [...this.timers.values()]
+      .flatMap((byId) => [...byId.values()])
+      .sort((a, b) => compareKeys([a.fireAt, a.executionArn, a.timerId], [b.fireAt, b.executionArn, b.timerId]));
+  }
+}
+
+function matches(e: ExecutionRecord, filter: ExecutionFilter): boolean {
+  if (filter.stateMachineArn !== undefined && e.stateMachineArn !== filter.stateMachineArn) return false;
+  if (filter.stateMachineVersionArn !== undefined && e.stateMachineVersionArn !== filter.stateMachineVersionArn) return false;
+  if (filter.stateMachineAliasArn !== undefined && e.stateMachineAliasArn !== filter.stateMachineAliasArn) return false;
+  if (filter.status !== undefined && e.status !== filter.status) return false;
+  if (filter.redriveFilter === 'REDRIVEN' && e.redriveCount === 0) return false;
+  if (filter.redriveFilter === 'NOT_REDRIVEN' && e.redriveCount > 0) return false;
+  return true;
+}
+
+function summarize(e: ExecutionRecord): ExecutionSummary {
+  const { state: _state, input: _input, output: _output, version: _version, definition: _definition, ...summary } = e;
+  return clone(summary);
+}
+
+/** Removals first, then additions (which replace a row with the same id). */
+function applyRows<T>(
+  table: Map<string, Map<string, T>>,
+  executionArn: string,
+  removed: readonly string[],
+  added: readonly T[],
+  idOf: (row: T) => string,
+): void {
+  const rows = table.get(executionArn) ?? new Map<string, T>();
+  for (const id of removed) rows.delete(id);
+  for (const row of added) rows.set(idOf(row), clone(row));
+  if (rows.size > 0) table.set(executionArn, rows);
+  else table.delete(executionArn);
+}

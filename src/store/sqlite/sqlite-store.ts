@@ -1,0 +1,317 @@
+/**
+ * The store on SQLite (better-sqlite3): one connection, one writer, WAL. better-sqlite3 is
+ * synchronous, so every method runs to completion before it returns its promise; a commit batch is
+ * one BEGIN IMMEDIATE transaction (group commit), each member inside its own savepoint so that one
+ * member's conflict never undoes another's writes. Rules: ../commit-rules.ts.
+ */
+import Database from 'better-sqlite3';
+import type { HistoryEvent } from '../../interpreter/history.js';
+import { assertValidCommits } from '../commit-rules.js';
+import { checkLimit, decodePageToken, pageFrom } from '../page-token.js';
+import type {
+  AliasRecord,
+  Commit,
+  CommitResult,
+  ExecutionFilter,
+  ExecutionRecord,
+  ExecutionStore,
+  ExecutionSummary,
+  Millis,
+  Page,
+  PageRequest,
+  StateMachineRecord,
+  StateMachineVersionRecord,
+  TaskRecord,
+  TimerRecord,
+} from '../types.js';
+import { migrate } from './migrate.js';
+import {
+  aliasFromRow,
+  aliasToRow,
+  eventFromRow,
+  eventToRow,
+  executionFromRow,
+  executionToRow,
+  stateMachineFromRow,
+  stateMachineToRow,
+  summaryFromRow,
+  taskFromRow,
+  taskToRow,
+  timerFromRow,
+  timerToRow,
+  versionFromRow,
+  versionToRow,
+} from './rows.js';
+import { ExecutionQueries, prepareStatements, type ExecutionQueryParams, type Statements } from './statements.js';
+
+export interface SqliteStoreOptions {
+  /**
+   * What a committed transaction survives.
+   * - 'process' (default): WAL with synchronous=NORMAL. A commit survives the process dying at any
+   *   point (crash, SIGKILL, OOM kill): the WAL is in the OS page cache. A power loss or kernel
+   *   panic may lose the last transactions (never corrupt the database). This is what Stepwise promises.
+   * - 'power': WAL with synchronous=FULL: every commit is fsynced, surviving power loss, at a
+   *   throughput cost.
+   */
+  durability?: 'process' | 'power';
+  /** How long a writer waits for another connection's lock before failing with SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+}
+
+/** Thrown inside a commit's savepoint to roll it back and report a conflict. */
+class DuplicateEventError extends Error {}
+
+export class SqliteStore implements ExecutionStore {
+  private readonly sql: Statements;
+  private readonly executionQueries: ExecutionQueries;
+  private readonly commitBatch: Database.Transaction<(commits: Commit[]) => CommitResult[]>;
+  private readonly commitOne: Database.Transaction<(commit: Commit) => boolean>;
+
+  private constructor(private readonly db: Database.Database) {
+    this.sql = prepareStatements(db);
+    this.executionQueries = new ExecutionQueries(db);
+    // Called inside commitBatch's transaction, db.transaction() runs as a SAVEPOINT: rolled back alone if it throws.
+    this.commitOne = db.transaction((commit: Commit) => this.applyCommit(commit));
+    this.commitBatch = db.transaction((commits: Commit[]) =>
+      commits.map((commit): CommitResult => {
+        try {
+          return this.commitOne(commit) ? 'ok' : 'conflict';
+        } catch (error) {
+          if (error instanceof DuplicateEventError) return 'conflict';
+          throw error;
+        }
+      }),
+    );
+  }
+
+  /** Opens (creating if needed) and migrates a database file; ':memory:' for a private in-memory one. */
+  static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
+    const db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma(options.durability === 'power' ? 'synchronous = FULL' : 'synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+      return new SqliteStore(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  // ---- state machines --------------------------------------------------------------------------
+
+  async createStateMachine(record: StateMachineRecord): Promise<'ok' | 'exists'> {
+    return this.sql.insertStateMachine.run(stateMachineToRow(record)).changes === 1 ? 'ok' : 'exists';
+  }
+
+  async getStateMachine(arn: string): Promise<StateMachineRecord | undefined> {
+    const row = this.sql.getStateMachine.get(arn);
+    return row && stateMachineFromRow(row);
+  }
+
+  async updateStateMachine(record: StateMachineRecord): Promise<void> {
+    this.sql.updateStateMachine.run(stateMachineToRow(record));
+  }
+
+  async deleteStateMachine(arn: string): Promise<void> {
+    this.db.transaction(() => {
+      this.sql.deleteStateMachineTags.run({ arn });
+      this.sql.deleteStateMachine.run(arn);
+    }).immediate();
+  }
+
+  async listStateMachines(page: PageRequest): Promise<Page<StateMachineRecord>> {
+    checkLimit(page.limit);
+    const rows =
+      page.after === undefined
+        ? this.sql.listStateMachines.all(page.limit + 1)
+        : this.sql.listStateMachinesAfter.all(
+            ...decodePageToken<[number, string]>('stateMachines', page.after, ['number', 'string']),
+            page.limit + 1,
+          );
+    return pageFrom(rows.map(stateMachineFromRow), page.limit, 'stateMachines', (m) => [m.creationDate, m.arn]);
+  }
+
+  // ---- versions and aliases --------------------------------------------------------------------
+
+  async createVersion(record: StateMachineVersionRecord): Promise<void> {
+    this.sql.insertVersion.run(versionToRow(record));
+  }
+
+  async getVersion(arn: string): Promise<StateMachineVersionRecord | undefined> {
+    const row = this.sql.getVersion.get(arn);
+    return row && versionFromRow(row);
+  }
+
+  async listVersions(stateMachineArn: string, page: PageRequest): Promise<Page<StateMachineVersionRecord>> {
+    checkLimit(page.limit);
+    const rows =
+      page.after === undefined
+        ? this.sql.listVersions.all(stateMachineArn, page.limit + 1)
+        : this.sql.listVersionsAfter.all(
+            stateMachineArn,
+            ...decodePageToken<[number]>('versions', page.after, ['number']),
+            page.limit + 1,
+          );
+    return pageFrom(rows.map(versionFromRow), page.limit, 'versions', (v) => [v.version]);
+  }
+
+  async deleteVersion(arn: string): Promise<void> {
+    this.db.transaction(() => {
+      this.sql.removeAllTags.run(arn);
+      this.sql.deleteVersion.run(arn);
+    }).immediate();
+  }
+
+  async putAlias(record: AliasRecord): Promise<void> {
+    this.sql.putAlias.run(aliasToRow(record));
+  }
+
+  async getAlias(arn: string): Promise<AliasRecord | undefined> {
+    const row = this.sql.getAlias.get(arn);
+    return row && aliasFromRow(row);
+  }
+
+  async listAliases(stateMachineArn: string, page: PageRequest): Promise<Page<AliasRecord>> {
+    checkLimit(page.limit);
+    const rows =
+      page.after === undefined
+        ? this.sql.listAliases.all(stateMachineArn, page.limit + 1)
+        : this.sql.listAliasesAfter.all(
+            stateMachineArn,
+            ...decodePageToken<[string]>('aliases', page.after, ['string']),
+            page.limit + 1,
+          );
+    return pageFrom(rows.map(aliasFromRow), page.limit, 'aliases', (a) => [a.name]);
+  }
+
+  async deleteAlias(arn: string): Promise<void> {
+    this.db.transaction(() => {
+      this.sql.removeAllTags.run(arn);
+      this.sql.deleteAlias.run(arn);
+    }).immediate();
+  }
+
+  // ---- tags ------------------------------------------------------------------------------------
+
+  async getTags(resourceArn: string): Promise<Record<string, string>> {
+    return Object.fromEntries(this.sql.getTags.all(resourceArn).map((row) => [row.key, row.value]));
+  }
+
+  async setTags(resourceArn: string, tags: Record<string, string>): Promise<void> {
+    this.db.transaction(() => {
+      for (const [key, value] of Object.entries(tags)) this.sql.setTag.run(resourceArn, key, value);
+    }).immediate();
+  }
+
+  async removeTags(resourceArn: string, keys: string[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const key of keys) this.sql.removeTag.run(resourceArn, key);
+    }).immediate();
+  }
+
+  // ---- executions ------------------------------------------------------------------------------
+
+  async getExecution(arn: string): Promise<ExecutionRecord | undefined> {
+    const row = this.sql.getExecution.get(arn);
+    return row && executionFromRow(row);
+  }
+
+  async listExecutions(filter: ExecutionFilter, page: PageRequest): Promise<Page<ExecutionSummary>> {
+    checkLimit(page.limit);
+    const params: ExecutionQueryParams = { limit: page.limit + 1 };
+    if (filter.stateMachineArn !== undefined) params.state_machine_arn = filter.stateMachineArn;
+    if (filter.stateMachineVersionArn !== undefined) params.state_machine_version_arn = filter.stateMachineVersionArn;
+    if (filter.stateMachineAliasArn !== undefined) params.state_machine_alias_arn = filter.stateMachineAliasArn;
+    if (filter.status !== undefined) params.status = filter.status;
+    if (page.after !== undefined) {
+      [params.after_start_date, params.after_arn] = decodePageToken<[number, string]>('executions', page.after, [
+        'number',
+        'string',
+      ]);
+    }
+    const rows = this.executionQueries.statement(filter, page.after !== undefined).all(params);
+    return pageFrom(rows.map(summaryFromRow), page.limit, 'executions', (e) => [e.startDate, e.arn]);
+  }
+
+  /**
+   * Forward: events with id > afterId (all when absent), oldest first. Reverse: events with
+   * id < afterId (from the last one when absent), newest first. At most `limit` events.
+   */
+  async getHistory(
+    executionArn: string,
+    options: { afterId?: number; limit: number; reverse?: boolean },
+  ): Promise<HistoryEvent[]> {
+    checkLimit(options.limit);
+    const { afterId, limit, reverse = false } = options;
+    const rows = reverse
+      ? afterId === undefined
+        ? this.sql.historyLast.all(executionArn, limit)
+        : this.sql.historyBefore.all(executionArn, afterId, limit)
+      : afterId === undefined
+        ? this.sql.historyFirst.all(executionArn, limit)
+        : this.sql.historyAfter.all(executionArn, afterId, limit);
+    return rows.map(eventFromRow);
+  }
+
+  async commit(commits: Commit[]): Promise<CommitResult[]> {
+    assertValidCommits(commits);
+    if (commits.length === 0) return [];
+    return this.commitBatch.immediate(commits);
+  }
+
+  /** Writes one commit if its version check passes; false (nothing written) if it does not. */
+  private applyCommit(commit: Commit): boolean {
+    const { execution, expectedVersion } = commit;
+    const row = executionToRow(execution);
+    const written =
+      expectedVersion === 0
+        ? this.sql.insertExecution.run(row)
+        : this.sql.updateExecution.run({ ...row, expected_version: expectedVersion });
+    if (written.changes === 0) return false;
+    for (const event of commit.events) {
+      try {
+        this.sql.insertEvent.run(eventToRow(execution.arn, event));
+      } catch (error) {
+        if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+          throw new DuplicateEventError(`${execution.arn}: history event ${event.id} already exists`);
+        }
+        throw error;
+      }
+    }
+    for (const timerId of commit.timersRemoved) this.sql.deleteTimer.run(execution.arn, timerId);
+    for (const timer of commit.timersAdded) this.sql.putTimer.run(timerToRow(timer));
+    for (const taskId of commit.tasksRemoved) this.sql.deleteTask.run(execution.arn, taskId);
+    for (const task of commit.tasksAdded) this.sql.putTask.run(taskToRow(task));
+    return true;
+  }
+
+  // ---- engine work -----------------------------------------------------------------------------
+
+  async runningExecutions(): Promise<string[]> {
+    return this.sql.runningExecutions.all();
+  }
+
+  async dueTimers(now: Millis, limit: number): Promise<TimerRecord[]> {
+    checkLimit(limit);
+    return this.sql.dueTimers.all(now, limit).map(timerFromRow);
+  }
+
+  async nextTimerAt(): Promise<Millis | undefined> {
+    return this.sql.nextTimerAt.get() ?? undefined;
+  }
+
+  async pendingTasks(executionArn: string): Promise<TaskRecord[]> {
+    return this.sql.pendingTasks.all(executionArn).map(taskFromRow);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** For tests and diagnostics: a PRAGMA's current value. */
+  pragma(name: 'journal_mode' | 'synchronous' | 'foreign_keys'): unknown {
+    return this.db.pragma(name, { simple: true });
+  }
+}

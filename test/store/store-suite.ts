@@ -1,0 +1,586 @@
+/**
+ * The one behaviour suite every ExecutionStore adapter must pass (memory, SQLite, later PostgreSQL).
+ * It only uses the ExecutionStore interface, so an adapter plugs in through its factory.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InvalidPageTokenError } from '../../src/store/page-token.js';
+import type { ExecutionRecord, ExecutionStore, Page, PageRequest } from '../../src/store/types.js';
+import {
+  alias,
+  createCommit,
+  event,
+  execution,
+  executionArn,
+  machineArn,
+  nextCommit,
+  stateMachine,
+  task,
+  timer,
+  version,
+} from './fixtures.js';
+
+/** Follows `next` tokens to the end, returning every page. */
+async function walk<T>(list: (page: PageRequest) => Promise<Page<T>>, limit: number): Promise<T[][]> {
+  const pages: T[][] = [];
+  let after: string | undefined;
+  do {
+    const page = await list({ limit, ...(after === undefined ? {} : { after }) });
+    pages.push(page.items);
+    after = page.next;
+  } while (after !== undefined && pages.length < 1_000);
+  return pages;
+}
+
+export function describeStore(name: string, factory: () => Promise<ExecutionStore>): void {
+  describe(`ExecutionStore: ${name}`, () => {
+    let store: ExecutionStore;
+
+    beforeEach(async () => {
+      store = await factory();
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    /** Creates an execution through a commit and returns it as stored. */
+    async function started(machine: string, execName: string, overrides: Partial<ExecutionRecord> = {}): Promise<ExecutionRecord> {
+      const results = await store.commit([createCommit(execution(machine, execName, overrides))]);
+      expect(results).toEqual(['ok']);
+      const stored = await store.getExecution(executionArn(machine, execName));
+      if (!stored) throw new Error('execution not stored');
+      return stored;
+    }
+
+    describe('state machines', () => {
+      it('createStateMachine stores a record that getStateMachine returns unchanged', async () => {
+        const record = stateMachine('m', { description: 'd', updateDate: 1_500, loggingConfiguration: { level: 'ALL', includeExecutionData: true, destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: 'x' } }] } });
+        expect(await store.createStateMachine(record)).toBe('ok');
+        expect(await store.getStateMachine(record.arn)).toEqual(record);
+      });
+
+      it('createStateMachine answers exists for a stored arn and keeps the first record', async () => {
+        await store.createStateMachine(stateMachine('m'));
+        expect(await store.createStateMachine(stateMachine('m', { definition: '{}' }))).toBe('exists');
+        expect((await store.getStateMachine(machineArn('m')))?.definition).toBe(stateMachine('m').definition);
+      });
+
+      it('getStateMachine answers undefined for an unknown arn', async () => {
+        expect(await store.getStateMachine(machineArn('nope'))).toBeUndefined();
+      });
+
+      it('updateStateMachine replaces the stored record', async () => {
+        await store.createStateMachine(stateMachine('m', { description: 'old' }));
+        const updated = stateMachine('m', { definition: '{"v":2}', revisionId: 'r2', updateDate: 5_000 });
+        await store.updateStateMachine(updated);
+        expect(await store.getStateMachine(updated.arn)).toEqual(updated);
+      });
+
+      it('updateStateMachine of an unknown arn creates nothing', async () => {
+        await store.updateStateMachine(stateMachine('ghost'));
+        expect(await store.getStateMachine(machineArn('ghost'))).toBeUndefined();
+      });
+
+      it('listStateMachines lists oldest first by creation date, the arn breaking ties', async () => {
+        await store.createStateMachine(stateMachine('c', { creationDate: 3 }));
+        await store.createStateMachine(stateMachine('b', { creationDate: 1 }));
+        await store.createStateMachine(stateMachine('a', { creationDate: 3 }));
+        const page = await store.listStateMachines({ limit: 10 });
+        expect(page.items.map((m) => m.name)).toEqual(['b', 'a', 'c']);
+        expect(page.next).toBeUndefined();
+      });
+
+      it('listStateMachines walks every state machine exactly once, limit items per page', async () => {
+        for (let i = 0; i < 23; i++) await store.createStateMachine(stateMachine(`m${i}`, { creationDate: i % 5 }));
+        const pages = await walk((p) => store.listStateMachines(p), 5);
+        expect(pages.map((p) => p.length)).toEqual([5, 5, 5, 5, 3]);
+        const names = pages.flat().map((m) => m.name);
+        expect(new Set(names).size).toBe(23);
+      });
+
+      it('a page exactly filling the limit at the end carries no next token', async () => {
+        for (let i = 0; i < 4; i++) await store.createStateMachine(stateMachine(`m${i}`, { creationDate: i }));
+        const first = await store.listStateMachines({ limit: 2 });
+        const second = await store.listStateMachines({ limit: 2, after: first.next });
+        expect(second.items.map((m) => m.name)).toEqual(['m2', 'm3']);
+        expect(second.next).toBeUndefined();
+      });
+
+      it('deleteStateMachine removes the state machine, its versions, aliases and their tags', async () => {
+        await store.createStateMachine(stateMachine('m'));
+        await store.createStateMachine(stateMachine('other'));
+        await store.createVersion(version('m', 1));
+        await store.createVersion(version('other', 1));
+        await store.putAlias(alias('m', 'prod'));
+        await store.setTags(machineArn('m'), { team: 'a' });
+        await store.setTags(machineArn('other'), { team: 'b' });
+
+        await store.deleteStateMachine(machineArn('m'));
+
+        expect(await store.getStateMachine(machineArn('m'))).toBeUndefined();
+        expect(await store.getVersion(version('m', 1).arn)).toBeUndefined();
+        expect(await store.getAlias(alias('m', 'prod').arn)).toBeUndefined();
+        expect(await store.getTags(machineArn('m'))).toEqual({});
+        expect((await store.listVersions(machineArn('m'), { limit: 10 })).items).toEqual([]);
+        expect(await store.getStateMachine(machineArn('other'))).toBeDefined();
+        expect(await store.getVersion(version('other', 1).arn)).toBeDefined();
+        expect(await store.getTags(machineArn('other'))).toEqual({ team: 'b' });
+      });
+
+      it('executions of a deleted state machine stay readable, with their history', async () => {
+        await store.createStateMachine(stateMachine('m'));
+        const exec = execution('m', 'e1');
+        await store.commit([createCommit(exec, { events: [event(1, 'ExecutionStarted')] })]);
+        await store.deleteStateMachine(machineArn('m'));
+        expect((await store.getExecution(exec.arn))?.name).toBe('e1');
+        expect(await store.getHistory(exec.arn, { limit: 10 })).toHaveLength(1);
+        expect((await store.listExecutions({ stateMachineArn: machineArn('m') }, { limit: 10 })).items).toHaveLength(1);
+      });
+    });
+
+    describe('versions', () => {
+      beforeEach(async () => {
+        await store.createStateMachine(stateMachine('m'));
+      });
+
+      it('createVersion stores a version that getVersion returns unchanged', async () => {
+        await store.createVersion(version('m', 1));
+        expect(await store.getVersion(version('m', 1).arn)).toEqual(version('m', 1));
+        expect(await store.getVersion(`${machineArn('m')}:9`)).toBeUndefined();
+      });
+
+      it('createVersion rejects a version of an unknown state machine', async () => {
+        await expect(store.createVersion(version('ghost', 1))).rejects.toThrow();
+      });
+
+      it('createVersion rejects a version arn that already exists', async () => {
+        await store.createVersion(version('m', 1));
+        await expect(store.createVersion(version('m', 1, { description: 'again' }))).rejects.toThrow();
+        expect((await store.getVersion(version('m', 1).arn))?.description).toBe('version 1');
+      });
+
+      it('listVersions lists newest first and walks every version exactly once', async () => {
+        for (let v = 1; v <= 7; v++) await store.createVersion(version('m', v));
+        await store.createStateMachine(stateMachine('other'));
+        await store.createVersion(version('other', 1));
+        const pages = await walk((p) => store.listVersions(machineArn('m'), p), 3);
+        expect(pages.map((p) => p.map((v) => v.version))).toEqual([[7, 6, 5], [4, 3, 2], [1]]);
+      });
+
+      it('deleteVersion removes the version and its tags, leaving the others', async () => {
+        await store.createVersion(version('m', 1));
+        await store.createVersion(version('m', 2));
+        await store.setTags(version('m', 1).arn, { k: 'v' });
+        await store.deleteVersion(version('m', 1).arn);
+        expect(await store.getVersion(version('m', 1).arn)).toBeUndefined();
+        expect(await store.getTags(version('m', 1).arn)).toEqual({});
+        expect(await store.getVersion(version('m', 2).arn)).toBeDefined();
+        await store.deleteVersion(version('m', 1).arn);
+      });
+    });
+
+    describe('aliases', () => {
+      beforeEach(async () => {
+        await store.createStateMachine(stateMachine('m'));
+      });
+
+      it('putAlias creates an alias and replaces it on the next put', async () => {
+        await store.putAlias(alias('m', 'prod'));
+        expect(await store.getAlias(alias('m', 'prod').arn)).toEqual(alias('m', 'prod'));
+        const updated = alias('m', 'prod', { description: 'new', updateDate: 4_000, routingConfiguration: [] });
+        await store.putAlias(updated);
+        expect(await store.getAlias(updated.arn)).toEqual(updated);
+      });
+
+      it('putAlias rejects an alias of an unknown state machine', async () => {
+        await expect(store.putAlias(alias('ghost', 'prod'))).rejects.toThrow();
+      });
+
+      it('listAliases lists by name and walks every alias exactly once', async () => {
+        for (const n of ['delta', 'alpha', 'echo', 'charlie', 'bravo']) await store.putAlias(alias('m', n));
+        const pages = await walk((p) => store.listAliases(machineArn('m'), p), 2);
+        expect(pages.map((p) => p.map((a) => a.name))).toEqual([['alpha', 'bravo'], ['charlie', 'delta'], ['echo']]);
+      });
+
+      it('deleteAlias removes only that alias', async () => {
+        await store.putAlias(alias('m', 'a'));
+        await store.putAlias(alias('m', 'b'));
+        await store.deleteAlias(alias('m', 'a').arn);
+        expect(await store.getAlias(alias('m', 'a').arn)).toBeUndefined();
+        expect(await store.getAlias(alias('m', 'b').arn)).toBeDefined();
+      });
+    });
+
+    describe('tags', () => {
+      it('an untagged resource has no tags', async () => {
+        expect(await store.getTags(machineArn('m'))).toEqual({});
+      });
+
+      it('setTags adds tags and overwrites the values of existing keys', async () => {
+        await store.setTags(machineArn('m'), { a: '1', b: '2' });
+        await store.setTags(machineArn('m'), { b: '3', c: '' });
+        expect(await store.getTags(machineArn('m'))).toEqual({ a: '1', b: '3', c: '' });
+      });
+
+      it('removeTags removes the given keys and ignores unknown ones', async () => {
+        await store.setTags(machineArn('m'), { a: '1', b: '2' });
+        await store.removeTags(machineArn('m'), ['a', 'zzz']);
+        expect(await store.getTags(machineArn('m'))).toEqual({ b: '2' });
+        await store.removeTags(machineArn('nothing'), ['a']);
+      });
+    });
+
+    describe('commits', () => {
+      it('a creating commit stores the execution with its events, timers and tasks', async () => {
+        const exec = execution('m', 'e1', { stateMachineVersionArn: `${machineArn('m')}:1` });
+        const results = await store.commit([
+          createCommit(exec, {
+            events: [event(1, 'ExecutionStarted'), event(2)],
+            timersAdded: [timer(exec.arn, 't1', 50_000)],
+            tasksAdded: [task(exec.arn, 'k1')],
+          }),
+        ]);
+        expect(results).toEqual(['ok']);
+        expect(await store.getExecution(exec.arn)).toEqual({ ...exec, version: 1, historyLength: 2 });
+        expect(await store.getHistory(exec.arn, { limit: 10 })).toEqual([event(1, 'ExecutionStarted'), event(2)]);
+        expect(await store.dueTimers(50_000, 10)).toEqual([timer(exec.arn, 't1', 50_000)]);
+        expect(await store.pendingTasks(exec.arn)).toEqual([task(exec.arn, 'k1')]);
+      });
+
+      it('getExecution answers undefined for an unknown arn', async () => {
+        expect(await store.getExecution(executionArn('m', 'nope'))).toBeUndefined();
+      });
+
+      it('a creating commit conflicts when the execution exists, and changes nothing', async () => {
+        const first = await started('m', 'e1');
+        const again = createCommit(execution('m', 'e1', { input: '{"other":1}' }), {
+          events: [event(1)],
+          timersAdded: [timer(first.arn, 't', 1)],
+        });
+        expect(await store.commit([again])).toEqual(['conflict']);
+        expect(await store.getExecution(first.arn)).toEqual(first);
+        expect(await store.getHistory(first.arn, { limit: 10 })).toEqual([]);
+        expect(await store.nextTimerAt()).toBeUndefined();
+      });
+
+      it('a commit matching the stored version applies and bumps the version', async () => {
+        const exec = await started('m', 'e1');
+        const commit = nextCommit(exec, { status: 'SUCCEEDED', stopDate: 20_000, output: '{"ok":true}' }, { events: [event(1)] });
+        expect(await store.commit([commit])).toEqual(['ok']);
+        const stored = await store.getExecution(exec.arn);
+        expect(stored).toEqual(commit.execution);
+        expect(stored?.version).toBe(2);
+        expect(stored?.historyLength).toBe(1);
+      });
+
+      it('a commit with a stale expected version conflicts and leaves row, events, timers and tasks unchanged', async () => {
+        const exec = await started('m', 'e1');
+        await store.commit([nextCommit(exec, {}, { events: [event(1)], timersAdded: [timer(exec.arn, 'keep', 100)], tasksAdded: [task(exec.arn, 'keep')] })]);
+        const before = await store.getExecution(exec.arn);
+
+        const stale = nextCommit(exec, { status: 'FAILED' }, {
+          events: [event(2)],
+          timersAdded: [timer(exec.arn, 'new', 50)],
+          timersRemoved: ['keep'],
+          tasksAdded: [task(exec.arn, 'new')],
+          tasksRemoved: ['keep'],
+        });
+        expect(await store.commit([stale])).toEqual(['conflict']);
+
+        expect(await store.getExecution(exec.arn)).toEqual(before);
+        expect((await store.getHistory(exec.arn, { limit: 10 })).map((e) => e.id)).toEqual([1]);
+        expect(await store.dueTimers(1_000, 10)).toEqual([timer(exec.arn, 'keep', 100)]);
+        expect((await store.pendingTasks(exec.arn)).map((t) => t.taskId)).toEqual(['keep']);
+      });
+
+      it('a commit for an execution that does not exist conflicts', async () => {
+        const ghost = { ...execution('m', 'ghost'), version: 3 };
+        expect(await store.commit([nextCommit({ ...ghost, version: 2 })])).toEqual(['conflict']);
+        expect(await store.getExecution(ghost.arn)).toBeUndefined();
+      });
+
+      it('one conflicting commit in a batch does not block the others', async () => {
+        const a = await started('m', 'a');
+        const b = await started('m', 'b');
+        const results = await store.commit([
+          nextCommit(a, { status: 'SUCCEEDED' }, { events: [event(1)] }),
+          { ...nextCommit(b, { status: 'FAILED' }, { events: [event(1)] }), expectedVersion: 7, execution: { ...b, status: 'FAILED', version: 8 } },
+          createCommit(execution('m', 'c'), { events: [event(1, 'ExecutionStarted')], timersAdded: [timer(executionArn('m', 'c'), 't', 5)] }),
+          createCommit(execution('m', 'a')),
+        ]);
+        expect(results).toEqual(['ok', 'conflict', 'ok', 'conflict']);
+        expect((await store.getExecution(a.arn))?.status).toBe('SUCCEEDED');
+        expect(await store.getExecution(b.arn)).toEqual(b);
+        expect(await store.getHistory(b.arn, { limit: 10 })).toEqual([]);
+        expect((await store.getExecution(executionArn('m', 'c')))?.version).toBe(1);
+        expect(await store.nextTimerAt()).toBe(5);
+      });
+
+      it('commits of one execution in one batch apply in order', async () => {
+        const exec = execution('m', 'e1');
+        const first = createCommit(exec, { events: [event(1, 'ExecutionStarted')] });
+        const second = nextCommit(first.execution, {}, { events: [event(2)] });
+        const third = nextCommit(second.execution, { status: 'SUCCEEDED' }, { events: [event(3, 'ExecutionSucceeded')] });
+        expect(await store.commit([first, second, third])).toEqual(['ok', 'ok', 'ok']);
+        const stored = await store.getExecution(exec.arn);
+        expect(stored?.version).toBe(3);
+        expect(stored?.historyLength).toBe(3);
+        expect((await store.getHistory(exec.arn, { limit: 10 })).map((e) => e.id)).toEqual([1, 2, 3]);
+      });
+
+      it('a commit repeating a stored event id conflicts and writes nothing of itself', async () => {
+        const exec = await started('m', 'e1');
+        const withEvents = nextCommit(exec, {}, { events: [event(1), event(2)] });
+        await store.commit([withEvents]);
+        const stored = await store.getExecution(exec.arn);
+        if (!stored) throw new Error('missing');
+
+        const other = await started('m', 'other');
+        const duplicate = nextCommit(stored, { status: 'SUCCEEDED' }, {
+          events: [event(3), { ...event(2), timestamp: 99 }],
+          timersAdded: [timer(exec.arn, 't', 7)],
+          tasksAdded: [task(exec.arn, 'k')],
+        });
+        const results = await store.commit([duplicate, nextCommit(other, { status: 'SUCCEEDED' }, { events: [event(1)] })]);
+
+        expect(results).toEqual(['conflict', 'ok']);
+        expect(await store.getExecution(exec.arn)).toEqual(stored);
+        expect(await store.getHistory(exec.arn, { limit: 10 })).toEqual([event(1), event(2)]);
+        expect(await store.nextTimerAt()).toBeUndefined();
+        expect(await store.pendingTasks(exec.arn)).toEqual([]);
+        expect((await store.getExecution(other.arn))?.status).toBe('SUCCEEDED');
+      });
+
+      it('a commit carrying two events with the same id conflicts', async () => {
+        const exec = execution('m', 'e1');
+        expect(await store.commit([createCommit(exec, { events: [event(1), event(1)] })])).toEqual(['conflict']);
+        expect(await store.getExecution(exec.arn)).toBeUndefined();
+        expect(await store.getHistory(exec.arn, { limit: 10 })).toEqual([]);
+      });
+
+      it('an empty batch applies nothing and answers an empty list', async () => {
+        expect(await store.commit([])).toEqual([]);
+      });
+
+      it('a commit whose execution.version is not expectedVersion + 1 is rejected and nothing in the batch is written', async () => {
+        const good = createCommit(execution('m', 'good'));
+        const bad = { ...createCommit(execution('m', 'bad')), expectedVersion: 0, execution: { ...execution('m', 'bad'), version: 5 } };
+        await expect(store.commit([good, bad])).rejects.toThrow(/expectedVersion/);
+        expect(await store.getExecution(good.execution.arn)).toBeUndefined();
+      });
+
+      it('a commit adding a timer or task of another execution is rejected', async () => {
+        const exec = execution('m', 'e1');
+        await expect(store.commit([createCommit(exec, { timersAdded: [timer(executionArn('m', 'x'), 't', 1)] })])).rejects.toThrow();
+        await expect(store.commit([createCommit(exec, { tasksAdded: [task(executionArn('m', 'x'), 'k')] })])).rejects.toThrow();
+        expect(await store.getExecution(exec.arn)).toBeUndefined();
+      });
+
+      it('a commit removes the timers and tasks it names, and only those', async () => {
+        const exec = await started('m', 'e1');
+        const other = await started('m', 'other');
+        await store.commit([
+          nextCommit(exec, {}, { timersAdded: [timer(exec.arn, 'a', 1), timer(exec.arn, 'b', 2)], tasksAdded: [task(exec.arn, 'x'), task(exec.arn, 'y')] }),
+          nextCommit(other, {}, { timersAdded: [timer(other.arn, 'a', 3)], tasksAdded: [task(other.arn, 'x')] }),
+        ]);
+        const current = await store.getExecution(exec.arn);
+        if (!current) throw new Error('missing');
+        await store.commit([nextCommit(current, {}, { timersRemoved: ['a', 'unknown'], tasksRemoved: ['x'] })]);
+        expect(await store.dueTimers(10, 10)).toEqual([timer(exec.arn, 'b', 2), timer(other.arn, 'a', 3)]);
+        expect((await store.pendingTasks(exec.arn)).map((t) => t.taskId)).toEqual(['y']);
+        expect((await store.pendingTasks(other.arn)).map((t) => t.taskId)).toEqual(['x']);
+      });
+
+      it('removing and adding the same timer id in one commit reschedules it', async () => {
+        const exec = await started('m', 'e1');
+        await store.commit([nextCommit(exec, {}, { timersAdded: [timer(exec.arn, 'hb', 100)] })]);
+        const current = await store.getExecution(exec.arn);
+        if (!current) throw new Error('missing');
+        await store.commit([nextCommit(current, {}, { timersRemoved: ['hb'], timersAdded: [timer(exec.arn, 'hb', 500)] })]);
+        expect(await store.dueTimers(1_000, 10)).toEqual([timer(exec.arn, 'hb', 500)]);
+      });
+
+      it('records read back are copies: changing one does not change the store', async () => {
+        const exec = await started('m', 'e1');
+        exec.status = 'FAILED';
+        exec.state.seq = 99;
+        const again = await store.getExecution(exec.arn);
+        expect(again?.status).toBe('RUNNING');
+        expect(again?.state.seq).toBe(0);
+      });
+    });
+
+    describe('history', () => {
+      let arn: string;
+
+      beforeEach(async () => {
+        const exec = execution('m', 'h');
+        arn = exec.arn;
+        const events = [event(1, 'ExecutionStarted')];
+        for (let id = 2; id <= 9; id++) events.push(event(id));
+        events.push(event(10, 'ExecutionSucceeded'));
+        await store.commit([createCommit(exec, { events: events.slice(0, 4) })]);
+        const stored = await store.getExecution(arn);
+        if (!stored) throw new Error('missing');
+        await store.commit([nextCommit(stored, {}, { events: events.slice(4) })]);
+      });
+
+      it('getHistory returns every event oldest first with its details', async () => {
+        const events = await store.getHistory(arn, { limit: 100 });
+        expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        expect(events[0]).toEqual(event(1, 'ExecutionStarted'));
+        expect(events[9]).toEqual(event(10, 'ExecutionSucceeded'));
+        expect(events[9]).not.toHaveProperty('stateEnteredEventDetails');
+      });
+
+      it('afterId is exclusive and limit is honoured', async () => {
+        expect((await store.getHistory(arn, { afterId: 3, limit: 4 })).map((e) => e.id)).toEqual([4, 5, 6, 7]);
+        expect((await store.getHistory(arn, { afterId: 10, limit: 4 })).map((e) => e.id)).toEqual([]);
+        expect((await store.getHistory(arn, { afterId: 0, limit: 2 })).map((e) => e.id)).toEqual([1, 2]);
+      });
+
+      it('reverse returns newest first, afterId meaning before that id', async () => {
+        expect((await store.getHistory(arn, { limit: 3, reverse: true })).map((e) => e.id)).toEqual([10, 9, 8]);
+        expect((await store.getHistory(arn, { afterId: 8, limit: 3, reverse: true })).map((e) => e.id)).toEqual([7, 6, 5]);
+        expect((await store.getHistory(arn, { afterId: 2, limit: 3, reverse: true })).map((e) => e.id)).toEqual([1]);
+      });
+
+      it('paging forward and backward by the last id visits every event exactly once', async () => {
+        for (const reverse of [false, true]) {
+          const seen: number[] = [];
+          let afterId: number | undefined;
+          for (;;) {
+            const page = await store.getHistory(arn, { limit: 3, reverse, ...(afterId === undefined ? {} : { afterId }) });
+            if (page.length === 0) break;
+            seen.push(...page.map((e) => e.id));
+            afterId = page[page.length - 1].id;
+          }
+          expect(seen).toEqual(reverse ? [10, 9, 8, 7, 6, 5, 4, 3, 2, 1] : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        }
+      });
+
+      it('an unknown execution has no history', async () => {
+        expect(await store.getHistory(executionArn('m', 'nope'), { limit: 10 })).toEqual([]);
+      });
+    });
+
+    describe('listExecutions', () => {
+      it('lists newest first by start date, the arn breaking ties', async () => {
+        await started('m', 'old', { startDate: 1 });
+        await started('m', 'b', { startDate: 5 });
+        await started('m', 'a', { startDate: 5 });
+        await started('m', 'new', { startDate: 9 });
+        const page = await store.listExecutions({}, { limit: 10 });
+        expect(page.items.map((e) => e.name)).toEqual(['new', 'b', 'a', 'old']);
+      });
+
+      it('summaries carry neither state, input, output, definition nor version', async () => {
+        await started('m', 'e1', { output: '{"x":1}', error: 'E', cause: 'C', stopDate: 11_000 });
+        const [summary] = (await store.listExecutions({}, { limit: 1 })).items;
+        for (const key of ['state', 'input', 'output', 'definition', 'version']) expect(summary).not.toHaveProperty(key);
+        expect(summary).toMatchObject({ name: 'e1', status: 'RUNNING', error: 'E', cause: 'C', stopDate: 11_000, historyLength: 0, redriveCount: 0 });
+      });
+
+      it('filters by state machine, status, version, alias and redrive', async () => {
+        const v1 = `${machineArn('m')}:1`;
+        const prod = `${machineArn('m')}:prod`;
+        await started('m', 'running', { startDate: 1 });
+        await started('m', 'done', { startDate: 2, status: 'SUCCEEDED', stateMachineVersionArn: v1 });
+        await started('m', 'aliased', { startDate: 3, status: 'FAILED', stateMachineVersionArn: v1, stateMachineAliasArn: prod, redriveCount: 1, redriveDate: 4 });
+        await started('other', 'x', { startDate: 4 });
+        const names = async (filter: Parameters<ExecutionStore['listExecutions']>[0]) =>
+          (await store.listExecutions(filter, { limit: 10 })).items.map((e) => e.name);
+
+        expect(await names({ stateMachineArn: machineArn('m') })).toEqual(['aliased', 'done', 'running']);
+        expect(await names({ status: 'RUNNING' })).toEqual(['x', 'running']);
+        expect(await names({ stateMachineArn: machineArn('m'), status: 'RUNNING' })).toEqual(['running']);
+        expect(await names({ stateMachineVersionArn: v1 })).toEqual(['aliased', 'done']);
+        expect(await names({ stateMachineAliasArn: prod })).toEqual(['aliased']);
+        expect(await names({ stateMachineArn: machineArn('m'), redriveFilter: 'REDRIVEN' })).toEqual(['aliased']);
+        expect(await names({ stateMachineArn: machineArn('m'), redriveFilter: 'NOT_REDRIVEN' })).toEqual(['done', 'running']);
+        expect(await names({ stateMachineArn: machineArn('nope') })).toEqual([]);
+      });
+
+      it('pagination walks every execution exactly once, newer executions started meanwhile not disturbing it', async () => {
+        for (let i = 0; i < 25; i++) await started('m', `e${String(i).padStart(2, '0')}`, { startDate: 100 + (i % 7) });
+        const seen: string[] = [];
+        let after: string | undefined;
+        let pages = 0;
+        do {
+          const page = await store.listExecutions({ stateMachineArn: machineArn('m') }, { limit: 4, ...(after === undefined ? {} : { after }) });
+          expect(page.items.length).toBeLessThanOrEqual(4);
+          seen.push(...page.items.map((e) => e.name));
+          after = page.next;
+          pages++;
+          await started('m', `late${pages}`, { startDate: 1_000 + pages });
+        } while (after !== undefined);
+        expect(pages).toBe(7);
+        expect(seen).toHaveLength(25);
+        expect(new Set(seen).size).toBe(25);
+      });
+
+      it('a malformed page token, or one from another list, is rejected', async () => {
+        await store.createStateMachine(stateMachine('m'));
+        await store.createStateMachine(stateMachine('n'));
+        const machines = await store.listStateMachines({ limit: 1 });
+        expect(machines.next).toBeDefined();
+        await expect(store.listExecutions({}, { limit: 1, after: 'not a token' })).rejects.toBeInstanceOf(InvalidPageTokenError);
+        await expect(store.listExecutions({}, { limit: 1, after: machines.next })).rejects.toBeInstanceOf(InvalidPageTokenError);
+        await expect(store.listVersions(machineArn('m'), { limit: 1, after: machines.next })).rejects.toBeInstanceOf(InvalidPageTokenError);
+      });
+
+      it('a limit below 1 is rejected', async () => {
+        await expect(store.listExecutions({}, { limit: 0 })).rejects.toThrow(RangeError);
+        await expect(store.getHistory(executionArn('m', 'e'), { limit: 0 })).rejects.toThrow(RangeError);
+      });
+    });
+
+    describe('engine work', () => {
+      it('runningExecutions lists the executions still RUNNING', async () => {
+        const a = await started('m', 'a');
+        await started('m', 'b');
+        await started('m', 'c', { status: 'SUCCEEDED' });
+        await store.commit([nextCommit(a, { status: 'ABORTED' })]);
+        expect((await store.runningExecutions()).sort()).toEqual([executionArn('m', 'b')]);
+      });
+
+      it('dueTimers returns timers due at or before now, earliest first, at most limit', async () => {
+        const a = execution('m', 'a');
+        const b = execution('m', 'b');
+        await store.commit([
+          createCommit(a, { timersAdded: [timer(a.arn, 't3', 300), timer(a.arn, 't1', 100), timer(a.arn, 'late', 900)] }),
+          createCommit(b, { timersAdded: [timer(b.arn, 't2', 200), timer(b.arn, 'same', 300)] }),
+        ]);
+        expect(await store.dueTimers(300, 10)).toEqual([timer(a.arn, 't1', 100), timer(b.arn, 't2', 200), timer(a.arn, 't3', 300), timer(b.arn, 'same', 300)]);
+        expect(await store.dueTimers(300, 2)).toEqual([timer(a.arn, 't1', 100), timer(b.arn, 't2', 200)]);
+        expect(await store.dueTimers(99, 10)).toEqual([]);
+      });
+
+      it('nextTimerAt is the earliest timer, and undefined once none is left', async () => {
+        expect(await store.nextTimerAt()).toBeUndefined();
+        const exec = execution('m', 'a');
+        await store.commit([createCommit(exec, { timersAdded: [timer(exec.arn, 'x', 700), timer(exec.arn, 'y', 400)] })]);
+        expect(await store.nextTimerAt()).toBe(400);
+        const stored = await store.getExecution(exec.arn);
+        if (!stored) throw new Error('missing');
+        await store.commit([nextCommit(stored, {}, { timersRemoved: ['y'] })]);
+        expect(await store.nextTimerAt()).toBe(700);
+        const again = await store.getExecution(exec.arn);
+        if (!again) throw new Error('missing');
+        await store.commit([nextCommit(again, {}, { timersRemoved: ['x'] })]);
+        expect(await store.nextTimerAt()).toBeUndefined();
+      });
+
+      it('pendingTasks lists one execution’s outbox in creation order', async () => {
+        const exec = execution('m', 'a');
+        const other = execution('m', 'b');
+        await store.commit([
+          createCommit(exec, { tasksAdded: [task(exec.arn, 'second', 20), task(exec.arn, 'first', 10)] }),
+          createCommit(other, { tasksAdded: [task(other.arn, 'theirs', 5)] }),
+        ]);
+        expect(await store.pendingTasks(exec.arn)).toEqual([task(exec.arn, 'first', 10), task(exec.arn, 'second', 20)]);
+        expect(await store.pendingTasks(executionArn('m', 'none'))).toEqual([]);
+      });
+    });
+  });
+}
