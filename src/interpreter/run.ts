@@ -4,9 +4,10 @@
  * it never does: time, randomness and ids come from the Runtime, effects leave as Commands.
  */
 import type { Json, JsonObject } from '../json.js';
-import type { EvalScope } from '../query/scope.js';
+import type { EvalScope, Variables } from '../query/scope.js';
 import type { JsonataBindings } from '../query/jsonata/index.js';
 import { noResultsCause, type CompiledPath } from '../query/jsonpath/index.js';
+import type { CompiledTemplate } from '../query/payload-template.js';
 import type { CompiledAssign, CompiledMachine, CompiledState, StateList } from './compiled.js';
 import { contextObject, type ContextExtras } from './context-object.js';
 import { StatesError, StatesErrors } from './errors.js';
@@ -15,8 +16,8 @@ import { exceedsPayloadLimit, resultTooLargeCause } from './payload-size.js';
 import { backoffMillis, errorMatches } from './retry.js';
 import type { Command, ExecutionState, Frame, FrameOutcome, FramePhase, Runtime, TerminalStatus } from './types.js';
 import { ROOT_FRAME } from './types.js';
-import { frameVariables, withAssigned } from './variables.js';
-import { processState, resumeTask, taskTimedOut, transition, type Outcome } from './states/index.js';
+import { FrameVariables, withAssigned } from './variables.js';
+import { processState, resumeTask, taskTimedOut, transition, type MaybePromise, type Outcome } from './states/index.js';
 import { abortChildren, childFinished, startFrame } from './states/children.js';
 
 export interface RunOptions {
@@ -132,50 +133,42 @@ export class Run {
 
   /** A JSONPath evaluation scope. The context object is built only if a path reads `$$`. */
   scope(frame: Frame, input: Json, extras?: ContextExtras): EvalScope {
-    const lazy = this.lazyContext(frame, extras);
-    return {
-      input,
-      get context() {
-        return lazy();
-      },
-      variables: frameVariables(this.state.frames, frame),
-      runtime: this.rt,
-    };
+    return new FrameScope(this, frame, input, extras);
   }
 
   /** JSONata bindings; `$states.context` is built only if an expression reads it. */
   bindings(frame: Frame, states: Omit<JsonataBindings['states'], 'context'>, extras?: ContextExtras): JsonataBindings {
-    const lazy = this.lazyContext(frame, extras);
+    const scope = new FrameScope(this, frame, null, extras);
     return {
       states: {
         ...states,
         get context() {
-          return lazy();
+          return scope.context;
         },
       },
-      variables: frameVariables(this.state.frames, frame),
+      variables: scope.variables,
       runtime: this.rt,
     };
   }
 
-  private lazyContext(frame: Frame, extras?: ContextExtras): () => JsonObject {
-    let context: JsonObject | undefined;
-    return () => (context ??= this.context(frame, extras));
-  }
-
-  /** Evaluates an Assign block: JSONPath reads `$` = `jsonPathInput`; JSONata reads $states. */
-  async evaluateAssign(
+  /**
+   * Evaluates an Assign block: JSONPath reads `$` = `jsonPathInput` (synchronously); JSONata reads
+   * $states (a promise).
+   */
+  evaluateAssign(
     frame: Frame,
     assign: CompiledAssign | undefined,
     jsonPathInput: Json,
     states: Omit<JsonataBindings['states'], 'context'>,
-  ): Promise<JsonObject | undefined> {
+  ): MaybePromise<JsonObject | undefined> {
     if (!assign) return undefined;
-    const value =
-      assign.kind === 'jsonpath'
-        ? assign.template.evaluate(this.scope(frame, jsonPathInput))
-        : await assign.template.evaluate(this.bindings(frame, states), 'Assign');
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+    if (assign.kind === 'jsonpath') return this.assignJsonPath(frame, assign.template, jsonPathInput);
+    return assign.template.evaluate(this.bindings(frame, states), 'Assign').then(asAssigned);
+  }
+
+  /** A JSONPath-mode Assign, where `$` is `input`. */
+  assignJsonPath(frame: Frame, template: CompiledTemplate, input: Json): JsonObject | undefined {
+    return asAssigned(template.evaluate(this.scope(frame, input)));
   }
 
   /** Applies a JSONPath InputPath/OutputPath-like path, failing as AWS does when nothing matches. */
@@ -200,8 +193,9 @@ export class Run {
   }
 
   /** Runs one outcome-producing action for a frame, then keeps the frame moving while it can. */
-  async advance(frameId: string, action: () => Promise<Outcome>): Promise<void> {
-    let outcome = await this.guard(frameId, action);
+  async advance(frameId: string, action: () => MaybePromise<Outcome>): Promise<void> {
+    let pending = this.guard(frameId, action);
+    let outcome = pending instanceof Promise ? await pending : pending;
     for (;;) {
       if (this.state.status !== 'RUNNING' || !this.state.frames[frameId]) return;
       const frame = this.frame(frameId);
@@ -220,7 +214,8 @@ export class Run {
         case 'next':
           this.exitState(frame, outcome.output, outcome.assigned);
           this.enterState(frame, outcome.next, outcome.output);
-          outcome = await this.guard(frameId, () => processState(this, this.frame(frameId)));
+          pending = this.guard(frameId, () => processState(this, this.frame(frameId)));
+          outcome = pending instanceof Promise ? await pending : pending;
           break;
         case 'end':
           this.exitState(frame, outcome.output, outcome.assigned);
@@ -239,11 +234,19 @@ export class Run {
     }
   }
 
-  /** Turns a thrown StatesError into an error outcome with AWS's cause prefix. */
-  private async guard(frameId: string, action: () => Promise<Outcome>): Promise<Outcome> {
+  /** Runs an action, turning a thrown (or rejected) StatesError into an error outcome. */
+  private guard(frameId: string, action: () => MaybePromise<Outcome>): MaybePromise<Outcome> {
     try {
-      return await action();
+      const outcome = action();
+      return outcome instanceof Promise ? outcome.catch((e: unknown) => this.failure(frameId, e)) : outcome;
     } catch (e) {
+      return this.failure(frameId, e);
+    }
+  }
+
+  /** A StatesError as an error outcome, with AWS's cause prefix; anything else is a defect and propagates. */
+  private failure(frameId: string, e: unknown): Outcome {
+    {
       if (!(e instanceof StatesError)) throw e;
       const frame = this.state.frames[frameId] as Frame;
       const cause = UNPREFIXED_ERRORS.has(e.error)
@@ -402,6 +405,27 @@ export class Run {
   }
 }
 
+/** An evaluation scope whose context object is built on first use (most paths never read `$$`). */
+class FrameScope implements EvalScope {
+  private built: JsonObject | undefined;
+  readonly variables: Variables;
+  readonly runtime: Runtime;
+
+  constructor(
+    private readonly run: Run,
+    private readonly frame: Frame,
+    readonly input: Json,
+    private readonly extras: ContextExtras | undefined,
+  ) {
+    this.variables = new FrameVariables(run.state.frames, frame);
+    this.runtime = run.rt;
+  }
+
+  get context(): JsonObject {
+    return (this.built ??= this.run.context(this.frame, this.extras));
+  }
+}
+
 /** The arrays a step mutates in place (children's results, running children) get their own copy. */
 function clonePhase(phase: FramePhase): FramePhase {
   switch (phase.kind) {
@@ -412,6 +436,10 @@ function clonePhase(phase: FramePhase): FramePhase {
     default:
       return phase;
   }
+}
+
+function asAssigned(value: Json): JsonObject | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
 }
 
 function omitUndefined<T extends object>(value: T): T {

@@ -8,15 +8,18 @@ import type { Json, JsonObject } from '../json.js';
 import type { Variables } from '../query/scope.js';
 import type { Frame } from './types.js';
 
-export function frameVariables(frames: Record<string, Frame>, frame: Frame): Variables {
-  return {
-    lookup(name: string): Json | undefined {
-      for (let f: Frame | undefined = frame; f; f = f.isolated || f.parentId === undefined ? undefined : frames[f.parentId]) {
-        if (Object.prototype.hasOwnProperty.call(f.variables, name)) return f.variables[name];
-      }
-      return undefined;
-    },
-  };
+export class FrameVariables implements Variables {
+  constructor(
+    private readonly frames: Record<string, Frame>,
+    private readonly frame: Frame,
+  ) {}
+
+  lookup(name: string): Json | undefined {
+    for (let f: Frame | undefined = this.frame; f; f = f.isolated || f.parentId === undefined ? undefined : this.frames[f.parentId]) {
+      if (Object.prototype.hasOwnProperty.call(f.variables, name)) return f.variables[name];
+    }
+    return undefined;
+  }
 }
 
 /** The variables after an Assign: a new object, so earlier snapshots stay valid. */

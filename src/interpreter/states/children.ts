@@ -10,7 +10,7 @@ import type { MapState, ParallelState, StateList } from '../compiled.js';
 import type { Run } from '../run.js';
 import type { Frame, MapPhase } from '../types.js';
 import { dynamicValue } from './simple.js';
-import { effectiveInput, finishWithResult, jsonataArguments, processState, type Outcome } from './index.js';
+import { effectiveInput, finishWithResult, jsonataArguments, processState, type MaybePromise, type Outcome } from './index.js';
 
 // ---- frames ---------------------------------------------------------------------------------
 
@@ -37,7 +37,7 @@ function newChild(run: Run, parent: Frame, list: string, start: StateList, index
 }
 
 /** A queued child frame starts: a Map iteration announces itself, then its first state is entered. */
-export async function startFrame(run: Run, frame: Frame): Promise<Outcome> {
+export function startFrame(run: Run, frame: Frame): MaybePromise<Outcome> {
   const parent = frame.parentId !== undefined ? run.state.frames[frame.parentId] : undefined;
   if (parent && parent.phase.kind === 'map' && !parent.phase.distributed) {
     run.emit(frame, 'MapIterationStarted', () => ({ name: parent.stateName, index: frame.index }));

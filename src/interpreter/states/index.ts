@@ -19,12 +19,15 @@ export type Outcome =
   /** `quiet`: no `<Type>StateFailed` event (States.Runtime failures end the execution without one). */
   | { kind: 'error'; error?: string; cause?: string; quiet?: boolean };
 
+/** JSONPath states finish synchronously; only JSONata evaluation is asynchronous. */
+export type MaybePromise<T> = T | Promise<T>;
+
 export interface ProcessOptions {
   /** Re-running the state after a retry backoff: no new Entered event was written. */
   retry?: boolean;
 }
 
-export function processState(run: Run, frame: Frame, options: ProcessOptions = {}): Promise<Outcome> {
+export function processState(run: Run, frame: Frame, options: ProcessOptions = {}): MaybePromise<Outcome> {
   const state = run.current(frame);
   switch (state.type) {
     case 'Pass':
@@ -71,40 +74,47 @@ export async function jsonataArguments(run: Run, frame: Frame, state: CompiledSt
  * JSONPath applies ResultSelector, Assign (over the selected result), ResultPath and OutputPath;
  * JSONata evaluates Output and Assign over $states.input and $states.result.
  */
-export async function finishWithResult(run: Run, frame: Frame, state: CompiledState, result: Json): Promise<Outcome> {
-  if (state.queryLanguage === 'JSONata') {
-    const states = { input: frame.stateInput, result };
-    const output = state.output ? await state.output.evaluate(run.bindings(frame, states), 'Output') : result;
-    const assigned = await run.evaluateAssign(frame, state.assign, result, states);
-    return transition(state, { output, assigned });
-  }
+export function finishWithResult(run: Run, frame: Frame, state: CompiledState, result: Json): MaybePromise<Outcome> {
+  if (state.queryLanguage === 'JSONata') return finishWithResultJsonata(run, frame, state, result);
   const selected = state.resultSelector ? state.resultSelector.evaluate(run.scope(frame, result)) : result;
-  const assigned = await run.evaluateAssign(frame, state.assign, selected, { input: frame.stateInput, result: selected });
+  const assigned = state.assign?.kind === 'jsonpath' ? run.assignJsonPath(frame, state.assign.template, selected) : undefined;
   const merged =
     state.resultPath === undefined ? selected : state.resultPath === null ? frame.stateInput : state.resultPath.assign(frame.stateInput, selected);
   return transition(state, { output: run.selectPath(frame, state.outputPath, merged), assigned });
+}
+
+async function finishWithResultJsonata(run: Run, frame: Frame, state: CompiledState, result: Json): Promise<Outcome> {
+  const states = { input: frame.stateInput, result };
+  const output = state.output ? await state.output.evaluate(run.bindings(frame, states), 'Output') : result;
+  const assigned = await run.evaluateAssign(frame, state.assign, result, states);
+  return transition(state, { output, assigned });
+}
+
+/** A matched Choice rule's own Output and Assign, used instead of the state's. */
+export interface RuleOverrides {
+  output?: CompiledState['output'];
+  assign?: CompiledState['assign'];
 }
 
 /**
  * States that pass their (effective) input through: Wait, Succeed, Choice. JSONPath applies
  * OutputPath to the effective input; JSONata evaluates Output (default: the input).
  */
-export async function passThrough(
-  run: Run,
-  frame: Frame,
-  state: CompiledState,
-  effective: Json,
-  next?: string,
-  /** A matched Choice rule's own Output and Assign, used instead of the state's. */
-  rule?: { output?: CompiledState['output']; assign?: CompiledState['assign'] },
-): Promise<Transition> {
+export function passThrough(run: Run, frame: Frame, state: CompiledState, effective: Json, next?: string, rule?: RuleOverrides): MaybePromise<Transition> {
   const assign = rule ? rule.assign : state.assign;
-  if (state.queryLanguage === 'JSONata') {
-    const states = { input: frame.stateInput };
-    const outputTemplate = rule ? rule.output : state.output;
-    const output = outputTemplate ? await outputTemplate.evaluate(run.bindings(frame, states), 'Output') : frame.stateInput;
-    return { next, output, assigned: await run.evaluateAssign(frame, assign, frame.stateInput, states) };
-  }
-  const assigned = await run.evaluateAssign(frame, assign, effective, { input: frame.stateInput });
+  if (state.queryLanguage === 'JSONata') return passThroughJsonata(run, frame, state, next, rule);
+  const assigned = assign?.kind === 'jsonpath' ? run.assignJsonPath(frame, assign.template, effective) : undefined;
   return { next, output: run.selectPath(frame, state.outputPath, effective), assigned };
+}
+
+async function passThroughJsonata(run: Run, frame: Frame, state: CompiledState, next: string | undefined, rule: RuleOverrides | undefined): Promise<Transition> {
+  const states = { input: frame.stateInput };
+  const outputTemplate = rule ? rule.output : state.output;
+  const output = outputTemplate ? await outputTemplate.evaluate(run.bindings(frame, states), 'Output') : frame.stateInput;
+  return { next, output, assigned: await run.evaluateAssign(frame, rule ? rule.assign : state.assign, frame.stateInput, states) };
+}
+
+/** Applies `f` to a value that may still be on its way. */
+export function andThen<T, U>(value: MaybePromise<T>, f: (v: T) => U): MaybePromise<U> {
+  return value instanceof Promise ? value.then(f) : f(value);
 }

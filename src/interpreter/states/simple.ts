@@ -6,18 +6,17 @@ import type { ChoiceState, Dynamic, FailState, PassState, SucceedState, WaitStat
 import type { Run } from '../run.js';
 import { parseTimestamp } from '../timestamps.js';
 import type { Frame } from '../types.js';
-import { effectiveInput, finishWithResult, passThrough, transition, type Outcome } from './index.js';
+import { andThen, effectiveInput, finishWithResult, passThrough, transition, type MaybePromise, type Outcome } from './index.js';
 
-export async function pass(run: Run, frame: Frame, state: PassState): Promise<Outcome> {
-  if (state.queryLanguage === 'JSONata') return transition(state, await passThrough(run, frame, state, frame.stateInput));
+export function pass(run: Run, frame: Frame, state: PassState): MaybePromise<Outcome> {
+  if (state.queryLanguage === 'JSONata') return andThen(passThrough(run, frame, state, frame.stateInput), (t) => transition(state, t));
   const effective = effectiveInput(run, frame, state);
   return finishWithResult(run, frame, state, state.result !== undefined ? state.result : effective);
 }
 
-export async function succeed(run: Run, frame: Frame, state: SucceedState): Promise<Outcome> {
+export function succeed(run: Run, frame: Frame, state: SucceedState): MaybePromise<Outcome> {
   const effective = state.queryLanguage === 'JSONata' ? frame.stateInput : run.selectPath(frame, state.inputPath, frame.stateInput);
-  const t = await passThrough(run, frame, state, effective);
-  return { kind: 'end', output: t.output, assigned: t.assigned };
+  return andThen(passThrough(run, frame, state, effective), (t): Outcome => ({ kind: 'end', output: t.output, assigned: t.assigned }));
 }
 
 export async function fail(run: Run, frame: Frame, state: FailState): Promise<Outcome> {
@@ -137,30 +136,36 @@ export async function dynamicValue<T extends Json>(run: Run, frame: Frame, field
   }
 }
 
-export async function choice(run: Run, frame: Frame, state: ChoiceState): Promise<Outcome> {
-  if (state.queryLanguage === 'JSONata') {
-    const bindings = run.bindings(frame, { input: frame.stateInput });
-    for (const branch of state.choices) {
-      if (branch.rule.kind === 'jsonpath') continue;
-      const value = branch.rule.kind === 'constant' ? branch.rule.value : await branch.rule.condition.evaluate(bindings);
-      if (typeof value !== 'boolean') {
-        throw new StatesError(
-          StatesErrors.QueryEvaluationError,
-          `The JSONata expression '${branch.rule.kind === 'jsonata' ? branch.rule.condition.source : String(value)}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value ?? null)}`,
-        );
-      }
-      if (value) return transition(state, await passThrough(run, frame, state, frame.stateInput, branch.next, { output: branch.output, assign: branch.assign }));
+export function choice(run: Run, frame: Frame, state: ChoiceState): MaybePromise<Outcome> {
+  if (state.queryLanguage === 'JSONata') return choiceJsonata(run, frame, state);
+  const effective = run.selectPath(frame, state.inputPath, frame.stateInput);
+  const scope = run.scope(frame, effective);
+  for (const branch of state.choices) {
+    if (branch.rule.kind === 'jsonpath' && branch.rule.rule.evaluate(scope)) {
+      return andThen(passThrough(run, frame, state, effective, branch.next, { assign: branch.assign }), (t) => transition(state, t));
     }
-  } else {
-    const effective = run.selectPath(frame, state.inputPath, frame.stateInput);
-    const scope = run.scope(frame, effective);
-    for (const branch of state.choices) {
-      if (branch.rule.kind === 'jsonpath' && branch.rule.rule.evaluate(scope)) {
-        return transition(state, await passThrough(run, frame, state, effective, branch.next, { assign: branch.assign }));
-      }
+  }
+  if (state.default !== undefined) return andThen(passThrough(run, frame, state, effective, state.default), (t) => transition(state, t));
+  throw noChoiceMatched();
+}
+
+async function choiceJsonata(run: Run, frame: Frame, state: ChoiceState): Promise<Outcome> {
+  const bindings = run.bindings(frame, { input: frame.stateInput });
+  for (const branch of state.choices) {
+    if (branch.rule.kind === 'jsonpath') continue;
+    const value = branch.rule.kind === 'constant' ? branch.rule.value : await branch.rule.condition.evaluate(bindings);
+    if (typeof value !== 'boolean') {
+      throw new StatesError(
+        StatesErrors.QueryEvaluationError,
+        `The JSONata expression '${branch.rule.kind === 'jsonata' ? branch.rule.condition.source : String(value)}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value ?? null)}`,
+      );
     }
-    if (state.default !== undefined) return transition(state, await passThrough(run, frame, state, effective, state.default));
+    if (value) return transition(state, await passThrough(run, frame, state, frame.stateInput, branch.next, { output: branch.output, assign: branch.assign }));
   }
   if (state.default !== undefined) return transition(state, await passThrough(run, frame, state, frame.stateInput, state.default));
-  throw new StatesError(StatesErrors.NoChoiceMatched, `No Matches!`);
+  throw noChoiceMatched();
+}
+
+function noChoiceMatched(): StatesError {
+  return new StatesError(StatesErrors.NoChoiceMatched, 'No Matches!');
 }
