@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { parseDefinition } from './asl/parse.js';
 import { validateDefinition, type ValidateOptions, type ValidationResult } from './asl/validate.js';
 import type { Diagnostic } from './asl/diagnostics.js';
-import { isJsonObject, type Json } from './json.js';
+import type { Json } from './json.js';
 import { compileMachine } from './interpreter/compile.js';
 import type { CompiledMachine } from './interpreter/compiled.js';
 import type { HistoryEvent } from './interpreter/history.js';
@@ -117,9 +117,38 @@ export class StateMachine {
   }
 }
 
+/**
+ * Compiled machines of recent `execute` calls: by object identity for definition objects (which
+ * callers must not mutate afterwards), by text for JSON/YAML strings.
+ */
+const byObject = { STANDARD: new WeakMap<object, StateMachine>(), EXPRESS: new WeakMap<object, StateMachine>() };
+const byText = { STANDARD: new Map<string, StateMachine>(), EXPRESS: new Map<string, StateMachine>() };
+const TEXT_CACHE_SIZE = 100;
+
+function cachedMachine(definition: string | Json, type: StateMachineType): StateMachine {
+  if (typeof definition === 'string') {
+    const cache = byText[type];
+    let machine = cache.get(definition);
+    if (!machine) {
+      machine = new StateMachine(definition, { stateMachineType: type });
+      if (cache.size >= TEXT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      cache.set(definition, machine);
+    }
+    return machine;
+  }
+  if (definition === null || typeof definition !== 'object') return new StateMachine(definition, { stateMachineType: type });
+  const cache = byObject[type];
+  let machine = cache.get(definition);
+  if (!machine) {
+    machine = new StateMachine(definition, { stateMachineType: type });
+    cache.set(definition, machine);
+  }
+  return machine;
+}
+
 /** Validates, compiles and runs a definition (object, or JSON/YAML text) to completion in memory. */
 export async function execute(definition: string | Json, input: Json = {}, options: ExecuteOptions = {}): Promise<ExecuteResult> {
-  return new StateMachine(definition, { stateMachineType: options.stateMachineType }).execute(input, options);
+  return cachedMachine(definition, options.stateMachineType ?? 'STANDARD').execute(input, options);
 }
 
 function executionInfo(type: StateMachineType, o: ContextOverrides, now: number, uuid: () => string): ExecutionInfo {
@@ -145,6 +174,3 @@ function executionInfo(type: StateMachineType, o: ContextOverrides, now: number,
   };
 }
 
-export function isDefinitionObject(value: unknown): boolean {
-  return isJsonObject(value as Json);
-}
