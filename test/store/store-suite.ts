@@ -459,6 +459,13 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         }
       });
 
+      it('events committed out of id order still read back in id order', async () => {
+        const exec = execution('m', 'unordered');
+        await store.commit([createCommit(exec, { events: [event(2), event(1, 'ExecutionStarted'), event(3)] })]);
+        expect((await store.getHistory(exec.arn, { limit: 10 })).map((e) => e.id)).toEqual([1, 2, 3]);
+        expect((await store.getHistory(exec.arn, { limit: 10, reverse: true })).map((e) => e.id)).toEqual([3, 2, 1]);
+      });
+
       it('an unknown execution has no history', async () => {
         expect(await store.getHistory(executionArn('m', 'nope'), { limit: 10 })).toEqual([]);
       });
@@ -542,6 +549,17 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         await started('m', 'c', { status: 'SUCCEEDED' });
         await store.commit([nextCommit(a, { status: 'ABORTED' })]);
         expect((await store.runningExecutions()).sort()).toEqual([executionArn('m', 'b')]);
+      });
+
+      it('a redrive commit brings a stopped execution back to RUNNING', async () => {
+        const exec = await started('m', 'a', { status: 'FAILED', stopDate: 20_000, error: 'E' });
+        expect(await store.runningExecutions()).toEqual([]);
+        const redrive = nextCommit(exec, { status: 'RUNNING', redriveCount: 1, redriveDate: 30_000 });
+        expect(await store.commit([redrive])).toEqual(['ok']);
+        expect(await store.getExecution(exec.arn)).toEqual(redrive.execution);
+        expect(await store.runningExecutions()).toEqual([exec.arn]);
+        expect((await store.listExecutions({ status: 'RUNNING', redriveFilter: 'REDRIVEN' }, { limit: 5 })).items.map((e) => e.name)).toEqual(['a']);
+        expect(await store.commit([redrive])).toEqual(['conflict']);
       });
 
       it('dueTimers returns timers due at or before now, earliest first, at most limit', async () => {

@@ -31,8 +31,8 @@ export class MemoryStore implements ExecutionStore {
   private readonly aliases = new Map<string, AliasRecord>();
   private readonly tags = new Map<string, Map<string, string>>();
   private readonly executions = new Map<string, ExecutionRecord>();
-  /** Per execution, ordered by id. */
-  private readonly history = new Map<string, HistoryEvent[]>();
+  /** Per execution: the events ordered by id, and their ids for the duplicate check. */
+  private readonly history = new Map<string, { events: HistoryEvent[]; ids: Set<number> }>();
   private readonly timers = new Map<string, Map<string, TimerRecord>>();
   private readonly tasks = new Map<string, Map<string, TaskRecord>>();
 
@@ -167,7 +167,7 @@ export class MemoryStore implements ExecutionStore {
     options: { afterId?: number; limit: number; reverse?: boolean },
   ): Promise<HistoryEvent[]> {
     checkLimit(options.limit);
-    const events = this.history.get(executionArn) ?? [];
+    const events = this.history.get(executionArn)?.events ?? [];
     const { afterId, reverse = false } = options;
     const selected = reverse
       ? events.filter((e) => afterId === undefined || e.id < afterId).reverse()
@@ -186,13 +186,14 @@ export class MemoryStore implements ExecutionStore {
     const stored = this.executions.get(execution.arn);
     const versionMatches = expectedVersion === 0 ? stored === undefined : stored?.version === expectedVersion;
     if (!versionMatches) return false;
-    const history = this.history.get(execution.arn) ?? [];
-    const storedIds = new Set(history.map((e) => e.id));
-    if (hasDuplicateEventIds(commit) || commit.events.some((e) => storedIds.has(e.id))) return false;
+    const history = this.history.get(execution.arn) ?? { events: [], ids: new Set<number>() };
+    if (hasDuplicateEventIds(commit) || commit.events.some((e) => history.ids.has(e.id))) return false;
 
     this.executions.set(execution.arn, clone(execution));
-    history.push(...clone(commit.events));
-    history.sort((a, b) => a.id - b.id);
+    const appendedAt = history.events.length;
+    for (const event of commit.events) history.ids.add(event.id);
+    history.events.push(...clone(commit.events));
+    if (!ascendingFrom(history.events, appendedAt)) history.events.sort((a, b) => a.id - b.id);
     this.history.set(execution.arn, history);
     applyRows(this.timers, execution.arn, commit.timersRemoved, commit.timersAdded, (t) => t.timerId);
     applyRows(this.tasks, execution.arn, commit.tasksRemoved, commit.tasksAdded, (t) => t.taskId);
@@ -234,6 +235,12 @@ export class MemoryStore implements ExecutionStore {
       .flatMap((byId) => [...byId.values()])
       .sort((a, b) => compareKeys([a.fireAt, a.executionArn, a.timerId], [b.fireAt, b.executionArn, b.timerId]));
   }
+}
+
+/** Whether the events from index `start` on keep ascending id order. */
+function ascendingFrom(events: readonly HistoryEvent[], start: number): boolean {
+  for (let i = Math.max(1, start); i < events.length; i++) if (events[i - 1].id > events[i].id) return false;
+  return true;
 }
 
 function matches(e: ExecutionRecord, filter: ExecutionFilter): boolean {

@@ -41,6 +41,7 @@ import {
   timerToRow,
   versionFromRow,
   versionToRow,
+  type ExecutionRow,
 } from './rows.js';
 import { ExecutionQueries, prepareStatements, type ExecutionQueryParams, type Statements } from './statements.js';
 
@@ -91,6 +92,7 @@ export class SqliteStore implements ExecutionStore {
       db.pragma('journal_mode = WAL');
       db.pragma(options.durability === 'power' ? 'synchronous = FULL' : 'synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
+      db.pragma('temp_store = MEMORY');
       migrate(db);
       return new SqliteStore(db);
     } catch (error) {
@@ -264,12 +266,7 @@ export class SqliteStore implements ExecutionStore {
   /** Writes one commit if its version check passes; false (nothing written) if it does not. */
   private applyCommit(commit: Commit): boolean {
     const { execution, expectedVersion } = commit;
-    const row = executionToRow(execution);
-    const written =
-      expectedVersion === 0
-        ? this.sql.insertExecution.run(row)
-        : this.sql.updateExecution.run({ ...row, expected_version: expectedVersion });
-    if (written.changes === 0) return false;
+    if (!this.writeExecution(executionToRow(execution), expectedVersion)) return false;
     for (const event of commit.events) {
       try {
         this.sql.insertEvent.run(eventToRow(execution.arn, event));
@@ -285,6 +282,15 @@ export class SqliteStore implements ExecutionStore {
     for (const taskId of commit.tasksRemoved) this.sql.deleteTask.run(execution.arn, taskId);
     for (const task of commit.tasksAdded) this.sql.putTask.run(taskToRow(task));
     return true;
+  }
+
+  /** Inserts (expectedVersion 0) or updates the row under the version check; false if it did not match. */
+  private writeExecution(row: ExecutionRow, expectedVersion: number): boolean {
+    if (expectedVersion === 0) return this.sql.insertExecution.run(row).changes === 1;
+    const update = { ...row, expected_version: expectedVersion };
+    // Still RUNNING (most commits): try the update that leaves the status indexes alone first.
+    if (row.status === 'RUNNING' && this.sql.updateRunningExecution.run(update).changes === 1) return true;
+    return this.sql.updateExecution.run(update).changes === 1;
   }
 
   // ---- engine work -----------------------------------------------------------------------------
