@@ -183,6 +183,9 @@ export class DurableEngine implements Engine {
   async redriveExecution(executionArn: string): Promise<{ redriveDate: number } | { notRedrivable: string }> {
     const record = await this.store.getExecution(executionArn);
     if (!record) return { notRedrivable: `Execution ${executionArn} does not exist` };
+    if (record.status === 'RUNNING' || record.status === 'SUCCEEDED') {
+      return { notRedrivable: `Execution is ${record.status} and cannot be redriven` };
+    }
     return { notRedrivable: `Execution ${executionArn} cannot be redriven yet: redrive is not implemented in this version` };
   }
 
