@@ -262,6 +262,14 @@ export class DurableEngine implements Engine {
       version: before.version + 1,
       historyLength: before.historyLength + result.events.length,
     };
+    if (signal.kind === 'redrive' && state.status === 'RUNNING') {
+      record.redriveCount = before.redriveCount + 1;
+      record.redriveDate = now;
+      delete record.stopDate;
+      delete record.output;
+      delete record.error;
+      delete record.cause;
+    }
     if (state.status !== 'RUNNING') {
       record.stopDate = now;
       if (state.output !== undefined) record.output = JSON.stringify(state.output);
@@ -452,6 +460,19 @@ export class DurableEngine implements Engine {
       stateMachineType: sm.type,
     };
   }
+}
+
+/** AWS's limits on redriving: within 14 days of the stop, at most 1,000 times, not after a history-quota failure. */
+export const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
+export const MAX_REDRIVES = 1000;
+
+function redriveRefusal(record: ExecutionRecord, now: number): string | undefined {
+  if (record.status === 'RUNNING' || record.status === 'SUCCEEDED') return `Execution is ${record.status} and cannot be redriven`;
+  if (record.redriveCount >= MAX_REDRIVES) return `Execution has been redriven ${MAX_REDRIVES} times and cannot be redriven again`;
+  if (record.stopDate !== undefined && now - record.stopDate > REDRIVE_WINDOW_MS) return 'Execution stopped more than 14 days ago and cannot be redriven';
+  if (record.historyLength >= HISTORY_QUOTA) return `Execution has reached the maximum number of history events (${HISTORY_QUOTA}) and cannot be redriven`;
+  if (!record.state.redrivePoint) return 'Execution cannot be redriven: it did not enter any state';
+  return undefined;
 }
 
 function quotaFailure(): Signal {

@@ -274,6 +274,8 @@ export class Run {
     const state = this.current(frame);
     if (assigned) frame.variables = withAssigned(frame.variables, assigned);
     frame.phase = { kind: 'ready' };
+    // A Map/Parallel that failed and was caught or retried leaves nothing for a redrive.
+    frame.retained = undefined;
     const type = stateExitedType(state.type);
     if (type === null) return;
     this.emit(frame, type, () => {
@@ -340,8 +342,13 @@ export class Run {
   /** Ends the execution: the terminal event, every outstanding task and timer cancelled. */
   complete(status: TerminalStatus, result: { output?: Json; error?: string; cause?: string }): void {
     if (this.state.status !== 'RUNNING') return;
-    const root = this.state.frames[ROOT_FRAME];
-    if (root && status !== 'SUCCEEDED') abortChildren(this, root, status === 'ABORTED');
+    const root = this.state.frames[ROOT_FRAME] ? this.frame(ROOT_FRAME) : undefined;
+    if (root && status !== 'SUCCEEDED') {
+      const phase = root.phase;
+      if (phase.kind === 'map' || phase.kind === 'parallel') root.retained = { kind: phase.kind, results: phase.results, done: phase.done };
+      this.state.redrivePoint = { stateName: root.stateName, stateInput: root.stateInput, variables: root.variables, ...(root.retained ? { retained: root.retained } : {}) };
+      abortChildren(this, root, status === 'ABORTED');
+    }
     this.state.status = status;
     switch (status) {
       case 'SUCCEEDED':
@@ -430,9 +437,9 @@ class FrameScope implements EvalScope {
 function clonePhase(phase: FramePhase): FramePhase {
   switch (phase.kind) {
     case 'map':
-      return { ...phase, results: [...phase.results], running: [...phase.running] };
+      return { ...phase, results: [...phase.results], done: [...phase.done], running: [...phase.running] };
     case 'parallel':
-      return { ...phase, results: [...phase.results], children: [...phase.children] };
+      return { ...phase, results: [...phase.results], done: [...phase.done], children: [...phase.children] };
     default:
       return phase;
   }

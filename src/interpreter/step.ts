@@ -7,7 +7,7 @@ import type { Json } from '../json.js';
 import type { CompiledMachine } from './compiled.js';
 import { StatesErrors } from './errors.js';
 import { Run, type RunOptions } from './run.js';
-import { ROOT_FRAME, type ExecutionInfo, type ExecutionState, type Runtime, type Signal, type StepResult } from './types.js';
+import { ROOT_FRAME, type ExecutionInfo, type ExecutionState, type Frame, type Runtime, type Signal, type StepResult } from './types.js';
 
 /** A new execution, before its `start` signal. */
 export function newExecution(info: ExecutionInfo, input: Json): ExecutionState {
@@ -23,7 +23,7 @@ export async function step(
 ): Promise<StepResult> {
   const working: ExecutionState = { ...state, frames: { ...state.frames }, waits: { ...state.waits } };
   const run = new Run(machine, working, rt, options);
-  if (working.status !== 'RUNNING') return { state: working, events: [], commands: [] };
+  if (working.status !== 'RUNNING' && signal.kind !== 'redrive') return { state: working, events: [], commands: [] };
   try {
     await apply(run, machine, working, signal);
     await run.drain();
@@ -32,6 +32,51 @@ export async function step(
     run.complete('FAILED', { error: StatesErrors.Runtime, cause: `Internal error: ${e instanceof Error ? e.message : String(e)}` });
   }
   return { state: working, events: run.events, commands: run.commands };
+}
+
+/**
+ * Continues an unsuccessful execution from the top-level state that did not succeed, with the same
+ * input and variables; a Map or Parallel state there reruns only its unsuccessful children.
+ */
+function redrive(run: Run, machine: CompiledMachine, state: ExecutionState): void {
+  const point = state.redrivePoint;
+  if (state.status === 'RUNNING' || state.status === 'SUCCEEDED' || !point) return;
+  const redriveCount = (state.info.redriveCount ?? 0) + 1;
+  state.status = 'RUNNING';
+  state.info = { ...state.info, redriveCount };
+  delete state.redrivePoint;
+  delete state.output;
+  delete state.error;
+  delete state.cause;
+  run.emit(null, 'ExecutionRedriven', () => ({ redriveCount }));
+  if (machine.timeoutSeconds !== undefined) {
+    const timerId = run.nextId('timer');
+    state.executionTimeoutTimerId = timerId;
+    run.commands.push({ kind: 'startTimer', timerId, fireAt: run.rt.now() + machine.timeoutSeconds * 1000 });
+  }
+  run.addFrame({
+    ...rootFrame(point.stateName, point.stateInput),
+    variables: point.variables,
+    ...(point.retained ? { retained: point.retained } : {}),
+  });
+  run.schedule(ROOT_FRAME);
+}
+
+function rootFrame(stateName: string, stateInput: Json): Frame {
+  return {
+    id: ROOT_FRAME,
+    index: 0,
+    list: '',
+    variables: {},
+    isolated: false,
+    stateName,
+    stateInput,
+    enteredEventId: 0,
+    enteredTime: 0,
+    retryAttempts: [],
+    retryCount: 0,
+    phase: { kind: 'start' },
+  };
 }
 
 async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, signal: Signal): Promise<void> {
@@ -49,20 +94,7 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
         state.executionTimeoutTimerId = timerId;
         run.commands.push({ kind: 'startTimer', timerId, fireAt: state.info.startTime + machine.timeoutSeconds * 1000 });
       }
-      run.addFrame({
-        id: ROOT_FRAME,
-        index: 0,
-        list: '',
-        variables: {},
-        isolated: false,
-        stateName: machine.root.startAt,
-        stateInput: signal.input,
-        enteredEventId: 0,
-        enteredTime: 0,
-        retryAttempts: [],
-        retryCount: 0,
-        phase: { kind: 'start' },
-      });
+      run.addFrame(rootFrame(machine.root.startAt, signal.input));
       run.schedule(ROOT_FRAME);
       return;
     }
@@ -88,6 +120,9 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
       return;
     case 'fail':
       run.complete('FAILED', { error: signal.error, cause: signal.cause });
+      return;
+    case 'redrive':
+      redrive(run, machine, state);
       return;
   }
 }

@@ -21,6 +21,8 @@ export type Signal =
   | { kind: 'taskHeartbeat'; taskId: string }
   | { kind: 'timerFired'; timerId: string }
   | { kind: 'stop'; error?: string; cause?: string }
+  /** RedriveExecution: continue a FAILED, TIMED_OUT or ABORTED execution from its redrive point. */
+  | { kind: 'redrive' }
   /** The engine ends the execution as FAILED (e.g. the history quota was reached). */
   | { kind: 'fail'; error: string; cause: string };
 
@@ -79,7 +81,7 @@ export type FramePhase =
   | { kind: 'task'; taskId: string; timeoutTimerId?: string; heartbeatTimerId?: string; heartbeatSeconds?: number; started: boolean; taskToken?: string }
   | { kind: 'wait'; timerId: string; then: Transition }
   | { kind: 'retryBackoff'; timerId: string }
-  | { kind: 'parallel'; results: (Json | null)[]; pending: number; children: string[] }
+  | { kind: 'parallel'; results: (Json | null)[]; done: boolean[]; pending: number; children: string[] }
   | MapPhase
   | { kind: 'done' };
 
@@ -88,6 +90,8 @@ export interface MapPhase {
   items: Json[];
   /** Per index: the iteration's output once it succeeded. */
   results: (Json | null)[];
+  /** Per index: whether the iteration succeeded (a redrive reruns only the others). */
+  done: boolean[];
   nextIndex: number;
   running: string[];
   maxConcurrency: number;
@@ -132,6 +136,23 @@ export interface Frame {
   outcome?: FrameOutcome;
   /** The Map item for iteration frames ($$.Map.Item). */
   mapItem?: { index: number; value: Json };
+  /** A Map or Parallel state that failed or was stopped: what its children had already done. */
+  retained?: RetainedChildren;
+}
+
+/** Results of the branches or iterations that succeeded before their Map/Parallel state failed. */
+export interface RetainedChildren {
+  kind: 'map' | 'parallel';
+  results: (Json | null)[];
+  done: boolean[];
+}
+
+/** Where a redrive continues: the top-level state that did not succeed, with its input. */
+export interface RedrivePoint {
+  stateName: string;
+  stateInput: Json;
+  variables: JsonObject;
+  retained?: RetainedChildren;
 }
 
 export type FrameOutcome = { ok: true; output: Json } | { ok: false; error?: string; cause?: string };
@@ -148,6 +169,8 @@ export interface ExecutionState {
   /** Which frame waits for a task or timer id. */
   waits: Record<string, string>;
   executionTimeoutTimerId?: string;
+  /** Set when the execution ended unsuccessfully: RedriveExecution continues from here. */
+  redrivePoint?: RedrivePoint;
   output?: Json;
   error?: string;
   cause?: string;

@@ -51,9 +51,17 @@ export function startFrame(run: Run, frame: Frame): MaybePromise<Outcome> {
 export async function parallel(run: Run, frame: Frame, state: ParallelState): Promise<Outcome> {
   const input = state.queryLanguage === 'JSONata' ? await jsonataArguments(run, frame, state) : effectiveInput(run, frame, state);
   run.emit(frame, 'ParallelStateStarted');
-  const children = state.branches.map((branch, i) => newChild(run, frame, `${state.address}/branch/${i}`, branch, i, input, false).id);
-  frame.phase = { kind: 'parallel', results: state.branches.map(() => null), pending: state.branches.length, children };
-  if (state.branches.length === 0) return finishParallel(run, frame, state);
+  // A redriven Parallel keeps the branches that succeeded and reruns the others.
+  const kept = frame.retained?.kind === 'parallel' && frame.retained.done.length === state.branches.length ? frame.retained : undefined;
+  frame.retained = undefined;
+  const results = kept ? [...kept.results] : state.branches.map(() => null);
+  const done = kept ? [...kept.done] : state.branches.map(() => false);
+  const children: string[] = [];
+  state.branches.forEach((branch, i) => {
+    if (!done[i]) children.push(newChild(run, frame, `${state.address}/branch/${i}`, branch, i, input, false).id);
+  });
+  frame.phase = { kind: 'parallel', results, done, pending: children.length, children };
+  if (children.length === 0) return finishParallel(run, frame, state);
   return { kind: 'blocked' };
 }
 
@@ -83,14 +91,18 @@ export async function map(run: Run, frame: Frame, state: MapState): Promise<Outc
     if (toleratedFailurePercentage < 0 || toleratedFailurePercentage > 100) throw new StatesError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
   }
   const batched = state.itemBatcher ? await batchItems(run, frame, state, items, mapInput) : items;
+  // A redriven Map keeps the iterations that succeeded and reruns the others.
+  const kept = frame.retained?.kind === 'map' && frame.retained.done.length === batched.length ? frame.retained : undefined;
+  frame.retained = undefined;
   const phase: MapPhase = {
     kind: 'map',
     items: batched,
-    results: batched.map(() => null),
+    results: kept ? [...kept.results] : batched.map(() => null),
+    done: kept ? [...kept.done] : batched.map(() => false),
     nextIndex: 0,
     running: [],
     maxConcurrency,
-    succeeded: 0,
+    succeeded: kept ? kept.done.filter(Boolean).length : 0,
     failed: 0,
     toleratedFailureCount,
     toleratedFailurePercentage,
@@ -103,8 +115,8 @@ export async function map(run: Run, frame: Frame, state: MapState): Promise<Outc
     const arn = phase.mapRunArn;
     run.emit(frame, 'MapRunStarted', () => ({ mapRunArn: arn }));
   }
-  if (batched.length === 0) return finishMap(run, frame, state);
   await spawnIterations(run, frame, state);
+  if (phase.running.length === 0) return finishMap(run, frame, state);
   return { kind: 'blocked' };
 }
 
@@ -157,6 +169,7 @@ async function spawnIterations(run: Run, frame: Frame, state: MapState): Promise
   const limit = phase.maxConcurrency > 0 ? phase.maxConcurrency : Number.POSITIVE_INFINITY;
   while (phase.nextIndex < phase.items.length && phase.running.length < limit) {
     const index = phase.nextIndex++;
+    if (phase.done[index]) continue;
     const value = phase.items[index] as Json;
     const input = await iterationInput(run, frame, state, phase, index, value);
     const child = newChild(run, frame, `${state.address}/processor`, state.processor, index, input, state.distributed, { index, value });
@@ -221,11 +234,13 @@ export async function childFinished(run: Run, child: Frame): Promise<void> {
     remove(phase.children, child.id);
     if (!outcome.ok) {
       abortChildren(run, parent, false);
+      parent.retained = { kind: 'parallel', results: phase.results, done: phase.done };
       parent.phase = { kind: 'ready' };
       await run.advance(parentId, async () => ({ kind: 'error', error: outcome.error, cause: outcome.cause }));
       return;
     }
     phase.results[child.index] = outcome.output;
+    phase.done[child.index] = true;
     phase.pending -= 1;
     if (phase.pending === 0) await run.advance(parentId, () => finishParallel(run, run.frame(parentId), state));
     return;
@@ -236,6 +251,7 @@ export async function childFinished(run: Run, child: Frame): Promise<void> {
     if (outcome.ok) {
       if (!phase.distributed) run.emit(parent, 'MapIterationSucceeded', () => ({ name: parent.stateName, index: child.index }));
       phase.results[child.index] = outcome.output;
+      phase.done[child.index] = true;
       phase.succeeded += 1;
     } else {
       if (!phase.distributed) run.emit(parent, 'MapIterationFailed', () => ({ name: parent.stateName, index: child.index }));
@@ -243,6 +259,7 @@ export async function childFinished(run: Run, child: Frame): Promise<void> {
       phase.firstFailure ??= { error: outcome.error, cause: outcome.cause };
       if (!withinTolerance(phase)) {
         abortChildren(run, parent, false);
+        parent.retained = { kind: 'map', results: phase.results, done: phase.done };
         parent.phase = { kind: 'ready' };
         const failure = phase.distributed
           ? { error: StatesErrors.ExceedToleratedFailureThreshold, cause: 'The specified tolerated failure threshold was exceeded' }
