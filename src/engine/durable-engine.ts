@@ -14,7 +14,7 @@ import { compileMachine } from '../interpreter/compile.js';
 import type { CompiledMachine } from '../interpreter/compiled.js';
 import type { HistoryEvent } from '../interpreter/history.js';
 import { newExecution, step } from '../interpreter/step.js';
-import type { Command, ExecutionInfo, Runtime, Signal, StepResult } from '../interpreter/types.js';
+import type { Command, ExecutionInfo, ExecutionState, Runtime, Signal, StepResult } from '../interpreter/types.js';
 import type { Commit, ExecutionRecord, ExecutionStore, StateMachineRecord } from '../store/types.js';
 import { realClock, type Clock } from './clock.js';
 import { CommitQueue } from './commit-queue.js';
@@ -111,7 +111,8 @@ export class DurableEngine implements Engine {
     const startDate = this.clock.now();
     const info = this.info(sm, request, arn, startDate, 0);
     const initial = newExecution(info, request.input);
-    const result = await step(machine, initial, { kind: 'start', input: request.input }, this.rt);
+    let result = await step(machine, initial, { kind: 'start', input: request.input }, this.rt);
+    if (exceedsQuota(0, result)) result = await this.failStartAtQuota(machine, initial, result);
     const record: ExecutionRecord = {
       arn,
       stateMachineArn: sm.arn,
@@ -183,10 +184,16 @@ export class DurableEngine implements Engine {
   async redriveExecution(executionArn: string): Promise<{ redriveDate: number } | { notRedrivable: string }> {
     const record = await this.store.getExecution(executionArn);
     if (!record) return { notRedrivable: `Execution ${executionArn} does not exist` };
-    if (record.status === 'RUNNING' || record.status === 'SUCCEEDED') {
-      return { notRedrivable: `Execution is ${record.status} and cannot be redriven` };
-    }
-    return { notRedrivable: `Execution ${executionArn} cannot be redriven yet: redrive is not implemented in this version` };
+    const refusal = redriveRefusal(record, this.clock.now());
+    if (refusal !== undefined) return { notRedrivable: refusal };
+    if (this.actors.has(executionArn)) return { notRedrivable: 'Execution is RUNNING and cannot be redriven' };
+    const actor = this.actor(record);
+    this.actors.set(executionArn, actor);
+    await this.deliver(executionArn, { kind: 'redrive' });
+    await this.whenIdle(actor);
+    const after = await this.store.getExecution(executionArn);
+    if (!after || after.redriveCount === record.redriveCount) return { notRedrivable: `Execution ${executionArn} could not be redriven` };
+    return { redriveDate: after.redriveDate ?? this.clock.now() };
   }
 
   /** Delivers a signal to a running Standard execution (task results, timers, stop). */
@@ -231,7 +238,7 @@ export class DurableEngine implements Engine {
   private async apply(arn: string, actor: Actor, signal: Signal): Promise<void> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       let result = await step(actor.machine, actor.record.state, signal, this.rt);
-      if (actor.record.historyLength + result.events.length > HISTORY_QUOTA && result.state.status === 'RUNNING') {
+      if (exceedsQuota(actor.record.historyLength, result)) {
         result = await step(actor.machine, actor.record.state, quotaFailure(), this.rt);
       }
       const committed = await this.commitStep(actor.record, signal, result);
@@ -249,6 +256,13 @@ export class DurableEngine implements Engine {
       actor.record = fresh;
     }
     throw new Error(`Execution ${arn}: gave up after ${MAX_CONFLICT_RETRIES} version conflicts`);
+  }
+
+  /** The first step ran past the history quota: keep its ExecutionStarted event, then fail. */
+  private async failStartAtQuota(machine: CompiledMachine, initial: ExecutionState, result: StepResult): Promise<StepResult> {
+    const started = result.events.slice(0, 1);
+    const failed = await step(machine, { ...initial, lastEventId: started.length }, quotaFailure(), this.rt);
+    return { state: failed.state, events: [...started, ...failed.events], commands: failed.commands };
   }
 
   /** Commits one step; the new record, or undefined on a version conflict. */
@@ -285,15 +299,20 @@ export class DurableEngine implements Engine {
       tasksAdded: [],
       tasksRemoved: 'taskId' in signal && signal.kind !== 'taskStarted' && signal.kind !== 'taskHeartbeat' ? [signal.taskId] : [],
     };
+    // A timer or task started and cancelled within this step (e.g. the execution timeout of an
+    // execution that ended at once) gets no row: the store applies removals before additions.
+    const { timers: cancelledTimers, tasks: cancelledTasks } = cancelledIn(result.commands);
     for (const command of result.commands) {
       switch (command.kind) {
         case 'startTimer':
+          if (cancelledTimers.has(command.timerId)) break;
           commit.timersAdded.push({ executionArn: record.arn, timerId: command.timerId, fireAt: command.fireAt });
           break;
         case 'cancelTimer':
           commit.timersRemoved.push(command.timerId);
           break;
         case 'invokeTask':
+          if (cancelledTasks.has(command.taskId)) break;
           commit.tasksAdded.push({ executionArn: record.arn, taskId: command.taskId, resource: command.resource, command: command as unknown as Json, createdAt: now });
           break;
         case 'cancelTask':
@@ -309,10 +328,11 @@ export class DurableEngine implements Engine {
 
   /** After the commit: run what the step asked for. */
   private runCommands(arn: string, commands: Command[]): void {
+    const cancelled = cancelledIn(commands);
     for (const command of commands) {
       switch (command.kind) {
         case 'invokeTask':
-          this.invoke(arn, command);
+          if (!cancelled.tasks.has(command.taskId)) this.invoke(arn, command);
           break;
         case 'startTimer':
           this.wakeTimersAt(command.fireAt);
@@ -473,6 +493,26 @@ function redriveRefusal(record: ExecutionRecord, now: number): string | undefine
   if (record.historyLength >= HISTORY_QUOTA) return `Execution has reached the maximum number of history events (${HISTORY_QUOTA}) and cannot be redriven`;
   if (!record.state.redrivePoint) return 'Execution cannot be redriven: it did not enter any state';
   return undefined;
+}
+
+/**
+ * Whether a step would take the history past the quota. A step that leaves the execution running
+ * must also leave room for the event that will end it.
+ */
+function exceedsQuota(historyLength: number, result: StepResult): boolean {
+  const after = historyLength + result.events.length;
+  return result.state.status === 'RUNNING' ? after >= HISTORY_QUOTA : after > HISTORY_QUOTA;
+}
+
+/** Timers and tasks a step's commands cancel (possibly right after starting them). */
+function cancelledIn(commands: Command[]): { timers: Set<string>; tasks: Set<string> } {
+  const timers = new Set<string>();
+  const tasks = new Set<string>();
+  for (const command of commands) {
+    if (command.kind === 'cancelTimer') timers.add(command.timerId);
+    else if (command.kind === 'cancelTask') tasks.add(command.taskId);
+  }
+  return { timers, tasks };
 }
 
 function quotaFailure(): Signal {
