@@ -274,7 +274,7 @@ function rawState(machine: CompiledMachine, state: CompiledState): JsonObject | 
       node = found.ItemProcessor ?? found.Iterator;
       i += 1;
     } else if (kind === 'branch') {
-      const branches = found.Branches;
+      const branches: Json | undefined = found.Branches;
       node = Array.isArray(branches) ? branches[Number(segments[i + 2])] : undefined;
       i += 2;
     } else {
@@ -422,7 +422,7 @@ class StateTester {
     try {
       const outcome = await this.process();
       if (outcome.kind !== 'error') return outcome;
-      failure = outcome;
+      failure = { error: outcome.error, cause: outcome.cause };
     } catch (e) {
       failure = this.failure(e);
     }
