@@ -250,8 +250,19 @@ describe.each(storeKinds)('with the %s store', (kind) => {
   });
 
   describe('RedriveExecution', () => {
-    // The durable engine refuses every redrive until redrive lands (see DurableEngine.redriveExecution).
-    it.todo('redrives a failed execution: RUNNING again, redriveCount 1, listed under REDRIVEN');
+    it('redrives a failed execution: RUNNING again from the failed state, listed under REDRIVEN', async () => {
+      const { executionArn = '' } = await start('run', '{}');
+      await h.finish(executionArn, 'FAILED', { error: 'E' });
+      const output = await h.client.send(new RedriveExecutionCommand({ executionArn }));
+      expect(output.redriveDate).toBeInstanceOf(Date);
+      const described = await h.client.send(new DescribeExecutionCommand({ executionArn }));
+      expect(described).toMatchObject({ status: 'RUNNING', redriveCount: 1 });
+      expect(described.redriveDate).toBeInstanceOf(Date);
+      const redriven = await h.client.send(new ListExecutionsCommand({ stateMachineArn: standard, redriveFilter: 'REDRIVEN' }));
+      expect(redriven.executions?.map((e) => e.name)).toEqual(['run']);
+      // The gate task runs again; finishing it ends the redriven execution.
+      await h.finish(executionArn, 'SUCCEEDED', { output: '{"again":true}' });
+    });
 
     it('a succeeded execution is ExecutionNotRedrivable', async () => {
       const { executionArn = '' } = await start('run', '{}');
