@@ -21,6 +21,7 @@ import { startExecution } from './start-execution.js';
 import { startSyncExecution } from './start-sync-execution.js';
 import { stopExecution } from './stop-execution.js';
 import { tagResource } from './tag-resource.js';
+import { testStateOperation } from './test-state.js';
 import { untagResource } from './untag-resource.js';
 import { updateStateMachine } from './update-state-machine.js';
 import { updateStateMachineAlias } from './update-state-machine-alias.js';
@@ -48,6 +49,7 @@ export const operations = {
   StartSyncExecution: startSyncExecution,
   StopExecution: stopExecution,
   TagResource: tagResource,
+  TestState: testStateOperation,
   UntagResource: untagResource,
   UpdateStateMachine: updateStateMachine,
   UpdateStateMachineAlias: updateStateMachineAlias,
