@@ -9,11 +9,12 @@
  * Assign, Retry and Catch of `CompiledState`, evaluated in a `Run`'s scopes), so what TestState
  * shows is what an execution does.
  */
+import { batchItems, floatField, integerField, itemsValue, requireItems } from './states/children.js';
 import { isJsonObject, jsonTypeName, type Json, type JsonObject } from '../json.js';
 import { parseDefinition } from '../asl/parse.js';
 import { invalidDefinitionMessage, validateDefinition } from '../asl/validate.js';
 import { compileMachine, CompileError } from './compile.js';
-import type { CompiledMachine, CompiledState, Dynamic, MapState, ParallelState, StateList, TaskState } from './compiled.js';
+import type { CompiledMachine, CompiledState, MapState, ParallelState, StateList, TaskState } from './compiled.js';
 import type { ContextExtras } from './context-object.js';
 import { StatesError, StatesErrors } from './errors.js';
 import { exceedsPayloadLimit, resultTooLargeCause } from './payload-size.js';
@@ -530,22 +531,22 @@ class StateTester {
     const mapInput = jsonata ? frame.stateInput : run.selectPath(frame, state.inputPath, frame.stateInput);
     if (!jsonata) this.show('afterInputPath', mapInput);
     const items = await this.mapItems(state, mapInput);
-    const maxConcurrency = state.maxConcurrency ? integerValue('MaxConcurrency', state.maxConcurrency, await dynamicValue(run, frame, state.maxConcurrency, mapInput)) : 0;
+    const maxConcurrency = state.maxConcurrency ? integerField('MaxConcurrency', state.maxConcurrency, await dynamicValue(run, frame, state.maxConcurrency, mapInput)) : 0;
     this.show('maxConcurrency', maxConcurrency);
     let toleratedCount: number | undefined;
     let toleratedPercentage: number | undefined;
     if (state.toleratedFailureCount) {
-      toleratedCount = integerValue('ToleratedFailureCount', state.toleratedFailureCount, await dynamicValue(run, frame, state.toleratedFailureCount, mapInput));
+      toleratedCount = integerField('ToleratedFailureCount', state.toleratedFailureCount, await dynamicValue(run, frame, state.toleratedFailureCount, mapInput));
       if (toleratedCount < 0) throw new StatesError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
       this.show('toleratedFailureCount', toleratedCount);
     }
     if (state.toleratedFailurePercentage) {
-      toleratedPercentage = floatValue(state.toleratedFailurePercentage, await dynamicValue(run, frame, state.toleratedFailurePercentage, mapInput));
+      toleratedPercentage = floatField(state.toleratedFailurePercentage, await dynamicValue(run, frame, state.toleratedFailurePercentage, mapInput));
       if (toleratedPercentage < 0 || toleratedPercentage > 100) throw new StatesError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
       this.show('toleratedFailurePercentage', toleratedPercentage);
     }
     if (items !== undefined) {
-      const batched = state.itemBatcher ? await this.batch(state, items, mapInput) : items;
+      const batched = state.itemBatcher ? await batchItems(this.run, this.frame, state, items, mapInput) : items;
       if (state.itemBatcher) this.show('afterItemBatcher', batched);
       if (state.itemSelector) {
         const selected: Json[] = [];
@@ -571,39 +572,9 @@ class StateTester {
       if (!Array.isArray(items)) throw new TestStateError('ValidationException', Messages.itemReaderDataNotArray);
       return items;
     }
-    if (state.queryLanguage === 'JSONata') {
-      const value = state.items ? await state.items.template.evaluate(run.bindings(frame, { input: frame.stateInput }), 'Items') : mapInput;
-      if (!Array.isArray(value)) {
-        if (state.items) {
-          throw new StatesError(
-            StatesErrors.QueryEvaluationError,
-            `The JSONata expression '${state.items.source}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value)}`,
-          );
-        }
-        throw new StatesError(StatesErrors.QueryEvaluationError, `Map state input must be an array but was: ${JSON.stringify(value)}`);
-      }
-      return value;
-    }
-    const value = state.itemsPath ? run.selectPath(frame, state.itemsPath, mapInput) : mapInput;
-    this.show('afterItemsPath', value);
-    if (!Array.isArray(value)) throw new StatesError(StatesErrors.Runtime, `Map state input must be an array but was: ${JSON.stringify(value)}`);
-    return value;
-  }
-
-  private async batch(state: MapState, items: Json[], mapInput: Json): Promise<Json[]> {
-    const batcher = state.itemBatcher;
-    if (!batcher) return items;
-    const size = batcher.maxItemsPerBatch
-      ? integerValue('MaxItemsPerBatch', batcher.maxItemsPerBatch, await dynamicValue(this.run, this.frame, batcher.maxItemsPerBatch, mapInput))
-      : items.length;
-    const per = Math.max(1, size || items.length);
-    const batches: Json[] = [];
-    for (let i = 0; i < items.length; i += per) {
-      const batch: JsonObject = { Items: items.slice(i, i + per) };
-      if (batcher.batchInput !== undefined) batch.BatchInput = batcher.batchInput;
-      batches.push(batch);
-    }
-    return batches;
+    const value = await itemsValue(run, frame, state, mapInput);
+    if (state.queryLanguage === 'JSONPath') this.show('afterItemsPath', value);
+    return requireItems(state, value);
   }
 
   private async selectItem(state: MapState, mapInput: Json, index: number, value: Json): Promise<Json> {
@@ -752,27 +723,4 @@ function exceedsTolerance(failed: number, total: number, count: number | undefin
   if (count !== undefined && failed <= count) return false;
   if (percentage !== undefined && total > 0 && (failed / total) * 100 <= percentage) return false;
   return true;
-}
-
-/** An integer field (MaxConcurrency, ToleratedFailureCount, MaxItemsPerBatch), failing as the Map state does. */
-function integerValue(field: string, source: Dynamic<number>, value: Json): number {
-  const parsed = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (Number.isInteger(parsed)) return parsed;
-  if (source.kind === 'path') {
-    throw new StatesError(StatesErrors.Runtime, `The ${field}Path field refers to value "${shown(value)}" which is not a valid integer: ${source.path.source}`);
-  }
-  throw new StatesError(source.kind === 'jsonata' ? StatesErrors.QueryEvaluationError : StatesErrors.Runtime, `The ${field} field refers to value "${shown(value)}" which is not a valid integer`);
-}
-
-function floatValue(source: Dynamic<number>, value: Json): number {
-  const parsed = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (Number.isFinite(parsed)) return parsed;
-  if (source.kind === 'path') {
-    throw new StatesError(StatesErrors.Runtime, `The ToleratedFailurePercentagePath field refers to value "${shown(value)}" which is not a valid float: ${source.path.source}`);
-  }
-  throw new StatesError(source.kind === 'jsonata' ? StatesErrors.QueryEvaluationError : StatesErrors.Runtime, `The ToleratedFailurePercentage field refers to value "${shown(value)}" which is not a valid float`);
-}
-
-function shown(value: Json): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

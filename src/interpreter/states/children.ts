@@ -6,7 +6,7 @@
 import type { Json } from '../../json.js';
 import { jsonTypeName } from '../../json.js';
 import { StatesError, StatesErrors } from '../errors.js';
-import type { MapState, ParallelState, StateList } from '../compiled.js';
+import type { Dynamic, MapState, ParallelState, StateList } from '../compiled.js';
 import type { Run } from '../run.js';
 import type { Frame, MapPhase } from '../types.js';
 import { dynamicValue } from './simple.js';
@@ -78,16 +78,16 @@ export async function map(run: Run, frame: Frame, state: MapState): Promise<Outc
   const jsonata = state.queryLanguage === 'JSONata';
   const mapInput = jsonata ? frame.stateInput : run.selectPath(frame, state.inputPath, frame.stateInput);
   const items = await mapItems(run, frame, state, mapInput);
-  const maxConcurrency = state.maxConcurrency ? integerField(state.maxConcurrency.kind, 'MaxConcurrency', await dynamicValue(run, frame, state.maxConcurrency, mapInput), state.maxConcurrency) : 0;
+  const maxConcurrency = state.maxConcurrency ? integerField('MaxConcurrency', state.maxConcurrency, await dynamicValue(run, frame, state.maxConcurrency, mapInput)) : 0;
   run.emit(frame, 'MapStateStarted', () => ({ length: items.length }));
   let toleratedFailureCount = 0;
   let toleratedFailurePercentage = 0;
   if (state.toleratedFailureCount) {
-    toleratedFailureCount = integerField(state.toleratedFailureCount.kind, 'ToleratedFailureCount', await dynamicValue(run, frame, state.toleratedFailureCount, mapInput), state.toleratedFailureCount);
+    toleratedFailureCount = integerField('ToleratedFailureCount', state.toleratedFailureCount, await dynamicValue(run, frame, state.toleratedFailureCount, mapInput));
     if (toleratedFailureCount < 0) throw new StatesError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
   }
   if (state.toleratedFailurePercentage) {
-    toleratedFailurePercentage = floatField(state.toleratedFailurePercentage.kind, await dynamicValue(run, frame, state.toleratedFailurePercentage, mapInput), state.toleratedFailurePercentage);
+    toleratedFailurePercentage = floatField(state.toleratedFailurePercentage, await dynamicValue(run, frame, state.toleratedFailurePercentage, mapInput));
     if (toleratedFailurePercentage < 0 || toleratedFailurePercentage > 100) throw new StatesError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
   }
   const batched = state.itemBatcher ? await batchItems(run, frame, state, items, mapInput) : items;
@@ -121,30 +121,35 @@ export async function map(run: Run, frame: Frame, state: MapState): Promise<Outc
 }
 
 async function mapItems(run: Run, frame: Frame, state: MapState, mapInput: Json): Promise<Json[]> {
+  return requireItems(state, await itemsValue(run, frame, state, mapInput));
+}
+
+/** What a Map iterates over, before it is checked: Items (JSONata), ItemsPath (JSONPath), or the input. */
+export async function itemsValue(run: Run, frame: Frame, state: MapState, mapInput: Json): Promise<Json> {
   if (state.queryLanguage === 'JSONata') {
-    if (state.items) {
-      const value = await state.items.template.evaluate(run.bindings(frame, { input: frame.stateInput }), 'Items');
-      if (!Array.isArray(value)) {
-        throw new StatesError(
-          StatesErrors.QueryEvaluationError,
-          `The JSONata expression '${state.items.source}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value)}`,
-        );
-      }
-      return value;
-    }
-    if (!Array.isArray(mapInput)) throw new StatesError(StatesErrors.QueryEvaluationError, `Map state input must be an array but was: ${JSON.stringify(mapInput)}`);
-    return mapInput;
+    return state.items ? state.items.template.evaluate(run.bindings(frame, { input: frame.stateInput }), 'Items') : mapInput;
   }
-  const value = state.itemsPath ? run.selectPath(frame, state.itemsPath, mapInput) : mapInput;
-  if (!Array.isArray(value)) throw new StatesError(StatesErrors.Runtime, `Map state input must be an array but was: ${JSON.stringify(value)}`);
-  return value;
+  return state.itemsPath ? run.selectPath(frame, state.itemsPath, mapInput) : mapInput;
+}
+
+/** The items must be an array; AWS's errors otherwise. */
+export function requireItems(state: MapState, value: Json): Json[] {
+  if (Array.isArray(value)) return value;
+  if (state.queryLanguage === 'JSONata' && state.items) {
+    throw new StatesError(
+      StatesErrors.QueryEvaluationError,
+      `The JSONata expression '${state.items.source}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value)}`,
+    );
+  }
+  const error = state.queryLanguage === 'JSONata' ? StatesErrors.QueryEvaluationError : StatesErrors.Runtime;
+  throw new StatesError(error, `Map state input must be an array but was: ${JSON.stringify(value)}`);
 }
 
 /** ItemBatcher: groups items into `{ "Items": [...] }` batches, with the BatchInput alongside. */
-async function batchItems(run: Run, frame: Frame, state: MapState, items: Json[], mapInput: Json): Promise<Json[]> {
+export async function batchItems(run: Run, frame: Frame, state: MapState, items: Json[], mapInput: Json): Promise<Json[]> {
   const batcher = state.itemBatcher;
   if (!batcher) return items;
-  const size = batcher.maxItemsPerBatch ? integerField(batcher.maxItemsPerBatch.kind, 'MaxItemsPerBatch', await dynamicValue(run, frame, batcher.maxItemsPerBatch, mapInput), batcher.maxItemsPerBatch) : items.length;
+  const size = batcher.maxItemsPerBatch ? integerField('MaxItemsPerBatch', batcher.maxItemsPerBatch, await dynamicValue(run, frame, batcher.maxItemsPerBatch, mapInput)) : items.length;
   const per = Math.max(1, size || items.length);
   const batches: Json[] = [];
   for (let i = 0; i < items.length; i += per) {
@@ -195,22 +200,24 @@ async function finishMap(run: Run, frame: Frame, state: MapState): Promise<Outco
   return finishWithResult(run, frame, state, phase.results);
 }
 
-function integerField(kind: string, field: string, value: Json, source: { kind: string; field?: string; path?: { source: string } }): number {
+/** An integer field (MaxConcurrency, ToleratedFailureCount, MaxItemsPerBatch); strings of digits count, as on AWS. */
+export function integerField(field: string, source: Dynamic<number>, value: Json): number {
   const parsed = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (Number.isInteger(parsed)) return parsed;
-  if (source.kind === 'path' && source.path) {
+  if (source.kind === 'path') {
     throw new StatesError(StatesErrors.Runtime, `The ${field}Path field refers to value "${shown(value)}" which is not a valid integer: ${source.path.source}`);
   }
-  throw new StatesError(kind === 'jsonata' ? StatesErrors.QueryEvaluationError : StatesErrors.Runtime, `The ${field} field refers to value "${shown(value)}" which is not a valid integer`);
+  throw new StatesError(source.kind === 'jsonata' ? StatesErrors.QueryEvaluationError : StatesErrors.Runtime, `The ${field} field refers to value "${shown(value)}" which is not a valid integer`);
 }
 
-function floatField(kind: string, value: Json, source: { kind: string; path?: { source: string } }): number {
+/** ToleratedFailurePercentage (or its Path form). */
+export function floatField(source: Dynamic<number>, value: Json): number {
   const parsed = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   if (Number.isFinite(parsed)) return parsed;
-  if (source.kind === 'path' && source.path) {
+  if (source.kind === 'path') {
     throw new StatesError(StatesErrors.Runtime, `The ToleratedFailurePercentagePath field refers to value "${shown(value)}" which is not a valid float: ${source.path.source}`);
   }
-  throw new StatesError(kind === 'jsonata' ? StatesErrors.QueryEvaluationError : StatesErrors.Runtime, `The ToleratedFailurePercentage field refers to value "${shown(value)}" which is not a valid float`);
+  throw new StatesError(source.kind === 'jsonata' ? StatesErrors.QueryEvaluationError : StatesErrors.Runtime, `The ToleratedFailurePercentage field refers to value "${shown(value)}" which is not a valid float`);
 }
 
 function shown(value: Json): string {
