@@ -1,50 +1,85 @@
 /**
  * `npm run conformance`: every case of the AWS-recorded corpus through the library API.
+ * `--transport=http`: every case through the real server (in-process, SQLite in a temp folder) and
+ * the AWS SDK instead (see test/conformance/http.ts).
+ *
  * Fails when a case not on the allow-list fails, or when an allow-listed case now passes
  * (so the allow-list only shrinks). Prints per-group counts and "N passed, M failed".
+ * Allow-list keys: `group/name` allows a failure on every transport; `http:group/name` only over HTTP.
  */
-import { loadAllowList, loadCases, runCase, allowListPath } from '../test/conformance/corpus.js';
+import { allowListPath, loadAllowList, loadCases, runCase, type Case } from '../test/conformance/corpus.js';
+import { runCasesOverHttp, type HttpCaseResult } from '../test/conformance/http.js';
 
+const HTTP_PREFIX = 'http:';
 const verbose = process.argv.includes('--verbose');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const transportArg = process.argv.find((a) => a.startsWith('--transport='))?.slice('--transport='.length) ?? 'library';
+
+async function runInProcess(cases: Case[]): Promise<Map<string, HttpCaseResult>> {
+  const results = new Map<string, HttpCaseResult>();
+  for (const c of cases) {
+    try {
+      const problem = await runCase(c);
+      results.set(c.id, problem === undefined ? {} : { problem });
+    } catch (e) {
+      results.set(c.id, { problem: `threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` });
+    }
+  }
+  return results;
+}
 
 async function main(): Promise<number> {
+  if (transportArg !== 'library' && transportArg !== 'http') throw new Error(`unknown --transport=${transportArg}: expected library or http`);
+  const http = transportArg === 'http';
   const cases = loadCases().filter((c) => !only || c.id.startsWith(only));
   const allow = loadAllowList();
-  const groups = new Map<string, { passed: number; failed: number }>();
+  const started = performance.now();
+  const results = http ? await runCasesOverHttp(cases) : await runInProcess(cases);
+
+  const groups = new Map<string, { passed: number; failed: number; skipped: number }>();
   const unexpected: string[] = [];
   const nowPassing: string[] = [];
+  const skippedLines: string[] = [];
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   for (const c of cases) {
-    let problem: string | undefined;
-    try {
-      problem = await runCase(c);
-    } catch (e) {
-      problem = `threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
-    }
-    const g = groups.get(c.group) ?? { passed: 0, failed: 0 };
+    const result = results.get(c.id) ?? { problem: 'not run' };
+    const g = groups.get(c.group) ?? { passed: 0, failed: 0, skipped: 0 };
     groups.set(c.group, g);
-    if (problem === undefined) {
+    // Over HTTP a case may carry its own entry; a plain entry allows it on every transport.
+    const allowKey = http && `${HTTP_PREFIX}${c.id}` in allow ? `${HTTP_PREFIX}${c.id}` : c.id;
+    if (result.skipped !== undefined) {
+      skipped++;
+      g.skipped++;
+      skippedLines.push(`${c.id}: ${result.skipped}`);
+    } else if (result.problem === undefined) {
       passed++;
       g.passed++;
-      if (c.id in allow) nowPassing.push(c.id);
+      // An HTTP run reports only its own entries; plain ones are for the library run to report.
+      if (allowKey in allow && (!http || allowKey.startsWith(HTTP_PREFIX))) nowPassing.push(allowKey);
     } else {
       failed++;
       g.failed++;
-      if (!(c.id in allow)) unexpected.push(`${c.id}: ${problem}`);
-      else if (verbose) console.log(`allowed failure ${c.id}: ${problem}`);
+      if (!(allowKey in allow)) unexpected.push(`${c.id}: ${result.problem}`);
+      else if (verbose) console.log(`allowed failure ${c.id}: ${result.problem}`);
     }
   }
   for (const [group, g] of [...groups].sort()) {
     const total = g.passed + g.failed;
-    console.log(`${group.padEnd(20)} ${String(g.passed).padStart(4)}/${String(total).padEnd(4)} ${((100 * g.passed) / total).toFixed(1)}%`);
+    const skippedNote = g.skipped > 0 ? `  (${g.skipped} skipped)` : '';
+    console.log(`${group.padEnd(20)} ${String(g.passed).padStart(4)}/${String(total).padEnd(4)} ${((100 * g.passed) / Math.max(total, 1)).toFixed(1)}%${skippedNote}`);
   }
+  for (const line of skippedLines) console.log(`\nSKIPPED ${line}`);
   for (const line of unexpected) console.log(`\nFAIL ${line}`);
   for (const id of nowPassing) console.log(`\nNOW PASSING (remove from ${allowListPath}): ${id}`);
-  const stale = Object.keys(allow).filter((id) => !cases.some((c) => c.id === id));
+  const stale = Object.keys(allow).filter((key) => {
+    const id = key.startsWith(HTTP_PREFIX) ? key.slice(HTTP_PREFIX.length) : key;
+    return !cases.some((c) => c.id === id);
+  });
   if (!only) for (const id of stale) console.log(`\nSTALE allow-list entry (no such case): ${id}`);
-  console.log(`\n${passed} passed, ${failed} failed`);
+  const transport = http ? 'over HTTP' : 'through the library';
+  console.log(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''} (${transport}, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   return unexpected.length > 0 || nowPassing.length > 0 || (!only && stale.length > 0) ? 1 : 0;
 }
 
