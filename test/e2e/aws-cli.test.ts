@@ -1,0 +1,114 @@
+/**
+ * Smoke test with the AWS CLI (Debian's `awscli`) against the real server: create a state machine,
+ * start an execution, describe it, list executions, and read an error. Skipped when /usr/bin/aws
+ * is missing, unless STEPWISE_REQUIRE_AWS_CLI=1 (CI installs the CLI and sets it).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server.js';
+
+/** Debian's path; STEPWISE_AWS_CLI points elsewhere (e.g. to check the skip and require paths). */
+const AWS = process.env.STEPWISE_AWS_CLI ?? '/usr/bin/aws';
+const haveCli = existsSync(AWS);
+const required = process.env.STEPWISE_REQUIRE_AWS_CLI === '1';
+const ROLE = 'arn:aws:iam::123456789012:role/stepwise';
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe.runIf(!haveCli && required)('the AWS CLI when it is required', () => {
+  it(`is installed at ${AWS} (STEPWISE_REQUIRE_AWS_CLI=1)`, () => {
+    expect(haveCli, `${AWS} is missing; install Debian's awscli or unset STEPWISE_REQUIRE_AWS_CLI`).toBe(true);
+  });
+});
+
+describe.skipIf(!haveCli)(`the AWS CLI against the server${haveCli ? '' : ` (skipped: ${AWS} not found)`}`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-aws-cli-'));
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startServer({ port: 0, host: '127.0.0.1', dataDir: join(dir, 'data'), logLevel: 'silent' });
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Runs `aws stepfunctions <args>` against the server with dummy credentials (never the user's config). */
+  function aws(...args: string[]): Promise<CliResult> {
+    return new Promise((resolve) => {
+      execFile(
+        AWS,
+        ['stepfunctions', ...args, '--endpoint-url', server.url, '--output', 'json'],
+        {
+          env: {
+            PATH: process.env.PATH ?? '/usr/bin:/bin',
+            HOME: dir,
+            AWS_ACCESS_KEY_ID: 'x',
+            AWS_SECRET_ACCESS_KEY: 'x',
+            AWS_DEFAULT_REGION: 'us-east-1',
+            AWS_CONFIG_FILE: join(dir, 'no-config'),
+            AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
+            AWS_PAGER: '',
+          },
+          timeout: 30_000,
+        },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+  }
+
+  async function json(...args: string[]): Promise<Record<string, unknown>> {
+    const result = await aws(...args);
+    expect(result.code, result.stderr).toBe(0);
+    return JSON.parse(result.stdout) as Record<string, unknown>;
+  }
+
+  it('creates a state machine, starts an execution, describes it and lists it', async () => {
+    const definition = JSON.stringify({
+      StartAt: 'Greet',
+      States: { Greet: { Type: 'Pass', Parameters: { 'greeting.$': "States.Format('hello {}', $.who)" }, End: true } },
+    });
+    const created = await json('create-state-machine', '--name', 'cli-machine', '--definition', definition, '--role-arn', ROLE);
+    expect(created.stateMachineArn).toBe('arn:aws:states:us-east-1:123456789012:stateMachine:cli-machine');
+    expect(Number.isNaN(Date.parse(String(created.creationDate)))).toBe(false);
+
+    const started = await json('start-execution', '--state-machine-arn', String(created.stateMachineArn), '--name', 'cli-run', '--input', '{"who":"cli"}');
+    expect(started.executionArn).toBe('arn:aws:states:us-east-1:123456789012:execution:cli-machine:cli-run');
+
+    const deadline = Date.now() + 10_000;
+    let described = await json('describe-execution', '--execution-arn', String(started.executionArn));
+    while (described.status === 'RUNNING' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      described = await json('describe-execution', '--execution-arn', String(started.executionArn));
+    }
+    expect(described).toMatchObject({
+      executionArn: started.executionArn,
+      stateMachineArn: created.stateMachineArn,
+      name: 'cli-run',
+      status: 'SUCCEEDED',
+      input: '{"who":"cli"}',
+    });
+    expect(JSON.parse(String(described.output))).toEqual({ greeting: 'hello cli' });
+
+    const listed = await json('list-executions', '--state-machine-arn', String(created.stateMachineArn));
+    expect(listed.executions).toEqual([expect.objectContaining({ executionArn: started.executionArn, name: 'cli-run', status: 'SUCCEEDED' })]);
+  }, 60_000);
+
+  it('reports an API error by its AWS error code and exits non-zero', async () => {
+    const missing = 'arn:aws:states:us-east-1:123456789012:execution:cli-machine:nope';
+    const result = await aws('describe-execution', '--execution-arn', missing);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('ExecutionDoesNotExist');
+    expect(result.stderr).toContain(`Execution Does Not Exist: '${missing}'`);
+  }, 30_000);
+});
