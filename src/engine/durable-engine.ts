@@ -490,7 +490,7 @@ function redriveRefusal(record: ExecutionRecord, now: number): string | undefine
   if (record.status === 'RUNNING' || record.status === 'SUCCEEDED') return `Execution is ${record.status} and cannot be redriven`;
   if (record.redriveCount >= MAX_REDRIVES) return `Execution has been redriven ${MAX_REDRIVES} times and cannot be redriven again`;
   if (record.stopDate !== undefined && now - record.stopDate > REDRIVE_WINDOW_MS) return 'Execution stopped more than 14 days ago and cannot be redriven';
-  if (record.historyLength >= HISTORY_QUOTA) return `Execution has reached the maximum number of history events (${HISTORY_QUOTA}) and cannot be redriven`;
+  if (record.historyLength >= HISTORY_QUOTA || isQuotaFailure(record)) return `Execution has reached the maximum number of history events (${HISTORY_QUOTA}) and cannot be redriven`;
   if (!record.state.redrivePoint) return 'Execution cannot be redriven: it did not enter any state';
   return undefined;
 }
@@ -515,7 +515,13 @@ function cancelledIn(commands: Command[]): { timers: Set<string>; tasks: Set<str
   return { timers, tasks };
 }
 
-function quotaFailure(): Signal {
+/** The engine ends an execution that would exceed the quota before writing past it: know it by its error. */
+function isQuotaFailure(record: ExecutionRecord): boolean {
+  const failure = quotaFailure();
+  return record.status === 'FAILED' && record.error === failure.error && record.cause === failure.cause;
+}
+
+function quotaFailure(): Extract<Signal, { kind: 'fail' }> {
   return {
     kind: 'fail',
     error: 'States.Runtime',

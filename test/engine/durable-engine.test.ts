@@ -227,6 +227,10 @@ describe('DurableEngine on SQLite', () => {
       expect(history.length).toBeLessThanOrEqual(HISTORY_QUOTA);
       expect(history.map((e) => e.id)).toEqual(history.map((_, i) => i + 1));
       expect(history.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Runtime', cause } });
+      // AWS does not redrive an execution the quota failed (its history has no room left).
+      expect(await r.engine.redriveExecution(started.executionArn)).toEqual({
+        notRedrivable: `Execution has reached the maximum number of history events (${HISTORY_QUOTA}) and cannot be redriven`,
+      });
     });
 
     it('fails an execution whose loop runs past it in its first step, writing no more than 25,000 events', async () => {
