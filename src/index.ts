@@ -10,6 +10,7 @@ import { validateDefinition, type ValidateOptions, type ValidationResult } from 
 import type { Diagnostic } from './asl/diagnostics.js';
 import type { Json } from './json.js';
 import { compileMachine } from './interpreter/compile.js';
+import { HISTORY_EVENT_QUOTA } from './interpreter/errors.js';
 import type { CompiledMachine } from './interpreter/compiled.js';
 import type { HistoryEvent } from './interpreter/history.js';
 import type { ExecutionInfo, Runtime, StateMachineType, TerminalStatus } from './interpreter/types.js';
@@ -108,6 +109,8 @@ export class StateMachine {
       clock,
       history: options.history ?? true,
       runtime: options.runtime,
+      // AWS's limits: 25,000 history events for Standard, five minutes for Express.
+      ...(this.type === 'STANDARD' ? { historyLimit: HISTORY_EVENT_QUOTA } : { deadline: info.startTime + 5 * 60 * 1000 }),
     });
     const out: ExecuteResult = { status: result.status, history: result.history };
     if (result.output !== undefined) out.output = result.output;

@@ -14,7 +14,8 @@ import { compileMachine } from '../interpreter/compile.js';
 import type { CompiledMachine } from '../interpreter/compiled.js';
 import type { HistoryEvent } from '../interpreter/history.js';
 import { newExecution, step } from '../interpreter/step.js';
-import type { Command, ExecutionInfo, ExecutionState, Runtime, Signal, StepResult } from '../interpreter/types.js';
+import { HISTORY_EVENT_QUOTA, HISTORY_QUOTA_CAUSE, StatesErrors } from '../interpreter/errors.js';
+import type { Command, ExecutionInfo, Runtime, Signal, StepResult } from '../interpreter/types.js';
 import type { Commit, ExecutionRecord, ExecutionStore, StateMachineRecord } from '../store/types.js';
 import { realClock, type Clock } from './clock.js';
 import { CommitQueue } from './commit-queue.js';
@@ -23,7 +24,11 @@ import { runInMemory } from './in-memory-runner.js';
 import { invokeTask, type InvokeTaskCommand, type TaskHandler } from './task-invoker.js';
 
 /** AWS's quota: an execution that would exceed it fails. */
-export const HISTORY_QUOTA = 25_000;
+export const HISTORY_QUOTA = HISTORY_EVENT_QUOTA;
+/** Standard executions: history always recorded, and the quota enforced inside the step. */
+const STANDARD_RUN = { history: true, historyLimit: HISTORY_QUOTA } as const;
+/** Express executions may run five minutes at most (AWS's limit). */
+const EXPRESS_MAX_DURATION_MS = 5 * 60 * 1000;
 /** Longest single sleep of the timer loop; it re-reads the store at least this often. */
 const MAX_TIMER_SLEEP_MS = 30_000;
 const MAX_CONFLICT_RETRIES = 5;
@@ -70,6 +75,7 @@ export class DurableEngine implements Engine {
       now: options.runtime?.now ?? (() => this.clock.now()),
       random: options.runtime?.random ?? Math.random,
       uuid: options.runtime?.uuid ?? randomUUID,
+      pause: options.runtime?.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
     };
     this.commits = new CommitQueue(this.store);
   }
@@ -111,8 +117,7 @@ export class DurableEngine implements Engine {
     const startDate = this.clock.now();
     const info = this.info(sm, request, arn, startDate, 0);
     const initial = newExecution(info, request.input);
-    let result = await step(machine, initial, { kind: 'start', input: request.input }, this.rt);
-    if (exceedsQuota(0, result)) result = await this.failStartAtQuota(machine, initial, result);
+    const result = await step(machine, initial, { kind: 'start', input: request.input }, this.rt, STANDARD_RUN);
     const record: ExecutionRecord = {
       arn,
       stateMachineArn: sm.arn,
@@ -148,6 +153,7 @@ export class DurableEngine implements Engine {
       clock: this.clock,
       history: false,
       runtime: this.rt,
+      deadline: startDate + EXPRESS_MAX_DURATION_MS,
     });
     return {
       executionArn: arn,
@@ -237,10 +243,7 @@ export class DurableEngine implements Engine {
 
   private async apply(arn: string, actor: Actor, signal: Signal): Promise<void> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-      let result = await step(actor.machine, actor.record.state, signal, this.rt);
-      if (exceedsQuota(actor.record.historyLength, result)) {
-        result = await step(actor.machine, actor.record.state, quotaFailure(), this.rt);
-      }
+      const result = await step(actor.machine, actor.record.state, signal, this.rt, STANDARD_RUN);
       const committed = await this.commitStep(actor.record, signal, result);
       if (committed) {
         actor.record = committed;
@@ -256,13 +259,6 @@ export class DurableEngine implements Engine {
       actor.record = fresh;
     }
     throw new Error(`Execution ${arn}: gave up after ${MAX_CONFLICT_RETRIES} version conflicts`);
-  }
-
-  /** The first step ran past the history quota: keep its ExecutionStarted event, then fail. */
-  private async failStartAtQuota(machine: CompiledMachine, initial: ExecutionState, result: StepResult): Promise<StepResult> {
-    const started = result.events.slice(0, 1);
-    const failed = await step(machine, { ...initial, lastEventId: started.length }, quotaFailure(), this.rt);
-    return { state: failed.state, events: [...started, ...failed.events], commands: failed.commands };
   }
 
   /** Commits one step; the new record, or undefined on a version conflict. */
@@ -435,6 +431,7 @@ export class DurableEngine implements Engine {
       history: logging,
       runtime: this.rt,
       abort: controller.signal,
+      deadline: startDate + EXPRESS_MAX_DURATION_MS,
     })
       .then((result) => {
         if (logging) this.logExpress(sm, arn, result.status, result.history);
@@ -495,15 +492,6 @@ function redriveRefusal(record: ExecutionRecord, now: number): string | undefine
   return undefined;
 }
 
-/**
- * Whether a step would take the history past the quota. A step that leaves the execution running
- * must also leave room for the event that will end it.
- */
-function exceedsQuota(historyLength: number, result: StepResult): boolean {
-  const after = historyLength + result.events.length;
-  return result.state.status === 'RUNNING' ? after >= HISTORY_QUOTA : after > HISTORY_QUOTA;
-}
-
 /** Timers and tasks a step's commands cancel (possibly right after starting them). */
 function cancelledIn(commands: Command[]): { timers: Set<string>; tasks: Set<string> } {
   const timers = new Set<string>();
@@ -515,18 +503,9 @@ function cancelledIn(commands: Command[]): { timers: Set<string>; tasks: Set<str
   return { timers, tasks };
 }
 
-/** The engine ends an execution that would exceed the quota before writing past it: know it by its error. */
+/** An execution the interpreter failed at the history quota: know it by its error. */
 function isQuotaFailure(record: ExecutionRecord): boolean {
-  const failure = quotaFailure();
-  return record.status === 'FAILED' && record.error === failure.error && record.cause === failure.cause;
-}
-
-function quotaFailure(): Extract<Signal, { kind: 'fail' }> {
-  return {
-    kind: 'fail',
-    error: 'States.Runtime',
-    cause: `The execution has reached the maximum number of history events (${HISTORY_QUOTA}).`,
-  };
+  return record.status === 'FAILED' && record.error === StatesErrors.Runtime && record.cause === HISTORY_QUOTA_CAUSE;
 }
 
 /** `arn:aws:states:<region>:<account>:execution:<stateMachine>:<name>` (Express: `express:...:<uuid>`). */

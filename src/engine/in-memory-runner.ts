@@ -30,6 +30,10 @@ export interface InMemoryRunOptions {
   runtime?: Partial<Runtime>;
   /** Stops the execution (StopExecution of an Express execution): it ends ABORTED. */
   abort?: AbortSignal;
+  /** History quota (Standard: 25,000 events). */
+  historyLimit?: number;
+  /** Epoch ms: a long synchronous run times out after it (Express: five minutes). */
+  deadline?: number;
 }
 
 interface Timer {
@@ -42,6 +46,12 @@ export async function runInMemory(machine: CompiledMachine, info: ExecutionInfo,
     now: options.runtime?.now ?? (() => options.clock.now()),
     random: options.runtime?.random ?? Math.random,
     uuid: options.runtime?.uuid ?? randomUUID,
+    pause: options.runtime?.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
+  };
+  const runOptions = {
+    history: options.history,
+    ...(options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {}),
+    ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
   };
   const history: HistoryEvent[] = [];
   const timers = new Map<string, Timer>();
@@ -52,7 +62,7 @@ export async function runInMemory(machine: CompiledMachine, info: ExecutionInfo,
   let done: { status: TerminalStatus; output?: Json; error?: string; cause?: string } | undefined;
 
   while (signal) {
-    const result = await step(machine, state, signal, rt, { history: options.history });
+    const result = await step(machine, state, signal, rt, runOptions);
     state = result.state;
     if (options.history) for (const e of result.events) history.push(e);
     for (const command of result.commands) {

@@ -40,3 +40,15 @@ export function runtimeError(cause: string): StatesError {
 export function assertNever(value: never, what = 'value'): never {
   throw new Error(`Unhandled ${what}: ${JSON.stringify(value)}`);
 }
+
+/** AWS's quota of history events per execution; a Standard execution that reaches it fails. */
+export const HISTORY_EVENT_QUOTA = 25_000;
+export const HISTORY_QUOTA_CAUSE = `The execution has reached the maximum number of history events (${HISTORY_EVENT_QUOTA}).`;
+
+/** Thrown by the run when the next event would pass the history limit; the step then fails the execution. */
+export class HistoryLimitReached extends Error {
+  constructor() {
+    super('history limit reached');
+    this.name = 'HistoryLimitReached';
+  }
+}

@@ -10,7 +10,7 @@ import { noResultsCause, type CompiledPath } from '../query/jsonpath/index.js';
 import type { CompiledTemplate } from '../query/payload-template.js';
 import type { CompiledAssign, CompiledMachine, CompiledState, StateList } from './compiled.js';
 import { contextObject, type ContextExtras } from './context-object.js';
-import { StatesError, StatesErrors } from './errors.js';
+import { HistoryLimitReached, StatesError, StatesErrors } from './errors.js';
 import { historyEvent, stateEnteredType, stateExitedType, type EventDetailsFor, type HistoryEvent, type HistoryEventType } from './history.js';
 import { exceedsPayloadLimit, resultTooLargeCause } from './payload-size.js';
 import { backoffMillis, errorMatches } from './retry.js';
@@ -23,7 +23,20 @@ import { abortChildren, childFinished, startFrame } from './states/children.js';
 export interface RunOptions {
   /** Build history events (off for Express executions nobody logs). */
   history: boolean;
+  /**
+   * Fail the execution rather than write its event number `historyLimit` + 1 (the terminal event
+   * is the last one allowed). Standard executions: AWS's quota of 25,000 events.
+   */
+  historyLimit?: number;
+  /**
+   * Epoch ms after which a long run of synchronous states times the execution out (checked every
+   * thousand transitions). Express: AWS's five-minute maximum duration.
+   */
+  deadline?: number;
 }
+
+/** How many state transitions run between calls of Runtime.pause. */
+const TRANSITIONS_PER_PAUSE = 1000;
 
 /** Errors whose cause AWS does not prefix with "An error occurred while executing the state ...". */
 const UNPREFIXED_ERRORS: ReadonlySet<string> = new Set([StatesErrors.DataLimitExceeded]);
@@ -33,6 +46,9 @@ export class Run {
   readonly commands: Command[] = [];
   private readonly queue: string[] = [];
   private readonly touched = new Set<string>();
+  private transitions = 0;
+  /** Set once the execution is ending: its last events are written even at the history limit. */
+  private ending = false;
 
   constructor(
     readonly machine: CompiledMachine,
@@ -49,6 +65,8 @@ export class Run {
    */
   emit<T extends HistoryEventType>(frame: Frame | null, type: T, details?: () => EventDetailsFor<T>): number {
     if (frame?.isolated) return 0;
+    const limit = this.options.historyLimit;
+    if (limit !== undefined && !this.ending && this.state.lastEventId + 1 >= limit) throw new HistoryLimitReached();
     const id = ++this.state.lastEventId;
     if (this.options.history) {
       const position = { id, previousEventId: id - 1, timestamp: this.rt.now() };
@@ -212,6 +230,13 @@ export class Run {
         case 'blocked':
           return;
         case 'next':
+          if (++this.transitions % TRANSITIONS_PER_PAUSE === 0) {
+            if (this.rt.pause) await this.rt.pause();
+            if (this.options.deadline !== undefined && this.rt.now() >= this.options.deadline) {
+              this.complete('TIMED_OUT', { error: StatesErrors.Timeout, cause: 'The execution reached its maximum duration.' });
+              return;
+            }
+          }
           this.exitState(frame, outcome.output, outcome.assigned);
           this.enterState(frame, outcome.next, outcome.output);
           pending = this.guard(frameId, () => processState(this, this.frame(frameId)));
@@ -342,6 +367,7 @@ export class Run {
   /** Ends the execution: the terminal event, every outstanding task and timer cancelled. */
   complete(status: TerminalStatus, result: { output?: Json; error?: string; cause?: string }): void {
     if (this.state.status !== 'RUNNING') return;
+    this.ending = true;
     const root = this.state.frames[ROOT_FRAME] ? this.frame(ROOT_FRAME) : undefined;
     if (root && status !== 'SUCCEEDED') {
       const phase = root.phase;

@@ -5,7 +5,7 @@
  */
 import type { Json } from '../json.js';
 import type { CompiledMachine } from './compiled.js';
-import { StatesErrors } from './errors.js';
+import { HISTORY_QUOTA_CAUSE, HistoryLimitReached, StatesErrors } from './errors.js';
 import { Run, type RunOptions } from './run.js';
 import { ROOT_FRAME, type ExecutionInfo, type ExecutionState, type Frame, type Runtime, type Signal, type StepResult } from './types.js';
 
@@ -28,8 +28,12 @@ export async function step(
     await apply(run, machine, working, signal);
     await run.drain();
   } catch (e) {
-    // A defect in the interpreter must not lose the execution: it fails, with the reason.
-    run.complete('FAILED', { error: StatesErrors.Runtime, cause: `Internal error: ${e instanceof Error ? e.message : String(e)}` });
+    if (e instanceof HistoryLimitReached) {
+      run.complete('FAILED', { error: StatesErrors.Runtime, cause: HISTORY_QUOTA_CAUSE });
+    } else {
+      // A defect in the interpreter must not lose the execution: it fails, with the reason.
+      run.complete('FAILED', { error: StatesErrors.Runtime, cause: `Internal error: ${e instanceof Error ? e.message : String(e)}` });
+    }
   }
   return { state: working, events: run.events, commands: run.commands };
 }

@@ -7,7 +7,14 @@ import type { QueryRuntime } from '../query/scope.js';
 import type { HistoryEvent } from './history.js';
 
 /** Clock, randomness and ids come in from outside so a step is deterministic. */
-export type Runtime = QueryRuntime;
+export interface Runtime extends QueryRuntime {
+  /**
+   * Lets the host's event loop run (e.g. `setImmediate`). A long run of synchronous states calls it
+   * every so often, so a workflow that loops through Pass and Choice states cannot starve a server.
+   * It must not change anything the step can observe.
+   */
+  pause?(): Promise<void>;
+}
 
 export type StateMachineType = 'STANDARD' | 'EXPRESS';
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
