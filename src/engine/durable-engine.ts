@@ -113,7 +113,7 @@ export class DurableEngine implements Engine {
     const arn = executionArn(sm, request.name, 'STANDARD');
     const existing = await this.store.getExecution(arn);
     if (existing) return { alreadyExists: existing };
-    const machine = this.compiled(sm.definition);
+    const machine = this.compiledFor(sm);
     const startDate = this.clock.now();
     const info = this.info(sm, request, arn, startDate, 0);
     const initial = newExecution(info, request.input);
@@ -148,7 +148,7 @@ export class DurableEngine implements Engine {
     const sm = request.stateMachine;
     const arn = executionArn(sm, request.name, 'EXPRESS', this.rt.uuid());
     const startDate = this.clock.now();
-    const result = await runInMemory(this.compiled(sm.definition), this.info(sm, request, arn, startDate, undefined), request.input, {
+    const result = await runInMemory(this.compiledFor(sm), this.info(sm, request, arn, startDate, undefined), request.input, {
       handlers: this.handlers,
       clock: this.clock,
       history: false,
@@ -425,7 +425,7 @@ export class DurableEngine implements Engine {
     const controller = new AbortController();
     this.express.set(arn, controller);
     const logging = sm.loggingConfiguration.level !== 'OFF';
-    void runInMemory(this.compiled(sm.definition), this.info(sm, request, arn, startDate, 0), request.input, {
+    void runInMemory(this.compiledFor(sm), this.info(sm, request, arn, startDate, 0), request.input, {
       handlers: this.handlers,
       clock: this.clock,
       history: logging,
@@ -455,12 +455,22 @@ export class DurableEngine implements Engine {
 
   // ---- helpers --------------------------------------------------------------------------------
 
+  /** The compiled machine of a state machine revision (a version's revision, or the latest). */
+  private compiledFor(sm: StateMachineRecord): CompiledMachine {
+    return this.cachedCompile(`${sm.arn}#${sm.revisionId}`, sm.definition);
+  }
+
+  /** The compiled machine of a definition text (executions resumed from the store). */
   private compiled(definition: string): CompiledMachine {
-    let machine = this.machines.get(definition);
+    return this.cachedCompile(definition, definition);
+  }
+
+  private cachedCompile(key: string, definition: string): CompiledMachine {
+    let machine = this.machines.get(key);
     if (!machine) {
       machine = compileMachine(JSON.parse(definition) as Json);
       if (this.machines.size > 1000) this.machines.clear();
-      this.machines.set(definition, machine);
+      this.machines.set(key, machine);
     }
     return machine;
   }
