@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createApiServer } from './api/server.js';
 import { DurableEngine } from './engine/durable-engine.js';
+import { createIntegrations } from './integrations/index.js';
 import type { TaskHandler } from './engine/task-invoker.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { ExecutionStore } from './store/types.js';
@@ -48,7 +49,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     mkdirSync(dataDir, { recursive: true });
     store = SqliteStore.open(join(dataDir, 'stepwise.db'));
   }
-  const engine = new DurableEngine({ store, logger: log, handlers: options.handlers });
+  const integrations = createIntegrations({ logger: log });
+  const engine = new DurableEngine({ store, logger: log, handlers: options.handlers, integrations });
   const app = createApiServer({
     store,
     engine,

@@ -21,7 +21,12 @@ import { realClock, type Clock } from './clock.js';
 import { CommitQueue } from './commit-queue.js';
 import type { Engine, StartRequest, StartResult, StopResult, SyncResult } from './engine.js';
 import { runInMemory } from './in-memory-runner.js';
-import { invokeTask, type InvokeTaskCommand, type TaskHandler } from './task-invoker.js';
+import type { InvokeTaskCommand, TaskHandler } from './task-invoker.js';
+import { HandlersIntegration } from '../integrations/handlers.js';
+import { IntegrationRegistry } from '../integrations/registry.js';
+import { parseResource } from '../integrations/resource.js';
+import type { TaskInvocation } from '../integrations/types.js';
+import { decodeTaskToken } from '../interpreter/task-token.js';
 
 /** AWS's quota: an execution that would exceed it fails. */
 export const HISTORY_QUOTA = HISTORY_EVENT_QUOTA;
@@ -36,15 +41,24 @@ const MAX_CONFLICT_RETRIES = 5;
 export interface DurableEngineOptions {
   store: ExecutionStore;
   clock?: Clock;
+  /** How Task resources run. Defaults to a registry with just `handlers`. */
+  integrations?: IntegrationRegistry;
+  /** Task handlers by resource ARN, asked before the integrations. */
   handlers?: Record<string, TaskHandler>;
   logger?: Logger;
   runtime?: Partial<Runtime>;
 }
 
+/** A signal for an execution, and who wants to know whether it changed anything. */
+interface Delivery {
+  signal: Signal;
+  settle?: (accepted: boolean) => void;
+}
+
 interface Actor {
   record: ExecutionRecord;
   machine: CompiledMachine;
-  mailbox: Signal[];
+  mailbox: Delivery[];
   busy: boolean;
   /** Resolved each time the mailbox is empty again (for StopExecution to wait on). */
   idle: (() => void)[];
@@ -54,6 +68,9 @@ export class DurableEngine implements Engine {
   private readonly store: ExecutionStore;
   private readonly clock: Clock;
   private readonly handlers: Record<string, TaskHandler>;
+  private readonly integrations: IntegrationRegistry;
+  /** Tasks being run now, to abort when they are cancelled. */
+  private readonly running = new Map<string, AbortController>();
   private readonly log: Logger | undefined;
   private readonly rt: Runtime;
   private readonly commits: CommitQueue;
@@ -70,6 +87,8 @@ export class DurableEngine implements Engine {
     this.store = options.store;
     this.clock = options.clock ?? realClock;
     this.handlers = options.handlers ?? {};
+    this.integrations = options.integrations ?? new IntegrationRegistry();
+    if (options.handlers) this.integrations.prepend(new HandlersIntegration(options.handlers));
     this.log = options.logger;
     this.rt = {
       now: options.runtime?.now ?? (() => this.clock.now()),
@@ -150,6 +169,7 @@ export class DurableEngine implements Engine {
     const startDate = this.clock.now();
     const result = await runInMemory(this.compiledFor(sm), this.info(sm, request, arn, startDate, undefined), request.input, {
       handlers: this.handlers,
+      invoke: this.expressInvoker(arn, request),
       clock: this.clock,
       history: false,
       runtime: this.rt,
@@ -206,8 +226,56 @@ export class DurableEngine implements Engine {
   async deliver(executionArn: string, signal: Signal): Promise<void> {
     const actor = this.actors.get(executionArn);
     if (!actor) return;
-    actor.mailbox.push(signal);
+    actor.mailbox.push({ signal });
     void this.pump(executionArn, actor);
+  }
+
+  /**
+   * Delivers a signal and resolves once it is committed: true if it changed the execution, false if
+   * the interpreter ignored it (its task or timer was no longer awaited). Callbacks rely on this to
+   * accept a task token exactly once.
+   */
+  async deliverAndConfirm(executionArn: string, signal: Signal): Promise<boolean> {
+    let actor = this.actors.get(executionArn);
+    if (!actor) {
+      const record = await this.store.getExecution(executionArn);
+      if (!record || record.status !== 'RUNNING') return false;
+      actor = this.actors.get(executionArn) ?? this.actor(record);
+      this.actors.set(executionArn, actor);
+    }
+    const target = actor;
+    return new Promise<boolean>((settle) => {
+      target.mailbox.push({ signal, settle });
+      void this.pump(executionArn, target);
+    });
+  }
+
+  // ---- task callbacks (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat) -------------------------
+
+  sendTaskSuccess(token: string, output: Json): Promise<CallbackResult> {
+    return this.callback(token, (taskId) => ({ kind: 'taskSucceeded', taskId, output }));
+  }
+
+  sendTaskFailure(token: string, error?: string, cause?: string): Promise<CallbackResult> {
+    return this.callback(token, (taskId) => ({ kind: 'taskFailed', taskId, ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) }));
+  }
+
+  sendTaskHeartbeat(token: string): Promise<CallbackResult> {
+    return this.callback(token, (taskId) => ({ kind: 'taskHeartbeat', taskId }));
+  }
+
+  /** An activity worker took the task (GetActivityTask): ActivityStarted. */
+  taskStarted(token: string, workerName?: string): Promise<CallbackResult> {
+    return this.callback(token, (taskId) => ({ kind: 'taskStarted', taskId, ...(workerName !== undefined ? { workerName } : {}) }));
+  }
+
+  private async callback(token: string, signal: (taskId: string) => Signal): Promise<CallbackResult> {
+    const parts = decodeTaskToken(token);
+    if (!parts) return 'invalidToken';
+    const record = this.actors.get(parts.executionArn)?.record ?? (await this.store.getExecution(parts.executionArn));
+    if (!record || record.status !== 'RUNNING' || !awaitsToken(record, parts.taskId, token)) return 'taskDoesNotExist';
+    const accepted = await this.deliverAndConfirm(parts.executionArn, signal(parts.taskId));
+    return accepted ? 'ok' : 'taskDoesNotExist';
   }
 
   // ---- actors ---------------------------------------------------------------------------------
@@ -221,10 +289,16 @@ export class DurableEngine implements Engine {
     actor.busy = true;
     try {
       while (actor.mailbox.length > 0 && !this.closed) {
-        const signal = actor.mailbox.shift() as Signal;
-        await this.apply(arn, actor, signal);
+        const delivery = actor.mailbox.shift() as Delivery;
+        let accepted = false;
+        try {
+          accepted = await this.apply(arn, actor, delivery.signal);
+        } finally {
+          delivery.settle?.(accepted);
+        }
         if (actor.record.status !== 'RUNNING') {
           this.actors.delete(arn);
+          for (const rest of actor.mailbox.splice(0)) rest.settle?.(false);
           break;
         }
       }
@@ -241,20 +315,21 @@ export class DurableEngine implements Engine {
     return new Promise((resolve) => actor.idle.push(resolve));
   }
 
-  private async apply(arn: string, actor: Actor, signal: Signal): Promise<void> {
+  /** Applies a signal and commits the step; whether the signal changed anything. */
+  private async apply(arn: string, actor: Actor, signal: Signal): Promise<boolean> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const result = await step(actor.machine, actor.record.state, signal, this.rt, STANDARD_RUN);
       const committed = await this.commitStep(actor.record, signal, result);
       if (committed) {
         actor.record = committed;
         this.runCommands(arn, result.commands);
-        return;
+        return result.events.length > 0 || result.commands.length > 0;
       }
       // Layer 4: a version conflict. Reload and apply the signal to what is really committed.
       const fresh = await this.store.getExecution(arn);
       if (!fresh || fresh.status !== 'RUNNING') {
         if (fresh) actor.record = fresh;
-        return;
+        return false;
       }
       actor.record = fresh;
     }
@@ -334,6 +409,9 @@ export class DurableEngine implements Engine {
           this.wakeTimersAt(command.fireAt);
           break;
         case 'cancelTask':
+          this.running.get(command.taskId)?.abort();
+          this.running.delete(command.taskId);
+          break;
         case 'cancelTimer':
         case 'complete':
           break;
@@ -341,8 +419,62 @@ export class DurableEngine implements Engine {
     }
   }
 
+  /** Runs a task through its integration; its outcome comes back as a signal (or later, by callback). */
   private invoke(arn: string, command: InvokeTaskCommand): void {
-    void invokeTask(this.handlers, command).then((signal) => this.deliver(arn, signal));
+    const record = this.actors.get(arn)?.record;
+    void this.runTask(arn, record?.name, record?.stateMachineArn, command).then((signal) => {
+      if (signal) return this.deliver(arn, signal);
+      return undefined;
+    });
+  }
+
+  /** The integration's outcome as the interpreter's signal; undefined when cancelled or pending a callback. */
+  private async runTask(arn: string, executionName: string | undefined, stateMachineArn: string | undefined, command: InvokeTaskCommand): Promise<Signal | undefined> {
+    const controller = new AbortController();
+    this.running.set(command.taskId, controller);
+    const invocation: TaskInvocation = {
+      executionArn: arn,
+      executionName: executionName ?? arn.split(':').at(-1) ?? '',
+      stateMachineArn: stateMachineArn ?? '',
+      taskId: command.taskId,
+      resource: command.resource,
+      parsed: parseResource(command.resource),
+      parameters: command.parameters,
+      stateName: command.stateName,
+      attempt: command.attempt,
+      ...(command.timeoutSeconds !== undefined ? { timeoutSeconds: command.timeoutSeconds } : {}),
+      ...(command.heartbeatSeconds !== undefined ? { heartbeatSeconds: command.heartbeatSeconds } : {}),
+      ...(command.taskToken !== undefined ? { taskToken: command.taskToken } : {}),
+      ...(command.credentials !== undefined ? { credentials: command.credentials } : {}),
+      signal: controller.signal,
+    };
+    const outcome = await this.integrations.invoke(invocation);
+    this.running.delete(command.taskId);
+    if (controller.signal.aborted) return undefined;
+    switch (outcome.kind) {
+      case 'succeeded':
+        return { kind: 'taskSucceeded', taskId: command.taskId, output: outcome.output };
+      case 'failed':
+        return {
+          kind: 'taskFailed',
+          taskId: command.taskId,
+          ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+          ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
+        };
+      case 'pending':
+        return undefined;
+    }
+  }
+
+  /** Express executions run tasks through the same integrations; a callback they cannot wait for fails. */
+  private expressInvoker(arn: string, request: StartRequest): (command: InvokeTaskCommand) => Promise<Signal> {
+    return async (command) =>
+      (await this.runTask(arn, request.name, request.stateMachine.arn, command)) ?? {
+        kind: 'taskFailed',
+        taskId: command.taskId,
+        error: StatesErrors.TaskFailed,
+        cause: 'Express executions cannot wait for a task token',
+      };
   }
 
   // ---- timers ---------------------------------------------------------------------------------
@@ -410,7 +542,7 @@ export class DurableEngine implements Engine {
       this.timersInFlight.delete(timerId);
       return;
     }
-    actor.mailbox.push({ kind: 'timerFired', timerId });
+    actor.mailbox.push({ signal: { kind: 'timerFired', timerId } });
     await this.pump(arn, actor);
     await this.whenIdle(actor);
     this.timersInFlight.delete(timerId);
@@ -427,6 +559,7 @@ export class DurableEngine implements Engine {
     const logging = sm.loggingConfiguration.level !== 'OFF';
     void runInMemory(this.compiledFor(sm), this.info(sm, request, arn, startDate, 0), request.input, {
       handlers: this.handlers,
+      invoke: this.expressInvoker(arn, request),
       clock: this.clock,
       history: logging,
       runtime: this.rt,
@@ -492,6 +625,14 @@ export class DurableEngine implements Engine {
 /** AWS's limits on redriving: within 14 days of the stop, at most 1,000 times, not after a history-quota failure. */
 export const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
 export const MAX_REDRIVES = 1000;
+
+/** What a task callback found (the API maps these to AWS's errors). */
+export type CallbackResult = 'ok' | 'invalidToken' | 'taskDoesNotExist';
+
+/** Whether the execution has a task waiting for exactly this token. */
+function awaitsToken(record: ExecutionRecord, taskId: string, token: string): boolean {
+  return Object.values(record.state.frames).some((f) => f.phase.kind === 'task' && f.phase.taskId === taskId && f.phase.taskToken === token);
+}
 
 function redriveRefusal(record: ExecutionRecord, now: number): string | undefined {
   if (record.status === 'RUNNING' || record.status === 'SUCCEEDED') return `Execution is ${record.status} and cannot be redriven`;

@@ -10,7 +10,7 @@ import type { HistoryEvent } from '../interpreter/history.js';
 import { newExecution, step } from '../interpreter/step.js';
 import type { ExecutionInfo, ExecutionState, Runtime, Signal, TerminalStatus } from '../interpreter/types.js';
 import type { Clock } from './clock.js';
-import { invokeTask, type TaskHandler } from './task-invoker.js';
+import { invokeTask, type InvokeTaskCommand, type TaskHandler } from './task-invoker.js';
 
 export { TaskFailure, type TaskContext, type TaskHandler } from './task-invoker.js';
 
@@ -25,6 +25,8 @@ export interface RunResult {
 
 export interface InMemoryRunOptions {
   handlers: Record<string, TaskHandler>;
+  /** Runs a task instead of `handlers` (the server's integrations). */
+  invoke?: (command: InvokeTaskCommand) => Promise<Signal>;
   clock: Clock;
   history: boolean;
   runtime?: Partial<Runtime>;
@@ -68,7 +70,7 @@ export async function runInMemory(machine: CompiledMachine, info: ExecutionInfo,
     for (const command of result.commands) {
       switch (command.kind) {
         case 'invokeTask':
-          inFlight.set(command.taskId, invokeTask(options.handlers, command));
+          inFlight.set(command.taskId, options.invoke ? options.invoke(command) : invokeTask(options.handlers, command));
           break;
         case 'cancelTask':
           inFlight.delete(command.taskId);

@@ -9,6 +9,7 @@ import type { Run } from '../run.js';
 import type { Frame } from '../types.js';
 import { exceedsPayloadLimit, resultTooLargeCause } from '../payload-size.js';
 import { dynamicValue } from './simple.js';
+import { encodeTaskToken } from '../task-token.js';
 import { effectiveInput, finishWithResult, jsonataArguments, type Outcome, type ProcessOptions } from './index.js';
 
 /** How a resource shows in history: legacy Lambda ARNs, activities, and service integrations. */
@@ -30,7 +31,13 @@ export function taskFlavour(resource: string): TaskFlavour {
 }
 
 export async function task(run: Run, frame: Frame, state: TaskState, options: ProcessOptions): Promise<Outcome> {
-  const taskToken = state.waitForTaskToken ? run.rt.uuid() : undefined;
+  const taskId = run.nextId('task');
+  const flavour = taskFlavour(state.resource);
+  // Callbacks and activity workers answer with a token naming this execution and task.
+  const taskToken =
+    state.waitForTaskToken || flavour.kind === 'activity'
+      ? encodeTaskToken({ executionArn: run.state.info.executionArn, taskId, nonce: run.rt.uuid() })
+      : undefined;
   const extras = { taskToken, retryable: state.retry.length > 0 };
   let parameters: Json;
   let timeoutSeconds: number | undefined;
@@ -48,8 +55,6 @@ export async function task(run: Run, frame: Frame, state: TaskState, options: Pr
   if (state.timeoutSeconds) timeoutSeconds = positiveInteger(state.timeoutSeconds.kind, 'TimeoutSeconds', await dynamicValue(run, frame, state.timeoutSeconds, pathInput));
   if (state.heartbeatSeconds) heartbeatSeconds = positiveInteger(state.heartbeatSeconds.kind, 'HeartbeatSeconds', await dynamicValue(run, frame, state.heartbeatSeconds, pathInput));
 
-  const taskId = run.nextId('task');
-  const flavour = taskFlavour(state.resource);
   const region = run.state.info.stateMachineArn.split(':')[3] ?? '';
   const input = () => JSON.stringify(parameters);
   switch (flavour.kind) {

@@ -1,0 +1,39 @@
+/**
+ * Finds the integration for a Task's resource and runs it. `.waitForTaskToken` is handled here for
+ * every integration: the request is sent as usual, then the task waits for its callback.
+ */
+import { StatesErrors } from '../interpreter/errors.js';
+import type { Integration, TaskInvocation, TaskOutcome } from './types.js';
+
+export class IntegrationRegistry {
+  private readonly integrations: Integration[];
+
+  constructor(integrations: Integration[] = []) {
+    this.integrations = [...integrations];
+  }
+
+  /** Adds an integration that is asked before the existing ones (e.g. mocks, test handlers). */
+  prepend(integration: Integration): void {
+    this.integrations.unshift(integration);
+  }
+
+  append(integration: Integration): void {
+    this.integrations.push(integration);
+  }
+
+  async invoke(task: TaskInvocation): Promise<TaskOutcome> {
+    const integration = this.integrations.find((i) => i.handles(task.resource, task.parsed));
+    if (!integration) {
+      return { kind: 'failed', error: StatesErrors.TaskFailed, cause: `No integration can run the resource '${task.resource}'` };
+    }
+    let outcome: TaskOutcome;
+    try {
+      outcome = await integration.invoke(task);
+    } catch (e) {
+      outcome = { kind: 'failed', error: StatesErrors.TaskFailed, cause: `The ${integration.name} integration failed: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    const waitsForToken = (task.parsed.kind === 'service' || task.parsed.kind === 'aws-sdk') && task.parsed.pattern === 'waitForTaskToken';
+    if (waitsForToken && outcome.kind === 'succeeded') return { kind: 'pending' };
+    return outcome;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The port the engine calls to run a Task's resource. Integrations (local functions, HTTP,
+ * activities, nested executions, AWS SDK calls, mocks) implement it; the engine knows none of them.
+ */
+import type { Json } from '../json.js';
+import type { ParsedResource } from './resource.js';
+
+export interface TaskInvocation {
+  executionArn: string;
+  executionName: string;
+  stateMachineArn: string;
+  taskId: string;
+  /** The Task state's Resource, as written. */
+  resource: string;
+  parsed: ParsedResource;
+  /** The effective input (after InputPath/Parameters, or JSONata Arguments). */
+  parameters: Json;
+  stateName: string;
+  /** 0 for the first attempt, then the retry number. */
+  attempt: number;
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+  /** For `.waitForTaskToken` resources and activities. */
+  taskToken?: string;
+  credentials?: Json;
+  /** Aborted when the task is cancelled (its state timed out, the execution stopped). */
+  signal: AbortSignal;
+}
+
+export type TaskOutcome =
+  | { kind: 'succeeded'; output: Json }
+  | { kind: 'failed'; error?: string; cause?: string }
+  /** The result comes later through SendTaskSuccess/SendTaskFailure (callbacks, activities). */
+  | { kind: 'pending' };
+
+export interface Integration {
+  /** For logs and errors, e.g. 'lambda', 'http', 'activity'. */
+  readonly name: string;
+  /** Whether this integration runs the resource. The registry asks integrations in order. */
+  handles(resource: string, parsed: ParsedResource): boolean;
+  invoke(task: TaskInvocation): Promise<TaskOutcome>;
+}
