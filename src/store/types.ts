@@ -104,6 +104,8 @@ export interface ExecutionRecord {
   version: number;
   /** Number of history events so far (also the id of the last one). */
   historyLength: number;
+  /** The mock configuration's test case it runs (StartExecution on `<stateMachineArn>#<TestCase>`). */
+  testCase?: string;
 }
 
 export type ExecutionSummary = Omit<ExecutionRecord, 'state' | 'input' | 'output' | 'version' | 'definition'>;
@@ -132,6 +134,24 @@ export interface TaskRecord {
   /** The interpreter's invokeTask command, as JSON. */
   command: Json;
   createdAt: Millis;
+}
+
+// ---- activities ------------------------------------------------------------------------------
+
+export interface ActivityRecord {
+  /** `arn:aws:states:<region>:<account>:activity:<name>` */
+  arn: string;
+  name: string;
+  creationDate: Millis;
+}
+
+/**
+ * An activity task handed to a worker (GetActivityTask): its outbox row, claimed. The row stays in
+ * the outbox until the task's result is committed; the claim only keeps other workers off it.
+ */
+export interface ClaimedTask extends TaskRecord {
+  claimedAt: Millis;
+  claimedBy?: string;
 }
 
 export interface Commit {
@@ -173,6 +193,14 @@ export interface ExecutionStore {
   setTags(resourceArn: string, tags: Record<string, string>): Promise<void>;
   removeTags(resourceArn: string, keys: string[]): Promise<void>;
 
+  // activities (tags live in the tags table, keyed by the activity ARN)
+  createActivity(record: ActivityRecord): Promise<'ok' | 'exists'>;
+  getActivity(arn: string): Promise<ActivityRecord | undefined>;
+  /** Removes the activity and its tags; its tasks stay in the outbox until their executions settle them. */
+  deleteActivity(arn: string): Promise<void>;
+  /** Oldest first: creationDate, then arn. */
+  listActivities(page: PageRequest): Promise<Page<ActivityRecord>>;
+
   // executions
   getExecution(arn: string): Promise<ExecutionRecord | undefined>;
   listExecutions(filter: ExecutionFilter, page: PageRequest): Promise<Page<ExecutionSummary>>;
@@ -191,6 +219,14 @@ export interface ExecutionStore {
   nextTimerAt(): Promise<Millis | undefined>;
   /** Outbox tasks of one execution (to re-invoke after a restart). */
   pendingTasks(executionArn: string): Promise<TaskRecord[]>;
+  /**
+   * Claims the oldest unclaimed outbox task whose resource is `activityArn` (by createdAt, then
+   * executionArn, then taskId) for a worker, atomically: two concurrent callers never get the same
+   * task. Undefined when there is none.
+   */
+  claimActivityTask(activityArn: string, workerName: string | undefined, now: Millis): Promise<ClaimedTask | undefined>;
+  /** Gives a claimed task back (the worker that claimed it went away before it was told). */
+  releaseActivityTask(executionArn: string, taskId: string): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -600,5 +600,91 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         expect(await store.pendingTasks(executionArn('m', 'none'))).toEqual([]);
       });
     });
+
+    describe('activities', () => {
+      const activityArn = (name: string) => `arn:aws:states:us-east-1:123456789012:activity:${name}`;
+      const activity = (name: string, creationDate = 1_000) => ({ arn: activityArn(name), name, creationDate });
+      const activityTask = (execArn: string, taskId: string, activityName: string, createdAt = 10_000) => ({
+        ...task(execArn, taskId, createdAt),
+        resource: activityArn(activityName),
+      });
+
+      it('createActivity stores a record once; a second create with the same ARN answers exists', async () => {
+        expect(await store.createActivity(activity('a'))).toBe('ok');
+        expect(await store.createActivity(activity('a', 2_000))).toBe('exists');
+        expect(await store.getActivity(activityArn('a'))).toEqual(activity('a'));
+        expect(await store.getActivity(activityArn('none'))).toBeUndefined();
+      });
+
+      it('deleteActivity removes the activity and its tags', async () => {
+        await store.createActivity(activity('a'));
+        await store.setTags(activityArn('a'), { team: 'x' });
+        await store.deleteActivity(activityArn('a'));
+        expect(await store.getActivity(activityArn('a'))).toBeUndefined();
+        expect(await store.getTags(activityArn('a'))).toEqual({});
+        await store.deleteActivity(activityArn('a'));
+      });
+
+      it('listActivities pages oldest first, the ARN breaking ties', async () => {
+        await store.createActivity(activity('c', 5));
+        await store.createActivity(activity('b', 1));
+        await store.createActivity(activity('a', 5));
+        const pages = await walk((page) => store.listActivities(page), 2);
+        expect(pages.map((items) => items.map((a) => a.name))).toEqual([['b', 'a'], ['c']]);
+      });
+
+      it('listActivities refuses a token from another list', async () => {
+        await store.createActivity(activity('a'));
+        await store.createActivity(activity('b'));
+        await store.createStateMachine(stateMachine('m1'));
+        await store.createStateMachine(stateMachine('m2'));
+        const machines = await store.listStateMachines({ limit: 1 });
+        await expect(store.listActivities({ limit: 1, after: machines.next as string })).rejects.toThrow(InvalidPageTokenError);
+      });
+
+      it('claimActivityTask hands out the oldest unclaimed task of that activity, once', async () => {
+        const a = execution('m', 'a');
+        const b = execution('m', 'b');
+        await store.commit([
+          createCommit(a, { tasksAdded: [activityTask(a.arn, 't2', 'work', 20), activityTask(a.arn, 'other', 'elsewhere', 1)] }),
+          createCommit(b, { tasksAdded: [activityTask(b.arn, 't1', 'work', 10), task(b.arn, 'lambda', 5)] }),
+        ]);
+        const first = await store.claimActivityTask(activityArn('work'), 'w1', 500);
+        expect(first).toEqual({ ...activityTask(b.arn, 't1', 'work', 10), claimedAt: 500, claimedBy: 'w1' });
+        const second = await store.claimActivityTask(activityArn('work'), undefined, 600);
+        expect(second).toEqual({ ...activityTask(a.arn, 't2', 'work', 20), claimedAt: 600 });
+        expect(await store.claimActivityTask(activityArn('work'), 'w1', 700)).toBeUndefined();
+        expect(await store.claimActivityTask(activityArn('none'), 'w1', 700)).toBeUndefined();
+      });
+
+      it('a claimed task stays in the outbox until its result is committed', async () => {
+        const a = execution('m', 'a');
+        await store.commit([createCommit(a, { tasksAdded: [activityTask(a.arn, 't1', 'work')] })]);
+        await store.claimActivityTask(activityArn('work'), 'w1', 500);
+        expect(await store.pendingTasks(a.arn)).toEqual([activityTask(a.arn, 't1', 'work')]);
+        const stored = await store.getExecution(a.arn);
+        if (!stored) throw new Error('missing');
+        await store.commit([nextCommit(stored, {}, { tasksRemoved: ['t1'] })]);
+        expect(await store.pendingTasks(a.arn)).toEqual([]);
+        expect(await store.claimActivityTask(activityArn('work'), 'w1', 600)).toBeUndefined();
+      });
+
+      it('releaseActivityTask makes a claimed task claimable again', async () => {
+        const a = execution('m', 'a');
+        await store.commit([createCommit(a, { tasksAdded: [activityTask(a.arn, 't1', 'work')] })]);
+        await store.claimActivityTask(activityArn('work'), 'w1', 500);
+        await store.releaseActivityTask(a.arn, 't1');
+        expect(await store.claimActivityTask(activityArn('work'), 'w2', 600)).toMatchObject({ taskId: 't1', claimedBy: 'w2', claimedAt: 600 });
+      });
+
+      it('concurrent claims of many tasks never hand one task out twice', async () => {
+        const tasks = Array.from({ length: 40 }, (_, i) => execution('m', `e${i}`));
+        await store.commit(tasks.map((e, i) => createCommit(e, { tasksAdded: [activityTask(e.arn, 't', 'work', i)] })));
+        const claims = await Promise.all(Array.from({ length: 60 }, (_, i) => store.claimActivityTask(activityArn('work'), `w${i}`, 1)));
+        const got = claims.filter((c) => c !== undefined).map((c) => c.executionArn);
+        expect(got).toHaveLength(40);
+        expect(new Set(got).size).toBe(40);
+      });
+    });
   });
 }

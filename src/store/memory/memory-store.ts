@@ -6,7 +6,9 @@ import type { HistoryEvent } from '../../interpreter/history.js';
 import { assertValidCommits, hasDuplicateEventIds } from '../commit-rules.js';
 import { checkLimit } from '../page-token.js';
 import type {
+  ActivityRecord,
   AliasRecord,
+  ClaimedTask,
   Commit,
   CommitResult,
   ExecutionFilter,
@@ -35,6 +37,9 @@ export class MemoryStore implements ExecutionStore {
   private readonly history = new Map<string, { events: HistoryEvent[]; ids: Set<number> }>();
   private readonly timers = new Map<string, Map<string, TimerRecord>>();
   private readonly tasks = new Map<string, Map<string, TaskRecord>>();
+  private readonly activities = new Map<string, ActivityRecord>();
+  /** Activity-task claims by `claimKey(executionArn, taskId)`; dropped with their outbox row. */
+  private readonly claims = new Map<string, { claimedAt: Millis; claimedBy?: string }>();
 
   // ---- state machines --------------------------------------------------------------------------
 
@@ -146,6 +151,33 @@ export class MemoryStore implements ExecutionStore {
     if (existing.size === 0) this.tags.delete(resourceArn);
   }
 
+  // ---- activities ------------------------------------------------------------------------------
+
+  async createActivity(record: ActivityRecord): Promise<'ok' | 'exists'> {
+    if (this.activities.has(record.arn)) return 'exists';
+    this.activities.set(record.arn, clone(record));
+    return 'ok';
+  }
+
+  async getActivity(arn: string): Promise<ActivityRecord | undefined> {
+    return clone(this.activities.get(arn));
+  }
+
+  async deleteActivity(arn: string): Promise<void> {
+    this.activities.delete(arn);
+    this.tags.delete(arn);
+  }
+
+  async listActivities(page: PageRequest): Promise<Page<ActivityRecord>> {
+    return clone(
+      paginate(
+        this.activities.values(),
+        { list: 'activities', key: (a) => [a.creationDate, a.arn], shape: ['number', 'string'], descending: false },
+        page,
+      ),
+    );
+  }
+
   // ---- executions ------------------------------------------------------------------------------
 
   async getExecution(arn: string): Promise<ExecutionRecord | undefined> {
@@ -197,6 +229,8 @@ export class MemoryStore implements ExecutionStore {
     this.history.set(execution.arn, history);
     applyRows(this.timers, execution.arn, commit.timersRemoved, commit.timersAdded, (t) => t.timerId);
     applyRows(this.tasks, execution.arn, commit.tasksRemoved, commit.tasksAdded, (t) => t.taskId);
+    for (const taskId of commit.tasksRemoved) this.claims.delete(claimKey(execution.arn, taskId));
+    for (const task of commit.tasksAdded) this.claims.delete(claimKey(execution.arn, task.taskId));
     return true;
   }
 
@@ -227,6 +261,24 @@ export class MemoryStore implements ExecutionStore {
       .map(clone);
   }
 
+  async claimActivityTask(activityArn: string, workerName: string | undefined, now: Millis): Promise<ClaimedTask | undefined> {
+    let oldest: TaskRecord | undefined;
+    for (const rows of this.tasks.values()) {
+      for (const task of rows.values()) {
+        if (task.resource !== activityArn || this.claims.has(claimKey(task.executionArn, task.taskId))) continue;
+        if (!oldest || compareKeys([task.createdAt, task.executionArn, task.taskId], [oldest.createdAt, oldest.executionArn, oldest.taskId]) < 0) oldest = task;
+      }
+    }
+    if (!oldest) return undefined;
+    const claim = { claimedAt: now, ...(workerName !== undefined ? { claimedBy: workerName } : {}) };
+    this.claims.set(claimKey(oldest.executionArn, oldest.taskId), claim);
+    return { ...clone(oldest), ...claim };
+  }
+
+  async releaseActivityTask(executionArn: string, taskId: string): Promise<void> {
+    this.claims.delete(claimKey(executionArn, taskId));
+  }
+
   async close(): Promise<void> {}
 
   /** Every timer, ordered by (fireAt, executionArn, timerId) like the SQL index. */
@@ -236,6 +288,8 @@ export class MemoryStore implements ExecutionStore {
       .sort((a, b) => compareKeys([a.fireAt, a.executionArn, a.timerId], [b.fireAt, b.executionArn, b.timerId]));
   }
 }
+
+const claimKey = (executionArn: string, taskId: string): string => `${executionArn}\u0000${taskId}`;
 
 /** Whether the events from index `start` on keep ascending id order. */
 function ascendingFrom(events: readonly HistoryEvent[], start: number): boolean {

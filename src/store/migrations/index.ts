@@ -1,7 +1,9 @@
 import { initial } from './0001-initial.js';
+import { activities } from './0002-activities.js';
+import { testCase } from './0003-test-case.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only. */
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, activities, testCase];

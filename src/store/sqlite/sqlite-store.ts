@@ -9,7 +9,9 @@ import type { HistoryEvent } from '../../interpreter/history.js';
 import { assertValidCommits } from '../commit-rules.js';
 import { checkLimit, decodePageToken, pageFrom } from '../page-token.js';
 import type {
+  ActivityRecord,
   AliasRecord,
+  ClaimedTask,
   Commit,
   CommitResult,
   ExecutionFilter,
@@ -43,6 +45,7 @@ import {
   versionToRow,
   type ExecutionRow,
 } from './rows.js';
+import { activityFromRow, activityToRow, claimedTaskFromRow, prepareActivityStatements, type ActivityStatements } from './activity-statements.js';
 import { ExecutionQueries, prepareStatements, type ExecutionQueryParams, type Statements } from './statements.js';
 
 export interface SqliteStoreOptions {
@@ -64,12 +67,14 @@ class DuplicateEventError extends Error {}
 
 export class SqliteStore implements ExecutionStore {
   private readonly sql: Statements;
+  private readonly activitySql: ActivityStatements;
   private readonly executionQueries: ExecutionQueries;
   private readonly commitBatch: Database.Transaction<(commits: Commit[]) => CommitResult[]>;
   private readonly commitOne: Database.Transaction<(commit: Commit) => boolean>;
 
   private constructor(private readonly db: Database.Database) {
     this.sql = prepareStatements(db);
+    this.activitySql = prepareActivityStatements(db);
     this.executionQueries = new ExecutionQueries(db);
     // Called inside commitBatch's transaction, db.transaction() runs as a SAVEPOINT: rolled back alone if it throws.
     this.commitOne = db.transaction((commit: Commit) => this.applyCommit(commit));
@@ -213,6 +218,36 @@ export class SqliteStore implements ExecutionStore {
     }).immediate();
   }
 
+  // ---- activities ------------------------------------------------------------------------------
+
+  async createActivity(record: ActivityRecord): Promise<'ok' | 'exists'> {
+    return this.activitySql.insertActivity.run(activityToRow(record)).changes === 1 ? 'ok' : 'exists';
+  }
+
+  async getActivity(arn: string): Promise<ActivityRecord | undefined> {
+    const row = this.activitySql.getActivity.get(arn);
+    return row && activityFromRow(row);
+  }
+
+  async deleteActivity(arn: string): Promise<void> {
+    this.db.transaction(() => {
+      this.activitySql.deleteTags.run(arn);
+      this.activitySql.deleteActivity.run(arn);
+    }).immediate();
+  }
+
+  async listActivities(page: PageRequest): Promise<Page<ActivityRecord>> {
+    checkLimit(page.limit);
+    const rows =
+      page.after === undefined
+        ? this.activitySql.listActivities.all(page.limit + 1)
+        : this.activitySql.listActivitiesAfter.all(
+            ...decodePageToken<[number, string]>('activities', page.after, ['number', 'string']),
+            page.limit + 1,
+          );
+    return pageFrom(rows.map(activityFromRow), page.limit, 'activities', (a) => [a.creationDate, a.arn]);
+  }
+
   // ---- executions ------------------------------------------------------------------------------
 
   async getExecution(arn: string): Promise<ExecutionRecord | undefined> {
@@ -310,6 +345,15 @@ export class SqliteStore implements ExecutionStore {
 
   async pendingTasks(executionArn: string): Promise<TaskRecord[]> {
     return this.sql.pendingTasks.all(executionArn).map(taskFromRow);
+  }
+
+  async claimActivityTask(activityArn: string, workerName: string | undefined, now: Millis): Promise<ClaimedTask | undefined> {
+    const row = this.activitySql.claimTask.get(workerName ?? null, now, activityArn);
+    return row && claimedTaskFromRow(row);
+  }
+
+  async releaseActivityTask(executionArn: string, taskId: string): Promise<void> {
+    this.activitySql.releaseTask.run(executionArn, taskId);
   }
 
   async close(): Promise<void> {

@@ -22,7 +22,7 @@ const VERSION_COLUMNS =
   'arn, state_machine_arn, version, definition, role_arn, description, logging_configuration, tracing_configuration, revision_id, creation_date';
 const ALIAS_COLUMNS = 'arn, state_machine_arn, name, description, routing_configuration, creation_date, update_date';
 const SUMMARY_COLUMNS =
-  'arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name, status, start_date, stop_date, error, cause, redrive_count, redrive_date, history_length';
+  'arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name, status, start_date, stop_date, error, cause, redrive_count, redrive_date, history_length, test_case';
 const EXECUTION_COLUMNS = `${SUMMARY_COLUMNS}, definition, input, output, state, version`;
 const EVENT_COLUMNS = 'execution_arn, id, previous_event_id, type, timestamp, details';
 const TASK_COLUMNS = 'execution_arn, task_id, resource, command, created_at';
@@ -241,7 +241,8 @@ export function prepareStatements(db: Database) {
       db,
       `INSERT INTO tasks (${TASK_COLUMNS}) VALUES (${params(TASK_COLUMNS)})
        ON CONFLICT (execution_arn, task_id) DO UPDATE SET resource = excluded.resource, command = excluded.command,
-         created_at = excluded.created_at, locked_by = NULL, locked_until = NULL`,
+         created_at = excluded.created_at, locked_by = NULL, locked_until = NULL,
+         claimed_by = NULL, claimed_at = NULL`,
     ),
     deleteTask: prepare<[string, string]>(
       db,
