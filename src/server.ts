@@ -26,6 +26,10 @@ export interface ServerOptions {
   handlers?: Record<string, TaskHandler>;
   /** Use this store instead of opening SQLite under dataDir. */
   store?: ExecutionStore;
+  /** HTTP Tasks: the connections file (JSON or YAML; else STEPWISE_CONNECTIONS). */
+  connections?: string;
+  /** HTTP Tasks: hosts they may call (`api.example.com`, `*.example.com`; else STEPWISE_HTTP_ALLOWED_HOSTS). */
+  httpAllowedHosts?: string[];
 }
 
 export interface RunningServer {
@@ -49,7 +53,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     mkdirSync(dataDir, { recursive: true });
     store = SqliteStore.open(join(dataDir, 'stepwise.db'));
   }
-  const integrations = createIntegrations({ logger: log });
+  const integrations = createIntegrations({
+    logger: log,
+    http: {
+      ...(options.connections !== undefined ? { connectionsFile: options.connections } : {}),
+      ...(options.httpAllowedHosts !== undefined ? { allowedHosts: options.httpAllowedHosts } : {}),
+      region: options.region ?? DEFAULT_REGION,
+    },
+  });
   const engine = new DurableEngine({ store, logger: log, handlers: options.handlers, integrations });
   const app = createApiServer({
     store,

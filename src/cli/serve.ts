@@ -8,6 +8,7 @@ export interface ServeOptions {
   host: string;
   dataDir: string;
   logLevel: string;
+  connections?: string;
 }
 
 function parsePort(text: string): number {
@@ -24,6 +25,7 @@ export function registerServe(program: Command, context: CommandContext): void {
     .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default(DEFAULT_HOST))
     .addOption(new Option('--data-dir <dir>', 'where the SQLite database is kept').env('STEPWISE_DATA_DIR').default('.stepwise'))
     .addOption(new Option('--log-level <level>', 'trace, debug, info, warn, error or silent').env('STEPWISE_LOG_LEVEL').default('info'))
+    .addOption(new Option('--connections <file>', 'HTTP Task connections (JSON or YAML)').env('STEPWISE_CONNECTIONS'))
     .action(async (options: ServeOptions) => {
       try {
         const server = await startServer({
@@ -31,6 +33,7 @@ export function registerServe(program: Command, context: CommandContext): void {
           host: options.host,
           dataDir: options.dataDir,
           logLevel: options.logLevel,
+          ...(options.connections !== undefined ? { connections: options.connections } : {}),
           region: process.env.STEPWISE_REGION,
           accountId: process.env.STEPWISE_ACCOUNT_ID,
         });

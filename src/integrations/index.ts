@@ -3,15 +3,19 @@
  * integration adds itself here; `server.ts` is the only caller.
  */
 import type { Logger } from 'pino';
+import { createHttpIntegration, type HttpSettings } from './http/index.js';
 import { IntegrationRegistry } from './registry.js';
 
 export interface IntegrationOptions {
   logger?: Logger;
   /** Environment to read integration settings from (defaults to process.env). */
   env?: Record<string, string | undefined>;
+  /** HTTP Tasks: connections and the host allow-list (else STEPWISE_CONNECTIONS, STEPWISE_HTTP_ALLOWED_HOSTS). */
+  http?: HttpSettings;
 }
 
-export function createIntegrations(_options: IntegrationOptions = {}): IntegrationRegistry {
+export function createIntegrations(options: IntegrationOptions = {}): IntegrationRegistry {
   const registry = new IntegrationRegistry();
+  registry.append(createHttpIntegration(options.http, options.env ?? process.env, options.logger));
   return registry;
 }
