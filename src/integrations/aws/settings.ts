@@ -1,0 +1,87 @@
+/**
+ * Where AWS calls go and how they are signed:
+ *   STEPWISE_AWS_ENDPOINT            one endpoint for every service (e.g. LocalStack, http://127.0.0.1:4566)
+ *   STEPWISE_ENDPOINT_<SERVICE>      one service's endpoint (STEPWISE_ENDPOINT_DYNAMODB, _S3, _SQS, _EVENTS...)
+ * The region is the execution's (from its ARN); credentials come from the SDK's standard chain
+ * (environment, shared config files, container and instance roles) unless given in code.
+ */
+import type { SdkClient, SdkModule } from './sdk.js';
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface AwsSettings {
+  /** STEPWISE_AWS_ENDPOINT */
+  endpoint?: string;
+  /** STEPWISE_ENDPOINT_<SERVICE>, by lower-case service name. */
+  endpoints: Record<string, string>;
+  /** Instead of the SDK's credential chain (library use). */
+  credentials?: AwsCredentials;
+  /** How often `ecs:runTask.sync` asks ECS whether the task stopped (default 5 s). */
+  ecsPollIntervalMs: number;
+}
+
+export const DEFAULT_ECS_POLL_INTERVAL_MS = 5000;
+
+export function awsSettingsFromEnv(env: Record<string, string | undefined>): AwsSettings {
+  const endpoints: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^STEPWISE_ENDPOINT_([A-Z0-9_]+)$/.exec(key);
+    if (match && value) endpoints[(match[1] as string).toLowerCase().replace(/_/g, '')] = value;
+  }
+  return {
+    ...(env.STEPWISE_AWS_ENDPOINT ? { endpoint: env.STEPWISE_AWS_ENDPOINT } : {}),
+    endpoints,
+    ecsPollIntervalMs: DEFAULT_ECS_POLL_INTERVAL_MS,
+  };
+}
+
+/** The endpoint for a service, asked by each of its names in turn (`events`, then `eventbridge`). */
+export function endpointFor(settings: AwsSettings, names: string[]): string | undefined {
+  for (const name of names) {
+    const endpoint = settings.endpoints[name.toLowerCase().replace(/[-_]/g, '')];
+    if (endpoint) return endpoint;
+  }
+  return settings.endpoint;
+}
+
+/** The region of `arn:aws:states:<region>:<account>:execution:...`. */
+export function regionOf(executionArn: string): string {
+  return executionArn.split(':')[3] || 'us-east-1';
+}
+
+/** One client per package, region and endpoint. */
+export class ClientCache {
+  private readonly clients = new Map<string, SdkClient>();
+
+  constructor(private readonly settings: AwsSettings) {}
+
+  get(mod: SdkModule, region: string, serviceNames: string[]): SdkClient {
+    const endpoint = endpointFor(this.settings, serviceNames);
+    const key = `${mod.packageName}|${region}|${endpoint ?? ''}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new mod.Client({
+        region,
+        ...(endpoint ? { endpoint } : {}),
+        ...(this.settings.credentials ? { credentials: this.settings.credentials } : {}),
+        // Retries are the state machine's (Retry), as on AWS: one attempt per task attempt.
+        maxAttempts: 1,
+        ...(endpoint && mod.packageName === '@aws-sdk/client-s3'
+          ? // S3-compatible servers answer path-style requests and may not know the newer checksums.
+            { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
+          : {}),
+      });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  destroy(): void {
+    for (const client of this.clients.values()) (client as { destroy?: () => void }).destroy?.();
+    this.clients.clear();
+  }
+}
