@@ -15,6 +15,8 @@ export interface ApiContext {
   random(): number;
   uuid(): string;
   log: Logger;
+  /** Aborted when the caller disconnects before the answer (long polls stop waiting). */
+  signal?: AbortSignal;
 }
 
 /** A JSON 1.0 response body; `undefined` members are omitted from the wire, as AWS omits absent fields. */

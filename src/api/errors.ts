@@ -20,6 +20,9 @@ export const ApiErrorTypes = {
   ExecutionLimitExceeded: 400,
   ExecutionNotRedrivable: 400,
   ActivityDoesNotExist: 400,
+  ActivityAlreadyExists: 400,
+  ActivityLimitExceeded: 400,
+  ActivityWorkerLimitExceeded: 400,
   ResourceNotFound: 400,
   ConflictException: 400,
   ServiceQuotaExceededException: 402,
@@ -72,6 +75,18 @@ export const resourceNotFound = (arn: string) =>
   new ApiError('ResourceNotFound', `Resource not found: '${arn}'`, { resourceName: arn });
 
 export const invalidToken = () => new ApiError('InvalidToken', "Invalid Token: 'Invalid token'");
+
+export const activityDoesNotExist = (arn: string) =>
+  new ApiError('ActivityDoesNotExist', `Activity Does Not Exist: '${arn}'`);
+
+/** A task token that is not one of ours. */
+export const invalidTaskToken = () => new ApiError('InvalidToken', "Invalid Token: 'Invalid token'");
+
+/** The task was settled, timed out, or its execution ended (AWS's wording). */
+export const taskTimedOut = () => new ApiError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
+
+/** A well-formed token whose execution is unknown. */
+export const taskDoesNotExist = () => new ApiError('TaskDoesNotExist', "Task Does Not Exist: 'Provided task does not exist'");
 
 export const invalidName = (name: string) => new ApiError('InvalidName', `Invalid Name: '${name}'`);
 

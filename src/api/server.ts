@@ -69,7 +69,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
         throw new ApiError('UnknownOperationException', `Unknown operation: ${typeof target === 'string' ? target : 'no X-Amz-Target header'}`);
       }
       const body = parseBody(request.body);
-      const output = await operations[action](new Request(body), ctx);
+      const output = await operations[action](new Request(body), withDisconnectSignal(ctx, reply));
       log.debug({ requestId: request.id, action, status: 200, ms: elapsed(started) }, 'request');
       return send(reply, 200, output);
     } catch (error) {
@@ -126,6 +126,26 @@ function send(reply: FastifyReply, status: number, body: unknown): FastifyReply 
 function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   reply.header('x-amzn-errortype', error.type);
   return send(reply, error.status, error.toBody());
+}
+
+/** The context with `signal`, made on first use (only long polls read it). */
+function withDisconnectSignal(ctx: ApiContext, reply: FastifyReply): ApiContext {
+  let signal: AbortSignal | undefined;
+  return {
+    ...ctx,
+    get signal() {
+      return (signal ??= disconnected(reply));
+    },
+  };
+}
+
+/** Aborted if the connection closes before the response is sent. */
+function disconnected(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
 }
 
 function elapsed(started: number): number {

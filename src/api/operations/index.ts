@@ -1,5 +1,13 @@
 /** Every operation, by the action name in `X-Amz-Target: AWSStepFunctions.<Action>`. */
 import type { Operation } from '../context.js';
+import { createActivity } from './create-activity.js';
+import { deleteActivity } from './delete-activity.js';
+import { describeActivity } from './describe-activity.js';
+import { getActivityTask } from './get-activity-task.js';
+import { listActivities } from './list-activities.js';
+import { sendTaskFailure } from './send-task-failure.js';
+import { sendTaskHeartbeat } from './send-task-heartbeat.js';
+import { sendTaskSuccess } from './send-task-success.js';
 import { createStateMachine } from './create-state-machine.js';
 import { createStateMachineAlias } from './create-state-machine-alias.js';
 import { deleteStateMachine } from './delete-state-machine.js';
@@ -28,6 +36,14 @@ import { updateStateMachineAlias } from './update-state-machine-alias.js';
 import { validateStateMachineDefinition } from './validate-state-machine-definition.js';
 
 export const operations = {
+  CreateActivity: createActivity,
+  DeleteActivity: deleteActivity,
+  DescribeActivity: describeActivity,
+  GetActivityTask: getActivityTask,
+  ListActivities: listActivities,
+  SendTaskFailure: sendTaskFailure,
+  SendTaskHeartbeat: sendTaskHeartbeat,
+  SendTaskSuccess: sendTaskSuccess,
   CreateStateMachine: createStateMachine,
   CreateStateMachineAlias: createStateMachineAlias,
   DeleteStateMachine: deleteStateMachine,

@@ -1,0 +1,88 @@
+/**
+ * GetActivityTask: claim the oldest unclaimed task of the activity, record ActivityStarted, hand
+ * out its token and input; with nothing to do, wait (long poll) until a task is scheduled, the
+ * poll times out, or the caller goes away.
+ */
+import { isJsonObject, type Json } from '../../json.js';
+import type { ClaimedTask, ExecutionRecord, ExecutionStore } from '../../store/types.js';
+import type { TaskCallbacks } from './callbacks.js';
+import { activityQueue } from './queue.js';
+
+export interface PollDependencies {
+  store: ExecutionStore;
+  callbacks: TaskCallbacks;
+  /** Epoch milliseconds, for the claim's timestamp. */
+  now(): number;
+}
+
+export type PollResult = { kind: 'task'; taskToken: string; input: string } | { kind: 'none' } | { kind: 'tooManyPollers' };
+
+/** How long to keep retrying ActivityStarted for a task whose step the engine has committed but not yet taken in. */
+const START_RETRY_MS = 2_000;
+
+export async function pollActivityTask(deps: PollDependencies, activityArn: string, workerName: string | undefined, signal?: AbortSignal): Promise<PollResult> {
+  const queue = activityQueue(deps.store);
+  if (!queue.enter(activityArn)) return { kind: 'tooManyPollers' };
+  const deadline = Date.now() + queue.settings.pollTimeoutMs;
+  try {
+    for (;;) {
+      if (signal?.aborted || queue.isClosed) return { kind: 'none' };
+      const wakeup = queue.arm(activityArn);
+      const claimed = await deps.store.claimActivityTask(activityArn, workerName, deps.now());
+      if (claimed) {
+        wakeup.cancel();
+        const handedOut = await handOut(deps, claimed, workerName, signal);
+        if (handedOut) return handedOut;
+        continue;
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        wakeup.cancel();
+        return { kind: 'none' };
+      }
+      await waitFor(wakeup.promise, Math.min(remaining, queue.settings.recheckMs), signal);
+      wakeup.cancel();
+    }
+  } finally {
+    queue.leave(activityArn);
+  }
+}
+
+/** Records ActivityStarted for a claimed task; undefined when the task is no longer awaited (it is dropped). */
+async function handOut(deps: PollDependencies, claimed: ClaimedTask, workerName: string | undefined, signal?: AbortSignal): Promise<PollResult | undefined> {
+  const command = isJsonObject(claimed.command) ? claimed.command : {};
+  const token = typeof command.taskToken === 'string' ? command.taskToken : undefined;
+  if (token === undefined) return undefined;
+  if (signal?.aborted) {
+    // Nobody to give it to: put it back for the next worker.
+    await deps.store.releaseActivityTask(claimed.executionArn, claimed.taskId);
+    return { kind: 'none' };
+  }
+  const giveUpAt = Date.now() + START_RETRY_MS;
+  for (;;) {
+    const result = await deps.callbacks.taskStarted(token, workerName);
+    if (result === 'ok') return { kind: 'task', taskToken: token, input: JSON.stringify((command.parameters ?? {}) as Json) };
+    // The store may be a step ahead of the engine's in-memory view (the commit that scheduled the
+    // task is in, its actor not yet updated): retry while the committed state still awaits the token.
+    const record = await deps.store.getExecution(claimed.executionArn);
+    if (!record || record.status !== 'RUNNING' || !awaitsToken(record, claimed.taskId, token) || Date.now() > giveUpAt) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function awaitsToken(record: ExecutionRecord, taskId: string, token: string): boolean {
+  return Object.values(record.state.frames).some((f) => f.phase.kind === 'task' && f.phase.taskId === taskId && f.phase.taskToken === token);
+}
+
+function waitFor(wakeup: Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    void wakeup.then(done);
+  });
+}

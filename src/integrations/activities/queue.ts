@@ -1,0 +1,108 @@
+/**
+ * Where GetActivityTask long-polls wait. The queue itself is the outbox (one row per scheduled
+ * task, claimed in the store); this only wakes the pollers of an activity when one of its tasks is
+ * scheduled, so they claim it at once instead of at their next re-check. One per store: the
+ * activity integration (which schedules) and the API (which polls) find it through the store they
+ * share.
+ */
+import type { ExecutionStore } from '../../store/types.js';
+
+export interface ActivityPollSettings {
+  /** How long GetActivityTask waits for a task before answering with no task (AWS: 60 s). */
+  pollTimeoutMs: number;
+  /** How often a waiting poll looks at the store even without a wake-up (tasks scheduled by another node). */
+  recheckMs: number;
+  /** Concurrent GetActivityTask calls per activity; more get ActivityWorkerLimitExceeded. */
+  maxPollers: number;
+}
+
+export const DEFAULT_POLL_SETTINGS: ActivityPollSettings = { pollTimeoutMs: 60_000, recheckMs: 1_000, maxPollers: 1_000 };
+
+/** A wake-up armed before looking at the store, so a task scheduled in between is not missed. */
+export interface Wakeup {
+  readonly promise: Promise<void>;
+  cancel(): void;
+}
+
+export class ActivityQueue {
+  settings: ActivityPollSettings = { ...DEFAULT_POLL_SETTINGS };
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly pollers = new Map<string, number>();
+  private closed = false;
+
+  /** (Re)opens the queue with these settings. */
+  configure(settings: Partial<ActivityPollSettings> = {}): void {
+    this.settings = { ...DEFAULT_POLL_SETTINGS, ...withoutUndefined(settings) };
+    this.closed = false;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Ends every waiting poll (they answer with no task) and answers new ones at once: the server is stopping. */
+  close(): void {
+    this.closed = true;
+    for (const set of this.waiters.values()) for (const wake of [...set]) wake();
+  }
+
+  /** Wakes every poll waiting on the activity; they race to claim in the store. */
+  notify(activityArn: string): void {
+    const set = this.waiters.get(activityArn);
+    if (!set) return;
+    for (const wake of [...set]) wake();
+  }
+
+  arm(activityArn: string): Wakeup {
+    let set = this.waiters.get(activityArn);
+    if (!set) {
+      set = new Set();
+      this.waiters.set(activityArn, set);
+    }
+    const waiters = set;
+    let wake!: () => void;
+    const promise = new Promise<void>((resolve) => {
+      wake = () => {
+        cancel();
+        resolve();
+      };
+    });
+    const cancel = () => {
+      waiters.delete(wake);
+      if (waiters.size === 0 && this.waiters.get(activityArn) === waiters) this.waiters.delete(activityArn);
+    };
+    waiters.add(wake);
+    if (this.closed) wake();
+    return { promise, cancel };
+  }
+
+  /** Counts a poller in; false when the activity already has the most it may have. */
+  enter(activityArn: string): boolean {
+    const count = this.pollers.get(activityArn) ?? 0;
+    if (count >= this.settings.maxPollers) return false;
+    this.pollers.set(activityArn, count + 1);
+    return true;
+  }
+
+  leave(activityArn: string): void {
+    const count = (this.pollers.get(activityArn) ?? 1) - 1;
+    if (count <= 0) this.pollers.delete(activityArn);
+    else this.pollers.set(activityArn, count);
+  }
+}
+
+const queues = new WeakMap<ExecutionStore, ActivityQueue>();
+
+/** The queue of a store (created on first use). */
+export function activityQueue(store: ExecutionStore): ActivityQueue {
+  let queue = queues.get(store);
+  if (!queue) {
+    queue = new ActivityQueue();
+    queues.set(store, queue);
+  }
+  return queue;
+}
+
+function withoutUndefined<T extends object>(value: Partial<T>): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
