@@ -15,7 +15,7 @@ import type { CompiledMachine } from '../interpreter/compiled.js';
 import type { HistoryEvent } from '../interpreter/history.js';
 import { newExecution, step } from '../interpreter/step.js';
 import { HISTORY_EVENT_QUOTA, HISTORY_QUOTA_CAUSE, StatesErrors } from '../interpreter/errors.js';
-import type { Command, ExecutionInfo, Runtime, Signal, StepResult } from '../interpreter/types.js';
+import type { Command, ExecutionInfo, ExecutionState, Runtime, Signal, StepResult } from '../interpreter/types.js';
 import type { Commit, ExecutionRecord, ExecutionStore, StateMachineRecord } from '../store/types.js';
 import { realClock, type Clock } from './clock.js';
 import { CommitQueue } from './commit-queue.js';
@@ -25,7 +25,8 @@ import type { InvokeTaskCommand, TaskHandler } from './task-invoker.js';
 import { HandlersIntegration } from '../integrations/handlers.js';
 import { IntegrationRegistry } from '../integrations/registry.js';
 import { parseResource } from '../integrations/resource.js';
-import type { TaskInvocation } from '../integrations/types.js';
+import type { TaskInvocation, TaskOutcome } from '../integrations/types.js';
+import type { TaskMocks } from '../integrations/mocks/task-mocks.js';
 import { decodeTaskToken } from '../interpreter/task-token.js';
 
 /** AWS's quota: an execution that would exceed it fails. */
@@ -47,6 +48,16 @@ export interface DurableEngineOptions {
   handlers?: Record<string, TaskHandler>;
   logger?: Logger;
   runtime?: Partial<Runtime>;
+  /**
+   * Step Functions Local's mocked test cases: asked before the integrations (and the handlers), only
+   * for executions started on `<stateMachineArn>#<TestCase>`.
+   */
+  mocks?: TaskMocks;
+  /**
+   * Multiplies Wait state and Retry backoff durations (Step Functions Local's WAIT_TIME_SCALE):
+   * 0 makes them instant. Task, heartbeat and execution timeouts keep their real length.
+   */
+  waitTimeScale?: number;
 }
 
 /** A signal for an execution, and who wants to know whether it changed anything. */
@@ -69,7 +80,7 @@ export class DurableEngine implements Engine {
   private readonly clock: Clock;
   private readonly handlers: Record<string, TaskHandler>;
   private readonly integrations: IntegrationRegistry;
-  /** Tasks being run now, to abort when they are cancelled. */
+  /** Tasks being run now, to abort when they are cancelled; by execution ARN and task id (task ids repeat across executions). */
   private readonly running = new Map<string, AbortController>();
   private readonly log: Logger | undefined;
   private readonly rt: Runtime;
@@ -82,6 +93,10 @@ export class DurableEngine implements Engine {
   private timerWakeAt = Number.POSITIVE_INFINITY;
   private timerLoopRunning = false;
   private closed = false;
+  private readonly mocks: TaskMocks | undefined;
+  private readonly waitTimeScale: number;
+  /** Callers of `whenEnded`, by execution ARN. */
+  private readonly endWaiters = new Map<string, Set<(record: ExecutionRecord) => void>>();
 
   constructor(options: DurableEngineOptions) {
     this.store = options.store;
@@ -90,6 +105,8 @@ export class DurableEngine implements Engine {
     this.integrations = options.integrations ?? new IntegrationRegistry();
     if (options.handlers) this.integrations.prepend(new HandlersIntegration(options.handlers));
     this.log = options.logger;
+    this.mocks = options.mocks;
+    this.waitTimeScale = options.waitTimeScale ?? 1;
     this.rt = {
       now: options.runtime?.now ?? (() => this.clock.now()),
       random: options.runtime?.random ?? Math.random,
@@ -136,7 +153,7 @@ export class DurableEngine implements Engine {
     const startDate = this.clock.now();
     const info = this.info(sm, request, arn, startDate, 0);
     const initial = newExecution(info, request.input);
-    const result = await step(machine, initial, { kind: 'start', input: request.input }, this.rt, STANDARD_RUN);
+    const result = this.scaleTimers(await step(machine, initial, { kind: 'start', input: request.input }, this.rt, STANDARD_RUN));
     const record: ExecutionRecord = {
       arn,
       stateMachineArn: sm.arn,
@@ -151,6 +168,7 @@ export class DurableEngine implements Engine {
       state: initial,
       version: 0,
       historyLength: 0,
+      ...(request.testCase !== undefined ? { testCase: request.testCase } : {}),
     };
     const committed = await this.commitStep(record, { kind: 'start', input: request.input }, result);
     if (!committed) {
@@ -170,6 +188,7 @@ export class DurableEngine implements Engine {
     const result = await runInMemory(this.compiledFor(sm), this.info(sm, request, arn, startDate, undefined), request.input, {
       handlers: this.handlers,
       invoke: this.expressInvoker(arn, request),
+      cancel: (taskId) => this.cancelRunningTask(taskId),
       clock: this.clock,
       history: false,
       runtime: this.rt,
@@ -318,7 +337,7 @@ export class DurableEngine implements Engine {
   /** Applies a signal and commits the step; whether the signal changed anything. */
   private async apply(arn: string, actor: Actor, signal: Signal): Promise<boolean> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-      const result = await step(actor.machine, actor.record.state, signal, this.rt, STANDARD_RUN);
+      const result = this.scaleTimers(await step(actor.machine, actor.record.state, signal, this.rt, STANDARD_RUN));
       const committed = await this.commitStep(actor.record, signal, result);
       if (committed) {
         actor.record = committed;
@@ -394,7 +413,64 @@ export class DurableEngine implements Engine {
       }
     }
     const outcome = await this.commits.submit(commit);
-    return outcome === 'ok' ? record : undefined;
+    if (outcome !== 'ok') return undefined;
+    if (record.status !== 'RUNNING') this.ended(record);
+    return record;
+  }
+
+  // ---- nested executions and mocks -------------------------------------------------------------
+
+  /** Resolves once the execution is no longer RUNNING (undefined if it does not exist, or `signal` aborts first). */
+  whenEnded(executionArn: string, signal?: AbortSignal): Promise<ExecutionRecord | undefined> {
+    return new Promise((resolve) => {
+      let waiters = this.endWaiters.get(executionArn);
+      if (!waiters) this.endWaiters.set(executionArn, (waiters = new Set()));
+      const set = waiters;
+      const done = (record: ExecutionRecord | undefined) => {
+        set.delete(waiter);
+        if (set.size === 0 && this.endWaiters.get(executionArn) === set) this.endWaiters.delete(executionArn);
+        signal?.removeEventListener('abort', aborted);
+        resolve(record);
+      };
+      const waiter = (record: ExecutionRecord) => done(record);
+      const aborted = () => done(undefined);
+      set.add(waiter);
+      if (signal?.aborted) return aborted();
+      signal?.addEventListener('abort', aborted, { once: true });
+      // Registered first, then read: an end committed in between still reaches the waiter.
+      void this.store.getExecution(executionArn).then(
+        (record) => {
+          if (!record) done(undefined);
+          else if (record.status !== 'RUNNING') done(record);
+        },
+        () => done(undefined),
+      );
+    });
+  }
+
+  /** Whether the mock configuration has this test case (StartExecution on `<stateMachineArn>#<TestCase>`). */
+  hasTestCase(stateMachineName: string, testCase: string): boolean {
+    return this.mocks?.hasTestCase(stateMachineName, testCase) ?? false;
+  }
+
+  private ended(record: ExecutionRecord): void {
+    this.mocks?.executionEnded(record.arn);
+    const waiters = this.endWaiters.get(record.arn);
+    if (!waiters) return;
+    for (const waiter of [...waiters]) waiter(record);
+  }
+
+  /**
+   * WAIT_TIME_SCALE: Wait and Retry timers fire after their duration times the scale. The step's
+   * state tells them apart (the frame waits in a 'wait' or 'retryBackoff' phase for that timer).
+   */
+  private scaleTimers(result: StepResult): StepResult {
+    if (this.waitTimeScale === 1 || !result.commands.some((c) => c.kind === 'startTimer')) return result;
+    const now = this.clock.now();
+    const commands = result.commands.map((c) =>
+      c.kind === 'startTimer' && isWaitOrBackoff(result.state, c.timerId) ? { ...c, fireAt: now + Math.round(Math.max(0, c.fireAt - now) * this.waitTimeScale) } : c,
+    );
+    return { ...result, commands };
   }
 
   /** After the commit: run what the step asked for. */
@@ -409,8 +485,8 @@ export class DurableEngine implements Engine {
           this.wakeTimersAt(command.fireAt);
           break;
         case 'cancelTask':
-          this.running.get(command.taskId)?.abort();
-          this.running.delete(command.taskId);
+          this.running.get(runningKey(arn, command.taskId))?.abort();
+          this.running.delete(runningKey(arn, command.taskId));
           break;
         case 'cancelTimer':
         case 'complete':
@@ -419,19 +495,31 @@ export class DurableEngine implements Engine {
     }
   }
 
+  /** Aborts a task's integration call (its state timed out, or the execution stopped). */
+  private cancelRunningTask(taskId: string): void {
+    this.running.get(taskId)?.abort();
+    this.running.delete(taskId);
+  }
+
   /** Runs a task through its integration; its outcome comes back as a signal (or later, by callback). */
   private invoke(arn: string, command: InvokeTaskCommand): void {
     const record = this.actors.get(arn)?.record;
-    void this.runTask(arn, record?.name, record?.stateMachineArn, command).then((signal) => {
+    void this.runTask(arn, record?.name, record?.stateMachineArn, command, record?.testCase).then((signal) => {
       if (signal) return this.deliver(arn, signal);
       return undefined;
     });
   }
 
   /** The integration's outcome as the interpreter's signal; undefined when cancelled or pending a callback. */
-  private async runTask(arn: string, executionName: string | undefined, stateMachineArn: string | undefined, command: InvokeTaskCommand): Promise<Signal | undefined> {
+  private async runTask(
+    arn: string,
+    executionName: string | undefined,
+    stateMachineArn: string | undefined,
+    command: InvokeTaskCommand,
+    testCase?: string,
+  ): Promise<Signal | undefined> {
     const controller = new AbortController();
-    this.running.set(command.taskId, controller);
+    this.running.set(runningKey(arn, command.taskId), controller);
     const invocation: TaskInvocation = {
       executionArn: arn,
       executionName: executionName ?? arn.split(':').at(-1) ?? '',
@@ -448,8 +536,9 @@ export class DurableEngine implements Engine {
       ...(command.credentials !== undefined ? { credentials: command.credentials } : {}),
       signal: controller.signal,
     };
-    const outcome = await this.integrations.invoke(invocation);
-    this.running.delete(command.taskId);
+    const mocked: TaskOutcome | undefined = testCase !== undefined ? this.mocks?.outcome(testCase, invocation) : undefined;
+    const outcome = mocked ?? (await this.integrations.invoke(invocation));
+    if (this.running.get(runningKey(arn, command.taskId)) === controller) this.running.delete(runningKey(arn, command.taskId));
     if (controller.signal.aborted) return undefined;
     switch (outcome.kind) {
       case 'succeeded':
@@ -469,7 +558,7 @@ export class DurableEngine implements Engine {
   /** Express executions run tasks through the same integrations; a callback they cannot wait for fails. */
   private expressInvoker(arn: string, request: StartRequest): (command: InvokeTaskCommand) => Promise<Signal> {
     return async (command) =>
-      (await this.runTask(arn, request.name, request.stateMachine.arn, command)) ?? {
+      (await this.runTask(arn, request.name, request.stateMachine.arn, command, request.testCase)) ?? {
         kind: 'taskFailed',
         taskId: command.taskId,
         error: StatesErrors.TaskFailed,
@@ -560,6 +649,7 @@ export class DurableEngine implements Engine {
     void runInMemory(this.compiledFor(sm), this.info(sm, request, arn, startDate, 0), request.input, {
       handlers: this.handlers,
       invoke: this.expressInvoker(arn, request),
+      cancel: (taskId) => this.cancelRunningTask(taskId),
       clock: this.clock,
       history: logging,
       runtime: this.rt,
@@ -641,6 +731,17 @@ function redriveRefusal(record: ExecutionRecord, now: number): string | undefine
   if (record.historyLength >= HISTORY_QUOTA || isQuotaFailure(record)) return `Execution has reached the maximum number of history events (${HISTORY_QUOTA}) and cannot be redriven`;
   if (!record.state.redrivePoint) return 'Execution cannot be redriven: it did not enter any state';
   return undefined;
+}
+
+function runningKey(executionArn: string, taskId: string): string {
+  return `${executionArn}\n${taskId}`;
+}
+
+/** Whether a timer is a Wait state's or a Retry backoff's (not a timeout's). */
+function isWaitOrBackoff(state: ExecutionState, timerId: string): boolean {
+  const frameId = state.waits[timerId];
+  const phase = frameId !== undefined ? state.frames[frameId]?.phase : undefined;
+  return (phase?.kind === 'wait' || phase?.kind === 'retryBackoff') && phase.timerId === timerId;
 }
 
 /** Timers and tasks a step's commands cancel (possibly right after starting them). */

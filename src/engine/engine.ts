@@ -18,6 +18,8 @@ export interface StartRequest {
   input: Json;
   /** The input exactly as sent (JSON text), to echo back as AWS does. */
   inputText: string;
+  /** The mock configuration's test case to run (StartExecution on `<stateMachineArn>#<TestCase>`). */
+  testCase?: string;
 }
 
 export interface StartResult {
@@ -53,6 +55,8 @@ export interface Engine {
   stopExecution(executionArn: string, error?: string, cause?: string): Promise<StopResult>;
   /** Redrives a FAILED/TIMED_OUT/ABORTED Standard execution from the states that did not succeed. */
   redriveExecution(executionArn: string): Promise<{ redriveDate: number } | { notRedrivable: string }>;
+  /** Whether the mock configuration has this test case for the state machine (Step Functions Local's `#TestCase`). */
+  hasTestCase?(stateMachineName: string, testCase: string): boolean;
   /** Resumes every RUNNING execution and starts the timer loop. */
   start(): Promise<void>;
   /** Finishes in-flight commits, then stops. */

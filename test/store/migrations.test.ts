@@ -9,8 +9,8 @@ describe('migrations', () => {
   it('are numbered 1, 2, 3, ... and carry DDL for both SQLite and PostgreSQL', () => {
     expect(migrations.map((m) => m.id)).toEqual(migrations.map((_, i) => i + 1));
     for (const m of migrations) {
-      expect(m.sqlite).toMatch(/CREATE TABLE/);
-      expect(m.postgres).toMatch(/CREATE TABLE/);
+      expect(m.sqlite).toMatch(/(CREATE|ALTER) TABLE/);
+      expect(m.postgres).toMatch(/(CREATE|ALTER) TABLE/);
     }
   });
 

@@ -1,6 +1,7 @@
 import { jsonEquals, type Json } from '../../json.js';
 import { seconds, type Operation } from '../context.js';
-import { ApiError } from '../errors.js';
+import { splitTestCase, stateMachineName } from '../../integrations/mocks/task-mocks.js';
+import { ApiError, stateMachineDoesNotExist } from '../errors.js';
 import { checkStartMembers, readStartMembers } from '../executions.js';
 import { resolveExecutionTarget } from '../resolve.js';
 
@@ -14,10 +15,15 @@ export const startExecution: Operation = async (request, ctx) => {
   request.string('traceHeader', { max: 256 });
   request.check();
 
-  const arn = ctx.arns.expect(members.stateMachineArn, ['stateMachine', 'stateMachineVersion', 'stateMachineAlias']);
-  const target = await resolveExecutionTarget(ctx, arn, members.stateMachineArn);
+  // Step Functions Local: `<stateMachineArn>#<TestCase>` runs that test case of the mock configuration.
+  const { stateMachineArn, testCase } = splitTestCase(members.stateMachineArn);
+  const arn = ctx.arns.expect(stateMachineArn, ['stateMachine', 'stateMachineVersion', 'stateMachineAlias']);
+  const target = await resolveExecutionTarget(ctx, arn, stateMachineArn);
+  if (testCase !== undefined && !(ctx.engine.hasTestCase?.(stateMachineName(stateMachineArn), testCase) ?? false)) {
+    throw stateMachineDoesNotExist(members.stateMachineArn);
+  }
   const { name, input } = checkStartMembers(ctx, members);
-  const result = await ctx.engine.startExecution({ ...target, name, input, inputText: members.input });
+  const result = await ctx.engine.startExecution({ ...target, name, input, inputText: members.input, ...(testCase !== undefined ? { testCase } : {}) });
   if ('alreadyExists' in result) {
     const existing = result.alreadyExists;
     const sameInput = jsonEquals(parsedOrText(existing.input), input);

@@ -68,6 +68,7 @@ export interface SummaryRow {
   redrive_count: number;
   redrive_date: number | null;
   history_length: number;
+  test_case: string | null;
 }
 
 export interface ExecutionRow extends SummaryRow {
@@ -224,6 +225,7 @@ export function executionToRow(r: ExecutionRecord): ExecutionRow {
     state: JSON.stringify(r.state),
     version: r.version,
     history_length: r.historyLength,
+    test_case: r.testCase ?? null,
   };
 }
 
@@ -242,6 +244,7 @@ export function summaryFromRow(row: SummaryRow): ExecutionSummary {
     redriveCount: row.redrive_count,
     redriveDate: orUndefined(row.redrive_date),
     historyLength: row.history_length,
+    testCase: orUndefined(row.test_case),
   });
 }
 

@@ -1,0 +1,260 @@
+/**
+ * Nested executions: `arn:aws:states:::states:startExecution` in its four patterns.
+ *
+ * - request-response: starts the child, answers `{ ExecutionArn, StartDate }` (epoch milliseconds).
+ * - `.sync`: waits for the child; answers DescribeExecution's fields with AWS's capitalisation,
+ *   `Input` and `Output` as JSON text. `.sync:2`: the same with `Input` and `Output` as JSON.
+ *   A child that does not succeed fails the task with `States.TaskFailed`, the cause being that
+ *   object as JSON text (with its `Error` and `Cause`).
+ * - `.waitForTaskToken`: starts the child; the registry then waits for the callback (the child gets
+ *   the token in its input, where the parent puts it).
+ *
+ * AWS links a child to its parent through an `AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID` member
+ * the parent writes into `Input` (`"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id"`);
+ * it stays in the child's input, as on AWS, and nothing is added when the parent leaves it out.
+ *
+ * Restarts: the outbox invokes a task again after a crash, so a child started without `Name` is
+ * named after its parent task (a UUID derived from the parent's execution ARN and task id), and an
+ * invocation that finds that child attaches to it instead of starting another. Stopping the parent
+ * (or the task timing out) stops a `.sync`/`.sync:2` child.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Engine, StartRequest } from '../../engine/engine.js';
+import { isJsonObject, jsonEquals, type Json, type JsonObject } from '../../json.js';
+import type { ExecutionRecord, ExecutionStore, StateMachineRecord } from '../../store/types.js';
+import type { ParsedResource } from '../resource.js';
+import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
+
+/** What the integration needs of the engine; the durable engine provides it. */
+export interface NestedExecutionHost extends Pick<Engine, 'startExecution' | 'startSyncExecution' | 'stopExecution'> {
+  /** Resolves with the execution once it is no longer RUNNING (undefined if it does not exist or `signal` aborts). */
+  whenEnded(executionArn: string, signal?: AbortSignal): Promise<ExecutionRecord | undefined>;
+}
+
+export const STARTED_BY_MEMBER = 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID';
+
+export interface StatesIntegrationOptions {
+  store: ExecutionStore;
+  /** Late-bound: the engine is built after the integrations. */
+  host: () => NestedExecutionHost | undefined;
+  random?: () => number;
+}
+
+export class StatesIntegration implements Integration {
+  readonly name = 'states';
+  private readonly random: () => number;
+
+  constructor(private readonly options: StatesIntegrationOptions) {
+    this.random = options.random ?? Math.random;
+  }
+
+  handles(_resource: string, parsed: ParsedResource): boolean {
+    return parsed.kind === 'service' && parsed.service === 'states' && parsed.action === 'startExecution';
+  }
+
+  async invoke(task: TaskInvocation): Promise<TaskOutcome> {
+    const host = this.options.host();
+    if (!host) return { kind: 'failed', error: 'States.TaskFailed', cause: 'Nested executions need the durable engine, which is not running' };
+    if (task.parsed.kind !== 'service') return { kind: 'failed', error: 'States.TaskFailed', cause: `Unsupported resource '${task.resource}'` };
+    const pattern = task.parsed.pattern;
+    const request = await this.request(task);
+    if ('failure' in request) return request.failure;
+
+    const started = await this.startOrAttach(host, task, request.start, request.named);
+    if ('failure' in started) return started.failure;
+    if (pattern === 'request-response' || pattern === 'waitForTaskToken') {
+      return { kind: 'succeeded', output: { ExecutionArn: started.executionArn, StartDate: started.startDate } };
+    }
+    if ('finished' in started) return finished(started.finished, pattern === 'sync:2');
+
+    const stopChild = () => {
+      void host.stopExecution(started.executionArn).catch(() => undefined);
+    };
+    if (task.signal.aborted) {
+      stopChild();
+      return { kind: 'failed', error: 'States.TaskFailed', cause: 'The task was cancelled' };
+    }
+    task.signal.addEventListener('abort', stopChild, { once: true });
+    try {
+      const record = await host.whenEnded(started.executionArn, task.signal);
+      if (!record) return { kind: 'failed', error: 'States.TaskFailed', cause: `Execution ${started.executionArn} could not be followed` };
+      return finished(describe(record), pattern === 'sync:2');
+    } finally {
+      task.signal.removeEventListener('abort', stopChild);
+    }
+  }
+
+  /** The StartExecution request the task's parameters describe, or the failure AWS reports. */
+  private async request(task: TaskInvocation): Promise<{ start: StartRequest; named: boolean } | { failure: TaskOutcome }> {
+    const p: JsonObject = isJsonObject(task.parameters) ? task.parameters : {};
+    const arn = p.StateMachineArn;
+    if (typeof arn !== 'string') return { failure: serviceError('ValidationException', "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null") };
+    const target = await this.resolve(arn);
+    if (!target) return { failure: serviceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`) };
+    let inputText: string;
+    if (p.Input === undefined || p.Input === null) inputText = '{}';
+    else if (typeof p.Input === 'string') inputText = p.Input;
+    else inputText = JSON.stringify(p.Input);
+    let input: Json;
+    try {
+      input = JSON.parse(inputText) as Json;
+    } catch (e) {
+      return { failure: serviceError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${e instanceof Error ? e.message : String(e)}'`) };
+    }
+    const given = p.Name;
+    if (given !== undefined && (typeof given !== 'string' || !validName(given))) {
+      return { failure: serviceError('InvalidName', `Invalid Name: '${typeof given === 'string' ? given : JSON.stringify(given)}'`) };
+    }
+    const name = typeof given === 'string' ? given : childName(task.executionArn, task.taskId);
+    return { start: { ...target, name, input, inputText }, named: typeof given === 'string' };
+  }
+
+  /** Starts the child, or finds the one an earlier invocation of this same task started. */
+  private async startOrAttach(
+    host: NestedExecutionHost,
+    task: TaskInvocation,
+    start: StartRequest,
+    named: boolean,
+  ): Promise<{ executionArn: string; startDate: number } | { executionArn: string; startDate: number; finished: Describe } | { failure: TaskOutcome }> {
+    if (start.stateMachine.type === 'EXPRESS' && task.parsed.kind === 'service' && (task.parsed.pattern === 'sync' || task.parsed.pattern === 'sync:2')) {
+      const r = await host.startSyncExecution(start);
+      return {
+        executionArn: r.executionArn,
+        startDate: r.startDate,
+        finished: {
+          ExecutionArn: r.executionArn,
+          Input: r.input,
+          Name: r.name,
+          ...(r.output !== undefined ? { Output: r.output } : {}),
+          StartDate: r.startDate,
+          StateMachineArn: r.stateMachineArn,
+          Status: r.status,
+          StopDate: r.stopDate,
+          ...(r.error !== undefined ? { Error: r.error } : {}),
+          ...(r.cause !== undefined ? { Cause: r.cause } : {}),
+        },
+      };
+    }
+    const result = await host.startExecution(start);
+    if (!('alreadyExists' in result)) return result;
+    const existing = result.alreadyExists;
+    const sameInput = jsonEquals(parsedOrText(existing.input), start.input);
+    // Ours: a name derived from this task; or the same name and input, still running (AWS's
+    // idempotent StartExecution) or started by this parent.
+    const ours = !named || (sameInput && (existing.status === 'RUNNING' || startedBy(existing) === task.executionArn));
+    if (!ours) return { failure: serviceError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.arn}'`) };
+    if (existing.status !== 'RUNNING') return { executionArn: existing.arn, startDate: existing.startDate, finished: describe(existing) };
+    return { executionArn: existing.arn, startDate: existing.startDate };
+  }
+
+  /** A state machine, one of its versions (`:<n>`) or an alias (`:<name>`, a version picked by weight). */
+  private async resolve(arn: string): Promise<Pick<StartRequest, 'stateMachine' | 'stateMachineVersionArn' | 'stateMachineAliasArn'> | undefined> {
+    const parts = arn.split(':');
+    if (parts[0] !== 'arn' || parts[5] !== 'stateMachine' || !parts[6] || parts.length > 8) return undefined;
+    const store = this.options.store;
+    const machine = await store.getStateMachine(parts.slice(0, 7).join(':'));
+    if (!machine) return undefined;
+    const qualifier = parts[7];
+    if (qualifier === undefined) return { stateMachine: machine };
+    let versionArn = arn;
+    let aliasArn: string | undefined;
+    if (!/^\d+$/.test(qualifier)) {
+      const alias = await store.getAlias(arn);
+      if (!alias) return undefined;
+      aliasArn = alias.arn;
+      let threshold = this.random() * 100;
+      const route = alias.routingConfiguration.find((r) => (threshold -= r.weight) < 0) ?? alias.routingConfiguration.at(-1);
+      if (!route) return undefined;
+      versionArn = route.stateMachineVersionArn;
+    }
+    const version = await store.getVersion(versionArn);
+    if (!version) return undefined;
+    const frozen: StateMachineRecord = {
+      ...machine,
+      definition: version.definition,
+      roleArn: version.roleArn,
+      loggingConfiguration: version.loggingConfiguration,
+      tracingConfiguration: version.tracingConfiguration,
+      revisionId: version.revisionId,
+    };
+    return { stateMachine: frozen, stateMachineVersionArn: version.arn, ...(aliasArn ? { stateMachineAliasArn: aliasArn } : {}) };
+  }
+}
+
+/** DescribeExecution as `.sync` returns it: AWS's field names, capitalised; timestamps in epoch milliseconds. */
+type Describe = JsonObject;
+
+function describe(record: ExecutionRecord): Describe {
+  const redrivable = record.status !== 'RUNNING' && record.status !== 'SUCCEEDED';
+  return {
+    ExecutionArn: record.arn,
+    Input: record.input,
+    InputDetails: { Included: true },
+    Name: record.name,
+    ...(record.output !== undefined ? { Output: record.output, OutputDetails: { Included: true } } : {}),
+    RedriveCount: record.redriveCount,
+    RedriveStatus: redrivable ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
+    ...(redrivable ? {} : { RedriveStatusReason: `Execution is ${record.status} and cannot be redriven` }),
+    StartDate: record.startDate,
+    StateMachineArn: record.stateMachineArn,
+    ...(record.stateMachineVersionArn ? { StateMachineVersionArn: record.stateMachineVersionArn } : {}),
+    ...(record.stateMachineAliasArn ? { StateMachineAliasArn: record.stateMachineAliasArn } : {}),
+    Status: record.status,
+    ...(record.stopDate !== undefined ? { StopDate: record.stopDate } : {}),
+    ...(record.error !== undefined ? { Error: record.error } : {}),
+    ...(record.cause !== undefined ? { Cause: record.cause } : {}),
+  };
+}
+
+/** The task's outcome for a child that ended: its description, or States.TaskFailed carrying it. */
+function finished(description: Describe, parseJson: boolean): TaskOutcome {
+  const result: JsonObject = { ...description };
+  if (parseJson) {
+    for (const key of ['Input', 'Output'] as const) {
+      const text = result[key];
+      if (typeof text === 'string') result[key] = parsedOrText(text);
+    }
+  }
+  if (result.Status === 'SUCCEEDED') return { kind: 'succeeded', output: result };
+  return { kind: 'failed', error: 'States.TaskFailed', cause: JSON.stringify(result) };
+}
+
+/** An error from the Step Functions API, as the optimized integration reports it. */
+function serviceError(code: string, message: string): TaskOutcome {
+  return {
+    kind: 'failed',
+    error: `StepFunctions.${code}Exception`,
+    cause: `${message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${code}; Request ID: ${randomUUID()}; Proxy: null)`,
+  };
+}
+
+/** A name for a child started without one: a UUID derived from the parent task, the same on every re-invocation. */
+export function childName(parentExecutionArn: string, taskId: string): string {
+  const h = createHash('sha256').update(`${parentExecutionArn}\n${taskId}`).digest('hex');
+  const variant = ((parseInt(h[16] as string, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function startedBy(record: ExecutionRecord): string | undefined {
+  const input = parsedOrText(record.input);
+  const value = isJsonObject(input) ? input[STARTED_BY_MEMBER] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function parsedOrText(text: string): Json {
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return text;
+  }
+}
+
+/** StartExecution's name rule: 1 to 80 characters, no whitespace, wildcards, brackets or control characters. */
+function validName(name: string): boolean {
+  if (name.length < 1 || name.length > 80) return false;
+  if (/[\s<>{}[\]?*"#%\\^|~`$&,;:/]/u.test(name)) return false;
+  return ![...name].some((c) => {
+    const code = c.codePointAt(0) ?? 0;
+    return code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+  });
+}
