@@ -8,6 +8,7 @@ import { pino, type Logger } from 'pino';
 import { createApiServer } from './api/server.js';
 import { DurableEngine } from './engine/durable-engine.js';
 import { createIntegrations } from './integrations/index.js';
+import { loadMockConfig, TaskMocks } from './integrations/mocks/index.js';
 import type { TaskHandler } from './engine/task-invoker.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { ExecutionStore } from './store/types.js';
@@ -30,6 +31,13 @@ export interface ServerOptions {
   connections?: string;
   /** HTTP Tasks: hosts they may call (`api.example.com`, `*.example.com`; else STEPWISE_HTTP_ALLOWED_HOSTS). */
   httpAllowedHosts?: string[];
+  /**
+   * Step Functions Local's MockConfigFile.json (else SFN_MOCK_CONFIG): StartExecution on
+   * `<stateMachineArn>#<TestCase>` runs that test case with its mocked Task responses.
+   */
+  mockConfig?: string;
+  /** Multiplies Wait and Retry backoff durations, 0 makes them instant (else STEPWISE_WAIT_TIME_SCALE; default 1). */
+  waitTimeScale?: number;
 }
 
 export interface RunningServer {
@@ -48,6 +56,10 @@ export const DEFAULT_HOST = '127.0.0.1';
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? pino({ level: options.logLevel ?? 'info' });
   const dataDir = resolve(options.dataDir ?? '.stepwise');
+  // Settings are checked before anything is opened: a bad mock file fails the start with its reason.
+  const mockConfigFile = options.mockConfig ?? (process.env.SFN_MOCK_CONFIG || undefined);
+  const mocks = mockConfigFile !== undefined ? new TaskMocks(loadMockConfig(mockConfigFile)) : undefined;
+  const waitTimeScale = options.waitTimeScale ?? parseWaitTimeScale(process.env.STEPWISE_WAIT_TIME_SCALE);
   let store = options.store;
   if (!store) {
     mkdirSync(dataDir, { recursive: true });
@@ -60,8 +72,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ...(options.httpAllowedHosts !== undefined ? { allowedHosts: options.httpAllowedHosts } : {}),
       region: options.region ?? DEFAULT_REGION,
     },
+    executions: { store, engine: () => engine },
   });
-  const engine = new DurableEngine({ store, logger: log, handlers: options.handlers, integrations });
+  const engine: DurableEngine = new DurableEngine({ store, logger: log, handlers: options.handlers, integrations, mocks, waitTimeScale });
   const app = createApiServer({
     store,
     engine,
@@ -88,4 +101,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         log.info('stepwise stopped');
       })()),
   };
+}
+
+/** STEPWISE_WAIT_TIME_SCALE: a number from 0 up; absent means 1. */
+export function parseWaitTimeScale(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return 1;
+  const scale = Number(text);
+  if (!Number.isFinite(scale) || scale < 0) throw new Error(`invalid wait time scale '${text}': expected a number from 0 up`);
+  return scale;
 }

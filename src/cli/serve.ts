@@ -1,6 +1,6 @@
 /** `stepwise serve`: the AWS Step Functions API (and, later, the console) on one port. */
 import { Command, Option } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server.js';
+import { DEFAULT_HOST, DEFAULT_PORT, parseWaitTimeScale, startServer } from '../server.js';
 import { ExitCode, UsageError, reportError, type CommandContext } from './common.js';
 
 export interface ServeOptions {
@@ -9,6 +9,8 @@ export interface ServeOptions {
   dataDir: string;
   logLevel: string;
   connections?: string;
+  mockConfig?: string;
+  waitTimeScale?: string;
 }
 
 function parsePort(text: string): number {
@@ -26,6 +28,8 @@ export function registerServe(program: Command, context: CommandContext): void {
     .addOption(new Option('--data-dir <dir>', 'where the SQLite database is kept').env('STEPWISE_DATA_DIR').default('.stepwise'))
     .addOption(new Option('--log-level <level>', 'trace, debug, info, warn, error or silent').env('STEPWISE_LOG_LEVEL').default('info'))
     .addOption(new Option('--connections <file>', 'HTTP Task connections (JSON or YAML)').env('STEPWISE_CONNECTIONS'))
+    .addOption(new Option('--mock-config <file>', "Step Functions Local's MockConfigFile.json (StartExecution on <arn>#<TestCase>)").env('SFN_MOCK_CONFIG'))
+    .addOption(new Option('--wait-time-scale <number>', 'multiplies Wait and Retry backoff durations; 0 makes them instant').env('STEPWISE_WAIT_TIME_SCALE'))
     .action(async (options: ServeOptions) => {
       try {
         const server = await startServer({
@@ -34,6 +38,8 @@ export function registerServe(program: Command, context: CommandContext): void {
           dataDir: options.dataDir,
           logLevel: options.logLevel,
           ...(options.connections !== undefined ? { connections: options.connections } : {}),
+          ...(options.mockConfig !== undefined ? { mockConfig: options.mockConfig } : {}),
+          ...(options.waitTimeScale !== undefined ? { waitTimeScale: parseWaitTimeScale(options.waitTimeScale) } : {}),
           region: process.env.STEPWISE_REGION,
           accountId: process.env.STEPWISE_ACCOUNT_ID,
         });

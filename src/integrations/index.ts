@@ -5,6 +5,8 @@
 import type { Logger } from 'pino';
 import { createHttpIntegration, type HttpSettings } from './http/index.js';
 import { IntegrationRegistry } from './registry.js';
+import { StatesIntegration, type NestedExecutionHost } from './states/index.js';
+import type { ExecutionStore } from '../store/types.js';
 
 export interface IntegrationOptions {
   logger?: Logger;
@@ -12,10 +14,16 @@ export interface IntegrationOptions {
   env?: Record<string, string | undefined>;
   /** HTTP Tasks: connections and the host allow-list (else STEPWISE_CONNECTIONS, STEPWISE_HTTP_ALLOWED_HOSTS). */
   http?: HttpSettings;
+  /**
+   * Nested executions (`arn:aws:states:::states:startExecution`): the store, and the engine, late-bound
+   * because it is built after the integrations. Without them the resource is not handled.
+   */
+  executions?: { store: ExecutionStore; engine: () => NestedExecutionHost | undefined };
 }
 
 export function createIntegrations(options: IntegrationOptions = {}): IntegrationRegistry {
   const registry = new IntegrationRegistry();
   registry.append(createHttpIntegration(options.http, options.env ?? process.env, options.logger));
+  if (options.executions) registry.append(new StatesIntegration({ store: options.executions.store, host: options.executions.engine }));
   return registry;
 }
