@@ -25,6 +25,7 @@ export { fakeClock, realClock, type Clock, type FakeClock } from './engine/clock
 export { TaskFailure, type TaskContext, type TaskHandler } from './engine/in-memory-runner.js';
 export { invalidDefinitionMessage } from './asl/validate.js';
 export { ConnectionStore, HostAllowList, HttpIntegration, createHttpIntegration, type HttpSettings } from './integrations/http/index.js';
+export { createAwsIntegrations, type AwsCredentials, type AwsIntegrations, type AwsSettings } from './integrations/aws/index.js';
 
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_ACCOUNT_ID = '123456789012';

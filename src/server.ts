@@ -32,6 +32,11 @@ export interface ServerOptions {
   /** HTTP Tasks: hosts they may call (`api.example.com`, `*.example.com`; else STEPWISE_HTTP_ALLOWED_HOSTS). */
   httpAllowedHosts?: string[];
   /**
+   * AWS integrations (aws-sdk:*, sqs, sns, dynamodb, events, ecs): one endpoint for every service
+   * (else STEPWISE_AWS_ENDPOINT), per-service endpoints by service name (else STEPWISE_ENDPOINT_<SERVICE>).
+   */
+  aws?: { endpoint?: string; endpoints?: Record<string, string>; ecsPollIntervalMs?: number };
+  /**
    * Step Functions Local's MockConfigFile.json (else SFN_MOCK_CONFIG): StartExecution on
    * `<stateMachineArn>#<TestCase>` runs that test case with its mocked Task responses.
    */
@@ -72,6 +77,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ...(options.httpAllowedHosts !== undefined ? { allowedHosts: options.httpAllowedHosts } : {}),
       region: options.region ?? DEFAULT_REGION,
     },
+    ...(options.aws !== undefined ? { aws: options.aws } : {}),
     executions: { store, engine: () => engine },
   });
   const engine: DurableEngine = new DurableEngine({ store, logger: log, handlers: options.handlers, integrations, mocks, waitTimeScale });

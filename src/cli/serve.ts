@@ -9,6 +9,7 @@ export interface ServeOptions {
   dataDir: string;
   logLevel: string;
   connections?: string;
+  awsEndpoint?: string;
   mockConfig?: string;
   waitTimeScale?: string;
 }
@@ -28,6 +29,7 @@ export function registerServe(program: Command, context: CommandContext): void {
     .addOption(new Option('--data-dir <dir>', 'where the SQLite database is kept').env('STEPWISE_DATA_DIR').default('.stepwise'))
     .addOption(new Option('--log-level <level>', 'trace, debug, info, warn, error or silent').env('STEPWISE_LOG_LEVEL').default('info'))
     .addOption(new Option('--connections <file>', 'HTTP Task connections (JSON or YAML)').env('STEPWISE_CONNECTIONS'))
+    .addOption(new Option('--aws-endpoint <url>', 'endpoint for every AWS service integration (per service: STEPWISE_ENDPOINT_<SERVICE>)').env('STEPWISE_AWS_ENDPOINT'))
     .addOption(new Option('--mock-config <file>', "Step Functions Local's MockConfigFile.json (StartExecution on <arn>#<TestCase>)").env('SFN_MOCK_CONFIG'))
     .addOption(new Option('--wait-time-scale <number>', 'multiplies Wait and Retry backoff durations; 0 makes them instant').env('STEPWISE_WAIT_TIME_SCALE'))
     .action(async (options: ServeOptions) => {
@@ -38,6 +40,7 @@ export function registerServe(program: Command, context: CommandContext): void {
           dataDir: options.dataDir,
           logLevel: options.logLevel,
           ...(options.connections !== undefined ? { connections: options.connections } : {}),
+          ...(options.awsEndpoint !== undefined ? { aws: { endpoint: options.awsEndpoint } } : {}),
           ...(options.mockConfig !== undefined ? { mockConfig: options.mockConfig } : {}),
           ...(options.waitTimeScale !== undefined ? { waitTimeScale: parseWaitTimeScale(options.waitTimeScale) } : {}),
           region: process.env.STEPWISE_REGION,

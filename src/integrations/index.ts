@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { createHttpIntegration, type HttpSettings } from './http/index.js';
+import { createAwsIntegrations, type AwsSettings } from './aws/index.js';
 import { IntegrationRegistry } from './registry.js';
 import { StatesIntegration, type NestedExecutionHost } from './states/index.js';
 import type { ExecutionStore } from '../store/types.js';
@@ -14,6 +15,8 @@ export interface IntegrationOptions {
   env?: Record<string, string | undefined>;
   /** HTTP Tasks: connections and the host allow-list (else STEPWISE_CONNECTIONS, STEPWISE_HTTP_ALLOWED_HOSTS). */
   http?: HttpSettings;
+  /** AWS service integrations: endpoints and credentials (else STEPWISE_AWS_ENDPOINT, STEPWISE_ENDPOINT_<SERVICE>, the SDK's chain). */
+  aws?: Partial<AwsSettings>;
   /**
    * Nested executions (`arn:aws:states:::states:startExecution`): the store, and the engine, late-bound
    * because it is built after the integrations. Without them the resource is not handled.
@@ -24,6 +27,7 @@ export interface IntegrationOptions {
 export function createIntegrations(options: IntegrationOptions = {}): IntegrationRegistry {
   const registry = new IntegrationRegistry();
   registry.append(createHttpIntegration(options.http, options.env ?? process.env, options.logger));
+  for (const integration of createAwsIntegrations({ ...options.aws, env: options.env ?? process.env }).integrations) registry.append(integration);
   if (options.executions) registry.append(new StatesIntegration({ store: options.executions.store, host: options.executions.engine }));
   return registry;
 }
