@@ -188,7 +188,6 @@ export class DurableEngine implements Engine {
     const result = await runInMemory(this.compiledFor(sm), this.info(sm, request, arn, startDate, undefined), request.input, {
       handlers: this.handlers,
       invoke: this.expressInvoker(arn, request),
-      cancel: (taskId) => this.cancelRunningTask(taskId),
       clock: this.clock,
       history: false,
       runtime: this.rt,
@@ -485,8 +484,7 @@ export class DurableEngine implements Engine {
           this.wakeTimersAt(command.fireAt);
           break;
         case 'cancelTask':
-          this.running.get(runningKey(arn, command.taskId))?.abort();
-          this.running.delete(runningKey(arn, command.taskId));
+          this.cancelRunningTask(arn, command.taskId);
           break;
         case 'cancelTimer':
         case 'complete':
@@ -496,9 +494,9 @@ export class DurableEngine implements Engine {
   }
 
   /** Aborts a task's integration call (its state timed out, or the execution stopped). */
-  private cancelRunningTask(taskId: string): void {
-    this.running.get(taskId)?.abort();
-    this.running.delete(taskId);
+  private cancelRunningTask(executionArn: string, taskId: string): void {
+    this.running.get(runningKey(executionArn, taskId))?.abort();
+    this.running.delete(runningKey(executionArn, taskId));
   }
 
   /** Runs a task through its integration; its outcome comes back as a signal (or later, by callback). */
@@ -649,7 +647,6 @@ export class DurableEngine implements Engine {
     void runInMemory(this.compiledFor(sm), this.info(sm, request, arn, startDate, 0), request.input, {
       handlers: this.handlers,
       invoke: this.expressInvoker(arn, request),
-      cancel: (taskId) => this.cancelRunningTask(taskId),
       clock: this.clock,
       history: logging,
       runtime: this.rt,
