@@ -26,6 +26,8 @@ export { TaskFailure, type TaskContext, type TaskHandler } from './engine/in-mem
 export { invalidDefinitionMessage } from './asl/validate.js';
 export { ConnectionStore, HostAllowList, HttpIntegration, createHttpIntegration, type HttpSettings } from './integrations/http/index.js';
 export { createAwsIntegrations, type AwsCredentials, type AwsIntegrations, type AwsSettings } from './integrations/aws/index.js';
+export { StatesIntegration, type NestedExecutionHost } from './integrations/states/index.js';
+export { TaskMocks, loadMockConfig, parseMockConfig, MockConfigError, type MockConfig } from './integrations/mocks/index.js';
 
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_ACCOUNT_ID = '123456789012';
