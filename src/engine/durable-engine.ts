@@ -188,6 +188,7 @@ export class DurableEngine implements Engine {
     const result = await runInMemory(this.compiledFor(sm), this.info(sm, request, arn, startDate, undefined), request.input, {
       handlers: this.handlers,
       invoke: this.expressInvoker(arn, request),
+      cancel: (taskId) => this.cancelRunningTask(arn, taskId),
       clock: this.clock,
       history: false,
       runtime: this.rt,
@@ -647,6 +648,7 @@ export class DurableEngine implements Engine {
     void runInMemory(this.compiledFor(sm), this.info(sm, request, arn, startDate, 0), request.input, {
       handlers: this.handlers,
       invoke: this.expressInvoker(arn, request),
+      cancel: (taskId) => this.cancelRunningTask(arn, taskId),
       clock: this.clock,
       history: logging,
       runtime: this.rt,

@@ -27,6 +27,8 @@ export interface InMemoryRunOptions {
   handlers: Record<string, TaskHandler>;
   /** Runs a task instead of `handlers` (the server's integrations). */
   invoke?: (command: InvokeTaskCommand) => Promise<Signal>;
+  /** A task was cancelled (timed out, execution stopped): stop whatever `invoke` started. */
+  cancel?: (taskId: string) => void;
   clock: Clock;
   history: boolean;
   runtime?: Partial<Runtime>;
@@ -74,6 +76,7 @@ export async function runInMemory(machine: CompiledMachine, info: ExecutionInfo,
           break;
         case 'cancelTask':
           inFlight.delete(command.taskId);
+          options.cancel?.(command.taskId);
           break;
         case 'startTimer':
           timers.set(command.timerId, { id: command.timerId, fireAt: command.fireAt });
