@@ -24,6 +24,7 @@ export type { Runtime, StateMachineType } from './interpreter/types.js';
 export { fakeClock, realClock, type Clock, type FakeClock } from './engine/clock.js';
 export { TaskFailure, type TaskContext, type TaskHandler } from './engine/in-memory-runner.js';
 export { invalidDefinitionMessage } from './asl/validate.js';
+export { runActivityWorker, type ActivityHandler, type ActivityTaskContext, type ActivityWorkerOptions } from './worker/index.js';
 export { ConnectionStore, HostAllowList, HttpIntegration, createHttpIntegration, type HttpSettings } from './integrations/http/index.js';
 export { createAwsIntegrations, type AwsCredentials, type AwsIntegrations, type AwsSettings } from './integrations/aws/index.js';
 export { StatesIntegration, type NestedExecutionHost } from './integrations/states/index.js';

@@ -8,6 +8,7 @@ import { pino, type Logger } from 'pino';
 import { createApiServer } from './api/server.js';
 import { DurableEngine } from './engine/durable-engine.js';
 import { createIntegrations } from './integrations/index.js';
+import { activityQueue } from './integrations/activities/index.js';
 import { loadMockConfig, TaskMocks } from './integrations/mocks/index.js';
 import type { TaskHandler } from './engine/task-invoker.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
@@ -27,6 +28,8 @@ export interface ServerOptions {
   handlers?: Record<string, TaskHandler>;
   /** Use this store instead of opening SQLite under dataDir. */
   store?: ExecutionStore;
+  /** How long GetActivityTask waits for a task, in ms (else STEPWISE_ACTIVITY_POLL_TIMEOUT in seconds; default 60 s as on AWS). */
+  activityPollTimeoutMs?: number;
   /** HTTP Tasks: the connections file (JSON or YAML; else STEPWISE_CONNECTIONS). */
   connections?: string;
   /** HTTP Tasks: hosts they may call (`api.example.com`, `*.example.com`; else STEPWISE_HTTP_ALLOWED_HOSTS). */
@@ -79,6 +82,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     ...(options.aws !== undefined ? { aws: options.aws } : {}),
     executions: { store, engine: () => engine },
+    activities: { store, pollTimeoutMs: options.activityPollTimeoutMs ?? parseActivityPollTimeout(process.env.STEPWISE_ACTIVITY_POLL_TIMEOUT) },
   });
   const engine: DurableEngine = new DurableEngine({ store, logger: log, handlers: options.handlers, integrations, mocks, waitTimeScale });
   const app = createApiServer({
@@ -101,6 +105,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     engine,
     close: () =>
       (closing ??= (async () => {
+        // Long-polling GetActivityTask calls answer "no task" now rather than hold the shutdown.
+        activityQueue(openStore).close();
         await app.close();
         await engine.close();
         await openStore.close();
@@ -115,4 +121,12 @@ export function parseWaitTimeScale(text: string | undefined): number {
   const scale = Number(text);
   if (!Number.isFinite(scale) || scale < 0) throw new Error(`invalid wait time scale '${text}': expected a number from 0 up`);
   return scale;
+}
+
+/** STEPWISE_ACTIVITY_POLL_TIMEOUT: seconds (fractions allowed), greater than 0; absent means AWS's 60. */
+export function parseActivityPollTimeout(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const secondsValue = Number(text);
+  if (!Number.isFinite(secondsValue) || secondsValue <= 0) throw new Error(`invalid activity poll timeout '${text}': expected a number of seconds greater than 0`);
+  return Math.round(secondsValue * 1000);
 }

@@ -1,6 +1,6 @@
 /** `stepwise serve`: the AWS Step Functions API (and, later, the console) on one port. */
 import { Command, Option } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, parseWaitTimeScale, startServer } from '../server.js';
+import { DEFAULT_HOST, DEFAULT_PORT, parseActivityPollTimeout, parseWaitTimeScale, startServer } from '../server.js';
 import { ExitCode, UsageError, reportError, type CommandContext } from './common.js';
 
 export interface ServeOptions {
@@ -12,6 +12,7 @@ export interface ServeOptions {
   awsEndpoint?: string;
   mockConfig?: string;
   waitTimeScale?: string;
+  activityPollTimeout?: string;
 }
 
 function parsePort(text: string): number {
@@ -32,6 +33,7 @@ export function registerServe(program: Command, context: CommandContext): void {
     .addOption(new Option('--aws-endpoint <url>', 'endpoint for every AWS service integration (per service: STEPWISE_ENDPOINT_<SERVICE>)').env('STEPWISE_AWS_ENDPOINT'))
     .addOption(new Option('--mock-config <file>', "Step Functions Local's MockConfigFile.json (StartExecution on <arn>#<TestCase>)").env('SFN_MOCK_CONFIG'))
     .addOption(new Option('--wait-time-scale <number>', 'multiplies Wait and Retry backoff durations; 0 makes them instant').env('STEPWISE_WAIT_TIME_SCALE'))
+    .addOption(new Option('--activity-poll-timeout <seconds>', 'how long GetActivityTask waits for a task (AWS: 60)').env('STEPWISE_ACTIVITY_POLL_TIMEOUT'))
     .action(async (options: ServeOptions) => {
       try {
         const server = await startServer({
@@ -43,6 +45,7 @@ export function registerServe(program: Command, context: CommandContext): void {
           ...(options.awsEndpoint !== undefined ? { aws: { endpoint: options.awsEndpoint } } : {}),
           ...(options.mockConfig !== undefined ? { mockConfig: options.mockConfig } : {}),
           ...(options.waitTimeScale !== undefined ? { waitTimeScale: parseWaitTimeScale(options.waitTimeScale) } : {}),
+          ...(options.activityPollTimeout !== undefined ? { activityPollTimeoutMs: parseActivityPollTimeout(options.activityPollTimeout) } : {}),
           region: process.env.STEPWISE_REGION,
           accountId: process.env.STEPWISE_ACCOUNT_ID,
         });

@@ -3,6 +3,7 @@
  * integration adds itself here; `server.ts` is the only caller.
  */
 import type { Logger } from 'pino';
+import { ActivityIntegration } from './activities/index.js';
 import { createHttpIntegration, type HttpSettings } from './http/index.js';
 import { createAwsIntegrations, type AwsSettings } from './aws/index.js';
 import { IntegrationRegistry } from './registry.js';
@@ -22,10 +23,13 @@ export interface IntegrationOptions {
    * because it is built after the integrations. Without them the resource is not handled.
    */
   executions?: { store: ExecutionStore; engine: () => NestedExecutionHost | undefined };
+  /** Activities: the store whose outbox is their queue; GetActivityTask's long-poll timeout (default 60 s). */
+  activities?: { store: ExecutionStore; pollTimeoutMs?: number };
 }
 
 export function createIntegrations(options: IntegrationOptions = {}): IntegrationRegistry {
   const registry = new IntegrationRegistry();
+  if (options.activities) registry.append(new ActivityIntegration(options.activities.store, { pollTimeoutMs: options.activities.pollTimeoutMs }));
   registry.append(createHttpIntegration(options.http, options.env ?? process.env, options.logger));
   for (const integration of createAwsIntegrations({ ...options.aws, env: options.env ?? process.env }).integrations) registry.append(integration);
   if (options.executions) registry.append(new StatesIntegration({ store: options.executions.store, host: options.executions.engine }));

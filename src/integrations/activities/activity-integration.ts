@@ -25,7 +25,9 @@ export class ActivityIntegration implements Integration {
 
   async invoke(task: TaskInvocation): Promise<TaskOutcome> {
     // The row is committed before the engine invokes the task: wake the pollers to claim it.
-    activityQueue(this.store).notify(task.resource);
+    const queue = activityQueue(this.store);
+    queue.invokedTask(task.executionArn, task.taskId);
+    queue.notify(task.resource);
     return { kind: 'pending' };
   }
 }

@@ -28,6 +28,9 @@ export class ActivityQueue {
   settings: ActivityPollSettings = { ...DEFAULT_POLL_SETTINGS };
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly pollers = new Map<string, number>();
+  /** Tasks the engine has invoked here (key: executionArn + taskId), and polls waiting for that. */
+  private readonly invoked = new Set<string>();
+  private readonly invokeWaiters = new Map<string, (() => void)[]>();
   private closed = false;
 
   /** (Re)opens the queue with these settings. */
@@ -51,6 +54,36 @@ export class ActivityQueue {
     const set = this.waiters.get(activityArn);
     if (!set) return;
     for (const wake of [...set]) wake();
+  }
+
+  /**
+   * The engine invoked the task: its execution is loaded and awaits it, so ActivityStarted can be
+   * applied. (A row can be claimed a moment earlier, between its commit and the engine's invoke.)
+   */
+  invokedTask(executionArn: string, taskId: string): void {
+    const key = `${executionArn}\u0000${taskId}`;
+    if (this.invoked.size >= MAX_REMEMBERED) this.invoked.delete(this.invoked.values().next().value as string);
+    this.invoked.add(key);
+    for (const wake of this.invokeWaiters.get(key)?.splice(0) ?? []) wake();
+    this.invokeWaiters.delete(key);
+  }
+
+  /** Resolves once the task has been invoked here, or after `timeoutMs` (it may run on another node). */
+  async whenInvoked(executionArn: string, taskId: string, timeoutMs: number): Promise<void> {
+    const key = `${executionArn}\u0000${taskId}`;
+    if (this.invoked.delete(key)) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      const list = this.invokeWaiters.get(key) ?? [];
+      list.push(done);
+      this.invokeWaiters.set(key, list);
+    });
+    this.invoked.delete(key);
+    this.invokeWaiters.delete(key);
   }
 
   arm(activityArn: string): Wakeup {
@@ -90,6 +123,9 @@ export class ActivityQueue {
     else this.pollers.set(activityArn, count);
   }
 }
+
+/** Invoked-task keys kept for polls that have not claimed them yet (tasks that time out unclaimed are forgotten oldest first). */
+const MAX_REMEMBERED = 100_000;
 
 const queues = new WeakMap<ExecutionStore, ActivityQueue>();
 

@@ -1,0 +1,223 @@
+/** The activity worker library against the real server: results, failures, heartbeats, timeouts, stopping, and many at once. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TaskFailure } from '../../src/engine/task-invoker.js';
+import { runActivityWorker } from '../../src/index.js';
+import type { Json } from '../../src/json.js';
+import { activityMachine, createActivity, finished, start, startTestServer, type TestServer } from '../activities/support.js';
+
+let t: TestServer;
+
+beforeAll(async () => {
+  t = await startTestServer({ activityPollTimeoutMs: 200 });
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+const stopAfter = (worker: Promise<void>, controller: AbortController) => async () => {
+  controller.abort();
+  await worker;
+};
+
+describe('runActivityWorker', () => {
+  it('answers each task with what the handler returns', async () => {
+    const activityArn = await createActivity(t.client);
+    const controller = new AbortController();
+    const stop = stopAfter(runActivityWorker({ endpoint: t.server.url, activityArn, workerName: 'doubler', signal: controller.signal, handler: async (input) => ({ doubled: (input as { n: number }).n * 2 }) }), controller);
+    try {
+      const executionArn = await start(t.client, await activityMachine(t.client, activityArn), { n: 21 });
+      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"doubled":42}' });
+    } finally {
+      await stop();
+    }
+  });
+
+  it('a thrown Error fails the task with its name and message; a TaskFailure with its error and cause', async () => {
+    const activityArn = await createActivity(t.client);
+    const controller = new AbortController();
+    class QuotaError extends Error {
+      override name = 'QuotaError';
+    }
+    const stop = stopAfter(
+      runActivityWorker({
+        endpoint: t.server.url,
+        activityArn,
+        signal: controller.signal,
+        handler: async (input) => {
+          if ((input as { kind: string }).kind === 'plain') throw new QuotaError('over quota');
+          throw new TaskFailure('Custom.Error', 'custom cause');
+        },
+      }),
+      controller,
+    );
+    try {
+      const machine = await activityMachine(t.client, activityArn);
+      const plain = await start(t.client, machine, { kind: 'plain' });
+      const custom = await start(t.client, machine, { kind: 'custom' });
+      expect(await finished(t.client, plain)).toMatchObject({ status: 'FAILED', error: 'QuotaError', cause: 'over quota' });
+      expect(await finished(t.client, custom)).toMatchObject({ status: 'FAILED', error: 'Custom.Error', cause: 'custom cause' });
+    } finally {
+      await stop();
+    }
+  });
+
+  it('a failure the state retries comes back to the worker, which succeeds the second time', async () => {
+    const activityArn = await createActivity(t.client);
+    const controller = new AbortController();
+    let calls = 0;
+    const stop = stopAfter(
+      runActivityWorker({
+        endpoint: t.server.url,
+        activityArn,
+        signal: controller.signal,
+        handler: async () => {
+          calls++;
+          if (calls === 1) throw new TaskFailure('Transient', 'try again');
+          return { calls };
+        },
+      }),
+      controller,
+    );
+    try {
+      const machine = await activityMachine(t.client, activityArn, { Retry: [{ ErrorEquals: ['Transient'], IntervalSeconds: 1, MaxAttempts: 1 }] });
+      const executionArn = await start(t.client, machine);
+      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"calls":2}' });
+    } finally {
+      await stop();
+    }
+  });
+
+  it('heartbeats keep a task longer than HeartbeatSeconds alive', async () => {
+    const activityArn = await createActivity(t.client);
+    const controller = new AbortController();
+    const stop = stopAfter(
+      runActivityWorker({
+        endpoint: t.server.url,
+        activityArn,
+        heartbeatIntervalMs: 300,
+        signal: controller.signal,
+        handler: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 2_200));
+          return 'slow but alive';
+        },
+      }),
+      controller,
+    );
+    try {
+      const executionArn = await start(t.client, await activityMachine(t.client, activityArn, { HeartbeatSeconds: 1 }));
+      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"slow but alive"' });
+    } finally {
+      await stop();
+    }
+  });
+
+  it('a task that outlives TimeoutSeconds fails with States.Timeout and the handler is told to give up', async () => {
+    const activityArn = await createActivity(t.client);
+    const controller = new AbortController();
+    let gaveUp = false;
+    const stop = stopAfter(
+      runActivityWorker({
+        endpoint: t.server.url,
+        activityArn,
+        heartbeatIntervalMs: 200,
+        signal: controller.signal,
+        handler: (_input, { signal }) =>
+          new Promise<Json>((resolve) => {
+            signal.addEventListener('abort', () => {
+              gaveUp = true;
+              resolve('too late');
+            });
+          }),
+      }),
+      controller,
+    );
+    try {
+      const executionArn = await start(t.client, await activityMachine(t.client, activityArn, { TimeoutSeconds: 1 }));
+      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+      for (let i = 0; i < 100 && !gaveUp; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(gaveUp).toBe(true);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('stopping finishes and reports the task in hand, then takes no more', async () => {
+    const activityArn = await createActivity(t.client);
+    const controller = new AbortController();
+    let started!: () => void;
+    const inHand = new Promise<void>((resolve) => (started = resolve));
+    const worker = runActivityWorker({
+      endpoint: t.server.url,
+      activityArn,
+      signal: controller.signal,
+      handler: async () => {
+        started();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return 'finished';
+      },
+    });
+    const machine = await activityMachine(t.client, activityArn);
+    const first = await start(t.client, machine);
+    await inHand;
+    controller.abort();
+    await worker;
+    expect(await finished(t.client, first)).toMatchObject({ status: 'SUCCEEDED', output: '"finished"' });
+    const second = await start(t.client, machine);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await t.client.send(new (await import('@aws-sdk/client-sfn')).DescribeExecutionCommand({ executionArn: second }))).status).toBe('RUNNING');
+  });
+
+  it('takes an SDK client instead of an endpoint', async () => {
+    const activityArn = await createActivity(t.client);
+    const controller = new AbortController();
+    const stop = stopAfter(runActivityWorker({ client: t.client, activityArn, signal: controller.signal, handler: (input) => input }), controller);
+    try {
+      const executionArn = await start(t.client, await activityMachine(t.client, activityArn), { via: 'sdk' });
+      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"via":"sdk"}' });
+    } finally {
+      await stop();
+    }
+  });
+
+  it('100 executions, several workers heartbeating concurrently: every execution gets exactly its own result', async () => {
+    const activityArn = await createActivity(t.client);
+    const controller = new AbortController();
+    const seen = new Map<number, string>();
+    const workers = Array.from({ length: 4 }, (_, w) =>
+      runActivityWorker({
+        endpoint: t.server.url,
+        activityArn,
+        workerName: `worker-${w}`,
+        concurrency: 4,
+        heartbeatIntervalMs: 100,
+        signal: controller.signal,
+        handler: async (input, { heartbeat, workerName }) => {
+          const { id, secret } = input as { id: number; secret: string };
+          if (seen.has(id)) throw new Error(`task ${id} handed out twice`);
+          seen.set(id, workerName);
+          await heartbeat();
+          await new Promise((resolve) => setTimeout(resolve, 20 + (id % 7) * 15));
+          await heartbeat();
+          return { id, reversed: secret.split('').reverse().join('') };
+        },
+      }),
+    );
+    try {
+      const machine = await activityMachine(t.client, activityArn, { HeartbeatSeconds: 20, TimeoutSeconds: 60 });
+      const inputs = Array.from({ length: 100 }, (_, id) => ({ id, secret: `s${id}-${Math.random().toString(36).slice(2)}` }));
+      const executions = await Promise.all(inputs.map((input) => start(t.client, machine, input)));
+      const results = [];
+      for (const arn of executions) results.push(await finished(t.client, arn, 30_000));
+      results.forEach((result, i) => {
+        expect(result.status).toBe('SUCCEEDED');
+        expect(JSON.parse(result.output as string)).toEqual({ id: i, reversed: inputs[i].secret.split('').reverse().join('') });
+      });
+      expect(seen.size).toBe(100);
+      expect(new Set(seen.values()).size).toBeGreaterThan(1);
+    } finally {
+      controller.abort();
+      await Promise.all(workers);
+    }
+  }, 60_000);
+});
