@@ -176,7 +176,8 @@ export class DurableEngine implements Engine {
       if (winner) return { alreadyExists: winner };
       throw new Error(`Could not create execution ${arn}`);
     }
-    if (committed.status === 'RUNNING') this.actors.set(arn, this.actor(committed, machine));
+    // A callback may have loaded the execution between the commit and here: keep that actor.
+    if (committed.status === 'RUNNING' && !this.actors.has(arn)) this.actors.set(arn, this.actor(committed, machine));
     this.runCommands(arn, result.commands);
     return { executionArn: arn, startDate };
   }
