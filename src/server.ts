@@ -2,8 +2,9 @@
  * The one place that wires Stepwise together: the SQLite store, the durable engine and the API
  * server, with clean shutdown (in-flight requests and commits finish, nothing half-written).
  */
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { createApiServer } from './api/server.js';
 import { DurableEngine } from './engine/durable-engine.js';
@@ -28,6 +29,8 @@ export interface ServerOptions {
   handlers?: Record<string, TaskHandler>;
   /** Use this store instead of opening SQLite under dataDir. */
   store?: ExecutionStore;
+  /** The built console to serve at `/` (default: dist/console next to this module); false serves none. */
+  consoleDir?: string | false;
   /** How long GetActivityTask waits for a task, in ms (else STEPWISE_ACTIVITY_POLL_TIMEOUT in seconds; default 60 s as on AWS). */
   activityPollTimeoutMs?: number;
   /** HTTP Tasks: the connections file (JSON or YAML; else STEPWISE_CONNECTIONS). */
@@ -91,6 +94,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     region: options.region ?? DEFAULT_REGION,
     accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
     logger: log,
+    consoleDir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
   });
   await engine.start();
   const address = await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
@@ -129,4 +133,10 @@ export function parseActivityPollTimeout(text: string | undefined): number | und
   const secondsValue = Number(text);
   if (!Number.isFinite(secondsValue) || secondsValue <= 0) throw new Error(`invalid activity poll timeout '${text}': expected a number of seconds greater than 0`);
   return Math.round(secondsValue * 1000);
+}
+
+/** dist/console: beside this module once built (dist/server.js), or under ../dist from src/server.ts. */
+function defaultConsoleDir(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return [join(here, 'console'), join(here, '..', 'dist', 'console')].find((dir) => existsSync(join(dir, 'index.html')));
 }

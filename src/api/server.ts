@@ -6,6 +6,8 @@
  * accepted without being verified.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { Engine } from '../engine/engine.js';
@@ -23,6 +25,8 @@ export interface ApiServerOptions {
   region: string;
   accountId: string;
   logger?: Logger;
+  /** The built console (dist/console): served at `/` for GET requests no other route takes. */
+  consoleDir?: string;
   /** Epoch milliseconds; defaults to `Date.now`. */
   now?: () => number;
   /** [0, 1); defaults to `Math.random` (alias routing). */
@@ -93,12 +97,63 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     log.warn({ requestId: request.id, status, err: error }, 'request rejected');
     return sendError(reply, apiError);
   });
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
+    if (options.consoleDir && (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/console/api/')) {
+      const served = await serveConsole(options.consoleDir, request.url, reply);
+      if (served) return served;
+    }
     log.debug({ requestId: request.id, method: request.method, url: request.url }, 'no route');
     return sendError(reply, new ApiError('UnknownOperationException', `Unknown operation: ${request.method} ${request.url}`));
   });
 
   return app;
+}
+
+const consoleTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * The console's files from `root`; any other path (a page of the single-page app) gets index.html.
+ * Paths are decoded and resolved inside `root` only. Undefined when the console is not built.
+ */
+async function serveConsole(root: string, url: string, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  const base = resolve(root);
+  let path: string;
+  try {
+    path = decodeURIComponent(url.split(/[?#]/)[0]);
+  } catch {
+    return undefined;
+  }
+  if (path.includes('\0')) return undefined;
+  const candidate = resolve(join(base, path));
+  const inside = candidate === base || candidate.startsWith(base + sep);
+  let file = join(base, 'index.html');
+  if (inside && candidate !== base) {
+    const info = await stat(candidate).catch(() => undefined);
+    if (info?.isFile()) file = candidate;
+    // A missing asset is a 404, not the app: only extension-less paths are pages.
+    else if (extname(path) !== '') return undefined;
+  }
+  const body = await readFile(file).catch(() => undefined);
+  if (body === undefined) return undefined;
+  const type = consoleTypes[extname(file)] ?? 'application/octet-stream';
+  const immutable = file.startsWith(join(base, 'assets') + sep);
+  return reply
+    .code(200)
+    .header('content-type', type)
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+    .send(body);
 }
 
 function parseBody(body: unknown): Record<string, Json> {

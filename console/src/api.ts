@@ -1,0 +1,163 @@
+/**
+ * The console's only way to the server: the AWS JSON 1.0 API (`POST /`, `X-Amz-Target:
+ * AWSStepFunctions.<Action>`), timestamps in epoch seconds, errors as `{__type, message}`.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+export async function call<T = Record<string, unknown>>(action: string, body: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch('/', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${action}` },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  if (!response.ok) {
+    const type = String(parsed.__type ?? 'Error').split('#').pop() ?? 'Error';
+    throw new ApiError(type, String(parsed.message ?? parsed.Message ?? response.statusText), response.status);
+  }
+  return parsed as T;
+}
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+export const ExecutionStatuses: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+
+export interface StateMachineListItem {
+  stateMachineArn: string;
+  name: string;
+  type: 'STANDARD' | 'EXPRESS';
+  creationDate: number;
+}
+
+export interface StateMachine {
+  stateMachineArn: string;
+  name: string;
+  status?: string;
+  definition: string;
+  roleArn: string;
+  type: 'STANDARD' | 'EXPRESS';
+  creationDate: number;
+  revisionId?: string;
+  description?: string;
+}
+
+export interface ExecutionListItem {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: number;
+  stopDate?: number;
+  redriveCount?: number;
+}
+
+export interface Execution extends ExecutionListItem {
+  input?: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
+  redriveCount?: number;
+  redriveDate?: number;
+  redriveStatus?: string;
+  redriveStatusReason?: string;
+}
+
+export interface HistoryEvent {
+  id: number;
+  previousEventId?: number;
+  timestamp: number;
+  type: string;
+  [details: string]: unknown;
+}
+
+export interface Version {
+  stateMachineVersionArn: string;
+  creationDate: number;
+}
+
+export interface Alias {
+  stateMachineAliasArn: string;
+  creationDate: number;
+}
+
+export interface AliasDetail extends Alias {
+  name: string;
+  description?: string;
+  routingConfiguration: { stateMachineVersionArn: string; weight: number }[];
+}
+
+export interface Diagnostic {
+  severity: 'ERROR' | 'WARNING';
+  code: string;
+  message: string;
+  location?: string;
+  line?: number;
+  column?: number;
+}
+
+export const DEFAULT_ROLE = 'arn:aws:iam::123456789012:role/StepwiseConsole';
+
+/** Follows nextToken until the listing ends (for the small listings: machines, versions, aliases). */
+export async function listAll<T>(action: string, key: string, body: Record<string, unknown> = {}): Promise<T[]> {
+  const out: T[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await call<Record<string, unknown>>(action, { ...body, maxResults: 1000, ...(nextToken ? { nextToken } : {}) });
+    out.push(...((page[key] as T[] | undefined) ?? []));
+    nextToken = page.nextToken as string | undefined;
+  } while (nextToken);
+  return out;
+}
+
+/** "arn:aws:states:r:a:stateMachine:name:3" → "3"; an unqualified ARN → undefined. */
+export function qualifier(arn: string): string | undefined {
+  const parts = arn.split(':');
+  return parts.length > 7 ? parts.slice(7).join(':') : undefined;
+}
+
+/** The unqualified state machine ARN for an ARN that may carry a version or alias. */
+export function baseMachineArn(arn: string): string {
+  return arn.split(':').slice(0, 7).join(':');
+}
+
+/** The state machine ARN an execution ARN belongs to. */
+export function machineArnOfExecution(executionArn: string): string {
+  const parts = executionArn.split(':');
+  return [...parts.slice(0, 5), 'stateMachine', parts[6]].join(':');
+}
+
+export function formatDate(seconds: number | undefined): string {
+  if (seconds === undefined) return '—';
+  const d = new Date(seconds * 1000);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  if (minutes < 60) return `${minutes} min ${seconds} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+export function prettyJson(text: string | undefined): string {
+  if (text === undefined) return '';
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}

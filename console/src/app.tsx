@@ -1,0 +1,73 @@
+import { useEffect, useState } from 'react';
+import { EditorPage } from './pages/editor.js';
+import { ExecutionPage } from './pages/execution.js';
+import { MachinePage } from './pages/machine.js';
+import { MachinesPage } from './pages/machines.js';
+import { StartPage } from './pages/start.js';
+import { href, useRoute } from './router.js';
+
+type ThemeChoice = 'system' | 'light' | 'dark';
+
+function useTheme(): [ThemeChoice, (t: ThemeChoice) => void] {
+  const [choice, setChoice] = useState<ThemeChoice>(() => (localStorage.getItem('stepwise.theme') as ThemeChoice | null) ?? 'system');
+  useEffect(() => {
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => {
+      document.documentElement.dataset.theme = choice === 'system' ? (media.matches ? 'dark' : 'light') : choice;
+    };
+    apply();
+    media.addEventListener('change', apply);
+    localStorage.setItem('stepwise.theme', choice);
+    return () => media.removeEventListener('change', apply);
+  }, [choice]);
+  return [choice, setChoice];
+}
+
+export function App() {
+  const route = useRoute();
+  const [theme, setTheme] = useTheme();
+  const next: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [route.page]);
+  return (
+    <>
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        Skip to content
+      </a>
+      <header className="topbar">
+        <a className="brand" href={href.machines()}>
+          <span className="logo" aria-hidden="true" />
+          Stepwise
+        </a>
+        <nav aria-label="Main">
+          <a href={href.machines()} aria-current={route.page === 'machines' ? 'page' : undefined}>
+            State machines
+          </a>
+          <a href={href.create()} aria-current={route.page === 'create' ? 'page' : undefined}>
+            Create
+          </a>
+        </nav>
+        <button type="button" className="theme-toggle" onClick={() => setTheme(next[theme])} aria-label={`Theme: ${theme}. Switch to ${next[theme]}`} data-theme-choice={theme}>
+          {theme === 'system' ? '◐ System' : theme === 'light' ? '☀ Light' : '☾ Dark'}
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {route.page === 'machines' && <MachinesPage />}
+        {route.page === 'create' && <EditorPage />}
+        {route.page === 'machine' && <MachinePage key={route.arn} arn={route.arn} tab={route.tab} />}
+        {route.page === 'edit' && <EditorPage key={route.arn} arn={route.arn} />}
+        {route.page === 'start' && <StartPage key={route.arn} arn={route.arn} />}
+        {route.page === 'execution' && <ExecutionPage key={route.arn} arn={route.arn} tab={route.tab} />}
+        {route.page === 'not-found' && (
+          <section>
+            <h1>Not found</h1>
+            <p>
+              Nothing lives at <code>{route.path}</code>. <a href={href.machines()}>Back to the state machines</a>.
+            </p>
+          </section>
+        )}
+      </main>
+    </>
+  );
+}

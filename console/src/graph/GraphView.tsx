@@ -1,0 +1,250 @@
+import {
+  Background,
+  BaseEdge,
+  EdgeLabelRenderer,
+  Handle,
+  MarkerType,
+  Position,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type Edge,
+  type EdgeProps,
+  type Node,
+  type NodeProps,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { memo, useEffect, useMemo, useState } from 'react';
+import { StatusLabels, type StateStatus } from '../history.js';
+import { layoutGraph, type Direction, type Layout } from './layout.js';
+import type { Graph, GraphNode } from './model.js';
+import { download, graphToSvg, svgToPng } from './svg.js';
+
+interface NodeData extends Record<string, unknown> {
+  node: GraphNode;
+  status?: StateStatus;
+  direction: Direction;
+  selected: boolean;
+}
+
+function Handles({ direction }: { direction: Direction }) {
+  return (
+    <>
+      <Handle type="target" position={direction === 'DOWN' ? Position.Top : Position.Left} isConnectable={false} />
+      <Handle type="source" position={direction === 'DOWN' ? Position.Bottom : Position.Right} isConnectable={false} />
+    </>
+  );
+}
+
+const StateNode = memo(function StateNode({ data }: NodeProps<Node<NodeData>>) {
+  const status = data.status ?? 'NOT_REACHED';
+  return (
+    <div
+      className={`flow-state status-${status.toLowerCase().replace('_', '-')}${data.selected ? ' is-selected' : ''}`}
+      data-state={data.node.stateName}
+      data-status={status}
+      title={`${data.node.label} (${data.node.stateType}): ${StatusLabels[status]}`}
+    >
+      <Handles direction={data.direction} />
+      <span className="flow-state-name">{data.node.label}</span>
+      <span className="flow-state-type">{data.node.stateType}</span>
+    </div>
+  );
+});
+
+const GroupNode = memo(function GroupNode({ data }: NodeProps<Node<NodeData>>) {
+  const status = data.node.stateType ? (data.status ?? 'NOT_REACHED') : undefined;
+  return (
+    <div
+      className={`flow-group${data.node.stateType ? ' is-state' : ' is-branch'}${status ? ` status-${status.toLowerCase().replace('_', '-')}` : ''}${data.selected ? ' is-selected' : ''}`}
+      data-state={data.node.stateName}
+      data-status={status}
+    >
+      <Handles direction={data.direction} />
+      <div className="flow-group-label">
+        {data.node.label}
+        {data.node.stateType && <span className="flow-state-type"> {data.node.stateType}</span>}
+      </div>
+    </div>
+  );
+});
+
+const TerminalNode = memo(function TerminalNode({ data }: NodeProps<Node<NodeData>>) {
+  return (
+    <div className={`flow-terminal flow-${data.node.kind}`} data-terminal={data.node.kind}>
+      <Handles direction={data.direction} />
+      {data.node.label}
+    </div>
+  );
+});
+
+const nodeTypes = { state: StateNode, group: GroupNode, terminal: TerminalNode };
+
+interface EdgeData extends Record<string, unknown> {
+  points: { x: number; y: number }[];
+  label?: { text: string; x: number; y: number; width: number; height: number };
+  kind: string;
+}
+
+/** An edge along ELK's route (absolute points, which is xyflow's coordinate space too). */
+function ElkEdge({ data, markerEnd, sourceX, sourceY, targetX, targetY }: EdgeProps<Edge<EdgeData>>) {
+  const points = data?.points.length ? data.points : [{ x: sourceX, y: sourceY }, { x: targetX, y: targetY }];
+  const path = points.map((p, i) => `${i ? 'L' : 'M'}${p.x} ${p.y}`).join(' ');
+  return (
+    <>
+      <BaseEdge path={path} markerEnd={markerEnd} />
+      {data?.label && (
+        <EdgeLabelRenderer>
+          <div
+            className={`flow-edge-label label-${data.kind}`}
+            style={{ transform: `translate(${data.label.x}px, ${data.label.y}px)`, minWidth: data.label.width }}
+          >
+            {data.label.text}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+}
+
+const edgeTypes = { elk: ElkEdge };
+
+export interface GraphViewProps {
+  graph: Graph;
+  statuses?: Map<string, StateStatus>;
+  selectedState?: string;
+  onSelectState?: (name: string) => void;
+  /** File name (without extension) for exports. */
+  exportName?: string;
+  height?: number | string;
+}
+
+export function GraphView(props: GraphViewProps) {
+  return (
+    <ReactFlowProvider>
+      <GraphCanvas {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function GraphCanvas({ graph, statuses, selectedState, onSelectState, exportName = 'state-machine', height = 520 }: GraphViewProps) {
+  const [direction, setDirection] = useState<Direction>('DOWN');
+  const [layout, setLayout] = useState<{ graph: Graph; direction: Direction; layout: Layout } | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const flow = useReactFlow();
+
+  useEffect(() => {
+    let live = true;
+    layoutGraph(graph, direction).then(
+      (result) => {
+        if (!live) return;
+        setLayout({ graph, direction, layout: result });
+        setError(undefined);
+      },
+      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [graph, direction]);
+
+  useEffect(() => {
+    if (layout) requestAnimationFrame(() => void flow.fitView({ padding: 0.08, duration: 0, maxZoom: 1 }));
+  }, [layout, flow]);
+
+  const nodes = useMemo<Node<NodeData>[]>(() => {
+    if (!layout) return [];
+    return layout.graph.nodes.flatMap((node) => {
+      const p = layout.layout.nodes.get(node.id);
+      if (!p) return [];
+      const type = node.kind === 'group' ? 'group' : node.kind === 'state' ? 'state' : 'terminal';
+      return [
+        {
+          id: node.id,
+          type,
+          position: { x: p.x, y: p.y },
+          parentId: node.parentId,
+          draggable: false,
+          selectable: node.kind !== 'start' && node.kind !== 'end' && Boolean(node.stateName),
+          focusable: Boolean(node.stateName),
+          ariaLabel: node.stateName ? `${node.stateName}: ${StatusLabels[(node.stateName && statuses?.get(node.stateName)) || 'NOT_REACHED']}` : undefined,
+          style: { width: p.width, height: p.height },
+          data: { node, status: node.stateName ? statuses?.get(node.stateName) : undefined, direction: layout.direction, selected: node.stateName !== undefined && node.stateName === selectedState },
+        },
+      ];
+    });
+  }, [layout, statuses, selectedState]);
+
+  const edges = useMemo<Edge<EdgeData>[]>(() => {
+    if (!layout) return [];
+    return layout.graph.edges.map((e): Edge<EdgeData> => ({
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      type: 'elk',
+      data: { points: layout.layout.edges.get(e.id)?.points ?? [], label: layout.layout.edges.get(e.id)?.label, kind: e.kind },
+      className: `flow-edge edge-${e.kind}`,
+      markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+      focusable: false,
+      selectable: false,
+      zIndex: 1,
+    }));
+  }, [layout]);
+
+  const exportAs = async (format: 'svg' | 'png') => {
+    if (!layout) return;
+    const dark = document.documentElement.dataset.theme === 'dark';
+    const svg = graphToSvg(layout.graph, layout.layout, layout.direction, statuses, dark);
+    if (format === 'svg') download(`${exportName}.svg`, new Blob([svg], { type: 'image/svg+xml' }));
+    else download(`${exportName}.png`, await svgToPng(svg));
+  };
+
+  return (
+    <div className="graph">
+      <div className="graph-toolbar" role="toolbar" aria-label="Graph">
+        <button type="button" onClick={() => void flow.zoomIn()} aria-label="Zoom in">+</button>
+        <button type="button" onClick={() => void flow.zoomOut()} aria-label="Zoom out">-</button>
+        <button type="button" onClick={() => void flow.fitView({ padding: 0.08, maxZoom: 1 })}>Fit</button>
+        <button type="button" onClick={() => setDirection(direction === 'DOWN' ? 'RIGHT' : 'DOWN')} aria-pressed={direction === 'RIGHT'}>
+          {direction === 'DOWN' ? 'Horizontal' : 'Vertical'}
+        </button>
+        <button type="button" onClick={() => void exportAs('svg')}>Export SVG</button>
+        <button type="button" onClick={() => void exportAs('png')}>Export PNG</button>
+        {statuses && (
+          <ul className="legend" aria-label="Legend">
+            {(Object.keys(StatusLabels) as StateStatus[]).map((s) => (
+              <li key={s}>
+                <span className={`swatch status-${s.toLowerCase().replace('_', '-')}`} /> {StatusLabels[s]}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <div className="graph-canvas" style={{ height }} data-testid="graph" data-laid-out={layout ? 'true' : 'false'}>
+        {error && <p className="error">Layout failed: {error}</p>}
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          nodesConnectable={false}
+          nodesDraggable={false}
+          elementsSelectable
+          minZoom={0.1}
+          maxZoom={2}
+          proOptions={{ hideAttribution: true }}
+          onNodeClick={(_event, node) => {
+            const name = (node.data as NodeData).node.stateName;
+            if (name) onSelectState?.(name);
+          }}
+          onSelectionChange={({ nodes: selected }) => {
+            const name = selected[0] ? (selected[0].data as NodeData).node.stateName : undefined;
+            if (name && name !== selectedState) onSelectState?.(name);
+          }}
+        >
+          <Background gap={20} size={1} />
+        </ReactFlow>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * Start an execution: a name (optional) and the input, checked as JSON while typed. No API
+ * exposes mock test cases yet, so the `#TestCase` choice is not offered.
+ */
+import { useMemo, useState } from 'react';
+import { call, type StateMachine } from '../api.js';
+import { CodeEditor, type Marker } from '../code-editor.js';
+import { href, navigate } from '../router.js';
+import { ErrorBox, useAsync } from '../ui.js';
+
+export const PREFILL_KEY = 'stepwise.start.input';
+
+/** Where JSON.parse stopped, as a line and column marker. */
+export function jsonMarker(text: string): Marker | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const lc = /line (\d+) column (\d+)/.exec(message);
+    let line = 1;
+    let column = 1;
+    if (lc) {
+      line = Number(lc[1]);
+      column = Number(lc[2]);
+    } else {
+      const pos = /position (\d+)/.exec(message);
+      const offset = pos ? Number(pos[1]) : text.length;
+      const before = text.slice(0, offset).split('\n');
+      line = before.length;
+      column = before[before.length - 1].length + 1;
+    }
+    return { line, column, severity: 'ERROR', message: message.replace(/ in JSON at position.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '') };
+  }
+}
+
+export function StartPage({ arn }: { arn: string }) {
+  const machine = useAsync(() => call<StateMachine>('DescribeStateMachine', { stateMachineArn: arn }), [arn]);
+  const [name, setName] = useState('');
+  const [input, setInput] = useState(() => {
+    const prefill = sessionStorage.getItem(PREFILL_KEY);
+    sessionStorage.removeItem(PREFILL_KEY);
+    return prefill ?? '{\n  "Comment": "Insert your JSON here"\n}';
+  });
+  const [error, setError] = useState<Error | undefined>();
+  const [busy, setBusy] = useState(false);
+  const marker = useMemo(() => jsonMarker(input), [input]);
+  const [result, setResult] = useState<string | undefined>();
+
+  const start = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      if (machine.data?.type === 'EXPRESS') {
+        const out = await call<{ status: string; output?: string; error?: string; cause?: string }>('StartSyncExecution', { stateMachineArn: arn, input, ...(name ? { name } : {}) });
+        setResult(JSON.stringify(out, null, 2));
+      } else {
+        const out = await call<{ executionArn: string }>('StartExecution', { stateMachineArn: arn, input, ...(name ? { name } : {}) });
+        navigate(href.execution(out.executionArn));
+      }
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <p className="crumbs">
+        <a href={href.machines()}>State machines</a> / <a href={href.machine(arn)}>{machine.data?.name ?? '…'}</a> / Start execution
+      </p>
+      <div className="page-head">
+        <h1>Start execution</h1>
+        <div className="actions">
+          <a className="button" href={href.machine(arn)}>Cancel</a>
+          <button type="button" className="primary" disabled={busy || Boolean(marker)} onClick={() => void start()}>
+            {busy ? 'Starting…' : 'Start execution'}
+          </button>
+        </div>
+      </div>
+      <ErrorBox error={machine.error ?? error} />
+      <div className="form-row">
+        <label>
+          Name (optional) <input value={name} onChange={(e) => setName(e.target.value)} placeholder="generated when empty" />
+        </label>
+      </div>
+      <h2>Input</h2>
+      <CodeEditor label="Execution input (JSON)" value={input} onChange={setInput} markers={marker ? [marker] : []} minLines={10} />
+      {result && (
+        <>
+          <h2>Result (Express, synchronous)</h2>
+          <pre className="code">{result}</pre>
+        </>
+      )}
+    </section>
+  );
+}
