@@ -14,6 +14,7 @@ import type { Engine } from '../engine/engine.js';
 import { isJsonObject, type Json } from '../json.js';
 import type { ExecutionStore } from '../store/types.js';
 import { Arns } from './arns.js';
+import { registerConsoleApi } from './console/index.js';
 import type { ApiContext } from './context.js';
 import { ApiError } from './errors.js';
 import { isActionName, operations } from './operations/index.js';
@@ -63,6 +64,8 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // Read-only endpoints the console needs besides the AWS API (the live history stream).
+  registerConsoleApi(app, ctx);
 
   app.post('/', async (request, reply) => {
     const started = performance.now();

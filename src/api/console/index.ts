@@ -1,0 +1,10 @@
+/** Read-only endpoints for the web console under /console/api (everything else goes through the AWS JSON API). */
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../context.js';
+import { registerConsoleEvents, type ConsoleEventsOptions } from './events.js';
+
+export type ConsoleApiOptions = ConsoleEventsOptions;
+
+export function registerConsoleApi(app: FastifyInstance, ctx: ApiContext, options: ConsoleApiOptions = {}): void {
+  registerConsoleEvents(app, ctx, options);
+}
