@@ -33,7 +33,10 @@ export class IntegrationRegistry {
       outcome = { kind: 'failed', error: StatesErrors.TaskFailed, cause: `The ${integration.name} integration failed: ${e instanceof Error ? e.message : String(e)}` };
     }
     const waitsForToken = (task.parsed.kind === 'service' || task.parsed.kind === 'aws-sdk') && task.parsed.pattern === 'waitForTaskToken';
-    if (waitsForToken && outcome.kind === 'succeeded') return { kind: 'pending' };
+    if (waitsForToken && outcome.kind === 'succeeded') {
+      task.submitted?.(outcome.output);
+      return { kind: 'pending' };
+    }
     return outcome;
   }
 }

@@ -25,6 +25,11 @@ export interface TaskInvocation {
   credentials?: Json;
   /** Aborted when the task is cancelled (its state timed out, the execution stopped). */
   signal: AbortSignal;
+  /**
+   * A `.sync` integration reports that its request was accepted (AWS records TaskSubmitted with
+   * this response) before it waits for the job; `.waitForTaskToken` is reported by the registry.
+   */
+  submitted?(output: Json): void;
 }
 
 export type TaskOutcome =

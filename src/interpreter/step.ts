@@ -114,7 +114,8 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
     case 'taskStarted':
     case 'taskSucceeded':
     case 'taskFailed':
-    case 'taskHeartbeat': {
+    case 'taskHeartbeat':
+    case 'taskSubmitted': {
       const frameId = state.waits[signal.taskId];
       if (frameId !== undefined && state.frames[frameId]) await run.onTask(frameId, signal);
       return;

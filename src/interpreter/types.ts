@@ -26,6 +26,8 @@ export type Signal =
   | { kind: 'taskSucceeded'; taskId: string; output: Json }
   | { kind: 'taskFailed'; taskId: string; error?: string; cause?: string }
   | { kind: 'taskHeartbeat'; taskId: string }
+  /** A `.sync` or `.waitForTaskToken` request was accepted; its result comes later (TaskSubmitted). */
+  | { kind: 'taskSubmitted'; taskId: string; output: Json }
   | { kind: 'timerFired'; timerId: string }
   | { kind: 'stop'; error?: string; cause?: string }
   /** RedriveExecution: continue a FAILED, TIMED_OUT or ABORTED execution from its redrive point. */
@@ -85,7 +87,7 @@ export type FramePhase =
   /** Created, not yet entered its first state. */
   | { kind: 'start' }
   | { kind: 'ready' }
-  | { kind: 'task'; taskId: string; timeoutTimerId?: string; heartbeatTimerId?: string; heartbeatSeconds?: number; started: boolean; taskToken?: string }
+  | { kind: 'task'; taskId: string; timeoutTimerId?: string; heartbeatTimerId?: string; heartbeatSeconds?: number; started: boolean; submitted?: boolean; taskToken?: string }
   | { kind: 'wait'; timerId: string; then: Transition }
   | { kind: 'retryBackoff'; timerId: string }
   | { kind: 'parallel'; results: (Json | null)[]; done: boolean[]; pending: number; children: string[] }

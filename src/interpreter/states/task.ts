@@ -107,7 +107,8 @@ export type TaskSignal =
   | { kind: 'taskStarted'; taskId: string; workerName?: string }
   | { kind: 'taskSucceeded'; taskId: string; output: Json }
   | { kind: 'taskFailed'; taskId: string; error?: string; cause?: string }
-  | { kind: 'taskHeartbeat'; taskId: string };
+  | { kind: 'taskHeartbeat'; taskId: string }
+  | { kind: 'taskSubmitted'; taskId: string; output: Json };
 
 export async function resumeTask(run: Run, frame: Frame, signal: TaskSignal): Promise<Outcome> {
   const phase = frame.phase;
@@ -119,6 +120,17 @@ export async function resumeTask(run: Run, frame: Frame, signal: TaskSignal): Pr
       if (!phase.started) {
         frame.phase = { ...phase, started: true };
         if (flavour.kind === 'activity') run.emit(frame, 'ActivityStarted', () => (signal.workerName ? { workerName: signal.workerName } : {}));
+      }
+      return { kind: 'blocked' };
+    case 'taskSubmitted':
+      if (!phase.submitted && flavour.kind === 'service') {
+        frame.phase = { ...phase, submitted: true };
+        run.emit(frame, 'TaskSubmitted', () => ({
+          resourceType: flavour.resourceType,
+          resource: flavour.resource,
+          output: JSON.stringify(signal.output),
+          outputDetails: { truncated: false },
+        }));
       }
       return { kind: 'blocked' };
     case 'taskHeartbeat': {
