@@ -155,6 +155,7 @@ export class OptimizedAwsIntegration implements Integration {
     const failures = isObject(output) && Array.isArray(output.Failures) ? output.Failures : [];
     if (failures.length > 0) throw new TaskError('AmazonECS.Unknown', JSON.stringify(output));
     if (pattern !== 'sync') return output;
+    task.submitted?.(output);
     const started = isObject(output) && Array.isArray(output.Tasks) ? output.Tasks[0] : undefined;
     if (!isObject(started) || typeof started.TaskArn !== 'string') throw new TaskError('AmazonECS.Unknown', JSON.stringify(output));
     for (;;) {

@@ -65,6 +65,7 @@ export class StatesIntegration implements Integration {
     if (pattern === 'request-response' || pattern === 'waitForTaskToken') {
       return { kind: 'succeeded', output: { ExecutionArn: started.executionArn, StartDate: started.startDate } };
     }
+    task.submitted?.({ ExecutionArn: started.executionArn, StartDate: started.startDate });
     if ('finished' in started) return finished(started.finished, pattern === 'sync:2');
 
     const stopChild = () => {
