@@ -16,6 +16,7 @@ import type { HistoryEvent } from './interpreter/history.js';
 import type { ExecutionInfo, Runtime, StateMachineType, TerminalStatus } from './interpreter/types.js';
 import { realClock, type Clock } from './engine/clock.js';
 import { runInMemory, type TaskHandler } from './engine/in-memory-runner.js';
+import { localFunctionsInvoker } from './integrations/lambda/library.js';
 
 export type { Json, JsonObject } from './json.js';
 export type { Diagnostic } from './asl/diagnostics.js';
@@ -25,6 +26,7 @@ export { fakeClock, realClock, type Clock, type FakeClock } from './engine/clock
 export { TaskFailure, type TaskContext, type TaskHandler } from './engine/in-memory-runner.js';
 export { invalidDefinitionMessage } from './asl/validate.js';
 export { runActivityWorker, type ActivityHandler, type ActivityTaskContext, type ActivityWorkerOptions } from './worker/index.js';
+export { LambdaIntegration, createLambdaIntegration, type LambdaIntegrationOptions } from './integrations/lambda/index.js';
 export { ConnectionStore, HostAllowList, HttpIntegration, createHttpIntegration, type HttpSettings } from './integrations/http/index.js';
 export { createAwsIntegrations, type AwsCredentials, type AwsIntegrations, type AwsSettings } from './integrations/aws/index.js';
 export { StatesIntegration, type NestedExecutionHost } from './integrations/states/index.js';
@@ -53,6 +55,8 @@ export interface ContextOverrides {
 export interface ExecuteOptions {
   /** Task handlers by resource ARN. */
   handlers?: Record<string, TaskHandler>;
+  /** Run Lambda resources without a handler with the local functions in this folder (`<name>.mjs`, `.js`, `.ts`). */
+  functionsDir?: string;
   /** Defaults to the real clock; `fakeClock()` makes Waits and retry backoffs instant. */
   clock?: Clock;
   stateMachineType?: StateMachineType;
@@ -111,6 +115,7 @@ export class StateMachine {
     const info = executionInfo(this.type, options.context ?? {}, clock.now(), options.runtime?.uuid ?? randomUUID);
     const result = await runInMemory(this.compiled, info, input, {
       handlers: options.handlers ?? {},
+      ...(options.functionsDir !== undefined ? { invoke: localFunctionsInvoker(options.functionsDir, options.handlers ?? {}, info) } : {}),
       clock,
       history: options.history ?? true,
       runtime: options.runtime,

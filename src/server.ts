@@ -47,6 +47,10 @@ export interface ServerOptions {
    * `<stateMachineArn>#<TestCase>` runs that test case with its mocked Task responses.
    */
   mockConfig?: string;
+  /** Local functions for Lambda resources (else STEPWISE_FUNCTIONS_DIR; default ./functions). */
+  functionsDir?: string;
+  /** Forward Lambda invocations to this Lambda-compatible endpoint (else STEPWISE_LAMBDA_ENDPOINT). */
+  lambdaEndpoint?: string;
   /** Multiplies Wait and Retry backoff durations, 0 makes them instant (else STEPWISE_WAIT_TIME_SCALE; default 1). */
   waitTimeScale?: number;
 }
@@ -85,6 +89,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     ...(options.aws !== undefined ? { aws: options.aws } : {}),
     executions: { store, engine: () => engine },
+    lambda: {
+      ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
+      ...(options.lambdaEndpoint !== undefined ? { endpoint: options.lambdaEndpoint } : {}),
+      region: options.region ?? DEFAULT_REGION,
+      accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
+    },
     activities: { store, pollTimeoutMs: options.activityPollTimeoutMs ?? parseActivityPollTimeout(process.env.STEPWISE_ACTIVITY_POLL_TIMEOUT) },
   });
   const engine: DurableEngine = new DurableEngine({ store, logger: log, handlers: options.handlers, integrations, mocks, waitTimeScale });

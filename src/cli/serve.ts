@@ -12,6 +12,8 @@ export interface ServeOptions {
   awsEndpoint?: string;
   mockConfig?: string;
   waitTimeScale?: string;
+  functionsDir?: string;
+  lambdaEndpoint?: string;
   activityPollTimeout?: string;
 }
 
@@ -34,6 +36,8 @@ export function registerServe(program: Command, context: CommandContext): void {
     .addOption(new Option('--mock-config <file>', "Step Functions Local's MockConfigFile.json (StartExecution on <arn>#<TestCase>)").env('SFN_MOCK_CONFIG'))
     .addOption(new Option('--wait-time-scale <number>', 'multiplies Wait and Retry backoff durations; 0 makes them instant').env('STEPWISE_WAIT_TIME_SCALE'))
     .addOption(new Option('--activity-poll-timeout <seconds>', 'how long GetActivityTask waits for a task (AWS: 60)').env('STEPWISE_ACTIVITY_POLL_TIMEOUT'))
+    .addOption(new Option('--functions-dir <dir>', 'local functions for Lambda resources (<name>.mjs, .js or .ts)').env('STEPWISE_FUNCTIONS_DIR').default('functions'))
+    .addOption(new Option('--lambda-endpoint <url>', 'forward Lambda invocations to this Lambda-compatible endpoint').env('STEPWISE_LAMBDA_ENDPOINT'))
     .action(async (options: ServeOptions) => {
       try {
         const server = await startServer({
@@ -46,6 +50,8 @@ export function registerServe(program: Command, context: CommandContext): void {
           ...(options.mockConfig !== undefined ? { mockConfig: options.mockConfig } : {}),
           ...(options.waitTimeScale !== undefined ? { waitTimeScale: parseWaitTimeScale(options.waitTimeScale) } : {}),
           ...(options.activityPollTimeout !== undefined ? { activityPollTimeoutMs: parseActivityPollTimeout(options.activityPollTimeout) } : {}),
+          ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
+          ...(options.lambdaEndpoint !== undefined ? { lambdaEndpoint: options.lambdaEndpoint } : {}),
           region: process.env.STEPWISE_REGION,
           accountId: process.env.STEPWISE_ACCOUNT_ID,
         });

@@ -1,0 +1,52 @@
+/**
+ * Local functions for the library's `execute(definition, input, { functionsDir })`: Task resources
+ * with a registered handler run it; Lambda resources run the folder's functions. One integration
+ * (and worker pool) per folder is kept for the process; its idle workers never keep it alive.
+ */
+import { resolve } from 'node:path';
+import { invokeTask, type InvokeTaskCommand, type TaskHandler } from '../../engine/task-invoker.js';
+import type { Signal } from '../../interpreter/types.js';
+import { parseResource } from '../resource.js';
+import { LambdaIntegration } from './lambda-integration.js';
+
+const byFolder = new Map<string, LambdaIntegration>();
+
+export interface LocalExecution {
+  executionArn: string;
+  executionName: string;
+  stateMachineArn: string;
+}
+
+export function localFunctionsInvoker(functionsDir: string, handlers: Record<string, TaskHandler>, execution: LocalExecution): (command: InvokeTaskCommand) => Promise<Signal> {
+  const dir = resolve(functionsDir);
+  let lambda = byFolder.get(dir);
+  if (!lambda) {
+    lambda = new LambdaIntegration({ functionsDir: dir });
+    byFolder.set(dir, lambda);
+  }
+  const integration = lambda;
+  return async (command) => {
+    const parsed = parseResource(command.resource);
+    if (Object.prototype.hasOwnProperty.call(handlers, command.resource) || !integration.handles(command.resource, parsed)) return invokeTask(handlers, command);
+    const outcome = await integration.invoke({
+      ...execution,
+      taskId: command.taskId,
+      resource: command.resource,
+      parsed,
+      parameters: command.parameters,
+      stateName: command.stateName,
+      attempt: command.attempt,
+      ...(command.timeoutSeconds !== undefined ? { timeoutSeconds: command.timeoutSeconds } : {}),
+      ...(command.taskToken !== undefined ? { taskToken: command.taskToken } : {}),
+      signal: new AbortController().signal,
+    });
+    switch (outcome.kind) {
+      case 'succeeded':
+        return { kind: 'taskSucceeded', taskId: command.taskId, output: outcome.output };
+      case 'failed':
+        return { kind: 'taskFailed', taskId: command.taskId, ...(outcome.error !== undefined ? { error: outcome.error } : {}), ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}) };
+      case 'pending':
+        return { kind: 'taskFailed', taskId: command.taskId, error: 'States.TaskFailed', cause: 'execute() cannot wait for a task token' };
+    }
+  };
+}
