@@ -63,14 +63,14 @@ async function loadHandler(): Promise<Handler> {
   const url = pathToFileURL(data.file).href;
   let mod: Record<string, unknown>;
   try {
-    // Node.js 22.18+ runs .ts by stripping types; older versions go through tsx's loader.
+    // .ts through tsx when it is installed (it maps `./x.js` imports to `./x.ts` as tsc does), else
+    // Node.js's own type stripping (22.18+, where imports must name the .ts files).
     const nativeTypeScript = Boolean((process.features as { typescript?: unknown }).typescript);
-    if (isTypeScript(data.file) && !nativeTypeScript) {
-      if (!data.tsxApiUrl) {
-        throw new InitError('Runtime.ImportModuleError', `Error: Cannot load the TypeScript function ${data.file}: install tsx (npm install tsx) or use Node.js 22.18 or newer`);
-      }
+    if (isTypeScript(data.file) && data.tsxApiUrl) {
       const { tsImport } = (await import(data.tsxApiUrl)) as { tsImport: (url: string, parent: string) => Promise<Record<string, unknown>> };
       mod = await tsImport(url, import.meta.url);
+    } else if (isTypeScript(data.file) && !nativeTypeScript) {
+      throw new InitError('Runtime.ImportModuleError', `Error: Cannot load the TypeScript function ${data.file}: install tsx (npm install tsx) or use Node.js 22.18 or newer`);
     } else {
       mod = (await import(url)) as Record<string, unknown>;
     }
