@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { showcase } from '../graph/machines.js';
+import { cli, lines } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stepwise-graph-'));
+const file = join(dir, 'machine.asl.json');
+writeFileSync(file, JSON.stringify(showcase, null, 2));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('stepwise graph', () => {
+  it('--format mermaid writes a flowchart with subgraphs, labelled choices and dashed labelled catches', async () => {
+    const { code, stdout, stderr } = await cli('graph', file, '--format', 'mermaid');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout.startsWith('flowchart TD\n')).toBe(true);
+    expect(stdout).toMatch(/subgraph n\d+\["Fan \(Parallel\)"\]/);
+    expect(stdout).toMatch(/subgraph n\d+\["Branch 2"\]/);
+    expect(stdout).toMatch(/subgraph n\d+\["Each \(Map\)"\]/);
+    expect(stdout).toContain('-->|"$.n #62; 3"|');
+    expect(stdout).toContain('-->|"Default"|');
+    expect(stdout).toContain('-.->|"States.TaskFailed, States.Timeout"|');
+    expect(stdout).toContain('classDef fail');
+  });
+
+  it('--format dot writes clusters, edges into clusters through lhead/ltail, dashed catch edges', async () => {
+    const { code, stdout } = await cli('graph', file, '--format', 'dot', '--direction', 'right');
+    expect(code).toBe(0);
+    expect(stdout).toContain('rankdir=LR;');
+    expect(stdout).toMatch(/subgraph cluster_n\d+ \{\n\s+label="Fan \(Parallel\)";/);
+    expect(stdout).toMatch(/subgraph cluster_n\d+ \{\n\s+label="Item processor";/);
+    expect(stdout).toMatch(/-> n\d+ \[lhead=cluster_n\d+, label="\$\.n > 3"\];/);
+    expect(stdout).toMatch(/\[ltail=cluster_n\d+, label="States.TaskFailed, States.Timeout", style=dashed/);
+    expect(stdout.trimEnd().endsWith('}')).toBe(true);
+  });
+
+  it('-o out.svg writes a self-contained SVG with coloured boxes, arrows and dashed catch edges', async () => {
+    const out = join(dir, 'out.svg');
+    const { code, stdout, stderr } = await cli('graph', file, '-o', out);
+    expect(stderr).toBe('');
+    expect(stdout).toBe('');
+    expect(code).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    expect(svg).toContain('data-id="Fan/branch/1/B" data-kind="Wait"');
+    expect(svg).toContain('data-id="Each/processor/Inner" data-kind="Parallel"');
+    expect(svg).toMatch(/class="edge edge-catch"[^>]*stroke-dasharray/);
+    expect(svg).toContain('&gt; 3');
+    expect(svg).toContain('States.TaskFailed, States.Timeout');
+    expect(svg).toContain('marker-end="url(#sw-arrow)"');
+  });
+
+  it('rejects an invalid definition with its diagnostics and exit code 2', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ StartAt: 'Nope', States: { A: { Type: 'Pass', End: true } } }));
+    const { code, stdout, stderr } = await cli('graph', bad, '--format', 'dot');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('MISSING_TRANSITION_TARGET');
+  });
+
+  it('an unknown format is one line and exit code 2', async () => {
+    const { code, stderr } = await cli('graph', file, '--format', 'png');
+    expect(code).toBe(2);
+    expect(lines(stderr)).toHaveLength(1);
+    expect(stderr).toContain('expected svg, mermaid or dot');
+  });
+
+  it('a missing file is one line and exit code 2', async () => {
+    const { code, stderr } = await cli('graph', join(dir, 'missing.json'));
+    expect(code).toBe(2);
+    expect(lines(stderr)).toEqual([`stepwise: cannot read definition file ${join(dir, 'missing.json')}: no such file`]);
+  });
+});
