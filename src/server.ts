@@ -123,6 +123,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         activityQueue(openStore).close();
         await app.close();
         await engine.close();
+        await integrations.close();
         await openStore.close();
         log.info('stepwise stopped');
       })()),

@@ -4,8 +4,8 @@
  */
 import type { Logger } from 'pino';
 import { ActivityIntegration } from './activities/index.js';
-import { createHttpIntegration, type HttpSettings } from './http/index.js';
 import { createAwsIntegrations, type AwsSettings } from './aws/index.js';
+import { createHttpIntegration, type HttpSettings } from './http/index.js';
 import { createLambdaIntegration } from './lambda/index.js';
 import { IntegrationRegistry } from './registry.js';
 import { StatesIntegration, type NestedExecutionHost } from './states/index.js';
@@ -24,18 +24,21 @@ export interface IntegrationOptions {
    * because it is built after the integrations. Without them the resource is not handled.
    */
   executions?: { store: ExecutionStore; engine: () => NestedExecutionHost | undefined };
-  /** Lambda resources: the local functions folder (else STEPWISE_FUNCTIONS_DIR, default ./functions) or an endpoint to forward to (else STEPWISE_LAMBDA_ENDPOINT). */
-  lambda?: { functionsDir?: string; endpoint?: string; region?: string; accountId?: string };
   /** Activities: the store whose outbox is their queue; GetActivityTask's long-poll timeout (default 60 s). */
   activities?: { store: ExecutionStore; pollTimeoutMs?: number };
+  /** Lambda resources: the local functions folder (else STEPWISE_FUNCTIONS_DIR, default ./functions) or an endpoint to forward to (else STEPWISE_LAMBDA_ENDPOINT). */
+  lambda?: { functionsDir?: string; endpoint?: string; region?: string; accountId?: string };
 }
 
 export function createIntegrations(options: IntegrationOptions = {}): IntegrationRegistry {
   const registry = new IntegrationRegistry();
   if (options.activities) registry.append(new ActivityIntegration(options.activities.store, { pollTimeoutMs: options.activities.pollTimeoutMs }));
+  if (options.executions) registry.append(new StatesIntegration({ store: options.executions.store, host: options.executions.engine }));
   registry.append(createLambdaIntegration({ ...options.lambda, env: options.env ?? process.env, ...(options.logger ? { logger: options.logger } : {}) }));
   registry.append(createHttpIntegration(options.http, options.env ?? process.env, options.logger));
-  for (const integration of createAwsIntegrations({ ...options.aws, env: options.env ?? process.env }).integrations) registry.append(integration);
-  if (options.executions) registry.append(new StatesIntegration({ store: options.executions.store, host: options.executions.engine }));
+  const aws = createAwsIntegrations({ ...options.aws, env: options.env ?? process.env });
+  for (const integration of aws.integrations) registry.append(integration);
+  // The AWS integrations share their SDK clients: one closer for all of them.
+  registry.onClose(() => aws.close());
   return registry;
 }

@@ -21,6 +21,18 @@ export class IntegrationRegistry {
     this.integrations.push(integration);
   }
 
+  private readonly closers: (() => void | Promise<void>)[] = [];
+
+  /** Something to release at shutdown that is not one integration (e.g. clients several share). */
+  onClose(closer: () => void | Promise<void>): void {
+    this.closers.push(closer);
+  }
+
+  /** Closes every integration that holds resources (at server shutdown, after the engine). */
+  async close(): Promise<void> {
+    await Promise.all([...this.integrations.map((i) => i.close?.()), ...this.closers.map((c) => c())]);
+  }
+
   async invoke(task: TaskInvocation): Promise<TaskOutcome> {
     const integration = this.integrations.find((i) => i.handles(task.resource, task.parsed));
     if (!integration) {

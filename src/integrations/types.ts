@@ -44,4 +44,6 @@ export interface Integration {
   /** Whether this integration runs the resource. The registry asks integrations in order. */
   handles(resource: string, parsed: ParsedResource): boolean;
   invoke(task: TaskInvocation): Promise<TaskOutcome>;
+  /** Releases what the integration holds (worker threads, SDK clients); called once at shutdown. */
+  close?(): Promise<void>;
 }
