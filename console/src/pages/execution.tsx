@@ -84,10 +84,12 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [running]);
-  // A terminal event seen live while DescribeExecution still says RUNNING: describe again.
+  // A terminal event seen live while DescribeExecution still says RUNNING: describe again, once
+  // (not while that request is in flight: a reload supersedes the one before it).
+  const { reload: redescribe, loading: describing } = execution;
   useEffect(() => {
-    if (e?.status === 'RUNNING' && history.summary.status !== 'RUNNING') execution.reload();
-  }, [e?.status, history.summary.status, version, execution]);
+    if (!describing && e?.status === 'RUNNING' && history.summary.status !== 'RUNNING') redescribe();
+  }, [e?.status, history.summary.status, version, describing, redescribe]);
 
   const graph = useMemo(() => buildGraph(parseDefinitionText(machine.data?.definition ?? '{}')), [machine.data?.definition]);
   const statuses = useMemo(() => history.statuses(iterationId), [history, version, iterationId]);
