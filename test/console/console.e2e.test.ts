@@ -153,7 +153,8 @@ describe.skipIf(!haveBrowser)(`the console in chromium${haveBrowser ? '' : ` (sk
   const open = async (hash: string) => {
     await page.goto('about:blank');
     await page.goto(`${server.url}/${hash}`);
-    await page.waitForLoadState('networkidle');
+    // Not 'networkidle': a running execution's page keeps its live event stream open.
+    await page.waitForLoadState('load');
   };
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   const node = (state: string) => page.locator(`.react-flow__node [data-state="${state}"]`).first();
