@@ -2,6 +2,7 @@
  * Looking up what a request's ARN names: state machines, versions, aliases and executions, with
  * AWS's "does not exist" errors, and the version an alias routes a new execution to.
  */
+import { asOfVersion, pickByWeight } from '../store/versions.js';
 import type { AliasRecord, ExecutionRecord, StateMachineRecord, StateMachineVersionRecord } from '../store/types.js';
 import type { StatesArn } from './arns.js';
 import type { ApiContext } from './context.js';
@@ -31,17 +32,6 @@ export async function getExecution(ctx: ApiContext, arn: string): Promise<Execut
   return record;
 }
 
-/** A state machine as a version froze it (its ARN stays the unqualified one). */
-export function asOfVersion(machine: StateMachineRecord, version: StateMachineVersionRecord): StateMachineRecord {
-  return {
-    ...machine,
-    definition: version.definition,
-    roleArn: version.roleArn,
-    loggingConfiguration: version.loggingConfiguration,
-    tracingConfiguration: version.tracingConfiguration,
-    revisionId: version.revisionId,
-  };
-}
 
 export interface ExecutionTarget {
   /** The machine as the execution should run it. */
@@ -73,18 +63,6 @@ export async function resolveExecutionTarget(
       return { stateMachine: asOfVersion(machine, version), stateMachineVersionArn: version.arn, stateMachineAliasArn: alias.arn };
     }
   }
-}
-
-/** Picks a route with probability weight/100; `random` is in [0, 1). */
-export function pickByWeight(routes: AliasRecord['routingConfiguration'], random: number): string {
-  let threshold = random * 100;
-  for (const route of routes) {
-    if (threshold < route.weight) return route.stateMachineVersionArn;
-    threshold -= route.weight;
-  }
-  const last = routes.filter((r) => r.weight > 0).at(-1) ?? routes.at(-1);
-  if (!last) throw new Error('alias without routes');
-  return last.stateMachineVersionArn;
 }
 
 /** Every item of a paged store listing. */

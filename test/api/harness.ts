@@ -6,6 +6,7 @@
  * Executions the tests need to hold RUNNING run `gateDefinition`: one Task whose handler (the
  * "gate") waits until the test calls `finish`, which then waits for the engine to commit the end.
  */
+import { eventually } from '../support/eventually.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,16 +82,6 @@ interface Gate {
   reject(error: unknown): void;
 }
 
-/** Polls `probe` until it returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness> {
   let dir: string | undefined;
@@ -190,3 +181,5 @@ export async function rejection(promise: Promise<unknown>): Promise<Error & { na
   }
   throw new Error('expected the call to fail');
 }
+
+export { eventually };

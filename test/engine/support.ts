@@ -2,6 +2,7 @@
  * Rigs for the durable engine tests: a SQLite file in a temp folder, an engine over it that can be
  * closed and reopened on the same file (a restart), and a store that records every commit.
  */
+import { eventually } from '../support/eventually.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,16 +38,6 @@ export function startRequest(machine: StateMachineRecord, name: string, input: J
   return { stateMachine: machine, name, input, inputText: JSON.stringify(input) };
 }
 
-/** Polls `probe` until it returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** A store that keeps a log of every commit it was asked to apply (in order), for assertions. */
 export function recordingStore(store: ExecutionStore, log: Commit[]): ExecutionStore {
@@ -144,3 +135,5 @@ export function standingClock(startMs: number): Clock & { set(ms: number): void 
     },
   };
 }
+
+export { eventually };

@@ -18,10 +18,11 @@
  * invocation that finds that child attaches to it instead of starting another. Stopping the parent
  * (or the task timing out) stops a `.sync`/`.sync:2` child.
  */
+import { asOfVersion, pickByWeight } from '../../store/versions.js';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Engine, StartRequest } from '../../engine/engine.js';
 import { isJsonObject, jsonEquals, type Json, type JsonObject } from '../../json.js';
-import type { ExecutionRecord, ExecutionStore, StateMachineRecord } from '../../store/types.js';
+import type { ExecutionRecord, ExecutionStore } from '../../store/types.js';
 import type { ParsedResource } from '../resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
 
@@ -163,22 +164,12 @@ export class StatesIntegration implements Integration {
       const alias = await store.getAlias(arn);
       if (!alias) return undefined;
       aliasArn = alias.arn;
-      let threshold = this.random() * 100;
-      const route = alias.routingConfiguration.find((r) => (threshold -= r.weight) < 0) ?? alias.routingConfiguration.at(-1);
-      if (!route) return undefined;
-      versionArn = route.stateMachineVersionArn;
+      if (alias.routingConfiguration.length === 0) return undefined;
+      versionArn = pickByWeight(alias.routingConfiguration, this.random());
     }
     const version = await store.getVersion(versionArn);
     if (!version) return undefined;
-    const frozen: StateMachineRecord = {
-      ...machine,
-      definition: version.definition,
-      roleArn: version.roleArn,
-      loggingConfiguration: version.loggingConfiguration,
-      tracingConfiguration: version.tracingConfiguration,
-      revisionId: version.revisionId,
-    };
-    return { stateMachine: frozen, stateMachineVersionArn: version.arn, ...(aliasArn ? { stateMachineAliasArn: aliasArn } : {}) };
+    return { stateMachine: asOfVersion(machine, version), stateMachineVersionArn: version.arn, ...(aliasArn ? { stateMachineAliasArn: aliasArn } : {}) };
   }
 }
 

@@ -2,6 +2,7 @@
  * The real server (startServer: SQLite under a temp dir, the durable engine, the HTTP API) on a free
  * port, with an SDK client, for nested-execution and mock tests.
  */
+import { eventually } from '../../support/eventually.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,15 +53,6 @@ export async function startTestServer(options: Omit<ServerOptions, 'port' | 'hos
   };
 }
 
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** A promise and its resolvers, for handlers a test releases. */
 export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
@@ -72,3 +64,5 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => voi
   });
   return { promise, resolve, reject };
 }
+
+export { eventually };
