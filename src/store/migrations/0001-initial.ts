@@ -119,16 +119,18 @@ CREATE TABLE tasks (
 ) WITHOUT ROWID;
 `,
   postgres: `
+-- Key and sort columns are COLLATE "C" (byte order), as SQLite's BINARY and the memory adapter compare,
+-- whatever the database's locale: pages and orders agree across adapters and use the indexes.
 CREATE TABLE state_machines (
-  arn                   TEXT PRIMARY KEY,
-  name                  TEXT NOT NULL,
+  arn                   TEXT COLLATE "C" PRIMARY KEY,
+  name                  TEXT COLLATE "C" NOT NULL,
   type                  TEXT NOT NULL,
   definition            TEXT NOT NULL,
   role_arn              TEXT NOT NULL,
   description           TEXT,
   logging_configuration JSONB NOT NULL,
   tracing_configuration JSONB NOT NULL,
-  status                TEXT NOT NULL,
+  status                TEXT COLLATE "C" NOT NULL,
   creation_date         BIGINT NOT NULL,
   update_date           BIGINT,
   revision_id           TEXT NOT NULL
@@ -136,8 +138,8 @@ CREATE TABLE state_machines (
 CREATE INDEX state_machines_by_creation ON state_machines (creation_date, arn);
 
 CREATE TABLE state_machine_versions (
-  arn                   TEXT PRIMARY KEY,
-  state_machine_arn     TEXT NOT NULL REFERENCES state_machines (arn) ON DELETE CASCADE,
+  arn                   TEXT COLLATE "C" PRIMARY KEY,
+  state_machine_arn     TEXT COLLATE "C" NOT NULL REFERENCES state_machines (arn) ON DELETE CASCADE,
   version               INTEGER NOT NULL,
   definition            TEXT NOT NULL,
   role_arn              TEXT NOT NULL,
@@ -150,9 +152,9 @@ CREATE TABLE state_machine_versions (
 );
 
 CREATE TABLE state_machine_aliases (
-  arn                   TEXT PRIMARY KEY,
-  state_machine_arn     TEXT NOT NULL REFERENCES state_machines (arn) ON DELETE CASCADE,
-  name                  TEXT NOT NULL,
+  arn                   TEXT COLLATE "C" PRIMARY KEY,
+  state_machine_arn     TEXT COLLATE "C" NOT NULL REFERENCES state_machines (arn) ON DELETE CASCADE,
+  name                  TEXT COLLATE "C" NOT NULL,
   description           TEXT,
   routing_configuration JSONB NOT NULL,
   creation_date         BIGINT NOT NULL,
@@ -161,20 +163,20 @@ CREATE TABLE state_machine_aliases (
 );
 
 CREATE TABLE tags (
-  resource_arn TEXT NOT NULL,
-  key          TEXT NOT NULL,
+  resource_arn TEXT COLLATE "C" NOT NULL,
+  key          TEXT COLLATE "C" NOT NULL,
   value        TEXT NOT NULL,
   PRIMARY KEY (resource_arn, key)
 );
 
 CREATE TABLE executions (
-  arn                       TEXT PRIMARY KEY,
-  state_machine_arn         TEXT NOT NULL,
-  state_machine_version_arn TEXT,
-  state_machine_alias_arn   TEXT,
-  name                      TEXT NOT NULL,
+  arn                       TEXT COLLATE "C" PRIMARY KEY,
+  state_machine_arn         TEXT COLLATE "C" NOT NULL,
+  state_machine_version_arn TEXT COLLATE "C",
+  state_machine_alias_arn   TEXT COLLATE "C",
+  name                      TEXT COLLATE "C" NOT NULL,
   definition                TEXT NOT NULL,
-  status                    TEXT NOT NULL,
+  status                    TEXT COLLATE "C" NOT NULL,
   start_date                BIGINT NOT NULL,
   stop_date                 BIGINT,
   input                     TEXT NOT NULL,
@@ -197,7 +199,7 @@ CREATE INDEX executions_by_alias ON executions (state_machine_alias_arn, start_d
   WHERE state_machine_alias_arn IS NOT NULL;
 
 CREATE TABLE history_events (
-  execution_arn     TEXT NOT NULL REFERENCES executions (arn) ON DELETE CASCADE,
+  execution_arn     TEXT COLLATE "C" NOT NULL REFERENCES executions (arn) ON DELETE CASCADE,
   id                INTEGER NOT NULL,
   previous_event_id INTEGER NOT NULL,
   type              TEXT NOT NULL,
@@ -207,17 +209,17 @@ CREATE TABLE history_events (
 );
 
 CREATE TABLE timers (
-  execution_arn TEXT NOT NULL REFERENCES executions (arn) ON DELETE CASCADE,
-  timer_id      TEXT NOT NULL,
+  execution_arn TEXT COLLATE "C" NOT NULL REFERENCES executions (arn) ON DELETE CASCADE,
+  timer_id      TEXT COLLATE "C" NOT NULL,
   fire_at       BIGINT NOT NULL,
   PRIMARY KEY (execution_arn, timer_id)
 );
 CREATE INDEX timers_by_fire_at ON timers (fire_at, execution_arn, timer_id);
 
 CREATE TABLE tasks (
-  execution_arn TEXT NOT NULL REFERENCES executions (arn) ON DELETE CASCADE,
-  task_id       TEXT NOT NULL,
-  resource      TEXT NOT NULL,
+  execution_arn TEXT COLLATE "C" NOT NULL REFERENCES executions (arn) ON DELETE CASCADE,
+  task_id       TEXT COLLATE "C" NOT NULL,
+  resource      TEXT COLLATE "C" NOT NULL,
   command       JSONB NOT NULL,
   created_at    BIGINT NOT NULL,
   locked_by     TEXT,

@@ -31,8 +31,8 @@ CREATE INDEX tasks_unclaimed_by_resource ON tasks (resource, created_at, executi
   //   RETURNING *
   postgres: `
 CREATE TABLE activities (
-  arn           TEXT PRIMARY KEY,
-  name          TEXT NOT NULL,
+  arn           TEXT COLLATE "C" PRIMARY KEY,
+  name          TEXT COLLATE "C" NOT NULL,
   creation_date BIGINT NOT NULL
 );
 CREATE INDEX activities_by_creation ON activities (creation_date, arn);

@@ -1,0 +1,460 @@
+/**
+ * The store on PostgreSQL (`pg`), for several nodes sharing one database. A commit batch is one
+ * transaction (group commit); each member runs inside its own SAVEPOINT and is rolled back to it
+ * alone when it conflicts, exactly as on SQLite (rules: ../commit-rules.ts). The version check is
+ * `UPDATE ... WHERE arn = $1 AND version = $2`: under READ COMMITTED a concurrent writer of the same
+ * row waits for the first, then re-checks the version and matches nothing, so at most one of two
+ * racing steps of an execution commits. Activity tasks are claimed in one statement with
+ * `FOR UPDATE SKIP LOCKED`. Migrations run at open under an advisory lock (./migrate.ts).
+ *
+ * BIGINT millisecond times are read back as JavaScript numbers (a per-pool type parser; exact up
+ * to 2^53). Rows have SQLite's shape (JSONB read as text), so the record mapping is shared.
+ */
+import pg from 'pg';
+import type { HistoryEvent } from '../../interpreter/history.js';
+import type { Json } from '../../json.js';
+import { assertValidCommits, hasDuplicateEventIds } from '../commit-rules.js';
+import { checkLimit, decodePageToken, pageFrom } from '../page-token.js';
+import {
+  aliasFromRow,
+  aliasToRow,
+  eventFromRow,
+  executionFromRow,
+  executionToRow,
+  stateMachineFromRow,
+  stateMachineToRow,
+  summaryFromRow,
+  taskFromRow,
+  timerFromRow,
+  versionFromRow,
+  versionToRow,
+  type AliasRow,
+  type EventRow,
+  type ExecutionRow,
+  type StateMachineRow,
+  type SummaryRow,
+  type TaskRow,
+  type TimerRow,
+  type VersionRow,
+} from '../sqlite/rows.js';
+import type {
+  ActivityRecord,
+  AliasRecord,
+  ClaimedTask,
+  Commit,
+  CommitResult,
+  ExecutionFilter,
+  ExecutionRecord,
+  ExecutionStore,
+  ExecutionSummary,
+  Millis,
+  Page,
+  PageRequest,
+  StateMachineRecord,
+  StateMachineVersionRecord,
+  TaskRecord,
+  TimerRecord,
+} from '../types.js';
+import { migrate } from './migrate.js';
+import { listExecutionsQuery, SQL } from './sql.js';
+
+export interface PostgresStoreOptions {
+  /**
+   * The schema to use (created if missing, then first on the search_path of every connection).
+   * Default: the connection's own search_path (normally `public`).
+   */
+  schema?: string;
+  /** Most connections the pool opens (default 10). */
+  maxConnections?: number;
+  /** How long to wait for a connection before failing (default 10 s). */
+  connectionTimeoutMs?: number;
+}
+
+interface ActivityRow {
+  arn: string;
+  name: string;
+  creation_date: number;
+}
+
+interface ClaimedTaskRow extends TaskRow {
+  claimed_by: string | null;
+  claimed_at: number;
+}
+
+const INT8_OID = 20;
+
+/** pg's parsers, except BIGINT (epoch-ms times) read as a number rather than a string. */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format ?? 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Retries a batch that PostgreSQL aborted to break a deadlock or a serialization failure. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const MAX_ATTEMPTS = 5;
+
+/** The last entry for each key, in first-seen order: adding the same timer or task id twice keeps the last. */
+function lastById<T>(rows: readonly T[], id: (row: T) => string): T[] {
+  return [...new Map(rows.map((row) => [id(row), row])).values()];
+}
+
+const stateMachineValues = (r: StateMachineRecord): unknown[] => {
+  const row = stateMachineToRow(r);
+  return [row.arn, row.name, row.type, row.definition, row.role_arn, row.description, row.logging_configuration,
+    row.tracing_configuration, row.status, row.creation_date, row.update_date, row.revision_id];
+};
+
+export class PostgresStore implements ExecutionStore {
+  private closed = false;
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  /** Connects, creates the schema if one is named, and applies the migrations the database lacks. */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const { schema } = options;
+    if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+      throw new RangeError(`Invalid schema name '${schema}': lower-case letters, digits and _ only`);
+    }
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+      types,
+      ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+    });
+    // An idle connection dropped by the server must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined);
+    try {
+      const client = await pool.connect();
+      try {
+        await migrate(client, schema);
+      } finally {
+        client.release();
+      }
+      return new PostgresStore(pool);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async rows<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+    return (await this.pool.query<R>(text, values)).rows;
+  }
+
+  private async run(text: string, values: unknown[]): Promise<number> {
+    return (await this.pool.query(text, values)).rowCount ?? 0;
+  }
+
+  /** Runs `work` in one transaction on one connection. */
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  // ---- state machines --------------------------------------------------------------------------
+
+  async createStateMachine(record: StateMachineRecord): Promise<'ok' | 'exists'> {
+    return (await this.run(SQL.insertStateMachine, stateMachineValues(record))) === 1 ? 'ok' : 'exists';
+  }
+
+  async getStateMachine(arn: string): Promise<StateMachineRecord | undefined> {
+    const [row] = await this.rows<StateMachineRow>(SQL.getStateMachine, [arn]);
+    return row && stateMachineFromRow(row);
+  }
+
+  async updateStateMachine(record: StateMachineRecord): Promise<void> {
+    await this.run(SQL.updateStateMachine, stateMachineValues(record));
+  }
+
+  async deleteStateMachine(arn: string): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query(SQL.deleteStateMachineTags, [arn]);
+      await client.query(SQL.deleteStateMachine, [arn]);
+    });
+  }
+
+  async listStateMachines(page: PageRequest): Promise<Page<StateMachineRecord>> {
+    checkLimit(page.limit);
+    const rows =
+      page.after === undefined
+        ? await this.rows<StateMachineRow>(SQL.listStateMachines, [page.limit + 1])
+        : await this.rows<StateMachineRow>(SQL.listStateMachinesAfter, [
+            ...decodePageToken<[number, string]>('stateMachines', page.after, ['number', 'string']),
+            page.limit + 1,
+          ]);
+    return pageFrom(rows.map(stateMachineFromRow), page.limit, 'stateMachines', (m) => [m.creationDate, m.arn]);
+  }
+
+  // ---- versions and aliases --------------------------------------------------------------------
+
+  async createVersion(record: StateMachineVersionRecord): Promise<void> {
+    const row = versionToRow(record);
+    await this.run(SQL.insertVersion, [row.arn, row.state_machine_arn, row.version, row.definition, row.role_arn,
+      row.description, row.logging_configuration, row.tracing_configuration, row.revision_id, row.creation_date]);
+  }
+
+  async getVersion(arn: string): Promise<StateMachineVersionRecord | undefined> {
+    const [row] = await this.rows<VersionRow>(SQL.getVersion, [arn]);
+    return row && versionFromRow(row);
+  }
+
+  async listVersions(stateMachineArn: string, page: PageRequest): Promise<Page<StateMachineVersionRecord>> {
+    checkLimit(page.limit);
+    const rows =
+      page.after === undefined
+        ? await this.rows<VersionRow>(SQL.listVersions, [stateMachineArn, page.limit + 1])
+        : await this.rows<VersionRow>(SQL.listVersionsAfter, [
+            stateMachineArn,
+            ...decodePageToken<[number]>('versions', page.after, ['number']),
+            page.limit + 1,
+          ]);
+    return pageFrom(rows.map(versionFromRow), page.limit, 'versions', (v) => [v.version]);
+  }
+
+  async deleteVersion(arn: string): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query(SQL.removeAllTags, [arn]);
+      await client.query(SQL.deleteVersion, [arn]);
+    });
+  }
+
+  async putAlias(record: AliasRecord): Promise<void> {
+    const row = aliasToRow(record);
+    await this.run(SQL.putAlias, [row.arn, row.state_machine_arn, row.name, row.description, row.routing_configuration,
+      row.creation_date, row.update_date]);
+  }
+
+  async getAlias(arn: string): Promise<AliasRecord | undefined> {
+    const [row] = await this.rows<AliasRow>(SQL.getAlias, [arn]);
+    return row && aliasFromRow(row);
+  }
+
+  async listAliases(stateMachineArn: string, page: PageRequest): Promise<Page<AliasRecord>> {
+    checkLimit(page.limit);
+    const rows =
+      page.after === undefined
+        ? await this.rows<AliasRow>(SQL.listAliases, [stateMachineArn, page.limit + 1])
+        : await this.rows<AliasRow>(SQL.listAliasesAfter, [
+            stateMachineArn,
+            ...decodePageToken<[string]>('aliases', page.after, ['string']),
+            page.limit + 1,
+          ]);
+    return pageFrom(rows.map(aliasFromRow), page.limit, 'aliases', (a) => [a.name]);
+  }
+
+  async deleteAlias(arn: string): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query(SQL.removeAllTags, [arn]);
+      await client.query(SQL.deleteAlias, [arn]);
+    });
+  }
+
+  // ---- tags ------------------------------------------------------------------------------------
+
+  async getTags(resourceArn: string): Promise<Record<string, string>> {
+    const rows = await this.rows<{ key: string; value: string }>(SQL.getTags, [resourceArn]);
+    return Object.fromEntries(rows.map((row) => [row.key, row.value]));
+  }
+
+  async setTags(resourceArn: string, tags: Record<string, string>): Promise<void> {
+    const entries = Object.entries(tags);
+    if (entries.length === 0) return;
+    await this.run(SQL.setTags, [resourceArn, entries.map(([key]) => key), entries.map(([, value]) => value)]);
+  }
+
+  async removeTags(resourceArn: string, keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.run(SQL.removeTags, [resourceArn, keys]);
+  }
+
+  // ---- activities ------------------------------------------------------------------------------
+
+  async createActivity(record: ActivityRecord): Promise<'ok' | 'exists'> {
+    return (await this.run(SQL.insertActivity, [record.arn, record.name, record.creationDate])) === 1 ? 'ok' : 'exists';
+  }
+
+  async getActivity(arn: string): Promise<ActivityRecord | undefined> {
+    const [row] = await this.rows<ActivityRow>(SQL.getActivity, [arn]);
+    return row && { arn: row.arn, name: row.name, creationDate: row.creation_date };
+  }
+
+  async deleteActivity(arn: string): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query(SQL.removeAllTags, [arn]);
+      await client.query(SQL.deleteActivity, [arn]);
+    });
+  }
+
+  async listActivities(page: PageRequest): Promise<Page<ActivityRecord>> {
+    checkLimit(page.limit);
+    const rows =
+      page.after === undefined
+        ? await this.rows<ActivityRow>(SQL.listActivities, [page.limit + 1])
+        : await this.rows<ActivityRow>(SQL.listActivitiesAfter, [
+            ...decodePageToken<[number, string]>('activities', page.after, ['number', 'string']),
+            page.limit + 1,
+          ]);
+    const items = rows.map((row): ActivityRecord => ({ arn: row.arn, name: row.name, creationDate: row.creation_date }));
+    return pageFrom(items, page.limit, 'activities', (a) => [a.creationDate, a.arn]);
+  }
+
+  // ---- executions ------------------------------------------------------------------------------
+
+  async getExecution(arn: string): Promise<ExecutionRecord | undefined> {
+    const [row] = await this.rows<ExecutionRow>(SQL.getExecution, [arn]);
+    return row && executionFromRow(row);
+  }
+
+  async listExecutions(filter: ExecutionFilter, page: PageRequest): Promise<Page<ExecutionSummary>> {
+    checkLimit(page.limit);
+    const after =
+      page.after === undefined ? undefined : decodePageToken<[number, string]>('executions', page.after, ['number', 'string']);
+    const query = listExecutionsQuery(filter, after, page.limit + 1);
+    const rows = await this.rows<SummaryRow>(query.text, query.values);
+    return pageFrom(rows.map(summaryFromRow), page.limit, 'executions', (e) => [e.startDate, e.arn]);
+  }
+
+  async getHistory(
+    executionArn: string,
+    options: { afterId?: number; limit: number; reverse?: boolean },
+  ): Promise<HistoryEvent[]> {
+    checkLimit(options.limit);
+    const { afterId, limit, reverse = false } = options;
+    const rows = reverse
+      ? afterId === undefined
+        ? await this.rows<EventRow>(SQL.historyLast, [executionArn, limit])
+        : await this.rows<EventRow>(SQL.historyBefore, [executionArn, afterId, limit])
+      : afterId === undefined
+        ? await this.rows<EventRow>(SQL.historyFirst, [executionArn, limit])
+        : await this.rows<EventRow>(SQL.historyAfter, [executionArn, afterId, limit]);
+    return rows.map(eventFromRow);
+  }
+
+  async commit(commits: Commit[]): Promise<CommitResult[]> {
+    assertValidCommits(commits);
+    if (commits.length === 0) return [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transaction(async (client) => {
+          const results: CommitResult[] = [];
+          for (const commit of commits) results.push(await this.applyCommit(client, commit));
+          return results;
+        });
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (attempt >= MAX_ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+      }
+    }
+  }
+
+  /** One member of a batch, inside its own savepoint: written whole, or rolled back and reported as a conflict. */
+  private async applyCommit(client: pg.PoolClient, commit: Commit): Promise<CommitResult> {
+    if (hasDuplicateEventIds(commit)) return 'conflict';
+    const { execution, expectedVersion } = commit;
+    const arn = execution.arn;
+    await client.query('SAVEPOINT member');
+    if (!(await this.writeExecution(client, execution, expectedVersion)) || !(await this.writeEvents(client, commit))) {
+      await client.query('ROLLBACK TO SAVEPOINT member');
+      await client.query('RELEASE SAVEPOINT member');
+      return 'conflict';
+    }
+    if (commit.timersRemoved.length > 0) await client.query(SQL.deleteTimers, [arn, commit.timersRemoved]);
+    const timers = lastById(commit.timersAdded, (t) => t.timerId);
+    if (timers.length > 0) {
+      await client.query(SQL.putTimers, [arn, timers.map((t) => t.timerId), timers.map((t) => t.fireAt)]);
+    }
+    if (commit.tasksRemoved.length > 0) await client.query(SQL.deleteTasks, [arn, commit.tasksRemoved]);
+    const tasks = lastById(commit.tasksAdded, (t) => t.taskId);
+    if (tasks.length > 0) {
+      const rows = tasks.map((t) => ({ task_id: t.taskId, resource: t.resource, command: t.command, created_at: t.createdAt }));
+      await client.query(SQL.putTasks, [arn, JSON.stringify(rows)]);
+    }
+    await client.query('RELEASE SAVEPOINT member');
+    return 'ok';
+  }
+
+  /** Inserts (expectedVersion 0) or updates the row under the version check; false if it did not match. */
+  private async writeExecution(client: pg.PoolClient, execution: ExecutionRecord, expectedVersion: number): Promise<boolean> {
+    const r = executionToRow(execution);
+    const result =
+      expectedVersion === 0
+        ? await client.query(SQL.insertExecution, [r.arn, r.state_machine_arn, r.state_machine_version_arn,
+            r.state_machine_alias_arn, r.name, r.status, r.start_date, r.stop_date, r.error, r.cause, r.redrive_count,
+            r.redrive_date, r.history_length, r.test_case, r.definition, r.input, r.output, r.state, r.version])
+        : await client.query(SQL.updateExecution, [r.arn, expectedVersion, r.status, r.stop_date, r.output, r.error,
+            r.cause, r.redrive_count, r.redrive_date, r.state, r.version, r.history_length]);
+    return result.rowCount === 1;
+  }
+
+  /** Appends the commit's events; false when one of their ids is already stored. */
+  private async writeEvents(client: pg.PoolClient, commit: Commit): Promise<boolean> {
+    if (commit.events.length === 0) return true;
+    const rows = commit.events.map((event) => {
+      const { id, previousEventId, timestamp, type, ...details } = event;
+      return { id, previous_event_id: previousEventId, type, timestamp, details: Object.keys(details).length > 0 ? details : null };
+    });
+    const result = await client.query(SQL.insertEvents, [commit.execution.arn, JSON.stringify(rows)]);
+    return result.rowCount === rows.length;
+  }
+
+  // ---- engine work -----------------------------------------------------------------------------
+
+  async runningExecutions(): Promise<string[]> {
+    return (await this.rows<{ arn: string }>(SQL.runningExecutions)).map((row) => row.arn);
+  }
+
+  async dueTimers(now: Millis, limit: number): Promise<TimerRecord[]> {
+    checkLimit(limit);
+    return (await this.rows<TimerRow>(SQL.dueTimers, [now, limit])).map(timerFromRow);
+  }
+
+  async nextTimerAt(): Promise<Millis | undefined> {
+    const [row] = await this.rows<{ fire_at: number | null }>(SQL.nextTimerAt);
+    return row?.fire_at ?? undefined;
+  }
+
+  async pendingTasks(executionArn: string): Promise<TaskRecord[]> {
+    return (await this.rows<TaskRow>(SQL.pendingTasks, [executionArn])).map(taskFromRow);
+  }
+
+  async claimActivityTask(activityArn: string, workerName: string | undefined, now: Millis): Promise<ClaimedTask | undefined> {
+    const [row] = await this.rows<ClaimedTaskRow>(SQL.claimTask, [activityArn, workerName ?? null, now]);
+    if (!row) return undefined;
+    return {
+      executionArn: row.execution_arn,
+      taskId: row.task_id,
+      resource: row.resource,
+      command: JSON.parse(row.command) as Json,
+      createdAt: row.created_at,
+      claimedAt: row.claimed_at,
+      ...(row.claimed_by !== null ? { claimedBy: row.claimed_by } : {}),
+    };
+  }
+
+  async releaseActivityTask(executionArn: string, taskId: string): Promise<void> {
+    await this.run(SQL.releaseTask, [executionArn, taskId]);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}

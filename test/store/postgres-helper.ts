@@ -1,0 +1,58 @@
+/**
+ * PostgreSQL for the store tests: the server at STEPWISE_DATABASE_URL (default the local trust-auth
+ * `test` database), and a fresh schema per store so no test sees another's rows or another run's.
+ * Every schema made here is dropped by `dropSchemas()`.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const databaseUrl = process.env.STEPWISE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const postgresRequired = process.env.STEPWISE_REQUIRE_POSTGRES === '1';
+
+/** Undefined when the server answers, else why it does not. */
+export async function unreachableReason(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const run = `stepwise_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+let count = 0;
+const made: string[] = [];
+
+/** A new, empty schema's name (created by the caller, or by PostgresStore.open). */
+export function freshSchema(): string {
+  const name = `${run}_${++count}`;
+  made.push(name);
+  return name;
+}
+
+/** Creates a schema now (empty, no migrations). */
+export async function createSchema(name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA ${name}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops every schema this run made. */
+export async function dropSchemas(): Promise<void> {
+  if (made.length === 0) return;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (const name of made.splice(0)) await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,94 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { migrations } from '../../src/store/migrations/index.js';
+import type { Json } from '../../src/json.js';
+import { createCommit, event, execution, stateMachine, task } from './fixtures.js';
+import { createSchema, databaseUrl, dropSchemas, freshSchema, postgresRequired, unreachableReason } from './postgres-helper.js';
+import { describeStore } from './store-suite.js';
+
+const unreachable = await unreachableReason();
+
+if (unreachable !== undefined && !postgresRequired) {
+  console.warn(`PostgreSQL tests skipped: no PostgreSQL at ${databaseUrl} (${unreachable}). Set STEPWISE_DATABASE_URL, or STEPWISE_REQUIRE_POSTGRES=1 to fail instead.`);
+  describe.skip('PostgreSQL tests skipped (no PostgreSQL reachable)', () => {
+    it('PostgresStore', () => undefined);
+  });
+} else if (unreachable !== undefined) {
+  describe('PostgresStore', () => {
+    it('needs a reachable PostgreSQL (STEPWISE_REQUIRE_POSTGRES=1)', () => {
+      throw new Error(`No PostgreSQL at ${databaseUrl}: ${unreachable}`);
+    });
+  });
+} else {
+  afterAll(dropSchemas);
+
+  describeStore('postgres', () => PostgresStore.open(databaseUrl, { schema: freshSchema() }));
+
+  describe('PostgresStore on PostgreSQL', () => {
+    const activityArn = 'arn:aws:states:us-east-1:123456789012:activity:work';
+
+    it('records every migration in schema_migrations with the SQLite numbers, and reopening changes nothing', async () => {
+      const schema = freshSchema();
+      await (await PostgresStore.open(databaseUrl, { schema })).close();
+      const again = await PostgresStore.open(databaseUrl, { schema });
+      await again.close();
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ id: number; name: string }>(`SELECT id, name FROM ${schema}.schema_migrations ORDER BY id`);
+        expect(rows).toEqual(migrations.map((m) => ({ id: m.id, name: m.name })));
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('two nodes opening one fresh schema at once both succeed (the advisory lock serialises migrating)', async () => {
+      const schema = freshSchema();
+      await createSchema(schema);
+      const stores = await Promise.all([0, 1, 2].map(() => PostgresStore.open(databaseUrl, { schema })));
+      await stores[0].createStateMachine(stateMachine('m'));
+      expect((await stores[2].getStateMachine(stateMachine('m').arn))?.name).toBe('m');
+      await Promise.all(stores.map((s) => s.close()));
+    });
+
+    it('two nodes polling one activity never get the same task', async () => {
+      const schema = freshSchema();
+      const [a, b] = await Promise.all([PostgresStore.open(databaseUrl, { schema }), PostgresStore.open(databaseUrl, { schema })]);
+      const execs = Array.from({ length: 50 }, (_, i) => execution('m', `e${i}`));
+      const command: Json = { resource: activityArn };
+      await a.commit(execs.map((e, i) => createCommit(e, { tasksAdded: [{ ...task(e.arn, 't', i), resource: activityArn, command }] })));
+      const poll = (store: PostgresStore, worker: string) =>
+        Promise.all(Array.from({ length: 40 }, () => store.claimActivityTask(activityArn, worker, 1)));
+      const claims = (await Promise.all([poll(a, 'a'), poll(b, 'b')])).flat().filter((c) => c !== undefined);
+      expect(claims).toHaveLength(50);
+      expect(new Set(claims.map((c) => c.executionArn)).size).toBe(50);
+      await Promise.all([a.close(), b.close()]);
+    });
+
+    it('two nodes committing the same step of one execution: exactly one applies', async () => {
+      const schema = freshSchema();
+      const [a, b] = await Promise.all([PostgresStore.open(databaseUrl, { schema }), PostgresStore.open(databaseUrl, { schema })]);
+      const exec = execution('m', 'race');
+      expect(await a.commit([createCommit(exec, { events: [event(1, 'ExecutionStarted')] })])).toEqual(['ok']);
+      const step = (store: PostgresStore, status: 'SUCCEEDED' | 'FAILED') =>
+        store.commit([{ expectedVersion: 1, execution: { ...exec, status, version: 2, historyLength: 2 }, events: [event(2)], timersAdded: [], timersRemoved: [], tasksAdded: [], tasksRemoved: [] }]);
+      const results = (await Promise.all([step(a, 'SUCCEEDED'), step(b, 'FAILED')])).flat();
+      expect(results.sort()).toEqual(['conflict', 'ok']);
+      expect(await a.getHistory(exec.arn, { limit: 10 })).toHaveLength(2);
+      await Promise.all([a.close(), b.close()]);
+    });
+
+    it('epoch-millisecond times read back as numbers', async () => {
+      const store = await PostgresStore.open(databaseUrl, { schema: freshSchema() });
+      const record = stateMachine('m', { creationDate: 1_767_225_600_123, updateDate: 1_767_225_600_456 });
+      await store.createStateMachine(record);
+      expect(await store.getStateMachine(record.arn)).toEqual(record);
+      await store.close();
+    });
+
+    it('refuses a schema name that is not a plain identifier', async () => {
+      await expect(PostgresStore.open(databaseUrl, { schema: 'x; DROP TABLE y' })).rejects.toThrow(RangeError);
+    });
+  });
+}
