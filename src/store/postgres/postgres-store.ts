@@ -36,7 +36,7 @@ import {
   type TaskRow,
   type TimerRow,
   type VersionRow,
-} from '../sqlite/rows.js';
+} from '../rows.js';
 import type {
   ActivityRecord,
   AliasRecord,

@@ -44,7 +44,7 @@ import {
   versionFromRow,
   versionToRow,
   type ExecutionRow,
-} from './rows.js';
+} from '../rows.js';
 import { activityFromRow, activityToRow, claimedTaskFromRow, prepareActivityStatements, type ActivityStatements } from './activity-statements.js';
 import { ExecutionQueries, prepareStatements, type ExecutionQueryParams, type Statements } from './statements.js';
 

@@ -14,7 +14,7 @@ import type {
   TaskRow,
   TimerRow,
   VersionRow,
-} from './rows.js';
+} from '../rows.js';
 
 const STATE_MACHINE_COLUMNS =
   'arn, name, type, definition, role_arn, description, logging_configuration, tracing_configuration, status, creation_date, update_date, revision_id';

@@ -1,10 +1,11 @@
 /**
- * Rows as SQLite stores them (snake_case, like the columns, so one shape serves binding and reading)
- * and the mapping to and from the store's records. JSON documents are TEXT; absent optionals are NULL.
+ * Rows as the SQL adapters store them (snake_case, like the columns, so one shape serves binding and
+ * reading) and the mapping to and from the store's records. JSON documents travel as text (SQLite
+ * TEXT; PostgreSQL reads its JSONB columns back as text); absent optionals are NULL.
  */
-import type { Json } from '../../json.js';
-import type { HistoryEvent, HistoryEventDetailsFields, HistoryEventType } from '../../interpreter/history.js';
-import type { ExecutionState, ExecutionStatus, StateMachineType } from '../../interpreter/types.js';
+import type { Json } from '../json.js';
+import type { HistoryEvent, HistoryEventDetailsFields, HistoryEventType } from '../interpreter/history.js';
+import type { ExecutionState, ExecutionStatus, StateMachineType } from '../interpreter/types.js';
 import type {
   AliasRecord,
   ExecutionRecord,
@@ -14,7 +15,7 @@ import type {
   StateMachineVersionRecord,
   TaskRecord,
   TimerRecord,
-} from '../types.js';
+} from './types.js';
 
 export interface StateMachineRow {
   arn: string;
