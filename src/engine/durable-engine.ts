@@ -78,7 +78,6 @@ interface Actor {
 export class DurableEngine implements Engine {
   private readonly store: ExecutionStore;
   private readonly clock: Clock;
-  private readonly handlers: Record<string, TaskHandler>;
   private readonly integrations: IntegrationRegistry;
   /** Tasks being run now, to abort when they are cancelled; by execution ARN and task id (task ids repeat across executions). */
   private readonly running = new Map<string, AbortController>();
@@ -101,7 +100,6 @@ export class DurableEngine implements Engine {
   constructor(options: DurableEngineOptions) {
     this.store = options.store;
     this.clock = options.clock ?? realClock;
-    this.handlers = options.handlers ?? {};
     this.integrations = options.integrations ?? new IntegrationRegistry();
     if (options.handlers) this.integrations.prepend(new HandlersIntegration(options.handlers));
     this.log = options.logger;
@@ -187,7 +185,6 @@ export class DurableEngine implements Engine {
     const arn = executionArn(sm, request.name, 'EXPRESS', this.rt.uuid());
     const startDate = this.clock.now();
     const result = await runInMemory(this.compiledFor(sm), this.info(sm, request, arn, startDate, undefined), request.input, {
-      handlers: this.handlers,
       invoke: this.expressInvoker(arn, request),
       cancel: (taskId) => this.cancelRunningTask(arn, taskId),
       clock: this.clock,
@@ -388,7 +385,8 @@ export class DurableEngine implements Engine {
       timersAdded: [],
       timersRemoved: signal.kind === 'timerFired' ? [signal.timerId] : [],
       tasksAdded: [],
-      tasksRemoved: 'taskId' in signal && signal.kind !== 'taskStarted' && signal.kind !== 'taskHeartbeat' ? [signal.taskId] : [],
+      // Only a result settles a task: started, heartbeat and submitted signals keep its outbox row.
+      tasksRemoved: signal.kind === 'taskSucceeded' || signal.kind === 'taskFailed' ? [signal.taskId] : [],
     };
     // A timer or task started and cancelled within this step (e.g. the execution timeout of an
     // execution that ended at once) gets no row: the store applies removals before additions.
@@ -520,21 +518,17 @@ export class DurableEngine implements Engine {
   ): Promise<Signal | undefined> {
     const controller = new AbortController();
     this.running.set(runningKey(arn, command.taskId), controller);
+    const { kind: _kind, ...task } = command;
     const invocation: TaskInvocation = {
+      ...task,
       executionArn: arn,
       executionName: executionName ?? arn.split(':').at(-1) ?? '',
       stateMachineArn: stateMachineArn ?? '',
-      taskId: command.taskId,
-      resource: command.resource,
       parsed: parseResource(command.resource),
-      parameters: command.parameters,
-      stateName: command.stateName,
-      attempt: command.attempt,
-      ...(command.timeoutSeconds !== undefined ? { timeoutSeconds: command.timeoutSeconds } : {}),
-      ...(command.heartbeatSeconds !== undefined ? { heartbeatSeconds: command.heartbeatSeconds } : {}),
-      ...(command.taskToken !== undefined ? { taskToken: command.taskToken } : {}),
-      ...(command.credentials !== undefined ? { credentials: command.credentials } : {}),
       signal: controller.signal,
+      submitted: (output) => {
+        if (!controller.signal.aborted) void this.deliver(arn, { kind: 'taskSubmitted', taskId: command.taskId, output });
+      },
     };
     const mocked: TaskOutcome | undefined = testCase !== undefined ? this.mocks?.outcome(testCase, invocation) : undefined;
     const outcome = mocked ?? (await this.integrations.invoke(invocation));
@@ -647,7 +641,6 @@ export class DurableEngine implements Engine {
     this.express.set(arn, controller);
     const logging = sm.loggingConfiguration.level !== 'OFF';
     void runInMemory(this.compiledFor(sm), this.info(sm, request, arn, startDate, 0), request.input, {
-      handlers: this.handlers,
       invoke: this.expressInvoker(arn, request),
       cancel: (taskId) => this.cancelRunningTask(arn, taskId),
       clock: this.clock,

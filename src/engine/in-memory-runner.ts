@@ -24,7 +24,8 @@ export interface RunResult {
 }
 
 export interface InMemoryRunOptions {
-  handlers: Record<string, TaskHandler>;
+  /** Task handlers by resource ARN, unless `invoke` is given. */
+  handlers?: Record<string, TaskHandler>;
   /** Runs a task instead of `handlers` (the server's integrations). */
   invoke?: (command: InvokeTaskCommand) => Promise<Signal>;
   /** A task was cancelled (timed out, execution stopped): stop whatever `invoke` started. */
@@ -72,7 +73,7 @@ export async function runInMemory(machine: CompiledMachine, info: ExecutionInfo,
     for (const command of result.commands) {
       switch (command.kind) {
         case 'invokeTask':
-          inFlight.set(command.taskId, options.invoke ? options.invoke(command) : invokeTask(options.handlers, command));
+          inFlight.set(command.taskId, options.invoke ? options.invoke(command) : invokeTask(options.handlers ?? {}, command));
           break;
         case 'cancelTask':
           inFlight.delete(command.taskId);

@@ -4,25 +4,14 @@
  */
 import type { Json } from '../json.js';
 import type { ParsedResource } from './resource.js';
+import type { InvokeTaskCommand } from '../engine/task-invoker.js';
 
-export interface TaskInvocation {
+/** The interpreter's `invokeTask` command, with where it comes from and how to cancel it. */
+export interface TaskInvocation extends Omit<InvokeTaskCommand, 'kind'> {
   executionArn: string;
   executionName: string;
   stateMachineArn: string;
-  taskId: string;
-  /** The Task state's Resource, as written. */
-  resource: string;
   parsed: ParsedResource;
-  /** The effective input (after InputPath/Parameters, or JSONata Arguments). */
-  parameters: Json;
-  stateName: string;
-  /** 0 for the first attempt, then the retry number. */
-  attempt: number;
-  timeoutSeconds?: number;
-  heartbeatSeconds?: number;
-  /** For `.waitForTaskToken` resources and activities. */
-  taskToken?: string;
-  credentials?: Json;
   /** Aborted when the task is cancelled (its state timed out, the execution stopped). */
   signal: AbortSignal;
   /**

@@ -76,9 +76,6 @@ export class Run {
     return id;
   }
 
-  get recording(): boolean {
-    return this.options.history;
-  }
 
   // ---- frames ------------------------------------------------------------------------------
 

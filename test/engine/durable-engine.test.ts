@@ -10,6 +10,7 @@ import { execute, fakeClock } from '../../src/index.js';
 import { isJsonObject, type Json } from '../../src/json.js';
 import { startServer } from '../../src/server.js';
 import { Rig, ROLE, standingClock, startRequest, stateMachine } from './support.js';
+import { eventually } from '../support/eventually.js';
 
 const DOUBLE = 'arn:aws:lambda:us-east-1:123456789012:function:double';
 const double: TaskHandler = (input) => ({ n: isJsonObject(input) && typeof input.n === 'number' ? input.n * 2 : 0 });
@@ -318,5 +319,32 @@ describe('DurableEngine on SQLite', () => {
       await expect.poll(() => r.timers(started.executionArn), { timeout: 2000, interval: 10 }).toEqual([]);
       expect((await r.store.getExecution(started.executionArn))?.status).toBe('ABORTED');
     });
+  });
+});
+
+describe('callback tasks', () => {
+  it('record TaskSubmitted when the request is accepted, then finish on SendTaskSuccess', async () => {
+    const SEND = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
+    let token: string | undefined;
+    const r = await rig({
+      handlers: {
+        [SEND]: (_input, context) => {
+          token = context.taskToken;
+          return { MessageId: 'm-1' };
+        },
+      },
+    });
+    const machine = stateMachine('callback', { StartAt: 'Send', States: { Send: { Type: 'Task', Resource: SEND, End: true } } });
+    const started = await r.engine.startExecution(startRequest(machine, 'cb', {}));
+    if (!('executionArn' in started)) throw new Error('expected a new execution');
+    const submitted = await eventually(async () => {
+      const history = await r.history(started.executionArn);
+      return history.find((e) => e.type === 'TaskSubmitted');
+    }, 'TaskSubmitted');
+    expect(submitted.taskSubmittedEventDetails?.output).toBe('{"MessageId":"m-1"}');
+
+    expect(await r.engine.sendTaskSuccess(token as string, { done: true })).toBe('ok');
+    const finished = await r.waitForStatus(started.executionArn, 'SUCCEEDED');
+    expect(finished.output).toBe('{"done":true}');
   });
 });
