@@ -165,9 +165,20 @@ export interface Commit {
   timersRemoved: string[];
   tasksAdded: TaskRecord[];
   tasksRemoved: string[];
+  /**
+   * Several nodes (./cluster.ts): the lease this commit is made under. It applies only while `owner`
+   * holds the execution's lease (`locked_by` = owner and `locked_until` > now), else the result is
+   * 'leaseLost' and nothing is written; a creating commit (expectedVersion 0) takes the lease.
+   * Afterwards the lease runs to `until`, or is released when `until` is null or the execution is
+   * no longer RUNNING. Stores for one process (SQLite) ignore it.
+   */
+  lease?: { owner: string; now: Millis; until: Millis | null };
+  /** Inbox signals (./cluster.ts) this step applied or ignored, settled with it. */
+  signalsSettled?: { id: number; accepted: boolean }[];
 }
 
-export type CommitResult = 'ok' | 'conflict';
+/** 'leaseLost': the commit's lease was not (or no longer) the committing node's. */
+export type CommitResult = 'ok' | 'conflict' | 'leaseLost';
 
 export interface ExecutionStore {
   // state machines, versions, aliases, tags

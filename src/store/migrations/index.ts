@@ -1,9 +1,10 @@
 import { initial } from './0001-initial.js';
 import { activities } from './0002-activities.js';
 import { testCase } from './0003-test-case.js';
+import { cluster } from './0004-cluster.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only. */
-export const migrations: readonly Migration[] = [initial, activities, testCase];
+export const migrations: readonly Migration[] = [initial, activities, testCase, cluster];
