@@ -6,6 +6,13 @@
  * RUNNING execution resumes: its outbox tasks are invoked again, its timers are already rows.
  *
  * Express executions run in memory through the in-memory runner, as AWS runs them.
+ *
+ * With `cluster` (several nodes on one PostgreSQL database, ../store/cluster.ts), an actor exists
+ * only while this node holds the execution's lease: taken when it starts the execution, claims it
+ * (a due timer, an inbox signal, an expired lease) or takes a callback for it; given up in the
+ * step's own commit, or right after, once the execution only waits (for a timer, a callback, a
+ * worker). Every commit is fenced by the lease. A signal for an execution another node holds goes
+ * to the inbox, and that node applies it.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -28,6 +35,8 @@ import { parseResource } from '../integrations/resource.js';
 import type { TaskInvocation, TaskOutcome } from '../integrations/types.js';
 import type { TaskMocks } from '../integrations/mocks/task-mocks.js';
 import { decodeTaskToken } from '../interpreter/task-token.js';
+import type { ClusterEvent, ClusterStore, NodeRecord } from '../store/cluster.js';
+import { ClusterNode, type ClusterOptions, type ClusterStats } from './cluster-node.js';
 
 /** AWS's quota: an execution that would exceed it fails. */
 export const HISTORY_QUOTA = HISTORY_EVENT_QUOTA;
@@ -58,12 +67,16 @@ export interface DurableEngineOptions {
    * 0 makes them instant. Task, heartbeat and execution timeouts keep their real length.
    */
   waitTimeScale?: number;
+  /** Run as one node of several sharing `cluster.store` (which must be `store`). */
+  cluster?: ClusterOptions & { onEvent?: (event: ClusterEvent) => void };
 }
 
 /** A signal for an execution, and who wants to know whether it changed anything. */
 interface Delivery {
   signal: Signal;
   settle?: (accepted: boolean) => void;
+  /** It came from the execution's inbox (cluster): its commit settles it there. */
+  inboxId?: number;
 }
 
 interface Actor {
@@ -73,7 +86,16 @@ interface Actor {
   busy: boolean;
   /** Resolved each time the mailbox is empty again (for StopExecution to wait on). */
   idle: (() => void)[];
+  /** Cluster: whether this node holds the execution's lease now. */
+  leased: boolean;
+  /** Tasks of this execution running in this process (the lease is kept while there are any). */
+  tasks: number;
+  /** Cluster: inbox signals already in the mailbox. */
+  inboxIds: Set<number>;
 }
+
+/** What applying a delivery came to: 'lost' when the commit was fenced off (this node's lease is gone). */
+type ApplyOutcome = 'accepted' | 'ignored' | 'lost';
 
 export class DurableEngine implements Engine {
   private readonly store: ExecutionStore;
@@ -96,6 +118,17 @@ export class DurableEngine implements Engine {
   private readonly waitTimeScale: number;
   /** Callers of `whenEnded`, by execution ARN. */
   private readonly endWaiters = new Map<string, Set<(record: ExecutionRecord) => void>>();
+  /** Cluster mode: this node's membership, heartbeat and wake-ups. */
+  private readonly cluster: ClusterNode | undefined;
+  private readonly clusterStore: ClusterStore | undefined;
+  /** Cluster: executions being loaded after taking their lease (one load per execution at a time). */
+  private readonly adopting = new Map<string, Promise<Actor | 'elsewhere' | 'ended'>>();
+  /** Cluster: executions dropped with their tasks aborted; whoever loads them next invokes those again. */
+  private readonly abandoned = new Set<string>();
+  /** Cluster: senders waiting for an inbox signal to be settled, by signal id. */
+  private readonly settleWaiters = new Map<number, () => void>();
+  private clusterPollRunning = false;
+  private clusterPollAgain = false;
 
   constructor(options: DurableEngineOptions) {
     this.store = options.store;
@@ -112,11 +145,35 @@ export class DurableEngine implements Engine {
       pause: options.runtime?.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
     };
     this.commits = new CommitQueue(this.store);
+    if (options.cluster) {
+      const onEvent = options.cluster.onEvent;
+      this.clusterStore = options.cluster.store;
+      this.cluster = new ClusterNode(
+        options.cluster,
+        this.clock,
+        {
+          held: () => [...this.actors.entries()].filter(([, a]) => a.leased).map(([arn]) => arn),
+          lost: (arns) => this.leasesLost(arns),
+          event: (event) => {
+            this.clusterEvent(event);
+            onEvent?.(event);
+          },
+          poll: () => void this.pollTimers(),
+        },
+        this.log,
+      );
+    }
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
   async start(): Promise<void> {
+    if (this.cluster) {
+      // Nothing is loaded up front: this node claims what is ready, as every node does.
+      await this.cluster.start();
+      await this.pollTimers();
+      return;
+    }
     for (const arn of await this.store.runningExecutions()) {
       const record = await this.store.getExecution(arn);
       if (!record || record.status !== 'RUNNING') continue;
@@ -132,6 +189,39 @@ export class DurableEngine implements Engine {
     for (const controller of this.express.values()) controller.abort({ error: 'States.Runtime', cause: 'The server stopped' });
     await Promise.all([...this.actors.values()].map((a) => this.whenIdle(a)));
     await this.commits.drain();
+    if (this.cluster && this.clusterStore) {
+      await this.cluster.stop();
+      // Idle executions are given back now. Those with a task still running here keep their lease
+      // until it runs out, then another node takes them over and invokes the task again.
+      const busy = [...this.actors.entries()].filter(([, a]) => a.leased && a.tasks > 0);
+      const idle = [...this.actors.entries()].filter(([, a]) => a.leased && a.tasks === 0).map(([arn]) => arn);
+      try {
+        if (busy.length === 0) await this.clusterStore.leave(this.cluster.id);
+        else if (idle.length > 0) await this.clusterStore.releaseExecutions(idle, this.cluster.id);
+      } catch (error) {
+        this.log?.warn({ err: error }, 'could not give back leases on shutdown; they run out on their own');
+      }
+    }
+  }
+
+  /** This node's id and counters (cluster), for GET /cluster/nodes. */
+  get node(): { id: string; stats: ClusterStats } | undefined {
+    return this.cluster && { id: this.cluster.id, stats: this.cluster.stats };
+  }
+
+  /** Executions active in this process now (their actors). */
+  get activeExecutions(): number {
+    return this.actors.size;
+  }
+
+  /** Where this node's API listens, reported with its heartbeat (cluster). */
+  advertise(address: string): void {
+    this.cluster?.setAddress(address);
+  }
+
+  /** The cluster's nodes, or undefined when this engine runs alone. */
+  async clusterNodes(): Promise<NodeRecord[] | undefined> {
+    return this.cluster?.nodes();
   }
 
   /** Commit-queue figures, for benchmarks. */
@@ -168,14 +258,19 @@ export class DurableEngine implements Engine {
       historyLength: 0,
       ...(request.testCase !== undefined ? { testCase: request.testCase } : {}),
     };
-    const committed = await this.commitStep(record, { kind: 'start', input: request.input }, result);
-    if (!committed) {
+    const keepLease = startsTask(result.commands);
+    const committed = await this.commitStep(record, { kind: 'start', input: request.input }, result, { keepLease });
+    if (typeof committed === 'string') {
       const winner = await this.store.getExecution(arn);
       if (winner) return { alreadyExists: winner };
       throw new Error(`Could not create execution ${arn}`);
     }
     // A callback may have loaded the execution between the commit and here: keep that actor.
-    if (committed.status === 'RUNNING' && !this.actors.has(arn)) this.actors.set(arn, this.actor(committed, machine));
+    if (committed.status === 'RUNNING' && !this.actors.has(arn) && (!this.cluster || keepLease)) {
+      const actor = this.actor(committed, machine);
+      actor.leased = this.cluster !== undefined;
+      this.actors.set(arn, actor);
+    }
     this.runCommands(arn, result.commands);
     return { executionArn: arn, startDate };
   }
@@ -212,6 +307,7 @@ export class DurableEngine implements Engine {
       controller.abort({ error, cause });
       return { stopDate: this.clock.now() };
     }
+    if (this.cluster) return this.stopClustered(executionArn, error, cause);
     const actor = this.actors.get(executionArn);
     if (!actor) {
       const record = await this.store.getExecution(executionArn);
@@ -224,13 +320,36 @@ export class DurableEngine implements Engine {
     return { stopDate: record?.stopDate ?? this.clock.now() };
   }
 
+  /** StopExecution on a node of several: the stop goes to whichever node holds the execution. */
+  private async stopClustered(executionArn: string, error?: string, cause?: string): Promise<StopResult> {
+    const record = this.actors.get(executionArn)?.record ?? (await this.store.getExecution(executionArn));
+    if (!record) return { notFound: true };
+    if (record.status !== 'RUNNING') return { notRunning: record };
+    await this.deliverAndConfirm(executionArn, { kind: 'stop', ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) });
+    const after = await this.store.getExecution(executionArn);
+    if (after && after.status !== 'ABORTED' && after.status !== 'RUNNING') return { notRunning: after };
+    // RUNNING still: the stop waits in the inbox of a node that is not answering; it applies when
+    // that node, or the one taking over from it, gets to it.
+    return { stopDate: after?.stopDate ?? this.clock.now() };
+  }
+
   async redriveExecution(executionArn: string): Promise<{ redriveDate: number } | { notRedrivable: string }> {
-    const record = await this.store.getExecution(executionArn);
+    let record = await this.store.getExecution(executionArn);
     if (!record) return { notRedrivable: `Execution ${executionArn} does not exist` };
     const refusal = redriveRefusal(record, this.clock.now());
     if (refusal !== undefined) return { notRedrivable: refusal };
     if (this.actors.has(executionArn)) return { notRedrivable: 'Execution is RUNNING and cannot be redriven' };
+    if (this.cluster && this.clusterStore) {
+      const got = await this.clusterStore.acquireExecution(executionArn, this.cluster.id, this.clock.now(), this.cluster.leaseMs);
+      if (!got.acquired) return { notRedrivable: 'Execution is being redriven' };
+      record = await this.store.getExecution(executionArn);
+      if (!record || redriveRefusal(record, this.clock.now()) !== undefined || this.actors.has(executionArn)) {
+        await this.clusterStore.releaseExecutions([executionArn], this.cluster.id);
+        return { notRedrivable: 'Execution is RUNNING and cannot be redriven' };
+      }
+    }
     const actor = this.actor(record);
+    actor.leased = this.cluster !== undefined;
     this.actors.set(executionArn, actor);
     await this.deliver(executionArn, { kind: 'redrive' });
     await this.whenIdle(actor);
@@ -242,7 +361,11 @@ export class DurableEngine implements Engine {
   /** Delivers a signal to a running Standard execution (task results, timers, stop). */
   async deliver(executionArn: string, signal: Signal): Promise<void> {
     const actor = this.actors.get(executionArn);
-    if (!actor) return;
+    if (!actor) {
+      // Cluster: its lease was lost or given up meanwhile; take it again, or send it to the holder.
+      if (this.cluster) await this.route(executionArn, { signal });
+      return;
+    }
     actor.mailbox.push({ signal });
     void this.pump(executionArn, actor);
   }
@@ -253,6 +376,7 @@ export class DurableEngine implements Engine {
    * accept a task token exactly once.
    */
   async deliverAndConfirm(executionArn: string, signal: Signal): Promise<boolean> {
+    if (this.cluster) return new Promise<boolean>((settle) => void this.route(executionArn, { signal, settle }));
     let actor = this.actors.get(executionArn);
     if (!actor) {
       const record = await this.store.getExecution(executionArn);
@@ -298,24 +422,44 @@ export class DurableEngine implements Engine {
   // ---- actors ---------------------------------------------------------------------------------
 
   private actor(record: ExecutionRecord, machine?: CompiledMachine): Actor {
-    return { record, machine: machine ?? this.compiled(record.definition), mailbox: [], busy: false, idle: [] };
+    return { record, machine: machine ?? this.compiled(record.definition), mailbox: [], busy: false, idle: [], leased: false, tasks: 0, inboxIds: new Set() };
   }
 
   private async pump(arn: string, actor: Actor): Promise<void> {
     if (actor.busy) return;
     actor.busy = true;
     try {
-      while (actor.mailbox.length > 0 && !this.closed) {
+      while (!this.closed) {
+        if (actor.mailbox.length === 0) {
+          // Cluster: nothing to do and nothing running here: give the lease back (unless the
+          // step's commit already did), so any node can take the execution's next signal.
+          if (this.cluster && this.clusterStore && actor.leased && actor.tasks === 0) {
+            await this.clusterStore.releaseExecutions([arn], this.cluster.id);
+            actor.leased = false;
+            continue;
+          }
+          break;
+        }
+        if (this.cluster && !actor.leased && !(await this.reacquire(arn, actor))) {
+          this.handOff(arn, actor);
+          break;
+        }
         const delivery = actor.mailbox.shift() as Delivery;
-        let accepted = false;
+        let outcome: ApplyOutcome = 'ignored';
         try {
-          accepted = await this.apply(arn, actor, delivery.signal);
+          outcome = await this.apply(arn, actor, delivery);
         } finally {
-          delivery.settle?.(accepted);
+          if (outcome === 'lost') {
+            // Fenced off: this node's lease is gone. Take it again, or hand the signal over.
+            actor.leased = false;
+            actor.mailbox.unshift(delivery);
+          } else {
+            delivery.settle?.(outcome === 'accepted');
+          }
         }
         if (actor.record.status !== 'RUNNING') {
           this.actors.delete(arn);
-          for (const rest of actor.mailbox.splice(0)) rest.settle?.(false);
+          this.dropMailbox(actor);
           break;
         }
       }
@@ -323,7 +467,18 @@ export class DurableEngine implements Engine {
       this.log?.error({ err: e, executionArn: arn }, 'applying a signal failed');
     } finally {
       actor.busy = false;
+      if (this.cluster && !actor.leased && actor.mailbox.length === 0 && actor.tasks === 0 && this.actors.get(arn) === actor) this.actors.delete(arn);
       for (const resolve of actor.idle.splice(0)) resolve();
+    }
+  }
+
+  /** The execution ended: what is still in its mailbox changes nothing. */
+  private dropMailbox(actor: Actor): void {
+    const rest = actor.mailbox.splice(0);
+    for (const delivery of rest) delivery.settle?.(false);
+    const inbox = rest.filter((d) => d.inboxId !== undefined).map((d) => ({ id: d.inboxId as number, accepted: false }));
+    if (inbox.length > 0 && this.clusterStore) {
+      void this.clusterStore.settleSignals(inbox, this.clock.now()).catch((e: unknown) => this.log?.warn({ err: e }, 'could not settle inbox signals'));
     }
   }
 
@@ -333,28 +488,39 @@ export class DurableEngine implements Engine {
   }
 
   /** Applies a signal and commits the step; whether the signal changed anything. */
-  private async apply(arn: string, actor: Actor, signal: Signal): Promise<boolean> {
+  private async apply(arn: string, actor: Actor, delivery: Delivery): Promise<ApplyOutcome> {
+    const { signal } = delivery;
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const result = this.scaleTimers(await step(actor.machine, actor.record.state, signal, this.rt, STANDARD_RUN));
-      const committed = await this.commitStep(actor.record, signal, result);
-      if (committed) {
+      // Cluster: keep the lease only while something here will still need it.
+      const keepLease = actor.mailbox.length > 0 || actor.tasks > 0 || startsTask(result.commands);
+      const committed = await this.commitStep(actor.record, signal, result, { keepLease, ...(delivery.inboxId !== undefined ? { inboxId: delivery.inboxId } : {}) });
+      if (typeof committed !== 'string') {
         actor.record = committed;
+        if (this.cluster && !keepLease) actor.leased = false;
+        if (delivery.inboxId !== undefined) actor.inboxIds.delete(delivery.inboxId);
         this.runCommands(arn, result.commands);
-        return result.events.length > 0 || result.commands.length > 0;
+        return changes(result) ? 'accepted' : 'ignored';
       }
+      if (committed === 'leaseLost') return 'lost';
       // Layer 4: a version conflict. Reload and apply the signal to what is really committed.
       const fresh = await this.store.getExecution(arn);
       if (!fresh || fresh.status !== 'RUNNING') {
         if (fresh) actor.record = fresh;
-        return false;
+        return 'ignored';
       }
       actor.record = fresh;
     }
     throw new Error(`Execution ${arn}: gave up after ${MAX_CONFLICT_RETRIES} version conflicts`);
   }
 
-  /** Commits one step; the new record, or undefined on a version conflict. */
-  private async commitStep(before: ExecutionRecord, signal: Signal, result: StepResult): Promise<ExecutionRecord | undefined> {
+  /** Commits one step; the new record, or why it was not committed. */
+  private async commitStep(
+    before: ExecutionRecord,
+    signal: Signal,
+    result: StepResult,
+    options: { keepLease: boolean; inboxId?: number },
+  ): Promise<ExecutionRecord | 'conflict' | 'leaseLost'> {
     const now = this.clock.now();
     const state = result.state;
     const record: ExecutionRecord = {
@@ -411,8 +577,13 @@ export class DurableEngine implements Engine {
           break;
       }
     }
+    if (this.cluster) {
+      commit.lease = { owner: this.cluster.id, now, until: options.keepLease ? this.cluster.leaseUntil(now) : null };
+      if (options.inboxId !== undefined) commit.signalsSettled = [{ id: options.inboxId, accepted: changes(result) }];
+    }
     const outcome = await this.commits.submit(commit);
-    if (outcome !== 'ok') return undefined;
+    if (outcome !== 'ok') return outcome;
+    if (this.cluster) this.cluster.stats.stepsCommitted++;
     if (record.status !== 'RUNNING') this.ended(record);
     return record;
   }
@@ -425,7 +596,7 @@ export class DurableEngine implements Engine {
       let waiters = this.endWaiters.get(executionArn);
       if (!waiters) this.endWaiters.set(executionArn, (waiters = new Set()));
       const set = waiters;
-      const done = (record: ExecutionRecord | undefined) => {
+      let done = (record: ExecutionRecord | undefined) => {
         set.delete(waiter);
         if (set.size === 0 && this.endWaiters.get(executionArn) === set) this.endWaiters.delete(executionArn);
         signal?.removeEventListener('abort', aborted);
@@ -437,13 +608,24 @@ export class DurableEngine implements Engine {
       if (signal?.aborted) return aborted();
       signal?.addEventListener('abort', aborted, { once: true });
       // Registered first, then read: an end committed in between still reaches the waiter.
-      void this.store.getExecution(executionArn).then(
-        (record) => {
-          if (!record) done(undefined);
-          else if (record.status !== 'RUNNING') done(record);
-        },
-        () => done(undefined),
-      );
+      const check = () =>
+        void this.store.getExecution(executionArn).then(
+          (record) => {
+            if (!record) done(undefined);
+            else if (record.status !== 'RUNNING') done(record);
+          },
+          () => done(undefined),
+        );
+      check();
+      // Cluster: another node may step the execution to its end; look again now and then.
+      if (this.cluster) {
+        const every = setInterval(check, this.cluster.pollMs);
+        const original = done;
+        done = (record) => {
+          clearInterval(every);
+          original(record);
+        };
+      }
     });
   }
 
@@ -501,9 +683,14 @@ export class DurableEngine implements Engine {
 
   /** Runs a task through its integration; its outcome comes back as a signal (or later, by callback). */
   private invoke(arn: string, command: InvokeTaskCommand): void {
-    const record = this.actors.get(arn)?.record;
+    const actor = this.actors.get(arn);
+    const record = actor?.record;
+    if (actor) actor.tasks++;
     void this.runTask(arn, record?.name, record?.stateMachineArn, command, record?.testCase).then((signal) => {
+      if (actor) actor.tasks--;
       if (signal) return this.deliver(arn, signal);
+      // Pending (a callback, a worker) or cancelled: the actor may be idle now and give up its lease.
+      if (actor && this.cluster && this.actors.get(arn) === actor) void this.pump(arn, actor);
       return undefined;
     });
   }
@@ -563,6 +750,7 @@ export class DurableEngine implements Engine {
   // ---- timers ---------------------------------------------------------------------------------
 
   private wakeTimersAt(fireAt: number): void {
+    if (this.cluster) return this.cluster.pollAt(fireAt);
     if (this.closed || fireAt >= this.timerWakeAt) return;
     if (this.timerHandle) clearTimeout(this.timerHandle);
     this.timerWakeAt = fireAt;
@@ -576,6 +764,7 @@ export class DurableEngine implements Engine {
 
   /** Fires every due timer, then sleeps until the next one (or a new earlier one). */
   private async pollTimers(): Promise<void> {
+    if (this.cluster) return this.pollCluster();
     if (this.closed || this.timerLoopRunning) return;
     this.timerLoopRunning = true;
     try {
@@ -604,6 +793,12 @@ export class DurableEngine implements Engine {
   }
 
   private async deliverTimer(arn: string, timerId: string): Promise<void> {
+    if (this.cluster) {
+      // Due timers of executions this node holds: the actor is here, unless it just gave the lease up.
+      const delivered = new Promise<boolean>((settle) => void this.route(arn, { signal: { kind: 'timerFired', timerId }, settle }));
+      await delivered.finally(() => this.timersInFlight.delete(timerId));
+      return;
+    }
     let actor = this.actors.get(arn);
     if (!actor) {
       // A timer of an execution not loaded (e.g. it ended): let the step ignore it and drop the row.
@@ -629,6 +824,232 @@ export class DurableEngine implements Engine {
     await this.pump(arn, actor);
     await this.whenIdle(actor);
     this.timersInFlight.delete(timerId);
+  }
+
+  // ---- cluster: leases, claims, the inbox -------------------------------------------------------
+
+  /**
+   * Gets a delivery to the execution's actor on this node, taking the lease if it is free, or to
+   * the inbox of the node that holds it. Settles the delivery at once if the execution has ended.
+   */
+  private async route(arn: string, delivery: Delivery): Promise<void> {
+    const actor = this.actors.get(arn) ?? (await this.adopt(arn));
+    if (actor === 'ended') {
+      delivery.settle?.(false);
+      return;
+    }
+    if (actor === 'elsewhere') {
+      if (delivery.inboxId === undefined) void this.viaInbox(arn, delivery.signal).then((accepted) => delivery.settle?.(accepted));
+      return;
+    }
+    actor.mailbox.push(delivery);
+    void this.pump(arn, actor);
+  }
+
+  /**
+   * Loads an execution whose lease this node has (`claim`) or takes now: its actor, with its tasks
+   * invoked again if their node died with them, and its inbox queued. 'elsewhere' when another node
+   * holds the lease, 'ended' when there is nothing to run.
+   */
+  private adopt(arn: string, claim?: { orphaned: boolean }, start = true): Promise<Actor | 'elsewhere' | 'ended'> {
+    const loading = this.adopting.get(arn);
+    if (loading) return loading;
+    const promise = (async (): Promise<Actor | 'elsewhere' | 'ended'> => {
+      const cluster = this.cluster as ClusterNode;
+      const store = this.clusterStore as ClusterStore;
+      let orphaned = claim?.orphaned ?? false;
+      if (!claim) {
+        const got = await store.acquireExecution(arn, cluster.id, this.clock.now(), cluster.leaseMs);
+        if (!got.acquired) return got.holder === undefined ? 'ended' : 'elsewhere';
+        orphaned = got.orphaned;
+      }
+      const existing = this.actors.get(arn);
+      if (existing) {
+        // Still here from before (its lease ran out, or it was being given up): bring it up to date.
+        if (!existing.busy) await this.refresh(arn, existing, orphaned, start);
+        return existing;
+      }
+      const record = await this.store.getExecution(arn);
+      if (!record || record.status !== 'RUNNING') {
+        await store.releaseExecutions([arn], cluster.id);
+        return 'ended';
+      }
+      const actor = this.actor(record);
+      actor.leased = true;
+      this.actors.set(arn, actor);
+      await this.takeOverTasks(arn, orphaned, 0);
+      await this.pullInbox(arn, actor);
+      if (start) void this.pump(arn, actor);
+      return actor;
+    })().finally(() => this.adopting.delete(arn));
+    this.adopting.set(arn, promise);
+    return promise;
+  }
+
+  /** The lease is this node's again: reload what other nodes may have committed meanwhile. */
+  private async refresh(arn: string, actor: Actor, orphaned: boolean, start: boolean): Promise<void> {
+    const fresh = await this.store.getExecution(arn);
+    if (fresh) actor.record = fresh;
+    actor.leased = true;
+    await this.takeOverTasks(arn, orphaned, actor.tasks);
+    await this.pullInbox(arn, actor);
+    if (start) void this.pump(arn, actor);
+  }
+
+  /**
+   * Invokes the outbox tasks again when the node that ran them died, or this one dropped them when
+   * its lease ran out; not while they still run here (an expired lease of this node's own).
+   */
+  private async takeOverTasks(arn: string, orphaned: boolean, runningHere: number): Promise<void> {
+    if (!(this.abandoned.delete(arn) || (orphaned && runningHere === 0))) return;
+    (this.cluster as ClusterNode).stats.executionsTakenOver++;
+    for (const task of await this.store.pendingTasks(arn)) this.invoke(arn, task.command as unknown as InvokeTaskCommand);
+  }
+
+  /** Takes the lease again for an actor that gave it up or lost it; false if another node has it. */
+  private async reacquire(arn: string, actor: Actor): Promise<boolean> {
+    const cluster = this.cluster as ClusterNode;
+    const got = await (this.clusterStore as ClusterStore).acquireExecution(arn, cluster.id, this.clock.now(), cluster.leaseMs);
+    if (!got.acquired) return false;
+    const fresh = await this.store.getExecution(arn);
+    if (!fresh) return false;
+    actor.record = fresh;
+    actor.leased = true;
+    await this.takeOverTasks(arn, got.orphaned, actor.tasks);
+    if (fresh.status !== 'RUNNING' && actor.mailbox[0]?.signal.kind !== 'redrive') {
+      this.dropMailbox(actor);
+      await (this.clusterStore as ClusterStore).releaseExecutions([arn], cluster.id);
+      actor.leased = false;
+    }
+    return true;
+  }
+
+  /** Another node holds the execution: its actor here goes, and what was queued for it goes to that node's inbox. */
+  private handOff(arn: string, actor: Actor): void {
+    if (this.actors.get(arn) === actor) this.actors.delete(arn);
+    for (const delivery of actor.mailbox.splice(0)) {
+      // Inbox signals stay in the inbox, unsettled, for the holder.
+      if (delivery.inboxId !== undefined) continue;
+      void this.viaInbox(arn, delivery.signal).then((accepted) => delivery.settle?.(accepted));
+    }
+    actor.inboxIds.clear();
+  }
+
+  /**
+   * Posts a signal to the execution's inbox and waits for the node holding it to settle it. If that
+   * takes over twice the lease (the holder died and nobody has taken over yet), the signal is
+   * accepted as it stands: it is stored, and whoever runs the execution next applies it.
+   */
+  private async viaInbox(arn: string, signal: Signal): Promise<boolean> {
+    const cluster = this.cluster as ClusterNode;
+    const store = this.clusterStore as ClusterStore;
+    const id = await store.postSignal(arn, signal as unknown as Json, this.clock.now());
+    cluster.stats.signalsForwarded++;
+    return new Promise<boolean>((resolve) => {
+      let finished = false;
+      const finish = (accepted: boolean) => {
+        if (finished) return;
+        finished = true;
+        clearInterval(poll);
+        clearTimeout(deadline);
+        this.settleWaiters.delete(id);
+        resolve(accepted);
+      };
+      const look = () =>
+        void store.signalOutcome(id).then(
+          (outcome) => outcome !== undefined && finish(outcome),
+          () => undefined,
+        );
+      this.settleWaiters.set(id, look);
+      const poll = setInterval(look, cluster.pollMs);
+      const deadline = setTimeout(() => finish(true), 2 * cluster.leaseMs + 5_000);
+    });
+  }
+
+  /** Queues the execution's unsettled inbox signals on its actor. */
+  private async pullInbox(arn: string, actor: Actor): Promise<void> {
+    const signals = await (this.clusterStore as ClusterStore).pendingSignals(arn);
+    for (const inbox of signals) {
+      if (actor.inboxIds.has(inbox.id)) continue;
+      actor.inboxIds.add(inbox.id);
+      actor.mailbox.push({ signal: inbox.signal as unknown as Signal, inboxId: inbox.id });
+    }
+  }
+
+  private clusterEvent(event: ClusterEvent): void {
+    switch (event.kind) {
+      case 'signal': {
+        const actor = this.actors.get(event.executionArn);
+        if (actor?.leased) void this.pullInbox(event.executionArn, actor).then(() => this.pump(event.executionArn, actor));
+        // Not held here: it is claimable if nobody holds it.
+        else this.cluster?.pollAt(this.clock.now());
+        break;
+      }
+      case 'settled':
+        for (const id of event.ids) this.settleWaiters.get(id)?.();
+        break;
+      case 'ready':
+        this.cluster?.pollAt(this.clock.now());
+        break;
+      case 'activity':
+        break;
+    }
+  }
+
+  private fireDueTimers(timers: readonly { executionArn: string; timerId: string }[]): void {
+    for (const timer of timers) {
+      if (this.timersInFlight.has(timer.timerId)) continue;
+      this.timersInFlight.add(timer.timerId);
+      void this.deliverTimer(timer.executionArn, timer.timerId);
+    }
+  }
+
+  /** The heartbeat could not renew these leases: stop working on those executions here. */
+  private leasesLost(arns: string[]): void {
+    for (const arn of arns) {
+      const actor = this.actors.get(arn);
+      if (!actor) continue;
+      actor.leased = false;
+      if (actor.tasks > 0) this.abandoned.add(arn);
+      for (const key of [...this.running.keys()]) if (key.startsWith(`${arn}\n`)) this.running.get(key)?.abort();
+      // Whatever is queued goes to the holder (the pump finds the lease taken, or takes it back).
+      void this.pump(arn, actor);
+    }
+  }
+
+  /** Claims what is ready (due timers, inbox signals, expired leases), fires due timers of what this node holds, and sleeps until the next timer. */
+  private async pollCluster(): Promise<void> {
+    const cluster = this.cluster as ClusterNode;
+    const store = this.clusterStore as ClusterStore;
+    if (this.closed) return;
+    if (this.clusterPollRunning) {
+      this.clusterPollAgain = true;
+      return;
+    }
+    this.clusterPollRunning = true;
+    try {
+      do {
+        this.clusterPollAgain = false;
+        for (;;) {
+          const claims = await store.claimExecutions(cluster.id, this.clock.now(), cluster.leaseMs, cluster.claimBatch);
+          cluster.stats.executionsClaimed += claims.length;
+          // Loaded without running yet: an actor with nothing queued would give its lease straight back.
+          const adopted = await Promise.all(claims.map((claim) => this.adopt(claim.arn, claim, false)));
+          this.fireDueTimers(await store.dueTimersOf(cluster.id, this.clock.now(), 500));
+          for (const [i, actor] of adopted.entries()) if (typeof actor === 'object') void this.pump(claims[i]?.arn ?? '', actor);
+          if (claims.length < cluster.claimBatch || this.closed) break;
+        }
+      } while (this.clusterPollAgain && !this.closed);
+      const next = await this.store.nextTimerAt();
+      // A timer already due belongs to a node busy with it: look again shortly, not in a loop.
+      if (next !== undefined) cluster.pollAt(Math.max(next, this.clock.now() + 100));
+      else cluster.pollAt(Number.POSITIVE_INFINITY);
+    } catch (e) {
+      this.log?.error({ err: e }, 'looking for work failed; retrying in a second');
+      cluster.pollAt(this.clock.now() + 1_000);
+    } finally {
+      this.clusterPollRunning = false;
+    }
   }
 
   // ---- Express --------------------------------------------------------------------------------
@@ -758,4 +1179,14 @@ export function executionArn(sm: StateMachineRecord, name: string, type: 'STANDA
   const [arnPrefix, partition, service, region, account] = sm.arn.split(':');
   const base = `${arnPrefix}:${partition}:${service}:${region}:${account}`;
   return type === 'STANDARD' ? `${base}:execution:${sm.name}:${name}` : `${base}:express:${sm.name}:${name}:${uuid ?? ''}`;
+}
+
+/** Whether a step starts a task (which runs in this process, so its execution keeps the lease). */
+function startsTask(commands: readonly Command[]): boolean {
+  return commands.some((c) => c.kind === 'invokeTask');
+}
+
+/** Whether a step changed anything (a signal that changes nothing was not awaited). */
+function changes(result: StepResult): boolean {
+  return result.events.length > 0 || result.commands.length > 0;
 }

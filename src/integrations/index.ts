@@ -25,14 +25,18 @@ export interface IntegrationOptions {
    */
   executions?: { store: ExecutionStore; engine: () => NestedExecutionHost | undefined };
   /** Activities: the store whose outbox is their queue; GetActivityTask's long-poll timeout (default 60 s). */
-  activities?: { store: ExecutionStore; pollTimeoutMs?: number };
+  /** sharedStore: other nodes schedule activity tasks in the same store (cluster). */
+  activities?: { store: ExecutionStore; pollTimeoutMs?: number; sharedStore?: boolean };
   /** Lambda resources: the local functions folder (else STEPWISE_FUNCTIONS_DIR, default ./functions) or an endpoint to forward to (else STEPWISE_LAMBDA_ENDPOINT). */
   lambda?: { functionsDir?: string; endpoint?: string; region?: string; accountId?: string };
 }
 
 export function createIntegrations(options: IntegrationOptions = {}): IntegrationRegistry {
   const registry = new IntegrationRegistry();
-  if (options.activities) registry.append(new ActivityIntegration(options.activities.store, { pollTimeoutMs: options.activities.pollTimeoutMs }));
+  if (options.activities) registry.append(new ActivityIntegration(options.activities.store, {
+        pollTimeoutMs: options.activities.pollTimeoutMs,
+        ...(options.activities.sharedStore !== undefined ? { sharedStore: options.activities.sharedStore } : {}),
+      }));
   if (options.executions) registry.append(new StatesIntegration({ store: options.executions.store, host: options.executions.engine }));
   registry.append(createLambdaIntegration({ ...options.lambda, env: options.env ?? process.env, ...(options.logger ? { logger: options.logger } : {}) }));
   registry.append(createHttpIntegration(options.http, options.env ?? process.env, options.logger));

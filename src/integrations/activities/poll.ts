@@ -58,7 +58,8 @@ async function handOut(deps: PollDependencies, claimed: ClaimedTask, workerName:
     await deps.store.releaseActivityTask(claimed.executionArn, claimed.taskId);
     return { kind: 'none' };
   }
-  await activityQueue(deps.store).whenInvoked(claimed.executionArn, claimed.taskId, START_RETRY_MS);
+  const queue = activityQueue(deps.store);
+  if (!queue.settings.sharedStore) await queue.whenInvoked(claimed.executionArn, claimed.taskId, START_RETRY_MS);
   const giveUpAt = Date.now() + START_RETRY_MS;
   for (;;) {
     const result = await deps.callbacks.taskStarted(token, workerName);

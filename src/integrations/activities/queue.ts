@@ -14,9 +14,14 @@ export interface ActivityPollSettings {
   recheckMs: number;
   /** Concurrent GetActivityTask calls per activity; more get ActivityWorkerLimitExceeded. */
   maxPollers: number;
+  /**
+   * Tasks may be scheduled by other nodes sharing the store (cluster): a poll does not wait for
+   * this node's engine to have invoked the task it claimed before recording ActivityStarted.
+   */
+  sharedStore: boolean;
 }
 
-export const DEFAULT_POLL_SETTINGS: ActivityPollSettings = { pollTimeoutMs: 60_000, recheckMs: 1_000, maxPollers: 1_000 };
+export const DEFAULT_POLL_SETTINGS: ActivityPollSettings = { pollTimeoutMs: 60_000, recheckMs: 1_000, maxPollers: 1_000, sharedStore: false };
 
 /** A wake-up armed before looking at the store, so a task scheduled in between is not missed. */
 export interface Wakeup {
