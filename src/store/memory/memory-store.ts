@@ -1,8 +1,24 @@
 /**
  * The store in plain Maps: the same semantics as SQLite (see ../commit-rules.ts), for tests and the
  * engine's unit tests. Records are cloned on the way in and out, as a database would.
+ *
+ * It is also a ClusterStore with PostgreSQL's semantics (../cluster.ts), so several engines in one
+ * process can share one MemoryStore as a cluster in unit tests. Every time comparison uses the `now`
+ * the caller passes (a fake clock works); events reach subscribers in a microtask after the call
+ * that published them, as a NOTIFY arrives after its transaction.
  */
 import type { HistoryEvent } from '../../interpreter/history.js';
+import type { Json } from '../../json.js';
+import { activityArnsOf } from '../cluster-events.js';
+import type {
+  AcquireResult,
+  ClaimedExecution,
+  ClusterEvent,
+  ClusterStore,
+  InboxSignal,
+  NodeInfo,
+  NodeRecord,
+} from '../cluster.js';
 import { assertValidCommits, hasDuplicateEventIds } from '../commit-rules.js';
 import { checkLimit } from '../page-token.js';
 import type {
@@ -27,7 +43,30 @@ import { compareKeys, paginate } from './paging.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
-export class MemoryStore implements ExecutionStore {
+/** Inbox signals settled longer ago than this are deleted by a heartbeat; nodes dead longer, too. */
+const SETTLED_SIGNAL_RETENTION_MS = 5 * 60_000;
+const DEAD_NODE_RETENTION_MS = 10 * 60_000;
+
+interface Lease {
+  owner: string;
+  until: Millis;
+}
+
+interface StoredSignal extends InboxSignal {
+  settledAt?: Millis;
+  accepted?: boolean;
+}
+
+interface StoredNode {
+  info: NodeInfo;
+  heartbeatAt: Millis;
+  leaseUntil: Millis;
+  stats: Record<string, number>;
+}
+
+type Listener = (event: ClusterEvent) => void;
+
+export class MemoryStore implements ExecutionStore, ClusterStore {
   private readonly stateMachines = new Map<string, StateMachineRecord>();
   private readonly versions = new Map<string, StateMachineVersionRecord>();
   private readonly aliases = new Map<string, AliasRecord>();
@@ -40,6 +79,13 @@ export class MemoryStore implements ExecutionStore {
   private readonly activities = new Map<string, ActivityRecord>();
   /** Activity-task claims by `claimKey(executionArn, taskId)`; dropped with their outbox row. */
   private readonly claims = new Map<string, { claimedAt: Millis; claimedBy?: string }>();
+  /** Execution leases by execution ARN; a free lease has no entry. */
+  private readonly leases = new Map<string, Lease>();
+  private readonly nodes = new Map<string, StoredNode>();
+  /** The inbox, by id (ids ascend with insertion, so Map order is id order). */
+  private readonly signals = new Map<number, StoredSignal>();
+  private lastSignalId = 0;
+  private readonly listeners = new Set<Listener>();
 
   // ---- state machines --------------------------------------------------------------------------
 
@@ -209,17 +255,19 @@ export class MemoryStore implements ExecutionStore {
 
   async commit(commits: Commit[]): Promise<CommitResult[]> {
     assertValidCommits(commits);
-    return commits.map((commit) => (this.apply(commit) ? 'ok' : 'conflict'));
+    return commits.map((commit) => this.apply(commit));
   }
 
-  /** Checks everything first, then writes: a conflicting commit leaves no trace. */
-  private apply(commit: Commit): boolean {
-    const { execution, expectedVersion } = commit;
+  /** Checks everything first, then writes: a conflicting (or leaseLost) commit leaves no trace. */
+  private apply(commit: Commit): CommitResult {
+    const { execution, expectedVersion, lease } = commit;
+    if (hasDuplicateEventIds(commit)) return 'conflict';
     const stored = this.executions.get(execution.arn);
     const versionMatches = expectedVersion === 0 ? stored === undefined : stored?.version === expectedVersion;
-    if (!versionMatches) return false;
+    if (!versionMatches) return 'conflict';
+    if (lease && expectedVersion !== 0 && !this.holds(execution.arn, lease.owner, lease.now)) return 'leaseLost';
     const history = this.history.get(execution.arn) ?? { events: [], ids: new Set<number>() };
-    if (hasDuplicateEventIds(commit) || commit.events.some((e) => history.ids.has(e.id))) return false;
+    if (commit.events.some((e) => history.ids.has(e.id))) return 'conflict';
 
     this.executions.set(execution.arn, clone(execution));
     const appendedAt = history.events.length;
@@ -231,7 +279,13 @@ export class MemoryStore implements ExecutionStore {
     applyRows(this.tasks, execution.arn, commit.tasksRemoved, commit.tasksAdded, (t) => t.taskId);
     for (const taskId of commit.tasksRemoved) this.claims.delete(claimKey(execution.arn, taskId));
     for (const task of commit.tasksAdded) this.claims.delete(claimKey(execution.arn, task.taskId));
-    return true;
+    if (lease) {
+      if (lease.until !== null && execution.status === 'RUNNING') this.leases.set(execution.arn, { owner: lease.owner, until: lease.until });
+      else this.leases.delete(execution.arn);
+    }
+    if (commit.signalsSettled && commit.signalsSettled.length > 0) this.settle(commit.signalsSettled, lease?.now ?? Date.now());
+    for (const activityArn of activityArnsOf(commit.tasksAdded)) this.deliver({ kind: 'activity', activityArn });
+    return 'ok';
   }
 
   // ---- engine work -----------------------------------------------------------------------------
@@ -280,6 +334,183 @@ export class MemoryStore implements ExecutionStore {
   }
 
   async close(): Promise<void> {}
+
+  // ---- cluster: nodes and leases -----------------------------------------------------------------
+
+  async heartbeat(
+    node: NodeInfo,
+    held: readonly string[],
+    now: Millis,
+    leaseMs: Millis,
+    stats?: Record<string, number>,
+  ): Promise<string[]> {
+    const previous = this.nodes.get(node.id);
+    this.nodes.set(node.id, {
+      info: { id: node.id, startedAt: node.startedAt, ...(node.address !== undefined ? { address: node.address } : {}) },
+      heartbeatAt: now,
+      leaseUntil: now + leaseMs,
+      stats: clone(stats ?? previous?.stats ?? {}),
+    });
+    const renewed: string[] = [];
+    for (const arn of new Set(held)) {
+      const lease = this.leases.get(arn);
+      if (!lease || lease.owner !== node.id || lease.until <= now) continue;
+      lease.until = Math.max(lease.until, now + leaseMs);
+      renewed.push(arn);
+    }
+    for (const [id, signal] of this.signals) {
+      if (signal.settledAt !== undefined && signal.settledAt < now - SETTLED_SIGNAL_RETENTION_MS) this.signals.delete(id);
+    }
+    for (const [id, other] of this.nodes) {
+      if (id !== node.id && other.leaseUntil < now - DEAD_NODE_RETENTION_MS) this.nodes.delete(id);
+    }
+    return renewed;
+  }
+
+  async listNodes(now: Millis): Promise<NodeRecord[]> {
+    const holdings = new Map<string, number>();
+    for (const lease of this.leases.values()) {
+      if (lease.until > now) holdings.set(lease.owner, (holdings.get(lease.owner) ?? 0) + 1);
+    }
+    return [...this.nodes.values()]
+      .sort((a, b) => compareKeys([a.info.startedAt, a.info.id], [b.info.startedAt, b.info.id]))
+      .map((n): NodeRecord => ({
+        id: n.info.id,
+        ...(n.info.address !== undefined ? { address: n.info.address } : {}),
+        startedAt: n.info.startedAt,
+        heartbeatAt: n.heartbeatAt,
+        leaseUntil: n.leaseUntil,
+        executions: holdings.get(n.info.id) ?? 0,
+        stats: clone(n.stats),
+      }));
+  }
+
+  async leave(nodeId: string): Promise<void> {
+    let released = 0;
+    for (const [arn, lease] of this.leases) {
+      if (lease.owner !== nodeId) continue;
+      this.leases.delete(arn);
+      released++;
+    }
+    this.nodes.delete(nodeId);
+    if (released > 0) this.deliver({ kind: 'ready' });
+  }
+
+  async claimExecutions(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<ClaimedExecution[]> {
+    checkLimit(limit);
+    // Candidates come from the small sets (due timers, unsettled signals, expired leases), each
+    // with the time it has been waiting since: the longest waiting are claimed first.
+    const since = new Map<string, Millis>();
+    const note = (arn: string, at: Millis): void => {
+      since.set(arn, Math.min(since.get(arn) ?? Number.POSITIVE_INFINITY, at));
+    };
+    for (const timer of this.allTimers()) if (timer.fireAt <= now) note(timer.executionArn, timer.fireAt);
+    for (const signal of this.signals.values()) if (signal.settledAt === undefined) note(signal.executionArn, signal.createdAt);
+    for (const [arn, lease] of this.leases) if (lease.until <= now) note(arn, lease.until);
+    const ready = [...since]
+      .filter(([arn]) => this.executions.get(arn)?.status === 'RUNNING' && this.leaseFree(arn, now))
+      .sort((a, b) => compareKeys([a[1], a[0]], [b[1], b[0]]))
+      .slice(0, limit);
+    return ready.map(([arn]): ClaimedExecution => {
+      const orphaned = this.leases.has(arn);
+      this.leases.set(arn, { owner, until: now + leaseMs });
+      return { arn, orphaned };
+    });
+  }
+
+  async acquireExecution(arn: string, owner: string, now: Millis, leaseMs: Millis): Promise<AcquireResult> {
+    if (!this.executions.has(arn)) return { acquired: false };
+    const lease = this.leases.get(arn);
+    if (lease && lease.owner !== owner && lease.until > now) return { acquired: false, holder: lease.owner };
+    this.leases.set(arn, { owner, until: now + leaseMs });
+    return { acquired: true, orphaned: lease !== undefined && lease.owner !== owner };
+  }
+
+  async releaseExecutions(arns: readonly string[], owner: string): Promise<void> {
+    for (const arn of arns) if (this.leases.get(arn)?.owner === owner) this.leases.delete(arn);
+  }
+
+  async dueTimersOf(owner: string, now: Millis, limit: number): Promise<TimerRecord[]> {
+    checkLimit(limit);
+    return this.allTimers()
+      .filter((t) => t.fireAt <= now && this.holds(t.executionArn, owner, now))
+      .slice(0, limit)
+      .map(clone);
+  }
+
+  // ---- cluster: the inbox ------------------------------------------------------------------------
+
+  async postSignal(executionArn: string, signal: Json, now: Millis): Promise<number> {
+    const id = ++this.lastSignalId;
+    this.signals.set(id, { id, executionArn, signal: clone(signal), createdAt: now });
+    this.deliver({ kind: 'signal', executionArn });
+    return id;
+  }
+
+  async pendingSignals(executionArn: string): Promise<InboxSignal[]> {
+    return [...this.signals.values()]
+      .filter((s) => s.executionArn === executionArn && s.settledAt === undefined)
+      .map((s): InboxSignal => clone({ id: s.id, executionArn: s.executionArn, signal: s.signal, createdAt: s.createdAt }));
+  }
+
+  async signalOutcome(id: number): Promise<boolean | undefined> {
+    const signal = this.signals.get(id);
+    return signal?.settledAt === undefined ? undefined : signal.accepted;
+  }
+
+  async settleSignals(outcomes: readonly { id: number; accepted: boolean }[], now: Millis): Promise<void> {
+    if (outcomes.length > 0) this.settle(outcomes, now);
+  }
+
+  // ---- cluster: events ---------------------------------------------------------------------------
+
+  async subscribe(listener: (event: ClusterEvent) => void): Promise<() => Promise<void>> {
+    const subscription: Listener = (event) => listener(event);
+    this.listeners.add(subscription);
+    return async () => {
+      this.listeners.delete(subscription);
+    };
+  }
+
+  async publish(event: ClusterEvent): Promise<void> {
+    this.deliver(event);
+  }
+
+  /** Settles unsettled signals among `outcomes` (a settled one keeps its first outcome) and tells subscribers. */
+  private settle(outcomes: readonly { id: number; accepted: boolean }[], now: Millis): void {
+    for (const { id, accepted } of outcomes) {
+      const signal = this.signals.get(id);
+      if (signal && signal.settledAt === undefined) Object.assign(signal, { settledAt: now, accepted });
+    }
+    this.deliver({ kind: 'settled', ids: [...new Set(outcomes.map((o) => o.id))] });
+  }
+
+  /** To every listener subscribed now and still subscribed then, in a microtask. */
+  private deliver(event: ClusterEvent): void {
+    for (const listener of [...this.listeners]) {
+      const copy = clone(event);
+      queueMicrotask(() => {
+        if (!this.listeners.has(listener)) return;
+        try {
+          listener(copy);
+        } catch {
+          // A listener's failure is its own; the others still hear the event.
+        }
+      });
+    }
+  }
+
+  /** Whether `owner` holds the execution's lease unexpired at `now`. */
+  private holds(arn: string, owner: string, now: Millis): boolean {
+    const lease = this.leases.get(arn);
+    return lease !== undefined && lease.owner === owner && lease.until > now;
+  }
+
+  /** Whether the execution's lease is free or expired at `now`. */
+  private leaseFree(arn: string, now: Millis): boolean {
+    const lease = this.leases.get(arn);
+    return lease === undefined || lease.until <= now;
+  }
 
   /** Every timer, ordered by (fireAt, executionArn, timerId) like the SQL index. */
   private allTimers(): TimerRecord[] {
