@@ -1,6 +1,7 @@
 /**
- * The console's only way to the server: the AWS JSON 1.0 API (`POST /`, `X-Amz-Target:
- * AWSStepFunctions.<Action>`), timestamps in epoch seconds, errors as `{__type, message}`.
+ * The console's way to the server: the AWS JSON 1.0 API (`POST /`, `X-Amz-Target:
+ * AWSStepFunctions.<Action>`), timestamps in epoch seconds, errors as `{__type, message}`; and a
+ * few read-only GET endpoints of its own (`getJson`), such as `/cluster/nodes`.
  */
 export class ApiError extends Error {
   constructor(
@@ -24,6 +25,23 @@ export async function call<T = Record<string, unknown>>(action: string, body: Re
   if (!response.ok) {
     const type = String(parsed.__type ?? 'Error').split('#').pop() ?? 'Error';
     throw new ApiError(type, String(parsed.message ?? parsed.Message ?? response.statusText), response.status);
+  }
+  return parsed as T;
+}
+
+/** A GET of one of the server's JSON endpoints (not the AWS API); errors as `call`'s. */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(path, { headers: { accept: 'application/json' }, signal });
+  const text = await response.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    if (response.ok) throw new ApiError('SerializationException', `${path} answered with something other than JSON`, response.status);
+  }
+  if (!response.ok) {
+    const type = String(parsed.__type ?? 'Error').split('#').pop() ?? 'Error';
+    throw new ApiError(type, String(parsed.message ?? parsed.Message ?? (response.statusText || `HTTP ${response.status}`)), response.status);
   }
   return parsed as T;
 }
@@ -104,6 +122,26 @@ export interface Diagnostic {
   location?: string;
   line?: number;
   column?: number;
+}
+
+/** One node of `GET /cluster/nodes`; times in epoch milliseconds (unlike the AWS API's seconds). */
+export interface ClusterNode {
+  id: string;
+  /** Where the node's API listens, e.g. http://10.0.0.5:8083. */
+  address?: string;
+  startedAt: number;
+  heartbeatAt: number;
+  leaseUntil: number;
+  alive: boolean;
+  /** Executions whose lease the node holds now. */
+  executions: number;
+  stats: Record<string, number>;
+}
+
+export interface ClusterNodes {
+  /** The id of the node that answered. */
+  self: string;
+  nodes: ClusterNode[];
 }
 
 export const DEFAULT_ROLE = 'arn:aws:iam::123456789012:role/StepwiseConsole';

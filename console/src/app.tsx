@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ClusterPage } from './pages/cluster.js';
 import { EditorPage } from './pages/editor.js';
 import { ExecutionPage } from './pages/execution.js';
 import { MachinePage } from './pages/machine.js';
@@ -47,6 +48,9 @@ export function App() {
           <a href={href.create()} aria-current={route.page === 'create' ? 'page' : undefined}>
             Create
           </a>
+          <a href={href.cluster()} aria-current={route.page === 'cluster' ? 'page' : undefined}>
+            Cluster
+          </a>
         </nav>
         <button type="button" className="theme-toggle" onClick={() => setTheme(next[theme])} aria-label={`Theme: ${theme}. Switch to ${next[theme]}`} data-theme-choice={theme}>
           {theme === 'system' ? '◐ System' : theme === 'light' ? '☀ Light' : '☾ Dark'}
@@ -59,6 +63,7 @@ export function App() {
         {route.page === 'edit' && <EditorPage key={route.arn} arn={route.arn} />}
         {route.page === 'start' && <StartPage key={route.arn} arn={route.arn} />}
         {route.page === 'execution' && <ExecutionPage key={route.arn} arn={route.arn} tab={route.tab} />}
+        {route.page === 'cluster' && <ClusterPage />}
         {route.page === 'not-found' && (
           <section>
             <h1>Not found</h1>

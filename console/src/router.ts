@@ -8,6 +8,7 @@ export type Route =
   | { page: 'edit'; arn: string }
   | { page: 'start'; arn: string }
   | { page: 'execution'; arn: string; tab?: string }
+  | { page: 'cluster' }
   | { page: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -16,6 +17,7 @@ export function parseRoute(hash: string): Route {
   const arn = encoded ? decodeURIComponent(encoded) : '';
   if (path === '/' || section === 'machines' && !encoded) return { page: 'machines' };
   if (section === 'create') return { page: 'create' };
+  if (section === 'cluster' && !encoded) return { page: 'cluster' };
   if (section === 'machines' && arn) {
     if (sub === 'edit') return { page: 'edit', arn };
     if (sub === 'start') return { page: 'start', arn };
@@ -28,6 +30,7 @@ export function parseRoute(hash: string): Route {
 export const href = {
   machines: () => '#/machines',
   create: () => '#/create',
+  cluster: () => '#/cluster',
   machine: (arn: string, tab?: string) => `#/machines/${encodeURIComponent(arn)}${tab ? `/${tab}` : ''}`,
   edit: (arn: string) => `#/machines/${encodeURIComponent(arn)}/edit`,
   start: (arn: string) => `#/machines/${encodeURIComponent(arn)}/start`,

@@ -296,6 +296,78 @@ describe.skipIf(!haveBrowser)(`the console in chromium${haveBrowser ? '' : ` (sk
     await expect.poll(() => page.getByTestId('validity').textContent()).toBe('Valid');
   });
 
+  it('lists the nodes on the Cluster page, this server alone and alive, refreshed every 2 s until left', async () => {
+    const requests: string[] = [];
+    const count = (request: { url(): string }) => void (new URL(request.url()).pathname === '/cluster/nodes' && requests.push(request.url()));
+    page.on('request', count);
+    try {
+      await open('#/machines');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cluster' }).click();
+      const row = page.locator('[data-testid="cluster-nodes"] tbody tr[data-node="local"]');
+      await expect.poll(() => row.count()).toBe(1);
+      expect(await page.locator('[data-testid="cluster-nodes"] tbody tr').count()).toBe(1);
+      expect(await row.getAttribute('data-alive')).toBe('true');
+      expect(await row.locator('.badge-self').textContent()).toBe('this node');
+      expect(await row.locator('.badge').allTextContents()).toEqual(['this node', 'alive']);
+      expect(await page.getByTestId('cluster-summary').textContent()).toContain('1 node, 1 alive.');
+      expect(await page.getByRole('link', { name: 'Cluster' }).getAttribute('aria-current')).toBe('page');
+      await shot('10-cluster');
+      await expect.poll(() => requests.length, { timeout: 6000 }).toBeGreaterThanOrEqual(2);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'State machines' }).click();
+      await expect.poll(() => page.getByRole('link', { name: 'orders' }).count()).toBe(1);
+      const left = requests.length;
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(requests.length).toBe(left);
+    } finally {
+      page.off('request', count);
+    }
+  });
+
+  it('shows every node of a cluster with its counters, and an error while the server does not answer', async () => {
+    // A page of its own: the failed requests below log browser errors on purpose.
+    const other = await context.newPage();
+    const now = Date.now();
+    const stats = { stepsCommitted: 1234, executionsClaimed: 12, executionsTakenOver: 2, signalsForwarded: 5, leasesLost: 0 };
+    const nodes = {
+      self: 'node-a',
+      nodes: [
+        { id: 'node-a', address: 'http://10.0.0.5:8083', startedAt: now - 600_000, heartbeatAt: now - 2000, leaseUntil: now + 8000, alive: true, executions: 3, stats },
+        { id: 'node-b', address: 'http://10.0.0.6:8083', startedAt: now - 900_000, heartbeatAt: now - 120_000, leaseUntil: now - 110_000, alive: false, executions: 0, stats: { ...stats, queueDepth: 7 } },
+      ],
+    };
+    let failing = false;
+    await other.route('**/cluster/nodes', (route) =>
+      failing
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ __type: 'ServiceUnavailable', message: 'the database is unreachable' }) })
+        : route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(nodes) }),
+    );
+    try {
+      await other.goto(`${server.url}/#/cluster`);
+      const row = (id: string) => other.locator(`[data-testid="cluster-nodes"] tbody tr[data-node="${id}"]`);
+      await expect.poll(() => row('node-b').count()).toBe(1);
+      expect(await row('node-a').locator('.badge').allTextContents()).toEqual(['this node', 'alive']);
+      expect(await row('node-b').locator('.badge').allTextContents()).toEqual(['dead']);
+      expect(await row('node-b').getByRole('link', { name: 'http://10.0.0.6:8083' }).getAttribute('href')).toBe('http://10.0.0.6:8083');
+      expect(await row('node-a').locator('time').first().textContent()).toMatch(/^\d+ s ago$/);
+      expect(await row('node-b').locator('time').first().textContent()).toBe('2 min ago');
+      const headers = await other.locator('[data-testid="cluster-nodes"] thead th').allTextContents();
+      expect(headers.slice(6)).toEqual(['Steps committed', 'Executions claimed', 'Executions taken over', 'Signals forwarded', 'Leases lost', 'Queue depth']);
+      expect(await row('node-a').locator('td[data-stat="queueDepth"]').textContent()).toBe('—');
+      expect(await row('node-b').locator('td[data-stat="queueDepth"]').textContent()).toBe('7');
+      expect(await other.getByTestId('cluster-summary').textContent()).toContain('2 nodes, 1 alive.');
+      await other.screenshot({ path: join(SHOTS, '11-cluster-nodes.png'), fullPage: true });
+      failing = true;
+      await expect.poll(() => other.getByRole('alert').textContent(), { timeout: 6000 }).toContain('the database is unreachable');
+      expect(await other.getByRole('alert').textContent()).toContain('Showing the last answer');
+      expect(await row('node-b').count()).toBe(1);
+      await other.screenshot({ path: join(SHOTS, '12-cluster-error.png'), fullPage: true });
+      failing = false;
+      await expect.poll(() => other.getByRole('alert').count(), { timeout: 6000 }).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('logged no console errors or page errors', () => {
     expect(problems).toEqual([]);
   });
