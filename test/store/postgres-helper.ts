@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { describe, it } from 'vitest';
 
 export const databaseUrl = process.env.STEPWISE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const postgresRequired = process.env.STEPWISE_REQUIRE_POSTGRES === '1';
@@ -27,11 +28,48 @@ const run = `stepwise_test_${process.pid}_${randomBytes(4).toString('hex')}`;
 let count = 0;
 const made: string[] = [];
 
-/** A new, empty schema's name (created by the caller, or by PostgresStore.open). */
-export function freshSchema(): string {
-  const name = `${run}_${++count}`;
+/**
+ * A new, empty schema's name (created by the caller, or by PostgresStore.open); padded with `x` to
+ * `length` characters when given (at most 63, PostgreSQL's limit).
+ */
+export function freshSchema(length?: number): string {
+  const base = `${run}_${++count}_`;
+  const name = length === undefined ? base.slice(0, -1) : base.padEnd(length, 'x');
   made.push(name);
   return name;
+}
+
+/**
+ * Whether the PostgreSQL tests run. When the server is unreachable this registers a skipped suite
+ * (or, with STEPWISE_REQUIRE_POSTGRES=1, a failing test) in their place and answers false.
+ */
+export async function postgresReachable(): Promise<boolean> {
+  const unreachable = await unreachableReason();
+  if (unreachable === undefined) return true;
+  if (!postgresRequired) {
+    console.warn(`PostgreSQL tests skipped: no PostgreSQL at ${databaseUrl} (${unreachable}). Set STEPWISE_DATABASE_URL, or STEPWISE_REQUIRE_POSTGRES=1 to fail instead.`);
+    describe.skip('PostgreSQL tests skipped (no PostgreSQL reachable)', () => {
+      it('PostgresStore', () => undefined);
+    });
+  } else {
+    describe('PostgresStore', () => {
+      it('needs a reachable PostgreSQL (STEPWISE_REQUIRE_POSTGRES=1)', () => {
+        throw new Error(`No PostgreSQL at ${databaseUrl}: ${unreachable}`);
+      });
+    });
+  }
+  return false;
+}
+
+/** Runs one query on a connection of its own (outside any store). */
+export async function query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<R>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
 }
 
 /** Creates a schema now (empty, no migrations). */

@@ -4,23 +4,10 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import type { Json } from '../../src/json.js';
 import { createCommit, event, execution, stateMachine, task } from './fixtures.js';
-import { createSchema, databaseUrl, dropSchemas, freshSchema, postgresRequired, unreachableReason } from './postgres-helper.js';
+import { createSchema, databaseUrl, dropSchemas, freshSchema, postgresReachable } from './postgres-helper.js';
 import { describeStore } from './store-suite.js';
 
-const unreachable = await unreachableReason();
-
-if (unreachable !== undefined && !postgresRequired) {
-  console.warn(`PostgreSQL tests skipped: no PostgreSQL at ${databaseUrl} (${unreachable}). Set STEPWISE_DATABASE_URL, or STEPWISE_REQUIRE_POSTGRES=1 to fail instead.`);
-  describe.skip('PostgreSQL tests skipped (no PostgreSQL reachable)', () => {
-    it('PostgresStore', () => undefined);
-  });
-} else if (unreachable !== undefined) {
-  describe('PostgresStore', () => {
-    it('needs a reachable PostgreSQL (STEPWISE_REQUIRE_POSTGRES=1)', () => {
-      throw new Error(`No PostgreSQL at ${databaseUrl}: ${unreachable}`);
-    });
-  });
-} else {
+if (await postgresReachable()) {
   afterAll(dropSchemas);
 
   describeStore('postgres', () => PostgresStore.open(databaseUrl, { schema: freshSchema() }));

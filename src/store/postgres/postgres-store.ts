@@ -9,10 +9,26 @@
  *
  * BIGINT millisecond times are read back as JavaScript numbers (a per-pool type parser; exact up
  * to 2^53). Rows have SQLite's shape (JSONB read as text), so the record mapping is shared.
+ *
+ * It is also the ClusterStore (../cluster.ts): commits are fenced by the execution's lease, executions
+ * are claimed in one `FOR UPDATE SKIP LOCKED` statement, and events travel by NOTIFY on one channel
+ * per schema (`stepwise_<schema>`, or `stepwise` without one), so stores on different schemas of
+ * one database never hear each other. SQL: ./sql.ts and ./cluster-sql.ts.
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import type { Json } from '../../json.js';
+import { activityArnsOf, encodeClusterEvent } from '../cluster-events.js';
+import type {
+  AcquireResult,
+  ClaimedExecution,
+  ClusterEvent,
+  ClusterStore,
+  InboxSignal,
+  NodeInfo,
+  NodeRecord,
+} from '../cluster.js';
 import { assertValidCommits, hasDuplicateEventIds } from '../commit-rules.js';
 import { checkLimit, decodePageToken, pageFrom } from '../page-token.js';
 import {
@@ -55,6 +71,8 @@ import type {
   TaskRecord,
   TimerRecord,
 } from '../types.js';
+import { CLUSTER_SQL } from './cluster-sql.js';
+import { ChannelListener } from './listener.js';
 import { migrate } from './migrate.js';
 import { listExecutionsQuery, SQL } from './sql.js';
 
@@ -68,6 +86,8 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** How long to wait for a connection before failing (default 10 s). */
   connectionTimeoutMs?: number;
+  /** A subscriber whose connection dropped retries after this, doubling up to 5 s (default 100 ms). */
+  listenRetryMs?: number;
 }
 
 interface ActivityRow {
@@ -81,6 +101,23 @@ interface ClaimedTaskRow extends TaskRow {
   claimed_at: number;
 }
 
+interface NodeRow {
+  id: string;
+  address: string | null;
+  started_at: number;
+  heartbeat_at: number;
+  lease_until: number;
+  stats: string;
+  executions: number;
+}
+
+interface SignalRow {
+  id: number;
+  execution_arn: string;
+  signal: string;
+  created_at: number;
+}
+
 const INT8_OID = 20;
 
 /** pg's parsers, except BIGINT (epoch-ms times) read as a number rather than a string. */
@@ -92,6 +129,26 @@ const types: pg.CustomTypesConfig = {
 };
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Inbox signals settled longer ago than this are deleted by a heartbeat; nodes dead longer, too. */
+const SETTLED_SIGNAL_RETENTION_MS = 5 * 60_000;
+const DEAD_NODE_RETENTION_MS = 10 * 60_000;
+
+/**
+ * The NOTIFY channel of a schema: `stepwise_<schema>` (`stepwise` without one). A channel is an
+ * identifier of at most 63 bytes; a longer one is named by a hash of the schema instead.
+ */
+export function channelFor(schema: string | undefined): string {
+  if (schema === undefined) return 'stepwise';
+  const channel = `stepwise_${schema}`;
+  return channel.length <= 63 ? channel : `stepwise_${createHash('sha256').update(schema).digest('hex').slice(0, 40)}`;
+}
+
+/** The lease a commit leaves behind: its `until` while the execution runs on, else none. */
+function leaseAfter(commit: Commit): [owner: string | null, until: number | null] {
+  const { lease, execution } = commit;
+  return lease && lease.until !== null && execution.status === 'RUNNING' ? [lease.owner, lease.until] : [null, null];
+}
 
 /** Retries a batch that PostgreSQL aborted to break a deadlock or a serialization failure. */
 const RETRYABLE = new Set(['40P01', '40001']);
@@ -108,10 +165,17 @@ const stateMachineValues = (r: StateMachineRecord): unknown[] => {
     row.tracing_configuration, row.status, row.creation_date, row.update_date, row.revision_id];
 };
 
-export class PostgresStore implements ExecutionStore {
+export class PostgresStore implements ExecutionStore, ClusterStore {
   private closed = false;
+  private readonly listeners = new Set<ChannelListener>();
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    /** A new client for a subscriber, with the pool's connection settings. */
+    private readonly newClient: () => pg.Client,
+    private readonly channel: string,
+    private readonly listenRetryMs: number | undefined,
+  ) {}
 
   /** Connects, creates the schema if one is named, and applies the migrations the database lacks. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -119,13 +183,17 @@ export class PostgresStore implements ExecutionStore {
     if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
       throw new RangeError(`Invalid schema name '${schema}': lower-case letters, digits and _ only`);
     }
+    const connectionTimeoutMillis = options.connectionTimeoutMs ?? 10_000;
     const pool = new pg.Pool({
       connectionString: url,
       max: options.maxConnections ?? 10,
-      connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+      connectionTimeoutMillis,
       types,
       ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
     });
+    // Keepalive, so a subscriber on a connection that silently died learns of it and reconnects.
+    const newClient = (): pg.Client =>
+      new pg.Client({ connectionString: url, connectionTimeoutMillis, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     // An idle connection dropped by the server must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     try {
@@ -135,7 +203,7 @@ export class PostgresStore implements ExecutionStore {
       } finally {
         client.release();
       }
-      return new PostgresStore(pool);
+      return new PostgresStore(pool, newClient, channelFor(schema), options.listenRetryMs);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error;
@@ -354,7 +422,10 @@ export class PostgresStore implements ExecutionStore {
       try {
         return await this.transaction(async (client) => {
           const results: CommitResult[] = [];
-          for (const commit of commits) results.push(await this.applyCommit(client, commit));
+          const events: ClusterEvent[] = [];
+          for (const commit of commits) results.push(await this.applyCommit(client, commit, events));
+          // Delivered when the transaction commits, and only for the members that applied.
+          await this.notify(client, events);
           return results;
         });
       } catch (error) {
@@ -364,16 +435,20 @@ export class PostgresStore implements ExecutionStore {
     }
   }
 
-  /** One member of a batch, inside its own savepoint: written whole, or rolled back and reported as a conflict. */
-  private async applyCommit(client: pg.PoolClient, commit: Commit): Promise<CommitResult> {
+  /**
+   * One member of a batch, inside its own savepoint: written whole, or rolled back and reported as a
+   * conflict (or leaseLost). The events it causes are added to `events`.
+   */
+  private async applyCommit(client: pg.PoolClient, commit: Commit, events: ClusterEvent[]): Promise<CommitResult> {
     if (hasDuplicateEventIds(commit)) return 'conflict';
-    const { execution, expectedVersion } = commit;
-    const arn = execution.arn;
+    const arn = commit.execution.arn;
     await client.query('SAVEPOINT member');
-    if (!(await this.writeExecution(client, execution, expectedVersion)) || !(await this.writeEvents(client, commit))) {
+    let result = await this.writeExecution(client, commit);
+    if (result === 'ok' && !(await this.writeEvents(client, commit))) result = 'conflict';
+    if (result !== 'ok') {
       await client.query('ROLLBACK TO SAVEPOINT member');
       await client.query('RELEASE SAVEPOINT member');
-      return 'conflict';
+      return result;
     }
     if (commit.timersRemoved.length > 0) await client.query(SQL.deleteTimers, [arn, commit.timersRemoved]);
     const timers = lastById(commit.timersAdded, (t) => t.timerId);
@@ -386,21 +461,45 @@ export class PostgresStore implements ExecutionStore {
       const rows = tasks.map((t) => ({ task_id: t.taskId, resource: t.resource, command: t.command, created_at: t.createdAt }));
       await client.query(SQL.putTasks, [arn, JSON.stringify(rows)]);
     }
+    const settled = commit.signalsSettled ?? [];
+    if (settled.length > 0) {
+      await client.query(CLUSTER_SQL.settleSignals, [settled.map((s) => s.id), settled.map((s) => s.accepted), commit.lease?.now ?? Date.now()]);
+      events.push({ kind: 'settled', ids: [...new Set(settled.map((s) => s.id))] });
+    }
     await client.query('RELEASE SAVEPOINT member');
+    for (const activityArn of activityArnsOf(commit.tasksAdded)) events.push({ kind: 'activity', activityArn });
     return 'ok';
   }
 
-  /** Inserts (expectedVersion 0) or updates the row under the version check; false if it did not match. */
-  private async writeExecution(client: pg.PoolClient, execution: ExecutionRecord, expectedVersion: number): Promise<boolean> {
-    const r = executionToRow(execution);
-    const result =
-      expectedVersion === 0
-        ? await client.query(SQL.insertExecution, [r.arn, r.state_machine_arn, r.state_machine_version_arn,
-            r.state_machine_alias_arn, r.name, r.status, r.start_date, r.stop_date, r.error, r.cause, r.redrive_count,
-            r.redrive_date, r.history_length, r.test_case, r.definition, r.input, r.output, r.state, r.version])
-        : await client.query(SQL.updateExecution, [r.arn, expectedVersion, r.status, r.stop_date, r.output, r.error,
-            r.cause, r.redrive_count, r.redrive_date, r.state, r.version, r.history_length]);
-    return result.rowCount === 1;
+  /**
+   * Inserts (expectedVersion 0) or updates the row under the version check, and under the lease
+   * when the commit has one; a creating commit takes its lease. 'conflict' or 'leaseLost' when it
+   * did not match (nothing written).
+   */
+  private async writeExecution(client: pg.PoolClient, commit: Commit): Promise<CommitResult> {
+    const { expectedVersion, lease } = commit;
+    const r = executionToRow(commit.execution);
+    const [lockedBy, lockedUntil] = leaseAfter(commit);
+    if (expectedVersion === 0) {
+      const inserted = await client.query(SQL.insertExecution, [r.arn, r.state_machine_arn, r.state_machine_version_arn,
+        r.state_machine_alias_arn, r.name, r.status, r.start_date, r.stop_date, r.error, r.cause, r.redrive_count,
+        r.redrive_date, r.history_length, r.test_case, r.definition, r.input, r.output, r.state, r.version,
+        lockedBy, lockedUntil]);
+      return inserted.rowCount === 1 ? 'ok' : 'conflict';
+    }
+    const changes = [r.arn, expectedVersion, r.status, r.stop_date, r.output, r.error, r.cause, r.redrive_count,
+      r.redrive_date, r.state, r.version, r.history_length];
+    if (!lease) return (await client.query(SQL.updateExecution, changes)).rowCount === 1 ? 'ok' : 'conflict';
+    const updated = await client.query(CLUSTER_SQL.updateLeasedExecution, [...changes, lease.owner, lease.now, lockedBy, lockedUntil]);
+    if (updated.rowCount === 1) return 'ok';
+    const [row] = (await client.query<{ matches: boolean }>(CLUSTER_SQL.versionMatches, [r.arn, expectedVersion])).rows;
+    return row?.matches ? 'leaseLost' : 'conflict';
+  }
+
+  /** NOTIFYs the events on this store's channel, in order (a large 'settled' split in several). */
+  private async notify(client: pg.ClientBase, events: readonly ClusterEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await client.query(CLUSTER_SQL.notify, [this.channel, events.flatMap(encodeClusterEvent)]);
   }
 
   /** Appends the commit's events; false when one of their ids is already stored. */
@@ -455,6 +554,146 @@ export class PostgresStore implements ExecutionStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all([...this.listeners].map((listener) => listener.close()));
+    this.listeners.clear();
     await this.pool.end();
+  }
+
+  // ---- cluster: nodes and leases -----------------------------------------------------------------
+
+  async heartbeat(
+    node: NodeInfo,
+    held: readonly string[],
+    now: Millis,
+    leaseMs: Millis,
+    stats?: Record<string, number>,
+  ): Promise<string[]> {
+    const rows = await this.rows<{ arn: string }>(CLUSTER_SQL.heartbeat, [
+      node.id,
+      node.address ?? null,
+      node.startedAt,
+      now,
+      now + leaseMs,
+      stats === undefined ? null : JSON.stringify(stats),
+      [...held],
+      now - SETTLED_SIGNAL_RETENTION_MS,
+      now - DEAD_NODE_RETENTION_MS,
+    ]);
+    const renewed = new Set(rows.map((row) => row.arn));
+    return [...new Set(held)].filter((arn) => renewed.has(arn));
+  }
+
+  async listNodes(now: Millis): Promise<NodeRecord[]> {
+    const rows = await this.rows<NodeRow>(CLUSTER_SQL.listNodes, [now]);
+    return rows.map((row): NodeRecord => ({
+      id: row.id,
+      ...(row.address !== null ? { address: row.address } : {}),
+      startedAt: row.started_at,
+      heartbeatAt: row.heartbeat_at,
+      leaseUntil: row.lease_until,
+      executions: row.executions,
+      stats: JSON.parse(row.stats) as Record<string, number>,
+    }));
+  }
+
+  async leave(nodeId: string): Promise<void> {
+    await this.transaction(async (client) => {
+      const released = (await client.query(CLUSTER_SQL.releaseAllOf, [nodeId])).rowCount ?? 0;
+      await client.query(CLUSTER_SQL.deleteNode, [nodeId]);
+      if (released > 0) await this.notify(client, [{ kind: 'ready' }]);
+    });
+  }
+
+  async claimExecutions(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<ClaimedExecution[]> {
+    checkLimit(limit);
+    const rows = await this.rows<{ arn: string; orphaned: boolean; since: number }>(CLUSTER_SQL.claimExecutions, [
+      owner,
+      now,
+      now + leaseMs,
+      limit,
+    ]);
+    return rows
+      .sort((a, b) => a.since - b.since || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0))
+      .map((row) => ({ arn: row.arn, orphaned: row.orphaned }));
+  }
+
+  async acquireExecution(arn: string, owner: string, now: Millis, leaseMs: Millis): Promise<AcquireResult> {
+    const [row] = await this.rows<{ previous: string | null; free: boolean }>(CLUSTER_SQL.acquireExecution, [
+      arn,
+      owner,
+      now,
+      now + leaseMs,
+    ]);
+    if (!row) return { acquired: false };
+    // Not free: another node holds it unexpired, so `previous` is that node.
+    if (!row.free) return { acquired: false, holder: row.previous ?? undefined };
+    return { acquired: true, orphaned: row.previous !== null && row.previous !== owner };
+  }
+
+  async releaseExecutions(arns: readonly string[], owner: string): Promise<void> {
+    if (arns.length === 0) return;
+    await this.run(CLUSTER_SQL.releaseExecutions, [[...arns], owner]);
+  }
+
+  async dueTimersOf(owner: string, now: Millis, limit: number): Promise<TimerRecord[]> {
+    checkLimit(limit);
+    return (await this.rows<TimerRow>(CLUSTER_SQL.dueTimersOf, [owner, now, limit])).map(timerFromRow);
+  }
+
+  // ---- cluster: the inbox ------------------------------------------------------------------------
+
+  async postSignal(executionArn: string, signal: Json, now: Millis): Promise<number> {
+    const [payload] = encodeClusterEvent({ kind: 'signal', executionArn });
+    const [row] = await this.rows<{ id: number }>(CLUSTER_SQL.postSignal, [
+      executionArn,
+      JSON.stringify(signal),
+      now,
+      this.channel,
+      payload,
+    ]);
+    return row.id;
+  }
+
+  async pendingSignals(executionArn: string): Promise<InboxSignal[]> {
+    const rows = await this.rows<SignalRow>(CLUSTER_SQL.pendingSignals, [executionArn]);
+    return rows.map((row) => ({
+      id: row.id,
+      executionArn: row.execution_arn,
+      signal: JSON.parse(row.signal) as Json,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async signalOutcome(id: number): Promise<boolean | undefined> {
+    const [row] = await this.rows<{ accepted: boolean | null }>(CLUSTER_SQL.signalOutcome, [id]);
+    return row?.accepted ?? undefined;
+  }
+
+  async settleSignals(outcomes: readonly { id: number; accepted: boolean }[], now: Millis): Promise<void> {
+    if (outcomes.length === 0) return;
+    await this.transaction(async (client) => {
+      await client.query(CLUSTER_SQL.settleSignals, [outcomes.map((o) => o.id), outcomes.map((o) => o.accepted), now]);
+      await this.notify(client, [{ kind: 'settled', ids: [...new Set(outcomes.map((o) => o.id))] }]);
+    });
+  }
+
+  // ---- cluster: events ---------------------------------------------------------------------------
+
+  async subscribe(listener: (event: ClusterEvent) => void): Promise<() => Promise<void>> {
+    if (this.closed) throw new Error('PostgresStore is closed');
+    const channelListener = new ChannelListener(
+      { connect: this.newClient, channel: this.channel, ...(this.listenRetryMs !== undefined ? { retryMs: this.listenRetryMs } : {}) },
+      listener,
+    );
+    await channelListener.start();
+    this.listeners.add(channelListener);
+    return async () => {
+      this.listeners.delete(channelListener);
+      await channelListener.close();
+    };
+  }
+
+  async publish(event: ClusterEvent): Promise<void> {
+    await this.run(CLUSTER_SQL.notify, [this.channel, encodeClusterEvent(event)]);
   }
 }

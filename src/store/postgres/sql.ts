@@ -3,7 +3,7 @@
  * assembled at run time is ListExecutions' WHERE clause, from fixed fragments.
  *
  * JSONB columns are read back as text (`col::text`), so rows have the same shape as SQLite's and
- * share its record mapping (../sqlite/rows.ts); they are written as JSON text cast to jsonb.
+ * share its record mapping (../rows.ts); they are written as JSON text cast to jsonb.
  */
 import type { ExecutionFilter } from '../types.js';
 
@@ -82,12 +82,13 @@ export const SQL = {
   releaseTask: 'UPDATE tasks SET claimed_by = NULL, claimed_at = NULL WHERE execution_arn = $1 AND task_id = $2',
 
   getExecution: `SELECT ${EXECUTION_SELECT} FROM executions WHERE arn = $1`,
+  /** $20, $21: the lease a creating commit takes (both NULL without one). */
   insertExecution: `INSERT INTO executions (arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name,
       status, start_date, stop_date, error, cause, redrive_count, redrive_date, history_length, test_case,
-      definition, input, output, state, version)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19)
+      definition, input, output, state, version, locked_by, locked_until)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19, $20, $21)
     ON CONFLICT (arn) DO NOTHING`,
-  /** Only the columns an execution can change, under the version check. */
+  /** Only the columns an execution can change, under the version check; the lease is left alone. */
   updateExecution: `UPDATE executions SET status = $3, stop_date = $4, output = $5, error = $6, cause = $7,
       redrive_count = $8, redrive_date = $9, state = $10::jsonb, version = $11, history_length = $12
     WHERE arn = $1 AND version = $2`,
