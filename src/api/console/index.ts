@@ -8,5 +8,5 @@ export type ConsoleApiOptions = ConsoleEventsOptions;
 
 export function registerConsoleApi(app: FastifyInstance, ctx: ApiContext, options: ConsoleApiOptions = {}): void {
   registerConsoleEvents(app, ctx, options);
-  registerClusterNodes(app, ctx, ctx.now());
+  registerClusterNodes(app, ctx, Date.now());
 }
