@@ -1,6 +1,7 @@
 /**
- * The one place that wires Stepwise together: the SQLite store, the durable engine and the API
- * server, with clean shutdown (in-flight requests and commits finish, nothing half-written).
+ * The one place that wires Stepwise together: the store (SQLite, or PostgreSQL shared by several
+ * nodes), the durable engine and the API server, with clean shutdown (in-flight requests and
+ * commits finish, nothing half-written).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -13,6 +14,9 @@ import { activityQueue } from './integrations/activities/index.js';
 import { loadMockConfig, TaskMocks } from './integrations/mocks/index.js';
 import type { TaskHandler } from './engine/task-invoker.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { PostgresStore } from './store/postgres/postgres-store.js';
+import { isClusterStore } from './store/cluster.js';
+import { DEFAULT_LEASE_MS } from './engine/cluster-node.js';
 import type { ExecutionStore } from './store/types.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './index.js';
 
@@ -53,6 +57,17 @@ export interface ServerOptions {
   lambdaEndpoint?: string;
   /** Multiplies Wait and Retry backoff durations, 0 makes them instant (else STEPWISE_WAIT_TIME_SCALE; default 1). */
   waitTimeScale?: number;
+  /**
+   * PostgreSQL instead of SQLite (`postgres://...`): this server becomes one node of as many as
+   * share the database. Else STEPWISE_DATABASE_URL.
+   */
+  databaseUrl?: string;
+  /** The PostgreSQL schema (created if missing; else STEPWISE_DATABASE_SCHEMA; default the search_path's). */
+  databaseSchema?: string;
+  /** This node's id among several (else STEPWISE_NODE_ID; default `<hostname>-<pid>-<random>`). */
+  nodeId?: string;
+  /** How long an execution lease lasts without renewal, in ms (else STEPWISE_LEASE_MS; default 10000). */
+  leaseMs?: number;
 }
 
 export interface RunningServer {
@@ -75,11 +90,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const mockConfigFile = options.mockConfig ?? (process.env.SFN_MOCK_CONFIG || undefined);
   const mocks = mockConfigFile !== undefined ? new TaskMocks(loadMockConfig(mockConfigFile)) : undefined;
   const waitTimeScale = options.waitTimeScale ?? parseWaitTimeScale(process.env.STEPWISE_WAIT_TIME_SCALE);
+  const databaseUrl = options.databaseUrl ?? (process.env.STEPWISE_DATABASE_URL || undefined);
+  const leaseMs = options.leaseMs ?? parseLeaseMs(process.env.STEPWISE_LEASE_MS);
   let store = options.store;
+  if (!store && databaseUrl !== undefined) {
+    const schema = options.databaseSchema ?? (process.env.STEPWISE_DATABASE_SCHEMA || undefined);
+    store = await PostgresStore.open(databaseUrl, schema !== undefined ? { schema } : {});
+  }
   if (!store) {
     mkdirSync(dataDir, { recursive: true });
     store = SqliteStore.open(join(dataDir, 'stepwise.db'));
   }
+  const clusterStore = isClusterStore(store) && (databaseUrl !== undefined || options.nodeId !== undefined) ? store : undefined;
   const integrations = createIntegrations({
     logger: log,
     http: {
@@ -95,9 +117,35 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       region: options.region ?? DEFAULT_REGION,
       accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
     },
-    activities: { store, pollTimeoutMs: options.activityPollTimeoutMs ?? parseActivityPollTimeout(process.env.STEPWISE_ACTIVITY_POLL_TIMEOUT) },
+    activities: {
+      store,
+      pollTimeoutMs: options.activityPollTimeoutMs ?? parseActivityPollTimeout(process.env.STEPWISE_ACTIVITY_POLL_TIMEOUT),
+      sharedStore: clusterStore !== undefined,
+    },
   });
-  const engine: DurableEngine = new DurableEngine({ store, logger: log, handlers: options.handlers, integrations, mocks, waitTimeScale });
+  const openedStore = store;
+  const nodeId = options.nodeId ?? (process.env.STEPWISE_NODE_ID || undefined);
+  const engine: DurableEngine = new DurableEngine({
+    store,
+    logger: log,
+    handlers: options.handlers,
+    integrations,
+    mocks,
+    waitTimeScale,
+    ...(clusterStore
+      ? {
+          cluster: {
+            store: clusterStore,
+            leaseMs,
+            ...(nodeId !== undefined ? { nodeId } : {}),
+            // An activity task scheduled on any node wakes the GetActivityTask long polls here.
+            onEvent: (event) => {
+              if (event.kind === 'activity') activityQueue(openedStore).notify(event.activityArn);
+            },
+          },
+        }
+      : {}),
+  });
   const app = createApiServer({
     store,
     engine,
@@ -109,7 +157,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await engine.start();
   const address = await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
   const port = Number(new URL(address).port);
-  log.info({ url: address, dataDir: options.store ? undefined : dataDir }, 'stepwise is listening');
+  engine.advertise(address);
+  log.info(
+    clusterStore ? { url: address, node: engine.node?.id, leaseMs } : { url: address, dataDir: options.store ? undefined : dataDir },
+    clusterStore ? 'stepwise node is listening' : 'stepwise is listening',
+  );
   let closing: Promise<void> | undefined;
   const openStore = store;
   return {
@@ -136,6 +188,14 @@ export function parseWaitTimeScale(text: string | undefined): number {
   const scale = Number(text);
   if (!Number.isFinite(scale) || scale < 0) throw new Error(`invalid wait time scale '${text}': expected a number from 0 up`);
   return scale;
+}
+
+/** STEPWISE_LEASE_MS: milliseconds, at least 300 (the heartbeat runs every third of it); absent means 10 s. */
+export function parseLeaseMs(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return DEFAULT_LEASE_MS;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 300) throw new Error(`invalid lease time '${text}': expected a whole number of milliseconds, at least 300`);
+  return ms;
 }
 
 /** STEPWISE_ACTIVITY_POLL_TIMEOUT: seconds (fractions allowed), greater than 0; absent means AWS's 60. */

@@ -1,6 +1,6 @@
 /** `stepwise serve`: the AWS Step Functions API (and, later, the console) on one port. */
 import { Command, Option } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, parseActivityPollTimeout, parseWaitTimeScale, startServer } from '../server.js';
+import { DEFAULT_HOST, DEFAULT_PORT, parseActivityPollTimeout, parseLeaseMs, parseWaitTimeScale, startServer } from '../server.js';
 import { ExitCode, UsageError, reportError, type CommandContext } from './common.js';
 
 export interface ServeOptions {
@@ -15,6 +15,10 @@ export interface ServeOptions {
   functionsDir?: string;
   lambdaEndpoint?: string;
   activityPollTimeout?: string;
+  databaseUrl?: string;
+  databaseSchema?: string;
+  nodeId?: string;
+  leaseMs?: string;
 }
 
 function parsePort(text: string): number {
@@ -26,7 +30,7 @@ function parsePort(text: string): number {
 export function registerServe(program: Command, context: CommandContext): void {
   program
     .command('serve')
-    .description('run the Step Functions API server (data in SQLite)')
+    .description('run the Step Functions API server (data in SQLite, or PostgreSQL shared by several nodes)')
     .addOption(new Option('--port <port>', 'port to listen on').env('PORT').default(String(DEFAULT_PORT)))
     .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default(DEFAULT_HOST))
     .addOption(new Option('--data-dir <dir>', 'where the SQLite database is kept').env('STEPWISE_DATA_DIR').default('.stepwise'))
@@ -38,6 +42,10 @@ export function registerServe(program: Command, context: CommandContext): void {
     .addOption(new Option('--activity-poll-timeout <seconds>', 'how long GetActivityTask waits for a task (AWS: 60)').env('STEPWISE_ACTIVITY_POLL_TIMEOUT'))
     .addOption(new Option('--functions-dir <dir>', 'local functions for Lambda resources (<name>.mjs, .js or .ts)').env('STEPWISE_FUNCTIONS_DIR').default('functions'))
     .addOption(new Option('--lambda-endpoint <url>', 'forward Lambda invocations to this Lambda-compatible endpoint').env('STEPWISE_LAMBDA_ENDPOINT'))
+    .addOption(new Option('--database-url <url>', 'PostgreSQL (postgres://...) instead of SQLite: run as one node of several sharing it').env('STEPWISE_DATABASE_URL'))
+    .addOption(new Option('--database-schema <name>', 'the PostgreSQL schema to use (created if missing)').env('STEPWISE_DATABASE_SCHEMA'))
+    .addOption(new Option('--node-id <id>', "this node's id among several (default <hostname>-<pid>-<random>)").env('STEPWISE_NODE_ID'))
+    .addOption(new Option('--lease-ms <ms>', 'how long an execution lease lasts without renewal (default 10000)').env('STEPWISE_LEASE_MS'))
     .action(async (options: ServeOptions) => {
       try {
         const server = await startServer({
@@ -52,6 +60,10 @@ export function registerServe(program: Command, context: CommandContext): void {
           ...(options.activityPollTimeout !== undefined ? { activityPollTimeoutMs: parseActivityPollTimeout(options.activityPollTimeout) } : {}),
           ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
           ...(options.lambdaEndpoint !== undefined ? { lambdaEndpoint: options.lambdaEndpoint } : {}),
+          ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
+          ...(options.databaseSchema !== undefined ? { databaseSchema: options.databaseSchema } : {}),
+          ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
+          ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
           region: process.env.STEPWISE_REGION,
           accountId: process.env.STEPWISE_ACCOUNT_ID,
         });
