@@ -39,8 +39,11 @@ export interface ClusterStats {
 export interface ClusterHooks {
   /** Executions whose lease this node holds now. */
   held(): string[];
-  /** Leases the heartbeat could not renew (expired: another node may have them now). */
-  lost(arns: string[]): void;
+  /**
+   * Leases the heartbeat did not renew: expired (another node may have them now), or given up
+   * while it ran. Returns the ones that were really lost.
+   */
+  lost(arns: string[]): string[];
   /** A cluster event from any node. */
   event(event: ClusterEvent): void;
   /** Time to look for work (claims and due timers). */
@@ -139,11 +142,10 @@ export class ClusterNode {
     const held = this.hooks.held();
     try {
       const renewed = new Set(await this.store.heartbeat(this.info, held, this.clock.now(), this.leaseMs, { ...this.stats }));
-      const lost = held.filter((arn) => !renewed.has(arn));
+      const lost = this.hooks.lost(held.filter((arn) => !renewed.has(arn)));
       if (lost.length > 0) {
         this.stats.leasesLost += lost.length;
         this.log?.warn({ node: this.id, lost: lost.length }, 'leases expired before renewal; their executions are left to other nodes');
-        this.hooks.lost(lost);
       }
     } catch (error) {
       // The database is unreachable: keep trying. Leases run out meanwhile, and the commit fence

@@ -92,6 +92,8 @@ interface Actor {
   tasks: number;
   /** Cluster: inbox signals already in the mailbox. */
   inboxIds: Set<number>;
+  /** Cluster: bumped when this node starts giving the lease up, so a heartbeat racing that is not read as a loss. */
+  releases: number;
 }
 
 /** What applying a delivery came to: 'lost' when the commit was fenced off (this node's lease is gone). */
@@ -127,6 +129,8 @@ export class DurableEngine implements Engine {
   private readonly abandoned = new Set<string>();
   /** Cluster: senders waiting for an inbox signal to be settled, by signal id. */
   private readonly settleWaiters = new Map<number, () => void>();
+  /** Cluster: what the last heartbeat renewed, to tell a lease lost from one given up meanwhile. */
+  private heldAtHeartbeat = new Map<string, { actor: Actor; releases: number }>();
   private clusterPollRunning = false;
   private clusterPollAgain = false;
 
@@ -152,7 +156,10 @@ export class DurableEngine implements Engine {
         options.cluster,
         this.clock,
         {
-          held: () => [...this.actors.entries()].filter(([, a]) => a.leased).map(([arn]) => arn),
+          held: () => {
+            this.heldAtHeartbeat = new Map([...this.actors.entries()].filter(([, a]) => a.leased).map(([arn, a]) => [arn, { actor: a, releases: a.releases }]));
+            return [...this.heldAtHeartbeat.keys()];
+          },
           lost: (arns) => this.leasesLost(arns),
           event: (event) => {
             this.clusterEvent(event);
@@ -422,7 +429,7 @@ export class DurableEngine implements Engine {
   // ---- actors ---------------------------------------------------------------------------------
 
   private actor(record: ExecutionRecord, machine?: CompiledMachine): Actor {
-    return { record, machine: machine ?? this.compiled(record.definition), mailbox: [], busy: false, idle: [], leased: false, tasks: 0, inboxIds: new Set() };
+    return { record, machine: machine ?? this.compiled(record.definition), mailbox: [], busy: false, idle: [], leased: false, tasks: 0, inboxIds: new Set(), releases: 0 };
   }
 
   private async pump(arn: string, actor: Actor): Promise<void> {
@@ -434,6 +441,7 @@ export class DurableEngine implements Engine {
           // Cluster: nothing to do and nothing running here: give the lease back (unless the
           // step's commit already did), so any node can take the execution's next signal.
           if (this.cluster && this.clusterStore && actor.leased && actor.tasks === 0) {
+            actor.releases++;
             await this.clusterStore.releaseExecutions([arn], this.cluster.id);
             actor.leased = false;
             continue;
@@ -494,6 +502,7 @@ export class DurableEngine implements Engine {
       const result = this.scaleTimers(await step(actor.machine, actor.record.state, signal, this.rt, STANDARD_RUN));
       // Cluster: keep the lease only while something here will still need it.
       const keepLease = actor.mailbox.length > 0 || actor.tasks > 0 || startsTask(result.commands);
+      if (!keepLease) actor.releases++;
       const committed = await this.commitStep(actor.record, signal, result, { keepLease, ...(delivery.inboxId !== undefined ? { inboxId: delivery.inboxId } : {}) });
       if (typeof committed !== 'string') {
         actor.record = committed;
@@ -1005,16 +1014,21 @@ export class DurableEngine implements Engine {
   }
 
   /** The heartbeat could not renew these leases: stop working on those executions here. */
-  private leasesLost(arns: string[]): void {
+  private leasesLost(arns: string[]): string[] {
+    const lost: string[] = [];
     for (const arn of arns) {
       const actor = this.actors.get(arn);
-      if (!actor) continue;
+      const held = this.heldAtHeartbeat.get(arn);
+      // Given up (or ended) while the heartbeat ran: not a loss.
+      if (!actor || !actor.leased || held?.actor !== actor || held.releases !== actor.releases) continue;
+      lost.push(arn);
       actor.leased = false;
       if (actor.tasks > 0) this.abandoned.add(arn);
       for (const key of [...this.running.keys()]) if (key.startsWith(`${arn}\n`)) this.running.get(key)?.abort();
       // Whatever is queued goes to the holder (the pump finds the lease taken, or takes it back).
       void this.pump(arn, actor);
     }
+    return lost;
   }
 
   /** Claims what is ready (due timers, inbox signals, expired leases), fires due timers of what this node holds, and sleeps until the next timer. */
