@@ -1,10 +1,10 @@
 /**
  * The store on PostgreSQL (`pg`), for several nodes sharing one database. A commit batch is one
- * transaction (group commit); each member runs inside its own SAVEPOINT and is rolled back to it
- * alone when it conflicts, exactly as on SQLite (rules: ../commit-rules.ts). The version check is
- * `UPDATE ... WHERE arn = $1 AND version = $2`: under READ COMMITTED a concurrent writer of the same
- * row waits for the first, then re-checks the version and matches nothing, so at most one of two
- * racing steps of an execution commits. Activity tasks are claimed in one statement with
+ * transaction (group commit) and one statement per round (./batch-commit.ts): each member applies
+ * whole or not at all, on its own, exactly as on SQLite (rules: ../commit-rules.ts). The version
+ * check is `UPDATE ... WHERE arn = i.arn AND version = i.expected`: under READ COMMITTED a
+ * concurrent writer of the same row waits for the first, then re-checks the version and matches
+ * nothing, so at most one of two racing steps of an execution commits. Activity tasks are claimed in one statement with
  * `FOR UPDATE SKIP LOCKED`. Migrations run at open under an advisory lock (./migrate.ts).
  *
  * BIGINT millisecond times are read back as JavaScript numbers (a per-pool type parser; exact up
@@ -29,14 +29,13 @@ import type {
   NodeInfo,
   NodeRecord,
 } from '../cluster.js';
-import { assertValidCommits, hasDuplicateEventIds } from '../commit-rules.js';
+import { assertValidCommits } from '../commit-rules.js';
 import { checkLimit, decodePageToken, pageFrom } from '../page-token.js';
 import {
   aliasFromRow,
   aliasToRow,
   eventFromRow,
   executionFromRow,
-  executionToRow,
   stateMachineFromRow,
   stateMachineToRow,
   summaryFromRow,
@@ -73,6 +72,7 @@ import type {
 } from '../types.js';
 import { CLUSTER_SQL } from './cluster-sql.js';
 import { ChannelListener } from './listener.js';
+import { commitBatch } from './batch-commit.js';
 import { migrate } from './migrate.js';
 import { listExecutionsQuery, SQL } from './sql.js';
 
@@ -144,20 +144,11 @@ export function channelFor(schema: string | undefined): string {
   return channel.length <= 63 ? channel : `stepwise_${createHash('sha256').update(schema).digest('hex').slice(0, 40)}`;
 }
 
-/** The lease a commit leaves behind: its `until` while the execution runs on, else none. */
-function leaseAfter(commit: Commit): [owner: string | null, until: number | null] {
-  const { lease, execution } = commit;
-  return lease && lease.until !== null && execution.status === 'RUNNING' ? [lease.owner, lease.until] : [null, null];
-}
 
 /** Retries a batch that PostgreSQL aborted to break a deadlock or a serialization failure. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 5;
 
-/** The last entry for each key, in first-seen order: adding the same timer or task id twice keeps the last. */
-function lastById<T>(rows: readonly T[], id: (row: T) => string): T[] {
-  return [...new Map(rows.map((row) => [id(row), row])).values()];
-}
 
 const stateMachineValues = (r: StateMachineRecord): unknown[] => {
   const row = stateMachineToRow(r);
@@ -189,7 +180,9 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
       max: options.maxConnections ?? 10,
       connectionTimeoutMillis,
       types,
-      ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+      // Generic plans: the batch commit is one large prepared statement, and planning it afresh
+      // (PostgreSQL's first five custom plans, and any it keeps choosing) costs more than running it.
+      options: `-c plan_cache_mode=force_generic_plan${schema !== undefined ? ` -c search_path=${schema}` : ''}`,
     });
     // Keepalive, so a subscriber on a connection that silently died learns of it and reconnects.
     const newClient = (): pg.Client =>
@@ -421,11 +414,9 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transaction(async (client) => {
-          const results: CommitResult[] = [];
-          const events: ClusterEvent[] = [];
-          for (const commit of commits) results.push(await this.applyCommit(client, commit, events));
+          const results = await commitBatch(client, commits);
           // Delivered when the transaction commits, and only for the members that applied.
-          await this.notify(client, events);
+          await this.notify(client, commits.flatMap((commit, i) => (results[i] === 'ok' ? eventsOf(commit) : [])));
           return results;
         });
       } catch (error) {
@@ -435,82 +426,10 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
     }
   }
 
-  /**
-   * One member of a batch, inside its own savepoint: written whole, or rolled back and reported as a
-   * conflict (or leaseLost). The events it causes are added to `events`.
-   */
-  private async applyCommit(client: pg.PoolClient, commit: Commit, events: ClusterEvent[]): Promise<CommitResult> {
-    if (hasDuplicateEventIds(commit)) return 'conflict';
-    const arn = commit.execution.arn;
-    await client.query('SAVEPOINT member');
-    let result = await this.writeExecution(client, commit);
-    if (result === 'ok' && !(await this.writeEvents(client, commit))) result = 'conflict';
-    if (result !== 'ok') {
-      await client.query('ROLLBACK TO SAVEPOINT member');
-      await client.query('RELEASE SAVEPOINT member');
-      return result;
-    }
-    if (commit.timersRemoved.length > 0) await client.query(SQL.deleteTimers, [arn, commit.timersRemoved]);
-    const timers = lastById(commit.timersAdded, (t) => t.timerId);
-    if (timers.length > 0) {
-      await client.query(SQL.putTimers, [arn, timers.map((t) => t.timerId), timers.map((t) => t.fireAt)]);
-    }
-    if (commit.tasksRemoved.length > 0) await client.query(SQL.deleteTasks, [arn, commit.tasksRemoved]);
-    const tasks = lastById(commit.tasksAdded, (t) => t.taskId);
-    if (tasks.length > 0) {
-      const rows = tasks.map((t) => ({ task_id: t.taskId, resource: t.resource, command: t.command, created_at: t.createdAt }));
-      await client.query(SQL.putTasks, [arn, JSON.stringify(rows)]);
-    }
-    const settled = commit.signalsSettled ?? [];
-    if (settled.length > 0) {
-      await client.query(CLUSTER_SQL.settleSignals, [settled.map((s) => s.id), settled.map((s) => s.accepted), commit.lease?.now ?? Date.now()]);
-      events.push({ kind: 'settled', ids: [...new Set(settled.map((s) => s.id))] });
-    }
-    await client.query('RELEASE SAVEPOINT member');
-    for (const activityArn of activityArnsOf(commit.tasksAdded)) events.push({ kind: 'activity', activityArn });
-    return 'ok';
-  }
-
-  /**
-   * Inserts (expectedVersion 0) or updates the row under the version check, and under the lease
-   * when the commit has one; a creating commit takes its lease. 'conflict' or 'leaseLost' when it
-   * did not match (nothing written).
-   */
-  private async writeExecution(client: pg.PoolClient, commit: Commit): Promise<CommitResult> {
-    const { expectedVersion, lease } = commit;
-    const r = executionToRow(commit.execution);
-    const [lockedBy, lockedUntil] = leaseAfter(commit);
-    if (expectedVersion === 0) {
-      const inserted = await client.query(SQL.insertExecution, [r.arn, r.state_machine_arn, r.state_machine_version_arn,
-        r.state_machine_alias_arn, r.name, r.status, r.start_date, r.stop_date, r.error, r.cause, r.redrive_count,
-        r.redrive_date, r.history_length, r.test_case, r.definition, r.input, r.output, r.state, r.version,
-        lockedBy, lockedUntil]);
-      return inserted.rowCount === 1 ? 'ok' : 'conflict';
-    }
-    const changes = [r.arn, expectedVersion, r.status, r.stop_date, r.output, r.error, r.cause, r.redrive_count,
-      r.redrive_date, r.state, r.version, r.history_length];
-    if (!lease) return (await client.query(SQL.updateExecution, changes)).rowCount === 1 ? 'ok' : 'conflict';
-    const updated = await client.query(CLUSTER_SQL.updateLeasedExecution, [...changes, lease.owner, lease.now, lockedBy, lockedUntil]);
-    if (updated.rowCount === 1) return 'ok';
-    const [row] = (await client.query<{ matches: boolean }>(CLUSTER_SQL.versionMatches, [r.arn, expectedVersion])).rows;
-    return row?.matches ? 'leaseLost' : 'conflict';
-  }
-
   /** NOTIFYs the events on this store's channel, in order (a large 'settled' split in several). */
   private async notify(client: pg.ClientBase, events: readonly ClusterEvent[]): Promise<void> {
     if (events.length === 0) return;
     await client.query(CLUSTER_SQL.notify, [this.channel, events.flatMap(encodeClusterEvent)]);
-  }
-
-  /** Appends the commit's events; false when one of their ids is already stored. */
-  private async writeEvents(client: pg.PoolClient, commit: Commit): Promise<boolean> {
-    if (commit.events.length === 0) return true;
-    const rows = commit.events.map((event) => {
-      const { id, previousEventId, timestamp, type, ...details } = event;
-      return { id, previous_event_id: previousEventId, type, timestamp, details: Object.keys(details).length > 0 ? details : null };
-    });
-    const result = await client.query(SQL.insertEvents, [commit.execution.arn, JSON.stringify(rows)]);
-    return result.rowCount === rows.length;
   }
 
   // ---- engine work -----------------------------------------------------------------------------
@@ -696,4 +615,13 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
   async publish(event: ClusterEvent): Promise<void> {
     await this.run(CLUSTER_SQL.notify, [this.channel, encodeClusterEvent(event)]);
   }
+}
+
+/** What other nodes hear of an applied commit: the signals it settled, the activity tasks it scheduled. */
+function eventsOf(commit: Commit): ClusterEvent[] {
+  const events: ClusterEvent[] = [];
+  const settled = commit.signalsSettled ?? [];
+  if (settled.length > 0) events.push({ kind: 'settled', ids: [...new Set(settled.map((s) => s.id))] });
+  for (const activityArn of activityArnsOf(commit.tasksAdded)) events.push({ kind: 'activity', activityArn });
+  return events;
 }
