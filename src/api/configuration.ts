@@ -2,7 +2,7 @@
  * Request structures shared by several operations: logging and tracing configuration, tags and
  * definitions, with AWS's validation rules and messages.
  */
-import type { Json } from '../json.js';
+import { jsonEquals, type Json } from '../json.js';
 import type { LoggingConfiguration } from '../store/types.js';
 import type { StateMachineType } from '../interpreter/types.js';
 import { invalidDefinitionMessage, validateDefinition } from '../asl/validate.js';
@@ -67,7 +67,10 @@ export function checkDefinition(definition: string, type: StateMachineType): voi
   if (result === 'FAIL') throw new ApiError('InvalidDefinition', invalidDefinitionMessage(diagnostics, definition));
 }
 
-/** Two configurations are the same when their JSON is (CreateStateMachine's idempotency check). */
+/**
+ * Two configurations are the same when their JSON is (CreateStateMachine's idempotency check),
+ * whatever the order of keys (PostgreSQL's JSONB keeps its own).
+ */
 export function sameConfiguration(a: Json | object | undefined, b: Json | object | undefined): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return jsonEquals(JSON.parse(JSON.stringify(a ?? null)) as Json, JSON.parse(JSON.stringify(b ?? null)) as Json);
 }

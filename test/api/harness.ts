@@ -21,15 +21,22 @@ import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../../src/index.js';
 import { isJsonObject, type Json } from '../../src/json.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import type { ClusterStore } from '../../src/store/cluster.js';
 import type { ExecutionRecord, ExecutionStore } from '../../src/store/types.js';
+import { databaseUrl, dropSchemas, freshSchema, postgresRequired, unreachableReason } from '../store/postgres-helper.js';
 
-export type StoreKind = 'memory' | 'sqlite';
+export type StoreKind = 'memory' | 'sqlite' | 'postgres';
 
-/** The stores every API test file runs against (STEPWISE_API_STORES=memory narrows it). */
-export const storeKinds: StoreKind[] = (process.env.STEPWISE_API_STORES ?? 'memory,sqlite')
+/**
+ * The stores every API test file runs against (STEPWISE_API_STORES=memory narrows it). PostgreSQL
+ * (one cluster node on a fresh schema) joins when a server is reachable or required.
+ */
+const postgresAvailable = postgresRequired || (await unreachableReason()) === undefined;
+export const storeKinds: StoreKind[] = (process.env.STEPWISE_API_STORES ?? `memory,sqlite${postgresAvailable ? ',postgres' : ''}`)
   .split(',')
   .map((kind) => kind.trim())
-  .filter((kind): kind is StoreKind => kind === 'memory' || kind === 'sqlite');
+  .filter((kind): kind is StoreKind => kind === 'memory' || kind === 'sqlite' || kind === 'postgres');
 
 export const GATE_RESOURCE = 'arn:aws:lambda:us-east-1:123456789012:function:gate';
 
@@ -89,6 +96,8 @@ export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness>
   if (kind === 'sqlite') {
     dir = mkdtempSync(join(tmpdir(), 'stepwise-api-'));
     store = SqliteStore.open(join(dir, 'stepwise.db'));
+  } else if (kind === 'postgres') {
+    store = await PostgresStore.open(databaseUrl, { schema: freshSchema() });
   } else {
     store = new MemoryStore();
   }
@@ -109,7 +118,13 @@ export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness>
       const executionArn = isJsonObject(input) && typeof input.execution === 'string' ? input.execution : '';
       gates.set(executionArn, { resolve, reject });
     });
-  const engine = new DurableEngine({ store, clock: engineClock, handlers: { [GATE_RESOURCE]: gate } });
+  const engine = new DurableEngine({
+    store,
+    clock: engineClock,
+    handlers: { [GATE_RESOURCE]: gate },
+    // PostgreSQL runs as a cluster of one node, leases and all (long enough never to expire here).
+    ...(kind === 'postgres' ? { cluster: { store: store as ExecutionStore & ClusterStore, nodeId: 'api-test', leaseMs: 600_000, pollMs: 50 } } : {}),
+  });
   await engine.start();
   // Starting reads the clock (the timer loop); the tests expect their first request to see the epoch.
   clock.now = epoch;
@@ -162,6 +177,7 @@ export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness>
       await engine.close();
       await store.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
+      if (kind === 'postgres') await dropSchemas();
     },
   };
 }

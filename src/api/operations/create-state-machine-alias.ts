@@ -21,7 +21,7 @@ export const createStateMachineAlias: Operation = async (request, ctx) => {
   const arn = `${stateMachineArn}:${name}`;
   const existing = await ctx.store.getAlias(arn);
   if (existing) {
-    const same = existing.description === description && JSON.stringify(existing.routingConfiguration) === JSON.stringify(routing);
+    const same = existing.description === description && sameRouting(existing.routingConfiguration, routing);
     if (!same) {
       throw new ApiError('ConflictException', 'Failed to create alias because an alias with the same name and a different routing configuration already exists.');
     }
@@ -31,3 +31,8 @@ export const createStateMachineAlias: Operation = async (request, ctx) => {
   await ctx.store.putAlias({ arn, stateMachineArn, name, description, routingConfiguration: routing, creationDate });
   return { stateMachineAliasArn: arn, creationDate: seconds(creationDate) };
 };
+
+/** Same versions with the same weights, in the same order (compared by field: stores may reorder JSON keys). */
+function sameRouting(a: readonly { stateMachineVersionArn: string; weight: number }[], b: readonly { stateMachineVersionArn: string; weight: number }[]): boolean {
+  return a.length === b.length && a.every((route, i) => route.stateMachineVersionArn === b[i]?.stateMachineVersionArn && route.weight === b[i]?.weight);
+}
