@@ -23,6 +23,24 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The test process's environment without the variables that pick the server's database and cluster
+ * identity: STEPWISE_DATABASE_URL is also how the PostgreSQL tests are pointed at a server, and a
+ * child inheriting it would leave SQLite for a shared schema. A test that wants them passes them.
+ */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['STEPWISE_DATABASE_URL', 'STEPWISE_DATABASE_SCHEMA', 'STEPWISE_NODE_ID', 'STEPWISE_LEASE_MS']) delete env[name];
+  return env;
+}
+
+export interface ServerProcessOptions {
+  /** More `serve` arguments, after --port and --data-dir (e.g. ['--database-url', url, '--node-id', 'a']). */
+  args?: string[];
+  /** More environment variables for the child (STEPWISE_LOG_LEVEL is 'warn' unless set here). */
+  env?: Record<string, string>;
+}
+
 export class ServerProcess {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
@@ -32,6 +50,8 @@ export class ServerProcess {
   constructor(
     readonly port: number,
     readonly dataDir: string,
+    /** Read at every start(), so a restart may change them. */
+    readonly options: ServerProcessOptions = {},
   ) {}
 
   get url(): string {
@@ -40,9 +60,10 @@ export class ServerProcess {
 
   /** Spawns the server and resolves once GET /healthz answers (fails after `timeoutMs`). */
   async start(timeoutMs = 15_000): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(this.port), '--data-dir', this.dataDir], {
+    const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(this.port), '--data-dir', this.dataDir, ...(this.options.args ?? [])];
+    const child = spawn(process.execPath, args, {
       cwd: repoRoot,
-      env: { ...process.env, STEPWISE_LOG_LEVEL: 'warn' },
+      env: { ...inheritedEnv(), STEPWISE_LOG_LEVEL: 'warn', ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
