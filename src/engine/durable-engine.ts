@@ -111,6 +111,7 @@ export class DurableEngine implements Engine {
   private readonly actors = new Map<string, Actor>();
   private readonly machines = new Map<string, CompiledMachine>();
   private readonly express = new Map<string, AbortController>();
+  /** Timers being delivered, by runningKey(executionArn, timerId): timer ids repeat across executions. */
   private readonly timersInFlight = new Set<string>();
   private timerHandle: NodeJS.Timeout | undefined;
   private timerWakeAt = Number.POSITIVE_INFINITY;
@@ -779,9 +780,9 @@ export class DurableEngine implements Engine {
     try {
       for (;;) {
         const due = await this.store.dueTimers(this.clock.now(), 500);
-        const fresh = due.filter((t) => !this.timersInFlight.has(t.timerId));
+        const fresh = due.filter((t) => !this.timersInFlight.has(runningKey(t.executionArn, t.timerId)));
         for (const timer of fresh) {
-          this.timersInFlight.add(timer.timerId);
+          this.timersInFlight.add(runningKey(timer.executionArn, timer.timerId));
           void this.deliverTimer(timer.executionArn, timer.timerId);
         }
         if (due.length < 500) break;
@@ -805,7 +806,7 @@ export class DurableEngine implements Engine {
     if (this.cluster) {
       // Due timers of executions this node holds: the actor is here, unless it just gave the lease up.
       const delivered = new Promise<boolean>((settle) => void this.route(arn, { signal: { kind: 'timerFired', timerId }, settle }));
-      await delivered.finally(() => this.timersInFlight.delete(timerId));
+      await delivered.finally(() => this.timersInFlight.delete(runningKey(arn, timerId)));
       return;
     }
     let actor = this.actors.get(arn);
@@ -826,13 +827,13 @@ export class DurableEngine implements Engine {
         tasksAdded: [],
         tasksRemoved: [],
       });
-      this.timersInFlight.delete(timerId);
+      this.timersInFlight.delete(runningKey(arn, timerId));
       return;
     }
     actor.mailbox.push({ signal: { kind: 'timerFired', timerId } });
     await this.pump(arn, actor);
     await this.whenIdle(actor);
-    this.timersInFlight.delete(timerId);
+    this.timersInFlight.delete(runningKey(arn, timerId));
   }
 
   // ---- cluster: leases, claims, the inbox -------------------------------------------------------
@@ -1007,8 +1008,9 @@ export class DurableEngine implements Engine {
 
   private fireDueTimers(timers: readonly { executionArn: string; timerId: string }[]): void {
     for (const timer of timers) {
-      if (this.timersInFlight.has(timer.timerId)) continue;
-      this.timersInFlight.add(timer.timerId);
+      const key = runningKey(timer.executionArn, timer.timerId);
+      if (this.timersInFlight.has(key)) continue;
+      this.timersInFlight.add(key);
       void this.deliverTimer(timer.executionArn, timer.timerId);
     }
   }
