@@ -35,7 +35,7 @@ import { parseResource } from '../integrations/resource.js';
 import type { TaskInvocation, TaskOutcome } from '../integrations/types.js';
 import type { TaskMocks } from '../integrations/mocks/task-mocks.js';
 import { decodeTaskToken } from '../interpreter/task-token.js';
-import type { ClusterEvent, ClusterStore, NodeRecord } from '../store/cluster.js';
+import type { ClaimedExecution, ClusterEvent, ClusterStore, NodeRecord } from '../store/cluster.js';
 import { ClusterNode, type ClusterOptions, type ClusterStats } from './cluster-node.js';
 
 /** AWS's quota: an execution that would exceed it fails. */
@@ -133,6 +133,8 @@ export class DurableEngine implements Engine {
   /** Cluster: what the last heartbeat renewed, to tell a lease lost from one given up meanwhile. */
   private heldAtHeartbeat = new Map<string, { actor: Actor; releases: number }>();
   private clusterPollRunning = false;
+  /** Cluster: leases being given back together (releaseLease). */
+  private releasing: { arns: string[]; done: Promise<void> } | undefined;
   private clusterPollAgain = false;
 
   constructor(options: DurableEngineOptions) {
@@ -441,9 +443,9 @@ export class DurableEngine implements Engine {
         if (actor.mailbox.length === 0) {
           // Cluster: nothing to do and nothing running here: give the lease back (unless the
           // step's commit already did), so any node can take the execution's next signal.
-          if (this.cluster && this.clusterStore && actor.leased && actor.tasks === 0) {
+          if (this.cluster && actor.leased && actor.tasks === 0) {
             actor.releases++;
-            await this.clusterStore.releaseExecutions([arn], this.cluster.id);
+            await this.releaseLease(arn);
             actor.leased = false;
             continue;
           }
@@ -479,6 +481,20 @@ export class DurableEngine implements Engine {
       if (this.cluster && !actor.leased && actor.mailbox.length === 0 && actor.tasks === 0 && this.actors.get(arn) === actor) this.actors.delete(arn);
       for (const resolve of actor.idle.splice(0)) resolve();
     }
+  }
+
+  /** Gives an idle execution's lease back, with every other one given back in this turn of the event loop (one statement). */
+  private releaseLease(arn: string): Promise<void> {
+    if (!this.releasing) {
+      const batch: { arns: string[]; done: Promise<void> } = { arns: [], done: Promise.resolve() };
+      batch.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        if (this.releasing === batch) this.releasing = undefined;
+        return (this.clusterStore as ClusterStore).releaseExecutions(batch.arns, (this.cluster as ClusterNode).id);
+      });
+      this.releasing = batch;
+    }
+    this.releasing.arns.push(arn);
+    return this.releasing.done;
   }
 
   /** The execution ended: what is still in its mailbox changes nothing. */
@@ -861,34 +877,30 @@ export class DurableEngine implements Engine {
    * invoked again if their node died with them, and its inbox queued. 'elsewhere' when another node
    * holds the lease, 'ended' when there is nothing to run.
    */
-  private adopt(arn: string, claim?: { orphaned: boolean }, start = true): Promise<Actor | 'elsewhere' | 'ended'> {
+  private adopt(arn: string, claim?: ClaimedExecution, start = true): Promise<Actor | 'elsewhere' | 'ended'> {
     const loading = this.adopting.get(arn);
     if (loading) return loading;
     const promise = (async (): Promise<Actor | 'elsewhere' | 'ended'> => {
       const cluster = this.cluster as ClusterNode;
       const store = this.clusterStore as ClusterStore;
-      let orphaned = claim?.orphaned ?? false;
-      if (!claim) {
-        const got = await store.acquireExecution(arn, cluster.id, this.clock.now(), cluster.leaseMs);
-        if (!got.acquired) return got.holder === undefined ? 'ended' : 'elsewhere';
-        orphaned = got.orphaned;
-      }
+      const acquired = claim ? ({ acquired: true, ...claim } as const) : await store.acquireExecution(arn, cluster.id, this.clock.now(), cluster.leaseMs);
+      if (!acquired.acquired) return acquired.holder === undefined ? 'ended' : 'elsewhere';
+      const got = acquired;
       const existing = this.actors.get(arn);
       if (existing) {
         // Still here from before (its lease ran out, or it was being given up): bring it up to date.
-        if (!existing.busy) await this.refresh(arn, existing, orphaned, start);
+        if (!existing.busy) await this.refresh(arn, existing, got, start);
         return existing;
       }
-      const record = await this.store.getExecution(arn);
-      if (!record || record.status !== 'RUNNING') {
+      if (got.record.status !== 'RUNNING') {
         await store.releaseExecutions([arn], cluster.id);
         return 'ended';
       }
-      const actor = this.actor(record);
+      const actor = this.actor(got.record);
       actor.leased = true;
       this.actors.set(arn, actor);
-      await this.takeOverTasks(arn, orphaned, 0);
-      await this.pullInbox(arn, actor);
+      await this.takeOverTasks(arn, got.orphaned, 0);
+      if (got.hasSignals) await this.pullInbox(arn, actor);
       if (start) void this.pump(arn, actor);
       return actor;
     })().finally(() => this.adopting.delete(arn));
@@ -896,13 +908,12 @@ export class DurableEngine implements Engine {
     return promise;
   }
 
-  /** The lease is this node's again: reload what other nodes may have committed meanwhile. */
-  private async refresh(arn: string, actor: Actor, orphaned: boolean, start: boolean): Promise<void> {
-    const fresh = await this.store.getExecution(arn);
-    if (fresh) actor.record = fresh;
+  /** The lease is this node's again: take what other nodes may have committed meanwhile. */
+  private async refresh(arn: string, actor: Actor, got: { orphaned: boolean; record: ExecutionRecord; hasSignals: boolean }, start: boolean): Promise<void> {
+    actor.record = got.record;
     actor.leased = true;
-    await this.takeOverTasks(arn, orphaned, actor.tasks);
-    await this.pullInbox(arn, actor);
+    await this.takeOverTasks(arn, got.orphaned, actor.tasks);
+    if (got.hasSignals) await this.pullInbox(arn, actor);
     if (start) void this.pump(arn, actor);
   }
 
@@ -921,8 +932,7 @@ export class DurableEngine implements Engine {
     const cluster = this.cluster as ClusterNode;
     const got = await (this.clusterStore as ClusterStore).acquireExecution(arn, cluster.id, this.clock.now(), cluster.leaseMs);
     if (!got.acquired) return false;
-    const fresh = await this.store.getExecution(arn);
-    if (!fresh) return false;
+    const fresh = got.record;
     actor.record = fresh;
     actor.leased = true;
     await this.takeOverTasks(arn, got.orphaned, actor.tasks);

@@ -25,7 +25,7 @@
  * clocks must agree to well within the lease time (NTP does).
  */
 import type { Json } from '../json.js';
-import type { Millis, TimerRecord } from './types.js';
+import type { ExecutionRecord, Millis, TimerRecord } from './types.js';
 
 export interface NodeInfo {
   id: string;
@@ -51,10 +51,14 @@ export interface ClaimedExecution {
    * must be invoked again. False when the lease was free (the execution was idle).
    */
   orphaned: boolean;
+  /** The execution as claimed (read in the same statement: no second round trip to load it). */
+  record: ExecutionRecord;
+  /** Whether it has unsettled inbox signals (only then is the inbox worth reading). */
+  hasSignals: boolean;
 }
 
 export type AcquireResult =
-  | { acquired: true; orphaned: boolean }
+  | { acquired: true; orphaned: boolean; record: ExecutionRecord; hasSignals: boolean }
   /** Another node holds an unexpired lease (or the execution does not exist: holder undefined). */
   | { acquired: false; holder?: string };
 

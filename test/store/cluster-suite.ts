@@ -145,7 +145,7 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
       it('a commit with until null releases the lease', async () => {
         const exec = await started('e1', {}, { owner: 'a', now: 100 });
         expect(await store.commit([leased(nextCommit(exec), 'a', 200, null)])).toEqual(['ok']);
-        expect(await store.acquireExecution(exec.arn, 'b', 300, LEASE_MS)).toEqual({ acquired: true, orphaned: false });
+        expect(await store.acquireExecution(exec.arn, 'b', 300, LEASE_MS)).toMatchObject({ acquired: true, orphaned: false });
       });
 
       it('ended executions hold no lease', async () => {
@@ -155,7 +155,7 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
         expect((await store.listNodes(300)).find((n) => n.id === 'a')).toBeUndefined();
         await store.heartbeat({ id: 'a', startedAt: 0 }, [exec.arn], 300, LEASE_MS);
         expect((await store.listNodes(300)).find((n) => n.id === 'a')?.executions).toBe(0);
-        expect(await store.acquireExecution(exec.arn, 'b', 400, LEASE_MS)).toEqual({ acquired: true, orphaned: false });
+        expect(await store.acquireExecution(exec.arn, 'b', 400, LEASE_MS)).toMatchObject({ acquired: true, orphaned: false });
       });
 
       it('a creating commit of an execution that is already over takes no lease', async () => {
@@ -201,7 +201,7 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
         await started('later', { timersAdded: [timer(executionArn('m', 'later'), 't', 1_001)] });
         await started('idle');
         const claimed = await store.claimExecutions('a', 1_000, LEASE_MS, 10);
-        expect(claimed.sort((x, y) => x.arn.localeCompare(y.arn))).toEqual(
+        expect(claimed.sort((x, y) => x.arn.localeCompare(y.arn))).toMatchObject(
           [{ arn: atNow.arn, orphaned: false }, { arn: due.arn, orphaned: false }].sort((x, y) => x.arn.localeCompare(y.arn)),
         );
         expect(await holderAt(due.arn, 1_500)).toBe('a');
@@ -213,13 +213,25 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
         await store.postSignal(waiting.arn, { kind: 'stop' }, 50);
         const id = await store.postSignal(answered.arn, { kind: 'stop' }, 50);
         await store.settleSignals([{ id, accepted: true }], 60);
-        expect(await store.claimExecutions('a', 100, LEASE_MS, 10)).toEqual([{ arn: waiting.arn, orphaned: false }]);
+        expect(await store.claimExecutions('a', 100, LEASE_MS, 10)).toMatchObject([{ arn: waiting.arn, orphaned: false }]);
+      });
+
+      it('a claim carries the execution as stored and whether its inbox has unsettled signals, so the claimer need not read them again', async () => {
+        const quiet = await started('quiet', { timersAdded: [timer(executionArn('m', 'quiet'), 't', 50)] });
+        const asked = await started('asked');
+        await store.postSignal(asked.arn, { kind: 'stop' }, 50);
+        const claimed = await store.claimExecutions('a', 100, LEASE_MS, 10);
+        const byArn = new Map(claimed.map((c) => [c.arn, c]));
+        expect(byArn.get(quiet.arn)).toMatchObject({ hasSignals: false, record: { arn: quiet.arn, version: quiet.version, status: 'RUNNING' } });
+        expect(byArn.get(asked.arn)).toMatchObject({ hasSignals: true, record: await store.getExecution(asked.arn) });
+        const acquired = await store.acquireExecution(asked.arn, 'a', 200, LEASE_MS);
+        expect(acquired).toMatchObject({ acquired: true, hasSignals: true, record: await store.getExecution(asked.arn) });
       });
 
       it('an expired lease is claimed as orphaned, whatever the execution waits for', async () => {
         const exec = await started('e1', {}, { owner: 'a', now: 100 });
         expect(await store.claimExecutions('b', 100 + LEASE_MS - 1, LEASE_MS, 10)).toEqual([]);
-        expect(await store.claimExecutions('b', 100 + LEASE_MS, LEASE_MS, 10)).toEqual([{ arn: exec.arn, orphaned: true }]);
+        expect(await store.claimExecutions('b', 100 + LEASE_MS, LEASE_MS, 10)).toMatchObject([{ arn: exec.arn, orphaned: true }]);
         expect(await holderAt(exec.arn, 100 + LEASE_MS + 1)).toBe('b');
       });
 
@@ -264,20 +276,20 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
     describe('acquiring one execution', () => {
       it('acquireExecution takes a free lease, renews its own, and refuses another node\'s unexpired lease naming the holder', async () => {
         const exec = await started('e1');
-        expect(await store.acquireExecution(exec.arn, 'a', 100, LEASE_MS)).toEqual({ acquired: true, orphaned: false });
-        expect(await store.acquireExecution(exec.arn, 'a', 500, LEASE_MS)).toEqual({ acquired: true, orphaned: false });
+        expect(await store.acquireExecution(exec.arn, 'a', 100, LEASE_MS)).toMatchObject({ acquired: true, orphaned: false });
+        expect(await store.acquireExecution(exec.arn, 'a', 500, LEASE_MS)).toMatchObject({ acquired: true, orphaned: false });
         expect(await store.acquireExecution(exec.arn, 'b', 1_400, LEASE_MS)).toEqual({ acquired: false, holder: 'a' });
       });
 
       it('acquireExecution takes an expired lease of another node as orphaned', async () => {
         const exec = await started('e1', {}, { owner: 'a', now: 100 });
-        expect(await store.acquireExecution(exec.arn, 'b', 100 + LEASE_MS, LEASE_MS)).toEqual({ acquired: true, orphaned: true });
+        expect(await store.acquireExecution(exec.arn, 'b', 100 + LEASE_MS, LEASE_MS)).toMatchObject({ acquired: true, orphaned: true });
         expect(await holderAt(exec.arn, 100 + LEASE_MS + 1)).toBe('b');
       });
 
       it('acquireExecution takes the lease of an execution that ended (to redrive it)', async () => {
         const exec = await started('e1', {}, undefined, { status: 'FAILED', stopDate: 50 });
-        expect(await store.acquireExecution(exec.arn, 'a', 100, LEASE_MS)).toEqual({ acquired: true, orphaned: false });
+        expect(await store.acquireExecution(exec.arn, 'a', 100, LEASE_MS)).toMatchObject({ acquired: true, orphaned: false });
         expect(await holderAt(exec.arn, 200)).toBe('a');
       });
 

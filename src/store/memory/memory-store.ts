@@ -414,7 +414,7 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
     return ready.map(([arn]): ClaimedExecution => {
       const orphaned = this.leases.has(arn);
       this.leases.set(arn, { owner, until: now + leaseMs });
-      return { arn, orphaned };
+      return { arn, orphaned, record: clone(this.executions.get(arn) as ExecutionRecord), hasSignals: this.hasSignals(arn) };
     });
   }
 
@@ -423,7 +423,17 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
     const lease = this.leases.get(arn);
     if (lease && lease.owner !== owner && lease.until > now) return { acquired: false, holder: lease.owner };
     this.leases.set(arn, { owner, until: now + leaseMs });
-    return { acquired: true, orphaned: lease !== undefined && lease.owner !== owner };
+    return {
+      acquired: true,
+      orphaned: lease !== undefined && lease.owner !== owner,
+      record: clone(this.executions.get(arn) as ExecutionRecord),
+      hasSignals: this.hasSignals(arn),
+    };
+  }
+
+  private hasSignals(arn: string): boolean {
+    for (const signal of this.signals.values()) if (signal.executionArn === arn && signal.settledAt === undefined) return true;
+    return false;
   }
 
   async releaseExecutions(arns: readonly string[], owner: string): Promise<void> {

@@ -4,19 +4,16 @@
  * caller's (epoch ms), computed in TypeScript (e.g. `now + leaseMs`) and bound.
  */
 
-export const CLUSTER_SQL = {
-  // ---- commits under a lease -------------------------------------------------------------------
+import { EXECUTION_SELECT } from './sql.js';
 
-  /**
-   * A step under the lease: applies only while $13 holds the lease unexpired at $14; the lease then
-   * becomes ($15, $16) (both NULL: released). Same SET list as SQL.updateExecution otherwise.
-   */
-  updateLeasedExecution: `UPDATE executions SET status = $3, stop_date = $4, output = $5, error = $6, cause = $7,
-      redrive_count = $8, redrive_date = $9, state = $10::jsonb, version = $11, history_length = $12,
-      locked_by = $15, locked_until = $16
-    WHERE arn = $1 AND version = $2 AND locked_by = $13 AND locked_until > $14`,
-  /** After a leased update matched nothing: whether the version matched (so the lease did not). */
-  versionMatches: 'SELECT version = $2 AS matches FROM executions WHERE arn = $1',
+/**
+ * A claimed or acquired execution's row (prefixed: these statements join other relations with an
+ * `arn`), and whether it has unsettled inbox signals.
+ */
+const CLAIMED_EXECUTION = `${EXECUTION_SELECT.split(', ').map((column) => `e.${column}`).join(', ')},
+      EXISTS (SELECT 1 FROM signals s WHERE s.execution_arn = e.arn AND s.settled_at IS NULL) AS has_signals`;
+
+export const CLUSTER_SQL = {
   /** $1 and $2: parallel arrays of ids and outcomes. A settled signal keeps its first outcome. */
   settleSignals: `UPDATE signals SET settled_at = $3, accepted = o.accepted
       FROM unnest($1::bigint[], $2::boolean[]) AS o(id, accepted)
@@ -53,7 +50,7 @@ export const CLUSTER_SQL = {
     UPDATE executions e SET locked_by = $1, locked_until = $3
       FROM ready
      WHERE e.arn = ready.arn
-    RETURNING e.arn, ready.previous IS NOT NULL AS orphaned, ready.since`,
+    RETURNING ${CLAIMED_EXECUTION}, ready.previous IS NOT NULL AS orphaned, ready.since`,
   /**
    * One statement: the row is locked, the lease taken by $2 until $4 if it is free, expired at $3
    * or already $2's; answers the previous holder and whether it was taken (no row: no execution).
@@ -67,7 +64,7 @@ export const CLUSTER_SQL = {
         FROM target
        WHERE e.arn = target.arn AND target.free
     )
-    SELECT previous, free FROM target`,
+    SELECT target.previous, target.free, ${CLAIMED_EXECUTION} FROM target JOIN executions e ON e.arn = target.arn`,
   releaseExecutions: `UPDATE executions SET locked_by = NULL, locked_until = NULL
     WHERE arn = ANY($1::text[]) AND locked_by = $2`,
   releaseAllOf: 'UPDATE executions SET locked_by = NULL, locked_until = NULL WHERE locked_by = $1',

@@ -525,7 +525,7 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
 
   async claimExecutions(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<ClaimedExecution[]> {
     checkLimit(limit);
-    const rows = await this.rows<{ arn: string; orphaned: boolean; since: number }>(CLUSTER_SQL.claimExecutions, [
+    const rows = await this.rows<ExecutionRow & { orphaned: boolean; since: number; has_signals: boolean }>(CLUSTER_SQL.claimExecutions, [
       owner,
       now,
       now + leaseMs,
@@ -533,11 +533,11 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
     ]);
     return rows
       .sort((a, b) => a.since - b.since || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0))
-      .map((row) => ({ arn: row.arn, orphaned: row.orphaned }));
+      .map((row) => ({ arn: row.arn, orphaned: row.orphaned, record: executionFromRow(row), hasSignals: row.has_signals }));
   }
 
   async acquireExecution(arn: string, owner: string, now: Millis, leaseMs: Millis): Promise<AcquireResult> {
-    const [row] = await this.rows<{ previous: string | null; free: boolean }>(CLUSTER_SQL.acquireExecution, [
+    const [row] = await this.rows<ExecutionRow & { previous: string | null; free: boolean; has_signals: boolean }>(CLUSTER_SQL.acquireExecution, [
       arn,
       owner,
       now,
@@ -546,7 +546,7 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
     if (!row) return { acquired: false };
     // Not free: another node holds it unexpired, so `previous` is that node.
     if (!row.free) return { acquired: false, holder: row.previous ?? undefined };
-    return { acquired: true, orphaned: row.previous !== null && row.previous !== owner };
+    return { acquired: true, orphaned: row.previous !== null && row.previous !== owner, record: executionFromRow(row), hasSignals: row.has_signals };
   }
 
   async releaseExecutions(arns: readonly string[], owner: string): Promise<void> {
