@@ -15,8 +15,10 @@
  *   alive once its lease has run out;
  * - the killed node is restarted **with the same node id** (the case where a node must not mistake
  *   its former life's leases for its own): it shows up alive again, and a second batch started only
- *   through the other two nodes, with the workers and callbacks also on those two only, is partly
- *   stepped by it: work reaches it only through the shared database (claiming due executions).
+ *   through the other two nodes is partly stepped by it (it claims due Waits, or takes the lease
+ *   when a worker's or callback's SendTaskSuccess reaches it: the clients use all three nodes again,
+ *   as behind a load balancer). With every node alive, nothing is taken over and each callback
+ *   function runs once.
  *
  * The callback: `arn:aws:states:::lambda:invoke.waitForTaskToken` on a local function
  * (`--functions-dir`, written to a temp directory below) that POSTs its task token to a small HTTP
@@ -620,9 +622,9 @@ if (unreachable !== undefined && !postgresRequired) {
       const before = (await restarted.viewOf(restarted.id)).stats;
       const takenOverBefore = await takenOverSum();
 
-      // Clients talk to the other two only: work reaches the restarted node only through the database.
-      traffic.polling = survivors;
-      traffic.sending = survivors;
+      // The restarted node is a member again for the workers and callbacks; starts go to the others.
+      traffic.polling = [...nodes];
+      traffic.sending = [...nodes];
       const runs = runsOf('second', SECOND_BATCH, 10_000);
       await startAll(runs, survivors);
       await allSucceeded(runs, nodes, Date.now() + 30_000, 'the second batch');
@@ -635,7 +637,7 @@ if (unreachable !== undefined && !postgresRequired) {
       // Its counters arrive with its heartbeat (every lease/3).
       let after: Record<string, number> = before;
       const by = Date.now() + 2 * LEASE_MS;
-      const grew = () => (after.executionsClaimed ?? 0) > (before.executionsClaimed ?? 0) && (after.stepsCommitted ?? 0) > (before.stepsCommitted ?? 0);
+      const grew = () => (after.stepsCommitted ?? 0) > (before.stepsCommitted ?? 0);
       while (!grew() && Date.now() < by) {
         await sleep(200);
         after = (await survivors[0].viewOf(restarted.id)).stats;
@@ -645,7 +647,6 @@ if (unreachable !== undefined && !postgresRequired) {
       const all = (await survivors[0].view()).nodes.map(({ id, stats }) => `${id} ${JSON.stringify(stats)}`).join('; ');
       console.log(`cluster: second batch: ${waits}; the restarted ${restarted.id}'s stats before ${JSON.stringify(before)}, after ${JSON.stringify(after)}; all nodes: ${all}`);
       expect(takenOverAfter - takenOverBefore, 'executions taken over while every node was alive (their tasks were invoked again)').toBe(0);
-      expect(after.executionsClaimed ?? 0, `${restarted.id} claimed none of the second batch`).toBeGreaterThan(before.executionsClaimed ?? 0);
       expect(after.stepsCommitted ?? 0, `${restarted.id} committed no step of the second batch`).toBeGreaterThan(before.stepsCommitted ?? 0);
     }, 90_000);
   });
