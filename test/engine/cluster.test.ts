@@ -9,6 +9,8 @@ import { DurableEngine } from '../../src/engine/durable-engine.js';
 import type { TaskHandler } from '../../src/engine/task-invoker.js';
 import type { Json } from '../../src/json.js';
 import { isClusterStore, type ClusterStore } from '../../src/store/cluster.js';
+import { IntegrationRegistry } from '../../src/integrations/registry.js';
+import { StatesIntegration } from '../../src/integrations/states/index.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { CommitResult, ExecutionStore } from '../../src/store/types.js';
@@ -71,7 +73,15 @@ describe.each(stores)('engine nodes sharing one %s store', (_name, open) => {
   async function node(id: string, handlers: Record<string, TaskHandler> = {}, pollMs = 20): Promise<Node> {
     const results: CommitResult[] = [];
     const shared = recording(store, results);
-    const engine = new DurableEngine({ store: shared, clock, handlers, cluster: { store: shared, nodeId: id, leaseMs: LEASE_MS, pollMs } });
+    // Nested executions (states:startExecution) run through the node's own engine.
+    const integrations = new IntegrationRegistry([new StatesIntegration({ store: shared, host: () => engine })]);
+    const engine: DurableEngine = new DurableEngine({
+      store: shared,
+      clock,
+      handlers,
+      integrations,
+      cluster: { store: shared, nodeId: id, leaseMs: LEASE_MS, pollMs },
+    });
     await engine.start();
     const created = { id, engine, results };
     nodes.push(created);
@@ -176,6 +186,44 @@ describe.each(stores)('engine nodes sharing one %s store', (_name, open) => {
     const record = await finished(started.executionArn);
     expect(record.status).toBe('ABORTED');
     busy.open({});
+  });
+
+  it('a parent waiting on a .sync child sees the child end when another node finishes it', async () => {
+    await setup();
+    let token: string | undefined;
+    const handlers: Record<string, TaskHandler> = {
+      [CALLBACK]: (_input, context) => {
+        token = context.taskToken;
+        return { MessageId: 'm' };
+      },
+    };
+    const a = await node('a', handlers);
+    const b = await node('b', handlers);
+    const child = stateMachine('child', { StartAt: 'Ask', States: { Ask: { Type: 'Task', Resource: CALLBACK, End: true } } });
+    await store.createStateMachine(child);
+    const parent = stateMachine('parent', {
+      StartAt: 'Run',
+      States: {
+        Run: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::states:startExecution.sync:2',
+          Parameters: { StateMachineArn: child.arn, Input: { from: 'parent' } },
+          OutputPath: '$.Output',
+          End: true,
+        },
+      },
+    });
+    const started = await a.engine.startExecution(startRequest(parent, 'p1', {}));
+    if (!('executionArn' in started)) throw new Error('expected a new execution');
+    const sent = await eventually(async () => token, "the child's callback task");
+
+    // The child waits for its token, holding no lease; b takes the answer and ends the child.
+    expect(await b.engine.sendTaskSuccess(sent, { answered: 'on b' })).toBe('ok');
+    expect(b.engine.node?.stats.stepsCommitted).toBe(1);
+    expect(b.engine.node?.stats.signalsForwarded).toBe(0);
+    const record = await finished(started.executionArn);
+    expect(record.status).toBe('SUCCEEDED');
+    expect(record.output).toBe('{"answered":"on b"}');
   });
 
   it('a node whose lease ran out (paused) cannot commit its step: the fence rejects it, and the node that took over applies its result once', async () => {
