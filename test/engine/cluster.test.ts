@@ -216,8 +216,10 @@ describe.each(stores)('engine nodes sharing one %s store', (_name, open) => {
     const started = await a.engine.startExecution(startRequest(parent, 'p1', {}));
     if (!('executionArn' in started)) throw new Error('expected a new execution');
     const sent = await eventually(async () => token, "the child's callback task");
+    // Once the child only waits for its token it holds no lease: a holds just the parent's.
+    await eventually(async () => ((await store.listNodes(clock.now())).find((n) => n.id === 'a')?.executions === 1 ? true : undefined), 'the child idle');
 
-    // The child waits for its token, holding no lease; b takes the answer and ends the child.
+    // b takes the answer and ends the child itself.
     expect(await b.engine.sendTaskSuccess(sent, { answered: 'on b' })).toBe('ok');
     expect(b.engine.node?.stats.stepsCommitted).toBe(1);
     expect(b.engine.node?.stats.signalsForwarded).toBe(0);
