@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', '.stepwise/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', '.stepwise/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
