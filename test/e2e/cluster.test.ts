@@ -643,6 +643,7 @@ if (unreachable !== undefined && !postgresRequired) {
         after = (await survivors[0].viewOf(restarted.id)).stats;
       }
       await sleep(LEASE_MS / 3 + 300); // one more heartbeat from every node
+      after = (await survivors[0].viewOf(restarted.id)).stats;
       const takenOverAfter = await takenOverSum();
       const all = (await survivors[0].view()).nodes.map(({ id, stats }) => `${id} ${JSON.stringify(stats)}`).join('; ');
       console.log(`cluster: second batch: ${waits}; the restarted ${restarted.id}'s stats before ${JSON.stringify(before)}, after ${JSON.stringify(after)}; all nodes: ${all}`);
