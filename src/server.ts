@@ -80,6 +80,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The server cannot start with this setting or resource: a message for the user, not a bug. */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
+
 export const DEFAULT_PORT = 8083;
 export const DEFAULT_HOST = '127.0.0.1';
 
@@ -95,7 +103,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let store = options.store;
   if (!store && databaseUrl !== undefined) {
     const schema = options.databaseSchema ?? (process.env.STEPWISE_DATABASE_SCHEMA || undefined);
-    store = await PostgresStore.open(databaseUrl, schema !== undefined ? { schema } : {});
+    try {
+      store = await PostgresStore.open(databaseUrl, schema !== undefined ? { schema } : {});
+    } catch (error) {
+      throw new StartupError(`cannot open the PostgreSQL database at ${redactedUrl(databaseUrl)}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   if (!store) {
     mkdirSync(dataDir, { recursive: true });
@@ -186,15 +198,26 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 export function parseWaitTimeScale(text: string | undefined): number {
   if (text === undefined || text.trim() === '') return 1;
   const scale = Number(text);
-  if (!Number.isFinite(scale) || scale < 0) throw new Error(`invalid wait time scale '${text}': expected a number from 0 up`);
+  if (!Number.isFinite(scale) || scale < 0) throw new StartupError(`invalid wait time scale '${text}': expected a number from 0 up`);
   return scale;
+}
+
+/** The database URL without its password, for messages and logs. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the given URL';
+  }
 }
 
 /** STEPWISE_LEASE_MS: milliseconds, at least 300 (the heartbeat runs every third of it); absent means 10 s. */
 export function parseLeaseMs(text: string | undefined): number {
   if (text === undefined || text.trim() === '') return DEFAULT_LEASE_MS;
   const ms = Number(text);
-  if (!Number.isInteger(ms) || ms < 300) throw new Error(`invalid lease time '${text}': expected a whole number of milliseconds, at least 300`);
+  if (!Number.isInteger(ms) || ms < 300) throw new StartupError(`invalid lease time '${text}': expected a whole number of milliseconds, at least 300`);
   return ms;
 }
 
@@ -202,7 +225,7 @@ export function parseLeaseMs(text: string | undefined): number {
 export function parseActivityPollTimeout(text: string | undefined): number | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const secondsValue = Number(text);
-  if (!Number.isFinite(secondsValue) || secondsValue <= 0) throw new Error(`invalid activity poll timeout '${text}': expected a number of seconds greater than 0`);
+  if (!Number.isFinite(secondsValue) || secondsValue <= 0) throw new StartupError(`invalid activity poll timeout '${text}': expected a number of seconds greater than 0`);
   return Math.round(secondsValue * 1000);
 }
 

@@ -1,6 +1,6 @@
 /** `stepwise serve`: the AWS Step Functions API (and, later, the console) on one port. */
 import { Command, Option } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, parseActivityPollTimeout, parseLeaseMs, parseWaitTimeScale, startServer } from '../server.js';
+import { DEFAULT_HOST, DEFAULT_PORT, parseActivityPollTimeout, parseLeaseMs, parseWaitTimeScale, startServer, StartupError } from '../server.js';
 import { ExitCode, UsageError, reportError, type CommandContext } from './common.js';
 
 export interface ServeOptions {
@@ -78,7 +78,8 @@ export function registerServe(program: Command, context: CommandContext): void {
         });
         context.setExitCode(ExitCode.Ok);
       } catch (error) {
-        context.setExitCode(reportError(context.io, error));
+        // A bad setting or an unreachable database is said in one line, not as a Stepwise bug.
+        context.setExitCode(reportError(context.io, error instanceof StartupError ? new UsageError(error.message) : error));
       }
     });
 }

@@ -81,3 +81,15 @@ describe('stepwise: bad commands', () => {
     expectUsageError(await cli('rnu', fixture('greet.json')), /unknown command 'rnu'/);
   });
 });
+
+describe('stepwise serve: bad settings', () => {
+  it('reports a lease time below 300 ms', async () => {
+    expectUsageError(await cli('serve', '--port', '0', '--lease-ms', '5'), /invalid lease time '5'/);
+  });
+
+  it('reports a database it cannot reach, without the password', async () => {
+    const outcome = await cli('serve', '--port', '0', '--database-url', 'postgres://stepwise:hunter2@127.0.0.1:1/nowhere');
+    expectUsageError(outcome, /cannot open the PostgreSQL database at postgres:\/\/stepwise:\*\*\*@127\.0\.0\.1:1\/nowhere: /);
+    expect(outcome.stderr).not.toContain('hunter2');
+  });
+});
