@@ -958,7 +958,8 @@ export class DurableEngine implements Engine {
   /**
    * Posts a signal to the execution's inbox and waits for the node holding it to settle it. If that
    * takes over twice the lease (the holder died and nobody has taken over yet), the signal is
-   * accepted as it stands: it is stored, and whoever runs the execution next applies it.
+   * accepted as it stands: it is stored, and whoever runs the execution next applies it. If the
+   * execution ends first, the signal was not applied.
    */
   private async viaInbox(arn: string, signal: Signal): Promise<boolean> {
     const cluster = this.cluster as ClusterNode;
@@ -975,15 +976,27 @@ export class DurableEngine implements Engine {
         this.settleWaiters.delete(id);
         resolve(accepted);
       };
-      const look = () =>
-        void store.signalOutcome(id).then(
-          (outcome) => outcome !== undefined && finish(outcome),
-          () => undefined,
-        );
+      const look = () => void this.inboxOutcome(arn, id).then((outcome) => outcome !== undefined && finish(outcome), () => undefined);
       this.settleWaiters.set(id, look);
       const poll = setInterval(look, cluster.pollMs);
       const deadline = setTimeout(() => finish(true), 2 * cluster.leaseMs + 5_000);
     });
+  }
+
+  /**
+   * A posted signal's outcome, or undefined while it waits. The execution may end before its holder
+   * gets to the signal; nobody claims an ended execution, so the sender settles it as not accepted.
+   * (Had the signal been applied, the commit that applied it would have settled it too: a step and
+   * the settling of its signal commit together.)
+   */
+  private async inboxOutcome(arn: string, id: number): Promise<boolean | undefined> {
+    const store = this.clusterStore as ClusterStore;
+    const outcome = await store.signalOutcome(id);
+    if (outcome !== undefined) return outcome;
+    const record = await this.store.getExecution(arn);
+    if (record?.status === 'RUNNING') return undefined;
+    await store.settleSignals([{ id, accepted: false }], this.clock.now());
+    return (await store.signalOutcome(id)) ?? false;
   }
 
   /** Queues the execution's unsettled inbox signals on its actor. */
