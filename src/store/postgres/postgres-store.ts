@@ -162,6 +162,11 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
 
   private constructor(
     private readonly pool: pg.Pool,
+    /**
+     * One connection of its own for the heartbeat, so lease renewal never queues behind a busy
+     * pool's commits and claims (a late renewal is a lost lease).
+     */
+    private readonly heartbeatPool: pg.Pool,
     /** A new client for a subscriber, with the pool's connection settings. */
     private readonly newClient: () => pg.Client,
     private readonly channel: string,
@@ -175,20 +180,24 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
       throw new RangeError(`Invalid schema name '${schema}': lower-case letters, digits and _ only`);
     }
     const connectionTimeoutMillis = options.connectionTimeoutMs ?? 10_000;
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: options.maxConnections ?? 10,
-      connectionTimeoutMillis,
-      types,
-      // Generic plans: the batch commit is one large prepared statement, and planning it afresh
-      // (PostgreSQL's first five custom plans, and any it keeps choosing) costs more than running it.
-      options: `-c plan_cache_mode=force_generic_plan${schema !== undefined ? ` -c search_path=${schema}` : ''}`,
-    });
+    const newPool = (max: number): pg.Pool => {
+      const created = new pg.Pool({
+        connectionString: url,
+        max,
+        connectionTimeoutMillis,
+        types,
+        // Generic plans: the batch commit is one large prepared statement, and planning it afresh
+        // (PostgreSQL's first five custom plans, and any it keeps choosing) costs more than running it.
+        options: `-c plan_cache_mode=force_generic_plan${schema !== undefined ? ` -c search_path=${schema}` : ''}`,
+      });
+      // An idle connection dropped by the server must not crash the process; the next query reconnects.
+      created.on('error', () => undefined);
+      return created;
+    };
+    const pool = newPool(options.maxConnections ?? 10);
     // Keepalive, so a subscriber on a connection that silently died learns of it and reconnects.
     const newClient = (): pg.Client =>
       new pg.Client({ connectionString: url, connectionTimeoutMillis, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
-    // An idle connection dropped by the server must not crash the process; the next query reconnects.
-    pool.on('error', () => undefined);
     try {
       const client = await pool.connect();
       try {
@@ -196,7 +205,7 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
       } finally {
         client.release();
       }
-      return new PostgresStore(pool, newClient, channelFor(schema), options.listenRetryMs);
+      return new PostgresStore(pool, newPool(1), newClient, channelFor(schema), options.listenRetryMs);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error;
@@ -475,7 +484,7 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
     this.closed = true;
     await Promise.all([...this.listeners].map((listener) => listener.close()));
     this.listeners.clear();
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.heartbeatPool.end()]);
   }
 
   // ---- cluster: nodes and leases -----------------------------------------------------------------
@@ -487,7 +496,7 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
     leaseMs: Millis,
     stats?: Record<string, number>,
   ): Promise<string[]> {
-    const rows = await this.rows<{ arn: string }>(CLUSTER_SQL.heartbeat, [
+    const { rows } = await this.heartbeatPool.query<{ arn: string }>(CLUSTER_SQL.heartbeat, [
       node.id,
       node.address ?? null,
       node.startedAt,
