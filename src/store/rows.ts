@@ -206,7 +206,8 @@ export function aliasFromRow(row: AliasRow): AliasRecord {
 
 // ---- executions and their history, timers, tasks -----------------------------------------------
 
-export function executionToRow(r: ExecutionRecord): ExecutionRow {
+/** An execution's columns but its state, which each adapter serialises its own way. */
+export function executionColumns(r: ExecutionRecord): Omit<ExecutionRow, 'state'> {
   return {
     arn: r.arn,
     state_machine_arn: r.stateMachineArn,
@@ -223,11 +224,14 @@ export function executionToRow(r: ExecutionRecord): ExecutionRow {
     cause: r.cause ?? null,
     redrive_count: r.redriveCount,
     redrive_date: r.redriveDate ?? null,
-    state: JSON.stringify(r.state),
     version: r.version,
     history_length: r.historyLength,
     test_case: r.testCase ?? null,
   };
+}
+
+export function executionToRow(r: ExecutionRecord): ExecutionRow {
+  return { ...executionColumns(r), state: JSON.stringify(r.state) };
 }
 
 export function summaryFromRow(row: SummaryRow): ExecutionSummary {
@@ -260,17 +264,15 @@ export function executionFromRow(row: ExecutionRow): ExecutionRecord {
   });
 }
 
-export function eventToRow(executionArn: string, event: HistoryEvent): EventRow {
+/** An event's columns, its details as an object (null when it has none). */
+export function eventColumns(event: HistoryEvent): Omit<EventRow, 'execution_arn' | 'details'> & { details: object | null } {
   const { id, previousEventId, timestamp, type, ...details } = event;
-  const hasDetails = Object.keys(details).length > 0;
-  return {
-    execution_arn: executionArn,
-    id,
-    previous_event_id: previousEventId,
-    type,
-    timestamp,
-    details: hasDetails ? JSON.stringify(details) : null,
-  };
+  return { id, previous_event_id: previousEventId, type, timestamp, details: Object.keys(details).length > 0 ? details : null };
+}
+
+export function eventToRow(executionArn: string, event: HistoryEvent): EventRow {
+  const columns = eventColumns(event);
+  return { ...columns, execution_arn: executionArn, details: columns.details === null ? null : JSON.stringify(columns.details) };
 }
 
 export function eventFromRow(row: EventRow): HistoryEvent {

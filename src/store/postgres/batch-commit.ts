@@ -16,6 +16,7 @@
  */
 import type pg from 'pg';
 import { hasDuplicateEventIds } from '../commit-rules.js';
+import { eventColumns, executionColumns } from '../rows.js';
 import type { Commit, CommitResult } from '../types.js';
 
 const BATCH_COMMIT = `
@@ -106,39 +107,22 @@ function member(commit: Commit, ord: number): Record<string, unknown> {
   const tasksAdded = lastById(commit.tasksAdded, (t) => t.taskId);
   const addedTimerIds = new Set(timersAdded.map((t) => t.timerId));
   const addedTaskIds = new Set(tasksAdded.map((t) => t.taskId));
+  const creating = commit.expectedVersion === 0;
   return {
+    ...executionColumns(e),
     ord,
-    arn: e.arn,
     expected: commit.expectedVersion,
-    state_machine_arn: e.stateMachineArn,
-    state_machine_version_arn: e.stateMachineVersionArn ?? null,
-    state_machine_alias_arn: e.stateMachineAliasArn ?? null,
-    name: e.name,
-    status: e.status,
-    start_date: e.startDate,
-    stop_date: e.stopDate ?? null,
-    error: e.error ?? null,
-    cause: e.cause ?? null,
-    redrive_count: e.redriveCount,
-    redrive_date: e.redriveDate ?? null,
-    history_length: e.historyLength,
-    test_case: e.testCase ?? null,
     // Only a creating member writes the definition and input; they never change.
-    definition: commit.expectedVersion === 0 ? e.definition : null,
-    input: commit.expectedVersion === 0 ? e.input : null,
-    output: e.output ?? null,
+    definition: creating ? e.definition : null,
+    input: creating ? e.input : null,
     state: e.state,
-    version: e.version,
     lease_owner: commit.lease?.owner ?? null,
     lease_now: commit.lease?.now ?? null,
     locked_by: lockedBy,
     locked_until: lockedUntil,
     settled_at: commit.lease?.now ?? Date.now(),
     event_ids: commit.events.map((event) => event.id),
-    events: commit.events.map((event) => {
-      const { id, previousEventId, timestamp, type, ...details } = event;
-      return { id, previous_event_id: previousEventId, type, timestamp, details: Object.keys(details).length > 0 ? details : null };
-    }),
+    events: commit.events.map(eventColumns),
     // Removed and added again: replaced by the upsert (removals apply before additions).
     timers_removed: commit.timersRemoved.filter((id) => !addedTimerIds.has(id)),
     timers_added: timersAdded.map((t) => ({ timer_id: t.timerId, fire_at: t.fireAt })),
