@@ -1,19 +1,37 @@
 /**
  * `npm run conformance`: every case of the AWS-recorded corpus through the library API.
  * `--transport=http`: every case through the real server (in-process, SQLite in a temp folder) and
- * the AWS SDK instead (see test/conformance/http.ts).
+ * the AWS SDK instead (see test/conformance/http.ts). `--store=postgres` with it: the server is one
+ * cluster node on a fresh PostgreSQL schema (STEPWISE_DATABASE_URL, default the local `test`
+ * database), dropped afterwards; skipped with a note when there is no PostgreSQL, unless
+ * STEPWISE_REQUIRE_POSTGRES=1.
  *
  * Fails when a case not on the allow-list fails, or when an allow-listed case now passes
  * (so the allow-list only shrinks). Prints per-group counts and "N passed, M failed".
  * Allow-list keys: `group/name` allows a failure on every transport; `http:group/name` only over HTTP.
  */
 import { allowListPath, loadAllowList, loadCases, runCase, type Case } from '../test/conformance/corpus.js';
-import { runCasesOverHttp, type HttpCaseResult } from '../test/conformance/http.js';
+import { runCasesOverHttp, type HttpCaseResult, type HttpStore } from '../test/conformance/http.js';
+import { databaseUrl, dropSchemas, freshSchema, postgresRequired, unreachableReason } from '../test/store/postgres-helper.js';
 
 const HTTP_PREFIX = 'http:';
 const verbose = process.argv.includes('--verbose');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const transportArg = process.argv.find((a) => a.startsWith('--transport='))?.slice('--transport='.length) ?? 'library';
+const storeArg = process.argv.find((a) => a.startsWith('--store='))?.slice('--store='.length) ?? 'sqlite';
+
+/** Where the HTTP run keeps its data; undefined when PostgreSQL was asked for and is not there (skipped). */
+async function httpStore(): Promise<HttpStore | undefined> {
+  if (storeArg === 'sqlite') return { kind: 'sqlite' };
+  if (storeArg !== 'postgres') throw new Error(`unknown --store=${storeArg}: expected sqlite or postgres`);
+  const unreachable = await unreachableReason();
+  if (unreachable !== undefined) {
+    if (postgresRequired) throw new Error(`no PostgreSQL at ${databaseUrl}: ${unreachable}`);
+    console.log(`conformance over HTTP on PostgreSQL skipped: no PostgreSQL at ${databaseUrl} (${unreachable}). Set STEPWISE_DATABASE_URL, or STEPWISE_REQUIRE_POSTGRES=1 to fail instead.`);
+    return undefined;
+  }
+  return { kind: 'postgres', databaseUrl, schema: freshSchema() };
+}
 
 async function runInProcess(cases: Case[]): Promise<Map<string, HttpCaseResult>> {
   const results = new Map<string, HttpCaseResult>();
@@ -34,7 +52,14 @@ async function main(): Promise<number> {
   const cases = loadCases().filter((c) => !only || c.id.startsWith(only));
   const allow = loadAllowList();
   const started = performance.now();
-  const results = http ? await runCasesOverHttp(cases) : await runInProcess(cases);
+  const where = http ? await httpStore() : undefined;
+  if (http && where === undefined) return 0;
+  let results: Map<string, HttpCaseResult>;
+  try {
+    results = http ? await runCasesOverHttp(cases, where) : await runInProcess(cases);
+  } finally {
+    if (where?.kind === 'postgres') await dropSchemas();
+  }
 
   const groups = new Map<string, { passed: number; failed: number; skipped: number }>();
   const unexpected: string[] = [];
@@ -78,7 +103,7 @@ async function main(): Promise<number> {
     return !cases.some((c) => c.id === id);
   });
   if (!only) for (const id of stale) console.log(`\nSTALE allow-list entry (no such case): ${id}`);
-  const transport = http ? 'over HTTP' : 'through the library';
+  const transport = http ? (where?.kind === 'postgres' ? 'over HTTP, PostgreSQL' : 'over HTTP') : 'through the library';
   console.log(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''} (${transport}, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   return unexpected.length > 0 || nowPassing.length > 0 || (!only && stale.length > 0) ? 1 : 0;
 }

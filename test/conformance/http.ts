@@ -1,6 +1,7 @@
 /**
- * The conformance corpus through HTTP: the real server (SQLite in a temp folder, durable engine,
- * AWS JSON 1.0 API) started in-process on a free port, every case driven with @aws-sdk/client-sfn.
+ * The conformance corpus through HTTP: the real server (SQLite in a temp folder, or one cluster
+ * node on a fresh PostgreSQL schema; durable engine, AWS JSON 1.0 API) started in-process on a free
+ * port, every case driven with @aws-sdk/client-sfn.
  *
  * - Invalid definitions: CreateStateMachine (InvalidDefinition, exact message) or
  *   ValidateStateMachineDefinition (exact diagnostics), as the case recorded.
@@ -27,6 +28,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { Json } from '../../src/json.js';
 import { startServer } from '../../src/server.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { compareDiagnostics, compareInvalidMessage, compareOutcome, definitionText, isExpressAsync, type Case, type Outcome } from './corpus.js';
 
 export interface HttpCaseResult {
@@ -58,9 +60,20 @@ function describeError(error: unknown): string {
 
 const parseOutput = (text: string | undefined): Json | undefined => (text === undefined ? undefined : (JSON.parse(text) as Json));
 
-export async function runCasesOverHttp(cases: readonly Case[]): Promise<Map<string, HttpCaseResult>> {
+/** Where the server keeps its data: SQLite (the default), or a PostgreSQL schema as a node of a cluster. */
+export type HttpStore = { kind: 'sqlite' } | { kind: 'postgres'; databaseUrl: string; schema: string };
+
+export async function runCasesOverHttp(cases: readonly Case[], where: HttpStore = { kind: 'sqlite' }): Promise<Map<string, HttpCaseResult>> {
   const dir = mkdtempSync(join(tmpdir(), 'stepwise-conformance-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: dir, logLevel: 'silent' });
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    // Named explicitly: a STEPWISE_DATABASE_URL in the environment must not move the SQLite run.
+    ...(where.kind === 'sqlite'
+      ? { store: SqliteStore.open(join(dir, 'stepwise.db')) }
+      : { databaseUrl: where.databaseUrl, databaseSchema: where.schema, nodeId: 'conformance' }),
+  });
   const client = new SFNClient({
     endpoint: server.url,
     region: 'us-east-1',
