@@ -22,10 +22,9 @@
 //   BENCH_NO_WRITE        set to skip writing bench/results/cluster-*.json
 //   STEPWISE_DATABASE_URL PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)
 import { Buffer } from 'node:buffer';
-import { execSync, fork, spawn } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -33,27 +32,16 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath, URL } from 'node:url';
+import { envList, envNumber } from './lib/env.mjs';
+import { fmt, percentile } from './lib/format.mjs';
+import { awsCall, CONTENT_TYPE, startClient } from './lib/http-client.mjs';
+import { gitState, writeResults } from './lib/results.mjs';
+import { sqliteCeiling } from './lib/sqlite-ceiling.mjs';
 
-const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ROLE = process.argv[2] ?? 'main';
 const DATABASE_URL = process.env.STEPWISE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-function envNumber(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not '${raw}'`);
-  return value;
-}
-function envList(name, fallback) {
-  const raw = process.env[name];
-  if (!raw) return fallback;
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
-}
-
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/stepwise-bench';
-const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
@@ -169,113 +157,7 @@ function cpuMeter(nodePids) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The HTTP client (child process): keep-alive agents, `concurrency` requests in flight in all,
-// request k to urls[k % urls.length].
-
-function httpLoad({ urls, headers, body, concurrency, count, expect }) {
-  const targets = urls.map((url) => {
-    const u = new URL(url);
-    return { host: u.hostname, port: u.port, agent: new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency }) };
-  });
-  const payload = Buffer.from(body);
-  const allHeaders = { ...headers, 'content-length': String(payload.length) };
-  let issued = 0;
-  let finished = 0;
-  let errors = 0;
-  let firstError;
-  return new Promise((resolve) => {
-    const wallStart = Date.now();
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    const done = () => {
-      const ms = performance.now() - start;
-      const cpu = process.cpuUsage(cpuStart);
-      for (const t of targets) t.agent.destroy();
-      resolve({ count, errors, firstError, ms, wallStart, wallEnd: Date.now(), clientCpuMs: (cpu.user + cpu.system) / 1000 });
-    };
-    const one = () => {
-      if (issued >= count) return;
-      const target = targets[issued++ % targets.length];
-      const settle = (ok, detail) => {
-        if (!ok) {
-          errors++;
-          firstError ??= detail;
-        }
-        if (++finished === count) done();
-        else one();
-      };
-      const req = http.request({ host: target.host, port: target.port, path: '/', method: 'POST', agent: target.agent, headers: allHeaders }, (res) => {
-        const chunks = [];
-        res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const ok = res.statusCode === 200 && (expect === undefined || text.includes(expect));
-          settle(ok, ok ? undefined : `${res.statusCode} ${text.slice(0, 300)}`);
-        });
-      });
-      req.on('error', (e) => settle(false, String(e)));
-      req.end(payload);
-    };
-    for (let k = 0; k < Math.min(concurrency, count); k++) one();
-  });
-}
-
-function runClient() {
-  process.on('message', async (message) => {
-    if (message.kind === 'exit') process.exit(0);
-    process.send({ kind: 'result', id: message.id, result: await httpLoad(message.load) });
-  });
-  process.send({ kind: 'ready' });
-}
-
-async function startClient() {
-  const child = fork(SELF, ['client'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await new Promise((resolve) => child.once('message', resolve));
-  const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`client exited with ${code}`))));
-  exited.catch(() => {});
-  let nextId = 0;
-  return {
-    pid: child.pid,
-    load(load) {
-      const id = nextId++;
-      const answer = new Promise((resolve) => {
-        const onMessage = (message) => {
-          if (message.kind === 'result' && message.id === id) {
-            child.off('message', onMessage);
-            resolve(message.result);
-          }
-        };
-        child.on('message', onMessage);
-        child.send({ kind: 'load', id, load });
-      });
-      return Promise.race([answer, exited]);
-    },
-    close() {
-      child.send({ kind: 'exit' });
-    },
-  };
-}
-
-function awsCall(url, action, body) {
-  return new Promise((resolve, reject) => {
-    const payload = Buffer.from(JSON.stringify(body));
-    const req = http.request(
-      url,
-      { method: 'POST', headers: { 'content-type': CONTENT_TYPE, 'x-amz-target': `AWSStepFunctions.${action}`, 'content-length': payload.length } },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (res.statusCode !== 200) reject(new Error(`${action}: ${res.statusCode} ${text}`));
-          else resolve(JSON.parse(text));
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+// HTTP
 
 /** GET on a node: status and body (for /healthz and /cluster/nodes). */
 function httpGet(url) {
@@ -402,28 +284,6 @@ async function postgresCeiling(seconds, connections) {
   }
 }
 
-/** The same measurement as bench/server.mjs's: better-sqlite3, WAL, synchronous=NORMAL (as the store opens it). */
-async function sqliteCeiling(dir, seconds) {
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(join(dir, 'ceiling.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
-  const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
-  const tx = db.transaction((v) => insert.run(v));
-  for (let i = 0; i < 2000; i++) tx.immediate('warm up');
-  let n = 0;
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  while (performance.now() < end) {
-    for (let i = 0; i < 100; i++) tx.immediate('{"hello":"world"}');
-    n += 100;
-  }
-  const ms = performance.now() - start;
-  db.close();
-  return { transactions: n, ms, perSecond: (n / ms) * 1000 };
-}
-
 /** Reads one state machine's executions: counts by status, the latest stop_date; `durations`: each one's stop - start (ms). */
 function postgresProgress(client, schema) {
   const progress = async (stateMachineArn) => {
@@ -518,14 +378,14 @@ async function clusterRun({ client, kind, nodeCount, workload, count, warmup, co
       }
     };
 
-    const warmLoad = await client.load({ urls, headers, body: JSON.stringify({ stateMachineArn: warm.stateMachineArn, input }), concurrency, count: warmup, expect: 'executionArn' });
+    const warmLoad = await client.load({ urls, headers, body: JSON.stringify({ stateMachineArn: warm.stateMachineArn, input }), concurrency, count: warmup, expect: 'executionArn', latencies: false });
     if (warmLoad.errors > 0) throw new Error(`${runId} warm-up: ${warmLoad.errors} errors, first: ${warmLoad.firstError}`);
     await waitAll(warm.stateMachineArn, warmup, 120_000);
 
     const statsBefore = kind === 'postgres' ? await nodeStatsAfter(urls[0], Date.now()) : undefined;
     const countersBefore = kind === 'postgres' ? await postgresCounters(admin) : undefined;
     const meter = cpuMeter(nodes.map((n) => n.pid));
-    const r = await client.load({ urls, headers, body: JSON.stringify({ stateMachineArn: timed.stateMachineArn, input }), concurrency, count, expect: 'executionArn' });
+    const r = await client.load({ urls, headers, body: JSON.stringify({ stateMachineArn: timed.stateMachineArn, input }), concurrency, count, expect: 'executionArn', latencies: false });
     const end = await waitAll(timed.stateMachineArn, count, 900_000);
     const cpu = meter.stop();
     const countersAfter = kind === 'postgres' ? await postgresCounters(admin) : undefined;
@@ -549,7 +409,6 @@ async function clusterRun({ client, kind, nodeCount, workload, count, warmup, co
     // Each execution's start to stop, less its Wait: how long the engine took over it.
     const waitMs = WORKLOADS[workload].waitMs ?? 0;
     const overhead = (await progress.durations(timed.stateMachineArn)).map((d) => d - waitMs).sort((a, b) => a - b);
-    const at = (p) => overhead[Math.min(overhead.length - 1, Math.max(0, Math.ceil((p / 100) * overhead.length) - 1))];
     const txPerExecution = countersAfter ? (countersAfter.xacts - countersBefore.xacts) / count : undefined;
     return {
       kind,
@@ -561,7 +420,7 @@ async function clusterRun({ client, kind, nodeCount, workload, count, warmup, co
       startsMs: r.ms,
       perSecond: (count / ms) * 1000,
       /** stop_date - start_date - the workload's Wait, ms. */
-      executionMs: { p50: at(50), p99: at(99), max: overhead.at(-1) },
+      executionMs: { p50: percentile(overhead, 50), p99: percentile(overhead, 99), max: overhead.at(-1) },
       cpu: {
         nodesMs: cpu.nodes,
         nodesMsPerExecution: cpu.nodesTotal / count,
@@ -596,7 +455,6 @@ async function clusterRun({ client, kind, nodeCount, workload, count, warmup, co
 // ---------------------------------------------------------------------------------------------
 // Main
 
-const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
 const pct = (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : 'n/a');
 
 async function main() {
@@ -724,39 +582,23 @@ async function main() {
   console.log(`\n${table}\n`);
 
   if (process.env.BENCH_NO_WRITE) return;
-  let commit = 'unknown';
-  let dirty = false;
-  try {
-    commit = execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
-    dirty = execSync('git status --porcelain -- src', { encoding: 'utf8' }).trim() !== '';
-  } catch {
-    // not a git checkout
-  }
   const report = {
     benchmark: 'cluster',
     date: date.toISOString(),
     command: 'node bench/cluster.mjs',
     machine: { node: process.version, cpu: os.cpus()[0]?.model, cores, memory: os.totalmem(), loadavgStart: loadStart, loadavgEnd: loadEnd },
-    git: { commit, srcDirty: dirty },
+    git: gitState(),
     settings: { phases: [...phases], seconds, pgConnections, counts, warmup, nodeCounts, concurrency, workloads },
     workloads: Object.fromEntries(workloads.map((w) => [w, WORKLOADS[w]])),
     input: INPUT,
     results,
     table,
   };
-  const directory = new URL('./results/', import.meta.url);
-  await mkdir(directory, { recursive: true });
-  const stamp = date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
-  const text = `${JSON.stringify(report, null, 2)}\n`;
-  await writeFile(new URL(`cluster-${stamp}.json`, directory), text);
-  await writeFile(new URL('cluster-latest.json', directory), text);
-  console.log(`wrote bench/results/cluster-${stamp}.json and bench/results/cluster-latest.json`);
+  const written = await writeResults('cluster-', date, report);
+  console.log(`wrote ${written.stamped} and ${written.latest}`);
 }
 
-if (ROLE === 'client') runClient();
-else {
-  main().catch((e) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
-}
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -4,12 +4,14 @@
 // BENCH_WARMUP_SECONDS (default 1), BENCH_ROUNDS (default 1; with more, the median is reported).
 import assert from 'node:assert/strict';
 import { execSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { URL } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
 import * as stepwise from '../dist/index.js';
+import { envNumber } from './lib/env.mjs';
+import { writeResults } from './lib/results.mjs';
 
 const SECONDS = envNumber('BENCH_SECONDS', 3);
 const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 1);
@@ -18,14 +20,6 @@ const ROUNDS = Math.max(1, Math.round(envNumber('BENCH_ROUNDS', 1)));
 const RETAINED_RESULTS = 200;
 /** Stepwise (history off) executions/s over the peer's: what the project aims for. */
 const TARGETS = { chain: 3, map: 20 };
-
-function envNumber(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not '${raw}'`);
-  return value;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Workloads: the same definition and input for both engines, and the output they must produce.
@@ -353,13 +347,8 @@ async function main() {
     results: rows,
     ratios,
   };
-  const directory = new URL('./results/', import.meta.url);
-  await mkdir(directory, { recursive: true });
-  const text = `${JSON.stringify(report, null, 2)}\n`;
-  const stamp = date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
-  await writeFile(new URL(`${stamp}.json`, directory), text);
-  await writeFile(new URL('latest.json', directory), text);
-  console.log(`\nwrote bench/results/${stamp}.json and bench/results/latest.json`);
+  const written = await writeResults('', date, report);
+  console.log(`\nwrote ${written.stamped} and ${written.latest}`);
 }
 
 await main();

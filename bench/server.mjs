@@ -3,8 +3,8 @@
 //
 //   npm run build && node --expose-gc bench/server.mjs
 //
-// The HTTP client runs in a child process (the same client code for every HTTP figure), so the
-// server's event loop is measured alone; the 100k-waiting phase runs in another child process so
+// The HTTP client runs in a child process (the same client code for every HTTP figure, in
+// bench/lib/http-client.mjs), so the server's event loop is measured alone; the 100k-waiting phase runs in another child process so
 // that its memory figures start from a clean heap. See bench/README.md for what each figure means.
 //
 // Environment (all optional):
@@ -18,37 +18,25 @@
 //   BENCH_CONCURRENCY   comma list: HTTP requests in flight (default 32,64)
 //   BENCH_NO_WRITE      set to skip writing bench/results/server-*.json (profiling runs)
 //   BENCH_WAIT_NODE_ARGS extra node flags for the Wait phase's process, e.g. '--cpu-prof --cpu-prof-dir=/tmp/p'
-import { Buffer } from 'node:buffer';
-import { execSync, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers';
-import { fileURLToPath, URL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { envList, envNumber } from './lib/env.mjs';
+import { fmt } from './lib/format.mjs';
+import { awsCall, CONTENT_TYPE, startClient } from './lib/http-client.mjs';
+import { gitState, writeResults } from './lib/results.mjs';
+import { sqliteCeiling } from './lib/sqlite-ceiling.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROLE = process.argv[2] ?? 'main';
 
-function envNumber(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not '${raw}'`);
-  return value;
-}
-function envList(name, fallback) {
-  const raw = process.env[name];
-  if (!raw) return fallback;
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
-}
-
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/stepwise-bench`;
-const CONTENT_TYPE = 'application/x-amz-json-1.0';
 
 // ---------------------------------------------------------------------------------------------
 // Workloads
@@ -103,12 +91,6 @@ function stateMachineRecord(name, type, definition) {
 // Shared helpers
 
 const silentLogger = async () => (await import('pino')).pino({ level: 'silent' });
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
-}
 
 function gcNow() {
   if (typeof globalThis.gc === 'function') {
@@ -179,171 +161,7 @@ async function windowed(count, window, fn) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The HTTP client (child process): keep-alive agent, `concurrency` requests in flight.
-
-/**
- * POSTs `body` `count` times with `concurrency` in flight, on keep-alive connections. Every
- * response must be 200 and, when `expect` is given, contain it. Times are performance.now() of
- * this process, plus the wall clock (Date.now) of the first request and last response.
- */
-function httpLoad({ url, headers, body, concurrency, count, expect }) {
-  const target = new URL(url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
-  const payload = Buffer.from(body);
-  const allHeaders = { ...headers, 'content-length': String(payload.length) };
-  const latencies = new Float64Array(count);
-  let issued = 0;
-  let finished = 0;
-  let errors = 0;
-  let firstError;
-  return new Promise((resolve) => {
-    const wallStart = Date.now();
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    const done = () => {
-      const end = performance.now();
-      const cpu = process.cpuUsage(cpuStart);
-      const wallEnd = Date.now();
-      agent.destroy();
-      const sorted = Array.from(latencies).sort((a, b) => a - b);
-      resolve({
-        count,
-        concurrency,
-        errors,
-        firstError,
-        ms: end - start,
-        /** The client process's CPU time over the wall time (1 = one core busy). */
-        clientCpu: (cpu.user + cpu.system) / 1000 / (end - start),
-        wallStart,
-        wallEnd,
-        p50: percentile(sorted, 50),
-        p90: percentile(sorted, 90),
-        p99: percentile(sorted, 99),
-        max: sorted[sorted.length - 1],
-      });
-    };
-    const one = () => {
-      if (issued >= count) return;
-      const i = issued++;
-      const sent = performance.now();
-      const settle = (ok, detail) => {
-        latencies[i] = performance.now() - sent;
-        if (!ok) {
-          errors++;
-          firstError ??= detail;
-        }
-        if (++finished === count) done();
-        else one();
-      };
-      const req = http.request(
-        { host: target.hostname, port: target.port, path: '/', method: 'POST', agent, headers: allHeaders },
-        (res) => {
-          const chunks = [];
-          res.on('data', (chunk) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const ok = res.statusCode === 200 && (expect === undefined || text.includes(expect));
-            settle(ok, ok ? undefined : `${res.statusCode} ${text.slice(0, 300)}`);
-          });
-        },
-      );
-      req.on('error', (e) => settle(false, String(e)));
-      req.end(payload);
-    };
-    for (let k = 0; k < concurrency; k++) one();
-  });
-}
-
-function runClient() {
-  process.on('message', async (message) => {
-    if (message.kind === 'exit') process.exit(0);
-    const result = await httpLoad(message.load);
-    process.send({ kind: 'result', id: message.id, result });
-  });
-  process.send({ kind: 'ready' });
-}
-
-/** The client child process, driven over IPC. */
-async function startClient() {
-  const child = fork(SELF, ['client'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await new Promise((resolve) => child.once('message', resolve));
-  const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`client exited with ${code}`))));
-  exited.catch(() => {});
-  let nextId = 0;
-  return {
-    /** Runs a load; adds `serverCpu`: this (the server's) process's CPU time over the wall time. */
-    async load(load) {
-      const cpuStart = process.cpuUsage();
-      const start = performance.now();
-      const result = await this.rawLoad(load);
-      const cpu = process.cpuUsage(cpuStart);
-      return { ...result, serverCpu: (cpu.user + cpu.system) / 1000 / (performance.now() - start) };
-    },
-    rawLoad(load) {
-      const id = nextId++;
-      const answer = new Promise((resolve) => {
-        const onMessage = (message) => {
-          if (message.kind === 'result' && message.id === id) {
-            child.off('message', onMessage);
-            resolve(message.result);
-          }
-        };
-        child.on('message', onMessage);
-        child.send({ kind: 'load', id, load });
-      });
-      return Promise.race([answer, exited]);
-    },
-    close() {
-      child.send({ kind: 'exit' });
-    },
-  };
-}
-
-/** One request from the parent, for setting up (CreateStateMachine and the like). */
-function awsCall(url, action, body) {
-  return new Promise((resolve, reject) => {
-    const payload = Buffer.from(JSON.stringify(body));
-    const req = http.request(
-      url,
-      { method: 'POST', headers: { 'content-type': CONTENT_TYPE, 'x-amz-target': `AWSStepFunctions.${action}`, 'content-length': payload.length } },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (res.statusCode !== 200) reject(new Error(`${action}: ${res.statusCode} ${text}`));
-          else resolve(JSON.parse(text));
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
 // 1. Ceilings
-
-async function sqliteCeiling(dir, seconds) {
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(join(dir, 'ceiling.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
-  const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
-  const tx = db.transaction((v) => insert.run(v));
-  for (let i = 0; i < 2000; i++) tx.immediate('warm up');
-  let n = 0;
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  while (performance.now() < end) {
-    for (let i = 0; i < 100; i++) tx.immediate('{"hello":"world"}');
-    n += 100;
-  }
-  const ms = performance.now() - start;
-  db.close();
-  return { transactions: n, ms, perSecond: (n / ms) * 1000 };
-}
 
 async function helloCeiling(client, seconds, concurrencies) {
   const { default: Fastify } = await import('fastify');
@@ -620,8 +438,6 @@ async function waitPhase(dir, count, window, estimatedRate) {
 // ---------------------------------------------------------------------------------------------
 // Main
 
-const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
-
 async function main() {
   const phases = new Set(envList('BENCH_ONLY', ['ceilings', 'standard', 'http', 'sync', 'wait']));
   const seconds = envNumber('BENCH_SECONDS', 3);
@@ -637,7 +453,7 @@ async function main() {
   const results = {};
   let client;
   try {
-    if (phases.has('ceilings') || phases.has('http') || phases.has('sync')) client = await startClient();
+    if (phases.has('ceilings') || phases.has('http') || phases.has('sync')) client = await startClient({ serverCpu: true });
     if (phases.has('ceilings')) {
       console.log('ceilings...');
       results.sqliteCeiling = await sqliteCeiling(dir, seconds);
@@ -698,37 +514,23 @@ async function main() {
   console.log(`\n${table}\n`);
 
   if (process.env.BENCH_NO_WRITE) return;
-  let commit = 'unknown';
-  let dirty = false;
-  try {
-    commit = execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
-    dirty = execSync('git status --porcelain -- src', { encoding: 'utf8' }).trim() !== '';
-  } catch {
-    // not a git checkout
-  }
   const report = {
     benchmark: 'server',
     date: date.toISOString(),
     command: `node --expose-gc bench/server.mjs`,
     machine: { node: process.version, v8: process.versions.v8, cpu: os.cpus()[0]?.model, cores: os.cpus().length, memory: os.totalmem(), loadavgStart: loadStart, loadavgEnd: loadEnd },
-    git: { commit, srcDirty: dirty },
+    git: gitState(),
     settings: { phases: [...phases], seconds, standardN, httpN, syncN, waitN, windows, concurrencies },
     workloads: { fiveStates: FIVE_STATES, fiveStatesInput: FIVE_STATES_INPUT, waitThenDone: WAIT_THEN_DONE },
     targets: { standardInProcessPerSecond: 2000, standardHttpPerSecond: 1000, expressSyncHttpPerSecond: 5000 },
     results,
     table,
   };
-  const directory = new URL('./results/', import.meta.url);
-  await mkdir(directory, { recursive: true });
-  const stamp = date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
-  const text = `${JSON.stringify(report, null, 2)}\n`;
-  await writeFile(new URL(`server-${stamp}.json`, directory), text);
-  await writeFile(new URL('server-latest.json', directory), text);
-  console.log(`wrote bench/results/server-${stamp}.json and bench/results/server-latest.json`);
+  const written = await writeResults('server-', date, report);
+  console.log(`wrote ${written.stamped} and ${written.latest}`);
 }
 
-if (ROLE === 'client') runClient();
-else if (ROLE === 'wait') {
+if (ROLE === 'wait') {
   runWaitPhase().then(
     () => process.exit(0),
     (e) => {
