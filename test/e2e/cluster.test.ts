@@ -40,16 +40,14 @@ import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
   GetActivityTaskCommand,
-  GetExecutionHistoryCommand,
   ListExecutionsCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
-  type HistoryEvent,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrl, dropSchemas, freshSchema, postgresRequired, unreachableReason } from '../store/postgres-helper.js';
-import { freePort, ServerProcess } from './server-process.js';
+import { freePort, fullHistory, ServerProcess } from './server-process.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/stepwise';
 const LEASE_MS = 3_000;
@@ -334,17 +332,6 @@ async function listStatuses(client: SFNClient, stateMachineArn: string): Promise
     nextToken = page.nextToken;
   } while (nextToken);
   return statuses;
-}
-
-async function fullHistory(client: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
 }
 
 /** What is wrong with one finished execution's output and history (empty when nothing), and how late its Wait ended. */

@@ -11,14 +11,12 @@ import { join } from 'node:path';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
   ListExecutionsCommand,
   StartExecutionCommand,
-  type HistoryEvent,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, ServerProcess } from './server-process.js';
+import { freePort, fullHistory, ServerProcess } from './server-process.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/stepwise';
 const PER_ROUND = 300;
@@ -97,17 +95,6 @@ async function listStatuses(client: SFNClient): Promise<Map<string, string>> {
     nextToken = page.nextToken;
   } while (nextToken);
   return statuses;
-}
-
-async function fullHistory(client: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
 }
 
 /**
