@@ -352,8 +352,8 @@ export class DurableEngine implements Engine {
     if (this.cluster && this.clusterStore) {
       const got = await this.clusterStore.acquireExecution(executionArn, this.cluster.id, this.clock.now(), this.cluster.leaseMs);
       if (!got.acquired) return { notRedrivable: 'Execution is being redriven' };
-      record = await this.store.getExecution(executionArn);
-      if (!record || redriveRefusal(record, this.clock.now()) !== undefined || this.actors.has(executionArn)) {
+      record = got.record;
+      if (redriveRefusal(record, this.clock.now()) !== undefined || this.actors.has(executionArn)) {
         await this.clusterStore.releaseExecutions([executionArn], this.cluster.id);
         return { notRedrivable: 'Execution is RUNNING and cannot be redriven' };
       }
