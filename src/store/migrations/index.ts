@@ -4,7 +4,7 @@ import { testCase } from './0003-test-case.js';
 import { cluster } from './0004-cluster.js';
 import type { Migration } from './migration.js';
 
-export type { Migration } from './migration.js';
+export { pendingMigrations, type AppliedMigration, type Migration } from './migration.js';
 
 /** Every migration, in order. Append only. */
 export const migrations: readonly Migration[] = [initial, activities, testCase, cluster];

@@ -5,15 +5,10 @@
  * PostgreSQL, so a failing migration leaves nothing behind. Same numbers and checks as SQLite's.
  */
 import type { PoolClient } from 'pg';
-import { migrations as allMigrations, type Migration } from '../migrations/index.js';
+import { migrations as allMigrations, pendingMigrations, type AppliedMigration, type Migration } from '../migrations/index.js';
 
 /** The advisory lock key every Stepwise node takes while migrating ('stepwise' as a number). */
 export const MIGRATION_LOCK_KEY = 0x5354_4550_5749_5345n.toString();
-
-interface AppliedRow {
-  id: number;
-  name: string;
-}
 
 /**
  * `schema`, when given, is created first if missing (under the lock: concurrent CREATE SCHEMA IF NOT
@@ -33,19 +28,9 @@ export async function migrate(
       name       TEXT NOT NULL,
       applied_at BIGINT NOT NULL
     )`);
-    const applied = (await client.query<AppliedRow>('SELECT id, name FROM schema_migrations ORDER BY id')).rows;
-    const known = new Map(migrations.map((m) => [m.id, m]));
-    for (const row of applied) {
-      const migration = known.get(row.id);
-      if (!migration) throw new Error(`Database has migration ${row.id} (${row.name}), unknown to this version of Stepwise`);
-      if (migration.name !== row.name) {
-        throw new Error(`Migration ${row.id} is '${row.name}' in the database but '${migration.name}' in the code`);
-      }
-    }
-    const done = new Set(applied.map((row) => row.id));
+    const applied = (await client.query<AppliedMigration>('SELECT id, name FROM schema_migrations ORDER BY id')).rows;
     const newlyApplied: number[] = [];
-    for (const migration of [...migrations].sort((a, b) => a.id - b.id)) {
-      if (done.has(migration.id)) continue;
+    for (const migration of pendingMigrations(applied, migrations)) {
       await client.query(migration.postgres);
       await client.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [
         migration.id,

@@ -5,12 +5,7 @@
  * (an edited migration, or a newer Stepwise wrote it).
  */
 import type { Database } from 'better-sqlite3';
-import { migrations as allMigrations, type Migration } from '../migrations/index.js';
-
-interface AppliedRow {
-  id: number;
-  name: string;
-}
+import { migrations as allMigrations, pendingMigrations, type AppliedMigration, type Migration } from '../migrations/index.js';
 
 export function migrate(db: Database, migrations: readonly Migration[] = allMigrations): number[] {
   const run = db.transaction((): number[] => {
@@ -19,20 +14,10 @@ export function migrate(db: Database, migrations: readonly Migration[] = allMigr
       name       TEXT NOT NULL,
       applied_at INTEGER NOT NULL
     )`);
-    const applied = db.prepare<[], AppliedRow>('SELECT id, name FROM schema_migrations ORDER BY id').all();
-    const known = new Map(migrations.map((m) => [m.id, m]));
-    for (const row of applied) {
-      const migration = known.get(row.id);
-      if (!migration) throw new Error(`Database has migration ${row.id} (${row.name}), unknown to this version of Stepwise`);
-      if (migration.name !== row.name) {
-        throw new Error(`Migration ${row.id} is '${row.name}' in the database but '${migration.name}' in the code`);
-      }
-    }
-    const done = new Set(applied.map((row) => row.id));
+    const applied = db.prepare<[], AppliedMigration>('SELECT id, name FROM schema_migrations ORDER BY id').all();
     const record = db.prepare<[number, string, number]>('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)');
     const newlyApplied: number[] = [];
-    for (const migration of [...migrations].sort((a, b) => a.id - b.id)) {
-      if (done.has(migration.id)) continue;
+    for (const migration of pendingMigrations(applied, migrations)) {
       db.exec(migration.sqlite);
       record.run(migration.id, migration.name, Date.now());
       newlyApplied.push(migration.id);
