@@ -82,44 +82,17 @@ export const SQL = {
   releaseTask: 'UPDATE tasks SET claimed_by = NULL, claimed_at = NULL WHERE execution_arn = $1 AND task_id = $2',
 
   getExecution: `SELECT ${EXECUTION_SELECT} FROM executions WHERE arn = $1`,
-  /** $20, $21: the lease a creating commit takes (both NULL without one). */
-  insertExecution: `INSERT INTO executions (arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name,
-      status, start_date, stop_date, error, cause, redrive_count, redrive_date, history_length, test_case,
-      definition, input, output, state, version, locked_by, locked_until)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19, $20, $21)
-    ON CONFLICT (arn) DO NOTHING`,
-  /** Only the columns an execution can change, under the version check; the lease is left alone. */
-  updateExecution: `UPDATE executions SET status = $3, stop_date = $4, output = $5, error = $6, cause = $7,
-      redrive_count = $8, redrive_date = $9, state = $10::jsonb, version = $11, history_length = $12
-    WHERE arn = $1 AND version = $2`,
   runningExecutions: "SELECT arn FROM executions WHERE status = 'RUNNING' ORDER BY arn",
 
-  /** $2: a JSON array of `{ id, previous_event_id, type, timestamp, details }`; stored ids are skipped (and counted). */
-  insertEvents: `INSERT INTO history_events (execution_arn, id, previous_event_id, type, timestamp, details)
-    SELECT $1, e.id, e.previous_event_id, e.type, e.timestamp, e.details
-      FROM jsonb_to_recordset($2::jsonb) AS e(id integer, previous_event_id integer, type text, timestamp bigint, details jsonb)
-    ON CONFLICT (execution_arn, id) DO NOTHING`,
   historyFirst: `SELECT ${EVENT_SELECT} FROM history_events WHERE execution_arn = $1 ORDER BY id LIMIT $2`,
   historyAfter: `SELECT ${EVENT_SELECT} FROM history_events WHERE execution_arn = $1 AND id > $2 ORDER BY id LIMIT $3`,
   historyLast: `SELECT ${EVENT_SELECT} FROM history_events WHERE execution_arn = $1 ORDER BY id DESC LIMIT $2`,
   historyBefore: `SELECT ${EVENT_SELECT} FROM history_events WHERE execution_arn = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
 
-  deleteTimers: 'DELETE FROM timers WHERE execution_arn = $1 AND timer_id = ANY($2::text[])',
-  /** $2 and $3: parallel arrays of timer ids and fire times, ids unique. */
-  putTimers: `INSERT INTO timers (execution_arn, timer_id, fire_at)
-    SELECT $1, t.timer_id, t.fire_at FROM unnest($2::text[], $3::bigint[]) AS t(timer_id, fire_at)
-    ON CONFLICT (execution_arn, timer_id) DO UPDATE SET fire_at = excluded.fire_at`,
   dueTimers: `SELECT execution_arn, timer_id, fire_at FROM timers WHERE fire_at <= $1
     ORDER BY fire_at, execution_arn, timer_id LIMIT $2`,
   nextTimerAt: 'SELECT min(fire_at) AS fire_at FROM timers',
 
-  deleteTasks: 'DELETE FROM tasks WHERE execution_arn = $1 AND task_id = ANY($2::text[])',
-  /** $2: a JSON array of `{ task_id, resource, command, created_at }`, ids unique. Replacing a task clears its lease and claim. */
-  putTasks: `INSERT INTO tasks (execution_arn, task_id, resource, command, created_at)
-    SELECT $1, t.task_id, t.resource, t.command, t.created_at
-      FROM jsonb_to_recordset($2::jsonb) AS t(task_id text, resource text, command jsonb, created_at bigint)
-    ON CONFLICT (execution_arn, task_id) DO UPDATE SET resource = excluded.resource, command = excluded.command,
-      created_at = excluded.created_at, locked_by = NULL, locked_until = NULL, claimed_by = NULL, claimed_at = NULL`,
   pendingTasks: `SELECT ${TASK_SELECT} FROM tasks WHERE execution_arn = $1 ORDER BY created_at, task_id`,
 } as const;
 
