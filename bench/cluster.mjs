@@ -54,9 +54,21 @@ const WORKLOADS = {
     definition: {
       StartAt: 'Prepare',
       States: {
-        Prepare: { Type: 'Pass', Parameters: { 'order.$': '$.order', 'customer.$': '$.customer', step: 1 }, Next: 'Price' },
-        Price: { Type: 'Pass', Parameters: { 'order.$': '$.order', 'customer.$': '$.customer', total: 42.5, step: 2 }, Next: 'Route' },
-        Route: { Type: 'Choice', Choices: [{ Variable: '$.total', NumericGreaterThan: 100, Next: 'Big' }], Default: 'Small' },
+        Prepare: {
+          Type: 'Pass',
+          Parameters: { 'order.$': '$.order', 'customer.$': '$.customer', step: 1 },
+          Next: 'Price',
+        },
+        Price: {
+          Type: 'Pass',
+          Parameters: { 'order.$': '$.order', 'customer.$': '$.customer', total: 42.5, step: 2 },
+          Next: 'Route',
+        },
+        Route: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.total', NumericGreaterThan: 100, Next: 'Big' }],
+          Default: 'Small',
+        },
         Big: { Type: 'Pass', Parameters: { size: 'big', 'order.$': '$.order' }, Next: 'Done' },
         Small: { Type: 'Pass', Parameters: { size: 'small', 'order.$': '$.order' }, Next: 'Done' },
         Done: { Type: 'Succeed' },
@@ -74,7 +86,11 @@ const WORKLOADS = {
     definition: {
       StartAt: 'Prepare',
       States: {
-        Prepare: { Type: 'Pass', Parameters: { 'order.$': '$.order', 'customer.$': '$.customer', step: 1 }, Next: 'Hold' },
+        Prepare: {
+          Type: 'Pass',
+          Parameters: { 'order.$': '$.order', 'customer.$': '$.customer', step: 1 },
+          Next: 'Hold',
+        },
         Hold: { Type: 'Wait', Seconds: 1, Next: 'Price' },
         Price: { Type: 'Pass', Parameters: { 'order.$': '$.order', total: 42.5 }, Next: 'Label' },
         Label: { Type: 'Pass', Parameters: { size: 'small', 'order.$': '$.order' }, Next: 'Done' },
@@ -150,8 +166,16 @@ function cpuMeter(nodePids) {
       // Backends that started during the run count from 0; ones that ended are lost (few: pools stay open).
       for (const [pid, ms] of pgEnd) postgres += ms - (pgStart.get(pid) ?? 0);
       const machineEnd = machineCpu();
-      const machine = machineStart && machineEnd ? (machineEnd.busyMs - machineStart.busyMs) / (machineEnd.totalMs - machineStart.totalMs) : NaN;
-      return { nodes, nodesTotal: nodes.reduce((a, b) => a + b, 0), postgres: haveProc ? postgres : NaN, machineBusy: machine };
+      const machine =
+        machineStart && machineEnd
+          ? (machineEnd.busyMs - machineStart.busyMs) / (machineEnd.totalMs - machineStart.totalMs)
+          : NaN;
+      return {
+        nodes,
+        nodesTotal: nodes.reduce((a, b) => a + b, 0),
+        postgres: haveProc ? postgres : NaN,
+        machineBusy: machine,
+      };
     },
   };
 }
@@ -188,9 +212,22 @@ function freePort() {
 /** `node dist/cli/main.js serve` with these extra arguments; resolves once /healthz answers. */
 async function startNode(dataDir, extraArgs) {
   const port = await freePort();
-  const args = ['dist/cli/main.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn', ...extraArgs];
+  const args = [
+    'dist/cli/main.js',
+    'serve',
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'warn',
+    ...extraArgs,
+  ];
   const env = { ...process.env };
-  for (const name of ['STEPWISE_DATABASE_URL', 'STEPWISE_DATABASE_SCHEMA', 'STEPWISE_NODE_ID', 'STEPWISE_LEASE_MS']) delete env[name];
+  for (const name of ['STEPWISE_DATABASE_URL', 'STEPWISE_DATABASE_SCHEMA', 'STEPWISE_NODE_ID', 'STEPWISE_LEASE_MS'])
+    delete env[name];
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk) => {
@@ -202,7 +239,8 @@ async function startNode(dataDir, extraArgs) {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`serve ${extraArgs.join(' ')} exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`serve ${extraArgs.join(' ')} exited with ${child.exitCode}:\n${output}`);
     try {
       if ((await httpGet(`${url}/healthz`)).status === 200) break;
     } catch {
@@ -241,7 +279,15 @@ async function postgresSettings() {
   const client = await pgClient();
   try {
     const settings = {};
-    for (const name of ['server_version', 'synchronous_commit', 'fsync', 'wal_sync_method', 'commit_delay', 'shared_buffers', 'max_connections']) {
+    for (const name of [
+      'server_version',
+      'synchronous_commit',
+      'fsync',
+      'wal_sync_method',
+      'commit_delay',
+      'shared_buffers',
+      'max_connections',
+    ]) {
       settings[name] = Object.values((await client.query(`SHOW ${name}`)).rows[0])[0];
     }
     return settings;
@@ -276,7 +322,13 @@ async function postgresCeiling(seconds, connections) {
     const ms = performance.now() - start;
     const cpu = meter.stop();
     const transactions = counts.reduce((a, b) => a + b, 0);
-    return { connections, transactions, ms, perSecond: (transactions / ms) * 1000, cpu: { clientMs: cpu.nodesTotal, postgresMs: cpu.postgres, machineBusy: cpu.machineBusy } };
+    return {
+      connections,
+      transactions,
+      ms,
+      perSecond: (transactions / ms) * 1000,
+      cpu: { clientMs: cpu.nodesTotal, postgresMs: cpu.postgres, machineBusy: cpu.machineBusy },
+    };
   } finally {
     await Promise.all(clients.map((c) => c.end()));
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);
@@ -297,7 +349,10 @@ function postgresProgress(client, schema) {
     return { total: r.total, running: r.running, succeeded: r.succeeded, lastStop: Number(r.last_stop) };
   };
   progress.durations = async (stateMachineArn) => {
-    const { rows } = await client.query(`SELECT (stop_date - start_date)::int AS ms FROM ${schema}.executions WHERE state_machine_arn = $1`, [stateMachineArn]);
+    const { rows } = await client.query(
+      `SELECT (stop_date - start_date)::int AS ms FROM ${schema}.executions WHERE state_machine_arn = $1`,
+      [stateMachineArn],
+    );
     return rows.map((r) => r.ms);
   };
   return progress;
@@ -352,14 +407,27 @@ async function clusterRun({ client, kind, nodeCount, workload, count, warmup, co
   let admin;
   try {
     for (let k = 0; k < nodeCount; k++) {
-      const args = kind === 'postgres' ? ['--database-url', DATABASE_URL, '--database-schema', schema, '--node-id', `bench-${nodeCount}-${k + 1}`] : [];
+      const args =
+        kind === 'postgres'
+          ? ['--database-url', DATABASE_URL, '--database-schema', schema, '--node-id', `bench-${nodeCount}-${k + 1}`]
+          : [];
       // Started one after the other: the first creates the schema.
       nodes.push(await startNode(join(dir, runId, `node-${k + 1}`), args));
     }
     const urls = nodes.map((n) => n.url);
     const definition = JSON.stringify(WORKLOADS[workload].definition);
-    const warm = await awsCall(urls[0], 'CreateStateMachine', { name: 'bench-warm', type: 'STANDARD', roleArn: ROLE_ARN, definition });
-    const timed = await awsCall(urls[0], 'CreateStateMachine', { name: 'bench-timed', type: 'STANDARD', roleArn: ROLE_ARN, definition });
+    const warm = await awsCall(urls[0], 'CreateStateMachine', {
+      name: 'bench-warm',
+      type: 'STANDARD',
+      roleArn: ROLE_ARN,
+      definition,
+    });
+    const timed = await awsCall(urls[0], 'CreateStateMachine', {
+      name: 'bench-timed',
+      type: 'STANDARD',
+      roleArn: ROLE_ARN,
+      definition,
+    });
     if (kind === 'postgres') {
       admin = await pgClient();
       progress = postgresProgress(admin, schema);
@@ -373,35 +441,64 @@ async function clusterRun({ client, kind, nodeCount, workload, count, warmup, co
       for (;;) {
         const p = await progress(arn);
         if (p.total >= n && p.running === 0) return p;
-        if (Date.now() > deadline) throw new Error(`${runId}: ${p.running} of ${p.total} still RUNNING after ${deadlineMs} ms\n${nodes.map((x) => x.output()).join('\n')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `${runId}: ${p.running} of ${p.total} still RUNNING after ${deadlineMs} ms\n${nodes.map((x) => x.output()).join('\n')}`,
+          );
         await sleep(50);
       }
     };
 
-    const warmLoad = await client.load({ urls, headers, body: JSON.stringify({ stateMachineArn: warm.stateMachineArn, input }), concurrency, count: warmup, expect: 'executionArn', latencies: false });
-    if (warmLoad.errors > 0) throw new Error(`${runId} warm-up: ${warmLoad.errors} errors, first: ${warmLoad.firstError}`);
+    const warmLoad = await client.load({
+      urls,
+      headers,
+      body: JSON.stringify({ stateMachineArn: warm.stateMachineArn, input }),
+      concurrency,
+      count: warmup,
+      expect: 'executionArn',
+      latencies: false,
+    });
+    if (warmLoad.errors > 0)
+      throw new Error(`${runId} warm-up: ${warmLoad.errors} errors, first: ${warmLoad.firstError}`);
     await waitAll(warm.stateMachineArn, warmup, 120_000);
 
     const statsBefore = kind === 'postgres' ? await nodeStatsAfter(urls[0], Date.now()) : undefined;
     const countersBefore = kind === 'postgres' ? await postgresCounters(admin) : undefined;
     const meter = cpuMeter(nodes.map((n) => n.pid));
-    const r = await client.load({ urls, headers, body: JSON.stringify({ stateMachineArn: timed.stateMachineArn, input }), concurrency, count, expect: 'executionArn', latencies: false });
+    const r = await client.load({
+      urls,
+      headers,
+      body: JSON.stringify({ stateMachineArn: timed.stateMachineArn, input }),
+      concurrency,
+      count,
+      expect: 'executionArn',
+      latencies: false,
+    });
     const end = await waitAll(timed.stateMachineArn, count, 900_000);
     const cpu = meter.stop();
     const countersAfter = kind === 'postgres' ? await postgresCounters(admin) : undefined;
     if (r.errors > 0) throw new Error(`${runId}: ${r.errors} StartExecution errors, first: ${r.firstError}`);
-    if (end.succeeded !== count || end.total !== count) throw new Error(`${runId}: ${end.succeeded} of ${end.total} SUCCEEDED, expected ${count}`);
+    if (end.succeeded !== count || end.total !== count)
+      throw new Error(`${runId}: ${end.succeeded} of ${end.total} SUCCEEDED, expected ${count}`);
     // One output checked through the API (any node).
-    const list = await awsCall(urls[urls.length - 1], 'ListExecutions', { stateMachineArn: timed.stateMachineArn, maxResults: 1 });
+    const list = await awsCall(urls[urls.length - 1], 'ListExecutions', {
+      stateMachineArn: timed.stateMachineArn,
+      maxResults: 1,
+    });
     const sample = await awsCall(urls[0], 'DescribeExecution', { executionArn: list.executions[0].executionArn });
-    if (JSON.stringify(JSON.parse(sample.output)) !== JSON.stringify(WORKLOADS[workload].output)) throw new Error(`${runId}: unexpected output ${sample.output}`);
+    if (JSON.stringify(JSON.parse(sample.output)) !== JSON.stringify(WORKLOADS[workload].output))
+      throw new Error(`${runId}: unexpected output ${sample.output}`);
     // Who did the work (PostgreSQL): each node's counters over the timed run, from GET /cluster/nodes.
     let nodeStats;
     if (kind === 'postgres') {
       const after = await nodeStatsAfter(urls[0], Date.now());
       nodeStats = after.map((n) => {
         const was = statsBefore.find((b) => b.id === n.id)?.stats ?? {};
-        return { id: n.id, alive: n.alive, stats: Object.fromEntries(Object.entries(n.stats).map(([k, v]) => [k, v - (was[k] ?? 0)])) };
+        return {
+          id: n.id,
+          alive: n.alive,
+          stats: Object.fromEntries(Object.entries(n.stats).map(([k, v]) => [k, v - (was[k] ?? 0)])),
+        };
       });
     }
     // Wall time: from the client's first request to the latest stop_date (the nodes share this clock).
@@ -467,9 +564,13 @@ async function main() {
   const concurrency = envNumber('BENCH_CONCURRENCY', 64);
   const workloads = envList('BENCH_WORKLOADS', ['chain', 'wait1']);
   for (const w of workloads) if (!WORKLOADS[w]) throw new Error(`unknown workload '${w}' (chain, wait1)`);
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/cli/main.js is missing: npm run build first');
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js')))
+    throw new Error('dist/cli/main.js is missing: npm run build first');
   // Every server runs dist/: a rebuild during the run would mix two builds' figures.
-  const builtAt = () => ['cli/main.js', 'engine/durable-engine.js', 'store/postgres/postgres-store.js'].map((f) => (existsSync(join(ROOT, 'dist', f)) ? statSync(join(ROOT, 'dist', f)).mtimeMs : 0)).join();
+  const builtAt = () =>
+    ['cli/main.js', 'engine/durable-engine.js', 'store/postgres/postgres-store.js']
+      .map((f) => (existsSync(join(ROOT, 'dist', f)) ? statSync(join(ROOT, 'dist', f)).mtimeMs : 0))
+      .join();
   const buildAtStart = builtAt();
   const cores = os.availableParallelism();
   const dir = mkdtempSync(join(os.tmpdir(), 'stepwise-cluster-bench-'));
@@ -483,18 +584,41 @@ async function main() {
       console.log('ceilings: SQLite and PostgreSQL single-row transactions...');
       results.sqliteCeiling = await sqliteCeiling(dir, seconds);
       results.postgresCeiling = [];
-      for (const connections of pgConnections) results.postgresCeiling.push(await postgresCeiling(seconds, connections));
+      for (const connections of pgConnections)
+        results.postgresCeiling.push(await postgresCeiling(seconds, connections));
     }
     client = await startClient();
     for (const workload of workloads) {
       if (phases.has('sqlite')) {
         console.log(`${workload}: SQLite, 1 node...`);
-        results.runs.push(await clusterRun({ client, kind: 'sqlite', nodeCount: 1, workload, count: counts[workload], warmup, concurrency, dir }));
+        results.runs.push(
+          await clusterRun({
+            client,
+            kind: 'sqlite',
+            nodeCount: 1,
+            workload,
+            count: counts[workload],
+            warmup,
+            concurrency,
+            dir,
+          }),
+        );
       }
       if (phases.has('postgres')) {
         for (const nodeCount of nodeCounts) {
           console.log(`${workload}: PostgreSQL, ${nodeCount} node${nodeCount > 1 ? 's' : ''}...`);
-          results.runs.push(await clusterRun({ client, kind: 'postgres', nodeCount, workload, count: counts[workload], warmup, concurrency, dir }));
+          results.runs.push(
+            await clusterRun({
+              client,
+              kind: 'postgres',
+              nodeCount,
+              workload,
+              count: counts[workload],
+              warmup,
+              concurrency,
+              dir,
+            }),
+          );
         }
       }
     }
@@ -504,21 +628,28 @@ async function main() {
   }
   const loadEnd = os.loadavg();
   results.distRebuiltDuringRun = builtAt() !== buildAtStart;
-  if (results.distRebuiltDuringRun) console.error('WARNING: dist/ was rebuilt during the run: the figures mix two builds; run again.');
+  if (results.distRebuiltDuringRun)
+    console.error('WARNING: dist/ was rebuilt during the run: the figures mix two builds; run again.');
 
   // ---- table ----
   const lines = [];
   const row = (...cells) => lines.push(`| ${cells.join(' | ')} |`);
-  if (results.distRebuiltDuringRun) lines.push('WARNING: dist/ was rebuilt during the run: the figures mix two builds.');
-  lines.push(`CPUs (os.availableParallelism()): ${cores}; load average ${loadStart.map((x) => x.toFixed(2)).join(' ')} at the start, ${loadEnd.map((x) => x.toFixed(2)).join(' ')} at the end`);
+  if (results.distRebuiltDuringRun)
+    lines.push('WARNING: dist/ was rebuilt during the run: the figures mix two builds.');
+  lines.push(
+    `CPUs (os.availableParallelism()): ${cores}; load average ${loadStart.map((x) => x.toFixed(2)).join(' ')} at the start, ${loadEnd.map((x) => x.toFixed(2)).join(' ')} at the end`,
+  );
   if (results.postgresSettings) {
     const s = results.postgresSettings;
-    lines.push(`PostgreSQL ${s.server_version}: synchronous_commit=${s.synchronous_commit}, fsync=${s.fsync}, wal_sync_method=${s.wal_sync_method}, commit_delay=${s.commit_delay}`);
+    lines.push(
+      `PostgreSQL ${s.server_version}: synchronous_commit=${s.synchronous_commit}, fsync=${s.fsync}, wal_sync_method=${s.wal_sync_method}, commit_delay=${s.commit_delay}`,
+    );
   }
   lines.push('', '| measurement | setting | per second | ratios | notes |', '| --- | --- | ---: | --- | --- |');
   const sqliteTx = results.sqliteCeiling?.perSecond;
   const pgTx = results.postgresCeiling ? Math.max(...results.postgresCeiling.map((r) => r.perSecond)) : undefined;
-  if (results.sqliteCeiling) row('SQLite 1-row INSERT transactions', 'WAL, synchronous=NORMAL, in process', fmt(sqliteTx), '', '');
+  if (results.sqliteCeiling)
+    row('SQLite 1-row INSERT transactions', 'WAL, synchronous=NORMAL, in process', fmt(sqliteTx), '', '');
   for (const r of results.postgresCeiling ?? []) {
     row(
       'PostgreSQL 1-row INSERT transactions',
@@ -529,7 +660,8 @@ async function main() {
     );
   }
   const sqliteRun = (workload) => results.runs.find((r) => r.kind === 'sqlite' && r.workload === workload);
-  const pgOne = (workload) => results.runs.find((r) => r.kind === 'postgres' && r.nodes === 1 && r.workload === workload);
+  const pgOne = (workload) =>
+    results.runs.find((r) => r.kind === 'postgres' && r.nodes === 1 && r.workload === workload);
   for (const r of results.runs) {
     const ratios = [];
     const onSqlite = sqliteRun(r.workload);
@@ -542,13 +674,21 @@ async function main() {
       ratios.push(`${pct(r.perSecond / sqliteTx)} of SQLite tx/s`);
     }
     const cpu = `CPU ms/execution: nodes ${fmt(r.cpu.nodesMsPerExecution, 2)}${r.cpu.postgresMsPerExecution !== undefined ? `, PostgreSQL ${fmt(r.cpu.postgresMsPerExecution, 2)}` : ''}, client ${fmt(r.cpu.clientMsPerExecution, 2)}; machine ${pct(r.cpu.machineBusy)} busy`;
-    const pg = r.postgres ? `; ${fmt(r.postgres.transactionsPerExecution, 1)} PG transactions and ${fmt(r.postgres.walSyncsPerExecution, 2)} WAL syncs per execution` : '';
+    const pg = r.postgres
+      ? `; ${fmt(r.postgres.transactionsPerExecution, 1)} PG transactions and ${fmt(r.postgres.walSyncsPerExecution, 2)} WAL syncs per execution`
+      : '';
     const share =
       r.nodeStats && r.nodes > 1
         ? `; per node, steps committed ${r.nodeStats.map((n) => n.stats.stepsCommitted ?? 'n/a').join(' / ')}, executions claimed ${r.nodeStats.map((n) => n.stats.executionsClaimed ?? 'n/a').join(' / ')}`
         : '';
     const took = `start to stop${WORKLOADS[r.workload].waitMs ? ` less the ${WORKLOADS[r.workload].waitMs} ms Wait` : ''} p50 ${fmt(r.executionMs.p50)} ms, p99 ${fmt(r.executionMs.p99)} ms; `;
-    row(`Standard ${r.workload}, start to finish over HTTP`, `${r.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${r.nodes} node${r.nodes > 1 ? 's' : ''}`, fmt(r.perSecond), ratios.join('; '), `${took}${cpu}${pg}${share}`);
+    row(
+      `Standard ${r.workload}, start to finish over HTTP`,
+      `${r.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${r.nodes} node${r.nodes > 1 ? 's' : ''}`,
+      fmt(r.perSecond),
+      ratios.join('; '),
+      `${took}${cpu}${pg}${share}`,
+    );
   }
 
   // ---- the model: where each execution's CPU goes, and what more cores would give ----
@@ -567,14 +707,28 @@ async function main() {
     // PostgreSQL's own single-row commit rate, measured above, over the transactions one execution takes.
     const txPerExecution = widest.postgres?.transactionsPerExecution;
     const pgTxBound = pgTx && txPerExecution ? pgTx / txPerExecution : undefined;
-    model.push({ workload, fromNodes: widest.nodes, nodeMs, pgMs, clientMs, bestMeasured: best, cpuBoundHere: cpuBound, predictions, pgCoresPerNodeCore: pgMs / nodeMs, txPerExecution, pgTxBound });
+    model.push({
+      workload,
+      fromNodes: widest.nodes,
+      nodeMs,
+      pgMs,
+      clientMs,
+      bestMeasured: best,
+      cpuBoundHere: cpuBound,
+      predictions,
+      pgCoresPerNodeCore: pgMs / nodeMs,
+      txPerExecution,
+      pgTxBound,
+    });
     lines.push(
       '',
       `model, ${workload} (costs from the ${widest.nodes}-node run): per execution ${fmt(nodeMs, 2)} CPU ms in the nodes + ${fmt(pgMs, 2)} in PostgreSQL + ${fmt(clientMs, 2)} in the load client; ` +
         `${cores} cores fully used would give ${fmt(cpuBound)}/s (best measured ${fmt(best)}/s). Without the client, CPU-bound with perfect scaling: ` +
         predictions.map((p) => `${p.cores} cores ${fmt(p.perSecond)}/s`).join(', ') +
         `; PostgreSQL needs ${fmt(pgMs / nodeMs, 2)} cores per node core.` +
-        (pgTxBound ? ` At ${fmt(txPerExecution, 1)} transactions per execution, PostgreSQL's own 1-row rate measured here (${fmt(pgTx)}/s) would cap it at ${fmt(pgTxBound)}/s.` : ''),
+        (pgTxBound
+          ? ` At ${fmt(txPerExecution, 1)} transactions per execution, PostgreSQL's own 1-row rate measured here (${fmt(pgTx)}/s) would cap it at ${fmt(pgTxBound)}/s.`
+          : ''),
     );
   }
   results.model = model;
@@ -586,7 +740,14 @@ async function main() {
     benchmark: 'cluster',
     date: date.toISOString(),
     command: 'node bench/cluster.mjs',
-    machine: { node: process.version, cpu: os.cpus()[0]?.model, cores, memory: os.totalmem(), loadavgStart: loadStart, loadavgEnd: loadEnd },
+    machine: {
+      node: process.version,
+      cpu: os.cpus()[0]?.model,
+      cores,
+      memory: os.totalmem(),
+      loadavgStart: loadStart,
+      loadavgEnd: loadEnd,
+    },
     git: gitState(),
     settings: { phases: [...phases], seconds, pgConnections, counts, warmup, nodeCounts, concurrency, workloads },
     workloads: Object.fromEntries(workloads.map((w) => [w, WORKLOADS[w]])),

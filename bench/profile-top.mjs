@@ -23,7 +23,11 @@ for (let i = 0; i < profile.samples.length; i++) {
 }
 const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
-const short = (url) => url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'node_modules/').replace(/^.*\/(dist|bench)\//, '$1/');
+const short = (url) =>
+  url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*\/node_modules\//, 'node_modules/')
+    .replace(/^.*\/(dist|bench)\//, '$1/');
 const label = (n) => {
   const cf = n.callFrame;
   return `${cf.functionName || '(anonymous)'} ${cf.url ? `${short(cf.url)}:${cf.lineNumber + 1}` : ''}`.trim();
@@ -33,7 +37,8 @@ const fileOf = (n) => (n.callFrame.url ? short(n.callFrame.url) : n.callFrame.fu
 function table(title, map, limit) {
   const rows = [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit);
   console.log(`\n${title}`);
-  for (const [name, us] of rows) console.log(`${((us / totalUs) * 100).toFixed(1).padStart(6)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
+  for (const [name, us] of rows)
+    console.log(`${((us / totalUs) * 100).toFixed(1).padStart(6)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
 }
 
 const byFunction = new Map();

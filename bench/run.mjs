@@ -25,7 +25,14 @@ const TARGETS = { chain: 3, map: 20 };
 // Workloads: the same definition and input for both engines, and the output they must produce.
 
 const CHAIN_LENGTH = 5;
-const order = { id: 'o-1042', total: 42.5, lines: [{ sku: 'A-1', qty: 1 }, { sku: 'B-7', qty: 3 }] };
+const order = {
+  id: 'o-1042',
+  total: 42.5,
+  lines: [
+    { sku: 'A-1', qty: 1 },
+    { sku: 'B-7', qty: 3 },
+  ],
+};
 
 const chain = {
   id: 'chain',
@@ -103,7 +110,9 @@ function stepwiseEngine(name, options, { compileOnce }) {
   const { stateMachineType, ...runOptions } = options;
   return {
     name,
-    api: compileOnce ? 'new StateMachine(definition) once, then machine.execute(input)' : 'execute(definition, input) per call',
+    api: compileOnce
+      ? 'new StateMachine(definition) once, then machine.execute(input)'
+      : 'execute(definition, input) per call',
     prepare(definition) {
       if (!compileOnce) return (input) => stepwise.execute(definition, input, options);
       const machine = new stepwise.StateMachine(definition, { stateMachineType });
@@ -165,7 +174,8 @@ async function runFor(run, input, seconds) {
 
 async function measure(engine, workload) {
   const run = engine.prepare(workload.definition);
-  const check = (result) => assert.deepEqual(engine.output(result), workload.expected, `${engine.name} gave a wrong output on ${workload.id}`);
+  const check = (result) =>
+    assert.deepEqual(engine.output(result), workload.expected, `${engine.name} gave a wrong output on ${workload.id}`);
 
   // Never compare against a broken run: the first result must be right before anything is timed.
   const first = await run(workload.input);
@@ -224,7 +234,9 @@ async function readVersion(url) {
 
 function gitCommit() {
   try {
-    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return null;
   }
@@ -276,13 +288,29 @@ async function main() {
         const key = `${workload.id}|${engine.name}`;
         const result = await measure(engine, workload);
         samples.set(key, [...(samples.get(key) ?? []), result]);
-        process.stderr.write(`  round ${round_}: ${workload.id} / ${engine.name}: ${formatNumber(result.executionsPerSecond)} exec/s\n`);
+        process.stderr.write(
+          `  round ${round_}: ${workload.id} / ${engine.name}: ${formatNumber(result.executionsPerSecond)} exec/s\n`,
+        );
       }
     }
   }
   // Exactly the input we started with: an engine that mutated it would have skewed everything.
-  assert.deepEqual(chain.input, { order: { id: 'o-1042', total: 42.5, lines: [{ sku: 'A-1', qty: 1 }, { sku: 'B-7', qty: 3 }] }, customer: 'c-7' });
-  assert.deepEqual(map.input.items[MAP_ITEMS - 1], { id: MAP_ITEMS - 1, price: (MAP_ITEMS - 1) * 1.5, tags: ['bench'] });
+  assert.deepEqual(chain.input, {
+    order: {
+      id: 'o-1042',
+      total: 42.5,
+      lines: [
+        { sku: 'A-1', qty: 1 },
+        { sku: 'B-7', qty: 3 },
+      ],
+    },
+    customer: 'c-7',
+  });
+  assert.deepEqual(map.input.items[MAP_ITEMS - 1], {
+    id: MAP_ITEMS - 1,
+    price: (MAP_ITEMS - 1) * 1.5,
+    tags: ['bench'],
+  });
 
   const rows = [];
   for (const workload of WORKLOADS) {
@@ -311,7 +339,14 @@ async function main() {
     for (const engine of ENGINES.filter((e) => e.name !== PEER).map((e) => e.name)) {
       const ratio = round(speed(engine) / peer, 2);
       const target = engine === STEPWISE_OFF ? TARGETS[workload.id] : undefined;
-      ratios.push({ workload: workload.id, engine, over: PEER, ratio, target: target ?? null, met: target === undefined ? null : ratio >= target });
+      ratios.push({
+        workload: workload.id,
+        engine,
+        over: PEER,
+        ratio,
+        target: target ?? null,
+        met: target === undefined ? null : ratio >= target,
+      });
     }
   }
 
@@ -337,13 +372,24 @@ async function main() {
       shared: true,
       note: 'Shared, noisy machine: absolute figures move from run to run; the ratios (same process, same moment) are the stable part.',
     },
-    config: { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, rounds: ROUNDS, retainedResults: RETAINED_RESULTS, gc: gc !== undefined },
+    config: {
+      seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      rounds: ROUNDS,
+      retainedResults: RETAINED_RESULTS,
+      gc: gc !== undefined,
+    },
     versions: {
       stepwise: await readVersion(new URL('../package.json', import.meta.url)),
       stepwiseCommit: gitCommit(),
       [PEER]: await readVersion(new URL('../node_modules/aws-local-stepfunctions/package.json', import.meta.url)),
     },
-    workloads: WORKLOADS.map((w) => ({ id: w.id, description: w.title, transitionsPerExecution: w.transitionsPerExecution, definition: w.definition })),
+    workloads: WORKLOADS.map((w) => ({
+      id: w.id,
+      description: w.title,
+      transitionsPerExecution: w.transitionsPerExecution,
+      definition: w.definition,
+    })),
     results: rows,
     ratios,
   };

@@ -47,7 +47,11 @@ const FIVE_STATES = {
   StartAt: 'Prepare',
   States: {
     Prepare: { Type: 'Pass', Parameters: { 'order.$': '$.order', 'customer.$': '$.customer', step: 1 }, Next: 'Price' },
-    Price: { Type: 'Pass', Parameters: { 'order.$': '$.order', 'customer.$': '$.customer', total: 42.5, step: 2 }, Next: 'Route' },
+    Price: {
+      Type: 'Pass',
+      Parameters: { 'order.$': '$.order', 'customer.$': '$.customer', total: 42.5, step: 2 },
+      Next: 'Route',
+    },
     Route: {
       Type: 'Choice',
       Choices: [{ Variable: '$.total', NumericGreaterThan: 100, Next: 'Big' }],
@@ -174,13 +178,29 @@ async function helloCeiling(client, seconds, concurrencies) {
   const rows = [];
   try {
     for (const concurrency of concurrencies) {
-      const load = { url, headers: { 'content-type': CONTENT_TYPE, 'x-amz-target': 'Hello.World' }, body: '{"hello":"world"}', concurrency, expect: '"ok":true' };
+      const load = {
+        url,
+        headers: { 'content-type': CONTENT_TYPE, 'x-amz-target': 'Hello.World' },
+        body: '{"hello":"world"}',
+        concurrency,
+        expect: '"ok":true',
+      };
       await client.load({ ...load, count: 5000 }); // warm-up
       // Size the timed run to about `seconds` from a short probe.
       const probe = await client.load({ ...load, count: 5000 });
       const count = Math.max(5000, Math.round((probe.count / probe.ms) * 1000 * seconds));
       const r = await client.load({ ...load, count });
-      rows.push({ concurrency, requests: r.count, errors: r.errors, ms: r.ms, perSecond: (r.count / r.ms) * 1000, p50: r.p50, p99: r.p99, serverCpu: r.serverCpu, clientCpu: r.clientCpu });
+      rows.push({
+        concurrency,
+        requests: r.count,
+        errors: r.errors,
+        ms: r.ms,
+        perSecond: (r.count / r.ms) * 1000,
+        p50: r.p50,
+        p99: r.p99,
+        serverCpu: r.serverCpu,
+        clientCpu: r.clientCpu,
+      });
     }
   } finally {
     await app.close();
@@ -208,19 +228,31 @@ async function standardInProcess(dir, count, windows) {
       const batchesBefore = engine.commitStats.batches;
       const start = performance.now();
       await windowed(n, window, async (i) => {
-        const result = await engine.startExecution({ stateMachine: sm, name: `${prefix}-${i}`, input: JSON.parse(inputText), inputText });
+        const result = await engine.startExecution({
+          stateMachine: sm,
+          name: `${prefix}-${i}`,
+          input: JSON.parse(inputText),
+          inputText,
+        });
         if (!('executionArn' in result)) throw new Error(`start ${prefix}-${i}: ${JSON.stringify(result)}`);
       });
       const startsDone = performance.now();
       const last = await counter.whenTerminal(n);
-      return { ms: Math.max(last, startsDone) - start, startsMs: startsDone - start, batches: engine.commitStats.batches - batchesBefore };
+      return {
+        ms: Math.max(last, startsDone) - start,
+        startsMs: startsDone - start,
+        batches: engine.commitStats.batches - batchesBefore,
+      };
     };
     await run('warm', Math.min(2000, count));
     const r = await run('timed', count);
     const { maxBatch } = engine.commitStats;
     // Every timed execution must have succeeded with the expected output.
-    const sample = await store.getExecution(`arn:aws:states:${REGION}:${ACCOUNT}:execution:bench-standard:timed-${count - 1}`);
-    if (sample?.status !== 'SUCCEEDED' || JSON.parse(sample.output).size !== 'small') throw new Error(`unexpected result: ${JSON.stringify(sample?.status)} ${sample?.output}`);
+    const sample = await store.getExecution(
+      `arn:aws:states:${REGION}:${ACCOUNT}:execution:bench-standard:timed-${count - 1}`,
+    );
+    if (sample?.status !== 'SUCCEEDED' || JSON.parse(sample.output).size !== 'small')
+      throw new Error(`unexpected result: ${JSON.stringify(sample?.status)} ${sample?.output}`);
     const running = (await store.runningExecutions()).length;
     if (running !== 0) throw new Error(`${running} executions still RUNNING`);
     await engine.close();
@@ -244,18 +276,39 @@ async function standardInProcess(dir, count, windows) {
 
 async function overHttp(dir, client, phases, httpCount, syncCount, concurrencies) {
   const { startServer } = await import('../dist/server.js');
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: join(dir, 'server'), logger: await silentLogger() });
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: join(dir, 'server'),
+    logger: await silentLogger(),
+  });
   const counter = countCompletions(server.store);
   const out = { standard: [], sync: [] };
   try {
-    const standard = await awsCall(server.url, 'CreateStateMachine', { name: 'bench-standard', type: 'STANDARD', roleArn: ROLE_ARN, definition: JSON.stringify(FIVE_STATES) });
-    const express = await awsCall(server.url, 'CreateStateMachine', { name: 'bench-express', type: 'EXPRESS', roleArn: ROLE_ARN, definition: JSON.stringify(FIVE_STATES) });
+    const standard = await awsCall(server.url, 'CreateStateMachine', {
+      name: 'bench-standard',
+      type: 'STANDARD',
+      roleArn: ROLE_ARN,
+      definition: JSON.stringify(FIVE_STATES),
+    });
+    const express = await awsCall(server.url, 'CreateStateMachine', {
+      name: 'bench-express',
+      type: 'EXPRESS',
+      roleArn: ROLE_ARN,
+      definition: JSON.stringify(FIVE_STATES),
+    });
     const headers = (action) => ({ 'content-type': CONTENT_TYPE, 'x-amz-target': `AWSStepFunctions.${action}` });
     const input = JSON.stringify(FIVE_STATES_INPUT);
 
     if (phases.has('http')) {
       for (const concurrency of concurrencies) {
-        const load = { url: server.url, headers: headers('StartExecution'), body: JSON.stringify({ stateMachineArn: standard.stateMachineArn, input }), concurrency, expect: 'executionArn' };
+        const load = {
+          url: server.url,
+          headers: headers('StartExecution'),
+          body: JSON.stringify({ stateMachineArn: standard.stateMachineArn, input }),
+          concurrency,
+          expect: 'executionArn',
+        };
         counter.reset();
         await client.load({ ...load, count: Math.min(2000, httpCount) }); // warm-up
         await counter.whenTerminal(Math.min(2000, httpCount));
@@ -293,7 +346,13 @@ async function overHttp(dir, client, phases, httpCount, syncCount, concurrencies
 
     if (phases.has('sync')) {
       for (const concurrency of concurrencies) {
-        const load = { url: server.url, headers: headers('StartSyncExecution'), body: JSON.stringify({ stateMachineArn: express.stateMachineArn, input }), concurrency, expect: '"status":"SUCCEEDED"' };
+        const load = {
+          url: server.url,
+          headers: headers('StartSyncExecution'),
+          body: JSON.stringify({ stateMachineArn: express.stateMachineArn, input }),
+          concurrency,
+          expect: '"status":"SUCCEEDED"',
+        };
         await client.load({ ...load, count: Math.min(5000, syncCount) }); // warm-up
         const r = await client.load({ ...load, count: syncCount });
         out.sync.push({
@@ -339,11 +398,22 @@ async function runWaitPhase() {
     const inputText = JSON.stringify({ until: new Date(until).toISOString(), order: FIVE_STATES_INPUT.order });
     const start = performance.now();
     await windowed(count, window, async (i) => {
-      const r = await engine.startExecution({ stateMachine: sm, name: `${prefix}-${i}`, input: JSON.parse(inputText), inputText });
+      const r = await engine.startExecution({
+        stateMachine: sm,
+        name: `${prefix}-${i}`,
+        input: JSON.parse(inputText),
+        inputText,
+      });
       if (!('executionArn' in r)) throw new Error(`start ${prefix}-${i} failed`);
     });
     const ms = performance.now() - start;
-    return { until, startMs: ms, startPerSecond: (count / ms) * 1000, startedBeforeDue: Date.now() < until, dueMarginMs: margin };
+    return {
+      until,
+      startMs: ms,
+      startPerSecond: (count / ms) * 1000,
+      startedBeforeDue: Date.now() < until,
+      dueMarginMs: margin,
+    };
   };
 
   // A: start, measure memory while they wait, then time from the due moment to the last completion.
@@ -424,7 +494,11 @@ async function runWaitPhase() {
 async function waitPhase(dir, count, window, estimatedRate) {
   const child = fork(SELF, ['wait', JSON.stringify({ dir, count, window, estimatedRate })], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: ['--expose-gc', '--max-old-space-size=4096', ...(process.env.BENCH_WAIT_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+    execArgv: [
+      '--expose-gc',
+      '--max-old-space-size=4096',
+      ...(process.env.BENCH_WAIT_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    ],
   });
   return new Promise((resolve, reject) => {
     child.on('message', (message) => {
@@ -453,7 +527,8 @@ async function main() {
   const results = {};
   let client;
   try {
-    if (phases.has('ceilings') || phases.has('http') || phases.has('sync')) client = await startClient({ serverCpu: true });
+    if (phases.has('ceilings') || phases.has('http') || phases.has('sync'))
+      client = await startClient({ serverCpu: true });
     if (phases.has('ceilings')) {
       console.log('ceilings...');
       results.sqliteCeiling = await sqliteCeiling(dir, seconds);
@@ -473,7 +548,9 @@ async function main() {
     client = undefined;
     if (phases.has('wait')) {
       console.log(`${fmt(waitN)} executions in a Wait state...`);
-      const rate = results.standardInProcess ? Math.max(...results.standardInProcess.map((r) => r.perSecond)) / 2 : 1000;
+      const rate = results.standardInProcess
+        ? Math.max(...results.standardInProcess.map((r) => r.perSecond)) / 2
+        : 1000;
       results.waiting = await waitPhase(dir, waitN, 1000, rate);
     }
   } finally {
@@ -488,27 +565,78 @@ async function main() {
   lines.push('| measurement | setting | per second | vs ceiling | notes |', '| --- | --- | ---: | ---: | --- |');
   const sqliteCeil = results.sqliteCeiling?.perSecond;
   const httpCeil = (c) => results.httpCeiling?.find((r) => r.concurrency === c)?.perSecond;
-  const cpus = (r) => `CPU server ${fmt(r.serverCpu, 2)}, client ${fmt(r.clientCpu, 2)}; ${fmt(r.perSecond / r.serverCpu)} per server CPU-second`;
+  const cpus = (r) =>
+    `CPU server ${fmt(r.serverCpu, 2)}, client ${fmt(r.clientCpu, 2)}; ${fmt(r.perSecond / r.serverCpu)} per server CPU-second`;
   const ratio = (x, ceil) => (ceil ? `${((x / ceil) * 100).toFixed(0)}%` : '');
-  if (results.sqliteCeiling) row('ceiling: SQLite 1-row INSERT transactions', 'WAL, synchronous=NORMAL', fmt(sqliteCeil), '100%', '');
-  for (const r of results.httpCeiling ?? []) row('ceiling: fastify hello-world POST /', `${r.concurrency} in flight`, fmt(r.perSecond), '100%', `p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms; ${cpus(r)}`);
+  if (results.sqliteCeiling)
+    row('ceiling: SQLite 1-row INSERT transactions', 'WAL, synchronous=NORMAL', fmt(sqliteCeil), '100%', '');
+  for (const r of results.httpCeiling ?? [])
+    row(
+      'ceiling: fastify hello-world POST /',
+      `${r.concurrency} in flight`,
+      fmt(r.perSecond),
+      '100%',
+      `p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms; ${cpus(r)}`,
+    );
   for (const r of results.standardInProcess ?? []) {
-    row('Standard, in process, executions', `${r.window} in flight`, fmt(r.perSecond), `${ratio(r.perSecond, sqliteCeil)} of SQLite`, `${fmt(r.transitionsPerSecond)} transitions/s; ${r.commitBatches} commit batches, mean ${fmt(r.meanBatch, 1)}, max ${r.maxBatch} (target ≥ 2,000)`);
+    row(
+      'Standard, in process, executions',
+      `${r.window} in flight`,
+      fmt(r.perSecond),
+      `${ratio(r.perSecond, sqliteCeil)} of SQLite`,
+      `${fmt(r.transitionsPerSecond)} transitions/s; ${r.commitBatches} commit batches, mean ${fmt(r.meanBatch, 1)}, max ${r.maxBatch} (target ≥ 2,000)`,
+    );
   }
   for (const r of results.standardHttp ?? []) {
-    row('Standard, StartExecution over HTTP', `${r.concurrency} in flight`, fmt(r.perSecond), `${ratio(r.perSecond, httpCeil(r.concurrency))} of HTTP`, `${fmt(r.transitionsPerSecond)} transitions/s; p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms; mean batch ${fmt(r.meanBatch, 1)}; ${cpus(r)}; ${r.errors} errors (target ≥ 1,000)`);
+    row(
+      'Standard, StartExecution over HTTP',
+      `${r.concurrency} in flight`,
+      fmt(r.perSecond),
+      `${ratio(r.perSecond, httpCeil(r.concurrency))} of HTTP`,
+      `${fmt(r.transitionsPerSecond)} transitions/s; p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms; mean batch ${fmt(r.meanBatch, 1)}; ${cpus(r)}; ${r.errors} errors (target ≥ 1,000)`,
+    );
   }
   for (const r of results.expressSyncHttp ?? []) {
-    row('Express, StartSyncExecution over HTTP', `${r.concurrency} in flight`, fmt(r.perSecond), `${ratio(r.perSecond, httpCeil(r.concurrency))} of HTTP`, `p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms; ${cpus(r)}; ${r.errors} errors (target ≥ 5,000)`);
+    row(
+      'Express, StartSyncExecution over HTTP',
+      `${r.concurrency} in flight`,
+      fmt(r.perSecond),
+      `${ratio(r.perSecond, httpCeil(r.concurrency))} of HTTP`,
+      `p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms; ${cpus(r)}; ${r.errors} errors (target ≥ 5,000)`,
+    );
   }
   const w = results.waiting;
   if (w) {
     const a = w.sameEngine;
     const b = w.afterRestart;
-    row(`${fmt(w.executions)} waiting: start`, `${w.window} in flight`, fmt(a.startPerSecond), '', `${a.startedBeforeDue ? 'all started before due' : 'NOT all started before due'}`);
-    row(`${fmt(w.executions)} waiting: memory`, 'after GC', '', '', `rss ${fmt(MiB(a.rssBefore))} → ${fmt(MiB(a.rssWaiting))} MiB (${fmt(a.rssPerExecution)} B/execution); heap ${fmt(MiB(a.heapBefore))} → ${fmt(MiB(a.heapWaiting))} MiB (${fmt(a.heapPerExecution)} B/execution)`);
-    row(`${fmt(w.executions)} waiting: resume when due`, 'same engine', fmt(a.resumePerSecond), '', `all done ${fmt(a.resumeMs / 1000, 2)} s after due; max batch ${a.maxBatch}`);
-    row(`${fmt(w.executions)} waiting: resume after restart`, 'new engine, same file', fmt(b.resumePerSecond), '', `all done ${fmt(b.resumeMs / 1000, 2)} s after opening (engine.start() ${fmt(b.engineStartMs / 1000, 2)} s)`);
+    row(
+      `${fmt(w.executions)} waiting: start`,
+      `${w.window} in flight`,
+      fmt(a.startPerSecond),
+      '',
+      `${a.startedBeforeDue ? 'all started before due' : 'NOT all started before due'}`,
+    );
+    row(
+      `${fmt(w.executions)} waiting: memory`,
+      'after GC',
+      '',
+      '',
+      `rss ${fmt(MiB(a.rssBefore))} → ${fmt(MiB(a.rssWaiting))} MiB (${fmt(a.rssPerExecution)} B/execution); heap ${fmt(MiB(a.heapBefore))} → ${fmt(MiB(a.heapWaiting))} MiB (${fmt(a.heapPerExecution)} B/execution)`,
+    );
+    row(
+      `${fmt(w.executions)} waiting: resume when due`,
+      'same engine',
+      fmt(a.resumePerSecond),
+      '',
+      `all done ${fmt(a.resumeMs / 1000, 2)} s after due; max batch ${a.maxBatch}`,
+    );
+    row(
+      `${fmt(w.executions)} waiting: resume after restart`,
+      'new engine, same file',
+      fmt(b.resumePerSecond),
+      '',
+      `all done ${fmt(b.resumeMs / 1000, 2)} s after opening (engine.start() ${fmt(b.engineStartMs / 1000, 2)} s)`,
+    );
   }
   const table = lines.join('\n');
   console.log(`\n${table}\n`);
@@ -518,7 +646,15 @@ async function main() {
     benchmark: 'server',
     date: date.toISOString(),
     command: `node --expose-gc bench/server.mjs`,
-    machine: { node: process.version, v8: process.versions.v8, cpu: os.cpus()[0]?.model, cores: os.cpus().length, memory: os.totalmem(), loadavgStart: loadStart, loadavgEnd: loadEnd },
+    machine: {
+      node: process.version,
+      v8: process.versions.v8,
+      cpu: os.cpus()[0]?.model,
+      cores: os.cpus().length,
+      memory: os.totalmem(),
+      loadavgStart: loadStart,
+      loadavgEnd: loadEnd,
+    },
     git: gitState(),
     settings: { phases: [...phases], seconds, standardN, httpN, syncN, waitN, windows, concurrencies },
     workloads: { fiveStates: FIVE_STATES, fiveStatesInput: FIVE_STATES_INPUT, waitThenDone: WAIT_THEN_DONE },

@@ -25,6 +25,10 @@ export default defineConfig({
     sourcemap: false,
   },
   server: {
-    proxy: { '^/$': { target: 'http://127.0.0.1:8083' }, '/console/api': { target: 'http://127.0.0.1:8083' }, '/cluster/': { target: 'http://127.0.0.1:8083' } },
+    proxy: {
+      '^/$': { target: 'http://127.0.0.1:8083' },
+      '/console/api': { target: 'http://127.0.0.1:8083' },
+      '/cluster/': { target: 'http://127.0.0.1:8083' },
+    },
   },
 });

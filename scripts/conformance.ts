@@ -12,7 +12,13 @@
  */
 import { allowListPath, loadAllowList, loadCases, runCase, type Case } from '../test/conformance/corpus.js';
 import { runCasesOverHttp, type HttpCaseResult, type HttpStore } from '../test/conformance/http.js';
-import { databaseUrl, dropSchemas, freshSchema, postgresRequired, unreachableReason } from '../test/store/postgres-helper.js';
+import {
+  databaseUrl,
+  dropSchemas,
+  freshSchema,
+  postgresRequired,
+  unreachableReason,
+} from '../test/store/postgres-helper.js';
 
 const HTTP_PREFIX = 'http:';
 const verbose = process.argv.includes('--verbose');
@@ -27,7 +33,9 @@ async function httpStore(): Promise<HttpStore | undefined> {
   const unreachable = await unreachableReason();
   if (unreachable !== undefined) {
     if (postgresRequired) throw new Error(`no PostgreSQL at ${databaseUrl}: ${unreachable}`);
-    console.log(`conformance over HTTP on PostgreSQL skipped: no PostgreSQL at ${databaseUrl} (${unreachable}). Set STEPWISE_DATABASE_URL, or STEPWISE_REQUIRE_POSTGRES=1 to fail instead.`);
+    console.log(
+      `conformance over HTTP on PostgreSQL skipped: no PostgreSQL at ${databaseUrl} (${unreachable}). Set STEPWISE_DATABASE_URL, or STEPWISE_REQUIRE_POSTGRES=1 to fail instead.`,
+    );
     return undefined;
   }
   return { kind: 'postgres', databaseUrl, schema: freshSchema() };
@@ -47,7 +55,8 @@ async function runInProcess(cases: Case[]): Promise<Map<string, HttpCaseResult>>
 }
 
 async function main(): Promise<number> {
-  if (transportArg !== 'library' && transportArg !== 'http') throw new Error(`unknown --transport=${transportArg}: expected library or http`);
+  if (transportArg !== 'library' && transportArg !== 'http')
+    throw new Error(`unknown --transport=${transportArg}: expected library or http`);
   const http = transportArg === 'http';
   const cases = loadCases().filter((c) => !only || c.id.startsWith(only));
   const allow = loadAllowList();
@@ -93,7 +102,9 @@ async function main(): Promise<number> {
   for (const [group, g] of [...groups].sort()) {
     const total = g.passed + g.failed;
     const skippedNote = g.skipped > 0 ? `  (${g.skipped} skipped)` : '';
-    console.log(`${group.padEnd(20)} ${String(g.passed).padStart(4)}/${String(total).padEnd(4)} ${((100 * g.passed) / Math.max(total, 1)).toFixed(1)}%${skippedNote}`);
+    console.log(
+      `${group.padEnd(20)} ${String(g.passed).padStart(4)}/${String(total).padEnd(4)} ${((100 * g.passed) / Math.max(total, 1)).toFixed(1)}%${skippedNote}`,
+    );
   }
   for (const line of skippedLines) console.log(`\nSKIPPED ${line}`);
   for (const line of unexpected) console.log(`\nFAIL ${line}`);
@@ -104,7 +115,9 @@ async function main(): Promise<number> {
   });
   if (!only) for (const id of stale) console.log(`\nSTALE allow-list entry (no such case): ${id}`);
   const transport = http ? (where?.kind === 'postgres' ? 'over HTTP, PostgreSQL' : 'over HTTP') : 'through the library';
-  console.log(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''} (${transport}, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''} (${transport}, ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
   return unexpected.length > 0 || nowPassing.length > 0 || (!only && stale.length > 0) ? 1 : 0;
 }
 

@@ -25,12 +25,38 @@ export type { Runtime, StateMachineType } from './interpreter/types.js';
 export { fakeClock, realClock, type Clock, type FakeClock } from './engine/clock.js';
 export { TaskFailure, type TaskContext, type TaskHandler } from './engine/in-memory-runner.js';
 export { invalidDefinitionMessage } from './asl/validate.js';
-export { runActivityWorker, type ActivityHandler, type ActivityTaskContext, type ActivityWorkerOptions } from './worker/index.js';
-export { LambdaIntegration, createLambdaIntegration, type LambdaIntegrationOptions } from './integrations/lambda/index.js';
-export { ConnectionStore, HostAllowList, HttpIntegration, createHttpIntegration, type HttpSettings } from './integrations/http/index.js';
-export { createAwsIntegrations, type AwsCredentials, type AwsIntegrations, type AwsSettings } from './integrations/aws/index.js';
+export {
+  runActivityWorker,
+  type ActivityHandler,
+  type ActivityTaskContext,
+  type ActivityWorkerOptions,
+} from './worker/index.js';
+export {
+  LambdaIntegration,
+  createLambdaIntegration,
+  type LambdaIntegrationOptions,
+} from './integrations/lambda/index.js';
+export {
+  ConnectionStore,
+  HostAllowList,
+  HttpIntegration,
+  createHttpIntegration,
+  type HttpSettings,
+} from './integrations/http/index.js';
+export {
+  createAwsIntegrations,
+  type AwsCredentials,
+  type AwsIntegrations,
+  type AwsSettings,
+} from './integrations/aws/index.js';
 export { StatesIntegration, type NestedExecutionHost } from './integrations/states/index.js';
-export { TaskMocks, loadMockConfig, parseMockConfig, MockConfigError, type MockConfig } from './integrations/mocks/index.js';
+export {
+  TaskMocks,
+  loadMockConfig,
+  parseMockConfig,
+  MockConfigError,
+  type MockConfig,
+} from './integrations/mocks/index.js';
 
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_ACCOUNT_ID = '123456789012';
@@ -104,7 +130,8 @@ export class StateMachine {
     const checked = validateDefinition(parsed.definition, { stateMachineType: this.type });
     if (checked.result === 'FAIL') {
       // Re-validate the text when we have it, for line/column in the diagnostics.
-      const located = typeof definition === 'string' ? validateDefinition(definition, { stateMachineType: this.type }) : checked;
+      const located =
+        typeof definition === 'string' ? validateDefinition(definition, { stateMachineType: this.type }) : checked;
       throw new DefinitionError(located.diagnostics.filter((d) => d.severity === 'ERROR'));
     }
     this.compiled = compileMachine(parsed.definition);
@@ -115,12 +142,16 @@ export class StateMachine {
     const info = executionInfo(this.type, options.context ?? {}, clock.now(), options.runtime?.uuid ?? randomUUID);
     const result = await runInMemory(this.compiled, info, input, {
       handlers: options.handlers ?? {},
-      ...(options.functionsDir !== undefined ? { invoke: localFunctionsInvoker(options.functionsDir, options.handlers ?? {}, info) } : {}),
+      ...(options.functionsDir !== undefined
+        ? { invoke: localFunctionsInvoker(options.functionsDir, options.handlers ?? {}, info) }
+        : {}),
       clock,
       history: options.history ?? true,
       runtime: options.runtime,
       // AWS's limits: 25,000 history events for Standard, five minutes for Express.
-      ...(this.type === 'STANDARD' ? { historyLimit: HISTORY_EVENT_QUOTA } : { deadline: info.startTime + 5 * 60 * 1000 }),
+      ...(this.type === 'STANDARD'
+        ? { historyLimit: HISTORY_EVENT_QUOTA }
+        : { deadline: info.startTime + 5 * 60 * 1000 }),
     });
     const out: ExecuteResult = { status: result.status, history: result.history };
     if (result.output !== undefined) out.output = result.output;
@@ -149,7 +180,8 @@ function cachedMachine(definition: string | Json, type: StateMachineType): State
     }
     return machine;
   }
-  if (definition === null || typeof definition !== 'object') return new StateMachine(definition, { stateMachineType: type });
+  if (definition === null || typeof definition !== 'object')
+    return new StateMachine(definition, { stateMachineType: type });
   const cache = byObject[type];
   let machine = cache.get(definition);
   if (!machine) {
@@ -160,7 +192,11 @@ function cachedMachine(definition: string | Json, type: StateMachineType): State
 }
 
 /** Validates, compiles and runs a definition (object, or JSON/YAML text) to completion in memory. */
-export async function execute(definition: string | Json, input: Json = {}, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+export async function execute(
+  definition: string | Json,
+  input: Json = {},
+  options: ExecuteOptions = {},
+): Promise<ExecuteResult> {
   return cachedMachine(definition, options.stateMachineType ?? 'STANDARD').execute(input, options);
 }
 
@@ -186,4 +222,3 @@ function executionInfo(type: StateMachineType, o: ContextOverrides, now: number,
     stateMachineType: type,
   };
 }
-

@@ -106,14 +106,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     try {
       store = await PostgresStore.open(databaseUrl, schema !== undefined ? { schema } : {});
     } catch (error) {
-      throw new StartupError(`cannot open the PostgreSQL database at ${redactedUrl(databaseUrl)}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new StartupError(
+        `cannot open the PostgreSQL database at ${redactedUrl(databaseUrl)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   if (!store) {
     mkdirSync(dataDir, { recursive: true });
     store = SqliteStore.open(join(dataDir, 'stepwise.db'));
   }
-  const clusterStore = isClusterStore(store) && (databaseUrl !== undefined || options.nodeId !== undefined) ? store : undefined;
+  const clusterStore =
+    isClusterStore(store) && (databaseUrl !== undefined || options.nodeId !== undefined) ? store : undefined;
   const integrations = createIntegrations({
     logger: log,
     http: {
@@ -131,7 +134,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     activities: {
       store,
-      pollTimeoutMs: options.activityPollTimeoutMs ?? parseActivityPollTimeout(process.env.STEPWISE_ACTIVITY_POLL_TIMEOUT),
+      pollTimeoutMs:
+        options.activityPollTimeoutMs ?? parseActivityPollTimeout(process.env.STEPWISE_ACTIVITY_POLL_TIMEOUT),
       sharedStore: clusterStore !== undefined,
     },
   });
@@ -171,7 +175,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const port = Number(new URL(address).port);
   engine.advertise(address);
   log.info(
-    clusterStore ? { url: address, node: engine.node?.id, leaseMs } : { url: address, dataDir: options.store ? undefined : dataDir },
+    clusterStore
+      ? { url: address, node: engine.node?.id, leaseMs }
+      : { url: address, dataDir: options.store ? undefined : dataDir },
     clusterStore ? 'stepwise node is listening' : 'stepwise is listening',
   );
   let closing: Promise<void> | undefined;
@@ -198,7 +204,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 export function parseWaitTimeScale(text: string | undefined): number {
   if (text === undefined || text.trim() === '') return 1;
   const scale = Number(text);
-  if (!Number.isFinite(scale) || scale < 0) throw new StartupError(`invalid wait time scale '${text}': expected a number from 0 up`);
+  if (!Number.isFinite(scale) || scale < 0)
+    throw new StartupError(`invalid wait time scale '${text}': expected a number from 0 up`);
   return scale;
 }
 
@@ -217,7 +224,8 @@ function redactedUrl(url: string): string {
 export function parseLeaseMs(text: string | undefined): number {
   if (text === undefined || text.trim() === '') return DEFAULT_LEASE_MS;
   const ms = Number(text);
-  if (!Number.isInteger(ms) || ms < 300) throw new StartupError(`invalid lease time '${text}': expected a whole number of milliseconds, at least 300`);
+  if (!Number.isInteger(ms) || ms < 300)
+    throw new StartupError(`invalid lease time '${text}': expected a whole number of milliseconds, at least 300`);
   return ms;
 }
 
@@ -225,12 +233,15 @@ export function parseLeaseMs(text: string | undefined): number {
 export function parseActivityPollTimeout(text: string | undefined): number | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const secondsValue = Number(text);
-  if (!Number.isFinite(secondsValue) || secondsValue <= 0) throw new StartupError(`invalid activity poll timeout '${text}': expected a number of seconds greater than 0`);
+  if (!Number.isFinite(secondsValue) || secondsValue <= 0)
+    throw new StartupError(`invalid activity poll timeout '${text}': expected a number of seconds greater than 0`);
   return Math.round(secondsValue * 1000);
 }
 
 /** dist/console: beside this module once built (dist/server.js), or under ../dist from src/server.ts. */
 function defaultConsoleDir(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
-  return [join(here, 'console'), join(here, '..', 'dist', 'console')].find((dir) => existsSync(join(dir, 'index.html')));
+  return [join(here, 'console'), join(here, '..', 'dist', 'console')].find((dir) =>
+    existsSync(join(dir, 'index.html')),
+  );
 }

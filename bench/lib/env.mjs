@@ -13,5 +13,8 @@ export function envNumber(name, fallback) {
 export function envList(name, fallback) {
   const raw = process.env[name];
   if (!raw) return fallback;
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

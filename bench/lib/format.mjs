@@ -1,7 +1,10 @@
 // Figures for the printed tables: formatting and summarising, shared by the scripts in bench/.
 
 /** `n` with thousands separators and exactly `digits` decimals; 'n/a' when it is not a finite number. */
-export const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+export const fmt = (n, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : 'n/a';
 
 /** The `p`th percentile (nearest rank) of ascending `sorted`; NaN when it is empty. */
 export function percentile(sorted, p) {

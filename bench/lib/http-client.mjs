@@ -23,10 +23,23 @@ const SELF = fileURLToPath(import.meta.url);
  * `latencies` (the default) each request's latency is kept and p50/p90/p99/max given; `latencies:
  * false` skips that bookkeeping.
  */
-export function httpLoad({ url, urls = [url], headers, body, concurrency, count, expect, latencies: keepLatencies = true }) {
+export function httpLoad({
+  url,
+  urls = [url],
+  headers,
+  body,
+  concurrency,
+  count,
+  expect,
+  latencies: keepLatencies = true,
+}) {
   const targets = urls.map((u) => {
     const target = new URL(u);
-    return { host: target.hostname, port: target.port, agent: new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency }) };
+    return {
+      host: target.hostname,
+      port: target.port,
+      agent: new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency }),
+    };
   });
   const payload = Buffer.from(body);
   const allHeaders = { ...headers, 'content-length': String(payload.length) };
@@ -46,10 +59,25 @@ export function httpLoad({ url, urls = [url], headers, body, concurrency, count,
       for (const t of targets) t.agent.destroy();
       const ms = end - start;
       const clientCpuMs = (cpu.user + cpu.system) / 1000;
-      const result = { count, concurrency, errors, firstError, ms, clientCpuMs, clientCpu: clientCpuMs / ms, wallStart, wallEnd };
+      const result = {
+        count,
+        concurrency,
+        errors,
+        firstError,
+        ms,
+        clientCpuMs,
+        clientCpu: clientCpuMs / ms,
+        wallStart,
+        wallEnd,
+      };
       if (latencies) {
         const sorted = Array.from(latencies).sort((a, b) => a - b);
-        Object.assign(result, { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] });
+        Object.assign(result, {
+          p50: percentile(sorted, 50),
+          p90: percentile(sorted, 90),
+          p99: percentile(sorted, 99),
+          max: sorted[sorted.length - 1],
+        });
       }
       resolve(result);
     };
@@ -67,15 +95,18 @@ export function httpLoad({ url, urls = [url], headers, body, concurrency, count,
         if (++finished === count) done();
         else one();
       };
-      const req = http.request({ host: target.host, port: target.port, path: '/', method: 'POST', agent: target.agent, headers: allHeaders }, (res) => {
-        const chunks = [];
-        res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const ok = res.statusCode === 200 && (expect === undefined || text.includes(expect));
-          settle(ok, ok ? undefined : `${res.statusCode} ${text.slice(0, 300)}`);
-        });
-      });
+      const req = http.request(
+        { host: target.host, port: target.port, path: '/', method: 'POST', agent: target.agent, headers: allHeaders },
+        (res) => {
+          const chunks = [];
+          res.on('data', (chunk) => chunks.push(chunk));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const ok = res.statusCode === 200 && (expect === undefined || text.includes(expect));
+            settle(ok, ok ? undefined : `${res.statusCode} ${text.slice(0, 300)}`);
+          });
+        },
+      );
       req.on('error', (e) => settle(false, String(e)));
       req.end(payload);
     };
@@ -101,7 +132,9 @@ function runClient() {
 export async function startClient({ serverCpu = false } = {}) {
   const child = fork(SELF, ['client'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise((resolve) => child.once('message', resolve));
-  const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`client exited with ${code}`))));
+  const exited = new Promise((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`client exited with ${code}`))),
+  );
   exited.catch(() => {});
   let nextId = 0;
   const rawLoad = (load) => {
@@ -141,7 +174,14 @@ export function awsCall(url, action, body) {
     const payload = Buffer.from(JSON.stringify(body));
     const req = http.request(
       url,
-      { method: 'POST', headers: { 'content-type': CONTENT_TYPE, 'x-amz-target': `AWSStepFunctions.${action}`, 'content-length': payload.length } },
+      {
+        method: 'POST',
+        headers: {
+          'content-type': CONTENT_TYPE,
+          'x-amz-target': `AWSStepFunctions.${action}`,
+          'content-length': payload.length,
+        },
+      },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
@@ -157,4 +197,5 @@ export function awsCall(url, action, body) {
   });
 }
 
-if (process.argv[2] === 'client' && process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) runClient();
+if (process.argv[2] === 'client' && process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url)
+  runClient();

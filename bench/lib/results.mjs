@@ -23,7 +23,10 @@ export function gitState() {
 export async function writeResults(prefix, date, report) {
   const directory = new URL('../results/', import.meta.url);
   await mkdir(directory, { recursive: true });
-  const stamp = date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  const stamp = date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
   const text = `${JSON.stringify(report, null, 2)}\n`;
   await writeFile(new URL(`${prefix}${stamp}.json`, directory), text);
   await writeFile(new URL(`${prefix}latest.json`, directory), text);

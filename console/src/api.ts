@@ -14,7 +14,10 @@ export class ApiError extends Error {
   }
 }
 
-export async function call<T = Record<string, unknown>>(action: string, body: Record<string, unknown> = {}): Promise<T> {
+export async function call<T = Record<string, unknown>>(
+  action: string,
+  body: Record<string, unknown> = {},
+): Promise<T> {
   const response = await fetch('/', {
     method: 'POST',
     headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${action}` },
@@ -23,7 +26,10 @@ export async function call<T = Record<string, unknown>>(action: string, body: Re
   const text = await response.text();
   const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
   if (!response.ok) {
-    const type = String(parsed.__type ?? 'Error').split('#').pop() ?? 'Error';
+    const type =
+      String(parsed.__type ?? 'Error')
+        .split('#')
+        .pop() ?? 'Error';
     throw new ApiError(type, String(parsed.message ?? parsed.Message ?? response.statusText), response.status);
   }
   return parsed as T;
@@ -37,17 +43,32 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
   try {
     parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
   } catch {
-    if (response.ok) throw new ApiError('SerializationException', `${path} answered with something other than JSON`, response.status);
+    if (response.ok)
+      throw new ApiError('SerializationException', `${path} answered with something other than JSON`, response.status);
   }
   if (!response.ok) {
-    const type = String(parsed.__type ?? 'Error').split('#').pop() ?? 'Error';
-    throw new ApiError(type, String(parsed.message ?? parsed.Message ?? (response.statusText || `HTTP ${response.status}`)), response.status);
+    const type =
+      String(parsed.__type ?? 'Error')
+        .split('#')
+        .pop() ?? 'Error';
+    throw new ApiError(
+      type,
+      String(parsed.message ?? parsed.Message ?? (response.statusText || `HTTP ${response.status}`)),
+      response.status,
+    );
   }
   return parsed as T;
 }
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
-export const ExecutionStatuses: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+export const ExecutionStatuses: readonly ExecutionStatus[] = [
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'ABORTED',
+  'PENDING_REDRIVE',
+];
 
 export interface StateMachineListItem {
   stateMachineArn: string;
@@ -151,7 +172,11 @@ export async function listAll<T>(action: string, key: string, body: Record<strin
   const out: T[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await call<Record<string, unknown>>(action, { ...body, maxResults: 1000, ...(nextToken ? { nextToken } : {}) });
+    const page = await call<Record<string, unknown>>(action, {
+      ...body,
+      maxResults: 1000,
+      ...(nextToken ? { nextToken } : {}),
+    });
     out.push(...((page[key] as T[] | undefined) ?? []));
     nextToken = page.nextToken as string | undefined;
   } while (nextToken);

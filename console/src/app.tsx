@@ -10,7 +10,9 @@ import { href, useRoute } from './router.js';
 type ThemeChoice = 'system' | 'light' | 'dark';
 
 function useTheme(): [ThemeChoice, (t: ThemeChoice) => void] {
-  const [choice, setChoice] = useState<ThemeChoice>(() => (localStorage.getItem('stepwise.theme') as ThemeChoice | null) ?? 'system');
+  const [choice, setChoice] = useState<ThemeChoice>(
+    () => (localStorage.getItem('stepwise.theme') as ThemeChoice | null) ?? 'system',
+  );
   useEffect(() => {
     const media = window.matchMedia('(prefers-color-scheme: dark)');
     const apply = () => {
@@ -33,7 +35,14 @@ export function App() {
   }, [route.page]);
   return (
     <>
-      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+      <a
+        className="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header className="topbar">
@@ -52,7 +61,13 @@ export function App() {
             Cluster
           </a>
         </nav>
-        <button type="button" className="theme-toggle" onClick={() => setTheme(next[theme])} aria-label={`Theme: ${theme}. Switch to ${next[theme]}`} data-theme-choice={theme}>
+        <button
+          type="button"
+          className="theme-toggle"
+          onClick={() => setTheme(next[theme])}
+          aria-label={`Theme: ${theme}. Switch to ${next[theme]}`}
+          data-theme-choice={theme}
+        >
           {theme === 'system' ? '◐ System' : theme === 'light' ? '☀ Light' : '☾ Dark'}
         </button>
       </header>

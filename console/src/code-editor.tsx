@@ -14,12 +14,25 @@ export interface Marker {
   code?: string;
 }
 
-export function CodeEditor({ value, onChange, markers, label, minLines = 18 }: { value: string; onChange: (v: string) => void; markers: Marker[]; label: string; minLines?: number }) {
+export function CodeEditor({
+  value,
+  onChange,
+  markers,
+  label,
+  minLines = 18,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  markers: Marker[];
+  label: string;
+  minLines?: number;
+}) {
   const area = useRef<HTMLTextAreaElement>(null);
   const lines = useMemo(() => value.split('\n'), [value]);
   const byLine = useMemo(() => {
     const map = new Map<number, Marker>();
-    for (const m of markers) if (m.line !== undefined && (!map.has(m.line) || m.severity === 'ERROR')) map.set(m.line, m);
+    for (const m of markers)
+      if (m.line !== undefined && (!map.has(m.line) || m.severity === 'ERROR')) map.set(m.line, m);
     return map;
   }, [markers]);
   const rows = Math.max(minLines, lines.length + 1);
@@ -36,7 +49,14 @@ export function CodeEditor({ value, onChange, markers, label, minLines = 18 }: {
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     // Tab indents (two spaces); Escape then Tab leaves the editor, as in most code editors.
-    if (e.key === 'Tab' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && e.currentTarget.dataset.escaped !== 'true') {
+    if (
+      e.key === 'Tab' &&
+      !e.shiftKey &&
+      !e.altKey &&
+      !e.ctrlKey &&
+      !e.metaKey &&
+      e.currentTarget.dataset.escaped !== 'true'
+    ) {
       e.preventDefault();
       const el = e.currentTarget;
       const { selectionStart, selectionEnd } = el;
@@ -54,7 +74,11 @@ export function CodeEditor({ value, onChange, markers, label, minLines = 18 }: {
           {Array.from({ length: rows }, (_, i) => {
             const m = byLine.get(i + 1);
             return (
-              <div key={i} className={m ? `gutter-line has-${m.severity.toLowerCase()}` : 'gutter-line'} title={m?.message}>
+              <div
+                key={i}
+                className={m ? `gutter-line has-${m.severity.toLowerCase()}` : 'gutter-line'}
+                title={m?.message}
+              >
                 {i + 1}
               </div>
             );
@@ -65,9 +89,17 @@ export function CodeEditor({ value, onChange, markers, label, minLines = 18 }: {
             {Array.from({ length: rows }, (_, i) => {
               const m = byLine.get(i + 1);
               return (
-                <div key={i} className={m ? `mark-line mark-${m.severity.toLowerCase()}` : 'mark-line'} data-line={m ? i + 1 : undefined}>
+                <div
+                  key={i}
+                  className={m ? `mark-line mark-${m.severity.toLowerCase()}` : 'mark-line'}
+                  data-line={m ? i + 1 : undefined}
+                >
                   {m ? <span className="mark-pad">{' '.repeat(Math.max(0, (m.column ?? 1) - 1))}</span> : null}
-                  {m ? <span className="mark-caret">{(lines[i] ?? '').slice(Math.max(0, (m.column ?? 1) - 1)) || ' '}</span> : null}
+                  {m ? (
+                    <span className="mark-caret">
+                      {(lines[i] ?? '').slice(Math.max(0, (m.column ?? 1) - 1)) || ' '}
+                    </span>
+                  ) : null}
                 </div>
               );
             })}
@@ -91,7 +123,12 @@ export function CodeEditor({ value, onChange, markers, label, minLines = 18 }: {
       </div>
       <ul className="diagnostics" id="editor-diagnostics" aria-live="polite">
         {markers.map((m, i) => (
-          <li key={i} className={`diagnostic diagnostic-${m.severity.toLowerCase()}`} data-line={m.line} data-column={m.column}>
+          <li
+            key={i}
+            className={`diagnostic diagnostic-${m.severity.toLowerCase()}`}
+            data-line={m.line}
+            data-column={m.column}
+          >
             {m.line !== undefined ? (
               <button type="button" className="link" onClick={() => goTo(m)}>
                 Line {m.line}, column {m.column ?? 1}
@@ -99,7 +136,8 @@ export function CodeEditor({ value, onChange, markers, label, minLines = 18 }: {
             ) : (
               <span>Definition</span>
             )}{' '}
-            <strong>{m.severity === 'ERROR' ? 'Error' : 'Warning'}</strong> {m.code ? <code>{m.code}</code> : null} {m.message}
+            <strong>{m.severity === 'ERROR' ? 'Error' : 'Warning'}</strong> {m.code ? <code>{m.code}</code> : null}{' '}
+            {m.message}
           </li>
         ))}
       </ul>

@@ -75,7 +75,14 @@ export interface ExecutionSummary {
 
 const failureSuffixes = ['Failed', 'TimedOut', 'StartFailed', 'SubmitFailed', 'ScheduleFailed'];
 const containerTypes = new Set(['Parallel', 'Map']);
-const severity: Record<StateStatus, number> = { FAILED: 5, IN_PROGRESS: 4, CAUGHT_ERROR: 3, ABORTED: 2, SUCCEEDED: 1, NOT_REACHED: 0 };
+const severity: Record<StateStatus, number> = {
+  FAILED: 5,
+  IN_PROGRESS: 4,
+  CAUGHT_ERROR: 3,
+  ABORTED: 2,
+  SUCCEEDED: 1,
+  NOT_REACHED: 0,
+};
 
 function details(event: HistoryEvent): Record<string, unknown> | undefined {
   for (const [key, value] of Object.entries(event)) {
@@ -133,13 +140,19 @@ export class ExecutionHistory {
       case 'ExecutionRedriven':
         this.summary.status = 'RUNNING';
         this.summary.endedAt = undefined;
-        for (const run of this.runs) if (run.status === 'FAILED' || run.status === 'ABORTED') run.status = run.open ? 'IN_PROGRESS' : run.status;
+        for (const run of this.runs)
+          if (run.status === 'FAILED' || run.status === 'ABORTED') run.status = run.open ? 'IN_PROGRESS' : run.status;
         return;
       case 'ExecutionSucceeded':
       case 'ExecutionFailed':
       case 'ExecutionAborted':
       case 'ExecutionTimedOut': {
-        const status = { ExecutionSucceeded: 'SUCCEEDED', ExecutionFailed: 'FAILED', ExecutionAborted: 'ABORTED', ExecutionTimedOut: 'TIMED_OUT' } as const;
+        const status = {
+          ExecutionSucceeded: 'SUCCEEDED',
+          ExecutionFailed: 'FAILED',
+          ExecutionAborted: 'ABORTED',
+          ExecutionTimedOut: 'TIMED_OUT',
+        } as const;
         this.summary.status = status[type];
         this.summary.endedAt = event.timestamp;
         this.summary.output = d?.output as string | undefined;
@@ -192,7 +205,10 @@ export class ExecutionHistory {
       run.output = d?.output as string | undefined;
       run.eventIds.push(event.id);
       const lastAttempt = run.attempts.at(-1);
-      run.status = run.error !== undefined && (lastAttempt === undefined || lastAttempt.outcome === 'FAILED') ? 'CAUGHT_ERROR' : 'SUCCEEDED';
+      run.status =
+        run.error !== undefined && (lastAttempt === undefined || lastAttempt.outcome === 'FAILED')
+          ? 'CAUGHT_ERROR'
+          : 'SUCCEEDED';
       this.openByName.delete(this.key(run.iteration, name));
       this.bind(event.id, run, run.iteration);
       this.noteChild(run.output);
@@ -218,13 +234,19 @@ export class ExecutionHistory {
         mapRun?.eventIds.push(event.id);
         return;
       }
-      if (iteration) iteration.status = type === 'MapIterationSucceeded' ? 'SUCCEEDED' : type === 'MapIterationFailed' ? 'FAILED' : 'ABORTED';
+      if (iteration)
+        iteration.status =
+          type === 'MapIterationSucceeded' ? 'SUCCEEDED' : type === 'MapIterationFailed' ? 'FAILED' : 'ABORTED';
       if (mapRun) this.bind(event.id, mapRun, parentIteration);
       return;
     }
 
     // Container events (ParallelStateStarted/Succeeded/Failed, MapStateStarted..., MapRun*).
-    const container = type.startsWith('ParallelState') ? 'Parallel' : type.startsWith('MapState') || type.startsWith('MapRun') ? 'Map' : undefined;
+    const container = type.startsWith('ParallelState')
+      ? 'Parallel'
+      : type.startsWith('MapState') || type.startsWith('MapRun')
+        ? 'Map'
+        : undefined;
     const run = container ? this.nearestContainer(prev, container) : this.leafRunFor(event);
     if (!run) return;
     this.bind(event.id, run, run.iteration);
@@ -303,17 +325,21 @@ export class ExecutionHistory {
     if (candidates.length <= 1) return candidates[0];
     const previous = this.runOfEvent.get(event.previousEventId ?? 0);
     if (previous && candidates.includes(previous)) return previous;
-    return candidates.find((run) => run.attempts.length > 0 && run.attempts.at(-1)?.outcome !== 'RUNNING') ?? candidates[0];
+    return (
+      candidates.find((run) => run.attempts.length > 0 && run.attempts.at(-1)?.outcome !== 'RUNNING') ?? candidates[0]
+    );
   }
 
   private nearestContainer(prev: number, stateType: string, name?: string): StateRun | undefined {
     let run = this.runOfEvent.get(prev);
-    while (run && !(run.open && run.stateType === stateType && (name === undefined || run.name === name))) run = run.parent;
+    while (run && !(run.open && run.stateType === stateType && (name === undefined || run.name === name)))
+      run = run.parent;
     if (run) return run;
     // previousEventId chains can skip (a redrive, an interleaving we do not model): fall back to the name.
     for (let i = this.runs.length - 1; i >= 0; i--) {
       const candidate = this.runs[i];
-      if (candidate.open && candidate.stateType === stateType && (name === undefined || candidate.name === name)) return candidate;
+      if (candidate.open && candidate.stateType === stateType && (name === undefined || candidate.name === name))
+        return candidate;
     }
     return undefined;
   }
@@ -327,7 +353,13 @@ export class ExecutionHistory {
   /** The runs of one iteration (and the states outside any Map), or all of them. */
   runsIn(iterationId?: string): StateRun[] {
     if (iterationId === undefined) return this.runs;
-    return this.runs.filter((run) => !run.iteration || run.iteration.id === iterationId || run.iteration.id.startsWith(`${iterationId}/`) || iterationId.startsWith(`${run.iteration.id}/`));
+    return this.runs.filter(
+      (run) =>
+        !run.iteration ||
+        run.iteration.id === iterationId ||
+        run.iteration.id.startsWith(`${iterationId}/`) ||
+        iterationId.startsWith(`${run.iteration.id}/`),
+    );
   }
 
   /**

@@ -38,7 +38,11 @@ export async function loadHistory(options: HistoryPagerOptions): Promise<number>
 }
 
 /** One page of a client-side table: rows [start, end) of `total`, 1-based page numbers. */
-export function pageSlice(total: number, page: number, pageSize: number): { start: number; end: number; pages: number; page: number } {
+export function pageSlice(
+  total: number,
+  page: number,
+  pageSize: number,
+): { start: number; end: number; pages: number; page: number } {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const current = Math.min(Math.max(1, page), pages);
   const start = (current - 1) * pageSize;

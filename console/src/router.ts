@@ -15,7 +15,7 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   const [, section, encoded, sub] = path.split('/');
   const arn = encoded ? decodeURIComponent(encoded) : '';
-  if (path === '/' || section === 'machines' && !encoded) return { page: 'machines' };
+  if (path === '/' || (section === 'machines' && !encoded)) return { page: 'machines' };
   if (section === 'create') return { page: 'create' };
   if (section === 'cluster' && !encoded) return { page: 'cluster' };
   if (section === 'machines' && arn) {

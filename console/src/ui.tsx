@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { prettyJson } from './api.js';
 
-export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; error?: Error; loading: boolean; reload: () => void } {
+export function useAsync<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): { data?: T; error?: Error; loading: boolean; reload: () => void } {
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
@@ -11,7 +14,8 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): { data?: T
     setState((s) => ({ ...s, loading: true }));
     loadRef.current().then(
       (data) => live && setState({ data, loading: false }),
-      (error: unknown) => live && setState({ error: error instanceof Error ? error : new Error(String(error)), loading: false }),
+      (error: unknown) =>
+        live && setState({ error: error instanceof Error ? error : new Error(String(error)), loading: false }),
     );
     return () => {
       live = false;
@@ -32,7 +36,11 @@ export function ErrorBox({ error }: { error?: Error | string }) {
 }
 
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge badge-${status.toLowerCase().replace(/_/g, '-')}`}>{status.replace(/_/g, ' ').toLowerCase()}</span>;
+  return (
+    <span className={`badge badge-${status.toLowerCase().replace(/_/g, '-')}`}>
+      {status.replace(/_/g, ' ').toLowerCase()}
+    </span>
+  );
 }
 
 export function JsonBlock({ text, label }: { text?: string; label: string }) {
@@ -43,7 +51,17 @@ export function JsonBlock({ text, label }: { text?: string; label: string }) {
   );
 }
 
-export function Tabs<T extends string>({ tabs, value, onChange, label }: { tabs: readonly (readonly [T, string])[]; value: T; onChange: (v: T) => void; label: string }) {
+export function Tabs<T extends string>({
+  tabs,
+  value,
+  onChange,
+  label,
+}: {
+  tabs: readonly (readonly [T, string])[];
+  value: T;
+  onChange: (v: T) => void;
+  label: string;
+}) {
   return (
     <div className="tabs" role="tablist" aria-label={label}>
       {tabs.map(([id, text]) => (

@@ -71,7 +71,8 @@ export function parseStatesArn(text: string): StatesArn {
       if (!named(name) || extra.length > 0) throw malformed();
       const stateMachineArn = base + name;
       if (qualifier === undefined) return { kind: 'stateMachine', stateMachineArn, name };
-      if (versionPattern.test(qualifier)) return { kind: 'stateMachineVersion', stateMachineArn, name, version: Number(qualifier) };
+      if (versionPattern.test(qualifier))
+        return { kind: 'stateMachineVersion', stateMachineArn, name, version: Number(qualifier) };
       if (aliasPattern.test(qualifier)) return { kind: 'stateMachineAlias', stateMachineArn, name, alias: qualifier };
       throw malformed();
     }

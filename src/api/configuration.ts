@@ -30,7 +30,10 @@ export function readLogging(request: Request): LoggingConfiguration | undefined 
 export function checkLogging(logging: LoggingConfiguration): void {
   const count = logging.destinations?.length ?? 0;
   if (count > 1 || (logging.level !== 'OFF' && count === 0)) {
-    throw new ApiError('InvalidLoggingConfiguration', 'Invalid Logging Configuration: Must specify exactly one Log Destination.');
+    throw new ApiError(
+      'InvalidLoggingConfiguration',
+      'Invalid Logging Configuration: Must specify exactly one Log Destination.',
+    );
   }
 }
 

@@ -83,10 +83,12 @@ export const activityDoesNotExist = (arn: string) =>
 export const invalidTaskToken = () => new ApiError('InvalidToken', "Invalid Token: 'Invalid token'");
 
 /** The task was settled, timed out, or its execution ended (AWS's wording). */
-export const taskTimedOut = () => new ApiError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
+export const taskTimedOut = () =>
+  new ApiError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
 
 /** A well-formed token whose execution is unknown. */
-export const taskDoesNotExist = () => new ApiError('TaskDoesNotExist', "Task Does Not Exist: 'Provided task does not exist'");
+export const taskDoesNotExist = () =>
+  new ApiError('TaskDoesNotExist', "Task Does Not Exist: 'Provided task does not exist'");
 
 export const invalidName = (name: string) => new ApiError('InvalidName', `Invalid Name: '${name}'`);
 
@@ -99,5 +101,9 @@ export const typeNotSupported = () =>
 /** "1 validation error detected: A" / "2 validation errors detected: A; B". */
 export function validationError(violations: string[], fields: ApiErrorFields = {}): ApiError {
   const noun = violations.length === 1 ? 'error' : 'errors';
-  return new ApiError('ValidationException', `${violations.length} validation ${noun} detected: ${violations.join('; ')}`, fields);
+  return new ApiError(
+    'ValidationException',
+    `${violations.length} validation ${noun} detected: ${violations.join('; ')}`,
+    fields,
+  );
 }

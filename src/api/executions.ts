@@ -45,11 +45,17 @@ export async function standardExecution(ctx: ApiContext, text: string): Promise<
 }
 
 /** The redrive fields of DescribeExecution, from AWS's documented reasons. */
-export function redriveStatus(execution: Pick<ExecutionRecord, 'status'>): { redriveStatus: string; redriveStatusReason?: string } {
+export function redriveStatus(execution: Pick<ExecutionRecord, 'status'>): {
+  redriveStatus: string;
+  redriveStatusReason?: string;
+} {
   switch (execution.status) {
     case 'RUNNING':
     case 'SUCCEEDED':
-      return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: `Execution is ${execution.status} and cannot be redriven` };
+      return {
+        redriveStatus: 'NOT_REDRIVABLE',
+        redriveStatusReason: `Execution is ${execution.status} and cannot be redriven`,
+      };
     case 'FAILED':
     case 'TIMED_OUT':
     case 'ABORTED':

@@ -36,7 +36,9 @@ export class Request {
   notNull<T>(member: string, placeholder: T): T;
   notNull(member: string): void;
   notNull<T>(member: string, placeholder?: T): T | undefined {
-    this.violations.push(`Value null at '${this.qualified(member)}' failed to satisfy constraint: Member must not be null`);
+    this.violations.push(
+      `Value null at '${this.qualified(member)}' failed to satisfy constraint: Member must not be null`,
+    );
     return placeholder;
   }
 
@@ -44,15 +46,23 @@ export class Request {
     const value = this.member(member);
     if (value === undefined) return undefined;
     if (typeof value !== 'string') throw wrongType(this.qualified(member), 'String');
-    const shown = constraints.sensitive ? `Value at '${this.qualified(member)}'` : `Value '${value}' at '${this.qualified(member)}'`;
+    const shown = constraints.sensitive
+      ? `Value at '${this.qualified(member)}'`
+      : `Value '${value}' at '${this.qualified(member)}'`;
     const min = constraints.min ?? 0;
     if (value.length < min) {
-      this.violations.push(`${shown} failed to satisfy constraint: Member must have length greater than or equal to ${min}`);
+      this.violations.push(
+        `${shown} failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
+      );
     } else if (constraints.max !== undefined) {
       if (constraints.utf8Bytes && Buffer.byteLength(value, 'utf8') > constraints.max) {
-        this.violations.push(`${shown} failed to satisfy constraint: Member must have size less than or equal to ${constraints.max} bytes in UTF-8 encoding`);
+        this.violations.push(
+          `${shown} failed to satisfy constraint: Member must have size less than or equal to ${constraints.max} bytes in UTF-8 encoding`,
+        );
       } else if (!constraints.utf8Bytes && value.length > constraints.max) {
-        this.violations.push(`${shown} failed to satisfy constraint: Member must have length less than or equal to ${constraints.max}`);
+        this.violations.push(
+          `${shown} failed to satisfy constraint: Member must have length less than or equal to ${constraints.max}`,
+        );
       }
     }
     return value;
@@ -70,9 +80,13 @@ export class Request {
     if (value === undefined) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value)) throw wrongType(this.qualified(member), 'Integer');
     if (range.min !== undefined && value < range.min) {
-      this.violations.push(`Value '${value}' at '${this.qualified(member)}' failed to satisfy constraint: Member must have value greater than or equal to ${range.min}`);
+      this.violations.push(
+        `Value '${value}' at '${this.qualified(member)}' failed to satisfy constraint: Member must have value greater than or equal to ${range.min}`,
+      );
     } else if (range.max !== undefined && value > range.max) {
-      this.violations.push(`Value '${value}' at '${this.qualified(member)}' failed to satisfy constraint: Member must have value less than or equal to ${range.max}`);
+      this.violations.push(
+        `Value '${value}' at '${this.qualified(member)}' failed to satisfy constraint: Member must have value less than or equal to ${range.max}`,
+      );
     }
     return value;
   }
@@ -81,7 +95,9 @@ export class Request {
     const value = this.string(member);
     if (value === undefined) return undefined;
     if (!(values as readonly string[]).includes(value)) {
-      this.violations.push(`Value '${value}' at '${this.qualified(member)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`);
+      this.violations.push(
+        `Value '${value}' at '${this.qualified(member)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`,
+      );
       return undefined;
     }
     return value as T;
@@ -99,9 +115,13 @@ export class Request {
     if (value === undefined) return undefined;
     if (!Array.isArray(value)) throw wrongType(this.qualified(member), 'List');
     if (limits.min !== undefined && value.length < limits.min) {
-      this.violations.push(`Value '${JSON.stringify(value)}' at '${this.qualified(member)}' failed to satisfy constraint: Member must have length greater than or equal to ${limits.min}`);
+      this.violations.push(
+        `Value '${JSON.stringify(value)}' at '${this.qualified(member)}' failed to satisfy constraint: Member must have length greater than or equal to ${limits.min}`,
+      );
     } else if (limits.max !== undefined && value.length > limits.max) {
-      this.violations.push(`Value '${JSON.stringify(value)}' at '${this.qualified(member)}' failed to satisfy constraint: Member must have length less than or equal to ${limits.max}`);
+      this.violations.push(
+        `Value '${JSON.stringify(value)}' at '${this.qualified(member)}' failed to satisfy constraint: Member must have length less than or equal to ${limits.max}`,
+      );
     }
     return value;
   }

@@ -32,7 +32,6 @@ export async function getExecution(ctx: ApiContext, arn: string): Promise<Execut
   return record;
 }
 
-
 export interface ExecutionTarget {
   /** The machine as the execution should run it. */
   stateMachine: StateMachineRecord;
@@ -60,13 +59,19 @@ export async function resolveExecutionTarget(
       if (!alias) throw stateMachineDoesNotExist(text);
       const versionArn = pickByWeight(alias.routingConfiguration, ctx.random());
       const version = await getVersion(ctx, versionArn);
-      return { stateMachine: asOfVersion(machine, version), stateMachineVersionArn: version.arn, stateMachineAliasArn: alias.arn };
+      return {
+        stateMachine: asOfVersion(machine, version),
+        stateMachineVersionArn: version.arn,
+        stateMachineAliasArn: alias.arn,
+      };
     }
   }
 }
 
 /** Every item of a paged store listing. */
-export async function listAll<T>(list: (page: { limit: number; after?: string }) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
+export async function listAll<T>(
+  list: (page: { limit: number; after?: string }) => Promise<{ items: T[]; next?: string }>,
+): Promise<T[]> {
   const items: T[] = [];
   let after: string | undefined;
   do {

@@ -10,7 +10,8 @@ import { Limits, type Request } from './request.js';
 
 export type Routing = AliasRecord['routingConfiguration'];
 
-const invalidRouting = (message: string) => new ApiError('ValidationException', message, { reason: 'INVALID_ROUTING_CONFIGURATION' });
+const invalidRouting = (message: string) =>
+  new ApiError('ValidationException', message, { reason: 'INVALID_ROUTING_CONFIGURATION' });
 
 export function readRouting(request: Request, required: boolean): Routing | undefined {
   const items = request.array('routingConfiguration', { min: 1, max: 2 });
@@ -31,20 +32,29 @@ export function readRouting(request: Request, required: boolean): Routing | unde
 export async function checkRouting(ctx: ApiContext, routing: Routing): Promise<string> {
   const arns = routing.map((r) => r.stateMachineVersionArn);
   if (new Set(arns).size < arns.length) {
-    throw invalidRouting(`Routing configuration must contain distinct state machine version ARNs. Received: [${arns.join(', ')}]`);
+    throw invalidRouting(
+      `Routing configuration must contain distinct state machine version ARNs. Received: [${arns.join(', ')}]`,
+    );
   }
   const sum = routing.reduce((total, r) => total + r.weight, 0);
   if (sum !== 100) {
-    throw invalidRouting(`Sum of routing configuration weights must equal 100. Received: ${JSON.stringify(routing.map((r) => r.weight))}`);
+    throw invalidRouting(
+      `Sum of routing configuration weights must equal 100. Received: ${JSON.stringify(routing.map((r) => r.weight))}`,
+    );
   }
   const parsed = arns.map((arn) => {
     const p = parseStatesArn(arn);
-    if (p.kind !== 'stateMachineVersion') throw invalidRouting(`Routing configuration must contain state machine version ARNs. Received: [${arns.join(', ')}]`);
+    if (p.kind !== 'stateMachineVersion')
+      throw invalidRouting(
+        `Routing configuration must contain state machine version ARNs. Received: [${arns.join(', ')}]`,
+      );
     return p;
   });
   const machines = new Set(parsed.map((p) => p.stateMachineArn));
   if (machines.size > 1) {
-    throw invalidRouting(`Routing configuration must contain state machine version ARNs of the same state machine. Received: [${arns.join(', ')}]`);
+    throw invalidRouting(
+      `Routing configuration must contain state machine version ARNs of the same state machine. Received: [${arns.join(', ')}]`,
+    );
   }
   for (const arn of arns) {
     if (!(await ctx.store.getVersion(arn))) throw resourceNotFound(arn);

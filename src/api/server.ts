@@ -70,10 +70,14 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   app.post('/', async (request, reply) => {
     const started = performance.now();
     const target = request.headers['x-amz-target'];
-    const action = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+    const action =
+      typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
     try {
       if (action === undefined || !isActionName(action)) {
-        throw new ApiError('UnknownOperationException', `Unknown operation: ${typeof target === 'string' ? target : 'no X-Amz-Target header'}`);
+        throw new ApiError(
+          'UnknownOperationException',
+          `Unknown operation: ${typeof target === 'string' ? target : 'no X-Amz-Target header'}`,
+        );
       }
       const body = parseBody(request.body);
       const output = await operations[action](new Request(body), withDisconnectSignal(ctx, reply));
@@ -81,7 +85,13 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
       return send(reply, 200, output);
     } catch (error) {
       const apiError = toApiError(error);
-      const context = { requestId: request.id, action, status: apiError.status, type: apiError.type, ms: elapsed(started) };
+      const context = {
+        requestId: request.id,
+        action,
+        status: apiError.status,
+        type: apiError.type,
+        ms: elapsed(started),
+      };
       if (apiError.status >= 500) log.error({ ...context, err: error }, 'request failed');
       else log.debug({ ...context, message: apiError.message }, 'request');
       return sendError(reply, apiError);
@@ -101,12 +111,19 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     return sendError(reply, apiError);
   });
   app.setNotFoundHandler(async (request, reply) => {
-    if (options.consoleDir && (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/console/api/')) {
+    if (
+      options.consoleDir &&
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      !request.url.startsWith('/console/api/')
+    ) {
       const served = await serveConsole(options.consoleDir, request.url, reply);
       if (served) return served;
     }
     log.debug({ requestId: request.id, method: request.method, url: request.url }, 'no route');
-    return sendError(reply, new ApiError('UnknownOperationException', `Unknown operation: ${request.method} ${request.url}`));
+    return sendError(
+      reply,
+      new ApiError('UnknownOperationException', `Unknown operation: ${request.method} ${request.url}`),
+    );
   });
 
   return app;
@@ -166,9 +183,16 @@ function parseBody(body: unknown): Record<string, Json> {
   try {
     parsed = JSON.parse(body);
   } catch (error) {
-    throw new ApiError('SerializationException', `Malformed request body: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ApiError(
+      'SerializationException',
+      `Malformed request body: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  if (!isJsonObject(parsed)) throw new ApiError('SerializationException', 'Start of structure or map expected: the request body must be a JSON object');
+  if (!isJsonObject(parsed))
+    throw new ApiError(
+      'SerializationException',
+      'Start of structure or map expected: the request body must be a JSON object',
+    );
   return parsed as Record<string, Json>;
 }
 
@@ -178,7 +202,10 @@ function toApiError(error: unknown): ApiError {
 
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   // A Buffer, so fastify does not append "; charset=utf-8" to AWS's content type.
-  return reply.code(status).header('content-type', CONTENT_TYPE).send(Buffer.from(JSON.stringify(body), 'utf8'));
+  return reply
+    .code(status)
+    .header('content-type', CONTENT_TYPE)
+    .send(Buffer.from(JSON.stringify(body), 'utf8'));
 }
 
 function sendError(reply: FastifyReply, error: ApiError): FastifyReply {

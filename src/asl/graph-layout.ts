@@ -155,7 +155,12 @@ function elkTree(graph: StateGraph, direction: LayoutDirection): Tree {
     const elkNode: ElkNode =
       children === undefined
         ? { id: node.id, ...nodeSize(node) }
-        : { id: node.id, layoutOptions: { ...CONTAINER_OPTIONS, 'elk.direction': direction }, children: children.map(build), edges: [] };
+        : {
+            id: node.id,
+            layoutOptions: { ...CONTAINER_OPTIONS, 'elk.direction': direction },
+            children: children.map(build),
+            edges: [],
+          };
     elkNodes.set(node.id, elkNode);
     return elkNode;
   };
@@ -209,7 +214,13 @@ export async function layoutGraph(graph: StateGraph, options: LayoutOptions = {}
   for (const node of graph.nodes) {
     const at = placed.get(node.id);
     if (at === undefined) continue;
-    const layout: NodeLayout = { id: node.id, x: at.x ?? 0, y: at.y ?? 0, width: at.width ?? 0, height: at.height ?? 0 };
+    const layout: NodeLayout = {
+      id: node.id,
+      x: at.x ?? 0,
+      y: at.y ?? 0,
+      width: at.width ?? 0,
+      height: at.height ?? 0,
+    };
     if (node.parentId !== undefined) layout.parentId = node.parentId;
     nodes.push(layout);
   }
@@ -227,7 +238,13 @@ export async function layoutGraph(graph: StateGraph, options: LayoutOptions = {}
     const layout: EdgeLayout = { id: edge.id, points };
     const label = at.labels?.[0];
     if (label !== undefined && edge.label !== undefined) {
-      layout.label = { text: edge.label, x: label.x ?? 0, y: label.y ?? 0, width: label.width ?? 0, height: label.height ?? 0 };
+      layout.label = {
+        text: edge.label,
+        x: label.x ?? 0,
+        y: label.y ?? 0,
+        width: label.width ?? 0,
+        height: label.height ?? 0,
+      };
     }
     edges.push(layout);
   }
@@ -279,7 +296,8 @@ function routeBuses(layout: GraphLayout, buses: Map<string, GraphEdge[]>, direct
           { x: busX, y: toY },
           { x: to.x + to.width, y: toY },
         ];
-        if (size !== undefined && edge.label !== undefined) routed.label = { text: edge.label, x: from.x + from.width + 6, y: fromY - size.height - 2, ...size };
+        if (size !== undefined && edge.label !== undefined)
+          routed.label = { text: edge.label, x: from.x + from.width + 6, y: fromY - size.height - 2, ...size };
         layout.width = Math.max(layout.width, busX + BUS_GAP);
       } else {
         const busY = bottom + BUS_GAP + lane * BUS_SPACING;
@@ -291,7 +309,8 @@ function routeBuses(layout: GraphLayout, buses: Map<string, GraphEdge[]>, direct
           { x: toX, y: busY },
           { x: toX, y: to.y + to.height },
         ];
-        if (size !== undefined && edge.label !== undefined) routed.label = { text: edge.label, x: fromX + 4, y: from.y + from.height + 4, ...size };
+        if (size !== undefined && edge.label !== undefined)
+          routed.label = { text: edge.label, x: fromX + 4, y: from.y + from.height + 4, ...size };
         layout.height = Math.max(layout.height, busY + BUS_GAP);
       }
       if (routed.label !== undefined) layout.width = Math.max(layout.width, routed.label.x + routed.label.width + 8);

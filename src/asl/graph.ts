@@ -32,7 +32,8 @@
  */
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
 
-export type GraphNodeKind = 'Task' | 'Pass' | 'Choice' | 'Wait' | 'Succeed' | 'Fail' | 'Parallel' | 'Map' | 'Start' | 'End';
+export type GraphNodeKind =
+  'Task' | 'Pass' | 'Choice' | 'Wait' | 'Succeed' | 'Fail' | 'Parallel' | 'Map' | 'Start' | 'End';
 
 export interface GraphNode {
   /** Unique: the state's address, e.g. "Process", "Fan/branch/0/A", "Each/processor/Work"; "start"/"end" markers ("<group>/start" inside groups). */
@@ -72,7 +73,16 @@ export interface StateGraph {
 /** Longest edge label kept whole; longer ones end in "…". */
 export const LABEL_MAX = 60;
 
-const STATE_KINDS: ReadonlySet<string> = new Set<GraphNodeKind>(['Task', 'Pass', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map']);
+const STATE_KINDS: ReadonlySet<string> = new Set<GraphNodeKind>([
+  'Task',
+  'Pass',
+  'Choice',
+  'Wait',
+  'Succeed',
+  'Fail',
+  'Parallel',
+  'Map',
+]);
 
 function stateKind(state: JsonObject): GraphNodeKind {
   return typeof state.Type === 'string' && STATE_KINDS.has(state.Type) ? (state.Type as GraphNodeKind) : 'Pass';
@@ -98,7 +108,9 @@ function scopeOf(value: Json | undefined): ScopeDefinition {
 /** The groups a Parallel or Map state owns, in order. */
 function groupsOf(state: JsonObject): { kind: 'branch' | 'processor'; index?: number; definition: Json }[] {
   if (state.Type === 'Parallel') {
-    return Array.isArray(state.Branches) ? state.Branches.map((definition, index) => ({ kind: 'branch' as const, index, definition })) : [];
+    return Array.isArray(state.Branches)
+      ? state.Branches.map((definition, index) => ({ kind: 'branch' as const, index, definition }))
+      : [];
   }
   if (state.Type === 'Map') {
     const processor = state.ItemProcessor ?? state.Iterator;
@@ -167,7 +179,8 @@ class Builder {
     }
     this.nodes.push(withParent({ id: endId, name: 'End', kind: 'End' }, parentId));
 
-    const target = (name: Json | undefined): string | undefined => (typeof name === 'string' ? stateIds.get(name) : undefined);
+    const target = (name: Json | undefined): string | undefined =>
+      typeof name === 'string' ? stateIds.get(name) : undefined;
     const startAt = target(definition.startAt);
     if (startAt !== undefined) this.edge(startId, startAt, 'start');
     for (const [name, value] of Object.entries(definition.states)) {
@@ -213,11 +226,14 @@ export function buildGraph(definition: Json): StateGraph {
 // ---- labels ------------------------------------------------------------------------------------
 
 function catchLabel(catcher: JsonObject): string {
-  const errors = Array.isArray(catcher.ErrorEquals) ? catcher.ErrorEquals.filter((e): e is string => typeof e === 'string') : [];
+  const errors = Array.isArray(catcher.ErrorEquals)
+    ? catcher.ErrorEquals.filter((e): e is string => typeof e === 'string')
+    : [];
   return errors.length > 0 ? errors.join(', ') : 'Catch';
 }
 
-const COMPARISON = /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals)(Path)?$/;
+const COMPARISON =
+  /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals)(Path)?$/;
 const SYMBOLS: Record<string, string> = {
   Equals: '==',
   LessThan: '<',
@@ -284,7 +300,8 @@ function indexOf(graph: StateGraph): NodeIndex {
   let index = indexes.get(graph);
   if (index !== undefined) return index;
   const groupOwner = new Map<string, string>();
-  for (const node of graph.nodes) if (node.group !== undefined && node.parentId !== undefined) groupOwner.set(node.id, node.parentId);
+  for (const node of graph.nodes)
+    if (node.group !== undefined && node.parentId !== undefined) groupOwner.set(node.id, node.parentId);
   index = { byScope: new Map(), byName: new Map(), groupOwner };
   for (const node of graph.nodes) {
     if (node.kind === 'Start' || node.kind === 'End' || node.group !== undefined) continue;

@@ -15,12 +15,56 @@ export const OptimisedIntegrations = {
   apigateway: ['invoke'],
   http: ['invoke'],
   athena: ['startQueryExecution', 'stopQueryExecution', 'getQueryExecution', 'getQueryResults'],
-  codebuild: ['startBuild', 'stopBuild', 'batchDeleteBuilds', 'batchGetReports', 'startBuildBatch', 'stopBuildBatch', 'retryBuild', 'retryBuildBatch', 'deleteBuildBatch'],
-  eks: ['createCluster', 'deleteCluster', 'createFargateProfile', 'deleteFargateProfile', 'createNodegroup', 'deleteNodegroup', 'runJob', 'call'],
-  elasticmapreduce: ['createCluster', 'terminateCluster', 'addStep', 'cancelStep', 'setClusterTerminationProtection', 'modifyInstanceFleetByName', 'modifyInstanceGroupByName'],
+  codebuild: [
+    'startBuild',
+    'stopBuild',
+    'batchDeleteBuilds',
+    'batchGetReports',
+    'startBuildBatch',
+    'stopBuildBatch',
+    'retryBuild',
+    'retryBuildBatch',
+    'deleteBuildBatch',
+  ],
+  eks: [
+    'createCluster',
+    'deleteCluster',
+    'createFargateProfile',
+    'deleteFargateProfile',
+    'createNodegroup',
+    'deleteNodegroup',
+    'runJob',
+    'call',
+  ],
+  elasticmapreduce: [
+    'createCluster',
+    'terminateCluster',
+    'addStep',
+    'cancelStep',
+    'setClusterTerminationProtection',
+    'modifyInstanceFleetByName',
+    'modifyInstanceGroupByName',
+  ],
   'emr-containers': ['startJobRun', 'createVirtualCluster', 'deleteVirtualCluster'],
-  'emr-serverless': ['createApplication', 'startApplication', 'stopApplication', 'deleteApplication', 'startJobRun', 'cancelJobRun'],
-  sagemaker: ['createTrainingJob', 'createTransformJob', 'createProcessingJob', 'createHyperParameterTuningJob', 'createLabelingJob', 'createModel', 'createEndpoint', 'createEndpointConfig', 'updateEndpoint'],
+  'emr-serverless': [
+    'createApplication',
+    'startApplication',
+    'stopApplication',
+    'deleteApplication',
+    'startJobRun',
+    'cancelJobRun',
+  ],
+  sagemaker: [
+    'createTrainingJob',
+    'createTransformJob',
+    'createProcessingJob',
+    'createHyperParameterTuningJob',
+    'createLabelingJob',
+    'createModel',
+    'createEndpoint',
+    'createEndpointConfig',
+    'updateEndpoint',
+  ],
   bedrock: ['invokeModel', 'createModelCustomizationJob'],
   mediaconvert: ['createJob'],
 } as const satisfies Record<string, readonly string[]>;
@@ -35,9 +79,13 @@ export type ResourceArn =
   | { kind: 'activity'; name: string };
 
 const PARTITION = 'aws(?:-[a-z]+)*';
-const INTEGRATION = new RegExp(`^arn:${PARTITION}:states:::([a-z0-9-]+):([A-Za-z0-9]+)((?:\\.sync(?::2)?)|\\.waitForTaskToken)?$`);
+const INTEGRATION = new RegExp(
+  `^arn:${PARTITION}:states:::([a-z0-9-]+):([A-Za-z0-9]+)((?:\\.sync(?::2)?)|\\.waitForTaskToken)?$`,
+);
 const AWS_SDK = new RegExp(`^arn:${PARTITION}:states:::aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)(\\.waitForTaskToken)?$`);
-const LAMBDA = new RegExp(`^arn:${PARTITION}:lambda:[a-z0-9-]+:\\d{12}:function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9_$-]+)?$`);
+const LAMBDA = new RegExp(
+  `^arn:${PARTITION}:lambda:[a-z0-9-]+:\\d{12}:function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9_$-]+)?$`,
+);
 const ACTIVITY = new RegExp(`^arn:${PARTITION}:states:[a-z0-9-]+:\\d{12}:activity:([A-Za-z0-9_.-]+)$`);
 
 /** Parses a Resource ARN AWS would recognise; undefined when it would not. */

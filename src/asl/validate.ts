@@ -56,10 +56,18 @@ function check(definition: Json, options: ValidateOptions): Diagnostic[] {
         continue;
       }
       if (!(StateTypes as readonly Json[]).includes(state.Type)) {
-        report(schemaError(`Value should be one of the following: [${StateTypes.join(', ')}]`, child(location, 'Type')));
+        report(
+          schemaError(`Value should be one of the following: [${StateTypes.join(', ')}]`, child(location, 'Type')),
+        );
         continue;
       }
-      const visit = { name, state, location, type: state.Type as StateType, language: language(state.QueryLanguage, ctx.machineLanguage) };
+      const visit = {
+        name,
+        state,
+        location,
+        type: state.Type as StateType,
+        language: language(state.QueryLanguage, ctx.machineLanguage),
+      };
       for (const family of ruleFamilies) family.state?.(ctx, visit);
       nestedScopes(visit).forEach(visitScope);
     }

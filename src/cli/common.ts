@@ -171,7 +171,11 @@ export function formatDiagnostic(file: string, diagnostic: Diagnostic): string {
   return `${where}: ${diagnostic.severity} ${diagnostic.code} ${oneLine(diagnostic.message)}${at}`;
 }
 
-export function printDiagnostics(write: (text: string) => void, file: string, diagnostics: readonly Diagnostic[]): void {
+export function printDiagnostics(
+  write: (text: string) => void,
+  file: string,
+  diagnostics: readonly Diagnostic[],
+): void {
   for (const diagnostic of diagnostics) write(`${formatDiagnostic(file, diagnostic)}\n`);
 }
 

@@ -6,7 +6,15 @@ import { buildGraph } from '../asl/graph.js';
 import { toDot, toMermaid } from '../asl/graph/render-text.js';
 import { parseDefinition } from '../asl/parse.js';
 import { validate } from '../index.js';
-import { ExitCode, UsageError, printDiagnostics, readDefinition, reportError, type CliIO, type CommandContext } from './common.js';
+import {
+  ExitCode,
+  UsageError,
+  printDiagnostics,
+  readDefinition,
+  reportError,
+  type CliIO,
+  type CommandContext,
+} from './common.js';
 
 export type GraphFormat = 'svg' | 'mermaid' | 'dot';
 export type GraphDirection = 'down' | 'right';
@@ -19,7 +27,13 @@ export interface GraphOptions {
 }
 
 const FORMATS: readonly GraphFormat[] = ['svg', 'mermaid', 'dot'];
-const EXTENSIONS: Record<string, GraphFormat> = { '.svg': 'svg', '.mmd': 'mermaid', '.mermaid': 'mermaid', '.dot': 'dot', '.gv': 'dot' };
+const EXTENSIONS: Record<string, GraphFormat> = {
+  '.svg': 'svg',
+  '.mmd': 'mermaid',
+  '.mermaid': 'mermaid',
+  '.dot': 'dot',
+  '.gv': 'dot',
+};
 
 function parseFormat(value: string): GraphFormat {
   const lower = value.toLowerCase();
@@ -55,7 +69,10 @@ export async function render(definitionText: string, format: GraphFormat, direct
       return toDot(graph, elkDirection);
     case 'svg': {
       // ELK's bundle is large: only SVG needs it.
-      const [{ layoutGraph }, { renderSvg }] = await Promise.all([import('../asl/graph-layout.js'), import('../asl/graph/render-svg.js')]);
+      const [{ layoutGraph }, { renderSvg }] = await Promise.all([
+        import('../asl/graph-layout.js'),
+        import('../asl/graph/render-svg.js'),
+      ]);
       return renderSvg(graph, await layoutGraph(graph, { direction: elkDirection }));
     }
   }
@@ -92,7 +109,11 @@ export function registerGraph(program: Command, context: CommandContext): void {
     .command('graph')
     .description("draw a state machine's graph as SVG, Mermaid or Graphviz dot")
     .argument('<file>', 'state machine definition (JSON or YAML)')
-    .addOption(new Option('--format <format>', 'svg, mermaid or dot (default: from the -o extension, else svg)').argParser(parseFormat))
+    .addOption(
+      new Option('--format <format>', 'svg, mermaid or dot (default: from the -o extension, else svg)').argParser(
+        parseFormat,
+      ),
+    )
     .addOption(new Option('--direction <direction>', 'down or right (default: down)').argParser(parseDirection))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (file: string, options: GraphOptions) => {

@@ -1,6 +1,14 @@
 /** `stepwise serve`: the AWS Step Functions API (and, later, the console) on one port. */
 import { Command, Option } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, parseActivityPollTimeout, parseLeaseMs, parseWaitTimeScale, startServer, StartupError } from '../server.js';
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  parseActivityPollTimeout,
+  parseLeaseMs,
+  parseWaitTimeScale,
+  startServer,
+  StartupError,
+} from '../server.js';
 import { ExitCode, UsageError, reportError, type CommandContext } from './common.js';
 
 export interface ServeOptions {
@@ -23,7 +31,8 @@ export interface ServeOptions {
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port '${text}': expected a number from 0 to 65535`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`invalid port '${text}': expected a number from 0 to 65535`);
   return port;
 }
 
@@ -33,19 +42,68 @@ export function registerServe(program: Command, context: CommandContext): void {
     .description('run the Step Functions API server (data in SQLite, or PostgreSQL shared by several nodes)')
     .addOption(new Option('--port <port>', 'port to listen on').env('PORT').default(String(DEFAULT_PORT)))
     .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default(DEFAULT_HOST))
-    .addOption(new Option('--data-dir <dir>', 'where the SQLite database is kept').env('STEPWISE_DATA_DIR').default('.stepwise'))
-    .addOption(new Option('--log-level <level>', 'trace, debug, info, warn, error or silent').env('STEPWISE_LOG_LEVEL').default('info'))
+    .addOption(
+      new Option('--data-dir <dir>', 'where the SQLite database is kept').env('STEPWISE_DATA_DIR').default('.stepwise'),
+    )
+    .addOption(
+      new Option('--log-level <level>', 'trace, debug, info, warn, error or silent')
+        .env('STEPWISE_LOG_LEVEL')
+        .default('info'),
+    )
     .addOption(new Option('--connections <file>', 'HTTP Task connections (JSON or YAML)').env('STEPWISE_CONNECTIONS'))
-    .addOption(new Option('--aws-endpoint <url>', 'endpoint for every AWS service integration (per service: STEPWISE_ENDPOINT_<SERVICE>)').env('STEPWISE_AWS_ENDPOINT'))
-    .addOption(new Option('--mock-config <file>', "Step Functions Local's MockConfigFile.json (StartExecution on <arn>#<TestCase>)").env('SFN_MOCK_CONFIG'))
-    .addOption(new Option('--wait-time-scale <number>', 'multiplies Wait and Retry backoff durations; 0 makes them instant').env('STEPWISE_WAIT_TIME_SCALE'))
-    .addOption(new Option('--activity-poll-timeout <seconds>', 'how long GetActivityTask waits for a task (AWS: 60)').env('STEPWISE_ACTIVITY_POLL_TIMEOUT'))
-    .addOption(new Option('--functions-dir <dir>', 'local functions for Lambda resources (<name>.mjs, .js or .ts)').env('STEPWISE_FUNCTIONS_DIR').default('functions'))
-    .addOption(new Option('--lambda-endpoint <url>', 'forward Lambda invocations to this Lambda-compatible endpoint').env('STEPWISE_LAMBDA_ENDPOINT'))
-    .addOption(new Option('--database-url <url>', 'PostgreSQL (postgres://...) instead of SQLite: run as one node of several sharing it').env('STEPWISE_DATABASE_URL'))
-    .addOption(new Option('--database-schema <name>', 'the PostgreSQL schema to use (created if missing)').env('STEPWISE_DATABASE_SCHEMA'))
-    .addOption(new Option('--node-id <id>', "this node's id among several (default <hostname>-<pid>-<random>)").env('STEPWISE_NODE_ID'))
-    .addOption(new Option('--lease-ms <ms>', 'how long an execution lease lasts without renewal (default 10000)').env('STEPWISE_LEASE_MS'))
+    .addOption(
+      new Option(
+        '--aws-endpoint <url>',
+        'endpoint for every AWS service integration (per service: STEPWISE_ENDPOINT_<SERVICE>)',
+      ).env('STEPWISE_AWS_ENDPOINT'),
+    )
+    .addOption(
+      new Option(
+        '--mock-config <file>',
+        "Step Functions Local's MockConfigFile.json (StartExecution on <arn>#<TestCase>)",
+      ).env('SFN_MOCK_CONFIG'),
+    )
+    .addOption(
+      new Option('--wait-time-scale <number>', 'multiplies Wait and Retry backoff durations; 0 makes them instant').env(
+        'STEPWISE_WAIT_TIME_SCALE',
+      ),
+    )
+    .addOption(
+      new Option('--activity-poll-timeout <seconds>', 'how long GetActivityTask waits for a task (AWS: 60)').env(
+        'STEPWISE_ACTIVITY_POLL_TIMEOUT',
+      ),
+    )
+    .addOption(
+      new Option('--functions-dir <dir>', 'local functions for Lambda resources (<name>.mjs, .js or .ts)')
+        .env('STEPWISE_FUNCTIONS_DIR')
+        .default('functions'),
+    )
+    .addOption(
+      new Option('--lambda-endpoint <url>', 'forward Lambda invocations to this Lambda-compatible endpoint').env(
+        'STEPWISE_LAMBDA_ENDPOINT',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--database-url <url>',
+        'PostgreSQL (postgres://...) instead of SQLite: run as one node of several sharing it',
+      ).env('STEPWISE_DATABASE_URL'),
+    )
+    .addOption(
+      new Option('--database-schema <name>', 'the PostgreSQL schema to use (created if missing)').env(
+        'STEPWISE_DATABASE_SCHEMA',
+      ),
+    )
+    .addOption(
+      new Option('--node-id <id>', "this node's id among several (default <hostname>-<pid>-<random>)").env(
+        'STEPWISE_NODE_ID',
+      ),
+    )
+    .addOption(
+      new Option('--lease-ms <ms>', 'how long an execution lease lasts without renewal (default 10000)').env(
+        'STEPWISE_LEASE_MS',
+      ),
+    )
     .action(async (options: ServeOptions) => {
       try {
         const server = await startServer({
@@ -57,7 +115,9 @@ export function registerServe(program: Command, context: CommandContext): void {
           ...(options.awsEndpoint !== undefined ? { aws: { endpoint: options.awsEndpoint } } : {}),
           ...(options.mockConfig !== undefined ? { mockConfig: options.mockConfig } : {}),
           ...(options.waitTimeScale !== undefined ? { waitTimeScale: parseWaitTimeScale(options.waitTimeScale) } : {}),
-          ...(options.activityPollTimeout !== undefined ? { activityPollTimeoutMs: parseActivityPollTimeout(options.activityPollTimeout) } : {}),
+          ...(options.activityPollTimeout !== undefined
+            ? { activityPollTimeoutMs: parseActivityPollTimeout(options.activityPollTimeout) }
+            : {}),
           ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
           ...(options.lambdaEndpoint !== undefined ? { lambdaEndpoint: options.lambdaEndpoint } : {}),
           ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
@@ -79,7 +139,9 @@ export function registerServe(program: Command, context: CommandContext): void {
         context.setExitCode(ExitCode.Ok);
       } catch (error) {
         // A bad setting or an unreachable database is said in one line, not as a Stepwise bug.
-        context.setExitCode(reportError(context.io, error instanceof StartupError ? new UsageError(error.message) : error));
+        context.setExitCode(
+          reportError(context.io, error instanceof StartupError ? new UsageError(error.message) : error),
+        );
       }
     });
 }

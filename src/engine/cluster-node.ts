@@ -60,7 +60,13 @@ export class ClusterNode {
   readonly leaseMs: number;
   readonly pollMs: number;
   readonly claimBatch: number;
-  readonly stats: ClusterStats = { stepsCommitted: 0, executionsClaimed: 0, executionsTakenOver: 0, signalsForwarded: 0, leasesLost: 0 };
+  readonly stats: ClusterStats = {
+    stepsCommitted: 0,
+    executionsClaimed: 0,
+    executionsTakenOver: 0,
+    signalsForwarded: 0,
+    leasesLost: 0,
+  };
   private info: NodeInfo;
   private heartbeatHandle: NodeJS.Timeout | undefined;
   private pollHandle: NodeJS.Timeout | undefined;
@@ -79,7 +85,11 @@ export class ClusterNode {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.pollMs = options.pollMs ?? Math.min(1_000, Math.floor(this.leaseMs / 3));
     this.claimBatch = options.claimBatch ?? 100;
-    this.info = { id: this.id, startedAt: clock.now(), ...(options.address !== undefined ? { address: options.address } : {}) };
+    this.info = {
+      id: this.id,
+      startedAt: clock.now(),
+      ...(options.address !== undefined ? { address: options.address } : {}),
+    };
   }
 
   /** Joins: subscribes to wake-ups, writes the first heartbeat, then renews every third of the lease. */
@@ -115,11 +125,14 @@ export class ClusterNode {
     if (this.pollHandle && this.pollDue <= due) return;
     if (this.pollHandle) clearTimeout(this.pollHandle);
     this.pollDue = due;
-    this.pollHandle = setTimeout(() => {
-      this.pollHandle = undefined;
-      this.pollDue = Number.POSITIVE_INFINITY;
-      this.hooks.poll();
-    }, Math.max(0, due - now));
+    this.pollHandle = setTimeout(
+      () => {
+        this.pollHandle = undefined;
+        this.pollDue = Number.POSITIVE_INFINITY;
+        this.hooks.poll();
+      },
+      Math.max(0, due - now),
+    );
   }
   private pollDue = Number.POSITIVE_INFINITY;
 
@@ -129,23 +142,31 @@ export class ClusterNode {
 
   private scheduleHeartbeat(): void {
     if (this.stopped) return;
-    this.heartbeatHandle = setTimeout(() => {
-      this.beating = this.heartbeat().finally(() => {
-        this.beating = undefined;
-        this.scheduleHeartbeat();
-      });
-    }, Math.floor(this.leaseMs / 3));
+    this.heartbeatHandle = setTimeout(
+      () => {
+        this.beating = this.heartbeat().finally(() => {
+          this.beating = undefined;
+          this.scheduleHeartbeat();
+        });
+      },
+      Math.floor(this.leaseMs / 3),
+    );
   }
 
   /** Renews the membership row and every lease held; reports the ones that could not be renewed. */
   private async heartbeat(): Promise<void> {
     const held = this.hooks.held();
     try {
-      const renewed = new Set(await this.store.heartbeat(this.info, held, this.clock.now(), this.leaseMs, { ...this.stats }));
+      const renewed = new Set(
+        await this.store.heartbeat(this.info, held, this.clock.now(), this.leaseMs, { ...this.stats }),
+      );
       const lost = this.hooks.lost(held.filter((arn) => !renewed.has(arn)));
       if (lost.length > 0) {
         this.stats.leasesLost += lost.length;
-        this.log?.warn({ node: this.id, lost: lost.length }, 'leases expired before renewal; their executions are left to other nodes');
+        this.log?.warn(
+          { node: this.id, lost: lost.length },
+          'leases expired before renewal; their executions are left to other nodes',
+        );
       }
     } catch (error) {
       // The database is unreachable: keep trying. Leases run out meanwhile, and the commit fence

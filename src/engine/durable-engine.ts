@@ -160,7 +160,11 @@ export class DurableEngine implements Engine {
         this.clock,
         {
           held: () => {
-            this.heldAtHeartbeat = new Map([...this.actors.entries()].filter(([, a]) => a.leased).map(([arn, a]) => [arn, { actor: a, releases: a.releases }]));
+            this.heldAtHeartbeat = new Map(
+              [...this.actors.entries()]
+                .filter(([, a]) => a.leased)
+                .map(([arn, a]) => [arn, { actor: a, releases: a.releases }]),
+            );
             return [...this.heldAtHeartbeat.keys()];
           },
           lost: (arns) => this.leasesLost(arns),
@@ -188,7 +192,8 @@ export class DurableEngine implements Engine {
       const record = await this.store.getExecution(arn);
       if (!record || record.status !== 'RUNNING') continue;
       this.actors.set(arn, this.actor(record));
-      for (const task of await this.store.pendingTasks(arn)) this.invoke(arn, task.command as unknown as InvokeTaskCommand);
+      for (const task of await this.store.pendingTasks(arn))
+        this.invoke(arn, task.command as unknown as InvokeTaskCommand);
     }
     await this.pollTimers();
   }
@@ -196,7 +201,8 @@ export class DurableEngine implements Engine {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timerHandle) clearTimeout(this.timerHandle);
-    for (const controller of this.express.values()) controller.abort({ error: 'States.Runtime', cause: 'The server stopped' });
+    for (const controller of this.express.values())
+      controller.abort({ error: 'States.Runtime', cause: 'The server stopped' });
     await Promise.all([...this.actors.values()].map((a) => this.whenIdle(a)));
     await this.commits.drain();
     if (this.cluster && this.clusterStore) {
@@ -251,7 +257,9 @@ export class DurableEngine implements Engine {
     const startDate = this.clock.now();
     const info = this.info(sm, request, arn, startDate, 0);
     const initial = newExecution(info, request.input);
-    const result = this.scaleTimers(await step(machine, initial, { kind: 'start', input: request.input }, this.rt, STANDARD_RUN));
+    const result = this.scaleTimers(
+      await step(machine, initial, { kind: 'start', input: request.input }, this.rt, STANDARD_RUN),
+    );
     const record: ExecutionRecord = {
       arn,
       stateMachineArn: sm.arn,
@@ -289,14 +297,19 @@ export class DurableEngine implements Engine {
     const sm = request.stateMachine;
     const arn = executionArn(sm, request.name, 'EXPRESS', this.rt.uuid());
     const startDate = this.clock.now();
-    const result = await runInMemory(this.compiledFor(sm), this.info(sm, request, arn, startDate, undefined), request.input, {
-      invoke: this.expressInvoker(arn, request),
-      cancel: (taskId) => this.cancelRunningTask(arn, taskId),
-      clock: this.clock,
-      history: false,
-      runtime: this.rt,
-      deadline: startDate + EXPRESS_MAX_DURATION_MS,
-    });
+    const result = await runInMemory(
+      this.compiledFor(sm),
+      this.info(sm, request, arn, startDate, undefined),
+      request.input,
+      {
+        invoke: this.expressInvoker(arn, request),
+        cancel: (taskId) => this.cancelRunningTask(arn, taskId),
+        clock: this.clock,
+        history: false,
+        runtime: this.rt,
+        deadline: startDate + EXPRESS_MAX_DURATION_MS,
+      },
+    );
     return {
       executionArn: arn,
       stateMachineArn: sm.arn,
@@ -323,7 +336,11 @@ export class DurableEngine implements Engine {
       const record = await this.store.getExecution(executionArn);
       return record ? { notRunning: record } : { notFound: true };
     }
-    await this.deliver(executionArn, { kind: 'stop', ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) });
+    await this.deliver(executionArn, {
+      kind: 'stop',
+      ...(error !== undefined ? { error } : {}),
+      ...(cause !== undefined ? { cause } : {}),
+    });
     await this.whenIdle(actor);
     const record = await this.store.getExecution(executionArn);
     if (record && record.status !== 'ABORTED') return { notRunning: record };
@@ -335,7 +352,11 @@ export class DurableEngine implements Engine {
     const record = this.actors.get(executionArn)?.record ?? (await this.store.getExecution(executionArn));
     if (!record) return { notFound: true };
     if (record.status !== 'RUNNING') return { notRunning: record };
-    await this.deliverAndConfirm(executionArn, { kind: 'stop', ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) });
+    await this.deliverAndConfirm(executionArn, {
+      kind: 'stop',
+      ...(error !== undefined ? { error } : {}),
+      ...(cause !== undefined ? { cause } : {}),
+    });
     const after = await this.store.getExecution(executionArn);
     if (after && after.status !== 'ABORTED' && after.status !== 'RUNNING') return { notRunning: after };
     // RUNNING still: the stop waits in the inbox of a node that is not answering; it applies when
@@ -350,7 +371,12 @@ export class DurableEngine implements Engine {
     if (refusal !== undefined) return { notRedrivable: refusal };
     if (this.actors.has(executionArn)) return { notRedrivable: 'Execution is RUNNING and cannot be redriven' };
     if (this.cluster && this.clusterStore) {
-      const got = await this.clusterStore.acquireExecution(executionArn, this.cluster.id, this.clock.now(), this.cluster.leaseMs);
+      const got = await this.clusterStore.acquireExecution(
+        executionArn,
+        this.cluster.id,
+        this.clock.now(),
+        this.cluster.leaseMs,
+      );
       if (!got.acquired) return { notRedrivable: 'Execution is being redriven' };
       record = got.record;
       if (redriveRefusal(record, this.clock.now()) !== undefined || this.actors.has(executionArn)) {
@@ -364,7 +390,8 @@ export class DurableEngine implements Engine {
     await this.deliver(executionArn, { kind: 'redrive' });
     await this.whenIdle(actor);
     const after = await this.store.getExecution(executionArn);
-    if (!after || after.redriveCount === record.redriveCount) return { notRedrivable: `Execution ${executionArn} could not be redriven` };
+    if (!after || after.redriveCount === record.redriveCount)
+      return { notRedrivable: `Execution ${executionArn} could not be redriven` };
     return { redriveDate: after.redriveDate ?? this.clock.now() };
   }
 
@@ -408,7 +435,12 @@ export class DurableEngine implements Engine {
   }
 
   sendTaskFailure(token: string, error?: string, cause?: string): Promise<CallbackResult> {
-    return this.callback(token, (taskId) => ({ kind: 'taskFailed', taskId, ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) }));
+    return this.callback(token, (taskId) => ({
+      kind: 'taskFailed',
+      taskId,
+      ...(error !== undefined ? { error } : {}),
+      ...(cause !== undefined ? { cause } : {}),
+    }));
   }
 
   sendTaskHeartbeat(token: string): Promise<CallbackResult> {
@@ -417,7 +449,11 @@ export class DurableEngine implements Engine {
 
   /** An activity worker took the task (GetActivityTask): ActivityStarted. */
   taskStarted(token: string, workerName?: string): Promise<CallbackResult> {
-    return this.callback(token, (taskId) => ({ kind: 'taskStarted', taskId, ...(workerName !== undefined ? { workerName } : {}) }));
+    return this.callback(token, (taskId) => ({
+      kind: 'taskStarted',
+      taskId,
+      ...(workerName !== undefined ? { workerName } : {}),
+    }));
   }
 
   private async callback(token: string, signal: (taskId: string) => Signal): Promise<CallbackResult> {
@@ -432,7 +468,17 @@ export class DurableEngine implements Engine {
   // ---- actors ---------------------------------------------------------------------------------
 
   private actor(record: ExecutionRecord, machine?: CompiledMachine): Actor {
-    return { record, machine: machine ?? this.compiled(record.definition), mailbox: [], busy: false, idle: [], leased: false, tasks: 0, inboxIds: new Set(), releases: 0 };
+    return {
+      record,
+      machine: machine ?? this.compiled(record.definition),
+      mailbox: [],
+      busy: false,
+      idle: [],
+      leased: false,
+      tasks: 0,
+      inboxIds: new Set(),
+      releases: 0,
+    };
   }
 
   private async pump(arn: string, actor: Actor): Promise<void> {
@@ -478,7 +524,14 @@ export class DurableEngine implements Engine {
       this.log?.error({ err: e, executionArn: arn }, 'applying a signal failed');
     } finally {
       actor.busy = false;
-      if (this.cluster && !actor.leased && actor.mailbox.length === 0 && actor.tasks === 0 && this.actors.get(arn) === actor) this.actors.delete(arn);
+      if (
+        this.cluster &&
+        !actor.leased &&
+        actor.mailbox.length === 0 &&
+        actor.tasks === 0 &&
+        this.actors.get(arn) === actor
+      )
+        this.actors.delete(arn);
       for (const resolve of actor.idle.splice(0)) resolve();
     }
   }
@@ -501,9 +554,13 @@ export class DurableEngine implements Engine {
   private dropMailbox(actor: Actor): void {
     const rest = actor.mailbox.splice(0);
     for (const delivery of rest) delivery.settle?.(false);
-    const inbox = rest.filter((d) => d.inboxId !== undefined).map((d) => ({ id: d.inboxId as number, accepted: false }));
+    const inbox = rest
+      .filter((d) => d.inboxId !== undefined)
+      .map((d) => ({ id: d.inboxId as number, accepted: false }));
     if (inbox.length > 0 && this.clusterStore) {
-      void this.clusterStore.settleSignals(inbox, this.clock.now()).catch((e: unknown) => this.log?.warn({ err: e }, 'could not settle inbox signals'));
+      void this.clusterStore
+        .settleSignals(inbox, this.clock.now())
+        .catch((e: unknown) => this.log?.warn({ err: e }, 'could not settle inbox signals'));
     }
   }
 
@@ -520,7 +577,10 @@ export class DurableEngine implements Engine {
       // Cluster: keep the lease only while something here will still need it.
       const keepLease = actor.mailbox.length > 0 || actor.tasks > 0 || startsTask(result.commands);
       if (!keepLease) actor.releases++;
-      const committed = await this.commitStep(actor.record, signal, result, { keepLease, ...(delivery.inboxId !== undefined ? { inboxId: delivery.inboxId } : {}) });
+      const committed = await this.commitStep(actor.record, signal, result, {
+        keepLease,
+        ...(delivery.inboxId !== undefined ? { inboxId: delivery.inboxId } : {}),
+      });
       if (typeof committed !== 'string') {
         actor.record = committed;
         if (this.cluster && !keepLease) actor.leased = false;
@@ -594,7 +654,13 @@ export class DurableEngine implements Engine {
           break;
         case 'invokeTask':
           if (cancelledTasks.has(command.taskId)) break;
-          commit.tasksAdded.push({ executionArn: record.arn, taskId: command.taskId, resource: command.resource, command: command as unknown as Json, createdAt: now });
+          commit.tasksAdded.push({
+            executionArn: record.arn,
+            taskId: command.taskId,
+            resource: command.resource,
+            command: command as unknown as Json,
+            createdAt: now,
+          });
           break;
         case 'cancelTask':
           commit.tasksRemoved.push(command.taskId);
@@ -675,7 +741,9 @@ export class DurableEngine implements Engine {
     if (this.waitTimeScale === 1 || !result.commands.some((c) => c.kind === 'startTimer')) return result;
     const now = this.clock.now();
     const commands = result.commands.map((c) =>
-      c.kind === 'startTimer' && isWaitOrBackoff(result.state, c.timerId) ? { ...c, fireAt: now + Math.round(Math.max(0, c.fireAt - now) * this.waitTimeScale) } : c,
+      c.kind === 'startTimer' && isWaitOrBackoff(result.state, c.timerId)
+        ? { ...c, fireAt: now + Math.round(Math.max(0, c.fireAt - now) * this.waitTimeScale) }
+        : c,
     );
     return { ...result, commands };
   }
@@ -740,12 +808,15 @@ export class DurableEngine implements Engine {
       parsed: parseResource(command.resource),
       signal: controller.signal,
       submitted: (output) => {
-        if (!controller.signal.aborted) void this.deliver(arn, { kind: 'taskSubmitted', taskId: command.taskId, output });
+        if (!controller.signal.aborted)
+          void this.deliver(arn, { kind: 'taskSubmitted', taskId: command.taskId, output });
       },
     };
-    const mocked: TaskOutcome | undefined = testCase !== undefined ? this.mocks?.outcome(testCase, invocation) : undefined;
+    const mocked: TaskOutcome | undefined =
+      testCase !== undefined ? this.mocks?.outcome(testCase, invocation) : undefined;
     const outcome = mocked ?? (await this.integrations.invoke(invocation));
-    if (this.running.get(runningKey(arn, command.taskId)) === controller) this.running.delete(runningKey(arn, command.taskId));
+    if (this.running.get(runningKey(arn, command.taskId)) === controller)
+      this.running.delete(runningKey(arn, command.taskId));
     if (controller.signal.aborted) return undefined;
     switch (outcome.kind) {
       case 'succeeded':
@@ -821,7 +892,9 @@ export class DurableEngine implements Engine {
   private async deliverTimer(arn: string, timerId: string): Promise<void> {
     if (this.cluster) {
       // Due timers of executions this node holds: the actor is here, unless it just gave the lease up.
-      const delivered = new Promise<boolean>((settle) => void this.route(arn, { signal: { kind: 'timerFired', timerId }, settle }));
+      const delivered = new Promise<boolean>(
+        (settle) => void this.route(arn, { signal: { kind: 'timerFired', timerId }, settle }),
+      );
       await delivered.finally(() => this.timersInFlight.delete(runningKey(arn, timerId)));
       return;
     }
@@ -865,7 +938,8 @@ export class DurableEngine implements Engine {
       return;
     }
     if (actor === 'elsewhere') {
-      if (delivery.inboxId === undefined) void this.viaInbox(arn, delivery.signal).then((accepted) => delivery.settle?.(accepted));
+      if (delivery.inboxId === undefined)
+        void this.viaInbox(arn, delivery.signal).then((accepted) => delivery.settle?.(accepted));
       return;
     }
     actor.mailbox.push(delivery);
@@ -883,7 +957,9 @@ export class DurableEngine implements Engine {
     const promise = (async (): Promise<Actor | 'elsewhere' | 'ended'> => {
       const cluster = this.cluster as ClusterNode;
       const store = this.clusterStore as ClusterStore;
-      const acquired = claim ? ({ acquired: true, ...claim } as const) : await store.acquireExecution(arn, cluster.id, this.clock.now(), cluster.leaseMs);
+      const acquired = claim
+        ? ({ acquired: true, ...claim } as const)
+        : await store.acquireExecution(arn, cluster.id, this.clock.now(), cluster.leaseMs);
       if (!acquired.acquired) return acquired.holder === undefined ? 'ended' : 'elsewhere';
       const got = acquired;
       const existing = this.actors.get(arn);
@@ -909,7 +985,12 @@ export class DurableEngine implements Engine {
   }
 
   /** The lease is this node's again: take what other nodes may have committed meanwhile. */
-  private async refresh(arn: string, actor: Actor, got: { orphaned: boolean; record: ExecutionRecord; hasSignals: boolean }, start: boolean): Promise<void> {
+  private async refresh(
+    arn: string,
+    actor: Actor,
+    got: { orphaned: boolean; record: ExecutionRecord; hasSignals: boolean },
+    start: boolean,
+  ): Promise<void> {
     actor.record = got.record;
     actor.leased = true;
     await this.takeOverTasks(arn, got.orphaned, actor.tasks);
@@ -924,13 +1005,19 @@ export class DurableEngine implements Engine {
   private async takeOverTasks(arn: string, orphaned: boolean, runningHere: number): Promise<void> {
     if (!(this.abandoned.delete(arn) || (orphaned && runningHere === 0))) return;
     (this.cluster as ClusterNode).stats.executionsTakenOver++;
-    for (const task of await this.store.pendingTasks(arn)) this.invoke(arn, task.command as unknown as InvokeTaskCommand);
+    for (const task of await this.store.pendingTasks(arn))
+      this.invoke(arn, task.command as unknown as InvokeTaskCommand);
   }
 
   /** Takes the lease again for an actor that gave it up or lost it; false if another node has it. */
   private async reacquire(arn: string, actor: Actor): Promise<boolean> {
     const cluster = this.cluster as ClusterNode;
-    const got = await (this.clusterStore as ClusterStore).acquireExecution(arn, cluster.id, this.clock.now(), cluster.leaseMs);
+    const got = await (this.clusterStore as ClusterStore).acquireExecution(
+      arn,
+      cluster.id,
+      this.clock.now(),
+      cluster.leaseMs,
+    );
     if (!got.acquired) return false;
     const fresh = got.record;
     actor.record = fresh;
@@ -976,7 +1063,11 @@ export class DurableEngine implements Engine {
         this.settleWaiters.delete(id);
         resolve(accepted);
       };
-      const look = () => void this.inboxOutcome(arn, id).then((outcome) => outcome !== undefined && finish(outcome), () => undefined);
+      const look = () =>
+        void this.inboxOutcome(arn, id).then(
+          (outcome) => outcome !== undefined && finish(outcome),
+          () => undefined,
+        );
       this.settleWaiters.set(id, look);
       const poll = setInterval(look, cluster.pollMs);
       const deadline = setTimeout(() => finish(true), 2 * cluster.leaseMs + 5_000);
@@ -1013,7 +1104,8 @@ export class DurableEngine implements Engine {
     switch (event.kind) {
       case 'signal': {
         const actor = this.actors.get(event.executionArn);
-        if (actor?.leased) void this.pullInbox(event.executionArn, actor).then(() => this.pump(event.executionArn, actor));
+        if (actor?.leased)
+          void this.pullInbox(event.executionArn, actor).then(() => this.pump(event.executionArn, actor));
         // Not held here: it is claimable if nobody holds it.
         else this.cluster?.pollAt(this.clock.now());
         break;
@@ -1075,7 +1167,8 @@ export class DurableEngine implements Engine {
           // Loaded without running yet: an actor with nothing queued would give its lease straight back.
           const adopted = await Promise.all(claims.map((claim) => this.adopt(claim.arn, claim, false)));
           this.fireDueTimers(await store.dueTimersOf(cluster.id, this.clock.now(), 500));
-          for (const [i, actor] of adopted.entries()) if (typeof actor === 'object') void this.pump(claims[i]?.arn ?? '', actor);
+          for (const [i, actor] of adopted.entries())
+            if (typeof actor === 'object') void this.pump(claims[i]?.arn ?? '', actor);
           if (claims.length < cluster.claimBatch || this.closed) break;
         }
       } while (this.clusterPollAgain && !this.closed);
@@ -1120,11 +1213,22 @@ export class DurableEngine implements Engine {
   /** Express history goes to the log, filtered by the state machine's logging level, as AWS sends it to CloudWatch Logs. */
   private logExpress(sm: StateMachineRecord, arn: string, status: string, history: HistoryEvent[]): void {
     const level = sm.loggingConfiguration.level;
-    const failing = new Set(['ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut', 'TaskFailed', 'EvaluationFailed', 'MapStateFailed', 'ParallelStateFailed']);
+    const failing = new Set([
+      'ExecutionFailed',
+      'ExecutionAborted',
+      'ExecutionTimedOut',
+      'TaskFailed',
+      'EvaluationFailed',
+      'MapStateFailed',
+      'ParallelStateFailed',
+    ]);
     for (const event of history) {
-      if (level === 'FATAL' && !['ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut'].includes(event.type)) continue;
+      if (level === 'FATAL' && !['ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut'].includes(event.type))
+        continue;
       if (level === 'ERROR' && !failing.has(event.type)) continue;
-      const details = sm.loggingConfiguration.includeExecutionData ? event : { id: event.id, type: event.type, timestamp: event.timestamp };
+      const details = sm.loggingConfiguration.includeExecutionData
+        ? event
+        : { id: event.id, type: event.type, timestamp: event.timestamp };
       this.log?.info({ executionArn: arn, stateMachineArn: sm.arn, status, event: details }, 'express execution event');
     }
   }
@@ -1151,7 +1255,13 @@ export class DurableEngine implements Engine {
     return machine;
   }
 
-  private info(sm: StateMachineRecord, request: StartRequest, arn: string, startDate: number, redriveCount: number | undefined): ExecutionInfo {
+  private info(
+    sm: StateMachineRecord,
+    request: StartRequest,
+    arn: string,
+    startDate: number,
+    redriveCount: number | undefined,
+  ): ExecutionInfo {
     return {
       executionArn: arn,
       executionName: request.name,
@@ -1174,14 +1284,20 @@ export type CallbackResult = 'ok' | 'invalidToken' | 'taskDoesNotExist';
 
 /** Whether the execution has a task waiting for exactly this token. */
 function awaitsToken(record: ExecutionRecord, taskId: string, token: string): boolean {
-  return Object.values(record.state.frames).some((f) => f.phase.kind === 'task' && f.phase.taskId === taskId && f.phase.taskToken === token);
+  return Object.values(record.state.frames).some(
+    (f) => f.phase.kind === 'task' && f.phase.taskId === taskId && f.phase.taskToken === token,
+  );
 }
 
 function redriveRefusal(record: ExecutionRecord, now: number): string | undefined {
-  if (record.status === 'RUNNING' || record.status === 'SUCCEEDED') return `Execution is ${record.status} and cannot be redriven`;
-  if (record.redriveCount >= MAX_REDRIVES) return `Execution has been redriven ${MAX_REDRIVES} times and cannot be redriven again`;
-  if (record.stopDate !== undefined && now - record.stopDate > REDRIVE_WINDOW_MS) return 'Execution stopped more than 14 days ago and cannot be redriven';
-  if (record.historyLength >= HISTORY_QUOTA || isQuotaFailure(record)) return `Execution has reached the maximum number of history events (${HISTORY_QUOTA}) and cannot be redriven`;
+  if (record.status === 'RUNNING' || record.status === 'SUCCEEDED')
+    return `Execution is ${record.status} and cannot be redriven`;
+  if (record.redriveCount >= MAX_REDRIVES)
+    return `Execution has been redriven ${MAX_REDRIVES} times and cannot be redriven again`;
+  if (record.stopDate !== undefined && now - record.stopDate > REDRIVE_WINDOW_MS)
+    return 'Execution stopped more than 14 days ago and cannot be redriven';
+  if (record.historyLength >= HISTORY_QUOTA || isQuotaFailure(record))
+    return `Execution has reached the maximum number of history events (${HISTORY_QUOTA}) and cannot be redriven`;
   if (!record.state.redrivePoint) return 'Execution cannot be redriven: it did not enter any state';
   return undefined;
 }
@@ -1214,10 +1330,17 @@ function isQuotaFailure(record: ExecutionRecord): boolean {
 }
 
 /** `arn:aws:states:<region>:<account>:execution:<stateMachine>:<name>` (Express: `express:...:<uuid>`). */
-export function executionArn(sm: StateMachineRecord, name: string, type: 'STANDARD' | 'EXPRESS', uuid?: string): string {
+export function executionArn(
+  sm: StateMachineRecord,
+  name: string,
+  type: 'STANDARD' | 'EXPRESS',
+  uuid?: string,
+): string {
   const [arnPrefix, partition, service, region, account] = sm.arn.split(':');
   const base = `${arnPrefix}:${partition}:${service}:${region}:${account}`;
-  return type === 'STANDARD' ? `${base}:execution:${sm.name}:${name}` : `${base}:express:${sm.name}:${name}:${uuid ?? ''}`;
+  return type === 'STANDARD'
+    ? `${base}:execution:${sm.name}:${name}`
+    : `${base}:express:${sm.name}:${name}:${uuid ?? ''}`;
 }
 
 /** Whether a step starts a task (which runs in this process, so its execution keeps the lease). */

@@ -46,7 +46,12 @@ interface Timer {
   fireAt: number;
 }
 
-export async function runInMemory(machine: CompiledMachine, info: ExecutionInfo, input: Json, options: InMemoryRunOptions): Promise<RunResult> {
+export async function runInMemory(
+  machine: CompiledMachine,
+  info: ExecutionInfo,
+  input: Json,
+  options: InMemoryRunOptions,
+): Promise<RunResult> {
   const rt: Runtime = {
     now: options.runtime?.now ?? (() => options.clock.now()),
     random: options.runtime?.random ?? Math.random,
@@ -73,7 +78,10 @@ export async function runInMemory(machine: CompiledMachine, info: ExecutionInfo,
     for (const command of result.commands) {
       switch (command.kind) {
         case 'invokeTask':
-          inFlight.set(command.taskId, options.invoke ? options.invoke(command) : invokeTask(options.handlers ?? {}, command));
+          inFlight.set(
+            command.taskId,
+            options.invoke ? options.invoke(command) : invokeTask(options.handlers ?? {}, command),
+          );
           break;
         case 'cancelTask':
           inFlight.delete(command.taskId);
@@ -98,15 +106,25 @@ export async function runInMemory(machine: CompiledMachine, info: ExecutionInfo,
 }
 
 /** The next signal, or a `stop` signal as soon as the execution is aborted. */
-async function untilAborted(abort: AbortSignal | undefined, next: Promise<Signal | undefined>): Promise<Signal | undefined> {
+async function untilAborted(
+  abort: AbortSignal | undefined,
+  next: Promise<Signal | undefined>,
+): Promise<Signal | undefined> {
   if (!abort) return next;
   const stop = (): Signal => {
     const reason: unknown = abort.reason;
     const r = typeof reason === 'object' && reason !== null ? (reason as { error?: string; cause?: string }) : {};
-    return { kind: 'stop', ...(r.error !== undefined ? { error: r.error } : {}), ...(r.cause !== undefined ? { cause: r.cause } : {}) };
+    return {
+      kind: 'stop',
+      ...(r.error !== undefined ? { error: r.error } : {}),
+      ...(r.cause !== undefined ? { cause: r.cause } : {}),
+    };
   };
   if (abort.aborted) return stop();
-  return Promise.race([next, new Promise<Signal>((resolve) => abort.addEventListener('abort', () => resolve(stop()), { once: true }))]);
+  return Promise.race([
+    next,
+    new Promise<Signal>((resolve) => abort.addEventListener('abort', () => resolve(stop()), { once: true })),
+  ]);
 }
 
 /**
@@ -114,15 +132,23 @@ async function untilAborted(abort: AbortSignal | undefined, next: Promise<Signal
  * taken out of `inFlight`/`timers`: several tasks may settle in the same tick, and the others'
  * results must stay in `inFlight` for the next call (an already-settled promise wins it at once).
  */
-async function nextSignal(clock: Clock, timers: Map<string, Timer>, inFlight: Map<string, Promise<Signal>>): Promise<Signal | undefined> {
+async function nextSignal(
+  clock: Clock,
+  timers: Map<string, Timer>,
+  inFlight: Map<string, Promise<Signal>>,
+): Promise<Signal | undefined> {
   let earliest: Timer | undefined;
   for (const t of timers.values()) if (!earliest || t.fireAt < earliest.fireAt) earliest = t;
-  const racers: Promise<{ taskId?: string; timerId?: string; signal: Signal }>[] = [...inFlight.entries()].map(([taskId, p]) =>
-    p.then((signal) => ({ taskId, signal })),
+  const racers: Promise<{ taskId?: string; timerId?: string; signal: Signal }>[] = [...inFlight.entries()].map(
+    ([taskId, p]) => p.then((signal) => ({ taskId, signal })),
   );
   if (earliest) {
     const timer = earliest;
-    racers.push(clock.sleepUntil(timer.fireAt).then(() => ({ timerId: timer.id, signal: { kind: 'timerFired', timerId: timer.id } as const })));
+    racers.push(
+      clock
+        .sleepUntil(timer.fireAt)
+        .then(() => ({ timerId: timer.id, signal: { kind: 'timerFired', timerId: timer.id } as const })),
+    );
   }
   if (racers.length === 0) return undefined;
   const winner = await Promise.race(racers);
@@ -130,4 +156,3 @@ async function nextSignal(clock: Clock, timers: Map<string, Timer>, inFlight: Ma
   if (winner.timerId !== undefined) timers.delete(winner.timerId);
   return winner.signal;
 }
-

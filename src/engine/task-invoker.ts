@@ -34,7 +34,12 @@ export async function invokeTask(handlers: Record<string, TaskHandler>, command:
   const handler = handlers[command.resource];
   const taskId = command.taskId;
   if (!handler) {
-    return { kind: 'taskFailed', taskId, error: 'States.TaskFailed', cause: `No handler is registered for the resource '${command.resource}'` };
+    return {
+      kind: 'taskFailed',
+      taskId,
+      error: 'States.TaskFailed',
+      cause: `No handler is registered for the resource '${command.resource}'`,
+    };
   }
   try {
     const output = await handler(command.parameters, {
@@ -45,7 +50,8 @@ export async function invokeTask(handlers: Record<string, TaskHandler>, command:
     });
     return { kind: 'taskSucceeded', taskId, output: output === undefined ? null : output };
   } catch (e) {
-    if (e instanceof TaskFailure) return { kind: 'taskFailed', taskId, error: e.error, ...(e.cause !== undefined ? { cause: e.cause } : {}) };
+    if (e instanceof TaskFailure)
+      return { kind: 'taskFailed', taskId, error: e.error, ...(e.cause !== undefined ? { cause: e.cause } : {}) };
     if (e instanceof Error) return { kind: 'taskFailed', taskId, error: e.name, cause: e.message };
     return { kind: 'taskFailed', taskId, error: 'Error', cause: String(e) };
   }

@@ -25,7 +25,11 @@ export class HandlersIntegration implements Integration {
       case 'taskSucceeded':
         return { kind: 'succeeded', output: signal.output };
       case 'taskFailed':
-        return { kind: 'failed', ...(signal.error !== undefined ? { error: signal.error } : {}), ...(signal.cause !== undefined ? { cause: signal.cause } : {}) };
+        return {
+          kind: 'failed',
+          ...(signal.error !== undefined ? { error: signal.error } : {}),
+          ...(signal.cause !== undefined ? { cause: signal.cause } : {}),
+        };
       default:
         return { kind: 'failed', error: 'States.TaskFailed', cause: 'The handler gave no result' };
     }

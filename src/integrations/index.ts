@@ -33,12 +33,22 @@ export interface IntegrationOptions {
 
 export function createIntegrations(options: IntegrationOptions = {}): IntegrationRegistry {
   const registry = new IntegrationRegistry();
-  if (options.activities) registry.append(new ActivityIntegration(options.activities.store, {
+  if (options.activities)
+    registry.append(
+      new ActivityIntegration(options.activities.store, {
         pollTimeoutMs: options.activities.pollTimeoutMs,
         ...(options.activities.sharedStore !== undefined ? { sharedStore: options.activities.sharedStore } : {}),
-      }));
-  if (options.executions) registry.append(new StatesIntegration({ store: options.executions.store, host: options.executions.engine }));
-  registry.append(createLambdaIntegration({ ...options.lambda, env: options.env ?? process.env, ...(options.logger ? { logger: options.logger } : {}) }));
+      }),
+    );
+  if (options.executions)
+    registry.append(new StatesIntegration({ store: options.executions.store, host: options.executions.engine }));
+  registry.append(
+    createLambdaIntegration({
+      ...options.lambda,
+      env: options.env ?? process.env,
+      ...(options.logger ? { logger: options.logger } : {}),
+    }),
+  );
   registry.append(createHttpIntegration(options.http, options.env ?? process.env, options.logger));
   const aws = createAwsIntegrations({ ...options.aws, env: options.env ?? process.env });
   for (const integration of aws.integrations) registry.append(integration);

@@ -36,15 +36,24 @@ export class IntegrationRegistry {
   async invoke(task: TaskInvocation): Promise<TaskOutcome> {
     const integration = this.integrations.find((i) => i.handles(task.resource, task.parsed));
     if (!integration) {
-      return { kind: 'failed', error: StatesErrors.TaskFailed, cause: `No integration can run the resource '${task.resource}'` };
+      return {
+        kind: 'failed',
+        error: StatesErrors.TaskFailed,
+        cause: `No integration can run the resource '${task.resource}'`,
+      };
     }
     let outcome: TaskOutcome;
     try {
       outcome = await integration.invoke(task);
     } catch (e) {
-      outcome = { kind: 'failed', error: StatesErrors.TaskFailed, cause: `The ${integration.name} integration failed: ${e instanceof Error ? e.message : String(e)}` };
+      outcome = {
+        kind: 'failed',
+        error: StatesErrors.TaskFailed,
+        cause: `The ${integration.name} integration failed: ${e instanceof Error ? e.message : String(e)}`,
+      };
     }
-    const waitsForToken = (task.parsed.kind === 'service' || task.parsed.kind === 'aws-sdk') && task.parsed.pattern === 'waitForTaskToken';
+    const waitsForToken =
+      (task.parsed.kind === 'service' || task.parsed.kind === 'aws-sdk') && task.parsed.pattern === 'waitForTaskToken';
     if (waitsForToken && outcome.kind === 'succeeded') {
       task.submitted?.(outcome.output);
       return { kind: 'pending' };

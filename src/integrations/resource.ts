@@ -8,7 +8,14 @@
 export type IntegrationPattern = 'request-response' | 'sync' | 'sync:2' | 'waitForTaskToken';
 
 export type ParsedResource =
-  | { kind: 'lambda-function'; partition: string; region: string; account: string; functionName: string; qualifier?: string }
+  | {
+      kind: 'lambda-function';
+      partition: string;
+      region: string;
+      account: string;
+      functionName: string;
+      qualifier?: string;
+    }
   | { kind: 'activity'; arn: string; name: string }
   | { kind: 'service'; partition: string; service: string; action: string; pattern: IntegrationPattern }
   | { kind: 'aws-sdk'; partition: string; service: string; action: string; pattern: IntegrationPattern }
@@ -19,7 +26,14 @@ export function parseResource(resource: string): ParsedResource {
   const [arn, partition = 'aws', service, region = '', account = ''] = parts;
   if (arn !== 'arn') return { kind: 'other', resource };
   if (service === 'lambda' && parts[5] === 'function' && parts[6]) {
-    return { kind: 'lambda-function', partition, region, account, functionName: parts[6], ...(parts[7] ? { qualifier: parts[7] } : {}) };
+    return {
+      kind: 'lambda-function',
+      partition,
+      region,
+      account,
+      functionName: parts[6],
+      ...(parts[7] ? { qualifier: parts[7] } : {}),
+    };
   }
   if (service !== 'states') return { kind: 'other', resource };
   if (parts[5] === 'activity' && parts[6]) return { kind: 'activity', arn: resource, name: parts[6] };
@@ -33,7 +47,8 @@ export function parseResource(resource: string): ParsedResource {
 }
 
 function splitPattern(text: string): { action: string; pattern: IntegrationPattern } {
-  if (text.endsWith('.waitForTaskToken')) return { action: text.slice(0, -'.waitForTaskToken'.length), pattern: 'waitForTaskToken' };
+  if (text.endsWith('.waitForTaskToken'))
+    return { action: text.slice(0, -'.waitForTaskToken'.length), pattern: 'waitForTaskToken' };
   if (text.endsWith('.sync:2')) return { action: text.slice(0, -'.sync:2'.length), pattern: 'sync:2' };
   if (text.endsWith('.sync')) return { action: text.slice(0, -'.sync'.length), pattern: 'sync' };
   return { action: text, pattern: 'request-response' };

@@ -142,12 +142,17 @@ function compileState(
         distributed: config.Mode === 'DISTRIBUTED',
         itemsPath: c.optionalPath('ItemsPath') ?? undefined,
         items: c.items(),
-        itemSelector: c.assign(raw.ItemSelector ?? raw.Parameters, raw.ItemSelector === undefined ? 'Parameters' : 'ItemSelector'),
+        itemSelector: c.assign(
+          raw.ItemSelector ?? raw.Parameters,
+          raw.ItemSelector === undefined ? 'Parameters' : 'ItemSelector',
+        ),
         maxConcurrency: c.dynamicNumber('MaxConcurrency'),
         toleratedFailureCount: c.dynamicNumber('ToleratedFailureCount'),
         toleratedFailurePercentage: c.dynamicNumber('ToleratedFailurePercentage'),
         itemBatcher: batcher && {
-          maxItemsPerBatch: new FieldCompiler(batcher, language, `${pointer}/ItemBatcher`).dynamicNumber('MaxItemsPerBatch'),
+          maxItemsPerBatch: new FieldCompiler(batcher, language, `${pointer}/ItemBatcher`).dynamicNumber(
+            'MaxItemsPerBatch',
+          ),
           batchInput: batcher.BatchInput,
         },
         label: typeof raw.Label === 'string' ? raw.Label : undefined,

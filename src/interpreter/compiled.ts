@@ -22,8 +22,7 @@ export type Dynamic<T> =
 
 /** Assign, in whichever query language the state uses. */
 export type CompiledAssign =
-  | { kind: 'jsonpath'; template: CompiledTemplate }
-  | { kind: 'jsonata'; template: CompiledJsonataTemplate };
+  { kind: 'jsonpath'; template: CompiledTemplate } | { kind: 'jsonata'; template: CompiledJsonataTemplate };
 
 export interface Retrier {
   errorEquals: string[];
@@ -138,7 +137,8 @@ export interface MapState extends StateBase {
   label?: string;
 }
 
-export type CompiledState = PassState | TaskState | ChoiceState | WaitState | SucceedState | FailState | ParallelState | MapState;
+export type CompiledState =
+  PassState | TaskState | ChoiceState | WaitState | SucceedState | FailState | ParallelState | MapState;
 
 export interface CompiledMachine {
   definition: Json;

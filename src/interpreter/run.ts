@@ -11,7 +11,14 @@ import type { CompiledTemplate } from '../query/payload-template.js';
 import type { CompiledAssign, CompiledMachine, CompiledState, StateList } from './compiled.js';
 import { contextObject, type ContextExtras } from './context-object.js';
 import { HistoryLimitReached, StatesError, StatesErrors } from './errors.js';
-import { historyEvent, stateEnteredType, stateExitedType, type EventDetailsFor, type HistoryEvent, type HistoryEventType } from './history.js';
+import {
+  historyEvent,
+  stateEnteredType,
+  stateExitedType,
+  type EventDetailsFor,
+  type HistoryEvent,
+  type HistoryEventType,
+} from './history.js';
 import { exceedsPayloadLimit, resultTooLargeCause } from './payload-size.js';
 import { backoffMillis, errorMatches } from './retry.js';
 import type { Command, ExecutionState, Frame, FrameOutcome, FramePhase, Runtime, TerminalStatus } from './types.js';
@@ -75,7 +82,6 @@ export class Run {
     }
     return id;
   }
-
 
   // ---- frames ------------------------------------------------------------------------------
 
@@ -215,7 +221,11 @@ export class Run {
       if (this.state.status !== 'RUNNING' || !this.state.frames[frameId]) return;
       const frame = this.frame(frameId);
       // An output that is the state's input unchanged was already measured when it was produced.
-      if ((outcome.kind === 'next' || outcome.kind === 'end') && outcome.output !== frame.stateInput && exceedsPayloadLimit(outcome.output)) {
+      if (
+        (outcome.kind === 'next' || outcome.kind === 'end') &&
+        outcome.output !== frame.stateInput &&
+        exceedsPayloadLimit(outcome.output)
+      ) {
         outcome = {
           kind: 'error',
           error: StatesErrors.DataLimitExceeded,
@@ -230,7 +240,10 @@ export class Run {
           if (++this.transitions % TRANSITIONS_PER_PAUSE === 0) {
             if (this.rt.pause) await this.rt.pause();
             if (this.options.deadline !== undefined && this.rt.now() >= this.options.deadline) {
-              this.complete('TIMED_OUT', { error: StatesErrors.Timeout, cause: 'The execution reached its maximum duration.' });
+              this.complete('TIMED_OUT', {
+                error: StatesErrors.Timeout,
+                cause: 'The execution reached its maximum duration.',
+              });
               return;
             }
           }
@@ -289,7 +302,11 @@ export class Run {
     frame.phase = { kind: 'ready' };
     frame.enteredTime = this.rt.now();
     const state = this.current(frame);
-    frame.enteredEventId = this.emit(frame, stateEnteredType(state.type), () => ({ name, input: JSON.stringify(input), inputDetails: { truncated: false } }));
+    frame.enteredEventId = this.emit(frame, stateEnteredType(state.type), () => ({
+      name,
+      input: JSON.stringify(input),
+      inputDetails: { truncated: false },
+    }));
   }
 
   private exitState(frame: Frame, output: Json, assigned: JsonObject | undefined): void {
@@ -301,9 +318,15 @@ export class Run {
     const type = stateExitedType(state.type);
     if (type === null) return;
     this.emit(frame, type, () => {
-      const details: EventDetailsFor<typeof type> = { name: state.name, output: JSON.stringify(output), outputDetails: { truncated: false } };
+      const details: EventDetailsFor<typeof type> = {
+        name: state.name,
+        output: JSON.stringify(output),
+        outputDetails: { truncated: false },
+      };
       if (assigned) {
-        details.assignedVariables = Object.fromEntries(Object.entries(assigned).map(([k, v]) => [k, JSON.stringify(v)]));
+        details.assignedVariables = Object.fromEntries(
+          Object.entries(assigned).map(([k, v]) => [k, JSON.stringify(v)]),
+        );
         details.assignedVariablesDetails = { truncated: false };
       }
       return details;
@@ -316,16 +339,16 @@ export class Run {
     const retrierIndex = state.retry.findIndex((r) => errorMatches(r.errorEquals, failure.error));
     const retrier = state.retry[retrierIndex];
     if (retrier) {
-        const used = frame.retryAttempts[retrierIndex] ?? 0;
-        if (used < retrier.maxAttempts) {
-          frame.retryAttempts = [...frame.retryAttempts];
-          frame.retryAttempts[retrierIndex] = used + 1;
-          frame.retryCount += 1;
-          const delay = backoffMillis(retrier, used, () => this.rt.random());
-          const timerId = this.startTimer(frame.id, this.rt.now() + delay);
-          frame.phase = { kind: 'retryBackoff', timerId };
-          return { kind: 'blocked' };
-        }
+      const used = frame.retryAttempts[retrierIndex] ?? 0;
+      if (used < retrier.maxAttempts) {
+        frame.retryAttempts = [...frame.retryAttempts];
+        frame.retryAttempts[retrierIndex] = used + 1;
+        frame.retryCount += 1;
+        const delay = backoffMillis(retrier, used, () => this.rt.random());
+        const timerId = this.startTimer(frame.id, this.rt.now() + delay);
+        frame.phase = { kind: 'retryBackoff', timerId };
+        return { kind: 'blocked' };
+      }
     }
     if (!failure.quiet) {
       if (state.type === 'Map') this.emit(frame, 'MapStateFailed');
@@ -343,8 +366,16 @@ export class Run {
       const assigned = await this.evaluateAssign(frame, catcher.assign, errorOutput, states);
       return { kind: 'next', next: catcher.next, output, assigned };
     }
-    output = catcher.resultPath === null ? frame.stateInput : (catcher.resultPath ? catcher.resultPath.assign(frame.stateInput, errorOutput) : errorOutput);
-    const assigned = await this.evaluateAssign(frame, catcher.assign, errorOutput, { input: frame.stateInput, errorOutput });
+    output =
+      catcher.resultPath === null
+        ? frame.stateInput
+        : catcher.resultPath
+          ? catcher.resultPath.assign(frame.stateInput, errorOutput)
+          : errorOutput;
+    const assigned = await this.evaluateAssign(frame, catcher.assign, errorOutput, {
+      input: frame.stateInput,
+      errorOutput,
+    });
     return { kind: 'next', next: catcher.next, output, assigned };
   }
 
@@ -368,14 +399,23 @@ export class Run {
     const root = this.state.frames[ROOT_FRAME] ? this.frame(ROOT_FRAME) : undefined;
     if (root && status !== 'SUCCEEDED') {
       const phase = root.phase;
-      if (phase.kind === 'map' || phase.kind === 'parallel') root.retained = { kind: phase.kind, results: phase.results, done: phase.done };
-      this.state.redrivePoint = { stateName: root.stateName, stateInput: root.stateInput, variables: root.variables, ...(root.retained ? { retained: root.retained } : {}) };
+      if (phase.kind === 'map' || phase.kind === 'parallel')
+        root.retained = { kind: phase.kind, results: phase.results, done: phase.done };
+      this.state.redrivePoint = {
+        stateName: root.stateName,
+        stateInput: root.stateInput,
+        variables: root.variables,
+        ...(root.retained ? { retained: root.retained } : {}),
+      };
       abortChildren(this, root, status === 'ABORTED');
     }
     this.state.status = status;
     switch (status) {
       case 'SUCCEEDED':
-        this.emit(null, 'ExecutionSucceeded', () => ({ output: JSON.stringify(result.output ?? null), outputDetails: { truncated: false } }));
+        this.emit(null, 'ExecutionSucceeded', () => ({
+          output: JSON.stringify(result.output ?? null),
+          outputDetails: { truncated: false },
+        }));
         this.state.output = result.output ?? null;
         break;
       case 'FAILED':
@@ -391,14 +431,24 @@ export class Run {
     if (result.error !== undefined) this.state.error = result.error;
     if (result.cause !== undefined) this.state.cause = result.cause;
     for (const id of Object.keys(this.state.waits)) {
-      this.commands.push(id.startsWith('timer-') ? { kind: 'cancelTimer', timerId: id } : { kind: 'cancelTask', taskId: id });
+      this.commands.push(
+        id.startsWith('timer-') ? { kind: 'cancelTimer', timerId: id } : { kind: 'cancelTask', taskId: id },
+      );
     }
     this.state.waits = {};
     if (this.state.executionTimeoutTimerId && status !== 'TIMED_OUT') {
       this.commands.push({ kind: 'cancelTimer', timerId: this.state.executionTimeoutTimerId });
     }
     this.state.frames = {};
-    this.commands.push(omitUndefined({ kind: 'complete' as const, status, output: status === 'SUCCEEDED' ? (result.output ?? null) : undefined, error: result.error, cause: result.cause }));
+    this.commands.push(
+      omitUndefined({
+        kind: 'complete' as const,
+        status,
+        output: status === 'SUCCEEDED' ? (result.output ?? null) : undefined,
+        error: result.error,
+        cause: result.cause,
+      }),
+    );
   }
 
   // ---- signals on waiting frames -----------------------------------------------------------------

@@ -7,7 +7,15 @@ import type { Json } from '../json.js';
 import type { CompiledMachine } from './compiled.js';
 import { HISTORY_QUOTA_CAUSE, HistoryLimitReached, StatesErrors } from './errors.js';
 import { Run, type RunOptions } from './run.js';
-import { ROOT_FRAME, type ExecutionInfo, type ExecutionState, type Frame, type Runtime, type Signal, type StepResult } from './types.js';
+import {
+  ROOT_FRAME,
+  type ExecutionInfo,
+  type ExecutionState,
+  type Frame,
+  type Runtime,
+  type Signal,
+  type StepResult,
+} from './types.js';
 
 /** A new execution, before its `start` signal. */
 export function newExecution(info: ExecutionInfo, input: Json): ExecutionState {
@@ -32,7 +40,10 @@ export async function step(
       run.complete('FAILED', { error: StatesErrors.Runtime, cause: HISTORY_QUOTA_CAUSE });
     } else {
       // A defect in the interpreter must not lose the execution: it fails, with the reason.
-      run.complete('FAILED', { error: StatesErrors.Runtime, cause: `Internal error: ${e instanceof Error ? e.message : String(e)}` });
+      run.complete('FAILED', {
+        error: StatesErrors.Runtime,
+        cause: `Internal error: ${e instanceof Error ? e.message : String(e)}`,
+      });
     }
   }
   return { state: working, events: run.events, commands: run.commands };
@@ -96,7 +107,11 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
       if (machine.timeoutSeconds !== undefined) {
         const timerId = run.nextId('timer');
         state.executionTimeoutTimerId = timerId;
-        run.commands.push({ kind: 'startTimer', timerId, fireAt: state.info.startTime + machine.timeoutSeconds * 1000 });
+        run.commands.push({
+          kind: 'startTimer',
+          timerId,
+          fireAt: state.info.startTime + machine.timeoutSeconds * 1000,
+        });
       }
       run.addFrame(rootFrame(machine.root.startAt, signal.input));
       run.schedule(ROOT_FRAME);

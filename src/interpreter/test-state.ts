@@ -133,20 +133,23 @@ const Messages = {
   mockOnlyOne: 'A test mock should have only one of the following fields: [result, errorOutput].',
   mockWithRevealSecrets: 'TestState does not support RevealSecrets when a mock is specified.',
   mockNotSupported: (type: string) => `State type '${type}' is not supported when a mock is specified`,
-  mapParallelNeedMock: 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]',
+  mapParallelNeedMock:
+    'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]',
   roleArnRequired: 'RoleArn must be specified when testing a Task state',
   mockMustBeArray: 'Mocked result must be an array.',
   mockMustBeObject: 'Mocked result must be a JSON object.',
   parallelMockSize: 'Mocked result must contain the same number of items as number of Parallel branches.',
   // Stepwise's own wordings (no AWS recording found):
-  taskNeedsMock: 'TestState in Stepwise needs a mock (mock.result or mock.errorOutput) to test a Task state: calling the resource is not supported',
+  taskNeedsMock:
+    'TestState in Stepwise needs a mock (mock.result or mock.errorOutput) to test a Task state: calling the resource is not supported',
   contextNeedsMock: 'A context can only be specified when a mock is specified.',
   mockErrorRequired: 'mock.errorOutput.error must be specified when mock.errorOutput is specified.',
   mockResultNotJson: (detail: string) => `Mocked result must be valid JSON: ${detail}`,
   variablesNotObject: (detail: string) => `Invalid variables: ${detail}`,
   contextNotObject: (detail: string) => `Invalid context: ${detail}`,
   itemReaderDataNotArray: 'mapItemReaderData must be a JSON array.',
-  errorCausedByStateNotFound: (name: string) => `The errorCausedByState '${name}' is not a state of the tested Map or Parallel state.`,
+  errorCausedByStateNotFound: (name: string) =>
+    `The errorCausedByState '${name}' is not a state of the tested Map or Parallel state.`,
   exceedTolerated: 'The specified tolerated failure threshold was exceeded',
 } as const;
 
@@ -158,10 +161,14 @@ const LONE_STATE_NAME = 'StateName';
 export async function testState(options: TestStateOptions): Promise<TestStateResult> {
   const { machine, list, state } = loadState(options);
   checkMock(options, state, machine);
-  const input = parseJson(options.input ?? '{}', (detail) => new TestStateError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${detail}'`));
+  const input = parseJson(
+    options.input ?? '{}',
+    (detail) => new TestStateError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${detail}'`),
+  );
   const variables = parseObject(options.variables, Messages.variablesNotObject);
   const context = parseObject(options.context, Messages.contextNotObject);
-  if (options.context !== undefined && !options.mock) throw new TestStateError('ValidationException', Messages.contextNeedsMock);
+  if (options.context !== undefined && !options.mock)
+    throw new TestStateError('ValidationException', Messages.contextNeedsMock);
 
   const tester = new StateTester(machine, list, state, input, variables ?? {}, context, options);
   const outcome = await tester.evaluate();
@@ -226,20 +233,29 @@ function wrapLoneState(state: Json, name: string): JsonObject {
 function checkMock(options: TestStateOptions, state: CompiledState, machine: CompiledMachine): void {
   const mock = options.mock;
   if (!mock || (mock.result === undefined && mock.errorOutput === undefined)) {
-    if (state.type === 'Map' || state.type === 'Parallel') throw new TestStateError('InvalidDefinition', Messages.mapParallelNeedMock);
+    if (state.type === 'Map' || state.type === 'Parallel')
+      throw new TestStateError('InvalidDefinition', Messages.mapParallelNeedMock);
     if (state.type === 'Task') {
-      throw new TestStateError('ValidationException', options.roleArn === undefined ? Messages.roleArnRequired : Messages.taskNeedsMock);
+      throw new TestStateError(
+        'ValidationException',
+        options.roleArn === undefined ? Messages.roleArnRequired : Messages.taskNeedsMock,
+      );
     }
     return;
   }
-  if (mock.result !== undefined && mock.errorOutput !== undefined) throw new TestStateError('ValidationException', Messages.mockOnlyOne);
+  if (mock.result !== undefined && mock.errorOutput !== undefined)
+    throw new TestStateError('ValidationException', Messages.mockOnlyOne);
   if (options.revealSecrets) throw new TestStateError('ValidationException', Messages.mockWithRevealSecrets);
   if (state.type !== 'Task' && state.type !== 'Map' && state.type !== 'Parallel') {
     throw new TestStateError('ValidationException', Messages.mockNotSupported(state.type));
   }
-  if (mock.errorOutput !== undefined && mock.errorOutput.error === undefined) throw new TestStateError('ValidationException', Messages.mockErrorRequired);
+  if (mock.errorOutput !== undefined && mock.errorOutput.error === undefined)
+    throw new TestStateError('ValidationException', Messages.mockErrorRequired);
   if (mock.result !== undefined) {
-    const result = parseJson(mock.result, (detail) => new TestStateError('ValidationException', Messages.mockResultNotJson(detail)));
+    const result = parseJson(
+      mock.result,
+      (detail) => new TestStateError('ValidationException', Messages.mockResultNotJson(detail)),
+    );
     if (state.type === 'Map') {
       if (hasResultWriter(machine, state)) {
         if (!isJsonObject(result)) throw new TestStateError('ValidationException', Messages.mockMustBeObject);
@@ -249,11 +265,16 @@ function checkMock(options: TestStateOptions, state: CompiledState, machine: Com
     }
     if (state.type === 'Parallel') {
       if (!Array.isArray(result)) throw new TestStateError('ValidationException', Messages.mockMustBeArray);
-      if (result.length !== state.branches.length) throw new TestStateError('ValidationException', Messages.parallelMockSize);
+      if (result.length !== state.branches.length)
+        throw new TestStateError('ValidationException', Messages.parallelMockSize);
     }
   }
   const causedBy = options.stateConfiguration?.errorCausedByState;
-  if (causedBy !== undefined && (state.type === 'Map' || state.type === 'Parallel') && !containsState(state, causedBy)) {
+  if (
+    causedBy !== undefined &&
+    (state.type === 'Map' || state.type === 'Parallel') &&
+    !containsState(state, causedBy)
+  ) {
     throw new TestStateError('ValidationException', Messages.errorCausedByStateNotFound(causedBy));
   }
 }
@@ -316,7 +337,11 @@ function parseJson(text: string, fail: (detail: string) => TestStateError): Json
 function parseObject(text: string | undefined, message: (detail: string) => string): JsonObject | undefined {
   if (text === undefined) return undefined;
   const value = parseJson(text, (detail) => new TestStateError('ValidationException', message(detail)));
-  if (!isJsonObject(value)) throw new TestStateError('ValidationException', message(`expected a JSON object, but was '${jsonTypeName(value)}'`));
+  if (!isJsonObject(value))
+    throw new TestStateError(
+      'ValidationException',
+      message(`expected a JSON object, but was '${jsonTypeName(value)}'`),
+    );
   return value;
 }
 
@@ -327,7 +352,15 @@ type Ending =
   | { kind: 'succeeded'; output: Json; next?: string; assigned?: JsonObject }
   | { kind: 'failed'; error?: string; cause?: string }
   | { kind: 'retriable'; error?: string; cause?: string; retryIndex: number; backoffSeconds: number }
-  | { kind: 'caught'; error?: string; cause?: string; catchIndex: number; next: string; output: Json; assigned?: JsonObject };
+  | {
+      kind: 'caught';
+      error?: string;
+      cause?: string;
+      catchIndex: number;
+      next: string;
+      output: Json;
+      assigned?: JsonObject;
+    };
 
 type Failure = { error?: string; cause?: string };
 
@@ -345,7 +378,8 @@ class TestRun extends Run {
 
   override context(frame: Frame, extras?: ContextExtras): JsonObject {
     const base = super.context(frame, extras);
-    if (this.roleArn === undefined && isJsonObject(base.Execution)) base.Execution = { ...base.Execution, RoleArn: null };
+    if (this.roleArn === undefined && isJsonObject(base.Execution))
+      base.Execution = { ...base.Execution, RoleArn: null };
     return this.overrides ? deepMerge(base, this.overrides) : base;
   }
 }
@@ -431,7 +465,9 @@ class StateTester {
   }
 
   /** The state's own work, up to its output (or its error, before Retry and Catch). */
-  private async process(): Promise<Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string }> {
+  private async process(): Promise<
+    Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string }
+  > {
     const state = this.state;
     switch (state.type) {
       case 'Pass':
@@ -451,14 +487,22 @@ class StateTester {
   }
 
   /** Succeed, Choice, Wait and Fail run as in an execution; a Wait reports its next state without waiting. */
-  private async delegate(state: CompiledState): Promise<Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string }> {
-    if (state.queryLanguage === 'JSONPath') this.show('afterInputPath', this.run.selectPath(this.frame, state.inputPath, this.frame.stateInput));
+  private async delegate(
+    state: CompiledState,
+  ): Promise<Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string }> {
+    if (state.queryLanguage === 'JSONPath')
+      this.show('afterInputPath', this.run.selectPath(this.frame, state.inputPath, this.frame.stateInput));
     const outcome: Outcome = await processState(this.run, this.frame);
-    const settled = outcome.kind === 'blocked' && this.frame.phase.kind === 'wait' ? transition(state, this.frame.phase.then) : outcome;
+    const settled =
+      outcome.kind === 'blocked' && this.frame.phase.kind === 'wait'
+        ? transition(state, this.frame.phase.then)
+        : outcome;
     return this.settle(settled);
   }
 
-  private settle(outcome: Outcome): Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string } {
+  private settle(
+    outcome: Outcome,
+  ): Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string } {
     switch (outcome.kind) {
       case 'next':
         return { kind: 'succeeded', output: outcome.output, next: outcome.next, assigned: outcome.assigned };
@@ -471,10 +515,15 @@ class StateTester {
     }
   }
 
-  private async pass(state: CompiledState): Promise<Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string }> {
-    if (state.queryLanguage === 'JSONata') return this.settle(transition(state, await passThrough(this.run, this.frame, state, this.frame.stateInput)));
+  private async pass(
+    state: CompiledState,
+  ): Promise<Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string }> {
+    if (state.queryLanguage === 'JSONata')
+      return this.settle(transition(state, await passThrough(this.run, this.frame, state, this.frame.stateInput)));
     const afterInputPath = this.run.selectPath(this.frame, state.inputPath, this.frame.stateInput);
-    const effective = state.parameters ? state.parameters.evaluate(this.run.scope(this.frame, afterInputPath)) : afterInputPath;
+    const effective = state.parameters
+      ? state.parameters.evaluate(this.run.scope(this.frame, afterInputPath))
+      : afterInputPath;
     const result = state.type === 'Pass' ? state.result : undefined;
     if (result !== undefined) {
       // AWS shows the Result, not the (unused) effective input, when a Pass state has one.
@@ -486,13 +535,20 @@ class StateTester {
     return this.finish(effective);
   }
 
-  private async task(state: TaskState): Promise<Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string }> {
-    const extras: ContextExtras = { taskToken: state.waitForTaskToken ? this.run.rt.uuid() : undefined, retryable: state.retry.length > 0 };
+  private async task(
+    state: TaskState,
+  ): Promise<Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string }> {
+    const extras: ContextExtras = {
+      taskToken: state.waitForTaskToken ? this.run.rt.uuid() : undefined,
+      retryable: state.retry.length > 0,
+    };
     await this.effectiveInput(state, extras);
     return this.mocked(true);
   }
 
-  private async parallel(state: ParallelState): Promise<Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string }> {
+  private async parallel(
+    state: ParallelState,
+  ): Promise<Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string }> {
     await this.effectiveInput(state);
     return this.mocked(false);
   }
@@ -506,43 +562,67 @@ class StateTester {
     }
     const afterInputPath = this.run.selectPath(this.frame, state.inputPath, this.frame.stateInput);
     this.show('afterInputPath', afterInputPath);
-    const effective = state.parameters ? state.parameters.evaluate(this.run.scope(this.frame, afterInputPath, extras)) : afterInputPath;
+    const effective = state.parameters
+      ? state.parameters.evaluate(this.run.scope(this.frame, afterInputPath, extras))
+      : afterInputPath;
     this.show('afterParameters', effective);
     if (exceedsPayloadLimit(effective)) {
-      throw new StatesError(StatesErrors.DataLimitExceeded, `The state/task '${state.name}' has an input with a size exceeding the maximum number of bytes service limit.`);
+      throw new StatesError(
+        StatesErrors.DataLimitExceeded,
+        `The state/task '${state.name}' has an input with a size exceeding the maximum number of bytes service limit.`,
+      );
     }
     return effective;
   }
 
   /** The mocked error, or the mocked result through the result pipeline. */
-  private async mocked(showResult: boolean): Promise<Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string }> {
+  private async mocked(
+    showResult: boolean,
+  ): Promise<Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string }> {
     const mock = this.options.mock ?? {};
     if (mock.errorOutput) return { kind: 'error', error: mock.errorOutput.error, cause: mock.errorOutput.cause };
     const result = JSON.parse(mock.result ?? 'null') as Json;
     if (showResult) this.show('result', result);
-    if (exceedsPayloadLimit(result)) return { kind: 'error', error: StatesErrors.DataLimitExceeded, cause: resultTooLargeCause(this.state.name) };
+    if (exceedsPayloadLimit(result))
+      return { kind: 'error', error: StatesErrors.DataLimitExceeded, cause: resultTooLargeCause(this.state.name) };
     return this.finish(result);
   }
 
-  private async map(state: MapState): Promise<Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string }> {
+  private async map(
+    state: MapState,
+  ): Promise<Extract<Ending, { kind: 'succeeded' }> | { kind: 'error'; error?: string; cause?: string }> {
     const run = this.run;
     const frame = this.frame;
     const jsonata = state.queryLanguage === 'JSONata';
     const mapInput = jsonata ? frame.stateInput : run.selectPath(frame, state.inputPath, frame.stateInput);
     if (!jsonata) this.show('afterInputPath', mapInput);
     const items = await this.mapItems(state, mapInput);
-    const maxConcurrency = state.maxConcurrency ? integerField('MaxConcurrency', state.maxConcurrency, await dynamicValue(run, frame, state.maxConcurrency, mapInput)) : 0;
+    const maxConcurrency = state.maxConcurrency
+      ? integerField(
+          'MaxConcurrency',
+          state.maxConcurrency,
+          await dynamicValue(run, frame, state.maxConcurrency, mapInput),
+        )
+      : 0;
     this.show('maxConcurrency', maxConcurrency);
     let toleratedCount: number | undefined;
     let toleratedPercentage: number | undefined;
     if (state.toleratedFailureCount) {
-      toleratedCount = integerField('ToleratedFailureCount', state.toleratedFailureCount, await dynamicValue(run, frame, state.toleratedFailureCount, mapInput));
+      toleratedCount = integerField(
+        'ToleratedFailureCount',
+        state.toleratedFailureCount,
+        await dynamicValue(run, frame, state.toleratedFailureCount, mapInput),
+      );
       if (toleratedCount < 0) throw new StatesError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
       this.show('toleratedFailureCount', toleratedCount);
     }
     if (state.toleratedFailurePercentage) {
-      toleratedPercentage = floatField(state.toleratedFailurePercentage, await dynamicValue(run, frame, state.toleratedFailurePercentage, mapInput));
-      if (toleratedPercentage < 0 || toleratedPercentage > 100) throw new StatesError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
+      toleratedPercentage = floatField(
+        state.toleratedFailurePercentage,
+        await dynamicValue(run, frame, state.toleratedFailurePercentage, mapInput),
+      );
+      if (toleratedPercentage < 0 || toleratedPercentage > 100)
+        throw new StatesError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
       this.show('toleratedFailurePercentage', toleratedPercentage);
     }
     if (items !== undefined) {
@@ -550,11 +630,15 @@ class StateTester {
       if (state.itemBatcher) this.show('afterItemBatcher', batched);
       if (state.itemSelector) {
         const selected: Json[] = [];
-        for (const [index, value] of batched.entries()) selected.push(await this.selectItem(state, mapInput, index, value));
+        for (const [index, value] of batched.entries())
+          selected.push(await this.selectItem(state, mapInput, index, value));
         this.show('afterItemSelector', selected);
       }
       const failed = this.options.stateConfiguration?.mapIterationFailureCount ?? 0;
-      if (!this.options.mock?.errorOutput && exceedsTolerance(failed, batched.length, toleratedCount, toleratedPercentage)) {
+      if (
+        !this.options.mock?.errorOutput &&
+        exceedsTolerance(failed, batched.length, toleratedCount, toleratedPercentage)
+      ) {
         return { kind: 'error', error: StatesErrors.ExceedToleratedFailureThreshold, cause: Messages.exceedTolerated };
       }
     }
@@ -582,7 +666,10 @@ class StateTester {
     if (!selector) return value;
     const mapItem = { index, value };
     if (selector.kind === 'jsonata') {
-      return selector.template.evaluate(this.run.bindings(this.frame, { input: this.frame.stateInput }, { mapItem }), 'ItemSelector');
+      return selector.template.evaluate(
+        this.run.bindings(this.frame, { input: this.frame.stateInput }, { mapItem }),
+        'ItemSelector',
+      );
     }
     return selector.template.evaluate(this.run.scope(this.frame, mapInput, { mapItem }));
   }
@@ -602,8 +689,14 @@ class StateTester {
     } else {
       const selected = state.resultSelector ? state.resultSelector.evaluate(run.scope(frame, result)) : result;
       this.show('afterResultSelector', selected);
-      assigned = state.assign?.kind === 'jsonpath' ? run.assignJsonPath(frame, state.assign.template, selected) : undefined;
-      const merged = state.resultPath === undefined ? selected : state.resultPath === null ? frame.stateInput : state.resultPath.assign(frame.stateInput, selected);
+      assigned =
+        state.assign?.kind === 'jsonpath' ? run.assignJsonPath(frame, state.assign.template, selected) : undefined;
+      const merged =
+        state.resultPath === undefined
+          ? selected
+          : state.resultPath === null
+            ? frame.stateInput
+            : state.resultPath.assign(frame.stateInput, selected);
       this.show('afterResultPath', merged);
       output = run.selectPath(frame, state.outputPath, merged);
     }
@@ -645,7 +738,12 @@ class StateTester {
       if (state.queryLanguage === 'JSONata') {
         output = catcher.output ? await catcher.output.evaluate(run.bindings(frame, states), 'Output') : errorOutput;
       } else {
-        output = catcher.resultPath === null ? frame.stateInput : catcher.resultPath ? catcher.resultPath.assign(frame.stateInput, errorOutput) : errorOutput;
+        output =
+          catcher.resultPath === null
+            ? frame.stateInput
+            : catcher.resultPath
+              ? catcher.resultPath.assign(frame.stateInput, errorOutput)
+              : errorOutput;
       }
       const assigned = await run.evaluateAssign(frame, catcher.assign, errorOutput, states);
       return { kind: 'caught', ...failure, catchIndex, next: catcher.next, output, assigned };
@@ -655,7 +753,10 @@ class StateTester {
   }
 
   private show<K extends keyof Omit<InspectionData, 'errorDetails' | 'variables'>>(key: K, value: Json): void {
-    if (typeof value === 'number' && (key === 'maxConcurrency' || key === 'toleratedFailureCount' || key === 'toleratedFailurePercentage')) {
+    if (
+      typeof value === 'number' &&
+      (key === 'maxConcurrency' || key === 'toleratedFailureCount' || key === 'toleratedFailurePercentage')
+    ) {
       (this.inspection as Record<string, unknown>)[key] = value;
       return;
     }
@@ -717,7 +818,12 @@ function copyFailure(result: TestStateResult, failure: Failure): void {
 }
 
 /** AWS checks a Map's failures against its thresholds only when the state sets one. */
-function exceedsTolerance(failed: number, total: number, count: number | undefined, percentage: number | undefined): boolean {
+function exceedsTolerance(
+  failed: number,
+  total: number,
+  count: number | undefined,
+  percentage: number | undefined,
+): boolean {
   if (count === undefined && percentage === undefined) return false;
   if (failed === 0) return false;
   if (count !== undefined && failed <= count) return false;

@@ -87,7 +87,16 @@ export type FramePhase =
   /** Created, not yet entered its first state. */
   | { kind: 'start' }
   | { kind: 'ready' }
-  | { kind: 'task'; taskId: string; timeoutTimerId?: string; heartbeatTimerId?: string; heartbeatSeconds?: number; started: boolean; submitted?: boolean; taskToken?: string }
+  | {
+      kind: 'task';
+      taskId: string;
+      timeoutTimerId?: string;
+      heartbeatTimerId?: string;
+      heartbeatSeconds?: number;
+      started: boolean;
+      submitted?: boolean;
+      taskToken?: string;
+    }
   | { kind: 'wait'; timerId: string; then: Transition }
   | { kind: 'retryBackoff'; timerId: string }
   | { kind: 'parallel'; results: (Json | null)[]; done: boolean[]; pending: number; children: string[] }

@@ -15,7 +15,11 @@ export class FrameVariables implements Variables {
   ) {}
 
   lookup(name: string): Json | undefined {
-    for (let f: Frame | undefined = this.frame; f; f = f.isolated || f.parentId === undefined ? undefined : this.frames[f.parentId]) {
+    for (
+      let f: Frame | undefined = this.frame;
+      f;
+      f = f.isolated || f.parentId === undefined ? undefined : this.frames[f.parentId]
+    ) {
       if (Object.prototype.hasOwnProperty.call(f.variables, name)) return f.variables[name];
     }
     return undefined;

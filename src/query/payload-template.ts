@@ -46,7 +46,9 @@ function compileArray(items: Json[]): Node {
 
 function compileObject(object: JsonObject): Node {
   const fields: Array<[string, Node]> = Object.entries(object).map(([key, value]) =>
-    key.endsWith('.$') && key.length > 2 ? [key.slice(0, -2), compileDynamicField(key, value)] : [key, compileNode(value)],
+    key.endsWith('.$') && key.length > 2
+      ? [key.slice(0, -2), compileDynamicField(key, value)]
+      : [key, compileNode(value)],
   );
   if (fields.every(([, node]) => node.kind === 'static')) return { kind: 'static', value: object };
   const evaluators = fields.map(([key, node]) => [key, toEvaluator(node)] as const);
@@ -69,7 +71,10 @@ function toEvaluator(node: Node): (scope: EvalScope) => Json {
 /** The value of a "key.$" field: a path or an intrinsic call, anything else is a definition error. */
 function compileDynamicField(fieldName: string, expression: Json): Node {
   const invalid = (): TemplateError =>
-    new TemplateError(fieldName, `The value for the field '${fieldName}' must be a valid JSONPath or a valid intrinsic function call`);
+    new TemplateError(
+      fieldName,
+      `The value for the field '${fieldName}' must be a valid JSONPath or a valid intrinsic function call`,
+    );
   if (typeof expression !== 'string') throw invalid();
   try {
     if (isIntrinsicCall(expression)) {

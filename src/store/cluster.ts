@@ -88,7 +88,13 @@ export interface ClusterStore {
    * Housekeeping rides along: inbox signals settled over 5 minutes ago and nodes dead for over 10
    * minutes are deleted.
    */
-  heartbeat(node: NodeInfo, held: readonly string[], now: Millis, leaseMs: Millis, stats?: Record<string, number>): Promise<string[]>;
+  heartbeat(
+    node: NodeInfo,
+    held: readonly string[],
+    now: Millis,
+    leaseMs: Millis,
+    stats?: Record<string, number>,
+  ): Promise<string[]>;
   /** Every node row (dead ones until housekeeping removes them), oldest first, with its holdings. */
   listNodes(now: Millis): Promise<NodeRecord[]>;
   /** A clean shutdown: releases every lease the node holds and deletes its row. */

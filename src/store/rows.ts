@@ -265,14 +265,26 @@ export function executionFromRow(row: ExecutionRow): ExecutionRecord {
 }
 
 /** An event's columns, its details as an object (null when it has none). */
-export function eventColumns(event: HistoryEvent): Omit<EventRow, 'execution_arn' | 'details'> & { details: object | null } {
+export function eventColumns(
+  event: HistoryEvent,
+): Omit<EventRow, 'execution_arn' | 'details'> & { details: object | null } {
   const { id, previousEventId, timestamp, type, ...details } = event;
-  return { id, previous_event_id: previousEventId, type, timestamp, details: Object.keys(details).length > 0 ? details : null };
+  return {
+    id,
+    previous_event_id: previousEventId,
+    type,
+    timestamp,
+    details: Object.keys(details).length > 0 ? details : null,
+  };
 }
 
 export function eventToRow(executionArn: string, event: HistoryEvent): EventRow {
   const columns = eventColumns(event);
-  return { ...columns, execution_arn: executionArn, details: columns.details === null ? null : JSON.stringify(columns.details) };
+  return {
+    ...columns,
+    execution_arn: executionArn,
+    details: columns.details === null ? null : JSON.stringify(columns.details),
+  };
 }
 
 export function eventFromRow(row: EventRow): HistoryEvent {

@@ -216,7 +216,10 @@ export interface ExecutionStore {
   getExecution(arn: string): Promise<ExecutionRecord | undefined>;
   listExecutions(filter: ExecutionFilter, page: PageRequest): Promise<Page<ExecutionSummary>>;
   /** Events with id > afterId (or < beforeId when reverse), oldest first unless reverse. */
-  getHistory(executionArn: string, options: { afterId?: number; limit: number; reverse?: boolean }): Promise<HistoryEvent[]>;
+  getHistory(
+    executionArn: string,
+    options: { afterId?: number; limit: number; reverse?: boolean },
+  ): Promise<HistoryEvent[]>;
 
   /** Applies every commit in one transaction; each is checked against its expected version. */
   commit(commits: Commit[]): Promise<CommitResult[]>;

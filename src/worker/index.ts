@@ -29,7 +29,10 @@ export interface ActivityTaskContext {
   signal: AbortSignal;
 }
 
-export type ActivityHandler = (input: Json, context: ActivityTaskContext) => Promise<Json | undefined> | Json | undefined;
+export type ActivityHandler = (
+  input: Json,
+  context: ActivityTaskContext,
+) => Promise<Json | undefined> | Json | undefined;
 
 export interface ActivityWorkerOptions {
   /**
@@ -97,7 +100,12 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
     const timer = interval > 0 ? setInterval(() => void heartbeat(), interval) : undefined;
     let outcome: { ok: true; output: Json } | { ok: false; error: string; cause: string };
     try {
-      const output = await options.handler(JSON.parse(inputText) as Json, { taskToken, workerName, heartbeat, signal: gone.signal });
+      const output = await options.handler(JSON.parse(inputText) as Json, {
+        taskToken,
+        workerName,
+        heartbeat,
+        signal: gone.signal,
+      });
       outcome = { ok: true, output: output === undefined ? null : output };
     } catch (error) {
       outcome = { ok: false, ...failureOf(error) };
@@ -107,7 +115,12 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
     if (gone.signal.aborted) return;
     try {
       if (outcome.ok) await transport.sendTaskSuccess({ taskToken, output: JSON.stringify(outcome.output) });
-      else await transport.sendTaskFailure({ taskToken, error: outcome.error.slice(0, 256), cause: outcome.cause.slice(0, 32768) });
+      else
+        await transport.sendTaskFailure({
+          taskToken,
+          error: outcome.error.slice(0, 256),
+          cause: outcome.cause.slice(0, 32768),
+        });
     } catch (error) {
       if (!isGone(error)) report(error);
     }

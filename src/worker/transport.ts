@@ -5,7 +5,10 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 
 export interface Transport {
-  getActivityTask(input: { activityArn: string; workerName: string }, signal: AbortSignal): Promise<{ taskToken?: string; input?: string }>;
+  getActivityTask(
+    input: { activityArn: string; workerName: string },
+    signal: AbortSignal,
+  ): Promise<{ taskToken?: string; input?: string }>;
   sendTaskSuccess(input: { taskToken: string; output: string }): Promise<void>;
   sendTaskFailure(input: { taskToken: string; error: string; cause: string }): Promise<void>;
   sendTaskHeartbeat(input: { taskToken: string }): Promise<void>;
@@ -31,13 +34,15 @@ export function httpTransport(endpoint: string): Transport {
     const text = await response.text();
     const json = (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
     if (!response.ok) {
-      const type = typeof json.__type === 'string' ? (json.__type.split('#').at(-1) ?? json.__type) : `HTTP${response.status}`;
+      const type =
+        typeof json.__type === 'string' ? (json.__type.split('#').at(-1) ?? json.__type) : `HTTP${response.status}`;
       throw new ApiCallError(type, typeof json.message === 'string' ? json.message : text);
     }
     return json;
   };
   return {
-    getActivityTask: async (input, signal) => (await call('GetActivityTask', input, signal)) as { taskToken?: string; input?: string },
+    getActivityTask: async (input, signal) =>
+      (await call('GetActivityTask', input, signal)) as { taskToken?: string; input?: string },
     sendTaskSuccess: async (input) => void (await call('SendTaskSuccess', input)),
     sendTaskFailure: async (input) => void (await call('SendTaskFailure', input)),
     sendTaskHeartbeat: async (input) => void (await call('SendTaskHeartbeat', input)),

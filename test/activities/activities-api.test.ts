@@ -54,17 +54,22 @@ describe('CreateActivity, DescribeActivity, DeleteActivity, ListActivities', () 
   it('activities take tags through TagResource like state machines', async () => {
     const { activityArn } = await client.send(new CreateActivityCommand({ name: uniqueName('tagged') }));
     await client.send(new TagResourceCommand({ resourceArn: activityArn, tags: [{ key: 'k', value: 'v' }] }));
-    expect((await client.send(new ListTagsForResourceCommand({ resourceArn: activityArn }))).tags).toEqual([{ key: 'k', value: 'v' }]);
+    expect((await client.send(new ListTagsForResourceCommand({ resourceArn: activityArn }))).tags).toEqual([
+      { key: 'k', value: 'v' },
+    ]);
   });
 
   it('CreateActivity refuses a name AWS does not allow with InvalidName', async () => {
-    expect(await error(client.send(new CreateActivityCommand({ name: 'has space' })))).toEqual({ name: 'InvalidName', message: "Invalid Name: 'has space'" });
+    expect(await error(client.send(new CreateActivityCommand({ name: 'has space' })))).toEqual({
+      name: 'InvalidName',
+      message: "Invalid Name: 'has space'",
+    });
   });
 
   it('CreateActivity refuses an empty or too long name with a ValidationException', async () => {
     const tooLong = await error(client.send(new CreateActivityCommand({ name: 'x'.repeat(81) })));
     expect(tooLong.name).toBe('ValidationException');
-    expect(tooLong.message).toContain("failed to satisfy constraint: Member must have length less than or equal to 80");
+    expect(tooLong.message).toContain('failed to satisfy constraint: Member must have length less than or equal to 80');
   });
 
   it('DescribeActivity of an unknown activity is ActivityDoesNotExist', async () => {
@@ -76,8 +81,13 @@ describe('CreateActivity, DescribeActivity, DeleteActivity, ListActivities', () 
   });
 
   it('an ARN that is not an activity ARN is InvalidArn', async () => {
-    const notActivity = await error(client.send(new DescribeActivityCommand({ activityArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' })));
-    expect(notActivity).toEqual({ name: 'InvalidArn', message: "Invalid Arn: 'Resource type not valid in this context: stateMachine'" });
+    const notActivity = await error(
+      client.send(new DescribeActivityCommand({ activityArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' })),
+    );
+    expect(notActivity).toEqual({
+      name: 'InvalidArn',
+      message: "Invalid Arn: 'Resource type not valid in this context: stateMachine'",
+    });
     const garbage = await error(client.send(new DeleteActivityCommand({ activityArn: 'nonsense' })));
     expect(garbage).toEqual({ name: 'InvalidArn', message: "Invalid Arn: 'Invalid ARN prefix: nonsense'" });
   });

@@ -4,10 +4,26 @@
  * SQLite directory.
  */
 import { rmSync } from 'node:fs';
-import { CreateStateMachineCommand, GetActivityTaskCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  GetActivityTaskCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+} from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Json } from '../../src/json.js';
-import { activityMachine, createActivity, eventTypes, finished, history, ROLE, start, startTestServer, tempDir, uniqueName } from './support.js';
+import {
+  activityMachine,
+  createActivity,
+  eventTypes,
+  finished,
+  history,
+  ROLE,
+  start,
+  startTestServer,
+  tempDir,
+  uniqueName,
+} from './support.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -25,7 +41,11 @@ describe('activities across a restart', () => {
     const dir = dataDir();
     const first = await startTestServer({ dataDir: dir, activityPollTimeoutMs: 300 });
     const activityArn = await createActivity(first.client);
-    const executionArn = await start(first.client, await activityMachine(first.client, activityArn, { HeartbeatSeconds: 30 }), { before: 'restart' });
+    const executionArn = await start(
+      first.client,
+      await activityMachine(first.client, activityArn, { HeartbeatSeconds: 30 }),
+      { before: 'restart' },
+    );
     await first.close();
 
     const second = await startTestServer({ dataDir: dir, activityPollTimeoutMs: 300 });
@@ -72,10 +92,17 @@ describe('activities across a restart', () => {
     const dir = dataDir();
     const resource = 'arn:aws:states:::sns:publish.waitForTaskToken';
     const tokens: string[] = [];
-    const handlers = { [resource]: async (input: Json) => (tokens.push((input as { token: string }).token), { MessageId: 'm' }) };
+    const handlers = {
+      [resource]: async (input: Json) => (tokens.push((input as { token: string }).token), { MessageId: 'm' }),
+    };
     const first = await startTestServer({ dataDir: dir, handlers });
-    const definition = { StartAt: 'Ask', States: { Ask: { Type: 'Task', Resource: resource, Parameters: { 'token.$': '$$.Task.Token' }, End: true } } };
-    const { stateMachineArn } = await first.client.send(new CreateStateMachineCommand({ name: uniqueName('cb'), definition: JSON.stringify(definition), roleArn: ROLE }));
+    const definition = {
+      StartAt: 'Ask',
+      States: { Ask: { Type: 'Task', Resource: resource, Parameters: { 'token.$': '$$.Task.Token' }, End: true } },
+    };
+    const { stateMachineArn } = await first.client.send(
+      new CreateStateMachineCommand({ name: uniqueName('cb'), definition: JSON.stringify(definition), roleArn: ROLE }),
+    );
     const executionArn = await start(first.client, stateMachineArn as string);
     for (let i = 0; i < 200 && tokens.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     await first.close();
@@ -83,7 +110,10 @@ describe('activities across a restart', () => {
     const second = await startTestServer({ dataDir: dir, handlers });
     try {
       await second.client.send(new SendTaskSuccessCommand({ taskToken: tokens[0], output: '{"answer":42}' }));
-      expect(await finished(second.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"answer":42}' });
+      expect(await finished(second.client, executionArn)).toMatchObject({
+        status: 'SUCCEEDED',
+        output: '{"answer":42}',
+      });
     } finally {
       await second.close();
     }

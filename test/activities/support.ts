@@ -37,7 +37,12 @@ export interface TestServer {
 }
 
 export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
-  const server = await startServer({ port: 0, logLevel: 'silent', store: options.dataDir ? undefined : new MemoryStore(), ...options });
+  const server = await startServer({
+    port: 0,
+    logLevel: 'silent',
+    store: options.dataDir ? undefined : new MemoryStore(),
+    ...options,
+  });
   const client = sfnClient(server.url);
   return {
     server,
@@ -60,19 +65,37 @@ export async function createActivity(client: SFNClient, name = uniqueName('activ
 }
 
 /** A Standard machine whose one Task is the activity (extra fields merged into the Task state). */
-export async function activityMachine(client: SFNClient, activityArn: string, task: Record<string, unknown> = {}, name = uniqueName('machine')): Promise<string> {
+export async function activityMachine(
+  client: SFNClient,
+  activityArn: string,
+  task: Record<string, unknown> = {},
+  name = uniqueName('machine'),
+): Promise<string> {
   const definition = { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, End: true, ...task } } };
-  const { stateMachineArn } = await client.send(new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: ROLE }));
+  const { stateMachineArn } = await client.send(
+    new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: ROLE }),
+  );
   return stateMachineArn as string;
 }
 
-export async function start(client: SFNClient, stateMachineArn: string, input: unknown = {}, name?: string): Promise<string> {
-  const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input), ...(name ? { name } : {}) }));
+export async function start(
+  client: SFNClient,
+  stateMachineArn: string,
+  input: unknown = {},
+  name?: string,
+): Promise<string> {
+  const { executionArn } = await client.send(
+    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input), ...(name ? { name } : {}) }),
+  );
   return executionArn as string;
 }
 
 /** Polls DescribeExecution until the execution is no longer RUNNING. */
-export async function finished(client: SFNClient, executionArn: string, timeoutMs = 10_000): Promise<DescribeExecutionCommandOutput> {
+export async function finished(
+  client: SFNClient,
+  executionArn: string,
+  timeoutMs = 10_000,
+): Promise<DescribeExecutionCommandOutput> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const described = await client.send(new DescribeExecutionCommand({ executionArn }));

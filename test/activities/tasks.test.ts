@@ -10,7 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityQueue } from '../../src/integrations/activities/index.js';
 import { encodeTaskToken } from '../../src/interpreter/task-token.js';
 import type { Json } from '../../src/json.js';
-import { activityMachine, createActivity, eventTypes, finished, history, ROLE, start, startTestServer, uniqueName, type TestServer } from './support.js';
+import {
+  activityMachine,
+  createActivity,
+  eventTypes,
+  finished,
+  history,
+  ROLE,
+  start,
+  startTestServer,
+  uniqueName,
+  type TestServer,
+} from './support.js';
 
 const POLL_TIMEOUT_MS = 300;
 const CALLBACK_RESOURCE = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
@@ -63,7 +74,9 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
     const executionArn = await start(client, machine, { n: 7 });
     const task = await nextTask(activityArn, 'worker-a');
     expect(JSON.parse(task.input)).toEqual({ n: 7, fixed: 'x' });
-    await client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify({ doubled: 14 }) }));
+    await client.send(
+      new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify({ doubled: 14 }) }),
+    );
     const done = await finished(client, executionArn);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output as string)).toEqual({ doubled: 14 });
@@ -77,15 +90,21 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
       'TaskStateExited',
       'ExecutionSucceeded',
     ]);
-    expect(events.find((e) => e.type === 'ActivityStarted')?.activityStartedEventDetails).toEqual({ workerName: 'worker-a' });
-    expect(events.find((e) => e.type === 'ActivityScheduled')?.activityScheduledEventDetails?.resource).toBe(activityArn);
+    expect(events.find((e) => e.type === 'ActivityStarted')?.activityStartedEventDetails).toEqual({
+      workerName: 'worker-a',
+    });
+    expect(events.find((e) => e.type === 'ActivityScheduled')?.activityScheduledEventDetails?.resource).toBe(
+      activityArn,
+    );
   });
 
   it('SendTaskFailure fails the task with the error and cause the worker sent', async () => {
     const activityArn = await createActivity(client);
     const executionArn = await start(client, await activityMachine(client, activityArn));
     const task = await nextTask(activityArn);
-    await client.send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: 'Worker.Broke', cause: 'disk full' }));
+    await client.send(
+      new SendTaskFailureCommand({ taskToken: task.taskToken, error: 'Worker.Broke', cause: 'disk full' }),
+    );
     const done = await finished(client, executionArn);
     expect(done).toMatchObject({ status: 'FAILED', error: 'Worker.Broke', cause: 'disk full' });
     const failed = (await history(client, executionArn)).find((e) => e.type === 'ActivityFailed');
@@ -94,14 +113,18 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
 
   it('Retry schedules the activity again: a new token, and the first one is refused', async () => {
     const activityArn = await createActivity(client);
-    const machine = await activityMachine(client, activityArn, { Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1, BackoffRate: 1, MaxAttempts: 2 }] });
+    const machine = await activityMachine(client, activityArn, {
+      Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1, BackoffRate: 1, MaxAttempts: 2 }],
+    });
     const executionArn = await start(client, machine, { attempt: 'any' });
     const first = await nextTask(activityArn);
     await client.send(new SendTaskFailureCommand({ taskToken: first.taskToken, error: 'Flaky' }));
     const second = await nextTask(activityArn);
     expect(second.taskToken).not.toBe(first.taskToken);
     expect(JSON.parse(second.input)).toEqual({ attempt: 'any' });
-    expect((await failure(client.send(new SendTaskSuccessCommand({ taskToken: first.taskToken, output: '{}' })))).name).toBe('TaskTimedOut');
+    expect(
+      (await failure(client.send(new SendTaskSuccessCommand({ taskToken: first.taskToken, output: '{}' })))).name,
+    ).toBe('TaskTimedOut');
     await client.send(new SendTaskSuccessCommand({ taskToken: second.taskToken, output: '"second"' }));
     expect(await finished(client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"second"' });
   });
@@ -118,11 +141,16 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
     expect(answers.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
     for (const answer of answers) {
       if (answer.status === 'rejected') {
-        expect(answer.reason).toMatchObject({ name: 'TaskTimedOut', message: "Task Timed Out: 'Provided task does not exist anymore'" });
+        expect(answer.reason).toMatchObject({
+          name: 'TaskTimedOut',
+          message: "Task Timed Out: 'Provided task does not exist anymore'",
+        });
       }
     }
     expect((await finished(client, executionArn)).status).toBe('SUCCEEDED');
-    expect((await failure(client.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken })))).name).toBe('TaskTimedOut');
+    expect((await failure(client.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken })))).name).toBe(
+      'TaskTimedOut',
+    );
   });
 
   it('a token that is not a task token is InvalidToken; one of an unknown execution is TaskDoesNotExist', async () => {
@@ -131,16 +159,28 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
       message: "Invalid Token: 'Invalid token'",
     });
     expect((await failure(client.send(new SendTaskHeartbeatCommand({ taskToken: 'nope' })))).name).toBe('InvalidToken');
-    const stranger = encodeTaskToken({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:none:none', taskId: 'task-1', nonce: 'n' });
-    expect((await failure(client.send(new SendTaskFailureCommand({ taskToken: stranger })))).name).toBe('TaskDoesNotExist');
+    const stranger = encodeTaskToken({
+      executionArn: 'arn:aws:states:us-east-1:123456789012:execution:none:none',
+      taskId: 'task-1',
+      nonce: 'n',
+    });
+    expect((await failure(client.send(new SendTaskFailureCommand({ taskToken: stranger })))).name).toBe(
+      'TaskDoesNotExist',
+    );
   });
 
   it('output that is not JSON is InvalidOutput and leaves the task waiting', async () => {
     const activityArn = await createActivity(client);
     const executionArn = await start(client, await activityMachine(client, activityArn));
     const task = await nextTask(activityArn);
-    expect((await failure(client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{not json' })))).name).toBe('InvalidOutput');
-    const tooBig = await failure(client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify('x'.repeat(262_144)) })));
+    expect(
+      (await failure(client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{not json' })))).name,
+    ).toBe('InvalidOutput');
+    const tooBig = await failure(
+      client.send(
+        new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify('x'.repeat(262_144)) }),
+      ),
+    );
     expect(tooBig.name).toBe('ValidationException');
     await client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{"ok":true}' }));
     expect((await finished(client, executionArn)).status).toBe('SUCCEEDED');
@@ -165,7 +205,9 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
     const done = await finished(client, executionArn);
     expect(done).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
     expect(eventTypes(await history(client, executionArn))).toContain('ActivityTimedOut');
-    expect((await failure(client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{}' })))).name).toBe('TaskTimedOut');
+    expect(
+      (await failure(client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{}' })))).name,
+    ).toBe('TaskTimedOut');
   });
 
   it('a task nobody takes within TimeoutSeconds fails with States.Timeout and leaves the queue', async () => {
@@ -173,11 +215,23 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
     const definition = {
       StartAt: 'Work',
       States: {
-        Work: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 1, Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.caught', Next: 'Caught' }], End: true },
+        Work: {
+          Type: 'Task',
+          Resource: activityArn,
+          TimeoutSeconds: 1,
+          Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.caught', Next: 'Caught' }],
+          End: true,
+        },
         Caught: { Type: 'Pass', End: true },
       },
     };
-    const { stateMachineArn } = await client.send(new CreateStateMachineCommand({ name: uniqueName('timeout'), definition: JSON.stringify(definition), roleArn: ROLE }));
+    const { stateMachineArn } = await client.send(
+      new CreateStateMachineCommand({
+        name: uniqueName('timeout'),
+        definition: JSON.stringify(definition),
+        roleArn: ROLE,
+      }),
+    );
     const executionArn = await start(client, stateMachineArn as string, { a: 1 });
     const done = await finished(client, executionArn);
     expect(done.status).toBe('SUCCEEDED');
@@ -236,12 +290,18 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
     const activityArn = await createActivity(client);
     const machine = await activityMachine(client, activityArn);
     const executions = await Promise.all(Array.from({ length: 12 }, (_, i) => start(client, machine, { i })));
-    const polls = await Promise.all(Array.from({ length: 16 }, (_, i) => client.send(new GetActivityTaskCommand({ activityArn, workerName: `w${i}` }))));
+    const polls = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        client.send(new GetActivityTaskCommand({ activityArn, workerName: `w${i}` })),
+      ),
+    );
     const tasks = polls.filter((p) => p.taskToken);
     expect(tasks).toHaveLength(12);
     expect(new Set(tasks.map((p) => p.taskToken)).size).toBe(12);
     expect(new Set(tasks.map((p) => JSON.parse(p.input as string).i as number)).size).toBe(12);
-    await Promise.all(tasks.map((p) => client.send(new SendTaskSuccessCommand({ taskToken: p.taskToken, output: p.input }))));
+    await Promise.all(
+      tasks.map((p) => client.send(new SendTaskSuccessCommand({ taskToken: p.taskToken, output: p.input }))),
+    );
     for (const executionArn of executions) expect((await finished(client, executionArn)).status).toBe('SUCCEEDED');
   });
 
@@ -252,7 +312,9 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
     try {
       const first = client.send(new GetActivityTaskCommand({ activityArn }));
       await new Promise((resolve) => setTimeout(resolve, 30));
-      expect((await failure(client.send(new GetActivityTaskCommand({ activityArn })))).name).toBe('ActivityWorkerLimitExceeded');
+      expect((await failure(client.send(new GetActivityTaskCommand({ activityArn })))).name).toBe(
+        'ActivityWorkerLimitExceeded',
+      );
       expect((await first).taskToken).toBeUndefined();
     } finally {
       queue.settings.maxPollers = 1_000;
@@ -261,7 +323,10 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
 
   it('GetActivityTask of an unknown activity is ActivityDoesNotExist', async () => {
     const arn = `arn:aws:states:us-east-1:123456789012:activity:${uniqueName('none')}`;
-    expect(await failure(client.send(new GetActivityTaskCommand({ activityArn: arn })))).toEqual({ name: 'ActivityDoesNotExist', message: `Activity Does Not Exist: '${arn}'` });
+    expect(await failure(client.send(new GetActivityTaskCommand({ activityArn: arn })))).toEqual({
+      name: 'ActivityDoesNotExist',
+      message: `Activity Does Not Exist: '${arn}'`,
+    });
   });
 
   it('.waitForTaskToken tokens of any integration are answered the same way', async () => {
@@ -277,14 +342,23 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
         },
       },
     };
-    const { stateMachineArn } = await client.send(new CreateStateMachineCommand({ name: uniqueName('callback'), definition: JSON.stringify(definition), roleArn: ROLE }));
+    const { stateMachineArn } = await client.send(
+      new CreateStateMachineCommand({
+        name: uniqueName('callback'),
+        definition: JSON.stringify(definition),
+        roleArn: ROLE,
+      }),
+    );
     const message = uniqueName('message');
     const executionArn = await start(client, stateMachineArn as string, { message });
-    for (let i = 0; i < 200 && !callbackTokens.has(message); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 200 && !callbackTokens.has(message); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     const token = callbackTokens.get(message) as string;
     await client.send(new SendTaskHeartbeatCommand({ taskToken: token }));
     await client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"approved":true}' }));
     expect(await finished(client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"approved":true}' });
-    expect((await failure(client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).name).toBe('TaskTimedOut');
+    expect((await failure(client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).name).toBe(
+      'TaskTimedOut',
+    );
   });
 });

@@ -54,7 +54,9 @@ class EventReader {
   }
 
   /** History events until `end` (returned with them), or until the stream ends. */
-  async collect(until?: (ids: number[]) => boolean): Promise<{ events: { id: number; type: string }[]; end?: { status: string } }> {
+  async collect(
+    until?: (ids: number[]) => boolean,
+  ): Promise<{ events: { id: number; type: string }[]; end?: { status: string } }> {
     const events: { id: number; type: string }[] = [];
     for (;;) {
       const message = await this.next();
@@ -78,14 +80,17 @@ describe.each(storeKinds)('console events stream with the %s store', (kind) => {
   let stateMachineArn: string;
   beforeAll(async () => {
     h = await startHarness(kind);
-    const created = await h.client.send(new CreateStateMachineCommand({ name: 'gated', definition: gateDefinition, roleArn: ROLE }));
+    const created = await h.client.send(
+      new CreateStateMachineCommand({ name: 'gated', definition: gateDefinition, roleArn: ROLE }),
+    );
     stateMachineArn = created.stateMachineArn ?? '';
   });
   afterAll(() => h.close());
 
   const url = (arn: string, after?: number) =>
     `${h.url}/console/api/executions/${encodeURIComponent(arn)}/events${after === undefined ? '' : `?after=${after}`}`;
-  const start = async (name: string) => (await h.client.send(new StartExecutionCommand({ stateMachineArn, name }))).executionArn ?? '';
+  const start = async (name: string) =>
+    (await h.client.send(new StartExecutionCommand({ stateMachineArn, name }))).executionArn ?? '';
 
   it("a running execution's events arrive in order as they are committed, then end", async () => {
     const arn = await start('live');
@@ -95,7 +100,12 @@ describe.each(storeKinds)('console events stream with the %s store', (kind) => {
     const reader = new EventReader(response);
     // The execution waits in its Task: the stream has what is committed so far and stays open.
     const first = await reader.collect((ids) => ids.length >= 4);
-    expect(first.events.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted']);
+    expect(first.events.map((e) => e.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+    ]);
     await h.finish(arn, 'SUCCEEDED', { output: '{"ok":true}' });
     const rest = await reader.collect();
     expect(rest.end).toEqual({ status: 'SUCCEEDED' });
@@ -125,7 +135,9 @@ describe.each(storeKinds)('console events stream with the %s store', (kind) => {
     await h.finish(arn, 'SUCCEEDED');
     const whole = await new EventReader(await fetch(url(arn))).collect();
     expect(whole.end).toEqual({ status: 'SUCCEEDED' });
-    const tail = await new EventReader(await fetch(url(arn), { headers: { 'last-event-id': String(whole.events.length - 1) } })).collect();
+    const tail = await new EventReader(
+      await fetch(url(arn), { headers: { 'last-event-id': String(whole.events.length - 1) } }),
+    ).collect();
     expect(tail.events.map((e) => e.type)).toEqual(['ExecutionSucceeded']);
   });
 

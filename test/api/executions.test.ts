@@ -40,18 +40,33 @@ describe.each(storeKinds)('with the %s store', (kind) => {
   let express: string;
   beforeEach(async () => {
     h = await startHarness(kind);
-    standard = (await h.client.send(new CreateStateMachineCommand({ name: 'orders', definition: gateDefinition, roleArn: ROLE }))).stateMachineArn ?? '';
-    express = (await h.client.send(new CreateStateMachineCommand({ name: 'quick', definition: echoDefinition, roleArn: ROLE, type: 'EXPRESS' })))
-      .stateMachineArn ?? '';
+    standard =
+      (
+        await h.client.send(
+          new CreateStateMachineCommand({ name: 'orders', definition: gateDefinition, roleArn: ROLE }),
+        )
+      ).stateMachineArn ?? '';
+    express =
+      (
+        await h.client.send(
+          new CreateStateMachineCommand({ name: 'quick', definition: echoDefinition, roleArn: ROLE, type: 'EXPRESS' }),
+        )
+      ).stateMachineArn ?? '';
   });
   afterEach(async () => h.close());
 
-  const start = (name?: string, input?: string, stateMachineArn = standard) => h.client.send(new StartExecutionCommand({ stateMachineArn, name, input }));
+  const start = (name?: string, input?: string, stateMachineArn = standard) =>
+    h.client.send(new StartExecutionCommand({ stateMachineArn, name, input }));
 
   /** Runs a Standard machine of two Pass states (P0, P1) to completion; its execution ARN. */
   async function runTwoPasses(input: string): Promise<string> {
-    const definition = JSON.stringify({ StartAt: 'P0', States: { P0: { Type: 'Pass', Next: 'P1' }, P1: { Type: 'Pass', End: true } } });
-    const { stateMachineArn } = await h.client.send(new CreateStateMachineCommand({ name: 'steps', definition, roleArn: ROLE }));
+    const definition = JSON.stringify({
+      StartAt: 'P0',
+      States: { P0: { Type: 'Pass', Next: 'P1' }, P1: { Type: 'Pass', End: true } },
+    });
+    const { stateMachineArn } = await h.client.send(
+      new CreateStateMachineCommand({ name: 'steps', definition, roleArn: ROLE }),
+    );
     const { executionArn = '' } = await start('run', input, stateMachineArn);
     await h.waitForStatus(executionArn, 'SUCCEEDED');
     return executionArn;
@@ -113,8 +128,12 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     });
 
     it('a version ARN starts that version and DescribeExecution reports it', async () => {
-      const { stateMachineVersionArn } = await h.client.send(new PublishStateMachineVersionCommand({ stateMachineArn: standard }));
-      await h.client.send(new UpdateStateMachineCommand({ stateMachineArn: standard, definition: passDefinition('newer') }));
+      const { stateMachineVersionArn } = await h.client.send(
+        new PublishStateMachineVersionCommand({ stateMachineArn: standard }),
+      );
+      await h.client.send(
+        new UpdateStateMachineCommand({ stateMachineArn: standard, definition: passDefinition('newer') }),
+      );
       const { executionArn } = await start('v', '{}', stateMachineVersionArn);
       const described = await h.client.send(new DescribeExecutionCommand({ executionArn }));
       expect(described.stateMachineVersionArn).toBe(stateMachineVersionArn);
@@ -124,9 +143,15 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     });
 
     it('an alias ARN picks a version by weight with the injected random source', async () => {
-      const v1 = (await h.client.send(new PublishStateMachineVersionCommand({ stateMachineArn: standard }))).stateMachineVersionArn ?? '';
-      await h.client.send(new UpdateStateMachineCommand({ stateMachineArn: standard, definition: passDefinition('two') }));
-      const v2 = (await h.client.send(new PublishStateMachineVersionCommand({ stateMachineArn: standard }))).stateMachineVersionArn ?? '';
+      const v1 =
+        (await h.client.send(new PublishStateMachineVersionCommand({ stateMachineArn: standard })))
+          .stateMachineVersionArn ?? '';
+      await h.client.send(
+        new UpdateStateMachineCommand({ stateMachineArn: standard, definition: passDefinition('two') }),
+      );
+      const v2 =
+        (await h.client.send(new PublishStateMachineVersionCommand({ stateMachineArn: standard })))
+          .stateMachineVersionArn ?? '';
       const { stateMachineAliasArn } = await h.client.send(
         new CreateStateMachineAliasCommand({
           name: 'PROD',
@@ -162,7 +187,9 @@ describe.each(storeKinds)('with the %s store', (kind) => {
 
   describe('StartSyncExecution', () => {
     it('runs an Express execution to completion and answers with its result', async () => {
-      const output = await h.client.send(new StartSyncExecutionCommand({ stateMachineArn: express, name: 'sync', input: '{"x":1}' }));
+      const output = await h.client.send(
+        new StartSyncExecutionCommand({ stateMachineArn: express, name: 'sync', input: '{"x":1}' }),
+      );
       expect(output).toMatchObject({
         stateMachineArn: express,
         name: 'sync',
@@ -178,7 +205,9 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     });
 
     it('answers HTTP 200 when the execution failed', async () => {
-      const output = await h.client.send(new StartSyncExecutionCommand({ stateMachineArn: express, input: '{"fail":"Boom"}' }));
+      const output = await h.client.send(
+        new StartSyncExecutionCommand({ stateMachineArn: express, input: '{"fail":"Boom"}' }),
+      );
       expect(output.$metadata.httpStatusCode).toBe(200);
       expect(output).toMatchObject({ status: 'FAILED', error: 'Boom', cause: 'the input asked to fail' });
       expect(output.output).toBeUndefined();
@@ -206,14 +235,20 @@ describe.each(storeKinds)('with the %s store', (kind) => {
         redriveStatus: 'NOT_REDRIVABLE',
         redriveStatusReason: 'Execution is RUNNING and cannot be redriven',
       });
-      for (const absent of ['stopDate', 'output', 'error', 'cause', 'mapRunArn', 'stateMachineVersionArn'] as const) expect(output[absent]).toBeUndefined();
+      for (const absent of ['stopDate', 'output', 'error', 'cause', 'mapRunArn', 'stateMachineVersionArn'] as const)
+        expect(output[absent]).toBeUndefined();
     });
 
     it('describes a failed execution with its error and cause', async () => {
       const { executionArn = '' } = await start('run', '{}');
       await h.finish(executionArn, 'FAILED', { error: 'States.TaskFailed', cause: 'boom' });
       const output = await h.client.send(new DescribeExecutionCommand({ executionArn }));
-      expect(output).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed', cause: 'boom', redriveStatus: 'REDRIVABLE' });
+      expect(output).toMatchObject({
+        status: 'FAILED',
+        error: 'States.TaskFailed',
+        cause: 'boom',
+        redriveStatus: 'REDRIVABLE',
+      });
       expect(output.stopDate).toBeInstanceOf(Date);
     });
 
@@ -234,16 +269,20 @@ describe.each(storeKinds)('with the %s store', (kind) => {
   describe('StopExecution', () => {
     it('aborts a running execution with the given error and cause', async () => {
       const { executionArn } = await start('run', '{}');
-      const output = await h.client.send(new StopExecutionCommand({ executionArn, error: 'Stopped', cause: 'by test' }));
+      const output = await h.client.send(
+        new StopExecutionCommand({ executionArn, error: 'Stopped', cause: 'by test' }),
+      );
       expect(output.stopDate).toBeInstanceOf(Date);
       const described = await h.client.send(new DescribeExecutionCommand({ executionArn }));
       expect(described).toMatchObject({ status: 'ABORTED', error: 'Stopped', cause: 'by test' });
     });
 
     it('an unknown execution is ExecutionDoesNotExist; an Express one is InvalidArn', async () => {
-      expect(await rejection(h.client.send(new StopExecutionCommand({ executionArn: `${ARN_PREFIX}:execution:orders:nope` })))).toBeInstanceOf(
-        ExecutionDoesNotExist,
-      );
+      expect(
+        await rejection(
+          h.client.send(new StopExecutionCommand({ executionArn: `${ARN_PREFIX}:execution:orders:nope` })),
+        ),
+      ).toBeInstanceOf(ExecutionDoesNotExist);
       const { executionArn } = await start('fast', '{}', express);
       expect(await rejection(h.client.send(new StopExecutionCommand({ executionArn })))).toBeInstanceOf(InvalidArn);
     });
@@ -258,7 +297,9 @@ describe.each(storeKinds)('with the %s store', (kind) => {
       const described = await h.client.send(new DescribeExecutionCommand({ executionArn }));
       expect(described).toMatchObject({ status: 'RUNNING', redriveCount: 1 });
       expect(described.redriveDate).toBeInstanceOf(Date);
-      const redriven = await h.client.send(new ListExecutionsCommand({ stateMachineArn: standard, redriveFilter: 'REDRIVEN' }));
+      const redriven = await h.client.send(
+        new ListExecutionsCommand({ stateMachineArn: standard, redriveFilter: 'REDRIVEN' }),
+      );
       expect(redriven.executions?.map((e) => e.name)).toEqual(['run']);
       // The gate task runs again; finishing it ends the redriven execution.
       await h.finish(executionArn, 'SUCCEEDED', { output: '{"again":true}' });
@@ -273,7 +314,9 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     });
 
     it('an unknown execution is ExecutionDoesNotExist', async () => {
-      const error = await rejection(h.client.send(new RedriveExecutionCommand({ executionArn: `${ARN_PREFIX}:execution:orders:nope` })));
+      const error = await rejection(
+        h.client.send(new RedriveExecutionCommand({ executionArn: `${ARN_PREFIX}:execution:orders:nope` })),
+      );
       expect(error).toBeInstanceOf(ExecutionDoesNotExist);
     });
   });
@@ -286,15 +329,23 @@ describe.each(storeKinds)('with the %s store', (kind) => {
       const names: string[] = [];
       let nextToken: string | undefined;
       do {
-        const output = await h.client.send(new ListExecutionsCommand({ stateMachineArn: standard, maxResults: 2, nextToken }));
+        const output = await h.client.send(
+          new ListExecutionsCommand({ stateMachineArn: standard, maxResults: 2, nextToken }),
+        );
         names.push(...(output.executions ?? []).map((e) => e.name ?? ''));
         nextToken = output.nextToken;
       } while (nextToken);
       expect(names).toEqual(['run-4', 'run-3', 'run-2', 'run-1', 'run-0']);
 
-      const succeeded = await h.client.send(new ListExecutionsCommand({ stateMachineArn: standard, statusFilter: 'SUCCEEDED' }));
+      const succeeded = await h.client.send(
+        new ListExecutionsCommand({ stateMachineArn: standard, statusFilter: 'SUCCEEDED' }),
+      );
       expect(succeeded.executions).toHaveLength(1);
-      expect(succeeded.executions?.[0]).toMatchObject({ name: 'run-1', status: 'SUCCEEDED', stateMachineArn: standard });
+      expect(succeeded.executions?.[0]).toMatchObject({
+        name: 'run-1',
+        status: 'SUCCEEDED',
+        stateMachineArn: standard,
+      });
       expect(succeeded.executions?.[0]?.stopDate).toBeInstanceOf(Date);
     });
 
@@ -304,7 +355,9 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     });
 
     it('an unknown machine is StateMachineDoesNotExist', async () => {
-      const error = await rejection(h.client.send(new ListExecutionsCommand({ stateMachineArn: `${ARN_PREFIX}:stateMachine:nope` })));
+      const error = await rejection(
+        h.client.send(new ListExecutionsCommand({ stateMachineArn: `${ARN_PREFIX}:stateMachine:nope` })),
+      );
       expect(error).toBeInstanceOf(StateMachineDoesNotExist);
     });
 
@@ -327,14 +380,20 @@ describe.each(storeKinds)('with the %s store', (kind) => {
         'PassStateExited',
         'ExecutionSucceeded',
       ]);
-      expect(first.events?.[0]).toMatchObject({ id: 1, previousEventId: 0, executionStartedEventDetails: { input: '{"in":true}', roleArn: ROLE } });
+      expect(first.events?.[0]).toMatchObject({
+        id: 1,
+        previousEventId: 0,
+        executionStartedEventDetails: { input: '{"in":true}', roleArn: ROLE },
+      });
       expect(first.events?.[0]?.timestamp).toBeInstanceOf(Date);
       expect(first.nextToken).toBeUndefined();
 
       const ids: number[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await h.client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 4, reverseOrder: true, nextToken }));
+        const page = await h.client.send(
+          new GetExecutionHistoryCommand({ executionArn, maxResults: 4, reverseOrder: true, nextToken }),
+        );
         ids.push(...(page.events ?? []).map((e) => e.id ?? 0));
         nextToken = page.nextToken;
       } while (nextToken);
@@ -350,13 +409,19 @@ describe.each(storeKinds)('with the %s store', (kind) => {
 
     it('maxResults over 1000 is a ValidationException; an Express execution is InvalidArn', async () => {
       const { executionArn } = await start('run', '{}');
-      expect(await rejection(h.client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1001 })))).toBeInstanceOf(ValidationException);
+      expect(
+        await rejection(h.client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1001 }))),
+      ).toBeInstanceOf(ValidationException);
       const fast = await start('fast', '{}', express);
-      expect(await rejection(h.client.send(new GetExecutionHistoryCommand({ executionArn: fast.executionArn })))).toBeInstanceOf(InvalidArn);
+      expect(
+        await rejection(h.client.send(new GetExecutionHistoryCommand({ executionArn: fast.executionArn }))),
+      ).toBeInstanceOf(InvalidArn);
     });
 
     it('an unknown execution is ExecutionDoesNotExist', async () => {
-      const error = await rejection(h.client.send(new GetExecutionHistoryCommand({ executionArn: `${ARN_PREFIX}:execution:orders:nope` })));
+      const error = await rejection(
+        h.client.send(new GetExecutionHistoryCommand({ executionArn: `${ARN_PREFIX}:execution:orders:nope` })),
+      );
       expect(error).toBeInstanceOf(ExecutionDoesNotExist);
     });
   });
@@ -364,14 +429,25 @@ describe.each(storeKinds)('with the %s store', (kind) => {
   describe('DescribeStateMachineForExecution', () => {
     it('returns the definition the execution started with', async () => {
       const { executionArn } = await start('run', '{}');
-      await h.client.send(new UpdateStateMachineCommand({ stateMachineArn: standard, definition: passDefinition('later') }));
+      await h.client.send(
+        new UpdateStateMachineCommand({ stateMachineArn: standard, definition: passDefinition('later') }),
+      );
       const output = await h.client.send(new DescribeStateMachineForExecutionCommand({ executionArn }));
-      expect(output).toMatchObject({ stateMachineArn: standard, name: 'orders', definition: gateDefinition, roleArn: ROLE });
+      expect(output).toMatchObject({
+        stateMachineArn: standard,
+        name: 'orders',
+        definition: gateDefinition,
+        roleArn: ROLE,
+      });
       expect(output.updateDate).toBeInstanceOf(Date);
     });
 
     it('an unknown execution is ExecutionDoesNotExist', async () => {
-      const error = await rejection(h.client.send(new DescribeStateMachineForExecutionCommand({ executionArn: `${ARN_PREFIX}:execution:orders:nope` })));
+      const error = await rejection(
+        h.client.send(
+          new DescribeStateMachineForExecutionCommand({ executionArn: `${ARN_PREFIX}:execution:orders:nope` }),
+        ),
+      );
       expect(error).toBeInstanceOf(ExecutionDoesNotExist);
     });
   });

@@ -24,7 +24,13 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { ClusterStore } from '../../src/store/cluster.js';
 import type { ExecutionRecord, ExecutionStore } from '../../src/store/types.js';
-import { databaseUrl, dropSchemas, freshSchema, postgresRequired, unreachableReason } from '../store/postgres-helper.js';
+import {
+  databaseUrl,
+  dropSchemas,
+  freshSchema,
+  postgresRequired,
+  unreachableReason,
+} from '../store/postgres-helper.js';
 
 export type StoreKind = 'memory' | 'sqlite' | 'postgres';
 
@@ -33,7 +39,9 @@ export type StoreKind = 'memory' | 'sqlite' | 'postgres';
  * (one cluster node on a fresh schema) joins when a server is reachable or required.
  */
 const postgresAvailable = postgresRequired || (await unreachableReason()) === undefined;
-export const storeKinds: StoreKind[] = (process.env.STEPWISE_API_STORES ?? `memory,sqlite${postgresAvailable ? ',postgres' : ''}`)
+export const storeKinds: StoreKind[] = (
+  process.env.STEPWISE_API_STORES ?? `memory,sqlite${postgresAvailable ? ',postgres' : ''}`
+)
   .split(',')
   .map((kind) => kind.trim())
   .filter((kind): kind is StoreKind => kind === 'memory' || kind === 'sqlite' || kind === 'postgres');
@@ -43,7 +51,9 @@ export const GATE_RESOURCE = 'arn:aws:lambda:us-east-1:123456789012:function:gat
 /** A Standard machine whose one Task waits for the test to `finish` it. */
 export const gateDefinition = JSON.stringify({
   StartAt: 'Gate',
-  States: { Gate: { Type: 'Task', Resource: GATE_RESOURCE, Parameters: { 'execution.$': '$$.Execution.Id' }, End: true } },
+  States: {
+    Gate: { Type: 'Task', Resource: GATE_RESOURCE, Parameters: { 'execution.$': '$$.Execution.Id' }, End: true },
+  },
 });
 
 /** An Express machine that echoes its input, or fails with `{"fail": "<error>"}`. */
@@ -73,12 +83,19 @@ export interface Harness {
   /** The injected alias-routing random source. */
   random: { value: number };
   /** A raw JSON 1.0 call, for protocol checks the SDK would not let through. */
-  raw(body: string, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }>;
+  raw(
+    body: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }>;
   /**
    * Ends a `gateDefinition` execution: SUCCEEDED with `output` (JSON text) or FAILED with the error
    * and cause. Resolves once the engine has committed it.
    */
-  finish(executionArn: string, status: Extract<TerminalStatus, 'SUCCEEDED' | 'FAILED'>, result?: FinishResult): Promise<ExecutionRecord>;
+  finish(
+    executionArn: string,
+    status: Extract<TerminalStatus, 'SUCCEEDED' | 'FAILED'>,
+    result?: FinishResult,
+  ): Promise<ExecutionRecord>;
   /** Polls the store until the execution has the status (fails after a deadline). */
   waitForStatus(executionArn: string, status: ExecutionStatus): Promise<ExecutionRecord>;
   close(): Promise<void>;
@@ -88,7 +105,6 @@ interface Gate {
   resolve(output: Json): void;
   reject(error: unknown): void;
 }
-
 
 export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness> {
   let dir: string | undefined;
@@ -123,7 +139,9 @@ export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness>
     clock: engineClock,
     handlers: { [GATE_RESOURCE]: gate },
     // PostgreSQL runs as a cluster of one node, leases and all (long enough never to expire here).
-    ...(kind === 'postgres' ? { cluster: { store: store as ExecutionStore & ClusterStore, nodeId: 'api-test', leaseMs: 600_000, pollMs: 50 } } : {}),
+    ...(kind === 'postgres'
+      ? { cluster: { store: store as ExecutionStore & ClusterStore, nodeId: 'api-test', leaseMs: 600_000, pollMs: 50 } }
+      : {}),
   });
   await engine.start();
   // Starting reads the clock (the timer loop); the tests expect their first request to see the epoch.
@@ -160,8 +178,16 @@ export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness>
     clock,
     random,
     async raw(body, headers = {}) {
-      const response = await fetch(`${url}/`, { method: 'POST', body, headers: { 'content-type': 'application/x-amz-json-1.0', ...headers } });
-      return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, unknown> };
+      const response = await fetch(`${url}/`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/x-amz-json-1.0', ...headers },
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        json: (await response.json()) as Record<string, unknown>,
+      };
     },
     async finish(executionArn, status, result = {}) {
       const pending = await eventually(async () => gates.get(executionArn), `the gate task of ${executionArn}`);
@@ -188,7 +214,9 @@ export const passDefinition = (result: string = 'done') =>
   JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: result, End: true } } });
 
 /** The error a promise rejects with (fails the test if it resolves). */
-export async function rejection(promise: Promise<unknown>): Promise<Error & { name: string; $metadata?: { httpStatusCode?: number } }> {
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<Error & { name: string; $metadata?: { httpStatusCode?: number } }> {
   try {
     await promise;
   } catch (error) {

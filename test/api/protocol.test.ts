@@ -69,7 +69,8 @@ describe.each(storeKinds)('with the %s store', (kind) => {
       expect(response.status).toBe(400);
       expect(response.json).toEqual({
         __type: 'ValidationException',
-        message: "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null",
+        message:
+          "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null",
       });
     });
 

@@ -19,8 +19,12 @@ describe.each(storeKinds)('RedriveExecution (%s store)', (kind) => {
   });
 
   async function failedExecution(): Promise<string> {
-    const { stateMachineArn } = await h.client.send(new CreateStateMachineCommand({ name: 'gated', definition: gateDefinition, roleArn: ROLE }));
-    const { executionArn } = await h.client.send(new StartExecutionCommand({ stateMachineArn, name: 'first', input: '{"n":1}' }));
+    const { stateMachineArn } = await h.client.send(
+      new CreateStateMachineCommand({ name: 'gated', definition: gateDefinition, roleArn: ROLE }),
+    );
+    const { executionArn } = await h.client.send(
+      new StartExecutionCommand({ stateMachineArn, name: 'first', input: '{"n":1}' }),
+    );
     await h.finish(executionArn as string, 'FAILED', { error: 'Flaky', cause: 'first attempt' });
     return executionArn as string;
   }
@@ -57,7 +61,9 @@ describe.each(storeKinds)('RedriveExecution (%s store)', (kind) => {
   });
 
   it('refuses an execution that succeeded with ExecutionNotRedrivable', async () => {
-    const { stateMachineArn } = await h.client.send(new CreateStateMachineCommand({ name: 'gated', definition: gateDefinition, roleArn: ROLE }));
+    const { stateMachineArn } = await h.client.send(
+      new CreateStateMachineCommand({ name: 'gated', definition: gateDefinition, roleArn: ROLE }),
+    );
     const { executionArn } = await h.client.send(new StartExecutionCommand({ stateMachineArn, name: 'ok' }));
     await h.finish(executionArn as string, 'SUCCEEDED', { output: '{}' });
     const error = await rejection(h.client.send(new RedriveExecutionCommand({ executionArn })));

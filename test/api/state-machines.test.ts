@@ -56,7 +56,9 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     });
 
     it('an invalid definition is InvalidDefinition with AWS wording', async () => {
-      const error = await rejection(create('bad', { definition: JSON.stringify({ StartAt: 'Nope', States: { P: { Type: 'Pass', End: true } } }) }));
+      const error = await rejection(
+        create('bad', { definition: JSON.stringify({ StartAt: 'Nope', States: { P: { Type: 'Pass', End: true } } }) }),
+      );
       expect(error).toBeInstanceOf(InvalidDefinition);
       expect(error.message).toMatch(/^Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: /);
     });
@@ -103,7 +105,10 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     });
 
     it('a version ARN describes the version', async () => {
-      const { stateMachineArn, stateMachineVersionArn } = await create('orders', { publish: true, versionDescription: 'v1' });
+      const { stateMachineArn, stateMachineVersionArn } = await create('orders', {
+        publish: true,
+        versionDescription: 'v1',
+      });
       await h.client.send(new UpdateStateMachineCommand({ stateMachineArn, definition: passDefinition('v2') }));
       const output = await h.client.send(new DescribeStateMachineCommand({ stateMachineArn: stateMachineVersionArn }));
       expect(output.stateMachineArn).toBe(stateMachineVersionArn);
@@ -125,7 +130,9 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     });
 
     it('an execution ARN is InvalidArn for its resource type', async () => {
-      const error = await rejection(h.client.send(new DescribeStateMachineCommand({ stateMachineArn: `${ARN_PREFIX}:execution:orders:run` })));
+      const error = await rejection(
+        h.client.send(new DescribeStateMachineCommand({ stateMachineArn: `${ARN_PREFIX}:execution:orders:run` })),
+      );
       expect(error).toBeInstanceOf(InvalidArn);
       expect(error.message).toBe("Invalid Arn: 'Resource type not valid in this context: execution'");
     });
@@ -135,7 +142,9 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     it('updates the definition, returns a new revision and can publish', async () => {
       const { stateMachineArn } = await create('orders');
       const before = await h.client.send(new DescribeStateMachineCommand({ stateMachineArn }));
-      const output = await h.client.send(new UpdateStateMachineCommand({ stateMachineArn, definition: passDefinition('v2'), publish: true }));
+      const output = await h.client.send(
+        new UpdateStateMachineCommand({ stateMachineArn, definition: passDefinition('v2'), publish: true }),
+      );
       expect(output.updateDate).toBeInstanceOf(Date);
       expect(output.revisionId).toBeTruthy();
       expect(output.revisionId).not.toBe(before.revisionId);
@@ -152,12 +161,18 @@ describe.each(storeKinds)('with the %s store', (kind) => {
 
     it('an invalid definition is InvalidDefinition', async () => {
       const { stateMachineArn } = await create('orders');
-      const error = await rejection(h.client.send(new UpdateStateMachineCommand({ stateMachineArn, definition: '{"StartAt": 1}' })));
+      const error = await rejection(
+        h.client.send(new UpdateStateMachineCommand({ stateMachineArn, definition: '{"StartAt": 1}' })),
+      );
       expect(error).toBeInstanceOf(InvalidDefinition);
     });
 
     it('an unknown machine is StateMachineDoesNotExist', async () => {
-      const error = await rejection(h.client.send(new UpdateStateMachineCommand({ stateMachineArn: `${ARN_PREFIX}:stateMachine:nope`, roleArn: ROLE })));
+      const error = await rejection(
+        h.client.send(
+          new UpdateStateMachineCommand({ stateMachineArn: `${ARN_PREFIX}:stateMachine:nope`, roleArn: ROLE }),
+        ),
+      );
       expect(error).toBeInstanceOf(StateMachineDoesNotExist);
     });
   });
@@ -190,14 +205,18 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     });
 
     it('a made-up nextToken is InvalidToken', async () => {
-      const response = await h.raw(JSON.stringify({ nextToken: 'bogus' }), { 'x-amz-target': 'AWSStepFunctions.ListStateMachines' });
+      const response = await h.raw(JSON.stringify({ nextToken: 'bogus' }), {
+        'x-amz-target': 'AWSStepFunctions.ListStateMachines',
+      });
       expect(response.json).toEqual({ __type: 'InvalidToken', message: "Invalid Token: 'Invalid token'" });
     });
 
     it('maxResults over 1000 is a ValidationException', async () => {
       const error = await rejection(h.client.send(new ListStateMachinesCommand({ maxResults: 1001 })));
       expect(error).toBeInstanceOf(ValidationException);
-      expect(error.message).toBe("1 validation error detected: Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000");
+      expect(error.message).toBe(
+        "1 validation error detected: Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000",
+      );
     });
   });
 
@@ -208,25 +227,38 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     });
 
     it('an invalid definition is FAIL with located diagnostics', async () => {
-      const definition = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, C: { Type: 'Pass', Next: 'D' } } });
+      const definition = JSON.stringify({
+        StartAt: 'A',
+        States: { A: { Type: 'Pass', Next: 'B' }, C: { Type: 'Pass', Next: 'D' } },
+      });
       const output = await h.client.send(new ValidateStateMachineDefinitionCommand({ definition }));
       expect(output.result).toBe('FAIL');
       expect(output.diagnostics?.length).toBeGreaterThan(1);
-      expect(output.diagnostics?.[0]).toMatchObject({ severity: 'ERROR', code: expect.any(String), message: expect.any(String) });
+      expect(output.diagnostics?.[0]).toMatchObject({
+        severity: 'ERROR',
+        code: expect.any(String),
+        message: expect.any(String),
+      });
     });
 
     it('maxResults caps the diagnostics and says they were truncated', async () => {
-      const definition = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, C: { Type: 'Pass', Next: 'D' } } });
+      const definition = JSON.stringify({
+        StartAt: 'A',
+        States: { A: { Type: 'Pass', Next: 'B' }, C: { Type: 'Pass', Next: 'D' } },
+      });
       const output = await h.client.send(new ValidateStateMachineDefinitionCommand({ definition, maxResults: 1 }));
       expect(output.diagnostics).toHaveLength(1);
       expect(output.truncated).toBe(true);
     });
 
     it('an unknown severity is a ValidationException', async () => {
-      const response = await h.raw(JSON.stringify({ definition: '{}', severity: 'INFO' }), { 'x-amz-target': 'AWSStepFunctions.ValidateStateMachineDefinition' });
+      const response = await h.raw(JSON.stringify({ definition: '{}', severity: 'INFO' }), {
+        'x-amz-target': 'AWSStepFunctions.ValidateStateMachineDefinition',
+      });
       expect(response.json).toEqual({
         __type: 'ValidationException',
-        message: "1 validation error detected: Value 'INFO' at 'severity' failed to satisfy constraint: Member must satisfy enum value set: [ERROR, WARNING]",
+        message:
+          "1 validation error detected: Value 'INFO' at 'severity' failed to satisfy constraint: Member must satisfy enum value set: [ERROR, WARNING]",
       });
     });
   });

@@ -1,4 +1,10 @@
-import { InvalidDefinition, InvalidExecutionInput, TestStateCommand, ValidationException, type TestStateCommandInput } from '@aws-sdk/client-sfn';
+import {
+  InvalidDefinition,
+  InvalidExecutionInput,
+  TestStateCommand,
+  ValidationException,
+  type TestStateCommandInput,
+} from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rejection, ROLE, startHarness, type Harness } from './harness.js';
 
@@ -12,10 +18,14 @@ describe('TestState', () => {
   });
   afterEach(async () => h.close());
 
-  const test = (input: Partial<TestStateCommandInput> & { definition: string }) => h.client.send(new TestStateCommand(input));
+  const test = (input: Partial<TestStateCommandInput> & { definition: string }) =>
+    h.client.send(new TestStateCommand(input));
 
   it('tests a lone Pass state and returns its output and status', async () => {
-    const output = await test({ definition: JSON.stringify({ Type: 'Pass', Parameters: { 'v.$': '$.a' }, Next: 'After' }), input: '{"a":1}' });
+    const output = await test({
+      definition: JSON.stringify({ Type: 'Pass', Parameters: { 'v.$': '$.a' }, Next: 'After' }),
+      input: '{"a":1}',
+    });
     expect(output.status).toBe('SUCCEEDED');
     expect(output.output).toBe('{"v":1}');
     expect(output.nextState).toBe('After');
@@ -38,7 +48,10 @@ describe('TestState', () => {
   });
 
   it('tests one state of a whole definition by stateName', async () => {
-    const definition = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Fail', Error: 'Boom', Cause: 'why' } } });
+    const definition = JSON.stringify({
+      StartAt: 'A',
+      States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Fail', Error: 'Boom', Cause: 'why' } },
+    });
     const output = await test({ definition, stateName: 'B' });
     expect(output).toMatchObject({ status: 'FAILED', error: 'Boom', cause: 'why' });
   });
@@ -69,7 +82,13 @@ describe('TestState', () => {
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.err', Next: 'Recover' }],
       End: true,
     });
-    const output = await test({ definition, input: '{"a":1}', mock: { errorOutput: { error: 'E', cause: 'c' } }, roleArn: ROLE, inspectionLevel: 'TRACE' });
+    const output = await test({
+      definition,
+      input: '{"a":1}',
+      mock: { errorOutput: { error: 'E', cause: 'c' } },
+      roleArn: ROLE,
+      inspectionLevel: 'TRACE',
+    });
     expect(output).toMatchObject({ status: 'CAUGHT_ERROR', nextState: 'Recover', error: 'E', cause: 'c' });
     expect(JSON.parse(output.output ?? '')).toEqual({ a: 1, err: { Error: 'E', Cause: 'c' } });
     expect(output.inspectionData?.errorDetails).toEqual({ catchIndex: 0 });
@@ -84,10 +103,19 @@ describe('TestState', () => {
       ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
       End: true,
     });
-    const output = await test({ definition, input: '{"items":[1,2]}', mock: { result: '[10,20]' }, inspectionLevel: 'DEBUG' });
+    const output = await test({
+      definition,
+      input: '{"items":[1,2]}',
+      mock: { result: '[10,20]' },
+      inspectionLevel: 'DEBUG',
+    });
     expect(output.status).toBe('SUCCEEDED');
     expect(output.output).toBe('[10,20]');
-    expect(output.inspectionData).toMatchObject({ afterItemsPath: '[1,2]', maxConcurrency: 3, toleratedFailureCount: 1 });
+    expect(output.inspectionData).toMatchObject({
+      afterItemsPath: '[1,2]',
+      maxConcurrency: 3,
+      toleratedFailureCount: 1,
+    });
   });
 
   it('an invalid state definition is InvalidDefinition', async () => {
@@ -102,7 +130,9 @@ describe('TestState', () => {
   });
 
   it('a mock for a Pass state is a ValidationException', async () => {
-    const error = await rejection(test({ definition: JSON.stringify({ Type: 'Pass', End: true }), mock: { result: '{}' } }));
+    const error = await rejection(
+      test({ definition: JSON.stringify({ Type: 'Pass', End: true }), mock: { result: '{}' } }),
+    );
     expect(error).toBeInstanceOf(ValidationException);
     expect(error.message).toBe("State type 'Pass' is not supported when a mock is specified");
   });
@@ -115,7 +145,9 @@ describe('TestState', () => {
   });
 
   it('an unknown inspectionLevel is a ValidationException', async () => {
-    const error = await rejection(test({ definition: JSON.stringify({ Type: 'Pass', End: true }), inspectionLevel: 'LOUD' as never }));
+    const error = await rejection(
+      test({ definition: JSON.stringify({ Type: 'Pass', End: true }), inspectionLevel: 'LOUD' as never }),
+    );
     expect(error).toBeInstanceOf(ValidationException);
   });
 });

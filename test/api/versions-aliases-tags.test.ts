@@ -27,7 +27,12 @@ describe.each(storeKinds)('with the %s store', (kind) => {
   beforeEach(async () => {
     h = await startHarness(kind);
     const output = await h.client.send(
-      new CreateStateMachineCommand({ name: 'orders', definition: passDefinition(), roleArn: ROLE, tags: [{ key: 'team', value: 'a' }] }),
+      new CreateStateMachineCommand({
+        name: 'orders',
+        definition: passDefinition(),
+        roleArn: ROLE,
+        tags: [{ key: 'team', value: 'a' }],
+      }),
     );
     machine = output.stateMachineArn ?? '';
   });
@@ -37,8 +42,12 @@ describe.each(storeKinds)('with the %s store', (kind) => {
   async function publish(count: number): Promise<string[]> {
     const arns: string[] = [];
     for (let i = 0; i < count; i++) {
-      await h.client.send(new UpdateStateMachineCommand({ stateMachineArn: machine, definition: passDefinition(`r${i}`) }));
-      const output = await h.client.send(new PublishStateMachineVersionCommand({ stateMachineArn: machine, description: `v${i + 1}` }));
+      await h.client.send(
+        new UpdateStateMachineCommand({ stateMachineArn: machine, definition: passDefinition(`r${i}`) }),
+      );
+      const output = await h.client.send(
+        new PublishStateMachineVersionCommand({ stateMachineArn: machine, description: `v${i + 1}` }),
+      );
       arns.push(output.stateMachineVersionArn ?? '');
     }
     return arns;
@@ -54,13 +63,19 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     });
 
     it('a stale revisionId is a ConflictException', async () => {
-      const error = await rejection(h.client.send(new PublishStateMachineVersionCommand({ stateMachineArn: machine, revisionId: 'stale' })));
+      const error = await rejection(
+        h.client.send(new PublishStateMachineVersionCommand({ stateMachineArn: machine, revisionId: 'stale' })),
+      );
       expect(error).toBeInstanceOf(ConflictException);
-      expect(error.message).toMatch(/^Failed to publish the State Machine version for revision stale\. The current State Machine revision is /);
+      expect(error.message).toMatch(
+        /^Failed to publish the State Machine version for revision stale\. The current State Machine revision is /,
+      );
     });
 
     it('an unknown machine is StateMachineDoesNotExist', async () => {
-      const error = await rejection(h.client.send(new PublishStateMachineVersionCommand({ stateMachineArn: `${ARN_PREFIX}:stateMachine:nope` })));
+      const error = await rejection(
+        h.client.send(new PublishStateMachineVersionCommand({ stateMachineArn: `${ARN_PREFIX}:stateMachine:nope` })),
+      );
       expect(error).toBeInstanceOf(StateMachineDoesNotExist);
     });
   });
@@ -71,7 +86,9 @@ describe.each(storeKinds)('with the %s store', (kind) => {
       const seen: string[] = [];
       let nextToken: string | undefined;
       do {
-        const output = await h.client.send(new ListStateMachineVersionsCommand({ stateMachineArn: machine, maxResults: 2, nextToken }));
+        const output = await h.client.send(
+          new ListStateMachineVersionsCommand({ stateMachineArn: machine, maxResults: 2, nextToken }),
+        );
         seen.push(...(output.stateMachineVersions ?? []).map((v) => v.stateMachineVersionArn ?? ''));
         nextToken = output.nextToken;
       } while (nextToken);
@@ -88,10 +105,19 @@ describe.each(storeKinds)('with the %s store', (kind) => {
 
     it('refuses to delete a version an alias routes to', async () => {
       const [version] = await publish(1);
-      await h.client.send(new CreateStateMachineAliasCommand({ name: 'PROD', routingConfiguration: [{ stateMachineVersionArn: version, weight: 100 }] }));
-      const error = await rejection(h.client.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: version })));
+      await h.client.send(
+        new CreateStateMachineAliasCommand({
+          name: 'PROD',
+          routingConfiguration: [{ stateMachineVersionArn: version, weight: 100 }],
+        }),
+      );
+      const error = await rejection(
+        h.client.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: version })),
+      );
       expect(error).toBeInstanceOf(ConflictException);
-      expect(error.message).toBe('Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [PROD]');
+      expect(error.message).toBe(
+        'Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [PROD]',
+      );
     });
   });
 
@@ -99,7 +125,11 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     it('creates, describes, updates, lists and deletes an alias', async () => {
       const [v1, v2] = await publish(2);
       const created = await h.client.send(
-        new CreateStateMachineAliasCommand({ name: 'PROD', description: 'live', routingConfiguration: [{ stateMachineVersionArn: v1, weight: 100 }] }),
+        new CreateStateMachineAliasCommand({
+          name: 'PROD',
+          description: 'live',
+          routingConfiguration: [{ stateMachineVersionArn: v1, weight: 100 }],
+        }),
       );
       expect(created.stateMachineAliasArn).toBe(`${machine}:PROD`);
       const alias = created.stateMachineAliasArn ?? '';
@@ -129,18 +159,29 @@ describe.each(storeKinds)('with the %s store', (kind) => {
       expect(listed.stateMachineAliases?.map((a) => a.stateMachineAliasArn)).toEqual([alias]);
 
       await h.client.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: alias }));
-      const error = await rejection(h.client.send(new DescribeStateMachineAliasCommand({ stateMachineAliasArn: alias })));
+      const error = await rejection(
+        h.client.send(new DescribeStateMachineAliasCommand({ stateMachineAliasArn: alias })),
+      );
       expect(error).toBeInstanceOf(ResourceNotFound);
     });
 
     it('creating the same alias again is idempotent; other routing is a ConflictException', async () => {
       const [v1, v2] = await publish(2);
       const routing = [{ stateMachineVersionArn: v1, weight: 100 }];
-      const first = await h.client.send(new CreateStateMachineAliasCommand({ name: 'PROD', routingConfiguration: routing }));
-      const again = await h.client.send(new CreateStateMachineAliasCommand({ name: 'PROD', routingConfiguration: routing }));
+      const first = await h.client.send(
+        new CreateStateMachineAliasCommand({ name: 'PROD', routingConfiguration: routing }),
+      );
+      const again = await h.client.send(
+        new CreateStateMachineAliasCommand({ name: 'PROD', routingConfiguration: routing }),
+      );
       expect(again.stateMachineAliasArn).toBe(first.stateMachineAliasArn);
       const error = await rejection(
-        h.client.send(new CreateStateMachineAliasCommand({ name: 'PROD', routingConfiguration: [{ stateMachineVersionArn: v2, weight: 100 }] })),
+        h.client.send(
+          new CreateStateMachineAliasCommand({
+            name: 'PROD',
+            routingConfiguration: [{ stateMachineVersionArn: v2, weight: 100 }],
+          }),
+        ),
       );
       expect(error).toBeInstanceOf(ConflictException);
     });
@@ -165,15 +206,29 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     it('more than two routes is a ValidationException', async () => {
       const versions = await publish(3);
       const error = await rejection(
-        h.client.send(new CreateStateMachineAliasCommand({ name: 'PROD', routingConfiguration: versions.map((v) => ({ stateMachineVersionArn: v, weight: 0 })) })),
+        h.client.send(
+          new CreateStateMachineAliasCommand({
+            name: 'PROD',
+            routingConfiguration: versions.map((v) => ({ stateMachineVersionArn: v, weight: 0 })),
+          }),
+        ),
       );
       expect(error).toBeInstanceOf(ValidationException);
-      expect(error.message).toMatch(/at 'routingConfiguration' failed to satisfy constraint: Member must have length less than or equal to 2$/);
+      expect(error.message).toMatch(
+        /at 'routingConfiguration' failed to satisfy constraint: Member must have length less than or equal to 2$/,
+      );
     });
 
     it('a weight over 100 names the member by its path', async () => {
       const [v1] = await publish(1);
-      const error = await rejection(h.client.send(new CreateStateMachineAliasCommand({ name: 'PROD', routingConfiguration: [{ stateMachineVersionArn: v1, weight: 101 }] })));
+      const error = await rejection(
+        h.client.send(
+          new CreateStateMachineAliasCommand({
+            name: 'PROD',
+            routingConfiguration: [{ stateMachineVersionArn: v1, weight: 101 }],
+          }),
+        ),
+      );
       expect(error.message).toBe(
         "1 validation error detected: Value '101' at 'routingConfiguration.1.member.weight' failed to satisfy constraint: Member must have value less than or equal to 100",
       );
@@ -181,34 +236,62 @@ describe.each(storeKinds)('with the %s store', (kind) => {
 
     it('an all-digit alias name is a ValidationException', async () => {
       const [v1] = await publish(1);
-      const error = await rejection(h.client.send(new CreateStateMachineAliasCommand({ name: '123', routingConfiguration: [{ stateMachineVersionArn: v1, weight: 100 }] })));
+      const error = await rejection(
+        h.client.send(
+          new CreateStateMachineAliasCommand({
+            name: '123',
+            routingConfiguration: [{ stateMachineVersionArn: v1, weight: 100 }],
+          }),
+        ),
+      );
       expect(error).toBeInstanceOf(ValidationException);
     });
 
     it('a route to a version that does not exist is ResourceNotFound', async () => {
       const error = await rejection(
-        h.client.send(new CreateStateMachineAliasCommand({ name: 'PROD', routingConfiguration: [{ stateMachineVersionArn: `${machine}:9`, weight: 100 }] })),
+        h.client.send(
+          new CreateStateMachineAliasCommand({
+            name: 'PROD',
+            routingConfiguration: [{ stateMachineVersionArn: `${machine}:9`, weight: 100 }],
+          }),
+        ),
       );
       expect(error).toBeInstanceOf(ResourceNotFound);
     });
 
     it('updating nothing is MissingRequiredParameter; an unknown alias is ResourceNotFound', async () => {
-      const missing = await rejection(h.client.send(new UpdateStateMachineAliasCommand({ stateMachineAliasArn: `${machine}:PROD` })));
+      const missing = await rejection(
+        h.client.send(new UpdateStateMachineAliasCommand({ stateMachineAliasArn: `${machine}:PROD` })),
+      );
       expect(missing).toBeInstanceOf(MissingRequiredParameter);
-      const unknown = await rejection(h.client.send(new UpdateStateMachineAliasCommand({ stateMachineAliasArn: `${machine}:PROD`, description: 'x' })));
+      const unknown = await rejection(
+        h.client.send(
+          new UpdateStateMachineAliasCommand({ stateMachineAliasArn: `${machine}:PROD`, description: 'x' }),
+        ),
+      );
       expect(unknown).toBeInstanceOf(ResourceNotFound);
     });
   });
 
   describe('tags', () => {
     it('tags given at creation are listed; TagResource adds and UntagResource removes', async () => {
-      await h.client.send(new TagResourceCommand({ resourceArn: machine, tags: [{ key: 'env', value: 'prod' }, { key: 'team', value: 'b' }] }));
+      await h.client.send(
+        new TagResourceCommand({
+          resourceArn: machine,
+          tags: [
+            { key: 'env', value: 'prod' },
+            { key: 'team', value: 'b' },
+          ],
+        }),
+      );
       let output = await h.client.send(new ListTagsForResourceCommand({ resourceArn: machine }));
       expect(output.tags).toHaveLength(2);
-      expect(output.tags).toEqual(expect.arrayContaining([
-        { key: 'team', value: 'b' },
-        { key: 'env', value: 'prod' },
-      ]));
+      expect(output.tags).toEqual(
+        expect.arrayContaining([
+          { key: 'team', value: 'b' },
+          { key: 'env', value: 'prod' },
+        ]),
+      );
       await h.client.send(new UntagResourceCommand({ resourceArn: machine, tagKeys: ['team'] }));
       output = await h.client.send(new ListTagsForResourceCommand({ resourceArn: machine }));
       expect(output.tags).toEqual([{ key: 'env', value: 'prod' }]);
@@ -219,8 +302,12 @@ describe.each(storeKinds)('with the %s store', (kind) => {
       const error = await rejection(h.client.send(new ListTagsForResourceCommand({ resourceArn: arn })));
       expect(error).toBeInstanceOf(ResourceNotFound);
       expect(error.message).toBe(`Resource not found: '${arn}'`);
-      expect(await rejection(h.client.send(new TagResourceCommand({ resourceArn: arn, tags: [] })))).toBeInstanceOf(ResourceNotFound);
-      expect(await rejection(h.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [] })))).toBeInstanceOf(ResourceNotFound);
+      expect(await rejection(h.client.send(new TagResourceCommand({ resourceArn: arn, tags: [] })))).toBeInstanceOf(
+        ResourceNotFound,
+      );
+      expect(
+        await rejection(h.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [] }))),
+      ).toBeInstanceOf(ResourceNotFound);
     });
   });
 });

@@ -16,7 +16,12 @@ describe('definitions AWS rejected are rejected with its words', () => {
     if (expected?.api === 'CreateStateMachine') {
       expect(invalidDefinitionMessage(result.diagnostics, text)).toBe(expected.message);
     } else {
-      const actual = result.diagnostics.map(({ code, location, message, severity }) => ({ code, location, message, severity }));
+      const actual = result.diagnostics.map(({ code, location, message, severity }) => ({
+        code,
+        location,
+        message,
+        severity,
+      }));
       expect(actual).toEqual(expected?.diagnostics);
     }
   });

@@ -32,7 +32,8 @@ describe('parseDefinition', () => {
   });
 
   it('locates array items written AWS style, and state names holding a slash', () => {
-    const text = '{"StartAt": "a/b", "States": {"a/b": {"Type": "Choice", "Choices": [\n {"Variable": "$.x", "IsNull": true, "Next": "a/b"}]}}}';
+    const text =
+      '{"StartAt": "a/b", "States": {"a/b": {"Type": "Choice", "Choices": [\n {"Variable": "$.x", "IsNull": true, "Next": "a/b"}]}}}';
     const parsed = parseDefinition(text);
     if (!parsed.ok) throw new Error('expected JSON to parse');
     expect(parsed.locate('/States/a/b/Choices[0]/Next')).toEqual({ line: 2, column: 38 });

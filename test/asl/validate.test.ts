@@ -2,9 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { Json, JsonObject } from '../../src/json.js';
 import { invalidDefinitionMessage, validateDefinition } from '../../src/asl/validate.js';
 
-const machine = (states: JsonObject, extra: JsonObject = {}): Json => ({ StartAt: Object.keys(states)[0], States: states, ...extra });
+const machine = (states: JsonObject, extra: JsonObject = {}): Json => ({
+  StartAt: Object.keys(states)[0],
+  States: states,
+  ...extra,
+});
 const problems = (definition: Json, type?: 'STANDARD' | 'EXPRESS') =>
-  validateDefinition(definition, { stateMachineType: type }).diagnostics.map(({ code, message, location }) => ({ code, message, location }));
+  validateDefinition(definition, { stateMachineType: type }).diagnostics.map(({ code, message, location }) => ({
+    code,
+    message,
+    location,
+  }));
 
 describe('transitions', () => {
   it('a Next that names no state is MISSING_TRANSITION_TARGET', () => {
@@ -16,7 +24,12 @@ describe('transitions', () => {
   });
 
   it('a Catch Next that names no state is located at its catcher', () => {
-    const task = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Nope' }] };
+    const task = {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      End: true,
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Nope' }],
+    };
     expect(problems(machine({ T: task }))[0].location).toBe('/States/T/Catch[0]/Next');
   });
 
@@ -42,7 +55,7 @@ describe('transitions', () => {
     const result = validateDefinition(machine({ A: { Type: 'Pass', Next: 'Ghost' }, B: { Type: 'Succeed' } }));
     expect(invalidDefinitionMessage(result.diagnostics, '')).toBe(
       "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: Ghost at /States/A/Next, " +
-        "MISSING_TRANSITION_TARGET: State \"B\" is not reachable. at /States/B'",
+        'MISSING_TRANSITION_TARGET: State "B" is not reachable. at /States/B\'',
     );
   });
 });
@@ -55,7 +68,9 @@ describe('state fields', () => {
   });
 
   it('a Task without Resource lists the missing field', () => {
-    expect(problems(machine({ T: { Type: 'Task', End: true } }))[0].message).toBe('These fields are required: [Resource]');
+    expect(problems(machine({ T: { Type: 'Task', End: true } }))[0].message).toBe(
+      'These fields are required: [Resource]',
+    );
   });
 
   it('a state name longer than 80 characters is rejected', () => {
@@ -70,11 +85,16 @@ describe('state fields', () => {
 
   it('InputPath is only for JSONPath states', () => {
     const definition = machine({ A: { Type: 'Pass', End: true, InputPath: '$.a' } }, { QueryLanguage: 'JSONata' });
-    expect(problems(definition)[0].message).toContain("field 'InputPath' is only supported for the 'JSONPath' QueryLanguage");
+    expect(problems(definition)[0].message).toContain(
+      "field 'InputPath' is only supported for the 'JSONPath' QueryLanguage",
+    );
   });
 
   it('a state may not downgrade a JSONata machine to JSONPath', () => {
-    const definition = machine({ A: { Type: 'Pass', End: true, QueryLanguage: 'JSONPath' } }, { QueryLanguage: 'JSONata' });
+    const definition = machine(
+      { A: { Type: 'Pass', End: true, QueryLanguage: 'JSONPath' } },
+      { QueryLanguage: 'JSONata' },
+    );
     expect(problems(definition)).toEqual([
       {
         code: 'SCHEMA_VALIDATION_FAILED',
@@ -93,10 +113,16 @@ describe('state fields', () => {
 });
 
 describe('Choice', () => {
-  const choice = (rule: JsonObject): Json => machine({ C: { Type: 'Choice', Choices: [{ ...rule, Next: 'Done' }], Default: 'Done' }, Done: { Type: 'Succeed' } });
+  const choice = (rule: JsonObject): Json =>
+    machine({
+      C: { Type: 'Choice', Choices: [{ ...rule, Next: 'Done' }], Default: 'Done' },
+      Done: { Type: 'Succeed' },
+    });
 
   it('NumericEquals needs a number', () => {
-    expect(problems(choice({ Variable: '$.a', NumericEquals: '1' }))[0]).toMatchObject({ location: '/States/C/Choices[0]/NumericEquals' });
+    expect(problems(choice({ Variable: '$.a', NumericEquals: '1' }))[0]).toMatchObject({
+      location: '/States/C/Choices[0]/NumericEquals',
+    });
   });
 
   it('a JSONPath comparison needs a Variable', () => {
@@ -104,25 +130,36 @@ describe('Choice', () => {
   });
 
   it('TimestampEquals needs an RFC3339 timestamp', () => {
-    expect(problems(choice({ Variable: '$.t', TimestampEquals: '2020-01-01' }))[0].message).toBe('String does not match RFC3339 timestamp');
+    expect(problems(choice({ Variable: '$.t', TimestampEquals: '2020-01-01' }))[0].message).toBe(
+      'String does not match RFC3339 timestamp',
+    );
   });
 
   it('And takes nested rules without Next', () => {
-    expect(problems(choice({ And: [{ Variable: '$.a', IsPresent: true }, { Not: { Variable: '$.b', IsNull: true } }] }))).toEqual([]);
+    expect(
+      problems(choice({ And: [{ Variable: '$.a', IsPresent: true }, { Not: { Variable: '$.b', IsNull: true } }] })),
+    ).toEqual([]);
   });
 
   it('a JSONata rule needs a Condition', () => {
-    const definition = machine({ C: { Type: 'Choice', Choices: [{ Next: 'Done' }], Default: 'Done' }, Done: { Type: 'Succeed' } }, { QueryLanguage: 'JSONata' });
+    const definition = machine(
+      { C: { Type: 'Choice', Choices: [{ Next: 'Done' }], Default: 'Done' }, Done: { Type: 'Succeed' } },
+      { QueryLanguage: 'JSONata' },
+    );
     expect(problems(definition)[0].message).toBe('These fields are required: [Condition]');
   });
 });
 
 describe('Retry, Catch, Wait, Fail, Map, Task', () => {
-  const task = (extra: JsonObject): Json => machine({ T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true, ...extra } });
+  const task = (extra: JsonObject): Json =>
+    machine({ T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true, ...extra } });
 
   it('States.ALL must be alone and last', () => {
     const retry = [{ ErrorEquals: ['States.ALL', 'X'] }, { ErrorEquals: ['Y'] }];
-    expect(problems(task({ Retry: retry })).map((d) => d.location)).toEqual(['/States/T/Retry[0]/ErrorEquals', '/States/T/Retry[0]/ErrorEquals']);
+    expect(problems(task({ Retry: retry })).map((d) => d.location)).toEqual([
+      '/States/T/Retry[0]/ErrorEquals',
+      '/States/T/Retry[0]/ErrorEquals',
+    ]);
   });
 
   it('a Wait with two durations is rejected', () => {
@@ -134,13 +171,23 @@ describe('Retry, Catch, Wait, Fail, Map, Task', () => {
   });
 
   it('MaxConcurrency and MaxConcurrencyPath are exclusive', () => {
-    const map = { Type: 'Map', End: true, MaxConcurrency: 1, MaxConcurrencyPath: '$.m', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } };
+    const map = {
+      Type: 'Map',
+      End: true,
+      MaxConcurrency: 1,
+      MaxConcurrencyPath: '$.m',
+      ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+    };
     expect(problems(machine({ M: map }))[0].location).toBe('/States/M/MaxConcurrency');
   });
 
   it('an Express machine may not use .sync', () => {
-    const definition = machine({ T: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', End: true } });
-    expect(problems(definition, 'EXPRESS')[0].message).toBe("Express state machine does not support '.sync' service integration");
+    const definition = machine({
+      T: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', End: true },
+    });
+    expect(problems(definition, 'EXPRESS')[0].message).toBe(
+      "Express state machine does not support '.sync' service integration",
+    );
     expect(problems(definition, 'STANDARD')).toEqual([]);
   });
 
@@ -159,6 +206,8 @@ describe('Retry, Catch, Wait, Fail, Map, Task', () => {
   });
 
   it('an invalid InputPath is rejected', () => {
-    expect(problems(machine({ A: { Type: 'Pass', End: true, InputPath: 'a.b' } }))[0].location).toBe('/States/A/InputPath');
+    expect(problems(machine({ A: { Type: 'Pass', End: true, InputPath: 'a.b' } }))[0].location).toBe(
+      '/States/A/InputPath',
+    );
   });
 });

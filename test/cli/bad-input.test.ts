@@ -88,8 +88,17 @@ describe('stepwise serve: bad settings', () => {
   });
 
   it('reports a database it cannot reach, without the password', async () => {
-    const outcome = await cli('serve', '--port', '0', '--database-url', 'postgres://stepwise:hunter2@127.0.0.1:1/nowhere');
-    expectUsageError(outcome, /cannot open the PostgreSQL database at postgres:\/\/stepwise:\*\*\*@127\.0\.0\.1:1\/nowhere: /);
+    const outcome = await cli(
+      'serve',
+      '--port',
+      '0',
+      '--database-url',
+      'postgres://stepwise:hunter2@127.0.0.1:1/nowhere',
+    );
+    expectUsageError(
+      outcome,
+      /cannot open the PostgreSQL database at postgres:\/\/stepwise:\*\*\*@127\.0\.0\.1:1\/nowhere: /,
+    );
     expect(outcome.stderr).not.toContain('hunter2');
   });
 });

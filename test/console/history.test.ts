@@ -125,12 +125,32 @@ describe('ExecutionHistory', () => {
   it('marks the states still running when the execution is stopped as aborted', () => {
     const history = new ExecutionHistory();
     history.add([
-      { id: 1, previousEventId: 0, timestamp: 1, type: 'ExecutionStarted', executionStartedEventDetails: { input: '{}' } },
-      { id: 2, previousEventId: 1, timestamp: 1, type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'T', input: '{}' } },
-      { id: 3, previousEventId: 2, timestamp: 1, type: 'TaskScheduled', taskScheduledEventDetails: { resource: 'x', parameters: '{}' } },
+      {
+        id: 1,
+        previousEventId: 0,
+        timestamp: 1,
+        type: 'ExecutionStarted',
+        executionStartedEventDetails: { input: '{}' },
+      },
+      {
+        id: 2,
+        previousEventId: 1,
+        timestamp: 1,
+        type: 'TaskStateEntered',
+        stateEnteredEventDetails: { name: 'T', input: '{}' },
+      },
+      {
+        id: 3,
+        previousEventId: 2,
+        timestamp: 1,
+        type: 'TaskScheduled',
+        taskScheduledEventDetails: { resource: 'x', parameters: '{}' },
+      },
     ]);
     expect(history.statuses().get('T')).toBe('IN_PROGRESS');
-    history.add([{ id: 4, previousEventId: 3, timestamp: 2, type: 'ExecutionAborted', executionAbortedEventDetails: {} }]);
+    history.add([
+      { id: 4, previousEventId: 3, timestamp: 2, type: 'ExecutionAborted', executionAbortedEventDetails: {} },
+    ]);
     expect(history.statuses().get('T')).toBe('ABORTED');
     expect(history.summary.status).toBe('ABORTED');
   });
@@ -138,7 +158,12 @@ describe('ExecutionHistory', () => {
 
 describe('loadHistory', () => {
   it('follows nextToken page by page, handing each page over before asking for the next', async () => {
-    const all = Array.from({ length: 2500 }, (_, i) => ({ id: i + 1, previousEventId: i, timestamp: 0, type: 'PassStateEntered' }));
+    const all = Array.from({ length: 2500 }, (_, i) => ({
+      id: i + 1,
+      previousEventId: i,
+      timestamp: 0,
+      type: 'PassStateEntered',
+    }));
     const requests: Record<string, unknown>[] = [];
     const seen: number[] = [];
     const count = await loadHistory({

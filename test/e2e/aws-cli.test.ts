@@ -78,11 +78,27 @@ describe.skipIf(!haveCli)(`the AWS CLI against the server${haveCli ? '' : ` (ski
       StartAt: 'Greet',
       States: { Greet: { Type: 'Pass', Parameters: { 'greeting.$': "States.Format('hello {}', $.who)" }, End: true } },
     });
-    const created = await json('create-state-machine', '--name', 'cli-machine', '--definition', definition, '--role-arn', ROLE);
+    const created = await json(
+      'create-state-machine',
+      '--name',
+      'cli-machine',
+      '--definition',
+      definition,
+      '--role-arn',
+      ROLE,
+    );
     expect(created.stateMachineArn).toBe('arn:aws:states:us-east-1:123456789012:stateMachine:cli-machine');
     expect(Number.isNaN(Date.parse(String(created.creationDate)))).toBe(false);
 
-    const started = await json('start-execution', '--state-machine-arn', String(created.stateMachineArn), '--name', 'cli-run', '--input', '{"who":"cli"}');
+    const started = await json(
+      'start-execution',
+      '--state-machine-arn',
+      String(created.stateMachineArn),
+      '--name',
+      'cli-run',
+      '--input',
+      '{"who":"cli"}',
+    );
     expect(started.executionArn).toBe('arn:aws:states:us-east-1:123456789012:execution:cli-machine:cli-run');
 
     const deadline = Date.now() + 10_000;
@@ -101,7 +117,9 @@ describe.skipIf(!haveCli)(`the AWS CLI against the server${haveCli ? '' : ` (ski
     expect(JSON.parse(String(described.output))).toEqual({ greeting: 'hello cli' });
 
     const listed = await json('list-executions', '--state-machine-arn', String(created.stateMachineArn));
-    expect(listed.executions).toEqual([expect.objectContaining({ executionArn: started.executionArn, name: 'cli-run', status: 'SUCCEEDED' })]);
+    expect(listed.executions).toEqual([
+      expect.objectContaining({ executionArn: started.executionArn, name: 'cli-run', status: 'SUCCEEDED' }),
+    ]);
   }, 60_000);
 
   it('reports an API error by its AWS error code and exits non-zero', async () => {

@@ -46,7 +46,13 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseUrl, dropSchemas, freshSchema, postgresRequired, unreachableReason } from '../store/postgres-helper.js';
+import {
+  databaseUrl,
+  dropSchemas,
+  freshSchema,
+  postgresRequired,
+  unreachableReason,
+} from '../store/postgres-helper.js';
 import { freePort, fullHistory, ServerProcess } from './server-process.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/stepwise';
@@ -101,15 +107,33 @@ function definitionFor(activityArn: string, sinkUrl: string) {
     States: {
       Prepare: { Type: 'Pass', Parameters: { 'i.$': '$.i', 'wait.$': '$.wait' }, Next: 'Pause' },
       Pause: { Type: 'Wait', SecondsPath: '$.wait', Next: 'Work' },
-      Work: { Type: 'Task', Resource: activityArn, Parameters: { 'i.$': '$.i' }, ResultPath: '$.work', Next: 'Callback' },
+      Work: {
+        Type: 'Task',
+        Resource: activityArn,
+        Parameters: { 'i.$': '$.i' },
+        ResultPath: '$.work',
+        Next: 'Callback',
+      },
       Callback: {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: { FunctionName: 'callback', Payload: { 'token.$': '$$.Task.Token', 'i.$': '$.i', sink: sinkUrl, delayMs: FUNCTION_DELAY_MS } },
+        Parameters: {
+          FunctionName: 'callback',
+          Payload: { 'token.$': '$$.Task.Token', 'i.$': '$.i', sink: sinkUrl, delayMs: FUNCTION_DELAY_MS },
+        },
         ResultPath: '$.callback',
         Next: 'Done',
       },
-      Done: { Type: 'Pass', Parameters: { 'i.$': '$.i', 'wait.$': '$.wait', 'doubled.$': '$.work.doubled', 'tripled.$': '$.callback.tripled' }, End: true },
+      Done: {
+        Type: 'Pass',
+        Parameters: {
+          'i.$': '$.i',
+          'wait.$': '$.wait',
+          'doubled.$': '$.work.doubled',
+          'tripled.$': '$.callback.tripled',
+        },
+        End: true,
+      },
     },
   };
 }
@@ -275,7 +299,9 @@ class Traffic {
       node.polls++;
       let task;
       try {
-        task = await node.client.send(new GetActivityTaskCommand({ activityArn: this.activityArn, workerName: `worker-${w}` }));
+        task = await node.client.send(
+          new GetActivityTaskCommand({ activityArn: this.activityArn, workerName: `worker-${w}` }),
+        );
       } catch (error) {
         this.count(this.unansweredCalls, `GetActivityTask on ${node.id}: ${errorName(error)}`);
         await sleep(25);
@@ -286,7 +312,11 @@ class Traffic {
       if (!task.taskToken) continue;
       const { i } = JSON.parse(task.input ?? '{}') as { i: number };
       const taskToken = task.taskToken;
-      if (await this.send('activity SendTaskSuccess', (client) => client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ doubled: 2 * i }) })))) {
+      if (
+        await this.send('activity SendTaskSuccess', (client) =>
+          client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ doubled: 2 * i }) })),
+        )
+      ) {
         this.activitiesAnswered++;
       }
     }
@@ -303,7 +333,11 @@ class Traffic {
         continue;
       }
       const output = JSON.stringify({ tripled: 3 * next.i });
-      if (await this.send('callback SendTaskSuccess', (client) => client.send(new SendTaskSuccessCommand({ taskToken: next.token, output })))) {
+      if (
+        await this.send('callback SendTaskSuccess', (client) =>
+          client.send(new SendTaskSuccessCommand({ taskToken: next.token, output })),
+        )
+      ) {
         this.callbacksAnswered++;
       }
     }
@@ -315,8 +349,13 @@ class Traffic {
   }
 }
 
-async function inBatches<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  for (let at = 0; at < items.length; at += limit) await Promise.all(items.slice(at, at + limit).map((item, k) => work(item, at + k)));
+async function inBatches<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  for (let at = 0; at < items.length; at += limit)
+    await Promise.all(items.slice(at, at + limit).map((item, k) => work(item, at + k)));
 }
 
 async function listStatuses(client: SFNClient, stateMachineArn: string): Promise<Map<string, string>> {
@@ -335,19 +374,26 @@ async function listStatuses(client: SFNClient, stateMachineArn: string): Promise
 }
 
 /** What is wrong with one finished execution's output and history (empty when nothing), and how late its Wait ended. */
-async function problemsOf(client: SFNClient, executionArn: string, run: Run): Promise<{ problems: string[]; waitLateMs: number }> {
+async function problemsOf(
+  client: SFNClient,
+  executionArn: string,
+  run: Run,
+): Promise<{ problems: string[]; waitLateMs: number }> {
   const problems: string[] = [];
   const described = await client.send(new DescribeExecutionCommand({ executionArn }));
   if (described.status !== 'SUCCEEDED') problems.push(`status ${described.status}`);
-  if (JSON.stringify(JSON.parse(described.output ?? 'null')) !== JSON.stringify(expectedOutput(run))) problems.push(`output ${described.output}`);
+  if (JSON.stringify(JSON.parse(described.output ?? 'null')) !== JSON.stringify(expectedOutput(run)))
+    problems.push(`output ${described.output}`);
   const events = await fullHistory(client, executionArn);
   const ids = events.map((e) => e.id);
   if (ids.join() !== events.map((_, k) => k + 1).join()) problems.push(`ids ${ids.join()}`);
   if (new Set(ids).size !== ids.length) problems.push('duplicate event ids');
   const types = events.map((e) => e.type);
   const count = (type: string) => types.filter((t) => t === type).length;
-  if (count('ExecutionStarted') !== 1 || types[0] !== 'ExecutionStarted') problems.push(`${count('ExecutionStarted')} ExecutionStarted, first ${types[0]}`);
-  if (count('ExecutionSucceeded') !== 1 || types.at(-1) !== 'ExecutionSucceeded') problems.push(`${count('ExecutionSucceeded')} ExecutionSucceeded, last ${types.at(-1)}`);
+  if (count('ExecutionStarted') !== 1 || types[0] !== 'ExecutionStarted')
+    problems.push(`${count('ExecutionStarted')} ExecutionStarted, first ${types[0]}`);
+  if (count('ExecutionSucceeded') !== 1 || types.at(-1) !== 'ExecutionSucceeded')
+    problems.push(`${count('ExecutionSucceeded')} ExecutionSucceeded, last ${types.at(-1)}`);
   for (const state of STATES) {
     const entered = events.filter((e) => e.stateEnteredEventDetails?.name === state).length;
     const exited = events.filter((e) => e.stateExitedEventDetails?.name === state).length;
@@ -355,7 +401,10 @@ async function problemsOf(client: SFNClient, executionArn: string, run: Run): Pr
   }
   // TaskSubmitted records the function's return; when the callback's SendTaskSuccess is applied
   // first (the function posts its token before it returns), there is none: either is right.
-  if (count('TaskSubmitted') > 1 || types.filter((t) => t !== 'TaskSubmitted').join() !== EXPECTED_TYPES.filter((t) => t !== 'TaskSubmitted').join()) {
+  if (
+    count('TaskSubmitted') > 1 ||
+    types.filter((t) => t !== 'TaskSubmitted').join() !== EXPECTED_TYPES.filter((t) => t !== 'TaskSubmitted').join()
+  ) {
     problems.push(`events ${types.join(' ')}`);
   }
   const waitEntered = events.find((e) => e.type === 'WaitStateEntered')?.timestamp?.getTime() ?? NaN;
@@ -366,7 +415,9 @@ async function problemsOf(client: SFNClient, executionArn: string, run: Run): Pr
 const unreachable = await unreachableReason();
 
 if (unreachable !== undefined && !postgresRequired) {
-  console.warn(`Cluster test skipped: no PostgreSQL at ${databaseUrl} (${unreachable}). Set STEPWISE_DATABASE_URL, or STEPWISE_REQUIRE_POSTGRES=1 to fail instead.`);
+  console.warn(
+    `Cluster test skipped: no PostgreSQL at ${databaseUrl} (${unreachable}). Set STEPWISE_DATABASE_URL, or STEPWISE_REQUIRE_POSTGRES=1 to fail instead.`,
+  );
   describe.skip('cluster test skipped (no PostgreSQL reachable)', () => {
     it('three nodes, one killed', () => undefined);
   });
@@ -391,7 +442,10 @@ if (unreachable !== undefined && !postgresRequired) {
     let victim: Node | undefined;
     let survivors: Node[] = [];
 
-    const outputs = () => nodes.map((n) => `--- ${n.id} (${n.server.running ? 'running' : 'not running'}):\n${n.server.output.slice(-3000)}`).join('\n');
+    const outputs = () =>
+      nodes
+        .map((n) => `--- ${n.id} (${n.server.running ? 'running' : 'not running'}):\n${n.server.output.slice(-3000)}`)
+        .join('\n');
 
     beforeAll(async () => {
       mkdirSync(functionsDir);
@@ -414,7 +468,16 @@ if (unreachable !== undefined && !postgresRequired) {
       const ids = ['node-a', 'node-b', 'node-c'];
       nodes = await Promise.all(
         ids.map(async (id) => {
-          const args = ['--database-url', databaseUrl, '--database-schema', schema, '--node-id', id, '--lease-ms', String(LEASE_MS)];
+          const args = [
+            '--database-url',
+            databaseUrl,
+            '--database-schema',
+            schema,
+            '--node-id',
+            id,
+            '--lease-ms',
+            String(LEASE_MS),
+          ];
           args.push('--activity-poll-timeout', String(POLL_TIMEOUT_S), '--functions-dir', functionsDir);
           return new Node(id, new ServerProcess(await freePort(), join(dir, id), { args }));
         }),
@@ -428,7 +491,13 @@ if (unreachable !== undefined && !postgresRequired) {
 
       const client = nodes[0].client;
       activityArn = (await client.send(new CreateActivityCommand({ name: 'cluster-work' }))).activityArn ?? '';
-      const created = await client.send(new CreateStateMachineCommand({ name: 'cluster', definition: JSON.stringify(definitionFor(activityArn, sinkUrl)), roleArn: ROLE }));
+      const created = await client.send(
+        new CreateStateMachineCommand({
+          name: 'cluster',
+          definition: JSON.stringify(definitionFor(activityArn, sinkUrl)),
+          roleArn: ROLE,
+        }),
+      );
       stateMachineArn = created.stateMachineArn ?? '';
     }, 90_000);
 
@@ -452,7 +521,13 @@ if (unreachable !== undefined && !postgresRequired) {
     async function startAll(runs: Run[], through: Node[]): Promise<void> {
       await inBatches(runs, 20, async (run, k) => {
         const node = through[k % through.length];
-        await node.client.send(new StartExecutionCommand({ stateMachineArn, name: run.name, input: JSON.stringify({ i: run.i, wait: run.wait }) }));
+        await node.client.send(
+          new StartExecutionCommand({
+            stateMachineArn,
+            name: run.name,
+            input: JSON.stringify({ i: run.i, wait: run.wait }),
+          }),
+        );
       });
     }
 
@@ -462,7 +537,8 @@ if (unreachable !== undefined && !postgresRequired) {
         const statuses = await listStatuses(pick(on).client, stateMachineArn);
         const ours = runs.map((run) => ({ run, status: statuses.get(run.name) }));
         const bad = ours.filter(({ status }) => status !== 'SUCCEEDED' && status !== 'RUNNING');
-        if (bad.length > 0) throw new Error(`${what}: ${bad.map(({ run, status }) => `${run.name} ${status}`).join(', ')}`);
+        if (bad.length > 0)
+          throw new Error(`${what}: ${bad.map(({ run, status }) => `${run.name} ${status}`).join(', ')}`);
         if (ours.every(({ status }) => status === 'SUCCEEDED')) return Date.now();
         if (Date.now() > deadline) {
           const running = ours.filter(({ status }) => status === 'RUNNING').map(({ run }) => run);
@@ -472,9 +548,20 @@ if (unreachable !== undefined && !postgresRequired) {
               return `${run.name}: ${events.map((e) => e.type).join(' ')}`;
             }),
           );
-          const views = await Promise.all(on.map((n) => n.view().then((v) => JSON.stringify(v.nodes.map(({ id, alive, executions, stats }) => ({ id, alive, executions, stats }))))));
+          const views = await Promise.all(
+            on.map((n) =>
+              n
+                .view()
+                .then((v) =>
+                  JSON.stringify(v.nodes.map(({ id, alive, executions, stats }) => ({ id, alive, executions, stats }))),
+                ),
+            ),
+          );
           throw new Error(
-            `${what}: ${running.length} still RUNNING at the deadline (${running.slice(0, 10).map((r) => r.name).join(', ')})\n` +
+            `${what}: ${running.length} still RUNNING at the deadline (${running
+              .slice(0, 10)
+              .map((r) => r.name)
+              .join(', ')})\n` +
               `histories:\n${samples.join('\n')}\ntraffic: ${traffic?.summary()}\n/cluster/nodes: ${views[0]}\n${outputs()}`,
           );
         }
@@ -529,7 +616,8 @@ if (unreachable !== undefined && !postgresRequired) {
       // Mid-run: a quarter of the callbacks answered, most executions still in flight.
       const triggerBy = Date.now() + 60_000;
       while (traffic.callbacksAnswered < FIRST_BATCH / 4) {
-        if (Date.now() > triggerBy) throw new Error(`the workload did not get a quarter done in 60 s: ${traffic.summary()}\n${outputs()}`);
+        if (Date.now() > triggerBy)
+          throw new Error(`the workload did not get a quarter done in 60 s: ${traffic.summary()}\n${outputs()}`);
         await sleep(20);
       }
       // Activity polls leave the victim first: a task a node claims for a worker and dies before
@@ -566,11 +654,21 @@ if (unreachable !== undefined && !postgresRequired) {
         }
         await sleep(50);
       }
-      expect(deadSeenAt, `${dead.id} still alive ${3 * LEASE_MS} ms after the kill: ${JSON.stringify(lastSeen)}`).toBeGreaterThan(0);
+      expect(
+        deadSeenAt,
+        `${dead.id} still alive ${3 * LEASE_MS} ms after the kill: ${JSON.stringify(lastSeen)}`,
+      ).toBeGreaterThan(0);
       expect(lastSeen?.leaseUntil).toBeLessThanOrEqual(killedAt + LEASE_MS);
-      expect(deadSeenAt - killedAt, 'not alive within one lease (+ 1 s for the query) of the kill').toBeLessThanOrEqual(LEASE_MS + 1_000);
+      expect(deadSeenAt - killedAt, 'not alive within one lease (+ 1 s for the query) of the kill').toBeLessThanOrEqual(
+        LEASE_MS + 1_000,
+      );
 
-      const doneAt = await allSucceeded(runs, survivors, killedAt + COMPLETION_BOUND_MS, `after the kill of ${dead.id}`);
+      const doneAt = await allSucceeded(
+        runs,
+        survivors,
+        killedAt + COMPLETION_BOUND_MS,
+        `after the kill of ${dead.id}`,
+      );
       console.log(
         `cluster: ${FIRST_BATCH} starts in ${startsMs} ms; ${dead.id} killed ${killedAt - startedAt} ms after the first start, with ${answeredAtKill} callbacks answered ` +
           `and ${heldAtDeath} leases held; seen dead ${deadSeenAt - killedAt} ms after the kill; all SUCCEEDED ${doneAt - killedAt} ms after the kill (bound ${COMPLETION_BOUND_MS} ms)`,
@@ -583,14 +681,20 @@ if (unreachable !== undefined && !postgresRequired) {
       // execution's running task again. (Counters arrive with the heartbeat: wait for one.)
       await sleep(LEASE_MS / 3 + 300);
       const takenOver = await takenOverSum(survivors);
-      console.log(`cluster: first batch: ${waits}; executions taken over by the survivors: ${takenOver}; ${traffic.summary()}`);
+      console.log(
+        `cluster: first batch: ${waits}; executions taken over by the survivors: ${takenOver}; ${traffic.summary()}`,
+      );
       if (heldAtDeath > 0) expect(takenOver, `${dead.id} held ${heldAtDeath} leases when killed`).toBeGreaterThan(0);
       else console.warn(`cluster: ${dead.id} held no lease when killed; that takeovers happen is not checked`);
-      expect(takenOver, `executions taken over (their tasks invoked again) although ${dead.id} held only ${heldAtDeath} leases when it died`).toBeLessThanOrEqual(heldAtDeath);
+      expect(
+        takenOver,
+        `executions taken over (their tasks invoked again) although ${dead.id} held only ${heldAtDeath} leases when it died`,
+      ).toBeLessThanOrEqual(heldAtDeath);
     }, 120_000);
 
     it('the killed node, restarted with the same id, shows alive again and steps part of a new batch started through the others', async () => {
-      if (!victim || !traffic || victim.server.running) throw new Error('runs after the kill test, once it has killed a node');
+      if (!victim || !traffic || victim.server.running)
+        throw new Error('runs after the kill test, once it has killed a node');
       const restarted = victim;
       const restartedAt = Date.now();
       try {
@@ -618,7 +722,9 @@ if (unreachable !== undefined && !postgresRequired) {
       const waits = await checkHistories(runs, nodes);
       // No node died during this batch: nothing is taken over, and each callback function ran once
       // (a takeover invokes the execution's running task again).
-      const invokedTwice = runs.filter((run) => (traffic?.invocations.get(run.i) ?? 0) !== 1).map((run) => `${run.name}: ${traffic?.invocations.get(run.i) ?? 0}`);
+      const invokedTwice = runs
+        .filter((run) => (traffic?.invocations.get(run.i) ?? 0) !== 1)
+        .map((run) => `${run.name}: ${traffic?.invocations.get(run.i) ?? 0}`);
       expect(invokedTwice, 'callback function invocations per execution, with every node alive').toEqual([]);
 
       // Its counters arrive with its heartbeat (every lease/3).
@@ -633,9 +739,16 @@ if (unreachable !== undefined && !postgresRequired) {
       after = (await survivors[0].viewOf(restarted.id)).stats;
       const takenOverAfter = await takenOverSum();
       const all = (await survivors[0].view()).nodes.map(({ id, stats }) => `${id} ${JSON.stringify(stats)}`).join('; ');
-      console.log(`cluster: second batch: ${waits}; the restarted ${restarted.id}'s stats before ${JSON.stringify(before)}, after ${JSON.stringify(after)}; all nodes: ${all}`);
-      expect(takenOverAfter - takenOverBefore, 'executions taken over while every node was alive (their tasks were invoked again)').toBe(0);
-      expect(after.stepsCommitted ?? 0, `${restarted.id} committed no step of the second batch`).toBeGreaterThan(before.stepsCommitted ?? 0);
+      console.log(
+        `cluster: second batch: ${waits}; the restarted ${restarted.id}'s stats before ${JSON.stringify(before)}, after ${JSON.stringify(after)}; all nodes: ${all}`,
+      );
+      expect(
+        takenOverAfter - takenOverBefore,
+        'executions taken over while every node was alive (their tasks were invoked again)',
+      ).toBe(0);
+      expect(after.stepsCommitted ?? 0, `${restarted.id} committed no step of the second batch`).toBeGreaterThan(
+        before.stepsCommitted ?? 0,
+      );
     }, 90_000);
   });
 }

@@ -25,12 +25,25 @@ const PER_ROUND = 300;
 const definition = {
   StartAt: 'Prepare',
   States: {
-    Prepare: { Type: 'Pass', Parameters: { 'i.$': '$.i', 'big.$': '$.big', 'sum.$': 'States.MathAdd($.i, $.i)' }, Next: 'Pause' },
+    Prepare: {
+      Type: 'Pass',
+      Parameters: { 'i.$': '$.i', 'big.$': '$.big', 'sum.$': 'States.MathAdd($.i, $.i)' },
+      Next: 'Pause',
+    },
     Pause: { Type: 'Wait', Seconds: 1, Next: 'Route' },
     Route: { Type: 'Choice', Choices: [{ Variable: '$.big', BooleanEquals: true, Next: 'High' }], Default: 'Low' },
     High: { Type: 'Pass', Result: 'high', ResultPath: '$.band', Next: 'Label' },
     Low: { Type: 'Pass', Result: 'low', ResultPath: '$.band', Next: 'Label' },
-    Label: { Type: 'Pass', Parameters: { 'i.$': '$.i', 'sum.$': '$.sum', 'band.$': '$.band', 'label.$': "States.Format('{}-{}', $.band, $.i)" }, Next: 'Done' },
+    Label: {
+      Type: 'Pass',
+      Parameters: {
+        'i.$': '$.i',
+        'sum.$': '$.sum',
+        'band.$': '$.band',
+        'label.$': "States.Format('{}-{}', $.band, $.i)",
+      },
+      Next: 'Done',
+    },
     Done: { Type: 'Pass', End: true },
   },
 };
@@ -56,7 +69,12 @@ interface Run {
   i: number;
   big: boolean;
 }
-const expectedOutput = ({ i, big }: Run) => ({ i, sum: 2 * i, band: big ? 'high' : 'low', label: `${big ? 'high' : 'low'}-${i}` });
+const expectedOutput = ({ i, big }: Run) => ({
+  i,
+  sum: 2 * i,
+  band: big ? 'high' : 'low',
+  label: `${big ? 'high' : 'low'}-${i}`,
+});
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stepwise-crash-'));
 let server: ServerProcess;
@@ -67,7 +85,9 @@ beforeAll(async () => {
   await server.start();
   const client = server.client();
   try {
-    const created = await client.send(new CreateStateMachineCommand({ name: 'crash', definition: JSON.stringify(definition), roleArn: ROLE }));
+    const created = await client.send(
+      new CreateStateMachineCommand({ name: 'crash', definition: JSON.stringify(definition), roleArn: ROLE }),
+    );
     stateMachineArn = created.stateMachineArn ?? '';
   } finally {
     client.destroy();
@@ -101,13 +121,26 @@ async function listStatuses(client: SFNClient): Promise<Map<string, string>> {
  * One round: fires PER_ROUND StartExecution calls without awaiting them, kills the server when
  * `killWhen` resolves, restarts it, and checks every execution of the round.
  */
-async function crashRound(round: number, killWhen: (acknowledged: () => number, allStarted: Promise<unknown>) => Promise<void>): Promise<void> {
-  const runs: Run[] = Array.from({ length: PER_ROUND }, (_, k) => ({ name: `r${round}-${k}`, i: round * 1000 + k, big: k % 2 === 0 }));
+async function crashRound(
+  round: number,
+  killWhen: (acknowledged: () => number, allStarted: Promise<unknown>) => Promise<void>,
+): Promise<void> {
+  const runs: Run[] = Array.from({ length: PER_ROUND }, (_, k) => ({
+    name: `r${round}-${k}`,
+    i: round * 1000 + k,
+    big: k % 2 === 0,
+  }));
   const acknowledged = new Set<string>();
   const client = server.client();
   const starts = runs.map((run) =>
     client
-      .send(new StartExecutionCommand({ stateMachineArn, name: run.name, input: JSON.stringify({ i: run.i, big: run.big }) }))
+      .send(
+        new StartExecutionCommand({
+          stateMachineArn,
+          name: run.name,
+          input: JSON.stringify({ i: run.i, big: run.big }),
+        }),
+      )
       .then(() => void acknowledged.add(run.name)),
   );
   const allStarted = Promise.allSettled(starts);
@@ -126,14 +159,18 @@ async function crashRound(round: number, killWhen: (acknowledged: () => number, 
     for (;;) {
       statuses = await listStatuses(after);
       const ours = runs.filter((run) => statuses.has(run.name));
-      const failed = ours.filter((run) => statuses.get(run.name) !== 'SUCCEEDED' && statuses.get(run.name) !== 'RUNNING');
+      const failed = ours.filter(
+        (run) => statuses.get(run.name) !== 'SUCCEEDED' && statuses.get(run.name) !== 'RUNNING',
+      );
       expect(failed.map((run) => `${run.name}: ${statuses.get(run.name)}`)).toEqual([]);
       const missing = [...acknowledged].filter((name) => !statuses.has(name));
       expect(missing).toEqual([]);
       if (ours.every((run) => statuses.get(run.name) === 'SUCCEEDED')) break;
       if (Date.now() > deadline) {
         const running = ours.filter((run) => statuses.get(run.name) === 'RUNNING').map((run) => run.name);
-        throw new Error(`still RUNNING after the restart: ${running.slice(0, 10).join(', ')} (${running.length})\n${server.output}`);
+        throw new Error(
+          `still RUNNING after the restart: ${running.slice(0, 10).join(', ')} (${running.length})\n${server.output}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -151,7 +188,8 @@ async function crashRound(round: number, killWhen: (acknowledged: () => number, 
       const events = await fullHistory(after, executionArn);
       const ids = events.map((e) => e.id);
       if (ids.join() !== events.map((_, k) => k + 1).join()) problems.push(`${run.name}: ids ${ids.join()}`);
-      if (events.map((e) => e.previousEventId).join() !== events.map((_, k) => k).join()) problems.push(`${run.name}: previousEventIds`);
+      if (events.map((e) => e.previousEventId).join() !== events.map((_, k) => k).join())
+        problems.push(`${run.name}: previousEventIds`);
       const types = events.map((e) => e.type);
       if (types.join() !== expectedTypes.join()) problems.push(`${run.name}: types ${types.join(' ')}`);
       if ((events.at(-1)?.timestamp?.getTime() ?? 0) >= restartedAt) resumed++;

@@ -30,7 +30,8 @@ export function freePort(): Promise<number> {
  */
 function inheritedEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ['STEPWISE_DATABASE_URL', 'STEPWISE_DATABASE_SCHEMA', 'STEPWISE_NODE_ID', 'STEPWISE_LEASE_MS']) delete env[name];
+  for (const name of ['STEPWISE_DATABASE_URL', 'STEPWISE_DATABASE_SCHEMA', 'STEPWISE_NODE_ID', 'STEPWISE_LEASE_MS'])
+    delete env[name];
   return env;
 }
 
@@ -60,7 +61,17 @@ export class ServerProcess {
 
   /** Spawns the server and resolves once GET /healthz answers (fails after `timeoutMs`). */
   async start(timeoutMs = 15_000): Promise<void> {
-    const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(this.port), '--data-dir', this.dataDir, ...(this.options.args ?? [])];
+    const args = [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'serve',
+      '--port',
+      String(this.port),
+      '--data-dir',
+      this.dataDir,
+      ...(this.options.args ?? []),
+    ];
     const child = spawn(process.execPath, args, {
       cwd: repoRoot,
       env: { ...inheritedEnv(), STEPWISE_LOG_LEVEL: 'warn', ...this.options.env },
@@ -82,7 +93,8 @@ export class ServerProcess {
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error(`the server did not answer /healthz within ${timeoutMs} ms:\n${this.output}`);
+      if (Date.now() > deadline)
+        throw new Error(`the server did not answer /healthz within ${timeoutMs} ms:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }

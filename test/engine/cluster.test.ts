@@ -14,7 +14,13 @@ import { StatesIntegration } from '../../src/integrations/states/index.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { CommitResult, ExecutionStore } from '../../src/store/types.js';
-import { databaseUrl, dropSchemas, freshSchema, postgresRequired, unreachableReason } from '../store/postgres-helper.js';
+import {
+  databaseUrl,
+  dropSchemas,
+  freshSchema,
+  postgresRequired,
+  unreachableReason,
+} from '../store/postgres-helper.js';
 import { eventually } from '../support/eventually.js';
 import { startRequest, stateMachine } from './support.js';
 
@@ -58,7 +64,10 @@ function recording(store: Store, results: CommitResult[]): Store {
 const unreachable = await unreachableReason();
 const stores: [string, () => Promise<Store>][] = [['memory', async () => new MemoryStore() as Store]];
 if (unreachable === undefined || postgresRequired) {
-  stores.push(['postgres', async () => (await PostgresStore.open(databaseUrl, { schema: freshSchema() })) as unknown as Store]);
+  stores.push([
+    'postgres',
+    async () => (await PostgresStore.open(databaseUrl, { schema: freshSchema() })) as unknown as Store,
+  ]);
 } else {
   console.warn(`PostgreSQL cluster engine tests skipped: no PostgreSQL at ${databaseUrl} (${unreachable}).`);
 }
@@ -113,7 +122,10 @@ describe.each(stores)('engine nodes sharing one %s store', (_name, open) => {
   it('an execution waiting for a timer holds no lease, and the node that claims it when the timer is due finishes it', async () => {
     await setup();
     const a = await node('a');
-    const machine = stateMachine('wait', { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 10, Next: 'Done' }, Done: { Type: 'Pass', End: true } } });
+    const machine = stateMachine('wait', {
+      StartAt: 'Nap',
+      States: { Nap: { Type: 'Wait', Seconds: 10, Next: 'Done' }, Done: { Type: 'Pass', End: true } },
+    });
     const started = await a.engine.startExecution(startRequest(machine, 'w1', { n: 1 }));
     if (!('executionArn' in started)) throw new Error('expected a new execution');
     expect((await store.listNodes(clock.now())).find((n) => n.id === 'a')?.executions).toBe(0);
@@ -149,7 +161,12 @@ describe.each(stores)('engine nodes sharing one %s store', (_name, open) => {
           End: true,
           Branches: [
             { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: WORK, End: true } } },
-            { StartAt: 'Ask', States: { Ask: { Type: 'Task', Resource: CALLBACK, Parameters: { 'Token.$': '$$.Task.Token' }, End: true } } },
+            {
+              StartAt: 'Ask',
+              States: {
+                Ask: { Type: 'Task', Resource: CALLBACK, Parameters: { 'Token.$': '$$.Task.Token' }, End: true },
+              },
+            },
           ],
         },
       },
@@ -176,10 +193,16 @@ describe.each(stores)('engine nodes sharing one %s store', (_name, open) => {
     const busy = gate<Json>();
     const a = await node('a', { [WORK]: () => busy.promise });
     const b = await node('b', { [WORK]: () => busy.promise });
-    const machine = stateMachine('stop', { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: WORK, End: true } } });
+    const machine = stateMachine('stop', {
+      StartAt: 'Work',
+      States: { Work: { Type: 'Task', Resource: WORK, End: true } },
+    });
     const started = await a.engine.startExecution(startRequest(machine, 's1', {}));
     if (!('executionArn' in started)) throw new Error('expected a new execution');
-    await eventually(async () => ((await history(started.executionArn)).some((e) => e.type === 'TaskScheduled') ? true : undefined), 'the task');
+    await eventually(
+      async () => ((await history(started.executionArn)).some((e) => e.type === 'TaskScheduled') ? true : undefined),
+      'the task',
+    );
 
     const stopped = await b.engine.stopExecution(started.executionArn, 'Halt', 'asked to');
     expect('stopDate' in stopped).toBe(true);
@@ -199,7 +222,10 @@ describe.each(stores)('engine nodes sharing one %s store', (_name, open) => {
     };
     const a = await node('a', handlers);
     const b = await node('b', handlers);
-    const child = stateMachine('child', { StartAt: 'Ask', States: { Ask: { Type: 'Task', Resource: CALLBACK, End: true } } });
+    const child = stateMachine('child', {
+      StartAt: 'Ask',
+      States: { Ask: { Type: 'Task', Resource: CALLBACK, End: true } },
+    });
     await store.createStateMachine(child);
     const parent = stateMachine('parent', {
       StartAt: 'Run',
@@ -217,7 +243,10 @@ describe.each(stores)('engine nodes sharing one %s store', (_name, open) => {
     if (!('executionArn' in started)) throw new Error('expected a new execution');
     const sent = await eventually(async () => token, "the child's callback task");
     // Once the child only waits for its token it holds no lease: a holds just the parent's.
-    await eventually(async () => ((await store.listNodes(clock.now())).find((n) => n.id === 'a')?.executions === 1 ? true : undefined), 'the child idle');
+    await eventually(
+      async () => ((await store.listNodes(clock.now())).find((n) => n.id === 'a')?.executions === 1 ? true : undefined),
+      'the child idle',
+    );
 
     // b takes the answer and ends the child itself.
     expect(await b.engine.sendTaskSuccess(sent, { answered: 'on b' })).toBe('ok');
@@ -244,7 +273,10 @@ describe.each(stores)('engine nodes sharing one %s store', (_name, open) => {
       },
       3_600_000,
     );
-    const machine = stateMachine('fence', { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: WORK, End: true } } });
+    const machine = stateMachine('fence', {
+      StartAt: 'Work',
+      States: { Work: { Type: 'Task', Resource: WORK, End: true } },
+    });
     const started = await a.engine.startExecution(startRequest(machine, 'f1', {}));
     if (!('executionArn' in started)) throw new Error('expected a new execution');
     await eventually(async () => (invokedOnA === 1 ? true : undefined), 'the task on a');

@@ -2,7 +2,12 @@ import { rmSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateStateMachineCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  ExecutionAlreadyExists,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HISTORY_QUOTA } from '../../src/engine/durable-engine.js';
 import type { TaskHandler } from '../../src/engine/task-invoker.js';
@@ -86,14 +91,19 @@ describe('DurableEngine on SQLite', () => {
     });
     try {
       const definition = JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 3600, End: true } } });
-      const { stateMachineArn } = await client.send(new CreateStateMachineCommand({ name: 'waits', definition, roleArn: ROLE }));
+      const { stateMachineArn } = await client.send(
+        new CreateStateMachineCommand({ name: 'waits', definition, roleArn: ROLE }),
+      );
       const first = await client.send(new StartExecutionCommand({ stateMachineArn, name: 'once', input: '{"a":1}' }));
       const again = await client.send(new StartExecutionCommand({ stateMachineArn, name: 'once', input: '{"a":1}' }));
       expect(again.executionArn).toBe(first.executionArn);
       expect(again.startDate).toEqual(first.startDate);
       const other = client.send(new StartExecutionCommand({ stateMachineArn, name: 'once', input: '{"a":2}' }));
       await expect(other).rejects.toBeInstanceOf(ExecutionAlreadyExists);
-      expect((await server.store.getHistory(first.executionArn ?? '', { limit: 100 })).map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered']);
+      expect((await server.store.getHistory(first.executionArn ?? '', { limit: 100 })).map((e) => e.type)).toEqual([
+        'ExecutionStarted',
+        'WaitStateEntered',
+      ]);
     } finally {
       client.destroy();
       await server.close();
@@ -149,7 +159,10 @@ describe('DurableEngine on SQLite', () => {
       return new Promise<Json>(() => {});
     };
     const r = await rig({ handlers: { [DOUBLE]: hangs } });
-    const machine = stateMachine('task', { StartAt: 'T', States: { T: { Type: 'Task', Resource: DOUBLE, End: true } } });
+    const machine = stateMachine('task', {
+      StartAt: 'T',
+      States: { T: { Type: 'Task', Resource: DOUBLE, End: true } },
+    });
     const started = await r.engine.startExecution(startRequest(machine, 'job', { n: 21 }));
     if (!('executionArn' in started)) throw new Error('expected a new execution');
     expect(calls).toBe(1);
@@ -174,10 +187,16 @@ describe('DurableEngine on SQLite', () => {
     const r = await rig({ handlers: { [DOUBLE]: double } });
     const machine = stateMachine('many', {
       StartAt: 'A',
-      States: { A: { Type: 'Pass', Next: 'T' }, T: { Type: 'Task', Resource: DOUBLE, Next: 'B' }, B: { Type: 'Pass', End: true } },
+      States: {
+        A: { Type: 'Pass', Next: 'T' },
+        T: { Type: 'Task', Resource: DOUBLE, Next: 'B' },
+        B: { Type: 'Pass', End: true },
+      },
     });
     const count = 200;
-    const results = await Promise.all(Array.from({ length: count }, (_, i) => r.engine.startExecution(startRequest(machine, `run-${i}`, { i }))));
+    const results = await Promise.all(
+      Array.from({ length: count }, (_, i) => r.engine.startExecution(startRequest(machine, `run-${i}`, { i }))),
+    );
     const arns = results.map((x) => ('executionArn' in x ? x.executionArn : ''));
     for (const arn of arns) await r.waitForStatus(arn, 'SUCCEEDED');
     const stats = r.engine.commitStats;
@@ -220,14 +239,19 @@ describe('DurableEngine on SQLite', () => {
 
     it('fails an execution whose loop runs past it after a task, writing no more than 25,000 events', async () => {
       const r = await rig({ handlers: { [DOUBLE]: double } });
-      const started = await r.engine.startExecution(startRequest(stateMachine('loop-later', loop('T')), 'spin', { n: 0 }));
+      const started = await r.engine.startExecution(
+        startRequest(stateMachine('loop-later', loop('T')), 'spin', { n: 0 }),
+      );
       if (!('executionArn' in started)) throw new Error('expected a new execution');
       const failed = await r.waitForStatus(started.executionArn, 'FAILED');
       expect(failed).toMatchObject({ error: 'States.Runtime', cause });
       const history = await r.history(started.executionArn);
       expect(history.length).toBeLessThanOrEqual(HISTORY_QUOTA);
       expect(history.map((e) => e.id)).toEqual(history.map((_, i) => i + 1));
-      expect(history.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Runtime', cause } });
+      expect(history.at(-1)).toMatchObject({
+        type: 'ExecutionFailed',
+        executionFailedEventDetails: { error: 'States.Runtime', cause },
+      });
       // AWS does not redrive an execution the quota failed (its history has no room left).
       expect(await r.engine.redriveExecution(started.executionArn)).toEqual({
         notRedrivable: `Execution has reached the maximum number of history events (${HISTORY_QUOTA}) and cannot be redriven`,
@@ -236,7 +260,9 @@ describe('DurableEngine on SQLite', () => {
 
     it('fails an execution whose loop runs past it in its first step, writing no more than 25,000 events', async () => {
       const r = await rig();
-      const started = await r.engine.startExecution(startRequest(stateMachine('loop-now', loop('P')), 'spin', { n: 0 }));
+      const started = await r.engine.startExecution(
+        startRequest(stateMachine('loop-now', loop('P')), 'spin', { n: 0 }),
+      );
       if (!('executionArn' in started)) throw new Error('expected a new execution');
       const failed = await r.waitForStatus(started.executionArn, 'FAILED');
       expect(failed).toMatchObject({ error: 'States.Runtime', cause });
@@ -244,7 +270,10 @@ describe('DurableEngine on SQLite', () => {
       // The history fills up to the quota; its last event is the failure.
       expect(history).toHaveLength(HISTORY_QUOTA);
       expect(history[0]?.type).toBe('ExecutionStarted');
-      expect(history.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Runtime', cause } });
+      expect(history.at(-1)).toMatchObject({
+        type: 'ExecutionFailed',
+        executionFailedEventDetails: { error: 'States.Runtime', cause },
+      });
       expect(history.map((e) => e.id)).toEqual(history.map((_, i) => i + 1));
     });
 
@@ -252,7 +281,11 @@ describe('DurableEngine on SQLite', () => {
       const r = await rig();
       const forever = {
         StartAt: 'P',
-        States: { P: { Type: 'Pass', Next: 'C' }, C: { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'Done' }], Default: 'P' }, Done: { Type: 'Succeed' } },
+        States: {
+          P: { Type: 'Pass', Next: 'C' },
+          C: { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'Done' }], Default: 'P' },
+          Done: { Type: 'Succeed' },
+        },
       };
       let ticks = 0;
       const ticker = setInterval(() => ticks++, 1);
@@ -273,7 +306,11 @@ describe('DurableEngine on SQLite', () => {
   describe('timers of finished executions', () => {
     it('an execution timeout timer is removed when the execution ends in the step that started it', async () => {
       const r = await rig();
-      const machine = stateMachine('quick', { TimeoutSeconds: 3600, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+      const machine = stateMachine('quick', {
+        TimeoutSeconds: 3600,
+        StartAt: 'P',
+        States: { P: { Type: 'Pass', End: true } },
+      });
       const started = await r.engine.startExecution(startRequest(machine, 'fast'));
       if (!('executionArn' in started)) throw new Error('expected a new execution');
       await r.waitForStatus(started.executionArn, 'SUCCEEDED');
@@ -305,7 +342,13 @@ describe('DurableEngine on SQLite', () => {
       const [outcome] = await r.store.commit([
         {
           expectedVersion: record.version,
-          execution: { ...record, status: 'ABORTED', stopDate: T0, version: record.version + 1, state: { ...record.state, status: 'ABORTED' } },
+          execution: {
+            ...record,
+            status: 'ABORTED',
+            stopDate: T0,
+            version: record.version + 1,
+            state: { ...record.state, status: 'ABORTED' },
+          },
           events: [],
           timersAdded: [],
           timersRemoved: [],
@@ -334,7 +377,10 @@ describe('callback tasks', () => {
         },
       },
     });
-    const machine = stateMachine('callback', { StartAt: 'Send', States: { Send: { Type: 'Task', Resource: SEND, End: true } } });
+    const machine = stateMachine('callback', {
+      StartAt: 'Send',
+      States: { Send: { Type: 'Task', Resource: SEND, End: true } },
+    });
     const started = await r.engine.startExecution(startRequest(machine, 'cb', {}));
     if (!('executionArn' in started)) throw new Error('expected a new execution');
     const submitted = await eventually(async () => {

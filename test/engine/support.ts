@@ -14,12 +14,22 @@ import type { HistoryEvent } from '../../src/interpreter/history.js';
 import type { ExecutionStatus } from '../../src/interpreter/types.js';
 import type { Json } from '../../src/json.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { Commit, ExecutionRecord, ExecutionStore, StateMachineRecord, TimerRecord } from '../../src/store/types.js';
+import type {
+  Commit,
+  ExecutionRecord,
+  ExecutionStore,
+  StateMachineRecord,
+  TimerRecord,
+} from '../../src/store/types.js';
 
 export const ACCOUNT_PREFIX = 'arn:aws:states:us-east-1:123456789012';
 export const ROLE = 'arn:aws:iam::123456789012:role/stepwise';
 
-export function stateMachine(name: string, definition: Json, type: 'STANDARD' | 'EXPRESS' = 'STANDARD'): StateMachineRecord {
+export function stateMachine(
+  name: string,
+  definition: Json,
+  type: 'STANDARD' | 'EXPRESS' = 'STANDARD',
+): StateMachineRecord {
   return {
     arn: `${ACCOUNT_PREFIX}:stateMachine:${name}`,
     name,
@@ -37,7 +47,6 @@ export function stateMachine(name: string, definition: Json, type: 'STANDARD' | 
 export function startRequest(machine: StateMachineRecord, name: string, input: Json = {}): StartRequest {
   return { stateMachine: machine, name, input, inputText: JSON.stringify(input) };
 }
-
 
 /** A store that keeps a log of every commit it was asked to apply (in order), for assertions. */
 export function recordingStore(store: ExecutionStore, log: Commit[]): ExecutionStore {

@@ -5,7 +5,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StartSyncExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -21,11 +27,32 @@ let expressArn: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'stepwise-document-validation-'));
-  server = await startServer({ port: 0, dataDir, logger: pino({ level: 'silent' }), functionsDir: `${EXAMPLE}/functions` });
-  sfn = new SFNClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, disableHostPrefix: true });
+  server = await startServer({
+    port: 0,
+    dataDir,
+    logger: pino({ level: 'silent' }),
+    functionsDir: `${EXAMPLE}/functions`,
+  });
+  sfn = new SFNClient({
+    endpoint: server.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    disableHostPrefix: true,
+  });
   const definition = readFileSync(`${EXAMPLE}/statemachine.asl.json`, 'utf8');
-  standardArn = (await sfn.send(new CreateStateMachineCommand({ name: 'document-validation', roleArn: ROLE, definition }))).stateMachineArn as string;
-  expressArn = (await sfn.send(new CreateStateMachineCommand({ name: 'document-validation-express', type: 'EXPRESS', roleArn: ROLE, definition }))).stateMachineArn as string;
+  standardArn = (
+    await sfn.send(new CreateStateMachineCommand({ name: 'document-validation', roleArn: ROLE, definition }))
+  ).stateMachineArn as string;
+  expressArn = (
+    await sfn.send(
+      new CreateStateMachineCommand({
+        name: 'document-validation-express',
+        type: 'EXPRESS',
+        roleArn: ROLE,
+        definition,
+      }),
+    )
+  ).stateMachineArn as string;
 });
 
 afterAll(async () => {
@@ -38,7 +65,9 @@ const VALID = { documentId: 'NF-2026-0042', type: 'invoice', holder: 'Ada Lovela
 const INVALID = { documentId: 'NF-2026-0043', type: 'memo', holder: '  ', issuedAt: '2026-02-30x' };
 
 async function run(input: unknown) {
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: standardArn, input: JSON.stringify(input) }));
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: standardArn, input: JSON.stringify(input) }),
+  );
   const deadline = Date.now() + 10_000;
   for (;;) {
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -68,11 +97,15 @@ describe('examples/document-validation', () => {
   });
 
   it('as an Express state machine through StartSyncExecution', async () => {
-    const valid = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: expressArn, input: JSON.stringify(VALID) }));
+    const valid = await sfn.send(
+      new StartSyncExecutionCommand({ stateMachineArn: expressArn, input: JSON.stringify(VALID) }),
+    );
     expect(valid.status, valid.cause).toBe('SUCCEEDED');
     expect(JSON.parse(valid.output ?? 'null')).toEqual({ documentId: 'NF-2026-0042', valid: true, errors: [] });
 
-    const invalid = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: expressArn, input: JSON.stringify(INVALID) }));
+    const invalid = await sfn.send(
+      new StartSyncExecutionCommand({ stateMachineArn: expressArn, input: JSON.stringify(INVALID) }),
+    );
     expect(invalid).toMatchObject({ status: 'FAILED', error: 'DocumentInvalid', cause: 'Documento Inválido' });
   });
 });

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,8 +45,18 @@ let sqsClient: SQSClient;
 let stateMachineArn: string;
 
 beforeAll(async () => {
-  [s3, dynamo, sqs] = await Promise.all([startS3([BUCKET]), startDynalite(), startSqs(['file-processed', 'file-alerts'])]);
-  s3Client = new S3Client({ endpoint: s3.url, region: REGION, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  [s3, dynamo, sqs] = await Promise.all([
+    startS3([BUCKET]),
+    startDynalite(),
+    startSqs(['file-processed', 'file-alerts']),
+  ]);
+  s3Client = new S3Client({
+    endpoint: s3.url,
+    region: REGION,
+    credentials,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
   ddb = new DynamoDBClient({ endpoint: dynamo.url, region: REGION, credentials });
   sqsClient = new SQSClient({ endpoint: sqs.url, region: REGION, credentials });
   await ddb.send(
@@ -61,7 +78,11 @@ beforeAll(async () => {
   });
   sfn = new SFNClient({ endpoint: server.url, region: REGION, credentials, disableHostPrefix: true });
   const created = await sfn.send(
-    new CreateStateMachineCommand({ name: 'file-pipeline', roleArn: ROLE, definition: readFileSync(`${EXAMPLE}/statemachine.asl.json`, 'utf8') }),
+    new CreateStateMachineCommand({
+      name: 'file-pipeline',
+      roleArn: ROLE,
+      definition: readFileSync(`${EXAMPLE}/statemachine.asl.json`, 'utf8'),
+    }),
   );
   stateMachineArn = created.stateMachineArn as string;
 });
@@ -94,8 +115,11 @@ interface Outcome {
 
 /** Uploads the file, starts the pipeline with its event, waits for the end. */
 async function upload(key: string, body: string | undefined): Promise<Outcome> {
-  if (body !== undefined) await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ContentType: 'text/csv' }));
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(objectCreated(key)) }));
+  if (body !== undefined)
+    await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ContentType: 'text/csv' }));
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(objectCreated(key)) }),
+  );
   const deadline = Date.now() + 15_000;
   for (;;) {
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -117,16 +141,33 @@ async function upload(key: string, body: string | undefined): Promise<Outcome> {
 /** The messages in a queue that are about this key (the queues are shared by the tests). */
 async function messagesAbout(queue: string, key: string): Promise<Record<string, unknown>[]> {
   const { QueueUrl } = await sqsClient.send(new GetQueueUrlCommand({ QueueName: queue }));
-  const { Messages = [] } = await sqsClient.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-  return Messages.map((message) => JSON.parse(message.Body ?? '{}') as Record<string, unknown>).filter((body) => body.key === key);
+  const { Messages = [] } = await sqsClient.send(
+    new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+  );
+  return Messages.map((message) => JSON.parse(message.Body ?? '{}') as Record<string, unknown>).filter(
+    (body) => body.key === key,
+  );
 }
 
 async function summaryOf(key: string) {
-  const { Item } = await ddb.send(new GetItemCommand({ TableName: 'file-summaries', Key: { id: { S: `s3://${BUCKET}/${key}` } }, ConsistentRead: true }));
+  const { Item } = await ddb.send(
+    new GetItemCommand({
+      TableName: 'file-summaries',
+      Key: { id: { S: `s3://${BUCKET}/${key}` } },
+      ConsistentRead: true,
+    }),
+  );
   return Item;
 }
 
-const GOOD = ['date,category,amount', '2026-01-05,travel,120.50', '2026-01-06,food,12.30', '2026-01-07,travel,79.50', '2026-01-09,food,7.70', ''].join('\n');
+const GOOD = [
+  'date,category,amount',
+  '2026-01-05,travel,120.50',
+  '2026-01-06,food,12.30',
+  '2026-01-07,travel,79.50',
+  '2026-01-09,food,7.70',
+  '',
+].join('\n');
 
 describe('examples/file-pipeline', () => {
   it('a good file: SUCCEEDED, its summary in DynamoDB and a notification in the queue', async () => {
@@ -164,16 +205,27 @@ describe('examples/file-pipeline', () => {
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('ValidationError');
     const cause = JSON.parse(result.cause ?? '{}') as { errorType: string; errorMessage: string };
-    expect(cause).toMatchObject({ errorType: 'ValidationError', errorMessage: 'expenses/broken.csv, line 3: amount "twelve" is not a number' });
+    expect(cause).toMatchObject({
+      errorType: 'ValidationError',
+      errorMessage: 'expenses/broken.csv, line 3: amount "twelve" is not a number',
+    });
 
     const [alert, ...others] = await messagesAbout('file-alerts', key);
     expect(others).toEqual([]);
-    expect(alert).toMatchObject({ event: 'FileRejected', bucket: BUCKET, key, error: 'ValidationError', executionArn: expect.stringContaining(':execution:file-pipeline:') });
+    expect(alert).toMatchObject({
+      event: 'FileRejected',
+      bucket: BUCKET,
+      key,
+      error: 'ValidationError',
+      executionArn: expect.stringContaining(':execution:file-pipeline:'),
+    });
     expect(alert?.cause).toBe(result.cause);
     // Nothing was stored or announced, and the failure came from the Fail state after the alert.
     expect(await summaryOf(key)).toBeUndefined();
     expect(await messagesAbout('file-processed', key)).toEqual([]);
-    const entered = result.history.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+    const entered = result.history
+      .filter((e) => e.type?.endsWith('StateEntered'))
+      .map((e) => e.stateEnteredEventDetails?.name);
     expect(entered).toEqual(['ReadEvent', 'ReadFile', 'ValidateFile', 'SendAlert', 'FileRejected']);
   });
 
@@ -182,7 +234,9 @@ describe('examples/file-pipeline', () => {
     const result = await upload(key, undefined);
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('S3.NoSuchKeyException');
-    expect(await messagesAbout('file-alerts', key)).toEqual([expect.objectContaining({ error: 'S3.NoSuchKeyException', cause: result.cause })]);
+    expect(await messagesAbout('file-alerts', key)).toEqual([
+      expect.objectContaining({ error: 'S3.NoSuchKeyException', cause: result.cause }),
+    ]);
   });
 
   it('a transient error is retried, then the file goes through', async () => {
@@ -193,15 +247,12 @@ describe('examples/file-pipeline', () => {
 
     // ProcessFile ran twice: the first attempt failed with TransientError, the retry succeeded.
     const failures = result.history.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails);
-    expect(failures).toEqual([expect.objectContaining({ resourceType: 'lambda', resource: 'invoke', error: 'TransientError' })]);
-    expect(result.history.filter((e) => e.type === 'TaskScheduled').map((e) => e.taskScheduledEventDetails?.resource)).toEqual([
-      'getObject',
-      'invoke',
-      'invoke',
-      'invoke',
-      'putItem',
-      'sendMessage',
+    expect(failures).toEqual([
+      expect.objectContaining({ resourceType: 'lambda', resource: 'invoke', error: 'TransientError' }),
     ]);
+    expect(
+      result.history.filter((e) => e.type === 'TaskScheduled').map((e) => e.taskScheduledEventDetails?.resource),
+    ).toEqual(['getObject', 'invoke', 'invoke', 'invoke', 'putItem', 'sendMessage']);
     expect(await summaryOf(key)).toMatchObject({ total: { N: '50' } });
     expect(await messagesAbout('file-processed', key)).toHaveLength(1);
     expect(await messagesAbout('file-alerts', key)).toEqual([]);

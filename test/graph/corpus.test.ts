@@ -60,20 +60,30 @@ describe('graphs of the conformance corpus', () => {
         expect(Number.isFinite(n.x) && Number.isFinite(n.y) && n.width > 0 && n.height > 0).toBe(true);
         const parent = n.parentId === undefined ? undefined : box.get(n.parentId);
         if (parent === undefined) continue;
-        expect(n.x >= parent.x && n.y >= parent.y && n.x + n.width <= parent.x + parent.width + 0.5 && n.y + n.height <= parent.y + parent.height + 0.5, `${c.group}/${c.name}: ${n.id} inside ${parent.id}`).toBe(true);
+        expect(
+          n.x >= parent.x &&
+            n.y >= parent.y &&
+            n.x + n.width <= parent.x + parent.width + 0.5 &&
+            n.y + n.height <= parent.y + parent.height + 0.5,
+          `${c.group}/${c.name}: ${n.id} inside ${parent.id}`,
+        ).toBe(true);
       }
       for (const e of layout.edges) expect(e.points.length, `${c.group}/${c.name}: ${e.id}`).toBeGreaterThanOrEqual(2);
     }
   });
 
-  it('a 200-state machine where every Task catches into one handler lays out in both directions', { timeout: 120_000 }, async () => {
-    const definition = largeMachine(200);
-    const graph = buildGraph(definition);
-    checkGraph(definition, graph);
-    for (const direction of ['DOWN', 'RIGHT'] as const) {
-      const layout = await layoutGraph(graph, { direction });
-      expect(layout.edges).toHaveLength(graph.edges.length);
-      for (const e of layout.edges) expect(e.points.length).toBeGreaterThanOrEqual(2);
-    }
-  });
+  it(
+    'a 200-state machine where every Task catches into one handler lays out in both directions',
+    { timeout: 120_000 },
+    async () => {
+      const definition = largeMachine(200);
+      const graph = buildGraph(definition);
+      checkGraph(definition, graph);
+      for (const direction of ['DOWN', 'RIGHT'] as const) {
+        const layout = await layoutGraph(graph, { direction });
+        expect(layout.edges).toHaveLength(graph.edges.length);
+        for (const e of layout.edges) expect(e.points.length).toBeGreaterThanOrEqual(2);
+      }
+    },
+  );
 });

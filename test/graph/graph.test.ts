@@ -3,7 +3,8 @@ import { buildGraph, choiceRuleText, nodeIdFor, type StateGraph } from '../../sr
 import type { Json } from '../../src/json.js';
 import { showcase } from './machines.js';
 
-const edge = (graph: StateGraph, source: string, target: string) => graph.edges.filter((e) => e.source === source && e.target === target);
+const edge = (graph: StateGraph, source: string, target: string) =>
+  graph.edges.filter((e) => e.source === source && e.target === target);
 const node = (graph: StateGraph, id: string) => graph.nodes.find((n) => n.id === id);
 
 describe('graph model', () => {
@@ -20,7 +21,9 @@ describe('graph model', () => {
 
   it('Choice rules become labelled choice edges and the Default edge is labelled Default', () => {
     expect(edge(graph, 'Check', 'Fan')).toMatchObject([{ kind: 'choice', label: '$.n > 3' }]);
-    expect(edge(graph, 'Check', 'Each')).toMatchObject([{ kind: 'choice', label: 'And($.s == "x", Not($.t is present))' }]);
+    expect(edge(graph, 'Check', 'Each')).toMatchObject([
+      { kind: 'choice', label: 'And($.s == "x", Not($.t is present))' },
+    ]);
     expect(edge(graph, 'Check', 'Done')).toMatchObject([{ kind: 'default', label: 'Default' }]);
   });
 
@@ -30,7 +33,11 @@ describe('graph model', () => {
   });
 
   it('Parallel branches are groups inside the Parallel node, each with its own markers', () => {
-    expect(node(graph, 'Fan/branch/1')).toMatchObject({ kind: 'Parallel', parentId: 'Fan', group: { kind: 'branch', index: 1 } });
+    expect(node(graph, 'Fan/branch/1')).toMatchObject({
+      kind: 'Parallel',
+      parentId: 'Fan',
+      group: { kind: 'branch', index: 1 },
+    });
     expect(node(graph, 'Fan/branch/1/B')).toMatchObject({ name: 'B', kind: 'Wait', parentId: 'Fan/branch/1' });
     expect(edge(graph, 'Fan/branch/1/start', 'Fan/branch/1/B')).toMatchObject([{ kind: 'start' }]);
     expect(edge(graph, 'Fan/branch/1/C', 'Fan/branch/1/end')).toMatchObject([{ kind: 'end' }]);
@@ -38,9 +45,18 @@ describe('graph model', () => {
   });
 
   it('a Parallel nested in a Map processor nests its groups one level deeper', () => {
-    expect(node(graph, 'Each/processor')).toMatchObject({ kind: 'Map', parentId: 'Each', group: { kind: 'processor' } });
-    expect(node(graph, 'Each/processor/Work')).toMatchObject({ kind: 'Task', resource: 'arn:aws:states:::lambda:invoke' });
-    expect(node(graph, 'Each/processor/Inner/branch/0/Deep')).toMatchObject({ parentId: 'Each/processor/Inner/branch/0' });
+    expect(node(graph, 'Each/processor')).toMatchObject({
+      kind: 'Map',
+      parentId: 'Each',
+      group: { kind: 'processor' },
+    });
+    expect(node(graph, 'Each/processor/Work')).toMatchObject({
+      kind: 'Task',
+      resource: 'arn:aws:states:::lambda:invoke',
+    });
+    expect(node(graph, 'Each/processor/Inner/branch/0/Deep')).toMatchObject({
+      parentId: 'Each/processor/Inner/branch/0',
+    });
     expect(node(graph, 'Each/processor/Inner/branch/0')).toMatchObject({ parentId: 'Each/processor/Inner' });
   });
 
@@ -72,7 +88,10 @@ describe('graph model', () => {
   });
 
   it('a state named like a marker keeps its name as id and the marker moves aside', () => {
-    const odd = buildGraph({ StartAt: 'start', States: { start: { Type: 'Pass', Next: 'end' }, end: { Type: 'Succeed' } } });
+    const odd = buildGraph({
+      StartAt: 'start',
+      States: { start: { Type: 'Pass', Next: 'end' }, end: { Type: 'Succeed' } },
+    });
     expect(node(odd, 'start')).toMatchObject({ kind: 'Pass' });
     expect(node(odd, 'start~2')).toMatchObject({ kind: 'Start' });
     expect(edge(odd, 'start~2', 'start')).toHaveLength(1);
@@ -80,7 +99,15 @@ describe('graph model', () => {
   });
 
   it('never throws on odd input', () => {
-    const odds: Json[] = [null, 3, 'x', [], {}, { StartAt: 'A', States: { A: 5 } }, { States: { A: { Type: 'Parallel' } } }];
+    const odds: Json[] = [
+      null,
+      3,
+      'x',
+      [],
+      {},
+      { StartAt: 'A', States: { A: 5 } },
+      { States: { A: { Type: 'Parallel' } } },
+    ];
     for (const odd of odds) {
       expect(() => buildGraph(odd)).not.toThrow();
     }
@@ -96,15 +123,28 @@ describe('Choice rule text', () => {
     [{ Variable: '$.x', IsNull: false }, '$.x is not null'],
     [{ Variable: '$.x', IsPresent: false }, '$.x is absent'],
     [{ Variable: '$.s', StringMatches: 'log-*' }, '$.s matches "log-*"'],
-    [{ Or: [{ Variable: '$.a', NumericEquals: 1 }, { Variable: '$.b', IsString: true }] }, 'Or($.a == 1, $.b is a string)'],
+    [
+      {
+        Or: [
+          { Variable: '$.a', NumericEquals: 1 },
+          { Variable: '$.b', IsString: true },
+        ],
+      },
+      'Or($.a == 1, $.b is a string)',
+    ],
     [{ Condition: '{% $states.input.n > 3 %}' }, '$states.input.n > 3'],
   ])('%j reads as %s', (rule, text) => {
     expect(choiceRuleText(rule)).toBe(text);
   });
 
   it('a long rule is cut with an ellipsis and kept whole in fullLabel', () => {
-    const long = { And: Array.from({ length: 6 }, (_, i) => ({ Variable: `$.field${i}`, StringEquals: 'some value' })) };
-    const graph = buildGraph({ StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ ...long, Next: 'D' }], Default: 'D' }, D: { Type: 'Succeed' } } });
+    const long = {
+      And: Array.from({ length: 6 }, (_, i) => ({ Variable: `$.field${i}`, StringEquals: 'some value' })),
+    };
+    const graph = buildGraph({
+      StartAt: 'C',
+      States: { C: { Type: 'Choice', Choices: [{ ...long, Next: 'D' }], Default: 'D' }, D: { Type: 'Succeed' } },
+    });
     const [choice] = graph.edges.filter((e) => e.kind === 'choice');
     expect(choice?.label?.endsWith('…')).toBe(true);
     expect(choice?.fullLabel).toBe(choiceRuleText(long));

@@ -9,7 +9,12 @@ import { largeMachine } from './machines.js';
 
 const RUNS = 7;
 
-for (const [size, catches] of [[50, 'every'], [200, 'every'], [200, 'some'], [400, 'every']] as const) {
+for (const [size, catches] of [
+  [50, 'every'],
+  [200, 'every'],
+  [200, 'some'],
+  [400, 'every'],
+] as const) {
   for (const direction of ['DOWN', 'RIGHT'] as LayoutDirection[]) {
     const definition = largeMachine(size, catches);
     const times: number[] = [];
@@ -27,6 +32,8 @@ for (const [size, catches] of [[50, 'every'], [200, 'every'], [200, 'some'], [40
     const [cold, ...warm] = times;
     warm.sort((a, b) => a - b);
     const median = warm[Math.floor(warm.length / 2)] as number;
-    console.log(`${size} states (catches: ${catches}), ${direction}: ${nodes} nodes; first ${(cold as number).toFixed(0)} ms, then median ${median.toFixed(0)} ms, max ${(warm.at(-1) as number).toFixed(0)} ms; CPU ${cpuPerRun.toFixed(0)} ms per run (load ${loadavg()[0]?.toFixed(1)})`);
+    console.log(
+      `${size} states (catches: ${catches}), ${direction}: ${nodes} nodes; first ${(cold as number).toFixed(0)} ms, then median ${median.toFixed(0)} ms, max ${(warm.at(-1) as number).toFixed(0)} ms; CPU ${cpuPerRun.toFixed(0)} ms per run (load ${loadavg()[0]?.toFixed(1)})`,
+    );
   }
 }

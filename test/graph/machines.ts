@@ -20,11 +20,17 @@ export function largeMachine(count: number, catches: 'every' | 'some' = 'every')
   const states: JsonObject = {};
   names.forEach((name, index) => {
     const next = names[index + 1] ?? 'Done';
-    const catcher: JsonObject = catches === 'every' || index % 10 === 3 ? { Catch: [{ ErrorEquals: ['States.TaskFailed', 'States.Timeout'], Next: 'Failed' }] } : {};
+    const catcher: JsonObject =
+      catches === 'every' || index % 10 === 3
+        ? { Catch: [{ ErrorEquals: ['States.TaskFailed', 'States.Timeout'], Next: 'Failed' }] }
+        : {};
     if (nested(index) > 0 && index % 2 === 0) {
       states[name] = {
         Type: 'Parallel',
-        Branches: [0, 1].map((b) => ({ StartAt: `${name} b${b} work`, States: { [`${name} b${b} work`]: { Type: 'Task', Resource: LAMBDA, End: true } } })),
+        Branches: [0, 1].map((b) => ({
+          StartAt: `${name} b${b} work`,
+          States: { [`${name} b${b} work`]: { Type: 'Task', Resource: LAMBDA, End: true } },
+        })),
         Next: next,
         ...catcher,
       };
@@ -33,7 +39,10 @@ export function largeMachine(count: number, catches: 'every' | 'some' = 'every')
         Type: 'Map',
         ItemProcessor: {
           StartAt: `${name} item`,
-          States: { [`${name} item`]: { Type: 'Task', Resource: LAMBDA, Next: `${name} item done` }, [`${name} item done`]: { Type: 'Pass', End: true } },
+          States: {
+            [`${name} item`]: { Type: 'Task', Resource: LAMBDA, Next: `${name} item done` },
+            [`${name} item done`]: { Type: 'Pass', End: true },
+          },
         },
         Next: next,
         ...catcher,
@@ -45,7 +54,13 @@ export function largeMachine(count: number, catches: 'every' | 'some' = 'every')
         Default: names[index + 2] ?? 'Done',
       };
     } else {
-      states[name] = { Type: 'Task', Resource: LAMBDA, Next: next, Retry: [{ ErrorEquals: ['States.ALL'] }], ...catcher };
+      states[name] = {
+        Type: 'Task',
+        Resource: LAMBDA,
+        Next: next,
+        Retry: [{ ErrorEquals: ['States.ALL'] }],
+        ...catcher,
+      };
     }
   });
   states.Failed = { Type: 'Fail', Error: 'Failed' };

@@ -10,7 +10,9 @@ function scope(input: Json, variables: Record<string, Json> = {}, context: Json 
   return {
     input,
     context,
-    variables: { lookup: (name) => (Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : undefined) },
+    variables: {
+      lookup: (name) => (Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : undefined),
+    },
     runtime: { now: () => 0, random: () => 0, uuid: () => '00000000-0000-4000-8000-000000000000' },
   };
 }
@@ -40,7 +42,9 @@ describe('data-test rules', () => {
   it('a missing Variable is a States.Runtime error with AWS wording', () => {
     const error = failure({ Variable: '$.missing', NumericEquals: 1 }, {});
     expect(error.error).toBe('States.Runtime');
-    expect(error.cause).toBe("Invalid path '$.missing': The choice state's condition path references an invalid value.");
+    expect(error.cause).toBe(
+      "Invalid path '$.missing': The choice state's condition path references an invalid value.",
+    );
   });
 
   it('a missing ...Path operand is a States.Runtime error naming that path', () => {
@@ -71,9 +75,21 @@ describe('data-test rules', () => {
   });
 
   it('timestamps compare as instants, across offsets and to the nanosecond', () => {
-    expect(holds({ Variable: '$.v', TimestampEquals: '2012-10-09T19:00:55Z' }, { v: '2012-10-09T20:00:55+01:00' })).toBe(true);
-    expect(holds({ Variable: '$.v', TimestampLessThan: '2012-10-09T19:00:55.000000002Z' }, { v: '2012-10-09T19:00:55.000000001Z' })).toBe(true);
-    expect(holds({ Variable: '$.v', TimestampGreaterThanEqualsPath: '$.w' }, { v: '2012-10-09T19:00:55.5Z', w: '2012-10-09T19:00:55.499Z' })).toBe(true);
+    expect(
+      holds({ Variable: '$.v', TimestampEquals: '2012-10-09T19:00:55Z' }, { v: '2012-10-09T20:00:55+01:00' }),
+    ).toBe(true);
+    expect(
+      holds(
+        { Variable: '$.v', TimestampLessThan: '2012-10-09T19:00:55.000000002Z' },
+        { v: '2012-10-09T19:00:55.000000001Z' },
+      ),
+    ).toBe(true);
+    expect(
+      holds(
+        { Variable: '$.v', TimestampGreaterThanEqualsPath: '$.w' },
+        { v: '2012-10-09T19:00:55.5Z', w: '2012-10-09T19:00:55.499Z' },
+      ),
+    ).toBe(true);
   });
 
   it('strings compare by code unit, numbers by value', () => {
@@ -93,7 +109,11 @@ describe('data-test rules', () => {
   });
 
   it('Variable may read the context object and workflow variables', () => {
-    expect(compileChoiceRule({ Variable: '$$.Execution.Name', StringEquals: 'e' }).evaluate(scope({}, {}, { Execution: { Name: 'e' } }))).toBe(true);
+    expect(
+      compileChoiceRule({ Variable: '$$.Execution.Name', StringEquals: 'e' }).evaluate(
+        scope({}, {}, { Execution: { Name: 'e' } }),
+      ),
+    ).toBe(true);
     expect(holds({ Variable: '$limit', NumericGreaterThan: 5 }, {}, { limit: 6 })).toBe(true);
     expect(holds({ Variable: '$.v', NumericEqualsPath: '$limit' }, { v: 6 }, { limit: 6 })).toBe(true);
     expect(failure({ Variable: '$undefinedVariable', StringEquals: 'x' }, {}).cause).toBe(
@@ -103,7 +123,12 @@ describe('data-test rules', () => {
 });
 
 describe('boolean rules', () => {
-  const twenties: JsonObject = { And: [{ Variable: '$.value', NumericGreaterThanEquals: 20 }, { Variable: '$.value', NumericLessThan: 30 }] };
+  const twenties: JsonObject = {
+    And: [
+      { Variable: '$.value', NumericGreaterThanEquals: 20 },
+      { Variable: '$.value', NumericLessThan: 30 },
+    ],
+  };
 
   it('And holds when every rule holds', () => {
     expect(holds(twenties, { value: 22 })).toBe(true);
@@ -111,7 +136,12 @@ describe('boolean rules', () => {
   });
 
   it('Or holds when any rule holds', () => {
-    const rule = { Or: [{ Variable: '$.v', StringEquals: 'a' }, { Variable: '$.v', StringEquals: 'b' }] };
+    const rule = {
+      Or: [
+        { Variable: '$.v', StringEquals: 'a' },
+        { Variable: '$.v', StringEquals: 'b' },
+      ],
+    };
     expect(holds(rule, { v: 'b' })).toBe(true);
     expect(holds(rule, { v: 'c' })).toBe(false);
   });
@@ -121,8 +151,28 @@ describe('boolean rules', () => {
   });
 
   it('And and Or stop at the first deciding rule, so later missing paths do not fail', () => {
-    expect(holds({ And: [{ Variable: '$.v', IsPresent: true }, { Variable: '$.v', NumericEquals: 1 }] }, {})).toBe(false);
-    expect(holds({ Or: [{ Variable: '$.v', IsPresent: false }, { Variable: '$.v', NumericEquals: 1 }] }, {})).toBe(true);
+    expect(
+      holds(
+        {
+          And: [
+            { Variable: '$.v', IsPresent: true },
+            { Variable: '$.v', NumericEquals: 1 },
+          ],
+        },
+        {},
+      ),
+    ).toBe(false);
+    expect(
+      holds(
+        {
+          Or: [
+            { Variable: '$.v', IsPresent: false },
+            { Variable: '$.v', NumericEquals: 1 },
+          ],
+        },
+        {},
+      ),
+    ).toBe(true);
   });
 });
 
@@ -143,7 +193,8 @@ const cases = readdirSync(CASES_DIR)
 function onlyRule(c: OperatorCase): JsonObject {
   const choice = Object.values(c.definition.States).find((state) => state.Type === 'Choice');
   const choices = choice?.Choices;
-  if (!Array.isArray(choices) || choices.length !== 1 || !isJsonObject(choices[0])) throw new Error(`${c.name}: expected one Choice rule`);
+  if (!Array.isArray(choices) || choices.length !== 1 || !isJsonObject(choices[0]))
+    throw new Error(`${c.name}: expected one Choice rule`);
   const { Next: _next, ...rule } = choices[0];
   return rule;
 }

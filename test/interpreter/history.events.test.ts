@@ -18,7 +18,11 @@ describe('history events', () => {
   });
 
   it('timestamps come from the clock: events after a Wait carry the later time', async () => {
-    const r = await execute({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 3, End: true } } }, {}, { clock: fakeClock(T0) });
+    const r = await execute(
+      { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 3, End: true } } },
+      {},
+      { clock: fakeClock(T0) },
+    );
     expect(r.history.map((e) => [e.type, e.timestamp - T0])).toEqual([
       ['ExecutionStarted', 0],
       ['WaitStateEntered', 0],
@@ -30,7 +34,12 @@ describe('history events', () => {
   it('a retried task writes a new Scheduled/Started pair per attempt inside one TaskStateEntered', async () => {
     let calls = 0;
     const r = await execute(
-      { StartAt: 'T', States: { T: { Type: 'Task', Resource: INVOKE, Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 1 }], End: true } } },
+      {
+        StartAt: 'T',
+        States: {
+          T: { Type: 'Task', Resource: INVOKE, Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 1 }], End: true },
+        },
+      },
       {},
       {
         clock: fakeClock(),
@@ -54,7 +63,12 @@ describe('history events', () => {
       'TaskStateExited',
       'ExecutionSucceeded',
     ]);
-    expect(r.history.find((e) => e.type === 'TaskFailed')?.taskFailedEventDetails).toEqual({ resourceType: 'lambda', resource: 'invoke', error: 'Flaky', cause: 'first' });
+    expect(r.history.find((e) => e.type === 'TaskFailed')?.taskFailedEventDetails).toEqual({
+      resourceType: 'lambda',
+      resource: 'invoke',
+      error: 'Flaky',
+      cause: 'first',
+    });
   });
 
   it('a Parallel state writes Entered, Started, the branches’ events, Succeeded, Exited', async () => {
@@ -90,18 +104,54 @@ describe('history events', () => {
 
   it('an inline Map writes MapIterationStarted/Succeeded per item around the iteration’s states', async () => {
     const r = await execute(
-      { StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrency: 1, End: true, ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA_ARN, End: true } } } } } },
+      {
+        StartAt: 'M',
+        States: {
+          M: {
+            Type: 'Map',
+            MaxConcurrency: 1,
+            End: true,
+            ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA_ARN, End: true } } },
+          },
+        },
+      },
       ['a', 'b'],
       { clock: fakeClock(), handlers: { [LAMBDA_ARN]: (x) => x } },
     );
-    const iteration = ['MapIterationStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'TaskStateExited', 'MapIterationSucceeded'];
-    expect(types(r.history)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', ...iteration, ...iteration, 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+    const iteration = [
+      'MapIterationStarted',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionSucceeded',
+      'TaskStateExited',
+      'MapIterationSucceeded',
+    ];
+    expect(types(r.history)).toEqual([
+      'ExecutionStarted',
+      'MapStateEntered',
+      'MapStateStarted',
+      ...iteration,
+      ...iteration,
+      'MapStateSucceeded',
+      'MapStateExited',
+      'ExecutionSucceeded',
+    ]);
     expect(r.output).toEqual(['a', 'b']);
   });
 
   it('ExecutionStarted records the input and ExecutionSucceeded the output, as JSON text', async () => {
-    const r = await execute({ StartAt: 'P', States: { P: { Type: 'Pass', Result: { out: true }, End: true } } }, { in: 1 });
-    expect(r.history[0]?.executionStartedEventDetails).toMatchObject({ input: '{"in":1}', inputDetails: { truncated: false } });
-    expect(r.history.at(-1)?.executionSucceededEventDetails).toEqual({ output: '{"out":true}', outputDetails: { truncated: false } });
+    const r = await execute(
+      { StartAt: 'P', States: { P: { Type: 'Pass', Result: { out: true }, End: true } } },
+      { in: 1 },
+    );
+    expect(r.history[0]?.executionStartedEventDetails).toMatchObject({
+      input: '{"in":1}',
+      inputDetails: { truncated: false },
+    });
+    expect(r.history.at(-1)?.executionSucceededEventDetails).toEqual({
+      output: '{"out":true}',
+      outputDetails: { truncated: false },
+    });
   });
 });

@@ -60,11 +60,15 @@ describe('HistoryEventTypes', () => {
   });
 
   it('includes the redrive and JSONata evaluation types', () => {
-    expect(HistoryEventTypes).toEqual(expect.arrayContaining(['ExecutionRedriven', 'MapRunRedriven', 'EvaluationFailed']));
+    expect(HistoryEventTypes).toEqual(
+      expect.arrayContaining(['ExecutionRedriven', 'MapRunRedriven', 'EvaluationFailed']),
+    );
   });
 
   it.skipIf(!existsSync(casesDir))('contains every history type recorded in the conformance cases', () => {
-    const recorded = new Set(jsonFiles(casesDir).flatMap((file) => historyTypesIn(JSON.parse(readFileSync(file, 'utf8')))));
+    const recorded = new Set(
+      jsonFiles(casesDir).flatMap((file) => historyTypesIn(JSON.parse(readFileSync(file, 'utf8')))),
+    );
     expect(recorded.size).toBeGreaterThan(0);
     expect([...recorded].filter((t) => !isHistoryEventType(t))).toEqual([]);
   });

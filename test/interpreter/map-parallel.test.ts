@@ -39,7 +39,10 @@ describe('Map', () => {
   it('ItemSelector builds each iteration’s input with $$.Map.Item.Index and $$.Map.Item.Value', async () => {
     const r = await execute(
       mapOf(
-        { ItemsPath: '$.items', ItemSelector: { 'index.$': '$$.Map.Item.Index', 'value.$': '$$.Map.Item.Value', 'shared.$': '$.shared' } },
+        {
+          ItemsPath: '$.items',
+          ItemSelector: { 'index.$': '$$.Map.Item.Index', 'value.$': '$$.Map.Item.Value', 'shared.$': '$.shared' },
+        },
         { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
       ),
       { items: ['x', 'y'], shared: 's' },
@@ -92,8 +95,14 @@ describe('Map', () => {
       'MapStateFailed',
       'ExecutionFailed',
     ]);
-    expect(eventsOf(d.last.events, 'MapIterationFailed')[0]?.mapIterationFailedEventDetails).toEqual({ name: 'M', index: 1 });
-    expect(eventsOf(d.last.events, 'MapIterationAborted')[0]?.mapIterationAbortedEventDetails).toEqual({ name: 'M', index: 2 });
+    expect(eventsOf(d.last.events, 'MapIterationFailed')[0]?.mapIterationFailedEventDetails).toEqual({
+      name: 'M',
+      index: 1,
+    });
+    expect(eventsOf(d.last.events, 'MapIterationAborted')[0]?.mapIterationAbortedEventDetails).toEqual({
+      name: 'M',
+      index: 2,
+    });
     expect(d.last.commands).toContainEqual({ kind: 'cancelTask', taskId: third?.taskId });
   });
 
@@ -102,7 +111,13 @@ describe('Map', () => {
       {
         StartAt: 'M',
         States: {
-          M: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: taskProcessor, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught', ResultPath: '$.err' }], End: true },
+          M: {
+            Type: 'Map',
+            ItemsPath: '$.items',
+            ItemProcessor: taskProcessor,
+            Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught', ResultPath: '$.err' }],
+            End: true,
+          },
           Caught: { Type: 'Pass', End: true },
         },
       },
@@ -116,7 +131,10 @@ describe('Map', () => {
         },
       },
     );
-    expect(r).toMatchObject({ status: 'SUCCEEDED', output: { items: [1], err: { Error: 'Item.Error', Cause: 'bad' } } });
+    expect(r).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { items: [1], err: { Error: 'Item.Error', Cause: 'bad' } },
+    });
   });
 
   it('a Map whose items are not an array fails with States.Runtime, which States.ALL does not catch', async () => {
@@ -124,7 +142,12 @@ describe('Map', () => {
       {
         StartAt: 'M',
         States: {
-          M: { Type: 'Map', ItemProcessor: taskProcessor, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true },
+          M: {
+            Type: 'Map',
+            ItemProcessor: taskProcessor,
+            Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+            End: true,
+          },
           Caught: { Type: 'Pass', End: true },
         },
       },
@@ -161,20 +184,32 @@ describe('distributed Map failure tolerance', () => {
   });
 
   it('ToleratedFailureCount lets that many failures through', async () => {
-    const r = await execute(distributed({ ToleratedFailureCount: 2 }), [1, 2, 3, 4], { clock: fakeClock(), handlers: { [INVOKE]: failOdd } });
+    const r = await execute(distributed({ ToleratedFailureCount: 2 }), [1, 2, 3, 4], {
+      clock: fakeClock(),
+      handlers: { [INVOKE]: failOdd },
+    });
     expect(r.status).toBe('SUCCEEDED');
     expect(types(r.history)).toContain('MapRunSucceeded');
   });
 
   it('one failure more than ToleratedFailureCount fails the Map with States.ExceedToleratedFailureThreshold', async () => {
-    const r = await execute(distributed({ ToleratedFailureCount: 1 }), [1, 2, 3, 4], { clock: fakeClock(), handlers: { [INVOKE]: failOdd } });
+    const r = await execute(distributed({ ToleratedFailureCount: 1 }), [1, 2, 3, 4], {
+      clock: fakeClock(),
+      handlers: { [INVOKE]: failOdd },
+    });
     expect(r).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
   });
 
   it('ToleratedFailurePercentage lets failures through up to that share of the items', async () => {
-    const ok = await execute(distributed({ ToleratedFailurePercentage: 50 }), [1, 2, 3, 4], { clock: fakeClock(), handlers: { [INVOKE]: failOdd } });
+    const ok = await execute(distributed({ ToleratedFailurePercentage: 50 }), [1, 2, 3, 4], {
+      clock: fakeClock(),
+      handlers: { [INVOKE]: failOdd },
+    });
     expect(ok.status).toBe('SUCCEEDED');
-    const over = await execute(distributed({ ToleratedFailurePercentage: 49 }), [1, 2, 3, 4], { clock: fakeClock(), handlers: { [INVOKE]: failOdd } });
+    const over = await execute(distributed({ ToleratedFailurePercentage: 49 }), [1, 2, 3, 4], {
+      clock: fakeClock(),
+      handlers: { [INVOKE]: failOdd },
+    });
     expect(over).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
   });
 
@@ -182,7 +217,16 @@ describe('distributed Map failure tolerance', () => {
     const r = await execute(distributed({}), [2, 4], { clock: fakeClock(), handlers: { [INVOKE]: (x) => x } });
     expect(r.output).toEqual([2, 4]);
     expect(types(r.history).filter((t) => t.startsWith('MapIteration') || t.startsWith('Task'))).toEqual([]);
-    expect(types(r.history)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+    expect(types(r.history)).toEqual([
+      'ExecutionStarted',
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapRunStarted',
+      'MapRunSucceeded',
+      'MapStateSucceeded',
+      'MapStateExited',
+      'ExecutionSucceeded',
+    ]);
   });
 });
 
@@ -190,7 +234,10 @@ describe('Parallel', () => {
   function parallel(branches: Json[], fields: Record<string, Json> = {}): Json {
     return { StartAt: 'P', States: { P: { Type: 'Parallel', End: true, Branches: branches, ...fields } } };
   }
-  const taskBranch = (name: string): Json => ({ StartAt: name, States: { [name]: { Type: 'Task', Resource: INVOKE, Parameters: { branch: name }, End: true } } });
+  const taskBranch = (name: string): Json => ({
+    StartAt: name,
+    States: { [name]: { Type: 'Task', Resource: INVOKE, Parameters: { branch: name }, End: true } },
+  });
 
   it('outputs the branch results in branch order, whatever order they finish in', async () => {
     const d = await Driver.start(parallel([taskBranch('A'), taskBranch('B'), taskBranch('C')]));
@@ -221,9 +268,17 @@ describe('Parallel', () => {
     const [a, b, c] = d.invocations();
     await d.send({ kind: 'taskFailed', taskId: b?.taskId as string, error: 'Branch.Error', cause: 'b broke' });
     expect(d.state).toMatchObject({ status: 'FAILED', error: 'Branch.Error', cause: 'b broke' });
-    const cancelled = d.last.commands.filter((x) => x.kind === 'cancelTask').map((x) => (x as { taskId: string }).taskId);
+    const cancelled = d.last.commands
+      .filter((x) => x.kind === 'cancelTask')
+      .map((x) => (x as { taskId: string }).taskId);
     expect(cancelled.sort()).toEqual([a?.taskId, c?.taskId].sort());
-    expect(types(d.last.events)).toEqual(['TaskFailed', 'TaskStateAborted', 'TaskStateAborted', 'ParallelStateFailed', 'ExecutionFailed']);
+    expect(types(d.last.events)).toEqual([
+      'TaskFailed',
+      'TaskStateAborted',
+      'TaskStateAborted',
+      'ParallelStateFailed',
+      'ExecutionFailed',
+    ]);
   });
 
   it('a failing branch can be caught on the Parallel state', async () => {

@@ -13,12 +13,18 @@ const big = payloadOfSize(257 * KiB);
 const small = payloadOfSize(200 * KiB);
 
 function task(fields: Record<string, Json>, extraStates: Record<string, Json> = {}): Json {
-  return { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, End: true, ...fields }, ...extraStates } };
+  return {
+    StartAt: 'Work',
+    States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, End: true, ...fields }, ...extraStates },
+  };
 }
 
 async function run(definition: Json, result: Json, input: Json = {}) {
   let calls = 0;
-  const r = await execute(definition, input, { handlers: { [LAMBDA_ARN]: () => (calls++, result) }, clock: fakeClock() });
+  const r = await execute(definition, input, {
+    handlers: { [LAMBDA_ARN]: () => (calls++, result) },
+    clock: fakeClock(),
+  });
   return { ...r, calls };
 }
 
@@ -34,7 +40,7 @@ describe('States.DataLimitExceeded', () => {
   });
 
   it('a connector output over the quota fails even when ResultSelector would keep only a little of it', async () => {
-    const r = await run(task({ ResultSelector: { 'n.$': 'States.StringToJson(\'1\')' } }), big);
+    const r = await run(task({ ResultSelector: { 'n.$': "States.StringToJson('1')" } }), big);
     expect(r).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
   });
 
@@ -44,7 +50,9 @@ describe('States.DataLimitExceeded', () => {
   });
 
   it('a state input over the quota after Parameters fails before the task is invoked', async () => {
-    const r = await run(task({ Parameters: { 'a.$': '$.half', 'b.$': '$.half' } }), null, { half: payloadOfSize(150 * KiB) });
+    const r = await run(task({ Parameters: { 'a.$': '$.half', 'b.$': '$.half' } }), null, {
+      half: payloadOfSize(150 * KiB),
+    });
     expect(r).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
     expect(r.calls).toBe(0);
   });
@@ -58,7 +66,10 @@ describe('States.DataLimitExceeded', () => {
   });
 
   it('States.ALL does not catch States.DataLimitExceeded', async () => {
-    const r = await run(task({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] }, { Caught: { Type: 'Succeed' } }), big);
+    const r = await run(
+      task({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] }, { Caught: { Type: 'Succeed' } }),
+      big,
+    );
     expect(r).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
   });
 
@@ -69,7 +80,10 @@ describe('States.DataLimitExceeded', () => {
   });
 
   it('States.TaskFailed does not catch States.DataLimitExceeded', async () => {
-    const r = await run(task({ Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Caught' }] }, { Caught: { Type: 'Succeed' } }), big);
+    const r = await run(
+      task({ Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Caught' }] }, { Caught: { Type: 'Succeed' } }),
+      big,
+    );
     expect(r.error).toBe('States.DataLimitExceeded');
   });
 });

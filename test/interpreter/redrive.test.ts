@@ -3,7 +3,10 @@ import type { Json } from '../../src/json.js';
 import { Driver, INVOKE, type InvokeTask } from './support.js';
 
 /** Settles every task the last step invoked, through `outcome(parameters)`. */
-async function settle(driver: Driver, outcome: (task: InvokeTask) => { output: Json } | { error: string }): Promise<void> {
+async function settle(
+  driver: Driver,
+  outcome: (task: InvokeTask) => { output: Json } | { error: string },
+): Promise<void> {
   for (;;) {
     const pending = driver.last.commands.filter((c): c is InvokeTask => c.kind === 'invokeTask');
     if (pending.length === 0) return;
@@ -31,7 +34,12 @@ describe('RedriveExecution', () => {
       },
       {},
     );
-    await driver.send({ kind: 'taskFailed', taskId: driver.lastInvocation().taskId, error: 'Flaky', cause: 'first try' });
+    await driver.send({
+      kind: 'taskFailed',
+      taskId: driver.lastInvocation().taskId,
+      error: 'Flaky',
+      cause: 'first try',
+    });
     expect(driver.state.status).toBe('FAILED');
 
     const before = driver.events.length;
@@ -44,7 +52,9 @@ describe('RedriveExecution', () => {
     await driver.send({ kind: 'taskSucceeded', taskId: driver.lastInvocation().taskId, output: 'done' });
     expect(driver.state.status).toBe('SUCCEEDED');
     expect(driver.state.output).toBe('done');
-    expect(driver.events.find((e) => e.type === 'ExecutionRedriven')?.executionRedrivenEventDetails).toEqual({ redriveCount: 1 });
+    expect(driver.events.find((e) => e.type === 'ExecutionRedriven')?.executionRedrivenEventDetails).toEqual({
+      redriveCount: 1,
+    });
   });
 
   it('reruns only the Map iterations that failed or were aborted, keeping the results of the others', async () => {
@@ -67,7 +77,10 @@ describe('RedriveExecution', () => {
     // Item 1 succeeded; item 2 failed; item 3 was still running and was aborted.
     const firstRun = driver.invocations().length;
     await driver.send({ kind: 'redrive' });
-    const rerun = driver.invocations().slice(firstRun).map((t) => t.parameters);
+    const rerun = driver
+      .invocations()
+      .slice(firstRun)
+      .map((t) => t.parameters);
     expect(rerun).toEqual([2, 3]);
     await settle(driver, (t) => ({ output: (t.parameters as number) * 10 }));
     expect(driver.state.status).toBe('SUCCEEDED');
@@ -75,14 +88,27 @@ describe('RedriveExecution', () => {
   });
 
   it('reruns only the Parallel branches that did not succeed', async () => {
-    const branch = (name: string) => ({ StartAt: name, States: { [name]: { Type: 'Task', Resource: INVOKE, Parameters: { branch: name }, End: true } } });
-    const driver = await Driver.start({ StartAt: 'Both', States: { Both: { Type: 'Parallel', Branches: [branch('A'), branch('B')], End: true } } });
-    await settle(driver, (t) => ((t.parameters as { branch: string }).branch === 'B' ? { error: 'Flaky' } : { output: 'a' }));
+    const branch = (name: string) => ({
+      StartAt: name,
+      States: { [name]: { Type: 'Task', Resource: INVOKE, Parameters: { branch: name }, End: true } },
+    });
+    const driver = await Driver.start({
+      StartAt: 'Both',
+      States: { Both: { Type: 'Parallel', Branches: [branch('A'), branch('B')], End: true } },
+    });
+    await settle(driver, (t) =>
+      (t.parameters as { branch: string }).branch === 'B' ? { error: 'Flaky' } : { output: 'a' },
+    );
     expect(driver.state.status).toBe('FAILED');
 
     const firstRun = driver.invocations().length;
     await driver.send({ kind: 'redrive' });
-    expect(driver.invocations().slice(firstRun).map((t) => t.parameters)).toEqual([{ branch: 'B' }]);
+    expect(
+      driver
+        .invocations()
+        .slice(firstRun)
+        .map((t) => t.parameters),
+    ).toEqual([{ branch: 'B' }]);
     await settle(driver, () => ({ output: 'b' }));
     expect(driver.state.output).toEqual(['a', 'b']);
   });

@@ -7,8 +7,16 @@ import type { Json } from '../../src/json.js';
 import { execute, fakeClock, TaskFailure, type TaskHandler } from '../../src/index.js';
 import { Driver, eventsOf, firstEvent, LAMBDA_ARN, T0, types } from './support.js';
 
-function task(fields: Record<string, Json>, extraStates: Record<string, Json> = {}, top: Record<string, Json> = {}): Json {
-  return { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, End: true, ...fields }, ...extraStates }, ...top };
+function task(
+  fields: Record<string, Json>,
+  extraStates: Record<string, Json> = {},
+  top: Record<string, Json> = {},
+): Json {
+  return {
+    StartAt: 'Work',
+    States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, End: true, ...fields }, ...extraStates },
+    ...top,
+  };
 }
 
 /** A handler that fails `failures` times with `error`, then returns `result`; it records the clock at each call. */
@@ -59,7 +67,10 @@ describe('Retry: how many attempts', () => {
   });
 
   it('$$.State.RetryCount in Parameters counts the retries so far', async () => {
-    const { calls } = await runFlaky(task({ Parameters: { 'n.$': '$$.State.RetryCount' }, Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2 }] }), 10);
+    const { calls } = await runFlaky(
+      task({ Parameters: { 'n.$': '$$.State.RetryCount' }, Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2 }] }),
+      10,
+    );
     expect(calls.map((c) => c.input)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
   });
 
@@ -90,14 +101,25 @@ describe('Retry: how many attempts', () => {
       if (e) throw new TaskFailure(e, 'x');
       return 'done';
     };
-    const r = await execute(task({ Retry: [{ ErrorEquals: ['A', 'B'], MaxAttempts: 2 }] }), {}, { handlers: { [LAMBDA_ARN]: handler }, clock });
+    const r = await execute(
+      task({ Retry: [{ ErrorEquals: ['A', 'B'], MaxAttempts: 2 }] }),
+      {},
+      { handlers: { [LAMBDA_ARN]: handler }, clock },
+    );
     expect(n).toBe(3);
     expect(r).toMatchObject({ status: 'FAILED', error: 'A' });
   });
 
   it('$states.context.State.RetryCount counts the retries in JSONata Arguments', async () => {
     const { calls } = await runFlaky(
-      task({ Arguments: { n: '{% $states.context.State.RetryCount %}' }, Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2 }] }, {}, { QueryLanguage: 'JSONata' }),
+      task(
+        {
+          Arguments: { n: '{% $states.context.State.RetryCount %}' },
+          Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2 }],
+        },
+        {},
+        { QueryLanguage: 'JSONata' },
+      ),
       10,
     );
     expect(calls.map((c) => c.input)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
@@ -130,7 +152,10 @@ describe('Retry: how many attempts', () => {
 
 describe('Retry: backoff', () => {
   it('waits IntervalSeconds × BackoffRate^n before retry n+1', async () => {
-    const { delays } = await runFlaky(task({ Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 3, BackoffRate: 2, MaxAttempts: 4 }] }), 10);
+    const { delays } = await runFlaky(
+      task({ Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 3, BackoffRate: 2, MaxAttempts: 4 }] }),
+      10,
+    );
     expect(delays).toEqual([3, 6, 12, 24]);
   });
 
@@ -140,18 +165,28 @@ describe('Retry: backoff', () => {
   });
 
   it('BackoffRate 1 retries at a fixed interval', async () => {
-    const { delays } = await runFlaky(task({ Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 5, BackoffRate: 1, MaxAttempts: 3 }] }), 10);
+    const { delays } = await runFlaky(
+      task({ Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 5, BackoffRate: 1, MaxAttempts: 3 }] }),
+      10,
+    );
     expect(delays).toEqual([5, 5, 5]);
   });
 
   it('a fractional BackoffRate is applied exactly', async () => {
-    const { delays } = await runFlaky(task({ Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, BackoffRate: 1.5, MaxAttempts: 3 }] }), 10);
+    const { delays } = await runFlaky(
+      task({ Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, BackoffRate: 1.5, MaxAttempts: 3 }] }),
+      10,
+    );
     expect(delays).toEqual([2, 3, 4.5]);
   });
 
   it('MaxDelaySeconds caps the delay', async () => {
     const { delays } = await runFlaky(
-      task({ Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 5, MaxDelaySeconds: 20 }] }),
+      task({
+        Retry: [
+          { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 5, MaxDelaySeconds: 20 },
+        ],
+      }),
       10,
     );
     expect(delays).toEqual([2, 6, 18, 20, 20]);
@@ -159,7 +194,11 @@ describe('Retry: backoff', () => {
 
   it('JitterStrategy FULL scales the delay by runtime.random()', async () => {
     const d = await Driver.start(
-      task({ Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 10, BackoffRate: 2, MaxAttempts: 3, JitterStrategy: 'FULL' }] }),
+      task({
+        Retry: [
+          { ErrorEquals: ['States.ALL'], IntervalSeconds: 10, BackoffRate: 2, MaxAttempts: 3, JitterStrategy: 'FULL' },
+        ],
+      }),
       {},
       { random: 0.25 },
     );
@@ -174,7 +213,17 @@ describe('Retry: backoff', () => {
 
   it('JitterStrategy FULL delays are never longer than without jitter', async () => {
     const d = await Driver.start(
-      task({ Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 10, MaxAttempts: 1, MaxDelaySeconds: 15, JitterStrategy: 'FULL' }] }),
+      task({
+        Retry: [
+          {
+            ErrorEquals: ['States.ALL'],
+            IntervalSeconds: 10,
+            MaxAttempts: 1,
+            MaxDelaySeconds: 15,
+            JitterStrategy: 'FULL',
+          },
+        ],
+      }),
       {},
       { random: 0.999 },
     );
@@ -213,7 +262,10 @@ describe('Retry and Catch: which errors match', () => {
 
   it('States.ALL does not catch States.Runtime', async () => {
     const r = await execute(
-      task({ OutputPath: '$.missing', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] }, { Caught: { Type: 'Succeed' } }),
+      task(
+        { OutputPath: '$.missing', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] },
+        { Caught: { Type: 'Succeed' } },
+      ),
       {},
       { handlers: { [LAMBDA_ARN]: () => ({ present: 1 }) }, clock: fakeClock() },
     );
@@ -222,7 +274,10 @@ describe('Retry and Catch: which errors match', () => {
 
   it('States.Runtime named explicitly is caught', async () => {
     const r = await execute(
-      task({ OutputPath: '$.missing', Catch: [{ ErrorEquals: ['States.Runtime'], Next: 'Caught' }] }, { Caught: { Type: 'Succeed' } }),
+      task(
+        { OutputPath: '$.missing', Catch: [{ ErrorEquals: ['States.Runtime'], Next: 'Caught' }] },
+        { Caught: { Type: 'Succeed' } },
+      ),
       {},
       { handlers: { [LAMBDA_ARN]: () => ({ present: 1 }) }, clock: fakeClock() },
     );
@@ -235,14 +290,33 @@ describe('Retry and Catch: which errors match', () => {
       { TimeoutSeconds: 5, Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Caught' }] },
       { Caught: { Type: 'Succeed' } },
     );
-    const failed = await execute(definition, {}, { handlers: { [LAMBDA_ARN]: () => { throw new TaskFailure('Any.Error'); } }, clock: fakeClock() });
+    const failed = await execute(
+      definition,
+      {},
+      {
+        handlers: {
+          [LAMBDA_ARN]: () => {
+            throw new TaskFailure('Any.Error');
+          },
+        },
+        clock: fakeClock(),
+      },
+    );
     expect(failed.status).toBe('SUCCEEDED');
-    const timedOut = await execute(definition, {}, { handlers: { [LAMBDA_ARN]: () => new Promise<Json>(() => {}) }, clock: fakeClock() });
+    const timedOut = await execute(
+      definition,
+      {},
+      { handlers: { [LAMBDA_ARN]: () => new Promise<Json>(() => {}) }, clock: fakeClock() },
+    );
     expect(timedOut).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
   });
 
   it('error names match exactly and case-sensitively', async () => {
-    const { calls } = await runFlaky(task({ Retry: [{ ErrorEquals: ['custom.error'], MaxAttempts: 3 }] }), 10, 'Custom.Error');
+    const { calls } = await runFlaky(
+      task({ Retry: [{ ErrorEquals: ['custom.error'], MaxAttempts: 3 }] }),
+      10,
+      'Custom.Error',
+    );
     expect(calls).toHaveLength(1);
   });
 });
@@ -254,7 +328,11 @@ describe('Catch', () => {
 
   async function caught(catcher: Record<string, Json>, input: Json = { keep: 1 }, top: Record<string, Json> = {}) {
     return execute(
-      task({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Handler', ...catcher }] }, { Handler: { Type: 'Pass', End: true } }, top),
+      task(
+        { Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Handler', ...catcher }] },
+        { Handler: { Type: 'Pass', End: true } },
+        top,
+      ),
       input,
       { handlers: { [LAMBDA_ARN]: failing }, clock: fakeClock() },
     );
@@ -279,7 +357,14 @@ describe('Catch', () => {
     const r = await execute(
       task({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Handler' }] }, { Handler: { Type: 'Pass', End: true } }),
       {},
-      { handlers: { [LAMBDA_ARN]: () => { throw new TaskFailure('Only.Error'); } }, clock: fakeClock() },
+      {
+        handlers: {
+          [LAMBDA_ARN]: () => {
+            throw new TaskFailure('Only.Error');
+          },
+        },
+        clock: fakeClock(),
+      },
     );
     expect(r.output).toEqual({ Error: 'Only.Error' });
   });
@@ -316,18 +401,28 @@ describe('Catch', () => {
               {
                 ErrorEquals: ['States.ALL'],
                 Next: 'Handler',
-                Output: { message: '{% $states.errorOutput.Error & ": " & $states.errorOutput.Cause %}', input: '{% $states.input %}' },
+                Output: {
+                  message: '{% $states.errorOutput.Error & ": " & $states.errorOutput.Cause %}',
+                  input: '{% $states.input %}',
+                },
                 Assign: { lastError: '{% $states.errorOutput.Error %}' },
               },
             ],
           },
-          Handler: { Type: 'Pass', Output: { received: '{% $states.input %}', lastError: '{% $lastError %}' }, End: true },
+          Handler: {
+            Type: 'Pass',
+            Output: { received: '{% $states.input %}', lastError: '{% $lastError %}' },
+            End: true,
+          },
         },
       },
       { keep: 1 },
       { handlers: { [LAMBDA_ARN]: failing }, clock: fakeClock() },
     );
-    expect(r.output).toEqual({ received: { message: 'Custom.Error: the cause', input: { keep: 1 } }, lastError: 'Custom.Error' });
+    expect(r.output).toEqual({
+      received: { message: 'Custom.Error: the cause', input: { keep: 1 } },
+      lastError: 'Custom.Error',
+    });
   });
 
   it('a JSONata catcher without Output passes the error output on', async () => {
@@ -340,7 +435,10 @@ describe('Catch', () => {
     const { calls, handler } = flaky(clock, 10);
     const r = await execute(
       task(
-        { Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2, IntervalSeconds: 1 }], Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Handler' }] },
+        {
+          Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2, IntervalSeconds: 1 }],
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Handler' }],
+        },
         { Handler: { Type: 'Pass', End: true } },
       ),
       {},
@@ -364,7 +462,10 @@ describe('Catch', () => {
       'ExecutionSucceeded',
     ]);
     const exited = firstEvent(r.history, 'TaskStateExited');
-    expect(JSON.parse(exited.stateExitedEventDetails?.output ?? 'null')).toEqual({ Error: 'Custom.Error', Cause: 'the cause' });
+    expect(JSON.parse(exited.stateExitedEventDetails?.output ?? 'null')).toEqual({
+      Error: 'Custom.Error',
+      Cause: 'the cause',
+    });
   });
 
   it('an uncaught error writes no TaskStateExited and fails the execution', async () => {

@@ -7,12 +7,18 @@ import type { Json } from '../../src/json.js';
 import { execute, fakeClock } from '../../src/index.js';
 import { INVOKE, T0 } from './support.js';
 
-const taskBranch = (name: string): Json => ({ StartAt: name, States: { [name]: { Type: 'Task', Resource: INVOKE, Parameters: { branch: name }, End: true } } });
+const taskBranch = (name: string): Json => ({
+  StartAt: name,
+  States: { [name]: { Type: 'Task', Resource: INVOKE, Parameters: { branch: name }, End: true } },
+});
 
 describe('the in-memory runner with concurrent work', () => {
   it('delivers every result when several tasks settle at the same time', async () => {
     const r = await execute(
-      { StartAt: 'P', States: { P: { Type: 'Parallel', End: true, Branches: [taskBranch('A'), taskBranch('B'), taskBranch('C')] } } },
+      {
+        StartAt: 'P',
+        States: { P: { Type: 'Parallel', End: true, Branches: [taskBranch('A'), taskBranch('B'), taskBranch('C')] } },
+      },
       {},
       { clock: fakeClock(), handlers: { [INVOKE]: (input) => input } },
     );
@@ -21,7 +27,17 @@ describe('the in-memory runner with concurrent work', () => {
 
   it('runs a Map of asynchronous handlers to the end, in item order', async () => {
     const r = await execute(
-      { StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrency: 2, End: true, ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: INVOKE, End: true } } } } } },
+      {
+        StartAt: 'M',
+        States: {
+          M: {
+            Type: 'Map',
+            MaxConcurrency: 2,
+            End: true,
+            ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: INVOKE, End: true } } },
+          },
+        },
+      },
       [1, 2, 3, 4, 5],
       { clock: fakeClock(), handlers: { [INVOKE]: async (x) => (await Promise.resolve(), (x as number) * 10) } },
     );
@@ -55,7 +71,13 @@ describe('the in-memory runner with concurrent work', () => {
   it('a prompt task with a TimeoutSeconds finishes at the time it settled, not at its timeout', async () => {
     const clock = fakeClock(T0);
     const r = await execute(
-      { StartAt: 'T', States: { T: { Type: 'Task', Resource: INVOKE, TimeoutSeconds: 300, Next: 'After' }, After: { Type: 'Pass', End: true } } },
+      {
+        StartAt: 'T',
+        States: {
+          T: { Type: 'Task', Resource: INVOKE, TimeoutSeconds: 300, Next: 'After' },
+          After: { Type: 'Pass', End: true },
+        },
+      },
       {},
       { clock, handlers: { [INVOKE]: () => 'ok' } },
     );

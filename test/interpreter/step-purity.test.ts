@@ -7,7 +7,16 @@ import type { Json } from '../../src/json.js';
 import { execute, fakeClock } from '../../src/index.js';
 import { newExecution, step } from '../../src/interpreter/step.js';
 import type { ExecutionState, Signal, StepResult } from '../../src/interpreter/types.js';
-import { compile, deepFreeze, Driver, executionInfo, fixedRuntime, INVOKE, LAMBDA_ARN, type StartTimer } from './support.js';
+import {
+  compile,
+  deepFreeze,
+  Driver,
+  executionInfo,
+  fixedRuntime,
+  INVOKE,
+  LAMBDA_ARN,
+  type StartTimer,
+} from './support.js';
 
 /** A machine that touches most of the interpreter: Map, Parallel, Task with retry, Wait, variables, UUIDs. */
 const busy: Json = {
@@ -21,7 +30,16 @@ const busy: Json = {
         { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 5, End: true } } },
         {
           StartAt: 'T',
-          States: { T: { Type: 'Task', Resource: INVOKE, Parameters: { 'id.$': '$id' }, TimeoutSeconds: 30, Retry: [{ ErrorEquals: ['States.ALL'], JitterStrategy: 'FULL' }], End: true } },
+          States: {
+            T: {
+              Type: 'Task',
+              Resource: INVOKE,
+              Parameters: { 'id.$': '$id' },
+              TimeoutSeconds: 30,
+              Retry: [{ ErrorEquals: ['States.ALL'], JitterStrategy: 'FULL' }],
+              End: true,
+            },
+          },
         },
       ],
     },
@@ -59,7 +77,12 @@ async function recordSteps(): Promise<{ before: ExecutionState; signal: Signal; 
   return steps;
 }
 
-function stepAgain(before: ExecutionState, signal: Signal, now: number, options = { history: true }): Promise<StepResult> {
+function stepAgain(
+  before: ExecutionState,
+  signal: Signal,
+  now: number,
+  options = { history: true },
+): Promise<StepResult> {
   return step(compile(busy), before, signal, fixedRuntime({ now }), options);
 }
 
@@ -90,8 +113,17 @@ describe('step is a deterministic function', () => {
   });
 
   it('takes time, randomness and ids only from the runtime', async () => {
-    const machine = compile({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'u.$': 'States.UUID()', 't.$': '$$.State.EnteredTime' }, End: true } } });
-    const run = () => step(machine, newExecution(executionInfo(), {}), { kind: 'start', input: {} }, fixedRuntime({ now: Date.UTC(2030, 0, 1) }));
+    const machine = compile({
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Parameters: { 'u.$': 'States.UUID()', 't.$': '$$.State.EnteredTime' }, End: true } },
+    });
+    const run = () =>
+      step(
+        machine,
+        newExecution(executionInfo(), {}),
+        { kind: 'start', input: {} },
+        fixedRuntime({ now: Date.UTC(2030, 0, 1) }),
+      );
     const [a, b] = [await run(), await run()];
     expect(a).toEqual(b);
     expect(a.state.output).toEqual({ u: '00000000-0000-4000-8000-000000000001', t: '2030-01-01T00:00:00.000Z' });
@@ -99,7 +131,13 @@ describe('step is a deterministic function', () => {
 });
 
 describe('stale and duplicate signals', () => {
-  const oneTask = { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA_ARN, TimeoutSeconds: 10, Next: 'W' }, W: { Type: 'Wait', Seconds: 60, End: true } } };
+  const oneTask = {
+    StartAt: 'T',
+    States: {
+      T: { Type: 'Task', Resource: LAMBDA_ARN, TimeoutSeconds: 10, Next: 'W' },
+      W: { Type: 'Wait', Seconds: 60, End: true },
+    },
+  };
 
   it('a second taskSucceeded for a task already finished is ignored, without events or commands', async () => {
     const d = await Driver.start(oneTask);
@@ -151,7 +189,10 @@ describe('stale and duplicate signals', () => {
   });
 
   it('the result of an earlier attempt arriving after a retry started is ignored', async () => {
-    const d = await Driver.start({ StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA_ARN, Retry: [{ ErrorEquals: ['States.ALL'] }], End: true } } });
+    const d = await Driver.start({
+      StartAt: 'T',
+      States: { T: { Type: 'Task', Resource: LAMBDA_ARN, Retry: [{ ErrorEquals: ['States.ALL'] }], End: true } },
+    });
     const first = d.lastInvocation().taskId;
     await d.send({ kind: 'taskFailed', taskId: first, error: 'E' });
     await d.fire(d.last.commands[0] as StartTimer);

@@ -10,7 +10,10 @@ describe('stop', () => {
     await d.send({ kind: 'stop', error: 'User.Stop', cause: 'no longer needed' });
     expect(d.state).toMatchObject({ status: 'ABORTED', error: 'User.Stop', cause: 'no longer needed' });
     expect(types(d.last.events)).toEqual(['WaitStateAborted', 'ExecutionAborted']);
-    expect(d.last.events.at(-1)?.executionAbortedEventDetails).toEqual({ error: 'User.Stop', cause: 'no longer needed' });
+    expect(d.last.events.at(-1)?.executionAbortedEventDetails).toEqual({
+      error: 'User.Stop',
+      cause: 'no longer needed',
+    });
   });
 
   it('a stop without error or cause writes ExecutionAborted without them', async () => {
@@ -50,16 +53,27 @@ describe('stop', () => {
         P: {
           Type: 'Parallel',
           End: true,
-          Branches: [0, 1, 2].map((i) => ({ StartAt: `T${i}`, States: { [`T${i}`]: { Type: 'Task', Resource: INVOKE, End: true } } })),
+          Branches: [0, 1, 2].map((i) => ({
+            StartAt: `T${i}`,
+            States: { [`T${i}`]: { Type: 'Task', Resource: INVOKE, End: true } },
+          })),
         },
       },
     });
     const taskIds = d.invocations().map((c) => c.taskId);
     expect(taskIds).toHaveLength(3);
     await d.send({ kind: 'stop' });
-    const cancelled = d.last.commands.filter((c) => c.kind === 'cancelTask').map((c) => (c as { taskId: string }).taskId);
+    const cancelled = d.last.commands
+      .filter((c) => c.kind === 'cancelTask')
+      .map((c) => (c as { taskId: string }).taskId);
     expect(cancelled.sort()).toEqual([...taskIds].sort());
-    expect(types(d.last.events)).toEqual(['TaskStateAborted', 'TaskStateAborted', 'TaskStateAborted', 'ParallelStateAborted', 'ExecutionAborted']);
+    expect(types(d.last.events)).toEqual([
+      'TaskStateAborted',
+      'TaskStateAborted',
+      'TaskStateAborted',
+      'ParallelStateAborted',
+      'ExecutionAborted',
+    ]);
   });
 
   it('aborts nested children once each: a Map inside a Parallel branch', async () => {
@@ -73,7 +87,13 @@ describe('stop', () => {
             Branches: [
               {
                 StartAt: 'M',
-                States: { M: { Type: 'Map', End: true, ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: INVOKE, End: true } } } } },
+                States: {
+                  M: {
+                    Type: 'Map',
+                    End: true,
+                    ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: INVOKE, End: true } } },
+                  },
+                },
               },
             ],
           },
@@ -84,16 +104,31 @@ describe('stop', () => {
     const taskIds = d.invocations().map((c) => c.taskId);
     expect(taskIds).toHaveLength(2);
     await d.send({ kind: 'stop' });
-    const cancelled = d.last.commands.filter((c) => c.kind === 'cancelTask').map((c) => (c as { taskId: string }).taskId);
+    const cancelled = d.last.commands
+      .filter((c) => c.kind === 'cancelTask')
+      .map((c) => (c as { taskId: string }).taskId);
     expect(cancelled.sort()).toEqual([...taskIds].sort());
     const count = (type: string) => types(d.last.events).filter((t) => t === type).length;
-    expect([count('TaskStateAborted'), count('MapIterationAborted'), count('MapStateAborted'), count('ParallelStateAborted'), count('ExecutionAborted')]).toEqual([2, 2, 1, 1, 1]);
+    expect([
+      count('TaskStateAborted'),
+      count('MapIterationAborted'),
+      count('MapStateAborted'),
+      count('ParallelStateAborted'),
+      count('ExecutionAborted'),
+    ]).toEqual([2, 2, 1, 1, 1]);
   });
 
   it('cancels the backoff timer of a pending retry', async () => {
     const d = await Driver.start({
       StartAt: 'T',
-      States: { T: { Type: 'Task', Resource: LAMBDA_ARN, End: true, Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 30 }] } },
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: LAMBDA_ARN,
+          End: true,
+          Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 30 }],
+        },
+      },
     });
     await d.send({ kind: 'taskFailed', taskId: d.lastInvocation().taskId, error: 'E' });
     const backoff = d.last.commands[0] as StartTimer;

@@ -7,7 +7,14 @@ import { StateMachine } from '../../src/index.js';
 import type { CompiledMachine } from '../../src/interpreter/compiled.js';
 import type { HistoryEvent, HistoryEventType } from '../../src/interpreter/history.js';
 import { newExecution, step } from '../../src/interpreter/step.js';
-import type { Command, ExecutionInfo, ExecutionState, Runtime, Signal, StepResult } from '../../src/interpreter/types.js';
+import type {
+  Command,
+  ExecutionInfo,
+  ExecutionState,
+  Runtime,
+  Signal,
+  StepResult,
+} from '../../src/interpreter/types.js';
 
 export const T0 = Date.UTC(2024, 0, 1);
 
@@ -67,7 +74,11 @@ export class Driver {
 
   private readonly history: boolean;
 
-  static start(definition: Json, input: Json = {}, options: { now?: number; random?: number; history?: boolean } = {}): Promise<Driver> {
+  static start(
+    definition: Json,
+    input: Json = {},
+    options: { now?: number; random?: number; history?: boolean } = {},
+  ): Promise<Driver> {
     const driver = new Driver(compile(definition), options);
     return driver.send({ kind: 'start', input }).then(() => driver);
   }

@@ -5,7 +5,12 @@ const SQS_CALLBACK = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
 
 describe('TaskSubmitted', () => {
   it('records the accepted request of a callback task, then waits for the callback', async () => {
-    const driver = await Driver.start({ StartAt: 'Send', States: { Send: { Type: 'Task', Resource: SQS_CALLBACK, Parameters: { QueueUrl: 'q', MessageBody: 'm' }, End: true } } });
+    const driver = await Driver.start({
+      StartAt: 'Send',
+      States: {
+        Send: { Type: 'Task', Resource: SQS_CALLBACK, Parameters: { QueueUrl: 'q', MessageBody: 'm' }, End: true },
+      },
+    });
     const task = driver.lastInvocation();
     await driver.send({ kind: 'taskSubmitted', taskId: task.taskId, output: { MessageId: 'abc' } });
     expect(driver.types().slice(-3)).toEqual(['TaskScheduled', 'TaskStarted', 'TaskSubmitted']);
@@ -22,7 +27,10 @@ describe('TaskSubmitted', () => {
   });
 
   it('is written once, however often the submission is reported', async () => {
-    const driver = await Driver.start({ StartAt: 'Send', States: { Send: { Type: 'Task', Resource: SQS_CALLBACK, End: true } } });
+    const driver = await Driver.start({
+      StartAt: 'Send',
+      States: { Send: { Type: 'Task', Resource: SQS_CALLBACK, End: true } },
+    });
     const { taskId } = driver.lastInvocation();
     await driver.send({ kind: 'taskSubmitted', taskId, output: {} });
     await driver.send({ kind: 'taskSubmitted', taskId, output: {} });
@@ -30,7 +38,10 @@ describe('TaskSubmitted', () => {
   });
 
   it('does not exist for legacy Lambda resources, which have their own events', async () => {
-    const driver = await Driver.start({ StartAt: 'Call', States: { Call: { Type: 'Task', Resource: LAMBDA_ARN, End: true } } });
+    const driver = await Driver.start({
+      StartAt: 'Call',
+      States: { Call: { Type: 'Task', Resource: LAMBDA_ARN, End: true } },
+    });
     const result = await driver.send({ kind: 'taskSubmitted', taskId: driver.lastInvocation().taskId, output: {} });
     expect(result.events).toEqual([]);
   });

@@ -24,7 +24,11 @@ describe('Task input (JSONPath)', () => {
 
   it('InputPath selects the part of the input the handler receives', async () => {
     const seen: Json[] = [];
-    await run(oneTask({ InputPath: '$.order' }), { order: { id: 7 }, other: true }, (input) => (seen.push(input), null));
+    await run(
+      oneTask({ InputPath: '$.order' }),
+      { order: { id: 7 }, other: true },
+      (input) => (seen.push(input), null),
+    );
     expect(seen).toEqual([{ id: 7 }]);
   });
 
@@ -48,7 +52,11 @@ describe('Task output (JSONPath)', () => {
   });
 
   it('ResultSelector shapes the result before ResultPath places it', async () => {
-    const r = await run(oneTask({ ResultSelector: { 'value.$': '$.body.value' }, ResultPath: '$.result' }), { keep: 1 }, () => result);
+    const r = await run(
+      oneTask({ ResultSelector: { 'value.$': '$.body.value' }, ResultPath: '$.result' }),
+      { keep: 1 },
+      () => result,
+    );
     expect(r.output).toEqual({ keep: 1, result: { value: 42 } });
   });
 
@@ -67,7 +75,11 @@ describe('Task output (JSONPath)', () => {
   });
 
   it('ResultPath merges into the raw state input, not the InputPath selection', async () => {
-    const r = await run(oneTask({ InputPath: '$.order', ResultPath: '$.order.total' }), { order: { id: 7 }, other: true }, () => 99);
+    const r = await run(
+      oneTask({ InputPath: '$.order', ResultPath: '$.order.total' }),
+      { order: { id: 7 }, other: true },
+      () => 99,
+    );
     expect(r.output).toEqual({ order: { id: 7, total: 99 }, other: true });
   });
 });
@@ -76,7 +88,10 @@ describe('Task input and output (JSONata)', () => {
   it('the handler receives the evaluated Arguments', async () => {
     const seen: Json[] = [];
     await run(
-      oneTask({ Arguments: { sum: '{% $states.input.a + $states.input.b %}', name: '{% $states.context.State.Name %}' } }, { QueryLanguage: 'JSONata' }),
+      oneTask(
+        { Arguments: { sum: '{% $states.input.a + $states.input.b %}', name: '{% $states.context.State.Name %}' } },
+        { QueryLanguage: 'JSONata' },
+      ),
       { a: 2, b: 3 },
       (input) => (seen.push(input), null),
     );
@@ -85,7 +100,10 @@ describe('Task input and output (JSONata)', () => {
 
   it('Output is evaluated with the task result at $states.result and the input at $states.input', async () => {
     const r = await run(
-      oneTask({ Output: { doubled: '{% $states.result.n * 2 %}', kept: '{% $states.input.keep %}' } }, { QueryLanguage: 'JSONata' }),
+      oneTask(
+        { Output: { doubled: '{% $states.result.n * 2 %}', kept: '{% $states.input.keep %}' } },
+        { QueryLanguage: 'JSONata' },
+      ),
       { keep: 'k' },
       () => ({ n: 21 }),
     );
@@ -120,11 +138,19 @@ describe('Task history events by resource kind', () => {
       throw new TaskFailure('Custom.Error', 'it broke');
     });
     expect(r).toMatchObject({ status: 'FAILED', error: 'Custom.Error', cause: 'it broke' });
-    expect(firstEvent(r.history, 'LambdaFunctionFailed').lambdaFunctionFailedEventDetails).toEqual({ error: 'Custom.Error', cause: 'it broke' });
+    expect(firstEvent(r.history, 'LambdaFunctionFailed').lambdaFunctionFailedEventDetails).toEqual({
+      error: 'Custom.Error',
+      cause: 'it broke',
+    });
   });
 
   it('the lambda:invoke integration writes TaskScheduled, TaskStarted, TaskSucceeded with resourceType lambda and resource invoke', async () => {
-    const r = await run(oneTask({ Resource: INVOKE, Parameters: { FunctionName: 'f', 'Payload.$': '$' } }), { a: 1 }, () => ({ Payload: 1 }), INVOKE);
+    const r = await run(
+      oneTask({ Resource: INVOKE, Parameters: { FunctionName: 'f', 'Payload.$': '$' } }),
+      { a: 1 },
+      () => ({ Payload: 1 }),
+      INVOKE,
+    );
     expect(types(r.history)).toEqual([
       'ExecutionStarted',
       'TaskStateEntered',
@@ -140,18 +166,30 @@ describe('Task history events by resource kind', () => {
       region: 'us-east-1',
       parameters: JSON.stringify({ FunctionName: 'f', Payload: { a: 1 } }),
     });
-    expect(firstEvent(r.history, 'TaskStarted').taskStartedEventDetails).toEqual({ resourceType: 'lambda', resource: 'invoke' });
-    expect(firstEvent(r.history, 'TaskSucceeded').taskSucceededEventDetails).toMatchObject({ resourceType: 'lambda', resource: 'invoke', output: '{"Payload":1}' });
+    expect(firstEvent(r.history, 'TaskStarted').taskStartedEventDetails).toEqual({
+      resourceType: 'lambda',
+      resource: 'invoke',
+    });
+    expect(firstEvent(r.history, 'TaskSucceeded').taskSucceededEventDetails).toMatchObject({
+      resourceType: 'lambda',
+      resource: 'invoke',
+      output: '{"Payload":1}',
+    });
   });
 
   it('a service integration with a .sync suffix keeps the suffix in the resource name', async () => {
     const arn = 'arn:aws:states:::ecs:runTask.sync';
     const r = await run(oneTask({ Resource: arn }), {}, () => ({}), arn);
-    expect(firstEvent(r.history, 'TaskScheduled').taskScheduledEventDetails).toMatchObject({ resourceType: 'ecs', resource: 'runTask.sync' });
+    expect(firstEvent(r.history, 'TaskScheduled').taskScheduledEventDetails).toMatchObject({
+      resourceType: 'ecs',
+      resource: 'runTask.sync',
+    });
   });
 
   it('an activity is scheduled but only starts when a worker picks it up (taskStarted)', async () => {
-    const d = await Driver.start(oneTask({ Resource: ACTIVITY_ARN, HeartbeatSeconds: 30, TimeoutSeconds: 60 }), { a: 1 });
+    const d = await Driver.start(oneTask({ Resource: ACTIVITY_ARN, HeartbeatSeconds: 30, TimeoutSeconds: 60 }), {
+      a: 1,
+    });
     expect(d.types()).toEqual(['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled']);
     expect(firstEvent(d.events, 'ActivityScheduled').activityScheduledEventDetails).toMatchObject({
       resource: ACTIVITY_ARN,
@@ -180,7 +218,9 @@ describe('Task history events by resource kind', () => {
 
 describe('the invokeTask command', () => {
   it('carries the resource, the effective parameters, the state name and attempt 0', async () => {
-    const d = await Driver.start(oneTask({ Parameters: { 'x.$': '$.a' }, TimeoutSeconds: 10, HeartbeatSeconds: 5 }), { a: 1 });
+    const d = await Driver.start(oneTask({ Parameters: { 'x.$': '$.a' }, TimeoutSeconds: 10, HeartbeatSeconds: 5 }), {
+      a: 1,
+    });
     expect(d.lastInvocation()).toMatchObject({
       kind: 'invokeTask',
       resource: LAMBDA_ARN,

@@ -5,21 +5,47 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../src/json.js';
 import { execute, fakeClock } from '../../src/index.js';
-import { ACTIVITY_ARN, Driver, eventsOf, firstEvent, INVOKE, LAMBDA_ARN, T0, types, type StartTimer } from './support.js';
+import {
+  ACTIVITY_ARN,
+  Driver,
+  eventsOf,
+  firstEvent,
+  INVOKE,
+  LAMBDA_ARN,
+  T0,
+  types,
+  type StartTimer,
+} from './support.js';
 
 const never = () => new Promise<Json>(() => {});
 
-function task(fields: Record<string, Json>, extraStates: Record<string, Json> = {}, top: Record<string, Json> = {}): Json {
-  return { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, End: true, ...fields }, ...extraStates }, ...top };
+function task(
+  fields: Record<string, Json>,
+  extraStates: Record<string, Json> = {},
+  top: Record<string, Json> = {},
+): Json {
+  return {
+    StartAt: 'Work',
+    States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, End: true, ...fields }, ...extraStates },
+    ...top,
+  };
 }
 
 describe('Task TimeoutSeconds', () => {
   it('a task that never settles fails with States.Timeout once TimeoutSeconds pass', async () => {
     const clock = fakeClock(T0);
-    const r = await execute(task({ Resource: INVOKE, TimeoutSeconds: 30 }), {}, { handlers: { [INVOKE]: never }, clock });
+    const r = await execute(
+      task({ Resource: INVOKE, TimeoutSeconds: 30 }),
+      {},
+      { handlers: { [INVOKE]: never }, clock },
+    );
     expect(r).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
     expect(clock.now()).toBe(T0 + 30_000);
-    expect(firstEvent(r.history, 'TaskTimedOut').taskTimedOutEventDetails).toMatchObject({ resourceType: 'lambda', resource: 'invoke', error: 'States.Timeout' });
+    expect(firstEvent(r.history, 'TaskTimedOut').taskTimedOutEventDetails).toMatchObject({
+      resourceType: 'lambda',
+      resource: 'invoke',
+      error: 'States.Timeout',
+    });
   });
 
   it('a legacy Lambda ARN that times out writes LambdaFunctionTimedOut', async () => {
@@ -29,7 +55,11 @@ describe('Task TimeoutSeconds', () => {
   });
 
   it('a task that settles before its timeout is not timed out', async () => {
-    const r = await execute(task({ TimeoutSeconds: 5 }), {}, { handlers: { [LAMBDA_ARN]: () => 'fast' }, clock: fakeClock() });
+    const r = await execute(
+      task({ TimeoutSeconds: 5 }),
+      {},
+      { handlers: { [LAMBDA_ARN]: () => 'fast' }, clock: fakeClock() },
+    );
     expect(r).toMatchObject({ status: 'SUCCEEDED', output: 'fast' });
   });
 
@@ -48,7 +78,10 @@ describe('Task TimeoutSeconds', () => {
 
   it('States.Timeout can be caught', async () => {
     const r = await execute(
-      task({ TimeoutSeconds: 1, Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Late' }] }, { Late: { Type: 'Pass', End: true } }),
+      task(
+        { TimeoutSeconds: 1, Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Late' }] },
+        { Late: { Type: 'Pass', End: true } },
+      ),
       { keep: 1 },
       { handlers: { [LAMBDA_ARN]: never }, clock: fakeClock() },
     );
@@ -72,7 +105,11 @@ describe('Task TimeoutSeconds', () => {
   });
 
   it('TimeoutSeconds must be a positive integer when it comes from TimeoutSecondsPath', async () => {
-    const r = await execute(task({ TimeoutSecondsPath: '$.t' }), { t: 0 }, { handlers: { [LAMBDA_ARN]: () => 1 }, clock: fakeClock() });
+    const r = await execute(
+      task({ TimeoutSecondsPath: '$.t' }),
+      { t: 0 },
+      { handlers: { [LAMBDA_ARN]: () => 1 }, clock: fakeClock() },
+    );
     expect(r).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
   });
 });
@@ -87,7 +124,9 @@ describe('Task HeartbeatSeconds', () => {
     const heartbeat = d.timers().find((t) => t.fireAt === T0 + 10_000) as StartTimer;
     await d.fire(heartbeat);
     expect(d.state).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
-    expect(firstEvent(d.events, 'ActivityTimedOut').activityTimedOutEventDetails).toMatchObject({ error: 'States.HeartbeatTimeout' });
+    expect(firstEvent(d.events, 'ActivityTimedOut').activityTimedOutEventDetails).toMatchObject({
+      error: 'States.HeartbeatTimeout',
+    });
     expect(d.last.commands).toContainEqual({ kind: 'cancelTask', taskId });
   });
 
@@ -108,7 +147,16 @@ describe('Task HeartbeatSeconds', () => {
   });
 
   it('States.HeartbeatTimeout can be caught by name', async () => {
-    const d = await Driver.start(task({ Resource: ACTIVITY_ARN, HeartbeatSeconds: 5, Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], Next: 'Done' }] }, { Done: { Type: 'Succeed' } }));
+    const d = await Driver.start(
+      task(
+        {
+          Resource: ACTIVITY_ARN,
+          HeartbeatSeconds: 5,
+          Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], Next: 'Done' }],
+        },
+        { Done: { Type: 'Succeed' } },
+      ),
+    );
     await d.fire(d.timers()[0] as StartTimer);
     expect(d.state.status).toBe('SUCCEEDED');
     expect(d.state.output).toMatchObject({ Error: 'States.HeartbeatTimeout' });
@@ -118,7 +166,11 @@ describe('Task HeartbeatSeconds', () => {
     const arn = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
     const d = await Driver.start(task({ Resource: arn, HeartbeatSeconds: 5 }));
     await d.fire(d.timers()[0] as StartTimer);
-    expect(firstEvent(d.events, 'TaskTimedOut').taskTimedOutEventDetails).toMatchObject({ resourceType: 'sqs', resource: 'sendMessage.waitForTaskToken', error: 'States.HeartbeatTimeout' });
+    expect(firstEvent(d.events, 'TaskTimedOut').taskTimedOutEventDetails).toMatchObject({
+      resourceType: 'sqs',
+      resource: 'sendMessage.waitForTaskToken',
+      error: 'States.HeartbeatTimeout',
+    });
   });
 });
 
@@ -134,13 +186,21 @@ describe('execution TimeoutSeconds', () => {
 
   it('the execution timeout applies to Waits too', async () => {
     const clock = fakeClock(T0);
-    const r = await execute({ TimeoutSeconds: 5, StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 100, End: true } } }, {}, { clock });
+    const r = await execute(
+      { TimeoutSeconds: 5, StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 100, End: true } } },
+      {},
+      { clock },
+    );
     expect(r.status).toBe('TIMED_OUT');
     expect(clock.now()).toBe(T0 + 5_000);
   });
 
   it('an execution that finishes in time is not timed out, and its timeout timer is cancelled', async () => {
-    const d = await Driver.start({ TimeoutSeconds: 5, StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } });
+    const d = await Driver.start({
+      TimeoutSeconds: 5,
+      StartAt: 'W',
+      States: { W: { Type: 'Wait', Seconds: 1, End: true } },
+    });
     const [executionTimer, waitTimer] = d.timers() as [StartTimer, StartTimer];
     expect(executionTimer.fireAt).toBe(T0 + 5_000);
     await d.fire(waitTimer);
@@ -176,7 +236,11 @@ describe('Wait under a fake clock', () => {
     const clock = fakeClock(T0);
     const year = 365 * 24 * 3600;
     const started = performance.now();
-    const r = await execute({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: year, End: true } } }, { x: 1 }, { clock });
+    const r = await execute(
+      { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: year, End: true } } },
+      { x: 1 },
+      { clock },
+    );
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(r).toMatchObject({ status: 'SUCCEEDED', output: { x: 1 } });
     expect(clock.now()).toBe(T0 + year * 1000);
@@ -184,21 +248,36 @@ describe('Wait under a fake clock', () => {
 
   it('a Wait until a Timestamp fires at that instant', async () => {
     const clock = fakeClock(T0);
-    await execute({ StartAt: 'W', States: { W: { Type: 'Wait', Timestamp: '2025-06-01T12:00:00Z', End: true } } }, {}, { clock });
+    await execute(
+      { StartAt: 'W', States: { W: { Type: 'Wait', Timestamp: '2025-06-01T12:00:00Z', End: true } } },
+      {},
+      { clock },
+    );
     expect(clock.now()).toBe(Date.UTC(2025, 5, 1, 12));
   });
 
   it('a Wait until a Timestamp already past continues without a timer', async () => {
-    const d = await Driver.start({ StartAt: 'W', States: { W: { Type: 'Wait', Timestamp: '2000-01-01T00:00:00Z', End: true } } });
+    const d = await Driver.start({
+      StartAt: 'W',
+      States: { W: { Type: 'Wait', Timestamp: '2000-01-01T00:00:00Z', End: true } },
+    });
     expect(d.timers()).toEqual([]);
     expect(d.state.status).toBe('SUCCEEDED');
   });
 
   it('a Wait is a timer: the step ends with a startTimer at now + Seconds, then the timer moves on', async () => {
-    const d = await Driver.start({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 30, Next: 'P' }, P: { Type: 'Pass', End: true } } });
+    const d = await Driver.start({
+      StartAt: 'W',
+      States: { W: { Type: 'Wait', Seconds: 30, Next: 'P' }, P: { Type: 'Pass', End: true } },
+    });
     expect(d.last.commands).toEqual([{ kind: 'startTimer', timerId: expect.any(String), fireAt: T0 + 30_000 }]);
     expect(d.state.status).toBe('RUNNING');
     await d.fire(d.timers()[0] as StartTimer);
-    expect(types(d.last.events)).toEqual(['WaitStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
+    expect(types(d.last.events)).toEqual([
+      'WaitStateExited',
+      'PassStateEntered',
+      'PassStateExited',
+      'ExecutionSucceeded',
+    ]);
   });
 });

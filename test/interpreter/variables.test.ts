@@ -53,7 +53,13 @@ describe('when an Assign takes effect', () => {
         QueryLanguage: 'JSONata',
         StartAt: 'T',
         States: {
-          T: { Type: 'Task', Resource: LAMBDA_ARN, Arguments: { v: 5 }, Assign: { got: '{% $states.result.v %}' }, Next: 'P' },
+          T: {
+            Type: 'Task',
+            Resource: LAMBDA_ARN,
+            Arguments: { v: 5 },
+            Assign: { got: '{% $states.result.v %}' },
+            Next: 'P',
+          },
           P: { Type: 'Pass', Output: '{% $got %}', End: true },
         },
       },
@@ -121,8 +127,20 @@ describe('variable scopes', () => {
           Type: 'Parallel',
           End: true,
           Branches: [
-            { StartAt: 'A', States: { A: { Type: 'Pass', Assign: { mine: 'a' }, Next: 'A2' }, A2: { Type: 'Pass', Output: '{% $exists($mine) %}', End: true } } },
-            { StartAt: 'B', States: { B: { Type: 'Wait', Seconds: 1, Next: 'B2' }, B2: { Type: 'Pass', Output: '{% $exists($mine) %}', End: true } } },
+            {
+              StartAt: 'A',
+              States: {
+                A: { Type: 'Pass', Assign: { mine: 'a' }, Next: 'A2' },
+                A2: { Type: 'Pass', Output: '{% $exists($mine) %}', End: true },
+              },
+            },
+            {
+              StartAt: 'B',
+              States: {
+                B: { Type: 'Wait', Seconds: 1, Next: 'B2' },
+                B2: { Type: 'Pass', Output: '{% $exists($mine) %}', End: true },
+              },
+            },
           ],
         },
       },
@@ -148,7 +166,11 @@ describe('variable scopes', () => {
               },
             },
           },
-          After: { Type: 'Pass', Output: { results: '{% $states.input %}', leaked: '{% $exists($scaled) %}' }, End: true },
+          After: {
+            Type: 'Pass',
+            Output: { results: '{% $states.input %}', leaked: '{% $exists($scaled) %}' },
+            End: true,
+          },
         },
       },
       [1, 2, 3],
@@ -186,7 +208,14 @@ describe('variable scopes', () => {
         StartAt: 'A',
         States: {
           A: { Type: 'Pass', Assign: { outer: 'o' }, Next: 'M' },
-          M: { Type: 'Map', End: true, ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', Output: '{% $exists($outer) %}', End: true } } } },
+          M: {
+            Type: 'Map',
+            End: true,
+            ItemProcessor: {
+              StartAt: 'I',
+              States: { I: { Type: 'Pass', Output: '{% $exists($outer) %}', End: true } },
+            },
+          },
         },
       },
       [1, 2],
@@ -204,7 +233,10 @@ describe('variable scopes', () => {
             Type: 'Map',
             Assign: { total: '{% $sum($states.result) %}' },
             Next: 'After',
-            ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', Output: '{% $states.input * 2 %}', End: true } } },
+            ItemProcessor: {
+              StartAt: 'I',
+              States: { I: { Type: 'Pass', Output: '{% $states.input * 2 %}', End: true } },
+            },
           },
           After: { Type: 'Pass', Output: '{% $total %}', End: true },
         },

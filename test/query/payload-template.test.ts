@@ -6,7 +6,12 @@ import type { EvalScope } from '../../src/query/scope.js';
 import { contextObject, fakeRuntime, loadGroup, matchesExpected } from './intrinsics/corpus.js';
 
 function scope(input: Json, variables: Record<string, Json> = {}): EvalScope {
-  return { input, context: contextObject(input), variables: { lookup: (name) => variables[name] }, runtime: fakeRuntime };
+  return {
+    input,
+    context: contextObject(input),
+    variables: { lookup: (name) => variables[name] },
+    runtime: fakeRuntime,
+  };
 }
 
 function templateError(template: Json): TemplateError {
@@ -21,12 +26,17 @@ function templateError(template: Json): TemplateError {
 
 describe('payload templates', () => {
   it('a key ending in .$ takes the value of its path and loses the suffix', () => {
-    expect(compilePayloadTemplate({ 'value.$': '$.a', constant: 1 }).evaluate(scope({ a: 'A' }))).toEqual({ value: 'A', constant: 1 });
+    expect(compilePayloadTemplate({ 'value.$': '$.a', constant: 1 }).evaluate(scope({ a: 'A' }))).toEqual({
+      value: 'A',
+      constant: 1,
+    });
   });
 
   it('walks nested objects and arrays', () => {
     const template = { outer: { 'x.$': '$.x', list: [{ 'y.$': '$$.Execution.Input.x' }, 'plain'] } };
-    expect(compilePayloadTemplate(template).evaluate(scope({ x: 1 }))).toEqual({ outer: { x: 1, list: [{ y: 1 }, 'plain'] } });
+    expect(compilePayloadTemplate(template).evaluate(scope({ x: 1 }))).toEqual({
+      outer: { x: 1, list: [{ y: 1 }, 'plain'] },
+    });
   });
 
   it('values of keys without .$ are literals, even when they look like paths or calls', () => {
@@ -49,7 +59,8 @@ describe('payload templates', () => {
   });
 
   it('a path that finds nothing fails with States.Runtime in AWS wording', () => {
-    const evaluate = (): Json => compilePayloadTemplate({ 'value.$': '$.no_such_jsonpath' }).evaluate(scope({ 'int-literal': 0 }));
+    const evaluate = (): Json =>
+      compilePayloadTemplate({ 'value.$': '$.no_such_jsonpath' }).evaluate(scope({ 'int-literal': 0 }));
     expect(evaluate).toThrow(StatesError);
     expect(evaluate).toThrow(
       `The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{"int-literal":0}'`,
@@ -70,12 +81,16 @@ describe('payload templates', () => {
     for (const bad of ['not a path', 'States.Nope()', "States.Format('\\x')", '$.a[', 1, null, { a: 1 }] as Json[]) {
       const error = templateError({ nested: { 'parsed.$': bad } });
       expect(error.fieldName).toBe('parsed.$');
-      expect(error.message).toBe("The value for the field 'parsed.$' must be a valid JSONPath or a valid intrinsic function call");
+      expect(error.message).toBe(
+        "The value for the field 'parsed.$' must be a valid JSONPath or a valid intrinsic function call",
+      );
     }
   });
 
   it('evaluates the recorded variables case BASE_REFERENCE_IN_INTRINSIC_FUNCTION', () => {
-    const testCase = loadGroup('variables').find((c) => c.name === 'reference_assign_BASE_REFERENCE_IN_INTRINSIC_FUNCTION');
+    const testCase = loadGroup('variables').find(
+      (c) => c.name === 'reference_assign_BASE_REFERENCE_IN_INTRINSIC_FUNCTION',
+    );
     if (testCase === undefined) throw new Error('case missing');
     const states = testCase.definition.States as Record<string, Record<string, Json>>;
     const variables = compilePayloadTemplate(states.State0.Assign).evaluate(scope({})) as Record<string, Json>;

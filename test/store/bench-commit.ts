@@ -24,7 +24,10 @@ function rawInserts(sync: 'NORMAL' | 'FULL'): number {
   const tx = db.transaction((v: string) => insert.run(v));
   let n = 0;
   const end = performance.now() + SECONDS * 1000;
-  while (performance.now() < end) { tx.immediate('hello world'); n++; }
+  while (performance.now() < end) {
+    tx.immediate('hello world');
+    n++;
+  }
   db.close();
   return n / SECONDS;
 }
@@ -32,7 +35,8 @@ function rawInserts(sync: 'NORMAL' | 'FULL'): number {
 async function commits(store: ExecutionStore, batch: number): Promise<number> {
   // `batch` executions, each then committed repeatedly: version bump, 2 events, 1 timer replaced.
   const creates: Commit[] = [];
-  for (let i = 0; i < batch; i++) creates.push(createCommit(execution('m', `b${batch}-${i}`), { events: [event(1, 'ExecutionStarted')] }));
+  for (let i = 0; i < batch; i++)
+    creates.push(createCommit(execution('m', `b${batch}-${i}`), { events: [event(1, 'ExecutionStarted')] }));
   await store.commit(creates);
   let current: ExecutionRecord[] = creates.map((c) => c.execution);
   let n = 0;
@@ -42,11 +46,15 @@ async function commits(store: ExecutionStore, batch: number): Promise<number> {
     round++;
     const batchCommits = current.map((exec) => {
       const id = exec.historyLength;
-      return nextCommit(exec, {}, {
-        events: [event(id + 1), event(id + 2)],
-        timersRemoved: [`t${round - 1}`],
-        timersAdded: [timer(exec.arn, `t${round}`, 1_000_000 + round)],
-      });
+      return nextCommit(
+        exec,
+        {},
+        {
+          events: [event(id + 1), event(id + 2)],
+          timersRemoved: [`t${round - 1}`],
+          timersAdded: [timer(exec.arn, `t${round}`, 1_000_000 + round)],
+        },
+      );
     });
     const results = await store.commit(batchCommits);
     if (results.some((r) => r !== 'ok')) throw new Error('unexpected conflict');
@@ -64,8 +72,11 @@ for (const durability of ['process', 'power'] as const) {
     const store = SqliteStore.open(join(dir, `store-${durability}-${batch}.db`), { durability });
     const rate = await commits(store, batch);
     await store.close();
-    console.log(`SqliteStore.commit (${durability}), batches of ${batch}: ${fmt(rate)} commits/s (${fmt(rate / batch)} transactions/s)`);
+    console.log(
+      `SqliteStore.commit (${durability}), batches of ${batch}: ${fmt(rate)} commits/s (${fmt(rate / batch)} transactions/s)`,
+    );
   }
 }
-for (const batch of [1, 100]) console.log(`MemoryStore.commit, batches of ${batch}: ${fmt(await commits(new MemoryStore(), batch))} commits/s`);
+for (const batch of [1, 100])
+  console.log(`MemoryStore.commit, batches of ${batch}: ${fmt(await commits(new MemoryStore(), batch))} commits/s`);
 rmSync(dir, { recursive: true, force: true });

@@ -68,7 +68,11 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
      * arrived: events arrive in publishing order, so once a marker published now is heard, all earlier
      * ones were. Markers (from any listener) are kept out of `events`.
      */
-    async function listen(): Promise<{ events: ClusterEvent[]; settle: () => Promise<void>; stop: () => Promise<void> }> {
+    async function listen(): Promise<{
+      events: ClusterEvent[];
+      settle: () => Promise<void>;
+      stop: () => Promise<void>;
+    }> {
       const events: ClusterEvent[] = [];
       const marks = new Set<string>();
       const stop = await store.subscribe((e) => {
@@ -102,11 +106,15 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
       it('a commit made under a lease that expired is rejected as leaseLost and writes nothing', async () => {
         const exec = await started('e1', { events: [event(1, 'ExecutionStarted')] }, { owner: 'a', now: 100 });
         const late = leased(
-          nextCommit(exec, { status: 'SUCCEEDED' }, {
-            events: [event(2)],
-            timersAdded: [timer(exec.arn, 't', 50)],
-            tasksAdded: [task(exec.arn, 'k')],
-          }),
+          nextCommit(
+            exec,
+            { status: 'SUCCEEDED' },
+            {
+              events: [event(2)],
+              timersAdded: [timer(exec.arn, 't', 50)],
+              tasksAdded: [task(exec.arn, 'k')],
+            },
+          ),
           'a',
           100 + LEASE_MS,
         );
@@ -119,7 +127,9 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
 
       it('a commit by a node that is not the lease holder is leaseLost', async () => {
         const exec = await started('e1', {}, { owner: 'a', now: 100 });
-        expect(await store.commit([leased(nextCommit(exec, {}, { events: [event(1)] }), 'b', 200)])).toEqual(['leaseLost']);
+        expect(await store.commit([leased(nextCommit(exec, {}, { events: [event(1)] }), 'b', 200)])).toEqual([
+          'leaseLost',
+        ]);
         expect(await store.getExecution(exec.arn)).toEqual(exec);
         expect(await holderAt(exec.arn, 300)).toBe('a');
       });
@@ -145,17 +155,28 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
       it('a commit with until null releases the lease', async () => {
         const exec = await started('e1', {}, { owner: 'a', now: 100 });
         expect(await store.commit([leased(nextCommit(exec), 'a', 200, null)])).toEqual(['ok']);
-        expect(await store.acquireExecution(exec.arn, 'b', 300, LEASE_MS)).toMatchObject({ acquired: true, orphaned: false });
+        expect(await store.acquireExecution(exec.arn, 'b', 300, LEASE_MS)).toMatchObject({
+          acquired: true,
+          orphaned: false,
+        });
       });
 
       it('ended executions hold no lease', async () => {
         const exec = await started('e1', {}, { owner: 'a', now: 100 });
-        const done = leased(nextCommit(exec, { status: 'SUCCEEDED', stopDate: 300 }, { events: [event(1)] }), 'a', 200, 10_000);
+        const done = leased(
+          nextCommit(exec, { status: 'SUCCEEDED', stopDate: 300 }, { events: [event(1)] }),
+          'a',
+          200,
+          10_000,
+        );
         expect(await store.commit([done])).toEqual(['ok']);
         expect((await store.listNodes(300)).find((n) => n.id === 'a')).toBeUndefined();
         await store.heartbeat({ id: 'a', startedAt: 0 }, [exec.arn], 300, LEASE_MS);
         expect((await store.listNodes(300)).find((n) => n.id === 'a')?.executions).toBe(0);
-        expect(await store.acquireExecution(exec.arn, 'b', 400, LEASE_MS)).toMatchObject({ acquired: true, orphaned: false });
+        expect(await store.acquireExecution(exec.arn, 'b', 400, LEASE_MS)).toMatchObject({
+          acquired: true,
+          orphaned: false,
+        });
       });
 
       it('a creating commit of an execution that is already over takes no lease', async () => {
@@ -202,7 +223,10 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
         await started('idle');
         const claimed = await store.claimExecutions('a', 1_000, LEASE_MS, 10);
         expect(claimed.sort((x, y) => x.arn.localeCompare(y.arn))).toMatchObject(
-          [{ arn: atNow.arn, orphaned: false }, { arn: due.arn, orphaned: false }].sort((x, y) => x.arn.localeCompare(y.arn)),
+          [
+            { arn: atNow.arn, orphaned: false },
+            { arn: due.arn, orphaned: false },
+          ].sort((x, y) => x.arn.localeCompare(y.arn)),
         );
         expect(await holderAt(due.arn, 1_500)).toBe('a');
       });
@@ -213,7 +237,9 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
         await store.postSignal(waiting.arn, { kind: 'stop' }, 50);
         const id = await store.postSignal(answered.arn, { kind: 'stop' }, 50);
         await store.settleSignals([{ id, accepted: true }], 60);
-        expect(await store.claimExecutions('a', 100, LEASE_MS, 10)).toMatchObject([{ arn: waiting.arn, orphaned: false }]);
+        expect(await store.claimExecutions('a', 100, LEASE_MS, 10)).toMatchObject([
+          { arn: waiting.arn, orphaned: false },
+        ]);
       });
 
       it('a claim carries the execution as stored and whether its inbox has unsettled signals, so the claimer need not read them again', async () => {
@@ -222,21 +248,34 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
         await store.postSignal(asked.arn, { kind: 'stop' }, 50);
         const claimed = await store.claimExecutions('a', 100, LEASE_MS, 10);
         const byArn = new Map(claimed.map((c) => [c.arn, c]));
-        expect(byArn.get(quiet.arn)).toMatchObject({ hasSignals: false, record: { arn: quiet.arn, version: quiet.version, status: 'RUNNING' } });
+        expect(byArn.get(quiet.arn)).toMatchObject({
+          hasSignals: false,
+          record: { arn: quiet.arn, version: quiet.version, status: 'RUNNING' },
+        });
         expect(byArn.get(asked.arn)).toMatchObject({ hasSignals: true, record: await store.getExecution(asked.arn) });
         const acquired = await store.acquireExecution(asked.arn, 'a', 200, LEASE_MS);
-        expect(acquired).toMatchObject({ acquired: true, hasSignals: true, record: await store.getExecution(asked.arn) });
+        expect(acquired).toMatchObject({
+          acquired: true,
+          hasSignals: true,
+          record: await store.getExecution(asked.arn),
+        });
       });
 
       it('an expired lease is claimed as orphaned, whatever the execution waits for', async () => {
         const exec = await started('e1', {}, { owner: 'a', now: 100 });
         expect(await store.claimExecutions('b', 100 + LEASE_MS - 1, LEASE_MS, 10)).toEqual([]);
-        expect(await store.claimExecutions('b', 100 + LEASE_MS, LEASE_MS, 10)).toMatchObject([{ arn: exec.arn, orphaned: true }]);
+        expect(await store.claimExecutions('b', 100 + LEASE_MS, LEASE_MS, 10)).toMatchObject([
+          { arn: exec.arn, orphaned: true },
+        ]);
         expect(await holderAt(exec.arn, 100 + LEASE_MS + 1)).toBe('b');
       });
 
       it('an unexpired lease of another node is never claimed', async () => {
-        const exec = await started('e1', { timersAdded: [timer(executionArn('m', 'e1'), 't', 0)] }, { owner: 'a', now: 100 });
+        const exec = await started(
+          'e1',
+          { timersAdded: [timer(executionArn('m', 'e1'), 't', 0)] },
+          { owner: 'a', now: 100 },
+        );
         await store.postSignal(exec.arn, { kind: 'stop' }, 100);
         expect(await store.claimExecutions('b', 200, LEASE_MS, 10)).toEqual([]);
         expect(await store.claimExecutions('a', 200, LEASE_MS, 10)).toEqual([]);
@@ -244,7 +283,9 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
       });
 
       it('executions that are no longer RUNNING are never claimed', async () => {
-        const over = await started('over', { timersAdded: [timer(executionArn('m', 'over'), 't', 0)] }, undefined, { status: 'ABORTED' });
+        const over = await started('over', { timersAdded: [timer(executionArn('m', 'over'), 't', 0)] }, undefined, {
+          status: 'ABORTED',
+        });
         await store.postSignal(over.arn, { kind: 'stop' }, 0);
         await store.acquireExecution(over.arn, 'a', 0, LEASE_MS);
         expect(await store.claimExecutions('b', 5_000, LEASE_MS, 10)).toEqual([]);
@@ -252,7 +293,8 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
 
       it('claimExecutions takes at most limit executions, and not again while their lease runs', async () => {
         const arns: string[] = [];
-        for (let i = 0; i < 5; i++) arns.push((await started(`e${i}`, { timersAdded: [timer(executionArn('m', `e${i}`), 't', i)] })).arn);
+        for (let i = 0; i < 5; i++)
+          arns.push((await started(`e${i}`, { timersAdded: [timer(executionArn('m', `e${i}`), 't', i)] })).arn);
         const first = await store.claimExecutions('a', 100, LEASE_MS, 3);
         const second = await store.claimExecutions('b', 100, LEASE_MS, 3);
         const third = await store.claimExecutions('c', 100, LEASE_MS, 3);
@@ -265,7 +307,9 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
       it('claimExecutions takes the longest waiting first', async () => {
         await started('young', { timersAdded: [timer(executionArn('m', 'young'), 't', 90)] });
         await started('old', { timersAdded: [timer(executionArn('m', 'old'), 't', 10)] });
-        expect((await store.claimExecutions('a', 100, LEASE_MS, 1)).map((c) => c.arn)).toEqual([executionArn('m', 'old')]);
+        expect((await store.claimExecutions('a', 100, LEASE_MS, 1)).map((c) => c.arn)).toEqual([
+          executionArn('m', 'old'),
+        ]);
       });
 
       it('claimExecutions rejects a limit that is not a positive integer', async () => {
@@ -274,27 +318,41 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
     });
 
     describe('acquiring one execution', () => {
-      it('acquireExecution takes a free lease, renews its own, and refuses another node\'s unexpired lease naming the holder', async () => {
+      it("acquireExecution takes a free lease, renews its own, and refuses another node's unexpired lease naming the holder", async () => {
         const exec = await started('e1');
-        expect(await store.acquireExecution(exec.arn, 'a', 100, LEASE_MS)).toMatchObject({ acquired: true, orphaned: false });
-        expect(await store.acquireExecution(exec.arn, 'a', 500, LEASE_MS)).toMatchObject({ acquired: true, orphaned: false });
+        expect(await store.acquireExecution(exec.arn, 'a', 100, LEASE_MS)).toMatchObject({
+          acquired: true,
+          orphaned: false,
+        });
+        expect(await store.acquireExecution(exec.arn, 'a', 500, LEASE_MS)).toMatchObject({
+          acquired: true,
+          orphaned: false,
+        });
         expect(await store.acquireExecution(exec.arn, 'b', 1_400, LEASE_MS)).toEqual({ acquired: false, holder: 'a' });
       });
 
       it('acquireExecution takes an expired lease of another node as orphaned', async () => {
         const exec = await started('e1', {}, { owner: 'a', now: 100 });
-        expect(await store.acquireExecution(exec.arn, 'b', 100 + LEASE_MS, LEASE_MS)).toMatchObject({ acquired: true, orphaned: true });
+        expect(await store.acquireExecution(exec.arn, 'b', 100 + LEASE_MS, LEASE_MS)).toMatchObject({
+          acquired: true,
+          orphaned: true,
+        });
         expect(await holderAt(exec.arn, 100 + LEASE_MS + 1)).toBe('b');
       });
 
       it('acquireExecution takes the lease of an execution that ended (to redrive it)', async () => {
         const exec = await started('e1', {}, undefined, { status: 'FAILED', stopDate: 50 });
-        expect(await store.acquireExecution(exec.arn, 'a', 100, LEASE_MS)).toMatchObject({ acquired: true, orphaned: false });
+        expect(await store.acquireExecution(exec.arn, 'a', 100, LEASE_MS)).toMatchObject({
+          acquired: true,
+          orphaned: false,
+        });
         expect(await holderAt(exec.arn, 200)).toBe('a');
       });
 
       it('acquireExecution of an unknown execution is refused with no holder', async () => {
-        expect(await store.acquireExecution(executionArn('m', 'ghost'), 'a', 100, LEASE_MS)).toEqual({ acquired: false });
+        expect(await store.acquireExecution(executionArn('m', 'ghost'), 'a', 100, LEASE_MS)).toEqual({
+          acquired: false,
+        });
       });
     });
 
@@ -303,7 +361,12 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
         const kept = await started('kept', {}, { owner: 'a', now: 100 });
         const expired = await started('expired', {}, { owner: 'a', now: 0, until: 500 });
         const others = await started('others', {}, { owner: 'b', now: 100 });
-        const renewed = await store.heartbeat({ id: 'a', startedAt: 0 }, [kept.arn, expired.arn, others.arn, executionArn('m', 'ghost')], 600, LEASE_MS);
+        const renewed = await store.heartbeat(
+          { id: 'a', startedAt: 0 },
+          [kept.arn, expired.arn, others.arn, executionArn('m', 'ghost')],
+          600,
+          LEASE_MS,
+        );
         expect(renewed).toEqual([kept.arn]);
         expect(await holderAt(kept.arn, 1_599)).toBe('a');
         expect(await holderAt(expired.arn, 600)).toBeUndefined();
@@ -317,9 +380,14 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
       });
 
       it('heartbeat upserts the node row that listNodes shows, oldest node first', async () => {
-        await store.heartbeat({ id: 'young', startedAt: 50, address: 'http://10.0.0.6:8083' }, [], 100, LEASE_MS, { steps: 1 });
+        await store.heartbeat({ id: 'young', startedAt: 50, address: 'http://10.0.0.6:8083' }, [], 100, LEASE_MS, {
+          steps: 1,
+        });
         await store.heartbeat({ id: 'old', startedAt: 10 }, [], 100, LEASE_MS);
-        await store.heartbeat({ id: 'young', startedAt: 50, address: 'http://10.0.0.6:8083' }, [], 300, LEASE_MS, { steps: 7, claims: 2 });
+        await store.heartbeat({ id: 'young', startedAt: 50, address: 'http://10.0.0.6:8083' }, [], 300, LEASE_MS, {
+          steps: 7,
+          claims: 2,
+        });
         expect(await store.listNodes(300)).toEqual([
           { id: 'old', startedAt: 10, heartbeatAt: 100, leaseUntil: 100 + LEASE_MS, executions: 0, stats: {} },
           {
@@ -348,7 +416,8 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
         await started('a3', {}, { owner: 'a', now: 0, until: 1_000 });
         await started('b1', {}, { owner: 'b', now: 0, until: 5_000 });
         await started('free');
-        const counts = async (now: number) => Object.fromEntries((await store.listNodes(now)).map((n) => [n.id, n.executions]));
+        const counts = async (now: number) =>
+          Object.fromEntries((await store.listNodes(now)).map((n) => [n.id, n.executions]));
         expect(await counts(500)).toEqual({ a: 3, b: 1 });
         expect(await counts(1_000)).toEqual({ a: 2, b: 1 });
         expect(await counts(5_000)).toEqual({ a: 0, b: 0 });
@@ -398,9 +467,23 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
 
       it('dueTimersOf lists the due timers of the executions the owner holds, earliest first', async () => {
         const arn = (n: string) => executionArn('m', n);
-        await started('mine', { timersAdded: [timer(arn('mine'), 'late', 300), timer(arn('mine'), 'early', 100), timer(arn('mine'), 'future', 900)] }, { owner: 'a', now: 0 });
+        await started(
+          'mine',
+          {
+            timersAdded: [
+              timer(arn('mine'), 'late', 300),
+              timer(arn('mine'), 'early', 100),
+              timer(arn('mine'), 'future', 900),
+            ],
+          },
+          { owner: 'a', now: 0 },
+        );
         await started('mine2', { timersAdded: [timer(arn('mine2'), 't', 200)] }, { owner: 'a', now: 0 });
-        await started('expired', { timersAdded: [timer(arn('expired'), 't', 100)] }, { owner: 'a', now: 0, until: 400 });
+        await started(
+          'expired',
+          { timersAdded: [timer(arn('expired'), 't', 100)] },
+          { owner: 'a', now: 0, until: 400 },
+        );
         await started('theirs', { timersAdded: [timer(arn('theirs'), 't', 100)] }, { owner: 'b', now: 0 });
         await started('free', { timersAdded: [timer(arn('free'), 't', 100)] });
         expect(await store.dueTimersOf('a', 500, 10)).toEqual([
@@ -417,11 +500,19 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
         const exec = await started('e1', {}, { owner: 'a', now: 100 });
         const id = await store.postSignal(exec.arn, { kind: 'taskSucceeded', taskId: 'k', output: { n: 1 } }, 150);
         expect(await store.pendingSignals(exec.arn)).toEqual([
-          { id, executionArn: exec.arn, signal: { kind: 'taskSucceeded', taskId: 'k', output: { n: 1 } }, createdAt: 150 },
+          {
+            id,
+            executionArn: exec.arn,
+            signal: { kind: 'taskSucceeded', taskId: 'k', output: { n: 1 } },
+            createdAt: 150,
+          },
         ]);
         expect(await store.signalOutcome(id)).toBeUndefined();
 
-        const step = { ...leased(nextCommit(exec, {}, { events: [event(1)] }), 'a', 200), signalsSettled: [{ id, accepted: true }] };
+        const step = {
+          ...leased(nextCommit(exec, {}, { events: [event(1)] }), 'a', 200),
+          signalsSettled: [{ id, accepted: true }],
+        };
         expect(await store.commit([step])).toEqual(['ok']);
         expect(await store.pendingSignals(exec.arn)).toEqual([]);
         expect(await store.signalOutcome(id)).toBe(true);
@@ -436,7 +527,7 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
         expect(await store.signalOutcome(id)).toBeUndefined();
       });
 
-      it('pendingSignals lists only that execution\'s unsettled signals, oldest first', async () => {
+      it("pendingSignals lists only that execution's unsettled signals, oldest first", async () => {
         const one = await started('one');
         const two = await started('two');
         const first = await store.postSignal(one.arn, { kind: 'stop', error: 'E' }, 300);
@@ -450,7 +541,13 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
         const exec = await started('e1');
         const accepted = await store.postSignal(exec.arn, { kind: 'stop' }, 100);
         const refused = await store.postSignal(exec.arn, { kind: 'stop' }, 100);
-        await store.settleSignals([{ id: accepted, accepted: true }, { id: refused, accepted: false }], 200);
+        await store.settleSignals(
+          [
+            { id: accepted, accepted: true },
+            { id: refused, accepted: false },
+          ],
+          200,
+        );
         await store.settleSignals([{ id: accepted, accepted: false }], 300);
         expect(await store.signalOutcome(accepted)).toBe(true);
         expect(await store.signalOutcome(refused)).toBe(false);
@@ -479,13 +576,25 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
         // One commit's events may come in either order; separate calls' in call order.
         expect(events).toHaveLength(5);
         expect(events[0]).toEqual({ kind: 'signal', executionArn: exec.arn });
-        expect(events.slice(1, 3)).toEqual(expect.arrayContaining([{ kind: 'settled', ids: [id] }, { kind: 'activity', activityArn }]));
-        expect(events.slice(3)).toEqual([{ kind: 'signal', executionArn: exec.arn }, { kind: 'settled', ids: [other] }]);
+        expect(events.slice(1, 3)).toEqual(
+          expect.arrayContaining([
+            { kind: 'settled', ids: [id] },
+            { kind: 'activity', activityArn },
+          ]),
+        );
+        expect(events.slice(3)).toEqual([
+          { kind: 'signal', executionArn: exec.arn },
+          { kind: 'settled', ids: [other] },
+        ]);
       });
 
       it('commits that add no activity task and settle no signal publish nothing', async () => {
         const { events, settle } = await listen();
-        const exec = await started('e1', { tasksAdded: [task(executionArn('m', 'e1'), 'lambda')] }, { owner: 'a', now: 100 });
+        const exec = await started(
+          'e1',
+          { tasksAdded: [task(executionArn('m', 'e1'), 'lambda')] },
+          { owner: 'a', now: 100 },
+        );
         await store.commit([leased(nextCommit(exec, {}, { events: [event(1)] }), 'a', 200)]);
         await settle();
         expect(events).toEqual([]);
@@ -498,7 +607,10 @@ export function describeClusterStore(name: string, factory: () => Promise<Cluste
         await settle();
         events.length = 0;
         const activityTask = { ...task(exec.arn, 'act'), resource: activityArn };
-        const lost = { ...leased(nextCommit(exec, {}, { tasksAdded: [activityTask] }), 'b', 200), signalsSettled: [{ id, accepted: true }] };
+        const lost = {
+          ...leased(nextCommit(exec, {}, { tasksAdded: [activityTask] }), 'b', 200),
+          signalsSettled: [{ id, accepted: true }],
+        };
         expect(await store.commit([lost])).toEqual(['leaseLost']);
         await settle();
         expect(events).toEqual([]);

@@ -33,7 +33,11 @@ export function stateMachine(name: string, overrides: Partial<StateMachineRecord
   };
 }
 
-export function version(machine: string, number: number, overrides: Partial<StateMachineVersionRecord> = {}): StateMachineVersionRecord {
+export function version(
+  machine: string,
+  number: number,
+  overrides: Partial<StateMachineVersionRecord> = {},
+): StateMachineVersionRecord {
   return {
     arn: `${machineArn(machine)}:${number}`,
     stateMachineArn: machineArn(machine),
@@ -60,7 +64,13 @@ export function alias(machine: string, name: string, overrides: Partial<AliasRec
   };
 }
 
-function interpreterState(arn: string, machine: string, name: string, startDate: number, status: ExecutionStatus): ExecutionState {
+function interpreterState(
+  arn: string,
+  machine: string,
+  name: string,
+  startDate: number,
+  status: ExecutionStatus,
+): ExecutionState {
   return {
     status,
     info: {
@@ -105,7 +115,10 @@ export function event(id: number, type: HistoryEventType = 'PassStateEntered', t
   const base = { id, previousEventId: id - 1, timestamp, type };
   switch (type) {
     case 'ExecutionStarted':
-      return { ...base, executionStartedEventDetails: { input: '{"hello":"world"}', roleArn: 'arn:aws:iam::123456789012:role/r' } };
+      return {
+        ...base,
+        executionStartedEventDetails: { input: '{"hello":"world"}', roleArn: 'arn:aws:iam::123456789012:role/r' },
+      };
     case 'PassStateEntered':
       return { ...base, stateEnteredEventDetails: { name: 'P', input: '{}' } };
     default:
@@ -113,7 +126,11 @@ export function event(id: number, type: HistoryEventType = 'PassStateEntered', t
   }
 }
 
-export const timer = (execArn: string, timerId: string, fireAt: number): TimerRecord => ({ executionArn: execArn, timerId, fireAt });
+export const timer = (execArn: string, timerId: string, fireAt: number): TimerRecord => ({
+  executionArn: execArn,
+  timerId,
+  fireAt,
+});
 
 export const task = (execArn: string, taskId: string, createdAt = 10_000): TaskRecord => ({
   executionArn: execArn,
@@ -140,11 +157,20 @@ export function createCommit(record: ExecutionRecord, parts: CommitParts = {}): 
 }
 
 /** The commit that follows `previous` (as stored), with the given changes to the record. */
-export function nextCommit(previous: ExecutionRecord, changes: Partial<ExecutionRecord> = {}, parts: CommitParts = {}): Commit {
+export function nextCommit(
+  previous: ExecutionRecord,
+  changes: Partial<ExecutionRecord> = {},
+  parts: CommitParts = {},
+): Commit {
   const events = parts.events ?? [];
   return {
     expectedVersion: previous.version,
-    execution: { ...previous, ...changes, version: previous.version + 1, historyLength: previous.historyLength + events.length },
+    execution: {
+      ...previous,
+      ...changes,
+      version: previous.version + 1,
+      historyLength: previous.historyLength + events.length,
+    },
     events,
     timersAdded: parts.timersAdded ?? [],
     timersRemoved: parts.timersRemoved ?? [],

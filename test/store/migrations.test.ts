@@ -26,7 +26,12 @@ describe('migrations', () => {
   it('a later migration is applied on top of an existing schema', () => {
     const db = new Database(':memory:');
     migrate(db);
-    const next: Migration = { id: migrations.length + 1, name: 'extra', sqlite: 'CREATE TABLE extra (x INTEGER)', postgres: '' };
+    const next: Migration = {
+      id: migrations.length + 1,
+      name: 'extra',
+      sqlite: 'CREATE TABLE extra (x INTEGER)',
+      postgres: '',
+    };
     expect(migrate(db, [...migrations, next])).toEqual([next.id]);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ name: 'extra' });
     db.close();
@@ -35,7 +40,12 @@ describe('migrations', () => {
   it('a failing migration leaves the database as it was', () => {
     const db = new Database(':memory:');
     migrate(db);
-    const broken: Migration = { id: migrations.length + 1, name: 'broken', sqlite: 'CREATE TABLE ok (x); SELECT * FROM nowhere;', postgres: '' };
+    const broken: Migration = {
+      id: migrations.length + 1,
+      name: 'broken',
+      sqlite: 'CREATE TABLE ok (x); SELECT * FROM nowhere;',
+      postgres: '',
+    };
     expect(() => migrate(db, [...migrations, broken])).toThrow();
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'ok'").get()).toBeUndefined();
     expect(applied(db)).toHaveLength(migrations.length);

@@ -26,8 +26,11 @@ if (await postgresReachable()) {
 
     /** The backend pids of the sessions LISTENing on a channel (their last statement was the LISTEN). */
     const listeners = async (channel: string): Promise<number[]> =>
-      (await query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE query = $1 AND state = 'idle'", [`LISTEN ${channel}`]))
-        .map((row) => row.pid);
+      (
+        await query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE query = $1 AND state = 'idle'", [
+          `LISTEN ${channel}`,
+        ])
+      ).map((row) => row.pid);
 
     it('two nodes claiming at once from 200 ready executions get disjoint sets that cover them all', async () => {
       const [a, b, schema] = await twoNodes();
@@ -46,9 +49,11 @@ if (await postgresReachable()) {
       expect(claims).toHaveLength(200);
       expect(new Set(claims)).toEqual(new Set(execs.map((e) => e.arn)));
       const holdings = Object.fromEntries(
-        (await query<{ locked_by: string; n: number }>(
-          `SELECT locked_by, count(*)::integer AS n FROM ${schema}.executions GROUP BY locked_by`,
-        )).map((row) => [row.locked_by, row.n]),
+        (
+          await query<{ locked_by: string; n: number }>(
+            `SELECT locked_by, count(*)::integer AS n FROM ${schema}.executions GROUP BY locked_by`,
+          )
+        ).map((row) => [row.locked_by, row.n]),
       );
       expect(holdings.a + holdings.b).toBe(200);
       await Promise.all([a.close(), b.close()]);
@@ -59,7 +64,10 @@ if (await postgresReachable()) {
       const execs = Array.from({ length: 20 }, (_, i) => execution('m', `e${i}`));
       await a.commit(execs.map((e) => createCommit(e)));
       for (const e of execs) {
-        const [fromA, fromB] = await Promise.all([a.acquireExecution(e.arn, 'a', 100, LEASE_MS), b.acquireExecution(e.arn, 'b', 100, LEASE_MS)]);
+        const [fromA, fromB] = await Promise.all([
+          a.acquireExecution(e.arn, 'a', 100, LEASE_MS),
+          b.acquireExecution(e.arn, 'b', 100, LEASE_MS),
+        ]);
         const winner = fromA.acquired ? 'a' : 'b';
         expect([fromA.acquired, fromB.acquired].filter(Boolean)).toHaveLength(1);
         expect(fromA.acquired ? fromB : fromA).toEqual({ acquired: false, holder: winner });
@@ -124,24 +132,36 @@ if (await postgresReachable()) {
       const [pid] = await listeners(channelFor(schema));
       expect(pid).toBeDefined();
       await query('SELECT pg_terminate_backend($1)', [pid]);
-      await eventually(async () => (heard.some((e) => e.kind === 'ready') ? true : undefined), 'ready after reconnecting');
+      await eventually(
+        async () => (heard.some((e) => e.kind === 'ready') ? true : undefined),
+        'ready after reconnecting',
+      );
       const [again] = await listeners(channelFor(schema));
       expect(again).not.toBe(pid);
       await store.publish({ kind: 'activity', activityArn: 'after' });
-      await eventually(async () => (heard.some((e) => e.kind === 'activity') ? true : undefined), 'an event after reconnecting');
+      await eventually(
+        async () => (heard.some((e) => e.kind === 'activity') ? true : undefined),
+        'an event after reconnecting',
+      );
       await store.close();
     });
 
-    it('unsubscribing and close() end the subscribers\' connections', async () => {
+    it("unsubscribing and close() end the subscribers' connections", async () => {
       const schema = freshSchema();
       const store = await PostgresStore.open(databaseUrl, { schema });
       const stop = await store.subscribe(() => undefined);
       await store.subscribe(() => undefined);
       expect(await listeners(channelFor(schema))).toHaveLength(2);
       await stop();
-      await eventually(async () => ((await listeners(channelFor(schema))).length === 1 ? true : undefined), 'one listener left');
+      await eventually(
+        async () => ((await listeners(channelFor(schema))).length === 1 ? true : undefined),
+        'one listener left',
+      );
       await store.close();
-      await eventually(async () => ((await listeners(channelFor(schema))).length === 0 ? true : undefined), 'no listener left');
+      await eventually(
+        async () => ((await listeners(channelFor(schema))).length === 0 ? true : undefined),
+        'no listener left',
+      );
     });
 
     it('a schema whose channel name would pass 63 bytes gets a hashed channel, and its events still arrive', async () => {
@@ -174,7 +194,12 @@ if (await postgresReachable()) {
         await client.query(`INSERT INTO signals (execution_arn, signal, created_at)
           SELECT 'e' || (i * 4999), '{}', 5 FROM generate_series(1, 10) AS i`);
         await client.query('ANALYZE');
-        const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${CLUSTER_SQL.claimExecutions}`, ['a', 1_000, 2_000, 100]);
+        const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${CLUSTER_SQL.claimExecutions}`, [
+          'a',
+          1_000,
+          2_000,
+          100,
+        ]);
         expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).not.toMatch(/Seq Scan on executions/);
         expect((await client.query(CLUSTER_SQL.claimExecutions, ['a', 1_000, 2_000, 100])).rowCount).toBe(35);
       } finally {

@@ -47,7 +47,9 @@ export async function postgresReachable(): Promise<boolean> {
   const unreachable = await unreachableReason();
   if (unreachable === undefined) return true;
   if (!postgresRequired) {
-    console.warn(`PostgreSQL tests skipped: no PostgreSQL at ${databaseUrl} (${unreachable}). Set STEPWISE_DATABASE_URL, or STEPWISE_REQUIRE_POSTGRES=1 to fail instead.`);
+    console.warn(
+      `PostgreSQL tests skipped: no PostgreSQL at ${databaseUrl} (${unreachable}). Set STEPWISE_DATABASE_URL, or STEPWISE_REQUIRE_POSTGRES=1 to fail instead.`,
+    );
     describe.skip('PostgreSQL tests skipped (no PostgreSQL reachable)', () => {
       it('PostgresStore', () => undefined);
     });

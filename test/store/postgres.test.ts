@@ -23,7 +23,9 @@ if (await postgresReachable()) {
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
       try {
-        const { rows } = await client.query<{ id: number; name: string }>(`SELECT id, name FROM ${schema}.schema_migrations ORDER BY id`);
+        const { rows } = await client.query<{ id: number; name: string }>(
+          `SELECT id, name FROM ${schema}.schema_migrations ORDER BY id`,
+        );
         expect(rows).toEqual(migrations.map((m) => ({ id: m.id, name: m.name })));
       } finally {
         await client.end();
@@ -41,10 +43,17 @@ if (await postgresReachable()) {
 
     it('two nodes polling one activity never get the same task', async () => {
       const schema = freshSchema();
-      const [a, b] = await Promise.all([PostgresStore.open(databaseUrl, { schema }), PostgresStore.open(databaseUrl, { schema })]);
+      const [a, b] = await Promise.all([
+        PostgresStore.open(databaseUrl, { schema }),
+        PostgresStore.open(databaseUrl, { schema }),
+      ]);
       const execs = Array.from({ length: 50 }, (_, i) => execution('m', `e${i}`));
       const command: Json = { resource: activityArn };
-      await a.commit(execs.map((e, i) => createCommit(e, { tasksAdded: [{ ...task(e.arn, 't', i), resource: activityArn, command }] })));
+      await a.commit(
+        execs.map((e, i) =>
+          createCommit(e, { tasksAdded: [{ ...task(e.arn, 't', i), resource: activityArn, command }] }),
+        ),
+      );
       const poll = (store: PostgresStore, worker: string) =>
         Promise.all(Array.from({ length: 40 }, () => store.claimActivityTask(activityArn, worker, 1)));
       const claims = (await Promise.all([poll(a, 'a'), poll(b, 'b')])).flat().filter((c) => c !== undefined);
@@ -55,11 +64,24 @@ if (await postgresReachable()) {
 
     it('two nodes committing the same step of one execution: exactly one applies', async () => {
       const schema = freshSchema();
-      const [a, b] = await Promise.all([PostgresStore.open(databaseUrl, { schema }), PostgresStore.open(databaseUrl, { schema })]);
+      const [a, b] = await Promise.all([
+        PostgresStore.open(databaseUrl, { schema }),
+        PostgresStore.open(databaseUrl, { schema }),
+      ]);
       const exec = execution('m', 'race');
       expect(await a.commit([createCommit(exec, { events: [event(1, 'ExecutionStarted')] })])).toEqual(['ok']);
       const step = (store: PostgresStore, status: 'SUCCEEDED' | 'FAILED') =>
-        store.commit([{ expectedVersion: 1, execution: { ...exec, status, version: 2, historyLength: 2 }, events: [event(2)], timersAdded: [], timersRemoved: [], tasksAdded: [], tasksRemoved: [] }]);
+        store.commit([
+          {
+            expectedVersion: 1,
+            execution: { ...exec, status, version: 2, historyLength: 2 },
+            events: [event(2)],
+            timersAdded: [],
+            timersRemoved: [],
+            tasksAdded: [],
+            tasksRemoved: [],
+          },
+        ]);
       const results = (await Promise.all([step(a, 'SUCCEEDED'), step(b, 'FAILED')])).flat();
       expect(results.sort()).toEqual(['conflict', 'ok']);
       expect(await a.getHistory(exec.arn, { limit: 10 })).toHaveLength(2);

@@ -44,7 +44,11 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
     });
 
     /** Creates an execution through a commit and returns it as stored. */
-    async function started(machine: string, execName: string, overrides: Partial<ExecutionRecord> = {}): Promise<ExecutionRecord> {
+    async function started(
+      machine: string,
+      execName: string,
+      overrides: Partial<ExecutionRecord> = {},
+    ): Promise<ExecutionRecord> {
       const results = await store.commit([createCommit(execution(machine, execName, overrides))]);
       expect(results).toEqual(['ok']);
       const stored = await store.getExecution(executionArn(machine, execName));
@@ -54,7 +58,15 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
 
     describe('state machines', () => {
       it('createStateMachine stores a record that getStateMachine returns unchanged', async () => {
-        const record = stateMachine('m', { description: 'd', updateDate: 1_500, loggingConfiguration: { level: 'ALL', includeExecutionData: true, destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: 'x' } }] } });
+        const record = stateMachine('m', {
+          description: 'd',
+          updateDate: 1_500,
+          loggingConfiguration: {
+            level: 'ALL',
+            includeExecutionData: true,
+            destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: 'x' } }],
+          },
+        });
         expect(await store.createStateMachine(record)).toBe('ok');
         expect(await store.getStateMachine(record.arn)).toEqual(record);
       });
@@ -265,7 +277,11 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
 
       it('a commit matching the stored version applies and bumps the version', async () => {
         const exec = await started('m', 'e1');
-        const commit = nextCommit(exec, { status: 'SUCCEEDED', stopDate: 20_000, output: '{"ok":true}' }, { events: [event(1)] });
+        const commit = nextCommit(
+          exec,
+          { status: 'SUCCEEDED', stopDate: 20_000, output: '{"ok":true}' },
+          { events: [event(1)] },
+        );
         expect(await store.commit([commit])).toEqual(['ok']);
         const stored = await store.getExecution(exec.arn);
         expect(stored).toEqual(commit.execution);
@@ -275,16 +291,26 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
 
       it('a commit with a stale expected version conflicts and leaves row, events, timers and tasks unchanged', async () => {
         const exec = await started('m', 'e1');
-        await store.commit([nextCommit(exec, {}, { events: [event(1)], timersAdded: [timer(exec.arn, 'keep', 100)], tasksAdded: [task(exec.arn, 'keep')] })]);
+        await store.commit([
+          nextCommit(
+            exec,
+            {},
+            { events: [event(1)], timersAdded: [timer(exec.arn, 'keep', 100)], tasksAdded: [task(exec.arn, 'keep')] },
+          ),
+        ]);
         const before = await store.getExecution(exec.arn);
 
-        const stale = nextCommit(exec, { status: 'FAILED' }, {
-          events: [event(2)],
-          timersAdded: [timer(exec.arn, 'new', 50)],
-          timersRemoved: ['keep'],
-          tasksAdded: [task(exec.arn, 'new')],
-          tasksRemoved: ['keep'],
-        });
+        const stale = nextCommit(
+          exec,
+          { status: 'FAILED' },
+          {
+            events: [event(2)],
+            timersAdded: [timer(exec.arn, 'new', 50)],
+            timersRemoved: ['keep'],
+            tasksAdded: [task(exec.arn, 'new')],
+            tasksRemoved: ['keep'],
+          },
+        );
         expect(await store.commit([stale])).toEqual(['conflict']);
 
         expect(await store.getExecution(exec.arn)).toEqual(before);
@@ -304,8 +330,15 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         const b = await started('m', 'b');
         const results = await store.commit([
           nextCommit(a, { status: 'SUCCEEDED' }, { events: [event(1)] }),
-          { ...nextCommit(b, { status: 'FAILED' }, { events: [event(1)] }), expectedVersion: 7, execution: { ...b, status: 'FAILED', version: 8 } },
-          createCommit(execution('m', 'c'), { events: [event(1, 'ExecutionStarted')], timersAdded: [timer(executionArn('m', 'c'), 't', 5)] }),
+          {
+            ...nextCommit(b, { status: 'FAILED' }, { events: [event(1)] }),
+            expectedVersion: 7,
+            execution: { ...b, status: 'FAILED', version: 8 },
+          },
+          createCommit(execution('m', 'c'), {
+            events: [event(1, 'ExecutionStarted')],
+            timersAdded: [timer(executionArn('m', 'c'), 't', 5)],
+          }),
           createCommit(execution('m', 'a')),
         ]);
         expect(results).toEqual(['ok', 'conflict', 'ok', 'conflict']);
@@ -320,7 +353,11 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         const exec = execution('m', 'e1');
         const first = createCommit(exec, { events: [event(1, 'ExecutionStarted')] });
         const second = nextCommit(first.execution, {}, { events: [event(2)] });
-        const third = nextCommit(second.execution, { status: 'SUCCEEDED' }, { events: [event(3, 'ExecutionSucceeded')] });
+        const third = nextCommit(
+          second.execution,
+          { status: 'SUCCEEDED' },
+          { events: [event(3, 'ExecutionSucceeded')] },
+        );
         expect(await store.commit([first, second, third])).toEqual(['ok', 'ok', 'ok']);
         const stored = await store.getExecution(exec.arn);
         expect(stored?.version).toBe(3);
@@ -336,12 +373,19 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         if (!stored) throw new Error('missing');
 
         const other = await started('m', 'other');
-        const duplicate = nextCommit(stored, { status: 'SUCCEEDED' }, {
-          events: [event(3), { ...event(2), timestamp: 99 }],
-          timersAdded: [timer(exec.arn, 't', 7)],
-          tasksAdded: [task(exec.arn, 'k')],
-        });
-        const results = await store.commit([duplicate, nextCommit(other, { status: 'SUCCEEDED' }, { events: [event(1)] })]);
+        const duplicate = nextCommit(
+          stored,
+          { status: 'SUCCEEDED' },
+          {
+            events: [event(3), { ...event(2), timestamp: 99 }],
+            timersAdded: [timer(exec.arn, 't', 7)],
+            tasksAdded: [task(exec.arn, 'k')],
+          },
+        );
+        const results = await store.commit([
+          duplicate,
+          nextCommit(other, { status: 'SUCCEEDED' }, { events: [event(1)] }),
+        ]);
 
         expect(results).toEqual(['conflict', 'ok']);
         expect(await store.getExecution(exec.arn)).toEqual(stored);
@@ -364,15 +408,23 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
 
       it('a commit whose execution.version is not expectedVersion + 1 is rejected and nothing in the batch is written', async () => {
         const good = createCommit(execution('m', 'good'));
-        const bad = { ...createCommit(execution('m', 'bad')), expectedVersion: 0, execution: { ...execution('m', 'bad'), version: 5 } };
+        const bad = {
+          ...createCommit(execution('m', 'bad')),
+          expectedVersion: 0,
+          execution: { ...execution('m', 'bad'), version: 5 },
+        };
         await expect(store.commit([good, bad])).rejects.toThrow(/expectedVersion/);
         expect(await store.getExecution(good.execution.arn)).toBeUndefined();
       });
 
       it('a commit adding a timer or task of another execution is rejected', async () => {
         const exec = execution('m', 'e1');
-        await expect(store.commit([createCommit(exec, { timersAdded: [timer(executionArn('m', 'x'), 't', 1)] })])).rejects.toThrow();
-        await expect(store.commit([createCommit(exec, { tasksAdded: [task(executionArn('m', 'x'), 'k')] })])).rejects.toThrow();
+        await expect(
+          store.commit([createCommit(exec, { timersAdded: [timer(executionArn('m', 'x'), 't', 1)] })]),
+        ).rejects.toThrow();
+        await expect(
+          store.commit([createCommit(exec, { tasksAdded: [task(executionArn('m', 'x'), 'k')] })]),
+        ).rejects.toThrow();
         expect(await store.getExecution(exec.arn)).toBeUndefined();
       });
 
@@ -380,7 +432,14 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         const exec = await started('m', 'e1');
         const other = await started('m', 'other');
         await store.commit([
-          nextCommit(exec, {}, { timersAdded: [timer(exec.arn, 'a', 1), timer(exec.arn, 'b', 2)], tasksAdded: [task(exec.arn, 'x'), task(exec.arn, 'y')] }),
+          nextCommit(
+            exec,
+            {},
+            {
+              timersAdded: [timer(exec.arn, 'a', 1), timer(exec.arn, 'b', 2)],
+              tasksAdded: [task(exec.arn, 'x'), task(exec.arn, 'y')],
+            },
+          ),
           nextCommit(other, {}, { timersAdded: [timer(other.arn, 'a', 3)], tasksAdded: [task(other.arn, 'x')] }),
         ]);
         const current = await store.getExecution(exec.arn);
@@ -396,7 +455,9 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         await store.commit([nextCommit(exec, {}, { timersAdded: [timer(exec.arn, 'hb', 100)] })]);
         const current = await store.getExecution(exec.arn);
         if (!current) throw new Error('missing');
-        await store.commit([nextCommit(current, {}, { timersRemoved: ['hb'], timersAdded: [timer(exec.arn, 'hb', 500)] })]);
+        await store.commit([
+          nextCommit(current, {}, { timersRemoved: ['hb'], timersAdded: [timer(exec.arn, 'hb', 500)] }),
+        ]);
         expect(await store.dueTimers(1_000, 10)).toEqual([timer(exec.arn, 'hb', 500)]);
       });
 
@@ -441,7 +502,9 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
 
       it('reverse returns newest first, afterId meaning before that id', async () => {
         expect((await store.getHistory(arn, { limit: 3, reverse: true })).map((e) => e.id)).toEqual([10, 9, 8]);
-        expect((await store.getHistory(arn, { afterId: 8, limit: 3, reverse: true })).map((e) => e.id)).toEqual([7, 6, 5]);
+        expect((await store.getHistory(arn, { afterId: 8, limit: 3, reverse: true })).map((e) => e.id)).toEqual([
+          7, 6, 5,
+        ]);
         expect((await store.getHistory(arn, { afterId: 2, limit: 3, reverse: true })).map((e) => e.id)).toEqual([1]);
       });
 
@@ -450,7 +513,11 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
           const seen: number[] = [];
           let afterId: number | undefined;
           for (;;) {
-            const page = await store.getHistory(arn, { limit: 3, reverse, ...(afterId === undefined ? {} : { afterId }) });
+            const page = await store.getHistory(arn, {
+              limit: 3,
+              reverse,
+              ...(afterId === undefined ? {} : { afterId }),
+            });
             if (page.length === 0) break;
             seen.push(...page.map((e) => e.id));
             afterId = page[page.length - 1].id;
@@ -484,8 +551,17 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
       it('summaries carry neither state, input, output, definition nor version', async () => {
         await started('m', 'e1', { output: '{"x":1}', error: 'E', cause: 'C', stopDate: 11_000 });
         const [summary] = (await store.listExecutions({}, { limit: 1 })).items;
-        for (const key of ['state', 'input', 'output', 'definition', 'version']) expect(summary).not.toHaveProperty(key);
-        expect(summary).toMatchObject({ name: 'e1', status: 'RUNNING', error: 'E', cause: 'C', stopDate: 11_000, historyLength: 0, redriveCount: 0 });
+        for (const key of ['state', 'input', 'output', 'definition', 'version'])
+          expect(summary).not.toHaveProperty(key);
+        expect(summary).toMatchObject({
+          name: 'e1',
+          status: 'RUNNING',
+          error: 'E',
+          cause: 'C',
+          stopDate: 11_000,
+          historyLength: 0,
+          redriveCount: 0,
+        });
       });
 
       it('filters by state machine, status, version, alias and redrive', async () => {
@@ -493,7 +569,14 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         const prod = `${machineArn('m')}:prod`;
         await started('m', 'running', { startDate: 1 });
         await started('m', 'done', { startDate: 2, status: 'SUCCEEDED', stateMachineVersionArn: v1 });
-        await started('m', 'aliased', { startDate: 3, status: 'FAILED', stateMachineVersionArn: v1, stateMachineAliasArn: prod, redriveCount: 1, redriveDate: 4 });
+        await started('m', 'aliased', {
+          startDate: 3,
+          status: 'FAILED',
+          stateMachineVersionArn: v1,
+          stateMachineAliasArn: prod,
+          redriveCount: 1,
+          redriveDate: 4,
+        });
         await started('other', 'x', { startDate: 4 });
         const names = async (filter: Parameters<ExecutionStore['listExecutions']>[0]) =>
           (await store.listExecutions(filter, { limit: 10 })).items.map((e) => e.name);
@@ -504,7 +587,10 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         expect(await names({ stateMachineVersionArn: v1 })).toEqual(['aliased', 'done']);
         expect(await names({ stateMachineAliasArn: prod })).toEqual(['aliased']);
         expect(await names({ stateMachineArn: machineArn('m'), redriveFilter: 'REDRIVEN' })).toEqual(['aliased']);
-        expect(await names({ stateMachineArn: machineArn('m'), redriveFilter: 'NOT_REDRIVEN' })).toEqual(['done', 'running']);
+        expect(await names({ stateMachineArn: machineArn('m'), redriveFilter: 'NOT_REDRIVEN' })).toEqual([
+          'done',
+          'running',
+        ]);
         expect(await names({ stateMachineArn: machineArn('nope') })).toEqual([]);
       });
 
@@ -514,7 +600,10 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         let after: string | undefined;
         let pages = 0;
         do {
-          const page = await store.listExecutions({ stateMachineArn: machineArn('m') }, { limit: 4, ...(after === undefined ? {} : { after }) });
+          const page = await store.listExecutions(
+            { stateMachineArn: machineArn('m') },
+            { limit: 4, ...(after === undefined ? {} : { after }) },
+          );
           expect(page.items.length).toBeLessThanOrEqual(4);
           seen.push(...page.items.map((e) => e.name));
           after = page.next;
@@ -531,9 +620,15 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         await store.createStateMachine(stateMachine('n'));
         const machines = await store.listStateMachines({ limit: 1 });
         expect(machines.next).toBeDefined();
-        await expect(store.listExecutions({}, { limit: 1, after: 'not a token' })).rejects.toBeInstanceOf(InvalidPageTokenError);
-        await expect(store.listExecutions({}, { limit: 1, after: machines.next })).rejects.toBeInstanceOf(InvalidPageTokenError);
-        await expect(store.listVersions(machineArn('m'), { limit: 1, after: machines.next })).rejects.toBeInstanceOf(InvalidPageTokenError);
+        await expect(store.listExecutions({}, { limit: 1, after: 'not a token' })).rejects.toBeInstanceOf(
+          InvalidPageTokenError,
+        );
+        await expect(store.listExecutions({}, { limit: 1, after: machines.next })).rejects.toBeInstanceOf(
+          InvalidPageTokenError,
+        );
+        await expect(store.listVersions(machineArn('m'), { limit: 1, after: machines.next })).rejects.toBeInstanceOf(
+          InvalidPageTokenError,
+        );
       });
 
       it('a limit below 1 is rejected', async () => {
@@ -558,7 +653,11 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         expect(await store.commit([redrive])).toEqual(['ok']);
         expect(await store.getExecution(exec.arn)).toEqual(redrive.execution);
         expect(await store.runningExecutions()).toEqual([exec.arn]);
-        expect((await store.listExecutions({ status: 'RUNNING', redriveFilter: 'REDRIVEN' }, { limit: 5 })).items.map((e) => e.name)).toEqual(['a']);
+        expect(
+          (await store.listExecutions({ status: 'RUNNING', redriveFilter: 'REDRIVEN' }, { limit: 5 })).items.map(
+            (e) => e.name,
+          ),
+        ).toEqual(['a']);
         expect(await store.commit([redrive])).toEqual(['conflict']);
       });
 
@@ -566,10 +665,17 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         const a = execution('m', 'a');
         const b = execution('m', 'b');
         await store.commit([
-          createCommit(a, { timersAdded: [timer(a.arn, 't3', 300), timer(a.arn, 't1', 100), timer(a.arn, 'late', 900)] }),
+          createCommit(a, {
+            timersAdded: [timer(a.arn, 't3', 300), timer(a.arn, 't1', 100), timer(a.arn, 'late', 900)],
+          }),
           createCommit(b, { timersAdded: [timer(b.arn, 't2', 200), timer(b.arn, 'same', 300)] }),
         ]);
-        expect(await store.dueTimers(300, 10)).toEqual([timer(a.arn, 't1', 100), timer(b.arn, 't2', 200), timer(a.arn, 't3', 300), timer(b.arn, 'same', 300)]);
+        expect(await store.dueTimers(300, 10)).toEqual([
+          timer(a.arn, 't1', 100),
+          timer(b.arn, 't2', 200),
+          timer(a.arn, 't3', 300),
+          timer(b.arn, 'same', 300),
+        ]);
         expect(await store.dueTimers(300, 2)).toEqual([timer(a.arn, 't1', 100), timer(b.arn, 't2', 200)]);
         expect(await store.dueTimers(99, 10)).toEqual([]);
       });
@@ -577,7 +683,9 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
       it('nextTimerAt is the earliest timer, and undefined once none is left', async () => {
         expect(await store.nextTimerAt()).toBeUndefined();
         const exec = execution('m', 'a');
-        await store.commit([createCommit(exec, { timersAdded: [timer(exec.arn, 'x', 700), timer(exec.arn, 'y', 400)] })]);
+        await store.commit([
+          createCommit(exec, { timersAdded: [timer(exec.arn, 'x', 700), timer(exec.arn, 'y', 400)] }),
+        ]);
         expect(await store.nextTimerAt()).toBe(400);
         const stored = await store.getExecution(exec.arn);
         if (!stored) throw new Error('missing');
@@ -639,14 +747,18 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         await store.createStateMachine(stateMachine('m1'));
         await store.createStateMachine(stateMachine('m2'));
         const machines = await store.listStateMachines({ limit: 1 });
-        await expect(store.listActivities({ limit: 1, after: machines.next as string })).rejects.toThrow(InvalidPageTokenError);
+        await expect(store.listActivities({ limit: 1, after: machines.next as string })).rejects.toThrow(
+          InvalidPageTokenError,
+        );
       });
 
       it('claimActivityTask hands out the oldest unclaimed task of that activity, once', async () => {
         const a = execution('m', 'a');
         const b = execution('m', 'b');
         await store.commit([
-          createCommit(a, { tasksAdded: [activityTask(a.arn, 't2', 'work', 20), activityTask(a.arn, 'other', 'elsewhere', 1)] }),
+          createCommit(a, {
+            tasksAdded: [activityTask(a.arn, 't2', 'work', 20), activityTask(a.arn, 'other', 'elsewhere', 1)],
+          }),
           createCommit(b, { tasksAdded: [activityTask(b.arn, 't1', 'work', 10), task(b.arn, 'lambda', 5)] }),
         ]);
         const first = await store.claimActivityTask(activityArn('work'), 'w1', 500);
@@ -674,13 +786,19 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         await store.commit([createCommit(a, { tasksAdded: [activityTask(a.arn, 't1', 'work')] })]);
         await store.claimActivityTask(activityArn('work'), 'w1', 500);
         await store.releaseActivityTask(a.arn, 't1');
-        expect(await store.claimActivityTask(activityArn('work'), 'w2', 600)).toMatchObject({ taskId: 't1', claimedBy: 'w2', claimedAt: 600 });
+        expect(await store.claimActivityTask(activityArn('work'), 'w2', 600)).toMatchObject({
+          taskId: 't1',
+          claimedBy: 'w2',
+          claimedAt: 600,
+        });
       });
 
       it('concurrent claims of many tasks never hand one task out twice', async () => {
         const tasks = Array.from({ length: 40 }, (_, i) => execution('m', `e${i}`));
         await store.commit(tasks.map((e, i) => createCommit(e, { tasksAdded: [activityTask(e.arn, 't', 'work', i)] })));
-        const claims = await Promise.all(Array.from({ length: 60 }, (_, i) => store.claimActivityTask(activityArn('work'), `w${i}`, 1)));
+        const claims = await Promise.all(
+          Array.from({ length: 60 }, (_, i) => store.claimActivityTask(activityArn('work'), `w${i}`, 1)),
+        );
         const got = claims.filter((c) => c !== undefined).map((c) => c.executionArn);
         expect(got).toHaveLength(40);
         expect(new Set(got).size).toBe(40);

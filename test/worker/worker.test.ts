@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskFailure } from '../../src/engine/task-invoker.js';
 import { runActivityWorker } from '../../src/index.js';
 import type { Json } from '../../src/json.js';
-import { activityMachine, createActivity, finished, start, startTestServer, type TestServer } from '../activities/support.js';
+import {
+  activityMachine,
+  createActivity,
+  finished,
+  start,
+  startTestServer,
+  type TestServer,
+} from '../activities/support.js';
 
 let t: TestServer;
 
@@ -24,7 +31,16 @@ describe('runActivityWorker', () => {
   it('answers each task with what the handler returns', async () => {
     const activityArn = await createActivity(t.client);
     const controller = new AbortController();
-    const stop = stopAfter(runActivityWorker({ endpoint: t.server.url, activityArn, workerName: 'doubler', signal: controller.signal, handler: async (input) => ({ doubled: (input as { n: number }).n * 2 }) }), controller);
+    const stop = stopAfter(
+      runActivityWorker({
+        endpoint: t.server.url,
+        activityArn,
+        workerName: 'doubler',
+        signal: controller.signal,
+        handler: async (input) => ({ doubled: (input as { n: number }).n * 2 }),
+      }),
+      controller,
+    );
     try {
       const executionArn = await start(t.client, await activityMachine(t.client, activityArn), { n: 21 });
       expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"doubled":42}' });
@@ -55,8 +71,16 @@ describe('runActivityWorker', () => {
       const machine = await activityMachine(t.client, activityArn);
       const plain = await start(t.client, machine, { kind: 'plain' });
       const custom = await start(t.client, machine, { kind: 'custom' });
-      expect(await finished(t.client, plain)).toMatchObject({ status: 'FAILED', error: 'QuotaError', cause: 'over quota' });
-      expect(await finished(t.client, custom)).toMatchObject({ status: 'FAILED', error: 'Custom.Error', cause: 'custom cause' });
+      expect(await finished(t.client, plain)).toMatchObject({
+        status: 'FAILED',
+        error: 'QuotaError',
+        cause: 'over quota',
+      });
+      expect(await finished(t.client, custom)).toMatchObject({
+        status: 'FAILED',
+        error: 'Custom.Error',
+        cause: 'custom cause',
+      });
     } finally {
       await stop();
     }
@@ -80,7 +104,9 @@ describe('runActivityWorker', () => {
       controller,
     );
     try {
-      const machine = await activityMachine(t.client, activityArn, { Retry: [{ ErrorEquals: ['Transient'], IntervalSeconds: 1, MaxAttempts: 1 }] });
+      const machine = await activityMachine(t.client, activityArn, {
+        Retry: [{ ErrorEquals: ['Transient'], IntervalSeconds: 1, MaxAttempts: 1 }],
+      });
       const executionArn = await start(t.client, machine);
       expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"calls":2}' });
     } finally {
@@ -165,13 +191,22 @@ describe('runActivityWorker', () => {
     expect(await finished(t.client, first)).toMatchObject({ status: 'SUCCEEDED', output: '"finished"' });
     const second = await start(t.client, machine);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await t.client.send(new (await import('@aws-sdk/client-sfn')).DescribeExecutionCommand({ executionArn: second }))).status).toBe('RUNNING');
+    expect(
+      (
+        await t.client.send(
+          new (await import('@aws-sdk/client-sfn')).DescribeExecutionCommand({ executionArn: second }),
+        )
+      ).status,
+    ).toBe('RUNNING');
   });
 
   it('takes an SDK client instead of an endpoint', async () => {
     const activityArn = await createActivity(t.client);
     const controller = new AbortController();
-    const stop = stopAfter(runActivityWorker({ client: t.client, activityArn, signal: controller.signal, handler: (input) => input }), controller);
+    const stop = stopAfter(
+      runActivityWorker({ client: t.client, activityArn, signal: controller.signal, handler: (input) => input }),
+      controller,
+    );
     try {
       const executionArn = await start(t.client, await activityMachine(t.client, activityArn), { via: 'sdk' });
       expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"via":"sdk"}' });
@@ -205,13 +240,19 @@ describe('runActivityWorker', () => {
     );
     try {
       const machine = await activityMachine(t.client, activityArn, { HeartbeatSeconds: 20, TimeoutSeconds: 60 });
-      const inputs = Array.from({ length: 100 }, (_, id) => ({ id, secret: `s${id}-${Math.random().toString(36).slice(2)}` }));
+      const inputs = Array.from({ length: 100 }, (_, id) => ({
+        id,
+        secret: `s${id}-${Math.random().toString(36).slice(2)}`,
+      }));
       const executions = await Promise.all(inputs.map((input) => start(t.client, machine, input)));
       const results = [];
       for (const arn of executions) results.push(await finished(t.client, arn, 30_000));
       results.forEach((result, i) => {
         expect(result.status).toBe('SUCCEEDED');
-        expect(JSON.parse(result.output as string)).toEqual({ id: i, reversed: inputs[i].secret.split('').reverse().join('') });
+        expect(JSON.parse(result.output as string)).toEqual({
+          id: i,
+          reversed: inputs[i].secret.split('').reverse().join(''),
+        });
       });
       expect(seen.size).toBe(100);
       expect(new Set(seen.values()).size).toBeGreaterThan(1);

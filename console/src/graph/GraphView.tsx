@@ -88,7 +88,12 @@ interface EdgeData extends Record<string, unknown> {
 
 /** An edge along ELK's route (absolute points, which is xyflow's coordinate space too). */
 function ElkEdge({ data, markerEnd, sourceX, sourceY, targetX, targetY }: EdgeProps<Edge<EdgeData>>) {
-  const points = data?.points.length ? data.points : [{ x: sourceX, y: sourceY }, { x: targetX, y: targetY }];
+  const points = data?.points.length
+    ? data.points
+    : [
+        { x: sourceX, y: sourceY },
+        { x: targetX, y: targetY },
+      ];
   const path = points.map((p, i) => `${i ? 'L' : 'M'}${p.x} ${p.y}`).join(' ');
   return (
     <>
@@ -127,7 +132,14 @@ export function GraphView(props: GraphViewProps) {
   );
 }
 
-function GraphCanvas({ graph, statuses, selectedState, onSelectState, exportName = 'state-machine', height = 520 }: GraphViewProps) {
+function GraphCanvas({
+  graph,
+  statuses,
+  selectedState,
+  onSelectState,
+  exportName = 'state-machine',
+  height = 520,
+}: GraphViewProps) {
   const [direction, setDirection] = useState<Direction>('DOWN');
   const [layout, setLayout] = useState<{ graph: Graph; direction: Direction; layout: Layout } | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -167,9 +179,16 @@ function GraphCanvas({ graph, statuses, selectedState, onSelectState, exportName
           draggable: false,
           selectable: node.kind !== 'start' && node.kind !== 'end' && Boolean(node.stateName),
           focusable: Boolean(node.stateName),
-          ariaLabel: node.stateName ? `${node.stateName}: ${StatusLabels[(node.stateName && statuses?.get(node.stateName)) || 'NOT_REACHED']}` : undefined,
+          ariaLabel: node.stateName
+            ? `${node.stateName}: ${StatusLabels[(node.stateName && statuses?.get(node.stateName)) || 'NOT_REACHED']}`
+            : undefined,
           style: { width: p.width, height: p.height },
-          data: { node, status: node.stateName ? statuses?.get(node.stateName) : undefined, direction: layout.direction, selected: node.stateName !== undefined && node.stateName === selectedState },
+          data: {
+            node,
+            status: node.stateName ? statuses?.get(node.stateName) : undefined,
+            direction: layout.direction,
+            selected: node.stateName !== undefined && node.stateName === selectedState,
+          },
         },
       ];
     });
@@ -182,7 +201,11 @@ function GraphCanvas({ graph, statuses, selectedState, onSelectState, exportName
       source: e.source,
       target: e.target,
       type: 'elk',
-      data: { points: layout.layout.edges.get(e.id)?.points ?? [], label: layout.layout.edges.get(e.id)?.label, kind: e.kind },
+      data: {
+        points: layout.layout.edges.get(e.id)?.points ?? [],
+        label: layout.layout.edges.get(e.id)?.label,
+        kind: e.kind,
+      },
       className: `flow-edge edge-${e.kind}`,
       markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
       focusable: false,
@@ -202,14 +225,28 @@ function GraphCanvas({ graph, statuses, selectedState, onSelectState, exportName
   return (
     <div className="graph">
       <div className="graph-toolbar" role="toolbar" aria-label="Graph">
-        <button type="button" onClick={() => void flow.zoomIn()} aria-label="Zoom in">+</button>
-        <button type="button" onClick={() => void flow.zoomOut()} aria-label="Zoom out">-</button>
-        <button type="button" onClick={() => void flow.fitView({ padding: 0.08, maxZoom: 1 })}>Fit</button>
-        <button type="button" onClick={() => setDirection(direction === 'DOWN' ? 'RIGHT' : 'DOWN')} aria-pressed={direction === 'RIGHT'}>
+        <button type="button" onClick={() => void flow.zoomIn()} aria-label="Zoom in">
+          +
+        </button>
+        <button type="button" onClick={() => void flow.zoomOut()} aria-label="Zoom out">
+          -
+        </button>
+        <button type="button" onClick={() => void flow.fitView({ padding: 0.08, maxZoom: 1 })}>
+          Fit
+        </button>
+        <button
+          type="button"
+          onClick={() => setDirection(direction === 'DOWN' ? 'RIGHT' : 'DOWN')}
+          aria-pressed={direction === 'RIGHT'}
+        >
           {direction === 'DOWN' ? 'Horizontal' : 'Vertical'}
         </button>
-        <button type="button" onClick={() => void exportAs('svg')}>Export SVG</button>
-        <button type="button" onClick={() => void exportAs('png')}>Export PNG</button>
+        <button type="button" onClick={() => void exportAs('svg')}>
+          Export SVG
+        </button>
+        <button type="button" onClick={() => void exportAs('png')}>
+          Export PNG
+        </button>
         {statuses && (
           <ul className="legend" aria-label="Legend">
             {(Object.keys(StatusLabels) as StateStatus[]).map((s) => (

@@ -35,7 +35,15 @@ export async function layoutGraph(graph: Graph, direction: Direction): Promise<L
   const placed = new Map<string, PlacedNode>();
   for (const n of result.nodes) {
     const parent = n.parentId !== undefined ? abs.get(n.parentId) : undefined;
-    placed.set(n.id, { id: n.id, x: n.x - (parent?.x ?? 0), y: n.y - (parent?.y ?? 0), absX: n.x, absY: n.y, width: n.width, height: n.height });
+    placed.set(n.id, {
+      id: n.id,
+      x: n.x - (parent?.x ?? 0),
+      y: n.y - (parent?.y ?? 0),
+      absX: n.x,
+      absY: n.y,
+      width: n.width,
+      height: n.height,
+    });
   }
   const edges = new Map(result.edges.map((e) => [e.id, e]));
   return { nodes: placed, edges, width: result.width, height: result.height };

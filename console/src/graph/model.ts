@@ -40,12 +40,26 @@ export function buildGraph(definition: unknown): Graph {
     source = { nodes: [], edges: [] };
   }
   const nodes: GraphNode[] = source.nodes.map((n) => {
-    if (n.kind === 'Start' || n.kind === 'End') return { id: n.id, kind: n.kind === 'Start' ? 'start' : 'end', label: n.name, parentId: n.parentId };
+    if (n.kind === 'Start' || n.kind === 'End')
+      return { id: n.id, kind: n.kind === 'Start' ? 'start' : 'end', label: n.name, parentId: n.parentId };
     if (n.group) return { id: n.id, kind: 'group', label: n.name, parentId: n.parentId };
     const container = n.kind === 'Parallel' || n.kind === 'Map';
-    return { id: n.id, kind: container ? 'group' : 'state', label: n.name, stateName: n.name, stateType: n.kind, parentId: n.parentId };
+    return {
+      id: n.id,
+      kind: container ? 'group' : 'state',
+      label: n.name,
+      stateName: n.name,
+      stateType: n.kind,
+      parentId: n.parentId,
+    };
   });
-  const edges: GraphEdge[] = source.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, kind: e.kind, label: e.label }));
+  const edges: GraphEdge[] = source.edges.map((e) => ({
+    id: e.id,
+    source: e.source,
+    target: e.target,
+    kind: e.kind,
+    label: e.label,
+  }));
   return { nodes, edges, source };
 }
 

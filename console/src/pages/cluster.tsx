@@ -12,7 +12,10 @@ const KNOWN_STATS = ['stepsCommitted', 'executionsClaimed', 'executionsTakenOver
 
 /** "executionsTakenOver" → "Executions taken over". */
 function statLabel(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -60,7 +63,10 @@ export function ClusterPage() {
   const { data, error, updatedAt } = useClusterNodes();
   const now = Date.now();
   const nodes = data?.nodes ?? [];
-  const statKeys = [...KNOWN_STATS.filter((k) => nodes.some((n) => k in n.stats)), ...[...new Set(nodes.flatMap((n) => Object.keys(n.stats)))].filter((k) => !KNOWN_STATS.includes(k)).sort()];
+  const statKeys = [
+    ...KNOWN_STATS.filter((k) => nodes.some((n) => k in n.stats)),
+    ...[...new Set(nodes.flatMap((n) => Object.keys(n.stats)))].filter((k) => !KNOWN_STATS.includes(k)).sort(),
+  ];
   const alive = nodes.filter((n) => n.alive).length;
   const columns = 6 + statKeys.length;
   return (
@@ -68,7 +74,8 @@ export function ClusterPage() {
       <div className="page-head">
         <h1>Cluster</h1>
         <p className="muted">
-          Refreshes every {REFRESH_MS / 1000} s{updatedAt !== undefined && <> · updated {new Date(updatedAt).toLocaleTimeString()}</>}
+          Refreshes every {REFRESH_MS / 1000} s
+          {updatedAt !== undefined && <> · updated {new Date(updatedAt).toLocaleTimeString()}</>}
         </p>
       </div>
       {error && (
@@ -109,7 +116,15 @@ export function ClusterPage() {
                   </span>
                 )}
               </td>
-              <td>{n.address === undefined ? <span className="muted">—</span> : isWebAddress(n.address) ? <a href={n.address}>{n.address}</a> : <code>{n.address}</code>}</td>
+              <td>
+                {n.address === undefined ? (
+                  <span className="muted">—</span>
+                ) : isWebAddress(n.address) ? (
+                  <a href={n.address}>{n.address}</a>
+                ) : (
+                  <code>{n.address}</code>
+                )}
+              </td>
               <td>
                 <span title={`${n.alive ? 'Lease until' : 'Lease expired'} ${formatDate(n.leaseUntil / 1000)}`}>
                   <StatusBadge status={n.alive ? 'alive' : 'dead'} />

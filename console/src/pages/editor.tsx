@@ -20,7 +20,11 @@ const SAMPLE = JSON.stringify(
     StartAt: 'Hello',
     States: {
       Hello: { Type: 'Pass', Result: { hello: 'world' }, Next: 'IsWorld' },
-      IsWorld: { Type: 'Choice', Choices: [{ Variable: '$.hello', StringEquals: 'world', Next: 'Done' }], Default: 'Failed' },
+      IsWorld: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.hello', StringEquals: 'world', Next: 'Done' }],
+        Default: 'Failed',
+      },
       Done: { Type: 'Succeed' },
       Failed: { Type: 'Fail', Error: 'NotWorld' },
     },
@@ -54,9 +58,19 @@ export function EditorPage({ arn }: { arn?: string }) {
   }, [arn]);
 
   const deferred = useDeferredValue(text);
-  const validation = useMemo(() => (deferred.trim() ? validateDefinition(deferred, { stateMachineType: type }) : undefined), [deferred, type]);
+  const validation = useMemo(
+    () => (deferred.trim() ? validateDefinition(deferred, { stateMachineType: type }) : undefined),
+    [deferred, type],
+  );
   const markers: Marker[] = useMemo(
-    () => (validation?.diagnostics ?? []).map((d) => ({ line: d.line, column: d.column, severity: d.severity, message: d.message, code: d.code })),
+    () =>
+      (validation?.diagnostics ?? []).map((d) => ({
+        line: d.line,
+        column: d.column,
+        severity: d.severity,
+        message: d.message,
+        code: d.code,
+      })),
     [validation],
   );
   const [graph, setGraph] = useState<Graph>(() => buildGraph(parseDefinitionText(text)));
@@ -84,7 +98,11 @@ export function EditorPage({ arn }: { arn?: string }) {
           definition,
           ...(publish ? { publish: true, ...(versionDescription ? { versionDescription } : {}) } : {}),
         });
-        setSaved(result.stateMachineVersionArn ? `Saved and published ${result.stateMachineVersionArn.split(':').pop()}` : 'Saved');
+        setSaved(
+          result.stateMachineVersionArn
+            ? `Saved and published ${result.stateMachineVersionArn.split(':').pop()}`
+            : 'Saved',
+        );
       } else {
         const result = await call<{ stateMachineArn: string }>('CreateStateMachine', {
           name,
@@ -106,13 +124,29 @@ export function EditorPage({ arn }: { arn?: string }) {
   return (
     <section>
       <p className="crumbs">
-        <a href={href.machines()}>State machines</a> / {arn ? <><a href={href.machine(arn)}>{machine?.name ?? '…'}</a> / Edit</> : 'Create'}
+        <a href={href.machines()}>State machines</a> /{' '}
+        {arn ? (
+          <>
+            <a href={href.machine(arn)}>{machine?.name ?? '…'}</a> / Edit
+          </>
+        ) : (
+          'Create'
+        )}
       </p>
       <div className="page-head">
         <h1>{arn ? `Edit ${machine?.name ?? ''}` : 'Create a state machine'}</h1>
         <div className="actions">
-          {arn && <a className="button" href={href.machine(arn)}>Cancel</a>}
-          <button type="button" className="primary" disabled={saving || (!arn && !name.trim())} onClick={() => void save()}>
+          {arn && (
+            <a className="button" href={href.machine(arn)}>
+              Cancel
+            </a>
+          )}
+          <button
+            type="button"
+            className="primary"
+            disabled={saving || (!arn && !name.trim())}
+            onClick={() => void save()}
+          >
             {saving ? 'Saving…' : arn ? 'Save' : 'Create'}
           </button>
         </div>
@@ -120,7 +154,8 @@ export function EditorPage({ arn }: { arn?: string }) {
       <div className="form-row">
         {!arn && (
           <label>
-            Name <input value={name} onChange={(e) => setName(e.target.value)} placeholder="my-state-machine" required />
+            Name{' '}
+            <input value={name} onChange={(e) => setName(e.target.value)} placeholder="my-state-machine" required />
           </label>
         )}
         {!arn && (
@@ -137,21 +172,47 @@ export function EditorPage({ arn }: { arn?: string }) {
         </label>
         {publish && (
           <label>
-            Version description <input value={versionDescription} onChange={(e) => setVersionDescription(e.target.value)} />
+            Version description{' '}
+            <input value={versionDescription} onChange={(e) => setVersionDescription(e.target.value)} />
           </label>
         )}
       </div>
       <ErrorBox error={error} />
-      {saved && <p className="ok" role="status">{saved}</p>}
+      {saved && (
+        <p className="ok" role="status">
+          {saved}
+        </p>
+      )}
       <div className="editor-layout">
         <div>
           <div className="editor-head">
-            <Tabs label="Format" value={format} onChange={switchFormat} tabs={[['json', 'JSON'], ['yaml', 'YAML']] as const} />
+            <Tabs
+              label="Format"
+              value={format}
+              onChange={switchFormat}
+              tabs={
+                [
+                  ['json', 'JSON'],
+                  ['yaml', 'YAML'],
+                ] as const
+              }
+            />
             <span className={errors ? 'validity bad' : 'validity good'} data-testid="validity">
-              {validation === undefined ? '' : errors ? `${errors} error${errors > 1 ? 's' : ''}` : markers.length ? `Valid, ${markers.length} warning${markers.length > 1 ? 's' : ''}` : 'Valid'}
+              {validation === undefined
+                ? ''
+                : errors
+                  ? `${errors} error${errors > 1 ? 's' : ''}`
+                  : markers.length
+                    ? `Valid, ${markers.length} warning${markers.length > 1 ? 's' : ''}`
+                    : 'Valid'}
             </span>
           </div>
-          <CodeEditor label={`Definition (${format.toUpperCase()})`} value={text} onChange={setText} markers={markers} />
+          <CodeEditor
+            label={`Definition (${format.toUpperCase()})`}
+            value={text}
+            onChange={setText}
+            markers={markers}
+          />
         </div>
         <div>
           <GraphView graph={graph} height={600} exportName={machine?.name ?? (name || 'state-machine')} />

@@ -70,7 +70,13 @@ function useHistory(arn: string, running: boolean | undefined, onEnd: () => void
 export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
   const current: Tab = tab === 'table' || tab === 'events' ? tab : 'graph';
   const execution = useAsync(() => call<Execution>('DescribeExecution', { executionArn: arn }), [arn]);
-  const machine = useAsync(() => call<{ definition: string; name: string; stateMachineArn: string }>('DescribeStateMachineForExecution', { executionArn: arn }), [arn]);
+  const machine = useAsync(
+    () =>
+      call<{ definition: string; name: string; stateMachineArn: string }>('DescribeStateMachineForExecution', {
+        executionArn: arn,
+      }),
+    [arn],
+  );
   const e = execution.data;
   const { history, version, loaded, error } = useHistory(arn, e ? e.status === 'RUNNING' : undefined, execution.reload);
   const [selected, setSelected] = useState<string | undefined>();
@@ -91,7 +97,10 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
     if (!describing && e?.status === 'RUNNING' && history.summary.status !== 'RUNNING') redescribe();
   }, [e?.status, history.summary.status, version, describing, redescribe]);
 
-  const graph = useMemo(() => buildGraph(parseDefinitionText(machine.data?.definition ?? '{}')), [machine.data?.definition]);
+  const graph = useMemo(
+    () => buildGraph(parseDefinitionText(machine.data?.definition ?? '{}')),
+    [machine.data?.definition],
+  );
   const statuses = useMemo(() => history.statuses(iterationId), [history, version, iterationId]);
 
   const act = useCallback(
@@ -118,7 +127,11 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
     navigate(href.start(e.stateMachineAliasArn ?? e.stateMachineVersionArn ?? e.stateMachineArn));
   };
 
-  const stopDate = e?.stopDate ?? (history.summary.endedAt !== undefined && history.summary.status !== 'RUNNING' ? history.summary.endedAt : undefined);
+  const stopDate =
+    e?.stopDate ??
+    (history.summary.endedAt !== undefined && history.summary.status !== 'RUNNING'
+      ? history.summary.endedAt
+      : undefined);
   const duration = e ? (stopDate ?? now / 1000) - e.startDate : undefined;
   const parentArn = useMemo(() => {
     const input = parseDefinitionText(e?.input ?? '') as Record<string, unknown> | undefined;
@@ -132,39 +145,75 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
     <section>
       <p className="crumbs">
         <a href={href.machines()}>State machines</a> /{' '}
-        {e ? <a href={href.machine(baseMachineArn(e.stateMachineArn))}>{machine.data?.name ?? e.stateMachineArn.split(':').pop()}</a> : '…'} / {e?.name ?? '…'}
+        {e ? (
+          <a href={href.machine(baseMachineArn(e.stateMachineArn))}>
+            {machine.data?.name ?? e.stateMachineArn.split(':').pop()}
+          </a>
+        ) : (
+          '…'
+        )}{' '}
+        / {e?.name ?? '…'}
       </p>
       <div className="page-head">
         <h1>
           {e?.name ?? 'Execution'} {status && <StatusBadge status={status} />}
         </h1>
         <div className="actions">
-          <button type="button" disabled={status !== 'RUNNING'} onClick={() => void act('StopExecution')}>Stop</button>
-          <button type="button" disabled={!(status === 'FAILED' || status === 'TIMED_OUT' || status === 'ABORTED')} onClick={() => void act('RedriveExecution')}>Redrive</button>
-          <button type="button" onClick={newExecution} disabled={!e}>New execution</button>
-          <button type="button" onClick={exportJson} disabled={!e}>Export JSON</button>
+          <button type="button" disabled={status !== 'RUNNING'} onClick={() => void act('StopExecution')}>
+            Stop
+          </button>
+          <button
+            type="button"
+            disabled={!(status === 'FAILED' || status === 'TIMED_OUT' || status === 'ABORTED')}
+            onClick={() => void act('RedriveExecution')}
+          >
+            Redrive
+          </button>
+          <button type="button" onClick={newExecution} disabled={!e}>
+            New execution
+          </button>
+          <button type="button" onClick={exportJson} disabled={!e}>
+            Export JSON
+          </button>
         </div>
       </div>
       <ErrorBox error={execution.error ?? actionError ?? error} />
       {e && (
         <dl className="facts">
-          <Field label="Status"><span data-testid="execution-status">{status}</span></Field>
+          <Field label="Status">
+            <span data-testid="execution-status">{status}</span>
+          </Field>
           <Field label="Started">{formatDate(e.startDate)}</Field>
           <Field label="Stopped">{formatDate(stopDate)}</Field>
           <Field label="Duration">{duration === undefined ? '—' : formatDuration(duration * 1000)}</Field>
-          <Field label="State transitions"><span data-testid="transitions">{history.summary.transitions}{loaded ? '' : '+'}</span></Field>
+          <Field label="State transitions">
+            <span data-testid="transitions">
+              {history.summary.transitions}
+              {loaded ? '' : '+'}
+            </span>
+          </Field>
           {e.stateMachineVersionArn && <Field label="Version">{qualifier(e.stateMachineVersionArn)}</Field>}
           {e.stateMachineAliasArn && <Field label="Alias">{qualifier(e.stateMachineAliasArn)}</Field>}
           {(e.redriveCount ?? 0) > 0 && <Field label="Redrives">{e.redriveCount}</Field>}
-          {parentArn && <Field label="Started by"><a href={href.execution(parentArn)}>{parentArn.split(':').pop()}</a></Field>}
+          {parentArn && (
+            <Field label="Started by">
+              <a href={href.execution(parentArn)}>{parentArn.split(':').pop()}</a>
+            </Field>
+          )}
           {history.summary.childExecutionArns.length > 0 && (
             <Field label="Child executions">
               {history.summary.childExecutionArns.map((c) => (
-                <a key={c} href={href.execution(c)}>{c.split(':').pop()}</a>
+                <a key={c} href={href.execution(c)}>
+                  {c.split(':').pop()}
+                </a>
               ))}
             </Field>
           )}
-          {e.error && <Field label="Error"><code>{e.error}</code> {e.cause}</Field>}
+          {e.error && (
+            <Field label="Error">
+              <code>{e.error}</code> {e.cause}
+            </Field>
+          )}
         </dl>
       )}
       <div className="two-col io">
@@ -174,38 +223,81 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
         </div>
         <div>
           <h2>Output</h2>
-          <JsonBlock label="Execution output" text={e?.output ?? (e?.error ? JSON.stringify({ error: e.error, cause: e.cause }) : undefined)} />
+          <JsonBlock
+            label="Execution output"
+            text={e?.output ?? (e?.error ? JSON.stringify({ error: e.error, cause: e.cause }) : undefined)}
+          />
         </div>
       </div>
-      {!loaded && <p className="muted" role="status">Loading history… {history.events.length} events so far</p>}
+      {!loaded && (
+        <p className="muted" role="status">
+          Loading history… {history.events.length} events so far
+        </p>
+      )}
       <Tabs
         label="Execution"
         value={current}
         onChange={(t) => navigate(href.execution(arn, t === 'graph' ? undefined : t))}
-        tabs={[['graph', 'Graph view'], ['table', 'Table view'], ['events', 'Event view']] as const}
+        tabs={
+          [
+            ['graph', 'Graph view'],
+            ['table', 'Table view'],
+            ['events', 'Event view'],
+          ] as const
+        }
       />
       {history.iterations.length > 0 && current !== 'events' && (
         <IterationPicker history={history} value={iterationId} onChange={setIterationId} />
       )}
       {current === 'graph' && (
         <div className="graph-layout">
-          <GraphView graph={graph} statuses={statuses} selectedState={selected} onSelectState={setSelected} exportName={e?.name} height={600} />
+          <GraphView
+            graph={graph}
+            statuses={statuses}
+            selectedState={selected}
+            onSelectState={setSelected}
+            exportName={e?.name}
+            height={600}
+          />
           <StepPanel run={selectedRun} name={selected} definition={machine.data?.definition} history={history} />
         </div>
       )}
-      {current === 'table' && <TableView history={history} iterationId={iterationId} startedAt={e?.startDate} endedAt={stopDate ?? now / 1000} onSelect={(n) => { setSelected(n); navigate(href.execution(arn)); }} />}
+      {current === 'table' && (
+        <TableView
+          history={history}
+          iterationId={iterationId}
+          startedAt={e?.startDate}
+          endedAt={stopDate ?? now / 1000}
+          onSelect={(n) => {
+            setSelected(n);
+            navigate(href.execution(arn));
+          }}
+        />
+      )}
       {current === 'events' && <EventView history={history} loaded={loaded} startedAt={e?.startDate} />}
     </section>
   );
 }
 
-function IterationPicker({ history, value, onChange }: { history: ExecutionHistory; value?: string; onChange: (v: string | undefined) => void }) {
+function IterationPicker({
+  history,
+  value,
+  onChange,
+}: {
+  history: ExecutionHistory;
+  value?: string;
+  onChange: (v: string | undefined) => void;
+}) {
   const maps = [...new Set(history.iterations.map((i) => i.mapName))];
   return (
     <div className="form-row">
       <label>
         Map iteration{' '}
-        <select value={value ?? ''} onChange={(e) => onChange(e.target.value || undefined)} data-testid="iteration-picker">
+        <select
+          value={value ?? ''}
+          onChange={(e) => onChange(e.target.value || undefined)}
+          data-testid="iteration-picker"
+        >
           <option value="">All iterations</option>
           {maps.map((m) => (
             <optgroup key={m} label={m}>
@@ -249,15 +341,29 @@ const pipelineStages: [string, string][] = [
   ['variables', 'Variables'],
 ];
 
-function StepPanel({ run, name, definition, history }: { run?: StateRun; name?: string; definition?: string; history: ExecutionHistory }) {
+function StepPanel({
+  run,
+  name,
+  definition,
+  history,
+}: {
+  run?: StateRun;
+  name?: string;
+  definition?: string;
+  history: ExecutionHistory;
+}) {
   const [tab, setTab] = useState<StepTab>('input');
-  const [inspection, setInspection] = useState<{ key: number; data?: Inspection; error?: Error; loading: boolean } | undefined>();
+  const [inspection, setInspection] = useState<
+    { key: number; data?: Inspection; error?: Error; loading: boolean } | undefined
+  >();
   useEffect(() => setInspection(undefined), [run?.enteredEventId]);
 
   if (!name) {
     return (
       <aside className="step-panel" aria-label="Step details">
-        <p className="muted">Select a state in the graph (click it, or Tab to it and press Enter) to see its input, output and pipeline.</p>
+        <p className="muted">
+          Select a state in the graph (click it, or Tab to it and press Enter) to see its input, output and pipeline.
+        </p>
       </aside>
     );
   }
@@ -265,12 +371,21 @@ function StepPanel({ run, name, definition, history }: { run?: StateRun; name?: 
     return (
       <aside className="step-panel" aria-label="Step details" data-state={name}>
         <h2>{name}</h2>
-        <p className="muted">Not reached in this execution{history.iterations.length ? ' (or in this iteration)' : ''}.</p>
+        <p className="muted">
+          Not reached in this execution{history.iterations.length ? ' (or in this iteration)' : ''}.
+        </p>
       </aside>
     );
   }
-  const events = run.eventIds.map((id) => history.events.find((ev) => ev.id === id)).filter((ev): ev is HistoryEvent => Boolean(ev));
-  const taskResult = [...events].reverse().find((ev) => /Succeeded$/.test(ev.type) && !/^(Parallel|Map)/.test(ev.type) && typeof eventDetails(ev)?.output === 'string');
+  const events = run.eventIds
+    .map((id) => history.events.find((ev) => ev.id === id))
+    .filter((ev): ev is HistoryEvent => Boolean(ev));
+  const taskResult = [...events]
+    .reverse()
+    .find(
+      (ev) =>
+        /Succeeded$/.test(ev.type) && !/^(Parallel|Map)/.test(ev.type) && typeof eventDetails(ev)?.output === 'string',
+    );
   const assigned = (() => {
     const exited = events.find((ev) => ev.type.endsWith('StateExited'));
     const vars = exited ? (eventDetails(exited)?.assignedVariables as Record<string, string> | undefined) : undefined;
@@ -288,14 +403,18 @@ function StepPanel({ run, name, definition, history }: { run?: StateRun; name?: 
         input: run.input,
         inspectionLevel: 'DEBUG',
         ...(mockable && taskResult ? { mock: { result: String(eventDetails(taskResult)?.output) } } : {}),
-        ...(mockable && !taskResult && run.error ? { mock: { errorOutput: { error: run.error, cause: run.cause ?? '' } } } : {}),
+        ...(mockable && !taskResult && run.error
+          ? { mock: { errorOutput: { error: run.error, cause: run.cause ?? '' } } }
+          : {}),
       });
       setInspection({ key: run.enteredEventId, data, loading: false });
     } catch (err) {
       setInspection({ key: run.enteredEventId, error: err as Error, loading: false });
     }
   };
-  const canInspect = ['Task', 'Pass', 'Choice', 'Succeed', 'Fail', 'Wait'].includes(run.stateType) && (run.stateType !== 'Task' || taskResult !== undefined || run.error !== undefined);
+  const canInspect =
+    ['Task', 'Pass', 'Choice', 'Succeed', 'Fail', 'Wait'].includes(run.stateType) &&
+    (run.stateType !== 'Task' || taskResult !== undefined || run.error !== undefined);
 
   return (
     <aside className="step-panel" aria-label="Step details" data-state={run.name} data-status={run.status}>
@@ -311,14 +430,28 @@ function StepPanel({ run, name, definition, history }: { run?: StateRun; name?: 
         label="Step"
         value={tab}
         onChange={setTab}
-        tabs={[['input', 'Input'], ['output', 'Output'], ['advanced', 'Advanced'], ['details', 'Details'], ['events', 'Events']] as const}
+        tabs={
+          [
+            ['input', 'Input'],
+            ['output', 'Output'],
+            ['advanced', 'Advanced'],
+            ['details', 'Details'],
+            ['events', 'Events'],
+          ] as const
+        }
       />
       {tab === 'input' && <JsonBlock label="State input" text={run.input} />}
-      {tab === 'output' && <JsonBlock label="State output" text={run.output ?? (run.error ? JSON.stringify({ Error: run.error, Cause: run.cause }) : undefined)} />}
+      {tab === 'output' && (
+        <JsonBlock
+          label="State output"
+          text={run.output ?? (run.error ? JSON.stringify({ Error: run.error, Cause: run.cause }) : undefined)}
+        />
+      )}
       {tab === 'advanced' && (
         <div>
           <p className="muted">
-            Each stage of the state's pipeline, recomputed by TestState from the recorded input{run.stateType === 'Task' ? ' with the recorded task result as a mock' : ''}.
+            Each stage of the state's pipeline, recomputed by TestState from the recorded input
+            {run.stateType === 'Task' ? ' with the recorded task result as a mock' : ''}.
           </p>
           {!inspection && (
             <button type="button" onClick={() => void inspect()} disabled={!canInspect}>
@@ -339,8 +472,16 @@ function StepPanel({ run, name, definition, history }: { run?: StateRun; name?: 
                 ))}
               <h3>Output</h3>
               <JsonBlock label="After OutputPath" text={inspection.data.output} />
-              {inspection.data.nextState && <p>Next state: <code>{inspection.data.nextState}</code></p>}
-              {inspection.data.error && <p>Error: <code>{inspection.data.error}</code> {inspection.data.cause}</p>}
+              {inspection.data.nextState && (
+                <p>
+                  Next state: <code>{inspection.data.nextState}</code>
+                </p>
+              )}
+              {inspection.data.error && (
+                <p>
+                  Error: <code>{inspection.data.error}</code> {inspection.data.cause}
+                </p>
+              )}
             </div>
           )}
         </div>
@@ -356,22 +497,41 @@ function StepPanel({ run, name, definition, history }: { run?: StateRun; name?: 
           )}
           {run.attempts.length > 0 && (
             <table className="table compact">
-              <caption>Attempts ({run.attempts.length - 1} retr{run.attempts.length === 2 ? 'y' : 'ies'})</caption>
-              <thead><tr><th scope="col">#</th><th scope="col">Scheduled</th><th scope="col">Backoff</th><th scope="col">Outcome</th></tr></thead>
+              <caption>
+                Attempts ({run.attempts.length - 1} retr{run.attempts.length === 2 ? 'y' : 'ies'})
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">Scheduled</th>
+                  <th scope="col">Backoff</th>
+                  <th scope="col">Outcome</th>
+                </tr>
+              </thead>
               <tbody>
                 {run.attempts.map((a, i) => (
                   <tr key={i}>
                     <td>{i + 1}</td>
                     <td>{formatDate(a.scheduledAt)}</td>
                     <td>{a.backoffSeconds !== undefined ? formatDuration(a.backoffSeconds * 1000) : '—'}</td>
-                    <td>{a.outcome.toLowerCase()}{a.error ? ` (${a.error})` : ''}</td>
+                    <td>
+                      {a.outcome.toLowerCase()}
+                      {a.error ? ` (${a.error})` : ''}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           )}
           <h3>Variables assigned</h3>
-          {assigned ? <JsonBlock label="Variables" text={JSON.stringify(Object.fromEntries(Object.entries(assigned).map(([k, v]) => [k, safeJson(v)])))} /> : <p className="muted">None.</p>}
+          {assigned ? (
+            <JsonBlock
+              label="Variables"
+              text={JSON.stringify(Object.fromEntries(Object.entries(assigned).map(([k, v]) => [k, safeJson(v)])))}
+            />
+          ) : (
+            <p className="muted">None.</p>
+          )}
         </div>
       )}
       {tab === 'events' && (
@@ -395,7 +555,19 @@ function safeJson(text: string): unknown {
   }
 }
 
-function TableView({ history, iterationId, startedAt, endedAt, onSelect }: { history: ExecutionHistory; iterationId?: string; startedAt?: number; endedAt: number; onSelect: (name: string) => void }) {
+function TableView({
+  history,
+  iterationId,
+  startedAt,
+  endedAt,
+  onSelect,
+}: {
+  history: ExecutionHistory;
+  iterationId?: string;
+  startedAt?: number;
+  endedAt: number;
+  onSelect: (name: string) => void;
+}) {
   const runs = history.runsIn(iterationId);
   const start = startedAt ?? history.summary.startedAt ?? 0;
   const span = Math.max(0.001, endedAt - start);
@@ -411,7 +583,9 @@ function TableView({ history, iterationId, startedAt, endedAt, onSelect }: { his
           <th scope="col">Started after</th>
           <th scope="col">Duration</th>
           <th scope="col">Attempts</th>
-          <th scope="col" className="bar-col">Timeline</th>
+          <th scope="col" className="bar-col">
+            Timeline
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -423,20 +597,40 @@ function TableView({ history, iterationId, startedAt, endedAt, onSelect }: { his
           return (
             <tr key={run.enteredEventId} data-state={run.name} data-status={run.status}>
               <td>
-                <button type="button" className="link" onClick={() => onSelect(run.name)}>{run.name}</button>
+                <button type="button" className="link" onClick={() => onSelect(run.name)}>
+                  {run.name}
+                </button>
               </td>
               <td>{run.stateType}</td>
-              <td><StatusBadge status={run.status} /></td>
+              <td>
+                <StatusBadge status={run.status} />
+              </td>
               <td>{run.iteration?.id ?? ''}</td>
               <td>{formatDuration((run.enteredAt - start) * 1000)}</td>
-              <td>{run.exitedAt !== undefined ? formatDuration((run.exitedAt - run.enteredAt) * 1000) : run.open ? 'running' : '—'}</td>
+              <td>
+                {run.exitedAt !== undefined
+                  ? formatDuration((run.exitedAt - run.enteredAt) * 1000)
+                  : run.open
+                    ? 'running'
+                    : '—'}
+              </td>
               <td>
                 {run.attempts.length || ''}
-                {retries > 0 && ` (${retries} retr${retries > 1 ? 'ies' : 'y'}; backoff ${run.attempts.filter((a) => a.backoffSeconds !== undefined).map((a) => formatDuration((a.backoffSeconds ?? 0) * 1000)).join(', ')})`}
+                {retries > 0 &&
+                  ` (${retries} retr${retries > 1 ? 'ies' : 'y'}; backoff ${run.attempts
+                    .filter((a) => a.backoffSeconds !== undefined)
+                    .map((a) => formatDuration((a.backoffSeconds ?? 0) * 1000))
+                    .join(', ')})`}
               </td>
               <td className="bar-col">
                 <div className="bar-track" title={StatusLabels[run.status]}>
-                  <div className={`bar status-${run.status.toLowerCase().replace('_', '-')}`} style={{ left: `${Math.min(99.5, left)}%`, width: `${Math.min(100 - Math.min(99.5, left), width)}%` }} />
+                  <div
+                    className={`bar status-${run.status.toLowerCase().replace('_', '-')}`}
+                    style={{
+                      left: `${Math.min(99.5, left)}%`,
+                      width: `${Math.min(100 - Math.min(99.5, left), width)}%`,
+                    }}
+                  />
                 </div>
               </td>
             </tr>
@@ -467,11 +661,15 @@ function EventView({ history, loaded, startedAt }: { history: ExecutionHistory; 
   return (
     <div>
       <div className="pager">
-        <button type="button" disabled={slice.page <= 1} onClick={() => setPage(slice.page - 1)}>Previous</button>
+        <button type="button" disabled={slice.page <= 1} onClick={() => setPage(slice.page - 1)}>
+          Previous
+        </button>
         <span>
           Page {slice.page} of {slice.pages} · {events.length} events{loaded ? '' : ' (loading…)'}
         </span>
-        <button type="button" disabled={slice.page >= slice.pages} onClick={() => setPage(slice.page + 1)}>Next</button>
+        <button type="button" disabled={slice.page >= slice.pages} onClick={() => setPage(slice.page + 1)}>
+          Next
+        </button>
       </div>
       <table className="table events" data-testid="event-table">
         <thead>
@@ -487,9 +685,19 @@ function EventView({ history, loaded, startedAt }: { history: ExecutionHistory; 
           {events.slice(slice.start, slice.end).flatMap((ev) => {
             const isOpen = open.has(ev.id);
             const rows = [
-              <tr key={ev.id} data-event-type={ev.type} className={/Failed|TimedOut|Aborted/.test(ev.type) ? 'row-bad' : undefined}>
+              <tr
+                key={ev.id}
+                data-event-type={ev.type}
+                className={/Failed|TimedOut|Aborted/.test(ev.type) ? 'row-bad' : undefined}
+              >
                 <td>
-                  <button type="button" className="link" aria-expanded={isOpen} onClick={() => toggle(ev.id)} aria-label={`Event ${ev.id} details`}>
+                  <button
+                    type="button"
+                    className="link"
+                    aria-expanded={isOpen}
+                    onClick={() => toggle(ev.id)}
+                    aria-label={`Event ${ev.id} details`}
+                  >
                     {isOpen ? '▾' : '▸'} {ev.id}
                   </button>
                 </td>
@@ -521,7 +729,12 @@ function expandPayloads(event: HistoryEvent): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(event)) {
     if (key.endsWith('EventDetails') && value && typeof value === 'object') {
-      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, (k === 'input' || k === 'output' || k === 'parameters') && typeof v === 'string' ? safeJson(v) : v]));
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [
+          k,
+          (k === 'input' || k === 'output' || k === 'parameters') && typeof v === 'string' ? safeJson(v) : v,
+        ]),
+      );
     } else out[key] = value;
   }
   return out;

@@ -23,7 +23,10 @@ type Tab = 'graph' | 'definition' | 'versions' | 'executions';
 export function MachinePage({ arn, tab }: { arn: string; tab?: string }) {
   const current: Tab = tab === 'definition' || tab === 'versions' || tab === 'executions' ? tab : 'graph';
   const machine = useAsync(() => call<StateMachine>('DescribeStateMachine', { stateMachineArn: arn }), [arn]);
-  const graph = useMemo(() => buildGraph(parseDefinitionText(machine.data?.definition ?? '{}')), [machine.data?.definition]);
+  const graph = useMemo(
+    () => buildGraph(parseDefinitionText(machine.data?.definition ?? '{}')),
+    [machine.data?.definition],
+  );
   const m = machine.data;
   return (
     <section>
@@ -33,8 +36,12 @@ export function MachinePage({ arn, tab }: { arn: string; tab?: string }) {
       <div className="page-head">
         <h1>{m?.name ?? 'State machine'}</h1>
         <div className="actions">
-          <a className="button" href={href.edit(arn)}>Edit</a>
-          <a className="button primary" href={href.start(arn)}>Start execution</a>
+          <a className="button" href={href.edit(arn)}>
+            Edit
+          </a>
+          <a className="button primary" href={href.start(arn)}>
+            Start execution
+          </a>
         </div>
       </div>
       <ErrorBox error={machine.error} />
@@ -42,8 +49,12 @@ export function MachinePage({ arn, tab }: { arn: string; tab?: string }) {
         <dl className="facts">
           <Field label="Type">{m.type}</Field>
           <Field label="Created">{formatDate(m.creationDate)}</Field>
-          <Field label="ARN"><code className="arn">{m.stateMachineArn}</code></Field>
-          <Field label="Role"><code className="arn">{m.roleArn}</code></Field>
+          <Field label="ARN">
+            <code className="arn">{m.stateMachineArn}</code>
+          </Field>
+          <Field label="Role">
+            <code className="arn">{m.roleArn}</code>
+          </Field>
           {m.description && <Field label="Description">{m.description}</Field>}
         </dl>
       )}
@@ -51,7 +62,14 @@ export function MachinePage({ arn, tab }: { arn: string; tab?: string }) {
         label="State machine"
         value={current}
         onChange={(t) => navigate(href.machine(arn, t === 'graph' ? undefined : t))}
-        tabs={[['graph', 'Graph'], ['definition', 'Definition'], ['versions', 'Versions and aliases'], ['executions', 'Executions']] as const}
+        tabs={
+          [
+            ['graph', 'Graph'],
+            ['definition', 'Definition'],
+            ['versions', 'Versions and aliases'],
+            ['executions', 'Executions'],
+          ] as const
+        }
       />
       {current === 'graph' && m && <GraphView graph={graph} exportName={m.name} height={560} />}
       {current === 'definition' && m && <DefinitionView definition={m.definition} />}
@@ -66,18 +84,46 @@ function DefinitionView({ definition }: { definition: string }) {
   const text = useMemo(() => formatDefinition(definition, format), [definition, format]);
   return (
     <div>
-      <Tabs label="Format" value={format} onChange={setFormat} tabs={[['json', 'JSON'], ['yaml', 'YAML']] as const} />
-      <pre className="code" tabIndex={0} aria-label={`Definition (${format.toUpperCase()})`}>{text}</pre>
+      <Tabs
+        label="Format"
+        value={format}
+        onChange={setFormat}
+        tabs={
+          [
+            ['json', 'JSON'],
+            ['yaml', 'YAML'],
+          ] as const
+        }
+      />
+      <pre className="code" tabIndex={0} aria-label={`Definition (${format.toUpperCase()})`}>
+        {text}
+      </pre>
     </div>
   );
 }
 
 function VersionsView({ arn }: { arn: string }) {
   const data = useAsync(async () => {
-    const versions = await listAll<Version>('ListStateMachineVersions', 'stateMachineVersions', { stateMachineArn: arn });
-    const aliasRefs = await listAll<{ stateMachineAliasArn: string }>('ListStateMachineAliases', 'stateMachineAliases', { stateMachineArn: arn });
-    const aliases = await Promise.all(aliasRefs.map((a) => call<AliasDetail>('DescribeStateMachineAlias', { stateMachineAliasArn: a.stateMachineAliasArn })));
-    const described = await Promise.all(versions.map((v) => call<StateMachine & { description?: string }>('DescribeStateMachine', { stateMachineArn: v.stateMachineVersionArn }).catch(() => undefined)));
+    const versions = await listAll<Version>('ListStateMachineVersions', 'stateMachineVersions', {
+      stateMachineArn: arn,
+    });
+    const aliasRefs = await listAll<{ stateMachineAliasArn: string }>(
+      'ListStateMachineAliases',
+      'stateMachineAliases',
+      { stateMachineArn: arn },
+    );
+    const aliases = await Promise.all(
+      aliasRefs.map((a) =>
+        call<AliasDetail>('DescribeStateMachineAlias', { stateMachineAliasArn: a.stateMachineAliasArn }),
+      ),
+    );
+    const described = await Promise.all(
+      versions.map((v) =>
+        call<StateMachine & { description?: string }>('DescribeStateMachine', {
+          stateMachineArn: v.stateMachineVersionArn,
+        }).catch(() => undefined),
+      ),
+    );
     return { versions: versions.map((v, i) => ({ ...v, description: described[i]?.description })), aliases };
   }, [arn]);
   return (
@@ -87,17 +133,29 @@ function VersionsView({ arn }: { arn: string }) {
         <ErrorBox error={data.error} />
         <table className="table">
           <thead>
-            <tr><th scope="col">Version</th><th scope="col">Description</th><th scope="col">Created</th></tr>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Description</th>
+              <th scope="col">Created</th>
+            </tr>
           </thead>
           <tbody>
             {data.data?.versions.map((v) => (
               <tr key={v.stateMachineVersionArn}>
-                <td><a href={href.machine(v.stateMachineVersionArn)}>{qualifier(v.stateMachineVersionArn)}</a></td>
+                <td>
+                  <a href={href.machine(v.stateMachineVersionArn)}>{qualifier(v.stateMachineVersionArn)}</a>
+                </td>
                 <td>{v.description ?? ''}</td>
                 <td>{formatDate(v.creationDate)}</td>
               </tr>
             ))}
-            {data.data?.versions.length === 0 && <tr><td colSpan={3} className="muted">No versions published. Publish one when you save from the editor.</td></tr>}
+            {data.data?.versions.length === 0 && (
+              <tr>
+                <td colSpan={3} className="muted">
+                  No versions published. Publish one when you save from the editor.
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>
@@ -105,17 +163,31 @@ function VersionsView({ arn }: { arn: string }) {
         <h2>Aliases</h2>
         <table className="table">
           <thead>
-            <tr><th scope="col">Alias</th><th scope="col">Routing</th><th scope="col">Created</th></tr>
+            <tr>
+              <th scope="col">Alias</th>
+              <th scope="col">Routing</th>
+              <th scope="col">Created</th>
+            </tr>
           </thead>
           <tbody>
             {data.data?.aliases.map((a) => (
               <tr key={a.stateMachineAliasArn}>
                 <td>{a.name}</td>
-                <td>{a.routingConfiguration.map((r) => `v${qualifier(r.stateMachineVersionArn)}: ${r.weight}%`).join(', ')}</td>
+                <td>
+                  {a.routingConfiguration
+                    .map((r) => `v${qualifier(r.stateMachineVersionArn)}: ${r.weight}%`)
+                    .join(', ')}
+                </td>
                 <td>{formatDate(a.creationDate)}</td>
               </tr>
             ))}
-            {data.data?.aliases.length === 0 && <tr><td colSpan={3} className="muted">No aliases.</td></tr>}
+            {data.data?.aliases.length === 0 && (
+              <tr>
+                <td colSpan={3} className="muted">
+                  No aliases.
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>
@@ -141,32 +213,66 @@ function ExecutionsView({ arn }: { arn: string }) {
     <div>
       <div className="filters" role="group" aria-label="Status filter">
         {(['', ...ExecutionStatuses] as const).map((s) => (
-          <button key={s || 'all'} type="button" aria-pressed={filter === s} className={filter === s ? 'active' : ''} onClick={() => { setFilter(s); setPages([]); }}>
+          <button
+            key={s || 'all'}
+            type="button"
+            aria-pressed={filter === s}
+            className={filter === s ? 'active' : ''}
+            onClick={() => {
+              setFilter(s);
+              setPages([]);
+            }}
+          >
             {s ? s.replace('_', ' ').toLowerCase() : 'all'}
           </button>
         ))}
-        <button type="button" onClick={data.reload}>Refresh</button>
+        <button type="button" onClick={data.reload}>
+          Refresh
+        </button>
       </div>
       <ErrorBox error={data.error} />
       <table className="table" aria-busy={data.loading}>
         <thead>
-          <tr><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Duration</th></tr>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Status</th>
+            <th scope="col">Started</th>
+            <th scope="col">Duration</th>
+          </tr>
         </thead>
         <tbody>
           {data.data?.executions.map((e) => (
             <tr key={e.executionArn}>
-              <td><a href={href.execution(e.executionArn)}>{e.name}</a></td>
-              <td><StatusBadge status={e.status} /></td>
+              <td>
+                <a href={href.execution(e.executionArn)}>{e.name}</a>
+              </td>
+              <td>
+                <StatusBadge status={e.status} />
+              </td>
               <td>{formatDate(e.startDate)}</td>
               <td>{e.stopDate ? formatDuration((e.stopDate - e.startDate) * 1000) : '—'}</td>
             </tr>
           ))}
-          {data.data?.executions.length === 0 && <tr><td colSpan={4} className="muted">No executions{filter ? ` with status ${filter}` : ''}.</td></tr>}
+          {data.data?.executions.length === 0 && (
+            <tr>
+              <td colSpan={4} className="muted">
+                No executions{filter ? ` with status ${filter}` : ''}.
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
       <div className="pager">
-        <button type="button" disabled={pages.length === 0} onClick={() => setPages(pages.slice(0, -1))}>Previous</button>
-        <button type="button" disabled={!data.data?.nextToken} onClick={() => data.data?.nextToken && setPages([...pages, data.data.nextToken])}>Next</button>
+        <button type="button" disabled={pages.length === 0} onClick={() => setPages(pages.slice(0, -1))}>
+          Previous
+        </button>
+        <button
+          type="button"
+          disabled={!data.data?.nextToken}
+          onClick={() => data.data?.nextToken && setPages([...pages, data.data.nextToken])}
+        >
+          Next
+        </button>
       </div>
     </div>
   );

@@ -15,10 +15,20 @@ export function MachinesPage() {
     return Promise.all(
       machines.map(async (m): Promise<Row> => {
         const [versions, aliases] = await Promise.all([
-          call<{ stateMachineVersions?: unknown[] }>('ListStateMachineVersions', { stateMachineArn: m.stateMachineArn, maxResults: 1000 }).catch(() => ({ stateMachineVersions: [] })),
-          call<{ stateMachineAliases?: unknown[] }>('ListStateMachineAliases', { stateMachineArn: m.stateMachineArn, maxResults: 100 }).catch(() => ({ stateMachineAliases: [] })),
+          call<{ stateMachineVersions?: unknown[] }>('ListStateMachineVersions', {
+            stateMachineArn: m.stateMachineArn,
+            maxResults: 1000,
+          }).catch(() => ({ stateMachineVersions: [] })),
+          call<{ stateMachineAliases?: unknown[] }>('ListStateMachineAliases', {
+            stateMachineArn: m.stateMachineArn,
+            maxResults: 100,
+          }).catch(() => ({ stateMachineAliases: [] })),
         ]);
-        return { ...m, versions: versions.stateMachineVersions?.length ?? 0, aliases: aliases.stateMachineAliases?.length ?? 0 };
+        return {
+          ...m,
+          versions: versions.stateMachineVersions?.length ?? 0,
+          aliases: aliases.stateMachineAliases?.length ?? 0,
+        };
       }),
     );
   }, []);
@@ -28,7 +38,9 @@ export function MachinesPage() {
       <div className="page-head">
         <h1>State machines</h1>
         <div className="actions">
-          <button type="button" onClick={reload}>Refresh</button>
+          <button type="button" onClick={reload}>
+            Refresh
+          </button>
           <a className="button primary" href={href.create()}>
             Create state machine
           </a>
@@ -64,7 +76,8 @@ export function MachinesPage() {
           {!loading && rows.length === 0 && (
             <tr>
               <td colSpan={5} className="muted">
-                {data?.length ? 'No state machine matches.' : 'No state machines yet.'} <a href={href.create()}>Create one</a>.
+                {data?.length ? 'No state machine matches.' : 'No state machines yet.'}{' '}
+                <a href={href.create()}>Create one</a>.
               </td>
             </tr>
           )}

@@ -30,7 +30,12 @@ export function jsonMarker(text: string): Marker | undefined {
       line = before.length;
       column = before[before.length - 1].length + 1;
     }
-    return { line, column, severity: 'ERROR', message: message.replace(/ in JSON at position.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '') };
+    return {
+      line,
+      column,
+      severity: 'ERROR',
+      message: message.replace(/ in JSON at position.*$/, '').replace(/\s*\(line \d+ column \d+\)/, ''),
+    };
   }
 }
 
@@ -52,10 +57,17 @@ export function StartPage({ arn }: { arn: string }) {
     setError(undefined);
     try {
       if (machine.data?.type === 'EXPRESS') {
-        const out = await call<{ status: string; output?: string; error?: string; cause?: string }>('StartSyncExecution', { stateMachineArn: arn, input, ...(name ? { name } : {}) });
+        const out = await call<{ status: string; output?: string; error?: string; cause?: string }>(
+          'StartSyncExecution',
+          { stateMachineArn: arn, input, ...(name ? { name } : {}) },
+        );
         setResult(JSON.stringify(out, null, 2));
       } else {
-        const out = await call<{ executionArn: string }>('StartExecution', { stateMachineArn: arn, input, ...(name ? { name } : {}) });
+        const out = await call<{ executionArn: string }>('StartExecution', {
+          stateMachineArn: arn,
+          input,
+          ...(name ? { name } : {}),
+        });
         navigate(href.execution(out.executionArn));
       }
     } catch (e) {
@@ -68,12 +80,15 @@ export function StartPage({ arn }: { arn: string }) {
   return (
     <section>
       <p className="crumbs">
-        <a href={href.machines()}>State machines</a> / <a href={href.machine(arn)}>{machine.data?.name ?? '…'}</a> / Start execution
+        <a href={href.machines()}>State machines</a> / <a href={href.machine(arn)}>{machine.data?.name ?? '…'}</a> /
+        Start execution
       </p>
       <div className="page-head">
         <h1>Start execution</h1>
         <div className="actions">
-          <a className="button" href={href.machine(arn)}>Cancel</a>
+          <a className="button" href={href.machine(arn)}>
+            Cancel
+          </a>
           <button type="button" className="primary" disabled={busy || Boolean(marker)} onClick={() => void start()}>
             {busy ? 'Starting…' : 'Start execution'}
           </button>
@@ -82,11 +97,18 @@ export function StartPage({ arn }: { arn: string }) {
       <ErrorBox error={machine.error ?? error} />
       <div className="form-row">
         <label>
-          Name (optional) <input value={name} onChange={(e) => setName(e.target.value)} placeholder="generated when empty" />
+          Name (optional){' '}
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="generated when empty" />
         </label>
       </div>
       <h2>Input</h2>
-      <CodeEditor label="Execution input (JSON)" value={input} onChange={setInput} markers={marker ? [marker] : []} minLines={10} />
+      <CodeEditor
+        label="Execution input (JSON)"
+        value={input}
+        onChange={setInput}
+        markers={marker ? [marker] : []}
+        minLines={10}
+      />
       {result && (
         <>
           <h2>Result (Express, synchronous)</h2>

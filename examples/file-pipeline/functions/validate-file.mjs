@@ -39,7 +39,8 @@ export const handler = async (event) => {
       throw new ValidationError(`${key}, line ${line}: expected ${header.length} columns, found ${cells.length}`);
     }
     if (!cells[category]) throw new ValidationError(`${key}, line ${line}: the category is empty`);
-    if (!AMOUNT.test(cells[amount])) throw new ValidationError(`${key}, line ${line}: amount "${cells[amount]}" is not a number`);
+    if (!AMOUNT.test(cells[amount]))
+      throw new ValidationError(`${key}, line ${line}: amount "${cells[amount]}" is not a number`);
     const [units, decimals = ''] = cells[amount].replace('-', '').split('.');
     const cents = Number(units) * 100 + Number(decimals.padEnd(2, '0'));
     rows.push({ category: cells[category], amount: cells[amount].startsWith('-') ? -cents : cents });

@@ -45,12 +45,15 @@ const POLL_MS = 200;
 const PAGE_SIZE = 500;
 const KEEP_ALIVE_MS = 15_000;
 
-function startAfter(request: FastifyRequest<{ Params: { executionArn: string }; Querystring: { after?: string } }>): number {
+function startAfter(
+  request: FastifyRequest<{ Params: { executionArn: string }; Querystring: { after?: string } }>,
+): number {
   const header = request.headers['last-event-id'];
   const text = request.query.after ?? (typeof header === 'string' ? header : undefined);
   if (text === undefined || text === '') return 0;
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 0) throw new ApiError('ValidationException', `after must be a history event id (a whole number), not '${text}'`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new ApiError('ValidationException', `after must be a history event id (a whole number), not '${text}'`);
   return value;
 }
 
@@ -70,93 +73,96 @@ export function registerConsoleEvents(app: FastifyInstance, ctx: ApiContext, opt
     for (const stop of [...open]) stop();
   });
 
-  app.get<{ Params: { executionArn: string }; Querystring: { after?: string } }>(EVENTS_ROUTE, async (request, reply) => {
-    let execution: ExecutionRecord;
-    let after: number;
-    try {
-      after = startAfter(request);
-      execution = await standardExecution(ctx, request.params.executionArn);
-    } catch (error) {
-      return sendJsonError(reply, error);
-    }
-    const arn = execution.arn;
-
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    raw.write(': stepwise execution events\nretry: 1000\n\n');
-
-    let closed = false;
-    let wake: (() => void) | undefined;
-    const stop = () => {
-      if (closed) return;
-      closed = true;
-      clearInterval(keepAlive);
-      open.delete(stop);
-      wake?.();
-      raw.end();
-    };
-    open.add(stop);
-    request.raw.on('close', stop);
-    raw.on('close', stop);
-    raw.on('error', stop);
-    const keepAlive = setInterval(() => {
-      if (!closed) raw.write(': keep-alive\n\n');
-    }, keepAliveMs);
-    keepAlive.unref();
-
-    const write = async (text: string): Promise<void> => {
-      if (closed) return;
-      if (!raw.write(text)) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          raw.once('drain', resolve);
-        });
-        wake = undefined;
+  app.get<{ Params: { executionArn: string }; Querystring: { after?: string } }>(
+    EVENTS_ROUTE,
+    async (request, reply) => {
+      let execution: ExecutionRecord;
+      let after: number;
+      try {
+        after = startAfter(request);
+        execution = await standardExecution(ctx, request.params.executionArn);
+      } catch (error) {
+        return sendJsonError(reply, error);
       }
-    };
-    const sleep = () =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      }).finally(() => {
-        wake = undefined;
+      const arn = execution.arn;
+
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
       });
+      raw.write(': stepwise execution events\nretry: 1000\n\n');
 
-    try {
-      while (!closed) {
-        const events = await ctx.store.getHistory(arn, { afterId: after, limit: pageSize });
-        if (events.length > 0) {
-          after = events[events.length - 1]!.id;
-          const data = JSON.stringify({ events: events.map((event) => serialiseEvent(event, true)) });
-          await write(`id: ${after}\nevent: events\ndata: ${data}\n\n`);
-          continue;
+      let closed = false;
+      let wake: (() => void) | undefined;
+      const stop = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(keepAlive);
+        open.delete(stop);
+        wake?.();
+        raw.end();
+      };
+      open.add(stop);
+      request.raw.on('close', stop);
+      raw.on('close', stop);
+      raw.on('error', stop);
+      const keepAlive = setInterval(() => {
+        if (!closed) raw.write(': keep-alive\n\n');
+      }, keepAliveMs);
+      keepAlive.unref();
+
+      const write = async (text: string): Promise<void> => {
+        if (closed) return;
+        if (!raw.write(text)) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            raw.once('drain', resolve);
+          });
+          wake = undefined;
         }
-        // Status and the last events commit together: once it is not RUNNING, one more (empty) read
-        // above this line has already seen everything.
-        const current = await ctx.store.getExecution(arn);
-        if (current === undefined || current.status !== 'RUNNING') {
-          const rest = await ctx.store.getHistory(arn, { afterId: after, limit: 1 });
-          if (rest.length > 0) continue;
-          await write(`event: end\ndata: ${JSON.stringify({ status: current?.status ?? 'UNKNOWN' })}\n\n`);
-          break;
+      };
+      const sleep = () =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        }).finally(() => {
+          wake = undefined;
+        });
+
+      try {
+        while (!closed) {
+          const events = await ctx.store.getHistory(arn, { afterId: after, limit: pageSize });
+          if (events.length > 0) {
+            after = events[events.length - 1]!.id;
+            const data = JSON.stringify({ events: events.map((event) => serialiseEvent(event, true)) });
+            await write(`id: ${after}\nevent: events\ndata: ${data}\n\n`);
+            continue;
+          }
+          // Status and the last events commit together: once it is not RUNNING, one more (empty) read
+          // above this line has already seen everything.
+          const current = await ctx.store.getExecution(arn);
+          if (current === undefined || current.status !== 'RUNNING') {
+            const rest = await ctx.store.getHistory(arn, { afterId: after, limit: 1 });
+            if (rest.length > 0) continue;
+            await write(`event: end\ndata: ${JSON.stringify({ status: current?.status ?? 'UNKNOWN' })}\n\n`);
+            break;
+          }
+          await sleep();
         }
-        await sleep();
+      } catch (error) {
+        ctx.log.error({ err: error, executionArn: arn }, 'console event stream failed');
+        if (!closed) raw.write(`event: error\ndata: ${JSON.stringify({ message: 'the event stream failed' })}\n\n`);
+      } finally {
+        stop();
       }
-    } catch (error) {
-      ctx.log.error({ err: error, executionArn: arn }, 'console event stream failed');
-      if (!closed) raw.write(`event: error\ndata: ${JSON.stringify({ message: 'the event stream failed' })}\n\n`);
-    } finally {
-      stop();
-    }
-  });
+    },
+  );
 }

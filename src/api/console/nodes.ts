@@ -38,10 +38,21 @@ export function registerClusterNodes(app: FastifyInstance, ctx: ApiContext, star
     const now = ctx.now();
     const view = clusterView(ctx.engine);
     const nodes = await view?.clusterNodes();
-    if (view?.node && nodes) return { self: view.node.id, nodes: nodes.map((n) => ({ ...n, alive: n.leaseUntil > now })) };
+    if (view?.node && nodes)
+      return { self: view.node.id, nodes: nodes.map((n) => ({ ...n, alive: n.leaseUntil > now })) };
     return {
       self: LOCAL_NODE_ID,
-      nodes: [{ id: LOCAL_NODE_ID, startedAt, heartbeatAt: now, leaseUntil: now, alive: true, executions: view?.activeExecutions ?? 0, stats: {} }],
+      nodes: [
+        {
+          id: LOCAL_NODE_ID,
+          startedAt,
+          heartbeatAt: now,
+          leaseUntil: now,
+          alive: true,
+          executions: view?.activeExecutions ?? 0,
+          stats: {},
+        },
+      ],
     };
   });
 }

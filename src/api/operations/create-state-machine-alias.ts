@@ -12,7 +12,9 @@ export const createStateMachineAlias: Operation = async (request, ctx) => {
   const description = request.string('description', Limits.description);
   const routing = readRouting(request, true) ?? [];
   if (name !== '' && name.length <= 80 && !aliasNamePattern.test(name)) {
-    request.violation(`Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$`);
+    request.violation(
+      `Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$`,
+    );
   }
   request.check();
 
@@ -23,7 +25,10 @@ export const createStateMachineAlias: Operation = async (request, ctx) => {
   if (existing) {
     const same = existing.description === description && sameRouting(existing.routingConfiguration, routing);
     if (!same) {
-      throw new ApiError('ConflictException', 'Failed to create alias because an alias with the same name and a different routing configuration already exists.');
+      throw new ApiError(
+        'ConflictException',
+        'Failed to create alias because an alias with the same name and a different routing configuration already exists.',
+      );
     }
     return { stateMachineAliasArn: arn, creationDate: seconds(existing.creationDate) };
   }
@@ -33,6 +38,14 @@ export const createStateMachineAlias: Operation = async (request, ctx) => {
 };
 
 /** Same versions with the same weights, in the same order (compared by field: stores may reorder JSON keys). */
-function sameRouting(a: readonly { stateMachineVersionArn: string; weight: number }[], b: readonly { stateMachineVersionArn: string; weight: number }[]): boolean {
-  return a.length === b.length && a.every((route, i) => route.stateMachineVersionArn === b[i]?.stateMachineVersionArn && route.weight === b[i]?.weight);
+function sameRouting(
+  a: readonly { stateMachineVersionArn: string; weight: number }[],
+  b: readonly { stateMachineVersionArn: string; weight: number }[],
+): boolean {
+  return (
+    a.length === b.length &&
+    a.every(
+      (route, i) => route.stateMachineVersionArn === b[i]?.stateMachineVersionArn && route.weight === b[i]?.weight,
+    )
+  );
 }

@@ -1,5 +1,15 @@
 import type { StateMachineRecord } from '../../store/types.js';
-import { checkDefinition, checkLogging, checkTagCount, defaultLogging, readLogging, readTags, readTracing, sameConfiguration, StateMachineTypes } from '../configuration.js';
+import {
+  checkDefinition,
+  checkLogging,
+  checkTagCount,
+  defaultLogging,
+  readLogging,
+  readTags,
+  readTracing,
+  sameConfiguration,
+  StateMachineTypes,
+} from '../configuration.js';
 import { seconds, type Operation } from '../context.js';
 import { ApiError, invalidName, versionDescriptionWithoutPublish } from '../errors.js';
 import { isValidName, Limits } from '../request.js';

@@ -14,7 +14,9 @@ export const describeStateMachineForExecution: Operation = async (request, ctx) 
   const execution = await standardExecution(ctx, text);
   const current = await ctx.store.getStateMachine(execution.stateMachineArn);
   if (!current) throw stateMachineDoesNotExist(execution.stateMachineArn);
-  const version = execution.stateMachineVersionArn ? await ctx.store.getVersion(execution.stateMachineVersionArn) : undefined;
+  const version = execution.stateMachineVersionArn
+    ? await ctx.store.getVersion(execution.stateMachineVersionArn)
+    : undefined;
   const machine = version ? asOfVersion(current, version) : current;
   return {
     stateMachineArn: machine.arn,

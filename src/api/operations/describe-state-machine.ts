@@ -31,7 +31,12 @@ export const describeStateMachine: Operation = async (request, ctx) => {
   }
 };
 
-function describe(machine: StateMachineRecord, arn: string, description: string | undefined, creationDate: number): Output {
+function describe(
+  machine: StateMachineRecord,
+  arn: string,
+  description: string | undefined,
+  creationDate: number,
+): Output {
   return {
     stateMachineArn: arn,
     name: machine.name,

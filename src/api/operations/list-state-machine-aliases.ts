@@ -12,7 +12,10 @@ export const listStateMachineAliases: Operation = async (request, ctx) => {
   const listing = `aliases:${arn.stateMachineArn}`;
   const page = await ctx.store.listAliases(arn.stateMachineArn, pageRequest(pagination, listing));
   return {
-    stateMachineAliases: page.items.map((a) => ({ stateMachineAliasArn: a.arn, creationDate: seconds(a.creationDate) })),
+    stateMachineAliases: page.items.map((a) => ({
+      stateMachineAliasArn: a.arn,
+      creationDate: seconds(a.creationDate),
+    })),
     nextToken: nextToken(page.next, listing),
   };
 };

@@ -13,7 +13,10 @@ export const listStateMachineVersions: Operation = async (request, ctx) => {
   const listing = `versions:${arn.stateMachineArn}`;
   const page = await ctx.store.listVersions(arn.stateMachineArn, pageRequest(pagination, listing));
   return {
-    stateMachineVersions: page.items.map((v) => ({ stateMachineVersionArn: v.arn, creationDate: seconds(v.creationDate) })),
+    stateMachineVersions: page.items.map((v) => ({
+      stateMachineVersionArn: v.arn,
+      creationDate: seconds(v.creationDate),
+    })),
     nextToken: nextToken(page.next, listing),
   };
 };

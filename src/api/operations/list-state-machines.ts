@@ -6,7 +6,12 @@ export const listStateMachines: Operation = async (request, ctx) => {
   request.check();
   const page = await ctx.store.listStateMachines(pageRequest(pagination, 'stateMachines'));
   return {
-    stateMachines: page.items.map((m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: seconds(m.creationDate) })),
+    stateMachines: page.items.map((m) => ({
+      stateMachineArn: m.arn,
+      name: m.name,
+      type: m.type,
+      creationDate: seconds(m.creationDate),
+    })),
     nextToken: nextToken(page.next, 'stateMachines'),
   };
 };

@@ -26,7 +26,11 @@ export const publishStateMachineVersion: Operation = async (request, ctx) => {
  * Publishes the machine's current revision as its next version. Idempotent: when the newest
  * version already holds this revision, that version is returned.
  */
-export async function publishVersion(ctx: ApiContext, machine: StateMachineRecord, description: string | undefined): Promise<StateMachineVersionRecord> {
+export async function publishVersion(
+  ctx: ApiContext,
+  machine: StateMachineRecord,
+  description: string | undefined,
+): Promise<StateMachineVersionRecord> {
   const newest = (await ctx.store.listVersions(machine.arn, { limit: 1 })).items[0];
   if (newest && newest.revisionId === machine.revisionId) return newest;
   const number = (newest?.version ?? 0) + 1;

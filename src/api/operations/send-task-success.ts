@@ -26,7 +26,11 @@ export const sendTaskSuccess: Operation = async (request, ctx) => {
  * TaskTimedOut ("Provided task does not exist anymore"); one whose execution is unknown is
  * TaskDoesNotExist.
  */
-export async function settle(ctx: ApiContext, token: string, call: (callbacks: TaskCallbacks) => Promise<CallbackResult>): Promise<Record<string, never>> {
+export async function settle(
+  ctx: ApiContext,
+  token: string,
+  call: (callbacks: TaskCallbacks) => Promise<CallbackResult>,
+): Promise<Record<string, never>> {
   const parts = decodeTaskToken(token);
   if (!parts) throw invalidTaskToken();
   const callbacks = taskCallbacks(ctx.engine);

@@ -23,7 +23,13 @@ export const startExecution: Operation = async (request, ctx) => {
     throw stateMachineDoesNotExist(members.stateMachineArn);
   }
   const { name, input } = checkStartMembers(ctx, members);
-  const result = await ctx.engine.startExecution({ ...target, name, input, inputText: members.input, ...(testCase !== undefined ? { testCase } : {}) });
+  const result = await ctx.engine.startExecution({
+    ...target,
+    name,
+    input,
+    inputText: members.input,
+    ...(testCase !== undefined ? { testCase } : {}),
+  });
   if ('alreadyExists' in result) {
     const existing = result.alreadyExists;
     const sameInput = jsonEquals(parsedOrText(existing.input), input);

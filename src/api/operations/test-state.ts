@@ -1,4 +1,10 @@
-import { InspectionLevels, MockResponseValidationModes, testState, TestStateError, type TestStateMock } from '../../interpreter/test-state.js';
+import {
+  InspectionLevels,
+  MockResponseValidationModes,
+  testState,
+  TestStateError,
+  type TestStateMock,
+} from '../../interpreter/test-state.js';
 import type { Operation } from '../context.js';
 import { ApiError } from '../errors.js';
 import { Limits } from '../request.js';
@@ -24,7 +30,9 @@ export const testStateOperation: Operation = async (request, ctx) => {
     const errorOutput = errorMember ? request.nested(errorMember, 'mock.errorOutput') : undefined;
     mock = {
       result: m.string('result', Limits.input),
-      errorOutput: errorOutput ? { error: errorOutput.string('error', Limits.error), cause: errorOutput.string('cause', Limits.cause) } : undefined,
+      errorOutput: errorOutput
+        ? { error: errorOutput.string('error', Limits.error), cause: errorOutput.string('cause', Limits.cause) }
+        : undefined,
       fieldValidationMode: m.enumValue('fieldValidationMode', MockResponseValidationModes),
     };
   }

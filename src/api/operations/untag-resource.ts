@@ -7,6 +7,9 @@ export const untagResource: Operation = async (request, ctx) => {
   const keys = request.array('tagKeys', { max: 50 }) ?? request.notNull('tagKeys', []);
   request.check();
   const arn = await taggableResource(ctx, text);
-  await ctx.store.removeTags(arn, keys.filter((k): k is string => typeof k === 'string'));
+  await ctx.store.removeTags(
+    arn,
+    keys.filter((k): k is string => typeof k === 'string'),
+  );
   return {};
 };

@@ -12,12 +12,19 @@ export const updateStateMachineAlias: Operation = async (request, ctx) => {
 
   const arn = ctx.arns.expect(text, ['stateMachineAlias']);
   if (description === undefined && routing === undefined) {
-    throw new ApiError('MissingRequiredParameter', 'Either the description or the RoutingConfiguration must be specified');
+    throw new ApiError(
+      'MissingRequiredParameter',
+      'Either the description or the RoutingConfiguration must be specified',
+    );
   }
   if (routing) {
     const machine = await checkRouting(ctx, routing);
     if (machine !== arn.stateMachineArn) {
-      throw new ApiError('ValidationException', `Routing configuration must contain state machine version ARNs of the alias's state machine. Received: [${routing.map((r) => r.stateMachineVersionArn).join(', ')}]`, { reason: 'INVALID_ROUTING_CONFIGURATION' });
+      throw new ApiError(
+        'ValidationException',
+        `Routing configuration must contain state machine version ARNs of the alias's state machine. Received: [${routing.map((r) => r.stateMachineVersionArn).join(', ')}]`,
+        { reason: 'INVALID_ROUTING_CONFIGURATION' },
+      );
     }
   }
   const alias = await getAlias(ctx, text);

@@ -43,5 +43,9 @@ export const updateStateMachine: Operation = async (request, ctx) => {
   if (changed) updated.revisionId = ctx.uuid();
   await ctx.store.updateStateMachine(updated);
   const version = publish ? await publishVersion(ctx, updated, versionDescription) : undefined;
-  return { updateDate: seconds(updated.updateDate), revisionId: updated.revisionId, stateMachineVersionArn: version?.arn };
+  return {
+    updateDate: seconds(updated.updateDate),
+    revisionId: updated.revisionId,
+    stateMachineVersionArn: version?.arn,
+  };
 };

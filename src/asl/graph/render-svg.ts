@@ -4,7 +4,14 @@
  * System fonts only (no external resources), readable on a light background. Pure string building.
  */
 import type { GraphNode, StateGraph } from '../graph.js';
-import { CONTAINER_TITLE_HEIGHT, LABEL_FONT_SIZE, NODE_FONT_SIZE, fitText, type GraphLayout, type Point } from '../graph-layout.js';
+import {
+  CONTAINER_TITLE_HEIGHT,
+  LABEL_FONT_SIZE,
+  NODE_FONT_SIZE,
+  fitText,
+  type GraphLayout,
+  type Point,
+} from '../graph-layout.js';
 import { KIND_COLOURS } from './render-text.js';
 
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
@@ -13,7 +20,10 @@ const CATCH_COLOUR = '#c0392b';
 const CHOICE_LABEL_COLOUR = '#7a4f01';
 
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }
 
 function n(value: number): string {

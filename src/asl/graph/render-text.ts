@@ -95,7 +95,10 @@ export function toMermaid(graph: StateGraph, direction: TextDirection = 'DOWN'):
     lines.push(`  ${short.get(edge.source)} ${arrow}${label} ${short.get(edge.target)}`);
   }
   for (const [kind, colours] of Object.entries(KIND_COLOURS)) {
-    if (classes.has(kind.toLowerCase())) lines.push(`  classDef ${kind.toLowerCase()} fill:${colours.fill},stroke:${colours.stroke},color:${colours.text}`);
+    if (classes.has(kind.toLowerCase()))
+      lines.push(
+        `  classDef ${kind.toLowerCase()} fill:${colours.fill},stroke:${colours.stroke},color:${colours.text}`,
+      );
   }
   if (classes.has('group')) lines.push('  classDef group fill:#ffffff,stroke:#c3c9d4,stroke-dasharray:4 3');
   for (const [cls, ids] of classes) lines.push(`  class ${ids.join(',')} ${cls}`);
@@ -174,7 +177,12 @@ export function toDot(graph: StateGraph, direction: TextDirection = 'DOWN'): str
   return `${lines.join('\n')}\n`;
 }
 
-function dotEdge(edge: GraphEdge, short: Map<string, string>, entry: Map<string, string>, exit: Map<string, string>): string {
+function dotEdge(
+  edge: GraphEdge,
+  short: Map<string, string>,
+  entry: Map<string, string>,
+  exit: Map<string, string>,
+): string {
   const attributes: string[] = [];
   let source = edge.source;
   let target = edge.target;

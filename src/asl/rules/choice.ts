@@ -51,7 +51,9 @@ function checkJsonPathRule(ctx: RuleContext, rule: JsonObject, at: string, topLe
   for (const field of Object.keys(rule)) {
     if (!allowed.includes(field)) ctx.report(schemaError(`Field '${field}' is not supported`, at));
   }
-  const operators = Object.keys(rule).filter((k) => (OPERATORS as string[]).includes(k) || (BooleanOperators as readonly string[]).includes(k));
+  const operators = Object.keys(rule).filter(
+    (k) => (OPERATORS as string[]).includes(k) || (BooleanOperators as readonly string[]).includes(k),
+  );
   if (operators.length !== 1) {
     const message =
       operators.length === 0

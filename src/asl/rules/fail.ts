@@ -8,12 +8,17 @@ export const failRules: RuleFamily = {
   name: 'Fail',
   state(ctx, { state, type, location, language }) {
     if (type !== 'Fail') return;
-    for (const [plain, path] of [['Error', 'ErrorPath'], ['Cause', 'CausePath']] as const) {
+    for (const [plain, path] of [
+      ['Error', 'ErrorPath'],
+      ['Cause', 'CausePath'],
+    ] as const) {
       if (hasField(state, plain) && hasField(state, path)) {
         ctx.report(schemaError(`These fields are mutually exclusive: [${plain}, ${path}]`, location));
       }
-      if (hasField(state, plain) && typeof state[plain] !== 'string') ctx.report(typeError(['STRING'], child(location, plain)));
-      if (hasField(state, path) && language === 'JSONPath') checkPathOrIntrinsic(ctx, state[path], child(location, path), path);
+      if (hasField(state, plain) && typeof state[plain] !== 'string')
+        ctx.report(typeError(['STRING'], child(location, plain)));
+      if (hasField(state, path) && language === 'JSONPath')
+        checkPathOrIntrinsic(ctx, state[path], child(location, path), path);
     }
   },
 };

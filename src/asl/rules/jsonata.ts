@@ -26,7 +26,8 @@ function checkExpressions(ctx: RuleContext, value: Json, at: string): void {
     return;
   }
   if (Array.isArray(value)) value.forEach((item, i) => checkExpressions(ctx, item, child(at, i)));
-  else if (isJsonObject(value)) for (const [key, item] of Object.entries(value)) checkExpressions(ctx, item, child(at, key));
+  else if (isJsonObject(value))
+    for (const [key, item] of Object.entries(value)) checkExpressions(ctx, item, child(at, key));
 }
 
 /** The jsonata parser's message (AWS reports it without the "S0xxx" code), or undefined when it parses. */

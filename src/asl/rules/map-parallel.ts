@@ -44,7 +44,8 @@ function checkScopeShape(ctx: RuleContext, value: Json, at: string, fields: read
   }
   const missing = ['States', 'StartAt'].filter((field) => !hasField(value, field));
   if (missing.length > 0) ctx.report(requiredError(missing, at));
-  if (hasField(value, 'StartAt') && typeof value.StartAt !== 'string') ctx.report(typeError(['STRING'], child(at, 'StartAt')));
+  if (hasField(value, 'StartAt') && typeof value.StartAt !== 'string')
+    ctx.report(typeError(['STRING'], child(at, 'StartAt')));
   if (hasField(value, 'States') && !isJsonObject(value.States)) ctx.report(typeError(['OBJECT'], child(at, 'States')));
   return true;
 }
@@ -62,12 +63,14 @@ function checkMap(ctx: RuleContext, visit: StateVisit): void {
   const { state, location } = visit;
   const processors = (['ItemProcessor', 'Iterator'] as const).filter((field) => hasField(state, field));
   if (processors.length === 0) ctx.report(requiredError(['ItemProcessor'], location));
-  if (processors.length === 2) ctx.report(schemaError('These fields are mutually exclusive: [ItemProcessor, Iterator]', location));
+  if (processors.length === 2)
+    ctx.report(schemaError('These fields are mutually exclusive: [ItemProcessor, Iterator]', location));
   for (const field of processors) {
     const at = child(location, field);
     const processor = state[field];
     if (!checkScopeShape(ctx, processor, at, PROCESSOR_FIELDS)) continue;
-    if (hasField(processor, 'ProcessorConfig')) checkProcessorConfig(ctx, processor.ProcessorConfig, child(at, 'ProcessorConfig'));
+    if (hasField(processor, 'ProcessorConfig'))
+      checkProcessorConfig(ctx, processor.ProcessorConfig, child(at, 'ProcessorConfig'));
   }
   exclusive(ctx, visit, 'Items', 'ItemsPath');
   checkBound(ctx, visit, 'MaxConcurrency', 'MaxConcurrencyPath', Number.MAX_SAFE_INTEGER, true);
@@ -89,7 +92,8 @@ function checkProcessorConfig(ctx: RuleContext, config: Json, at: string): void 
   if (hasField(config, 'ExecutionType') && !(ExecutionTypes as readonly Json[]).includes(config.ExecutionType)) {
     ctx.report(enumError(ExecutionTypes, child(at, 'ExecutionType')));
   }
-  if (config.Mode === 'DISTRIBUTED' && !hasField(config, 'ExecutionType')) ctx.report(requiredError(['ExecutionType'], at));
+  if (config.Mode === 'DISTRIBUTED' && !hasField(config, 'ExecutionType'))
+    ctx.report(requiredError(['ExecutionType'], at));
 }
 
 function exclusive(ctx: RuleContext, { state, location }: StateVisit, a: string, b: string): boolean {
@@ -98,7 +102,14 @@ function exclusive(ctx: RuleContext, { state, location }: StateVisit, a: string,
   return true;
 }
 
-function checkBound(ctx: RuleContext, visit: StateVisit, field: string, pathField: string, max: number, integer: boolean): void {
+function checkBound(
+  ctx: RuleContext,
+  visit: StateVisit,
+  field: string,
+  pathField: string,
+  max: number,
+  integer: boolean,
+): void {
   const { state, location, language } = visit;
   if (exclusive(ctx, visit, field, pathField)) return;
   if (hasField(state, pathField) && language === 'JSONPath') {

@@ -32,7 +32,9 @@ export function checkPath(ctx: RuleContext, value: Json | undefined, at: string,
 export function checkPathOrIntrinsic(ctx: RuleContext, value: Json | undefined, at: string, field: string): void {
   if (typeof value !== 'string' || !isIntrinsicCall(value)) return checkPath(ctx, value, at, field);
   if (!compiles(compileIntrinsic, value)) {
-    ctx.report(schemaError(`The value for the field '${field}' must be a valid JSONPath or a valid intrinsic function call`, at));
+    ctx.report(
+      schemaError(`The value for the field '${field}' must be a valid JSONPath or a valid intrinsic function call`, at),
+    );
   }
 }
 

@@ -54,7 +54,8 @@ function checkRetrier(ctx: RuleContext, retrier: JsonObject, at: string): void {
       continue;
     }
     const minimum = (RETRIER_MINIMUM as Record<string, number>)[field];
-    if (minimum !== undefined && (value as number) < minimum) ctx.report(schemaError(`Minimum value is ${minimum}`, fieldAt));
+    if (minimum !== undefined && (value as number) < minimum)
+      ctx.report(schemaError(`Minimum value is ${minimum}`, fieldAt));
     if (field === 'JitterStrategy' && !(JITTER_STRATEGIES as readonly Json[]).includes(value)) {
       ctx.report(enumError(JITTER_STRATEGIES, fieldAt));
     }
@@ -70,7 +71,8 @@ function matches(value: Json, type: SchemaType): boolean {
 
 function checkCatcher(ctx: RuleContext, catcher: JsonObject, at: string, jsonata: boolean): void {
   for (const field of Object.keys(catcher)) {
-    if (!(CATCHER_FIELDS as readonly string[]).includes(field)) ctx.report(schemaError(`Field '${field}' is not supported`, at));
+    if (!(CATCHER_FIELDS as readonly string[]).includes(field))
+      ctx.report(schemaError(`Field '${field}' is not supported`, at));
   }
   if (!hasField(catcher, 'Next')) ctx.report(requiredError(['Next'], at));
   else if (typeof catcher.Next !== 'string') ctx.report(typeError(['STRING'], child(at, 'Next')));

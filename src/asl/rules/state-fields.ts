@@ -20,7 +20,11 @@ export const stateFieldRules: RuleFamily = {
     const { state, type, location, name } = visit;
     if (name.length > MAX_STATE_NAME_LENGTH) {
       ctx.report(
-        error(DiagnosticCodes.InvalidStateName, `State name exceeds the maximum length of ${MAX_STATE_NAME_LENGTH}`, location),
+        error(
+          DiagnosticCodes.InvalidStateName,
+          `State name exceeds the maximum length of ${MAX_STATE_NAME_LENGTH}`,
+          location,
+        ),
       );
     }
     const known = StateFields[type];

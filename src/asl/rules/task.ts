@@ -15,7 +15,9 @@ export const taskRules: RuleFamily = {
     const timeout = checkSeconds(ctx, visit, 'TimeoutSeconds', 'TimeoutSecondsPath');
     const heartbeat = checkSeconds(ctx, visit, 'HeartbeatSeconds', 'HeartbeatSecondsPath');
     if (timeout !== undefined && heartbeat !== undefined && heartbeat >= timeout) {
-      ctx.report(schemaError('HeartbeatSeconds must be smaller than TimeoutSeconds', child(visit.location, 'HeartbeatSeconds')));
+      ctx.report(
+        schemaError('HeartbeatSeconds must be smaller than TimeoutSeconds', child(visit.location, 'HeartbeatSeconds')),
+      );
     }
   },
 };
@@ -59,7 +61,8 @@ function checkSeconds(ctx: RuleContext, visit: StateVisit, field: string, pathFi
   if (hasField(state, field) && hasField(state, pathField)) {
     ctx.report(schemaError(`These fields are mutually exclusive: [${field}, ${pathField}]`, location));
   }
-  if (hasField(state, pathField) && language === 'JSONPath') checkPath(ctx, state[pathField], child(location, pathField), pathField);
+  if (hasField(state, pathField) && language === 'JSONPath')
+    checkPath(ctx, state[pathField], child(location, pathField), pathField);
   if (!hasField(state, field)) return undefined;
   const value: Json = state[field];
   if (language === 'JSONata' && jsonataExpression(value) !== undefined) return undefined;

@@ -12,7 +12,14 @@ export function isRfc3339(text: string): boolean {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   return (
-    month >= 1 && month <= 12 && day >= 1 && day <= (days ?? 0) &&
-    hour <= 23 && minute <= 59 && second <= 60 && offsetHour <= 23 && offsetMinute <= 59
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= (days ?? 0) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 60 &&
+    offsetHour <= 23 &&
+    offsetMinute <= 59
   );
 }

@@ -15,7 +15,9 @@ export const transitionRules: RuleFamily = {
     const startLocation = child(scope.location, 'StartAt');
     const missing = (edge: Edge) => {
       if (names.has(edge.target)) return;
-      ctx.report(error(DiagnosticCodes.MissingTransitionTarget, `Missing 'Next' target: ${edge.target}`, edge.location));
+      ctx.report(
+        error(DiagnosticCodes.MissingTransitionTarget, `Missing 'Next' target: ${edge.target}`, edge.location),
+      );
     };
     missing({ target: scope.startAt, location: startLocation });
     const graph = new Map<string, Edge[]>();

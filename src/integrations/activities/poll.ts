@@ -15,12 +15,18 @@ export interface PollDependencies {
   now(): number;
 }
 
-export type PollResult = { kind: 'task'; taskToken: string; input: string } | { kind: 'none' } | { kind: 'tooManyPollers' };
+export type PollResult =
+  { kind: 'task'; taskToken: string; input: string } | { kind: 'none' } | { kind: 'tooManyPollers' };
 
 /** How long to keep retrying ActivityStarted for a task whose step the engine has committed but not yet taken in. */
 const START_RETRY_MS = 2_000;
 
-export async function pollActivityTask(deps: PollDependencies, activityArn: string, workerName: string | undefined, signal?: AbortSignal): Promise<PollResult> {
+export async function pollActivityTask(
+  deps: PollDependencies,
+  activityArn: string,
+  workerName: string | undefined,
+  signal?: AbortSignal,
+): Promise<PollResult> {
   const queue = activityQueue(deps.store);
   if (!queue.enter(activityArn)) return { kind: 'tooManyPollers' };
   const deadline = Date.now() + queue.settings.pollTimeoutMs;
@@ -49,7 +55,12 @@ export async function pollActivityTask(deps: PollDependencies, activityArn: stri
 }
 
 /** Records ActivityStarted for a claimed task; undefined when the task is no longer awaited (it is dropped). */
-async function handOut(deps: PollDependencies, claimed: ClaimedTask, workerName: string | undefined, signal?: AbortSignal): Promise<PollResult | undefined> {
+async function handOut(
+  deps: PollDependencies,
+  claimed: ClaimedTask,
+  workerName: string | undefined,
+  signal?: AbortSignal,
+): Promise<PollResult | undefined> {
   const command = isJsonObject(claimed.command) ? claimed.command : {};
   const token = typeof command.taskToken === 'string' ? command.taskToken : undefined;
   if (token === undefined) return undefined;
@@ -63,17 +74,21 @@ async function handOut(deps: PollDependencies, claimed: ClaimedTask, workerName:
   const giveUpAt = Date.now() + START_RETRY_MS;
   for (;;) {
     const result = await deps.callbacks.taskStarted(token, workerName);
-    if (result === 'ok') return { kind: 'task', taskToken: token, input: JSON.stringify((command.parameters ?? {}) as Json) };
+    if (result === 'ok')
+      return { kind: 'task', taskToken: token, input: JSON.stringify((command.parameters ?? {}) as Json) };
     // The store may be a step ahead of the engine's in-memory view (the commit that scheduled the
     // task is in, its actor not yet updated): retry while the committed state still awaits the token.
     const record = await deps.store.getExecution(claimed.executionArn);
-    if (!record || record.status !== 'RUNNING' || !awaitsToken(record, claimed.taskId, token) || Date.now() > giveUpAt) return undefined;
+    if (!record || record.status !== 'RUNNING' || !awaitsToken(record, claimed.taskId, token) || Date.now() > giveUpAt)
+      return undefined;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
 function awaitsToken(record: ExecutionRecord, taskId: string, token: string): boolean {
-  return Object.values(record.state.frames).some((f) => f.phase.kind === 'task' && f.phase.taskId === taskId && f.phase.taskToken === token);
+  return Object.values(record.state.frames).some(
+    (f) => f.phase.kind === 'task' && f.phase.taskId === taskId && f.phase.taskToken === token,
+  );
 }
 
 function waitFor(wakeup: Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {

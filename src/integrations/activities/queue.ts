@@ -21,7 +21,12 @@ export interface ActivityPollSettings {
   sharedStore: boolean;
 }
 
-export const DEFAULT_POLL_SETTINGS: ActivityPollSettings = { pollTimeoutMs: 60_000, recheckMs: 1_000, maxPollers: 1_000, sharedStore: false };
+export const DEFAULT_POLL_SETTINGS: ActivityPollSettings = {
+  pollTimeoutMs: 60_000,
+  recheckMs: 1_000,
+  maxPollers: 1_000,
+  sharedStore: false,
+};
 
 /** A wake-up armed before looking at the store, so a task scheduled in between is not missed. */
 export interface Wakeup {

@@ -9,7 +9,15 @@ import type { ParsedResource } from '../resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
 import { awsSdkError } from './errors.js';
 import { ClientCache, regionOf } from './settings.js';
-import { MissingClientPackage, commandClass, fromSdkOutput, loadSdkModule, operationSchemas, toSdkInput, type SdkModule } from './sdk.js';
+import {
+  MissingClientPackage,
+  commandClass,
+  fromSdkOutput,
+  loadSdkModule,
+  operationSchemas,
+  toSdkInput,
+  type SdkModule,
+} from './sdk.js';
 
 export class AwsSdkIntegration implements Integration {
   readonly name = 'aws-sdk';
@@ -22,22 +30,35 @@ export class AwsSdkIntegration implements Integration {
 
   async invoke(task: TaskInvocation): Promise<TaskOutcome> {
     const parsed = task.parsed;
-    if (parsed.kind !== 'aws-sdk') return { kind: 'failed', error: StatesErrors.TaskFailed, cause: `Not an AWS SDK resource: '${task.resource}'` };
+    if (parsed.kind !== 'aws-sdk')
+      return { kind: 'failed', error: StatesErrors.TaskFailed, cause: `Not an AWS SDK resource: '${task.resource}'` };
     if (parsed.pattern === 'sync' || parsed.pattern === 'sync:2') {
-      return { kind: 'failed', error: StatesErrors.Runtime, cause: `The AWS SDK integration does not support the .${parsed.pattern} pattern: '${task.resource}'` };
+      return {
+        kind: 'failed',
+        error: StatesErrors.Runtime,
+        cause: `The AWS SDK integration does not support the .${parsed.pattern} pattern: '${task.resource}'`,
+      };
     }
     let mod: SdkModule;
     try {
       mod = await loadSdkModule(parsed.service);
     } catch (error) {
-      if (error instanceof MissingClientPackage) return { kind: 'failed', error: StatesErrors.TaskFailed, cause: error.message };
+      if (error instanceof MissingClientPackage)
+        return { kind: 'failed', error: StatesErrors.TaskFailed, cause: error.message };
       throw error;
     }
     const Command = commandClass(mod, parsed.action);
     if (!Command) {
-      return { kind: 'failed', error: StatesErrors.TaskFailed, cause: `${mod.packageName} has no action '${parsed.action}' (no ${parsed.action.charAt(0).toUpperCase()}${parsed.action.slice(1)}Command)` };
+      return {
+        kind: 'failed',
+        error: StatesErrors.TaskFailed,
+        cause: `${mod.packageName} has no action '${parsed.action}' (no ${parsed.action.charAt(0).toUpperCase()}${parsed.action.slice(1)}Command)`,
+      };
     }
-    const client = this.clients.get(mod, regionOf(task.executionArn), [parsed.service, mod.packageName.replace('@aws-sdk/client-', '')]);
+    const client = this.clients.get(mod, regionOf(task.executionArn), [
+      parsed.service,
+      mod.packageName.replace('@aws-sdk/client-', ''),
+    ]);
     const probe = new Command({} as never);
     const schemas = operationSchemas(mod, probe);
     const input = toSdkInput(task.parameters ?? {}, schemas.input);

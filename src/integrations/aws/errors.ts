@@ -41,14 +41,22 @@ interface ServiceError {
 function serviceError(error: unknown): ServiceError | undefined {
   if (!(error instanceof Error)) return undefined;
   const candidate = error as Error & Partial<ServiceError>;
-  if (candidate.$metadata?.httpStatusCode === undefined || (candidate.$fault !== 'client' && candidate.$fault !== 'server')) return undefined;
+  if (
+    candidate.$metadata?.httpStatusCode === undefined ||
+    (candidate.$fault !== 'client' && candidate.$fault !== 'server')
+  )
+    return undefined;
   return candidate as ServiceError;
 }
 
 /** Whether the package models this error (exports a class of that name the error is an instance of). */
 function isModeled(mod: SdkModule, error: ServiceError): boolean {
   const modeled = mod.exports[error.name];
-  return typeof modeled === 'function' && error instanceof (modeled as new () => unknown) && !/ServiceException$/.test(error.name);
+  return (
+    typeof modeled === 'function' &&
+    error instanceof (modeled as new () => unknown) &&
+    !/ServiceException$/.test(error.name)
+  );
 }
 
 function withExceptionSuffix(name: string): string {
@@ -57,7 +65,9 @@ function withExceptionSuffix(name: string): string {
 
 /** `DynamoDB` → `DynamoDb`, `ACM PCA` → `AcmPca`, `SFN` → `Sfn`: the AWS SDK for Java 2.x's service names. */
 export function javaServiceName(serviceId: string): string {
-  const words = serviceId.split(/[\s_-]+/).flatMap((part) => part.match(/[A-Z]+(?![a-z])\d*|[A-Z]?[a-z]+\d*|\d+/g) ?? []);
+  const words = serviceId
+    .split(/[\s_-]+/)
+    .flatMap((part) => part.match(/[A-Z]+(?![a-z])\d*|[A-Z]?[a-z]+\d*|\d+/g) ?? []);
   return words.map((word) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()).join('');
 }
 
@@ -69,7 +79,8 @@ function message(error: unknown): string {
 export function awsSdkError(mod: SdkModule, serviceId: string, error: unknown): TaskError {
   const prefix = javaServiceName(serviceId);
   const failure = serviceError(error);
-  if (!failure) return { error: `${prefix}.SdkClientException`, cause: `Unable to execute HTTP request: ${message(error)}` };
+  if (!failure)
+    return { error: `${prefix}.SdkClientException`, cause: `Unable to execute HTTP request: ${message(error)}` };
   const name = isModeled(mod, failure) ? withExceptionSuffix(failure.name) : `${prefix}Exception`;
   const meta = failure.$metadata ?? {};
   const extended = meta.extendedRequestId !== undefined ? `, Extended Request ID: ${meta.extendedRequestId}` : '';
@@ -82,7 +93,8 @@ export function awsSdkError(mod: SdkModule, serviceId: string, error: unknown): 
 /** An error of an optimized integration's task. */
 export function optimizedError(mod: SdkModule, naming: OptimizedNaming, error: unknown): TaskError {
   const failure = serviceError(error);
-  if (!failure) return { error: `${naming.prefix}.SdkClientException`, cause: `Unable to execute HTTP request: ${message(error)}` };
+  if (!failure)
+    return { error: `${naming.prefix}.SdkClientException`, cause: `Unable to execute HTTP request: ${message(error)}` };
   const name = isModeled(mod, failure) ? withExceptionSuffix(failure.name) : naming.unmodeled;
   const meta = failure.$metadata ?? {};
   return {

@@ -17,11 +17,19 @@ export interface AwsIntegrations {
   close(): void;
 }
 
-export function createAwsIntegrations(settings: Partial<AwsSettings> & { env?: Record<string, string | undefined> } = {}): AwsIntegrations {
+export function createAwsIntegrations(
+  settings: Partial<AwsSettings> & { env?: Record<string, string | undefined> } = {},
+): AwsIntegrations {
   const { env, ...overrides } = settings;
   const fromEnv = awsSettingsFromEnv(env ?? process.env);
-  const given = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined)) as Partial<AwsSettings>;
-  const resolved: AwsSettings = { ...fromEnv, ...given, endpoints: { ...fromEnv.endpoints, ...normaliseKeys(given.endpoints ?? {}) } };
+  const given = Object.fromEntries(
+    Object.entries(overrides).filter(([, value]) => value !== undefined),
+  ) as Partial<AwsSettings>;
+  const resolved: AwsSettings = {
+    ...fromEnv,
+    ...given,
+    endpoints: { ...fromEnv.endpoints, ...normaliseKeys(given.endpoints ?? {}) },
+  };
   const clients = new ClientCache(resolved);
   return {
     integrations: [new OptimizedAwsIntegration(clients, resolved), new AwsSdkIntegration(clients)],
@@ -31,5 +39,7 @@ export function createAwsIntegrations(settings: Partial<AwsSettings> & { env?: R
 
 /** Endpoint keys as the settings look them up: lower case, no dashes or underscores. */
 function normaliseKeys(endpoints: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(endpoints).map(([service, url]) => [service.toLowerCase().replace(/[-_]/g, ''), url]));
+  return Object.fromEntries(
+    Object.entries(endpoints).map(([service, url]) => [service.toLowerCase().replace(/[-_]/g, ''), url]),
+  );
 }

@@ -22,7 +22,16 @@ import type { IntegrationPattern, ParsedResource } from '../resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
 import { optimizedError, type OptimizedNaming } from './errors.js';
 import { regionOf, type AwsSettings, type ClientCache } from './settings.js';
-import { MissingClientPackage, commandClass, fromSdkOutput, loadSdkModule, operationSchemas, toSdkInput, type SdkClient, type SdkModule } from './sdk.js';
+import {
+  MissingClientPackage,
+  commandClass,
+  fromSdkOutput,
+  loadSdkModule,
+  operationSchemas,
+  toSdkInput,
+  type SdkClient,
+  type SdkModule,
+} from './sdk.js';
 
 interface ServiceSpec {
   /** The client package's service name (`events` → eventbridge). */
@@ -50,7 +59,12 @@ const SERVICES: Record<string, ServiceSpec> = {
   dynamodb: {
     sdkService: 'dynamodb',
     naming: { prefix: 'DynamoDB', serviceName: 'AmazonDynamoDBv2', unmodeled: 'AmazonDynamoDBException' },
-    actions: { getItem: ['request-response'], putItem: ['request-response'], updateItem: ['request-response'], deleteItem: ['request-response'] },
+    actions: {
+      getItem: ['request-response'],
+      putItem: ['request-response'],
+      updateItem: ['request-response'],
+      deleteItem: ['request-response'],
+    },
     httpMetadata: true,
   },
   events: {
@@ -67,11 +81,19 @@ const SERVICES: Record<string, ServiceSpec> = {
   },
 };
 
-const PATTERN_SUFFIX: Record<IntegrationPattern, string> = { 'request-response': '', sync: '.sync', 'sync:2': '.sync:2', waitForTaskToken: '.waitForTaskToken' };
+const PATTERN_SUFFIX: Record<IntegrationPattern, string> = {
+  'request-response': '',
+  sync: '.sync',
+  'sync:2': '.sync:2',
+  waitForTaskToken: '.waitForTaskToken',
+};
 
 /** Thrown inside a call to fail the task with this error and cause. */
 class TaskError extends Error {
-  constructor(readonly error: string, override readonly cause: string) {
+  constructor(
+    readonly error: string,
+    override readonly cause: string,
+  ) {
     super(cause);
   }
 }
@@ -91,19 +113,34 @@ export class OptimizedAwsIntegration implements Integration {
   async invoke(task: TaskInvocation): Promise<TaskOutcome> {
     const parsed = task.parsed;
     const spec = parsed.kind === 'service' ? SERVICES[parsed.service] : undefined;
-    if (parsed.kind !== 'service' || !spec) return { kind: 'failed', error: StatesErrors.TaskFailed, cause: `Not an optimized AWS resource: '${task.resource}'` };
+    if (parsed.kind !== 'service' || !spec)
+      return {
+        kind: 'failed',
+        error: StatesErrors.TaskFailed,
+        cause: `Not an optimized AWS resource: '${task.resource}'`,
+      };
     const patterns = spec.actions[parsed.action] ?? [];
     if (!patterns.includes(parsed.pattern)) {
-      return { kind: 'failed', error: StatesErrors.Runtime, cause: `The resource '${task.resource}' is not supported: ${parsed.service}:${parsed.action} supports ${patterns.map((p) => `'${parsed.action}${PATTERN_SUFFIX[p]}'`).join(', ')}` };
+      return {
+        kind: 'failed',
+        error: StatesErrors.Runtime,
+        cause: `The resource '${task.resource}' is not supported: ${parsed.service}:${parsed.action} supports ${patterns.map((p) => `'${parsed.action}${PATTERN_SUFFIX[p]}'`).join(', ')}`,
+      };
     }
     let mod: SdkModule;
     try {
       mod = await loadSdkModule(spec.sdkService);
     } catch (error) {
-      if (error instanceof MissingClientPackage) return { kind: 'failed', error: StatesErrors.TaskFailed, cause: error.message };
+      if (error instanceof MissingClientPackage)
+        return { kind: 'failed', error: StatesErrors.TaskFailed, cause: error.message };
       throw error;
     }
-    const call = new Call(mod, this.clients.get(mod, regionOf(task.executionArn), [parsed.service, spec.sdkService]), spec, task.signal);
+    const call = new Call(
+      mod,
+      this.clients.get(mod, regionOf(task.executionArn), [parsed.service, spec.sdkService]),
+      spec,
+      task.signal,
+    );
     try {
       const output = await this.run(call, task, parsed.service, parsed.pattern);
       return { kind: 'succeeded', output };
@@ -136,7 +173,11 @@ export class OptimizedAwsIntegration implements Integration {
     const Entries = entries.map((entry) => {
       if (!isObject(entry)) return entry;
       const resources = Array.isArray(entry.Resources) ? entry.Resources : [];
-      return { ...entry, ...jsonText(entry, 'Detail'), Resources: [...resources, task.stateMachineArn, task.executionArn] };
+      return {
+        ...entry,
+        ...jsonText(entry, 'Detail'),
+        Resources: [...resources, task.stateMachineArn, task.executionArn],
+      };
     });
     const output = await call.send('putEvents', { ...params, Entries });
     if (isObject(output) && typeof output.FailedEntryCount === 'number' && output.FailedEntryCount > 0) {
@@ -145,11 +186,20 @@ export class OptimizedAwsIntegration implements Integration {
     return output;
   }
 
-  private async runTask(call: Call, task: TaskInvocation, params: JsonObject, pattern: IntegrationPattern): Promise<Json> {
+  private async runTask(
+    call: Call,
+    task: TaskInvocation,
+    params: JsonObject,
+    pattern: IntegrationPattern,
+  ): Promise<Json> {
     const request: JsonObject = { ...params };
     if (pattern === 'sync' && !hasKey(request, 'StartedBy')) request.StartedBy = 'AWS Step Functions';
     // A task re-invoked after a restart must not start a second ECS task: RunTask is idempotent by token.
-    if (!hasKey(request, 'ClientToken')) request.ClientToken = createHash('sha256').update(`${task.executionArn}\n${task.taskId}`).digest('hex').slice(0, 64);
+    if (!hasKey(request, 'ClientToken'))
+      request.ClientToken = createHash('sha256')
+        .update(`${task.executionArn}\n${task.taskId}`)
+        .digest('hex')
+        .slice(0, 64);
     const output = await call.send('runTask', request);
     if (pattern === 'request-response') return output;
     const failures = isObject(output) && Array.isArray(output.Failures) ? output.Failures : [];
@@ -157,9 +207,14 @@ export class OptimizedAwsIntegration implements Integration {
     if (pattern !== 'sync') return output;
     task.submitted?.(output);
     const started = isObject(output) && Array.isArray(output.Tasks) ? output.Tasks[0] : undefined;
-    if (!isObject(started) || typeof started.TaskArn !== 'string') throw new TaskError('AmazonECS.Unknown', JSON.stringify(output));
+    if (!isObject(started) || typeof started.TaskArn !== 'string')
+      throw new TaskError('AmazonECS.Unknown', JSON.stringify(output));
     for (;;) {
-      const described = await call.send('describeTasks', { Cluster: started.ClusterArn ?? request.Cluster ?? null, Tasks: [started.TaskArn] }, false);
+      const described = await call.send(
+        'describeTasks',
+        { Cluster: started.ClusterArn ?? request.Cluster ?? null, Tasks: [started.TaskArn] },
+        false,
+      );
       const current = isObject(described) && Array.isArray(described.Tasks) ? described.Tasks[0] : undefined;
       if (isObject(current) && current.LastStatus === 'STOPPED') {
         const containers = Array.isArray(current.Containers) ? current.Containers : [];
@@ -224,7 +279,11 @@ function httpMetadata(http: HttpResponse | undefined, requestId: string | null):
   };
 }
 
-const HEADER_NAMES: Record<string, string> = { 'x-amzn-requestid': 'x-amzn-RequestId', 'x-amz-crc32': 'x-amz-crc32', 'x-amz-id-2': 'x-amz-id-2' };
+const HEADER_NAMES: Record<string, string> = {
+  'x-amzn-requestid': 'x-amzn-RequestId',
+  'x-amz-crc32': 'x-amz-crc32',
+  'x-amz-id-2': 'x-amz-id-2',
+};
 
 function headerName(name: string): string {
   const lower = name.toLowerCase();

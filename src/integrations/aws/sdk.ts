@@ -23,7 +23,12 @@ export interface SdkClient {
 export interface SdkCommand {
   schema?: unknown;
   middlewareStack: {
-    add(middleware: (next: (args: unknown) => Promise<{ response: unknown }>) => (args: unknown) => Promise<{ response: unknown }>, options: { step: 'deserialize'; name?: string }): void;
+    add(
+      middleware: (
+        next: (args: unknown) => Promise<{ response: unknown }>,
+      ) => (args: unknown) => Promise<{ response: unknown }>,
+      options: { step: 'deserialize'; name?: string },
+    ): void;
   };
 }
 
@@ -57,7 +62,10 @@ interface SchemaApi {
 }
 
 export class MissingClientPackage extends Error {
-  constructor(readonly packageName: string, service: string) {
+  constructor(
+    readonly packageName: string,
+    service: string,
+  ) {
     super(`The AWS SDK client for '${service}' is not installed: run npm install ${packageName}`);
     this.name = 'MissingClientPackage';
   }
@@ -93,7 +101,9 @@ export function packageNameFor(service: string): string {
     } catch {
       continue;
     }
-    const match = names.find((name) => name.startsWith('client-') && name.slice('client-'.length).replace(/-/g, '') === service);
+    const match = names.find(
+      (name) => name.startsWith('client-') && name.slice('client-'.length).replace(/-/g, '') === service,
+    );
     if (match) return `@aws-sdk/${match}`;
   }
   return direct;
@@ -130,12 +140,16 @@ async function importModule(packageName: string, service: string): Promise<SdkMo
     throw new MissingClientPackage(packageName, service);
   }
   const exports = (await import(packageName)) as Record<string, unknown>;
-  const clientName = Object.keys(exports).find((name) => name.endsWith('Client') && name !== '__Client' && typeof exports[name] === 'function');
+  const clientName = Object.keys(exports).find(
+    (name) => name.endsWith('Client') && name !== '__Client' && typeof exports[name] === 'function',
+  );
   if (!clientName) throw new Error(`${packageName} exports no client class`);
   let schema: SchemaApi | undefined;
   try {
     const requireThere = createRequire(join(dirname(entry), 'index.js'));
-    const core = (await import(pathToFileURL(requireThere.resolve('@smithy/core/schema')).href)) as { NormalizedSchema?: SchemaApi };
+    const core = (await import(pathToFileURL(requireThere.resolve('@smithy/core/schema')).href)) as {
+      NormalizedSchema?: SchemaApi;
+    };
     schema = core.NormalizedSchema;
   } catch {
     schema = undefined;
@@ -169,7 +183,8 @@ export function toSdkInput(value: Json, schema: Schema | undefined): unknown {
     return value;
   }
   if (schema.isDocumentSchema()) return value;
-  if (schema.isListSchema()) return Array.isArray(value) ? value.map((item) => toSdkInput(item, schema.getValueSchema())) : value;
+  if (schema.isListSchema())
+    return Array.isArray(value) ? value.map((item) => toSdkInput(item, schema.getValueSchema())) : value;
   if (schema.isMapSchema()) {
     if (!isObject(value)) return value;
     const out: Record<string, unknown> = {};
@@ -219,12 +234,14 @@ export async function fromSdkOutput(value: unknown, schema: Schema | undefined, 
   const record = value as Record<string, unknown>;
   const out: JsonObject = {};
   if (schema?.isMapSchema()) {
-    for (const [key, item] of Object.entries(record)) out[key] = await fromSdkOutput(item, schema.getValueSchema(), style);
+    for (const [key, item] of Object.entries(record))
+      out[key] = await fromSdkOutput(item, schema.getValueSchema(), style);
     return out;
   }
   if (schema?.isDocumentSchema()) return JSON.parse(JSON.stringify(value)) as Json;
   const members = new Map<string, Schema>();
-  if (schema && (schema.isStructSchema() || schema.isUnionSchema?.())) for (const [name, member] of schema.structIterator()) members.set(name, member);
+  if (schema && (schema.isStructSchema() || schema.isUnionSchema?.()))
+    for (const [name, member] of schema.structIterator()) members.set(name, member);
   for (const [key, item] of Object.entries(record)) {
     if (key === '$metadata' || item === undefined) continue;
     out[pascal(key)] = await fromSdkOutput(item, members.get(key), style);
@@ -237,7 +254,11 @@ export function pascal(name: string): string {
 }
 
 function isReadable(value: unknown): value is { transformToString(): Promise<string> } {
-  return typeof value === 'object' && value !== null && typeof (value as { transformToString?: unknown }).transformToString === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { transformToString?: unknown }).transformToString === 'function'
+  );
 }
 
 function isObject(value: Json): value is JsonObject {

@@ -72,7 +72,11 @@ export class ClientCache {
         maxAttempts: 1,
         ...(endpoint && mod.packageName === '@aws-sdk/client-s3'
           ? // S3-compatible servers answer path-style requests and may not know the newer checksums.
-            { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
+            {
+              forcePathStyle: true,
+              requestChecksumCalculation: 'WHEN_REQUIRED',
+              responseChecksumValidation: 'WHEN_REQUIRED',
+            }
           : {}),
       });
       this.clients.set(key, client);

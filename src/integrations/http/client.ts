@@ -88,7 +88,9 @@ export function send(req: OutgoingRequest): Promise<IncomingResponse> {
         chunks.push(chunk);
       });
       res.on('error', (e) => finish(socketError(e)));
-      res.on('aborted', () => finish(new SocketError('The connection was closed before the response was complete', 'ECONNRESET')));
+      res.on('aborted', () =>
+        finish(new SocketError('The connection was closed before the response was complete', 'ECONNRESET')),
+      );
       res.on('end', () =>
         finish(undefined, {
           statusCode: res.statusCode ?? 0,
@@ -98,7 +100,10 @@ export function send(req: OutgoingRequest): Promise<IncomingResponse> {
         }),
       );
     });
-    const timer = setTimeout(() => finish(new SocketError(`The HTTP request timed out after ${seconds} seconds`, 'ETIMEDOUT')), req.timeoutMs);
+    const timer = setTimeout(
+      () => finish(new SocketError(`The HTTP request timed out after ${seconds} seconds`, 'ETIMEDOUT')),
+      req.timeoutMs,
+    );
     req.signal.addEventListener('abort', onAbort, { once: true });
     outgoing.on('error', (e) => finish(socketError(e)));
     if (req.body !== undefined) outgoing.write(req.body);

@@ -89,7 +89,9 @@ export class ConnectionStore {
     try {
       text = readFileSync(path, 'utf8');
     } catch (e) {
-      throw new ConnectionsConfigError(`cannot read the connections file '${path}': ${e instanceof Error ? e.message : String(e)}`);
+      throw new ConnectionsConfigError(
+        `cannot read the connections file '${path}': ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     return ConnectionStore.fromText(text, path);
   }
@@ -108,7 +110,9 @@ export class ConnectionStore {
     const root = asObject(data, source);
     // Either the connections at the top level or under a "Connections" key.
     const entries = asObject(root.Connections ?? root.connections ?? root, `${source}: Connections`);
-    return new ConnectionStore(Object.entries(entries).map(([key, value]) => parseConnection(key, value, `${source}: ${key}`)));
+    return new ConnectionStore(
+      Object.entries(entries).map(([key, value]) => parseConnection(key, value, `${source}: ${key}`)),
+    );
   }
 }
 
@@ -120,27 +124,39 @@ function parseConnection(key: string, value: unknown, where: string): Connection
     throw new ConnectionsConfigError(`${where}: AuthorizationType must be API_KEY, BASIC or OAUTH_CLIENT_CREDENTIALS`);
   }
   const auth = asObject(c.AuthParameters ?? {}, `${where}: AuthParameters`);
-  const connection: Connection = { name, key, invocation: parseHttpParameters(auth.InvocationHttpParameters, `${where}: InvocationHttpParameters`) };
+  const connection: Connection = {
+    name,
+    key,
+    invocation: parseHttpParameters(auth.InvocationHttpParameters, `${where}: InvocationHttpParameters`),
+  };
   if (type !== undefined) connection.authorizationType = type;
   switch (type) {
     case 'API_KEY': {
       const p = asObject(auth.ApiKeyAuthParameters, `${where}: AuthParameters.ApiKeyAuthParameters`);
-      connection.apiKey = { name: str(p.ApiKeyName, `${where}: ApiKeyName`), value: str(p.ApiKeyValue, `${where}: ApiKeyValue`) };
+      connection.apiKey = {
+        name: str(p.ApiKeyName, `${where}: ApiKeyName`),
+        value: str(p.ApiKeyValue, `${where}: ApiKeyValue`),
+      };
       break;
     }
     case 'BASIC': {
       const p = asObject(auth.BasicAuthParameters, `${where}: AuthParameters.BasicAuthParameters`);
-      connection.basic = { username: str(p.Username, `${where}: Username`), password: str(p.Password, `${where}: Password`) };
+      connection.basic = {
+        username: str(p.Username, `${where}: Username`),
+        password: str(p.Password, `${where}: Password`),
+      };
       break;
     }
     case 'OAUTH_CLIENT_CREDENTIALS': {
       const p = asObject(auth.OAuthParameters, `${where}: AuthParameters.OAuthParameters`);
       const client = asObject(p.ClientParameters, `${where}: OAuthParameters.ClientParameters`);
       const method = p.HttpMethod ?? 'POST';
-      if (method !== 'GET' && method !== 'POST' && method !== 'PUT') throw new ConnectionsConfigError(`${where}: OAuthParameters.HttpMethod must be GET, POST or PUT`);
+      if (method !== 'GET' && method !== 'POST' && method !== 'PUT')
+        throw new ConnectionsConfigError(`${where}: OAuthParameters.HttpMethod must be GET, POST or PUT`);
       const parameters = parseHttpParameters(p.OAuthHttpParameters, `${where}: OAuthHttpParameters`);
       // A convenience EventBridge does not have: Scope, sent as the `scope` body parameter.
-      if (p.Scope !== undefined) parameters.body.push({ key: 'scope', value: str(p.Scope, `${where}: OAuthParameters.Scope`) });
+      if (p.Scope !== undefined)
+        parameters.body.push({ key: 'scope', value: str(p.Scope, `${where}: OAuthParameters.Scope`) });
       connection.oauth = {
         authorizationEndpoint: str(p.AuthorizationEndpoint, `${where}: OAuthParameters.AuthorizationEndpoint`),
         httpMethod: method,
@@ -179,7 +195,8 @@ function keyValues(value: unknown, where: string): KeyValue[] {
 }
 
 function asObject(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConnectionsConfigError(`${where}: expected an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConnectionsConfigError(`${where}: expected an object`);
   return value as Record<string, unknown>;
 }
 

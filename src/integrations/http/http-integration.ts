@@ -30,11 +30,41 @@ const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HE
 
 /** Headers a Task may not set (AWS: the HTTP Task fails with States.Runtime); Authorization comes from the connection. */
 const FORBIDDEN_HEADERS = new Set([
-  'a-im', 'accept-charset', 'accept-datetime', 'accept-encoding', 'authorization', 'cache-control', 'connection',
-  'content-encoding', 'content-length', 'content-md5', 'date', 'expect', 'forwarded', 'from', 'host', 'http2-settings',
-  'if-match', 'if-modified-since', 'if-none-match', 'if-range', 'if-unmodified-since', 'max-forwards', 'origin',
-  'pragma', 'proxy-authorization', 'range', 'referer', 'server', 'te', 'trailer', 'transfer-encoding', 'upgrade',
-  'user-agent', 'via', 'warning',
+  'a-im',
+  'accept-charset',
+  'accept-datetime',
+  'accept-encoding',
+  'authorization',
+  'cache-control',
+  'connection',
+  'content-encoding',
+  'content-length',
+  'content-md5',
+  'date',
+  'expect',
+  'forwarded',
+  'from',
+  'host',
+  'http2-settings',
+  'if-match',
+  'if-modified-since',
+  'if-none-match',
+  'if-range',
+  'if-unmodified-since',
+  'max-forwards',
+  'origin',
+  'pragma',
+  'proxy-authorization',
+  'range',
+  'referer',
+  'server',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'user-agent',
+  'via',
+  'warning',
 ]);
 const FORBIDDEN_HEADER_PREFIXES = ['x-forwarded-', 'x-amz-', 'x-amzn-'];
 
@@ -95,7 +125,12 @@ export class HttpIntegration implements Integration {
   }
 
   handles(_resource: string, parsed: ParsedResource): boolean {
-    return parsed.kind === 'service' && parsed.service === 'http' && parsed.action === 'invoke' && (parsed.pattern === 'request-response' || parsed.pattern === 'waitForTaskToken');
+    return (
+      parsed.kind === 'service' &&
+      parsed.service === 'http' &&
+      parsed.action === 'invoke' &&
+      (parsed.pattern === 'request-response' || parsed.pattern === 'waitForTaskToken')
+    );
   }
 
   async invoke(task: TaskInvocation): Promise<TaskOutcome> {
@@ -119,7 +154,8 @@ export class HttpIntegration implements Integration {
         timeoutMs: this.timeoutMs,
         maxBodyBytes: HTTP_MAX_RESPONSE_BYTES,
       });
-      if (oauth && (response.statusCode === 401 || response.statusCode === 407)) this.tokens.invalidate(request.connection);
+      if (oauth && (response.statusCode === 401 || response.statusCode === 407))
+        this.tokens.invalidate(request.connection);
       const output = taskOutput(response);
       if (response.statusCode >= 200 && response.statusCode < 300) return { kind: 'succeeded', output };
       return { kind: 'failed', error: `States.Http.StatusCode.${response.statusCode}`, cause: JSON.stringify(output) };
@@ -130,23 +166,39 @@ export class HttpIntegration implements Integration {
 
   private failure(e: unknown, task: TaskInvocation): TaskOutcome {
     if (e instanceof TaskError) return { kind: 'failed', error: e.error, cause: e.detail };
-    if (e instanceof CancelledError) return { kind: 'failed', error: StatesErrors.TaskFailed, cause: 'The HTTP Task was cancelled' };
+    if (e instanceof CancelledError)
+      return { kind: 'failed', error: StatesErrors.TaskFailed, cause: 'The HTTP Task was cancelled' };
     if (e instanceof SocketError) {
-      this.options.logger?.debug({ err: e, executionArn: task.executionArn, state: task.stateName }, 'HTTP Task socket error');
+      this.options.logger?.debug(
+        { err: e, executionArn: task.executionArn, state: task.stateName },
+        'HTTP Task socket error',
+      );
       return { kind: 'failed', error: StatesErrors.HttpSocket, cause: e.message };
     }
     if (e instanceof ResponseTooLargeError) {
-      return { kind: 'failed', error: StatesErrors.DataLimitExceeded, cause: `The HTTP response is larger than the ${HTTP_MAX_RESPONSE_BYTES} bytes an HTTP Task accepts` };
+      return {
+        kind: 'failed',
+        error: StatesErrors.DataLimitExceeded,
+        cause: `The HTTP response is larger than the ${HTTP_MAX_RESPONSE_BYTES} bytes an HTTP Task accepts`,
+      };
     }
-    if (e instanceof TokenRequestError) return { kind: 'failed', error: ConnectionErrors.InvalidConnectionState, cause: e.message };
+    if (e instanceof TokenRequestError)
+      return { kind: 'failed', error: ConnectionErrors.InvalidConnectionState, cause: e.message };
     throw e;
   }
 
-  private async authorize(request: HttpTaskRequest, connection: Connection & { oauth: OAuthSettings }, signal: AbortSignal): Promise<void> {
+  private async authorize(
+    request: HttpTaskRequest,
+    connection: Connection & { oauth: OAuthSettings },
+    signal: AbortSignal,
+  ): Promise<void> {
     try {
       setHeader(request.headers, 'Authorization', await this.tokens.authorization(connection, signal));
     } catch (e) {
-      if (e instanceof SocketError) throw new TokenRequestError(`The OAuth token endpoint ${connection.oauth.authorizationEndpoint} could not be reached: ${e.message}`);
+      if (e instanceof SocketError)
+        throw new TokenRequestError(
+          `The OAuth token endpoint ${connection.oauth.authorizationEndpoint} could not be reached: ${e.message}`,
+        );
       throw e;
     }
   }
@@ -161,10 +213,13 @@ export class HttpIntegration implements Integration {
     } catch {
       throw runtime(`The 'ApiEndpoint' field is not a valid URL: '${endpoint}'`);
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw runtime(`The 'ApiEndpoint' field must be an https:// (or, locally, http://) URL: '${endpoint}'`);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw runtime(`The 'ApiEndpoint' field must be an https:// (or, locally, http://) URL: '${endpoint}'`);
     const method = parameters.Method;
     if (typeof method !== 'string' || !METHODS.has(method.toUpperCase())) {
-      throw runtime(`The 'Method' field must be one of ${[...METHODS].join(', ')}${typeof method === 'string' ? `, not '${method}'` : ''}`);
+      throw runtime(
+        `The 'Method' field must be one of ${[...METHODS].join(', ')}${typeof method === 'string' ? `, not '${method}'` : ''}`,
+      );
     }
     const connection = this.connection(parameters);
 
@@ -173,13 +228,20 @@ export class HttpIntegration implements Integration {
     if (parameters.Headers !== undefined && parameters.Headers !== null) {
       if (!isJsonObject(parameters.Headers)) throw runtime("The 'Headers' field must be an object");
       const forbidden = Object.keys(parameters.Headers).filter(isForbiddenHeader);
-      if (forbidden.length > 0) throw runtime(`The 'Headers' field contains unsupported values: [${forbidden.map((h) => h.toLowerCase()).join(', ')}]`);
+      if (forbidden.length > 0)
+        throw runtime(
+          `The 'Headers' field contains unsupported values: [${forbidden.map((h) => h.toLowerCase()).join(', ')}]`,
+        );
       for (const [name, value] of Object.entries(parameters.Headers)) setHeader(headers, name, headerValue(value));
     }
     for (const { key, value } of connection.invocation.headers) setHeader(headers, key, value);
     if (connection.apiKey) setHeader(headers, connection.apiKey.name, connection.apiKey.value);
     if (connection.basic) {
-      setHeader(headers, 'Authorization', `Basic ${Buffer.from(`${connection.basic.username}:${connection.basic.password}`).toString('base64')}`);
+      setHeader(
+        headers,
+        'Authorization',
+        `Basic ${Buffer.from(`${connection.basic.username}:${connection.basic.password}`).toString('base64')}`,
+      );
     }
 
     // Query: the URL's own, QueryParameters, then the connection's (they win).
@@ -223,12 +285,19 @@ export class HttpIntegration implements Integration {
   private connection(parameters: JsonObject): Connection {
     const arn = connectionArnOf(parameters.Authentication) ?? connectionArnOf(parameters.InvocationConfig);
     if (arn === undefined) {
-      throw runtime("The HTTP Task requires 'Authentication.ConnectionArn' (or 'InvocationConfig.ConnectionArn') naming a connection");
+      throw runtime(
+        "The HTTP Task requires 'Authentication.ConnectionArn' (or 'InvocationConfig.ConnectionArn') naming a connection",
+      );
     }
     const connection = this.connections.find(arn) ?? this.connections.find('*');
     if (!connection) {
-      const where = this.options.connectionsSource ? `the connections file ${this.options.connectionsSource}` : 'no connections file (set --connections or STEPWISE_CONNECTIONS)';
-      throw new TaskError(ConnectionErrors.ResourceNotFound, `The connection '${arn}' is not configured: it is not in ${where}`);
+      const where = this.options.connectionsSource
+        ? `the connections file ${this.options.connectionsSource}`
+        : 'no connections file (set --connections or STEPWISE_CONNECTIONS)';
+      throw new TaskError(
+        ConnectionErrors.ResourceNotFound,
+        `The connection '${arn}' is not configured: it is not in ${where}`,
+      );
     }
     return connection;
   }
@@ -267,7 +336,8 @@ function transform(value: Json | undefined): { encoding: 'NONE' | 'URL_ENCODED';
   if (value === undefined || value === null) return { encoding: 'NONE', arrayFormat: 'INDICES' };
   if (!isJsonObject(value)) throw runtime("The 'Transform' field must be an object");
   const encoding = value.RequestBodyEncoding ?? 'NONE';
-  if (encoding !== 'NONE' && encoding !== 'URL_ENCODED') throw runtime("'Transform.RequestBodyEncoding' must be NONE or URL_ENCODED");
+  if (encoding !== 'NONE' && encoding !== 'URL_ENCODED')
+    throw runtime("'Transform.RequestBodyEncoding' must be NONE or URL_ENCODED");
   const options = value.RequestEncodingOptions;
   let arrayFormat: ArrayFormat = 'INDICES';
   if (options !== undefined && options !== null) {
@@ -286,13 +356,17 @@ function mergeBody(body: Json | undefined, extra: KeyValue[]): Json | undefined 
   if (extra.length === 0) return body;
   if (body === undefined || body === null) return Object.fromEntries(extra.map((p) => [p.key, p.value]));
   if (isJsonObject(body)) return { ...body, ...Object.fromEntries(extra.map((p) => [p.key, p.value])) };
-  throw runtime("The connection has body parameters, so the 'RequestBody' field must be a JSON object to merge them into");
+  throw runtime(
+    "The connection has body parameters, so the 'RequestBody' field must be a JSON object to merge them into",
+  );
 }
 
 /** AWS's HTTP Task result: the body parsed when the response says it is JSON, else the text. */
 function taskOutput(response: IncomingResponse): JsonObject {
   const text = response.body.toString('utf8');
-  const contentType = (Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1][0] ?? '').toLowerCase();
+  const contentType = (
+    Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1][0] ?? ''
+  ).toLowerCase();
   const mediaType = contentType.split(';')[0]?.trim() ?? '';
   let body: Json = text;
   if ((mediaType === 'application/json' || mediaType.endsWith('+json')) && text.trim() !== '') {

@@ -31,7 +31,11 @@ export interface HttpSettings {
  * (STEPWISE_CONNECTIONS, STEPWISE_HTTP_ALLOWED_HOSTS, STEPWISE_REGION). A connections file that
  * cannot be read or parsed throws, so a server with a broken file does not start.
  */
-export function createHttpIntegration(settings: HttpSettings = {}, env: Record<string, string | undefined> = process.env, logger?: Logger): HttpIntegration {
+export function createHttpIntegration(
+  settings: HttpSettings = {},
+  env: Record<string, string | undefined> = process.env,
+  logger?: Logger,
+): HttpIntegration {
   const file = settings.connectionsFile ?? (env.STEPWISE_CONNECTIONS || undefined);
   let connections: ConnectionStore | undefined;
   let source: string | undefined;
@@ -42,8 +46,13 @@ export function createHttpIntegration(settings: HttpSettings = {}, env: Record<s
     connections = ConnectionStore.fromFile(file);
     source = file;
   }
-  const allowedHosts = settings.allowedHosts ? new HostAllowList(settings.allowedHosts) : HostAllowList.parse(env.STEPWISE_HTTP_ALLOWED_HOSTS);
-  logger?.debug({ connections: connections?.size ?? 0, connectionsFile: file, allowedHosts: allowedHosts?.entries }, 'HTTP Task settings');
+  const allowedHosts = settings.allowedHosts
+    ? new HostAllowList(settings.allowedHosts)
+    : HostAllowList.parse(env.STEPWISE_HTTP_ALLOWED_HOSTS);
+  logger?.debug(
+    { connections: connections?.size ?? 0, connectionsFile: file, allowedHosts: allowedHosts?.entries },
+    'HTTP Task settings',
+  );
   return new HttpIntegration({
     ...(connections ? { connections } : {}),
     ...(source !== undefined ? { connectionsSource: source } : {}),

@@ -54,7 +54,10 @@ export class OAuthTokenCache {
   private async fetch(oauth: OAuthSettings, signal: AbortSignal): Promise<CachedToken> {
     const url = new URL(oauth.authorizationEndpoint);
     for (const { key, value } of oauth.parameters.query) url.searchParams.append(key, value);
-    const form = new URLSearchParams([['grant_type', 'client_credentials'], ...oauth.parameters.body.map((p): [string, string] => [p.key, p.value])]);
+    const form = new URLSearchParams([
+      ['grant_type', 'client_credentials'],
+      ...oauth.parameters.body.map((p): [string, string] => [p.key, p.value]),
+    ]);
     const request: OutgoingRequest = {
       url,
       method: oauth.httpMethod,
@@ -76,7 +79,9 @@ export class OAuthTokenCache {
     const response = await send(request);
     const text = response.body.toString('utf8');
     if (response.statusCode < 200 || response.statusCode >= 300) {
-      throw new TokenRequestError(`The OAuth token endpoint ${oauth.authorizationEndpoint} answered ${response.statusCode} ${response.statusText}: ${text.slice(0, 500)}`);
+      throw new TokenRequestError(
+        `The OAuth token endpoint ${oauth.authorizationEndpoint} answered ${response.statusCode} ${response.statusText}: ${text.slice(0, 500)}`,
+      );
     }
     let body: unknown;
     try {
@@ -86,12 +91,17 @@ export class OAuthTokenCache {
     }
     const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
     if (typeof fields.access_token !== 'string' || fields.access_token === '') {
-      throw new TokenRequestError(`The OAuth token endpoint ${oauth.authorizationEndpoint} answered without an access_token`);
+      throw new TokenRequestError(
+        `The OAuth token endpoint ${oauth.authorizationEndpoint} answered without an access_token`,
+      );
     }
     const expiresIn = Number(fields.expires_in);
     return {
       accessToken: fields.access_token,
-      tokenType: typeof fields.token_type === 'string' && fields.token_type.toLowerCase() !== 'bearer' ? fields.token_type : 'Bearer',
+      tokenType:
+        typeof fields.token_type === 'string' && fields.token_type.toLowerCase() !== 'bearer'
+          ? fields.token_type
+          : 'Bearer',
       ...(Number.isFinite(expiresIn) && expiresIn > 0 ? { expiresAt: this.options.now() + expiresIn * 1000 } : {}),
     };
   }

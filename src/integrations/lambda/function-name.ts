@@ -22,15 +22,38 @@ function invalidName(text: string): string {
   return `1 validation error detected: Value '${text}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`;
 }
 
-export type ParsedName = { ok: true; target: FunctionTarget } | { ok: false; errorCode: 'ValidationException' | 'InvalidParameterValueException'; message: string };
+export type ParsedName =
+  | { ok: true; target: FunctionTarget }
+  | { ok: false; errorCode: 'ValidationException' | 'InvalidParameterValueException'; message: string };
 
-export function parseFunctionName(text: string, defaults: { partition: string; region: string; account: string }, qualifier?: string): ParsedName {
+export function parseFunctionName(
+  text: string,
+  defaults: { partition: string; region: string; account: string },
+  qualifier?: string,
+): ParsedName {
   const parts = text.split(':');
   let target: FunctionTarget;
-  if (parts[0] === 'arn' && parts.length >= 7 && parts.length <= 8 && parts[2] === 'lambda' && parts[5] === 'function') {
-    target = { partition: parts[1]!, region: parts[3]!, account: parts[4]!, name: parts[6]!, ...(parts[7] !== undefined ? { qualifier: parts[7] } : {}) };
+  if (
+    parts[0] === 'arn' &&
+    parts.length >= 7 &&
+    parts.length <= 8 &&
+    parts[2] === 'lambda' &&
+    parts[5] === 'function'
+  ) {
+    target = {
+      partition: parts[1]!,
+      region: parts[3]!,
+      account: parts[4]!,
+      name: parts[6]!,
+      ...(parts[7] !== undefined ? { qualifier: parts[7] } : {}),
+    };
   } else if (parts.length >= 3 && parts.length <= 4 && parts[1] === 'function') {
-    target = { ...defaults, account: parts[0]!, name: parts[2]!, ...(parts[3] !== undefined ? { qualifier: parts[3] } : {}) };
+    target = {
+      ...defaults,
+      account: parts[0]!,
+      name: parts[2]!,
+      ...(parts[3] !== undefined ? { qualifier: parts[3] } : {}),
+    };
   } else if (parts.length <= 2) {
     target = { ...defaults, name: parts[0]!, ...(parts[1] !== undefined ? { qualifier: parts[1] } : {}) };
   } else {
@@ -41,10 +64,18 @@ export function parseFunctionName(text: string, defaults: { partition: string; r
   }
   if (qualifier !== undefined) {
     if (target.qualifier !== undefined && target.qualifier !== qualifier) {
-      return { ok: false, errorCode: 'InvalidParameterValueException', message: 'The derived qualifier from the function name does not match the specified qualifier.' };
+      return {
+        ok: false,
+        errorCode: 'InvalidParameterValueException',
+        message: 'The derived qualifier from the function name does not match the specified qualifier.',
+      };
     }
     if (!QUALIFIER.test(qualifier)) {
-      return { ok: false, errorCode: 'ValidationException', message: `1 validation error detected: Value '${qualifier}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)` };
+      return {
+        ok: false,
+        errorCode: 'ValidationException',
+        message: `1 validation error detected: Value '${qualifier}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)`,
+      };
     }
     target.qualifier = qualifier;
   }

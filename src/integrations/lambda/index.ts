@@ -6,7 +6,13 @@
  */
 import { LambdaIntegration, type LambdaIntegrationOptions } from './lambda-integration.js';
 
-export { LambdaIntegration, DEFAULT_FUNCTION_TIMEOUT_SECONDS, envelope, functionFailure, type LambdaIntegrationOptions } from './lambda-integration.js';
+export {
+  LambdaIntegration,
+  DEFAULT_FUNCTION_TIMEOUT_SECONDS,
+  envelope,
+  functionFailure,
+  type LambdaIntegrationOptions,
+} from './lambda-integration.js';
 export { LocalFunctions, FUNCTION_EXTENSIONS } from './local-functions.js';
 export { RemoteLambda } from './remote-lambda.js';
 export { WorkerPool, type PoolJob, type PoolOutcome, type WorkerPoolOptions } from './worker-pool.js';
@@ -14,7 +20,9 @@ export type { LambdaBackend, InvokeRequest, InvokeResponse } from './backend.js'
 
 export const DEFAULT_FUNCTIONS_DIR = 'functions';
 
-export function createLambdaIntegration(options: LambdaIntegrationOptions & { env?: Record<string, string | undefined> } = {}): LambdaIntegration {
+export function createLambdaIntegration(
+  options: LambdaIntegrationOptions & { env?: Record<string, string | undefined> } = {},
+): LambdaIntegration {
   const env = options.env ?? process.env;
   const timeout = Number(env.STEPWISE_LAMBDA_TIMEOUT);
   const endpoint = options.endpoint ?? env.STEPWISE_LAMBDA_ENDPOINT;
@@ -22,7 +30,9 @@ export function createLambdaIntegration(options: LambdaIntegrationOptions & { en
     ...options,
     functionsDir: options.functionsDir ?? env.STEPWISE_FUNCTIONS_DIR ?? DEFAULT_FUNCTIONS_DIR,
     ...(endpoint ? { endpoint } : {}),
-    ...(options.defaultTimeoutSeconds === undefined && Number.isFinite(timeout) && timeout > 0 ? { defaultTimeoutSeconds: timeout } : {}),
+    ...(options.defaultTimeoutSeconds === undefined && Number.isFinite(timeout) && timeout > 0
+      ? { defaultTimeoutSeconds: timeout }
+      : {}),
     region: options.region ?? env.STEPWISE_REGION,
     accountId: options.accountId ?? env.STEPWISE_ACCOUNT_ID,
   });

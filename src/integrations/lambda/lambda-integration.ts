@@ -72,17 +72,32 @@ export class LambdaIntegration implements Integration {
     this.backend =
       options.backend ??
       (options.endpoint
-        ? new RemoteLambda({ endpoint: options.endpoint, region: this.region, ...(options.env ? { env: options.env } : {}) })
-        : new LocalFunctions({ ...options, dir: options.functionsDir ?? 'functions', ...(options.logger ? { logger: options.logger } : {}) }));
+        ? new RemoteLambda({
+            endpoint: options.endpoint,
+            region: this.region,
+            ...(options.env ? { env: options.env } : {}),
+          })
+        : new LocalFunctions({
+            ...options,
+            dir: options.functionsDir ?? 'functions',
+            ...(options.logger ? { logger: options.logger } : {}),
+          }));
   }
 
   handles(_resource: string, parsed: ParsedResource): boolean {
     if (parsed.kind === 'lambda-function') return true;
-    return parsed.kind === 'service' && parsed.service === 'lambda' && parsed.action === 'invoke' && (parsed.pattern === 'request-response' || parsed.pattern === 'waitForTaskToken');
+    return (
+      parsed.kind === 'service' &&
+      parsed.service === 'lambda' &&
+      parsed.action === 'invoke' &&
+      (parsed.pattern === 'request-response' || parsed.pattern === 'waitForTaskToken')
+    );
   }
 
   async invoke(task: TaskInvocation): Promise<TaskOutcome> {
-    return task.parsed.kind === 'lambda-function' ? this.invokeFunctionArn(task, task.parsed) : this.invokeOptimized(task);
+    return task.parsed.kind === 'lambda-function'
+      ? this.invokeFunctionArn(task, task.parsed)
+      : this.invokeOptimized(task);
   }
 
   close(): Promise<void> {
@@ -90,7 +105,10 @@ export class LambdaIntegration implements Integration {
   }
 
   /** arn:aws:lambda:...:function:<name>: the result is the function's own. */
-  private async invokeFunctionArn(task: TaskInvocation, parsed: Extract<ParsedResource, { kind: 'lambda-function' }>): Promise<TaskOutcome> {
+  private async invokeFunctionArn(
+    task: TaskInvocation,
+    parsed: Extract<ParsedResource, { kind: 'lambda-function' }>,
+  ): Promise<TaskOutcome> {
     const target: FunctionTarget = {
       partition: parsed.partition,
       region: parsed.region,
@@ -108,7 +126,11 @@ export class LambdaIntegration implements Integration {
   private async invokeOptimized(task: TaskInvocation): Promise<TaskOutcome> {
     const p = isJsonObject(task.parameters) ? task.parameters : {};
     if (typeof p.FunctionName !== 'string') {
-      return { kind: 'failed', error: StatesErrors.Runtime, cause: `The value for the field 'FunctionName' must be a STRING, but was: ${JSON.stringify(p.FunctionName ?? null)}` };
+      return {
+        kind: 'failed',
+        error: StatesErrors.Runtime,
+        cause: `The value for the field 'FunctionName' must be a STRING, but was: ${JSON.stringify(p.FunctionName ?? null)}`,
+      };
     }
     const invocationType = p.InvocationType ?? 'RequestResponse';
     if (typeof invocationType !== 'string' || !INVOCATION_TYPES.includes(invocationType as InvocationType)) {
@@ -119,24 +141,43 @@ export class LambdaIntegration implements Integration {
       );
     }
     if (p.Qualifier !== undefined && typeof p.Qualifier !== 'string') {
-      return { kind: 'failed', error: StatesErrors.Runtime, cause: `The value for the field 'Qualifier' must be a STRING, but was: ${JSON.stringify(p.Qualifier)}` };
+      return {
+        kind: 'failed',
+        error: StatesErrors.Runtime,
+        cause: `The value for the field 'Qualifier' must be a STRING, but was: ${JSON.stringify(p.Qualifier)}`,
+      };
     }
     if (p.ClientContext !== undefined && typeof p.ClientContext !== 'string') {
-      return { kind: 'failed', error: StatesErrors.Runtime, cause: `The value for the field 'ClientContext' must be a STRING, but was: ${JSON.stringify(p.ClientContext)}` };
+      return {
+        kind: 'failed',
+        error: StatesErrors.Runtime,
+        cause: `The value for the field 'ClientContext' must be a STRING, but was: ${JSON.stringify(p.ClientContext)}`,
+      };
     }
     const [, , , smRegion, smAccount] = task.stateMachineArn.split(':');
-    const defaults = { partition: task.parsed.kind === 'service' ? task.parsed.partition : 'aws', region: smRegion || this.region, account: smAccount || this.accountId };
+    const defaults = {
+      partition: task.parsed.kind === 'service' ? task.parsed.partition : 'aws',
+      region: smRegion || this.region,
+      account: smAccount || this.accountId,
+    };
     const named = parseFunctionName(p.FunctionName, defaults, p.Qualifier);
     if (!named.ok) return lambdaError(named.errorCode, named.message, 400);
     // Payload is the event; a string Payload is the event's JSON text, as Lambda's blob.
-    const payload = p.Payload === undefined ? '' : typeof p.Payload === 'string' ? p.Payload : JSON.stringify(p.Payload);
+    const payload =
+      p.Payload === undefined ? '' : typeof p.Payload === 'string' ? p.Payload : JSON.stringify(p.Payload);
     const response = await this.call(task, named.target, payload, invocationType as InvocationType, p.ClientContext);
     if (response.kind !== 'invoked') return this.notInvoked(response);
     if (response.functionError !== undefined) return functionFailure(response.payload);
     return { kind: 'succeeded', output: envelope(response) };
   }
 
-  private call(task: TaskInvocation, target: FunctionTarget, payload: string, invocationType: InvocationType, clientContext?: string): Promise<InvokeResponse> {
+  private call(
+    task: TaskInvocation,
+    target: FunctionTarget,
+    payload: string,
+    invocationType: InvocationType,
+    clientContext?: string,
+  ): Promise<InvokeResponse> {
     return this.backend.invoke({
       target,
       payload,
@@ -150,7 +191,8 @@ export class LambdaIntegration implements Integration {
 
   private notInvoked(response: Exclude<InvokeResponse, { kind: 'invoked' }>): TaskOutcome {
     // A cancelled task's outcome is dropped by the engine; this only has to be some outcome.
-    if (response.kind === 'cancelled') return { kind: 'failed', error: StatesErrors.TaskFailed, cause: 'The task was cancelled' };
+    if (response.kind === 'cancelled')
+      return { kind: 'failed', error: StatesErrors.TaskFailed, cause: 'The task was cancelled' };
     return lambdaError(response.errorCode, response.message, response.statusCode, response.requestId);
   }
 }
@@ -166,12 +208,19 @@ export function functionFailure(payload: string): TaskOutcome {
   if (isJsonObject(document) && typeof document.errorType === 'string' && document.errorType !== '') {
     return { kind: 'failed', error: document.errorType, cause: payload };
   }
-  return { kind: 'failed', error: 'Lambda.Unknown', cause: `The cause could not be determined because Lambda did not return an error type. Returned payload: ${payload}` };
+  return {
+    kind: 'failed',
+    error: 'Lambda.Unknown',
+    cause: `The cause could not be determined because Lambda did not return an error type. Returned payload: ${payload}`,
+  };
 }
 
 /** Lambda refused the call: `Lambda.<code>`, with the cause in the Java SDK's words as Step Functions shows it. */
 function lambdaError(code: string, message: string, statusCode?: number, requestId?: string): TaskOutcome {
-  const cause = statusCode === undefined ? message : `${message} (Service: AWSLambda; Status Code: ${statusCode}; Error Code: ${code}; Request ID: ${requestId ?? randomUUID()}; Proxy: null)`;
+  const cause =
+    statusCode === undefined
+      ? message
+      : `${message} (Service: AWSLambda; Status Code: ${statusCode}; Error Code: ${code}; Request ID: ${requestId ?? randomUUID()}; Proxy: null)`;
   return { kind: 'failed', error: `Lambda.${code}`, cause };
 }
 
@@ -196,7 +245,8 @@ export function envelope(response: Extract<InvokeResponse, { kind: 'invoked' }>)
     single[name] = value;
   }
   const sorted: Record<string, Json> = {};
-  for (const name of Object.keys(single).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))) sorted[name] = single[name]!;
+  for (const name of Object.keys(single).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())))
+    sorted[name] = single[name]!;
   return {
     ...(response.executedVersion !== undefined ? { ExecutedVersion: response.executedVersion } : {}),
     Payload: response.statusCode === 200 ? parsePayload(response.payload) : response.payload,

@@ -17,7 +17,11 @@ export interface LocalExecution {
   stateMachineArn: string;
 }
 
-export function localFunctionsInvoker(functionsDir: string, handlers: Record<string, TaskHandler>, execution: LocalExecution): (command: InvokeTaskCommand) => Promise<Signal> {
+export function localFunctionsInvoker(
+  functionsDir: string,
+  handlers: Record<string, TaskHandler>,
+  execution: LocalExecution,
+): (command: InvokeTaskCommand) => Promise<Signal> {
   const dir = resolve(functionsDir);
   let lambda = byFolder.get(dir);
   if (!lambda) {
@@ -27,7 +31,11 @@ export function localFunctionsInvoker(functionsDir: string, handlers: Record<str
   const integration = lambda;
   return async (command) => {
     const parsed = parseResource(command.resource);
-    if (Object.prototype.hasOwnProperty.call(handlers, command.resource) || !integration.handles(command.resource, parsed)) return invokeTask(handlers, command);
+    if (
+      Object.prototype.hasOwnProperty.call(handlers, command.resource) ||
+      !integration.handles(command.resource, parsed)
+    )
+      return invokeTask(handlers, command);
     const outcome = await integration.invoke({
       ...execution,
       taskId: command.taskId,
@@ -44,9 +52,19 @@ export function localFunctionsInvoker(functionsDir: string, handlers: Record<str
       case 'succeeded':
         return { kind: 'taskSucceeded', taskId: command.taskId, output: outcome.output };
       case 'failed':
-        return { kind: 'taskFailed', taskId: command.taskId, ...(outcome.error !== undefined ? { error: outcome.error } : {}), ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}) };
+        return {
+          kind: 'taskFailed',
+          taskId: command.taskId,
+          ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+          ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
+        };
       case 'pending':
-        return { kind: 'taskFailed', taskId: command.taskId, error: 'States.TaskFailed', cause: 'execute() cannot wait for a task token' };
+        return {
+          kind: 'taskFailed',
+          taskId: command.taskId,
+          error: 'States.TaskFailed',
+          cause: 'execute() cannot wait for a task token',
+        };
     }
   };
 }

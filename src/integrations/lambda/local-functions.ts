@@ -63,7 +63,10 @@ export class LocalFunctions implements LambdaBackend {
 
   /** The function's file, if the folder has one. */
   async find(name: string): Promise<FoundFunction | undefined> {
-    const candidates = [...FUNCTION_EXTENSIONS.map((ext) => join(this.dir, name + ext)), ...FUNCTION_EXTENSIONS.map((ext) => join(this.dir, name, `index${ext}`))];
+    const candidates = [
+      ...FUNCTION_EXTENSIONS.map((ext) => join(this.dir, name + ext)),
+      ...FUNCTION_EXTENSIONS.map((ext) => join(this.dir, name, `index${ext}`)),
+    ];
     for (const file of candidates) {
       const info = await stat(file).catch(() => undefined);
       if (info?.isFile()) return { file, mtimeMs: info.mtimeMs };
@@ -76,19 +79,32 @@ export class LocalFunctions implements LambdaBackend {
     const requestId = randomUUID();
     const found = await this.find(target.name);
     if (!found) {
-      return { kind: 'serviceError', errorCode: 'ResourceNotFoundException', statusCode: 404, message: `Function not found: ${functionArn(target)}`, requestId };
+      return {
+        kind: 'serviceError',
+        errorCode: 'ResourceNotFoundException',
+        statusCode: 404,
+        message: `Function not found: ${functionArn(target)}`,
+        requestId,
+      };
     }
     let clientContext: unknown;
     if (request.clientContext !== undefined) {
       try {
         clientContext = JSON.parse(Buffer.from(request.clientContext, 'base64').toString('utf8'));
       } catch {
-        return { kind: 'serviceError', errorCode: 'InvalidRequestContentException', statusCode: 400, message: 'Client context must be a valid Base64-encoded JSON object.', requestId };
+        return {
+          kind: 'serviceError',
+          errorCode: 'InvalidRequestContentException',
+          statusCode: 400,
+          message: 'Client context must be a valid Base64-encoded JSON object.',
+          requestId,
+        };
       }
     }
     if (request.invocationType === 'DryRun') return invoked(204, '', requestId);
 
-    const executedVersion = target.qualifier !== undefined && /^\d+$/.test(target.qualifier) ? target.qualifier : '$LATEST';
+    const executedVersion =
+      target.qualifier !== undefined && /^\d+$/.test(target.qualifier) ? target.qualifier : '$LATEST';
     const job = this.job(found, target, request, requestId, executedVersion, clientContext);
     if (request.invocationType === 'Event') {
       // Asynchronous: Lambda accepts the event (202) and runs it; its outcome goes to the log only.
@@ -103,10 +119,30 @@ export class LocalFunctions implements LambdaBackend {
       case 'threw':
         return invoked(200, JSON.stringify(outcome.error), requestId, executedVersion, 'Unhandled');
       case 'timedOut':
-        return invoked(200, JSON.stringify({ errorMessage: `${new Date().toISOString()} ${requestId} Task timed out after ${request.timeoutSeconds.toFixed(2)} seconds` }), requestId, executedVersion, 'Unhandled');
+        return invoked(
+          200,
+          JSON.stringify({
+            errorMessage: `${new Date().toISOString()} ${requestId} Task timed out after ${request.timeoutSeconds.toFixed(2)} seconds`,
+          }),
+          requestId,
+          executedVersion,
+          'Unhandled',
+        );
       case 'exited': {
-        const how = outcome.error && (outcome.error as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'signal: killed' : `exit status ${outcome.code}`;
-        return invoked(200, JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${how}` }), requestId, executedVersion, 'Unhandled');
+        const how =
+          outcome.error && (outcome.error as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? 'signal: killed'
+            : `exit status ${outcome.code}`;
+        return invoked(
+          200,
+          JSON.stringify({
+            errorType: 'Runtime.ExitError',
+            errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${how}`,
+          }),
+          requestId,
+          executedVersion,
+          'Unhandled',
+        );
       }
       case 'cancelled':
         return { kind: 'cancelled' };
@@ -117,7 +153,14 @@ export class LocalFunctions implements LambdaBackend {
     return this.pool.close();
   }
 
-  private job(found: FoundFunction, target: FunctionTarget, request: InvokeRequest, requestId: string, version: string, clientContext: unknown): PoolJob {
+  private job(
+    found: FoundFunction,
+    target: FunctionTarget,
+    request: InvokeRequest,
+    requestId: string,
+    version: string,
+    clientContext: unknown,
+  ): PoolJob {
     const logGroupName = `/aws/lambda/${target.name}`;
     const now = new Date();
     const logStreamName = `${now.toISOString().slice(0, 10).replaceAll('-', '/')}/[${version}]${randomBytes(16).toString('hex')}`;
@@ -159,12 +202,27 @@ export class LocalFunctions implements LambdaBackend {
     if (!this.log) return;
     const fields = { functionName: target.name, requestId, outcome: outcome.kind };
     if (outcome.kind === 'returned' || outcome.kind === 'cancelled') this.log.debug(fields, 'local function invoked');
-    else this.log.info({ ...fields, ...(outcome.kind === 'threw' ? { errorType: outcome.error.errorType, errorMessage: outcome.error.errorMessage } : {}) }, 'local function failed');
+    else
+      this.log.info(
+        {
+          ...fields,
+          ...(outcome.kind === 'threw'
+            ? { errorType: outcome.error.errorType, errorMessage: outcome.error.errorMessage }
+            : {}),
+        },
+        'local function failed',
+      );
   }
 }
 
 /** Lambda's Invoke response, with the headers Lambda sends. */
-function invoked(statusCode: number, payload: string, requestId: string, executedVersion?: string, functionError?: string): InvokeResponse {
+function invoked(
+  statusCode: number,
+  payload: string,
+  requestId: string,
+  executedVersion?: string,
+  functionError?: string,
+): InvokeResponse {
   const headers: Array<[string, string]> = [];
   if (executedVersion !== undefined) headers.push(['X-Amz-Executed-Version', executedVersion]);
   if (functionError !== undefined) headers.push(['X-Amz-Function-Error', functionError]);
@@ -174,7 +232,10 @@ function invoked(statusCode: number, payload: string, requestId: string, execute
     ['x-amzn-RequestId', requestId],
     ['Content-Length', String(Buffer.byteLength(payload))],
     ['Date', new Date().toUTCString()],
-    ['X-Amzn-Trace-Id', `root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};sampled=0`],
+    [
+      'X-Amzn-Trace-Id',
+      `root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};sampled=0`,
+    ],
     ['Content-Type', 'application/json'],
   );
   return {

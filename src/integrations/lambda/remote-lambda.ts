@@ -29,7 +29,11 @@ export class RemoteLambda implements LambdaBackend {
     const credentials =
       options.credentials ??
       (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-        ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) }
+        ? {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          }
         : { accessKeyId: 'stepwise', secretAccessKey: 'stepwise' });
     this.client = new LambdaClient({ endpoint: options.endpoint, region: options.region, credentials, maxAttempts: 1 });
   }
@@ -60,7 +64,10 @@ export class RemoteLambda implements LambdaBackend {
       if (request.signal.aborted) return { kind: 'cancelled' };
       return serviceError(e);
     }
-    const headers = Object.entries(raw.headers ?? {}).map(([name, value]): [string, string] => [canonicalHeader(name), value]);
+    const headers = Object.entries(raw.headers ?? {}).map(([name, value]): [string, string] => [
+      canonicalHeader(name),
+      value,
+    ]);
     return {
       kind: 'invoked',
       statusCode: output.StatusCode ?? raw.statusCode ?? 200,
@@ -89,14 +96,27 @@ function serviceError(e: unknown): InvokeResponse {
     };
   }
   // No HTTP response: the endpoint could not be reached (the Java SDK's SdkClientException).
-  return { kind: 'serviceError', errorCode: 'SdkClientException', message: `Unable to execute HTTP request: ${error.message ?? String(e)}` };
+  return {
+    kind: 'serviceError',
+    errorCode: 'SdkClientException',
+    message: `Unable to execute HTTP request: ${error.message ?? String(e)}`,
+  };
 }
 
 /** Node lower-cases header names; Step Functions shows Lambda's spelling. */
 const HEADER_NAMES = new Map(
-  ['Connection', 'Content-Length', 'Content-Type', 'Date', 'X-Amz-Executed-Version', 'X-Amz-Function-Error', 'X-Amz-Log-Result', 'x-amzn-Remapped-Content-Length', 'x-amzn-RequestId', 'X-Amzn-Trace-Id'].map(
-    (name) => [name.toLowerCase(), name],
-  ),
+  [
+    'Connection',
+    'Content-Length',
+    'Content-Type',
+    'Date',
+    'X-Amz-Executed-Version',
+    'X-Amz-Function-Error',
+    'X-Amz-Log-Result',
+    'x-amzn-Remapped-Content-Length',
+    'x-amzn-RequestId',
+    'X-Amzn-Trace-Id',
+  ].map((name) => [name.toLowerCase(), name]),
 );
 
 function canonicalHeader(name: string): string {

@@ -29,7 +29,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ContextFields, InvokeMessage, LambdaErrorDocument, ResultMessage, WorkerData } from './worker-protocol.js';
+import type {
+  ContextFields,
+  InvokeMessage,
+  LambdaErrorDocument,
+  ResultMessage,
+  WorkerData,
+} from './worker-protocol.js';
 
 export interface PoolJob {
   /** Which workers may serve this job: the function file and its modification time. */
@@ -113,7 +119,10 @@ function workerScript(): URL {
   const sourcePath = fileURLToPath(new URL('./worker.ts', import.meta.url));
   const source = readFileSync(sourcePath, 'utf8');
   const ts = createRequire(import.meta.url)('typescript') as {
-    transpileModule(input: string, options: { compilerOptions: Record<string, unknown>; fileName: string }): { outputText: string };
+    transpileModule(
+      input: string,
+      options: { compilerOptions: Record<string, unknown>; fileName: string },
+    ): { outputText: string };
     ModuleKind: { ESNext: number };
     ScriptTarget: { ES2022: number };
   };
@@ -121,7 +130,10 @@ function workerScript(): URL {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
     fileName: sourcePath,
   });
-  const file = join(tmpdir(), `stepwise-lambda-worker-${createHash('sha256').update(outputText).digest('hex').slice(0, 16)}.mjs`);
+  const file = join(
+    tmpdir(),
+    `stepwise-lambda-worker-${createHash('sha256').update(outputText).digest('hex').slice(0, 16)}.mjs`,
+  );
   if (!existsSync(file)) {
     // Written aside and renamed, so a concurrent process never starts a half-written script.
     const partial = `${file}.${process.pid}.tmp`;

@@ -12,7 +12,13 @@
 import { basename, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ContextFields, InvokeMessage, LambdaErrorDocument, ResultMessage, WorkerData } from './worker-protocol.js';
+import type {
+  ContextFields,
+  InvokeMessage,
+  LambdaErrorDocument,
+  ResultMessage,
+  WorkerData,
+} from './worker-protocol.js';
 
 type Handler = (event: unknown, context: unknown, callback: (error?: unknown, result?: unknown) => void) => unknown;
 
@@ -34,7 +40,8 @@ function post(message: ResultMessage): void {
 function errorDocument(error: unknown, errorType?: string): LambdaErrorDocument {
   if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
     const e = error as { name?: unknown; message?: unknown; stack?: unknown; constructor?: { name?: unknown } };
-    const name = typeof e.name === 'string' ? e.name : typeof e.constructor?.name === 'string' ? e.constructor.name : 'Error';
+    const name =
+      typeof e.name === 'string' ? e.name : typeof e.constructor?.name === 'string' ? e.constructor.name : 'Error';
     return {
       errorType: errorType ?? name,
       errorMessage: String(e.message),
@@ -67,20 +74,34 @@ async function loadHandler(): Promise<Handler> {
     // Node.js's own type stripping (22.18+, where imports must name the .ts files).
     const nativeTypeScript = Boolean((process.features as { typescript?: unknown }).typescript);
     if (isTypeScript(data.file) && data.tsxApiUrl) {
-      const { tsImport } = (await import(data.tsxApiUrl)) as { tsImport: (url: string, parent: string) => Promise<Record<string, unknown>> };
+      const { tsImport } = (await import(data.tsxApiUrl)) as {
+        tsImport: (url: string, parent: string) => Promise<Record<string, unknown>>;
+      };
       mod = await tsImport(url, import.meta.url);
     } else if (isTypeScript(data.file) && !nativeTypeScript) {
-      throw new InitError('Runtime.ImportModuleError', `Error: Cannot load the TypeScript function ${data.file}: install tsx (npm install tsx) or use Node.js 22.18 or newer`);
+      throw new InitError(
+        'Runtime.ImportModuleError',
+        `Error: Cannot load the TypeScript function ${data.file}: install tsx (npm install tsx) or use Node.js 22.18 or newer`,
+      );
     } else {
       mod = (await import(url)) as Record<string, unknown>;
     }
   } catch (e) {
     if (e instanceof InitError) throw e;
     const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    throw new InitError(e instanceof SyntaxError ? 'Runtime.UserCodeSyntaxError' : 'Runtime.ImportModuleError', text, e);
+    throw new InitError(
+      e instanceof SyntaxError ? 'Runtime.UserCodeSyntaxError' : 'Runtime.ImportModuleError',
+      text,
+      e,
+    );
   }
   const fallback = mod.default as Record<string, unknown> | undefined;
-  const fn = typeof mod.handler === 'function' ? mod.handler : typeof fallback === 'object' && fallback !== null ? fallback.handler : undefined;
+  const fn =
+    typeof mod.handler === 'function'
+      ? mod.handler
+      : typeof fallback === 'object' && fallback !== null
+        ? fallback.handler
+        : undefined;
   if (typeof fn !== 'function') {
     const name = basename(data.file, extname(data.file));
     throw new InitError('Runtime.HandlerNotFound', `${name}.handler is undefined or not exported`);
@@ -111,7 +132,10 @@ async function invoke(message: InvokeMessage): Promise<void> {
     handler ??= loadHandler();
     fn = await handler;
   } catch (e) {
-    const error = e instanceof InitError ? { errorType: e.errorType, errorMessage: e.message, trace: errorDocument(e.original ?? e).trace } : errorDocument(e);
+    const error =
+      e instanceof InitError
+        ? { errorType: e.errorType, errorMessage: e.message, trace: errorDocument(e.original ?? e).trace }
+        : errorDocument(e);
     post({ type: 'result', id, ok: false, error, discard: true });
     return;
   }
@@ -136,7 +160,11 @@ async function invoke(message: InvokeMessage): Promise<void> {
   try {
     const event: unknown = JSON.parse(message.event);
     const returned = fn(event, makeContext(message.context, finish), (error, result) => finish(error ?? null, result));
-    if (typeof returned === 'object' && returned !== null && typeof (returned as { then?: unknown }).then === 'function') {
+    if (
+      typeof returned === 'object' &&
+      returned !== null &&
+      typeof (returned as { then?: unknown }).then === 'function'
+    ) {
       (returned as Promise<unknown>).then(
         (result) => finish(null, result),
         (error: unknown) => finish(error ?? new Error(String(error))),

@@ -36,18 +36,23 @@ export function loadMockConfig(file: string): MockConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new MockConfigError(`Cannot read the mock configuration file '${file}': ${e instanceof Error ? e.message : String(e)}`);
+    throw new MockConfigError(
+      `Cannot read the mock configuration file '${file}': ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new MockConfigError(`The mock configuration file '${file}' is not JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new MockConfigError(
+      `The mock configuration file '${file}' is not JSON: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   try {
     return parseMockConfig(parsed as Json);
   } catch (e) {
-    if (e instanceof MockConfigError) throw new MockConfigError(`Invalid mock configuration file '${file}': ${e.message}`);
+    if (e instanceof MockConfigError)
+      throw new MockConfigError(`Invalid mock configuration file '${file}': ${e.message}`);
     throw e;
   }
 }
@@ -62,13 +67,19 @@ export function parseMockConfig(value: Json): MockConfig {
   for (const [machineName, machine] of Object.entries(object(root.StateMachines ?? {}, '$.StateMachines'))) {
     const path = `$.StateMachines.${machineName}`;
     const testCases = new Map<string, Map<string, MockedResponse>>();
-    for (const [caseName, testCase] of Object.entries(object(object(machine, path).TestCases ?? {}, `${path}.TestCases`))) {
+    for (const [caseName, testCase] of Object.entries(
+      object(object(machine, path).TestCases ?? {}, `${path}.TestCases`),
+    )) {
       const casePath = `${path}.TestCases.${caseName}`;
       const states = new Map<string, MockedResponse>();
       for (const [stateName, responseName] of Object.entries(object(testCase, casePath))) {
-        if (typeof responseName !== 'string') throw new MockConfigError(`${casePath}.${stateName} must be the name of a mocked response`);
+        if (typeof responseName !== 'string')
+          throw new MockConfigError(`${casePath}.${stateName} must be the name of a mocked response`);
         const response = responses.get(responseName);
-        if (!response) throw new MockConfigError(`${casePath}.${stateName} names the mocked response '${responseName}', which MockedResponses does not define`);
+        if (!response)
+          throw new MockConfigError(
+            `${casePath}.${stateName} names the mocked response '${responseName}', which MockedResponses does not define`,
+          );
         states.set(stateName, response);
       }
       testCases.set(caseName, states);
@@ -94,7 +105,9 @@ function mockedResponse(name: string, definition: JsonObject): MockedResponse {
   let next = 0;
   for (const s of steps) {
     if (s.from !== next) {
-      throw new MockConfigError(`${path}: invocation ${next} has no response (responses must be numbered consecutively from 0; found ${s.from === s.to ? s.from : `${s.from}-${s.to}`})`);
+      throw new MockConfigError(
+        `${path}: invocation ${next} has no response (responses must be numbered consecutively from 0; found ${s.from === s.to ? s.from : `${s.from}-${s.to}`})`,
+      );
     }
     next = s.to + 1;
   }
@@ -108,7 +121,8 @@ function mockedStep(path: string, value: JsonObject): MockedStep {
   if (hasReturn) return { kind: 'return', output: value.Return as Json };
   const thrown = object(value.Throw as Json, `${path}.Throw`);
   if (typeof thrown.Error !== 'string') throw new MockConfigError(`${path}.Throw.Error must be a string`);
-  if (thrown.Cause !== undefined && typeof thrown.Cause !== 'string') throw new MockConfigError(`${path}.Throw.Cause must be a string`);
+  if (thrown.Cause !== undefined && typeof thrown.Cause !== 'string')
+    throw new MockConfigError(`${path}.Throw.Cause must be a string`);
   return { kind: 'throw', error: thrown.Error, ...(typeof thrown.Cause === 'string' ? { cause: thrown.Cause } : {}) };
 }
 

@@ -26,7 +26,10 @@ export class TaskMocks {
 
   /** The mocked outcome of the task, or undefined when its state is not mocked in the test case. */
   outcome(testCase: string, task: TaskInvocation): TaskOutcome | undefined {
-    const response = this.config.stateMachines.get(stateMachineName(task.stateMachineArn))?.get(testCase)?.get(task.stateName);
+    const response = this.config.stateMachines
+      .get(stateMachineName(task.stateMachineArn))
+      ?.get(testCase)
+      ?.get(task.stateName);
     if (!response) return undefined;
     const step = stepFor(response, this.invocationNumber(task));
     return step.kind === 'return'

@@ -1,1 +1,7 @@
-export { StatesIntegration, childName, STARTED_BY_MEMBER, type NestedExecutionHost, type StatesIntegrationOptions } from './nested.js';
+export {
+  StatesIntegration,
+  childName,
+  STARTED_BY_MEMBER,
+  type NestedExecutionHost,
+  type StatesIntegrationOptions,
+} from './nested.js';

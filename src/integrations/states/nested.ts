@@ -55,8 +55,14 @@ export class StatesIntegration implements Integration {
 
   async invoke(task: TaskInvocation): Promise<TaskOutcome> {
     const host = this.options.host();
-    if (!host) return { kind: 'failed', error: 'States.TaskFailed', cause: 'Nested executions need the durable engine, which is not running' };
-    if (task.parsed.kind !== 'service') return { kind: 'failed', error: 'States.TaskFailed', cause: `Unsupported resource '${task.resource}'` };
+    if (!host)
+      return {
+        kind: 'failed',
+        error: 'States.TaskFailed',
+        cause: 'Nested executions need the durable engine, which is not running',
+      };
+    if (task.parsed.kind !== 'service')
+      return { kind: 'failed', error: 'States.TaskFailed', cause: `Unsupported resource '${task.resource}'` };
     const pattern = task.parsed.pattern;
     const request = await this.request(task);
     if ('failure' in request) return request.failure;
@@ -79,7 +85,12 @@ export class StatesIntegration implements Integration {
     task.signal.addEventListener('abort', stopChild, { once: true });
     try {
       const record = await host.whenEnded(started.executionArn, task.signal);
-      if (!record) return { kind: 'failed', error: 'States.TaskFailed', cause: `Execution ${started.executionArn} could not be followed` };
+      if (!record)
+        return {
+          kind: 'failed',
+          error: 'States.TaskFailed',
+          cause: `Execution ${started.executionArn} could not be followed`,
+        };
       return finished(describe(record), pattern === 'sync:2');
     } finally {
       task.signal.removeEventListener('abort', stopChild);
@@ -87,10 +98,18 @@ export class StatesIntegration implements Integration {
   }
 
   /** The StartExecution request the task's parameters describe, or the failure AWS reports. */
-  private async request(task: TaskInvocation): Promise<{ start: StartRequest; named: boolean } | { failure: TaskOutcome }> {
+  private async request(
+    task: TaskInvocation,
+  ): Promise<{ start: StartRequest; named: boolean } | { failure: TaskOutcome }> {
     const p: JsonObject = isJsonObject(task.parameters) ? task.parameters : {};
     const arn = p.StateMachineArn;
-    if (typeof arn !== 'string') return { failure: serviceError('ValidationException', "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null") };
+    if (typeof arn !== 'string')
+      return {
+        failure: serviceError(
+          'ValidationException',
+          "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null",
+        ),
+      };
     const target = await this.resolve(arn);
     if (!target) return { failure: serviceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`) };
     let inputText: string;
@@ -101,11 +120,21 @@ export class StatesIntegration implements Integration {
     try {
       input = JSON.parse(inputText) as Json;
     } catch (e) {
-      return { failure: serviceError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${e instanceof Error ? e.message : String(e)}'`) };
+      return {
+        failure: serviceError(
+          'InvalidExecutionInput',
+          `Invalid State Machine Execution Input: '${e instanceof Error ? e.message : String(e)}'`,
+        ),
+      };
     }
     const given = p.Name;
     if (given !== undefined && (typeof given !== 'string' || !validName(given))) {
-      return { failure: serviceError('InvalidName', `Invalid Name: '${typeof given === 'string' ? given : JSON.stringify(given)}'`) };
+      return {
+        failure: serviceError(
+          'InvalidName',
+          `Invalid Name: '${typeof given === 'string' ? given : JSON.stringify(given)}'`,
+        ),
+      };
     }
     const name = typeof given === 'string' ? given : childName(task.executionArn, task.taskId);
     return { start: { ...target, name, input, inputText }, named: typeof given === 'string' };
@@ -117,8 +146,16 @@ export class StatesIntegration implements Integration {
     task: TaskInvocation,
     start: StartRequest,
     named: boolean,
-  ): Promise<{ executionArn: string; startDate: number } | { executionArn: string; startDate: number; finished: Describe } | { failure: TaskOutcome }> {
-    if (start.stateMachine.type === 'EXPRESS' && task.parsed.kind === 'service' && (task.parsed.pattern === 'sync' || task.parsed.pattern === 'sync:2')) {
+  ): Promise<
+    | { executionArn: string; startDate: number }
+    | { executionArn: string; startDate: number; finished: Describe }
+    | { failure: TaskOutcome }
+  > {
+    if (
+      start.stateMachine.type === 'EXPRESS' &&
+      task.parsed.kind === 'service' &&
+      (task.parsed.pattern === 'sync' || task.parsed.pattern === 'sync:2')
+    ) {
       const r = await host.startSyncExecution(start);
       return {
         executionArn: r.executionArn,
@@ -144,13 +181,17 @@ export class StatesIntegration implements Integration {
     // Ours: a name derived from this task; or the same name and input, still running (AWS's
     // idempotent StartExecution) or started by this parent.
     const ours = !named || (sameInput && (existing.status === 'RUNNING' || startedBy(existing) === task.executionArn));
-    if (!ours) return { failure: serviceError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.arn}'`) };
-    if (existing.status !== 'RUNNING') return { executionArn: existing.arn, startDate: existing.startDate, finished: describe(existing) };
+    if (!ours)
+      return { failure: serviceError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.arn}'`) };
+    if (existing.status !== 'RUNNING')
+      return { executionArn: existing.arn, startDate: existing.startDate, finished: describe(existing) };
     return { executionArn: existing.arn, startDate: existing.startDate };
   }
 
   /** A state machine, one of its versions (`:<n>`) or an alias (`:<name>`, a version picked by weight). */
-  private async resolve(arn: string): Promise<Pick<StartRequest, 'stateMachine' | 'stateMachineVersionArn' | 'stateMachineAliasArn'> | undefined> {
+  private async resolve(
+    arn: string,
+  ): Promise<Pick<StartRequest, 'stateMachine' | 'stateMachineVersionArn' | 'stateMachineAliasArn'> | undefined> {
     const parts = arn.split(':');
     if (parts[0] !== 'arn' || parts[5] !== 'stateMachine' || !parts[6] || parts.length > 8) return undefined;
     const store = this.options.store;
@@ -169,7 +210,11 @@ export class StatesIntegration implements Integration {
     }
     const version = await store.getVersion(versionArn);
     if (!version) return undefined;
-    return { stateMachine: asOfVersion(machine, version), stateMachineVersionArn: version.arn, ...(aliasArn ? { stateMachineAliasArn: aliasArn } : {}) };
+    return {
+      stateMachine: asOfVersion(machine, version),
+      stateMachineVersionArn: version.arn,
+      ...(aliasArn ? { stateMachineAliasArn: aliasArn } : {}),
+    };
   }
 }
 

@@ -10,11 +10,27 @@ import type { Dynamic, MapState, ParallelState, StateList } from '../compiled.js
 import type { Run } from '../run.js';
 import type { Frame, MapPhase } from '../types.js';
 import { dynamicValue } from './simple.js';
-import { effectiveInput, finishWithResult, jsonataArguments, processState, type MaybePromise, type Outcome } from './index.js';
+import {
+  effectiveInput,
+  finishWithResult,
+  jsonataArguments,
+  processState,
+  type MaybePromise,
+  type Outcome,
+} from './index.js';
 
 // ---- frames ---------------------------------------------------------------------------------
 
-function newChild(run: Run, parent: Frame, list: string, start: StateList, index: number, input: Json, isolated: boolean, mapItem?: Frame['mapItem']): Frame {
+function newChild(
+  run: Run,
+  parent: Frame,
+  list: string,
+  start: StateList,
+  index: number,
+  input: Json,
+  isolated: boolean,
+  mapItem?: Frame['mapItem'],
+): Frame {
   const child: Frame = {
     id: run.nextId('frame'),
     parentId: parent.id,
@@ -49,10 +65,14 @@ export function startFrame(run: Run, frame: Frame): MaybePromise<Outcome> {
 // ---- Parallel -------------------------------------------------------------------------------
 
 export async function parallel(run: Run, frame: Frame, state: ParallelState): Promise<Outcome> {
-  const input = state.queryLanguage === 'JSONata' ? await jsonataArguments(run, frame, state) : effectiveInput(run, frame, state);
+  const input =
+    state.queryLanguage === 'JSONata' ? await jsonataArguments(run, frame, state) : effectiveInput(run, frame, state);
   run.emit(frame, 'ParallelStateStarted');
   // A redriven Parallel keeps the branches that succeeded and reruns the others.
-  const kept = frame.retained?.kind === 'parallel' && frame.retained.done.length === state.branches.length ? frame.retained : undefined;
+  const kept =
+    frame.retained?.kind === 'parallel' && frame.retained.done.length === state.branches.length
+      ? frame.retained
+      : undefined;
   frame.retained = undefined;
   const results = kept ? [...kept.results] : state.branches.map(() => null);
   const done = kept ? [...kept.done] : state.branches.map(() => false);
@@ -78,21 +98,37 @@ export async function map(run: Run, frame: Frame, state: MapState): Promise<Outc
   const jsonata = state.queryLanguage === 'JSONata';
   const mapInput = jsonata ? frame.stateInput : run.selectPath(frame, state.inputPath, frame.stateInput);
   const items = await mapItems(run, frame, state, mapInput);
-  const maxConcurrency = state.maxConcurrency ? integerField('MaxConcurrency', state.maxConcurrency, await dynamicValue(run, frame, state.maxConcurrency, mapInput)) : 0;
+  const maxConcurrency = state.maxConcurrency
+    ? integerField(
+        'MaxConcurrency',
+        state.maxConcurrency,
+        await dynamicValue(run, frame, state.maxConcurrency, mapInput),
+      )
+    : 0;
   run.emit(frame, 'MapStateStarted', () => ({ length: items.length }));
   let toleratedFailureCount = 0;
   let toleratedFailurePercentage = 0;
   if (state.toleratedFailureCount) {
-    toleratedFailureCount = integerField('ToleratedFailureCount', state.toleratedFailureCount, await dynamicValue(run, frame, state.toleratedFailureCount, mapInput));
-    if (toleratedFailureCount < 0) throw new StatesError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
+    toleratedFailureCount = integerField(
+      'ToleratedFailureCount',
+      state.toleratedFailureCount,
+      await dynamicValue(run, frame, state.toleratedFailureCount, mapInput),
+    );
+    if (toleratedFailureCount < 0)
+      throw new StatesError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
   }
   if (state.toleratedFailurePercentage) {
-    toleratedFailurePercentage = floatField(state.toleratedFailurePercentage, await dynamicValue(run, frame, state.toleratedFailurePercentage, mapInput));
-    if (toleratedFailurePercentage < 0 || toleratedFailurePercentage > 100) throw new StatesError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
+    toleratedFailurePercentage = floatField(
+      state.toleratedFailurePercentage,
+      await dynamicValue(run, frame, state.toleratedFailurePercentage, mapInput),
+    );
+    if (toleratedFailurePercentage < 0 || toleratedFailurePercentage > 100)
+      throw new StatesError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
   }
   const batched = state.itemBatcher ? await batchItems(run, frame, state, items, mapInput) : items;
   // A redriven Map keeps the iterations that succeeded and reruns the others.
-  const kept = frame.retained?.kind === 'map' && frame.retained.done.length === batched.length ? frame.retained : undefined;
+  const kept =
+    frame.retained?.kind === 'map' && frame.retained.done.length === batched.length ? frame.retained : undefined;
   frame.retained = undefined;
   const phase: MapPhase = {
     kind: 'map',
@@ -127,7 +163,9 @@ async function mapItems(run: Run, frame: Frame, state: MapState, mapInput: Json)
 /** What a Map iterates over, before it is checked: Items (JSONata), ItemsPath (JSONPath), or the input. */
 export async function itemsValue(run: Run, frame: Frame, state: MapState, mapInput: Json): Promise<Json> {
   if (state.queryLanguage === 'JSONata') {
-    return state.items ? state.items.template.evaluate(run.bindings(frame, { input: frame.stateInput }), 'Items') : mapInput;
+    return state.items
+      ? state.items.template.evaluate(run.bindings(frame, { input: frame.stateInput }), 'Items')
+      : mapInput;
   }
   return state.itemsPath ? run.selectPath(frame, state.itemsPath, mapInput) : mapInput;
 }
@@ -146,10 +184,22 @@ export function requireItems(state: MapState, value: Json): Json[] {
 }
 
 /** ItemBatcher: groups items into `{ "Items": [...] }` batches, with the BatchInput alongside. */
-export async function batchItems(run: Run, frame: Frame, state: MapState, items: Json[], mapInput: Json): Promise<Json[]> {
+export async function batchItems(
+  run: Run,
+  frame: Frame,
+  state: MapState,
+  items: Json[],
+  mapInput: Json,
+): Promise<Json[]> {
   const batcher = state.itemBatcher;
   if (!batcher) return items;
-  const size = batcher.maxItemsPerBatch ? integerField('MaxItemsPerBatch', batcher.maxItemsPerBatch, await dynamicValue(run, frame, batcher.maxItemsPerBatch, mapInput)) : items.length;
+  const size = batcher.maxItemsPerBatch
+    ? integerField(
+        'MaxItemsPerBatch',
+        batcher.maxItemsPerBatch,
+        await dynamicValue(run, frame, batcher.maxItemsPerBatch, mapInput),
+      )
+    : items.length;
   const per = Math.max(1, size || items.length);
   const batches: Json[] = [];
   for (let i = 0; i < items.length; i += per) {
@@ -177,12 +227,22 @@ async function spawnIterations(run: Run, frame: Frame, state: MapState): Promise
     if (phase.done[index]) continue;
     const value = phase.items[index] as Json;
     const input = await iterationInput(run, frame, state, phase, index, value);
-    const child = newChild(run, frame, `${state.address}/processor`, state.processor, index, input, state.distributed, { index, value });
+    const child = newChild(run, frame, `${state.address}/processor`, state.processor, index, input, state.distributed, {
+      index,
+      value,
+    });
     phase.running.push(child.id);
   }
 }
 
-async function iterationInput(run: Run, frame: Frame, state: MapState, phase: MapPhase, index: number, value: Json): Promise<Json> {
+async function iterationInput(
+  run: Run,
+  frame: Frame,
+  state: MapState,
+  phase: MapPhase,
+  index: number,
+  value: Json,
+): Promise<Json> {
   const selector = state.itemSelector;
   if (!selector) return value;
   const mapItem = { index, value };
@@ -202,22 +262,36 @@ async function finishMap(run: Run, frame: Frame, state: MapState): Promise<Outco
 
 /** An integer field (MaxConcurrency, ToleratedFailureCount, MaxItemsPerBatch); strings of digits count, as on AWS. */
 export function integerField(field: string, source: Dynamic<number>, value: Json): number {
-  const parsed = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+  const parsed =
+    typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (Number.isInteger(parsed)) return parsed;
   if (source.kind === 'path') {
-    throw new StatesError(StatesErrors.Runtime, `The ${field}Path field refers to value "${shown(value)}" which is not a valid integer: ${source.path.source}`);
+    throw new StatesError(
+      StatesErrors.Runtime,
+      `The ${field}Path field refers to value "${shown(value)}" which is not a valid integer: ${source.path.source}`,
+    );
   }
-  throw new StatesError(source.kind === 'jsonata' ? StatesErrors.QueryEvaluationError : StatesErrors.Runtime, `The ${field} field refers to value "${shown(value)}" which is not a valid integer`);
+  throw new StatesError(
+    source.kind === 'jsonata' ? StatesErrors.QueryEvaluationError : StatesErrors.Runtime,
+    `The ${field} field refers to value "${shown(value)}" which is not a valid integer`,
+  );
 }
 
 /** ToleratedFailurePercentage (or its Path form). */
 export function floatField(source: Dynamic<number>, value: Json): number {
-  const parsed = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const parsed =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   if (Number.isFinite(parsed)) return parsed;
   if (source.kind === 'path') {
-    throw new StatesError(StatesErrors.Runtime, `The ToleratedFailurePercentagePath field refers to value "${shown(value)}" which is not a valid float: ${source.path.source}`);
+    throw new StatesError(
+      StatesErrors.Runtime,
+      `The ToleratedFailurePercentagePath field refers to value "${shown(value)}" which is not a valid float: ${source.path.source}`,
+    );
   }
-  throw new StatesError(source.kind === 'jsonata' ? StatesErrors.QueryEvaluationError : StatesErrors.Runtime, `The ToleratedFailurePercentage field refers to value "${shown(value)}" which is not a valid float`);
+  throw new StatesError(
+    source.kind === 'jsonata' ? StatesErrors.QueryEvaluationError : StatesErrors.Runtime,
+    `The ToleratedFailurePercentage field refers to value "${shown(value)}" which is not a valid float`,
+  );
 }
 
 function shown(value: Json): string {
@@ -256,12 +330,14 @@ export async function childFinished(run: Run, child: Frame): Promise<void> {
     const phase = parent.phase;
     remove(phase.running, child.id);
     if (outcome.ok) {
-      if (!phase.distributed) run.emit(parent, 'MapIterationSucceeded', () => ({ name: parent.stateName, index: child.index }));
+      if (!phase.distributed)
+        run.emit(parent, 'MapIterationSucceeded', () => ({ name: parent.stateName, index: child.index }));
       phase.results[child.index] = outcome.output;
       phase.done[child.index] = true;
       phase.succeeded += 1;
     } else {
-      if (!phase.distributed) run.emit(parent, 'MapIterationFailed', () => ({ name: parent.stateName, index: child.index }));
+      if (!phase.distributed)
+        run.emit(parent, 'MapIterationFailed', () => ({ name: parent.stateName, index: child.index }));
       phase.failed += 1;
       phase.firstFailure ??= { error: outcome.error, cause: outcome.cause };
       if (!withinTolerance(phase)) {
@@ -269,7 +345,10 @@ export async function childFinished(run: Run, child: Frame): Promise<void> {
         parent.retained = { kind: 'map', results: phase.results, done: phase.done };
         parent.phase = { kind: 'ready' };
         const failure = phase.distributed
-          ? { error: StatesErrors.ExceedToleratedFailureThreshold, cause: 'The specified tolerated failure threshold was exceeded' }
+          ? {
+              error: StatesErrors.ExceedToleratedFailureThreshold,
+              cause: 'The specified tolerated failure threshold was exceeded',
+            }
           : { error: outcome.error, cause: outcome.cause };
         if (phase.distributed) run.emit(parent, 'MapRunFailed', () => omit(failure));
         await run.advance(parentId, async () => ({ kind: 'error', ...failure }));
@@ -317,7 +396,8 @@ export function abortChildren(run: Run, frame: Frame, record: boolean): void {
     // The child's own state is aborted here, once; the recursion only reaches its descendants.
     abortChildren(run, child, false);
     abortFrameState(run, child);
-    if (phase.kind === 'map' && !phase.distributed) run.emit(frame, 'MapIterationAborted', () => ({ name: frame.stateName, index: child.index }));
+    if (phase.kind === 'map' && !phase.distributed)
+      run.emit(frame, 'MapIterationAborted', () => ({ name: frame.stateName, index: child.index }));
     run.removeFrame(id);
   }
   if (record) abortFrameState(run, frame);

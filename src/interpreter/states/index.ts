@@ -53,7 +53,8 @@ export function processState(run: Run, frame: Frame, options: ProcessOptions = {
 
 export function transition(state: CompiledState, t: Transition): Outcome {
   if (t.next !== undefined) return { kind: 'next', next: t.next, output: t.output, assigned: t.assigned };
-  if (state.end || state.type === 'Succeed' || state.next === undefined) return { kind: 'end', output: t.output, assigned: t.assigned };
+  if (state.end || state.type === 'Succeed' || state.next === undefined)
+    return { kind: 'end', output: t.output, assigned: t.assigned };
   return { kind: 'next', next: state.next, output: t.output, assigned: t.assigned };
 }
 
@@ -64,7 +65,12 @@ export function effectiveInput(run: Run, frame: Frame, state: CompiledState, ext
 }
 
 /** JSONata: Arguments over $states.input, or the state input itself. */
-export async function jsonataArguments(run: Run, frame: Frame, state: CompiledState, extras?: ContextExtras): Promise<Json> {
+export async function jsonataArguments(
+  run: Run,
+  frame: Frame,
+  state: CompiledState,
+  extras?: ContextExtras,
+): Promise<Json> {
   if (!state.arguments) return frame.stateInput;
   return state.arguments.evaluate(run.bindings(frame, { input: frame.stateInput }, extras), 'Arguments');
 }
@@ -77,9 +83,14 @@ export async function jsonataArguments(run: Run, frame: Frame, state: CompiledSt
 export function finishWithResult(run: Run, frame: Frame, state: CompiledState, result: Json): MaybePromise<Outcome> {
   if (state.queryLanguage === 'JSONata') return finishWithResultJsonata(run, frame, state, result);
   const selected = state.resultSelector ? state.resultSelector.evaluate(run.scope(frame, result)) : result;
-  const assigned = state.assign?.kind === 'jsonpath' ? run.assignJsonPath(frame, state.assign.template, selected) : undefined;
+  const assigned =
+    state.assign?.kind === 'jsonpath' ? run.assignJsonPath(frame, state.assign.template, selected) : undefined;
   const merged =
-    state.resultPath === undefined ? selected : state.resultPath === null ? frame.stateInput : state.resultPath.assign(frame.stateInput, selected);
+    state.resultPath === undefined
+      ? selected
+      : state.resultPath === null
+        ? frame.stateInput
+        : state.resultPath.assign(frame.stateInput, selected);
   return transition(state, { output: run.selectPath(frame, state.outputPath, merged), assigned });
 }
 
@@ -100,18 +111,37 @@ export interface RuleOverrides {
  * States that pass their (effective) input through: Wait, Succeed, Choice. JSONPath applies
  * OutputPath to the effective input; JSONata evaluates Output (default: the input).
  */
-export function passThrough(run: Run, frame: Frame, state: CompiledState, effective: Json, next?: string, rule?: RuleOverrides): MaybePromise<Transition> {
+export function passThrough(
+  run: Run,
+  frame: Frame,
+  state: CompiledState,
+  effective: Json,
+  next?: string,
+  rule?: RuleOverrides,
+): MaybePromise<Transition> {
   const assign = rule ? rule.assign : state.assign;
   if (state.queryLanguage === 'JSONata') return passThroughJsonata(run, frame, state, next, rule);
   const assigned = assign?.kind === 'jsonpath' ? run.assignJsonPath(frame, assign.template, effective) : undefined;
   return { next, output: run.selectPath(frame, state.outputPath, effective), assigned };
 }
 
-async function passThroughJsonata(run: Run, frame: Frame, state: CompiledState, next: string | undefined, rule: RuleOverrides | undefined): Promise<Transition> {
+async function passThroughJsonata(
+  run: Run,
+  frame: Frame,
+  state: CompiledState,
+  next: string | undefined,
+  rule: RuleOverrides | undefined,
+): Promise<Transition> {
   const states = { input: frame.stateInput };
   const outputTemplate = rule ? rule.output : state.output;
-  const output = outputTemplate ? await outputTemplate.evaluate(run.bindings(frame, states), 'Output') : frame.stateInput;
-  return { next, output, assigned: await run.evaluateAssign(frame, rule ? rule.assign : state.assign, frame.stateInput, states) };
+  const output = outputTemplate
+    ? await outputTemplate.evaluate(run.bindings(frame, states), 'Output')
+    : frame.stateInput;
+  return {
+    next,
+    output,
+    assigned: await run.evaluateAssign(frame, rule ? rule.assign : state.assign, frame.stateInput, states),
+  };
 }
 
 /** Applies `f` to a value that may still be on its way. */

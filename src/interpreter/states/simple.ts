@@ -6,17 +6,31 @@ import type { ChoiceState, Dynamic, FailState, PassState, SucceedState, WaitStat
 import type { Run } from '../run.js';
 import { parseTimestamp } from '../timestamps.js';
 import type { Frame } from '../types.js';
-import { andThen, effectiveInput, finishWithResult, passThrough, transition, type MaybePromise, type Outcome } from './index.js';
+import {
+  andThen,
+  effectiveInput,
+  finishWithResult,
+  passThrough,
+  transition,
+  type MaybePromise,
+  type Outcome,
+} from './index.js';
 
 export function pass(run: Run, frame: Frame, state: PassState): MaybePromise<Outcome> {
-  if (state.queryLanguage === 'JSONata') return andThen(passThrough(run, frame, state, frame.stateInput), (t) => transition(state, t));
+  if (state.queryLanguage === 'JSONata')
+    return andThen(passThrough(run, frame, state, frame.stateInput), (t) => transition(state, t));
   const effective = effectiveInput(run, frame, state);
   return finishWithResult(run, frame, state, state.result !== undefined ? state.result : effective);
 }
 
 export function succeed(run: Run, frame: Frame, state: SucceedState): MaybePromise<Outcome> {
-  const effective = state.queryLanguage === 'JSONata' ? frame.stateInput : run.selectPath(frame, state.inputPath, frame.stateInput);
-  return andThen(passThrough(run, frame, state, effective), (t): Outcome => ({ kind: 'end', output: t.output, assigned: t.assigned }));
+  const effective =
+    state.queryLanguage === 'JSONata' ? frame.stateInput : run.selectPath(frame, state.inputPath, frame.stateInput);
+  return andThen(passThrough(run, frame, state, effective), (t): Outcome => ({
+    kind: 'end',
+    output: t.output,
+    assigned: t.assigned,
+  }));
 }
 
 export async function fail(run: Run, frame: Frame, state: FailState): Promise<Outcome> {
@@ -54,7 +68,8 @@ async function failField(run: Run, frame: Frame, field: Dynamic<string> | undefi
 }
 
 export async function wait(run: Run, frame: Frame, state: WaitState): Promise<Outcome> {
-  const effective = state.queryLanguage === 'JSONata' ? frame.stateInput : run.selectPath(frame, state.inputPath, frame.stateInput);
+  const effective =
+    state.queryLanguage === 'JSONata' ? frame.stateInput : run.selectPath(frame, state.inputPath, frame.stateInput);
   const fireAt = await waitUntil(run, frame, state, effective);
   const then = await passThrough(run, frame, state, effective);
   if (fireAt <= run.rt.now()) return transition(state, then);
@@ -81,14 +96,25 @@ function checkSeconds(field: Dynamic<number>, value: Json): number {
   const isLong = typeof value === 'number' && Number.isInteger(value);
   if (field.kind === 'path') {
     const shown = `${field.path.source} == ${typeof value === 'string' ? value : JSON.stringify(value)}`;
-    if (!isLong) throw new StatesError(StatesErrors.Runtime, `The SecondsPath parameter cannot be parsed as a long value: ${shown}`);
-    if (value < 0) throw new StatesError(StatesErrors.Runtime, `The SecondsPath parameter references a negative value: ${shown}`);
+    if (!isLong)
+      throw new StatesError(
+        StatesErrors.Runtime,
+        `The SecondsPath parameter cannot be parsed as a long value: ${shown}`,
+      );
+    if (value < 0)
+      throw new StatesError(StatesErrors.Runtime, `The SecondsPath parameter references a negative value: ${shown}`);
     return value;
   }
   if (!isLong || value < 0) {
     const error = field.kind === 'jsonata' ? StatesErrors.QueryEvaluationError : StatesErrors.Runtime;
-    const source = field.kind === 'jsonata' ? `The JSONata expression '${field.expr.source}' specified for the field 'Seconds'` : 'The Seconds field';
-    throw new StatesError(error, `${source} returned an unexpected result type. Expected 'non-negative integer', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value)}`);
+    const source =
+      field.kind === 'jsonata'
+        ? `The JSONata expression '${field.expr.source}' specified for the field 'Seconds'`
+        : 'The Seconds field';
+    throw new StatesError(
+      error,
+      `${source} returned an unexpected result type. Expected 'non-negative integer', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -102,14 +128,25 @@ function timestampError(field: Dynamic<string>, value: Json): StatesError {
         `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${field.path.source} == ${shown}`,
       );
     case 'jsonata':
-      return new StatesError(StatesErrors.QueryEvaluationError, `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${shown}`);
+      return new StatesError(
+        StatesErrors.QueryEvaluationError,
+        `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${shown}`,
+      );
     case 'literal':
-      return new StatesError(StatesErrors.Runtime, `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${shown}`);
+      return new StatesError(
+        StatesErrors.Runtime,
+        `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${shown}`,
+      );
   }
 }
 
 /** The value of a literal / `...Path` / JSONata field. Paths read the effective input. */
-export async function dynamicValue<T extends Json>(run: Run, frame: Frame, field: Dynamic<T>, effective: Json): Promise<Json> {
+export async function dynamicValue<T extends Json>(
+  run: Run,
+  frame: Frame,
+  field: Dynamic<T>,
+  effective: Json,
+): Promise<Json> {
   switch (field.kind) {
     case 'literal':
       return field.value;
@@ -142,10 +179,13 @@ export function choice(run: Run, frame: Frame, state: ChoiceState): MaybePromise
   const scope = run.scope(frame, effective);
   for (const branch of state.choices) {
     if (branch.rule.kind === 'jsonpath' && branch.rule.rule.evaluate(scope)) {
-      return andThen(passThrough(run, frame, state, effective, branch.next, { assign: branch.assign }), (t) => transition(state, t));
+      return andThen(passThrough(run, frame, state, effective, branch.next, { assign: branch.assign }), (t) =>
+        transition(state, t),
+      );
     }
   }
-  if (state.default !== undefined) return andThen(passThrough(run, frame, state, effective, state.default), (t) => transition(state, t));
+  if (state.default !== undefined)
+    return andThen(passThrough(run, frame, state, effective, state.default), (t) => transition(state, t));
   throw noChoiceMatched();
 }
 
@@ -160,9 +200,17 @@ async function choiceJsonata(run: Run, frame: Frame, state: ChoiceState): Promis
         `The JSONata expression '${branch.rule.kind === 'jsonata' ? branch.rule.condition.source : String(value)}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value ?? null)}`,
       );
     }
-    if (value) return transition(state, await passThrough(run, frame, state, frame.stateInput, branch.next, { output: branch.output, assign: branch.assign }));
+    if (value)
+      return transition(
+        state,
+        await passThrough(run, frame, state, frame.stateInput, branch.next, {
+          output: branch.output,
+          assign: branch.assign,
+        }),
+      );
   }
-  if (state.default !== undefined) return transition(state, await passThrough(run, frame, state, frame.stateInput, state.default));
+  if (state.default !== undefined)
+    return transition(state, await passThrough(run, frame, state, frame.stateInput, state.default));
   throw noChoiceMatched();
 }
 

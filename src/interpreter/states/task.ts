@@ -49,21 +49,46 @@ export async function task(run: Run, frame: Frame, state: TaskState, options: Pr
   }
   // AWS: "After Parameters processing, the input of a state is larger than the payload size quota."
   if (exceedsPayloadLimit(parameters)) {
-    throw new StatesError(StatesErrors.DataLimitExceeded, `The state/task '${state.name}' has an input with a size exceeding the maximum number of bytes service limit.`);
+    throw new StatesError(
+      StatesErrors.DataLimitExceeded,
+      `The state/task '${state.name}' has an input with a size exceeding the maximum number of bytes service limit.`,
+    );
   }
-  const pathInput = state.queryLanguage === 'JSONata' ? frame.stateInput : run.selectPath(frame, state.inputPath, frame.stateInput);
-  if (state.timeoutSeconds) timeoutSeconds = positiveInteger(state.timeoutSeconds.kind, 'TimeoutSeconds', await dynamicValue(run, frame, state.timeoutSeconds, pathInput));
-  if (state.heartbeatSeconds) heartbeatSeconds = positiveInteger(state.heartbeatSeconds.kind, 'HeartbeatSeconds', await dynamicValue(run, frame, state.heartbeatSeconds, pathInput));
+  const pathInput =
+    state.queryLanguage === 'JSONata' ? frame.stateInput : run.selectPath(frame, state.inputPath, frame.stateInput);
+  if (state.timeoutSeconds)
+    timeoutSeconds = positiveInteger(
+      state.timeoutSeconds.kind,
+      'TimeoutSeconds',
+      await dynamicValue(run, frame, state.timeoutSeconds, pathInput),
+    );
+  if (state.heartbeatSeconds)
+    heartbeatSeconds = positiveInteger(
+      state.heartbeatSeconds.kind,
+      'HeartbeatSeconds',
+      await dynamicValue(run, frame, state.heartbeatSeconds, pathInput),
+    );
 
   const region = run.state.info.stateMachineArn.split(':')[3] ?? '';
   const input = () => JSON.stringify(parameters);
   switch (flavour.kind) {
     case 'lambda':
-      run.emit(frame, 'LambdaFunctionScheduled', () => ({ resource: flavour.resource, input: input(), inputDetails: { truncated: false }, timeoutInSeconds: timeoutSeconds }));
+      run.emit(frame, 'LambdaFunctionScheduled', () => ({
+        resource: flavour.resource,
+        input: input(),
+        inputDetails: { truncated: false },
+        timeoutInSeconds: timeoutSeconds,
+      }));
       run.emit(frame, 'LambdaFunctionStarted');
       break;
     case 'activity':
-      run.emit(frame, 'ActivityScheduled', () => ({ resource: flavour.resource, input: input(), inputDetails: { truncated: false }, timeoutInSeconds: timeoutSeconds, heartbeatInSeconds: heartbeatSeconds }));
+      run.emit(frame, 'ActivityScheduled', () => ({
+        resource: flavour.resource,
+        input: input(),
+        inputDetails: { truncated: false },
+        timeoutInSeconds: timeoutSeconds,
+        heartbeatInSeconds: heartbeatSeconds,
+      }));
       break;
     case 'service':
       run.emit(frame, 'TaskScheduled', () => ({
@@ -79,9 +104,19 @@ export async function task(run: Run, frame: Frame, state: TaskState, options: Pr
   }
   run.wait(taskId, frame.id);
   const now = run.rt.now();
-  const timeoutTimerId = timeoutSeconds !== undefined ? run.startTimer(frame.id, now + timeoutSeconds * 1000) : undefined;
-  const heartbeatTimerId = heartbeatSeconds !== undefined ? run.startTimer(frame.id, now + heartbeatSeconds * 1000) : undefined;
-  frame.phase = { kind: 'task', taskId, timeoutTimerId, heartbeatTimerId, heartbeatSeconds, started: flavour.kind !== 'activity', taskToken };
+  const timeoutTimerId =
+    timeoutSeconds !== undefined ? run.startTimer(frame.id, now + timeoutSeconds * 1000) : undefined;
+  const heartbeatTimerId =
+    heartbeatSeconds !== undefined ? run.startTimer(frame.id, now + heartbeatSeconds * 1000) : undefined;
+  frame.phase = {
+    kind: 'task',
+    taskId,
+    timeoutTimerId,
+    heartbeatTimerId,
+    heartbeatSeconds,
+    started: flavour.kind !== 'activity',
+    taskToken,
+  };
   run.commands.push({
     kind: 'invokeTask',
     taskId,
@@ -119,7 +154,8 @@ export async function resumeTask(run: Run, frame: Frame, signal: TaskSignal): Pr
     case 'taskStarted':
       if (!phase.started) {
         frame.phase = { ...phase, started: true };
-        if (flavour.kind === 'activity') run.emit(frame, 'ActivityStarted', () => (signal.workerName ? { workerName: signal.workerName } : {}));
+        if (flavour.kind === 'activity')
+          run.emit(frame, 'ActivityStarted', () => (signal.workerName ? { workerName: signal.workerName } : {}));
       }
       return { kind: 'blocked' };
     case 'taskSubmitted':
@@ -143,13 +179,26 @@ export async function resumeTask(run: Run, frame: Frame, signal: TaskSignal): Pr
     case 'taskSucceeded': {
       settle(run, frame);
       const output = () => JSON.stringify(signal.output);
-      if (flavour.kind === 'lambda') run.emit(frame, 'LambdaFunctionSucceeded', () => ({ output: output(), outputDetails: { truncated: false } }));
-      else if (flavour.kind === 'activity') run.emit(frame, 'ActivitySucceeded', () => ({ output: output(), outputDetails: { truncated: false } }));
-      else run.emit(frame, 'TaskSucceeded', () => ({ resourceType: flavour.resourceType, resource: flavour.resource, output: output(), outputDetails: { truncated: false } }));
+      if (flavour.kind === 'lambda')
+        run.emit(frame, 'LambdaFunctionSucceeded', () => ({ output: output(), outputDetails: { truncated: false } }));
+      else if (flavour.kind === 'activity')
+        run.emit(frame, 'ActivitySucceeded', () => ({ output: output(), outputDetails: { truncated: false } }));
+      else
+        run.emit(frame, 'TaskSucceeded', () => ({
+          resourceType: flavour.resourceType,
+          resource: flavour.resource,
+          output: output(),
+          outputDetails: { truncated: false },
+        }));
       // AWS: "The output of a connector is larger than the payload size quota", whatever
       // ResultSelector or ResultPath would make of it.
       if (exceedsPayloadLimit(signal.output)) {
-        return { kind: 'error', error: StatesErrors.DataLimitExceeded, cause: resultTooLargeCause(state.name), quiet: true };
+        return {
+          kind: 'error',
+          error: StatesErrors.DataLimitExceeded,
+          cause: resultTooLargeCause(state.name),
+          quiet: true,
+        };
       }
       return finishWithResult(run, frame, state, signal.output);
     }
@@ -158,7 +207,12 @@ export async function resumeTask(run: Run, frame: Frame, signal: TaskSignal): Pr
       const details = () => withoutUndefined({ error: signal.error, cause: signal.cause });
       if (flavour.kind === 'lambda') run.emit(frame, 'LambdaFunctionFailed', details);
       else if (flavour.kind === 'activity') run.emit(frame, 'ActivityFailed', details);
-      else run.emit(frame, 'TaskFailed', () => ({ resourceType: flavour.resourceType, resource: flavour.resource, ...details() }));
+      else
+        run.emit(frame, 'TaskFailed', () => ({
+          resourceType: flavour.resourceType,
+          resource: flavour.resource,
+          ...details(),
+        }));
       return { kind: 'error', error: signal.error, cause: signal.cause };
     }
   }
@@ -176,7 +230,12 @@ export function taskTimedOut(run: Run, frame: Frame, heartbeat: boolean): Outcom
   const details = { error };
   if (flavour.kind === 'lambda') run.emit(frame, 'LambdaFunctionTimedOut', () => details);
   else if (flavour.kind === 'activity') run.emit(frame, 'ActivityTimedOut', () => details);
-  else run.emit(frame, 'TaskTimedOut', () => ({ resourceType: flavour.resourceType, resource: flavour.resource, ...details }));
+  else
+    run.emit(frame, 'TaskTimedOut', () => ({
+      resourceType: flavour.resourceType,
+      resource: flavour.resource,
+      ...details,
+    }));
   return { kind: 'error', error };
 }
 

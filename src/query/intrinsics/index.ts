@@ -39,7 +39,9 @@ function compileArg(arg: IntrinsicArg): Evaluator {
       return (scope) => {
         const value = path.evaluate(scope);
         if (value === undefined) {
-          throw runtimeError(`The JSONPath '${path.source}' could not be found in the input '${JSON.stringify(rootDocument(path, scope))}'`);
+          throw runtimeError(
+            `The JSONPath '${path.source}' could not be found in the input '${JSON.stringify(rootDocument(path, scope))}'`,
+          );
         }
         return value;
       };
@@ -49,7 +51,11 @@ function compileArg(arg: IntrinsicArg): Evaluator {
       if (definition === undefined) throw new Error(`unknown intrinsic function ${arg.name}`); // the parser checked
       const implementation = definition.bind(arg.args);
       const args = arg.args.map(compileArg);
-      return (scope) => implementation(args.map((evaluate) => evaluate(scope)), scope);
+      return (scope) =>
+        implementation(
+          args.map((evaluate) => evaluate(scope)),
+          scope,
+        );
     }
     default:
       return assertNever(arg, 'intrinsic argument');

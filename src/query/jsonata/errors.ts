@@ -43,7 +43,9 @@ function queryEvaluationError(detail: string): StatesError {
 
 /** "... threw an error during evaluation. T1006: Attempted to invoke a non-function" */
 export function jsonataThrew(source: string, field: string | undefined, error: unknown): StatesError {
-  return queryEvaluationError(`${subject(source, field)} threw an error during evaluation. ${describeJsonataError(error)}`);
+  return queryEvaluationError(
+    `${subject(source, field)} threw an error during evaluation. ${describeJsonataError(error)}`,
+  );
 }
 
 /** "... returned nothing (undefined)." */
@@ -60,7 +62,12 @@ export function jsonataUnsupportedResult(source: string, field: string | undefin
  * "... returned an unexpected result type. Expected 'array', but was 'string' for value: \"string\""
  * For callers that need a particular type (Map `Items`, `MaxConcurrency`, ...).
  */
-export function jsonataUnexpectedResultType(source: string, field: string | undefined, expected: string, value: Json): StatesError {
+export function jsonataUnexpectedResultType(
+  source: string,
+  field: string | undefined,
+  expected: string,
+  value: Json,
+): StatesError {
   return queryEvaluationError(
     `${subject(source, field)} returned an unexpected result type. Expected '${expected}', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value)}`,
   );

@@ -1,8 +1,19 @@
 import jsonata from 'jsonata';
 import type { Json } from '../../json.js';
 import type { QueryRuntime, Variables } from '../scope.js';
-import { JsonataSyntaxError, describeJsonataError, isJsonataErrorLike, jsonataThrew, jsonataUnsupportedResult } from './errors.js';
-import { RUNTIME_FUNCTIONS, registerStepFunctionsExtras, runtimeFunctions, type RuntimeFunctionName } from './functions.js';
+import {
+  JsonataSyntaxError,
+  describeJsonataError,
+  isJsonataErrorLike,
+  jsonataThrew,
+  jsonataUnsupportedResult,
+} from './errors.js';
+import {
+  RUNTIME_FUNCTIONS,
+  registerStepFunctionsExtras,
+  runtimeFunctions,
+  type RuntimeFunctionName,
+} from './functions.js';
 import { UnsupportedResultError, toJson } from './normalise.js';
 import { referencedVariables } from './references.js';
 
@@ -28,7 +39,15 @@ export interface CompiledJsonata {
 }
 
 const STATES = 'states';
-const RESERVED: ReadonlySet<string> = new Set<string>([STATES, ...RUNTIME_FUNCTIONS, 'partition', 'range', 'hash', 'parse', 'eval']);
+const RESERVED: ReadonlySet<string> = new Set<string>([
+  STATES,
+  ...RUNTIME_FUNCTIONS,
+  'partition',
+  'range',
+  'hash',
+  'parse',
+  'eval',
+]);
 
 /** True for a string of the form "{% ... %}" (no whitespace outside the delimiters). */
 export function isJsonataExpression(value: unknown): value is string {

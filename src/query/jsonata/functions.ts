@@ -112,7 +112,12 @@ function native(implementation: JsonataNativeFunction['implementation']): Jsonat
 /** jsonata's built-in `$fromMillis`, used to format `$now(picture, timezone)` exactly as jsonata does. */
 function fromMillis(focus: jsonata.Focus, millis: number, picture?: string, timezone?: string): unknown {
   const builtin: unknown = focus.environment.lookup('fromMillis');
-  if (typeof builtin === 'object' && builtin !== null && 'implementation' in builtin && typeof builtin.implementation === 'function') {
+  if (
+    typeof builtin === 'object' &&
+    builtin !== null &&
+    'implementation' in builtin &&
+    typeof builtin.implementation === 'function'
+  ) {
     return (builtin.implementation as (...args: unknown[]) => unknown).call(focus, millis, picture, timezone);
   }
   return new Date(millis).toISOString();
@@ -130,7 +135,11 @@ export function runtimeFunctions(runtime: QueryRuntime): Record<RuntimeFunctionN
     random: native((seed?: unknown) => {
       if (seed === undefined) return runtime.random();
       if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-        throw functionError('Argument 1 of function "random" does not match function signature', { code: 'T0410', index: 1, token: 'random' });
+        throw functionError('Argument 1 of function "random" does not match function signature', {
+          code: 'T0410',
+          index: 1,
+          token: 'random',
+        });
       }
       return seededRandom(seed);
     }),

@@ -1,7 +1,13 @@
 import type { Json, JsonObject } from '../../json.js';
 import { isJsonObject } from '../../json.js';
 import { jsonataReturnedNothing } from './errors.js';
-import { compileJsonata, isJsonataExpression, jsonataSource, type CompiledJsonata, type JsonataBindings } from './expression.js';
+import {
+  compileJsonata,
+  isJsonataExpression,
+  jsonataSource,
+  type CompiledJsonata,
+  type JsonataBindings,
+} from './expression.js';
 
 /**
  * A field value in a JSONata state (Arguments, Output, Assign, Items, ...): a "{% %}" string, or an
@@ -37,10 +43,14 @@ function compileNode(value: Json, suffix: string): TemplateNode {
   }
   if (Array.isArray(value)) {
     const items = value.map((item, index) => compileNode(item, `${suffix}/${index}`));
-    return items.every((item) => item.kind === 'literal') ? { kind: 'literal', value: frozenCopy(value) } : { kind: 'array', items };
+    return items.every((item) => item.kind === 'literal')
+      ? { kind: 'literal', value: frozenCopy(value) }
+      : { kind: 'array', items };
   }
   if (isJsonObject(value)) {
-    const members = Object.entries(value).map(([key, member]) => [key, compileNode(member, `${suffix}/${key}`)] as const);
+    const members = Object.entries(value).map(
+      ([key, member]) => [key, compileNode(member, `${suffix}/${key}`)] as const,
+    );
     return members.every(([, member]) => member.kind === 'literal')
       ? { kind: 'literal', value: frozenCopy(value) }
       : { kind: 'object', members };

@@ -1,6 +1,13 @@
 import { isJsonObject, jsonEquals, type Json } from '../../json.js';
 import { assertNever } from '../../interpreter/errors.js';
-import { isDefiniteSegment, type FilterExpr, type FilterOperand, type ParsedPath, type PathFunction, type Segment } from './ast.js';
+import {
+  isDefiniteSegment,
+  type FilterExpr,
+  type FilterOperand,
+  type ParsedPath,
+  type PathFunction,
+  type Segment,
+} from './ast.js';
 
 /** Applies a compiled path to a start value; `root` is what `$` means inside filters. */
 export type Selector = (start: Json, root: Json) => Json | undefined;
@@ -142,7 +149,12 @@ function compileStep(segment: Segment): Step {
 }
 
 /** Slice indexes with Python/RFC 9535 semantics (negative bounds count from the end). */
-function* sliceIndexes(length: number, start: number | undefined, end: number | undefined, step: number): Generator<number> {
+function* sliceIndexes(
+  length: number,
+  start: number | undefined,
+  end: number | undefined,
+  step: number,
+): Generator<number> {
   const normalize = (i: number): number => (i < 0 ? Math.max(length + i, -1) : Math.min(i, length));
   if (step > 0) {
     const from = Math.max(normalize(start ?? 0), 0);

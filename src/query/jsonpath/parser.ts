@@ -1,4 +1,12 @@
-import type { ComparisonOperator, FilterExpr, FilterOperand, ParsedPath, PathFunction, PathRoot, Segment } from './ast.js';
+import type {
+  ComparisonOperator,
+  FilterExpr,
+  FilterOperand,
+  ParsedPath,
+  PathFunction,
+  PathRoot,
+  Segment,
+} from './ast.js';
 
 export class PathSyntaxError extends Error {
   constructor(message: string) {
@@ -183,7 +191,7 @@ class PathParser {
 
   private orExpr(): FilterExpr {
     let left = this.andExpr();
-    while (this.skipSpaces(), this.text.startsWith('||', this.pos)) {
+    while ((this.skipSpaces(), this.text.startsWith('||', this.pos))) {
       this.pos += 2;
       left = { kind: 'or', left, right: this.andExpr() };
     }
@@ -192,7 +200,7 @@ class PathParser {
 
   private andExpr(): FilterExpr {
     let left = this.unaryExpr();
-    while (this.skipSpaces(), this.text.startsWith('&&', this.pos)) {
+    while ((this.skipSpaces(), this.text.startsWith('&&', this.pos))) {
       this.pos += 2;
       left = { kind: 'and', left, right: this.unaryExpr() };
     }
@@ -245,7 +253,11 @@ class PathParser {
       this.pos += number[0].length;
       return { kind: 'literal', value: Number(number[0]) };
     }
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (rest.startsWith(word)) {
         this.pos += word.length;
         return { kind: 'literal', value };

@@ -21,7 +21,8 @@ export function compileReferencePath(source: string): CompiledReferencePath {
   if (parsed.root.kind !== 'input') {
     throw new PathSyntaxError(`Invalid reference path '${source}': it must start with '$' followed by '.' or '['`);
   }
-  if (parsed.fn !== undefined) throw new PathSyntaxError(`Invalid reference path '${source}': functions are not allowed`);
+  if (parsed.fn !== undefined)
+    throw new PathSyntaxError(`Invalid reference path '${source}': functions are not allowed`);
   const segments = parsed.segments.map((segment): ReferenceSegment => {
     if (segment.kind === 'member' || segment.kind === 'index') return segment;
     throw new PathSyntaxError(`Invalid reference path '${source}': only member names and array indexes are allowed`);

@@ -144,7 +144,9 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
 
   async listVersions(stateMachineArn: string, page: PageRequest): Promise<Page<StateMachineVersionRecord>> {
     const mine = [...this.versions.values()].filter((v) => v.stateMachineArn === stateMachineArn);
-    return clone(paginate(mine, { list: 'versions', key: (v) => [v.version], shape: ['number'], descending: true }, page));
+    return clone(
+      paginate(mine, { list: 'versions', key: (v) => [v.version], shape: ['number'], descending: true }, page),
+    );
   }
 
   async deleteVersion(arn: string): Promise<void> {
@@ -280,10 +282,12 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
     for (const taskId of commit.tasksRemoved) this.claims.delete(claimKey(execution.arn, taskId));
     for (const task of commit.tasksAdded) this.claims.delete(claimKey(execution.arn, task.taskId));
     if (lease) {
-      if (lease.until !== null && execution.status === 'RUNNING') this.leases.set(execution.arn, { owner: lease.owner, until: lease.until });
+      if (lease.until !== null && execution.status === 'RUNNING')
+        this.leases.set(execution.arn, { owner: lease.owner, until: lease.until });
       else this.leases.delete(execution.arn);
     }
-    if (commit.signalsSettled && commit.signalsSettled.length > 0) this.settle(commit.signalsSettled, lease?.now ?? Date.now());
+    if (commit.signalsSettled && commit.signalsSettled.length > 0)
+      this.settle(commit.signalsSettled, lease?.now ?? Date.now());
     for (const activityArn of activityArnsOf(commit.tasksAdded)) this.deliver({ kind: 'activity', activityArn });
     return 'ok';
   }
@@ -315,12 +319,23 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
       .map(clone);
   }
 
-  async claimActivityTask(activityArn: string, workerName: string | undefined, now: Millis): Promise<ClaimedTask | undefined> {
+  async claimActivityTask(
+    activityArn: string,
+    workerName: string | undefined,
+    now: Millis,
+  ): Promise<ClaimedTask | undefined> {
     let oldest: TaskRecord | undefined;
     for (const rows of this.tasks.values()) {
       for (const task of rows.values()) {
         if (task.resource !== activityArn || this.claims.has(claimKey(task.executionArn, task.taskId))) continue;
-        if (!oldest || compareKeys([task.createdAt, task.executionArn, task.taskId], [oldest.createdAt, oldest.executionArn, oldest.taskId]) < 0) oldest = task;
+        if (
+          !oldest ||
+          compareKeys(
+            [task.createdAt, task.executionArn, task.taskId],
+            [oldest.createdAt, oldest.executionArn, oldest.taskId],
+          ) < 0
+        )
+          oldest = task;
       }
     }
     if (!oldest) return undefined;
@@ -346,7 +361,11 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
   ): Promise<string[]> {
     const previous = this.nodes.get(node.id);
     this.nodes.set(node.id, {
-      info: { id: node.id, startedAt: node.startedAt, ...(node.address !== undefined ? { address: node.address } : {}) },
+      info: {
+        id: node.id,
+        startedAt: node.startedAt,
+        ...(node.address !== undefined ? { address: node.address } : {}),
+      },
       heartbeatAt: now,
       leaseUntil: now + leaseMs,
       stats: clone(stats ?? previous?.stats ?? {}),
@@ -359,7 +378,8 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
       renewed.push(arn);
     }
     for (const [id, signal] of this.signals) {
-      if (signal.settledAt !== undefined && signal.settledAt < now - SETTLED_SIGNAL_RETENTION_MS) this.signals.delete(id);
+      if (signal.settledAt !== undefined && signal.settledAt < now - SETTLED_SIGNAL_RETENTION_MS)
+        this.signals.delete(id);
     }
     for (const [id, other] of this.nodes) {
       if (id !== node.id && other.leaseUntil < now - DEAD_NODE_RETENTION_MS) this.nodes.delete(id);
@@ -405,7 +425,8 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
       since.set(arn, Math.min(since.get(arn) ?? Number.POSITIVE_INFINITY, at));
     };
     for (const timer of this.allTimers()) if (timer.fireAt <= now) note(timer.executionArn, timer.fireAt);
-    for (const signal of this.signals.values()) if (signal.settledAt === undefined) note(signal.executionArn, signal.createdAt);
+    for (const signal of this.signals.values())
+      if (signal.settledAt === undefined) note(signal.executionArn, signal.createdAt);
     for (const [arn, lease] of this.leases) if (lease.until <= now) note(arn, lease.until);
     const ready = [...since]
       .filter(([arn]) => this.executions.get(arn)?.status === 'RUNNING' && this.leaseFree(arn, now))
@@ -414,7 +435,12 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
     return ready.map(([arn]): ClaimedExecution => {
       const orphaned = this.leases.has(arn);
       this.leases.set(arn, { owner, until: now + leaseMs });
-      return { arn, orphaned, record: clone(this.executions.get(arn) as ExecutionRecord), hasSignals: this.hasSignals(arn) };
+      return {
+        arn,
+        orphaned,
+        record: clone(this.executions.get(arn) as ExecutionRecord),
+        hasSignals: this.hasSignals(arn),
+      };
     });
   }
 
@@ -432,7 +458,8 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
   }
 
   private hasSignals(arn: string): boolean {
-    for (const signal of this.signals.values()) if (signal.executionArn === arn && signal.settledAt === undefined) return true;
+    for (const signal of this.signals.values())
+      if (signal.executionArn === arn && signal.settledAt === undefined) return true;
     return false;
   }
 
@@ -460,7 +487,9 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
   async pendingSignals(executionArn: string): Promise<InboxSignal[]> {
     return [...this.signals.values()]
       .filter((s) => s.executionArn === executionArn && s.settledAt === undefined)
-      .map((s): InboxSignal => clone({ id: s.id, executionArn: s.executionArn, signal: s.signal, createdAt: s.createdAt }));
+      .map((s): InboxSignal =>
+        clone({ id: s.id, executionArn: s.executionArn, signal: s.signal, createdAt: s.createdAt }),
+      );
   }
 
   async signalOutcome(id: number): Promise<boolean | undefined> {
@@ -540,7 +569,8 @@ function ascendingFrom(events: readonly HistoryEvent[], start: number): boolean 
 
 function matches(e: ExecutionRecord, filter: ExecutionFilter): boolean {
   if (filter.stateMachineArn !== undefined && e.stateMachineArn !== filter.stateMachineArn) return false;
-  if (filter.stateMachineVersionArn !== undefined && e.stateMachineVersionArn !== filter.stateMachineVersionArn) return false;
+  if (filter.stateMachineVersionArn !== undefined && e.stateMachineVersionArn !== filter.stateMachineVersionArn)
+    return false;
   if (filter.stateMachineAliasArn !== undefined && e.stateMachineAliasArn !== filter.stateMachineAliasArn) return false;
   if (filter.status !== undefined && e.status !== filter.status) return false;
   if (filter.redriveFilter === 'REDRIVEN' && e.redriveCount === 0) return false;

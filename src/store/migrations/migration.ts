@@ -24,7 +24,8 @@ export function pendingMigrations(applied: readonly AppliedMigration[], migratio
   const known = new Map(migrations.map((m) => [m.id, m]));
   for (const row of applied) {
     const migration = known.get(row.id);
-    if (!migration) throw new Error(`Database has migration ${row.id} (${row.name}), unknown to this version of Stepwise`);
+    if (!migration)
+      throw new Error(`Database has migration ${row.id} (${row.name}), unknown to this version of Stepwise`);
     if (migration.name !== row.name) {
       throw new Error(`Migration ${row.id} is '${row.name}' in the database but '${migration.name}' in the code`);
     }

@@ -127,7 +127,12 @@ function member(commit: Commit, ord: number): Record<string, unknown> {
     timers_removed: commit.timersRemoved.filter((id) => !addedTimerIds.has(id)),
     timers_added: timersAdded.map((t) => ({ timer_id: t.timerId, fire_at: t.fireAt })),
     tasks_removed: commit.tasksRemoved.filter((id) => !addedTaskIds.has(id)),
-    tasks_added: tasksAdded.map((t) => ({ task_id: t.taskId, resource: t.resource, command: t.command, created_at: t.createdAt })),
+    tasks_added: tasksAdded.map((t) => ({
+      task_id: t.taskId,
+      resource: t.resource,
+      command: t.command,
+      created_at: t.createdAt,
+    })),
     settled: commit.signalsSettled ?? [],
   };
 }
@@ -150,7 +155,11 @@ export async function commitBatch(client: pg.ClientBase, commits: readonly Commi
   for (const round of rounds) {
     const payload = JSON.stringify(round.map((i) => member(commits[i] as Commit, i)));
     // Named: each connection plans the statement once.
-    const { rows } = await client.query<{ ord: number; applied: boolean }>({ name: 'stepwise-batch-commit', text: BATCH_COMMIT, values: [payload] });
+    const { rows } = await client.query<{ ord: number; applied: boolean }>({
+      name: 'stepwise-batch-commit',
+      text: BATCH_COMMIT,
+      values: [payload],
+    });
     const missed: number[] = [];
     for (const row of rows) {
       if (row.applied) results[row.ord] = 'ok';
@@ -169,16 +178,25 @@ interface LeaseRow {
 }
 
 /** Why members missed: their version is stale ('conflict'), or it is current and their lease is not ('leaseLost'). */
-async function classify(client: pg.ClientBase, commits: readonly Commit[], missed: number[], results: CommitResult[]): Promise<void> {
+async function classify(
+  client: pg.ClientBase,
+  commits: readonly Commit[],
+  missed: number[],
+  results: CommitResult[],
+): Promise<void> {
   const arns = missed.map((i) => (commits[i] as Commit).execution.arn);
-  const { rows } = await client.query<LeaseRow>('SELECT arn, version, locked_by, locked_until FROM executions WHERE arn = ANY($1::text[])', [arns]);
+  const { rows } = await client.query<LeaseRow>(
+    'SELECT arn, version, locked_by, locked_until FROM executions WHERE arn = ANY($1::text[])',
+    [arns],
+  );
   const byArn = new Map(rows.map((row) => [row.arn, row]));
   for (const i of missed) {
     const commit = commits[i] as Commit;
     const row = byArn.get(commit.execution.arn);
     const { lease } = commit;
     const versionMatches = commit.expectedVersion > 0 && row?.version === commit.expectedVersion;
-    const leaseHeld = !lease || (row?.locked_by === lease.owner && (row.locked_until ?? Number.NEGATIVE_INFINITY) > lease.now);
+    const leaseHeld =
+      !lease || (row?.locked_by === lease.owner && (row.locked_until ?? Number.NEGATIVE_INFINITY) > lease.now);
     results[i] = versionMatches && !leaseHeld ? 'leaseLost' : 'conflict';
   }
 }

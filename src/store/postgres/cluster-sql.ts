@@ -10,7 +10,9 @@ import { EXECUTION_SELECT } from './sql.js';
  * A claimed or acquired execution's row (prefixed: these statements join other relations with an
  * `arn`), and whether it has unsettled inbox signals.
  */
-const CLAIMED_EXECUTION = `${EXECUTION_SELECT.split(', ').map((column) => `e.${column}`).join(', ')},
+const CLAIMED_EXECUTION = `${EXECUTION_SELECT.split(', ')
+  .map((column) => `e.${column}`)
+  .join(', ')},
       EXISTS (SELECT 1 FROM signals s WHERE s.execution_arn = e.arn AND s.settled_at IS NULL) AS has_signals`;
 
 export const CLUSTER_SQL = {

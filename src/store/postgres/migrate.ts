@@ -5,7 +5,12 @@
  * PostgreSQL, so a failing migration leaves nothing behind. Same numbers and checks as SQLite's.
  */
 import type { PoolClient } from 'pg';
-import { migrations as allMigrations, pendingMigrations, type AppliedMigration, type Migration } from '../migrations/index.js';
+import {
+  migrations as allMigrations,
+  pendingMigrations,
+  type AppliedMigration,
+  type Migration,
+} from '../migrations/index.js';
 
 /** The advisory lock key every Stepwise node takes while migrating ('stepwise' as a number). */
 export const MIGRATION_LOCK_KEY = 0x5354_4550_5749_5345n.toString();

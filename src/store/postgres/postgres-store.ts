@@ -144,16 +144,26 @@ export function channelFor(schema: string | undefined): string {
   return channel.length <= 63 ? channel : `stepwise_${createHash('sha256').update(schema).digest('hex').slice(0, 40)}`;
 }
 
-
 /** Retries a batch that PostgreSQL aborted to break a deadlock or a serialization failure. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 5;
 
-
 const stateMachineValues = (r: StateMachineRecord): unknown[] => {
   const row = stateMachineToRow(r);
-  return [row.arn, row.name, row.type, row.definition, row.role_arn, row.description, row.logging_configuration,
-    row.tracing_configuration, row.status, row.creation_date, row.update_date, row.revision_id];
+  return [
+    row.arn,
+    row.name,
+    row.type,
+    row.definition,
+    row.role_arn,
+    row.description,
+    row.logging_configuration,
+    row.tracing_configuration,
+    row.status,
+    row.creation_date,
+    row.update_date,
+    row.revision_id,
+  ];
 };
 
 export class PostgresStore implements ExecutionStore, ClusterStore {
@@ -197,7 +207,12 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
     const pool = newPool(options.maxConnections ?? 10);
     // Keepalive, so a subscriber on a connection that silently died learns of it and reconnects.
     const newClient = (): pg.Client =>
-      new pg.Client({ connectionString: url, connectionTimeoutMillis, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+      new pg.Client({
+        connectionString: url,
+        connectionTimeoutMillis,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+      });
     try {
       const client = await pool.connect();
       try {
@@ -276,8 +291,18 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
 
   async createVersion(record: StateMachineVersionRecord): Promise<void> {
     const row = versionToRow(record);
-    await this.run(SQL.insertVersion, [row.arn, row.state_machine_arn, row.version, row.definition, row.role_arn,
-      row.description, row.logging_configuration, row.tracing_configuration, row.revision_id, row.creation_date]);
+    await this.run(SQL.insertVersion, [
+      row.arn,
+      row.state_machine_arn,
+      row.version,
+      row.definition,
+      row.role_arn,
+      row.description,
+      row.logging_configuration,
+      row.tracing_configuration,
+      row.revision_id,
+      row.creation_date,
+    ]);
   }
 
   async getVersion(arn: string): Promise<StateMachineVersionRecord | undefined> {
@@ -307,8 +332,15 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
 
   async putAlias(record: AliasRecord): Promise<void> {
     const row = aliasToRow(record);
-    await this.run(SQL.putAlias, [row.arn, row.state_machine_arn, row.name, row.description, row.routing_configuration,
-      row.creation_date, row.update_date]);
+    await this.run(SQL.putAlias, [
+      row.arn,
+      row.state_machine_arn,
+      row.name,
+      row.description,
+      row.routing_configuration,
+      row.creation_date,
+      row.update_date,
+    ]);
   }
 
   async getAlias(arn: string): Promise<AliasRecord | undefined> {
@@ -381,7 +413,11 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
             ...decodePageToken<[number, string]>('activities', page.after, ['number', 'string']),
             page.limit + 1,
           ]);
-    const items = rows.map((row): ActivityRecord => ({ arn: row.arn, name: row.name, creationDate: row.creation_date }));
+    const items = rows.map((row): ActivityRecord => ({
+      arn: row.arn,
+      name: row.name,
+      creationDate: row.creation_date,
+    }));
     return pageFrom(items, page.limit, 'activities', (a) => [a.creationDate, a.arn]);
   }
 
@@ -395,7 +431,9 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
   async listExecutions(filter: ExecutionFilter, page: PageRequest): Promise<Page<ExecutionSummary>> {
     checkLimit(page.limit);
     const after =
-      page.after === undefined ? undefined : decodePageToken<[number, string]>('executions', page.after, ['number', 'string']);
+      page.after === undefined
+        ? undefined
+        : decodePageToken<[number, string]>('executions', page.after, ['number', 'string']);
     const query = listExecutionsQuery(filter, after, page.limit + 1);
     const rows = await this.rows<SummaryRow>(query.text, query.values);
     return pageFrom(rows.map(summaryFromRow), page.limit, 'executions', (e) => [e.startDate, e.arn]);
@@ -425,7 +463,10 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
         return await this.transaction(async (client) => {
           const results = await commitBatch(client, commits);
           // Delivered when the transaction commits, and only for the members that applied.
-          await this.notify(client, commits.flatMap((commit, i) => (results[i] === 'ok' ? eventsOf(commit) : [])));
+          await this.notify(
+            client,
+            commits.flatMap((commit, i) => (results[i] === 'ok' ? eventsOf(commit) : [])),
+          );
           return results;
         });
       } catch (error) {
@@ -461,7 +502,11 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
     return (await this.rows<TaskRow>(SQL.pendingTasks, [executionArn])).map(taskFromRow);
   }
 
-  async claimActivityTask(activityArn: string, workerName: string | undefined, now: Millis): Promise<ClaimedTask | undefined> {
+  async claimActivityTask(
+    activityArn: string,
+    workerName: string | undefined,
+    now: Millis,
+  ): Promise<ClaimedTask | undefined> {
     const [row] = await this.rows<ClaimedTaskRow>(SQL.claimTask, [activityArn, workerName ?? null, now]);
     if (!row) return undefined;
     return {
@@ -534,28 +579,34 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
 
   async claimExecutions(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<ClaimedExecution[]> {
     checkLimit(limit);
-    const rows = await this.rows<ExecutionRow & { orphaned: boolean; since: number; has_signals: boolean }>(CLUSTER_SQL.claimExecutions, [
-      owner,
-      now,
-      now + leaseMs,
-      limit,
-    ]);
+    const rows = await this.rows<ExecutionRow & { orphaned: boolean; since: number; has_signals: boolean }>(
+      CLUSTER_SQL.claimExecutions,
+      [owner, now, now + leaseMs, limit],
+    );
     return rows
       .sort((a, b) => a.since - b.since || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0))
-      .map((row) => ({ arn: row.arn, orphaned: row.orphaned, record: executionFromRow(row), hasSignals: row.has_signals }));
+      .map((row) => ({
+        arn: row.arn,
+        orphaned: row.orphaned,
+        record: executionFromRow(row),
+        hasSignals: row.has_signals,
+      }));
   }
 
   async acquireExecution(arn: string, owner: string, now: Millis, leaseMs: Millis): Promise<AcquireResult> {
-    const [row] = await this.rows<ExecutionRow & { previous: string | null; free: boolean; has_signals: boolean }>(CLUSTER_SQL.acquireExecution, [
-      arn,
-      owner,
-      now,
-      now + leaseMs,
-    ]);
+    const [row] = await this.rows<ExecutionRow & { previous: string | null; free: boolean; has_signals: boolean }>(
+      CLUSTER_SQL.acquireExecution,
+      [arn, owner, now, now + leaseMs],
+    );
     if (!row) return { acquired: false };
     // Not free: another node holds it unexpired, so `previous` is that node.
     if (!row.free) return { acquired: false, holder: row.previous ?? undefined };
-    return { acquired: true, orphaned: row.previous !== null && row.previous !== owner, record: executionFromRow(row), hasSignals: row.has_signals };
+    return {
+      acquired: true,
+      orphaned: row.previous !== null && row.previous !== owner,
+      record: executionFromRow(row),
+      hasSignals: row.has_signals,
+    };
   }
 
   async releaseExecutions(arns: readonly string[], owner: string): Promise<void> {
@@ -610,7 +661,11 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
   async subscribe(listener: (event: ClusterEvent) => void): Promise<() => Promise<void>> {
     if (this.closed) throw new Error('PostgresStore is closed');
     const channelListener = new ChannelListener(
-      { connect: this.newClient, channel: this.channel, ...(this.listenRetryMs !== undefined ? { retryMs: this.listenRetryMs } : {}) },
+      {
+        connect: this.newClient,
+        channel: this.channel,
+        ...(this.listenRetryMs !== undefined ? { retryMs: this.listenRetryMs } : {}),
+      },
       listener,
     );
     await channelListener.start();

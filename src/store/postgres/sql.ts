@@ -11,7 +11,8 @@ export const STATE_MACHINE_SELECT =
   'arn, name, type, definition, role_arn, description, logging_configuration::text, tracing_configuration::text, status, creation_date, update_date, revision_id';
 export const VERSION_SELECT =
   'arn, state_machine_arn, version, definition, role_arn, description, logging_configuration::text, tracing_configuration::text, revision_id, creation_date';
-export const ALIAS_SELECT = 'arn, state_machine_arn, name, description, routing_configuration::text, creation_date, update_date';
+export const ALIAS_SELECT =
+  'arn, state_machine_arn, name, description, routing_configuration::text, creation_date, update_date';
 export const SUMMARY_SELECT =
   'arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name, status, start_date, stop_date, error, cause, redrive_count, redrive_date, history_length, test_case';
 export const EXECUTION_SELECT = `${SUMMARY_SELECT}, definition, input, output, state::text, version`;
@@ -109,8 +110,10 @@ export function listExecutionsQuery(
     return `$${values.length}`;
   };
   if (filter.stateMachineArn !== undefined) where.push(`state_machine_arn = ${bind(filter.stateMachineArn)}`);
-  if (filter.stateMachineVersionArn !== undefined) where.push(`state_machine_version_arn = ${bind(filter.stateMachineVersionArn)}`);
-  if (filter.stateMachineAliasArn !== undefined) where.push(`state_machine_alias_arn = ${bind(filter.stateMachineAliasArn)}`);
+  if (filter.stateMachineVersionArn !== undefined)
+    where.push(`state_machine_version_arn = ${bind(filter.stateMachineVersionArn)}`);
+  if (filter.stateMachineAliasArn !== undefined)
+    where.push(`state_machine_alias_arn = ${bind(filter.stateMachineAliasArn)}`);
   if (filter.status !== undefined) where.push(`status = ${bind(filter.status)}`);
   if (filter.redriveFilter === 'REDRIVEN') where.push('redrive_count > 0');
   if (filter.redriveFilter === 'NOT_REDRIVEN') where.push('redrive_count = 0');

@@ -19,8 +19,16 @@ interface ClaimedTaskRow {
   claimed_at: number;
 }
 
-export const activityToRow = (a: ActivityRecord): ActivityRow => ({ arn: a.arn, name: a.name, creation_date: a.creationDate });
-export const activityFromRow = (row: ActivityRow): ActivityRecord => ({ arn: row.arn, name: row.name, creationDate: row.creation_date });
+export const activityToRow = (a: ActivityRecord): ActivityRow => ({
+  arn: a.arn,
+  name: a.name,
+  creation_date: a.creationDate,
+});
+export const activityFromRow = (row: ActivityRow): ActivityRecord => ({
+  arn: row.arn,
+  name: row.name,
+  creationDate: row.creation_date,
+});
 
 export const claimedTaskFromRow = (row: ClaimedTaskRow): ClaimedTask => ({
   executionArn: row.execution_arn,
@@ -38,7 +46,8 @@ interface Stmt<P extends unknown[], R> {
   all(...params: P): R[];
 }
 
-const prepare = <P extends unknown[], R = unknown>(db: Database, sql: string): Stmt<P, R> => db.prepare(sql) as unknown as Stmt<P, R>;
+const prepare = <P extends unknown[], R = unknown>(db: Database, sql: string): Stmt<P, R> =>
+  db.prepare(sql) as unknown as Stmt<P, R>;
 
 export function prepareActivityStatements(db: Database) {
   return {

@@ -5,7 +5,12 @@
  * (an edited migration, or a newer Stepwise wrote it).
  */
 import type { Database } from 'better-sqlite3';
-import { migrations as allMigrations, pendingMigrations, type AppliedMigration, type Migration } from '../migrations/index.js';
+import {
+  migrations as allMigrations,
+  pendingMigrations,
+  type AppliedMigration,
+  type Migration,
+} from '../migrations/index.js';
 
 export function migrate(db: Database, migrations: readonly Migration[] = allMigrations): number[] {
   const run = db.transaction((): number[] => {
@@ -15,7 +20,9 @@ export function migrate(db: Database, migrations: readonly Migration[] = allMigr
       applied_at INTEGER NOT NULL
     )`);
     const applied = db.prepare<[], AppliedMigration>('SELECT id, name FROM schema_migrations ORDER BY id').all();
-    const record = db.prepare<[number, string, number]>('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)');
+    const record = db.prepare<[number, string, number]>(
+      'INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)',
+    );
     const newlyApplied: number[] = [];
     for (const migration of pendingMigrations(applied, migrations)) {
       db.exec(migration.sqlite);

@@ -45,7 +45,13 @@ import {
   versionToRow,
   type ExecutionRow,
 } from '../rows.js';
-import { activityFromRow, activityToRow, claimedTaskFromRow, prepareActivityStatements, type ActivityStatements } from './activity-statements.js';
+import {
+  activityFromRow,
+  activityToRow,
+  claimedTaskFromRow,
+  prepareActivityStatements,
+  type ActivityStatements,
+} from './activity-statements.js';
 import { ExecutionQueries, prepareStatements, type ExecutionQueryParams, type Statements } from './statements.js';
 
 export interface SqliteStoreOptions {
@@ -122,10 +128,12 @@ export class SqliteStore implements ExecutionStore {
   }
 
   async deleteStateMachine(arn: string): Promise<void> {
-    this.db.transaction(() => {
-      this.sql.deleteStateMachineTags.run({ arn });
-      this.sql.deleteStateMachine.run(arn);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.sql.deleteStateMachineTags.run({ arn });
+        this.sql.deleteStateMachine.run(arn);
+      })
+      .immediate();
   }
 
   async listStateMachines(page: PageRequest): Promise<Page<StateMachineRecord>> {
@@ -165,10 +173,12 @@ export class SqliteStore implements ExecutionStore {
   }
 
   async deleteVersion(arn: string): Promise<void> {
-    this.db.transaction(() => {
-      this.sql.removeAllTags.run(arn);
-      this.sql.deleteVersion.run(arn);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.sql.removeAllTags.run(arn);
+        this.sql.deleteVersion.run(arn);
+      })
+      .immediate();
   }
 
   async putAlias(record: AliasRecord): Promise<void> {
@@ -194,10 +204,12 @@ export class SqliteStore implements ExecutionStore {
   }
 
   async deleteAlias(arn: string): Promise<void> {
-    this.db.transaction(() => {
-      this.sql.removeAllTags.run(arn);
-      this.sql.deleteAlias.run(arn);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.sql.removeAllTags.run(arn);
+        this.sql.deleteAlias.run(arn);
+      })
+      .immediate();
   }
 
   // ---- tags ------------------------------------------------------------------------------------
@@ -207,15 +219,19 @@ export class SqliteStore implements ExecutionStore {
   }
 
   async setTags(resourceArn: string, tags: Record<string, string>): Promise<void> {
-    this.db.transaction(() => {
-      for (const [key, value] of Object.entries(tags)) this.sql.setTag.run(resourceArn, key, value);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const [key, value] of Object.entries(tags)) this.sql.setTag.run(resourceArn, key, value);
+      })
+      .immediate();
   }
 
   async removeTags(resourceArn: string, keys: string[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const key of keys) this.sql.removeTag.run(resourceArn, key);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const key of keys) this.sql.removeTag.run(resourceArn, key);
+      })
+      .immediate();
   }
 
   // ---- activities ------------------------------------------------------------------------------
@@ -230,10 +246,12 @@ export class SqliteStore implements ExecutionStore {
   }
 
   async deleteActivity(arn: string): Promise<void> {
-    this.db.transaction(() => {
-      this.activitySql.deleteTags.run(arn);
-      this.activitySql.deleteActivity.run(arn);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.activitySql.deleteTags.run(arn);
+        this.activitySql.deleteActivity.run(arn);
+      })
+      .immediate();
   }
 
   async listActivities(page: PageRequest): Promise<Page<ActivityRecord>> {
@@ -347,7 +365,11 @@ export class SqliteStore implements ExecutionStore {
     return this.sql.pendingTasks.all(executionArn).map(taskFromRow);
   }
 
-  async claimActivityTask(activityArn: string, workerName: string | undefined, now: Millis): Promise<ClaimedTask | undefined> {
+  async claimActivityTask(
+    activityArn: string,
+    workerName: string | undefined,
+    now: Millis,
+  ): Promise<ClaimedTask | undefined> {
     const row = this.activitySql.claimTask.get(workerName ?? null, now, activityArn);
     return row && claimedTaskFromRow(row);
   }

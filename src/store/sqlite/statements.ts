@@ -75,10 +75,7 @@ export function prepareStatements(db: Database) {
        WHERE arn = @arn`,
     ),
     /** Versions and aliases go with it (ON DELETE CASCADE). */
-    deleteStateMachine: prepare<[string]>(
-      db,
-      'DELETE FROM state_machines WHERE arn = ?',
-    ),
+    deleteStateMachine: prepare<[string]>(db, 'DELETE FROM state_machines WHERE arn = ?'),
     deleteStateMachineTags: prepare<{ arn: string }>(
       db,
       `DELETE FROM tags WHERE resource_arn = @arn
@@ -114,10 +111,7 @@ export function prepareStatements(db: Database) {
       `SELECT ${VERSION_COLUMNS} FROM state_machine_versions WHERE state_machine_arn = ? AND version < ?
        ORDER BY version DESC LIMIT ?`,
     ),
-    deleteVersion: prepare<[string]>(
-      db,
-      'DELETE FROM state_machine_versions WHERE arn = ?',
-    ),
+    deleteVersion: prepare<[string]>(db, 'DELETE FROM state_machine_versions WHERE arn = ?'),
 
     // aliases
     putAlias: prepare<AliasRow>(
@@ -127,10 +121,7 @@ export function prepareStatements(db: Database) {
          description = excluded.description, routing_configuration = excluded.routing_configuration,
          creation_date = excluded.creation_date, update_date = excluded.update_date`,
     ),
-    getAlias: prepare<[string], AliasRow>(
-      db,
-      `SELECT ${ALIAS_COLUMNS} FROM state_machine_aliases WHERE arn = ?`,
-    ),
+    getAlias: prepare<[string], AliasRow>(db, `SELECT ${ALIAS_COLUMNS} FROM state_machine_aliases WHERE arn = ?`),
     listAliases: prepare<[string, number], AliasRow>(
       db,
       `SELECT ${ALIAS_COLUMNS} FROM state_machine_aliases WHERE state_machine_arn = ? ORDER BY name LIMIT ?`,
@@ -139,10 +130,7 @@ export function prepareStatements(db: Database) {
       db,
       `SELECT ${ALIAS_COLUMNS} FROM state_machine_aliases WHERE state_machine_arn = ? AND name > ? ORDER BY name LIMIT ?`,
     ),
-    deleteAlias: prepare<[string]>(
-      db,
-      'DELETE FROM state_machine_aliases WHERE arn = ?',
-    ),
+    deleteAlias: prepare<[string]>(db, 'DELETE FROM state_machine_aliases WHERE arn = ?'),
 
     // tags
     getTags: prepare<[string], { key: string; value: string }>(
@@ -153,20 +141,11 @@ export function prepareStatements(db: Database) {
       db,
       'INSERT INTO tags (resource_arn, key, value) VALUES (?, ?, ?) ON CONFLICT (resource_arn, key) DO UPDATE SET value = excluded.value',
     ),
-    removeTag: prepare<[string, string]>(
-      db,
-      'DELETE FROM tags WHERE resource_arn = ? AND key = ?',
-    ),
-    removeAllTags: prepare<[string]>(
-      db,
-      'DELETE FROM tags WHERE resource_arn = ?',
-    ),
+    removeTag: prepare<[string, string]>(db, 'DELETE FROM tags WHERE resource_arn = ? AND key = ?'),
+    removeAllTags: prepare<[string]>(db, 'DELETE FROM tags WHERE resource_arn = ?'),
 
     // executions
-    getExecution: prepare<[string], ExecutionRow>(
-      db,
-      `SELECT ${EXECUTION_COLUMNS} FROM executions WHERE arn = ?`,
-    ),
+    getExecution: prepare<[string], ExecutionRow>(db, `SELECT ${EXECUTION_COLUMNS} FROM executions WHERE arn = ?`),
     insertExecution: prepare<ExecutionRow>(
       db,
       `INSERT INTO executions (${EXECUTION_COLUMNS}) VALUES (${params(EXECUTION_COLUMNS)}) ON CONFLICT (arn) DO NOTHING`,
@@ -190,10 +169,7 @@ export function prepareStatements(db: Database) {
          history_length = @history_length
        WHERE arn = @arn AND version = @expected_version AND status = 'RUNNING'`,
     ),
-    runningExecutions: preparePluck<[], string>(
-      db,
-      "SELECT arn FROM executions WHERE status = 'RUNNING' ORDER BY arn",
-    ),
+    runningExecutions: preparePluck<[], string>(db, "SELECT arn FROM executions WHERE status = 'RUNNING' ORDER BY arn"),
 
     // history
     insertEvent: prepare<EventRow>(
@@ -223,18 +199,12 @@ export function prepareStatements(db: Database) {
       `INSERT INTO timers (execution_arn, timer_id, fire_at) VALUES (@execution_arn, @timer_id, @fire_at)
        ON CONFLICT (execution_arn, timer_id) DO UPDATE SET fire_at = excluded.fire_at`,
     ),
-    deleteTimer: prepare<[string, string]>(
-      db,
-      'DELETE FROM timers WHERE execution_arn = ? AND timer_id = ?',
-    ),
+    deleteTimer: prepare<[string, string]>(db, 'DELETE FROM timers WHERE execution_arn = ? AND timer_id = ?'),
     dueTimers: prepare<[number, number], TimerRow>(
       db,
       'SELECT execution_arn, timer_id, fire_at FROM timers WHERE fire_at <= ? ORDER BY fire_at, execution_arn, timer_id LIMIT ?',
     ),
-    nextTimerAt: preparePluck<[], number | null>(
-      db,
-      'SELECT min(fire_at) FROM timers',
-    ),
+    nextTimerAt: preparePluck<[], number | null>(db, 'SELECT min(fire_at) FROM timers'),
 
     // tasks (the outbox)
     putTask: prepare<TaskRow>(
@@ -244,10 +214,7 @@ export function prepareStatements(db: Database) {
          created_at = excluded.created_at, locked_by = NULL, locked_until = NULL,
          claimed_by = NULL, claimed_at = NULL`,
     ),
-    deleteTask: prepare<[string, string]>(
-      db,
-      'DELETE FROM tasks WHERE execution_arn = ? AND task_id = ?',
-    ),
+    deleteTask: prepare<[string, string]>(db, 'DELETE FROM tasks WHERE execution_arn = ? AND task_id = ?'),
     pendingTasks: prepare<[string], TaskRow>(
       db,
       `SELECT ${TASK_COLUMNS} FROM tasks WHERE execution_arn = ? ORDER BY created_at, task_id`,
@@ -280,7 +247,8 @@ export class ExecutionQueries {
   statement(filter: ExecutionFilter, paged: boolean): Query<[ExecutionQueryParams], SummaryRow> {
     const where: string[] = [];
     if (filter.stateMachineArn !== undefined) where.push('state_machine_arn = @state_machine_arn');
-    if (filter.stateMachineVersionArn !== undefined) where.push('state_machine_version_arn = @state_machine_version_arn');
+    if (filter.stateMachineVersionArn !== undefined)
+      where.push('state_machine_version_arn = @state_machine_version_arn');
     if (filter.stateMachineAliasArn !== undefined) where.push('state_machine_alias_arn = @state_machine_alias_arn');
     if (filter.status !== undefined) where.push('status = @status');
     if (filter.redriveFilter === 'REDRIVEN') where.push('redrive_count > 0');
@@ -289,7 +257,9 @@ export class ExecutionQueries {
     const key = where.join(' AND ');
     let statement = this.cache.get(key);
     if (!statement) {
-      statement = prepare<ExecutionQueryParams, SummaryRow>(this.db, `SELECT ${SUMMARY_COLUMNS} FROM executions ${where.length > 0 ? `WHERE ${key}` : ''}
+      statement = prepare<ExecutionQueryParams, SummaryRow>(
+        this.db,
+        `SELECT ${SUMMARY_COLUMNS} FROM executions ${where.length > 0 ? `WHERE ${key}` : ''}
          ORDER BY start_date DESC, arn DESC LIMIT @limit`,
       );
       this.cache.set(key, statement);

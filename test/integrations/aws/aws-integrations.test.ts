@@ -18,7 +18,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { startServer, type RunningServer } from '../../../src/server.js';
 import { MemoryStore } from '../../../src/store/memory/memory-store.js';
-import { json, startDynalite, startFakeAws, startS3, startSqs, startThrottlingProxy, xml, type FakeAws, type FakeRequest, type Running } from './servers.js';
+import {
+  json,
+  startDynalite,
+  startFakeAws,
+  startS3,
+  startSqs,
+  startThrottlingProxy,
+  xml,
+  type FakeAws,
+  type FakeRequest,
+  type Running,
+} from './servers.js';
 
 // The integrations sign with the SDK's standard credential chain: here, the environment. (s3rver
 // knows one key pair, S3RVER/S3RVER; the other servers take any.)
@@ -52,7 +63,9 @@ function ecsTask(arn: string, lastStatus: string, exitCode?: number): Record<str
     startedBy: 'AWS Step Functions',
     createdAt: 1767268800,
     containers: [{ name: 'job', lastStatus, ...(exitCode !== undefined ? { exitCode } : {}) }],
-    ...(lastStatus === 'STOPPED' ? { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' } : {}),
+    ...(lastStatus === 'STOPPED'
+      ? { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' }
+      : {}),
   };
 }
 
@@ -60,10 +73,15 @@ function ecsTask(arn: string, lastStatus: string, exitCode?: number): Record<str
 function handleEcs(request: FakeRequest) {
   const body = request.json ?? {};
   if (request.operation === 'RunTask') {
-    if (body.cluster === 'missing') return json({ __type: 'ClusterNotFoundException', message: 'Cluster not found.' }, 400);
+    if (body.cluster === 'missing')
+      return json({ __type: 'ClusterNotFoundException', message: 'Cluster not found.' }, 400);
     const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/jobs/${String(body.clientToken).slice(0, 12)}`;
     const definition = String(body.taskDefinition);
-    ecsTasks.set(arn, { polls: 0, stopAfter: definition === 'forever' ? Number.POSITIVE_INFINITY : 2, exitCode: definition === 'failing' ? 1 : 0 });
+    ecsTasks.set(arn, {
+      polls: 0,
+      stopAfter: definition === 'forever' ? Number.POSITIVE_INFINITY : 2,
+      exitCode: definition === 'failing' ? 1 : 0,
+    });
     return json({ tasks: [ecsTask(arn, 'PROVISIONING')], failures: [] });
   }
   if (request.operation === 'DescribeTasks') {
@@ -71,7 +89,10 @@ function handleEcs(request: FakeRequest) {
     const task = ecsTasks.get(arn);
     if (!task) return json({ tasks: [], failures: [{ arn, reason: 'MISSING' }] });
     task.polls++;
-    return json({ tasks: [task.polls >= task.stopAfter ? ecsTask(arn, 'STOPPED', task.exitCode) : ecsTask(arn, 'RUNNING')], failures: [] });
+    return json({
+      tasks: [task.polls >= task.stopAfter ? ecsTask(arn, 'STOPPED', task.exitCode) : ecsTask(arn, 'RUNNING')],
+      failures: [],
+    });
   }
   return json({ __type: 'InvalidParameterException', message: `unexpected ${request.operation}` }, 400);
 }
@@ -79,9 +100,16 @@ function handleEcs(request: FakeRequest) {
 /** SNS (query protocol): Publish to any topic but `missing`. */
 function handleSns(request: FakeRequest) {
   const form = request.form ?? new URLSearchParams();
-  if (form.get('Action') !== 'Publish') return xml('<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>no</Message></Error><RequestId>x</RequestId></ErrorResponse>', 400);
+  if (form.get('Action') !== 'Publish')
+    return xml(
+      '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>no</Message></Error><RequestId>x</RequestId></ErrorResponse>',
+      400,
+    );
   if (form.get('TopicArn')?.endsWith(':missing')) {
-    return xml('<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>sns-404</RequestId></ErrorResponse>', 404);
+    return xml(
+      '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>sns-404</RequestId></ErrorResponse>',
+      404,
+    );
   }
   return xml(
     '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>5f1c3d2e-0000-4000-8000-000000000001</MessageId></PublishResult><ResponseMetadata><RequestId>sns-1</RequestId></ResponseMetadata></PublishResponse>',
@@ -92,7 +120,12 @@ function handleSns(request: FakeRequest) {
 function handleEvents(request: FakeRequest) {
   const entries = ((request.json ?? {}).Entries as Record<string, unknown>[]) ?? [];
   const results = entries.map((entry, i) =>
-    entry.Source ? { EventId: `event-${i}` } : { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.' },
+    entry.Source
+      ? { EventId: `event-${i}` }
+      : {
+          ErrorCode: 'InvalidArgument',
+          ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.',
+        },
   );
   return json({ Entries: results, FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length });
 }
@@ -123,7 +156,10 @@ beforeAll(async () => {
     port: 0,
     store: new MemoryStore(),
     logger: pino({ level: 'silent' }),
-    aws: { endpoints: { dynamodb: dynamo.url, s3: s3.url, sqs: sqs.url, sns: sns.url, events: events.url, ecs: ecs.url }, ecsPollIntervalMs: 10 },
+    aws: {
+      endpoints: { dynamodb: dynamo.url, s3: s3.url, sqs: sqs.url, sns: sns.url, events: events.url, ecs: ecs.url },
+      ecsPollIntervalMs: 10,
+    },
   });
   sfn = new SFNClient({ endpoint: server.url, region: REGION, credentials, disableHostPrefix: true, maxAttempts: 1 });
 });
@@ -147,8 +183,12 @@ let machines = 0;
 
 async function start(states: Record<string, unknown>, input: unknown = {}, client = sfn): Promise<string> {
   const definition = JSON.stringify({ StartAt: Object.keys(states)[0], States: states });
-  const { stateMachineArn } = await client.send(new CreateStateMachineCommand({ name: `aws-${++machines}`, definition, roleArn: ROLE }));
-  const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }));
+  const { stateMachineArn } = await client.send(
+    new CreateStateMachineCommand({ name: `aws-${++machines}`, definition, roleArn: ROLE }),
+  );
+  const { executionArn } = await client.send(
+    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }),
+  );
   return executionArn as string;
 }
 
@@ -176,34 +216,63 @@ async function run(states: Record<string, unknown>, input: unknown = {}): Promis
   return finish(await start(states, input));
 }
 
-const task = (resource: string, extra: Record<string, unknown> = {}) => ({ Type: 'Task', Resource: resource, End: true, ...extra });
+const task = (resource: string, extra: Record<string, unknown> = {}) => ({
+  Type: 'Task',
+  Resource: resource,
+  End: true,
+  ...extra,
+});
 
 describe('DynamoDB (optimized)', () => {
   it('putItem then getItem returns the item in DynamoDB JSON with the SDK metadata AWS adds', async () => {
-    const result = await run({
-      Put: task('arn:aws:states:::dynamodb:putItem', {
-        Parameters: { TableName: 'Orders', Item: { id: { 'S.$': '$.id' }, total: { N: '42' }, paid: { BOOL: true } } },
-        ResultPath: '$.put',
-        End: false,
-        Next: 'Get',
-      }),
-      Get: task('arn:aws:states:::dynamodb:getItem', { Parameters: { TableName: 'Orders', Key: { id: { 'S.$': '$.id' } } }, ResultPath: '$.got' }),
-    }, { id: 'order-1' });
+    const result = await run(
+      {
+        Put: task('arn:aws:states:::dynamodb:putItem', {
+          Parameters: {
+            TableName: 'Orders',
+            Item: { id: { 'S.$': '$.id' }, total: { N: '42' }, paid: { BOOL: true } },
+          },
+          ResultPath: '$.put',
+          End: false,
+          Next: 'Get',
+        }),
+        Get: task('arn:aws:states:::dynamodb:getItem', {
+          Parameters: { TableName: 'Orders', Key: { id: { 'S.$': '$.id' } } },
+          ResultPath: '$.got',
+        }),
+      },
+      { id: 'order-1' },
+    );
     expect(result.status).toBe('SUCCEEDED');
     const output = result.output as { put: Record<string, unknown>; got: Record<string, unknown> };
     expect(output.got.Item).toEqual({ id: { S: 'order-1' }, total: { N: '42' }, paid: { BOOL: true } });
-    expect(output.got.SdkHttpMetadata).toMatchObject({ HttpStatusCode: 200, HttpHeaders: { 'Content-Type': 'application/x-amz-json-1.0' } });
+    expect(output.got.SdkHttpMetadata).toMatchObject({
+      HttpStatusCode: 200,
+      HttpHeaders: { 'Content-Type': 'application/x-amz-json-1.0' },
+    });
     expect(output.got.SdkResponseMetadata).toEqual({ RequestId: expect.any(String) });
     expect(Object.keys(output.put).sort()).toEqual(['SdkHttpMetadata', 'SdkResponseMetadata']);
     const scheduled = result.history.find((e) => e.type === 'TaskScheduled');
-    expect(scheduled?.taskScheduledEventDetails).toMatchObject({ resourceType: 'dynamodb', resource: 'putItem', region: REGION });
+    expect(scheduled?.taskScheduledEventDetails).toMatchObject({
+      resourceType: 'dynamodb',
+      resource: 'putItem',
+      region: REGION,
+    });
   });
 
   it('a failed condition is DynamoDB.ConditionalCheckFailedException, caught by that name', async () => {
-    await run({ Put: task('arn:aws:states:::dynamodb:putItem', { Parameters: { TableName: 'Orders', Item: { id: { S: 'taken' } } } }) });
+    await run({
+      Put: task('arn:aws:states:::dynamodb:putItem', {
+        Parameters: { TableName: 'Orders', Item: { id: { S: 'taken' } } },
+      }),
+    });
     const result = await run({
       Put: task('arn:aws:states:::dynamodb:putItem', {
-        Parameters: { TableName: 'Orders', Item: { id: { S: 'taken' } }, ConditionExpression: 'attribute_not_exists(id)' },
+        Parameters: {
+          TableName: 'Orders',
+          Item: { id: { S: 'taken' } },
+          ConditionExpression: 'attribute_not_exists(id)',
+        },
         Catch: [{ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], Next: 'Taken' }],
       }),
       Taken: { Type: 'Pass', End: true },
@@ -211,45 +280,73 @@ describe('DynamoDB (optimized)', () => {
     expect(result.status).toBe('SUCCEEDED');
     const caught = result.output as { Error: string; Cause: string };
     expect(caught.Error).toBe('DynamoDB.ConditionalCheckFailedException');
-    expect(caught.Cause).toMatch(/^The conditional request failed \(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException; Request ID: \S+; Proxy: null\)$/);
+    expect(caught.Cause).toMatch(
+      /^The conditional request failed \(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException; Request ID: \S+; Proxy: null\)$/,
+    );
   });
 
   it('an error DynamoDB does not model is DynamoDB.AmazonDynamoDBException', async () => {
-    const result = await run({ Put: task('arn:aws:states:::dynamodb:putItem', { Parameters: { TableName: '/bad', Item: { id: { S: 'x' } } } }) });
+    const result = await run({
+      Put: task('arn:aws:states:::dynamodb:putItem', { Parameters: { TableName: '/bad', Item: { id: { S: 'x' } } } }),
+    });
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('DynamoDB.AmazonDynamoDBException');
-    expect(result.cause).toMatch(/\(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ValidationException; Request ID: \S+; Proxy: null\)$/);
+    expect(result.cause).toMatch(
+      /\(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ValidationException; Request ID: \S+; Proxy: null\)$/,
+    );
   });
 });
 
 describe('AWS SDK integrations', () => {
   it('aws-sdk:dynamodb names errors DynamoDb.<Exception> with the AWS SDK cause format', async () => {
-    await run({ Put: task('arn:aws:states:::dynamodb:putItem', { Parameters: { TableName: 'Orders', Item: { id: { S: 'taken' } } } }) });
+    await run({
+      Put: task('arn:aws:states:::dynamodb:putItem', {
+        Parameters: { TableName: 'Orders', Item: { id: { S: 'taken' } } },
+      }),
+    });
     const again = await run({
       Put: task('arn:aws:states:::aws-sdk:dynamodb:putItem', {
-        Parameters: { TableName: 'Orders', Item: { id: { S: 'taken' } }, ConditionExpression: 'attribute_not_exists(id)' },
+        Parameters: {
+          TableName: 'Orders',
+          Item: { id: { S: 'taken' } },
+          ConditionExpression: 'attribute_not_exists(id)',
+        },
       }),
     });
     expect(again.status).toBe('FAILED');
     expect(again.error).toBe('DynamoDb.ConditionalCheckFailedException');
-    expect(again.cause).toMatch(/^The conditional request failed \(Service: DynamoDb, Status Code: 400, Request ID: \S+\)$/);
-    const missing = await run({ Get: task('arn:aws:states:::aws-sdk:dynamodb:getItem', { Parameters: { TableName: 'Nope', Key: { id: { S: 'x' } } } }) });
+    expect(again.cause).toMatch(
+      /^The conditional request failed \(Service: DynamoDb, Status Code: 400, Request ID: \S+\)$/,
+    );
+    const missing = await run({
+      Get: task('arn:aws:states:::aws-sdk:dynamodb:getItem', {
+        Parameters: { TableName: 'Nope', Key: { id: { S: 'x' } } },
+      }),
+    });
     expect(missing.error).toBe('DynamoDb.ResourceNotFoundException');
-    expect(missing.cause).toMatch(/^Requested resource not found.* \(Service: DynamoDb, Status Code: 400, Request ID: \S+\)$/);
+    expect(missing.cause).toMatch(
+      /^Requested resource not found.* \(Service: DynamoDb, Status Code: 400, Request ID: \S+\)$/,
+    );
     const failed = again.history.find((e) => e.type === 'TaskFailed');
     expect(failed?.taskFailedEventDetails).toMatchObject({ resourceType: 'aws-sdk:dynamodb', resource: 'putItem' });
   });
 
   it('aws-sdk:s3 putObject then getObject returns the Body as text, without $metadata', async () => {
-    const result = await run({
-      Put: task('arn:aws:states:::aws-sdk:s3:putObject', {
-        Parameters: { Bucket: 'stepwise-bucket', Key: 'greeting.txt', 'Body.$': '$.text', ContentType: 'text/plain' },
-        ResultPath: '$.put',
-        End: false,
-        Next: 'Get',
-      }),
-      Get: task('arn:aws:states:::aws-sdk:s3:getObject', { Parameters: { Bucket: 'stepwise-bucket', Key: 'greeting.txt' }, ResultPath: '$.got' }),
-    }, { text: 'hello from stepwise' });
+    const result = await run(
+      {
+        Put: task('arn:aws:states:::aws-sdk:s3:putObject', {
+          Parameters: { Bucket: 'stepwise-bucket', Key: 'greeting.txt', 'Body.$': '$.text', ContentType: 'text/plain' },
+          ResultPath: '$.put',
+          End: false,
+          Next: 'Get',
+        }),
+        Get: task('arn:aws:states:::aws-sdk:s3:getObject', {
+          Parameters: { Bucket: 'stepwise-bucket', Key: 'greeting.txt' },
+          ResultPath: '$.got',
+        }),
+      },
+      { text: 'hello from stepwise' },
+    );
     expect(result, result.cause).toMatchObject({ status: 'SUCCEEDED' });
     const output = result.output as { put: Record<string, unknown>; got: Record<string, unknown> };
     expect(output.put.ETag).toEqual(expect.any(String));
@@ -261,24 +358,42 @@ describe('AWS SDK integrations', () => {
   });
 
   it('aws-sdk:s3 getObject of a missing key fails with S3.NoSuchKeyException', async () => {
-    const result = await run({ Get: task('arn:aws:states:::aws-sdk:s3:getObject', { Parameters: { Bucket: 'stepwise-bucket', Key: 'missing.txt' } }) });
+    const result = await run({
+      Get: task('arn:aws:states:::aws-sdk:s3:getObject', {
+        Parameters: { Bucket: 'stepwise-bucket', Key: 'missing.txt' },
+      }),
+    });
     expect(result.status).toBe('FAILED');
     expect(result.error, result.cause).toBe('S3.NoSuchKeyException');
-    expect(result.cause).toMatch(/^The specified key does not exist\. \(Service: S3, Status Code: 404, Request ID: \S+(, Extended Request ID: \S+)?\)$/);
+    expect(result.cause).toMatch(
+      /^The specified key does not exist\. \(Service: S3, Status Code: 404, Request ID: \S+(, Extended Request ID: \S+)?\)$/,
+    );
   });
 
   it('aws-sdk:ecs sends the PascalCase parameters as the SDK members ECS spells in camelCase, and answers in PascalCase', async () => {
     const seen = ecs.requests.length;
     const result = await run({
-      Describe: task('arn:aws:states:::aws-sdk:ecs:describeTasks', { Parameters: { Cluster: 'jobs', Tasks: ['arn:aws:ecs:us-east-1:123456789012:task/jobs/none'] } }),
+      Describe: task('arn:aws:states:::aws-sdk:ecs:describeTasks', {
+        Parameters: { Cluster: 'jobs', Tasks: ['arn:aws:ecs:us-east-1:123456789012:task/jobs/none'] },
+      }),
     });
     expect(result.status).toBe('SUCCEEDED');
-    expect(ecs.requests[seen]?.json).toEqual({ cluster: 'jobs', tasks: ['arn:aws:ecs:us-east-1:123456789012:task/jobs/none'] });
-    expect(result.output).toEqual({ Tasks: [], Failures: [{ Arn: 'arn:aws:ecs:us-east-1:123456789012:task/jobs/none', Reason: 'MISSING' }] });
+    expect(ecs.requests[seen]?.json).toEqual({
+      cluster: 'jobs',
+      tasks: ['arn:aws:ecs:us-east-1:123456789012:task/jobs/none'],
+    });
+    expect(result.output).toEqual({
+      Tasks: [],
+      Failures: [{ Arn: 'arn:aws:ecs:us-east-1:123456789012:task/jobs/none', Reason: 'MISSING' }],
+    });
   });
 
   it('a service whose client package is not installed fails the task naming the package to install', async () => {
-    const result = await run({ Put: task('arn:aws:states:::aws-sdk:kinesis:putRecord', { Parameters: { StreamName: 's', Data: 'x', PartitionKey: 'p' } }) });
+    const result = await run({
+      Put: task('arn:aws:states:::aws-sdk:kinesis:putRecord', {
+        Parameters: { StreamName: 's', Data: 'x', PartitionKey: 'p' },
+      }),
+    });
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('States.TaskFailed');
     expect(result.cause).toContain('npm install @aws-sdk/client-kinesis');
@@ -287,12 +402,25 @@ describe('AWS SDK integrations', () => {
 
 describe('SQS (optimized)', () => {
   it('sendMessage sends a JSON MessageBody as its text and returns the message id with the SDK metadata', async () => {
-    const result = await run({ Send: task('arn:aws:states:::sqs:sendMessage', { Parameters: { QueueUrl: queueUrl, MessageBody: { 'order.$': '$.order' } } }) }, { order: 7 });
+    const result = await run(
+      {
+        Send: task('arn:aws:states:::sqs:sendMessage', {
+          Parameters: { QueueUrl: queueUrl, MessageBody: { 'order.$': '$.order' } },
+        }),
+      },
+      { order: 7 },
+    );
     expect(result.status).toBe('SUCCEEDED');
     const output = result.output as Record<string, unknown>;
-    expect(output).toMatchObject({ MessageId: expect.any(String), MD5OfMessageBody: expect.any(String), SdkHttpMetadata: { HttpStatusCode: 200 } });
+    expect(output).toMatchObject({
+      MessageId: expect.any(String),
+      MD5OfMessageBody: expect.any(String),
+      SdkHttpMetadata: { HttpStatusCode: 200 },
+    });
     const client = new SQSClient({ endpoint: sqs.url, region: REGION, credentials });
-    const received = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
+    const received = await client.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }),
+    );
     client.destroy();
     expect(received.Messages?.[0]?.Body).toBe('{"order":7}');
     expect(received.Messages?.[0]?.MessageId).toBe(output.MessageId);
@@ -300,12 +428,16 @@ describe('SQS (optimized)', () => {
 
   it('sendMessage.waitForTaskToken waits until a worker that read the token from the message calls SendTaskSuccess', async () => {
     const executionArn = await start({
-      Send: task('arn:aws:states:::sqs:sendMessage.waitForTaskToken', { Parameters: { QueueUrl: queueUrl, MessageBody: { 'token.$': '$$.Task.Token', job: 'resize' } } }),
+      Send: task('arn:aws:states:::sqs:sendMessage.waitForTaskToken', {
+        Parameters: { QueueUrl: queueUrl, MessageBody: { 'token.$': '$$.Task.Token', job: 'resize' } },
+      }),
     });
     const client = new SQSClient({ endpoint: sqs.url, region: REGION, credentials });
     let body: { token: string; job: string } | undefined;
     for (let i = 0; i < 50 && !body; i++) {
-      const received = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
+      const received = await client.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }),
+      );
       const message = received.Messages?.[0];
       if (!message) continue;
       await client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
@@ -324,24 +456,55 @@ describe('SQS (optimized)', () => {
 describe('SNS and EventBridge (optimized)', () => {
   it('sns:publish sends a signed request with a JSON Message as its text and returns the MessageId', async () => {
     const seen = sns.requests.length;
-    const result = await run({ Publish: task('arn:aws:states:::sns:publish', { Parameters: { TopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:orders`, Message: { 'order.$': '$.order' } } }) }, { order: 9 });
+    const result = await run(
+      {
+        Publish: task('arn:aws:states:::sns:publish', {
+          Parameters: { TopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:orders`, Message: { 'order.$': '$.order' } },
+        }),
+      },
+      { order: 9 },
+    );
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.output).toMatchObject({ MessageId: '5f1c3d2e-0000-4000-8000-000000000001', SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: expect.stringMatching(/^req-\d+$/) } });
+    expect(result.output).toMatchObject({
+      MessageId: '5f1c3d2e-0000-4000-8000-000000000001',
+      SdkHttpMetadata: { HttpStatusCode: 200 },
+      SdkResponseMetadata: { RequestId: expect.stringMatching(/^req-\d+$/) },
+    });
     expect(sns.rejected).toEqual([]);
     expect(sns.requests[seen]?.form?.get('Message')).toBe('{"order":9}');
   });
 
   it('sns:publish to a missing topic fails with SNS.NotFoundException', async () => {
-    const result = await run({ Publish: task('arn:aws:states:::sns:publish', { Parameters: { TopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:missing`, Message: 'hi' } }) });
+    const result = await run({
+      Publish: task('arn:aws:states:::sns:publish', {
+        Parameters: { TopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:missing`, Message: 'hi' },
+      }),
+    });
     expect(result.error).toBe('SNS.NotFoundException');
-    expect(result.cause).toMatch(/^Topic does not exist \(Service: AmazonSNS; Status Code: 404; Error Code: NotFoundException; Request ID: req-\d+; Proxy: null\)$/);
+    expect(result.cause).toMatch(
+      /^Topic does not exist \(Service: AmazonSNS; Status Code: 404; Error Code: NotFoundException; Request ID: req-\d+; Proxy: null\)$/,
+    );
   });
 
   it('events:putEvents sends Detail as text, adds the state machine and execution ARNs to Resources, and returns the entries', async () => {
     const seen = events.requests.length;
-    const executionArn = await start({
-      Put: task('arn:aws:states:::events:putEvents', { Parameters: { Entries: [{ Source: 'stepwise.test', DetailType: 'Order', Detail: { 'order.$': '$.order' }, Resources: ['arn:aws:s3:::x'] }] } }),
-    }, { order: 3 });
+    const executionArn = await start(
+      {
+        Put: task('arn:aws:states:::events:putEvents', {
+          Parameters: {
+            Entries: [
+              {
+                Source: 'stepwise.test',
+                DetailType: 'Order',
+                Detail: { 'order.$': '$.order' },
+                Resources: ['arn:aws:s3:::x'],
+              },
+            ],
+          },
+        }),
+      },
+      { order: 3 },
+    );
     const result = await finish(executionArn);
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toEqual({ Entries: [{ EventId: 'event-0' }], FailedEntryCount: 0 });
@@ -352,11 +515,20 @@ describe('SNS and EventBridge (optimized)', () => {
   });
 
   it('events:putEvents with a failed entry fails with EventBridge.FailedEntry and the response as the cause', async () => {
-    const result = await run({ Put: task('arn:aws:states:::events:putEvents', { Parameters: { Entries: [{ DetailType: 'Order', Detail: '{}' }] } }) });
+    const result = await run({
+      Put: task('arn:aws:states:::events:putEvents', {
+        Parameters: { Entries: [{ DetailType: 'Order', Detail: '{}' }] },
+      }),
+    });
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('EventBridge.FailedEntry');
     expect(JSON.parse(result.cause as string)).toEqual({
-      Entries: [{ ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.' }],
+      Entries: [
+        {
+          ErrorCode: 'InvalidArgument',
+          ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.',
+        },
+      ],
       FailedEntryCount: 1,
     });
   });
@@ -365,37 +537,69 @@ describe('SNS and EventBridge (optimized)', () => {
 describe('ECS (optimized)', () => {
   it('runTask.sync starts the task, waits until it stopped, and returns the stopped task', async () => {
     const seen = ecs.requests.length;
-    const result = await run({ Run: task('arn:aws:states:::ecs:runTask.sync', { Parameters: { Cluster: 'jobs', TaskDefinition: 'job', LaunchType: 'FARGATE' } }) });
+    const result = await run({
+      Run: task('arn:aws:states:::ecs:runTask.sync', {
+        Parameters: { Cluster: 'jobs', TaskDefinition: 'job', LaunchType: 'FARGATE' },
+      }),
+    });
     expect(result.status).toBe('SUCCEEDED');
     expect(ecs.rejected).toEqual([]);
     const runTask = ecs.requests[seen];
     expect(runTask?.operation).toBe('RunTask');
-    expect(runTask?.json).toMatchObject({ cluster: 'jobs', taskDefinition: 'job', launchType: 'FARGATE', startedBy: 'AWS Step Functions', clientToken: expect.any(String) });
+    expect(runTask?.json).toMatchObject({
+      cluster: 'jobs',
+      taskDefinition: 'job',
+      launchType: 'FARGATE',
+      startedBy: 'AWS Step Functions',
+      clientToken: expect.any(String),
+    });
     expect(ecs.requests.slice(seen + 1).map((r) => r.operation)).toEqual(['DescribeTasks', 'DescribeTasks']);
-    expect(result.output).toMatchObject({ LastStatus: 'STOPPED', StopCode: 'EssentialContainerExited', Containers: [{ Name: 'job', ExitCode: 0 }], CreatedAt: 1767268800000 });
+    expect(result.output).toMatchObject({
+      LastStatus: 'STOPPED',
+      StopCode: 'EssentialContainerExited',
+      Containers: [{ Name: 'job', ExitCode: 0 }],
+      CreatedAt: 1767268800000,
+    });
   });
 
   it('runTask.sync fails with States.TaskFailed and the stopped task as the cause when a container exits non-zero', async () => {
-    const result = await run({ Run: task('arn:aws:states:::ecs:runTask.sync', { Parameters: { Cluster: 'jobs', TaskDefinition: 'failing' } }) });
+    const result = await run({
+      Run: task('arn:aws:states:::ecs:runTask.sync', { Parameters: { Cluster: 'jobs', TaskDefinition: 'failing' } }),
+    });
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('States.TaskFailed');
     expect(JSON.parse(result.cause as string)).toMatchObject({ LastStatus: 'STOPPED', Containers: [{ ExitCode: 1 }] });
   });
 
   it('runTask (request-response) returns the RunTask response without waiting', async () => {
-    const result = await run({ Run: task('arn:aws:states:::ecs:runTask', { Parameters: { Cluster: 'jobs', TaskDefinition: 'job' } }) });
+    const result = await run({
+      Run: task('arn:aws:states:::ecs:runTask', { Parameters: { Cluster: 'jobs', TaskDefinition: 'job' } }),
+    });
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.output).toMatchObject({ Tasks: [{ LastStatus: 'PROVISIONING' }], Failures: [], SdkHttpMetadata: { HttpStatusCode: 200 } });
+    expect(result.output).toMatchObject({
+      Tasks: [{ LastStatus: 'PROVISIONING' }],
+      Failures: [],
+      SdkHttpMetadata: { HttpStatusCode: 200 },
+    });
   });
 
   it('an ECS error is ECS.<Exception> in the optimized integration', async () => {
-    const result = await run({ Run: task('arn:aws:states:::ecs:runTask.sync', { Parameters: { Cluster: 'missing', TaskDefinition: 'job' } }) });
+    const result = await run({
+      Run: task('arn:aws:states:::ecs:runTask.sync', { Parameters: { Cluster: 'missing', TaskDefinition: 'job' } }),
+    });
     expect(result.error).toBe('ECS.ClusterNotFoundException');
-    expect(result.cause).toMatch(/^Cluster not found\. \(Service: AmazonECS; Status Code: 400; Error Code: ClusterNotFoundException; Request ID: req-\d+; Proxy: null\)$/);
+    expect(result.cause).toMatch(
+      /^Cluster not found\. \(Service: AmazonECS; Status Code: 400; Error Code: ClusterNotFoundException; Request ID: req-\d+; Proxy: null\)$/,
+    );
   });
 
   it('runTask.sync that outlasts TimeoutSeconds fails with States.Timeout and stops polling', async () => {
-    const result = await run({ Run: task('arn:aws:states:::ecs:runTask.sync', { Parameters: { Cluster: 'jobs', TaskDefinition: 'forever' }, TimeoutSeconds: 1 }) });
+    const result = await run({
+      Run: task('arn:aws:states:::ecs:runTask.sync', {
+        Parameters: { Cluster: 'jobs', TaskDefinition: 'forever' },
+        TimeoutSeconds: 1,
+      }),
+    });
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('States.Timeout');
     expect(result.history.some((e) => e.type === 'TaskTimedOut')).toBe(true);
@@ -408,15 +612,32 @@ describe('ECS (optimized)', () => {
 describe('Retry', () => {
   it('a throttled DynamoDB call is retried by the state Retry and then succeeds', async () => {
     const proxy = await startThrottlingProxy(dynamo.url, 1);
-    const throttled = await startServer({ port: 0, store: new MemoryStore(), logger: pino({ level: 'silent' }), aws: { endpoints: { dynamodb: proxy.url } } });
-    const client = new SFNClient({ endpoint: throttled.url, region: REGION, credentials, disableHostPrefix: true, maxAttempts: 1 });
+    const throttled = await startServer({
+      port: 0,
+      store: new MemoryStore(),
+      logger: pino({ level: 'silent' }),
+      aws: { endpoints: { dynamodb: proxy.url } },
+    });
+    const client = new SFNClient({
+      endpoint: throttled.url,
+      region: REGION,
+      credentials,
+      disableHostPrefix: true,
+      maxAttempts: 1,
+    });
     try {
-      const executionArn = await start({
-        Put: task('arn:aws:states:::dynamodb:putItem', {
-          Parameters: { TableName: 'Orders', Item: { id: { S: 'retried' } } },
-          Retry: [{ ErrorEquals: ['DynamoDB.ProvisionedThroughputExceededException'], IntervalSeconds: 1, MaxAttempts: 2 }],
-        }),
-      }, {}, client);
+      const executionArn = await start(
+        {
+          Put: task('arn:aws:states:::dynamodb:putItem', {
+            Parameters: { TableName: 'Orders', Item: { id: { S: 'retried' } } },
+            Retry: [
+              { ErrorEquals: ['DynamoDB.ProvisionedThroughputExceededException'], IntervalSeconds: 1, MaxAttempts: 2 },
+            ],
+          }),
+        },
+        {},
+        client,
+      );
       const result = await finish(executionArn, client);
       expect(result.status).toBe('SUCCEEDED');
       expect(proxy.throttled()).toBe(1);
@@ -424,7 +645,9 @@ describe('Retry', () => {
       expect(failed?.taskFailedEventDetails?.error).toBe('DynamoDB.ProvisionedThroughputExceededException');
       expect(result.history.filter((e) => e.type === 'TaskScheduled')).toHaveLength(2);
       const ddb = new DynamoDBClient({ endpoint: dynamo.url, region: REGION, credentials });
-      expect((await ddb.send(new GetItemCommand({ TableName: 'Orders', Key: { id: { S: 'retried' } } }))).Item).toEqual({ id: { S: 'retried' } });
+      expect((await ddb.send(new GetItemCommand({ TableName: 'Orders', Key: { id: { S: 'retried' } } }))).Item).toEqual(
+        { id: { S: 'retried' } },
+      );
       ddb.destroy();
     } finally {
       client.destroy();

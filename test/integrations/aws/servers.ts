@@ -35,7 +35,13 @@ export async function startDynalite(): Promise<Running> {
 
 export async function startS3(buckets: string[]): Promise<Running> {
   const directory = mkdtempSync(join(tmpdir(), 'stepwise-s3-'));
-  const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory, configureBuckets: buckets.map((name) => ({ name, configs: [] })) });
+  const s3 = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory,
+    configureBuckets: buckets.map((name) => ({ name, configs: [] })),
+  });
   const { port } = await s3.run();
   return {
     url: `http://127.0.0.1:${port}`,
@@ -47,7 +53,11 @@ export async function startS3(buckets: string[]): Promise<Running> {
 }
 
 export async function startSqs(queues: string[]): Promise<Running> {
-  const server = await createSqsServer({ port: 0, hostname: '127.0.0.1', queues: queues.map((QueueName) => ({ QueueName })) });
+  const server = await createSqsServer({
+    port: 0,
+    hostname: '127.0.0.1',
+    queues: queues.map((QueueName) => ({ QueueName })),
+  });
   return { url: urlOf(server), close: () => closeServer(server) };
 }
 
@@ -79,11 +89,18 @@ export interface FakeAws extends Running {
 
 /** The credential scope of `AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, ...`. */
 export function signatureScope(authorization: string | undefined): { region: string; service: string } | undefined {
-  const match = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/.exec(authorization ?? '');
+  const match =
+    /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/.exec(
+      authorization ?? '',
+    );
   return match ? { region: match[1] as string, service: match[2] as string } : undefined;
 }
 
-export async function startFakeAws(signingName: string, region: string, handle: (request: FakeRequest) => FakeResponse | Promise<FakeResponse>): Promise<FakeAws> {
+export async function startFakeAws(
+  signingName: string,
+  region: string,
+  handle: (request: FakeRequest) => FakeResponse | Promise<FakeResponse>,
+): Promise<FakeAws> {
   const requests: FakeRequest[] = [];
   const rejected: string[] = [];
   let count = 0;
@@ -98,14 +115,21 @@ export async function startFakeAws(signingName: string, region: string, handle: 
         if (!scope || scope.service !== signingName || scope.region !== region) {
           rejected.push(`${req.method} ${req.url}: authorization ${req.headers.authorization ?? '(none)'}`);
           res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-requestid': requestId });
-          res.end(JSON.stringify({ __type: 'InvalidSignatureException', message: 'The request signature we calculated does not match the signature you provided.' }));
+          res.end(
+            JSON.stringify({
+              __type: 'InvalidSignatureException',
+              message: 'The request signature we calculated does not match the signature you provided.',
+            }),
+          );
           return;
         }
         const target = req.headers['x-amz-target'];
         const request: FakeRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body };
         if (typeof target === 'string') request.operation = target.split('.').at(-1);
-        if ((req.headers['content-type'] ?? '').includes('json') && body) request.json = JSON.parse(body) as Record<string, unknown>;
-        if ((req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) request.form = new URLSearchParams(body);
+        if ((req.headers['content-type'] ?? '').includes('json') && body)
+          request.json = JSON.parse(body) as Record<string, unknown>;
+        if ((req.headers['content-type'] ?? '').includes('x-www-form-urlencoded'))
+          request.form = new URLSearchParams(body);
         requests.push(request);
         const response = await handle(request);
         res.writeHead(response.status ?? 200, { 'x-amzn-requestid': requestId, ...response.headers });
@@ -138,14 +162,26 @@ export async function startThrottlingProxy(target: string, times: number): Promi
     req.on('end', () => {
       if (throttled < times) {
         throttled++;
-        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `throttled-${throttled}` });
-        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.' }));
+        res.writeHead(400, {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-requestid': `throttled-${throttled}`,
+        });
+        res.end(
+          JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+            message:
+              'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+          }),
+        );
         return;
       }
-      const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 500, answer.headers);
-        answer.pipe(res);
-      });
+      const forward = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 500, answer.headers);
+          answer.pipe(res);
+        },
+      );
       forward.end(Buffer.concat(chunks));
     });
   });

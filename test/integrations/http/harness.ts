@@ -7,7 +7,13 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StartSyncExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { pino } from 'pino';
 import { startServer, type RunningServer } from '../../../src/server.js';
 import { MemoryStore } from '../../../src/store/memory/memory-store.js';
@@ -68,13 +74,19 @@ export async function startRecorder(): Promise<Recorder> {
         hanging.delete(res);
       });
       const route = routes.get(url.pathname);
-      const reply: Reply = route ? route(recorded, requests.filter((r) => r.path === url.pathname).length - 1) : { status: 404, body: 'no route' };
+      const reply: Reply = route
+        ? route(recorded, requests.filter((r) => r.path === url.pathname).length - 1)
+        : { status: 404, body: 'no route' };
       if (reply.hang) {
         hanging.add(res);
         return;
       }
-      const body = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-      const headers = { ...(typeof reply.body === 'object' ? { 'Content-Type': 'application/json' } : {}), ...reply.headers };
+      const body =
+        reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+      const headers = {
+        ...(typeof reply.body === 'object' ? { 'Content-Type': 'application/json' } : {}),
+        ...reply.headers,
+      };
       res.writeHead(reply.status ?? 200, headers);
       res.end(body);
     });
@@ -146,7 +158,9 @@ export async function startStepwise(connectionsYaml: string, httpAllowedHosts?: 
   let counter = 0;
   const create = async (definition: object, type: 'STANDARD' | 'EXPRESS') => {
     const name = `http-${type.toLowerCase()}-${++counter}`;
-    const { stateMachineArn } = await client.send(new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: ROLE, type }));
+    const { stateMachineArn } = await client.send(
+      new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: ROLE, type }),
+    );
     return stateMachineArn ?? '';
   };
   const parse = (text: string | undefined) => (text === undefined ? undefined : (JSON.parse(text) as unknown));
@@ -156,16 +170,28 @@ export async function startStepwise(connectionsYaml: string, httpAllowedHosts?: 
     async runSync(definition, input = {}) {
       const stateMachineArn = await create(definition, 'EXPRESS');
       const r = await client.send(new StartSyncExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }));
-      return { status: r.status ?? '', output: parse(r.output), ...(r.error !== undefined ? { error: r.error } : {}), ...(r.cause !== undefined ? { cause: r.cause } : {}) };
+      return {
+        status: r.status ?? '',
+        output: parse(r.output),
+        ...(r.error !== undefined ? { error: r.error } : {}),
+        ...(r.cause !== undefined ? { cause: r.cause } : {}),
+      };
     },
     async runStandard(definition, input = {}) {
       const stateMachineArn = await create(definition, 'STANDARD');
-      const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }));
+      const { executionArn } = await client.send(
+        new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }),
+      );
       const deadline = Date.now() + 10_000;
       for (;;) {
         const d = await client.send(new DescribeExecutionCommand({ executionArn }));
         if (d.status !== 'RUNNING') {
-          return { status: d.status ?? '', output: parse(d.output), ...(d.error !== undefined ? { error: d.error } : {}), ...(d.cause !== undefined ? { cause: d.cause } : {}) };
+          return {
+            status: d.status ?? '',
+            output: parse(d.output),
+            ...(d.error !== undefined ? { error: d.error } : {}),
+            ...(d.cause !== undefined ? { cause: d.cause } : {}),
+          };
         }
         if (Date.now() > deadline) throw new Error(`${executionArn} is still running`);
         await new Promise((resolve) => setTimeout(resolve, 10));

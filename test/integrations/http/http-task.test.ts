@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, httpTask, startRecorder, startStepwise, type Recorder, type Stepwise } from './harness.js';
 
-const ARN = (name: string) => `arn:aws:events:us-east-1:123456789012:connection/${name}/0b6d4f1e-0000-4000-8000-000000000000`;
+const ARN = (name: string) =>
+  `arn:aws:events:us-east-1:123456789012:connection/${name}/0b6d4f1e-0000-4000-8000-000000000000`;
 
 describe('HTTP Tasks through the API', () => {
   let api: Recorder;
@@ -78,7 +79,12 @@ ${ARN('oauth')}:
   it('a POST sends the RequestBody as JSON, merged with the connection body parameters, and a text response stays text', async () => {
     api.route('/orders', () => ({ status: 201, body: 'created', headers: { 'Content-Type': 'text/plain' } }));
     const result = await sw.runSync(
-      httpTask({ ApiEndpoint: `${api.url}/orders`, Method: 'POST', Authentication: { ConnectionArn: ARN('keyed') }, 'RequestBody.$': '$.order' }),
+      httpTask({
+        ApiEndpoint: `${api.url}/orders`,
+        Method: 'POST',
+        Authentication: { ConnectionArn: ARN('keyed') },
+        'RequestBody.$': '$.order',
+      }),
       { order: { id: 7, lines: [{ sku: 'x', qty: 2 }] } },
     );
     expect(result.status).toBe('SUCCEEDED');
@@ -113,21 +119,33 @@ ${ARN('oauth')}:
 
   it('a BASIC connection sends the Authorization header', async () => {
     api.route('/basic', () => ({ body: {} }));
-    const result = await sw.runSync(httpTask({ ApiEndpoint: `${api.url}/basic`, Method: 'GET', Authentication: { ConnectionArn: ARN('basic') } }));
+    const result = await sw.runSync(
+      httpTask({ ApiEndpoint: `${api.url}/basic`, Method: 'GET', Authentication: { ConnectionArn: ARN('basic') } }),
+    );
     expect(result.status).toBe('SUCCEEDED');
-    expect(api.to('/basic').at(-1)?.headers.authorization).toBe(`Basic ${Buffer.from('ada:l0velace').toString('base64')}`);
+    expect(api.to('/basic').at(-1)?.headers.authorization).toBe(
+      `Basic ${Buffer.from('ada:l0velace').toString('base64')}`,
+    );
   });
 
   it('an OAuth connection fetches a token once, reuses it, fetches a new one when it expires and after a 401', async () => {
     let reject = false;
-    api.route('/secure', (req) => (reject ? { status: 401, body: { message: 'expired' } } : { body: { auth: req.headers.authorization } }));
-    const call = httpTask({ ApiEndpoint: `${api.url}/secure`, Method: 'GET', Authentication: { ConnectionArn: ARN('oauth') } });
+    api.route('/secure', (req) =>
+      reject ? { status: 401, body: { message: 'expired' } } : { body: { auth: req.headers.authorization } },
+    );
+    const call = httpTask({
+      ApiEndpoint: `${api.url}/secure`,
+      Method: 'GET',
+      Authentication: { ConnectionArn: ARN('oauth') },
+    });
 
     const first = await sw.runSync(call);
     expect(first.output).toMatchObject({ ResponseBody: { auth: 'Bearer token-1' } });
     const tokenRequest = api.to('/oauth/token')[0];
     expect(tokenRequest?.method).toBe('POST');
-    expect(new URLSearchParams(tokenRequest?.body)).toEqual(new URLSearchParams({ grant_type: 'client_credentials', scope: 'orders:read' }));
+    expect(new URLSearchParams(tokenRequest?.body)).toEqual(
+      new URLSearchParams({ grant_type: 'client_credentials', scope: 'orders:read' }),
+    );
 
     // Cached: a second call fetches no token. (token-1 expires one second after it was issued.)
     expect((await sw.runSync(call)).output).toMatchObject({ ResponseBody: { auth: 'Bearer token-1' } });
@@ -154,7 +172,11 @@ ${ARN('oauth')}:
         Call: {
           Type: 'Task',
           Resource: 'arn:aws:states:::http:invoke',
-          Parameters: { ApiEndpoint: `${api.url}/missing`, Method: 'GET', Authentication: { ConnectionArn: ARN('plain') } },
+          Parameters: {
+            ApiEndpoint: `${api.url}/missing`,
+            Method: 'GET',
+            Authentication: { ConnectionArn: ARN('plain') },
+          },
           Catch: [{ ErrorEquals: ['States.Http.StatusCode.404'], ResultPath: '$.failure', Next: 'Handled' }],
           End: true,
         },
@@ -164,15 +186,23 @@ ${ARN('oauth')}:
     expect(result.status).toBe('SUCCEEDED');
     const failure = (result.output as { failure: { Error: string; Cause: string } }).failure;
     expect(failure.Error).toBe('States.Http.StatusCode.404');
-    expect(JSON.parse(failure.Cause)).toMatchObject({ StatusCode: 404, StatusText: 'Not Found', ResponseBody: { message: 'no such order' } });
+    expect(JSON.parse(failure.Cause)).toMatchObject({
+      StatusCode: 404,
+      StatusText: 'Not Found',
+      ResponseBody: { message: 'no such order' },
+    });
   });
 
   it('a 5xx is retried by Retry and the retry succeeds', async () => {
-    api.route('/flaky', (_req, index) => (index === 0 ? { status: 503, body: 'busy', headers: { 'Content-Type': 'text/plain' } } : { body: { ok: true } }));
+    api.route('/flaky', (_req, index) =>
+      index === 0 ? { status: 503, body: 'busy', headers: { 'Content-Type': 'text/plain' } } : { body: { ok: true } },
+    );
     const result = await sw.runSync(
       httpTask(
         { ApiEndpoint: `${api.url}/flaky`, Method: 'GET', Authentication: { ConnectionArn: ARN('plain') } },
-        { Retry: [{ ErrorEquals: ['States.Http.StatusCode.503'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 1 }] },
+        {
+          Retry: [{ ErrorEquals: ['States.Http.StatusCode.503'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 1 }],
+        },
       ),
     );
     expect(result.status).toBe('SUCCEEDED');
@@ -182,15 +212,27 @@ ${ARN('oauth')}:
 
   it('a 500 without Retry or Catch fails the execution with the status error', async () => {
     api.route('/broken', () => ({ status: 500, body: 'boom', headers: { 'Content-Type': 'text/plain' } }));
-    const result = await sw.runSync(httpTask({ ApiEndpoint: `${api.url}/broken`, Method: 'DELETE', Authentication: { ConnectionArn: ARN('plain') } }));
+    const result = await sw.runSync(
+      httpTask({ ApiEndpoint: `${api.url}/broken`, Method: 'DELETE', Authentication: { ConnectionArn: ARN('plain') } }),
+    );
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('States.Http.StatusCode.500');
-    expect(JSON.parse(result.cause ?? '')).toMatchObject({ StatusCode: 500, StatusText: 'Internal Server Error', ResponseBody: 'boom' });
+    expect(JSON.parse(result.cause ?? '')).toMatchObject({
+      StatusCode: 500,
+      StatusText: 'Internal Server Error',
+      ResponseBody: 'boom',
+    });
   });
 
   it('a refused connection fails with States.Http.Socket', async () => {
     const port = await closedPort();
-    const result = await sw.runSync(httpTask({ ApiEndpoint: `http://127.0.0.1:${port}/x`, Method: 'GET', Authentication: { ConnectionArn: ARN('plain') } }));
+    const result = await sw.runSync(
+      httpTask({
+        ApiEndpoint: `http://127.0.0.1:${port}/x`,
+        Method: 'GET',
+        Authentication: { ConnectionArn: ARN('plain') },
+      }),
+    );
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('States.Http.Socket');
     expect(result.cause).toContain('ECONNREFUSED');
@@ -198,7 +240,12 @@ ${ARN('oauth')}:
 
   it('a slow server times the task out with States.Timeout and the request is abandoned', async () => {
     api.route('/slow', () => ({ hang: true }));
-    const result = await sw.runStandard(httpTask({ ApiEndpoint: `${api.url}/slow`, Method: 'GET', Authentication: { ConnectionArn: ARN('plain') } }, { TimeoutSeconds: 1 }));
+    const result = await sw.runStandard(
+      httpTask(
+        { ApiEndpoint: `${api.url}/slow`, Method: 'GET', Authentication: { ConnectionArn: ARN('plain') } },
+        { TimeoutSeconds: 1 },
+      ),
+    );
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('States.Timeout');
     await expect.poll(() => api.to('/slow')[0]?.closedEarly).toBe(true);
@@ -207,7 +254,12 @@ ${ARN('oauth')}:
   it('a header AWS does not allow fails the task with States.Runtime before sending', async () => {
     const before = api.requests.length;
     const result = await sw.runSync(
-      httpTask({ ApiEndpoint: `${api.url}/items`, Method: 'GET', Authentication: { ConnectionArn: ARN('plain') }, Headers: { Authorization: 'x', 'X-Amz-Date': 'y' } }),
+      httpTask({
+        ApiEndpoint: `${api.url}/items`,
+        Method: 'GET',
+        Authentication: { ConnectionArn: ARN('plain') },
+        Headers: { Authorization: 'x', 'X-Amz-Date': 'y' },
+      }),
     );
     expect(result.error).toBe('States.Runtime');
     expect(result.cause).toBe("The 'Headers' field contains unsupported values: [authorization, x-amz-date]");
@@ -215,7 +267,9 @@ ${ARN('oauth')}:
   });
 
   it('a connection that is not configured fails with Events.ConnectionResource.ResourceNotFound', async () => {
-    const result = await sw.runSync(httpTask({ ApiEndpoint: `${api.url}/items`, Method: 'GET', Authentication: { ConnectionArn: ARN('unknown') } }));
+    const result = await sw.runSync(
+      httpTask({ ApiEndpoint: `${api.url}/items`, Method: 'GET', Authentication: { ConnectionArn: ARN('unknown') } }),
+    );
     expect(result.error).toBe('Events.ConnectionResource.ResourceNotFound');
     expect(result.cause).toContain(ARN('unknown'));
   });
@@ -235,15 +289,25 @@ describe('the HTTP host allow-list', () => {
   });
 
   it('lets an allowed host through', async () => {
-    const result = await sw.runSync(httpTask({ ApiEndpoint: `${api.url}/ok`, Method: 'GET', Authentication: { ConnectionArn: 'local' } }));
+    const result = await sw.runSync(
+      httpTask({ ApiEndpoint: `${api.url}/ok`, Method: 'GET', Authentication: { ConnectionArn: 'local' } }),
+    );
     expect(result.status).toBe('SUCCEEDED');
   });
 
   it('blocks any other host with States.Permissions before connecting', async () => {
-    const result = await sw.runSync(httpTask({ ApiEndpoint: `http://localhost:${api.port}/ok`, Method: 'GET', Authentication: { ConnectionArn: 'local' } }));
+    const result = await sw.runSync(
+      httpTask({
+        ApiEndpoint: `http://localhost:${api.port}/ok`,
+        Method: 'GET',
+        Authentication: { ConnectionArn: 'local' },
+      }),
+    );
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('States.Permissions');
-    expect(result.cause).toBe("The host 'localhost' is not in STEPWISE_HTTP_ALLOWED_HOSTS (127.0.0.1, *.example.com); the HTTP Task was not sent");
+    expect(result.cause).toBe(
+      "The host 'localhost' is not in STEPWISE_HTTP_ALLOWED_HOSTS (127.0.0.1, *.example.com); the HTTP Task was not sent",
+    );
     expect(api.requests.filter((r) => r.path === '/ok')).toHaveLength(1);
   });
 });

@@ -50,7 +50,9 @@ describe('the host allow-list', () => {
 
 describe('URL encoding', () => {
   it('writes null as an empty value, numbers and booleans as text, and nested arrays under their path', () => {
-    expect(urlEncode({ a: null, n: 1, b: true, deep: { list: [{ x: 1 }] } })).toBe('a=&n=1&b=true&deep%5Blist%5D%5B0%5D%5Bx%5D=1');
+    expect(urlEncode({ a: null, n: 1, b: true, deep: { list: [{ x: 1 }] } })).toBe(
+      'a=&n=1&b=true&deep%5Blist%5D%5B0%5D%5Bx%5D=1',
+    );
   });
   it('COMMAS keeps an item comma distinguishable from the separator', () => {
     expect(urlEncode({ a: ['x,y', 'z'] }, 'COMMAS')).toBe('a=x%2Cy,z');
@@ -68,7 +70,17 @@ describe('the connections file', () => {
     const file = join(dir, 'c.json');
     writeFileSync(
       file,
-      JSON.stringify({ Connections: { api: { AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'k', ApiKeyValue: 'v' }, InvocationHttpParameters: { HeaderParameters: { 'X-A': 1 } } } } } }),
+      JSON.stringify({
+        Connections: {
+          api: {
+            AuthorizationType: 'API_KEY',
+            AuthParameters: {
+              ApiKeyAuthParameters: { ApiKeyName: 'k', ApiKeyValue: 'v' },
+              InvocationHttpParameters: { HeaderParameters: { 'X-A': 1 } },
+            },
+          },
+        },
+      }),
     );
     const store = ConnectionStore.fromFile(file);
     const connection = store.find('arn:aws:events:eu-west-1:111122223333:connection/api/abc');
@@ -79,17 +91,26 @@ describe('the connections file', () => {
 
   it('an exact ARN key wins over the name', () => {
     const arn = 'arn:aws:events:us-east-1:123456789012:connection/api/1';
-    const store = ConnectionStore.fromText(`api: { AuthorizationType: BASIC, AuthParameters: { BasicAuthParameters: { Username: a, Password: b } } }\n'${arn}': {}\n`);
+    const store = ConnectionStore.fromText(
+      `api: { AuthorizationType: BASIC, AuthParameters: { BasicAuthParameters: { Username: a, Password: b } } }\n'${arn}': {}\n`,
+    );
     expect(store.find(arn)?.basic).toBeUndefined();
-    expect(store.find('arn:aws:events:us-east-1:123456789012:connection/api/2')?.basic).toEqual({ username: 'a', password: 'b' });
+    expect(store.find('arn:aws:events:us-east-1:123456789012:connection/api/2')?.basic).toEqual({
+      username: 'a',
+      password: 'b',
+    });
   });
 
   it('a broken file stops start-up with a message naming the problem', () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'api:\n  AuthorizationType: TOKEN\n');
     expect(() => createHttpIntegration({ connectionsFile: file })).toThrow(ConnectionsConfigError);
-    expect(() => createHttpIntegration({ connectionsFile: file })).toThrow('AuthorizationType must be API_KEY, BASIC or OAUTH_CLIENT_CREDENTIALS');
-    expect(() => createHttpIntegration({ connectionsFile: join(dir, 'missing.yaml') })).toThrow('cannot read the connections file');
+    expect(() => createHttpIntegration({ connectionsFile: file })).toThrow(
+      'AuthorizationType must be API_KEY, BASIC or OAUTH_CLIENT_CREDENTIALS',
+    );
+    expect(() => createHttpIntegration({ connectionsFile: join(dir, 'missing.yaml') })).toThrow(
+      'cannot read the connections file',
+    );
   });
 });
 
@@ -103,14 +124,25 @@ describe('the HTTP integration on its own', () => {
 
   it('a request longer than the per-request limit (60 s on AWS) fails with States.Http.Socket', async () => {
     const http = createHttpIntegration({ connections: { '*': {} }, requestTimeoutMs: 50 }, {});
-    const outcome = await http.invoke(invocation({ ApiEndpoint: `${api.url}/slow`, Method: 'GET', Authentication: { ConnectionArn: 'any' } }));
-    expect(outcome).toEqual({ kind: 'failed', error: 'States.Http.Socket', cause: 'The HTTP request timed out after 0.05 seconds' });
+    const outcome = await http.invoke(
+      invocation({ ApiEndpoint: `${api.url}/slow`, Method: 'GET', Authentication: { ConnectionArn: 'any' } }),
+    );
+    expect(outcome).toEqual({
+      kind: 'failed',
+      error: 'States.Http.Socket',
+      cause: 'The HTTP request timed out after 0.05 seconds',
+    });
   });
 
   it('the task signal cancels the request', async () => {
     const http = createHttpIntegration({ connections: { '*': {} } }, {});
     const controller = new AbortController();
-    const pending = http.invoke(invocation({ ApiEndpoint: `${api.url}/slow`, Method: 'GET', Authentication: { ConnectionArn: 'any' } }, controller.signal));
+    const pending = http.invoke(
+      invocation(
+        { ApiEndpoint: `${api.url}/slow`, Method: 'GET', Authentication: { ConnectionArn: 'any' } },
+        controller.signal,
+      ),
+    );
     await expect.poll(() => api.to('/slow').length).toBeGreaterThan(1);
     controller.abort();
     expect(await pending).toMatchObject({ kind: 'failed' });
@@ -120,14 +152,31 @@ describe('the HTTP integration on its own', () => {
   it('handles only http:invoke', () => {
     const http = createHttpIntegration({}, {});
     expect(http.handles(RESOURCE, parseResource(RESOURCE))).toBe(true);
-    expect(http.handles('arn:aws:states:::http:invoke.waitForTaskToken', parseResource('arn:aws:states:::http:invoke.waitForTaskToken'))).toBe(true);
-    expect(http.handles('arn:aws:states:::sqs:sendMessage', parseResource('arn:aws:states:::sqs:sendMessage'))).toBe(false);
+    expect(
+      http.handles(
+        'arn:aws:states:::http:invoke.waitForTaskToken',
+        parseResource('arn:aws:states:::http:invoke.waitForTaskToken'),
+      ),
+    ).toBe(true);
+    expect(http.handles('arn:aws:states:::sqs:sendMessage', parseResource('arn:aws:states:::sqs:sendMessage'))).toBe(
+      false,
+    );
   });
 
   it('an invalid Method or ApiEndpoint fails with States.Runtime', async () => {
     const http = createHttpIntegration({ connections: { '*': {} } }, {});
-    expect(await http.invoke(invocation({ ApiEndpoint: 'ftp://x/y', Method: 'GET', Authentication: { ConnectionArn: 'c' } }))).toMatchObject({ error: 'States.Runtime' });
-    expect(await http.invoke(invocation({ ApiEndpoint: `${api.url}/x`, Method: 'FETCH', Authentication: { ConnectionArn: 'c' } }))).toMatchObject({ error: 'States.Runtime' });
-    expect(await http.invoke(invocation({ ApiEndpoint: `${api.url}/x`, Method: 'GET' }))).toMatchObject({ error: 'States.Runtime' });
+    expect(
+      await http.invoke(
+        invocation({ ApiEndpoint: 'ftp://x/y', Method: 'GET', Authentication: { ConnectionArn: 'c' } }),
+      ),
+    ).toMatchObject({ error: 'States.Runtime' });
+    expect(
+      await http.invoke(
+        invocation({ ApiEndpoint: `${api.url}/x`, Method: 'FETCH', Authentication: { ConnectionArn: 'c' } }),
+      ),
+    ).toMatchObject({ error: 'States.Runtime' });
+    expect(await http.invoke(invocation({ ApiEndpoint: `${api.url}/x`, Method: 'GET' }))).toMatchObject({
+      error: 'States.Runtime',
+    });
   });
 });

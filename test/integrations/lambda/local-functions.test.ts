@@ -50,7 +50,9 @@ describe('legacy Lambda function ARNs', () => {
   });
 
   it('the handler gets a Lambda context: names, ARN, request id, memory, log group and remaining time', async () => {
-    const r = await server.run(task('arn:aws:lambda:eu-west-1:111122223333:function:echo:live', { TimeoutSeconds: 30 }));
+    const r = await server.run(
+      task('arn:aws:lambda:eu-west-1:111122223333:function:echo:live', { TimeoutSeconds: 30 }),
+    );
     const output = r.output as Record<string, unknown>;
     expect(output).toMatchObject({
       functionName: 'echo',
@@ -73,13 +75,19 @@ describe('legacy Lambda function ARNs', () => {
   });
 
   it('a CommonJS function in the callback style answers through its callback', async () => {
-    expect(await server.run(task(fn('callback')), { value: 21 })).toMatchObject({ status: 'SUCCEEDED', output: { doubled: 42 } });
+    expect(await server.run(task(fn('callback')), { value: 21 })).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { doubled: 42 },
+    });
     const failed = await server.run(task(fn('callback')), { fail: true });
     expect(failed).toMatchObject({ status: 'FAILED', error: 'TypeError' });
   });
 
   it('a folder with an index module is a function too', async () => {
-    expect(await server.run(task(fn('greet-dir')), { name: 'Ada' })).toMatchObject({ status: 'SUCCEEDED', output: 'hi Ada' });
+    expect(await server.run(task(fn('greet-dir')), { name: 'Ada' })).toMatchObject({
+      status: 'SUCCEEDED',
+      output: 'hi Ada',
+    });
   });
 
   it('a warm worker keeps module state between invocations, as a warm Lambda does', async () => {
@@ -104,7 +112,12 @@ describe('legacy Lambda function ARNs', () => {
     const r = await server.run({
       StartAt: 'Call',
       States: {
-        Call: { Type: 'Task', Resource: fn('custom-error'), Catch: [{ ErrorEquals: ['CustomError'], ResultPath: '$.caught', Next: 'Handled' }], End: true },
+        Call: {
+          Type: 'Task',
+          Resource: fn('custom-error'),
+          Catch: [{ ErrorEquals: ['CustomError'], ResultPath: '$.caught', Next: 'Handled' }],
+          End: true,
+        },
         Handled: { Type: 'Pass', End: true },
       },
     });
@@ -116,7 +129,9 @@ describe('legacy Lambda function ARNs', () => {
     const r = await server.run(
       task(fn('flaky'), {
         Parameters: { 'retry.$': '$$.State.RetryCount', succeedOn: 2 },
-        Retry: [{ ErrorEquals: ['FlakyError'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 1, MaxDelaySeconds: 1 }],
+        Retry: [
+          { ErrorEquals: ['FlakyError'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 1, MaxDelaySeconds: 1 },
+        ],
       }),
     );
     expect(r).toMatchObject({ status: 'SUCCEEDED', output: { succeededOn: 2 } });
@@ -144,7 +159,10 @@ describe('legacy Lambda function ARNs', () => {
     try {
       const r = await other.run(task(fn('broken')));
       expect(r.error).toBe('Runtime.UserCodeSyntaxError');
-      expect(JSON.parse(r.cause!)).toMatchObject({ errorType: 'Runtime.UserCodeSyntaxError', errorMessage: expect.stringMatching(/^SyntaxError: /) as unknown });
+      expect(JSON.parse(r.cause!)).toMatchObject({
+        errorType: 'Runtime.UserCodeSyntaxError',
+        errorMessage: expect.stringMatching(/^SyntaxError: /) as unknown,
+      });
     } finally {
       await other.close();
       rmSync(dir, { recursive: true, force: true });
@@ -176,7 +194,12 @@ describe('timeouts, runaway and crashing functions', () => {
       const caught = await quick.run({
         StartAt: 'Call',
         States: {
-          Call: { Type: 'Task', Resource: fn('hang'), Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Handled' }], End: true },
+          Call: {
+            Type: 'Task',
+            Resource: fn('hang'),
+            Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Handled' }],
+            End: true,
+          },
           Handled: { Type: 'Pass', End: true },
         },
       });
@@ -200,14 +223,22 @@ describe('timeouts, runaway and crashing functions', () => {
   it('process.exit in a function fails its task with Runtime.ExitError and never the engine', async () => {
     const r = await server.run(task(fn('exit')));
     expect(r.error).toBe('Runtime.ExitError');
-    expect(JSON.parse(r.cause!)).toEqual({ errorType: 'Runtime.ExitError', errorMessage: expect.stringMatching(/^RequestId: [0-9a-f-]{36} Error: Runtime exited with error: exit status 3$/) as unknown });
+    expect(JSON.parse(r.cause!)).toEqual({
+      errorType: 'Runtime.ExitError',
+      errorMessage: expect.stringMatching(
+        /^RequestId: [0-9a-f-]{36} Error: Runtime exited with error: exit status 3$/,
+      ) as unknown,
+    });
     expect(await server.run(task(fn('echo')))).toMatchObject({ status: 'SUCCEEDED' });
   });
 
   it('an error thrown outside the handler promise crashes only that worker; the next invocation gets a new one', async () => {
     const r = await server.run(task(fn('crash')));
     expect(r.error).toBe('RangeError');
-    expect(JSON.parse(r.cause!)).toMatchObject({ errorType: 'RangeError', errorMessage: 'crashed outside the handler' });
+    expect(JSON.parse(r.cause!)).toMatchObject({
+      errorType: 'RangeError',
+      errorMessage: 'crashed outside the handler',
+    });
     expect((await server.run(task(fn('crash')))).error).toBe('RangeError');
     expect(await server.run(task(fn('echo')))).toMatchObject({ status: 'SUCCEEDED' });
   });
@@ -223,16 +254,28 @@ describe('timeouts, runaway and crashing functions', () => {
 
 describe('arn:aws:states:::lambda:invoke', () => {
   it('the result is the Invoke response envelope with the Payload parsed', async () => {
-    const r = await server.run(task(INVOKE, { Parameters: { FunctionName: 'echo', 'Payload.$': '$' } }), { hello: 'world' });
+    const r = await server.run(task(INVOKE, { Parameters: { FunctionName: 'echo', 'Payload.$': '$' } }), {
+      hello: 'world',
+    });
     expect(r.status).toBe('SUCCEEDED');
     const output = r.output as {
       ExecutedVersion: string;
       Payload: { event: unknown };
-      SdkHttpMetadata: { AllHttpHeaders: Record<string, string[]>; HttpHeaders: Record<string, string>; HttpStatusCode: number };
+      SdkHttpMetadata: {
+        AllHttpHeaders: Record<string, string[]>;
+        HttpHeaders: Record<string, string>;
+        HttpStatusCode: number;
+      };
       SdkResponseMetadata: { RequestId: string };
       StatusCode: number;
     };
-    expect(Object.keys(output)).toEqual(['ExecutedVersion', 'Payload', 'SdkHttpMetadata', 'SdkResponseMetadata', 'StatusCode']);
+    expect(Object.keys(output)).toEqual([
+      'ExecutedVersion',
+      'Payload',
+      'SdkHttpMetadata',
+      'SdkResponseMetadata',
+      'StatusCode',
+    ]);
     expect(output.ExecutedVersion).toBe('$LATEST');
     expect(output.StatusCode).toBe(200);
     expect(output.Payload.event).toEqual({ hello: 'world' });
@@ -249,35 +292,50 @@ describe('arn:aws:states:::lambda:invoke', () => {
     ]);
     expect(output.SdkHttpMetadata.AllHttpHeaders['X-Amz-Executed-Version']).toEqual(['$LATEST']);
     expect(output.SdkHttpMetadata.HttpHeaders['x-amzn-RequestId']).toBe(output.SdkResponseMetadata.RequestId);
-    expect(Number(output.SdkHttpMetadata.HttpHeaders['Content-Length'])).toBe(Buffer.byteLength(JSON.stringify(output.Payload)));
+    expect(Number(output.SdkHttpMetadata.HttpHeaders['Content-Length'])).toBe(
+      Buffer.byteLength(JSON.stringify(output.Payload)),
+    );
     expect(eventTypes(r.history)).toContain('TaskSucceeded');
     const scheduled = r.history.find((e) => e.type === 'TaskScheduled')!.taskScheduledEventDetails!;
     expect(scheduled).toMatchObject({ resourceType: 'lambda', resource: 'invoke' });
   });
 
   it('FunctionName may be a full ARN, a partial ARN or a name with a qualifier', async () => {
-    for (const name of ['arn:aws:lambda:us-east-1:123456789012:function:echo', '123456789012:function:echo:live', 'echo:7']) {
+    for (const name of [
+      'arn:aws:lambda:us-east-1:123456789012:function:echo',
+      '123456789012:function:echo:live',
+      'echo:7',
+    ]) {
       const r = await server.run(task(INVOKE, { Parameters: { FunctionName: name, Payload: { n: 1 } } }));
       expect(r.status).toBe('SUCCEEDED');
     }
     const versioned = await server.run(task(INVOKE, { Parameters: { FunctionName: 'echo', Qualifier: '7' } }));
-    expect(versioned.output).toMatchObject({ ExecutedVersion: '7', Payload: { invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:echo:7' } });
+    expect(versioned.output).toMatchObject({
+      ExecutedVersion: '7',
+      Payload: { invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:echo:7' },
+    });
   });
 
   it('a qualifier that contradicts the one in FunctionName fails as Lambda refuses it', async () => {
     const r = await server.run(task(INVOKE, { Parameters: { FunctionName: 'echo:live', Qualifier: 'dev' } }));
     expect(r.error).toBe('Lambda.InvalidParameterValueException');
-    expect(r.cause).toMatch(/^The derived qualifier from the function name does not match the specified qualifier\. \(Service: AWSLambda; Status Code: 400;/);
+    expect(r.cause).toMatch(
+      /^The derived qualifier from the function name does not match the specified qualifier\. \(Service: AWSLambda; Status Code: 400;/,
+    );
   });
 
   it('ClientContext reaches the function as context.clientContext', async () => {
     const clientContext = Buffer.from(JSON.stringify({ custom: { tenant: 'acme' } })).toString('base64');
     const r = await server.run(task(INVOKE, { Parameters: { FunctionName: 'echo', ClientContext: clientContext } }));
-    expect((r.output as { Payload: { clientContext: unknown } }).Payload.clientContext).toEqual({ custom: { tenant: 'acme' } });
+    expect((r.output as { Payload: { clientContext: unknown } }).Payload.clientContext).toEqual({
+      custom: { tenant: 'acme' },
+    });
   });
 
   it('InvocationType Event answers 202 with an empty Payload at once', async () => {
-    const r = await server.run(task(INVOKE, { Parameters: { FunctionName: 'slow', InvocationType: 'Event', Payload: { ms: 300 } } }));
+    const r = await server.run(
+      task(INVOKE, { Parameters: { FunctionName: 'slow', InvocationType: 'Event', Payload: { ms: 300 } } }),
+    );
     expect(r.output).toMatchObject({ Payload: '', StatusCode: 202, SdkHttpMetadata: { HttpStatusCode: 202 } });
     expect(r.output).not.toHaveProperty('ExecutedVersion');
   });
@@ -286,14 +344,23 @@ describe('arn:aws:states:::lambda:invoke', () => {
     const r = await server.run({
       StartAt: 'Call',
       States: {
-        Call: { Type: 'Task', Resource: INVOKE, Parameters: { FunctionName: 'custom-error' }, Catch: [{ ErrorEquals: ['CustomError'], Next: 'Handled' }], End: true },
+        Call: {
+          Type: 'Task',
+          Resource: INVOKE,
+          Parameters: { FunctionName: 'custom-error' },
+          Catch: [{ ErrorEquals: ['CustomError'], Next: 'Handled' }],
+          End: true,
+        },
         Handled: { Type: 'Pass', End: true },
       },
     });
     expect(r.status).toBe('SUCCEEDED');
     const failed = r.history.find((e) => e.type === 'TaskFailed')!.taskFailedEventDetails!;
     expect(failed).toMatchObject({ resourceType: 'lambda', resource: 'invoke', error: 'CustomError' });
-    expect(JSON.parse(failed.cause!)).toMatchObject({ errorType: 'CustomError', errorMessage: 'This is a custom error!' });
+    expect(JSON.parse(failed.cause!)).toMatchObject({
+      errorType: 'CustomError',
+      errorMessage: 'This is a custom error!',
+    });
   });
 
   it('a hanging function with TimeoutSeconds 1 times out with States.Timeout', async () => {
@@ -303,7 +370,9 @@ describe('arn:aws:states:::lambda:invoke', () => {
   });
 
   it('a missing function fails with Lambda.ResourceNotFoundException', async () => {
-    const r = await server.run(task(INVOKE, { Parameters: { FunctionName: 'arn:aws:lambda:eu-west-1:111122223333:function:absent' } }));
+    const r = await server.run(
+      task(INVOKE, { Parameters: { FunctionName: 'arn:aws:lambda:eu-west-1:111122223333:function:absent' } }),
+    );
     expect(r.error).toBe('Lambda.ResourceNotFoundException');
     expect(r.cause).toMatch(/^Function not found: arn:aws:lambda:eu-west-1:111122223333:function:absent \(/);
   });
@@ -313,13 +382,19 @@ describe('arn:aws:states:::lambda:invoke', () => {
     const file = join(dir, 'event.json');
     try {
       const executionArn = await server.start(
-        await server.create(task(`${INVOKE}.waitForTaskToken`, { Parameters: { FunctionName: 'record', Payload: { file, 'token.$': '$$.Task.Token' } } })),
+        await server.create(
+          task(`${INVOKE}.waitForTaskToken`, {
+            Parameters: { FunctionName: 'record', Payload: { file, 'token.$': '$$.Task.Token' } },
+          }),
+        ),
       );
       await until(() => existsSync(file), 'the function to record its event');
       const { token } = JSON.parse(readFileSync(file, 'utf8')) as { token: string };
       const running = await server.client.send(new DescribeExecutionCommand({ executionArn }));
       expect(running.status).toBe('RUNNING');
-      await server.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: true }) }));
+      await server.client.send(
+        new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: true }) }),
+      );
       expect(await server.wait(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: { approved: true } });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -327,7 +402,9 @@ describe('arn:aws:states:::lambda:invoke', () => {
   });
 
   it('Express executions (StartSyncExecution) run local functions too', async () => {
-    const r = await server.sync(task(INVOKE, { Parameters: { FunctionName: 'greet', Payload: { name: 'Ada' } }, OutputPath: '$.Payload' }));
+    const r = await server.sync(
+      task(INVOKE, { Parameters: { FunctionName: 'greet', Payload: { name: 'Ada' } }, OutputPath: '$.Payload' }),
+    );
     expect(r).toEqual({ status: 'SUCCEEDED', output: { message: 'Hello, Ada!' } });
   });
 });

@@ -44,7 +44,10 @@ export interface LambdaServer {
   run(definition: object, input?: unknown): Promise<Finished>;
   start(stateMachineArn: string, input?: unknown): Promise<string>;
   wait(executionArn: string, timeoutMs?: number): Promise<Finished>;
-  sync(definition: object, input?: unknown): Promise<{ status: string; output?: unknown; error?: string; cause?: string }>;
+  sync(
+    definition: object,
+    input?: unknown,
+  ): Promise<{ status: string; output?: unknown; error?: string; cause?: string }>;
   close(): Promise<void>;
 }
 
@@ -53,7 +56,13 @@ export async function startLambdaServer(options: LambdaIntegrationOptions = {}):
   const lambda = new LambdaIntegration({ functionsDir: FUNCTIONS_DIR, ...options });
   const engine = new DurableEngine({ store, integrations: new IntegrationRegistry([lambda]) });
   await engine.start();
-  const app: FastifyInstance = createApiServer({ store, engine, region: 'us-east-1', accountId: '123456789012', logger: pino({ level: 'silent' }) });
+  const app: FastifyInstance = createApiServer({
+    store,
+    engine,
+    region: 'us-east-1',
+    accountId: '123456789012',
+    logger: pino({ level: 'silent' }),
+  });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const client = new SFNClient({
     endpoint: url,
@@ -64,7 +73,14 @@ export async function startLambdaServer(options: LambdaIntegrationOptions = {}):
   });
   let machines = 0;
   const create = async (definition: object, type: 'STANDARD' | 'EXPRESS' = 'STANDARD') => {
-    const created = await client.send(new CreateStateMachineCommand({ name: `machine-${++machines}`, definition: JSON.stringify(definition), roleArn: ROLE, type }));
+    const created = await client.send(
+      new CreateStateMachineCommand({
+        name: `machine-${++machines}`,
+        definition: JSON.stringify(definition),
+        roleArn: ROLE,
+        type,
+      }),
+    );
     return created.stateMachineArn!;
   };
   const start = async (stateMachineArn: string, input: unknown = {}) => {
@@ -99,7 +115,12 @@ export async function startLambdaServer(options: LambdaIntegrationOptions = {}):
     wait,
     run: async (definition, input = {}) => wait(await start(await create(definition), input)),
     sync: async (definition, input = {}) => {
-      const r = await client.send(new StartSyncExecutionCommand({ stateMachineArn: await create(definition, 'EXPRESS'), input: JSON.stringify(input) }));
+      const r = await client.send(
+        new StartSyncExecutionCommand({
+          stateMachineArn: await create(definition, 'EXPRESS'),
+          input: JSON.stringify(input),
+        }),
+      );
       return {
         status: r.status!,
         ...(r.output !== undefined ? { output: JSON.parse(r.output) as unknown } : {}),

@@ -12,18 +12,38 @@ import { FUNCTIONS_DIR, ROLE, fn, task } from './support.js';
 
 describe('configuring local functions', () => {
   it('startServer runs Lambda resources with the functions in functionsDir', async () => {
-    const server = await startServer({ port: 0, store: new MemoryStore(), functionsDir: FUNCTIONS_DIR, logger: pino({ level: 'silent' }) });
-    const client = new SFNClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, disableHostPrefix: true });
+    const server = await startServer({
+      port: 0,
+      store: new MemoryStore(),
+      functionsDir: FUNCTIONS_DIR,
+      logger: pino({ level: 'silent' }),
+    });
+    const client = new SFNClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      disableHostPrefix: true,
+    });
     try {
       const created = await client.send(
         new CreateStateMachineCommand({
           name: 'wired',
           type: 'EXPRESS',
           roleArn: ROLE,
-          definition: JSON.stringify(task('arn:aws:states:::lambda:invoke', { Parameters: { FunctionName: 'greet', 'Payload.$': '$' }, OutputPath: '$.Payload' })),
+          definition: JSON.stringify(
+            task('arn:aws:states:::lambda:invoke', {
+              Parameters: { FunctionName: 'greet', 'Payload.$': '$' },
+              OutputPath: '$.Payload',
+            }),
+          ),
         }),
       );
-      const r = await client.send(new StartSyncExecutionCommand({ stateMachineArn: created.stateMachineArn, input: JSON.stringify({ name: 'Ada' }) }));
+      const r = await client.send(
+        new StartSyncExecutionCommand({
+          stateMachineArn: created.stateMachineArn,
+          input: JSON.stringify({ name: 'Ada' }),
+        }),
+      );
       expect(r.status).toBe('SUCCEEDED');
       expect(JSON.parse(r.output!)).toEqual({ message: 'Hello, Ada!' });
     } finally {
@@ -40,10 +60,16 @@ describe('configuring local functions', () => {
         Shout: { Type: 'Task', Resource: fn('shout'), End: true },
       },
     };
-    const result = await execute(definition, { name: 'Grace' }, {
-      functionsDir: FUNCTIONS_DIR,
-      handlers: { [fn('shout')]: (input) => ({ loud: String((input as { message: string }).message).toUpperCase() }) },
-    });
+    const result = await execute(
+      definition,
+      { name: 'Grace' },
+      {
+        functionsDir: FUNCTIONS_DIR,
+        handlers: {
+          [fn('shout')]: (input) => ({ loud: String((input as { message: string }).message).toUpperCase() }),
+        },
+      },
+    );
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: { loud: 'HELLO, GRACE!' } });
     expect(result.history.map((e) => e.type)).toContain('LambdaFunctionSucceeded');
   });

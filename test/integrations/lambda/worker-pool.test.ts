@@ -21,7 +21,16 @@ function job(name: string, event: unknown = {}, extra: Partial<PoolJob> = {}): P
     file,
     env: {},
     event: JSON.stringify(event),
-    context: { functionName: name, functionVersion: '$LATEST', invokedFunctionArn: name, memoryLimitInMB: '128', awsRequestId: 'r', logGroupName: 'g', logStreamName: 's', timeoutMs: 5000 },
+    context: {
+      functionName: name,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: name,
+      memoryLimitInMB: '128',
+      awsRequestId: 'r',
+      logGroupName: 'g',
+      logStreamName: 's',
+      timeoutMs: 5000,
+    },
     timeoutMs: 5000,
     ...extra,
   };
@@ -30,7 +39,11 @@ function job(name: string, event: unknown = {}, extra: Partial<PoolJob> = {}): P
 describe('the worker pool', () => {
   it('never runs more threads than maxWorkers: further invocations wait for a free one', async () => {
     pool = new WorkerPool({ maxWorkers: 1 });
-    const outcomes = await Promise.all([pool.run(job('slow', { ms: 50 })), pool.run(job('echo', { n: 1 })), pool.run(job('slow', { ms: 10 }))]);
+    const outcomes = await Promise.all([
+      pool.run(job('slow', { ms: 50 })),
+      pool.run(job('echo', { n: 1 })),
+      pool.run(job('slow', { ms: 10 })),
+    ]);
     expect(outcomes.map((o) => o.kind)).toEqual(['returned', 'returned', 'returned']);
     expect(pool.size).toBeLessThanOrEqual(1);
   });

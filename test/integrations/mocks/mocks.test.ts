@@ -44,7 +44,13 @@ const orders = {
       Parameters: { FunctionName: REAL, 'Payload.$': '$' },
       ResultSelector: { 'body.$': '$.Payload.body' },
       ResultPath: '$.lambda',
-      Retry: [{ ErrorEquals: ['Lambda.ResourceNotReadyException', 'Lambda.TimeoutException'], IntervalSeconds: 60, MaxAttempts: 3 }],
+      Retry: [
+        {
+          ErrorEquals: ['Lambda.ResourceNotReadyException', 'Lambda.TimeoutException'],
+          IntervalSeconds: 60,
+          MaxAttempts: 3,
+        },
+      ],
       Next: 'Approve',
     },
     Approve: { Type: 'Task', Resource: ACTIVITY, ResultPath: '$.approval', End: true },
@@ -69,7 +75,9 @@ afterEach(async () => {
 async function run(testCase: string, handlers: Record<string, TaskHandler> = {}) {
   s = await startTestServer({ mockConfig: file, waitTimeScale: 0, handlers });
   const arn = await s.createMachine('Orders', orders);
-  const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: `${arn}#${testCase}`, input: '{"order":1}' }));
+  const { executionArn } = await s.client.send(
+    new StartExecutionCommand({ stateMachineArn: `${arn}#${testCase}`, input: '{"order":1}' }),
+  );
   const done = await s.finished(executionArn as string);
   const events = (await s.client.send(new GetExecutionHistoryCommand({ executionArn }))).events as HistoryEvent[];
   return { arn, done, events };
@@ -79,7 +87,11 @@ describe('mocked service integrations (Step Functions Local MockConfigFile.json)
   it('a test case returns the mocked responses of the states it names, activities included', async () => {
     const { done, events } = await run('HappyPath');
     expect(done.status).toBe('SUCCEEDED');
-    expect(JSON.parse(done.output as string)).toEqual({ order: 1, lambda: { body: 'mocked' }, approval: { approved: true } });
+    expect(JSON.parse(done.output as string)).toEqual({
+      order: 1,
+      lambda: { body: 'mocked' },
+      approval: { approved: true },
+    });
     expect(events.map((e) => e.type)).toContain('ActivitySucceeded');
   });
 
@@ -88,7 +100,11 @@ describe('mocked service integrations (Step Functions Local MockConfigFile.json)
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output as string)).toMatchObject({ lambda: { body: 'after retries' } });
     const failures = events.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails?.error);
-    expect(failures).toEqual(['Lambda.ResourceNotReadyException', 'Lambda.TimeoutException', 'Lambda.TimeoutException']);
+    expect(failures).toEqual([
+      'Lambda.ResourceNotReadyException',
+      'Lambda.TimeoutException',
+      'Lambda.TimeoutException',
+    ]);
   });
 
   it('a Throw fails the task with its Error and Cause', async () => {
@@ -102,16 +118,31 @@ describe('mocked service integrations (Step Functions Local MockConfigFile.json)
     const real: TaskHandler = (input) => ({ Payload: { body: `real ${JSON.stringify(input)}` } });
     s = await startTestServer({ mockConfig: file, handlers: { 'arn:aws:states:::lambda:invoke': real } });
     const arn = await s.createMachine('Orders', orders);
-    const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: `${arn}#HybridPath`, input: '{"order":2}' }));
+    const { executionArn } = await s.client.send(
+      new StartExecutionCommand({ stateMachineArn: `${arn}#HybridPath`, input: '{"order":2}' }),
+    );
     const done = await s.finished(executionArn as string);
-    expect(JSON.parse(done.output as string)).toEqual({ order: 2, lambda: { body: `real ${JSON.stringify({ FunctionName: REAL, Payload: { order: 2 } })}` }, approval: { approved: true } });
+    expect(JSON.parse(done.output as string)).toEqual({
+      order: 2,
+      lambda: { body: `real ${JSON.stringify({ FunctionName: REAL, Payload: { order: 2 } })}` },
+      approval: { approved: true },
+    });
   });
 
   it('an execution without a test case runs no mocks', async () => {
-    s = await startTestServer({ mockConfig: file, handlers: { 'arn:aws:states:::lambda:invoke': () => ({ Payload: { body: 'real' } }), [ACTIVITY]: () => ({ approved: 'by hand' }) } });
+    s = await startTestServer({
+      mockConfig: file,
+      handlers: {
+        'arn:aws:states:::lambda:invoke': () => ({ Payload: { body: 'real' } }),
+        [ACTIVITY]: () => ({ approved: 'by hand' }),
+      },
+    });
     const arn = await s.createMachine('Orders', orders);
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: arn, input: '{}' }));
-    expect(JSON.parse((await s.finished(executionArn as string)).output as string)).toEqual({ lambda: { body: 'real' }, approval: { approved: 'by hand' } });
+    expect(JSON.parse((await s.finished(executionArn as string)).output as string)).toEqual({
+      lambda: { body: 'real' },
+      approval: { approved: 'by hand' },
+    });
   });
 
   it('StartExecution on an unknown test case fails with StateMachineDoesNotExist (file named by SFN_MOCK_CONFIG)', async () => {
@@ -124,7 +155,9 @@ describe('mocked service integrations (Step Functions Local MockConfigFile.json)
       else process.env.SFN_MOCK_CONFIG = before;
     }
     const arn = await s.createMachine('Orders', orders);
-    await expect(s.client.send(new StartExecutionCommand({ stateMachineArn: `${arn}#NoSuchCase` }))).rejects.toMatchObject({
+    await expect(
+      s.client.send(new StartExecutionCommand({ stateMachineArn: `${arn}#NoSuchCase` })),
+    ).rejects.toMatchObject({
       name: 'StateMachineDoesNotExist',
       message: `State Machine Does Not Exist: '${arn}#NoSuchCase'`,
     });
@@ -132,20 +165,38 @@ describe('mocked service integrations (Step Functions Local MockConfigFile.json)
 
   it('a bad mock configuration file stops the server from starting, with the reason', async () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ StateMachines: { M: { TestCases: { T: { S: 'Missing' } } } }, MockedResponses: {} }));
-    await expect(startServer({ port: 0, logLevel: 'silent', dataDir: dir, mockConfig: bad })).rejects.toThrow(MockConfigError);
+    writeFileSync(
+      bad,
+      JSON.stringify({ StateMachines: { M: { TestCases: { T: { S: 'Missing' } } } }, MockedResponses: {} }),
+    );
+    await expect(startServer({ port: 0, logLevel: 'silent', dataDir: dir, mockConfig: bad })).rejects.toThrow(
+      MockConfigError,
+    );
     await expect(startServer({ port: 0, logLevel: 'silent', dataDir: dir, mockConfig: bad })).rejects.toThrow(
       "$.StateMachines.M.TestCases.T.S names the mocked response 'Missing', which MockedResponses does not define",
     );
-    writeFileSync(bad, JSON.stringify({ StateMachines: {}, MockedResponses: { R: { '0': { Return: 1 }, '2': { Return: 2 } } } }));
-    await expect(startServer({ port: 0, logLevel: 'silent', dataDir: dir, mockConfig: bad })).rejects.toThrow(/invocation 1 has no response/);
-    writeFileSync(bad, JSON.stringify({ StateMachines: {}, MockedResponses: { R: { '0': { Return: 1, Throw: { Error: 'E' } } } } }));
-    await expect(startServer({ port: 0, logLevel: 'silent', dataDir: dir, mockConfig: bad })).rejects.toThrow(/exactly one of 'Return' or 'Throw'/);
+    writeFileSync(
+      bad,
+      JSON.stringify({ StateMachines: {}, MockedResponses: { R: { '0': { Return: 1 }, '2': { Return: 2 } } } }),
+    );
+    await expect(startServer({ port: 0, logLevel: 'silent', dataDir: dir, mockConfig: bad })).rejects.toThrow(
+      /invocation 1 has no response/,
+    );
+    writeFileSync(
+      bad,
+      JSON.stringify({ StateMachines: {}, MockedResponses: { R: { '0': { Return: 1, Throw: { Error: 'E' } } } } }),
+    );
+    await expect(startServer({ port: 0, logLevel: 'silent', dataDir: dir, mockConfig: bad })).rejects.toThrow(
+      /exactly one of 'Return' or 'Throw'/,
+    );
   });
 });
 
 describe('STEPWISE_WAIT_TIME_SCALE', () => {
-  const hour = { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, Next: 'Done' }, Done: { Type: 'Pass', Result: 'awake', End: true } } };
+  const hour = {
+    StartAt: 'Nap',
+    States: { Nap: { Type: 'Wait', Seconds: 3600, Next: 'Done' }, Done: { Type: 'Pass', Result: 'awake', End: true } },
+  };
 
   it('0 makes a one-hour Wait instant', async () => {
     const before = process.env.STEPWISE_WAIT_TIME_SCALE;
@@ -166,7 +217,10 @@ describe('STEPWISE_WAIT_TIME_SCALE', () => {
 
   it('scales Waits, not task timeouts: a one-second TimeoutSeconds still times out after a second', async () => {
     s = await startTestServer({ waitTimeScale: 0, handlers: { [REAL]: () => new Promise(() => undefined) } });
-    const arn = await s.createMachine('Slow', { StartAt: 'T', States: { T: { Type: 'Task', Resource: REAL, TimeoutSeconds: 1, End: true } } });
+    const arn = await s.createMachine('Slow', {
+      StartAt: 'T',
+      States: { T: { Type: 'Task', Resource: REAL, TimeoutSeconds: 1, End: true } },
+    });
     const started = Date.now();
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: arn }));
     const done = await s.finished(executionArn as string, 3000);

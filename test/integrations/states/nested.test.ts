@@ -1,4 +1,10 @@
-import { GetExecutionHistoryCommand, ListExecutionsCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TaskFailure, type TaskHandler } from '../../../src/engine/task-invoker.js';
 import { childName } from '../../../src/integrations/states/index.js';
@@ -12,7 +18,10 @@ const passChild = { StartAt: 'Done', States: { Done: { Type: 'Pass', Parameters:
 const holdChild = { StartAt: 'Hold', States: { Hold: { Type: 'Task', Resource: HOLD, End: true } } };
 
 function parent(resource: string, parameters: object, extra: object = {}) {
-  return { StartAt: 'Child', States: { Child: { Type: 'Task', Resource: resource, Parameters: parameters, End: true, ...extra } } };
+  return {
+    StartAt: 'Child',
+    States: { Child: { Type: 'Task', Resource: resource, Parameters: parameters, End: true, ...extra } },
+  };
 }
 
 let servers: TestServer[] = [];
@@ -34,7 +43,10 @@ describe('arn:aws:states:::states:startExecution', () => {
   it('request-response starts the child and returns its ExecutionArn and StartDate', async () => {
     const s = await server();
     const child = await s.createMachine('Child', passChild);
-    const p = await s.createMachine('Parent', parent('arn:aws:states:::states:startExecution', { StateMachineArn: child, Input: { a: 1 } }));
+    const p = await s.createMachine(
+      'Parent',
+      parent('arn:aws:states:::states:startExecution', { StateMachineArn: child, Input: { a: 1 } }),
+    );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p, input: '{}' }));
     const done = await s.finished(executionArn as string);
     expect(done.status).toBe('SUCCEEDED');
@@ -49,7 +61,10 @@ describe('arn:aws:states:::states:startExecution', () => {
   it('.sync waits for the child and returns its description with Output as JSON text', async () => {
     const s = await server();
     const child = await s.createMachine('Child', passChild);
-    const p = await s.createMachine('Parent', parent('arn:aws:states:::states:startExecution.sync', { StateMachineArn: child, Input: { a: 1 }, Name: 'kid' }));
+    const p = await s.createMachine(
+      'Parent',
+      parent('arn:aws:states:::states:startExecution.sync', { StateMachineArn: child, Input: { a: 1 }, Name: 'kid' }),
+    );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
     const done = await s.finished(executionArn as string);
     expect(done.status).toBe('SUCCEEDED');
@@ -70,7 +85,10 @@ describe('arn:aws:states:::states:startExecution', () => {
     expect(typeof output.StartDate).toBe('number');
     expect(typeof output.StopDate).toBe('number');
     const history = await s.client.send(new GetExecutionHistoryCommand({ executionArn }));
-    expect(history.events?.find((e) => e.type === 'TaskSucceeded')?.taskSucceededEventDetails).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync' });
+    expect(history.events?.find((e) => e.type === 'TaskSucceeded')?.taskSucceededEventDetails).toMatchObject({
+      resourceType: 'states',
+      resource: 'startExecution.sync',
+    });
   });
 
   it('.sync:2 returns Input and Output as JSON; a JSON-text Input and the parent link pass through to the child', async () => {
@@ -78,19 +96,31 @@ describe('arn:aws:states:::states:startExecution', () => {
     const child = await s.createMachine('Child', passChild);
     const p = await s.createMachine(
       'Parent',
-      parent('arn:aws:states:::states:startExecution.sync:2', { StateMachineArn: child, 'Input.$': 'States.JsonToString($)' }),
+      parent('arn:aws:states:::states:startExecution.sync:2', {
+        StateMachineArn: child,
+        'Input.$': 'States.JsonToString($)',
+      }),
     );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p, input: '{"n":7}' }));
     const done = await s.finished(executionArn as string);
     expect(done.status).toBe('SUCCEEDED');
-    expect(JSON.parse(done.output as string)).toMatchObject({ Input: { n: 7 }, Output: { got: { n: 7 } }, Status: 'SUCCEEDED' });
+    expect(JSON.parse(done.output as string)).toMatchObject({
+      Input: { n: 7 },
+      Output: { got: { n: 7 } },
+      Status: 'SUCCEEDED',
+    });
 
     const linked = await s.createMachine(
       'Linked',
-      parent('arn:aws:states:::states:startExecution.sync:2', { StateMachineArn: child, Input: { 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id' } }),
+      parent('arn:aws:states:::states:startExecution.sync:2', {
+        StateMachineArn: child,
+        Input: { 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id' },
+      }),
     );
     const run = await s.client.send(new StartExecutionCommand({ stateMachineArn: linked }));
-    const out = JSON.parse((await s.finished(run.executionArn as string)).output as string) as { Input: Record<string, string> };
+    const out = JSON.parse((await s.finished(run.executionArn as string)).output as string) as {
+      Input: Record<string, string>;
+    };
     expect(out.Input).toEqual({ AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: run.executionArn });
   });
 
@@ -101,14 +131,22 @@ describe('arn:aws:states:::states:startExecution', () => {
       return {};
     };
     const s = await server({ handlers: { [CAPTURE]: capture } });
-    const child = await s.createMachine('Child', { StartAt: 'Capture', States: { Capture: { Type: 'Task', Resource: CAPTURE, End: true } } });
+    const child = await s.createMachine('Child', {
+      StartAt: 'Capture',
+      States: { Capture: { Type: 'Task', Resource: CAPTURE, End: true } },
+    });
     const p = await s.createMachine(
       'Parent',
-      parent('arn:aws:states:::states:startExecution.waitForTaskToken', { StateMachineArn: child, Input: { 'token.$': '$$.Task.Token' } }),
+      parent('arn:aws:states:::states:startExecution.waitForTaskToken', {
+        StateMachineArn: child,
+        Input: { 'token.$': '$$.Task.Token' },
+      }),
     );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
     const token = await eventually(async () => tokens[0], 'the child to get the token');
-    expect((await s.client.send(new ListExecutionsCommand({ stateMachineArn: p }))).executions?.[0]?.status).toBe('RUNNING');
+    expect((await s.client.send(new ListExecutionsCommand({ stateMachineArn: p }))).executions?.[0]?.status).toBe(
+      'RUNNING',
+    );
     await s.client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"answer":42}' }));
     const done = await s.finished(executionArn as string);
     expect(done.status).toBe('SUCCEEDED');
@@ -117,23 +155,40 @@ describe('arn:aws:states:::states:startExecution', () => {
 
   it('a child that fails fails the .sync task with States.TaskFailed and its description as the cause', async () => {
     const s = await server();
-    const child = await s.createMachine('Child', { StartAt: 'Boom', States: { Boom: { Type: 'Fail', Error: 'Boom', Cause: 'it broke' } } });
-    const p = await s.createMachine('Parent', parent('arn:aws:states:::states:startExecution.sync', { StateMachineArn: child, Input: { a: 1 } }));
+    const child = await s.createMachine('Child', {
+      StartAt: 'Boom',
+      States: { Boom: { Type: 'Fail', Error: 'Boom', Cause: 'it broke' } },
+    });
+    const p = await s.createMachine(
+      'Parent',
+      parent('arn:aws:states:::states:startExecution.sync', { StateMachineArn: child, Input: { a: 1 } }),
+    );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
     const done = await s.finished(executionArn as string);
     expect(done.status).toBe('FAILED');
     expect(done.error).toBe('States.TaskFailed');
-    expect(JSON.parse(done.cause as string)).toMatchObject({ Status: 'FAILED', Error: 'Boom', Cause: 'it broke', Input: '{"a":1}', RedriveStatus: 'REDRIVABLE' });
+    expect(JSON.parse(done.cause as string)).toMatchObject({
+      Status: 'FAILED',
+      Error: 'Boom',
+      Cause: 'it broke',
+      Input: '{"a":1}',
+      RedriveStatus: 'REDRIVABLE',
+    });
   });
 
   it('a state machine that does not exist fails the task with StepFunctions.StateMachineDoesNotExistException', async () => {
     const s = await server();
     const missing = 'arn:aws:states:us-east-1:123456789012:stateMachine:Nope';
-    const p = await s.createMachine('Parent', parent('arn:aws:states:::states:startExecution.sync', { StateMachineArn: missing }));
+    const p = await s.createMachine(
+      'Parent',
+      parent('arn:aws:states:::states:startExecution.sync', { StateMachineArn: missing }),
+    );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
     const done = await s.finished(executionArn as string);
     expect(done.error).toBe('StepFunctions.StateMachineDoesNotExistException');
-    expect(done.cause).toMatch(/^State Machine Does Not Exist: 'arn:aws:states:us-east-1:123456789012:stateMachine:Nope' \(Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: [0-9a-f-]+; Proxy: null\)$/);
+    expect(done.cause).toMatch(
+      /^State Machine Does Not Exist: 'arn:aws:states:us-east-1:123456789012:stateMachine:Nope' \(Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: [0-9a-f-]+; Proxy: null\)$/,
+    );
   });
 
   it('Retry on a failed child starts a new child for the next attempt', async () => {
@@ -144,10 +199,17 @@ describe('arn:aws:states:::states:startExecution', () => {
       return { calls };
     };
     const s = await server({ handlers: { [FLAKY]: flaky }, waitTimeScale: 0 });
-    const child = await s.createMachine('Child', { StartAt: 'Flaky', States: { Flaky: { Type: 'Task', Resource: FLAKY, End: true } } });
+    const child = await s.createMachine('Child', {
+      StartAt: 'Flaky',
+      States: { Flaky: { Type: 'Task', Resource: FLAKY, End: true } },
+    });
     const p = await s.createMachine(
       'Parent',
-      parent('arn:aws:states:::states:startExecution.sync:2', { StateMachineArn: child }, { Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 30, MaxAttempts: 2 }] }),
+      parent(
+        'arn:aws:states:::states:startExecution.sync:2',
+        { StateMachineArn: child },
+        { Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 30, MaxAttempts: 2 }] },
+      ),
     );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
     const done = await s.finished(executionArn as string);
@@ -160,7 +222,10 @@ describe('arn:aws:states:::states:startExecution', () => {
   it('a .sync task that times out stops its child (States.Timeout; the child ends ABORTED)', async () => {
     const s = await server({ handlers: { [HOLD]: () => new Promise(() => undefined) } });
     const child = await s.createMachine('Child', holdChild);
-    const p = await s.createMachine('Parent', parent('arn:aws:states:::states:startExecution.sync', { StateMachineArn: child }, { TimeoutSeconds: 1 }));
+    const p = await s.createMachine(
+      'Parent',
+      parent('arn:aws:states:::states:startExecution.sync', { StateMachineArn: child }, { TimeoutSeconds: 1 }),
+    );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
     const done = await s.finished(executionArn as string);
     expect(done.error).toBe('States.Timeout');
@@ -172,7 +237,10 @@ describe('arn:aws:states:::states:startExecution', () => {
   it('stopping the parent stops its running .sync child', async () => {
     const s = await server({ handlers: { [HOLD]: () => new Promise(() => undefined) } });
     const child = await s.createMachine('Child', holdChild);
-    const p = await s.createMachine('Parent', parent('arn:aws:states:::states:startExecution.sync:2', { StateMachineArn: child }));
+    const p = await s.createMachine(
+      'Parent',
+      parent('arn:aws:states:::states:startExecution.sync:2', { StateMachineArn: child }),
+    );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
     const kid = await eventually(async () => (await childrenOf(s, child))[0], 'the child to start');
     await s.client.send(new StopExecutionCommand({ executionArn }));
@@ -183,7 +251,10 @@ describe('arn:aws:states:::states:startExecution', () => {
   it('after a restart the re-invoked task attaches to the child it started instead of starting another', async () => {
     const first = await server({ handlers: { [HOLD]: () => new Promise(() => undefined) } });
     const child = await first.createMachine('Child', holdChild);
-    const p = await first.createMachine('Parent', parent('arn:aws:states:::states:startExecution.sync:2', { StateMachineArn: child, Input: { x: 1 } }));
+    const p = await first.createMachine(
+      'Parent',
+      parent('arn:aws:states:::states:startExecution.sync:2', { StateMachineArn: child, Input: { x: 1 } }),
+    );
     const { executionArn } = await first.client.send(new StartExecutionCommand({ stateMachineArn: p }));
     const kid = await eventually(async () => (await childrenOf(first, child))[0], 'the child to start');
     expect(kid.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

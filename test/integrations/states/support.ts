@@ -6,7 +6,12 @@ import { eventually } from '../../support/eventually.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  SFNClient,
+  type DescribeExecutionCommandOutput,
+} from '@aws-sdk/client-sfn';
 import { startServer, type RunningServer, type ServerOptions } from '../../../src/server.js';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/stepwise';
@@ -22,7 +27,10 @@ export interface TestServer {
   close(remove?: boolean): Promise<void>;
 }
 
-export async function startTestServer(options: Omit<ServerOptions, 'port' | 'host'> = {}, dataDir?: string): Promise<TestServer> {
+export async function startTestServer(
+  options: Omit<ServerOptions, 'port' | 'host'> = {},
+  dataDir?: string,
+): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'stepwise-nested-'));
   const server = await startServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir: dir, ...options });
   const client = new SFNClient({
@@ -37,14 +45,20 @@ export async function startTestServer(options: Omit<ServerOptions, 'port' | 'hos
     client,
     dataDir: dir,
     async createMachine(name, definition, type = 'STANDARD') {
-      const r = await client.send(new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: ROLE, type }));
+      const r = await client.send(
+        new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: ROLE, type }),
+      );
       return r.stateMachineArn as string;
     },
     finished: (executionArn, timeoutMs = 5000) =>
-      eventually(async () => {
-        const d = await client.send(new DescribeExecutionCommand({ executionArn }));
-        return d.status === 'RUNNING' ? undefined : d;
-      }, `${executionArn} to finish`, timeoutMs),
+      eventually(
+        async () => {
+          const d = await client.send(new DescribeExecutionCommand({ executionArn }));
+          return d.status === 'RUNNING' ? undefined : d;
+        },
+        `${executionArn} to finish`,
+        timeoutMs,
+      ),
     async close(remove = true) {
       client.destroy();
       await server.close();
@@ -52,7 +66,6 @@ export async function startTestServer(options: Omit<ServerOptions, 'port' | 'hos
     },
   };
 }
-
 
 /** A promise and its resolvers, for handlers a test releases. */
 export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {

@@ -10,11 +10,14 @@ describe('intrinsic_functions conformance cases (recorded on AWS)', () => {
 
   for (const testCase of cases) {
     const skip = whyNotSinglePass(testCase);
-    it.skipIf(skip !== undefined)(`${testCase.name}${skip === undefined ? '' : ` (needs the interpreter: ${skip})`}`, () => {
-      const outcome = runSinglePass(testCase);
-      expect(outcome).toHaveProperty('output');
-      const actual = 'output' in outcome ? outcome.output : undefined;
-      expect(matchesExpected(testCase.expect.output ?? null, actual), JSON.stringify(actual)).toBe(true);
-    });
+    it.skipIf(skip !== undefined)(
+      `${testCase.name}${skip === undefined ? '' : ` (needs the interpreter: ${skip})`}`,
+      () => {
+        const outcome = runSinglePass(testCase);
+        expect(outcome).toHaveProperty('output');
+        const actual = 'output' in outcome ? outcome.output : undefined;
+        expect(matchesExpected(testCase.expect.output ?? null, actual), JSON.stringify(actual)).toBe(true);
+      },
+    );
   }
 });

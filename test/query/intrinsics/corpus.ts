@@ -57,7 +57,16 @@ export function contextObject(input: Json): JsonObject {
 
 export type PassOutcome = { output: Json } | { error: string; cause: string };
 
-const SUPPORTED_FIELDS = new Set(['Type', 'End', 'Comment', 'InputPath', 'Parameters', 'Result', 'ResultPath', 'OutputPath']);
+const SUPPORTED_FIELDS = new Set([
+  'Type',
+  'End',
+  'Comment',
+  'InputPath',
+  'Parameters',
+  'Result',
+  'ResultPath',
+  'OutputPath',
+]);
 
 /** Why a case needs more than the query layer, or undefined when runSinglePass can run it. */
 export function whyNotSinglePass(testCase: ConformanceCase): string | undefined {
@@ -76,7 +85,12 @@ export function whyNotSinglePass(testCase: ConformanceCase): string | undefined 
 export function runSinglePass(testCase: ConformanceCase, runtime: QueryRuntime = fakeRuntime): PassOutcome {
   const state = Object.values(testCase.definition.States as JsonObject)[0] as JsonObject;
   const input = testCase.input ?? null;
-  const scope = (document: Json): EvalScope => ({ input: document, context: contextObject(input), variables: NO_VARIABLES, runtime });
+  const scope = (document: Json): EvalScope => ({
+    input: document,
+    context: contextObject(input),
+    variables: NO_VARIABLES,
+    runtime,
+  });
   const select = (path: Json | undefined, document: Json): Json => {
     if (path === undefined) return document;
     if (path === null) return {};
@@ -138,12 +152,18 @@ export function matchesExpected(expected: Json, actual: Json | undefined): boole
   if (typeof expected === 'number') return typeof actual === 'number' && expected === actual;
   if (expected === null || typeof expected === 'boolean') return expected === actual;
   if (Array.isArray(expected)) {
-    return Array.isArray(actual) && actual.length === expected.length && expected.every((item, i) => matchesExpected(item, actual[i]));
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((item, i) => matchesExpected(item, actual[i]))
+    );
   }
   if (!isJsonObject(actual)) return false;
   const keys = Object.keys(expected);
   return (
     keys.length === Object.keys(actual).length &&
-    keys.every((key) => Object.prototype.hasOwnProperty.call(actual, key) && matchesExpected(expected[key], actual[key]))
+    keys.every(
+      (key) => Object.prototype.hasOwnProperty.call(actual, key) && matchesExpected(expected[key], actual[key]),
+    )
   );
 }

@@ -5,8 +5,18 @@ import { compileIntrinsic, IntrinsicSyntaxError, isIntrinsicCall } from '../../.
 import type { EvalScope, QueryRuntime } from '../../../src/query/scope.js';
 import { fakeRuntime } from './corpus.js';
 
-function call(text: string, input: Json = {}, runtime: QueryRuntime = fakeRuntime, variables: Record<string, Json> = {}): Json {
-  const scope: EvalScope = { input, context: { Execution: { Name: 'exec' } }, variables: { lookup: (name) => variables[name] }, runtime };
+function call(
+  text: string,
+  input: Json = {},
+  runtime: QueryRuntime = fakeRuntime,
+  variables: Record<string, Json> = {},
+): Json {
+  const scope: EvalScope = {
+    input,
+    context: { Execution: { Name: 'exec' } },
+    variables: { lookup: (name) => variables[name] },
+    runtime,
+  };
   return compileIntrinsic(text).evaluate(scope);
 }
 
@@ -28,12 +38,12 @@ describe('intrinsic call syntax', () => {
     expect(isIntrinsicCall('States.UUID')).toBe(false);
   });
 
-  it('string literals accept the escapes \\\' \\{ \\} \\\\', () => {
+  it("string literals accept the escapes \\' \\{ \\} \\\\", () => {
     expect(call("States.Format('it\\'s \\{\\} {} \\\\', 'x')")).toBe("it's {} x \\");
   });
 
   it('an illegal escape in a string literal is a compile error', () => {
-    expect(() => compileIntrinsic("States.Format('say \\\"hi\\\"')")).toThrow(IntrinsicSyntaxError);
+    expect(() => compileIntrinsic('States.Format(\'say \\"hi\\"\')')).toThrow(IntrinsicSyntaxError);
     expect(() => compileIntrinsic("States.StringSplit('a\\nb', ',')")).toThrow(IntrinsicSyntaxError);
   });
 
@@ -46,19 +56,33 @@ describe('intrinsic call syntax', () => {
   });
 
   it('malformed calls are compile errors', () => {
-    for (const bad of ['States.Array(', "States.Array('a'", 'States.Array(1,)', 'States.Array(1) x', "States.Array('x)", 'States.Array($.a[)']) {
+    for (const bad of [
+      'States.Array(',
+      "States.Array('a'",
+      'States.Array(1,)',
+      'States.Array(1) x',
+      "States.Array('x)",
+      'States.Array($.a[)',
+    ]) {
       expect(() => compileIntrinsic(bad), bad).toThrow(IntrinsicSyntaxError);
     }
   });
 
   it('arguments may be literals, $ $$ and $var paths, and nested calls', () => {
-    expect(call("States.Array('s', 1, -2.5, true, false, null, $.a, $$.Execution.Name, $v, States.ArrayLength($.list))", { a: 'A', list: [1, 2] }, fakeRuntime, { v: 'V' })).toEqual(
-      ['s', 1, -2.5, true, false, null, 'A', 'exec', 'V', 2],
-    );
+    expect(
+      call(
+        "States.Array('s', 1, -2.5, true, false, null, $.a, $$.Execution.Name, $v, States.ArrayLength($.list))",
+        { a: 'A', list: [1, 2] },
+        fakeRuntime,
+        { v: 'V' },
+      ),
+    ).toEqual(['s', 1, -2.5, true, false, null, 'A', 'exec', 'V', 2]);
   });
 
   it('path arguments may contain brackets, quotes, commas and filters', () => {
-    expect(call("States.Array($['a,b'], $.xs[?(@.v > 1)].v, $.xs.length())", { 'a,b': 1, xs: [{ v: 1 }, { v: 2 }] })).toEqual([1, [2], 2]);
+    expect(
+      call("States.Array($['a,b'], $.xs[?(@.v > 1)].v, $.xs.length())", { 'a,b': 1, xs: [{ v: 1 }, { v: 2 }] }),
+    ).toEqual([1, [2], 2]);
   });
 
   it('allows 10 nested calls but not 11', () => {
@@ -74,11 +98,15 @@ describe('intrinsic call syntax', () => {
 
 describe('States.Format', () => {
   it('replaces each {} with the positional argument', () => {
-    expect(call("States.Format('Hello {}, welcome to {}!', $.name, $.place)", { name: 'John', place: 'Lisbon' })).toBe('Hello John, welcome to Lisbon!');
+    expect(call("States.Format('Hello {}, welcome to {}!', $.name, $.place)", { name: 'John', place: 'Lisbon' })).toBe(
+      'Hello John, welcome to Lisbon!',
+    );
   });
 
   it('prints objects and arrays the way AWS does (Java map and list text)', () => {
-    expect(call("States.Format('{} {}', $.o, $.l)", { o: { Arg1: 1, Arg2: [] }, l: ['a', 1, null] })).toBe('{Arg1=1, Arg2=[]} [a, 1, null]');
+    expect(call("States.Format('{} {}', $.o, $.l)", { o: { Arg1: 1, Arg2: [] }, l: ['a', 1, null] })).toBe(
+      '{Arg1=1, Arg2=[]} [a, 1, null]',
+    );
   });
 
   it('takes its template from a path too', () => {
@@ -153,7 +181,7 @@ describe('encoding, hashing and JSON functions', () => {
   });
 
   it('StringToJson parses JSON text and turns blank text into null', () => {
-    expect(call("States.StringToJson('{\"a\": [1]}')")).toEqual({ a: [1] });
+    expect(call('States.StringToJson(\'{"a": [1]}\')')).toEqual({ a: [1] });
     expect(call("States.StringToJson(' ')")).toBeNull();
     expect(failure("States.StringToJson('{oops')").error).toBe('States.IntrinsicFailure');
   });
@@ -163,7 +191,10 @@ describe('encoding, hashing and JSON functions', () => {
   });
 
   it('JsonMerge merges shallowly, the second object winning', () => {
-    expect(call('States.JsonMerge($.a, $.b, false)', { a: { x: { p: 1 }, y: 1 }, b: { x: { q: 2 } } })).toEqual({ x: { q: 2 }, y: 1 });
+    expect(call('States.JsonMerge($.a, $.b, false)', { a: { x: { p: 1 }, y: 1 }, b: { x: { q: 2 } } })).toEqual({
+      x: { q: 2 },
+      y: 1,
+    });
   });
 
   it('JsonMerge rejects deep merging', () => {

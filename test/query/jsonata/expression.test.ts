@@ -3,7 +3,11 @@ import { StatesError } from '../../../src/interpreter/errors.js';
 import { JsonataSyntaxError, compileJsonata, isJsonataExpression } from '../../../src/query/jsonata/index.js';
 import { bindings, fakeRuntime } from './fixtures.js';
 
-async function evaluate(expression: string, input: Parameters<typeof bindings>[0] = {}, variables: Parameters<typeof bindings>[1] = {}) {
+async function evaluate(
+  expression: string,
+  input: Parameters<typeof bindings>[0] = {},
+  variables: Parameters<typeof bindings>[1] = {},
+) {
   return compileJsonata(expression).evaluate(bindings(input, variables), 'Output');
 }
 
@@ -49,10 +53,14 @@ describe('compileJsonata', () => {
 
 describe('bindings', () => {
   it('$states exposes input and context, plus result and errorOutput when given', async () => {
-    const compiled = compileJsonata('[$states.input.a, $states.context.Execution.Name, $states.result, $states.errorOutput]');
+    const compiled = compileJsonata(
+      '[$states.input.a, $states.context.Execution.Name, $states.result, $states.errorOutput]',
+    );
     const b = bindings({ a: 1 });
     expect(await compiled.evaluate(b)).toEqual([1, 'exec']);
-    expect(await compiled.evaluate({ ...b, states: { ...b.states, result: 'r', errorOutput: { Error: 'E' } } })).toEqual([1, 'exec', 'r', { Error: 'E' }]);
+    expect(
+      await compiled.evaluate({ ...b, states: { ...b.states, result: 'r', errorOutput: { Error: 'E' } } }),
+    ).toEqual([1, 'exec', 'r', { Error: 'E' }]);
   });
 
   it('workflow variables are visible as $name', async () => {
@@ -109,7 +117,9 @@ describe('evaluation errors (States.QueryEvaluationError)', () => {
 
   it('a function result is an unsupported result type', async () => {
     const error = await failure('$fn := function($x){$x}');
-    expect(error.cause).toBe("The JSONata expression '$fn := function($x){$x}' specified for the field 'Output' returned an unsupported result type.");
+    expect(error.cause).toBe(
+      "The JSONata expression '$fn := function($x){$x}' specified for the field 'Output' returned an unsupported result type.",
+    );
   });
 
   it('a function nested in an object is an unsupported result type too', async () => {
@@ -121,8 +131,12 @@ describe('evaluation errors (States.QueryEvaluationError)', () => {
   });
 
   it('without a field the cause leaves the field out', async () => {
-    const error = await compileJsonata('$eval("1")').evaluate(bindings()).catch((e: unknown) => e);
-    expect((error as StatesError).cause).toBe("The JSONata expression '$eval(\"1\")' threw an error during evaluation. T1006: Attempted to invoke a non-function");
+    const error = await compileJsonata('$eval("1")')
+      .evaluate(bindings())
+      .catch((e: unknown) => e);
+    expect((error as StatesError).cause).toBe(
+      'The JSONata expression \'$eval("1")\' threw an error during evaluation. T1006: Attempted to invoke a non-function',
+    );
   });
 });
 
@@ -161,7 +175,11 @@ describe('Step Functions functions', () => {
   });
 
   it('$random() and $uuid() come from the injected runtime', async () => {
-    expect(await evaluate('[$random(), $random(), $uuid()]')).toEqual([0.25, 0.5, '00000000-0000-4000-8000-000000000001']);
+    expect(await evaluate('[$random(), $random(), $uuid()]')).toEqual([
+      0.25,
+      0.5,
+      '00000000-0000-4000-8000-000000000001',
+    ]);
   });
 
   it('$random(seed) is repeatable for the same seed and in [0, 1)', async () => {
@@ -175,7 +193,11 @@ describe('Step Functions functions', () => {
   it('$now() and $millis() read the injected clock, once per evaluation', async () => {
     const runtime = fakeRuntime(Date.UTC(2020, 0, 2, 3, 4, 5, 6));
     const compiled = compileJsonata("[$now(), $millis(), $now('[Y0001]-[M01]')]");
-    expect(await compiled.evaluate(bindings({}, {}, runtime))).toEqual(['2020-01-02T03:04:05.006Z', Date.UTC(2020, 0, 2, 3, 4, 5, 6), '2020-01']);
+    expect(await compiled.evaluate(bindings({}, {}, runtime))).toEqual([
+      '2020-01-02T03:04:05.006Z',
+      Date.UTC(2020, 0, 2, 3, 4, 5, 6),
+      '2020-01',
+    ]);
     expect(runtime.calls).toEqual(['now']);
   });
 

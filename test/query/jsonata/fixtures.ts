@@ -24,10 +24,16 @@ export function fakeRuntime(now = Date.UTC(2024, 2, 6, 10, 29, 14, 123)): QueryR
   };
 }
 
-export function bindings(input: Json = {}, variables: Record<string, Json> = {}, runtime: QueryRuntime = fakeRuntime()): JsonataBindings {
+export function bindings(
+  input: Json = {},
+  variables: Record<string, Json> = {},
+  runtime: QueryRuntime = fakeRuntime(),
+): JsonataBindings {
   return {
     states: { input, context: { Execution: { Name: 'exec' } } },
-    variables: { lookup: (name) => (Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : undefined) },
+    variables: {
+      lookup: (name) => (Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : undefined),
+    },
     runtime,
   };
 }

@@ -23,13 +23,28 @@ describe('compileJsonataTemplate', () => {
   });
 
   it('literals of every type stay literals, including strings that only look like queries', async () => {
-    const literal: Json = [null, 0, 0.1, true, 'string', [], '$states.input', '$.path', ' {% states.input %} ', { 'key.$': '$' }];
+    const literal: Json = [
+      null,
+      0,
+      0.1,
+      true,
+      'string',
+      [],
+      '$states.input',
+      '$.path',
+      ' {% states.input %} ',
+      { 'key.$': '$' },
+    ];
     expect(await compileJsonataTemplate(literal).evaluate(bindings(), 'Output')).toEqual(literal);
   });
 
   it('expressions nested in objects and arrays are evaluated in place', async () => {
     const template: Json = { a: '{% $states.input.x %}', list: [1, '{% $number("2") %}', { b: '{% true %}' }], c: 'c' };
-    expect(await compileJsonataTemplate(template).evaluate(bindings({ x: 'X' }), 'Output')).toEqual({ a: 'X', list: [1, 2, { b: true }], c: 'c' });
+    expect(await compileJsonataTemplate(template).evaluate(bindings({ x: 'X' }), 'Output')).toEqual({
+      a: 'X',
+      list: [1, 2, { b: true }],
+      c: 'c',
+    });
   });
 
   it('literal parts are shared, frozen copies of the definition', async () => {
@@ -44,7 +59,11 @@ describe('compileJsonataTemplate', () => {
 
   it('members are evaluated in definition order', async () => {
     const runtime = fakeRuntime();
-    const result = await compileJsonataTemplate({ a: '{% $uuid() %}', b: ['{% $uuid() %}'], c: '{% $uuid() %}' }).evaluate(bindings({}, {}, runtime), 'Output');
+    const result = await compileJsonataTemplate({
+      a: '{% $uuid() %}',
+      b: ['{% $uuid() %}'],
+      c: '{% $uuid() %}',
+    }).evaluate(bindings({}, {}, runtime), 'Output');
     expect(result).toEqual({
       a: '00000000-0000-4000-8000-000000000001',
       b: ['00000000-0000-4000-8000-000000000002'],
@@ -53,7 +72,9 @@ describe('compileJsonataTemplate', () => {
   });
 
   it('an expression that returns nothing fails with the field path joined by "/"', async () => {
-    expect(await causeOf('{% $doesNotExist %}', 'Output')).toBe("The JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined).");
+    expect(await causeOf('{% $doesNotExist %}', 'Output')).toBe(
+      "The JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined).",
+    );
     expect(await causeOf({ result: '{% $doesNotExist %}' }, 'Output')).toBe(
       "The JSONata expression '$doesNotExist' specified for the field 'Output/result' returned nothing (undefined).",
     );

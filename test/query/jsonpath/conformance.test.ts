@@ -11,17 +11,20 @@ describe('jsonpath conformance cases (recorded on AWS)', () => {
 
   for (const testCase of cases) {
     const skip = whyNotSinglePass(testCase);
-    it.skipIf(skip !== undefined)(`${testCase.name}${skip === undefined ? '' : ` (needs the interpreter: ${skip})`}`, () => {
-      const outcome = runSinglePass(testCase);
-      if (testCase.expect.error !== undefined) {
-        expect(outcome).toMatchObject({ error: testCase.expect.error });
-        const cause = 'cause' in outcome ? outcome.cause : '';
-        expect(matchesExpected(causeDetail(testCase.expect.cause ?? ''), cause), cause).toBe(true);
-      } else {
-        const actual = 'output' in outcome ? outcome.output : undefined;
-        expect(matchesExpected(testCase.expect.output ?? null, actual), JSON.stringify(outcome)).toBe(true);
-      }
-    });
+    it.skipIf(skip !== undefined)(
+      `${testCase.name}${skip === undefined ? '' : ` (needs the interpreter: ${skip})`}`,
+      () => {
+        const outcome = runSinglePass(testCase);
+        if (testCase.expect.error !== undefined) {
+          expect(outcome).toMatchObject({ error: testCase.expect.error });
+          const cause = 'cause' in outcome ? outcome.cause : '';
+          expect(matchesExpected(causeDetail(testCase.expect.cause ?? ''), cause), cause).toBe(true);
+        } else {
+          const actual = 'output' in outcome ? outcome.output : undefined;
+          expect(matchesExpected(testCase.expect.output ?? null, actual), JSON.stringify(outcome)).toBe(true);
+        }
+      },
+    );
   }
 });
 

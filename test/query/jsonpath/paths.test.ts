@@ -17,7 +17,8 @@ const books: Json = {
 };
 
 function scope(input: Json, variables: Record<string, Json> = {}, context: Json = {}): EvalScope {
-  const lookup: Variables['lookup'] = (name) => (Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : undefined);
+  const lookup: Variables['lookup'] = (name) =>
+    Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : undefined;
   return { input, context, variables: { lookup }, runtime: fakeRuntime };
 }
 
@@ -79,8 +80,22 @@ describe('JSONPath selection', () => {
     expect(select('$.store.book[?(@.price < 9)].title')).toEqual(['Sayings', 'Moby']);
     expect(select("$.store.book[?(@.category == 'fiction')].title")).toEqual(['Sword', 'Moby']);
     expect(select('$.store.book[?(@.price >= 12.99)].title')).toEqual(['Sword']);
-    expect(select('$.flags[?(@.on == true)].id', { flags: [{ id: 1, on: true }, { id: 2, on: false }] })).toEqual([1]);
-    expect(select('$.xs[?(@.v == null)].id', { xs: [{ id: 1, v: null }, { id: 2, v: 0 }] })).toEqual([1]);
+    expect(
+      select('$.flags[?(@.on == true)].id', {
+        flags: [
+          { id: 1, on: true },
+          { id: 2, on: false },
+        ],
+      }),
+    ).toEqual([1]);
+    expect(
+      select('$.xs[?(@.v == null)].id', {
+        xs: [
+          { id: 1, v: null },
+          { id: 2, v: 0 },
+        ],
+      }),
+    ).toEqual([1]);
   });
 
   it('a filter on a lone path keeps the elements where it exists', () => {
@@ -140,6 +155,8 @@ describe('noResultsCause', () => {
     expect(noResultsCause(compilePath('$.NoSuchInputPath'))).toBe(
       "Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']",
     );
-    expect(noResultsCause(compilePath('$.a[0].b'))).toBe("Invalid path '$.a[0].b' : No results for path: $['a'][0]['b']");
+    expect(noResultsCause(compilePath('$.a[0].b'))).toBe(
+      "Invalid path '$.a[0].b' : No results for path: $['a'][0]['b']",
+    );
   });
 });

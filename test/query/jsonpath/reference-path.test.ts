@@ -8,7 +8,10 @@ describe('reference paths (ResultPath)', () => {
   });
 
   it('places the value at a member and keeps the other members', () => {
-    expect(compileReferencePath('$.result').assign({ input: 1 }, { ok: true })).toEqual({ input: 1, result: { ok: true } });
+    expect(compileReferencePath('$.result').assign({ input: 1 }, { ok: true })).toEqual({
+      input: 1,
+      result: { ok: true },
+    });
   });
 
   it('creates missing intermediate objects', () => {
@@ -16,7 +19,9 @@ describe('reference paths (ResultPath)', () => {
   });
 
   it('replaces an array element by index', () => {
-    expect(compileReferencePath("$.list[1]['v']").assign({ list: [{}, { v: 0, w: 2 }] }, 9)).toEqual({ list: [{}, { v: 9, w: 2 }] });
+    expect(compileReferencePath("$.list[1]['v']").assign({ list: [{}, { v: 0, w: 2 }] }, 9)).toEqual({
+      list: [{}, { v: 9, w: 2 }],
+    });
   });
 
   it('does not mutate the document it is given', () => {

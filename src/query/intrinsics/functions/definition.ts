@@ -25,7 +25,10 @@ export function intrinsicFailure(fn: string, message: string): StatesError {
 const ordinal = (index: number): string => ['first', 'second', 'third'][index] ?? `argument #${index + 1}`;
 
 function typeFailure(fn: string, index: number, expected: string, value: Json): StatesError {
-  return intrinsicFailure(fn, `the ${ordinal(index)} argument must be ${expected}, but was ${jsonTypeName(value)}: ${JSON.stringify(value)}`);
+  return intrinsicFailure(
+    fn,
+    `the ${ordinal(index)} argument must be ${expected}, but was ${jsonTypeName(value)}: ${JSON.stringify(value)}`,
+  );
 }
 
 export function arrayArg(fn: string, args: Json[], index: number): Json[] {
@@ -70,7 +73,10 @@ export const MAX_STRING_ARGUMENT_LENGTH = 10_000;
 export function limitedStringArg(fn: string, args: Json[], index: number): string {
   const value = stringArg(fn, args, index);
   if (value.length > MAX_STRING_ARGUMENT_LENGTH) {
-    throw intrinsicFailure(fn, `the ${ordinal(index)} argument must not exceed ${MAX_STRING_ARGUMENT_LENGTH} characters`);
+    throw intrinsicFailure(
+      fn,
+      `the ${ordinal(index)} argument must not exceed ${MAX_STRING_ARGUMENT_LENGTH} characters`,
+    );
   }
   return value;
 }

@@ -17,7 +17,10 @@ export const hashFunctions: Record<string, IntrinsicDefinition> = {
     const algorithm = stringArg(fn, args, 1);
     const nodeName = Object.prototype.hasOwnProperty.call(ALGORITHMS, algorithm) ? ALGORITHMS[algorithm] : undefined;
     if (nodeName === undefined) {
-      throw intrinsicFailure(fn, `the hashing algorithm must be one of ${Object.keys(ALGORITHMS).join(', ')}, but was '${algorithm}'`);
+      throw intrinsicFailure(
+        fn,
+        `the hashing algorithm must be one of ${Object.keys(ALGORITHMS).join(', ')}, but was '${algorithm}'`,
+      );
     }
     return createHash(nodeName).update(data, 'utf8').digest('hex');
   }),

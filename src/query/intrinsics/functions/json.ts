@@ -22,7 +22,8 @@ export const jsonFunctions: Record<string, IntrinsicDefinition> = {
     const left = objectArg(fn, args, 0);
     const right = objectArg(fn, args, 1);
     // AWS: "Step Functions only supports the shallow merging mode; you must specify the boolean value as false."
-    if (booleanArg(fn, args, 2)) throw intrinsicFailure(fn, 'deep merging is not supported; the third argument must be false');
+    if (booleanArg(fn, args, 2))
+      throw intrinsicFailure(fn, 'deep merging is not supported; the third argument must be false');
     return { ...left, ...right };
   }),
 };

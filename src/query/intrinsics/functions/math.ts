@@ -27,7 +27,8 @@ export const mathFunctions: Record<string, IntrinsicDefinition> = {
     const fn = 'States.MathRandom';
     const start = roundedIntArg(fn, args, 0);
     const end = roundedIntArg(fn, args, 1);
-    if (end <= start) throw intrinsicFailure(fn, `the end number (${end}) must be greater than the start number (${start})`);
+    if (end <= start)
+      throw intrinsicFailure(fn, `the end number (${end}) must be greater than the start number (${start})`);
     const bound = end - start;
     if (args.length === 3) return start + javaRandomNextInt(integerArg(fn, args, 2), bound);
     return start + Math.floor(scope.runtime.random() * bound);
