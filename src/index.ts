@@ -10,9 +10,9 @@ import { validateDefinition, type ValidateOptions, type ValidationResult } from 
 import type { Diagnostic } from './asl/diagnostics.js';
 import type { Json } from './json.js';
 import { compileMachine } from './interpreter/compile.js';
-import { HISTORY_EVENT_QUOTA } from './interpreter/errors.js';
+import { HISTORY_EVENT_QUOTA } from './vocabulary/states-errors.js';
 import type { CompiledMachine } from './interpreter/compiled.js';
-import type { HistoryEvent } from './interpreter/history.js';
+import type { HistoryEvent } from './vocabulary/history-events.js';
 import type { ExecutionInfo, Runtime, StateMachineType, TerminalStatus } from './interpreter/types.js';
 import { realClock, type Clock } from './engine/clock.js';
 import { runInMemory, type TaskHandler } from './engine/in-memory-runner.js';
@@ -20,7 +20,7 @@ import { localFunctionsInvoker } from './integrations/lambda/library.js';
 
 export type { Json, JsonObject } from './json.js';
 export type { Diagnostic } from './asl/diagnostics.js';
-export type { HistoryEvent, HistoryEventType } from './interpreter/history.js';
+export type { HistoryEvent, HistoryEventType } from './vocabulary/history-events.js';
 export type { Runtime, StateMachineType } from './interpreter/types.js';
 export { fakeClock, realClock, type Clock, type FakeClock } from './engine/clock.js';
 export { TaskFailure, type TaskContext, type TaskHandler } from './engine/in-memory-runner.js';

@@ -7,7 +7,7 @@ import { ruleFamilies } from './rules/index.js';
 import { nestedScopes } from './rules/map-parallel.js';
 import { checkTopLevel } from './rules/top-level.js';
 import { requiredError, typeError } from './rules/values.js';
-import { StateTypes, type QueryLanguage, type StateType } from './vocabulary.js';
+import { StateTypes, type QueryLanguage, type StateType } from '../vocabulary/names.js';
 
 export interface ValidateOptions {
   stateMachineType?: 'STANDARD' | 'EXPRESS';

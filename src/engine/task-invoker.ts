@@ -4,6 +4,9 @@
  */
 import type { Json } from '../json.js';
 import type { Command, Signal } from '../interpreter/types.js';
+import { TaskFailure } from '../vocabulary/task-failure.js';
+
+export { TaskFailure };
 
 export interface TaskContext {
   resource: string;
@@ -16,17 +19,6 @@ export interface TaskContext {
 
 /** A plain async function standing in for a Task's resource. Throw to fail the task. */
 export type TaskHandler = (input: Json, context: TaskContext) => Json | Promise<Json>;
-
-/** Throw this from a handler to fail the task with an exact error name and cause. */
-export class TaskFailure extends Error {
-  constructor(
-    readonly error: string,
-    override readonly cause?: string,
-  ) {
-    super(cause ?? error);
-    this.name = 'TaskFailure';
-  }
-}
 
 export type InvokeTaskCommand = Extract<Command, { kind: 'invokeTask' }>;
 

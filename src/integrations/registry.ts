@@ -2,7 +2,7 @@
  * Finds the integration for a Task's resource and runs it. `.waitForTaskToken` is handled here for
  * every integration: the request is sent as usual, then the task waits for its callback.
  */
-import { StatesErrors } from '../interpreter/errors.js';
+import { StatesErrors } from '../vocabulary/states-errors.js';
 import type { Integration, TaskInvocation, TaskOutcome } from './types.js';
 
 export class IntegrationRegistry {

@@ -3,7 +3,7 @@
  * activities, nested executions, AWS SDK calls, mocks) implement it; the engine knows none of them.
  */
 import type { Json } from '../json.js';
-import type { ParsedResource } from './resource.js';
+import type { ParsedResource } from '../vocabulary/resource.js';
 import type { InvokeTaskCommand } from '../engine/task-invoker.js';
 
 /** The interpreter's `invokeTask` command, with where it comes from and how to cancel it. */

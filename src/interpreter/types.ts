@@ -16,9 +16,9 @@ export interface Runtime extends QueryRuntime {
   pause?(): Promise<void>;
 }
 
-export type StateMachineType = 'STANDARD' | 'EXPRESS';
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-export type TerminalStatus = Exclude<ExecutionStatus, 'RUNNING'>;
+import type { ExecutionStatus, StateMachineType, TerminalStatus } from '../vocabulary/names.js';
+
+export type { ExecutionStatus, StateMachineType, TerminalStatus };
 
 export type Signal =
   | { kind: 'start'; input: Json }

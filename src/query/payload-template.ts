@@ -1,5 +1,5 @@
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
-import { runtimeError } from '../interpreter/errors.js';
+import { runtimeError } from '../vocabulary/states-errors.js';
 import { compileIntrinsic, IntrinsicSyntaxError, isIntrinsicCall } from './intrinsics/index.js';
 import { compilePath, PathSyntaxError, rootDocument } from './jsonpath/index.js';
 import type { EvalScope } from './scope.js';

@@ -4,7 +4,7 @@
  * TEXT; PostgreSQL reads its JSONB columns back as text); absent optionals are NULL.
  */
 import type { Json } from '../json.js';
-import type { HistoryEvent, HistoryEventDetailsFields, HistoryEventType } from '../interpreter/history.js';
+import type { HistoryEvent, HistoryEventDetailsFields, HistoryEventType } from '../vocabulary/history-events.js';
 import type { ExecutionState, ExecutionStatus, StateMachineType } from '../interpreter/types.js';
 import type {
   AliasRecord,

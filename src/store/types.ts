@@ -8,7 +8,7 @@
  * transaction (group commit); each one succeeds or conflicts on its own.
  */
 import type { Json } from '../json.js';
-import type { HistoryEvent } from '../interpreter/history.js';
+import type { HistoryEvent } from '../vocabulary/history-events.js';
 import type { ExecutionState, ExecutionStatus, StateMachineType } from '../interpreter/types.js';
 
 export type Millis = number;

@@ -14,7 +14,7 @@
  */
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Json } from '../json.js';
-import { TaskFailure } from '../engine/task-invoker.js';
+import { TaskFailure } from '../vocabulary/task-failure.js';
 import { clientTransport, httpTransport, type Transport } from './transport.js';
 
 export interface ActivityTaskContext {

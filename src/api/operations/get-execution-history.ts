@@ -1,4 +1,4 @@
-import type { HistoryEvent } from '../../interpreter/history.js';
+import type { HistoryEvent } from '../../vocabulary/history-events.js';
 import type { Operation } from '../context.js';
 import { standardExecution } from '../executions.js';
 import { nextToken, pageRequest, readPagination } from '../pagination.js';

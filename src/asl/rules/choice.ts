@@ -1,6 +1,6 @@
 import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import { child, schemaError } from '../diagnostics.js';
-import { BooleanOperators, ComparisonOperators, type ComparisonOperator } from '../vocabulary.js';
+import { BooleanOperators, ComparisonOperators, type ComparisonOperator } from '../../vocabulary/names.js';
 import type { RuleContext, RuleFamily } from './context.js';
 import { checkPath } from './query-syntax.js';
 import { RFC3339_MESSAGE, isRfc3339 } from './timestamps.js';

@@ -1,6 +1,6 @@
 import type { JsonObject } from '../../json.js';
 import type { Diagnostic } from '../diagnostics.js';
-import type { QueryLanguage, StateType } from '../vocabulary.js';
+import type { QueryLanguage, StateType } from '../../vocabulary/names.js';
 
 export interface RuleContext {
   readonly stateMachineType: 'STANDARD' | 'EXPRESS';

@@ -1,6 +1,6 @@
 import { child, schemaError } from '../diagnostics.js';
 import { pythonRepr } from '../python-repr.js';
-import { MAX_LABEL_LENGTH } from '../vocabulary.js';
+import { MAX_LABEL_LENGTH } from '../../vocabulary/names.js';
 import type { RuleFamily } from './context.js';
 import { hasField, typeError } from './values.js';
 

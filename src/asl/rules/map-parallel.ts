@@ -1,6 +1,6 @@
 import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import { child, schemaError } from '../diagnostics.js';
-import { ExecutionTypes, ProcessorModes } from '../vocabulary.js';
+import { ExecutionTypes, ProcessorModes } from '../../vocabulary/names.js';
 import type { RuleContext, RuleFamily, ScopeVisit, StateVisit } from './context.js';
 import { checkPath } from './query-syntax.js';
 import { enumError, hasField, jsonataExpression, requiredError, typeError } from './values.js';

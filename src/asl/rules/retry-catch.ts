@@ -1,6 +1,6 @@
 import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import { child, schemaError } from '../diagnostics.js';
-import { ERROR_ALL } from '../vocabulary.js';
+import { ERROR_ALL } from '../../vocabulary/names.js';
 import type { RuleContext, RuleFamily } from './context.js';
 import { checkPayloadTemplate, checkReferencePath } from './query-syntax.js';
 import { enumError, hasField, requiredError, typeError, type SchemaType } from './values.js';

@@ -6,7 +6,7 @@ import {
   StateFields,
   StateRequired,
   TransitionStates,
-} from '../vocabulary.js';
+} from '../../vocabulary/names.js';
 import type { RuleContext, RuleFamily, StateVisit } from './context.js';
 import { checkQueryLanguage } from './top-level.js';
 import { hasField, requiredError, typeError } from './values.js';

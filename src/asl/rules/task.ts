@@ -1,6 +1,6 @@
 import { isJsonObject, type Json } from '../../json.js';
 import { child, schemaError } from '../diagnostics.js';
-import { parseResourceArn } from '../resources.js';
+import { parseResourceArn } from '../../vocabulary/resource.js';
 import type { RuleContext, RuleFamily, StateVisit } from './context.js';
 import { checkPath } from './query-syntax.js';
 import { hasField, jsonataExpression, typeError } from './values.js';
@@ -37,9 +37,9 @@ function checkResource(ctx: RuleContext, { state, location }: StateVisit): void 
     );
   }
   if (ctx.stateMachineType !== 'EXPRESS' || (arn.kind !== 'integration' && arn.kind !== 'aws-sdk')) return;
-  if (arn.pattern === '.sync' || arn.pattern === '.sync:2') {
+  if (arn.pattern === 'sync' || arn.pattern === 'sync:2') {
     ctx.report(schemaError("Express state machine does not support '.sync' service integration", at));
-  } else if (arn.pattern === '.waitForTaskToken') {
+  } else if (arn.pattern === 'waitForTaskToken') {
     // AWS's text really ends with a space.
     ctx.report(schemaError("Express state machine does not support '.waitForTaskToken' service integration ", at));
   }

@@ -1,6 +1,6 @@
 import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import { schemaError, type Diagnostic } from '../diagnostics.js';
-import { QueryLanguages, TopLevelFields, TopLevelRequired } from '../vocabulary.js';
+import { QueryLanguages, TopLevelFields, TopLevelRequired } from '../../vocabulary/names.js';
 import { enumError, hasField, requiredError, typeError } from './values.js';
 
 export interface TopLevel {

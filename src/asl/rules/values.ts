@@ -1,4 +1,4 @@
-import { isJsonObject, type Json, type JsonObject } from '../../json.js';
+import type { Json, JsonObject } from '../../json.js';
 import { schemaError, type Diagnostic } from '../diagnostics.js';
 
 /** AWS's type names in "Expected value of type [STRING]". */
@@ -6,23 +6,6 @@ export type SchemaType = 'STRING' | 'INTEGER' | 'NUMBER' | 'BOOLEAN' | 'OBJECT' 
 
 export function hasField(object: JsonObject, field: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, field);
-}
-
-export function hasType(value: Json, type: SchemaType): boolean {
-  switch (type) {
-    case 'STRING':
-      return typeof value === 'string';
-    case 'INTEGER':
-      return typeof value === 'number' && Number.isInteger(value);
-    case 'NUMBER':
-      return typeof value === 'number';
-    case 'BOOLEAN':
-      return typeof value === 'boolean';
-    case 'OBJECT':
-      return isJsonObject(value);
-    case 'ARRAY':
-      return Array.isArray(value);
-  }
 }
 
 export function typeError(types: readonly SchemaType[], location: string): Diagnostic {

@@ -5,7 +5,7 @@
  * worker's SendTaskSuccess/Failure with the task token settles it through the engine.
  */
 import type { ExecutionStore } from '../../store/types.js';
-import type { ParsedResource } from '../resource.js';
+import type { ParsedResource } from '../../vocabulary/resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
 import { activityQueue, type ActivityPollSettings } from './queue.js';
 

@@ -4,8 +4,8 @@
  * command's input, the response (without $metadata; streamed bodies read as text, e.g. S3
  * GetObject's Body) becomes the task's result, and errors are named as AWS names them.
  */
-import { StatesErrors } from '../../interpreter/errors.js';
-import type { ParsedResource } from '../resource.js';
+import { StatesErrors } from '../../vocabulary/states-errors.js';
+import type { ParsedResource } from '../../vocabulary/resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
 import { awsSdkError } from './errors.js';
 import { ClientCache, regionOf } from './settings.js';

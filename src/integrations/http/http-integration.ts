@@ -9,9 +9,9 @@
  * `States.Http.Socket`. A host outside STEPWISE_HTTP_ALLOWED_HOSTS fails before any connection.
  */
 import type { Logger } from 'pino';
-import { StatesErrors } from '../../interpreter/errors.js';
+import { StatesErrors } from '../../vocabulary/states-errors.js';
 import { isJsonObject, type Json, type JsonObject } from '../../json.js';
-import type { ParsedResource } from '../resource.js';
+import type { ParsedResource } from '../../vocabulary/resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
 import type { HostAllowList } from './allow-list.js';
 import { CancelledError, ResponseTooLargeError, SocketError, send, type IncomingResponse } from './client.js';

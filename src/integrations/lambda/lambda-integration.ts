@@ -24,8 +24,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isJsonObject, type Json } from '../../json.js';
-import { StatesErrors } from '../../interpreter/errors.js';
-import type { ParsedResource } from '../resource.js';
+import { StatesErrors } from '../../vocabulary/states-errors.js';
+import type { ParsedResource } from '../../vocabulary/resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
 import type { InvocationType, InvokeResponse, LambdaBackend } from './backend.js';
 import { parseFunctionName, type FunctionTarget } from './function-name.js';

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { invokeTask, type InvokeTaskCommand, type TaskHandler } from '../../engine/task-invoker.js';
 import type { Signal } from '../../interpreter/types.js';
-import { parseResource } from '../resource.js';
+import { parseResource } from '../../vocabulary/resource.js';
 import { LambdaIntegration } from './lambda-integration.js';
 
 const byFolder = new Map<string, LambdaIntegration>();

@@ -23,7 +23,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Engine, StartRequest } from '../../engine/engine.js';
 import { isJsonObject, jsonEquals, type Json, type JsonObject } from '../../json.js';
 import type { ExecutionRecord, ExecutionStore } from '../../store/types.js';
-import type { ParsedResource } from '../resource.js';
+import type { ParsedResource } from '../../vocabulary/resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
 
 /** What the integration needs of the engine; the durable engine provides it. */

@@ -1,4 +1,4 @@
-import type { ComparisonOperator } from '../../asl/vocabulary.js';
+import type { ComparisonOperator } from '../../vocabulary/names.js';
 import type { Json } from '../../json.js';
 import { compareInstants, parseInstant, type Instant } from './timestamp.js';
 

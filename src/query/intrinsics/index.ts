@@ -1,5 +1,5 @@
 import type { Json } from '../../json.js';
-import { assertNever, runtimeError } from '../../interpreter/errors.js';
+import { assertNever, runtimeError } from '../../vocabulary/states-errors.js';
 import { rootDocument } from '../jsonpath/index.js';
 import type { EvalScope } from '../scope.js';
 import type { IntrinsicArg } from './ast.js';

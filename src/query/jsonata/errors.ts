@@ -1,6 +1,6 @@
 import type { Json } from '../../json.js';
 import { jsonTypeName } from '../../json.js';
-import { StatesError, StatesErrors } from '../../interpreter/errors.js';
+import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 
 /** A JSONata expression that does not parse. Raised at compile time (definition validation). */
 export class JsonataSyntaxError extends Error {

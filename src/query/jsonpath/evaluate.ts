@@ -1,5 +1,5 @@
 import { isJsonObject, jsonEquals, type Json } from '../../json.js';
-import { assertNever } from '../../interpreter/errors.js';
+import { assertNever } from '../../vocabulary/states-errors.js';
 import {
   isDefiniteSegment,
   type FilterExpr,

@@ -1,5 +1,5 @@
 import type { Json } from '../../json.js';
-import { assertNever } from '../../interpreter/errors.js';
+import { assertNever } from '../../vocabulary/states-errors.js';
 import type { EvalScope } from '../scope.js';
 import type { PathRoot } from './ast.js';
 import { compileSelector, isIndefinite } from './evaluate.js';

@@ -1,5 +1,5 @@
 import { isJsonObject, type Json } from '../../json.js';
-import { assertNever, runtimeError } from '../../interpreter/errors.js';
+import { assertNever, runtimeError } from '../../vocabulary/states-errors.js';
 import type { Segment } from './ast.js';
 import { parsePath, PathSyntaxError } from './parser.js';
 

@@ -1,4 +1,4 @@
-import { assertNever } from '../../interpreter/errors.js';
+import { assertNever } from '../../vocabulary/states-errors.js';
 import type { ParsedPath, Segment } from './ast.js';
 
 /**

@@ -7,7 +7,7 @@
  * the caller passes (a fake clock works); events reach subscribers in a microtask after the call
  * that published them, as a NOTIFY arrives after its transaction.
  */
-import type { HistoryEvent } from '../../interpreter/history.js';
+import type { HistoryEvent } from '../../vocabulary/history-events.js';
 import type { Json } from '../../json.js';
 import { activityArnsOf } from '../cluster-events.js';
 import type {

@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { HistoryEvent } from '../../interpreter/history.js';
+import type { HistoryEvent } from '../../vocabulary/history-events.js';
 import type { Json } from '../../json.js';
 import { activityArnsOf, encodeClusterEvent } from '../cluster-events.js';
 import type {

@@ -5,7 +5,7 @@
  * member's conflict never undoes another's writes. Rules: ../commit-rules.ts.
  */
 import Database from 'better-sqlite3';
-import type { HistoryEvent } from '../../interpreter/history.js';
+import type { HistoryEvent } from '../../vocabulary/history-events.js';
 import { assertValidCommits } from '../commit-rules.js';
 import { checkLimit, decodePageToken, pageFrom } from '../page-token.js';
 import type {

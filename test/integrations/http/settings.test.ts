@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostAllowList } from '../../../src/integrations/http/allow-list.js';
 import { ConnectionStore, ConnectionsConfigError } from '../../../src/integrations/http/connections.js';
 import { createHttpIntegration } from '../../../src/integrations/http/index.js';
-import { parseResource } from '../../../src/integrations/resource.js';
+import { parseResource } from '../../../src/vocabulary/resource.js';
 import type { TaskInvocation } from '../../../src/integrations/types.js';
 import { urlEncode } from '../../../src/integrations/http/url-encoding.js';
 import type { Json } from '../../../src/json.js';

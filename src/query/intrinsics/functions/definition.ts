@@ -1,5 +1,5 @@
 import { isJsonObject, jsonTypeName, type Json, type JsonObject } from '../../../json.js';
-import { StatesError, StatesErrors } from '../../../interpreter/errors.js';
+import { StatesError, StatesErrors } from '../../../vocabulary/states-errors.js';
 import type { EvalScope } from '../../scope.js';
 import type { IntrinsicArg } from '../ast.js';
 

@@ -157,6 +157,9 @@ export const BooleanOperators = ['And', 'Or', 'Not'] as const;
 
 export const ProcessorModes = ['INLINE', 'DISTRIBUTED'] as const;
 export const ExecutionTypes = ['STANDARD', 'EXPRESS'] as const;
+export type StateMachineType = (typeof ExecutionTypes)[number];
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+export type TerminalStatus = Exclude<ExecutionStatus, 'RUNNING'>;
 
 export const MAX_STATE_NAME_LENGTH = 80;
 export const MAX_LABEL_LENGTH = 40;

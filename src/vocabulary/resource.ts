@@ -69,9 +69,6 @@ export const OptimisedIntegrations = {
   mediaconvert: ['createJob'],
 } as const satisfies Record<string, readonly string[]>;
 
-export const IntegrationPatterns = ['.sync', '.sync:2', '.waitForTaskToken'] as const;
-export type IntegrationPattern = (typeof IntegrationPatterns)[number] | 'requestResponse';
-
 export type ResourceArn =
   | { kind: 'integration'; service: string; action: string; pattern: IntegrationPattern }
   | { kind: 'aws-sdk'; service: string; action: string; pattern: IntegrationPattern }
@@ -88,7 +85,10 @@ const LAMBDA = new RegExp(
 );
 const ACTIVITY = new RegExp(`^arn:${PARTITION}:states:[a-z0-9-]+:\\d{12}:activity:([A-Za-z0-9_.-]+)$`);
 
-/** Parses a Resource ARN AWS would recognise; undefined when it would not. */
+/**
+ * The validator's strict reading: a Resource ARN AWS would recognise at CreateStateMachine, or
+ * undefined when it would not (an optimised integration must name an action AWS lists).
+ */
 export function parseResourceArn(resource: string): ResourceArn | undefined {
   const sdk = AWS_SDK.exec(resource);
   if (sdk) return { kind: 'aws-sdk', service: sdk[1], action: sdk[2], pattern: pattern(sdk[3]) };
@@ -106,6 +106,63 @@ export function parseResourceArn(resource: string): ResourceArn | undefined {
   return undefined;
 }
 
+/** The pattern a resource's suffix names: `.sync`, `.sync:2`, `.waitForTaskToken`, or none. */
 function pattern(suffix: string | undefined): IntegrationPattern {
-  return suffix === undefined ? 'requestResponse' : (suffix as IntegrationPattern);
+  return splitPattern(suffix ?? '').pattern;
+}
+
+/**
+ * The runtime's reading, lenient (a definition has passed the validator by then), parsed once:
+ *   arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]   legacy Lambda
+ *   arn:aws:states:<region>:<account>:activity:<name>                 activity
+ *   arn:aws:states:::<service>:<action>[.sync|.sync:2|.waitForTaskToken]   optimized integration
+ *   arn:aws:states:::aws-sdk:<service>:<action>[...]                  AWS SDK integration
+ */
+export type IntegrationPattern = 'request-response' | 'sync' | 'sync:2' | 'waitForTaskToken';
+
+export type ParsedResource =
+  | {
+      kind: 'lambda-function';
+      partition: string;
+      region: string;
+      account: string;
+      functionName: string;
+      qualifier?: string;
+    }
+  | { kind: 'activity'; arn: string; name: string }
+  | { kind: 'service'; partition: string; service: string; action: string; pattern: IntegrationPattern }
+  | { kind: 'aws-sdk'; partition: string; service: string; action: string; pattern: IntegrationPattern }
+  | { kind: 'other'; resource: string };
+
+export function parseResource(resource: string): ParsedResource {
+  const parts = resource.split(':');
+  const [arn, partition = 'aws', service, region = '', account = ''] = parts;
+  if (arn !== 'arn') return { kind: 'other', resource };
+  if (service === 'lambda' && parts[5] === 'function' && parts[6]) {
+    return {
+      kind: 'lambda-function',
+      partition,
+      region,
+      account,
+      functionName: parts[6],
+      ...(parts[7] ? { qualifier: parts[7] } : {}),
+    };
+  }
+  if (service !== 'states') return { kind: 'other', resource };
+  if (parts[5] === 'activity' && parts[6]) return { kind: 'activity', arn: resource, name: parts[6] };
+  if (region !== '' || account !== '' || parts.length < 7) return { kind: 'other', resource };
+  if (parts[5] === 'aws-sdk' && parts.length >= 8) {
+    const { action, pattern } = splitPattern(parts.slice(7).join(':'));
+    return { kind: 'aws-sdk', partition, service: parts[6] as string, action, pattern };
+  }
+  const { action, pattern } = splitPattern(parts.slice(6).join(':'));
+  return { kind: 'service', partition, service: parts[5] as string, action, pattern };
+}
+
+function splitPattern(text: string): { action: string; pattern: IntegrationPattern } {
+  if (text.endsWith('.waitForTaskToken'))
+    return { action: text.slice(0, -'.waitForTaskToken'.length), pattern: 'waitForTaskToken' };
+  if (text.endsWith('.sync:2')) return { action: text.slice(0, -'.sync:2'.length), pattern: 'sync:2' };
+  if (text.endsWith('.sync')) return { action: text.slice(0, -'.sync'.length), pattern: 'sync' };
+  return { action: text, pattern: 'request-response' };
 }
