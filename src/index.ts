@@ -16,7 +16,7 @@ import type { HistoryEvent } from './vocabulary/history-events.js';
 import type { ExecutionInfo, Runtime, StateMachineType, TerminalStatus } from './interpreter/types.js';
 import { realClock, type Clock } from './engine/clock.js';
 import { runInMemory, type TaskHandler } from './engine/in-memory-runner.js';
-import { localFunctionsInvoker } from './integrations/lambda/library.js';
+import { localFunctionsInvoker } from './local-functions.js';
 
 export type { Json, JsonObject } from './json.js';
 export type { Diagnostic } from './asl/diagnostics.js';

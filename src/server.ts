@@ -10,7 +10,7 @@ import { pino, type Logger } from 'pino';
 import { createApiServer } from './api/server.js';
 import { DurableEngine } from './engine/durable-engine.js';
 import { createIntegrations } from './integrations/index.js';
-import { activityQueue } from './integrations/activities/index.js';
+import { ActivityQueue } from './integrations/activities/index.js';
 import { loadMockConfig, TaskMocks } from './integrations/mocks/index.js';
 import type { TaskHandler } from './engine/task-invoker.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
@@ -76,6 +76,8 @@ export interface RunningServer {
   port: number;
   store: ExecutionStore;
   engine: DurableEngine;
+  /** Where GetActivityTask long polls wait (its settings: poll timeout, pollers per activity). */
+  activities: ActivityQueue;
   /** Stops accepting requests, lets in-flight requests and commits finish, closes the store. */
   close(): Promise<void>;
 }
@@ -117,6 +119,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const clusterStore =
     isClusterStore(store) && (databaseUrl !== undefined || options.nodeId !== undefined) ? store : undefined;
+  const activities = new ActivityQueue({
+    pollTimeoutMs:
+      options.activityPollTimeoutMs ?? parseActivityPollTimeout(process.env.STEPWISE_ACTIVITY_POLL_TIMEOUT),
+    // Other nodes schedule activity tasks in the same store.
+    sharedStore: clusterStore !== undefined,
+  });
   const integrations = createIntegrations({
     logger: log,
     http: {
@@ -132,14 +140,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       region: options.region ?? DEFAULT_REGION,
       accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
     },
-    activities: {
-      store,
-      pollTimeoutMs:
-        options.activityPollTimeoutMs ?? parseActivityPollTimeout(process.env.STEPWISE_ACTIVITY_POLL_TIMEOUT),
-      sharedStore: clusterStore !== undefined,
-    },
+    activities,
   });
-  const openedStore = store;
   const nodeId = options.nodeId ?? (process.env.STEPWISE_NODE_ID || undefined);
   const engine: DurableEngine = new DurableEngine({
     store,
@@ -156,7 +158,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
             ...(nodeId !== undefined ? { nodeId } : {}),
             // An activity task scheduled on any node wakes the GetActivityTask long polls here.
             onEvent: (event) => {
-              if (event.kind === 'activity') activityQueue(openedStore).notify(event.activityArn);
+              if (event.kind === 'activity') activities.notify(event.activityArn);
             },
           },
         }
@@ -165,6 +167,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const app = createApiServer({
     store,
     engine,
+    activities,
     region: options.region ?? DEFAULT_REGION,
     accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
     logger: log,
@@ -187,10 +190,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port,
     store,
     engine,
+    activities,
     close: () =>
       (closing ??= (async () => {
         // Long-polling GetActivityTask calls answer "no task" now rather than hold the shutdown.
-        activityQueue(openStore).close();
+        activities.close();
         await app.close();
         await engine.close();
         await integrations.close();

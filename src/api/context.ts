@@ -1,6 +1,7 @@
 /** What every operation is given: the store, the engine, ARN building, and injectable sources. */
 import type { Logger } from 'pino';
 import type { Engine } from '../engine/engine.js';
+import type { ActivityQueue } from '../integrations/activities/queue.js';
 import type { ExecutionStore } from '../store/types.js';
 import type { Arns } from './arns.js';
 import type { Request } from './request.js';
@@ -8,6 +9,8 @@ import type { Request } from './request.js';
 export interface ApiContext {
   store: ExecutionStore;
   engine: Engine;
+  /** Where GetActivityTask long polls wait for the activity integration's tasks. */
+  activities: ActivityQueue;
   arns: Arns;
   /** Epoch milliseconds. */
   now(): number;

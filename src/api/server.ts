@@ -11,6 +11,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { Engine } from '../engine/engine.js';
+import { ActivityQueue } from '../integrations/activities/queue.js';
 import { isJsonObject, type Json } from '../json.js';
 import type { ExecutionStore } from '../store/types.js';
 import { Arns } from './arns.js';
@@ -23,6 +24,8 @@ import { Request } from './request.js';
 export interface ApiServerOptions {
   store: ExecutionStore;
   engine: Engine;
+  /** The activity integration's queue, where GetActivityTask waits (a fresh one when there is no such integration). */
+  activities?: ActivityQueue;
   region: string;
   accountId: string;
   logger?: Logger;
@@ -47,6 +50,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   const ctx: ApiContext = {
     store: options.store,
     engine: options.engine,
+    activities: options.activities ?? new ActivityQueue(),
     arns: new Arns(options.region, options.accountId),
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,

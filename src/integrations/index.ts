@@ -3,7 +3,7 @@
  * integration adds itself here; `server.ts` is the only caller.
  */
 import type { Logger } from 'pino';
-import { ActivityIntegration } from './activities/index.js';
+import { ActivityIntegration, type ActivityQueue } from './activities/index.js';
 import { createAwsIntegrations, type AwsSettings } from './aws/index.js';
 import { createHttpIntegration, type HttpSettings } from './http/index.js';
 import { createLambdaIntegration } from './lambda/index.js';
@@ -24,22 +24,15 @@ export interface IntegrationOptions {
    * because it is built after the integrations. Without them the resource is not handled.
    */
   executions?: { store: ExecutionStore; engine: () => NestedExecutionHost | undefined };
-  /** Activities: the store whose outbox is their queue; GetActivityTask's long-poll timeout (default 60 s). */
-  /** sharedStore: other nodes schedule activity tasks in the same store (cluster). */
-  activities?: { store: ExecutionStore; pollTimeoutMs?: number; sharedStore?: boolean };
+  /** Activities: where GetActivityTask polls wait for the tasks this integration schedules. */
+  activities?: ActivityQueue;
   /** Lambda resources: the local functions folder (else STEPWISE_FUNCTIONS_DIR, default ./functions) or an endpoint to forward to (else STEPWISE_LAMBDA_ENDPOINT). */
   lambda?: { functionsDir?: string; endpoint?: string; region?: string; accountId?: string };
 }
 
 export function createIntegrations(options: IntegrationOptions = {}): IntegrationRegistry {
   const registry = new IntegrationRegistry();
-  if (options.activities)
-    registry.append(
-      new ActivityIntegration(options.activities.store, {
-        pollTimeoutMs: options.activities.pollTimeoutMs,
-        ...(options.activities.sharedStore !== undefined ? { sharedStore: options.activities.sharedStore } : {}),
-      }),
-    );
+  if (options.activities) registry.append(new ActivityIntegration(options.activities));
   if (options.executions)
     registry.append(new StatesIntegration({ store: options.executions.store, host: options.executions.engine }));
   registry.append(

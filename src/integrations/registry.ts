@@ -3,7 +3,7 @@
  * every integration: the request is sent as usual, then the task waits for its callback.
  */
 import { StatesErrors } from '../vocabulary/states-errors.js';
-import type { Integration, TaskInvocation, TaskOutcome } from './types.js';
+import type { Integration, TaskInvocation, TaskOutcome } from '../engine/ports.js';
 
 export class IntegrationRegistry {
   private readonly integrations: Integration[];

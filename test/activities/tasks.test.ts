@@ -7,7 +7,6 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activityQueue } from '../../src/integrations/activities/index.js';
 import { encodeTaskToken } from '../../src/interpreter/task-token.js';
 import type { Json } from '../../src/json.js';
 import {
@@ -250,7 +249,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
   it('a waiting poll gets a task scheduled while it waits, without waiting out the timeout', async () => {
     const activityArn = await createActivity(client);
     const machine = await activityMachine(client, activityArn);
-    activityQueue(t.server.store).settings.pollTimeoutMs = 5_000;
+    t.server.activities.settings.pollTimeoutMs = 5_000;
     try {
       const polling = client.send(new GetActivityTaskCommand({ activityArn, workerName: 'eager' }));
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -261,14 +260,14 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
       expect(Date.now() - began).toBeLessThan(1_000);
       await client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{}' }));
     } finally {
-      activityQueue(t.server.store).settings.pollTimeoutMs = POLL_TIMEOUT_MS;
+      t.server.activities.settings.pollTimeoutMs = POLL_TIMEOUT_MS;
     }
   });
 
   it('a poller that disconnects stops waiting and takes no task', async () => {
     const activityArn = await createActivity(client);
     const machine = await activityMachine(client, activityArn);
-    activityQueue(t.server.store).settings.pollTimeoutMs = 5_000;
+    t.server.activities.settings.pollTimeoutMs = 5_000;
     try {
       const controller = new AbortController();
       const abandoned = client.send(new GetActivityTaskCommand({ activityArn }), { abortSignal: controller.signal });
@@ -282,7 +281,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
       await client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{}' }));
       expect((await finished(client, executionArn)).status).toBe('SUCCEEDED');
     } finally {
-      activityQueue(t.server.store).settings.pollTimeoutMs = POLL_TIMEOUT_MS;
+      t.server.activities.settings.pollTimeoutMs = POLL_TIMEOUT_MS;
     }
   });
 
@@ -307,7 +306,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
 
   it('more concurrent pollers than the limit get ActivityWorkerLimitExceeded', async () => {
     const activityArn = await createActivity(client);
-    const queue = activityQueue(t.server.store);
+    const queue = t.server.activities;
     queue.settings.maxPollers = 1;
     try {
       const first = client.send(new GetActivityTaskCommand({ activityArn }));

@@ -4,6 +4,7 @@
  * executions it holds the lease of, and its counters. A node running alone (SQLite) lists itself.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ClusterView } from '../../engine/ports.js';
 import type { NodeRecord } from '../../store/cluster.js';
 import type { ApiContext } from '../context.js';
 
@@ -15,14 +16,6 @@ export interface NodesResponse {
   /** The id of the node that answered. */
   self: string;
   nodes: NodeView[];
-}
-
-/** What the endpoint needs of the engine (the durable engine has it). */
-interface ClusterView {
-  readonly node: { id: string; stats: Record<string, number> } | undefined;
-  /** Executions active in this process now. */
-  readonly activeExecutions: number;
-  clusterNodes(): Promise<NodeRecord[] | undefined>;
 }
 
 function clusterView(engine: object): ClusterView | undefined {

@@ -15,7 +15,12 @@ export const getActivityTask: Operation = async (request, ctx) => {
   if (!(await ctx.store.getActivity(arn))) throw activityDoesNotExist(arn);
   const callbacks = taskCallbacks(ctx.engine);
   if (!callbacks) throw new ApiError('InternalFailure', 'This engine does not run activities');
-  const result = await pollActivityTask({ store: ctx.store, callbacks, now: ctx.now }, arn, workerName, ctx.signal);
+  const result = await pollActivityTask(
+    { store: ctx.store, queue: ctx.activities, callbacks, now: ctx.now },
+    arn,
+    workerName,
+    ctx.signal,
+  );
   switch (result.kind) {
     case 'task':
       return { taskToken: result.taskToken, input: result.input };

@@ -4,20 +4,14 @@
  * a scheduled task survives a restart (the engine re-invokes it, which is harmless here) and the
  * worker's SendTaskSuccess/Failure with the task token settles it through the engine.
  */
-import type { ExecutionStore } from '../../store/types.js';
 import type { ParsedResource } from '../../vocabulary/resource.js';
-import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
-import { activityQueue, type ActivityPollSettings } from './queue.js';
+import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
+import type { ActivityQueue } from './queue.js';
 
 export class ActivityIntegration implements Integration {
   readonly name = 'activity';
 
-  constructor(
-    private readonly store: ExecutionStore,
-    settings: Partial<ActivityPollSettings> = {},
-  ) {
-    activityQueue(store).configure(settings);
-  }
+  constructor(private readonly queue: ActivityQueue) {}
 
   handles(_resource: string, parsed: ParsedResource): boolean {
     return parsed.kind === 'activity';
@@ -25,9 +19,8 @@ export class ActivityIntegration implements Integration {
 
   async invoke(task: TaskInvocation): Promise<TaskOutcome> {
     // The row is committed before the engine invokes the task: wake the pollers to claim it.
-    const queue = activityQueue(this.store);
-    queue.invokedTask(task.executionArn, task.taskId);
-    queue.notify(task.resource);
+    this.queue.invokedTask(task.executionArn, task.taskId);
+    this.queue.notify(task.resource);
     return { kind: 'pending' };
   }
 }

@@ -6,10 +6,12 @@
 import { isJsonObject, type Json } from '../../json.js';
 import type { ClaimedTask, ExecutionRecord, ExecutionStore } from '../../store/types.js';
 import type { TaskCallbacks } from './callbacks.js';
-import { activityQueue } from './queue.js';
+import type { ActivityQueue } from './queue.js';
 
 export interface PollDependencies {
   store: ExecutionStore;
+  /** Where polls wait to be woken when a task of their activity is scheduled. */
+  queue: ActivityQueue;
   callbacks: TaskCallbacks;
   /** Epoch milliseconds, for the claim's timestamp. */
   now(): number;
@@ -27,7 +29,7 @@ export async function pollActivityTask(
   workerName: string | undefined,
   signal?: AbortSignal,
 ): Promise<PollResult> {
-  const queue = activityQueue(deps.store);
+  const queue = deps.queue;
   if (!queue.enter(activityArn)) return { kind: 'tooManyPollers' };
   const deadline = Date.now() + queue.settings.pollTimeoutMs;
   try {
@@ -69,7 +71,7 @@ async function handOut(
     await deps.store.releaseActivityTask(claimed.executionArn, claimed.taskId);
     return { kind: 'none' };
   }
-  const queue = activityQueue(deps.store);
+  const queue = deps.queue;
   if (!queue.settings.sharedStore) await queue.whenInvoked(claimed.executionArn, claimed.taskId, START_RETRY_MS);
   const giveUpAt = Date.now() + START_RETRY_MS;
   for (;;) {

@@ -1,11 +1,9 @@
 /**
  * Where GetActivityTask long-polls wait. The queue itself is the outbox (one row per scheduled
  * task, claimed in the store); this only wakes the pollers of an activity when one of its tasks is
- * scheduled, so they claim it at once instead of at their next re-check. One per store: the
- * activity integration (which schedules) and the API (which polls) find it through the store they
- * share.
+ * scheduled, so they claim it at once instead of at their next re-check. One per server, made by
+ * server.ts and handed to the activity integration (which schedules) and the API (which polls).
  */
-import type { ExecutionStore } from '../../store/types.js';
 
 export interface ActivityPollSettings {
   /** How long GetActivityTask waits for a task before answering with no task (AWS: 60 s). */
@@ -35,7 +33,7 @@ export interface Wakeup {
 }
 
 export class ActivityQueue {
-  settings: ActivityPollSettings = { ...DEFAULT_POLL_SETTINGS };
+  settings: ActivityPollSettings;
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly pollers = new Map<string, number>();
   /** Tasks the engine has invoked here (key: executionArn + taskId), and polls waiting for that. */
@@ -43,10 +41,8 @@ export class ActivityQueue {
   private readonly invokeWaiters = new Map<string, (() => void)[]>();
   private closed = false;
 
-  /** (Re)opens the queue with these settings. */
-  configure(settings: Partial<ActivityPollSettings> = {}): void {
+  constructor(settings: Partial<ActivityPollSettings> = {}) {
     this.settings = { ...DEFAULT_POLL_SETTINGS, ...withoutUndefined(settings) };
-    this.closed = false;
   }
 
   get isClosed(): boolean {
@@ -136,18 +132,6 @@ export class ActivityQueue {
 
 /** Invoked-task keys kept for polls that have not claimed them yet (tasks that time out unclaimed are forgotten oldest first). */
 const MAX_REMEMBERED = 100_000;
-
-const queues = new WeakMap<ExecutionStore, ActivityQueue>();
-
-/** The queue of a store (created on first use). */
-export function activityQueue(store: ExecutionStore): ActivityQueue {
-  let queue = queues.get(store);
-  if (!queue) {
-    queue = new ActivityQueue();
-    queues.set(store, queue);
-  }
-  return queue;
-}
 
 function withoutUndefined<T extends object>(value: Partial<T>): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

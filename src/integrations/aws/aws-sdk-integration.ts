@@ -6,7 +6,7 @@
  */
 import { StatesErrors } from '../../vocabulary/states-errors.js';
 import type { ParsedResource } from '../../vocabulary/resource.js';
-import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
+import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
 import { awsSdkError } from './errors.js';
 import { ClientCache, regionOf } from './settings.js';
 import {

@@ -3,7 +3,7 @@
  * `@aws-sdk/client-<service>`, and the optimized SQS, SNS, DynamoDB, EventBridge and ECS ones.
  * Settings: STEPWISE_AWS_ENDPOINT, STEPWISE_ENDPOINT_<SERVICE> (see settings.ts).
  */
-import type { Integration } from '../types.js';
+import type { Integration } from '../../engine/ports.js';
 import { AwsSdkIntegration } from './aws-sdk-integration.js';
 import { OptimizedAwsIntegration } from './optimized.js';
 import { ClientCache, awsSettingsFromEnv, type AwsSettings } from './settings.js';

@@ -19,7 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StatesErrors } from '../../vocabulary/states-errors.js';
 import type { Json, JsonObject } from '../../json.js';
 import type { IntegrationPattern, ParsedResource } from '../../vocabulary/resource.js';
-import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
+import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
 import { optimizedError, type OptimizedNaming } from './errors.js';
 import { regionOf, type AwsSettings, type ClientCache } from './settings.js';
 import {

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { StatesErrors } from '../../vocabulary/states-errors.js';
 import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import type { ParsedResource } from '../../vocabulary/resource.js';
-import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
+import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
 import type { HostAllowList } from './allow-list.js';
 import { CancelledError, ResponseTooLargeError, SocketError, send, type IncomingResponse } from './client.js';
 import { ConnectionStore, type Connection, type KeyValue, type OAuthSettings } from './connections.js';

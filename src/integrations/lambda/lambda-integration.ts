@@ -26,7 +26,7 @@ import type { Logger } from 'pino';
 import { isJsonObject, type Json } from '../../json.js';
 import { StatesErrors } from '../../vocabulary/states-errors.js';
 import type { ParsedResource } from '../../vocabulary/resource.js';
-import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
+import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
 import type { InvocationType, InvokeResponse, LambdaBackend } from './backend.js';
 import { parseFunctionName, type FunctionTarget } from './function-name.js';
 import { LocalFunctions } from './local-functions.js';

@@ -9,7 +9,7 @@
  * integration (the test handlers too), whatever its resource. A mocked `.waitForTaskToken` task
  * returns its mocked response at once, as Step Functions Local does.
  */
-import type { TaskInvocation, TaskOutcome } from '../types.js';
+import type { TaskInvocation, TaskOutcome } from '../../engine/ports.js';
 import { stepFor, type MockConfig } from './config.js';
 
 export class TaskMocks {

@@ -24,7 +24,7 @@ import type { Engine, StartRequest } from '../../engine/engine.js';
 import { isJsonObject, jsonEquals, type Json, type JsonObject } from '../../json.js';
 import type { ExecutionRecord, ExecutionStore } from '../../store/types.js';
 import type { ParsedResource } from '../../vocabulary/resource.js';
-import type { Integration, TaskInvocation, TaskOutcome } from '../types.js';
+import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
 
 /** What the integration needs of the engine; the durable engine provides it. */
 export interface NestedExecutionHost extends Pick<Engine, 'startExecution' | 'startSyncExecution' | 'stopExecution'> {

@@ -2,12 +2,14 @@
  * Local functions for the library's `execute(definition, input, { functionsDir })`: Task resources
  * with a registered handler run it; Lambda resources run the folder's functions. One integration
  * (and worker pool) per folder is kept for the process; its idle workers never keep it alive.
+ * Wiring between the engine's in-memory runner and the Lambda integration, like server.ts.
  */
 import { resolve } from 'node:path';
-import { invokeTask, type InvokeTaskCommand, type TaskHandler } from '../../engine/task-invoker.js';
-import type { Signal } from '../../interpreter/types.js';
-import { parseResource } from '../../vocabulary/resource.js';
-import { LambdaIntegration } from './lambda-integration.js';
+import type { InvokeTaskCommand, TaskHandler } from './engine/ports.js';
+import { invokeTask, outcomeSignal } from './engine/task-invoker.js';
+import type { Signal } from './interpreter/types.js';
+import { LambdaIntegration } from './integrations/lambda/lambda-integration.js';
+import { parseResource } from './vocabulary/resource.js';
 
 const byFolder = new Map<string, LambdaIntegration>();
 
@@ -48,23 +50,6 @@ export function localFunctionsInvoker(
       ...(command.taskToken !== undefined ? { taskToken: command.taskToken } : {}),
       signal: new AbortController().signal,
     });
-    switch (outcome.kind) {
-      case 'succeeded':
-        return { kind: 'taskSucceeded', taskId: command.taskId, output: outcome.output };
-      case 'failed':
-        return {
-          kind: 'taskFailed',
-          taskId: command.taskId,
-          ...(outcome.error !== undefined ? { error: outcome.error } : {}),
-          ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
-        };
-      case 'pending':
-        return {
-          kind: 'taskFailed',
-          taskId: command.taskId,
-          error: 'States.TaskFailed',
-          cause: 'execute() cannot wait for a task token',
-        };
-    }
+    return outcomeSignal(command.taskId, outcome);
   };
 }

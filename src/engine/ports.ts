@@ -1,0 +1,92 @@
+/**
+ * The ports the engine defines and others implement or call. Integrations (local functions, HTTP,
+ * activities, nested executions, AWS SDK calls, mocks) implement `Integration`; the API reaches the
+ * engine's callbacks and cluster view through `TaskCallbacks` and `ClusterView`. Nothing here
+ * imports an integration or the API: the dependency points at the engine.
+ */
+import type { Json } from '../json.js';
+import type { Command } from '../interpreter/types.js';
+import type { NodeRecord } from '../store/cluster.js';
+import type { ParsedResource } from '../vocabulary/resource.js';
+import { TaskFailure } from '../vocabulary/task-failure.js';
+
+export type InvokeTaskCommand = Extract<Command, { kind: 'invokeTask' }>;
+
+export interface TaskContext {
+  resource: string;
+  stateName: string;
+  /** 0 for the first attempt, then the retry number. */
+  attempt: number;
+  /** For `.waitForTaskToken` resources: the token a callback would present. */
+  taskToken?: string;
+}
+
+/** A plain async function standing in for a Task's resource. Throw (a `TaskFailure`) to fail the task. */
+export type TaskHandler = (input: Json, context: TaskContext) => Json | Promise<Json>;
+
+/** The interpreter's `invokeTask` command, with where it comes from and how to cancel it. */
+export interface TaskInvocation extends Omit<InvokeTaskCommand, 'kind'> {
+  executionArn: string;
+  executionName: string;
+  stateMachineArn: string;
+  parsed: ParsedResource;
+  /** Aborted when the task is cancelled (its state timed out, the execution stopped). */
+  signal: AbortSignal;
+  /**
+   * A `.sync` integration reports that its request was accepted (AWS records TaskSubmitted with
+   * this response) before it waits for the job; `.waitForTaskToken` is reported by the registry.
+   */
+  submitted?(output: Json): void;
+}
+
+export type TaskOutcome =
+  | { kind: 'succeeded'; output: Json }
+  | { kind: 'failed'; error?: string; cause?: string }
+  /** The result comes later through SendTaskSuccess/SendTaskFailure (callbacks, activities). */
+  | { kind: 'pending' };
+
+export interface Integration {
+  /** For logs and errors, e.g. 'lambda', 'http', 'activity'. */
+  readonly name: string;
+  /** Whether this integration runs the resource. The registry asks integrations in order. */
+  handles(resource: string, parsed: ParsedResource): boolean;
+  invoke(task: TaskInvocation): Promise<TaskOutcome>;
+  /** Releases what the integration holds (worker threads, SDK clients); called once at shutdown. */
+  close?(): Promise<void>;
+}
+
+/**
+ * Runs a plain handler as a task: its return value is the output; a `TaskFailure` fails the task
+ * with its exact error and cause, any other error with its name and message.
+ */
+export async function runTaskHandler(handler: TaskHandler, input: Json, context: TaskContext): Promise<TaskOutcome> {
+  try {
+    const output = await handler(input, context);
+    return { kind: 'succeeded', output: output === undefined ? null : output };
+  } catch (e) {
+    if (e instanceof TaskFailure)
+      return { kind: 'failed', error: e.error, ...(e.cause !== undefined ? { cause: e.cause } : {}) };
+    if (e instanceof Error) return { kind: 'failed', error: e.name, cause: e.message };
+    return { kind: 'failed', error: 'Error', cause: String(e) };
+  }
+}
+
+export type CallbackResult = 'ok' | 'invalidToken' | 'taskDoesNotExist';
+
+/** What the activity and callback operations (SendTask*, GetActivityTask) need of the engine. */
+export interface TaskCallbacks {
+  sendTaskSuccess(token: string, output: Json): Promise<CallbackResult>;
+  sendTaskFailure(token: string, error?: string, cause?: string): Promise<CallbackResult>;
+  sendTaskHeartbeat(token: string): Promise<CallbackResult>;
+  taskStarted(token: string, workerName?: string): Promise<CallbackResult>;
+}
+
+/** What GET /cluster/nodes shows of the engine. */
+export interface ClusterView {
+  /** This node in a cluster; undefined for a node running alone. */
+  readonly node: { id: string; stats: Record<string, number> } | undefined;
+  /** Executions active in this process now. */
+  readonly activeExecutions: number;
+  /** The nodes sharing the database, or undefined without a cluster. */
+  clusterNodes(): Promise<NodeRecord[] | undefined>;
+}
