@@ -12,12 +12,6 @@ export default defineConfig({
   root: here('.'),
   base: '/',
   plugins: [react()],
-  resolve: {
-    alias: {
-      // The validator's intrinsic functions import createHash; validation never calls it.
-      'node:crypto': here('./src/shims/node-crypto.ts'),
-    },
-  },
   build: {
     outDir: here('../dist/console'),
     emptyOutDir: true,

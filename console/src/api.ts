@@ -1,7 +1,8 @@
 /**
  * The console's way to the server: the AWS JSON 1.0 API (`POST /`, `X-Amz-Target:
  * AWSStepFunctions.<Action>`), timestamps in epoch seconds, errors as `{__type, message}`; and a
- * few read-only GET endpoints of its own (`getJson`), such as `/cluster/nodes`.
+ * few endpoints of its own that change nothing (`getJson`, `postJson`), such as `/cluster/nodes` and
+ * `/console/api/validate`.
  */
 export class ApiError extends Error {
   constructor(
@@ -35,9 +36,14 @@ export async function call<T = Record<string, unknown>>(
   return parsed as T;
 }
 
+/** A POST of a JSON body to one of the server's own endpoints (not the AWS API); errors as `call`'s. */
+export async function postJson<T>(path: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+  return getJson<T>(path, signal, { method: 'POST', body: JSON.stringify(body) });
+}
+
 /** A GET of one of the server's JSON endpoints (not the AWS API); errors as `call`'s. */
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json' }, signal });
+export async function getJson<T>(path: string, signal?: AbortSignal, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(path, { ...init, headers: { accept: 'application/json' }, signal });
   const text = await response.text();
   let parsed: Record<string, unknown> = {};
   try {
@@ -134,6 +140,11 @@ export interface AliasDetail extends Alias {
   name: string;
   description?: string;
   routingConfiguration: { stateMachineVersionArn: string; weight: number }[];
+}
+
+export interface Validation {
+  result: 'OK' | 'FAIL';
+  diagnostics: Diagnostic[];
 }
 
 export interface Diagnostic {

@@ -1,18 +1,20 @@
 /**
- * Create a state machine, or edit one's definition. The validator is the server's own
- * (src/asl/validate.ts, pure TypeScript, bundled here): diagnostics at line and column on every
- * keystroke without a request; the server validates again on save (CreateStateMachine /
+ * Create a state machine, or edit one's definition. The server validates as you type
+ * (POST /console/api/validate, the same validator as CreateStateMachine's, with line and column);
+ * a newer edit aborts the older request. It validates again on save (CreateStateMachine /
  * UpdateStateMachine), and its refusal is shown as is.
  */
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
-import { validateDefinition } from '../../../src/asl/validate.js';
-import { DEFAULT_ROLE, call, type StateMachine } from '../api.js';
+import { DEFAULT_ROLE, call, postJson, type StateMachine, type Validation } from '../api.js';
 import { CodeEditor, type Marker } from '../code-editor.js';
 import { formatDefinition, parseDefinitionText, type Format } from '../definition.js';
 import { GraphView } from '../graph/GraphView.js';
 import { buildGraph, type Graph } from '../graph/model.js';
 import { href, navigate } from '../router.js';
 import { ErrorBox, Tabs } from '../ui.js';
+
+const VALIDATE_PATH = '/console/api/validate';
+const VALIDATE_DELAY_MS = 150;
 
 const SAMPLE = JSON.stringify(
   {
@@ -58,10 +60,27 @@ export function EditorPage({ arn }: { arn?: string }) {
   }, [arn]);
 
   const deferred = useDeferredValue(text);
-  const validation = useMemo(
-    () => (deferred.trim() ? validateDefinition(deferred, { stateMachineType: type }) : undefined),
-    [deferred, type],
-  );
+  const [validation, setValidation] = useState<Validation | undefined>();
+  useEffect(() => {
+    if (!deferred.trim()) {
+      setValidation(undefined);
+      return;
+    }
+    const controller = new AbortController();
+    // A short pause, so typing a word costs one request rather than one a keystroke.
+    const timer = setTimeout(() => {
+      postJson<Validation>(VALIDATE_PATH, { definition: deferred, type }, controller.signal).then(
+        (result) => setValidation(result),
+        (e: Error) => {
+          if (!controller.signal.aborted) setError(e);
+        },
+      );
+    }, VALIDATE_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [deferred, type]);
   const markers: Marker[] = useMemo(
     () =>
       (validation?.diagnostics ?? []).map((d) => ({
