@@ -5,11 +5,10 @@
  *   const result = await execute(definition, { hello: 'world' }, { handlers: { 'arn:...': fn } });
  */
 import { randomUUID } from 'node:crypto';
-import { parseDefinition } from './asl/parse.js';
 import { validateDefinition, type ValidateOptions, type ValidationResult } from './asl/validate.js';
 import type { Diagnostic } from './asl/diagnostics.js';
 import type { Json } from './json.js';
-import { compileMachine } from './interpreter/compile.js';
+import { loadDefinition } from './interpreter/load.js';
 import { HISTORY_EVENT_QUOTA } from './vocabulary/states-errors.js';
 import type { CompiledMachine } from './interpreter/compiled.js';
 import type { HistoryEvent } from './vocabulary/history-events.js';
@@ -125,16 +124,9 @@ export class StateMachine {
 
   constructor(definition: string | Json, options: { stateMachineType?: StateMachineType } = {}) {
     this.type = options.stateMachineType ?? 'STANDARD';
-    const parsed = parseDefinition(definition);
-    if (!parsed.ok) throw new DefinitionError(parsed.diagnostics);
-    const checked = validateDefinition(parsed.definition, { stateMachineType: this.type });
-    if (checked.result === 'FAIL') {
-      // Re-validate the text when we have it, for line/column in the diagnostics.
-      const located =
-        typeof definition === 'string' ? validateDefinition(definition, { stateMachineType: this.type }) : checked;
-      throw new DefinitionError(located.diagnostics.filter((d) => d.severity === 'ERROR'));
-    }
-    this.compiled = compileMachine(parsed.definition);
+    const loaded = loadDefinition(definition, { stateMachineType: this.type });
+    if (!loaded.ok) throw new DefinitionError(loaded.diagnostics.filter((d) => d.severity === 'ERROR'));
+    this.compiled = loaded.machine;
   }
 
   async execute(input: Json = {}, options: Omit<ExecuteOptions, 'stateMachineType'> = {}): Promise<ExecuteResult> {

@@ -5,7 +5,7 @@
 import { jsonEquals, type Json } from '../json.js';
 import type { LoggingConfiguration } from '../store/types.js';
 import type { StateMachineType } from '../interpreter/types.js';
-import { invalidDefinitionMessage, validateDefinition } from '../asl/validate.js';
+import { loadDefinition } from '../interpreter/load.js';
 import { ApiError } from './errors.js';
 import type { Request } from './request.js';
 
@@ -64,10 +64,13 @@ export function checkTagCount(arn: string, tags: Record<string, string>): void {
   }
 }
 
-/** Throws InvalidDefinition with AWS's wording when the definition does not validate for `type`. */
+/**
+ * Throws InvalidDefinition with AWS's wording when the definition (JSON or YAML text) does not
+ * load for `type`: what this accepts, an execution can run.
+ */
 export function checkDefinition(definition: string, type: StateMachineType): void {
-  const { result, diagnostics } = validateDefinition(definition, { stateMachineType: type });
-  if (result === 'FAIL') throw new ApiError('InvalidDefinition', invalidDefinitionMessage(diagnostics, definition));
+  const loaded = loadDefinition(definition, { stateMachineType: type });
+  if (!loaded.ok) throw new ApiError('InvalidDefinition', loaded.message);
 }
 
 /**

@@ -8,9 +8,13 @@ export interface SourcePosition {
   column: number;
 }
 
-export type ParseResult =
-  | { ok: true; definition: Json; locate(pointer: string): SourcePosition | undefined }
-  | { ok: false; diagnostics: Diagnostic[] };
+export interface ParsedDefinition {
+  ok: true;
+  definition: Json;
+  locate(pointer: string): SourcePosition | undefined;
+}
+
+export type ParseResult = ParsedDefinition | { ok: false; diagnostics: Diagnostic[] };
 
 const noPositions = (): undefined => undefined;
 
@@ -18,25 +22,44 @@ const noPositions = (): undefined => undefined;
  * JSON or YAML text, or an already-parsed value (which then has no positions). Text that starts
  * with `{` or `[` is JSON and gets JSON's semantics exactly (duplicate keys: the last wins; big
  * numbers: doubles; `\/` escapes); YAML is read with the core schema. Either way positions come
- * from the `yaml` CST, which reads JSON as a flow mapping.
+ * from the `yaml` CST, which reads JSON as a flow mapping; for JSON it is built only when a
+ * position is asked for, so valid JSON costs a syntax scan and `JSON.parse`.
  */
 export function parseDefinition(source: string | Json): ParseResult {
   if (typeof source !== 'string') return { ok: true, definition: source, locate: noPositions };
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  const looksLikeJson = /^\s*[{[]/.test(source);
-  if (looksLikeJson) {
+  if (looksLikeJson(source)) {
     const syntax = findJsonSyntaxError(source);
-    if (syntax) {
-      return invalid(syntax.message, positionOf(source, syntax.offset));
-    }
-  } else if (doc.errors.length > 0) {
-    const first = doc.errors[0];
+    if (syntax) return invalid(syntax.message, positionOf(source, syntax.offset));
+    let tree: Tree | undefined;
+    return {
+      ok: true,
+      definition: JSON.parse(source) as Json,
+      locate: (pointer) => locate((tree ??= readTree(source)), pointer),
+    };
+  }
+  const tree = readTree(source);
+  if (tree.doc.errors.length > 0) {
+    const first = tree.doc.errors[0];
     const pos = first.linePos?.[0];
     return invalid(first.message, pos ? { line: pos.line, column: pos.col } : undefined);
   }
-  const definition = (looksLikeJson ? JSON.parse(source) : doc.toJS()) as Json;
-  return { ok: true, definition, locate: (pointer) => locate(doc, lineCounter, pointer) };
+  return { ok: true, definition: tree.doc.toJS() as Json, locate: (pointer) => locate(tree, pointer) };
+}
+
+/** The text is read as JSON, strictly: malformed JSON is an error, never YAML's reading of it. */
+function looksLikeJson(text: string): boolean {
+  return /^\s*[{[]/.test(text);
+}
+
+interface Tree {
+  doc: Document;
+  lineCounter: LineCounter;
+}
+
+function readTree(source: string): Tree {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  return { doc, lineCounter };
 }
 
 function invalid(message: string, position: SourcePosition | undefined): ParseResult {
@@ -57,7 +80,7 @@ function indexSuffixes(segment: string): { key: string; indexes: number[] } {
   return { key: match[1], indexes: [...match[2].matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])) };
 }
 
-function locate(doc: Document, lineCounter: LineCounter, pointer: string): SourcePosition | undefined {
+function locate({ doc, lineCounter }: Tree, pointer: string): SourcePosition | undefined {
   let node: unknown = doc.contents;
   let offset = rangeStart(node);
   const segments = pointer === '/' || pointer === '' ? [] : pointer.slice(1).split('/');

@@ -1,6 +1,6 @@
 import { isJsonObject, type Json } from '../json.js';
 import { child, schemaError, type Diagnostic } from './diagnostics.js';
-import { parseDefinition } from './parse.js';
+import { parseDefinition, type ParsedDefinition } from './parse.js';
 import { pythonRepr } from './python-repr.js';
 import type { RuleContext, ScopeVisit } from './rules/context.js';
 import { ruleFamilies } from './rules/index.js';
@@ -22,6 +22,11 @@ export interface ValidationResult {
 export function validateDefinition(source: string | Json, options: ValidateOptions = {}): ValidationResult {
   const parsed = parseDefinition(source);
   if (!parsed.ok) return { result: 'FAIL', diagnostics: parsed.diagnostics };
+  return validateParsed(parsed, options);
+}
+
+/** Applies every rule to a parsed definition (what the loader calls, so the text is read once). */
+export function validateParsed(parsed: ParsedDefinition, options: ValidateOptions = {}): ValidationResult {
   const diagnostics = check(parsed.definition, options).map((d) => {
     const position = d.location === '' ? undefined : parsed.locate(d.location);
     return position ? { ...d, line: position.line, column: position.column } : d;

@@ -4,8 +4,8 @@ import { extname } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildGraph } from '../asl/graph.js';
 import { toDot, toMermaid } from '../asl/graph/render-text.js';
-import { parseDefinition } from '../asl/parse.js';
-import { validate } from '../index.js';
+import { loadDefinition } from '../interpreter/load.js';
+import type { Json } from '../json.js';
 import {
   ExitCode,
   UsageError,
@@ -57,10 +57,8 @@ function formatOf(options: GraphOptions): GraphFormat {
   return 'svg';
 }
 
-export async function render(definitionText: string, format: GraphFormat, direction: GraphDirection): Promise<string> {
-  const parsed = parseDefinition(definitionText);
-  if (!parsed.ok) throw new UsageError('the definition cannot be parsed');
-  const graph = buildGraph(parsed.definition);
+export async function render(definition: Json, format: GraphFormat, direction: GraphDirection): Promise<string> {
+  const graph = buildGraph(definition);
   const elkDirection = direction === 'right' ? 'RIGHT' : 'DOWN';
   switch (format) {
     case 'mermaid':
@@ -82,12 +80,12 @@ export async function render(definitionText: string, format: GraphFormat, direct
 export async function graphCommand(file: string, options: GraphOptions, io: CliIO): Promise<ExitCode> {
   try {
     const text = await readDefinition(file);
-    const checked = validate(text);
-    if (checked.result === 'FAIL') {
-      printDiagnostics(io.stderr, file, checked.diagnostics);
+    const loaded = loadDefinition(text);
+    if (!loaded.ok) {
+      printDiagnostics(io.stderr, file, loaded.diagnostics);
       return ExitCode.Usage;
     }
-    const output = await render(text, formatOf(options), options.direction ?? 'down');
+    const output = await render(loaded.definition, formatOf(options), options.direction ?? 'down');
     if (options.output === undefined) {
       io.stdout(output);
       return ExitCode.Ok;

@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Json } from '../json.js';
-import { compileMachine } from '../interpreter/compile.js';
+import { loadDefinition } from '../interpreter/load.js';
 import type { CompiledMachine } from '../interpreter/compiled.js';
 import type { HistoryEvent } from '../interpreter/history.js';
 import { newExecution, step } from '../interpreter/step.js';
@@ -1248,7 +1248,10 @@ export class DurableEngine implements Engine {
   private cachedCompile(key: string, definition: string): CompiledMachine {
     let machine = this.machines.get(key);
     if (!machine) {
-      machine = compileMachine(JSON.parse(definition) as Json);
+      // Validated when the API stored it; JSON or YAML, as it was sent.
+      const loaded = loadDefinition(definition, { trusted: true });
+      if (!loaded.ok) throw new Error(`The stored definition does not load: ${loaded.message}`);
+      machine = loaded.machine;
       if (this.machines.size > 1000) this.machines.clear();
       this.machines.set(key, machine);
     }

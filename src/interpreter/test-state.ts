@@ -11,9 +11,7 @@
  */
 import { batchItems, floatField, integerField, itemsValue, requireItems } from './states/children.js';
 import { isJsonObject, jsonTypeName, type Json, type JsonObject } from '../json.js';
-import { parseDefinition } from '../asl/parse.js';
-import { invalidDefinitionMessage, validateDefinition } from '../asl/validate.js';
-import { compileMachine, CompileError } from './compile.js';
+import { loadDefinition } from './load.js';
 import type { CompiledMachine, CompiledState, MapState, ParallelState, StateList, TaskState } from './compiled.js';
 import type { ContextExtras } from './context-object.js';
 import { StatesError, StatesErrors } from './errors.js';
@@ -177,39 +175,18 @@ export async function testState(options: TestStateOptions): Promise<TestStateRes
 
 /** The tested state in its compiled machine; a lone state is wrapped in a one-state machine. */
 function loadState(options: TestStateOptions): { machine: CompiledMachine; list: string; state: CompiledState } {
-  const text = options.definition;
-  let definition: Json;
-  let name: string;
-  if (options.stateName !== undefined) {
-    const { result, diagnostics } = validateDefinition(text);
-    if (result === 'FAIL') throw new TestStateError('InvalidDefinition', invalidDefinitionMessage(diagnostics, text));
-    definition = parsedOrThrow(text);
-    name = options.stateName;
-  } else {
-    const parsed = parsedOrThrow(text);
-    name = LONE_STATE_NAME;
-    definition = wrapLoneState(parsed, name);
-    const { result, diagnostics } = validateDefinition(definition);
-    if (result === 'FAIL') throw new TestStateError('InvalidDefinition', invalidDefinitionMessage(diagnostics, text));
-  }
-  let machine: CompiledMachine;
-  try {
-    machine = compileMachine(definition);
-  } catch (e) {
-    if (e instanceof CompileError) throw new TestStateError('InvalidDefinition', e.message);
-    throw e;
-  }
+  const name = options.stateName ?? LONE_STATE_NAME;
+  const loaded = loadDefinition(
+    options.definition,
+    options.stateName === undefined ? { prepare: (state) => wrapLoneState(state, name) } : {},
+  );
+  if (!loaded.ok) throw new TestStateError('InvalidDefinition', loaded.message);
+  const machine = loaded.machine;
   for (const [address, stateList] of machine.lists) {
     const state = stateList.states.get(name);
     if (state) return { machine, list: address, state };
   }
   throw new TestStateError('ValidationException', Messages.stateNotFound);
-}
-
-function parsedOrThrow(text: string): Json {
-  const parsed = parseDefinition(text);
-  if (!parsed.ok) throw new TestStateError('InvalidDefinition', invalidDefinitionMessage(parsed.diagnostics, text));
-  return parsed.definition;
 }
 
 /**

@@ -4,7 +4,7 @@
  * is missing, unless STEPWISE_REQUIRE_AWS_CLI=1 (CI installs the CLI and sets it).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +120,29 @@ describe.skipIf(!haveCli)(`the AWS CLI against the server${haveCli ? '' : ` (ski
     expect(listed.executions).toEqual([
       expect.objectContaining({ executionArn: started.executionArn, name: 'cli-run', status: 'SUCCEEDED' }),
     ]);
+  }, 60_000);
+
+  it('creates a state machine from a YAML file and runs it (it used to fail with InternalFailure)', async () => {
+    const file = join(dir, 'machine.asl.yaml');
+    writeFileSync(file, 'StartAt: Echo\nStates:\n  Echo:\n    Type: Pass\n    Result: from yaml\n    End: true\n');
+    const created = await json(
+      'create-state-machine',
+      '--name',
+      'cli-yaml',
+      '--definition',
+      `file://${file}`,
+      '--role-arn',
+      ROLE,
+    );
+    const started = await json('start-execution', '--state-machine-arn', String(created.stateMachineArn));
+    const deadline = Date.now() + 10_000;
+    let described = await json('describe-execution', '--execution-arn', String(started.executionArn));
+    while (described.status === 'RUNNING' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      described = await json('describe-execution', '--execution-arn', String(started.executionArn));
+    }
+    expect(described.status).toBe('SUCCEEDED');
+    expect(described.output).toBe('"from yaml"');
   }, 60_000);
 
   it('reports an API error by its AWS error code and exits non-zero', async () => {

@@ -152,6 +152,21 @@ describe('DurableEngine on SQLite', () => {
     expect(await r.timers(started.executionArn)).toEqual([]);
   });
 
+  it('an execution of a YAML definition resumes after a restart (the stored text is loaded, not JSON.parsed)', async () => {
+    const clock = standingClock(T0);
+    const r = await rig({ clock });
+    const yaml =
+      'StartAt: W\nStates:\n  W: { Type: Wait, Seconds: 60, Next: P }\n  P: { Type: Pass, Result: yaml, End: true }\n';
+    const machine = { ...stateMachine('sleepy-yaml', {}), definition: yaml };
+    const started = await r.engine.startExecution(startRequest(machine, 'nap'));
+    if (!('executionArn' in started)) throw new Error('expected a new execution');
+
+    clock.set(T0 + 61_000);
+    await r.restart({ clock });
+    const done = await r.waitForStatus(started.executionArn, 'SUCCEEDED');
+    expect(done.output).toBe('"yaml"');
+  });
+
   it('an outbox task whose result was not committed is invoked again after a restart', async () => {
     let calls = 0;
     const hangs: TaskHandler = () => {

@@ -1,4 +1,4 @@
-import { validateDefinition } from '../../asl/validate.js';
+import { loadDefinition } from '../../interpreter/load.js';
 import { StateMachineTypes } from '../configuration.js';
 import type { Operation } from '../context.js';
 import { Limits } from '../request.js';
@@ -16,7 +16,9 @@ export const validateStateMachineDefinition: Operation = async (request) => {
   const maxResults = request.integer('maxResults', { min: 0, max: 100 });
   request.check();
 
-  const { result, diagnostics } = validateDefinition(definition, { stateMachineType: type });
+  // The loader, not the validator alone: OK here means CreateStateMachine accepts it.
+  const { ok, diagnostics } = loadDefinition(definition, { stateMachineType: type });
+  const result = ok ? 'OK' : 'FAIL';
   const shown = diagnostics.filter((d) => severity === 'WARNING' || d.severity === 'ERROR');
   const limit = maxResults ? maxResults : 100;
   return {
