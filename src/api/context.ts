@@ -1,6 +1,7 @@
-/** What every operation is given: the store, the engine, ARN building, and injectable sources. */
+/** What every operation is given: the store, the engine and its execution rules, ARN building, and injectable sources. */
 import type { Logger } from 'pino';
 import type { Engine } from '../engine/engine.js';
+import type { Executions } from '../engine/executions.js';
 import type { ExecutionStore } from '../store/types.js';
 import type { Arns } from './arns.js';
 import type { Request } from './request.js';
@@ -8,6 +9,8 @@ import type { Request } from './request.js';
 export interface ApiContext {
   store: ExecutionStore;
   engine: Engine;
+  /** StartExecution's and DescribeExecution's rules, shared with nested executions. */
+  executions: Executions;
   arns: Arns;
   /** Epoch milliseconds. */
   now(): number;

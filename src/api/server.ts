@@ -11,6 +11,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { Engine } from '../engine/engine.js';
+import { ExecutionService, type Executions } from '../engine/executions.js';
 import { isJsonObject, type Json } from '../json.js';
 import type { ExecutionStore } from '../store/types.js';
 import { Arns } from './arns.js';
@@ -34,6 +35,8 @@ export interface ApiServerOptions {
   random?: () => number;
   /** Defaults to `crypto.randomUUID` (execution names, revision ids, request ids). */
   uuid?: () => string;
+  /** StartExecution's rules, shared with nested executions; defaults to a service over `store`, `now`, `random`, `uuid`. */
+  executions?: Executions;
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -44,12 +47,15 @@ const BODY_LIMIT = 8 * 1024 * 1024;
 export function createApiServer(options: ApiServerOptions): FastifyInstance {
   const log = options.logger ?? pino({ level: 'silent' });
   const uuid = options.uuid ?? randomUUID;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
   const ctx: ApiContext = {
     store: options.store,
     engine: options.engine,
+    executions: options.executions ?? new ExecutionService({ store: options.store, now, random, uuid }),
     arns: new Arns(options.region, options.accountId),
-    now: options.now ?? Date.now,
-    random: options.random ?? Math.random,
+    now,
+    random,
     uuid,
     log,
   };

@@ -10,6 +10,7 @@ import { createLambdaIntegration } from './lambda/index.js';
 import { IntegrationRegistry } from './registry.js';
 import { StatesIntegration, type NestedExecutionHost } from './states/index.js';
 import type { ExecutionStore } from '../store/types.js';
+import type { Executions } from '../engine/executions.js';
 
 export interface IntegrationOptions {
   logger?: Logger;
@@ -20,10 +21,11 @@ export interface IntegrationOptions {
   /** AWS service integrations: endpoints and credentials (else STEPWISE_AWS_ENDPOINT, STEPWISE_ENDPOINT_<SERVICE>, the SDK's chain). */
   aws?: Partial<AwsSettings>;
   /**
-   * Nested executions (`arn:aws:states:::states:startExecution`): the store, and the engine, late-bound
-   * because it is built after the integrations. Without them the resource is not handled.
+   * Nested executions (`arn:aws:states:::states:startExecution`): the API's StartExecution rules, and
+   * the engine, late-bound because it is built after the integrations. Without them the resource is
+   * not handled.
    */
-  executions?: { store: ExecutionStore; engine: () => NestedExecutionHost | undefined };
+  executions?: { service: Executions; engine: () => NestedExecutionHost | undefined };
   /** Activities: the store whose outbox is their queue; GetActivityTask's long-poll timeout (default 60 s). */
   /** sharedStore: other nodes schedule activity tasks in the same store (cluster). */
   activities?: { store: ExecutionStore; pollTimeoutMs?: number; sharedStore?: boolean };
@@ -41,7 +43,7 @@ export function createIntegrations(options: IntegrationOptions = {}): Integratio
       }),
     );
   if (options.executions)
-    registry.append(new StatesIntegration({ store: options.executions.store, host: options.executions.engine }));
+    registry.append(new StatesIntegration({ executions: options.executions.service, host: options.executions.engine }));
   registry.append(
     createLambdaIntegration({
       ...options.lambda,
