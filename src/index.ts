@@ -49,6 +49,7 @@ export {
   type AwsSettings,
 } from './integrations/aws/index.js';
 export { StatesIntegration, type NestedExecutionHost } from './integrations/states/index.js';
+export { ExecutionService, type Executions } from './engine/executions.js';
 export {
   TaskMocks,
   loadMockConfig,

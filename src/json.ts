@@ -32,3 +32,12 @@ export function jsonTypeName(value: Json | undefined): string {
   if (Array.isArray(value)) return 'array';
   return typeof value;
 }
+
+/** JSON text as a value, or the text itself when it is not JSON (recorded inputs, task outputs). */
+export function parsedOrText(text: string): Json {
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return text;
+  }
+}

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { createApiServer } from './api/server.js';
 import { DurableEngine } from './engine/durable-engine.js';
+import { ExecutionService } from './engine/executions.js';
 import { createIntegrations } from './integrations/index.js';
 import { ActivityQueue } from './integrations/activities/index.js';
 import { loadMockConfig, TaskMocks } from './integrations/mocks/index.js';
@@ -125,6 +126,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // Other nodes schedule activity tasks in the same store.
     sharedStore: clusterStore !== undefined,
   });
+  // One set of StartExecution rules for the API and nested executions.
+  const executions = new ExecutionService({ store });
   const integrations = createIntegrations({
     logger: log,
     http: {
@@ -133,7 +136,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       region: options.region ?? DEFAULT_REGION,
     },
     ...(options.aws !== undefined ? { aws: options.aws } : {}),
-    executions: { store, engine: () => engine },
+    executions: { service: executions, engine: () => engine },
     lambda: {
       ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
       ...(options.lambdaEndpoint !== undefined ? { endpoint: options.lambdaEndpoint } : {}),
@@ -168,6 +171,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     engine,
     activities,
+    executions,
     region: options.region ?? DEFAULT_REGION,
     accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
     logger: log,

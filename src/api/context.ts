@@ -1,7 +1,8 @@
-/** What every operation is given: the store, the engine, ARN building, and injectable sources. */
+/** What every operation is given: the store, the engine and its execution rules, ARN building, and injectable sources. */
 import type { Logger } from 'pino';
 import type { Engine } from '../engine/engine.js';
 import type { ActivityQueue } from '../integrations/activities/queue.js';
+import type { Executions } from '../engine/executions.js';
 import type { ExecutionStore } from '../store/types.js';
 import type { Arns } from './arns.js';
 import type { Request } from './request.js';
@@ -11,6 +12,8 @@ export interface ApiContext {
   engine: Engine;
   /** Where GetActivityTask long polls wait for the activity integration's tasks. */
   activities: ActivityQueue;
+  /** StartExecution's and DescribeExecution's rules, shared with nested executions. */
+  executions: Executions;
   arns: Arns;
   /** Epoch milliseconds. */
   now(): number;

@@ -1,9 +1,10 @@
 /** What the execution operations share: reading names and inputs, and describing executions. */
-import type { Json } from '../json.js';
+import type { StartRequest } from '../engine/engine.js';
+import type { ExecutionDescription, Target } from '../engine/executions.js';
 import type { ExecutionRecord, ExecutionSummary } from '../store/types.js';
 import { seconds, type ApiContext } from './context.js';
-import { ApiError, invalidName } from './errors.js';
-import { isValidName, Limits, type Request } from './request.js';
+import { ApiError, invalidName, stateMachineDoesNotExist } from './errors.js';
+import { Limits, type Request } from './request.js';
 import { getExecution } from './resolve.js';
 
 export interface StartMembers {
@@ -20,18 +21,32 @@ export function readStartMembers(request: Request): StartMembers {
   };
 }
 
-/** The execution name (a UUID when none was given) and the parsed input. */
-export function checkStartMembers(ctx: ApiContext, members: StartMembers): { name: string; input: Json } {
-  if (members.name !== undefined && !isValidName(members.name)) throw invalidName(members.name);
-  return { name: members.name ?? ctx.uuid(), input: parseInput(members.input) };
+/** StartExecution's `stateMachineArn`: the machine itself, one of its versions, or an alias. */
+export async function resolveTarget(ctx: ApiContext, text: string): Promise<Target> {
+  const arn = ctx.arns.expect(text, ['stateMachine', 'stateMachineVersion', 'stateMachineAlias']);
+  const resolved = await ctx.executions.resolveTarget({
+    kind: arn.kind,
+    arn: text,
+    stateMachineArn: arn.stateMachineArn,
+  });
+  if (resolved.kind === 'notFound') throw stateMachineDoesNotExist(resolved.arn);
+  return resolved.target;
 }
 
-export function parseInput(text: string): Json {
-  try {
-    return JSON.parse(text) as Json;
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new ApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${detail}'`);
+/** The start request: the execution name (a UUID when none was given) and the parsed input. */
+export function prepareStart(ctx: ApiContext, target: Target, members: StartMembers, testCase?: string): StartRequest {
+  const prepared = ctx.executions.prepareStart(target, {
+    name: members.name,
+    inputText: members.input,
+    ...(testCase !== undefined ? { testCase } : {}),
+  });
+  switch (prepared.kind) {
+    case 'invalidName':
+      throw invalidName(prepared.name);
+    case 'invalidInput':
+      throw new ApiError('InvalidExecutionInput', prepared.message);
+    case 'ready':
+      return prepared.request;
   }
 }
 
@@ -44,23 +59,28 @@ export async function standardExecution(ctx: ApiContext, text: string): Promise<
   return getExecution(ctx, text);
 }
 
-/** The redrive fields of DescribeExecution, from AWS's documented reasons. */
-export function redriveStatus(execution: Pick<ExecutionRecord, 'status'>): {
-  redriveStatus: string;
-  redriveStatusReason?: string;
-} {
-  switch (execution.status) {
-    case 'RUNNING':
-    case 'SUCCEEDED':
-      return {
-        redriveStatus: 'NOT_REDRIVABLE',
-        redriveStatusReason: `Execution is ${execution.status} and cannot be redriven`,
-      };
-    case 'FAILED':
-    case 'TIMED_OUT':
-    case 'ABORTED':
-      return { redriveStatus: 'REDRIVABLE' };
-  }
+/** DescribeExecution's answer; without data, the input and output are left out. */
+export function describeOutput(d: ExecutionDescription, withData: boolean) {
+  return {
+    executionArn: d.executionArn,
+    stateMachineArn: d.stateMachineArn,
+    name: d.name,
+    status: d.status,
+    startDate: seconds(d.startDate),
+    stopDate: seconds(d.stopDate),
+    input: withData ? d.input : undefined,
+    inputDetails: { included: withData },
+    output: withData ? d.output : undefined,
+    outputDetails: d.output === undefined ? undefined : { included: withData },
+    error: d.error,
+    cause: d.cause,
+    stateMachineVersionArn: d.stateMachineVersionArn,
+    stateMachineAliasArn: d.stateMachineAliasArn,
+    redriveCount: d.redriveCount,
+    redriveDate: seconds(d.redriveDate),
+    redriveStatus: d.redriveStatus,
+    redriveStatusReason: d.redriveStatusReason,
+  };
 }
 
 export function executionListItem(e: ExecutionSummary) {

@@ -4,6 +4,7 @@
  * ..."), before the operation looks at any resource. A member of the wrong JSON type is a
  * SerializationException, as for any body the protocol cannot bind.
  */
+import { isValidName, MAX_INPUT_BYTES } from '../engine/executions.js';
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
 import { ApiError, validationError } from './errors.js';
 
@@ -163,7 +164,7 @@ export const Limits = {
   longArn: { min: 1, max: 2000 },
   name: { min: 1, max: 80 },
   definition: { min: 1, max: 1048576, sensitive: true, utf8Bytes: true },
-  input: { max: 262144, sensitive: true, utf8Bytes: true },
+  input: { max: MAX_INPUT_BYTES, sensitive: true, utf8Bytes: true },
   error: { max: 256, sensitive: true },
   cause: { max: 32768, sensitive: true },
   description: { max: 256, sensitive: true },
@@ -171,20 +172,5 @@ export const Limits = {
   revisionId: { max: 256 },
 } as const satisfies Record<string, StringConstraints>;
 
-/**
- * AWS's name rule: 1–80 characters, none of white space, brackets `< > { } [ ]`, wildcards `? *`,
- * specials `" # % \ ^ | ~ ` $ & , ; : /`, control characters (U+0000–001F, U+007F–009F),
- * U+FFFE–FFFF or unpaired surrogates.
- */
-const forbiddenNameCharacters = new Set(' <>{}[]?*"#%\\^|~`$&,;:/');
-
-export function isValidName(name: string): boolean {
-  if (name.length < 1 || name.length > 80) return false;
-  for (const char of name) {
-    const code = char.codePointAt(0) ?? 0;
-    if (forbiddenNameCharacters.has(char) || /\s/u.test(char)) return false;
-    if (code <= 0x1f || (code >= 0x7f && code <= 0x9f) || code === 0xfffe || code === 0xffff) return false;
-    if (code >= 0xd800 && code <= 0xdfff) return false;
-  }
-  return true;
-}
+/** AWS's name rule; StartExecution's, used for every named resource. */
+export { isValidName };

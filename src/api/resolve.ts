@@ -1,10 +1,8 @@
 /**
  * Looking up what a request's ARN names: state machines, versions, aliases and executions, with
- * AWS's "does not exist" errors, and the version an alias routes a new execution to.
+ * AWS's "does not exist" errors. StartExecution's targets resolve in `engine/executions.ts`.
  */
-import { asOfVersion, pickByWeight } from '../store/versions.js';
 import type { AliasRecord, ExecutionRecord, StateMachineRecord, StateMachineVersionRecord } from '../store/types.js';
-import type { StatesArn } from './arns.js';
 import type { ApiContext } from './context.js';
 import { executionDoesNotExist, resourceNotFound, stateMachineDoesNotExist } from './errors.js';
 
@@ -30,42 +28,6 @@ export async function getExecution(ctx: ApiContext, arn: string): Promise<Execut
   const record = await ctx.store.getExecution(arn);
   if (!record) throw executionDoesNotExist(arn);
   return record;
-}
-
-export interface ExecutionTarget {
-  /** The machine as the execution should run it. */
-  stateMachine: StateMachineRecord;
-  stateMachineVersionArn?: string;
-  stateMachineAliasArn?: string;
-}
-
-/** Resolves StartExecution's `stateMachineArn`: the machine itself, one of its versions, or an alias. */
-export async function resolveExecutionTarget(
-  ctx: ApiContext,
-  arn: Extract<StatesArn, { kind: 'stateMachine' | 'stateMachineVersion' | 'stateMachineAlias' }>,
-  text: string,
-): Promise<ExecutionTarget> {
-  const machine = await ctx.store.getStateMachine(arn.stateMachineArn);
-  if (!machine) throw stateMachineDoesNotExist(text);
-  switch (arn.kind) {
-    case 'stateMachine':
-      return { stateMachine: machine };
-    case 'stateMachineVersion': {
-      const version = await getVersion(ctx, text);
-      return { stateMachine: asOfVersion(machine, version), stateMachineVersionArn: version.arn };
-    }
-    case 'stateMachineAlias': {
-      const alias = await ctx.store.getAlias(text);
-      if (!alias) throw stateMachineDoesNotExist(text);
-      const versionArn = pickByWeight(alias.routingConfiguration, ctx.random());
-      const version = await getVersion(ctx, versionArn);
-      return {
-        stateMachine: asOfVersion(machine, version),
-        stateMachineVersionArn: version.arn,
-        stateMachineAliasArn: alias.arn,
-      };
-    }
-  }
 }
 
 /** Every item of a paged store listing. */

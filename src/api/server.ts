@@ -12,6 +12,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { Engine } from '../engine/engine.js';
 import { ActivityQueue } from '../integrations/activities/queue.js';
+import { ExecutionService, type Executions } from '../engine/executions.js';
 import { isJsonObject, type Json } from '../json.js';
 import type { ExecutionStore } from '../store/types.js';
 import { Arns } from './arns.js';
@@ -37,6 +38,8 @@ export interface ApiServerOptions {
   random?: () => number;
   /** Defaults to `crypto.randomUUID` (execution names, revision ids, request ids). */
   uuid?: () => string;
+  /** StartExecution's rules, shared with nested executions; defaults to a service over `store`, `now`, `random`, `uuid`. */
+  executions?: Executions;
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -47,13 +50,16 @@ const BODY_LIMIT = 8 * 1024 * 1024;
 export function createApiServer(options: ApiServerOptions): FastifyInstance {
   const log = options.logger ?? pino({ level: 'silent' });
   const uuid = options.uuid ?? randomUUID;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
   const ctx: ApiContext = {
     store: options.store,
     engine: options.engine,
     activities: options.activities ?? new ActivityQueue(),
+    executions: options.executions ?? new ExecutionService({ store: options.store, now, random, uuid }),
     arns: new Arns(options.region, options.accountId),
-    now: options.now ?? Date.now,
-    random: options.random ?? Math.random,
+    now,
+    random,
     uuid,
     log,
   };

@@ -21,12 +21,13 @@ import { loadDefinition } from '../interpreter/load.js';
 import type { CompiledMachine } from '../interpreter/compiled.js';
 import type { HistoryEvent } from '../interpreter/history.js';
 import { newExecution, step } from '../interpreter/step.js';
-import { HISTORY_EVENT_QUOTA, HISTORY_QUOTA_CAUSE, StatesErrors } from '../interpreter/errors.js';
+import { HISTORY_EVENT_QUOTA, StatesErrors } from '../interpreter/errors.js';
 import type { Command, ExecutionInfo, ExecutionState, Runtime, Signal, StepResult } from '../interpreter/types.js';
 import type { Commit, ExecutionRecord, ExecutionStore, StateMachineRecord } from '../store/types.js';
 import { realClock, type Clock } from './clock.js';
 import { CommitQueue } from './commit-queue.js';
 import type { Engine, StartRequest, StartResult, StopResult, SyncResult } from './engine.js';
+import { redriveVerdict } from './executions.js';
 import { runInMemory } from './in-memory-runner.js';
 import type { InvokeTaskCommand, TaskHandler } from './task-invoker.js';
 import { HandlersIntegration } from '../integrations/handlers.js';
@@ -367,8 +368,8 @@ export class DurableEngine implements Engine {
   async redriveExecution(executionArn: string): Promise<{ redriveDate: number } | { notRedrivable: string }> {
     let record = await this.store.getExecution(executionArn);
     if (!record) return { notRedrivable: `Execution ${executionArn} does not exist` };
-    const refusal = redriveRefusal(record, this.clock.now());
-    if (refusal !== undefined) return { notRedrivable: refusal };
+    const verdict = redriveVerdict(record, this.clock.now());
+    if (!verdict.redrivable) return { notRedrivable: verdict.reason };
     if (this.actors.has(executionArn)) return { notRedrivable: 'Execution is RUNNING and cannot be redriven' };
     if (this.cluster && this.clusterStore) {
       const got = await this.clusterStore.acquireExecution(
@@ -379,7 +380,7 @@ export class DurableEngine implements Engine {
       );
       if (!got.acquired) return { notRedrivable: 'Execution is being redriven' };
       record = got.record;
-      if (redriveRefusal(record, this.clock.now()) !== undefined || this.actors.has(executionArn)) {
+      if (!redriveVerdict(record, this.clock.now()).redrivable || this.actors.has(executionArn)) {
         await this.clusterStore.releaseExecutions([executionArn], this.cluster.id);
         return { notRedrivable: 'Execution is RUNNING and cannot be redriven' };
       }
@@ -1278,10 +1279,6 @@ export class DurableEngine implements Engine {
   }
 }
 
-/** AWS's limits on redriving: within 14 days of the stop, at most 1,000 times, not after a history-quota failure. */
-export const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
-export const MAX_REDRIVES = 1000;
-
 /** What a task callback found (the API maps these to AWS's errors). */
 export type CallbackResult = 'ok' | 'invalidToken' | 'taskDoesNotExist';
 
@@ -1290,19 +1287,6 @@ function awaitsToken(record: ExecutionRecord, taskId: string, token: string): bo
   return Object.values(record.state.frames).some(
     (f) => f.phase.kind === 'task' && f.phase.taskId === taskId && f.phase.taskToken === token,
   );
-}
-
-function redriveRefusal(record: ExecutionRecord, now: number): string | undefined {
-  if (record.status === 'RUNNING' || record.status === 'SUCCEEDED')
-    return `Execution is ${record.status} and cannot be redriven`;
-  if (record.redriveCount >= MAX_REDRIVES)
-    return `Execution has been redriven ${MAX_REDRIVES} times and cannot be redriven again`;
-  if (record.stopDate !== undefined && now - record.stopDate > REDRIVE_WINDOW_MS)
-    return 'Execution stopped more than 14 days ago and cannot be redriven';
-  if (record.historyLength >= HISTORY_QUOTA || isQuotaFailure(record))
-    return `Execution has reached the maximum number of history events (${HISTORY_QUOTA}) and cannot be redriven`;
-  if (!record.state.redrivePoint) return 'Execution cannot be redriven: it did not enter any state';
-  return undefined;
 }
 
 function runningKey(executionArn: string, taskId: string): string {
@@ -1325,11 +1309,6 @@ function cancelledIn(commands: Command[]): { timers: Set<string>; tasks: Set<str
     else if (command.kind === 'cancelTask') tasks.add(command.taskId);
   }
   return { timers, tasks };
-}
-
-/** An execution the interpreter failed at the history quota: know it by its error. */
-function isQuotaFailure(record: ExecutionRecord): boolean {
-  return record.status === 'FAILED' && record.error === StatesErrors.Runtime && record.cause === HISTORY_QUOTA_CAUSE;
 }
 
 /** `arn:aws:states:<region>:<account>:execution:<stateMachine>:<name>` (Express: `express:...:<uuid>`). */

@@ -90,3 +90,7 @@ export interface ClusterView {
   /** The nodes sharing the database, or undefined without a cluster. */
   clusterNodes(): Promise<NodeRecord[] | undefined>;
 }
+
+/** Nested executions (`states:startExecution`) start and describe through these contracts. */
+export type { Engine, StartRequest } from './engine.js';
+export type { ExecutionDescription, Executions } from './executions.js';

@@ -9,7 +9,7 @@ import { createHttpIntegration, type HttpSettings } from './http/index.js';
 import { createLambdaIntegration } from './lambda/index.js';
 import { IntegrationRegistry } from './registry.js';
 import { StatesIntegration, type NestedExecutionHost } from './states/index.js';
-import type { ExecutionStore } from '../store/types.js';
+import type { Executions } from '../engine/ports.js';
 
 export interface IntegrationOptions {
   logger?: Logger;
@@ -20,10 +20,11 @@ export interface IntegrationOptions {
   /** AWS service integrations: endpoints and credentials (else STEPWISE_AWS_ENDPOINT, STEPWISE_ENDPOINT_<SERVICE>, the SDK's chain). */
   aws?: Partial<AwsSettings>;
   /**
-   * Nested executions (`arn:aws:states:::states:startExecution`): the store, and the engine, late-bound
-   * because it is built after the integrations. Without them the resource is not handled.
+   * Nested executions (`arn:aws:states:::states:startExecution`): the API's StartExecution rules, and
+   * the engine, late-bound because it is built after the integrations. Without them the resource is
+   * not handled.
    */
-  executions?: { store: ExecutionStore; engine: () => NestedExecutionHost | undefined };
+  executions?: { service: Executions; engine: () => NestedExecutionHost | undefined };
   /** Activities: where GetActivityTask polls wait for the tasks this integration schedules. */
   activities?: ActivityQueue;
   /** Lambda resources: the local functions folder (else STEPWISE_FUNCTIONS_DIR, default ./functions) or an endpoint to forward to (else STEPWISE_LAMBDA_ENDPOINT). */
@@ -34,7 +35,7 @@ export function createIntegrations(options: IntegrationOptions = {}): Integratio
   const registry = new IntegrationRegistry();
   if (options.activities) registry.append(new ActivityIntegration(options.activities));
   if (options.executions)
-    registry.append(new StatesIntegration({ store: options.executions.store, host: options.executions.engine }));
+    registry.append(new StatesIntegration({ executions: options.executions.service, host: options.executions.engine }));
   registry.append(
     createLambdaIntegration({
       ...options.lambda,

@@ -70,4 +70,17 @@ describe.each(storeKinds)('RedriveExecution (%s store)', (kind) => {
     expect(error).toBeInstanceOf(ExecutionNotRedrivable);
     expect(error.message).toBe('Execution is SUCCEEDED and cannot be redriven');
   });
+
+  it('past the 14-day window, DescribeExecution and RedriveExecution give the same verdict', async () => {
+    const executionArn = await failedExecution();
+    const before = await h.client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(before.redriveStatus).toBe('REDRIVABLE');
+    h.clock.now += 15 * 24 * 3600 * 1000;
+    const reason = 'Execution stopped more than 14 days ago and cannot be redriven';
+    const after = await h.client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(after).toMatchObject({ redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: reason });
+    const error = await rejection(h.client.send(new RedriveExecutionCommand({ executionArn })));
+    expect(error).toBeInstanceOf(ExecutionNotRedrivable);
+    expect(error.message).toBe(reason);
+  });
 });

@@ -11,6 +11,7 @@ import type { Json } from '../../src/json.js';
 import { isClusterStore, type ClusterStore } from '../../src/store/cluster.js';
 import { IntegrationRegistry } from '../../src/integrations/registry.js';
 import { StatesIntegration } from '../../src/integrations/states/index.js';
+import { ExecutionService } from '../../src/engine/executions.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { CommitResult, ExecutionStore } from '../../src/store/types.js';
@@ -83,7 +84,8 @@ describe.each(stores)('engine nodes sharing one %s store', (_name, open) => {
     const results: CommitResult[] = [];
     const shared = recording(store, results);
     // Nested executions (states:startExecution) run through the node's own engine.
-    const integrations = new IntegrationRegistry([new StatesIntegration({ store: shared, host: () => engine })]);
+    const executions = new ExecutionService({ store: shared, now: () => clock.now() });
+    const integrations = new IntegrationRegistry([new StatesIntegration({ executions, host: () => engine })]);
     const engine: DurableEngine = new DurableEngine({
       store: shared,
       clock,

@@ -2,7 +2,7 @@ import { seconds, type Operation } from '../context.js';
 import { stateMachineDoesNotExist } from '../errors.js';
 import { standardExecution } from '../executions.js';
 import { Limits } from '../request.js';
-import { asOfVersion } from '../../store/versions.js';
+import { asOfVersion } from '../../engine/executions.js';
 
 /**
  * The machine as the execution runs it: the definition it pinned at start, with its version's

@@ -2,7 +2,7 @@ import type { StateMachineRecord } from '../../store/types.js';
 import { seconds, type Operation, type Output } from '../context.js';
 import { stateMachineDoesNotExist } from '../errors.js';
 import { Limits } from '../request.js';
-import { asOfVersion } from '../../store/versions.js';
+import { asOfVersion } from '../../engine/executions.js';
 
 /**
  * The machine itself, one of its versions (described as the version: its ARN, description,

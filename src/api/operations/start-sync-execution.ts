@@ -1,7 +1,6 @@
 import { seconds, type Operation } from '../context.js';
 import { typeNotSupported } from '../errors.js';
-import { checkStartMembers, readStartMembers } from '../executions.js';
-import { resolveExecutionTarget } from '../resolve.js';
+import { prepareStart, readStartMembers, resolveTarget } from '../executions.js';
 
 const IncludedData = ['ALL_DATA', 'METADATA_ONLY'] as const;
 
@@ -15,11 +14,9 @@ export const startSyncExecution: Operation = async (request, ctx) => {
   const included = request.enumValue('includedData', IncludedData) ?? 'ALL_DATA';
   request.check();
 
-  const arn = ctx.arns.expect(members.stateMachineArn, ['stateMachine', 'stateMachineVersion', 'stateMachineAlias']);
-  const target = await resolveExecutionTarget(ctx, arn, members.stateMachineArn);
+  const target = await resolveTarget(ctx, members.stateMachineArn);
   if (target.stateMachine.type !== 'EXPRESS') throw typeNotSupported();
-  const { name, input } = checkStartMembers(ctx, members);
-  const result = await ctx.engine.startSyncExecution({ ...target, name, input, inputText: members.input });
+  const result = await ctx.engine.startSyncExecution(prepareStart(ctx, target, members));
   const withData = included === 'ALL_DATA';
   const duration = Math.max(result.stopDate - result.startDate, 0);
   return {

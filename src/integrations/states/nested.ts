@@ -13,18 +13,27 @@
  * the parent writes into `Input` (`"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id"`);
  * it stays in the child's input, as on AWS, and nothing is added when the parent leaves it out.
  *
+ * Resolving the target, the name rule, input parsing, idempotency and the description are the
+ * API's own (`engine/executions.ts`); this module maps their answers to the integration's errors.
+ *
  * Restarts: the outbox invokes a task again after a crash, so a child started without `Name` is
  * named after its parent task (a UUID derived from the parent's execution ARN and task id), and an
  * invocation that finds that child attaches to it instead of starting another. Stopping the parent
  * (or the task timing out) stops a `.sync`/`.sync:2` child.
  */
-import { asOfVersion, pickByWeight } from '../../store/versions.js';
 import { createHash, randomUUID } from 'node:crypto';
-import type { Engine, StartRequest } from '../../engine/engine.js';
-import { isJsonObject, jsonEquals, type Json, type JsonObject } from '../../json.js';
-import type { ExecutionRecord, ExecutionStore } from '../../store/types.js';
+import { isJsonObject, parsedOrText, type JsonObject } from '../../json.js';
+import type { ExecutionRecord } from '../../store/types.js';
 import type { ParsedResource } from '../../vocabulary/resource.js';
-import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
+import type {
+  Engine,
+  ExecutionDescription,
+  Executions,
+  Integration,
+  StartRequest,
+  TaskInvocation,
+  TaskOutcome,
+} from '../../engine/ports.js';
 
 /** What the integration needs of the engine; the durable engine provides it. */
 export interface NestedExecutionHost extends Pick<Engine, 'startExecution' | 'startSyncExecution' | 'stopExecution'> {
@@ -35,19 +44,16 @@ export interface NestedExecutionHost extends Pick<Engine, 'startExecution' | 'st
 export const STARTED_BY_MEMBER = 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID';
 
 export interface StatesIntegrationOptions {
-  store: ExecutionStore;
+  /** StartExecution's rules, the API's: target resolution, names, idempotency, describe. */
+  executions: Executions;
   /** Late-bound: the engine is built after the integrations. */
   host: () => NestedExecutionHost | undefined;
-  random?: () => number;
 }
 
 export class StatesIntegration implements Integration {
   readonly name = 'states';
-  private readonly random: () => number;
 
-  constructor(private readonly options: StatesIntegrationOptions) {
-    this.random = options.random ?? Math.random;
-  }
+  constructor(private readonly options: StatesIntegrationOptions) {}
 
   handles(_resource: string, parsed: ParsedResource): boolean {
     return parsed.kind === 'service' && parsed.service === 'states' && parsed.action === 'startExecution';
@@ -91,7 +97,7 @@ export class StatesIntegration implements Integration {
           error: 'States.TaskFailed',
           cause: `Execution ${started.executionArn} could not be followed`,
         };
-      return finished(describe(record), pattern === 'sync:2');
+      return finished(this.describe(record), pattern === 'sync:2');
     } finally {
       task.signal.removeEventListener('abort', stopChild);
     }
@@ -110,34 +116,28 @@ export class StatesIntegration implements Integration {
           "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null",
         ),
       };
-    const target = await this.resolve(arn);
-    if (!target) return { failure: serviceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`) };
+    const resolved = await this.options.executions.resolveArn(arn);
+    if (resolved.kind === 'notFound')
+      return { failure: serviceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`) };
     let inputText: string;
     if (p.Input === undefined || p.Input === null) inputText = '{}';
     else if (typeof p.Input === 'string') inputText = p.Input;
     else inputText = JSON.stringify(p.Input);
-    let input: Json;
-    try {
-      input = JSON.parse(inputText) as Json;
-    } catch (e) {
-      return {
-        failure: serviceError(
-          'InvalidExecutionInput',
-          `Invalid State Machine Execution Input: '${e instanceof Error ? e.message : String(e)}'`,
-        ),
-      };
-    }
     const given = p.Name;
-    if (given !== undefined && (typeof given !== 'string' || !validName(given))) {
-      return {
-        failure: serviceError(
-          'InvalidName',
-          `Invalid Name: '${typeof given === 'string' ? given : JSON.stringify(given)}'`,
-        ),
-      };
+    if (given !== undefined && typeof given !== 'string')
+      return { failure: serviceError('InvalidName', `Invalid Name: '${JSON.stringify(given)}'`) };
+    const prepared = this.options.executions.prepareStart(resolved.target, {
+      name: given ?? childName(task.executionArn, task.taskId),
+      inputText,
+    });
+    switch (prepared.kind) {
+      case 'invalidName':
+        return { failure: serviceError('InvalidName', prepared.message) };
+      case 'invalidInput':
+        return { failure: serviceError('InvalidExecutionInput', prepared.message) };
+      case 'ready':
+        return { start: prepared.request, named: given !== undefined };
     }
-    const name = typeof given === 'string' ? given : childName(task.executionArn, task.taskId);
-    return { start: { ...target, name, input, inputText }, named: typeof given === 'string' };
   }
 
   /** Starts the child, or finds the one an earlier invocation of this same task started. */
@@ -174,72 +174,46 @@ export class StatesIntegration implements Integration {
         },
       };
     }
-    const result = await host.startExecution(start);
-    if (!('alreadyExists' in result)) return result;
-    const existing = result.alreadyExists;
-    const sameInput = jsonEquals(parsedOrText(existing.input), start.input);
+    const outcome = await this.options.executions.start(start, host);
+    if (outcome.kind === 'started') return { executionArn: outcome.executionArn, startDate: outcome.startDate };
+    const existing = outcome.existing;
+    const sameInput = outcome.kind === 'idempotent' || outcome.sameInput;
     // Ours: a name derived from this task; or the same name and input, still running (AWS's
     // idempotent StartExecution) or started by this parent.
     const ours = !named || (sameInput && (existing.status === 'RUNNING' || startedBy(existing) === task.executionArn));
     if (!ours)
       return { failure: serviceError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.arn}'`) };
     if (existing.status !== 'RUNNING')
-      return { executionArn: existing.arn, startDate: existing.startDate, finished: describe(existing) };
+      return { executionArn: existing.arn, startDate: existing.startDate, finished: this.describe(existing) };
     return { executionArn: existing.arn, startDate: existing.startDate };
   }
 
-  /** A state machine, one of its versions (`:<n>`) or an alias (`:<name>`, a version picked by weight). */
-  private async resolve(
-    arn: string,
-  ): Promise<Pick<StartRequest, 'stateMachine' | 'stateMachineVersionArn' | 'stateMachineAliasArn'> | undefined> {
-    const parts = arn.split(':');
-    if (parts[0] !== 'arn' || parts[5] !== 'stateMachine' || !parts[6] || parts.length > 8) return undefined;
-    const store = this.options.store;
-    const machine = await store.getStateMachine(parts.slice(0, 7).join(':'));
-    if (!machine) return undefined;
-    const qualifier = parts[7];
-    if (qualifier === undefined) return { stateMachine: machine };
-    let versionArn = arn;
-    let aliasArn: string | undefined;
-    if (!/^\d+$/.test(qualifier)) {
-      const alias = await store.getAlias(arn);
-      if (!alias) return undefined;
-      aliasArn = alias.arn;
-      if (alias.routingConfiguration.length === 0) return undefined;
-      versionArn = pickByWeight(alias.routingConfiguration, this.random());
-    }
-    const version = await store.getVersion(versionArn);
-    if (!version) return undefined;
-    return {
-      stateMachine: asOfVersion(machine, version),
-      stateMachineVersionArn: version.arn,
-      ...(aliasArn ? { stateMachineAliasArn: aliasArn } : {}),
-    };
+  private describe(record: ExecutionRecord): Describe {
+    return syncDescription(this.options.executions.describe(record));
   }
 }
 
 /** DescribeExecution as `.sync` returns it: AWS's field names, capitalised; timestamps in epoch milliseconds. */
 type Describe = JsonObject;
 
-function describe(record: ExecutionRecord): Describe {
-  const redrivable = record.status !== 'RUNNING' && record.status !== 'SUCCEEDED';
+function syncDescription(d: ExecutionDescription): Describe {
   return {
-    ExecutionArn: record.arn,
-    Input: record.input,
+    ExecutionArn: d.executionArn,
+    Input: d.input,
     InputDetails: { Included: true },
-    Name: record.name,
-    ...(record.output !== undefined ? { Output: record.output, OutputDetails: { Included: true } } : {}),
-    RedriveCount: record.redriveCount,
-    RedriveStatus: redrivable ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
-    ...(redrivable ? {} : { RedriveStatusReason: `Execution is ${record.status} and cannot be redriven` }),
-    StartDate: record.startDate,
-    StateMachineArn: record.stateMachineArn,
-    ...(record.stateMachineVersionArn ? { StateMachineVersionArn: record.stateMachineVersionArn } : {}),
-    ...(record.stateMachineAliasArn ? { StateMachineAliasArn: record.stateMachineAliasArn } : {}),
-    Status: record.status,
-    ...(record.stopDate !== undefined ? { StopDate: record.stopDate } : {}),
-    ...(record.error !== undefined ? { Error: record.error } : {}),
-    ...(record.cause !== undefined ? { Cause: record.cause } : {}),
+    Name: d.name,
+    ...(d.output !== undefined ? { Output: d.output, OutputDetails: { Included: true } } : {}),
+    RedriveCount: d.redriveCount,
+    RedriveStatus: d.redriveStatus,
+    ...(d.redriveStatusReason !== undefined ? { RedriveStatusReason: d.redriveStatusReason } : {}),
+    StartDate: d.startDate,
+    StateMachineArn: d.stateMachineArn,
+    ...(d.stateMachineVersionArn ? { StateMachineVersionArn: d.stateMachineVersionArn } : {}),
+    ...(d.stateMachineAliasArn ? { StateMachineAliasArn: d.stateMachineAliasArn } : {}),
+    Status: d.status,
+    ...(d.stopDate !== undefined ? { StopDate: d.stopDate } : {}),
+    ...(d.error !== undefined ? { Error: d.error } : {}),
+    ...(d.cause !== undefined ? { Cause: d.cause } : {}),
   };
 }
 
@@ -276,22 +250,4 @@ function startedBy(record: ExecutionRecord): string | undefined {
   const input = parsedOrText(record.input);
   const value = isJsonObject(input) ? input[STARTED_BY_MEMBER] : undefined;
   return typeof value === 'string' ? value : undefined;
-}
-
-function parsedOrText(text: string): Json {
-  try {
-    return JSON.parse(text) as Json;
-  } catch {
-    return text;
-  }
-}
-
-/** StartExecution's name rule: 1 to 80 characters, no whitespace, wildcards, brackets or control characters. */
-function validName(name: string): boolean {
-  if (name.length < 1 || name.length > 80) return false;
-  if (/[\s<>{}[\]?*"#%\\^|~`$&,;:/]/u.test(name)) return false;
-  return ![...name].some((c) => {
-    const code = c.codePointAt(0) ?? 0;
-    return code <= 0x1f || (code >= 0x7f && code <= 0x9f);
-  });
 }

@@ -191,6 +191,22 @@ describe('arn:aws:states:::states:startExecution', () => {
     );
   });
 
+  it('a Name StartExecution refuses (U+FFFE) fails the task with StepFunctions.InvalidNameException', async () => {
+    const s = await server();
+    const child = await s.createMachine('Child', passChild);
+    const p = await s.createMachine(
+      'Parent',
+      parent('arn:aws:states:::states:startExecution', { StateMachineArn: child, Name: 'bad\ufffename' }),
+    );
+    const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
+    const done = await s.finished(executionArn as string);
+    expect(done.error).toBe('StepFunctions.InvalidNameException');
+    expect(done.cause).toMatch(
+      /^Invalid Name: 'bad\ufffename' \(Service: AWSStepFunctions; Status Code: 400; Error Code: InvalidName;/,
+    );
+    expect(await childrenOf(s, child)).toEqual([]);
+  });
+
   it('Retry on a failed child starts a new child for the next attempt', async () => {
     let calls = 0;
     const flaky: TaskHandler = () => {
