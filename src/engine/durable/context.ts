@@ -1,0 +1,56 @@
+/**
+ * What every part of the durable engine shares: the store and its commit queue, the clock and the
+ * interpreter's runtime, the compiled machines, and whether the engine is closing.
+ */
+import type { Logger } from 'pino';
+import { HISTORY_EVENT_QUOTA } from '../../interpreter/errors.js';
+import type { ExecutionState, Runtime, StepResult } from '../../interpreter/types.js';
+import type { TaskMocks } from '../../integrations/mocks/task-mocks.js';
+import type { ExecutionStore } from '../../store/types.js';
+import type { Clock } from '../clock.js';
+import type { CommitQueue } from '../commit-queue.js';
+import type { CompileCache } from '../compile-cache.js';
+
+/** AWS's quota: an execution that would exceed it fails. */
+export const HISTORY_QUOTA = HISTORY_EVENT_QUOTA;
+/** Standard executions: history always recorded, and the quota enforced inside the step. */
+export const STANDARD_RUN = { history: true, historyLimit: HISTORY_QUOTA } as const;
+
+export class DurableContext {
+  /** Set once by close(): loops stop, timers are not set again. */
+  closed = false;
+
+  constructor(
+    readonly store: ExecutionStore,
+    readonly commits: CommitQueue,
+    readonly clock: Clock,
+    readonly rt: Runtime,
+    readonly machines: CompileCache,
+    readonly mocks: TaskMocks | undefined,
+    readonly log: Logger | undefined,
+    /** WAIT_TIME_SCALE (see DurableEngineOptions.waitTimeScale). */
+    private readonly waitTimeScale: number,
+  ) {}
+
+  /**
+   * WAIT_TIME_SCALE: Wait and Retry timers fire after their duration times the scale. The step's
+   * state tells them apart (the frame waits in a 'wait' or 'retryBackoff' phase for that timer).
+   */
+  scaleTimers(result: StepResult): StepResult {
+    if (this.waitTimeScale === 1 || !result.commands.some((c) => c.kind === 'startTimer')) return result;
+    const now = this.clock.now();
+    const commands = result.commands.map((c) =>
+      c.kind === 'startTimer' && isWaitOrBackoff(result.state, c.timerId)
+        ? { ...c, fireAt: now + Math.round(Math.max(0, c.fireAt - now) * this.waitTimeScale) }
+        : c,
+    );
+    return { ...result, commands };
+  }
+}
+
+/** Whether a timer is a Wait state's or a Retry backoff's (not a timeout's). */
+function isWaitOrBackoff(state: ExecutionState, timerId: string): boolean {
+  const frameId = state.waits[timerId];
+  const phase = frameId !== undefined ? state.frames[frameId]?.phase : undefined;
+  return (phase?.kind === 'wait' || phase?.kind === 'retryBackoff') && phase.timerId === timerId;
+}
