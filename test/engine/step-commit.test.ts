@@ -156,10 +156,10 @@ describe('toCommit', () => {
 
   it('carries the lease it is fenced by, and settles the inbox signal it applied', () => {
     const lease = { owner: 'node-a', now: NOW, until: NOW + 10 };
-    const applied = toCommit(record(), { kind: 'stop' }, result([]), NOW, { lease, inboxId: 4 });
+    const applied = toCommit(record(), { kind: 'stop' }, result([]), NOW, lease, 4);
     expect(applied.lease).toEqual(lease);
     expect(applied.signalsSettled).toEqual([{ id: 4, accepted: true }]);
-    const ignored = toCommit(record(), { kind: 'stop' }, result([], running(), 0), NOW, { inboxId: 5 });
+    const ignored = toCommit(record(), { kind: 'stop' }, result([], running(), 0), NOW, undefined, 5);
     expect(ignored.signalsSettled).toEqual([{ id: 5, accepted: false }]);
   });
 

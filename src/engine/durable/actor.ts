@@ -220,10 +220,7 @@ export class Actors {
   ): Promise<ExecutionRecord | 'conflict' | 'leaseLost'> {
     const now = this.ctx.clock.now();
     const lease = this.ownership.fence(now, options.keepLease);
-    const commit = toCommit(before, signal, result, now, {
-      ...(lease ? { lease } : {}),
-      ...(options.inboxId !== undefined ? { inboxId: options.inboxId } : {}),
-    });
+    const commit = toCommit(before, signal, result, now, lease, options.inboxId);
     const outcome = await this.ctx.commits.submit(commit);
     if (outcome !== 'ok') return outcome;
     this.ownership.committed();

@@ -7,20 +7,18 @@ import type { Json } from '../../json.js';
 import type { Command, Signal, StepResult } from '../../interpreter/types.js';
 import type { Commit, ExecutionRecord } from '../../store/types.js';
 
-export interface CommitOptions {
-  /** Several nodes: the lease the commit is fenced by (see Commit.lease). */
-  lease?: Commit['lease'];
-  /** The inbox signal this step applied (or ignored), settled with it. */
-  inboxId?: number;
-}
-
-/** The commit of one step; its `execution` is the record after the step. */
+/**
+ * The commit of one step; its `execution` is the record after the step. `lease`: on a node of
+ * several, the lease the commit is fenced by (see Commit.lease). `inboxId`: the inbox signal this
+ * step applied (or ignored), settled with it.
+ */
 export function toCommit(
   before: ExecutionRecord,
   signal: Signal,
   result: StepResult,
   now: number,
-  options: CommitOptions = {},
+  lease?: Commit['lease'],
+  inboxId?: number,
 ): Commit {
   const state = result.state;
   const record: ExecutionRecord = {
@@ -83,8 +81,8 @@ export function toCommit(
         break;
     }
   }
-  if (options.lease) commit.lease = options.lease;
-  if (options.inboxId !== undefined) commit.signalsSettled = [{ id: options.inboxId, accepted: changes(result) }];
+  if (lease) commit.lease = lease;
+  if (inboxId !== undefined) commit.signalsSettled = [{ id: inboxId, accepted: changes(result) }];
   return commit;
 }
 
