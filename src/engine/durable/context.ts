@@ -16,21 +16,40 @@ export const HISTORY_QUOTA = HISTORY_EVENT_QUOTA;
 /** Standard executions: history always recorded, and the quota enforced inside the step. */
 export const STANDARD_RUN = { history: true, historyLimit: HISTORY_QUOTA } as const;
 
+export interface DurableParts {
+  store: ExecutionStore;
+  commits: CommitQueue;
+  clock: Clock;
+  rt: Runtime;
+  machines: CompileCache;
+  mocks: TaskMocks | undefined;
+  log: Logger | undefined;
+  /** WAIT_TIME_SCALE (see DurableEngineOptions.waitTimeScale). */
+  waitTimeScale: number;
+}
+
 export class DurableContext {
+  readonly store: ExecutionStore;
+  readonly commits: CommitQueue;
+  readonly clock: Clock;
+  readonly rt: Runtime;
+  readonly machines: CompileCache;
+  readonly mocks: TaskMocks | undefined;
+  readonly log: Logger | undefined;
+  private readonly waitTimeScale: number;
   /** Set once by close(): loops stop, timers are not set again. */
   closed = false;
 
-  constructor(
-    readonly store: ExecutionStore,
-    readonly commits: CommitQueue,
-    readonly clock: Clock,
-    readonly rt: Runtime,
-    readonly machines: CompileCache,
-    readonly mocks: TaskMocks | undefined,
-    readonly log: Logger | undefined,
-    /** WAIT_TIME_SCALE (see DurableEngineOptions.waitTimeScale). */
-    private readonly waitTimeScale: number,
-  ) {}
+  constructor(parts: DurableParts) {
+    this.store = parts.store;
+    this.commits = parts.commits;
+    this.clock = parts.clock;
+    this.rt = parts.rt;
+    this.machines = parts.machines;
+    this.mocks = parts.mocks;
+    this.log = parts.log;
+    this.waitTimeScale = parts.waitTimeScale;
+  }
 
   /**
    * WAIT_TIME_SCALE: Wait and Retry timers fire after their duration times the scale. The step's

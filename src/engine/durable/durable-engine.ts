@@ -81,17 +81,17 @@ export class DurableEngine implements Engine {
       pause: options.runtime?.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
     };
     const machines = new CompileCache();
-    this.ctx = new DurableContext(
-      options.store,
-      new CommitQueue(options.store),
+    this.ctx = new DurableContext({
+      store: options.store,
+      commits: new CommitQueue(options.store),
       clock,
       rt,
       machines,
-      options.mocks,
-      options.logger,
-      options.waitTimeScale ?? 1,
-    );
-    const tasks = new TaskRunner(integrations, options.mocks, (arn, signal) => void this.deliver(arn, signal));
+      mocks: options.mocks,
+      log: options.logger,
+      waitTimeScale: options.waitTimeScale ?? 1,
+    });
+    const tasks = new TaskRunner(integrations, options.mocks, (arn, signal) => void this.actors.deliver(arn, signal));
     this.ends = new EndWaiters(options.store);
     const cluster = options.cluster;
     this.actors = new Actors(this.ctx, tasks, this.ends, (actors) =>
