@@ -568,7 +568,7 @@ async function main() {
     throw new Error('dist/cli/main.js is missing: npm run build first');
   // Every server runs dist/: a rebuild during the run would mix two builds' figures.
   const builtAt = () =>
-    ['cli/main.js', 'engine/durable-engine.js', 'store/postgres/postgres-store.js']
+    ['cli/main.js', 'engine/durable/durable-engine.js', 'store/postgres/postgres-store.js']
       .map((f) => (existsSync(join(ROOT, 'dist', f)) ? statSync(join(ROOT, 'dist', f)).mtimeMs : 0))
       .join();
   const buildAtStart = builtAt();

@@ -213,7 +213,7 @@ async function helloCeiling(client, seconds, concurrencies) {
 
 async function standardInProcess(dir, count, windows) {
   const { SqliteStore } = await import('../dist/store/sqlite/sqlite-store.js');
-  const { DurableEngine } = await import('../dist/engine/durable-engine.js');
+  const { DurableEngine } = await import('../dist/engine/durable/durable-engine.js');
   const rows = [];
   for (const window of windows) {
     const store = SqliteStore.open(join(dir, `standard-w${window}.db`));
@@ -385,7 +385,7 @@ async function overHttp(dir, client, phases, httpCount, syncCount, concurrencies
 async function runWaitPhase() {
   const { dir, count, window, estimatedRate } = JSON.parse(process.argv[3]);
   const { SqliteStore } = await import('../dist/store/sqlite/sqlite-store.js');
-  const { DurableEngine } = await import('../dist/engine/durable-engine.js');
+  const { DurableEngine } = await import('../dist/engine/durable/durable-engine.js');
   const logger = await silentLogger();
   const sm = stateMachineRecord('bench-wait', 'STANDARD', WAIT_THEN_DONE);
   const result = { executions: count, window };

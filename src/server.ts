@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { createApiServer } from './api/server.js';
-import { DurableEngine } from './engine/durable-engine.js';
+import { DurableEngine } from './engine/durable/durable-engine.js';
 import { ExecutionService } from './engine/executions.js';
 import { createIntegrations } from './integrations/index.js';
 import { ActivityQueue } from './integrations/activities/index.js';
@@ -17,7 +17,7 @@ import type { TaskHandler } from './engine/task-invoker.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import { isClusterStore } from './store/cluster.js';
-import { DEFAULT_LEASE_MS } from './engine/cluster-node.js';
+import { DEFAULT_LEASE_MS } from './engine/durable/cluster/cluster-node.js';
 import type { ExecutionStore } from './store/types.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './index.js';
 

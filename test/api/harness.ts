@@ -14,7 +14,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { FastifyInstance } from 'fastify';
 import { createApiServer } from '../../src/api/server.js';
 import type { Clock } from '../../src/engine/clock.js';
-import { DurableEngine } from '../../src/engine/durable-engine.js';
+import { DurableEngine } from '../../src/engine/durable/durable-engine.js';
 import { TaskFailure, type TaskHandler } from '../../src/engine/task-invoker.js';
 import type { ExecutionStatus, TerminalStatus } from '../../src/interpreter/types.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../../src/index.js';

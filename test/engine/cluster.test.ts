@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fakeClock, type FakeClock } from '../../src/engine/clock.js';
-import { DurableEngine } from '../../src/engine/durable-engine.js';
+import { DurableEngine } from '../../src/engine/durable/durable-engine.js';
 import type { TaskHandler } from '../../src/engine/task-invoker.js';
 import type { Json } from '../../src/json.js';
 import { isClusterStore, type ClusterStore } from '../../src/store/cluster.js';

@@ -9,7 +9,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HISTORY_QUOTA } from '../../src/engine/durable-engine.js';
+import { HISTORY_QUOTA } from '../../src/engine/durable/durable-engine.js';
 import type { TaskHandler } from '../../src/engine/task-invoker.js';
 import { execute, fakeClock } from '../../src/index.js';
 import { isJsonObject, type Json } from '../../src/json.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../src/engine/clock.js';
-import { DurableEngine } from '../../src/engine/durable-engine.js';
+import { DurableEngine } from '../../src/engine/durable/durable-engine.js';
 import type { StartRequest } from '../../src/engine/engine.js';
 import type { TaskHandler } from '../../src/engine/task-invoker.js';
 import type { HistoryEvent } from '../../src/interpreter/history.js';

@@ -16,7 +16,7 @@ import {
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { createApiServer } from '../../../src/api/server.js';
-import { DurableEngine } from '../../../src/engine/durable-engine.js';
+import { DurableEngine } from '../../../src/engine/durable/durable-engine.js';
 import { IntegrationRegistry } from '../../../src/integrations/registry.js';
 import { LambdaIntegration, type LambdaIntegrationOptions } from '../../../src/integrations/lambda/index.js';
 import { MemoryStore } from '../../../src/store/memory/memory-store.js';

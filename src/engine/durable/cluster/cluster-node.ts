@@ -1,5 +1,5 @@
 /**
- * This node's part in a cluster of engine nodes sharing one database (../store/cluster.ts): its
+ * This node's part in a cluster of engine nodes sharing one database (src/store/cluster.ts): its
  * membership row and lease renewal (the heartbeat), its wake-ups (LISTEN/NOTIFY with polling as
  * the fallback), and the counters it reports. It decides nothing about executions: the durable
  * engine is told which leases were lost, which events arrived, and when to look for work.
@@ -7,8 +7,8 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ClusterEvent, ClusterStore, NodeInfo, NodeRecord } from '../store/cluster.js';
-import type { Clock } from './clock.js';
+import type { ClusterEvent, ClusterStore, NodeInfo, NodeRecord } from '../../../store/cluster.js';
+import type { Clock } from '../../clock.js';
 
 export interface ClusterOptions {
   store: ClusterStore;

@@ -1,0 +1,75 @@
+/**
+ * What every part of the durable engine shares: the store and its commit queue, the clock and the
+ * interpreter's runtime, the compiled machines, and whether the engine is closing.
+ */
+import type { Logger } from 'pino';
+import { HISTORY_EVENT_QUOTA } from '../../interpreter/errors.js';
+import type { ExecutionState, Runtime, StepResult } from '../../interpreter/types.js';
+import type { TaskMocks } from '../../integrations/mocks/task-mocks.js';
+import type { ExecutionStore } from '../../store/types.js';
+import type { Clock } from '../clock.js';
+import type { CommitQueue } from '../commit-queue.js';
+import type { CompileCache } from '../compile-cache.js';
+
+/** AWS's quota: an execution that would exceed it fails. */
+export const HISTORY_QUOTA = HISTORY_EVENT_QUOTA;
+/** Standard executions: history always recorded, and the quota enforced inside the step. */
+export const STANDARD_RUN = { history: true, historyLimit: HISTORY_QUOTA } as const;
+
+export interface DurableParts {
+  store: ExecutionStore;
+  commits: CommitQueue;
+  clock: Clock;
+  rt: Runtime;
+  machines: CompileCache;
+  mocks: TaskMocks | undefined;
+  log: Logger | undefined;
+  /** WAIT_TIME_SCALE (see DurableEngineOptions.waitTimeScale). */
+  waitTimeScale: number;
+}
+
+export class DurableContext {
+  readonly store: ExecutionStore;
+  readonly commits: CommitQueue;
+  readonly clock: Clock;
+  readonly rt: Runtime;
+  readonly machines: CompileCache;
+  readonly mocks: TaskMocks | undefined;
+  readonly log: Logger | undefined;
+  private readonly waitTimeScale: number;
+  /** Set once by close(): loops stop, timers are not set again. */
+  closed = false;
+
+  constructor(parts: DurableParts) {
+    this.store = parts.store;
+    this.commits = parts.commits;
+    this.clock = parts.clock;
+    this.rt = parts.rt;
+    this.machines = parts.machines;
+    this.mocks = parts.mocks;
+    this.log = parts.log;
+    this.waitTimeScale = parts.waitTimeScale;
+  }
+
+  /**
+   * WAIT_TIME_SCALE: Wait and Retry timers fire after their duration times the scale. The step's
+   * state tells them apart (the frame waits in a 'wait' or 'retryBackoff' phase for that timer).
+   */
+  scaleTimers(result: StepResult): StepResult {
+    if (this.waitTimeScale === 1 || !result.commands.some((c) => c.kind === 'startTimer')) return result;
+    const now = this.clock.now();
+    const commands = result.commands.map((c) =>
+      c.kind === 'startTimer' && isWaitOrBackoff(result.state, c.timerId)
+        ? { ...c, fireAt: now + Math.round(Math.max(0, c.fireAt - now) * this.waitTimeScale) }
+        : c,
+    );
+    return { ...result, commands };
+  }
+}
+
+/** Whether a timer is a Wait state's or a Retry backoff's (not a timeout's). */
+function isWaitOrBackoff(state: ExecutionState, timerId: string): boolean {
+  const frameId = state.waits[timerId];
+  const phase = frameId !== undefined ? state.frames[frameId]?.phase : undefined;
+  return (phase?.kind === 'wait' || phase?.kind === 'retryBackoff') && phase.timerId === timerId;
+}

@@ -1,0 +1,243 @@
+/**
+ * The durable runner, as a facade over its parts. Standard executions: every signal is applied by
+ * the interpreter's step function and its result (state, events, timers, outbox tasks) committed
+ * through the group-commit queue before any command runs (./actor.ts, ./step-commit.ts). Timers are
+ * rows (./timer-loop.ts). Where an execution runs is the ownership port's: this node alone
+ * (./local-ownership.ts) or one of several on PostgreSQL (./cluster/cluster-ownership.ts).
+ *
+ * Express executions run in memory, apart (../express.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Json } from '../../json.js';
+import { newExecution, step } from '../../interpreter/step.js';
+import type { Runtime, Signal } from '../../interpreter/types.js';
+import type { TaskMocks } from '../../integrations/mocks/task-mocks.js';
+import { HandlersIntegration } from '../../integrations/handlers.js';
+import { IntegrationRegistry } from '../../integrations/registry.js';
+import type { NodeRecord } from '../../store/cluster.js';
+import type { ExecutionRecord, ExecutionStore } from '../../store/types.js';
+import { realClock, type Clock } from '../clock.js';
+import { CommitQueue } from '../commit-queue.js';
+import { CompileCache } from '../compile-cache.js';
+import type { Engine, StartRequest, StartResult, StopResult, SyncResult } from '../engine.js';
+import { executionArn, executionInfo } from '../execution-info.js';
+import { ExpressRunner } from '../express.js';
+import type { TaskHandler } from '../task-invoker.js';
+import { TaskRunner } from '../task-runner.js';
+import { Actors } from './actor.js';
+import { Callbacks, type CallbackResult } from './callbacks.js';
+import { ClusterOwnership, type ClusterOwnershipOptions } from './cluster/cluster-ownership.js';
+import type { ClusterStats } from './cluster/cluster-node.js';
+import { DurableContext, STANDARD_RUN } from './context.js';
+import { EndWaiters } from './end-waiters.js';
+import { LocalOwnership } from './local-ownership.js';
+import type { Ownership } from './ownership.js';
+import { redriveExecution } from './redrive.js';
+import { startsTask } from './step-commit.js';
+
+export { HISTORY_QUOTA } from './context.js';
+export type { CallbackResult } from './callbacks.js';
+
+export interface DurableEngineOptions {
+  store: ExecutionStore;
+  clock?: Clock;
+  /** How Task resources run. Defaults to a registry with just `handlers`. */
+  integrations?: IntegrationRegistry;
+  /** Task handlers by resource ARN, asked before the integrations. */
+  handlers?: Record<string, TaskHandler>;
+  logger?: Logger;
+  runtime?: Partial<Runtime>;
+  /**
+   * Step Functions Local's mocked test cases: asked before the integrations (and the handlers), only
+   * for executions started on `<stateMachineArn>#<TestCase>`.
+   */
+  mocks?: TaskMocks;
+  /**
+   * Multiplies Wait state and Retry backoff durations (Step Functions Local's WAIT_TIME_SCALE):
+   * 0 makes them instant. Task, heartbeat and execution timeouts keep their real length.
+   */
+  waitTimeScale?: number;
+  /** Run as one node of several sharing `cluster.store` (which must be `store`). */
+  cluster?: ClusterOwnershipOptions;
+}
+
+export class DurableEngine implements Engine {
+  private readonly ctx: DurableContext;
+  private readonly actors: Actors;
+  private readonly ownership: Ownership;
+  private readonly express: ExpressRunner;
+  private readonly ends: EndWaiters;
+  private readonly callbacks: Callbacks;
+
+  constructor(options: DurableEngineOptions) {
+    const clock = options.clock ?? realClock;
+    const integrations = options.integrations ?? new IntegrationRegistry();
+    if (options.handlers) integrations.prepend(new HandlersIntegration(options.handlers));
+    const rt: Runtime = {
+      now: options.runtime?.now ?? (() => clock.now()),
+      random: options.runtime?.random ?? Math.random,
+      uuid: options.runtime?.uuid ?? randomUUID,
+      pause: options.runtime?.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
+    };
+    const machines = new CompileCache();
+    this.ctx = new DurableContext({
+      store: options.store,
+      commits: new CommitQueue(options.store),
+      clock,
+      rt,
+      machines,
+      mocks: options.mocks,
+      log: options.logger,
+      waitTimeScale: options.waitTimeScale ?? 1,
+    });
+    const tasks = new TaskRunner(integrations, options.mocks, (arn, signal) => void this.actors.deliver(arn, signal));
+    this.ends = new EndWaiters(options.store);
+    const cluster = options.cluster;
+    this.actors = new Actors(this.ctx, tasks, this.ends, (actors) =>
+      cluster ? new ClusterOwnership(this.ctx, actors, tasks, cluster) : new LocalOwnership(this.ctx, actors),
+    );
+    this.ownership = this.actors.ownership;
+    this.express = new ExpressRunner(machines, tasks, clock, rt, options.logger);
+    this.callbacks = new Callbacks(this.actors, options.store);
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  start(): Promise<void> {
+    return this.ownership.start();
+  }
+
+  async close(): Promise<void> {
+    this.ctx.closed = true;
+    this.express.abortAll();
+    await Promise.all([...this.actors.entries()].map(([, a]) => this.actors.whenIdle(a)));
+    await this.ctx.commits.drain();
+    await this.ownership.close();
+  }
+
+  /** This node's id and counters (cluster), for GET /cluster/nodes. */
+  get node(): { id: string; stats: ClusterStats } | undefined {
+    return this.ownership.node;
+  }
+
+  /** Executions active in this process now (their actors). */
+  get activeExecutions(): number {
+    return this.actors.size;
+  }
+
+  /** Where this node's API listens, reported with its heartbeat (cluster). */
+  advertise(address: string): void {
+    this.ownership.advertise(address);
+  }
+
+  /** The cluster's nodes, or undefined when this engine runs alone. */
+  async clusterNodes(): Promise<NodeRecord[] | undefined> {
+    return this.ownership.nodes();
+  }
+
+  /** Commit-queue figures, for benchmarks. */
+  get commitStats(): { batches: number; maxBatch: number } {
+    return { batches: this.ctx.commits.batches, maxBatch: this.ctx.commits.maxBatch };
+  }
+
+  // ---- Engine ---------------------------------------------------------------------------------
+
+  async startExecution(request: StartRequest): Promise<StartResult | { alreadyExists: ExecutionRecord }> {
+    const sm = request.stateMachine;
+    if (sm.type === 'EXPRESS') return this.express.startAsync(request);
+    const { store, clock, rt } = this.ctx;
+    const arn = executionArn(sm, request.name, 'STANDARD');
+    const existing = await store.getExecution(arn);
+    if (existing) return { alreadyExists: existing };
+    const machine = this.ctx.machines.forStateMachine(sm);
+    const startDate = clock.now();
+    const info = executionInfo(sm, request, arn, startDate, 0);
+    const initial = newExecution(info, request.input);
+    const signal: Signal = { kind: 'start', input: request.input };
+    const result = this.ctx.scaleTimers(await step(machine, initial, signal, rt, STANDARD_RUN));
+    const record: ExecutionRecord = {
+      arn,
+      stateMachineArn: sm.arn,
+      ...(request.stateMachineVersionArn ? { stateMachineVersionArn: request.stateMachineVersionArn } : {}),
+      ...(request.stateMachineAliasArn ? { stateMachineAliasArn: request.stateMachineAliasArn } : {}),
+      name: request.name,
+      definition: sm.definition,
+      status: 'RUNNING',
+      startDate,
+      input: request.inputText,
+      redriveCount: 0,
+      state: initial,
+      version: 0,
+      historyLength: 0,
+      ...(request.testCase !== undefined ? { testCase: request.testCase } : {}),
+    };
+    const keepLease = startsTask(result.commands);
+    const committed = await this.actors.commit(record, signal, result, { keepLease });
+    if (typeof committed === 'string') {
+      const winner = await store.getExecution(arn);
+      if (winner) return { alreadyExists: winner };
+      throw new Error(`Could not create execution ${arn}`);
+    }
+    // A callback may have loaded the execution between the commit and here: keep that actor.
+    // On a node of several, an execution that only waits is left to whichever node its next signal finds.
+    if (committed.status === 'RUNNING' && !this.actors.has(arn) && this.ownership.keepAfterStep(keepLease))
+      this.actors.set(arn, this.actors.create(committed, machine));
+    this.actors.runCommands(arn, result.commands);
+    return { executionArn: arn, startDate };
+  }
+
+  startSyncExecution(request: StartRequest): Promise<SyncResult> {
+    return this.express.startSync(request);
+  }
+
+  async stopExecution(executionArn: string, error?: string, cause?: string): Promise<StopResult> {
+    if (this.express.stop(executionArn, error, cause)) return { stopDate: this.ctx.clock.now() };
+    return this.ownership.stop(executionArn, error, cause);
+  }
+
+  redriveExecution(executionArn: string): Promise<{ redriveDate: number } | { notRedrivable: string }> {
+    return redriveExecution(this.ctx, this.actors, executionArn);
+  }
+
+  /** Delivers a signal to a running Standard execution (task results, timers, stop). */
+  deliver(executionArn: string, signal: Signal): Promise<void> {
+    return this.actors.deliver(executionArn, signal);
+  }
+
+  /** Delivers a signal and resolves once it is committed: whether it changed the execution (see Actors). */
+  deliverAndConfirm(executionArn: string, signal: Signal): Promise<boolean> {
+    return this.actors.deliverAndConfirm(executionArn, signal);
+  }
+
+  // ---- task callbacks (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat) -------------------------
+
+  sendTaskSuccess(token: string, output: Json): Promise<CallbackResult> {
+    return this.callbacks.success(token, output);
+  }
+
+  sendTaskFailure(token: string, error?: string, cause?: string): Promise<CallbackResult> {
+    return this.callbacks.failure(token, error, cause);
+  }
+
+  sendTaskHeartbeat(token: string): Promise<CallbackResult> {
+    return this.callbacks.heartbeat(token);
+  }
+
+  /** An activity worker took the task (GetActivityTask): ActivityStarted. */
+  taskStarted(token: string, workerName?: string): Promise<CallbackResult> {
+    return this.callbacks.started(token, workerName);
+  }
+
+  // ---- nested executions and mocks -------------------------------------------------------------
+
+  /** Resolves once the execution is no longer RUNNING (undefined if it does not exist, or `signal` aborts first). */
+  whenEnded(executionArn: string, signal?: AbortSignal): Promise<ExecutionRecord | undefined> {
+    return this.ends.whenEnded(executionArn, signal, (check) => this.ownership.watch(check));
+  }
+
+  /** Whether the mock configuration has this test case (StartExecution on `<stateMachineArn>#<TestCase>`). */
+  hasTestCase(stateMachineName: string, testCase: string): boolean {
+    return this.ctx.mocks?.hasTestCase(stateMachineName, testCase) ?? false;
+  }
+}

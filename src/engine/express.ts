@@ -1,0 +1,136 @@
+/**
+ * Express executions: run in memory through the in-memory runner, as AWS runs them, with tasks
+ * through the same integrations as Standard ones. Nothing of them is stored; their history goes to
+ * the log when the state machine's logging asks for it.
+ */
+import type { Logger } from 'pino';
+import type { HistoryEvent } from '../interpreter/history.js';
+import { StatesErrors } from '../interpreter/errors.js';
+import type { Runtime, Signal } from '../interpreter/types.js';
+import type { StateMachineRecord } from '../store/types.js';
+import type { Clock } from './clock.js';
+import type { CompileCache } from './compile-cache.js';
+import type { StartRequest, StartResult, SyncResult } from './engine.js';
+import { executionArn, executionInfo } from './execution-info.js';
+import { runInMemory } from './in-memory-runner.js';
+import type { InvokeTaskCommand } from './task-invoker.js';
+import type { TaskRunner } from './task-runner.js';
+
+/** Express executions may run five minutes at most (AWS's limit). */
+const EXPRESS_MAX_DURATION_MS = 5 * 60 * 1000;
+
+export class ExpressRunner {
+  /** Asynchronous Express executions running now, to stop them. */
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(
+    private readonly machines: CompileCache,
+    private readonly tasks: TaskRunner,
+    private readonly clock: Clock,
+    private readonly rt: Runtime,
+    private readonly log: Logger | undefined,
+  ) {}
+
+  async startSync(request: StartRequest): Promise<SyncResult> {
+    const sm = request.stateMachine;
+    const arn = executionArn(sm, request.name, 'EXPRESS', this.rt.uuid());
+    const startDate = this.clock.now();
+    const result = await runInMemory(
+      this.machines.forStateMachine(sm),
+      executionInfo(sm, request, arn, startDate, undefined),
+      request.input,
+      {
+        invoke: this.invoker(arn, request),
+        cancel: (taskId) => this.tasks.cancel(arn, taskId),
+        clock: this.clock,
+        history: false,
+        runtime: this.rt,
+        deadline: startDate + EXPRESS_MAX_DURATION_MS,
+      },
+    );
+    return {
+      executionArn: arn,
+      stateMachineArn: sm.arn,
+      name: request.name,
+      startDate,
+      stopDate: this.clock.now(),
+      status: result.status,
+      input: request.inputText,
+      ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
+      ...(result.error !== undefined ? { error: result.error } : {}),
+      ...(result.cause !== undefined ? { cause: result.cause } : {}),
+    };
+  }
+
+  startAsync(request: StartRequest): StartResult {
+    const sm = request.stateMachine;
+    const arn = executionArn(sm, request.name, 'EXPRESS', this.rt.uuid());
+    const startDate = this.clock.now();
+    const controller = new AbortController();
+    this.running.set(arn, controller);
+    const logging = sm.loggingConfiguration.level !== 'OFF';
+    void runInMemory(this.machines.forStateMachine(sm), executionInfo(sm, request, arn, startDate, 0), request.input, {
+      invoke: this.invoker(arn, request),
+      cancel: (taskId) => this.tasks.cancel(arn, taskId),
+      clock: this.clock,
+      history: logging,
+      runtime: this.rt,
+      abort: controller.signal,
+      deadline: startDate + EXPRESS_MAX_DURATION_MS,
+    })
+      .then((result) => {
+        if (logging) this.logExpress(sm, arn, result.status, result.history);
+      })
+      .catch((e: unknown) => this.log?.error({ err: e, executionArn: arn }, 'express execution failed unexpectedly'))
+      .finally(() => this.running.delete(arn));
+    return { executionArn: arn, startDate };
+  }
+
+  /** Stops an asynchronous Express execution running here; false if there is none by that ARN. */
+  stop(executionArn: string, error?: string, cause?: string): boolean {
+    const controller = this.running.get(executionArn);
+    if (!controller) return false;
+    controller.abort({ error, cause });
+    return true;
+  }
+
+  /** The server stops: every Express execution still running fails. */
+  abortAll(): void {
+    for (const controller of this.running.values())
+      controller.abort({ error: 'States.Runtime', cause: 'The server stopped' });
+  }
+
+  /** Express executions run tasks through the same integrations; a callback they cannot wait for fails. */
+  private invoker(arn: string, request: StartRequest): (command: InvokeTaskCommand) => Promise<Signal> {
+    return async (command) =>
+      (await this.tasks.run(arn, request.name, request.stateMachine.arn, command, request.testCase)) ?? {
+        kind: 'taskFailed',
+        taskId: command.taskId,
+        error: StatesErrors.TaskFailed,
+        cause: 'Express executions cannot wait for a task token',
+      };
+  }
+
+  /** Express history goes to the log, filtered by the state machine's logging level, as AWS sends it to CloudWatch Logs. */
+  private logExpress(sm: StateMachineRecord, arn: string, status: string, history: HistoryEvent[]): void {
+    const level = sm.loggingConfiguration.level;
+    const failing = new Set([
+      'ExecutionFailed',
+      'ExecutionAborted',
+      'ExecutionTimedOut',
+      'TaskFailed',
+      'EvaluationFailed',
+      'MapStateFailed',
+      'ParallelStateFailed',
+    ]);
+    for (const event of history) {
+      if (level === 'FATAL' && !['ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut'].includes(event.type))
+        continue;
+      if (level === 'ERROR' && !failing.has(event.type)) continue;
+      const details = sm.loggingConfiguration.includeExecutionData
+        ? event
+        : { id: event.id, type: event.type, timestamp: event.timestamp };
+      this.log?.info({ executionArn: arn, stateMachineArn: sm.arn, status, event: details }, 'express execution event');
+    }
+  }
+}
