@@ -13,6 +13,7 @@ import {
   type EventDetailsFor,
   type HistoryEvent,
   type HistoryEventDetailsField,
+  type HistoryEventType,
   type HistoryStateType,
   type MapIterationEventDetails,
   type StateEnteredEventDetails,
@@ -156,16 +157,17 @@ describe('historyEvent', () => {
   });
 
   it('rejects missing, extra or mistyped details at compile time', () => {
-    const at = { id: 1, previousEventId: 0, timestamp: 0 };
-    const neverCalled = (): void => {
-      // @ts-expect-error PassStateEntered carries stateEnteredEventDetails
-      historyEvent(at, 'PassStateEntered');
-      // @ts-expect-error WaitStateAborted carries no details
-      historyEvent(at, 'WaitStateAborted', { name: 'W' });
-      // @ts-expect-error MapIterationStarted carries MapIterationEventDetails, not state details
-      historyEvent(at, 'MapIterationStarted', { name: 'M', input: '{}' });
-    };
-    expect(typeof neverCalled).toBe('function');
+    // What historyEvent takes after (position, type): exactly one details argument of the type's
+    // interface, or none.
+    type DetailsArgs<T extends HistoryEventType> =
+      Parameters<typeof historyEvent<T>> extends [unknown, unknown, ...infer Rest] ? Rest : never;
+    // PassStateEntered carries stateEnteredEventDetails (leaving it out does not compile).
+    expectTypeOf<DetailsArgs<'PassStateEntered'>>().toEqualTypeOf<[details: StateEnteredEventDetails]>();
+    // WaitStateAborted carries no details (passing some does not compile).
+    expectTypeOf<DetailsArgs<'WaitStateAborted'>>().toEqualTypeOf<[]>();
+    // MapIterationStarted carries MapIterationEventDetails, not state details: no `input`.
+    expectTypeOf<DetailsArgs<'MapIterationStarted'>>().toEqualTypeOf<[details: MapIterationEventDetails]>();
+    expectTypeOf<MapIterationEventDetails>().not.toHaveProperty('input');
   });
 });
 
