@@ -9,7 +9,8 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, uniqueName, type TestServer } from './support.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { uniqueName } from './support.js';
 
 let t: TestServer;
 let client: SFNClient;

@@ -6,7 +6,7 @@
  * Executions the tests need to hold RUNNING run `gateDefinition`: one Task whose handler (the
  * "gate") waits until the test calls `finish`, which then waits for the engine to commit the end.
  */
-import { eventually } from '../support/eventually.js';
+import { eventually } from '../support/async.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -21,7 +21,7 @@ import {
   postgresRequired,
   unreachableReason,
 } from '../store/postgres-helper.js';
-import { eventually } from '../support/eventually.js';
+import { eventually } from '../support/async.js';
 import { startRequest, stateMachine } from './support.js';
 
 const LEASE_MS = 60_000;

@@ -15,7 +15,7 @@ import { execute, fakeClock } from '../../src/index.js';
 import { isJsonObject, type Json } from '../../src/json.js';
 import { startServer } from '../../src/server.js';
 import { Rig, ROLE, standingClock, startRequest, stateMachine } from './support.js';
-import { eventually } from '../support/eventually.js';
+import { eventually } from '../support/async.js';
 
 const DOUBLE = 'arn:aws:lambda:us-east-1:123456789012:function:double';
 const double: TaskHandler = (input) => ({ n: isJsonObject(input) && typeof input.n === 'number' ? input.n * 2 : 0 });

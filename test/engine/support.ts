@@ -2,7 +2,7 @@
  * Rigs for the durable engine tests: a SQLite file in a temp folder, an engine over it that can be
  * closed and reopened on the same file (a restart), and a store that records every commit.
  */
-import { eventually } from '../support/eventually.js';
+import { eventually } from '../support/async.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -3,14 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskFailure } from '../../src/engine/task-invoker.js';
 import { runActivityWorker } from '../../src/index.js';
 import type { Json } from '../../src/json.js';
-import {
-  activityMachine,
-  createActivity,
-  finished,
-  start,
-  startTestServer,
-  type TestServer,
-} from '../activities/support.js';
+import { activityMachine, createActivity } from '../activities/support.js';
+import { startExecution, untilDone } from '../support/aws.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 let t: TestServer;
 
@@ -42,8 +37,8 @@ describe('runActivityWorker', () => {
       controller,
     );
     try {
-      const executionArn = await start(t.client, await activityMachine(t.client, activityArn), { n: 21 });
-      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"doubled":42}' });
+      const executionArn = await startExecution(t.client, await activityMachine(t.client, activityArn), { n: 21 });
+      expect(await untilDone(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"doubled":42}' });
     } finally {
       await stop();
     }
@@ -69,14 +64,14 @@ describe('runActivityWorker', () => {
     );
     try {
       const machine = await activityMachine(t.client, activityArn);
-      const plain = await start(t.client, machine, { kind: 'plain' });
-      const custom = await start(t.client, machine, { kind: 'custom' });
-      expect(await finished(t.client, plain)).toMatchObject({
+      const plain = await startExecution(t.client, machine, { kind: 'plain' });
+      const custom = await startExecution(t.client, machine, { kind: 'custom' });
+      expect(await untilDone(t.client, plain)).toMatchObject({
         status: 'FAILED',
         error: 'QuotaError',
         cause: 'over quota',
       });
-      expect(await finished(t.client, custom)).toMatchObject({
+      expect(await untilDone(t.client, custom)).toMatchObject({
         status: 'FAILED',
         error: 'Custom.Error',
         cause: 'custom cause',
@@ -107,8 +102,8 @@ describe('runActivityWorker', () => {
       const machine = await activityMachine(t.client, activityArn, {
         Retry: [{ ErrorEquals: ['Transient'], IntervalSeconds: 1, MaxAttempts: 1 }],
       });
-      const executionArn = await start(t.client, machine);
-      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"calls":2}' });
+      const executionArn = await startExecution(t.client, machine);
+      expect(await untilDone(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"calls":2}' });
     } finally {
       await stop();
     }
@@ -131,8 +126,14 @@ describe('runActivityWorker', () => {
       controller,
     );
     try {
-      const executionArn = await start(t.client, await activityMachine(t.client, activityArn, { HeartbeatSeconds: 1 }));
-      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"slow but alive"' });
+      const executionArn = await startExecution(
+        t.client,
+        await activityMachine(t.client, activityArn, { HeartbeatSeconds: 1 }),
+      );
+      expect(await untilDone(t.client, executionArn)).toMatchObject({
+        status: 'SUCCEEDED',
+        output: '"slow but alive"',
+      });
     } finally {
       await stop();
     }
@@ -159,8 +160,11 @@ describe('runActivityWorker', () => {
       controller,
     );
     try {
-      const executionArn = await start(t.client, await activityMachine(t.client, activityArn, { TimeoutSeconds: 1 }));
-      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+      const executionArn = await startExecution(
+        t.client,
+        await activityMachine(t.client, activityArn, { TimeoutSeconds: 1 }),
+      );
+      expect(await untilDone(t.client, executionArn)).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
       for (let i = 0; i < 100 && !gaveUp; i++) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(gaveUp).toBe(true);
     } finally {
@@ -184,12 +188,12 @@ describe('runActivityWorker', () => {
       },
     });
     const machine = await activityMachine(t.client, activityArn);
-    const first = await start(t.client, machine);
+    const first = await startExecution(t.client, machine);
     await inHand;
     controller.abort();
     await worker;
-    expect(await finished(t.client, first)).toMatchObject({ status: 'SUCCEEDED', output: '"finished"' });
-    const second = await start(t.client, machine);
+    expect(await untilDone(t.client, first)).toMatchObject({ status: 'SUCCEEDED', output: '"finished"' });
+    const second = await startExecution(t.client, machine);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(
       (
@@ -208,8 +212,8 @@ describe('runActivityWorker', () => {
       controller,
     );
     try {
-      const executionArn = await start(t.client, await activityMachine(t.client, activityArn), { via: 'sdk' });
-      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"via":"sdk"}' });
+      const executionArn = await startExecution(t.client, await activityMachine(t.client, activityArn), { via: 'sdk' });
+      expect(await untilDone(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"via":"sdk"}' });
     } finally {
       await stop();
     }
@@ -244,9 +248,9 @@ describe('runActivityWorker', () => {
         id,
         secret: `s${id}-${Math.random().toString(36).slice(2)}`,
       }));
-      const executions = await Promise.all(inputs.map((input) => start(t.client, machine, input)));
+      const executions = await Promise.all(inputs.map((input) => startExecution(t.client, machine, input)));
       const results = [];
-      for (const arn of executions) results.push(await finished(t.client, arn, 30_000));
+      for (const arn of executions) results.push(await untilDone(t.client, arn, 30_000));
       results.forEach((result, i) => {
         expect(result.status).toBe('SUCCEEDED');
         expect(JSON.parse(result.output as string)).toEqual({
