@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { DescribeExecutionCommand, SendTaskSuccessCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalFunctions } from '../../../src/integrations/lambda/index.js';
-import { eventTypes, fn, startLambdaServer, task, type LambdaServer } from './support.js';
+import { eventTypes } from '../../support/aws.js';
+import { fn, startLambdaServer, task, type LambdaServer } from './support.js';
 
 const INVOKE = 'arn:aws:states:::lambda:invoke';
 
