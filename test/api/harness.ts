@@ -7,10 +7,8 @@
  * "gate") waits until the test calls `finish`, which then waits for the engine to commit the end.
  */
 import { eventually } from '../support/async.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { FastifyInstance } from 'fastify';
 import { createApiServer } from '../../src/api/server.js';
 import type { Clock } from '../../src/engine/clock.js';
@@ -31,6 +29,8 @@ import {
   postgresRequired,
   unreachableReason,
 } from '../store/postgres-helper.js';
+import { ROLE, sfnClient } from '../support/aws.js';
+import { removeDir, tempDir } from '../support/server.js';
 
 export type StoreKind = 'memory' | 'sqlite' | 'postgres';
 
@@ -110,7 +110,7 @@ export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness>
   let dir: string | undefined;
   let store: ExecutionStore;
   if (kind === 'sqlite') {
-    dir = mkdtempSync(join(tmpdir(), 'stepwise-api-'));
+    dir = tempDir('stepwise-api-');
     store = SqliteStore.open(join(dir, 'stepwise.db'));
   } else if (kind === 'postgres') {
     store = await PostgresStore.open(databaseUrl, { schema: freshSchema() });
@@ -155,13 +155,7 @@ export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness>
     random: () => random.value,
   });
   const url = await server.listen({ port: 0, host: '127.0.0.1' });
-  const client = new SFNClient({
-    endpoint: url,
-    region: DEFAULT_REGION,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    disableHostPrefix: true,
-    maxAttempts: 1,
-  });
+  const client = sfnClient(url);
 
   const waitForStatus = (executionArn: string, status: ExecutionStatus) =>
     eventually(async () => {
@@ -202,14 +196,14 @@ export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness>
       await server.close();
       await engine.close();
       await store.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      if (dir) removeDir(dir);
       if (kind === 'postgres') await dropSchemas();
     },
   };
 }
 
 export const ARN_PREFIX = `arn:aws:states:${DEFAULT_REGION}:${DEFAULT_ACCOUNT_ID}`;
-export const ROLE = `arn:aws:iam::${DEFAULT_ACCOUNT_ID}:role/stepwise`;
+export { ROLE };
 export const passDefinition = (result: string = 'done') =>
   JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: result, End: true } } });
 
