@@ -22,13 +22,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { ClusterStore } from '../../src/store/cluster.js';
 import type { ExecutionRecord, ExecutionStore } from '../../src/store/types.js';
-import {
-  databaseUrl,
-  dropSchemas,
-  freshSchema,
-  postgresRequired,
-  unreachableReason,
-} from '../store/postgres-helper.js';
+import { databaseUrl, dropSchemas, freshSchema, postgresWanted } from '../store/postgres-helper.js';
 import { ROLE, sfnClient } from '../support/aws.js';
 import { removeDir, tempDir } from '../support/server.js';
 
@@ -38,7 +32,7 @@ export type StoreKind = 'memory' | 'sqlite' | 'postgres';
  * The stores every API test file runs against (STEPWISE_API_STORES=memory narrows it). PostgreSQL
  * (one cluster node on a fresh schema) joins when a server is reachable or required.
  */
-const postgresAvailable = postgresRequired || (await unreachableReason()) === undefined;
+const postgresAvailable = await postgresWanted();
 export const storeKinds: StoreKind[] = (
   process.env.STEPWISE_API_STORES ?? `memory,sqlite${postgresAvailable ? ',postgres' : ''}`
 )

@@ -35,13 +35,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateActivityCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  databaseUrl,
-  dropSchemas,
-  freshSchema,
-  postgresRequired,
-  unreachableReason,
-} from '../store/postgres-helper.js';
+import { databaseUrl, dropSchemas, freshSchema, postgresReachable } from '../store/postgres-helper.js';
 import { inBatches, sleep } from '../support/async.js';
 import { createMachine, fullHistory, listStatuses } from '../support/aws.js';
 import { freePort, removeDir, tempDir } from '../support/server.js';
@@ -85,22 +79,7 @@ const WAIT_SLACK_MS = 3_000;
  */
 const COMPLETION_BOUND_MS = 2 * LEASE_MS + LONGEST_WAIT_S * 1000 + POLL_TIMEOUT_S * 1000 + FUNCTION_DELAY_MS + 5_000;
 
-const unreachable = await unreachableReason();
-
-if (unreachable !== undefined && !postgresRequired) {
-  console.warn(
-    `Cluster test skipped: no PostgreSQL at ${databaseUrl} (${unreachable}). Set STEPWISE_DATABASE_URL, or STEPWISE_REQUIRE_POSTGRES=1 to fail instead.`,
-  );
-  describe.skip('cluster test skipped (no PostgreSQL reachable)', () => {
-    it('three nodes, one killed', () => undefined);
-  });
-} else if (unreachable !== undefined) {
-  describe('three nodes on PostgreSQL', () => {
-    it('needs a reachable PostgreSQL (STEPWISE_REQUIRE_POSTGRES=1)', () => {
-      throw new Error(`No PostgreSQL at ${databaseUrl}: ${unreachable}`);
-    });
-  });
-} else {
+if (await postgresReachable('three nodes on PostgreSQL, one killed')) {
   describe('three nodes on one PostgreSQL schema, one SIGKILLed mid-run', () => {
     const schema = freshSchema();
     const dir = tempDir('stepwise-cluster-');
