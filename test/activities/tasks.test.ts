@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityQueue } from '../../src/integrations/activities/index.js';
 import { encodeTaskToken } from '../../src/interpreter/task-token.js';
 import type { Json } from '../../src/json.js';
-import { createMachine, eventTypes, fullHistory, startExecution, untilDone } from '../support/aws.js';
+import { createMachine, eventTypes, fullHistory, rejection, startExecution, untilDone } from '../support/aws.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { activityMachine, createActivity, uniqueName } from './support.js';
 
@@ -39,13 +39,10 @@ afterAll(async () => {
   await t.close();
 });
 
+/** The name and message of the error a call fails with (the test fails if it succeeds). */
 const failure = async (promise: Promise<unknown>): Promise<{ name: string; message: string }> => {
-  try {
-    await promise;
-  } catch (e) {
-    return { name: (e as Error).name, message: (e as Error).message };
-  }
-  throw new Error('expected the call to fail');
+  const { name, message } = await rejection(promise);
+  return { name, message };
 };
 
 /** Polls until a task comes (each poll ends after POLL_TIMEOUT_MS without one). */

@@ -23,7 +23,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { ClusterStore } from '../../src/store/cluster.js';
 import type { ExecutionRecord, ExecutionStore } from '../../src/store/types.js';
 import { databaseUrl, dropSchemas, freshSchema, postgresWanted } from '../store/postgres-helper.js';
-import { ROLE, sfnClient } from '../support/aws.js';
+import { rejection, ROLE, sfnClient } from '../support/aws.js';
 import { removeDir, tempDir } from '../support/server.js';
 
 export type StoreKind = 'memory' | 'sqlite' | 'postgres';
@@ -197,21 +197,8 @@ export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness>
 }
 
 export const ARN_PREFIX = `arn:aws:states:${DEFAULT_REGION}:${DEFAULT_ACCOUNT_ID}`;
-export { ROLE };
+export { rejection, ROLE };
 export const passDefinition = (result: string = 'done') =>
   JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: result, End: true } } });
-
-/** The error a promise rejects with (fails the test if it resolves). */
-export async function rejection(
-  promise: Promise<unknown>,
-): Promise<Error & { name: string; $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 export { eventually };

@@ -153,3 +153,16 @@ export async function listStatuses(client: SFNClient, stateMachineArn: string): 
   } while (nextToken);
   return statuses;
 }
+
+/** The error a promise rejects with (fails the test if it resolves). */
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<Error & { name: string; $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Error) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
