@@ -3,12 +3,9 @@
  * tests that kill it, restart it or talk to it with outside clients.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { sfnClient } from '../support/aws.js';
-
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { cliFromSource, repoRoot } from '../support/repo.js';
 
 /**
  * The test process's environment without the variables that pick the server's database and cluster
@@ -48,17 +45,14 @@ export class ServerProcess {
 
   /** Spawns the server and resolves once GET /healthz answers (fails after `timeoutMs`). */
   async start(timeoutMs = 15_000): Promise<void> {
-    const args = [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
+    const args = cliFromSource(
       'serve',
       '--port',
       String(this.port),
       '--data-dir',
       this.dataDir,
       ...(this.options.args ?? []),
-    ];
+    );
     const child = spawn(process.execPath, args, {
       cwd: repoRoot,
       env: { ...inheritedEnv(), STEPWISE_LOG_LEVEL: 'warn', ...this.options.env },

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   detailsFieldOf,
@@ -18,11 +17,11 @@ import {
   type MapIterationEventDetails,
   type StateEnteredEventDetails,
 } from '../../src/interpreter/history.js';
+import { repoRoot } from '../support/repo.js';
 
 /** The number of values in AWS's HistoryEventType enum (API 2016-11-23). */
 const AWS_HISTORY_EVENT_TYPE_COUNT = 62;
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const casesDir = process.env.STEPWISE_CONFORMANCE_CASES ?? resolve(repoRoot, '../shared/conformance/cases');
 
 function jsonFiles(dir: string): string[] {
