@@ -7,7 +7,8 @@ import { GetActivityTaskCommand, SendTaskHeartbeatCommand, SendTaskSuccessComman
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Json } from '../../src/json.js';
 import { createMachine, eventTypes, fullHistory, startExecution, untilDone } from '../support/aws.js';
-import { removeDir, startTestServer, tempDir } from '../support/server.js';
+import { removeDir, tempDir } from '../support/files.js';
+import { startTestServer } from '../support/server.js';
 import { activityMachine, createActivity, uniqueName } from './support.js';
 
 // Each test's SQLite directory, removed at the end even when a test fails before its servers close.

@@ -24,7 +24,7 @@ import type { ClusterStore } from '../../src/store/cluster.js';
 import type { ExecutionRecord, ExecutionStore } from '../../src/store/types.js';
 import { databaseUrl, dropSchemas, freshSchema, postgresWanted } from '../store/postgres-helper.js';
 import { rejection, ROLE, sfnClient } from '../support/aws.js';
-import { removeDir, tempDir } from '../support/server.js';
+import { removeDir, tempDir } from '../support/files.js';
 
 export type StoreKind = 'memory' | 'sqlite' | 'postgres';
 

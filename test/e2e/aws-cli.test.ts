@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE } from '../support/aws.js';
-import { removeDir, startTestServer, tempDir, type TestServer } from '../support/server.js';
+import { removeDir, tempDir } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 /** Debian's path; STEPWISE_AWS_CLI points elsewhere (e.g. to check the skip and require paths). */
 const AWS = process.env.STEPWISE_AWS_CLI ?? '/usr/bin/aws';

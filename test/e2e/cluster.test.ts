@@ -38,7 +38,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrl, dropSchemas, freshSchema, postgresReachable } from '../store/postgres-helper.js';
 import { inBatches, sleep } from '../support/async.js';
 import { createMachine, fullHistory, listStatuses } from '../support/aws.js';
-import { freePort, removeDir, tempDir } from '../support/server.js';
+import { removeDir, tempDir } from '../support/files.js';
+import { freePort } from '../support/server.js';
 import {
   CALLBACK_FUNCTION,
   definitionFor,

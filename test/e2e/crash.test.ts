@@ -9,7 +9,8 @@ import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inBatches } from '../support/async.js';
 import { createMachine, fullHistory, listStatuses } from '../support/aws.js';
-import { freePort, removeDir, tempDir } from '../support/server.js';
+import { removeDir, tempDir } from '../support/files.js';
+import { freePort } from '../support/server.js';
 import { ServerProcess } from './server-process.js';
 
 const PER_ROUND = 300;

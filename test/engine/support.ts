@@ -4,7 +4,7 @@
  */
 import { eventually } from '../support/async.js';
 import { ACCOUNT, REGION, ROLE } from '../support/aws.js';
-import { removeDir, tempDir } from '../support/server.js';
+import { removeDir, tempDir } from '../support/files.js';
 import { join } from 'node:path';
 import type { Clock } from '../../src/engine/clock.js';
 import { DurableEngine } from '../../src/engine/durable-engine.js';

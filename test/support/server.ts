@@ -1,20 +1,13 @@
 /**
  * The real Stepwise server (startServer) in this process, on a free port, with an SFN client
- * pointed at it; temp directories and free ports for the tests that need their own.
+ * pointed at it; free ports for the tests that need their own.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DescribeExecutionCommandOutput, SFNClient } from '@aws-sdk/client-sfn';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { createMachine, sfnClient, untilDone, type MachineType } from './aws.js';
-
-/** A fresh directory under the system temp directory (the caller removes it). */
-export const tempDir = (prefix = 'stepwise-test-'): string => mkdtempSync(join(tmpdir(), prefix));
-
-export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
+import { removeDir, tempDir } from './files.js';
 
 /** A port nothing listens on right now (bound on 127.0.0.1, then released). */
 export function freePort(): Promise<number> {

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { resultOf, startExecution, type MachineType, type Result } from '../../support/aws.js';
-import { removeDir, startTestServer, tempDir, type TestServer } from '../../support/server.js';
+import { removeDir, tempDir } from '../../support/files.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
 
 export interface RecordedRequest {
   method: string;

@@ -8,7 +8,7 @@ import { parseResource } from '../../../src/integrations/resource.js';
 import type { TaskInvocation } from '../../../src/integrations/types.js';
 import { urlEncode } from '../../../src/integrations/http/url-encoding.js';
 import type { Json } from '../../../src/json.js';
-import { removeDir, tempDir } from '../../support/server.js';
+import { removeDir, tempDir } from '../../support/files.js';
 import { startRecorder, type Recorder } from './harness.js';
 
 const RESOURCE = 'arn:aws:states:::http:invoke';

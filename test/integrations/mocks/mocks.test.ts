@@ -6,7 +6,8 @@ import type { TaskHandler } from '../../../src/engine/task-invoker.js';
 import { MockConfigError } from '../../../src/integrations/mocks/index.js';
 import { parseWaitTimeScale, startServer } from '../../../src/server.js';
 import { fullHistory } from '../../support/aws.js';
-import { removeDir, startTestServer, tempDir, type TestServer, type TestServerOptions } from '../../support/server.js';
+import { removeDir, tempDir } from '../../support/files.js';
+import { startTestServer, type TestServer, type TestServerOptions } from '../../support/server.js';
 
 const REAL = 'arn:aws:lambda:us-east-1:123456789012:function:real';
 const ACTIVITY = 'arn:aws:states:us-east-1:123456789012:activity:approve';
