@@ -9,7 +9,9 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, uniqueName, type TestServer } from './support.js';
+import { rejection } from '../support/aws.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { uniqueName } from './support.js';
 
 let t: TestServer;
 let client: SFNClient;
@@ -23,13 +25,10 @@ afterAll(async () => {
   await t.close();
 });
 
+/** The name and message of the error a call fails with (the test fails if it succeeds). */
 const error = async (promise: Promise<unknown>): Promise<{ name: string; message: string }> => {
-  try {
-    await promise;
-  } catch (e) {
-    return { name: (e as Error).name, message: (e as Error).message };
-  }
-  throw new Error('expected the call to fail');
+  const { name, message } = await rejection(promise);
+  return { name, message };
 };
 
 describe('CreateActivity, DescribeActivity, DeleteActivity, ListActivities', () => {

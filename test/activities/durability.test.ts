@@ -3,35 +3,20 @@
  * and a `.waitForTaskToken` callback all survive the server stopping and starting again on the same
  * SQLite directory.
  */
-import { rmSync } from 'node:fs';
-import {
-  CreateStateMachineCommand,
-  GetActivityTaskCommand,
-  SendTaskHeartbeatCommand,
-  SendTaskSuccessCommand,
-} from '@aws-sdk/client-sfn';
+import { GetActivityTaskCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Json } from '../../src/json.js';
-import {
-  activityMachine,
-  createActivity,
-  eventTypes,
-  finished,
-  history,
-  ROLE,
-  start,
-  startTestServer,
-  tempDir,
-  uniqueName,
-} from './support.js';
+import { createMachine, eventTypes, fullHistory, startExecution, untilDone } from '../support/aws.js';
+import { removeDir, tempDir } from '../support/files.js';
+import { startTestServer } from '../support/server.js';
+import { activityMachine, createActivity, uniqueName } from './support.js';
 
+// Each test's SQLite directory, removed at the end even when a test fails before its servers close.
 const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => dirs.forEach(removeDir));
 
 function dataDir(): string {
-  const dir = tempDir();
+  const dir = tempDir('stepwise-activities-');
   dirs.push(dir);
   return dir;
 }
@@ -41,12 +26,12 @@ describe('activities across a restart', () => {
     const dir = dataDir();
     const first = await startTestServer({ dataDir: dir, activityPollTimeoutMs: 300 });
     const activityArn = await createActivity(first.client);
-    const executionArn = await start(
+    const executionArn = await startExecution(
       first.client,
       await activityMachine(first.client, activityArn, { HeartbeatSeconds: 30 }),
       { before: 'restart' },
     );
-    await first.close();
+    await first.close({ keepData: true });
 
     const second = await startTestServer({ dataDir: dir, activityPollTimeoutMs: 300 });
     try {
@@ -54,8 +39,8 @@ describe('activities across a restart', () => {
       expect(JSON.parse(task.input as string)).toEqual({ before: 'restart' });
       await second.client.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken }));
       await second.client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{"done":1}' }));
-      expect(await finished(second.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"done":1}' });
-      expect(eventTypes(await history(second.client, executionArn))).toEqual([
+      expect(await untilDone(second.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"done":1}' });
+      expect(eventTypes(await fullHistory(second.client, executionArn))).toEqual([
         'ExecutionStarted',
         'TaskStateEntered',
         'ActivityScheduled',
@@ -73,16 +58,16 @@ describe('activities across a restart', () => {
     const dir = dataDir();
     const first = await startTestServer({ dataDir: dir, activityPollTimeoutMs: 300 });
     const activityArn = await createActivity(first.client);
-    const executionArn = await start(first.client, await activityMachine(first.client, activityArn), { n: 1 });
+    const executionArn = await startExecution(first.client, await activityMachine(first.client, activityArn), { n: 1 });
     const task = await first.client.send(new GetActivityTaskCommand({ activityArn, workerName: 'before' }));
     expect(task.taskToken).toBeTruthy();
-    await first.close();
+    await first.close({ keepData: true });
 
     const second = await startTestServer({ dataDir: dir, activityPollTimeoutMs: 300 });
     try {
       expect((await second.client.send(new GetActivityTaskCommand({ activityArn }))).taskToken).toBeUndefined();
       await second.client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '"kept"' }));
-      expect(await finished(second.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"kept"' });
+      expect(await untilDone(second.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"kept"' });
     } finally {
       await second.close();
     }
@@ -100,17 +85,15 @@ describe('activities across a restart', () => {
       StartAt: 'Ask',
       States: { Ask: { Type: 'Task', Resource: resource, Parameters: { 'token.$': '$$.Task.Token' }, End: true } },
     };
-    const { stateMachineArn } = await first.client.send(
-      new CreateStateMachineCommand({ name: uniqueName('cb'), definition: JSON.stringify(definition), roleArn: ROLE }),
-    );
-    const executionArn = await start(first.client, stateMachineArn as string);
+    const stateMachineArn = await createMachine(first.client, uniqueName('cb'), definition);
+    const executionArn = await startExecution(first.client, stateMachineArn);
     for (let i = 0; i < 200 && tokens.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    await first.close();
+    await first.close({ keepData: true });
 
     const second = await startTestServer({ dataDir: dir, handlers });
     try {
       await second.client.send(new SendTaskSuccessCommand({ taskToken: tokens[0], output: '{"answer":42}' }));
-      expect(await finished(second.client, executionArn)).toMatchObject({
+      expect(await untilDone(second.client, executionArn)).toMatchObject({
         status: 'SUCCEEDED',
         output: '{"answer":42}',
       });

@@ -1,5 +1,4 @@
 import {
-  CreateStateMachineCommand,
   GetActivityTaskCommand,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
@@ -9,18 +8,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeTaskToken } from '../../src/interpreter/task-token.js';
 import type { Json } from '../../src/json.js';
-import {
-  activityMachine,
-  createActivity,
-  eventTypes,
-  finished,
-  history,
-  ROLE,
-  start,
-  startTestServer,
-  uniqueName,
-  type TestServer,
-} from './support.js';
+import { createMachine, eventTypes, fullHistory, rejection, startExecution, untilDone } from '../support/aws.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { activityMachine, createActivity, uniqueName } from './support.js';
 
 const POLL_TIMEOUT_MS = 300;
 const CALLBACK_RESOURCE = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
@@ -48,13 +38,10 @@ afterAll(async () => {
   await t.close();
 });
 
+/** The name and message of the error a call fails with (the test fails if it succeeds). */
 const failure = async (promise: Promise<unknown>): Promise<{ name: string; message: string }> => {
-  try {
-    await promise;
-  } catch (e) {
-    return { name: (e as Error).name, message: (e as Error).message };
-  }
-  throw new Error('expected the call to fail');
+  const { name, message } = await rejection(promise);
+  return { name, message };
 };
 
 /** Polls until a task comes (each poll ends after POLL_TIMEOUT_MS without one). */
@@ -70,16 +57,16 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
   it('a worker gets the task input and token; SendTaskSuccess ends the execution with its output', async () => {
     const activityArn = await createActivity(client);
     const machine = await activityMachine(client, activityArn, { Parameters: { 'n.$': '$.n', fixed: 'x' } });
-    const executionArn = await start(client, machine, { n: 7 });
+    const executionArn = await startExecution(client, machine, { n: 7 });
     const task = await nextTask(activityArn, 'worker-a');
     expect(JSON.parse(task.input)).toEqual({ n: 7, fixed: 'x' });
     await client.send(
       new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify({ doubled: 14 }) }),
     );
-    const done = await finished(client, executionArn);
+    const done = await untilDone(client, executionArn);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output as string)).toEqual({ doubled: 14 });
-    const events = await history(client, executionArn);
+    const events = await fullHistory(client, executionArn);
     expect(eventTypes(events)).toEqual([
       'ExecutionStarted',
       'TaskStateEntered',
@@ -99,14 +86,14 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
 
   it('SendTaskFailure fails the task with the error and cause the worker sent', async () => {
     const activityArn = await createActivity(client);
-    const executionArn = await start(client, await activityMachine(client, activityArn));
+    const executionArn = await startExecution(client, await activityMachine(client, activityArn));
     const task = await nextTask(activityArn);
     await client.send(
       new SendTaskFailureCommand({ taskToken: task.taskToken, error: 'Worker.Broke', cause: 'disk full' }),
     );
-    const done = await finished(client, executionArn);
+    const done = await untilDone(client, executionArn);
     expect(done).toMatchObject({ status: 'FAILED', error: 'Worker.Broke', cause: 'disk full' });
-    const failed = (await history(client, executionArn)).find((e) => e.type === 'ActivityFailed');
+    const failed = (await fullHistory(client, executionArn)).find((e) => e.type === 'ActivityFailed');
     expect(failed?.activityFailedEventDetails).toEqual({ error: 'Worker.Broke', cause: 'disk full' });
   });
 
@@ -115,7 +102,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
     const machine = await activityMachine(client, activityArn, {
       Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1, BackoffRate: 1, MaxAttempts: 2 }],
     });
-    const executionArn = await start(client, machine, { attempt: 'any' });
+    const executionArn = await startExecution(client, machine, { attempt: 'any' });
     const first = await nextTask(activityArn);
     await client.send(new SendTaskFailureCommand({ taskToken: first.taskToken, error: 'Flaky' }));
     const second = await nextTask(activityArn);
@@ -125,12 +112,12 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
       (await failure(client.send(new SendTaskSuccessCommand({ taskToken: first.taskToken, output: '{}' })))).name,
     ).toBe('TaskTimedOut');
     await client.send(new SendTaskSuccessCommand({ taskToken: second.taskToken, output: '"second"' }));
-    expect(await finished(client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"second"' });
+    expect(await untilDone(client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"second"' });
   });
 
   it('a task token is accepted exactly once; later callbacks are TaskTimedOut', async () => {
     const activityArn = await createActivity(client);
-    const executionArn = await start(client, await activityMachine(client, activityArn));
+    const executionArn = await startExecution(client, await activityMachine(client, activityArn));
     const task = await nextTask(activityArn);
     const answers = await Promise.allSettled([
       client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '1' })),
@@ -146,7 +133,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
         });
       }
     }
-    expect((await finished(client, executionArn)).status).toBe('SUCCEEDED');
+    expect((await untilDone(client, executionArn)).status).toBe('SUCCEEDED');
     expect((await failure(client.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken })))).name).toBe(
       'TaskTimedOut',
     );
@@ -170,7 +157,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
 
   it('output that is not JSON is InvalidOutput and leaves the task waiting', async () => {
     const activityArn = await createActivity(client);
-    const executionArn = await start(client, await activityMachine(client, activityArn));
+    const executionArn = await startExecution(client, await activityMachine(client, activityArn));
     const task = await nextTask(activityArn);
     expect(
       (await failure(client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{not json' })))).name,
@@ -182,28 +169,34 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
     );
     expect(tooBig.name).toBe('ValidationException');
     await client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{"ok":true}' }));
-    expect((await finished(client, executionArn)).status).toBe('SUCCEEDED');
+    expect((await untilDone(client, executionArn)).status).toBe('SUCCEEDED');
   });
 
   it('heartbeats within HeartbeatSeconds keep a long task alive', async () => {
     const activityArn = await createActivity(client);
-    const executionArn = await start(client, await activityMachine(client, activityArn, { HeartbeatSeconds: 1 }));
+    const executionArn = await startExecution(
+      client,
+      await activityMachine(client, activityArn, { HeartbeatSeconds: 1 }),
+    );
     const task = await nextTask(activityArn);
     for (let i = 0; i < 4; i++) {
       await new Promise((resolve) => setTimeout(resolve, 400));
       await client.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken }));
     }
     await client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '"alive"' }));
-    expect(await finished(client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"alive"' });
+    expect(await untilDone(client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"alive"' });
   });
 
   it('a worker that stops heartbeating fails the task with States.HeartbeatTimeout; its token is then TaskTimedOut', async () => {
     const activityArn = await createActivity(client);
-    const executionArn = await start(client, await activityMachine(client, activityArn, { HeartbeatSeconds: 1 }));
+    const executionArn = await startExecution(
+      client,
+      await activityMachine(client, activityArn, { HeartbeatSeconds: 1 }),
+    );
     const task = await nextTask(activityArn);
-    const done = await finished(client, executionArn);
+    const done = await untilDone(client, executionArn);
     expect(done).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
-    expect(eventTypes(await history(client, executionArn))).toContain('ActivityTimedOut');
+    expect(eventTypes(await fullHistory(client, executionArn))).toContain('ActivityTimedOut');
     expect(
       (await failure(client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{}' })))).name,
     ).toBe('TaskTimedOut');
@@ -224,15 +217,9 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
         Caught: { Type: 'Pass', End: true },
       },
     };
-    const { stateMachineArn } = await client.send(
-      new CreateStateMachineCommand({
-        name: uniqueName('timeout'),
-        definition: JSON.stringify(definition),
-        roleArn: ROLE,
-      }),
-    );
-    const executionArn = await start(client, stateMachineArn as string, { a: 1 });
-    const done = await finished(client, executionArn);
+    const stateMachineArn = await createMachine(client, uniqueName('timeout'), definition);
+    const executionArn = await startExecution(client, stateMachineArn, { a: 1 });
+    const done = await untilDone(client, executionArn);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output as string)).toEqual({ a: 1, caught: { Error: 'States.Timeout' } });
     expect(await client.send(new GetActivityTaskCommand({ activityArn }))).not.toHaveProperty('taskToken');
@@ -254,7 +241,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
       const polling = client.send(new GetActivityTaskCommand({ activityArn, workerName: 'eager' }));
       await new Promise((resolve) => setTimeout(resolve, 50));
       const began = Date.now();
-      await start(client, machine, { wake: true });
+      await startExecution(client, machine, { wake: true });
       const task = await polling;
       expect(JSON.parse(task.input as string)).toEqual({ wake: true });
       expect(Date.now() - began).toBeLessThan(1_000);
@@ -275,11 +262,11 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
       controller.abort();
       await expect(abandoned).rejects.toThrow();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const executionArn = await start(client, machine, { for: 'the next worker' });
+      const executionArn = await startExecution(client, machine, { for: 'the next worker' });
       const task = await client.send(new GetActivityTaskCommand({ activityArn, workerName: 'next' }));
       expect(JSON.parse(task.input as string)).toEqual({ for: 'the next worker' });
       await client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{}' }));
-      expect((await finished(client, executionArn)).status).toBe('SUCCEEDED');
+      expect((await untilDone(client, executionArn)).status).toBe('SUCCEEDED');
     } finally {
       t.server.activities.settings.pollTimeoutMs = POLL_TIMEOUT_MS;
     }
@@ -288,7 +275,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
   it('concurrent pollers never get the same task', async () => {
     const activityArn = await createActivity(client);
     const machine = await activityMachine(client, activityArn);
-    const executions = await Promise.all(Array.from({ length: 12 }, (_, i) => start(client, machine, { i })));
+    const executions = await Promise.all(Array.from({ length: 12 }, (_, i) => startExecution(client, machine, { i })));
     const polls = await Promise.all(
       Array.from({ length: 16 }, (_, i) =>
         client.send(new GetActivityTaskCommand({ activityArn, workerName: `w${i}` })),
@@ -301,7 +288,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
     await Promise.all(
       tasks.map((p) => client.send(new SendTaskSuccessCommand({ taskToken: p.taskToken, output: p.input }))),
     );
-    for (const executionArn of executions) expect((await finished(client, executionArn)).status).toBe('SUCCEEDED');
+    for (const executionArn of executions) expect((await untilDone(client, executionArn)).status).toBe('SUCCEEDED');
   });
 
   it('more concurrent pollers than the limit get ActivityWorkerLimitExceeded', async () => {
@@ -341,21 +328,15 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
         },
       },
     };
-    const { stateMachineArn } = await client.send(
-      new CreateStateMachineCommand({
-        name: uniqueName('callback'),
-        definition: JSON.stringify(definition),
-        roleArn: ROLE,
-      }),
-    );
+    const stateMachineArn = await createMachine(client, uniqueName('callback'), definition);
     const message = uniqueName('message');
-    const executionArn = await start(client, stateMachineArn as string, { message });
+    const executionArn = await startExecution(client, stateMachineArn, { message });
     for (let i = 0; i < 200 && !callbackTokens.has(message); i++)
       await new Promise((resolve) => setTimeout(resolve, 10));
     const token = callbackTokens.get(message) as string;
     await client.send(new SendTaskHeartbeatCommand({ taskToken: token }));
     await client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"approved":true}' }));
-    expect(await finished(client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"approved":true}' });
+    expect(await untilDone(client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"approved":true}' });
     expect((await failure(client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).name).toBe(
       'TaskTimedOut',
     );

@@ -6,11 +6,9 @@
  * Executions the tests need to hold RUNNING run `gateDefinition`: one Task whose handler (the
  * "gate") waits until the test calls `finish`, which then waits for the engine to commit the end.
  */
-import { eventually } from '../support/eventually.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { eventually } from '../support/async.js';
 import { join } from 'node:path';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { FastifyInstance } from 'fastify';
 import { createApiServer } from '../../src/api/server.js';
 import type { Clock } from '../../src/engine/clock.js';
@@ -24,13 +22,9 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { ClusterStore } from '../../src/store/cluster.js';
 import type { ExecutionRecord, ExecutionStore } from '../../src/store/types.js';
-import {
-  databaseUrl,
-  dropSchemas,
-  freshSchema,
-  postgresRequired,
-  unreachableReason,
-} from '../store/postgres-helper.js';
+import { databaseUrl, dropSchemas, freshSchema, postgresWanted } from '../store/postgres-helper.js';
+import { rejection, ROLE, sfnClient } from '../support/aws.js';
+import { removeDir, tempDir } from '../support/files.js';
 
 export type StoreKind = 'memory' | 'sqlite' | 'postgres';
 
@@ -38,7 +32,7 @@ export type StoreKind = 'memory' | 'sqlite' | 'postgres';
  * The stores every API test file runs against (STEPWISE_API_STORES=memory narrows it). PostgreSQL
  * (one cluster node on a fresh schema) joins when a server is reachable or required.
  */
-const postgresAvailable = postgresRequired || (await unreachableReason()) === undefined;
+const postgresAvailable = await postgresWanted();
 export const storeKinds: StoreKind[] = (
   process.env.STEPWISE_API_STORES ?? `memory,sqlite${postgresAvailable ? ',postgres' : ''}`
 )
@@ -110,7 +104,7 @@ export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness>
   let dir: string | undefined;
   let store: ExecutionStore;
   if (kind === 'sqlite') {
-    dir = mkdtempSync(join(tmpdir(), 'stepwise-api-'));
+    dir = tempDir('stepwise-api-');
     store = SqliteStore.open(join(dir, 'stepwise.db'));
   } else if (kind === 'postgres') {
     store = await PostgresStore.open(databaseUrl, { schema: freshSchema() });
@@ -155,13 +149,7 @@ export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness>
     random: () => random.value,
   });
   const url = await server.listen({ port: 0, host: '127.0.0.1' });
-  const client = new SFNClient({
-    endpoint: url,
-    region: DEFAULT_REGION,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    disableHostPrefix: true,
-    maxAttempts: 1,
-  });
+  const client = sfnClient(url);
 
   const waitForStatus = (executionArn: string, status: ExecutionStatus) =>
     eventually(async () => {
@@ -202,28 +190,15 @@ export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness>
       await server.close();
       await engine.close();
       await store.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      if (dir) removeDir(dir);
       if (kind === 'postgres') await dropSchemas();
     },
   };
 }
 
 export const ARN_PREFIX = `arn:aws:states:${DEFAULT_REGION}:${DEFAULT_ACCOUNT_ID}`;
-export const ROLE = `arn:aws:iam::${DEFAULT_ACCOUNT_ID}:role/stepwise`;
+export { rejection, ROLE };
 export const passDefinition = (result: string = 'done') =>
   JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: result, End: true } } });
-
-/** The error a promise rejects with (fails the test if it resolves). */
-export async function rejection(
-  promise: Promise<unknown>,
-): Promise<Error & { name: string; $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 export { eventually };

@@ -1,14 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { showcase } from '../graph/machines.js';
+import { removeDir, tempDir } from '../support/files.js';
 import { cli, lines } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'stepwise-graph-'));
+const dir = tempDir('stepwise-graph-');
 const file = join(dir, 'machine.asl.json');
 writeFileSync(file, JSON.stringify(showcase, null, 2));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeDir(dir));
 
 describe('stepwise graph', () => {
   it('--format mermaid writes a flowchart with subgraphs, labelled choices and dashed labelled catches', async () => {

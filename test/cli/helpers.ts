@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/program.js';
 import type { CliIO } from '../../src/cli/common.js';
-
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+import { cliFromSource, repoRoot } from '../support/repo.js';
 
 /** Absolute path of a fixture file. */
 export function fixture(name: string): string {
@@ -35,7 +34,7 @@ export async function cli(...argv: string[]): Promise<CliOutcome> {
 /** Runs `node --import tsx src/cli/main.ts ...argv` from the repository root. */
 export function spawnCli(...argv: string[]): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...argv], {
+    const child = spawn(process.execPath, cliFromSource(...argv), {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -19,9 +19,8 @@ import { join } from 'node:path';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  SFNClient,
   SFNServiceException,
+  type SFNClient,
   StartExecutionCommand,
   StartSyncExecutionCommand,
   ValidateStateMachineDefinitionCommand,
@@ -29,6 +28,7 @@ import {
 import type { Json } from '../../src/json.js';
 import { startServer } from '../../src/server.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { eventTypes, fullHistory, sfnClient } from '../support/aws.js';
 import { compareDiagnostics, compareInvalidMessage, compareOutcome, definitionText, isExpressAsync, type Case, type Outcome } from './corpus.js';
 
 export interface HttpCaseResult {
@@ -74,13 +74,7 @@ export async function runCasesOverHttp(cases: readonly Case[], where: HttpStore 
       ? { store: SqliteStore.open(join(dir, 'stepwise.db')) }
       : { databaseUrl: where.databaseUrl, databaseSchema: where.schema, nodeId: 'conformance' }),
   });
-  const client = new SFNClient({
-    endpoint: server.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'conformance', secretAccessKey: 'conformance' },
-    disableHostPrefix: true,
-    maxAttempts: 1,
-  });
+  const client = sfnClient(server.url);
   const results = new Map<string, HttpCaseResult>();
   const record = (c: Case, problem: string | undefined): void => {
     results.set(c.id, problem === undefined ? {} : { problem });
@@ -149,7 +143,7 @@ export async function runCasesOverHttp(cases: readonly Case[], where: HttpStore 
           const outcome: Outcome = { status: described.status ?? '', output: parseOutput(described.output) };
           if (described.error !== undefined) outcome.error = described.error;
           if (described.cause !== undefined) outcome.cause = described.cause;
-          if (c.expect.historyTypes) outcome.historyTypes = await historyTypes(client, executionArn);
+          if (c.expect.historyTypes) outcome.historyTypes = eventTypes(await fullHistory(client, executionArn));
           record(c, compareOutcome(c, outcome));
         } catch (error) {
           record(c, `threw: ${describeError(error)}`);
@@ -191,15 +185,4 @@ async function checkInvalidOverHttp(client: SFNClient, c: Case, create: (c: Case
   } catch (error) {
     return `threw: ${describeError(error)}`;
   }
-}
-
-async function historyTypes(client: SFNClient, executionArn: string): Promise<string[]> {
-  const types: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-    types.push(...(page.events ?? []).map((e) => e.type ?? ''));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return types;
 }

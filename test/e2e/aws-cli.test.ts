@@ -4,17 +4,17 @@
  * is missing, unless STEPWISE_REQUIRE_AWS_CLI=1 (CI installs the CLI and sets it).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { ROLE } from '../support/aws.js';
+import { removeDir, tempDir } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 /** Debian's path; STEPWISE_AWS_CLI points elsewhere (e.g. to check the skip and require paths). */
 const AWS = process.env.STEPWISE_AWS_CLI ?? '/usr/bin/aws';
 const haveCli = existsSync(AWS);
 const required = process.env.STEPWISE_REQUIRE_AWS_CLI === '1';
-const ROLE = 'arn:aws:iam::123456789012:role/stepwise';
 
 interface CliResult {
   code: number;
@@ -29,15 +29,15 @@ describe.runIf(!haveCli && required)('the AWS CLI when it is required', () => {
 });
 
 describe.skipIf(!haveCli)(`the AWS CLI against the server${haveCli ? '' : ` (skipped: ${AWS} not found)`}`, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'stepwise-aws-cli-'));
-  let server: RunningServer;
+  const dir = tempDir('stepwise-aws-cli-');
+  let server: TestServer;
 
   beforeAll(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', dataDir: join(dir, 'data'), logLevel: 'silent' });
+    server = await startTestServer({ dataDir: join(dir, 'data') });
   });
   afterAll(async () => {
     await server?.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
 
   /** Runs `aws stepfunctions <args>` against the server with dummy credentials (never the user's config). */

@@ -31,38 +31,35 @@
  * Skipped (with a warning) when no PostgreSQL answers at STEPWISE_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test), failed instead when STEPWISE_REQUIRE_POSTGRES=1.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CreateActivityCommand,
-  CreateStateMachineCommand,
-  DescribeExecutionCommand,
-  GetActivityTaskCommand,
-  ListExecutionsCommand,
-  SendTaskSuccessCommand,
-  StartExecutionCommand,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
+import { CreateActivityCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseUrl, dropSchemas, freshSchema, postgresReachable } from '../store/postgres-helper.js';
+import { inBatches, sleep } from '../support/async.js';
+import { createMachine, fullHistory, listStatuses } from '../support/aws.js';
+import { removeDir, tempDir } from '../support/files.js';
+import { freePort } from '../support/server.js';
 import {
-  databaseUrl,
-  dropSchemas,
-  freshSchema,
-  postgresRequired,
-  unreachableReason,
-} from '../store/postgres-helper.js';
-import { freePort, fullHistory, ServerProcess } from './server-process.js';
+  CALLBACK_FUNCTION,
+  definitionFor,
+  FUNCTION_DELAY_MS,
+  LONGEST_WAIT_S,
+  Node,
+  pick,
+  problemsOf,
+  runsOf,
+  startTokenSink,
+  Traffic,
+  type NodeView,
+  type Run,
+} from './cluster-harness.js';
+import { ServerProcess } from './server-process.js';
 
-const ROLE = 'arn:aws:iam::123456789012:role/stepwise';
 const LEASE_MS = 3_000;
 const POLL_TIMEOUT_S = 2;
 const FIRST_BATCH = 300;
 const SECOND_BATCH = 60;
-/** How long the callback function sleeps before posting its token (it holds the lease meanwhile). */
-const FUNCTION_DELAY_MS = 100;
-const LONGEST_WAIT_S = 2;
 /**
  * How much longer than its Seconds a Wait may last (WaitStateEntered to WaitStateExited): the due
  * timer is claimed and fired by whichever node looks first, on a machine kept busy by three nodes,
@@ -83,356 +80,12 @@ const WAIT_SLACK_MS = 3_000;
  */
 const COMPLETION_BOUND_MS = 2 * LEASE_MS + LONGEST_WAIT_S * 1000 + POLL_TIMEOUT_S * 1000 + FUNCTION_DELAY_MS + 5_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
-
-/** The local function of the callback Task: posts its token to the test's sink, then returns. */
-const CALLBACK_FUNCTION = `
-import { setTimeout as sleep } from 'node:timers/promises';
-export const handler = async (event) => {
-  await sleep(event.delayMs);
-  const response = await fetch(event.sink, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: event.token, i: event.i }),
-  });
-  if (!response.ok) throw new Error('the sink answered ' + response.status);
-  return { posted: true };
-};
-`;
-
-function definitionFor(activityArn: string, sinkUrl: string) {
-  return {
-    StartAt: 'Prepare',
-    States: {
-      Prepare: { Type: 'Pass', Parameters: { 'i.$': '$.i', 'wait.$': '$.wait' }, Next: 'Pause' },
-      Pause: { Type: 'Wait', SecondsPath: '$.wait', Next: 'Work' },
-      Work: {
-        Type: 'Task',
-        Resource: activityArn,
-        Parameters: { 'i.$': '$.i' },
-        ResultPath: '$.work',
-        Next: 'Callback',
-      },
-      Callback: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: {
-          FunctionName: 'callback',
-          Payload: { 'token.$': '$$.Task.Token', 'i.$': '$.i', sink: sinkUrl, delayMs: FUNCTION_DELAY_MS },
-        },
-        ResultPath: '$.callback',
-        Next: 'Done',
-      },
-      Done: {
-        Type: 'Pass',
-        Parameters: {
-          'i.$': '$.i',
-          'wait.$': '$.wait',
-          'doubled.$': '$.work.doubled',
-          'tripled.$': '$.callback.tripled',
-        },
-        End: true,
-      },
-    },
-  };
-}
-const STATES = ['Prepare', 'Pause', 'Work', 'Callback', 'Done'];
-const EXPECTED_TYPES = [
-  'ExecutionStarted',
-  'PassStateEntered',
-  'PassStateExited',
-  'WaitStateEntered',
-  'WaitStateExited',
-  'TaskStateEntered',
-  'ActivityScheduled',
-  'ActivityStarted',
-  'ActivitySucceeded',
-  'TaskStateExited',
-  'TaskStateEntered',
-  'TaskScheduled',
-  'TaskStarted',
-  'TaskSubmitted',
-  'TaskSucceeded',
-  'TaskStateExited',
-  'PassStateEntered',
-  'PassStateExited',
-  'ExecutionSucceeded',
-];
-
-interface Run {
-  name: string;
-  i: number;
-  wait: number;
-}
-const runsOf = (prefix: string, count: number, base: number): Run[] =>
-  Array.from({ length: count }, (_, k) => ({ name: `${prefix}-${k}`, i: base + k, wait: 1 + (k % LONGEST_WAIT_S) }));
-const expectedOutput = ({ i, wait }: Run) => ({ i, wait, doubled: 2 * i, tripled: 3 * i });
-
-interface NodeView {
-  id: string;
-  address?: string;
-  startedAt: number;
-  heartbeatAt: number;
-  leaseUntil: number;
-  alive: boolean;
-  executions: number;
-  stats: Record<string, number>;
-}
-interface ClusterView {
-  self: string;
-  nodes: NodeView[];
-}
-
-class Node {
-  client: SFNClient;
-  /** GetActivityTask calls to this node not answered yet. */
-  polls = 0;
-
-  constructor(
-    readonly id: string,
-    readonly server: ServerProcess,
-  ) {
-    this.client = server.client();
-  }
-
-  /** A fresh client (after a restart: the old one's keep-alive sockets died with the process). */
-  renewClient(): void {
-    this.client.destroy();
-    this.client = this.server.client();
-  }
-
-  async view(): Promise<ClusterView> {
-    const response = await fetch(`${this.server.url}/cluster/nodes`);
-    const text = await response.text();
-    if (!response.ok) throw new Error(`GET /cluster/nodes on ${this.id}: ${response.status} ${text}`);
-    return JSON.parse(text) as ClusterView;
-  }
-
-  async viewOf(id: string): Promise<NodeView> {
-    const view = await this.view();
-    const found = view.nodes.find((n) => n.id === id);
-    if (!found) throw new Error(`GET /cluster/nodes on ${this.id} does not list ${id}: ${JSON.stringify(view)}`);
-    return found;
-  }
-}
-
-/** A request that never reached an answer (connection refused or reset): it may be retried elsewhere. */
-function unanswered(error: unknown): boolean {
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return status === undefined;
-}
-const errorName = (error: unknown) => (error instanceof Error ? error.name : String(error));
-
-/**
- * The clients: activity workers (GetActivityTask on a node of `polling`, SendTaskSuccess on a node
- * of `sending`) and the callback senders (the tokens the function posts to the sink, answered on a
- * node of `sending`). Requests that get no answer (their node died under them) are sent again to
- * another live node; refusals (a token already used or superseded) are counted, not retried.
- */
-class Traffic {
-  polling: Node[] = [];
-  sending: Node[] = [];
-  stopped = false;
-  activitiesAnswered = 0;
-  callbacksAnswered = 0;
-  readonly refused = new Map<string, number>();
-  readonly unansweredCalls = new Map<string, number>();
-  private readonly tokens: { token: string; i: number }[] = [];
-  private wake: (() => void) | undefined;
-  private loops: Promise<void>[] = [];
-
-  constructor(
-    private readonly activityArn: string,
-    nodes: Node[],
-    workers: number,
-    callbackSenders: number,
-  ) {
-    this.polling = [...nodes];
-    this.sending = [...nodes];
-    for (let w = 0; w < workers; w++) this.loops.push(this.worker(w));
-    for (let c = 0; c < callbackSenders; c++) this.loops.push(this.callbackSender());
-  }
-
-  /** Tokens the callback function posted, by execution input `i` (one per invocation). */
-  readonly invocations = new Map<number, number>();
-
-  /** The sink's handler: a token the function posted. */
-  token(token: string, i: number): void {
-    this.invocations.set(i, (this.invocations.get(i) ?? 0) + 1);
-    this.tokens.push({ token, i });
-    this.wake?.();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await Promise.all(this.loops);
-  }
-
-  private count(map: Map<string, number>, key: string): void {
-    map.set(key, (map.get(key) ?? 0) + 1);
-  }
-
-  /** Sends until a node answers; true when the answer is a success. */
-  private async send(what: string, call: (client: SFNClient) => Promise<unknown>): Promise<boolean> {
-    for (let attempt = 0; ; attempt++) {
-      const node = pick(this.sending);
-      try {
-        await call(node.client);
-        return true;
-      } catch (error) {
-        if (!unanswered(error)) {
-          this.count(this.refused, `${what}: ${errorName(error)}`);
-          return false;
-        }
-        this.count(this.unansweredCalls, `${what} on ${node.id}: ${errorName(error)}`);
-        if (attempt > 200) throw new Error(`${what}: no node answered in 200 attempts (${errorName(error)})`);
-        await sleep(25);
-      }
-    }
-  }
-
-  private async worker(w: number): Promise<void> {
-    while (!this.stopped) {
-      const node = pick(this.polling);
-      node.polls++;
-      let task;
-      try {
-        task = await node.client.send(
-          new GetActivityTaskCommand({ activityArn: this.activityArn, workerName: `worker-${w}` }),
-        );
-      } catch (error) {
-        this.count(this.unansweredCalls, `GetActivityTask on ${node.id}: ${errorName(error)}`);
-        await sleep(25);
-        continue;
-      } finally {
-        node.polls--;
-      }
-      if (!task.taskToken) continue;
-      const { i } = JSON.parse(task.input ?? '{}') as { i: number };
-      const taskToken = task.taskToken;
-      if (
-        await this.send('activity SendTaskSuccess', (client) =>
-          client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ doubled: 2 * i }) })),
-        )
-      ) {
-        this.activitiesAnswered++;
-      }
-    }
-  }
-
-  private async callbackSender(): Promise<void> {
-    while (!this.stopped) {
-      const next = this.tokens.shift();
-      if (!next) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          setTimeout(resolve, 200);
-        });
-        continue;
-      }
-      const output = JSON.stringify({ tripled: 3 * next.i });
-      if (
-        await this.send('callback SendTaskSuccess', (client) =>
-          client.send(new SendTaskSuccessCommand({ taskToken: next.token, output })),
-        )
-      ) {
-        this.callbacksAnswered++;
-      }
-    }
-  }
-
-  summary(): string {
-    const list = (map: Map<string, number>) => [...map].map(([k, v]) => `${k} × ${v}`).join('; ') || 'none';
-    return `activities answered ${this.activitiesAnswered}, callbacks answered ${this.callbacksAnswered}; refused: ${list(this.refused)}; unanswered: ${list(this.unansweredCalls)}`;
-  }
-}
-
-async function inBatches<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  for (let at = 0; at < items.length; at += limit)
-    await Promise.all(items.slice(at, at + limit).map((item, k) => work(item, at + k)));
-}
-
-async function listStatuses(client: SFNClient, stateMachineArn: string): Promise<Map<string, string>> {
-  const statuses = new Map<string, string>();
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000, nextToken }));
-    for (const e of page.executions ?? []) {
-      const name = e.name ?? '';
-      if (statuses.has(name)) statuses.set(name, `${statuses.get(name)} and listed again as ${e.status}`);
-      else statuses.set(name, e.status ?? '');
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return statuses;
-}
-
-/** What is wrong with one finished execution's output and history (empty when nothing), and how late its Wait ended. */
-async function problemsOf(
-  client: SFNClient,
-  executionArn: string,
-  run: Run,
-): Promise<{ problems: string[]; waitLateMs: number }> {
-  const problems: string[] = [];
-  const described = await client.send(new DescribeExecutionCommand({ executionArn }));
-  if (described.status !== 'SUCCEEDED') problems.push(`status ${described.status}`);
-  if (JSON.stringify(JSON.parse(described.output ?? 'null')) !== JSON.stringify(expectedOutput(run)))
-    problems.push(`output ${described.output}`);
-  const events = await fullHistory(client, executionArn);
-  const ids = events.map((e) => e.id);
-  if (ids.join() !== events.map((_, k) => k + 1).join()) problems.push(`ids ${ids.join()}`);
-  if (new Set(ids).size !== ids.length) problems.push('duplicate event ids');
-  const types = events.map((e) => e.type);
-  const count = (type: string) => types.filter((t) => t === type).length;
-  if (count('ExecutionStarted') !== 1 || types[0] !== 'ExecutionStarted')
-    problems.push(`${count('ExecutionStarted')} ExecutionStarted, first ${types[0]}`);
-  if (count('ExecutionSucceeded') !== 1 || types.at(-1) !== 'ExecutionSucceeded')
-    problems.push(`${count('ExecutionSucceeded')} ExecutionSucceeded, last ${types.at(-1)}`);
-  for (const state of STATES) {
-    const entered = events.filter((e) => e.stateEnteredEventDetails?.name === state).length;
-    const exited = events.filter((e) => e.stateExitedEventDetails?.name === state).length;
-    if (entered !== 1 || exited !== 1) problems.push(`${state} entered ${entered}, exited ${exited} times`);
-  }
-  // TaskSubmitted records the function's return; when the callback's SendTaskSuccess is applied
-  // first (the function posts its token before it returns), there is none: either is right.
-  if (
-    count('TaskSubmitted') > 1 ||
-    types.filter((t) => t !== 'TaskSubmitted').join() !== EXPECTED_TYPES.filter((t) => t !== 'TaskSubmitted').join()
-  ) {
-    problems.push(`events ${types.join(' ')}`);
-  }
-  const waitEntered = events.find((e) => e.type === 'WaitStateEntered')?.timestamp?.getTime() ?? NaN;
-  const waitExited = events.find((e) => e.type === 'WaitStateExited')?.timestamp?.getTime() ?? NaN;
-  return { problems: problems.map((p) => `${run.name}: ${p}`), waitLateMs: waitExited - waitEntered - run.wait * 1000 };
-}
-
-const unreachable = await unreachableReason();
-
-if (unreachable !== undefined && !postgresRequired) {
-  console.warn(
-    `Cluster test skipped: no PostgreSQL at ${databaseUrl} (${unreachable}). Set STEPWISE_DATABASE_URL, or STEPWISE_REQUIRE_POSTGRES=1 to fail instead.`,
-  );
-  describe.skip('cluster test skipped (no PostgreSQL reachable)', () => {
-    it('three nodes, one killed', () => undefined);
-  });
-} else if (unreachable !== undefined) {
-  describe('three nodes on PostgreSQL', () => {
-    it('needs a reachable PostgreSQL (STEPWISE_REQUIRE_POSTGRES=1)', () => {
-      throw new Error(`No PostgreSQL at ${databaseUrl}: ${unreachable}`);
-    });
-  });
-} else {
+if (await postgresReachable('three nodes on PostgreSQL, one killed')) {
   describe('three nodes on one PostgreSQL schema, one SIGKILLed mid-run', () => {
     const schema = freshSchema();
-    const dir = mkdtempSync(join(tmpdir(), 'stepwise-cluster-'));
+    const dir = tempDir('stepwise-cluster-');
     const functionsDir = join(dir, 'functions');
-    let sink: Server;
+    let sink: Awaited<ReturnType<typeof startTokenSink>> | undefined;
     let nodes: Node[] = [];
     let traffic: Traffic | undefined;
     let stateMachineArn = '';
@@ -452,18 +105,8 @@ if (unreachable !== undefined && !postgresRequired) {
       writeFileSync(join(functionsDir, 'callback.mjs'), CALLBACK_FUNCTION);
 
       // The sink the callback function posts its token to.
-      sink = createServer((request, response) => {
-        const chunks: Buffer[] = [];
-        request.on('data', (chunk: Buffer) => chunks.push(chunk));
-        request.on('end', () => {
-          const { token, i } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { token: string; i: number };
-          response.end('ok');
-          traffic?.token(token, i);
-        });
-      });
-      await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-      const sinkAddress = sink.address();
-      const sinkUrl = `http://127.0.0.1:${typeof sinkAddress === 'object' && sinkAddress ? sinkAddress.port : 0}/`;
+      sink = await startTokenSink((token, i) => traffic?.token(token, i));
+      const sinkUrl = sink.url;
 
       const ids = ['node-a', 'node-b', 'node-c'];
       nodes = await Promise.all(
@@ -491,23 +134,16 @@ if (unreachable !== undefined && !postgresRequired) {
 
       const client = nodes[0].client;
       activityArn = (await client.send(new CreateActivityCommand({ name: 'cluster-work' }))).activityArn ?? '';
-      const created = await client.send(
-        new CreateStateMachineCommand({
-          name: 'cluster',
-          definition: JSON.stringify(definitionFor(activityArn, sinkUrl)),
-          roleArn: ROLE,
-        }),
-      );
-      stateMachineArn = created.stateMachineArn ?? '';
+      stateMachineArn = await createMachine(client, 'cluster', definitionFor(activityArn, sinkUrl));
     }, 90_000);
 
     afterAll(async () => {
       await traffic?.stop();
       await Promise.all(nodes.map((n) => n.server.kill()));
       for (const n of nodes) n.client.destroy();
-      await new Promise((resolve) => sink?.close(resolve));
+      await sink?.close();
       await dropSchemas();
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     }, 60_000);
 
     /** Executions taken over so far by these nodes (all by default), as reported with their last heartbeat. */

@@ -5,20 +5,14 @@
  * 1..n, no duplicates, the expected event sequence). Executions whose start was not acknowledged
  * may or may not exist; those that exist must complete correctly too.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  CreateStateMachineCommand,
-  DescribeExecutionCommand,
-  ListExecutionsCommand,
-  StartExecutionCommand,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, fullHistory, ServerProcess } from './server-process.js';
+import { inBatches } from '../support/async.js';
+import { createMachine, fullHistory, listStatuses } from '../support/aws.js';
+import { removeDir, tempDir } from '../support/files.js';
+import { freePort } from '../support/server.js';
+import { ServerProcess } from './server-process.js';
 
-const ROLE = 'arn:aws:iam::123456789012:role/stepwise';
 const PER_ROUND = 300;
 
 /** Pass → Wait 1 s → Choice → Pass × 3; the output depends on the input. */
@@ -76,7 +70,7 @@ const expectedOutput = ({ i, big }: Run) => ({
   label: `${big ? 'high' : 'low'}-${i}`,
 });
 
-const dataDir = mkdtempSync(join(tmpdir(), 'stepwise-crash-'));
+const dataDir = tempDir('stepwise-crash-');
 let server: ServerProcess;
 let stateMachineArn = '';
 
@@ -85,10 +79,7 @@ beforeAll(async () => {
   await server.start();
   const client = server.client();
   try {
-    const created = await client.send(
-      new CreateStateMachineCommand({ name: 'crash', definition: JSON.stringify(definition), roleArn: ROLE }),
-    );
-    stateMachineArn = created.stateMachineArn ?? '';
+    stateMachineArn = await createMachine(client, 'crash', definition);
   } finally {
     client.destroy();
   }
@@ -96,26 +87,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.kill();
-  rmSync(dataDir, { recursive: true, force: true });
+  removeDir(dataDir);
 });
 
 const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
-
-/** Runs `work` over `items`, `limit` at a time. */
-async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  for (let at = 0; at < items.length; at += limit) await Promise.all(items.slice(at, at + limit).map(work));
-}
-
-async function listStatuses(client: SFNClient): Promise<Map<string, string>> {
-  const statuses = new Map<string, string>();
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000, nextToken }));
-    for (const e of page.executions ?? []) statuses.set(e.name ?? '', e.status ?? '');
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return statuses;
-}
 
 /**
  * One round: fires PER_ROUND StartExecution calls without awaiting them, kills the server when
@@ -157,7 +132,7 @@ async function crashRound(
     const deadline = Date.now() + 20_000;
     let statuses: Map<string, string>;
     for (;;) {
-      statuses = await listStatuses(after);
+      statuses = await listStatuses(after, stateMachineArn);
       const ours = runs.filter((run) => statuses.has(run.name));
       const failed = ours.filter(
         (run) => statuses.get(run.name) !== 'SUCCEEDED' && statuses.get(run.name) !== 'RUNNING',

@@ -3,25 +3,9 @@
  * tests that kill it, restart it or talk to it with outside clients.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
-
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { sfnClient } from '../support/aws.js';
+import { cliFromSource, repoRoot } from '../support/repo.js';
 
 /**
  * The test process's environment without the variables that pick the server's database and cluster
@@ -61,17 +45,14 @@ export class ServerProcess {
 
   /** Spawns the server and resolves once GET /healthz answers (fails after `timeoutMs`). */
   async start(timeoutMs = 15_000): Promise<void> {
-    const args = [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
+    const args = cliFromSource(
       'serve',
       '--port',
       String(this.port),
       '--data-dir',
       this.dataDir,
       ...(this.options.args ?? []),
-    ];
+    );
     const child = spawn(process.execPath, args, {
       cwd: repoRoot,
       env: { ...inheritedEnv(), STEPWISE_LOG_LEVEL: 'warn', ...this.options.env },
@@ -111,24 +92,6 @@ export class ServerProcess {
   }
 
   client(): SFNClient {
-    return new SFNClient({
-      endpoint: this.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      disableHostPrefix: true,
-      maxAttempts: 1,
-    });
+    return sfnClient(this.url);
   }
-}
-
-/** An execution's whole history through the API, page by page. */
-export async function fullHistory(client: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
 }

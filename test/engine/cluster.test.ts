@@ -15,14 +15,8 @@ import { ExecutionService } from '../../src/engine/executions.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { CommitResult, ExecutionStore } from '../../src/store/types.js';
-import {
-  databaseUrl,
-  dropSchemas,
-  freshSchema,
-  postgresRequired,
-  unreachableReason,
-} from '../store/postgres-helper.js';
-import { eventually } from '../support/eventually.js';
+import { databaseUrl, dropSchemas, freshSchema, postgresWanted } from '../store/postgres-helper.js';
+import { eventually } from '../support/async.js';
 import { startRequest, stateMachine } from './support.js';
 
 const LEASE_MS = 60_000;
@@ -62,15 +56,12 @@ function recording(store: Store, results: CommitResult[]): Store {
   });
 }
 
-const unreachable = await unreachableReason();
 const stores: [string, () => Promise<Store>][] = [['memory', async () => new MemoryStore() as Store]];
-if (unreachable === undefined || postgresRequired) {
+if (await postgresWanted('The cluster engine tests')) {
   stores.push([
     'postgres',
     async () => (await PostgresStore.open(databaseUrl, { schema: freshSchema() })) as unknown as Store,
   ]);
-} else {
-  console.warn(`PostgreSQL cluster engine tests skipped: no PostgreSQL at ${databaseUrl} (${unreachable}).`);
 }
 afterAll(dropSchemas);
 

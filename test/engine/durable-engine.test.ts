@@ -1,21 +1,12 @@
-import { rmSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  CreateStateMachineCommand,
-  ExecutionAlreadyExists,
-  SFNClient,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HISTORY_QUOTA } from '../../src/engine/durable/durable-engine.js';
 import type { TaskHandler } from '../../src/engine/task-invoker.js';
 import { execute, fakeClock } from '../../src/index.js';
 import { isJsonObject, type Json } from '../../src/json.js';
-import { startServer } from '../../src/server.js';
-import { Rig, ROLE, standingClock, startRequest, stateMachine } from './support.js';
-import { eventually } from '../support/eventually.js';
+import { Rig, standingClock, startRequest, stateMachine } from './support.js';
+import { eventually } from '../support/async.js';
+import { startTestServer } from '../support/server.js';
 
 const DOUBLE = 'arn:aws:lambda:us-east-1:123456789012:function:double';
 const double: TaskHandler = (input) => ({ n: isJsonObject(input) && typeof input.n === 'number' ? input.n * 2 : 0 });
@@ -80,20 +71,12 @@ describe('DurableEngine on SQLite', () => {
   });
 
   it('StartExecution with the same name and input while running returns the same execution; another input is ExecutionAlreadyExists', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stepwise-server-'));
-    const server = await startServer({ port: 0, dataDir: dir, logLevel: 'silent' });
-    const client = new SFNClient({
-      endpoint: server.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      disableHostPrefix: true,
-      maxAttempts: 1,
-    });
+    const { server, client, createMachine, close } = await startTestServer({ store: 'sqlite' });
     try {
-      const definition = JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 3600, End: true } } });
-      const { stateMachineArn } = await client.send(
-        new CreateStateMachineCommand({ name: 'waits', definition, roleArn: ROLE }),
-      );
+      const stateMachineArn = await createMachine('waits', {
+        StartAt: 'W',
+        States: { W: { Type: 'Wait', Seconds: 3600, End: true } },
+      });
       const first = await client.send(new StartExecutionCommand({ stateMachineArn, name: 'once', input: '{"a":1}' }));
       const again = await client.send(new StartExecutionCommand({ stateMachineArn, name: 'once', input: '{"a":1}' }));
       expect(again.executionArn).toBe(first.executionArn);
@@ -105,9 +88,7 @@ describe('DurableEngine on SQLite', () => {
         'WaitStateEntered',
       ]);
     } finally {
-      client.destroy();
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   });
 

@@ -2,9 +2,9 @@
  * Rigs for the durable engine tests: a SQLite file in a temp folder, an engine over it that can be
  * closed and reopened on the same file (a restart), and a store that records every commit.
  */
-import { eventually } from '../support/eventually.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { eventually } from '../support/async.js';
+import { ACCOUNT, REGION, ROLE } from '../support/aws.js';
+import { removeDir, tempDir } from '../support/files.js';
 import { join } from 'node:path';
 import type { Clock } from '../../src/engine/clock.js';
 import { DurableEngine } from '../../src/engine/durable/durable-engine.js';
@@ -22,8 +22,7 @@ import type {
   TimerRecord,
 } from '../../src/store/types.js';
 
-export const ACCOUNT_PREFIX = 'arn:aws:states:us-east-1:123456789012';
-export const ROLE = 'arn:aws:iam::123456789012:role/stepwise';
+export const ACCOUNT_PREFIX = `arn:aws:states:${REGION}:${ACCOUNT}`;
 
 export function stateMachine(
   name: string,
@@ -71,7 +70,7 @@ export interface EngineOptions {
 
 /** One SQLite file in a temp folder; `open` starts an engine on it, `restart` closes and reopens. */
 export class Rig {
-  readonly dir = mkdtempSync(join(tmpdir(), 'stepwise-engine-'));
+  readonly dir = tempDir('stepwise-engine-');
   readonly file = join(this.dir, 'stepwise.db');
   readonly commits: Commit[] = [];
   store!: ExecutionStore;
@@ -100,7 +99,7 @@ export class Rig {
 
   async dispose(): Promise<void> {
     await this.close();
-    rmSync(this.dir, { recursive: true, force: true });
+    removeDir(this.dir);
   }
 
   waitForStatus(executionArn: string, status: ExecutionStatus, timeoutMs?: number): Promise<ExecutionRecord> {

@@ -2,79 +2,36 @@
  * examples/document-validation end to end: its state machine and function on a Stepwise server,
  * as a Standard state machine (StartExecution) and as an Express one (StartSyncExecution).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  CreateStateMachineCommand,
-  DescribeExecutionCommand,
-  SFNClient,
-  StartExecutionCommand,
-  StartSyncExecutionCommand,
-} from '@aws-sdk/client-sfn';
-import { pino } from 'pino';
+import { readFileSync } from 'node:fs';
+import { StartSyncExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startExecution, untilDone } from '../support/aws.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 const EXAMPLE = 'examples/document-validation';
-const ROLE = 'arn:aws:iam::123456789012:role/document-validation';
 
-let server: RunningServer;
-let dataDir: string;
+let server: TestServer;
 let sfn: SFNClient;
 let standardArn: string;
 let expressArn: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'stepwise-document-validation-'));
-  server = await startServer({
-    port: 0,
-    dataDir,
-    logger: pino({ level: 'silent' }),
-    functionsDir: `${EXAMPLE}/functions`,
-  });
-  sfn = new SFNClient({
-    endpoint: server.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    disableHostPrefix: true,
-  });
+  server = await startTestServer({ store: 'sqlite', functionsDir: `${EXAMPLE}/functions` });
+  sfn = server.client;
   const definition = readFileSync(`${EXAMPLE}/statemachine.asl.json`, 'utf8');
-  standardArn = (
-    await sfn.send(new CreateStateMachineCommand({ name: 'document-validation', roleArn: ROLE, definition }))
-  ).stateMachineArn as string;
-  expressArn = (
-    await sfn.send(
-      new CreateStateMachineCommand({
-        name: 'document-validation-express',
-        type: 'EXPRESS',
-        roleArn: ROLE,
-        definition,
-      }),
-    )
-  ).stateMachineArn as string;
+  standardArn = await server.createMachine('document-validation', definition);
+  expressArn = await server.createMachine('document-validation-express', definition, 'EXPRESS');
 });
 
 afterAll(async () => {
-  sfn?.destroy();
   await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 const VALID = { documentId: 'NF-2026-0042', type: 'invoice', holder: 'Ada Lovelace', issuedAt: '2026-01-15' };
 const INVALID = { documentId: 'NF-2026-0043', type: 'memo', holder: '  ', issuedAt: '2026-02-30x' };
 
 async function run(input: unknown) {
-  const { executionArn } = await sfn.send(
-    new StartExecutionCommand({ stateMachineArn: standardArn, input: JSON.stringify(input) }),
-  );
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (described.status !== 'RUNNING') return described;
-    if (Date.now() > deadline) throw new Error(`${executionArn} is still RUNNING`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  return untilDone(sfn, await startExecution(sfn, standardArn, input));
 }
 
 describe('examples/document-validation', () => {

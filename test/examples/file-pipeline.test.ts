@@ -4,28 +4,17 @@
  * into the bucket, the execution is started with the S3 "Object Created" event, and the results are
  * read back from the servers themselves.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  CreateStateMachineCommand,
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  SFNClient,
-  StartExecutionCommand,
-  type HistoryEvent,
-} from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { finished, REGION, startExecution, type Finished } from '../support/aws.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 import { startDynalite, startS3, startSqs, type Running } from '../integrations/aws/servers.js';
 
 const EXAMPLE = 'examples/file-pipeline';
-const REGION = 'us-east-1';
-const ROLE = 'arn:aws:iam::123456789012:role/file-pipeline';
 const BUCKET = 'incoming';
 // s3rver accepts this one key pair; Stepwise signs with the standard chain, here the environment.
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -36,8 +25,7 @@ delete process.env.AWS_PROFILE;
 let s3: Running;
 let dynamo: Running;
 let sqs: Running;
-let server: RunningServer;
-let dataDir: string;
+let server: TestServer;
 let sfn: SFNClient;
 let s3Client: S3Client;
 let ddb: DynamoDBClient;
@@ -68,30 +56,22 @@ beforeAll(async () => {
     }),
   );
 
-  dataDir = mkdtempSync(join(tmpdir(), 'stepwise-file-pipeline-'));
-  server = await startServer({
-    port: 0,
-    dataDir,
-    logger: pino({ level: 'silent' }),
+  server = await startTestServer({
+    store: 'sqlite',
     functionsDir: `${EXAMPLE}/functions`,
     aws: { endpoints: { s3: s3.url, dynamodb: dynamo.url, sqs: sqs.url } },
   });
-  sfn = new SFNClient({ endpoint: server.url, region: REGION, credentials, disableHostPrefix: true });
-  const created = await sfn.send(
-    new CreateStateMachineCommand({
-      name: 'file-pipeline',
-      roleArn: ROLE,
-      definition: readFileSync(`${EXAMPLE}/statemachine.asl.json`, 'utf8'),
-    }),
+  sfn = server.client;
+  stateMachineArn = await server.createMachine(
+    'file-pipeline',
+    readFileSync(`${EXAMPLE}/statemachine.asl.json`, 'utf8'),
   );
-  stateMachineArn = created.stateMachineArn as string;
 });
 
 afterAll(async () => {
-  for (const client of [sfn, s3Client, ddb, sqsClient]) client?.destroy();
+  for (const client of [s3Client, ddb, sqsClient]) client?.destroy();
   await server?.close();
   await Promise.all([s3, dynamo, sqs].map((running) => running?.close()));
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** The event EventBridge delivers for an S3 upload (the fields the pipeline reads, and a few more). */
@@ -105,37 +85,14 @@ function objectCreated(key: string) {
   };
 }
 
-interface Outcome {
-  status: string;
-  output?: Record<string, unknown>;
-  error?: string;
-  cause?: string;
-  history: HistoryEvent[];
-}
+type Outcome = Finished<Record<string, unknown>>;
 
 /** Uploads the file, starts the pipeline with its event, waits for the end. */
 async function upload(key: string, body: string | undefined): Promise<Outcome> {
   if (body !== undefined)
     await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ContentType: 'text/csv' }));
-  const { executionArn } = await sfn.send(
-    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(objectCreated(key)) }),
-  );
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (described.status !== 'RUNNING') {
-      const history = (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
-      return {
-        status: described.status as string,
-        ...(described.output !== undefined ? { output: JSON.parse(described.output) as Record<string, unknown> } : {}),
-        ...(described.error !== undefined ? { error: described.error } : {}),
-        ...(described.cause !== undefined ? { cause: described.cause } : {}),
-        history,
-      };
-    }
-    if (Date.now() > deadline) throw new Error(`${executionArn} is still RUNNING`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  const executionArn = await startExecution(sfn, stateMachineArn, objectCreated(key));
+  return finished(sfn, executionArn, 15_000);
 }
 
 /** The messages in a queue that are about this key (the queues are shared by the tests). */

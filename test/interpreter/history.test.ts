@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   detailsFieldOf,
@@ -13,15 +12,16 @@ import {
   type EventDetailsFor,
   type HistoryEvent,
   type HistoryEventDetailsField,
+  type HistoryEventType,
   type HistoryStateType,
   type MapIterationEventDetails,
   type StateEnteredEventDetails,
 } from '../../src/interpreter/history.js';
+import { repoRoot } from '../support/repo.js';
 
 /** The number of values in AWS's HistoryEventType enum (API 2016-11-23). */
 const AWS_HISTORY_EVENT_TYPE_COUNT = 62;
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const casesDir = process.env.STEPWISE_CONFORMANCE_CASES ?? resolve(repoRoot, '../shared/conformance/cases');
 
 function jsonFiles(dir: string): string[] {
@@ -156,16 +156,17 @@ describe('historyEvent', () => {
   });
 
   it('rejects missing, extra or mistyped details at compile time', () => {
-    const at = { id: 1, previousEventId: 0, timestamp: 0 };
-    const neverCalled = (): void => {
-      // @ts-expect-error PassStateEntered carries stateEnteredEventDetails
-      historyEvent(at, 'PassStateEntered');
-      // @ts-expect-error WaitStateAborted carries no details
-      historyEvent(at, 'WaitStateAborted', { name: 'W' });
-      // @ts-expect-error MapIterationStarted carries MapIterationEventDetails, not state details
-      historyEvent(at, 'MapIterationStarted', { name: 'M', input: '{}' });
-    };
-    expect(typeof neverCalled).toBe('function');
+    // What historyEvent takes after (position, type): exactly one details argument of the type's
+    // interface, or none.
+    type DetailsArgs<T extends HistoryEventType> =
+      Parameters<typeof historyEvent<T>> extends [unknown, unknown, ...infer Rest] ? Rest : never;
+    // PassStateEntered carries stateEnteredEventDetails (leaving it out does not compile).
+    expectTypeOf<DetailsArgs<'PassStateEntered'>>().toEqualTypeOf<[details: StateEnteredEventDetails]>();
+    // WaitStateAborted carries no details (passing some does not compile).
+    expectTypeOf<DetailsArgs<'WaitStateAborted'>>().toEqualTypeOf<[]>();
+    // MapIterationStarted carries MapIterationEventDetails, not state details: no `input`.
+    expectTypeOf<DetailsArgs<'MapIterationStarted'>>().toEqualTypeOf<[details: MapIterationEventDetails]>();
+    expectTypeOf<MapIterationEventDetails>().not.toHaveProperty('input');
   });
 });
 

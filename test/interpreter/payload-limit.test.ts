@@ -6,18 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../src/json.js';
 import { execute, fakeClock } from '../../src/index.js';
-import { LAMBDA_ARN, payloadOfSize } from './support.js';
+import { LAMBDA_ARN, payloadOfSize, task } from './support.js';
 
 const KiB = 1024;
 const big = payloadOfSize(257 * KiB);
 const small = payloadOfSize(200 * KiB);
-
-function task(fields: Record<string, Json>, extraStates: Record<string, Json> = {}): Json {
-  return {
-    StartAt: 'Work',
-    States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, End: true, ...fields }, ...extraStates },
-  };
-}
 
 async function run(definition: Json, result: Json, input: Json = {}) {
   let calls = 0;

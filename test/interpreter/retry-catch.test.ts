@@ -5,19 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../src/json.js';
 import { execute, fakeClock, TaskFailure, type TaskHandler } from '../../src/index.js';
-import { Driver, eventsOf, firstEvent, LAMBDA_ARN, T0, types } from './support.js';
-
-function task(
-  fields: Record<string, Json>,
-  extraStates: Record<string, Json> = {},
-  top: Record<string, Json> = {},
-): Json {
-  return {
-    StartAt: 'Work',
-    States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, End: true, ...fields }, ...extraStates },
-    ...top,
-  };
-}
+import { Driver, eventsOf, firstEvent, LAMBDA_ARN, T0, task, types } from './support.js';
 
 /** A handler that fails `failures` times with `error`, then returns `result`; it records the clock at each call. */
 function flaky(clock: { now(): number }, failures: number, error = 'Custom.Error', result: Json = 'ok') {

@@ -22,6 +22,22 @@ export const LAMBDA_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:work';
 export const INVOKE = 'arn:aws:states:::lambda:invoke';
 export const ACTIVITY_ARN = 'arn:aws:states:us-east-1:123456789012:activity:work';
 
+/**
+ * A machine whose first state is the Task `Work` on LAMBDA_ARN (with `fields` merged in), followed
+ * by `extraStates`, with `top` merged into the definition (e.g. TimeoutSeconds).
+ */
+export function task(
+  fields: Record<string, Json>,
+  extraStates: Record<string, Json> = {},
+  top: Record<string, Json> = {},
+): Json {
+  return {
+    StartAt: 'Work',
+    States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, End: true, ...fields }, ...extraStates },
+    ...top,
+  };
+}
+
 /** A definition, validated and compiled as the library does. */
 export function compile(definition: Json): CompiledMachine {
   return new StateMachine(definition).compiled;

@@ -13,23 +13,12 @@ import {
   INVOKE,
   LAMBDA_ARN,
   T0,
+  task,
   types,
   type StartTimer,
 } from './support.js';
 
 const never = () => new Promise<Json>(() => {});
-
-function task(
-  fields: Record<string, Json>,
-  extraStates: Record<string, Json> = {},
-  top: Record<string, Json> = {},
-): Json {
-  return {
-    StartAt: 'Work',
-    States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, End: true, ...fields }, ...extraStates },
-    ...top,
-  };
-}
 
 describe('Task TimeoutSeconds', () => {
   it('a task that never settles fails with States.Timeout once TimeoutSeconds pass', async () => {

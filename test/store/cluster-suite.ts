@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClusterEvent, ClusterStore } from '../../src/store/cluster.js';
 import type { Commit, ExecutionRecord, ExecutionStore } from '../../src/store/types.js';
-import { eventually } from '../support/eventually.js';
+import { eventually } from '../support/async.js';
 import { createCommit, event, execution, executionArn, nextCommit, task, timer } from './fixtures.js';
 
 export type ClusterCapableStore = ExecutionStore & ClusterStore;

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { ClusterEvent } from '../../src/store/cluster.js';
 import { CLUSTER_SQL } from '../../src/store/postgres/cluster-sql.js';
 import { channelFor, PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { eventually } from '../support/eventually.js';
+import { eventually } from '../support/async.js';
 import { describeClusterStore } from './cluster-suite.js';
 import { createCommit, execution, timer } from './fixtures.js';
 import { databaseUrl, dropSchemas, freshSchema, postgresReachable, query } from './postgres-helper.js';

@@ -41,25 +41,37 @@ export function freshSchema(length?: number): string {
 
 /**
  * Whether the PostgreSQL tests run. When the server is unreachable this registers a skipped suite
- * (or, with STEPWISE_REQUIRE_POSTGRES=1, a failing test) in their place and answers false.
+ * (or, with STEPWISE_REQUIRE_POSTGRES=1, a failing test) in their place and answers false. `what`
+ * names the tests in the warning and in the suite put in their place.
  */
-export async function postgresReachable(): Promise<boolean> {
+export async function postgresReachable(what = 'PostgresStore'): Promise<boolean> {
   const unreachable = await unreachableReason();
   if (unreachable === undefined) return true;
   if (!postgresRequired) {
     console.warn(
-      `PostgreSQL tests skipped: no PostgreSQL at ${databaseUrl} (${unreachable}). Set STEPWISE_DATABASE_URL, or STEPWISE_REQUIRE_POSTGRES=1 to fail instead.`,
+      `PostgreSQL tests skipped (${what}): no PostgreSQL at ${databaseUrl} (${unreachable}). Set STEPWISE_DATABASE_URL, or STEPWISE_REQUIRE_POSTGRES=1 to fail instead.`,
     );
     describe.skip('PostgreSQL tests skipped (no PostgreSQL reachable)', () => {
-      it('PostgresStore', () => undefined);
+      it(what, () => undefined);
     });
   } else {
-    describe('PostgresStore', () => {
+    describe(what, () => {
       it('needs a reachable PostgreSQL (STEPWISE_REQUIRE_POSTGRES=1)', () => {
         throw new Error(`No PostgreSQL at ${databaseUrl}: ${unreachable}`);
       });
     });
   }
+  return false;
+}
+
+/**
+ * Whether to add PostgreSQL to the stores a suite runs on: when it answers, or when it is required
+ * (the suite then fails on it). Else false, with a warning that `what` runs without it if named.
+ */
+export async function postgresWanted(what?: string): Promise<boolean> {
+  const unreachable = await unreachableReason();
+  if (unreachable === undefined || postgresRequired) return true;
+  if (what) console.warn(`${what} skipped on PostgreSQL: no PostgreSQL at ${databaseUrl} (${unreachable}).`);
   return false;
 }
 

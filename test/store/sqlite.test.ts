@@ -1,17 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createCommit, event, execution, stateMachine } from './fixtures.js';
 import { describeStore } from './store-suite.js';
+import { removeDir, tempDir } from '../support/files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'stepwise-store-'));
+const dir = tempDir('stepwise-store-');
 let files = 0;
 const freshFile = (): string => join(dir, `store-${++files}.db`);
 
 afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
+  removeDir(dir);
 });
 
 describeStore('sqlite (file)', async () => SqliteStore.open(freshFile()));

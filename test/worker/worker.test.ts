@@ -1,16 +1,11 @@
 /** The activity worker library against the real server: results, failures, heartbeats, timeouts, stopping, and many at once. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskFailure } from '../../src/engine/task-invoker.js';
-import { runActivityWorker } from '../../src/index.js';
+import { runActivityWorker, type ActivityWorkerOptions } from '../../src/index.js';
 import type { Json } from '../../src/json.js';
-import {
-  activityMachine,
-  createActivity,
-  finished,
-  start,
-  startTestServer,
-  type TestServer,
-} from '../activities/support.js';
+import { activityMachine, createActivity } from '../activities/support.js';
+import { startExecution, untilDone } from '../support/aws.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 let t: TestServer;
 
@@ -22,61 +17,64 @@ afterAll(async () => {
   await t.close();
 });
 
-const stopAfter = (worker: Promise<void>, controller: AbortController) => async () => {
-  controller.abort();
-  await worker;
-};
+/**
+ * A new activity and one worker polling it (on the server's endpoint unless `options` give a
+ * client); `stop` aborts the worker and waits until it has reported what it had in hand.
+ */
+async function startWorker(
+  options: Omit<ActivityWorkerOptions, 'activityArn' | 'signal'>,
+): Promise<{ activityArn: string; stop(): Promise<void> }> {
+  const activityArn = await createActivity(t.client);
+  const controller = new AbortController();
+  const worker = runActivityWorker({
+    ...(options.client ? {} : { endpoint: t.server.url }),
+    ...options,
+    activityArn,
+    signal: controller.signal,
+  });
+  return {
+    activityArn,
+    stop: async () => {
+      controller.abort();
+      await worker;
+    },
+  };
+}
 
 describe('runActivityWorker', () => {
   it('answers each task with what the handler returns', async () => {
-    const activityArn = await createActivity(t.client);
-    const controller = new AbortController();
-    const stop = stopAfter(
-      runActivityWorker({
-        endpoint: t.server.url,
-        activityArn,
-        workerName: 'doubler',
-        signal: controller.signal,
-        handler: async (input) => ({ doubled: (input as { n: number }).n * 2 }),
-      }),
-      controller,
-    );
+    const { activityArn, stop } = await startWorker({
+      workerName: 'doubler',
+      handler: async (input) => ({ doubled: (input as { n: number }).n * 2 }),
+    });
     try {
-      const executionArn = await start(t.client, await activityMachine(t.client, activityArn), { n: 21 });
-      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"doubled":42}' });
+      const executionArn = await startExecution(t.client, await activityMachine(t.client, activityArn), { n: 21 });
+      expect(await untilDone(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"doubled":42}' });
     } finally {
       await stop();
     }
   });
 
   it('a thrown Error fails the task with its name and message; a TaskFailure with its error and cause', async () => {
-    const activityArn = await createActivity(t.client);
-    const controller = new AbortController();
     class QuotaError extends Error {
       override name = 'QuotaError';
     }
-    const stop = stopAfter(
-      runActivityWorker({
-        endpoint: t.server.url,
-        activityArn,
-        signal: controller.signal,
-        handler: async (input) => {
-          if ((input as { kind: string }).kind === 'plain') throw new QuotaError('over quota');
-          throw new TaskFailure('Custom.Error', 'custom cause');
-        },
-      }),
-      controller,
-    );
+    const { activityArn, stop } = await startWorker({
+      handler: async (input) => {
+        if ((input as { kind: string }).kind === 'plain') throw new QuotaError('over quota');
+        throw new TaskFailure('Custom.Error', 'custom cause');
+      },
+    });
     try {
       const machine = await activityMachine(t.client, activityArn);
-      const plain = await start(t.client, machine, { kind: 'plain' });
-      const custom = await start(t.client, machine, { kind: 'custom' });
-      expect(await finished(t.client, plain)).toMatchObject({
+      const plain = await startExecution(t.client, machine, { kind: 'plain' });
+      const custom = await startExecution(t.client, machine, { kind: 'custom' });
+      expect(await untilDone(t.client, plain)).toMatchObject({
         status: 'FAILED',
         error: 'QuotaError',
         cause: 'over quota',
       });
-      expect(await finished(t.client, custom)).toMatchObject({
+      expect(await untilDone(t.client, custom)).toMatchObject({
         status: 'FAILED',
         error: 'Custom.Error',
         cause: 'custom cause',
@@ -87,80 +85,65 @@ describe('runActivityWorker', () => {
   });
 
   it('a failure the state retries comes back to the worker, which succeeds the second time', async () => {
-    const activityArn = await createActivity(t.client);
-    const controller = new AbortController();
     let calls = 0;
-    const stop = stopAfter(
-      runActivityWorker({
-        endpoint: t.server.url,
-        activityArn,
-        signal: controller.signal,
-        handler: async () => {
-          calls++;
-          if (calls === 1) throw new TaskFailure('Transient', 'try again');
-          return { calls };
-        },
-      }),
-      controller,
-    );
+    const { activityArn, stop } = await startWorker({
+      handler: async () => {
+        calls++;
+        if (calls === 1) throw new TaskFailure('Transient', 'try again');
+        return { calls };
+      },
+    });
     try {
       const machine = await activityMachine(t.client, activityArn, {
         Retry: [{ ErrorEquals: ['Transient'], IntervalSeconds: 1, MaxAttempts: 1 }],
       });
-      const executionArn = await start(t.client, machine);
-      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"calls":2}' });
+      const executionArn = await startExecution(t.client, machine);
+      expect(await untilDone(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"calls":2}' });
     } finally {
       await stop();
     }
   });
 
   it('heartbeats keep a task longer than HeartbeatSeconds alive', async () => {
-    const activityArn = await createActivity(t.client);
-    const controller = new AbortController();
-    const stop = stopAfter(
-      runActivityWorker({
-        endpoint: t.server.url,
-        activityArn,
-        heartbeatIntervalMs: 300,
-        signal: controller.signal,
-        handler: async () => {
-          await new Promise((resolve) => setTimeout(resolve, 2_200));
-          return 'slow but alive';
-        },
-      }),
-      controller,
-    );
+    const { activityArn, stop } = await startWorker({
+      heartbeatIntervalMs: 300,
+      handler: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 2_200));
+        return 'slow but alive';
+      },
+    });
     try {
-      const executionArn = await start(t.client, await activityMachine(t.client, activityArn, { HeartbeatSeconds: 1 }));
-      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"slow but alive"' });
+      const executionArn = await startExecution(
+        t.client,
+        await activityMachine(t.client, activityArn, { HeartbeatSeconds: 1 }),
+      );
+      expect(await untilDone(t.client, executionArn)).toMatchObject({
+        status: 'SUCCEEDED',
+        output: '"slow but alive"',
+      });
     } finally {
       await stop();
     }
   });
 
   it('a task that outlives TimeoutSeconds fails with States.Timeout and the handler is told to give up', async () => {
-    const activityArn = await createActivity(t.client);
-    const controller = new AbortController();
     let gaveUp = false;
-    const stop = stopAfter(
-      runActivityWorker({
-        endpoint: t.server.url,
-        activityArn,
-        heartbeatIntervalMs: 200,
-        signal: controller.signal,
-        handler: (_input, { signal }) =>
-          new Promise<Json>((resolve) => {
-            signal.addEventListener('abort', () => {
-              gaveUp = true;
-              resolve('too late');
-            });
-          }),
-      }),
-      controller,
-    );
+    const { activityArn, stop } = await startWorker({
+      heartbeatIntervalMs: 200,
+      handler: (_input, { signal }) =>
+        new Promise<Json>((resolve) => {
+          signal.addEventListener('abort', () => {
+            gaveUp = true;
+            resolve('too late');
+          });
+        }),
+    });
     try {
-      const executionArn = await start(t.client, await activityMachine(t.client, activityArn, { TimeoutSeconds: 1 }));
-      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+      const executionArn = await startExecution(
+        t.client,
+        await activityMachine(t.client, activityArn, { TimeoutSeconds: 1 }),
+      );
+      expect(await untilDone(t.client, executionArn)).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
       for (let i = 0; i < 100 && !gaveUp; i++) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(gaveUp).toBe(true);
     } finally {
@@ -184,12 +167,12 @@ describe('runActivityWorker', () => {
       },
     });
     const machine = await activityMachine(t.client, activityArn);
-    const first = await start(t.client, machine);
+    const first = await startExecution(t.client, machine);
     await inHand;
     controller.abort();
     await worker;
-    expect(await finished(t.client, first)).toMatchObject({ status: 'SUCCEEDED', output: '"finished"' });
-    const second = await start(t.client, machine);
+    expect(await untilDone(t.client, first)).toMatchObject({ status: 'SUCCEEDED', output: '"finished"' });
+    const second = await startExecution(t.client, machine);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(
       (
@@ -201,15 +184,10 @@ describe('runActivityWorker', () => {
   });
 
   it('takes an SDK client instead of an endpoint', async () => {
-    const activityArn = await createActivity(t.client);
-    const controller = new AbortController();
-    const stop = stopAfter(
-      runActivityWorker({ client: t.client, activityArn, signal: controller.signal, handler: (input) => input }),
-      controller,
-    );
+    const { activityArn, stop } = await startWorker({ client: t.client, handler: (input) => input });
     try {
-      const executionArn = await start(t.client, await activityMachine(t.client, activityArn), { via: 'sdk' });
-      expect(await finished(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"via":"sdk"}' });
+      const executionArn = await startExecution(t.client, await activityMachine(t.client, activityArn), { via: 'sdk' });
+      expect(await untilDone(t.client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"via":"sdk"}' });
     } finally {
       await stop();
     }
@@ -244,9 +222,9 @@ describe('runActivityWorker', () => {
         id,
         secret: `s${id}-${Math.random().toString(36).slice(2)}`,
       }));
-      const executions = await Promise.all(inputs.map((input) => start(t.client, machine, input)));
+      const executions = await Promise.all(inputs.map((input) => startExecution(t.client, machine, input)));
       const results = [];
-      for (const arn of executions) results.push(await finished(t.client, arn, 30_000));
+      for (const arn of executions) results.push(await untilDone(t.client, arn, 30_000));
       results.forEach((result, i) => {
         expect(result.status).toBe('SUCCEEDED');
         expect(JSON.parse(result.output as string)).toEqual({

@@ -4,20 +4,11 @@
  * signed-request-checking servers for SNS, EventBridge and ECS).
  */
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  CreateStateMachineCommand,
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  SendTaskSuccessCommand,
-  SFNClient,
-  StartExecutionCommand,
-  type HistoryEvent,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import { startServer, type RunningServer } from '../../../src/server.js';
-import { MemoryStore } from '../../../src/store/memory/memory-store.js';
+import { ACCOUNT, createMachine, finished, REGION, startExecution, type Finished } from '../../support/aws.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
 import {
   json,
   startDynalite,
@@ -37,9 +28,6 @@ process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
 process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
 delete process.env.AWS_PROFILE;
 
-const REGION = 'us-east-1';
-const ACCOUNT = '123456789012';
-const ROLE = `arn:aws:iam::${ACCOUNT}:role/stepwise`;
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 let dynamo: Running;
@@ -48,7 +36,7 @@ let sqs: Running;
 let sns: FakeAws;
 let events: FakeAws;
 let ecs: FakeAws;
-let server: RunningServer;
+let server: TestServer;
 let sfn: SFNClient;
 let queueUrl: string;
 const ecsTasks = new Map<string, { polls: number; stopAfter: number; exitCode: number }>();
@@ -152,65 +140,31 @@ beforeAll(async () => {
   const sqsClient = new SQSClient({ endpoint: sqs.url, region: REGION, credentials });
   queueUrl = (await sqsClient.send(new GetQueueUrlCommand({ QueueName: 'jobs' }))).QueueUrl as string;
   sqsClient.destroy();
-  server = await startServer({
-    port: 0,
-    store: new MemoryStore(),
-    logger: pino({ level: 'silent' }),
+  server = await startTestServer({
     aws: {
       endpoints: { dynamodb: dynamo.url, s3: s3.url, sqs: sqs.url, sns: sns.url, events: events.url, ecs: ecs.url },
       ecsPollIntervalMs: 10,
     },
   });
-  sfn = new SFNClient({ endpoint: server.url, region: REGION, credentials, disableHostPrefix: true, maxAttempts: 1 });
+  sfn = server.client;
 });
 
 afterAll(async () => {
-  sfn?.destroy();
   await server?.close();
   await Promise.all([dynamo, s3, sqs, sns, events, ecs].map((s) => s?.close()));
 });
 
-interface Outcome {
-  status: string;
-  output?: unknown;
-  error?: string;
-  cause?: string;
-  history: HistoryEvent[];
-  executionArn: string;
-}
+type Outcome = Finished;
 
 let machines = 0;
 
 async function start(states: Record<string, unknown>, input: unknown = {}, client = sfn): Promise<string> {
-  const definition = JSON.stringify({ StartAt: Object.keys(states)[0], States: states });
-  const { stateMachineArn } = await client.send(
-    new CreateStateMachineCommand({ name: `aws-${++machines}`, definition, roleArn: ROLE }),
-  );
-  const { executionArn } = await client.send(
-    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }),
-  );
-  return executionArn as string;
+  const definition = { StartAt: Object.keys(states)[0], States: states };
+  return startExecution(client, await createMachine(client, `aws-${++machines}`, definition), input);
 }
 
-async function finish(executionArn: string, client = sfn, timeoutMs = 10_000): Promise<Outcome> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const described = await client.send(new DescribeExecutionCommand({ executionArn }));
-    if (described.status !== 'RUNNING') {
-      const history = (await client.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
-      return {
-        status: described.status as string,
-        ...(described.output !== undefined ? { output: JSON.parse(described.output) as unknown } : {}),
-        ...(described.error !== undefined ? { error: described.error } : {}),
-        ...(described.cause !== undefined ? { cause: described.cause } : {}),
-        history,
-        executionArn,
-      };
-    }
-    if (Date.now() > deadline) throw new Error(`${executionArn} still RUNNING`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const finish = (executionArn: string, client = sfn, timeoutMs = 10_000): Promise<Outcome> =>
+  finished(client, executionArn, timeoutMs);
 
 async function run(states: Record<string, unknown>, input: unknown = {}): Promise<Outcome> {
   return finish(await start(states, input));
@@ -612,19 +566,8 @@ describe('ECS (optimized)', () => {
 describe('Retry', () => {
   it('a throttled DynamoDB call is retried by the state Retry and then succeeds', async () => {
     const proxy = await startThrottlingProxy(dynamo.url, 1);
-    const throttled = await startServer({
-      port: 0,
-      store: new MemoryStore(),
-      logger: pino({ level: 'silent' }),
-      aws: { endpoints: { dynamodb: proxy.url } },
-    });
-    const client = new SFNClient({
-      endpoint: throttled.url,
-      region: REGION,
-      credentials,
-      disableHostPrefix: true,
-      maxAttempts: 1,
-    });
+    const throttled = await startTestServer({ aws: { endpoints: { dynamodb: proxy.url } } });
+    const client = throttled.client;
     try {
       const executionArn = await start(
         {
@@ -650,7 +593,6 @@ describe('Retry', () => {
       );
       ddb.destroy();
     } finally {
-      client.destroy();
       await throttled.close();
       await proxy.close();
     }

@@ -4,14 +4,12 @@
  * EventBridge and ECS calls the tests make. Those check every request's SigV4 Authorization
  * header (its credential scope names the service and the region) before answering.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { createSqsServer } from 'local-aws-sqs';
+import { removeDir, tempDir } from '../../support/files.js';
 
 export interface Running {
   url: string;
@@ -34,7 +32,7 @@ export async function startDynalite(): Promise<Running> {
 }
 
 export async function startS3(buckets: string[]): Promise<Running> {
-  const directory = mkdtempSync(join(tmpdir(), 'stepwise-s3-'));
+  const directory = tempDir('stepwise-s3-');
   const s3 = new S3rver({
     port: 0,
     address: '127.0.0.1',
@@ -47,7 +45,7 @@ export async function startS3(buckets: string[]): Promise<Running> {
     url: `http://127.0.0.1:${port}`,
     close: async () => {
       await s3.close();
-      rmSync(directory, { recursive: true, force: true });
+      removeDir(directory);
     },
   };
 }

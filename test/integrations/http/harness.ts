@@ -1,22 +1,15 @@
 /**
  * For HTTP Task tests: a real local HTTP server that records every request and answers with a
- * route handler, and the real Stepwise server (startServer, memory store) driven by the SDK.
+ * route handler, and the shared test server (memory store) with a connections file.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CreateStateMachineCommand,
-  DescribeExecutionCommand,
-  SFNClient,
-  StartExecutionCommand,
-  StartSyncExecutionCommand,
-} from '@aws-sdk/client-sfn';
-import { pino } from 'pino';
-import { startServer, type RunningServer } from '../../../src/server.js';
-import { MemoryStore } from '../../../src/store/memory/memory-store.js';
+import { StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { resultOf, startExecution, type MachineType, type Result } from '../../support/aws.js';
+import { removeDir, tempDir } from '../../support/files.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
 
 export interface RecordedRequest {
   method: string;
@@ -53,7 +46,7 @@ export interface Recorder {
 export async function startRecorder(): Promise<Recorder> {
   const requests: RecordedRequest[] = [];
   const routes = new Map<string, Route>();
-  const hanging = new Set<import('node:http').ServerResponse>();
+  const hanging = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -108,99 +101,37 @@ export async function startRecorder(): Promise<Recorder> {
   };
 }
 
-/** A port nothing listens on (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-export interface ExecutionResult {
-  status: string;
-  output?: unknown;
-  error?: string;
-  cause?: string;
-}
-
-export interface Stepwise {
-  server: RunningServer;
-  client: SFNClient;
+export interface Stepwise extends TestServer {
   /** Runs a definition as an Express machine through StartSyncExecution. */
-  runSync(definition: object, input?: object): Promise<ExecutionResult>;
+  runSync(definition: object, input?: object): Promise<Result>;
   /** Runs a definition as a Standard machine (StartExecution) and polls DescribeExecution until it ends. */
-  runStandard(definition: object, input?: object): Promise<ExecutionResult>;
-  close(): Promise<void>;
+  runStandard(definition: object, input?: object): Promise<Result>;
 }
 
-export const ROLE = 'arn:aws:iam::123456789012:role/stepwise';
-
-/** The real server (memory store) with a connections file written from `connections` (YAML text). */
+/** The real server (memory store) with a connections file written from `connectionsYaml`. */
 export async function startStepwise(connectionsYaml: string, httpAllowedHosts?: string[]): Promise<Stepwise> {
-  const dir = mkdtempSync(join(tmpdir(), 'stepwise-http-'));
+  const dir = tempDir('stepwise-http-');
   const file = join(dir, 'connections.yaml');
   writeFileSync(file, connectionsYaml);
-  const server = await startServer({
-    port: 0,
-    store: new MemoryStore(),
-    logger: pino({ level: 'silent' }),
-    connections: file,
-    ...(httpAllowedHosts ? { httpAllowedHosts } : {}),
-  });
-  const client = new SFNClient({
-    endpoint: server.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    disableHostPrefix: true,
-    maxAttempts: 1,
-  });
+  const sw = await startTestServer({ connections: file, ...(httpAllowedHosts ? { httpAllowedHosts } : {}) });
   let counter = 0;
-  const create = async (definition: object, type: 'STANDARD' | 'EXPRESS') => {
-    const name = `http-${type.toLowerCase()}-${++counter}`;
-    const { stateMachineArn } = await client.send(
-      new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: ROLE, type }),
-    );
-    return stateMachineArn ?? '';
-  };
-  const parse = (text: string | undefined) => (text === undefined ? undefined : (JSON.parse(text) as unknown));
+  const create = (definition: object, type: MachineType) =>
+    sw.createMachine(`http-${type.toLowerCase()}-${++counter}`, definition, type);
   return {
-    server,
-    client,
+    ...sw,
     async runSync(definition, input = {}) {
       const stateMachineArn = await create(definition, 'EXPRESS');
-      const r = await client.send(new StartSyncExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }));
-      return {
-        status: r.status ?? '',
-        output: parse(r.output),
-        ...(r.error !== undefined ? { error: r.error } : {}),
-        ...(r.cause !== undefined ? { cause: r.cause } : {}),
-      };
+      return resultOf(
+        await sw.client.send(new StartSyncExecutionCommand({ stateMachineArn, input: JSON.stringify(input) })),
+      );
     },
     async runStandard(definition, input = {}) {
-      const stateMachineArn = await create(definition, 'STANDARD');
-      const { executionArn } = await client.send(
-        new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }),
-      );
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const d = await client.send(new DescribeExecutionCommand({ executionArn }));
-        if (d.status !== 'RUNNING') {
-          return {
-            status: d.status ?? '',
-            output: parse(d.output),
-            ...(d.error !== undefined ? { error: d.error } : {}),
-            ...(d.cause !== undefined ? { cause: d.cause } : {}),
-          };
-        }
-        if (Date.now() > deadline) throw new Error(`${executionArn} is still running`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      const executionArn = await startExecution(sw.client, await create(definition, 'STANDARD'), input);
+      return resultOf(await sw.untilDone(executionArn));
     },
     async close() {
-      client.destroy();
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
+      await sw.close();
+      removeDir(dir);
     },
   };
 }

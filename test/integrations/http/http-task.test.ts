@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, httpTask, startRecorder, startStepwise, type Recorder, type Stepwise } from './harness.js';
+import { freePort } from '../../support/server.js';
+import { httpTask, startRecorder, startStepwise, type Recorder, type Stepwise } from './harness.js';
 
 const ARN = (name: string) =>
   `arn:aws:events:us-east-1:123456789012:connection/${name}/0b6d4f1e-0000-4000-8000-000000000000`;
@@ -225,7 +226,7 @@ ${ARN('oauth')}:
   });
 
   it('a refused connection fails with States.Http.Socket', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const result = await sw.runSync(
       httpTask({
         ApiEndpoint: `http://127.0.0.1:${port}/x`,

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostAllowList } from '../../../src/integrations/http/allow-list.js';
@@ -9,6 +8,7 @@ import { parseResource } from '../../../src/vocabulary/resource.js';
 import type { TaskInvocation } from '../../../src/integrations/types.js';
 import { urlEncode } from '../../../src/integrations/http/url-encoding.js';
 import type { Json } from '../../../src/json.js';
+import { removeDir, tempDir } from '../../support/files.js';
 import { startRecorder, type Recorder } from './harness.js';
 
 const RESOURCE = 'arn:aws:states:::http:invoke';
@@ -62,9 +62,9 @@ describe('URL encoding', () => {
 describe('the connections file', () => {
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'stepwise-connections-'));
+    dir = tempDir('stepwise-connections-');
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => removeDir(dir));
 
   it('is read as JSON from STEPWISE_CONNECTIONS, under a Connections key, with parameters as maps', () => {
     const file = join(dir, 'c.json');

@@ -3,13 +3,14 @@
  * arn:aws:states:::lambda:invoke, results, Lambda's error reporting, Retry/Catch, timeouts,
  * runaway and crashing functions, cancellation, and .mjs/.cjs/.ts modules.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, SendTaskSuccessCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalFunctions } from '../../../src/integrations/lambda/index.js';
-import { eventTypes, fn, startLambdaServer, task, type LambdaServer } from './support.js';
+import { eventTypes } from '../../support/aws.js';
+import { removeDir, tempDir } from '../../support/files.js';
+import { fn, startLambdaServer, task, type LambdaServer } from './support.js';
 
 const INVOKE = 'arn:aws:states:::lambda:invoke';
 
@@ -153,7 +154,7 @@ describe('legacy Lambda function ARNs', () => {
   });
 
   it('a module that does not parse fails with Runtime.UserCodeSyntaxError', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stepwise-functions-'));
+    const dir = tempDir('stepwise-functions-');
     writeFileSync(join(dir, 'broken.mjs'), 'export const handler = async () => {\n');
     const other = await startLambdaServer({ functionsDir: dir });
     try {
@@ -165,7 +166,7 @@ describe('legacy Lambda function ARNs', () => {
       });
     } finally {
       await other.close();
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     }
   });
 });
@@ -378,7 +379,7 @@ describe('arn:aws:states:::lambda:invoke', () => {
   });
 
   it('lambda:invoke.waitForTaskToken runs the function with the token, then waits for SendTaskSuccess', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stepwise-token-'));
+    const dir = tempDir('stepwise-token-');
     const file = join(dir, 'event.json');
     try {
       const executionArn = await server.start(
@@ -397,7 +398,7 @@ describe('arn:aws:states:::lambda:invoke', () => {
       );
       expect(await server.wait(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: { approved: true } });
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     }
   });
 

@@ -2,52 +2,30 @@
  * Where local functions are configured: `startServer({ functionsDir })` (what `stepwise serve
  * --functions-dir` / STEPWISE_FUNCTIONS_DIR set), and the library's `execute(..., { functionsDir })`.
  */
-import { CreateStateMachineCommand, SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
-import { pino } from 'pino';
+import { StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { execute, type Json } from '../../../src/index.js';
-import { startServer } from '../../../src/server.js';
-import { MemoryStore } from '../../../src/store/memory/memory-store.js';
-import { FUNCTIONS_DIR, ROLE, fn, task } from './support.js';
+import { startTestServer } from '../../support/server.js';
+import { FUNCTIONS_DIR, fn, task } from './support.js';
 
 describe('configuring local functions', () => {
   it('startServer runs Lambda resources with the functions in functionsDir', async () => {
-    const server = await startServer({
-      port: 0,
-      store: new MemoryStore(),
-      functionsDir: FUNCTIONS_DIR,
-      logger: pino({ level: 'silent' }),
-    });
-    const client = new SFNClient({
-      endpoint: server.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-      disableHostPrefix: true,
-    });
+    const server = await startTestServer({ functionsDir: FUNCTIONS_DIR });
     try {
-      const created = await client.send(
-        new CreateStateMachineCommand({
-          name: 'wired',
-          type: 'EXPRESS',
-          roleArn: ROLE,
-          definition: JSON.stringify(
-            task('arn:aws:states:::lambda:invoke', {
-              Parameters: { FunctionName: 'greet', 'Payload.$': '$' },
-              OutputPath: '$.Payload',
-            }),
-          ),
+      const stateMachineArn = await server.createMachine(
+        'wired',
+        task('arn:aws:states:::lambda:invoke', {
+          Parameters: { FunctionName: 'greet', 'Payload.$': '$' },
+          OutputPath: '$.Payload',
         }),
+        'EXPRESS',
       );
-      const r = await client.send(
-        new StartSyncExecutionCommand({
-          stateMachineArn: created.stateMachineArn,
-          input: JSON.stringify({ name: 'Ada' }),
-        }),
+      const r = await server.client.send(
+        new StartSyncExecutionCommand({ stateMachineArn, input: JSON.stringify({ name: 'Ada' }) }),
       );
       expect(r.status).toBe('SUCCEEDED');
       expect(JSON.parse(r.output!)).toEqual({ message: 'Hello, Ada!' });
     } finally {
-      client.destroy();
       await server.close();
     }
   });

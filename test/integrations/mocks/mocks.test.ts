@@ -1,12 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskHandler } from '../../../src/engine/task-invoker.js';
 import { MockConfigError } from '../../../src/integrations/mocks/index.js';
 import { parseWaitTimeScale, startServer } from '../../../src/server.js';
-import { startTestServer, type TestServer } from '../states/support.js';
+import { fullHistory } from '../../support/aws.js';
+import { removeDir, tempDir } from '../../support/files.js';
+import { startTestServer, type TestServer, type TestServerOptions } from '../../support/server.js';
 
 const REAL = 'arn:aws:lambda:us-east-1:123456789012:function:real';
 const ACTIVITY = 'arn:aws:states:us-east-1:123456789012:activity:approve';
@@ -60,26 +61,28 @@ const orders = {
 let dir: string;
 let file: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'stepwise-mocks-'));
+  dir = tempDir('stepwise-mocks-');
   file = join(dir, 'MockConfigFile.json');
   writeFileSync(file, JSON.stringify(mockConfig));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeDir(dir));
 
 let s: TestServer | undefined;
+/** The server these tests start, on SQLite in a temp directory. */
+const startSqlite = (options: TestServerOptions = {}) => startTestServer({ store: 'sqlite', ...options });
 afterEach(async () => {
   await s?.close();
   s = undefined;
 });
 
 async function run(testCase: string, handlers: Record<string, TaskHandler> = {}) {
-  s = await startTestServer({ mockConfig: file, waitTimeScale: 0, handlers });
+  s = await startSqlite({ mockConfig: file, waitTimeScale: 0, handlers });
   const arn = await s.createMachine('Orders', orders);
   const { executionArn } = await s.client.send(
     new StartExecutionCommand({ stateMachineArn: `${arn}#${testCase}`, input: '{"order":1}' }),
   );
-  const done = await s.finished(executionArn as string);
-  const events = (await s.client.send(new GetExecutionHistoryCommand({ executionArn }))).events as HistoryEvent[];
+  const done = await s.untilDone(executionArn as string);
+  const events = await fullHistory(s.client, executionArn as string);
   return { arn, done, events };
 }
 
@@ -116,12 +119,12 @@ describe('mocked service integrations (Step Functions Local MockConfigFile.json)
 
   it('a task the test case does not name calls its real integration', async () => {
     const real: TaskHandler = (input) => ({ Payload: { body: `real ${JSON.stringify(input)}` } });
-    s = await startTestServer({ mockConfig: file, handlers: { 'arn:aws:states:::lambda:invoke': real } });
+    s = await startSqlite({ mockConfig: file, handlers: { 'arn:aws:states:::lambda:invoke': real } });
     const arn = await s.createMachine('Orders', orders);
     const { executionArn } = await s.client.send(
       new StartExecutionCommand({ stateMachineArn: `${arn}#HybridPath`, input: '{"order":2}' }),
     );
-    const done = await s.finished(executionArn as string);
+    const done = await s.untilDone(executionArn as string);
     expect(JSON.parse(done.output as string)).toEqual({
       order: 2,
       lambda: { body: `real ${JSON.stringify({ FunctionName: REAL, Payload: { order: 2 } })}` },
@@ -130,7 +133,7 @@ describe('mocked service integrations (Step Functions Local MockConfigFile.json)
   });
 
   it('an execution without a test case runs no mocks', async () => {
-    s = await startTestServer({
+    s = await startSqlite({
       mockConfig: file,
       handlers: {
         'arn:aws:states:::lambda:invoke': () => ({ Payload: { body: 'real' } }),
@@ -139,7 +142,7 @@ describe('mocked service integrations (Step Functions Local MockConfigFile.json)
     });
     const arn = await s.createMachine('Orders', orders);
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: arn, input: '{}' }));
-    expect(JSON.parse((await s.finished(executionArn as string)).output as string)).toEqual({
+    expect(JSON.parse((await s.untilDone(executionArn as string)).output as string)).toEqual({
       lambda: { body: 'real' },
       approval: { approved: 'by hand' },
     });
@@ -149,7 +152,7 @@ describe('mocked service integrations (Step Functions Local MockConfigFile.json)
     const before = process.env.SFN_MOCK_CONFIG;
     process.env.SFN_MOCK_CONFIG = file;
     try {
-      s = await startTestServer();
+      s = await startSqlite();
     } finally {
       if (before === undefined) delete process.env.SFN_MOCK_CONFIG;
       else process.env.SFN_MOCK_CONFIG = before;
@@ -202,7 +205,7 @@ describe('STEPWISE_WAIT_TIME_SCALE', () => {
     const before = process.env.STEPWISE_WAIT_TIME_SCALE;
     process.env.STEPWISE_WAIT_TIME_SCALE = '0';
     try {
-      s = await startTestServer();
+      s = await startSqlite();
     } finally {
       if (before === undefined) delete process.env.STEPWISE_WAIT_TIME_SCALE;
       else process.env.STEPWISE_WAIT_TIME_SCALE = before;
@@ -210,20 +213,20 @@ describe('STEPWISE_WAIT_TIME_SCALE', () => {
     const arn = await s.createMachine('Nap', hour);
     const started = Date.now();
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: arn }));
-    const done = await s.finished(executionArn as string, 2000);
+    const done = await s.untilDone(executionArn as string, 2000);
     expect(done.output).toBe('"awake"');
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('scales Waits, not task timeouts: a one-second TimeoutSeconds still times out after a second', async () => {
-    s = await startTestServer({ waitTimeScale: 0, handlers: { [REAL]: () => new Promise(() => undefined) } });
+    s = await startSqlite({ waitTimeScale: 0, handlers: { [REAL]: () => new Promise(() => undefined) } });
     const arn = await s.createMachine('Slow', {
       StartAt: 'T',
       States: { T: { Type: 'Task', Resource: REAL, TimeoutSeconds: 1, End: true } },
     });
     const started = Date.now();
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: arn }));
-    const done = await s.finished(executionArn as string, 3000);
+    const done = await s.untilDone(executionArn as string, 3000);
     expect(done.error).toBe('States.Timeout');
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });

@@ -8,7 +8,8 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { TaskFailure, type TaskHandler } from '../../../src/engine/task-invoker.js';
 import { childName } from '../../../src/integrations/states/index.js';
-import { deferred, eventually, startTestServer, type TestServer } from './support.js';
+import { deferred, eventually } from '../../support/async.js';
+import { startTestServer, type TestServerOptions, type TestServer } from '../../support/server.js';
 
 const HOLD = 'arn:aws:lambda:us-east-1:123456789012:function:hold';
 const FLAKY = 'arn:aws:lambda:us-east-1:123456789012:function:flaky';
@@ -25,8 +26,9 @@ function parent(resource: string, parameters: object, extra: object = {}) {
 }
 
 let servers: TestServer[] = [];
-async function server(options: Parameters<typeof startTestServer>[0] = {}, dataDir?: string): Promise<TestServer> {
-  const s = await startTestServer(options, dataDir);
+/** A server on SQLite (a fresh temp directory unless options.dataDir), closed after the test. */
+async function server(options: TestServerOptions = {}): Promise<TestServer> {
+  const s = await startTestServer({ store: 'sqlite', ...options });
   servers.push(s);
   return s;
 }
@@ -48,12 +50,12 @@ describe('arn:aws:states:::states:startExecution', () => {
       parent('arn:aws:states:::states:startExecution', { StateMachineArn: child, Input: { a: 1 } }),
     );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p, input: '{}' }));
-    const done = await s.finished(executionArn as string);
+    const done = await s.untilDone(executionArn as string);
     expect(done.status).toBe('SUCCEEDED');
     const output = JSON.parse(done.output as string) as { ExecutionArn: string; StartDate: number };
     expect(Object.keys(output).sort()).toEqual(['ExecutionArn', 'StartDate']);
     expect(typeof output.StartDate).toBe('number');
-    const started = await s.finished(output.ExecutionArn);
+    const started = await s.untilDone(output.ExecutionArn);
     expect(JSON.parse(started.input as string)).toEqual({ a: 1 });
     expect(JSON.parse(started.output as string)).toEqual({ got: { a: 1 } });
   });
@@ -66,7 +68,7 @@ describe('arn:aws:states:::states:startExecution', () => {
       parent('arn:aws:states:::states:startExecution.sync', { StateMachineArn: child, Input: { a: 1 }, Name: 'kid' }),
     );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
-    const done = await s.finished(executionArn as string);
+    const done = await s.untilDone(executionArn as string);
     expect(done.status).toBe('SUCCEEDED');
     const output = JSON.parse(done.output as string) as Record<string, unknown>;
     expect(output).toMatchObject({
@@ -102,7 +104,7 @@ describe('arn:aws:states:::states:startExecution', () => {
       }),
     );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p, input: '{"n":7}' }));
-    const done = await s.finished(executionArn as string);
+    const done = await s.untilDone(executionArn as string);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output as string)).toMatchObject({
       Input: { n: 7 },
@@ -118,7 +120,7 @@ describe('arn:aws:states:::states:startExecution', () => {
       }),
     );
     const run = await s.client.send(new StartExecutionCommand({ stateMachineArn: linked }));
-    const out = JSON.parse((await s.finished(run.executionArn as string)).output as string) as {
+    const out = JSON.parse((await s.untilDone(run.executionArn as string)).output as string) as {
       Input: Record<string, string>;
     };
     expect(out.Input).toEqual({ AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: run.executionArn });
@@ -148,7 +150,7 @@ describe('arn:aws:states:::states:startExecution', () => {
       'RUNNING',
     );
     await s.client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"answer":42}' }));
-    const done = await s.finished(executionArn as string);
+    const done = await s.untilDone(executionArn as string);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output as string)).toEqual({ answer: 42 });
   });
@@ -164,7 +166,7 @@ describe('arn:aws:states:::states:startExecution', () => {
       parent('arn:aws:states:::states:startExecution.sync', { StateMachineArn: child, Input: { a: 1 } }),
     );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
-    const done = await s.finished(executionArn as string);
+    const done = await s.untilDone(executionArn as string);
     expect(done.status).toBe('FAILED');
     expect(done.error).toBe('States.TaskFailed');
     expect(JSON.parse(done.cause as string)).toMatchObject({
@@ -184,7 +186,7 @@ describe('arn:aws:states:::states:startExecution', () => {
       parent('arn:aws:states:::states:startExecution.sync', { StateMachineArn: missing }),
     );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
-    const done = await s.finished(executionArn as string);
+    const done = await s.untilDone(executionArn as string);
     expect(done.error).toBe('StepFunctions.StateMachineDoesNotExistException');
     expect(done.cause).toMatch(
       /^State Machine Does Not Exist: 'arn:aws:states:us-east-1:123456789012:stateMachine:Nope' \(Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: [0-9a-f-]+; Proxy: null\)$/,
@@ -199,7 +201,7 @@ describe('arn:aws:states:::states:startExecution', () => {
       parent('arn:aws:states:::states:startExecution', { StateMachineArn: child, Name: 'bad\ufffename' }),
     );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
-    const done = await s.finished(executionArn as string);
+    const done = await s.untilDone(executionArn as string);
     expect(done.error).toBe('StepFunctions.InvalidNameException');
     expect(done.cause).toMatch(
       /^Invalid Name: 'bad\ufffename' \(Service: AWSStepFunctions; Status Code: 400; Error Code: InvalidName;/,
@@ -228,7 +230,7 @@ describe('arn:aws:states:::states:startExecution', () => {
       ),
     );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
-    const done = await s.finished(executionArn as string);
+    const done = await s.untilDone(executionArn as string);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output as string)).toMatchObject({ Output: { calls: 2 } });
     const children = await childrenOf(s, child);
@@ -243,10 +245,10 @@ describe('arn:aws:states:::states:startExecution', () => {
       parent('arn:aws:states:::states:startExecution.sync', { StateMachineArn: child }, { TimeoutSeconds: 1 }),
     );
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
-    const done = await s.finished(executionArn as string);
+    const done = await s.untilDone(executionArn as string);
     expect(done.error).toBe('States.Timeout');
     const [kid] = await childrenOf(s, child);
-    await s.finished(kid?.executionArn as string);
+    await s.untilDone(kid?.executionArn as string);
     expect((await childrenOf(s, child))[0]?.status).toBe('ABORTED');
   });
 
@@ -260,8 +262,8 @@ describe('arn:aws:states:::states:startExecution', () => {
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: p }));
     const kid = await eventually(async () => (await childrenOf(s, child))[0], 'the child to start');
     await s.client.send(new StopExecutionCommand({ executionArn }));
-    expect((await s.finished(kid.executionArn as string)).status).toBe('ABORTED');
-    expect((await s.finished(executionArn as string)).status).toBe('ABORTED');
+    expect((await s.untilDone(kid.executionArn as string)).status).toBe('ABORTED');
+    expect((await s.untilDone(executionArn as string)).status).toBe('ABORTED');
   });
 
   it('after a restart the re-invoked task attaches to the child it started instead of starting another', async () => {
@@ -274,13 +276,13 @@ describe('arn:aws:states:::states:startExecution', () => {
     const { executionArn } = await first.client.send(new StartExecutionCommand({ stateMachineArn: p }));
     const kid = await eventually(async () => (await childrenOf(first, child))[0], 'the child to start');
     expect(kid.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    await first.close(false);
+    await first.close({ keepData: true });
     servers = [];
 
     const release = deferred<{ released: boolean }>();
-    const second = await server({ handlers: { [HOLD]: () => release.promise } }, first.dataDir);
+    const second = await server({ handlers: { [HOLD]: () => release.promise }, dataDir: first.dataDir });
     release.resolve({ released: true });
-    const done = await second.finished(executionArn as string);
+    const done = await second.untilDone(executionArn as string);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output as string)).toMatchObject({ Name: kid.name, Output: { released: true } });
     expect((await childrenOf(second, child)).map((c) => c.name)).toEqual([kid.name]);

@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { causeDetail, loadGroup, matchesExpected, runSinglePass, whyNotSinglePass } from '../intrinsics/corpus.js';
+import { loadGroup } from '../intrinsics/corpus.js';
+import { singlePassCases } from '../single-pass-suite.js';
 import { compilePayloadTemplate, TemplateError } from '../../../src/query/payload-template.js';
 import { isJsonObject, type Json } from '../../../src/json.js';
 
 describe('jsonpath conformance cases (recorded on AWS)', () => {
-  const cases = loadGroup('jsonpath');
-  it('has all 24 recorded cases', () => {
-    expect(cases).toHaveLength(24);
-  });
-
-  for (const testCase of cases) {
-    const skip = whyNotSinglePass(testCase);
-    it.skipIf(skip !== undefined)(
-      `${testCase.name}${skip === undefined ? '' : ` (needs the interpreter: ${skip})`}`,
-      () => {
-        const outcome = runSinglePass(testCase);
-        if (testCase.expect.error !== undefined) {
-          expect(outcome).toMatchObject({ error: testCase.expect.error });
-          const cause = 'cause' in outcome ? outcome.cause : '';
-          expect(matchesExpected(causeDetail(testCase.expect.cause ?? ''), cause), cause).toBe(true);
-        } else {
-          const actual = 'output' in outcome ? outcome.output : undefined;
-          expect(matchesExpected(testCase.expect.output ?? null, actual), JSON.stringify(outcome)).toBe(true);
-        }
-      },
-    );
-  }
+  singlePassCases('jsonpath', 24);
 });
 
 describe('illegal escapes in intrinsic functions (validation cases recorded on AWS)', () => {
