@@ -42,7 +42,7 @@ export interface Catcher {
   assign?: CompiledAssign;
 }
 
-interface StateBase {
+export interface StateBase {
   name: string;
   /** Unique address of the state in the machine, e.g. "Map1/processor/Inner". */
   address: string;
