@@ -4,7 +4,7 @@
  */
 import type { Json } from '../json.js';
 import { abortChildren } from './frames.js';
-import type { Run } from './run.js';
+import type { StepContext } from './step-context.js';
 import { ROOT_FRAME, type TerminalStatus } from './types.js';
 
 export interface ExecutionResult {
@@ -14,7 +14,7 @@ export interface ExecutionResult {
 }
 
 /** Called once, by Run.complete, while the execution is still RUNNING. */
-export function completeExecution(run: Run, status: TerminalStatus, result: ExecutionResult): void {
+export function completeExecution(run: StepContext, status: TerminalStatus, result: ExecutionResult): void {
   const root = run.state.frames[ROOT_FRAME] ? run.frame(ROOT_FRAME) : undefined;
   if (root && status !== 'SUCCEEDED') {
     const phase = root.phase;

@@ -2,12 +2,12 @@
 import type { Json } from '../json.js';
 import type { Dynamic } from './compiled.js';
 import { StatesError, StatesErrors } from './errors.js';
-import type { Run } from './run.js';
+import type { StepContext } from './step-context.js';
 import type { Frame } from './types.js';
 
 /** The value of a literal / `...Path` / JSONata field. Paths read the effective input. */
 export async function dynamicValue<T extends Json>(
-  run: Run,
+  run: StepContext,
   frame: Frame,
   field: Dynamic<T>,
   effective: Json,

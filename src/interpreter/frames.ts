@@ -4,12 +4,12 @@
  */
 import type { Json } from '../json.js';
 import type { StateList } from './compiled.js';
-import type { Run } from './run.js';
+import type { StepContext } from './step-context.js';
 import type { Frame, FramePhase } from './types.js';
 
 /** A new child frame of `parent`, queued to enter the first state of `start`. */
 export function newChild(
-  run: Run,
+  run: StepContext,
   parent: Frame,
   list: string,
   start: StateList,
@@ -43,7 +43,7 @@ export function newChild(
  * Stops every child of a frame (recursively): their tasks and timers are cancelled and, when
  * `record` or the child is mid-state, the Aborted events AWS writes are recorded.
  */
-export function abortChildren(run: Run, frame: Frame, record: boolean): void {
+export function abortChildren(run: StepContext, frame: Frame, record: boolean): void {
   const phase = frame.phase;
   const childIds = phase.kind === 'parallel' ? phase.children : phase.kind === 'map' ? phase.running : [];
   for (const id of childIds) {
@@ -59,7 +59,7 @@ export function abortChildren(run: Run, frame: Frame, record: boolean): void {
   if (record) abortFrameState(run, frame);
 }
 
-function abortFrameState(run: Run, frame: Frame): void {
+function abortFrameState(run: StepContext, frame: Frame): void {
   const phase = frame.phase;
   switch (phase.kind) {
     case 'task':

@@ -25,6 +25,7 @@ import type { ErrorOutcome, MaybePromise, Outcome } from './outcome.js';
 import { transition } from './outcome.js';
 import { checkOutput } from './payload-size.js';
 import type { Inspector } from './pipeline/inspector.js';
+import type { StepContext } from './step-context.js';
 import { childFinished, processState, resumeTask, taskTimedOut, type TaskSignal } from './states/index.js';
 import type { Command, ExecutionState, Frame, FrameOutcome, Runtime, TerminalStatus } from './types.js';
 import { ROOT_FRAME } from './types.js';
@@ -49,7 +50,7 @@ export interface RunOptions {
 /** How many state transitions run between calls of Runtime.pause. */
 const TRANSITIONS_PER_PAUSE = 1000;
 
-export class Run {
+export class Run implements StepContext {
   readonly events: HistoryEvent[] = [];
   readonly commands: Command[] = [];
   private readonly queue: string[] = [];

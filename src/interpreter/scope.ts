@@ -2,7 +2,7 @@
 import type { Json, JsonObject } from '../json.js';
 import type { EvalScope, Variables } from '../query/scope.js';
 import type { ContextExtras } from './context-object.js';
-import type { Run } from './run.js';
+import type { StepContext } from './step-context.js';
 import type { Frame, Runtime } from './types.js';
 import { FrameVariables } from './variables.js';
 
@@ -13,7 +13,7 @@ export class FrameScope implements EvalScope {
   readonly runtime: Runtime;
 
   constructor(
-    private readonly run: Run,
+    private readonly run: StepContext,
     private readonly frame: Frame,
     readonly input: Json,
     private readonly extras: ContextExtras | undefined,

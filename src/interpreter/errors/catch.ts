@@ -3,7 +3,7 @@ import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import { FieldCompiler } from '../compile-fields.js';
 import type { Catcher, CompiledState, QueryLanguage } from '../compiled.js';
 import { evaluateAssign } from '../pipeline/jsonata.js';
-import type { Run } from '../run.js';
+import type { StepContext } from '../step-context.js';
 import type { Frame } from '../types.js';
 import { errorMatches, stringArray } from './retry.js';
 
@@ -35,7 +35,7 @@ export interface CatchDecision {
  * Throws the StatesError of a catcher that cannot be evaluated.
  */
 export async function decideCatch(
-  run: Run,
+  run: StepContext,
   frame: Frame,
   state: CompiledState,
   failure: { error?: string; cause?: string },

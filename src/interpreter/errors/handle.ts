@@ -3,7 +3,7 @@
  * TestState both take this decision; only an execution then acts on a retry (its backoff timer).
  */
 import type { ErrorOutcome } from '../outcome.js';
-import type { Run } from '../run.js';
+import type { StepContext } from '../step-context.js';
 import type { Frame } from '../types.js';
 import { decideCatch, type CatchDecision } from './catch.js';
 import { decideRetry, type RetryDecision } from './retry.js';
@@ -14,7 +14,7 @@ export type ErrorDecision =
   | { kind: 'failed'; failure: ErrorOutcome };
 
 /** Throws the StatesError of a catcher that cannot be evaluated. */
-export async function decideError(run: Run, frame: Frame, failure: ErrorOutcome): Promise<ErrorDecision> {
+export async function decideError(run: StepContext, frame: Frame, failure: ErrorOutcome): Promise<ErrorDecision> {
   const state = run.current(frame);
   const retry = decideRetry(state.retry, frame.retryAttempts, failure.error, () => run.rt.random());
   if (retry) return { kind: 'retry', ...retry };

@@ -2,7 +2,7 @@
 import type { Json } from '../../json.js';
 import type { CompiledState } from '../compiled.js';
 import { transition, type MaybePromise, type Outcome } from '../outcome.js';
-import type { Run } from '../run.js';
+import type { StepContext } from '../step-context.js';
 import type { Frame, Transition } from '../types.js';
 import { passThroughJsonata, resultJsonata } from './jsonata.js';
 import { passThroughJsonPath, resultJsonPath } from './jsonpath.js';
@@ -12,7 +12,12 @@ import { passThroughJsonPath, resultJsonPath } from './jsonpath.js';
  * JSONPath applies ResultSelector, Assign (over the selected result), ResultPath and OutputPath;
  * JSONata evaluates Output and Assign over $states.input and $states.result.
  */
-export function finishWithResult(run: Run, frame: Frame, state: CompiledState, result: Json): MaybePromise<Outcome> {
+export function finishWithResult(
+  run: StepContext,
+  frame: Frame,
+  state: CompiledState,
+  result: Json,
+): MaybePromise<Outcome> {
   if (state.queryLanguage === 'JSONata')
     return resultJsonata(run, frame, state, result).then((t) => transition(state, t));
   return transition(state, resultJsonPath(run, frame, state, result));
@@ -29,7 +34,7 @@ export interface RuleOverrides {
  * OutputPath to the effective input; JSONata evaluates Output (default: the input).
  */
 export function passThrough(
-  run: Run,
+  run: StepContext,
   frame: Frame,
   state: CompiledState,
   effective: Json,

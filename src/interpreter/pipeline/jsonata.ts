@@ -3,7 +3,7 @@ import type { Json, JsonObject } from '../../json.js';
 import type { JsonataBindings } from '../../query/jsonata/index.js';
 import type { CompiledAssign, CompiledState } from '../compiled.js';
 import type { ContextExtras } from '../context-object.js';
-import type { Run } from '../run.js';
+import type { StepContext } from '../step-context.js';
 import type { Frame, Transition } from '../types.js';
 import type { MaybePromise } from '../outcome.js';
 import { asAssigned, assignJsonPath } from './jsonpath.js';
@@ -12,7 +12,7 @@ type States = Omit<JsonataBindings['states'], 'context'>;
 
 /** Arguments over $states.input, or the state input itself. */
 export async function jsonataArguments(
-  run: Run,
+  run: StepContext,
   frame: Frame,
   state: CompiledState,
   extras?: ContextExtras,
@@ -28,7 +28,7 @@ export async function jsonataArguments(
  * $states (a promise).
  */
 export function evaluateAssign(
-  run: Run,
+  run: StepContext,
   frame: Frame,
   assign: CompiledAssign | undefined,
   jsonPathInput: Json,
@@ -40,7 +40,12 @@ export function evaluateAssign(
 }
 
 /** Output and Assign over $states.input and $states.result. */
-export async function resultJsonata(run: Run, frame: Frame, state: CompiledState, result: Json): Promise<Transition> {
+export async function resultJsonata(
+  run: StepContext,
+  frame: Frame,
+  state: CompiledState,
+  result: Json,
+): Promise<Transition> {
   const states = { input: frame.stateInput, result };
   const output = state.output ? await state.output.evaluate(run.bindings(frame, states), 'Output') : result;
   const assigned = await evaluateAssign(run, frame, state.assign, result, states);
@@ -49,7 +54,7 @@ export async function resultJsonata(run: Run, frame: Frame, state: CompiledState
 
 /** A state that passes its input through: Output (default: the input) and Assign over $states.input. */
 export async function passThroughJsonata(
-  run: Run,
+  run: StepContext,
   frame: Frame,
   next: string | undefined,
   output: CompiledState['output'],

@@ -9,11 +9,11 @@ import type { CompiledTemplate } from '../../query/payload-template.js';
 import type { CompiledAssign, CompiledState } from '../compiled.js';
 import type { ContextExtras } from '../context-object.js';
 import { StatesError, StatesErrors } from '../errors.js';
-import type { Run } from '../run.js';
+import type { StepContext } from '../step-context.js';
 import type { Frame, Transition } from '../types.js';
 
 /** Applies a JSONPath InputPath/OutputPath-like path, failing as AWS does when nothing matches. */
-export function selectPath(run: Run, frame: Frame, path: CompiledPath | null | undefined, input: Json): Json {
+export function selectPath(run: StepContext, frame: Frame, path: CompiledPath | null | undefined, input: Json): Json {
   if (path === undefined) return input;
   if (path === null) return {};
   const value = path.evaluate(run.scope(frame, input));
@@ -23,7 +23,7 @@ export function selectPath(run: Run, frame: Frame, path: CompiledPath | null | u
 
 /** A JSONPath-mode Assign, where `$` is `input`. */
 export function assignJsonPath(
-  run: Run,
+  run: StepContext,
   frame: Frame,
   template: CompiledTemplate,
   input: Json,
@@ -36,14 +36,14 @@ export function asAssigned(value: Json): JsonObject | undefined {
 }
 
 /** InputPath over the raw state input. */
-export function inputPath(run: Run, frame: Frame, state: CompiledState): Json {
+export function inputPath(run: StepContext, frame: Frame, state: CompiledState): Json {
   const value = selectPath(run, frame, state.inputPath, frame.stateInput);
   run.inspector?.value('afterInputPath', value);
   return value;
 }
 
 /** InputPath, then Parameters, over the raw state input. */
-export function effectiveInput(run: Run, frame: Frame, state: CompiledState, extras?: ContextExtras): Json {
+export function effectiveInput(run: StepContext, frame: Frame, state: CompiledState, extras?: ContextExtras): Json {
   const afterInputPath = inputPath(run, frame, state);
   const effective = state.parameters
     ? state.parameters.evaluate(run.scope(frame, afterInputPath, extras))
@@ -53,7 +53,7 @@ export function effectiveInput(run: Run, frame: Frame, state: CompiledState, ext
 }
 
 /** ResultSelector, Assign (over the selected result), ResultPath and OutputPath. */
-export function resultJsonPath(run: Run, frame: Frame, state: CompiledState, result: Json): Transition {
+export function resultJsonPath(run: StepContext, frame: Frame, state: CompiledState, result: Json): Transition {
   const selected = state.resultSelector ? state.resultSelector.evaluate(run.scope(frame, result)) : result;
   run.inspector?.value('afterResultSelector', selected);
   const assigned =
@@ -70,7 +70,7 @@ export function resultJsonPath(run: Run, frame: Frame, state: CompiledState, res
 
 /** A state that passes its effective input through: Assign over it, then OutputPath. */
 export function passThroughJsonPath(
-  run: Run,
+  run: StepContext,
   frame: Frame,
   state: CompiledState,
   effective: Json,

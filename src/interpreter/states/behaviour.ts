@@ -3,7 +3,7 @@ import type { JsonObject } from '../../json.js';
 import type { FieldCompiler } from '../compile-fields.js';
 import type { CompiledState, QueryLanguage, StateBase, StateList } from '../compiled.js';
 import type { MaybePromise, Outcome, ProcessOptions } from '../outcome.js';
-import type { Run } from '../run.js';
+import type { StepContext } from '../step-context.js';
 import type { Frame, FrameOutcome } from '../types.js';
 
 /** What compiling one state object needs beyond the fields every state shares. */
@@ -21,7 +21,7 @@ export interface CompileContext {
 export interface StateBehaviour<S extends CompiledState> {
   compile(base: StateBase, ctx: CompileContext): S;
   /** Runs the state entered by `frame`, up to its outcome or what it waits for. */
-  run(run: Run, frame: Frame, state: S, options: ProcessOptions): MaybePromise<Outcome>;
+  run(run: StepContext, frame: Frame, state: S, options: ProcessOptions): MaybePromise<Outcome>;
   /** Parallel and Map: a child frame (branch, iteration) of `parent` ended. */
-  childFinished?(run: Run, parent: Frame, state: S, child: Frame, outcome: FrameOutcome): Promise<void>;
+  childFinished?(run: StepContext, parent: Frame, state: S, child: Frame, outcome: FrameOutcome): Promise<void>;
 }

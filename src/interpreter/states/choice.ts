@@ -8,7 +8,7 @@ import { StatesError, StatesErrors } from '../errors.js';
 import { andThen, transition, type MaybePromise, type Outcome } from '../outcome.js';
 import { passThrough } from '../pipeline/index.js';
 import { inputPath } from '../pipeline/jsonpath.js';
-import type { Run } from '../run.js';
+import type { StepContext } from '../step-context.js';
 import type { Frame } from '../types.js';
 import type { StateBehaviour } from './behaviour.js';
 
@@ -37,7 +37,7 @@ function compileChoices(raw: Json | undefined, language: QueryLanguage, pointer:
   });
 }
 
-function runChoice(run: Run, frame: Frame, state: ChoiceState): MaybePromise<Outcome> {
+function runChoice(run: StepContext, frame: Frame, state: ChoiceState): MaybePromise<Outcome> {
   if (state.queryLanguage === 'JSONata') return choiceJsonata(run, frame, state);
   const effective = inputPath(run, frame, state);
   const scope = run.scope(frame, effective);
@@ -53,7 +53,7 @@ function runChoice(run: Run, frame: Frame, state: ChoiceState): MaybePromise<Out
   throw noChoiceMatched();
 }
 
-async function choiceJsonata(run: Run, frame: Frame, state: ChoiceState): Promise<Outcome> {
+async function choiceJsonata(run: StepContext, frame: Frame, state: ChoiceState): Promise<Outcome> {
   const bindings = run.bindings(frame, { input: frame.stateInput });
   for (const branch of state.choices) {
     if (branch.rule.kind === 'jsonpath') continue;

@@ -2,7 +2,7 @@
 import { jsonTypeName } from '../../json.js';
 import type { Dynamic, FailState } from '../compiled.js';
 import { StatesError, StatesErrors } from '../errors.js';
-import type { Run } from '../run.js';
+import type { StepContext } from '../step-context.js';
 import type { Frame } from '../types.js';
 import type { StateBehaviour } from './behaviour.js';
 
@@ -23,7 +23,11 @@ export const fail: StateBehaviour<FailState> = {
   },
 };
 
-async function failField(run: Run, frame: Frame, field: Dynamic<string> | undefined): Promise<string | undefined> {
+async function failField(
+  run: StepContext,
+  frame: Frame,
+  field: Dynamic<string> | undefined,
+): Promise<string | undefined> {
   if (!field) return undefined;
   switch (field.kind) {
     case 'literal':

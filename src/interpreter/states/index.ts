@@ -4,7 +4,7 @@
  */
 import type { CompiledState, StateBase, StateType } from '../compiled.js';
 import type { MaybePromise, Outcome, ProcessOptions } from '../outcome.js';
-import type { Run } from '../run.js';
+import type { StepContext } from '../step-context.js';
 import type { Frame, FrameOutcome } from '../types.js';
 import type { CompileContext, StateBehaviour } from './behaviour.js';
 import { choice } from './choice.js';
@@ -41,14 +41,14 @@ export function compileStateOfType<T extends StateType>(type: T, base: StateBase
 }
 
 /** Runs the state `frame` has entered. */
-export function processState(run: Run, frame: Frame, options: ProcessOptions = {}): MaybePromise<Outcome> {
+export function processState(run: StepContext, frame: Frame, options: ProcessOptions = {}): MaybePromise<Outcome> {
   const state = run.current(frame);
   return runState(state.type, run, frame, state, options);
 }
 
 function runState<T extends StateType>(
   type: T,
-  run: Run,
+  run: StepContext,
   frame: Frame,
   state: StateOfType[T],
   options: ProcessOptions,
@@ -57,14 +57,19 @@ function runState<T extends StateType>(
 }
 
 /** A child frame of `parent` (a Parallel branch, a Map iteration) ended. */
-export async function childFinished(run: Run, parent: Frame, child: Frame, outcome: FrameOutcome): Promise<void> {
+export async function childFinished(
+  run: StepContext,
+  parent: Frame,
+  child: Frame,
+  outcome: FrameOutcome,
+): Promise<void> {
   const state = run.current(parent);
   await notifyParent(state.type, run, parent, state, child, outcome);
 }
 
 async function notifyParent<T extends StateType>(
   type: T,
-  run: Run,
+  run: StepContext,
   parent: Frame,
   state: StateOfType[T],
   child: Frame,

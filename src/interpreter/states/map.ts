@@ -12,7 +12,7 @@ import { abortChildren, newChild, removeId } from '../frames.js';
 import type { Outcome } from '../outcome.js';
 import { finishWithResult } from '../pipeline/index.js';
 import { inputPath, selectPath } from '../pipeline/jsonpath.js';
-import type { Run } from '../run.js';
+import type { StepContext } from '../step-context.js';
 import type { Frame, MapPhase } from '../types.js';
 import type { StateBehaviour } from './behaviour.js';
 
@@ -51,7 +51,7 @@ export const map: StateBehaviour<MapState> = {
 
   async childFinished(run, parent, state, child, outcome) {
     if (parent.phase.kind !== 'map') return;
-    // `parent` is this step's own copy (Run.frame), so its phase arrays may be updated in place.
+    // `parent` is this step's own copy (StepContext.frame), so its phase arrays may be updated in place.
     const phase = parent.phase;
     removeId(phase.running, child.id);
     if (outcome.ok) {
@@ -107,7 +107,7 @@ export type ItemSource = (mapInput: Json) => Promise<Json[] | undefined>;
 
 /** InputPath, the items, MaxConcurrency, the tolerated failure thresholds and ItemBatcher. */
 export async function prepareMap(
-  run: Run,
+  run: StepContext,
   frame: Frame,
   state: MapState,
   readItems?: ItemSource,
@@ -151,7 +151,7 @@ export async function prepareMap(
   return prepared;
 }
 
-async function startMap(run: Run, frame: Frame, state: MapState): Promise<Outcome> {
+async function startMap(run: StepContext, frame: Frame, state: MapState): Promise<Outcome> {
   const prepared = await prepareMap(run, frame, state);
   // An execution always reads its items (ItemsPath, Items or the input).
   const items = prepared.items ?? [];
@@ -189,14 +189,14 @@ async function startMap(run: Run, frame: Frame, state: MapState): Promise<Outcom
 }
 
 /** The items of an execution's Map: Items (JSONata), ItemsPath (JSONPath), or the input; an array. */
-async function mapItems(run: Run, frame: Frame, state: MapState, mapInput: Json): Promise<Json[]> {
+async function mapItems(run: StepContext, frame: Frame, state: MapState, mapInput: Json): Promise<Json[]> {
   const value = await itemsValue(run, frame, state, mapInput);
   if (state.queryLanguage === 'JSONPath') run.inspector?.value('afterItemsPath', value);
   return requireItems(state, value);
 }
 
 /** What a Map iterates over, before it is checked: Items (JSONata), ItemsPath (JSONPath), or the input. */
-async function itemsValue(run: Run, frame: Frame, state: MapState, mapInput: Json): Promise<Json> {
+async function itemsValue(run: StepContext, frame: Frame, state: MapState, mapInput: Json): Promise<Json> {
   if (state.queryLanguage === 'JSONata') {
     return state.items
       ? state.items.template.evaluate(run.bindings(frame, { input: frame.stateInput }), 'Items')
@@ -220,7 +220,7 @@ export function requireItems(state: MapState, value: Json): Json[] {
 
 /** ItemBatcher: groups items into `{ "Items": [...] }` batches, with the BatchInput alongside. */
 export async function batchItems(
-  run: Run,
+  run: StepContext,
   frame: Frame,
   state: MapState,
   items: Json[],
@@ -245,7 +245,7 @@ export async function batchItems(
   return batches;
 }
 
-function mapRunArn(run: Run, state: MapState): string {
+function mapRunArn(run: StepContext, state: MapState): string {
   const info = run.state.info;
   const parts = info.stateMachineArn.split(':');
   const prefix = parts.slice(0, 5).join(':');
@@ -254,7 +254,7 @@ function mapRunArn(run: Run, state: MapState): string {
 }
 
 /** Starts iterations while the concurrency limit allows. */
-async function spawnIterations(run: Run, frame: Frame, state: MapState): Promise<void> {
+async function spawnIterations(run: StepContext, frame: Frame, state: MapState): Promise<void> {
   const phase = frame.phase as MapPhase;
   const limit = phase.maxConcurrency > 0 ? phase.maxConcurrency : Number.POSITIVE_INFINITY;
   while (phase.nextIndex < phase.items.length && phase.running.length < limit) {
@@ -272,7 +272,7 @@ async function spawnIterations(run: Run, frame: Frame, state: MapState): Promise
 
 /** ItemSelector over one item: an iteration's input. */
 export async function iterationInput(
-  run: Run,
+  run: StepContext,
   frame: Frame,
   state: MapState,
   mapInput: Json,
@@ -288,7 +288,7 @@ export async function iterationInput(
   return selector.template.evaluate(run.scope(frame, mapInput, { mapItem }));
 }
 
-async function finishMap(run: Run, frame: Frame, state: MapState): Promise<Outcome> {
+async function finishMap(run: StepContext, frame: Frame, state: MapState): Promise<Outcome> {
   const phase = frame.phase as MapPhase;
   if (phase.distributed) run.emit(frame, 'MapRunSucceeded');
   run.emit(frame, 'MapStateSucceeded');

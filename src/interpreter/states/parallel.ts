@@ -10,7 +10,7 @@ import type { Outcome } from '../outcome.js';
 import { finishWithResult } from '../pipeline/index.js';
 import { jsonataArguments } from '../pipeline/jsonata.js';
 import { effectiveInput } from '../pipeline/jsonpath.js';
-import type { Run } from '../run.js';
+import type { StepContext } from '../step-context.js';
 import type { Frame } from '../types.js';
 import type { StateBehaviour } from './behaviour.js';
 
@@ -32,7 +32,7 @@ export const parallel: StateBehaviour<ParallelState> = {
   async childFinished(run, parent, state, child, outcome) {
     if (parent.phase.kind !== 'parallel') return;
     const parentId = parent.id;
-    // `parent` is this step's own copy (Run.frame), so its phase arrays may be updated in place.
+    // `parent` is this step's own copy (StepContext.frame), so its phase arrays may be updated in place.
     const phase = parent.phase;
     removeId(phase.children, child.id);
     if (!outcome.ok) {
@@ -49,7 +49,7 @@ export const parallel: StateBehaviour<ParallelState> = {
   },
 };
 
-async function startParallel(run: Run, frame: Frame, state: ParallelState): Promise<Outcome> {
+async function startParallel(run: StepContext, frame: Frame, state: ParallelState): Promise<Outcome> {
   const input =
     state.queryLanguage === 'JSONata' ? await jsonataArguments(run, frame, state) : effectiveInput(run, frame, state);
   run.emit(frame, 'ParallelStateStarted');
@@ -71,7 +71,7 @@ async function startParallel(run: Run, frame: Frame, state: ParallelState): Prom
 }
 
 /** Every branch succeeded: their outputs, in branch order, are the state's result. */
-export async function finishParallel(run: Run, frame: Frame, state: ParallelState): Promise<Outcome> {
+export async function finishParallel(run: StepContext, frame: Frame, state: ParallelState): Promise<Outcome> {
   const results = frame.phase.kind === 'parallel' ? frame.phase.results : [];
   run.emit(frame, 'ParallelStateSucceeded');
   frame.phase = { kind: 'ready' };

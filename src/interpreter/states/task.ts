@@ -11,7 +11,7 @@ import { exceedsPayloadLimit, resultTooLargeCause } from '../payload-size.js';
 import { finishWithResult } from '../pipeline/index.js';
 import { jsonataArguments } from '../pipeline/jsonata.js';
 import { effectiveInput, selectPath } from '../pipeline/jsonpath.js';
-import type { Run } from '../run.js';
+import type { StepContext } from '../step-context.js';
 import { encodeTaskToken } from '../task-token.js';
 import type { Frame } from '../types.js';
 import type { StateBehaviour } from './behaviour.js';
@@ -50,7 +50,7 @@ export function taskFlavour(resource: string): TaskFlavour {
   return { kind: 'service', resourceType: parts[2] ?? 'unknown', resource };
 }
 
-async function startTask(run: Run, frame: Frame, state: TaskState, options: ProcessOptions): Promise<Outcome> {
+async function startTask(run: StepContext, frame: Frame, state: TaskState, options: ProcessOptions): Promise<Outcome> {
   const taskId = run.nextId('task');
   const flavour = taskFlavour(state.resource);
   // Callbacks and activity workers answer with a token naming this execution and task.
@@ -165,7 +165,7 @@ export type TaskSignal =
   | { kind: 'taskHeartbeat'; taskId: string }
   | { kind: 'taskSubmitted'; taskId: string; output: Json };
 
-export async function resumeTask(run: Run, frame: Frame, signal: TaskSignal): Promise<Outcome> {
+export async function resumeTask(run: StepContext, frame: Frame, signal: TaskSignal): Promise<Outcome> {
   const phase = frame.phase;
   if (phase.kind !== 'task') return { kind: 'blocked' };
   const state = run.current(frame);
@@ -241,7 +241,7 @@ export async function resumeTask(run: Run, frame: Frame, signal: TaskSignal): Pr
 }
 
 /** The task's timeout or heartbeat timer fired before it reported back. */
-export function taskTimedOut(run: Run, frame: Frame, heartbeat: boolean): Outcome {
+export function taskTimedOut(run: StepContext, frame: Frame, heartbeat: boolean): Outcome {
   const phase = frame.phase;
   if (phase.kind !== 'task') return { kind: 'blocked' };
   const state = run.current(frame);
@@ -263,7 +263,7 @@ export function taskTimedOut(run: Run, frame: Frame, heartbeat: boolean): Outcom
 }
 
 /** The task is over: forget its wait and its timers. */
-function settle(run: Run, frame: Frame): void {
+function settle(run: StepContext, frame: Frame): void {
   const phase = frame.phase;
   if (phase.kind !== 'task') return;
   run.unwait(phase.taskId);

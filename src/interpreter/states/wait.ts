@@ -7,7 +7,7 @@ import { dynamicValue } from '../fields.js';
 import { transition } from '../outcome.js';
 import { passThrough } from '../pipeline/index.js';
 import { inputPath } from '../pipeline/jsonpath.js';
-import type { Run } from '../run.js';
+import type { StepContext } from '../step-context.js';
 import { parseTimestamp } from '../timestamps.js';
 import type { Frame } from '../types.js';
 import type { StateBehaviour } from './behaviour.js';
@@ -31,7 +31,7 @@ export const wait: StateBehaviour<WaitState> = {
   },
 };
 
-async function waitUntil(run: Run, frame: Frame, state: WaitState, effective: Json): Promise<number> {
+async function waitUntil(run: StepContext, frame: Frame, state: WaitState, effective: Json): Promise<number> {
   if (state.seconds) {
     const seconds = await dynamicValue(run, frame, state.seconds, effective);
     return run.rt.now() + checkSeconds(state.seconds, seconds) * 1000;
