@@ -134,6 +134,10 @@ export interface MapState extends StateBase {
   toleratedFailureCount?: Dynamic<number>;
   toleratedFailurePercentage?: Dynamic<number>;
   itemBatcher?: { maxItemsPerBatch?: Dynamic<number>; batchInput?: Json };
+  /** An ItemReader is set: executions iterate the input (nothing is read); TestState, its mocked data. */
+  itemReader: boolean;
+  /** A ResultWriter is set: TestState expects its mock to be the writer's result (an object). */
+  resultWriter: boolean;
   label?: string;
 }
 

@@ -31,7 +31,7 @@ const LONE_STATE_NAME = 'StateName';
 
 export async function testState(options: TestStateOptions): Promise<TestStateResult> {
   const { machine, list, state } = loadState(options);
-  checkMock(options, state, machine);
+  checkMock(options, state);
   const input = parseJson(
     options.input ?? '{}',
     (detail) => new TestStateError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${detail}'`),
@@ -41,8 +41,7 @@ export async function testState(options: TestStateOptions): Promise<TestStateRes
   if (options.context !== undefined && !options.mock)
     throw new TestStateError('ValidationException', Messages.contextNeedsMock);
 
-  const hasItemReader = state.type === 'Map' && rawState(machine, state)?.ItemReader !== undefined;
-  return evaluateState({ machine, list, state, input, variables: variables ?? {}, context, hasItemReader, options });
+  return evaluateState({ machine, list, state, input, variables: variables ?? {}, context, options });
 }
 
 /** The tested state in its compiled machine; a lone state is wrapped in a one-state machine. */
@@ -100,7 +99,7 @@ function wrapLoneState(state: Json, name: string): JsonObject {
   return { StartAt: name, States: states };
 }
 
-function checkMock(options: TestStateOptions, state: CompiledState, machine: CompiledMachine): void {
+function checkMock(options: TestStateOptions, state: CompiledState): void {
   const mock = options.mock;
   if (!mock || (mock.result === undefined && mock.errorOutput === undefined)) {
     if (state.type === 'Map' || state.type === 'Parallel')
@@ -127,7 +126,7 @@ function checkMock(options: TestStateOptions, state: CompiledState, machine: Com
       (detail) => new TestStateError('ValidationException', Messages.mockResultNotJson(detail)),
     );
     if (state.type === 'Map') {
-      if (hasResultWriter(machine, state)) {
+      if (state.resultWriter) {
         if (!isJsonObject(result)) throw new TestStateError('ValidationException', Messages.mockMustBeObject);
       } else if (!Array.isArray(result)) {
         throw new TestStateError('ValidationException', Messages.mockMustBeArray);
@@ -147,37 +146,6 @@ function checkMock(options: TestStateOptions, state: CompiledState, machine: Com
   ) {
     throw new TestStateError('ValidationException', Messages.errorCausedByStateNotFound(causedBy));
   }
-}
-
-/** The raw definition of a compiled state (fields the compiled form does not keep, e.g. ResultWriter). */
-function rawState(machine: CompiledMachine, state: CompiledState): JsonObject | undefined {
-  let node: Json | undefined = machine.definition;
-  const segments = state.address.split('/');
-  for (let i = 0; i < segments.length; i++) {
-    if (!isJsonObject(node)) return undefined;
-    const states: Json | undefined = node.States;
-    if (!isJsonObject(states)) return undefined;
-    const found: Json | undefined = states[segments[i] as string];
-    if (i === segments.length - 1) return isJsonObject(found) ? found : undefined;
-    // Nested lists: "<Map>/processor/<State>" or "<Parallel>/branch/<n>/<State>".
-    const kind = segments[i + 1];
-    if (!isJsonObject(found)) return undefined;
-    if (kind === 'processor') {
-      node = found.ItemProcessor ?? found.Iterator;
-      i += 1;
-    } else if (kind === 'branch') {
-      const branches: Json | undefined = found.Branches;
-      node = Array.isArray(branches) ? branches[Number(segments[i + 2])] : undefined;
-      i += 2;
-    } else {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
-function hasResultWriter(machine: CompiledMachine, state: MapState): boolean {
-  return rawState(machine, state)?.ResultWriter !== undefined;
 }
 
 function containsState(state: MapState | ParallelState, name: string): boolean {

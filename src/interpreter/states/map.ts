@@ -44,6 +44,8 @@ export const map: StateBehaviour<MapState> = {
         batchInput: batcher.BatchInput,
       },
       label: typeof raw.Label === 'string' ? raw.Label : undefined,
+      itemReader: raw.ItemReader !== undefined,
+      resultWriter: raw.ResultWriter !== undefined,
     };
   },
 

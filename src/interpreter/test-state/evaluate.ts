@@ -39,8 +39,6 @@ export interface TestedState {
   variables: JsonObject;
   /** Context object fields laid over the generated ones. */
   context: JsonObject | undefined;
-  /** A Map with an ItemReader iterates `mapItemReaderData`, not ItemsPath. */
-  hasItemReader: boolean;
   options: TestStateOptions;
 }
 
@@ -141,12 +139,7 @@ async function parallelOutcome(run: Run, frame: Frame, state: ParallelState, tes
  */
 async function mapOutcome(run: Run, frame: Frame, state: MapState, tested: TestedState): Promise<Outcome> {
   const { options } = tested;
-  const prepared = await prepareMap(
-    run,
-    frame,
-    state,
-    tested.hasItemReader ? async () => readerItems(options) : undefined,
-  );
+  const prepared = await prepareMap(run, frame, state, state.itemReader ? async () => readerItems(options) : undefined);
   const items = prepared.items;
   if (items !== undefined) {
     if (state.itemSelector) {
