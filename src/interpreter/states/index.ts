@@ -57,17 +57,13 @@ function runState<T extends StateType>(
 }
 
 /** A child frame of `parent` (a Parallel branch, a Map iteration) ended. */
-export async function childFinished(
-  run: StepContext,
-  parent: Frame,
-  child: Frame,
-  outcome: FrameOutcome,
-): Promise<void> {
+export function childFinished(run: StepContext, parent: Frame, child: Frame, outcome: FrameOutcome): Promise<void> {
   const state = run.current(parent);
-  await notifyParent(state.type, run, parent, state, child, outcome);
+  return notifyParent(state.type, run, parent, state, child, outcome);
 }
 
-async function notifyParent<T extends StateType>(
+// Not async: a Map of many items calls this once per iteration, and each async layer costs a tick.
+function notifyParent<T extends StateType>(
   type: T,
   run: StepContext,
   parent: Frame,
@@ -75,5 +71,5 @@ async function notifyParent<T extends StateType>(
   child: Frame,
   outcome: FrameOutcome,
 ): Promise<void> {
-  await behaviours[type].childFinished?.(run, parent, state, child, outcome);
+  return behaviours[type].childFinished?.(run, parent, state, child, outcome) ?? Promise.resolve();
 }
