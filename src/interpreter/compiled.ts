@@ -42,7 +42,7 @@ export interface Catcher {
   assign?: CompiledAssign;
 }
 
-interface StateBase {
+export interface StateBase {
   name: string;
   /** Unique address of the state in the machine, e.g. "Map1/processor/Inner". */
   address: string;
@@ -134,6 +134,10 @@ export interface MapState extends StateBase {
   toleratedFailureCount?: Dynamic<number>;
   toleratedFailurePercentage?: Dynamic<number>;
   itemBatcher?: { maxItemsPerBatch?: Dynamic<number>; batchInput?: Json };
+  /** An ItemReader is set: executions iterate the input (nothing is read); TestState, its mocked data. */
+  itemReader: boolean;
+  /** A ResultWriter is set: TestState expects its mock to be the writer's result (an object). */
+  resultWriter: boolean;
   label?: string;
 }
 

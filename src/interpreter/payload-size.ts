@@ -4,6 +4,9 @@
  * and stopping as soon as the limit is passed.
  */
 import type { Json } from '../json.js';
+import { StatesErrors } from './errors.js';
+import type { Outcome } from './outcome.js';
+import type { Frame } from './types.js';
 
 export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
 
@@ -45,4 +48,24 @@ function utf8Length(s: string): number {
     if (c >= 0x80) n += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
   }
   return n;
+}
+
+/**
+ * An output over the payload quota fails the state with States.DataLimitExceeded. An output that
+ * is the state's input unchanged was already measured when it was produced.
+ */
+export function checkOutput(frame: Frame, outcome: Outcome): Outcome {
+  if (
+    (outcome.kind === 'next' || outcome.kind === 'end') &&
+    outcome.output !== frame.stateInput &&
+    exceedsPayloadLimit(outcome.output)
+  ) {
+    return {
+      kind: 'error',
+      error: StatesErrors.DataLimitExceeded,
+      cause: resultTooLargeCause(frame.stateName),
+      quiet: true,
+    };
+  }
+  return outcome;
 }

@@ -4,13 +4,15 @@
  * it never does: time, randomness and ids come from the Runtime, effects leave as Commands.
  */
 import type { Json, JsonObject } from '../json.js';
-import type { EvalScope, Variables } from '../query/scope.js';
+import type { EvalScope } from '../query/scope.js';
 import type { JsonataBindings } from '../query/jsonata/index.js';
-import { noResultsCause, type CompiledPath } from '../query/jsonpath/index.js';
-import type { CompiledTemplate } from '../query/payload-template.js';
-import type { CompiledAssign, CompiledMachine, CompiledState, StateList } from './compiled.js';
+import type { CompiledMachine, CompiledState, StateList } from './compiled.js';
 import { contextObject, type ContextExtras } from './context-object.js';
-import { HistoryLimitReached, StatesError, StatesErrors } from './errors.js';
+import { stateFailure } from './errors/cause.js';
+import { decideError, type ErrorDecision } from './errors/handle.js';
+import { HistoryLimitReached, StatesErrors } from './errors.js';
+import { completeExecution, type ExecutionResult } from './ending.js';
+import { clonePhase } from './frames.js';
 import {
   historyEvent,
   stateEnteredType,
@@ -19,13 +21,16 @@ import {
   type HistoryEvent,
   type HistoryEventType,
 } from './history.js';
-import { exceedsPayloadLimit, resultTooLargeCause } from './payload-size.js';
-import { backoffMillis, errorMatches } from './retry.js';
-import type { Command, ExecutionState, Frame, FrameOutcome, FramePhase, Runtime, TerminalStatus } from './types.js';
+import type { ErrorOutcome, MaybePromise, Outcome } from './outcome.js';
+import { transition } from './outcome.js';
+import { checkOutput } from './payload-size.js';
+import type { Inspector } from './pipeline/inspector.js';
+import type { StepContext } from './step-context.js';
+import { childFinished, processState, resumeTask, taskTimedOut, type TaskSignal } from './states/index.js';
+import type { Command, ExecutionState, Frame, FrameOutcome, Runtime, TerminalStatus } from './types.js';
 import { ROOT_FRAME } from './types.js';
-import { FrameVariables, withAssigned } from './variables.js';
-import { processState, resumeTask, taskTimedOut, transition, type MaybePromise, type Outcome } from './states/index.js';
-import { abortChildren, childFinished, startFrame } from './states/children.js';
+import { FrameScope } from './scope.js';
+import { withAssigned } from './variables.js';
 
 export interface RunOptions {
   /** Build history events (off for Express executions nobody logs). */
@@ -45,10 +50,7 @@ export interface RunOptions {
 /** How many state transitions run between calls of Runtime.pause. */
 const TRANSITIONS_PER_PAUSE = 1000;
 
-/** Errors whose cause AWS does not prefix with "An error occurred while executing the state ...". */
-const UNPREFIXED_ERRORS: ReadonlySet<string> = new Set([StatesErrors.DataLimitExceeded]);
-
-export class Run {
+export class Run implements StepContext {
   readonly events: HistoryEvent[] = [];
   readonly commands: Command[] = [];
   private readonly queue: string[] = [];
@@ -62,6 +64,8 @@ export class Run {
     readonly state: ExecutionState,
     readonly rt: Runtime,
     readonly options: RunOptions,
+    /** TestState's observer of the pipeline; executions have none. */
+    readonly inspector?: Inspector,
   ) {}
 
   // ---- events ------------------------------------------------------------------------------
@@ -172,35 +176,6 @@ export class Run {
     };
   }
 
-  /**
-   * Evaluates an Assign block: JSONPath reads `$` = `jsonPathInput` (synchronously); JSONata reads
-   * $states (a promise).
-   */
-  evaluateAssign(
-    frame: Frame,
-    assign: CompiledAssign | undefined,
-    jsonPathInput: Json,
-    states: Omit<JsonataBindings['states'], 'context'>,
-  ): MaybePromise<JsonObject | undefined> {
-    if (!assign) return undefined;
-    if (assign.kind === 'jsonpath') return this.assignJsonPath(frame, assign.template, jsonPathInput);
-    return assign.template.evaluate(this.bindings(frame, states), 'Assign').then(asAssigned);
-  }
-
-  /** A JSONPath-mode Assign, where `$` is `input`. */
-  assignJsonPath(frame: Frame, template: CompiledTemplate, input: Json): JsonObject | undefined {
-    return asAssigned(template.evaluate(this.scope(frame, input)));
-  }
-
-  /** Applies a JSONPath InputPath/OutputPath-like path, failing as AWS does when nothing matches. */
-  selectPath(frame: Frame, path: CompiledPath | null | undefined, input: Json): Json {
-    if (path === undefined) return input;
-    if (path === null) return {};
-    const value = path.evaluate(this.scope(frame, input));
-    if (value === undefined) throw new StatesError(StatesErrors.Runtime, noResultsCause(path));
-    return value;
-  }
-
   // ---- driving -------------------------------------------------------------------------------
 
   /** Runs queued frames until every one is blocked or finished. */
@@ -209,8 +184,18 @@ export class Run {
       const id = this.queue.shift() as string;
       const frame = this.state.frames[id];
       if (!frame || frame.phase.kind !== 'start') continue;
-      await this.advance(id, () => startFrame(this, this.frame(id)));
+      await this.advance(id, () => this.startFrame(this.frame(id)));
     }
+  }
+
+  /** A queued frame starts: a Map iteration announces itself, then its first state is entered. */
+  private startFrame(frame: Frame): MaybePromise<Outcome> {
+    const parent = frame.parentId !== undefined ? this.state.frames[frame.parentId] : undefined;
+    if (parent && parent.phase.kind === 'map' && !parent.phase.distributed) {
+      this.emit(frame, 'MapIterationStarted', () => ({ name: parent.stateName, index: frame.index }));
+    }
+    this.enterState(frame, frame.stateName, frame.stateInput);
+    return processState(this, this.frame(frame.id));
   }
 
   /** Runs one outcome-producing action for a frame, then keeps the frame moving while it can. */
@@ -220,19 +205,7 @@ export class Run {
     for (;;) {
       if (this.state.status !== 'RUNNING' || !this.state.frames[frameId]) return;
       const frame = this.frame(frameId);
-      // An output that is the state's input unchanged was already measured when it was produced.
-      if (
-        (outcome.kind === 'next' || outcome.kind === 'end') &&
-        outcome.output !== frame.stateInput &&
-        exceedsPayloadLimit(outcome.output)
-      ) {
-        outcome = {
-          kind: 'error',
-          error: StatesErrors.DataLimitExceeded,
-          cause: resultTooLargeCause(frame.stateName),
-          quiet: true,
-        };
-      }
+      outcome = checkOutput(frame, outcome);
       switch (outcome.kind) {
         case 'blocked':
           return;
@@ -270,7 +243,7 @@ export class Run {
   }
 
   /** Runs an action, turning a thrown (or rejected) StatesError into an error outcome. */
-  private guard(frameId: string, action: () => MaybePromise<Outcome>): MaybePromise<Outcome> {
+  guard(frameId: string, action: () => MaybePromise<Outcome>): MaybePromise<Outcome> {
     try {
       const outcome = action();
       return outcome instanceof Promise ? outcome.catch((e: unknown) => this.failure(frameId, e)) : outcome;
@@ -279,19 +252,18 @@ export class Run {
     }
   }
 
-  /** A StatesError as an error outcome, with AWS's cause prefix; anything else is a defect and propagates. */
-  private failure(frameId: string, e: unknown): Outcome {
-    {
-      if (!(e instanceof StatesError)) throw e;
-      const frame = this.state.frames[frameId] as Frame;
-      const cause = UNPREFIXED_ERRORS.has(e.error)
-        ? e.cause
-        : `An error occurred while executing the state '${frame.stateName}' (entered at the event id #${frame.enteredEventId}). ${e.cause}`;
-      if (e.error === StatesErrors.QueryEvaluationError) {
-        this.emit(frame, 'EvaluationFailed', () => ({ error: e.error, cause, state: frame.stateName }));
-      }
-      return { kind: 'error', error: e.error, cause, quiet: e.error === StatesErrors.Runtime };
+  /** A thrown StatesError as an error outcome, with AWS's cause prefix; anything else propagates. */
+  private failure(frameId: string, e: unknown): ErrorOutcome {
+    const frame = this.state.frames[frameId] as Frame;
+    const failure = stateFailure(frame, e);
+    if (failure.error === StatesErrors.QueryEvaluationError) {
+      this.emit(frame, 'EvaluationFailed', () => ({
+        error: failure.error,
+        cause: failure.cause,
+        state: frame.stateName,
+      }));
     }
+    return failure;
   }
 
   enterState(frame: Frame, name: string, input: Json): void {
@@ -333,50 +305,35 @@ export class Run {
     });
   }
 
-  /** Retry, then Catch, for a state that failed; an 'error' outcome if neither applies. */
-  private async handleError(frame: Frame, failure: Extract<Outcome, { kind: 'error' }>): Promise<Outcome> {
-    const state = this.current(frame);
-    const retrierIndex = state.retry.findIndex((r) => errorMatches(r.errorEquals, failure.error));
-    const retrier = state.retry[retrierIndex];
-    if (retrier) {
-      const used = frame.retryAttempts[retrierIndex] ?? 0;
-      if (used < retrier.maxAttempts) {
+  /**
+   * Retry, then Catch, for a failure of the frame's current state. A catcher that cannot be
+   * evaluated fails the frame with its own error.
+   */
+  async decideError(frameId: string, failure: ErrorOutcome): Promise<ErrorDecision> {
+    try {
+      return await decideError(this, this.frame(frameId), failure);
+    } catch (e) {
+      return { kind: 'failed', failure: this.failure(frameId, e) };
+    }
+  }
+
+  /** Acts on the decision for a failed state: a retry waits out its backoff, a catch moves on. */
+  private async handleError(frame: Frame, failure: ErrorOutcome): Promise<Outcome> {
+    const decision = await this.decideError(frame.id, failure);
+    switch (decision.kind) {
+      case 'retry': {
         frame.retryAttempts = [...frame.retryAttempts];
-        frame.retryAttempts[retrierIndex] = used + 1;
+        frame.retryAttempts[decision.retryIndex] = decision.attempt + 1;
         frame.retryCount += 1;
-        const delay = backoffMillis(retrier, used, () => this.rt.random());
-        const timerId = this.startTimer(frame.id, this.rt.now() + delay);
+        const timerId = this.startTimer(frame.id, this.rt.now() + decision.backoffMs);
         frame.phase = { kind: 'retryBackoff', timerId };
         return { kind: 'blocked' };
       }
+      case 'caught':
+        return { kind: 'next', next: decision.next, output: decision.output, assigned: decision.assigned };
+      case 'failed':
+        return decision.failure;
     }
-    if (!failure.quiet) {
-      if (state.type === 'Map') this.emit(frame, 'MapStateFailed');
-      if (state.type === 'Parallel') this.emit(frame, 'ParallelStateFailed');
-    }
-    const catcher = state.catch.find((c) => errorMatches(c.errorEquals, failure.error));
-    if (!catcher) return failure;
-    const errorOutput: JsonObject = {};
-    if (failure.error !== undefined) errorOutput.Error = failure.error;
-    if (failure.cause !== undefined) errorOutput.Cause = failure.cause;
-    let output: Json;
-    if (state.queryLanguage === 'JSONata') {
-      const states = { input: frame.stateInput, errorOutput };
-      output = catcher.output ? await catcher.output.evaluate(this.bindings(frame, states), 'Output') : errorOutput;
-      const assigned = await this.evaluateAssign(frame, catcher.assign, errorOutput, states);
-      return { kind: 'next', next: catcher.next, output, assigned };
-    }
-    output =
-      catcher.resultPath === null
-        ? frame.stateInput
-        : catcher.resultPath
-          ? catcher.resultPath.assign(frame.stateInput, errorOutput)
-          : errorOutput;
-    const assigned = await this.evaluateAssign(frame, catcher.assign, errorOutput, {
-      input: frame.stateInput,
-      errorOutput,
-    });
-    return { kind: 'next', next: catcher.next, output, assigned };
   }
 
   /** A frame ended: the execution ends, or the parent Parallel/Map hears of it. */
@@ -389,66 +346,17 @@ export class Run {
       else this.complete('FAILED', { error: outcome.error, cause: outcome.cause });
       return;
     }
-    await childFinished(this, frame);
+    const parentId = frame.parentId as string;
+    this.removeFrame(frame.id);
+    if (!this.state.frames[parentId]) return;
+    await childFinished(this, this.frame(parentId), frame, outcome);
   }
 
   /** Ends the execution: the terminal event, every outstanding task and timer cancelled. */
-  complete(status: TerminalStatus, result: { output?: Json; error?: string; cause?: string }): void {
+  complete(status: TerminalStatus, result: ExecutionResult): void {
     if (this.state.status !== 'RUNNING') return;
     this.ending = true;
-    const root = this.state.frames[ROOT_FRAME] ? this.frame(ROOT_FRAME) : undefined;
-    if (root && status !== 'SUCCEEDED') {
-      const phase = root.phase;
-      if (phase.kind === 'map' || phase.kind === 'parallel')
-        root.retained = { kind: phase.kind, results: phase.results, done: phase.done };
-      this.state.redrivePoint = {
-        stateName: root.stateName,
-        stateInput: root.stateInput,
-        variables: root.variables,
-        ...(root.retained ? { retained: root.retained } : {}),
-      };
-      abortChildren(this, root, status === 'ABORTED');
-    }
-    this.state.status = status;
-    switch (status) {
-      case 'SUCCEEDED':
-        this.emit(null, 'ExecutionSucceeded', () => ({
-          output: JSON.stringify(result.output ?? null),
-          outputDetails: { truncated: false },
-        }));
-        this.state.output = result.output ?? null;
-        break;
-      case 'FAILED':
-        this.emit(null, 'ExecutionFailed', () => omitUndefined({ error: result.error, cause: result.cause }));
-        break;
-      case 'TIMED_OUT':
-        this.emit(null, 'ExecutionTimedOut', () => omitUndefined({ error: result.error, cause: result.cause }));
-        break;
-      case 'ABORTED':
-        this.emit(null, 'ExecutionAborted', () => omitUndefined({ error: result.error, cause: result.cause }));
-        break;
-    }
-    if (result.error !== undefined) this.state.error = result.error;
-    if (result.cause !== undefined) this.state.cause = result.cause;
-    for (const id of Object.keys(this.state.waits)) {
-      this.commands.push(
-        id.startsWith('timer-') ? { kind: 'cancelTimer', timerId: id } : { kind: 'cancelTask', taskId: id },
-      );
-    }
-    this.state.waits = {};
-    if (this.state.executionTimeoutTimerId && status !== 'TIMED_OUT') {
-      this.commands.push({ kind: 'cancelTimer', timerId: this.state.executionTimeoutTimerId });
-    }
-    this.state.frames = {};
-    this.commands.push(
-      omitUndefined({
-        kind: 'complete' as const,
-        status,
-        output: status === 'SUCCEEDED' ? (result.output ?? null) : undefined,
-        error: result.error,
-        cause: result.cause,
-      }),
-    );
+    completeExecution(this, status, result);
   }
 
   // ---- signals on waiting frames -----------------------------------------------------------------
@@ -478,51 +386,9 @@ export class Run {
     }
   }
 
-  async onTask(frameId: string, signal: Parameters<typeof resumeTask>[2]): Promise<void> {
+  async onTask(frameId: string, signal: TaskSignal): Promise<void> {
     const frame = this.frame(frameId);
     if (frame.phase.kind !== 'task' || frame.phase.taskId !== signal.taskId) return;
     await this.advance(frameId, () => resumeTask(this, frame, signal));
   }
-}
-
-/** An evaluation scope whose context object is built on first use (most paths never read `$$`). */
-class FrameScope implements EvalScope {
-  private built: JsonObject | undefined;
-  readonly variables: Variables;
-  readonly runtime: Runtime;
-
-  constructor(
-    private readonly run: Run,
-    private readonly frame: Frame,
-    readonly input: Json,
-    private readonly extras: ContextExtras | undefined,
-  ) {
-    this.variables = new FrameVariables(run.state.frames, frame);
-    this.runtime = run.rt;
-  }
-
-  get context(): JsonObject {
-    return (this.built ??= this.run.context(this.frame, this.extras));
-  }
-}
-
-/** The arrays a step mutates in place (children's results, running children) get their own copy. */
-function clonePhase(phase: FramePhase): FramePhase {
-  switch (phase.kind) {
-    case 'map':
-      return { ...phase, results: [...phase.results], done: [...phase.done], running: [...phase.running] };
-    case 'parallel':
-      return { ...phase, results: [...phase.results], done: [...phase.done], children: [...phase.children] };
-    default:
-      return phase;
-  }
-}
-
-function asAssigned(value: Json): JsonObject | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
-}
-
-function omitUndefined<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
-  return value;
 }

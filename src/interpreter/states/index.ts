@@ -1,150 +1,75 @@
-/** Dispatch to the state types, and what every state type shares: outcomes and the I/O pipelines. */
-import type { Json, JsonObject } from '../../json.js';
-import { assertNever } from '../errors.js';
-import type { CompiledState } from '../compiled.js';
-import type { ContextExtras } from '../context-object.js';
-import type { Run } from '../run.js';
-import type { Frame, Transition } from '../types.js';
-import { choice, fail, pass, succeed, wait } from './simple.js';
+/**
+ * The state types, one behaviour each. The table is exhaustive over StateType, so a new state
+ * type does not compile until it has its compile and run code.
+ */
+import type { CompiledState, StateBase, StateType } from '../compiled.js';
+import type { MaybePromise, Outcome, ProcessOptions } from '../outcome.js';
+import type { StepContext } from '../step-context.js';
+import type { Frame, FrameOutcome } from '../types.js';
+import type { CompileContext, StateBehaviour } from './behaviour.js';
+import { choice } from './choice.js';
+import { fail } from './fail.js';
+import { map } from './map.js';
+import { parallel } from './parallel.js';
+import { pass } from './pass.js';
+import { succeed } from './succeed.js';
 import { task } from './task.js';
-import { map, parallel } from './children.js';
+import { wait } from './wait.js';
 
-export { resumeTask, taskTimedOut } from './task.js';
+export { resumeTask, taskTimedOut, type TaskSignal } from './task.js';
 
-/** What processing a state (or resuming it) leads to. */
-export type Outcome =
-  | { kind: 'next'; next: string; output: Json; assigned?: JsonObject }
-  | { kind: 'end'; output: Json; assigned?: JsonObject }
-  | { kind: 'blocked' }
-  /** `quiet`: no `<Type>StateFailed` event (States.Runtime failures end the execution without one). */
-  | { kind: 'error'; error?: string; cause?: string; quiet?: boolean };
+type StateOfType = { [S in CompiledState as S['type']]: S };
+type Behaviours = { [T in StateType]: StateBehaviour<StateOfType[T]> };
 
-/** JSONPath states finish synchronously; only JSONata evaluation is asynchronous. */
-export type MaybePromise<T> = T | Promise<T>;
+const behaviours: Behaviours = {
+  Task: task,
+  Pass: pass,
+  Choice: choice,
+  Wait: wait,
+  Succeed: succeed,
+  Fail: fail,
+  Parallel: parallel,
+  Map: map,
+};
 
-export interface ProcessOptions {
-  /** Re-running the state after a retry backoff: no new Entered event was written. */
-  retry?: boolean;
+export function isStateType(type: unknown): type is StateType {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(behaviours, type);
 }
 
-export function processState(run: Run, frame: Frame, options: ProcessOptions = {}): MaybePromise<Outcome> {
+export function compileStateOfType<T extends StateType>(type: T, base: StateBase, ctx: CompileContext): StateOfType[T] {
+  return behaviours[type].compile(base, ctx);
+}
+
+/** Runs the state `frame` has entered. */
+export function processState(run: StepContext, frame: Frame, options: ProcessOptions = {}): MaybePromise<Outcome> {
   const state = run.current(frame);
-  switch (state.type) {
-    case 'Pass':
-      return pass(run, frame, state);
-    case 'Succeed':
-      return succeed(run, frame, state);
-    case 'Fail':
-      return fail(run, frame, state);
-    case 'Wait':
-      return wait(run, frame, state);
-    case 'Choice':
-      return choice(run, frame, state);
-    case 'Task':
-      return task(run, frame, state, options);
-    case 'Parallel':
-      return parallel(run, frame, state);
-    case 'Map':
-      return map(run, frame, state);
-    default:
-      return assertNever(state, 'state type');
-  }
+  return runState(state.type, run, frame, state, options);
 }
 
-export function transition(state: CompiledState, t: Transition): Outcome {
-  if (t.next !== undefined) return { kind: 'next', next: t.next, output: t.output, assigned: t.assigned };
-  if (state.end || state.type === 'Succeed' || state.next === undefined)
-    return { kind: 'end', output: t.output, assigned: t.assigned };
-  return { kind: 'next', next: state.next, output: t.output, assigned: t.assigned };
-}
-
-/** JSONPath: InputPath, then Parameters, over the raw state input. */
-export function effectiveInput(run: Run, frame: Frame, state: CompiledState, extras?: ContextExtras): Json {
-  const afterInputPath = run.selectPath(frame, state.inputPath, frame.stateInput);
-  return state.parameters ? state.parameters.evaluate(run.scope(frame, afterInputPath, extras)) : afterInputPath;
-}
-
-/** JSONata: Arguments over $states.input, or the state input itself. */
-export async function jsonataArguments(
-  run: Run,
+function runState<T extends StateType>(
+  type: T,
+  run: StepContext,
   frame: Frame,
-  state: CompiledState,
-  extras?: ContextExtras,
-): Promise<Json> {
-  if (!state.arguments) return frame.stateInput;
-  return state.arguments.evaluate(run.bindings(frame, { input: frame.stateInput }, extras), 'Arguments');
+  state: StateOfType[T],
+  options: ProcessOptions,
+): MaybePromise<Outcome> {
+  return behaviours[type].run(run, frame, state, options);
 }
 
-/**
- * A state produced `result` (a task's output, a Pass's Result, a Map's or Parallel's results):
- * JSONPath applies ResultSelector, Assign (over the selected result), ResultPath and OutputPath;
- * JSONata evaluates Output and Assign over $states.input and $states.result.
- */
-export function finishWithResult(run: Run, frame: Frame, state: CompiledState, result: Json): MaybePromise<Outcome> {
-  if (state.queryLanguage === 'JSONata') return finishWithResultJsonata(run, frame, state, result);
-  const selected = state.resultSelector ? state.resultSelector.evaluate(run.scope(frame, result)) : result;
-  const assigned =
-    state.assign?.kind === 'jsonpath' ? run.assignJsonPath(frame, state.assign.template, selected) : undefined;
-  const merged =
-    state.resultPath === undefined
-      ? selected
-      : state.resultPath === null
-        ? frame.stateInput
-        : state.resultPath.assign(frame.stateInput, selected);
-  return transition(state, { output: run.selectPath(frame, state.outputPath, merged), assigned });
+/** A child frame of `parent` (a Parallel branch, a Map iteration) ended. */
+export function childFinished(run: StepContext, parent: Frame, child: Frame, outcome: FrameOutcome): Promise<void> {
+  const state = run.current(parent);
+  return notifyParent(state.type, run, parent, state, child, outcome);
 }
 
-async function finishWithResultJsonata(run: Run, frame: Frame, state: CompiledState, result: Json): Promise<Outcome> {
-  const states = { input: frame.stateInput, result };
-  const output = state.output ? await state.output.evaluate(run.bindings(frame, states), 'Output') : result;
-  const assigned = await run.evaluateAssign(frame, state.assign, result, states);
-  return transition(state, { output, assigned });
-}
-
-/** A matched Choice rule's own Output and Assign, used instead of the state's. */
-export interface RuleOverrides {
-  output?: CompiledState['output'];
-  assign?: CompiledState['assign'];
-}
-
-/**
- * States that pass their (effective) input through: Wait, Succeed, Choice. JSONPath applies
- * OutputPath to the effective input; JSONata evaluates Output (default: the input).
- */
-export function passThrough(
-  run: Run,
-  frame: Frame,
-  state: CompiledState,
-  effective: Json,
-  next?: string,
-  rule?: RuleOverrides,
-): MaybePromise<Transition> {
-  const assign = rule ? rule.assign : state.assign;
-  if (state.queryLanguage === 'JSONata') return passThroughJsonata(run, frame, state, next, rule);
-  const assigned = assign?.kind === 'jsonpath' ? run.assignJsonPath(frame, assign.template, effective) : undefined;
-  return { next, output: run.selectPath(frame, state.outputPath, effective), assigned };
-}
-
-async function passThroughJsonata(
-  run: Run,
-  frame: Frame,
-  state: CompiledState,
-  next: string | undefined,
-  rule: RuleOverrides | undefined,
-): Promise<Transition> {
-  const states = { input: frame.stateInput };
-  const outputTemplate = rule ? rule.output : state.output;
-  const output = outputTemplate
-    ? await outputTemplate.evaluate(run.bindings(frame, states), 'Output')
-    : frame.stateInput;
-  return {
-    next,
-    output,
-    assigned: await run.evaluateAssign(frame, rule ? rule.assign : state.assign, frame.stateInput, states),
-  };
-}
-
-/** Applies `f` to a value that may still be on its way. */
-export function andThen<T, U>(value: MaybePromise<T>, f: (v: T) => U): MaybePromise<U> {
-  return value instanceof Promise ? value.then(f) : f(value);
+// Not async: a Map of many items calls this once per iteration, and each async layer costs a tick.
+function notifyParent<T extends StateType>(
+  type: T,
+  run: StepContext,
+  parent: Frame,
+  state: StateOfType[T],
+  child: Frame,
+  outcome: FrameOutcome,
+): Promise<void> {
+  return behaviours[type].childFinished?.(run, parent, state, child, outcome) ?? Promise.resolve();
 }

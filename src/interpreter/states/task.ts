@@ -5,12 +5,32 @@
 import type { Json } from '../../json.js';
 import { StatesError, StatesErrors } from '../errors.js';
 import type { TaskState } from '../compiled.js';
-import type { Run } from '../run.js';
-import type { Frame } from '../types.js';
+import { dynamicValue } from '../fields.js';
+import type { Outcome, ProcessOptions } from '../outcome.js';
 import { exceedsPayloadLimit, resultTooLargeCause } from '../payload-size.js';
-import { dynamicValue } from './simple.js';
+import { finishWithResult } from '../pipeline/index.js';
+import { jsonataArguments } from '../pipeline/jsonata.js';
+import { effectiveInput, selectPath } from '../pipeline/jsonpath.js';
+import type { StepContext } from '../step-context.js';
 import { encodeTaskToken } from '../task-token.js';
-import { effectiveInput, finishWithResult, jsonataArguments, type Outcome, type ProcessOptions } from './index.js';
+import type { Frame } from '../types.js';
+import type { StateBehaviour } from './behaviour.js';
+
+export const task: StateBehaviour<TaskState> = {
+  compile(base, { raw, fields }) {
+    const resource = fields.string('Resource') ?? '';
+    return {
+      ...base,
+      type: 'Task',
+      resource,
+      timeoutSeconds: fields.dynamicNumber('TimeoutSeconds'),
+      heartbeatSeconds: fields.dynamicNumber('HeartbeatSeconds'),
+      credentials: raw.Credentials,
+      waitForTaskToken: resource.endsWith('.waitForTaskToken'),
+    };
+  },
+  run: (run, frame, state, options) => startTask(run, frame, state, options),
+};
 
 /** How a resource shows in history: legacy Lambda ARNs, activities, and service integrations. */
 export type TaskFlavour =
@@ -30,7 +50,7 @@ export function taskFlavour(resource: string): TaskFlavour {
   return { kind: 'service', resourceType: parts[2] ?? 'unknown', resource };
 }
 
-export async function task(run: Run, frame: Frame, state: TaskState, options: ProcessOptions): Promise<Outcome> {
+async function startTask(run: StepContext, frame: Frame, state: TaskState, options: ProcessOptions): Promise<Outcome> {
   const taskId = run.nextId('task');
   const flavour = taskFlavour(state.resource);
   // Callbacks and activity workers answer with a token naming this execution and task.
@@ -55,7 +75,7 @@ export async function task(run: Run, frame: Frame, state: TaskState, options: Pr
     );
   }
   const pathInput =
-    state.queryLanguage === 'JSONata' ? frame.stateInput : run.selectPath(frame, state.inputPath, frame.stateInput);
+    state.queryLanguage === 'JSONata' ? frame.stateInput : selectPath(run, frame, state.inputPath, frame.stateInput);
   if (state.timeoutSeconds)
     timeoutSeconds = positiveInteger(
       state.timeoutSeconds.kind,
@@ -145,10 +165,11 @@ export type TaskSignal =
   | { kind: 'taskHeartbeat'; taskId: string }
   | { kind: 'taskSubmitted'; taskId: string; output: Json };
 
-export async function resumeTask(run: Run, frame: Frame, signal: TaskSignal): Promise<Outcome> {
+export async function resumeTask(run: StepContext, frame: Frame, signal: TaskSignal): Promise<Outcome> {
   const phase = frame.phase;
   if (phase.kind !== 'task') return { kind: 'blocked' };
-  const state = run.current(frame) as TaskState;
+  const state = run.current(frame);
+  if (state.type !== 'Task') return { kind: 'blocked' };
   const flavour = taskFlavour(state.resource);
   switch (signal.kind) {
     case 'taskStarted':
@@ -178,6 +199,7 @@ export async function resumeTask(run: Run, frame: Frame, signal: TaskSignal): Pr
     }
     case 'taskSucceeded': {
       settle(run, frame);
+      run.inspector?.value('result', signal.output);
       const output = () => JSON.stringify(signal.output);
       if (flavour.kind === 'lambda')
         run.emit(frame, 'LambdaFunctionSucceeded', () => ({ output: output(), outputDetails: { truncated: false } }));
@@ -219,10 +241,11 @@ export async function resumeTask(run: Run, frame: Frame, signal: TaskSignal): Pr
 }
 
 /** The task's timeout or heartbeat timer fired before it reported back. */
-export function taskTimedOut(run: Run, frame: Frame, heartbeat: boolean): Outcome {
+export function taskTimedOut(run: StepContext, frame: Frame, heartbeat: boolean): Outcome {
   const phase = frame.phase;
   if (phase.kind !== 'task') return { kind: 'blocked' };
-  const state = run.current(frame) as TaskState;
+  const state = run.current(frame);
+  if (state.type !== 'Task') return { kind: 'blocked' };
   const flavour = taskFlavour(state.resource);
   settle(run, frame);
   run.commands.push({ kind: 'cancelTask', taskId: phase.taskId });
@@ -240,7 +263,7 @@ export function taskTimedOut(run: Run, frame: Frame, heartbeat: boolean): Outcom
 }
 
 /** The task is over: forget its wait and its timers. */
-function settle(run: Run, frame: Frame): void {
+function settle(run: StepContext, frame: Frame): void {
   const phase = frame.phase;
   if (phase.kind !== 'task') return;
   run.unwait(phase.taskId);
