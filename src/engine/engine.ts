@@ -4,7 +4,7 @@
  * Express ones in memory.
  */
 import type { Json } from '../json.js';
-import type { HistoryEvent } from '../interpreter/history.js';
+import type { HistoryEvent } from '../vocabulary/history-events.js';
 import type { TerminalStatus } from '../interpreter/types.js';
 import type { ExecutionRecord, StateMachineRecord } from '../store/types.js';
 

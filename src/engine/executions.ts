@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { jsonEquals, parsedOrText, type Json } from '../json.js';
-import { HISTORY_EVENT_QUOTA, HISTORY_QUOTA_CAUSE, StatesErrors } from '../interpreter/errors.js';
+import { HISTORY_EVENT_QUOTA, HISTORY_QUOTA_CAUSE, StatesErrors } from '../vocabulary/states-errors.js';
 import type { ExecutionState } from '../interpreter/types.js';
 import type {
   AliasRecord,

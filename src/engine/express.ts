@@ -4,8 +4,8 @@
  * the log when the state machine's logging asks for it.
  */
 import type { Logger } from 'pino';
-import type { HistoryEvent } from '../interpreter/history.js';
-import { StatesErrors } from '../interpreter/errors.js';
+import type { HistoryEvent } from '../vocabulary/history-events.js';
+import { StatesErrors } from '../vocabulary/states-errors.js';
 import type { Runtime, Signal } from '../interpreter/types.js';
 import type { StateMachineRecord } from '../store/types.js';
 import type { Clock } from './clock.js';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Json } from '../json.js';
 import type { CompiledMachine } from '../interpreter/compiled.js';
-import type { HistoryEvent } from '../interpreter/history.js';
+import type { HistoryEvent } from '../vocabulary/history-events.js';
 import { newExecution, step } from '../interpreter/step.js';
 import type { ExecutionInfo, ExecutionState, Runtime, Signal, TerminalStatus } from '../interpreter/types.js';
 import type { Clock } from './clock.js';

@@ -3,10 +3,10 @@
  * signal. Shared by the durable engine and Express; it keeps each running call's abort controller
  * so a cancelled task (its state timed out, the execution stopped) stops its integration call.
  */
-import { parseResource } from '../integrations/resource.js';
+import { parseResource } from '../vocabulary/resource.js';
 import type { IntegrationRegistry } from '../integrations/registry.js';
 import type { TaskMocks } from '../integrations/mocks/task-mocks.js';
-import type { TaskInvocation, TaskOutcome } from '../integrations/types.js';
+import type { TaskInvocation, TaskOutcome } from './ports.js';
 import type { Signal } from '../interpreter/types.js';
 import type { InvokeTaskCommand } from './task-invoker.js';
 

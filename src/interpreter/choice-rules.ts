@@ -12,7 +12,7 @@ import {
   type TypeTestName,
 } from './choice/operators.js';
 import { compileWildcard } from './choice/string-matches.js';
-import { runtimeError } from './errors.js';
+import { runtimeError } from '../vocabulary/states-errors.js';
 
 /** A JSONPath-mode Choice rule (a top-level rule or a nested one), compiled once per definition. */
 export interface CompiledChoiceRule {

@@ -1,7 +1,7 @@
 /** Fields that may be literals, `...Path` references or JSONata expressions, and their number checks. */
 import type { Json } from '../json.js';
 import type { Dynamic } from './compiled.js';
-import { StatesError, StatesErrors } from './errors.js';
+import { StatesError, StatesErrors } from '../vocabulary/states-errors.js';
 import type { StepContext } from './step-context.js';
 import type { Frame } from './types.js';
 

@@ -4,7 +4,7 @@
  * and stopping as soon as the limit is passed.
  */
 import type { Json } from '../json.js';
-import { StatesErrors } from './errors.js';
+import { StatesErrors } from '../vocabulary/states-errors.js';
 import type { Outcome } from './outcome.js';
 import type { Frame } from './types.js';
 

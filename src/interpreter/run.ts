@@ -10,7 +10,7 @@ import type { CompiledMachine, CompiledState, StateList } from './compiled.js';
 import { contextObject, type ContextExtras } from './context-object.js';
 import { stateFailure } from './errors/cause.js';
 import { decideError, type ErrorDecision } from './errors/handle.js';
-import { HistoryLimitReached, StatesErrors } from './errors.js';
+import { HistoryLimitReached, StatesErrors } from '../vocabulary/states-errors.js';
 import { completeExecution, type ExecutionResult } from './ending.js';
 import { clonePhase } from './frames.js';
 import {
@@ -20,7 +20,7 @@ import {
   type EventDetailsFor,
   type HistoryEvent,
   type HistoryEventType,
-} from './history.js';
+} from '../vocabulary/history-events.js';
 import type { ErrorOutcome, MaybePromise, Outcome } from './outcome.js';
 import { transition } from './outcome.js';
 import { checkOutput } from './payload-size.js';

@@ -7,7 +7,7 @@ import type { JsonataBindings } from '../query/jsonata/index.js';
 import type { EvalScope } from '../query/scope.js';
 import type { CompiledState } from './compiled.js';
 import type { ContextExtras } from './context-object.js';
-import type { EventDetailsFor, HistoryEventType } from './history.js';
+import type { EventDetailsFor, HistoryEventType } from '../vocabulary/history-events.js';
 import type { MaybePromise, Outcome } from './outcome.js';
 import type { Inspector } from './pipeline/inspector.js';
 import type { Command, ExecutionState, Frame, Runtime } from './types.js';

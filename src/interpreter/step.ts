@@ -5,7 +5,7 @@
  */
 import type { Json } from '../json.js';
 import type { CompiledMachine } from './compiled.js';
-import { HISTORY_QUOTA_CAUSE, HistoryLimitReached, StatesErrors } from './errors.js';
+import { HISTORY_QUOTA_CAUSE, HistoryLimitReached, StatesErrors } from '../vocabulary/states-errors.js';
 import { Run, type RunOptions } from './run.js';
 import {
   ROOT_FRAME,

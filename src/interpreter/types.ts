@@ -4,7 +4,7 @@
  */
 import type { Json, JsonObject } from '../json.js';
 import type { QueryRuntime } from '../query/scope.js';
-import type { HistoryEvent } from './history.js';
+import type { HistoryEvent } from '../vocabulary/history-events.js';
 
 /** Clock, randomness and ids come in from outside so a step is deterministic. */
 export interface Runtime extends QueryRuntime {

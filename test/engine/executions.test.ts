@@ -16,7 +16,7 @@ import {
   type Resolved,
   type TargetRef,
 } from '../../src/engine/executions.js';
-import { HISTORY_EVENT_QUOTA, HISTORY_QUOTA_CAUSE } from '../../src/interpreter/errors.js';
+import { HISTORY_EVENT_QUOTA, HISTORY_QUOTA_CAUSE } from '../../src/vocabulary/states-errors.js';
 import { newExecution } from '../../src/interpreter/step.js';
 import type { ExecutionStatus } from '../../src/interpreter/types.js';
 import type {

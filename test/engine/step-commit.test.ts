@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { newExecution } from '../../src/interpreter/step.js';
 import type { Command, ExecutionState, StepResult } from '../../src/interpreter/types.js';
-import type { HistoryEvent } from '../../src/interpreter/history.js';
+import type { HistoryEvent } from '../../src/vocabulary/history-events.js';
 import { changes, toCommit } from '../../src/engine/durable/step-commit.js';
 import type { ExecutionRecord } from '../../src/store/types.js';
 

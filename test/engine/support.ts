@@ -10,7 +10,7 @@ import type { Clock } from '../../src/engine/clock.js';
 import { DurableEngine } from '../../src/engine/durable/durable-engine.js';
 import type { StartRequest } from '../../src/engine/engine.js';
 import type { TaskHandler } from '../../src/engine/task-invoker.js';
-import type { HistoryEvent } from '../../src/interpreter/history.js';
+import type { HistoryEvent } from '../../src/vocabulary/history-events.js';
 import type { ExecutionStatus } from '../../src/interpreter/types.js';
 import type { Json } from '../../src/json.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';

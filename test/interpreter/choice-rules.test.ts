@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileChoiceRule } from '../../src/interpreter/choice-rules.js';
-import { StatesError } from '../../src/interpreter/errors.js';
+import { StatesError } from '../../src/vocabulary/states-errors.js';
 import { isJsonObject, type Json, type JsonObject } from '../../src/json.js';
 import type { EvalScope } from '../../src/query/scope.js';
 

@@ -16,7 +16,7 @@ import {
   type HistoryStateType,
   type MapIterationEventDetails,
   type StateEnteredEventDetails,
-} from '../../src/interpreter/history.js';
+} from '../../src/vocabulary/history-events.js';
 import { repoRoot } from '../support/repo.js';
 
 /** The number of values in AWS's HistoryEventType enum (API 2016-11-23). */

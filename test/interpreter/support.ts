@@ -5,7 +5,7 @@
 import type { Json } from '../../src/json.js';
 import { StateMachine } from '../../src/index.js';
 import type { CompiledMachine } from '../../src/interpreter/compiled.js';
-import type { HistoryEvent, HistoryEventType } from '../../src/interpreter/history.js';
+import type { HistoryEvent, HistoryEventType } from '../../src/vocabulary/history-events.js';
 import { newExecution, step } from '../../src/interpreter/step.js';
 import type {
   Command,

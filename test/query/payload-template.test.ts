@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../src/json.js';
-import { StatesError } from '../../src/interpreter/errors.js';
+import { StatesError } from '../../src/vocabulary/states-errors.js';
 import { compilePayloadTemplate, TemplateError } from '../../src/query/payload-template.js';
 import type { EvalScope } from '../../src/query/scope.js';
 import { contextObject, fakeRuntime, loadGroup, matchesExpected } from './intrinsics/corpus.js';

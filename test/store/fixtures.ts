@@ -1,5 +1,5 @@
 /** Record builders for the store suite: small, valid, and easy to vary. */
-import type { HistoryEvent, HistoryEventType } from '../../src/interpreter/history.js';
+import type { HistoryEvent, HistoryEventType } from '../../src/vocabulary/history-events.js';
 import type { ExecutionState, ExecutionStatus } from '../../src/interpreter/types.js';
 import type {
   AliasRecord,

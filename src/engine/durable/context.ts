@@ -3,7 +3,7 @@
  * interpreter's runtime, the compiled machines, and whether the engine is closing.
  */
 import type { Logger } from 'pino';
-import { HISTORY_EVENT_QUOTA } from '../../interpreter/errors.js';
+import { HISTORY_EVENT_QUOTA } from '../../vocabulary/states-errors.js';
 import type { ExecutionState, Runtime, StepResult } from '../../interpreter/types.js';
 import type { TaskMocks } from '../../integrations/mocks/task-mocks.js';
 import type { ExecutionStore } from '../../store/types.js';

@@ -1,5 +1,5 @@
 /** The failure an execution records for a StatesError thrown while a state runs. */
-import { StatesError, StatesErrors } from '../errors.js';
+import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 import type { ErrorOutcome } from '../outcome.js';
 import type { Frame } from '../types.js';
 

@@ -1,7 +1,7 @@
 /** Retry: compiling a state's retriers, matching errors against them, and deciding a retry. */
 import { isJsonObject, type Json } from '../../json.js';
 import type { Retrier } from '../compiled.js';
-import { StatesErrors } from '../errors.js';
+import { StatesErrors } from '../../vocabulary/states-errors.js';
 
 export function compileRetry(raw: Json | undefined): Retrier[] {
   if (!Array.isArray(raw)) return [];

@@ -8,7 +8,7 @@ import { noResultsCause, type CompiledPath } from '../../query/jsonpath/index.js
 import type { CompiledTemplate } from '../../query/payload-template.js';
 import type { CompiledAssign, CompiledState } from '../compiled.js';
 import type { ContextExtras } from '../context-object.js';
-import { StatesError, StatesErrors } from '../errors.js';
+import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 import type { StepContext } from '../step-context.js';
 import type { Frame, Transition } from '../types.js';
 

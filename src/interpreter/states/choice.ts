@@ -4,7 +4,7 @@ import { compileJsonata, isJsonataExpression } from '../../query/jsonata/index.j
 import { compileChoiceRule } from '../choice-rules.js';
 import { FieldCompiler, stripJsonata } from '../compile-fields.js';
 import type { ChoiceBranch, ChoiceState, QueryLanguage } from '../compiled.js';
-import { StatesError, StatesErrors } from '../errors.js';
+import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 import { andThen, transition, type MaybePromise, type Outcome } from '../outcome.js';
 import { passThrough } from '../pipeline/index.js';
 import { inputPath } from '../pipeline/jsonpath.js';

@@ -1,7 +1,7 @@
 /** Fail: fails its frame with its Error and Cause, which Retry and Catch never see (AWS forbids them here). */
 import { jsonTypeName } from '../../json.js';
 import type { Dynamic, FailState } from '../compiled.js';
-import { StatesError, StatesErrors } from '../errors.js';
+import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 import type { StepContext } from '../step-context.js';
 import type { Frame } from '../types.js';
 import type { StateBehaviour } from './behaviour.js';

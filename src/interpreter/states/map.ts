@@ -6,7 +6,7 @@
 import { isJsonObject, jsonTypeName, type Json } from '../../json.js';
 import { CompileError, FieldCompiler } from '../compile-fields.js';
 import type { MapState } from '../compiled.js';
-import { StatesError, StatesErrors } from '../errors.js';
+import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 import { dynamicValue, floatField, integerField } from '../fields.js';
 import { abortChildren, newChild, removeId } from '../frames.js';
 import type { Outcome } from '../outcome.js';

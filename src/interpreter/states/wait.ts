@@ -2,7 +2,7 @@
 import type { Json } from '../../json.js';
 import { jsonTypeName } from '../../json.js';
 import type { Dynamic, WaitState } from '../compiled.js';
-import { StatesError, StatesErrors } from '../errors.js';
+import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 import { dynamicValue } from '../fields.js';
 import { transition } from '../outcome.js';
 import { passThrough } from '../pipeline/index.js';

@@ -8,7 +8,7 @@ import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import type { CompiledMachine, CompiledState, MapState, ParallelState } from '../compiled.js';
 import type { ContextExtras } from '../context-object.js';
 import type { ErrorDecision } from '../errors/handle.js';
-import { StatesErrors } from '../errors.js';
+import { StatesErrors } from '../../vocabulary/states-errors.js';
 import { transition, type MaybePromise, type Outcome } from '../outcome.js';
 import { checkOutput, exceedsPayloadLimit, resultTooLargeCause } from '../payload-size.js';
 import { finishWithResult } from '../pipeline/index.js';

@@ -5,7 +5,7 @@ import { HostAllowList } from '../../../src/integrations/http/allow-list.js';
 import { ConnectionStore, ConnectionsConfigError } from '../../../src/integrations/http/connections.js';
 import { createHttpIntegration } from '../../../src/integrations/http/index.js';
 import { parseResource } from '../../../src/vocabulary/resource.js';
-import type { TaskInvocation } from '../../../src/integrations/types.js';
+import type { TaskInvocation } from '../../../src/engine/ports.js';
 import { urlEncode } from '../../../src/integrations/http/url-encoding.js';
 import type { Json } from '../../../src/json.js';
 import { removeDir, tempDir } from '../../support/files.js';

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isJsonObject, type Json, type JsonObject } from '../../../src/json.js';
-import { StatesError } from '../../../src/interpreter/errors.js';
+import { StatesError } from '../../../src/vocabulary/states-errors.js';
 import { compilePath, compileReferencePath, noResultsCause } from '../../../src/query/jsonpath/index.js';
 import { compilePayloadTemplate } from '../../../src/query/payload-template.js';
 import { NO_VARIABLES, type EvalScope, type QueryRuntime } from '../../../src/query/scope.js';

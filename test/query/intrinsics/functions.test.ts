@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../../src/json.js';
-import { StatesError } from '../../../src/interpreter/errors.js';
+import { StatesError } from '../../../src/vocabulary/states-errors.js';
 import { compileIntrinsic, IntrinsicSyntaxError, isIntrinsicCall } from '../../../src/query/intrinsics/index.js';
 import type { EvalScope, QueryRuntime } from '../../../src/query/scope.js';
 import { fakeRuntime } from './corpus.js';

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StatesError } from '../../../src/interpreter/errors.js';
+import { StatesError } from '../../../src/vocabulary/states-errors.js';
 import { isJsonObject, jsonEquals, type Json, type JsonObject } from '../../../src/json.js';
 import { compileJsonataTemplate } from '../../../src/query/jsonata/index.js';
 import { bindings } from './fixtures.js';

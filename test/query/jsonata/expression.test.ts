@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StatesError } from '../../../src/interpreter/errors.js';
+import { StatesError } from '../../../src/vocabulary/states-errors.js';
 import { JsonataSyntaxError, compileJsonata, isJsonataExpression } from '../../../src/query/jsonata/index.js';
 import { bindings, fakeRuntime } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StatesError } from '../../../src/interpreter/errors.js';
+import { StatesError } from '../../../src/vocabulary/states-errors.js';
 import type { Json } from '../../../src/json.js';
 import { JsonataSyntaxError, compileJsonataTemplate } from '../../../src/query/jsonata/index.js';
 import { bindings, fakeRuntime } from './fixtures.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StatesError } from '../../../src/interpreter/errors.js';
+import { StatesError } from '../../../src/vocabulary/states-errors.js';
 import { compileReferencePath, PathSyntaxError } from '../../../src/query/jsonpath/index.js';
 
 describe('reference paths (ResultPath)', () => {

@@ -1,2 +1,0 @@
-/** Moved to the vocabulary leaf; this path remains while older importers move over. */
-export * from '../vocabulary/resource.js';
