@@ -51,7 +51,7 @@ export {
 export { StatesIntegration, type NestedExecutionHost } from './integrations/states/index.js';
 export { ExecutionService, type Executions } from './engine/executions.js';
 export {
-  TaskMocks,
+  MockIntegration,
   loadMockConfig,
   parseMockConfig,
   MockConfigError,

@@ -5,7 +5,7 @@
  * Wiring between the engine's in-memory runner and the Lambda integration, like server.ts.
  */
 import { resolve } from 'node:path';
-import type { InvokeTaskCommand, TaskHandler } from './engine/ports.js';
+import type { InvokeTaskCommand, TaskHandler, TaskInvocation } from './engine/ports.js';
 import { invokeTask, outcomeSignal } from './engine/task-invoker.js';
 import type { Signal } from './interpreter/types.js';
 import { LambdaIntegration } from './integrations/lambda/lambda-integration.js';
@@ -32,24 +32,21 @@ export function localFunctionsInvoker(
   }
   const integration = lambda;
   return async (command) => {
-    const parsed = parseResource(command.resource);
-    if (
-      Object.prototype.hasOwnProperty.call(handlers, command.resource) ||
-      !integration.handles(command.resource, parsed)
-    )
-      return invokeTask(handlers, command);
-    const outcome = await integration.invoke({
+    const invocation: TaskInvocation = {
       ...execution,
       taskId: command.taskId,
       resource: command.resource,
-      parsed,
       parameters: command.parameters,
       stateName: command.stateName,
       attempt: command.attempt,
       ...(command.timeoutSeconds !== undefined ? { timeoutSeconds: command.timeoutSeconds } : {}),
       ...(command.taskToken !== undefined ? { taskToken: command.taskToken } : {}),
+      parsed: parseResource(command.resource),
       signal: new AbortController().signal,
-    });
+    };
+    if (Object.prototype.hasOwnProperty.call(handlers, command.resource) || !integration.handles(invocation))
+      return invokeTask(handlers, command);
+    const outcome = await integration.invoke(invocation);
     return outcomeSignal(command.taskId, outcome);
   };
 }

@@ -10,9 +10,10 @@ import { pino, type Logger } from 'pino';
 import { createApiServer } from './api/server.js';
 import { DurableEngine } from './engine/durable/durable-engine.js';
 import { ExecutionService } from './engine/executions.js';
-import { createIntegrations } from './integrations/index.js';
+import { IntegrationRegistry } from './engine/integration-registry.js';
+import { addIntegrations } from './integrations/index.js';
 import { ActivityQueue } from './integrations/activities/index.js';
-import { loadMockConfig, TaskMocks } from './integrations/mocks/index.js';
+import { loadMockConfig, MockIntegration } from './integrations/mocks/index.js';
 import type { TaskHandler } from './engine/task-invoker.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
@@ -99,7 +100,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const dataDir = resolve(options.dataDir ?? '.stepwise');
   // Settings are checked before anything is opened: a bad mock file fails the start with its reason.
   const mockConfigFile = options.mockConfig ?? (process.env.SFN_MOCK_CONFIG || undefined);
-  const mocks = mockConfigFile !== undefined ? new TaskMocks(loadMockConfig(mockConfigFile)) : undefined;
+  const mocks = mockConfigFile !== undefined ? new MockIntegration(loadMockConfig(mockConfigFile)) : undefined;
   const waitTimeScale = options.waitTimeScale ?? parseWaitTimeScale(process.env.STEPWISE_WAIT_TIME_SCALE);
   const databaseUrl = options.databaseUrl ?? (process.env.STEPWISE_DATABASE_URL || undefined);
   const leaseMs = options.leaseMs ?? parseLeaseMs(process.env.STEPWISE_LEASE_MS);
@@ -128,25 +129,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   // One set of StartExecution rules for the API and nested executions.
   const executions = new ExecutionService({ store });
-  const integrations = createIntegrations({
-    logger: log,
-    http: {
-      ...(options.connections !== undefined ? { connectionsFile: options.connections } : {}),
-      ...(options.httpAllowedHosts !== undefined ? { allowedHosts: options.httpAllowedHosts } : {}),
-      region: options.region ?? DEFAULT_REGION,
-    },
-    ...(options.aws !== undefined ? { aws: options.aws } : {}),
-    executions: { service: executions, engine: () => engine },
-    lambda: {
-      ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
-      ...(options.lambdaEndpoint !== undefined ? { endpoint: options.lambdaEndpoint } : {}),
-      region: options.region ?? DEFAULT_REGION,
-      accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
-    },
-    activities,
-  });
+  const integrations = new IntegrationRegistry();
   const nodeId = options.nodeId ?? (process.env.STEPWISE_NODE_ID || undefined);
-  const engine: DurableEngine = new DurableEngine({
+  const engine = new DurableEngine({
     store,
     logger: log,
     handlers: options.handlers,
@@ -166,6 +151,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           },
         }
       : {}),
+  });
+  addIntegrations(integrations, {
+    logger: log,
+    http: {
+      ...(options.connections !== undefined ? { connectionsFile: options.connections } : {}),
+      ...(options.httpAllowedHosts !== undefined ? { allowedHosts: options.httpAllowedHosts } : {}),
+      region: options.region ?? DEFAULT_REGION,
+    },
+    ...(options.aws !== undefined ? { aws: options.aws } : {}),
+    executions: { service: executions, engine },
+    lambda: {
+      ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
+      ...(options.lambdaEndpoint !== undefined ? { endpoint: options.lambdaEndpoint } : {}),
+      region: options.region ?? DEFAULT_REGION,
+      accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
+    },
+    activities,
   });
   const app = createApiServer({
     store,

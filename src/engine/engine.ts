@@ -7,6 +7,7 @@ import type { Json } from '../json.js';
 import type { HistoryEvent } from '../vocabulary/history-events.js';
 import type { TerminalStatus } from '../interpreter/types.js';
 import type { ExecutionRecord, StateMachineRecord } from '../store/types.js';
+import type { ClusterView, TaskCallbacks } from './ports.js';
 
 export interface StartRequest {
   /** The state machine as it should run: its current revision, or the version/alias target's. */
@@ -44,7 +45,13 @@ export interface SyncResult {
 
 export type StopResult = { stopDate: number } | { notRunning: ExecutionRecord } | { notFound: true };
 
-export interface Engine {
+/**
+ * Everything the API and the nested-execution integration use of the engine: starting, stopping and
+ * redriving, the task callbacks (SendTask*, GetActivityTask), the cluster view (GET /cluster/nodes),
+ * the mock configuration's test cases and the end of an execution. Declared here, so a second
+ * engine or a test double that lacks one fails to compile rather than at run time.
+ */
+export interface Engine extends TaskCallbacks, ClusterView {
   /**
    * Standard: creates the execution durably (idempotent by name: the same name and input while it
    * runs returns the existing one). Express: starts it in memory and returns at once.
@@ -56,7 +63,9 @@ export interface Engine {
   /** Redrives a FAILED/TIMED_OUT/ABORTED Standard execution from the states that did not succeed. */
   redriveExecution(executionArn: string): Promise<{ redriveDate: number } | { notRedrivable: string }>;
   /** Whether the mock configuration has this test case for the state machine (Step Functions Local's `#TestCase`). */
-  hasTestCase?(stateMachineName: string, testCase: string): boolean;
+  hasTestCase(stateMachineName: string, testCase: string): boolean;
+  /** Resolves once the execution is no longer RUNNING (undefined if it does not exist, or `signal` aborts first). */
+  whenEnded(executionArn: string, signal?: AbortSignal): Promise<ExecutionRecord | undefined>;
   /** Resumes every RUNNING execution and starts the timer loop. */
   start(): Promise<void>;
   /** Finishes in-flight commits, then stops. */

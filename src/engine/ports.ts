@@ -30,6 +30,8 @@ export interface TaskInvocation extends Omit<InvokeTaskCommand, 'kind'> {
   executionName: string;
   stateMachineArn: string;
   parsed: ParsedResource;
+  /** The mock configuration's test case the execution runs (`<stateMachineArn>#<TestCase>`). */
+  testCase?: string;
   /** Aborted when the task is cancelled (its state timed out, the execution stopped). */
   signal: AbortSignal;
   /**
@@ -48,9 +50,16 @@ export type TaskOutcome =
 export interface Integration {
   /** For logs and errors, e.g. 'lambda', 'http', 'activity'. */
   readonly name: string;
-  /** Whether this integration runs the resource. The registry asks integrations in order. */
-  handles(resource: string, parsed: ParsedResource): boolean;
+  /** Whether this integration runs the task. The registry asks integrations in order. */
+  handles(task: TaskInvocation): boolean;
   invoke(task: TaskInvocation): Promise<TaskOutcome>;
+  /**
+   * Its outcome is the task's result even for a `.waitForTaskToken` resource (mocks answer at once,
+   * as Step Functions Local's do); for other integrations such a task then waits for its callback.
+   */
+  readonly settlesTokenTasks?: boolean;
+  /** An execution has ended: forget what was kept for it (e.g. a mock's invocation counters). */
+  executionEnded?(executionArn: string): void;
   /** Releases what the integration holds (worker threads, SDK clients); called once at shutdown. */
   close?(): Promise<void>;
 }
@@ -69,6 +78,11 @@ export async function runTaskHandler(handler: TaskHandler, input: Json, context:
     if (e instanceof Error) return { kind: 'failed', error: e.name, cause: e.message };
     return { kind: 'failed', error: 'Error', cause: String(e) };
   }
+}
+
+/** Mocked test cases (Step Functions Local's MockConfigFile): the integration that answers them. */
+export interface TestCaseIntegration extends Integration {
+  hasTestCase(stateMachineName: string, testCase: string): boolean;
 }
 
 export type CallbackResult = 'ok' | 'invalidToken' | 'taskDoesNotExist';
@@ -94,3 +108,5 @@ export interface ClusterView {
 /** Nested executions (`states:startExecution`) start and describe through these contracts. */
 export type { Engine, StartRequest } from './engine.js';
 export type { ExecutionDescription, Executions } from './executions.js';
+/** The registry integrations are added to (by the server, which wires them). */
+export type { IntegrationRegistry } from './integration-registry.js';

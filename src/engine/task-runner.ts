@@ -1,12 +1,11 @@
 /**
- * Runs a task through the mocks or the integrations and turns the outcome into the interpreter's
+ * Runs a task through the integrations (mocks first, when the engine has them) and turns the outcome into the interpreter's
  * signal. Shared by the durable engine and Express; it keeps each running call's abort controller
  * so a cancelled task (its state timed out, the execution stopped) stops its integration call.
  */
 import { parseResource } from '../vocabulary/resource.js';
-import type { IntegrationRegistry } from '../integrations/registry.js';
-import type { TaskMocks } from '../integrations/mocks/task-mocks.js';
-import type { TaskInvocation, TaskOutcome } from './ports.js';
+import type { IntegrationRegistry } from './integration-registry.js';
+import type { TaskInvocation } from './ports.js';
 import type { Signal } from '../interpreter/types.js';
 import type { InvokeTaskCommand } from './task-invoker.js';
 
@@ -16,7 +15,6 @@ export class TaskRunner {
 
   constructor(
     private readonly integrations: IntegrationRegistry,
-    private readonly mocks: TaskMocks | undefined,
     /** Delivers a `taskSubmitted` signal (a task that reports it was submitted before it ends). */
     private readonly submitted: (executionArn: string, signal: Signal) => void,
   ) {}
@@ -38,14 +36,13 @@ export class TaskRunner {
       executionName: executionName ?? arn.split(':').at(-1) ?? '',
       stateMachineArn: stateMachineArn ?? '',
       parsed: parseResource(command.resource),
+      ...(testCase !== undefined ? { testCase } : {}),
       signal: controller.signal,
       submitted: (output) => {
         if (!controller.signal.aborted) this.submitted(arn, { kind: 'taskSubmitted', taskId: command.taskId, output });
       },
     };
-    const mocked: TaskOutcome | undefined =
-      testCase !== undefined ? this.mocks?.outcome(testCase, invocation) : undefined;
-    const outcome = mocked ?? (await this.integrations.invoke(invocation));
+    const outcome = await this.integrations.invoke(invocation);
     if (this.running.get(runningKey(arn, command.taskId)) === controller)
       this.running.delete(runningKey(arn, command.taskId));
     if (controller.signal.aborted) return undefined;

@@ -7,7 +7,7 @@ import { ActivityIntegration, type ActivityQueue } from './activities/index.js';
 import { createAwsIntegrations, type AwsSettings } from './aws/index.js';
 import { createHttpIntegration, type HttpSettings } from './http/index.js';
 import { createLambdaIntegration } from './lambda/index.js';
-import { IntegrationRegistry } from './registry.js';
+import type { IntegrationRegistry } from '../engine/ports.js';
 import { StatesIntegration, type NestedExecutionHost } from './states/index.js';
 import type { Executions } from '../engine/ports.js';
 
@@ -21,18 +21,21 @@ export interface IntegrationOptions {
   aws?: Partial<AwsSettings>;
   /**
    * Nested executions (`arn:aws:states:::states:startExecution`): the API's StartExecution rules, and
-   * the engine, late-bound because it is built after the integrations. Without them the resource is
-   * not handled.
+   * the engine that runs them. Without them the resource is not handled.
    */
-  executions?: { service: Executions; engine: () => NestedExecutionHost | undefined };
+  executions?: { service: Executions; engine: NestedExecutionHost };
   /** Activities: where GetActivityTask polls wait for the tasks this integration schedules. */
   activities?: ActivityQueue;
   /** Lambda resources: the local functions folder (else STEPWISE_FUNCTIONS_DIR, default ./functions) or an endpoint to forward to (else STEPWISE_LAMBDA_ENDPOINT). */
   lambda?: { functionsDir?: string; endpoint?: string; region?: string; accountId?: string };
 }
 
-export function createIntegrations(options: IntegrationOptions = {}): IntegrationRegistry {
-  const registry = new IntegrationRegistry();
+/**
+ * Appends the server's integrations to the engine's registry, after what the engine put first (the
+ * mocks, the test handlers). Called once the engine exists, before it starts: nested executions run
+ * on it.
+ */
+export function addIntegrations(registry: IntegrationRegistry, options: IntegrationOptions = {}): IntegrationRegistry {
   if (options.activities) registry.append(new ActivityIntegration(options.activities));
   if (options.executions)
     registry.append(new StatesIntegration({ executions: options.executions.service, host: options.executions.engine }));

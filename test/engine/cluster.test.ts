@@ -9,7 +9,7 @@ import { DurableEngine } from '../../src/engine/durable/durable-engine.js';
 import type { TaskHandler } from '../../src/engine/task-invoker.js';
 import type { Json } from '../../src/json.js';
 import { isClusterStore, type ClusterStore } from '../../src/store/cluster.js';
-import { IntegrationRegistry } from '../../src/integrations/registry.js';
+import { IntegrationRegistry } from '../../src/engine/integration-registry.js';
 import { StatesIntegration } from '../../src/integrations/states/index.js';
 import { ExecutionService } from '../../src/engine/executions.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
@@ -76,14 +76,15 @@ describe.each(stores)('engine nodes sharing one %s store', (_name, open) => {
     const shared = recording(store, results);
     // Nested executions (states:startExecution) run through the node's own engine.
     const executions = new ExecutionService({ store: shared, now: () => clock.now() });
-    const integrations = new IntegrationRegistry([new StatesIntegration({ executions, host: () => engine })]);
-    const engine: DurableEngine = new DurableEngine({
+    const integrations = new IntegrationRegistry();
+    const engine = new DurableEngine({
       store: shared,
       clock,
       handlers,
       integrations,
       cluster: { store: shared, nodeId: id, leaseMs: LEASE_MS, pollMs },
     });
+    integrations.append(new StatesIntegration({ executions, host: engine }));
     await engine.start();
     const created = { id, engine, results };
     nodes.push(created);

@@ -18,20 +18,15 @@ export interface NodesResponse {
   nodes: NodeView[];
 }
 
-function clusterView(engine: object): ClusterView | undefined {
-  const candidate = engine as Partial<ClusterView>;
-  return typeof candidate.clusterNodes === 'function' ? (engine as ClusterView) : undefined;
-}
-
 /** The id a node running alone reports. */
 export const LOCAL_NODE_ID = 'local';
 
 export function registerClusterNodes(app: FastifyInstance, ctx: ApiContext, startedAt: number): void {
   app.get('/cluster/nodes', async (): Promise<NodesResponse> => {
     const now = ctx.now();
-    const view = clusterView(ctx.engine);
-    const nodes = await view?.clusterNodes();
-    if (view?.node && nodes)
+    const view: ClusterView = ctx.engine;
+    const nodes = await view.clusterNodes();
+    if (view.node && nodes)
       return { self: view.node.id, nodes: nodes.map((n) => ({ ...n, alive: n.leaseUntil > now })) };
     return {
       self: LOCAL_NODE_ID,
@@ -42,7 +37,7 @@ export function registerClusterNodes(app: FastifyInstance, ctx: ApiContext, star
           heartbeatAt: now,
           leaseUntil: now,
           alive: true,
-          executions: view?.activeExecutions ?? 0,
+          executions: view.activeExecutions,
           stats: {},
         },
       ],

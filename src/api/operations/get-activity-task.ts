@@ -1,4 +1,4 @@
-import { pollActivityTask, taskCallbacks } from '../../integrations/activities/index.js';
+import { pollActivityTask } from '../../integrations/activities/index.js';
 import type { Operation } from '../context.js';
 import { activityDoesNotExist, ApiError } from '../errors.js';
 import { Limits } from '../request.js';
@@ -13,10 +13,8 @@ export const getActivityTask: Operation = async (request, ctx) => {
   request.check();
   ctx.arns.expect(arn, ['activity']);
   if (!(await ctx.store.getActivity(arn))) throw activityDoesNotExist(arn);
-  const callbacks = taskCallbacks(ctx.engine);
-  if (!callbacks) throw new ApiError('InternalFailure', 'This engine does not run activities');
   const result = await pollActivityTask(
-    { store: ctx.store, queue: ctx.activities, callbacks, now: ctx.now },
+    { store: ctx.store, queue: ctx.activities, callbacks: ctx.engine, now: ctx.now },
     arn,
     workerName,
     ctx.signal,

@@ -1,4 +1,4 @@
-import { taskCallbacks, type CallbackResult, type TaskCallbacks } from '../../integrations/activities/index.js';
+import type { CallbackResult, TaskCallbacks } from '../../engine/ports.js';
 import { decodeTaskToken } from '../../interpreter/task-token.js';
 import type { Json } from '../../json.js';
 import type { ApiContext, Operation } from '../context.js';
@@ -33,9 +33,7 @@ export async function settle(
 ): Promise<Record<string, never>> {
   const parts = decodeTaskToken(token);
   if (!parts) throw invalidTaskToken();
-  const callbacks = taskCallbacks(ctx.engine);
-  if (!callbacks) throw new ApiError('InternalFailure', 'This engine does not take task callbacks');
-  const result = await call(callbacks);
+  const result = await call(ctx.engine);
   switch (result) {
     case 'ok':
       return {};

@@ -1,5 +1,5 @@
 import { seconds, type Operation } from '../context.js';
-import { splitTestCase, stateMachineName } from '../../integrations/mocks/task-mocks.js';
+import { splitTestCase, stateMachineName } from '../../integrations/mocks/mock-integration.js';
 import { ApiError, stateMachineDoesNotExist } from '../errors.js';
 import { prepareStart, readStartMembers, resolveTarget } from '../executions.js';
 
@@ -16,7 +16,7 @@ export const startExecution: Operation = async (request, ctx) => {
   // Step Functions Local: `<stateMachineArn>#<TestCase>` runs that test case of the mock configuration.
   const { stateMachineArn, testCase } = splitTestCase(members.stateMachineArn);
   const target = await resolveTarget(ctx, stateMachineArn);
-  if (testCase !== undefined && !(ctx.engine.hasTestCase?.(stateMachineName(stateMachineArn), testCase) ?? false)) {
+  if (testCase !== undefined && !ctx.engine.hasTestCase(stateMachineName(stateMachineArn), testCase)) {
     throw stateMachineDoesNotExist(members.stateMachineArn);
   }
   const start = prepareStart(ctx, target, members, testCase);

@@ -226,7 +226,7 @@ export class Actors {
     this.ownership.committed();
     const record = commit.execution;
     if (record.status !== 'RUNNING') {
-      this.ctx.mocks?.executionEnded(record.arn);
+      this.ctx.integrations.executionEnded(record.arn);
       this.ends.ended(record);
     }
     return record;

@@ -1,15 +1,15 @@
 /**
  * What every part of the durable engine shares: the store and its commit queue, the clock and the
- * interpreter's runtime, the compiled machines, and whether the engine is closing.
+ * interpreter's runtime, the compiled machines, the integrations, and whether the engine is closing.
  */
 import type { Logger } from 'pino';
 import { HISTORY_EVENT_QUOTA } from '../../vocabulary/states-errors.js';
 import type { ExecutionState, Runtime, StepResult } from '../../interpreter/types.js';
-import type { TaskMocks } from '../../integrations/mocks/task-mocks.js';
 import type { ExecutionStore } from '../../store/types.js';
 import type { Clock } from '../clock.js';
 import type { CommitQueue } from '../commit-queue.js';
 import type { CompileCache } from '../compile-cache.js';
+import type { IntegrationRegistry } from '../integration-registry.js';
 
 /** AWS's quota: an execution that would exceed it fails. */
 export const HISTORY_QUOTA = HISTORY_EVENT_QUOTA;
@@ -22,7 +22,7 @@ export interface DurableParts {
   clock: Clock;
   rt: Runtime;
   machines: CompileCache;
-  mocks: TaskMocks | undefined;
+  integrations: IntegrationRegistry;
   log: Logger | undefined;
   /** WAIT_TIME_SCALE (see DurableEngineOptions.waitTimeScale). */
   waitTimeScale: number;
@@ -34,7 +34,7 @@ export class DurableContext {
   readonly clock: Clock;
   readonly rt: Runtime;
   readonly machines: CompileCache;
-  readonly mocks: TaskMocks | undefined;
+  readonly integrations: IntegrationRegistry;
   readonly log: Logger | undefined;
   private readonly waitTimeScale: number;
   /** Set once by close(): loops stop, timers are not set again. */
@@ -46,7 +46,7 @@ export class DurableContext {
     this.clock = parts.clock;
     this.rt = parts.rt;
     this.machines = parts.machines;
-    this.mocks = parts.mocks;
+    this.integrations = parts.integrations;
     this.log = parts.log;
     this.waitTimeScale = parts.waitTimeScale;
   }

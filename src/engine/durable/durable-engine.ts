@@ -12,9 +12,6 @@ import type { Logger } from 'pino';
 import type { Json } from '../../json.js';
 import { newExecution, step } from '../../interpreter/step.js';
 import type { Runtime, Signal } from '../../interpreter/types.js';
-import type { TaskMocks } from '../../integrations/mocks/task-mocks.js';
-import { HandlersIntegration } from '../../integrations/handlers.js';
-import { IntegrationRegistry } from '../../integrations/registry.js';
 import type { NodeRecord } from '../../store/cluster.js';
 import type { ExecutionRecord, ExecutionStore } from '../../store/types.js';
 import { realClock, type Clock } from '../clock.js';
@@ -23,6 +20,9 @@ import { CompileCache } from '../compile-cache.js';
 import type { Engine, StartRequest, StartResult, StopResult, SyncResult } from '../engine.js';
 import { executionArn, executionInfo } from '../execution-info.js';
 import { ExpressRunner } from '../express.js';
+import { HandlersIntegration } from '../handlers-integration.js';
+import { IntegrationRegistry } from '../integration-registry.js';
+import type { TestCaseIntegration } from '../ports.js';
 import type { TaskHandler } from '../task-invoker.js';
 import { TaskRunner } from '../task-runner.js';
 import { Actors } from './actor.js';
@@ -42,7 +42,11 @@ export type { CallbackResult } from './callbacks.js';
 export interface DurableEngineOptions {
   store: ExecutionStore;
   clock?: Clock;
-  /** How Task resources run. Defaults to a registry with just `handlers`. */
+  /**
+   * How Task resources run, asked in order. Defaults to a registry with just `handlers` and `mocks`.
+   * The server may add integrations after construction, before `start()` (nested executions need
+   * the engine itself).
+   */
   integrations?: IntegrationRegistry;
   /** Task handlers by resource ARN, asked before the integrations. */
   handlers?: Record<string, TaskHandler>;
@@ -52,7 +56,7 @@ export interface DurableEngineOptions {
    * Step Functions Local's mocked test cases: asked before the integrations (and the handlers), only
    * for executions started on `<stateMachineArn>#<TestCase>`.
    */
-  mocks?: TaskMocks;
+  mocks?: TestCaseIntegration;
   /**
    * Multiplies Wait state and Retry backoff durations (Step Functions Local's WAIT_TIME_SCALE):
    * 0 makes them instant. Task, heartbeat and execution timeouts keep their real length.
@@ -69,11 +73,15 @@ export class DurableEngine implements Engine {
   private readonly express: ExpressRunner;
   private readonly ends: EndWaiters;
   private readonly callbacks: Callbacks;
+  private readonly mocks: TestCaseIntegration | undefined;
 
   constructor(options: DurableEngineOptions) {
     const clock = options.clock ?? realClock;
     const integrations = options.integrations ?? new IntegrationRegistry();
     if (options.handlers) integrations.prepend(new HandlersIntegration(options.handlers));
+    // A mocked state wins over every integration, the test handlers too.
+    if (options.mocks) integrations.prepend(options.mocks);
+    this.mocks = options.mocks;
     const rt: Runtime = {
       now: options.runtime?.now ?? (() => clock.now()),
       random: options.runtime?.random ?? Math.random,
@@ -87,11 +95,11 @@ export class DurableEngine implements Engine {
       clock,
       rt,
       machines,
-      mocks: options.mocks,
+      integrations,
       log: options.logger,
       waitTimeScale: options.waitTimeScale ?? 1,
     });
-    const tasks = new TaskRunner(integrations, options.mocks, (arn, signal) => void this.actors.deliver(arn, signal));
+    const tasks = new TaskRunner(integrations, (arn, signal) => void this.actors.deliver(arn, signal));
     this.ends = new EndWaiters(options.store);
     const cluster = options.cluster;
     this.actors = new Actors(this.ctx, tasks, this.ends, (actors) =>
@@ -238,6 +246,6 @@ export class DurableEngine implements Engine {
 
   /** Whether the mock configuration has this test case (StartExecution on `<stateMachineArn>#<TestCase>`). */
   hasTestCase(stateMachineName: string, testCase: string): boolean {
-    return this.ctx.mocks?.hasTestCase(stateMachineName, testCase) ?? false;
+    return this.mocks?.hasTestCase(stateMachineName, testCase) ?? false;
   }
 }

@@ -4,7 +4,6 @@
  * a scheduled task survives a restart (the engine re-invokes it, which is harmless here) and the
  * worker's SendTaskSuccess/Failure with the task token settles it through the engine.
  */
-import type { ParsedResource } from '../../vocabulary/resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
 import type { ActivityQueue } from './queue.js';
 
@@ -13,7 +12,7 @@ export class ActivityIntegration implements Integration {
 
   constructor(private readonly queue: ActivityQueue) {}
 
-  handles(_resource: string, parsed: ParsedResource): boolean {
+  handles({ parsed }: TaskInvocation): boolean {
     return parsed.kind === 'activity';
   }
 

@@ -1,4 +1,3 @@
 export { ActivityIntegration } from './activity-integration.js';
 export { ActivityQueue, DEFAULT_POLL_SETTINGS, type ActivityPollSettings } from './queue.js';
 export { pollActivityTask, type PollResult } from './poll.js';
-export { taskCallbacks, type CallbackResult, type TaskCallbacks } from './callbacks.js';

@@ -5,7 +5,7 @@
  */
 import { isJsonObject, type Json } from '../../json.js';
 import type { ClaimedTask, ExecutionRecord, ExecutionStore } from '../../store/types.js';
-import type { TaskCallbacks } from './callbacks.js';
+import type { TaskCallbacks } from '../../engine/ports.js';
 import type { ActivityQueue } from './queue.js';
 
 export interface PollDependencies {

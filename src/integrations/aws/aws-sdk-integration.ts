@@ -5,7 +5,6 @@
  * GetObject's Body) becomes the task's result, and errors are named as AWS names them.
  */
 import { StatesErrors } from '../../vocabulary/states-errors.js';
-import type { ParsedResource } from '../../vocabulary/resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
 import { awsSdkError } from './errors.js';
 import { ClientCache, regionOf } from './settings.js';
@@ -24,7 +23,7 @@ export class AwsSdkIntegration implements Integration {
 
   constructor(private readonly clients: ClientCache) {}
 
-  handles(_resource: string, parsed: ParsedResource): boolean {
+  handles({ parsed }: TaskInvocation): boolean {
     return parsed.kind === 'aws-sdk';
   }
 

@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StatesErrors } from '../../vocabulary/states-errors.js';
 import type { Json, JsonObject } from '../../json.js';
-import type { IntegrationPattern, ParsedResource } from '../../vocabulary/resource.js';
+import type { IntegrationPattern } from '../../vocabulary/resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
 import { optimizedError, type OptimizedNaming } from './errors.js';
 import { regionOf, type AwsSettings, type ClientCache } from './settings.js';
@@ -106,7 +106,7 @@ export class OptimizedAwsIntegration implements Integration {
     private readonly settings: AwsSettings,
   ) {}
 
-  handles(_resource: string, parsed: ParsedResource): boolean {
+  handles({ parsed }: TaskInvocation): boolean {
     return parsed.kind === 'service' && SERVICES[parsed.service]?.actions[parsed.action] !== undefined;
   }
 

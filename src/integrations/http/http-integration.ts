@@ -11,7 +11,6 @@
 import type { Logger } from 'pino';
 import { StatesErrors } from '../../vocabulary/states-errors.js';
 import { isJsonObject, type Json, type JsonObject } from '../../json.js';
-import type { ParsedResource } from '../../vocabulary/resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
 import type { HostAllowList } from './allow-list.js';
 import { CancelledError, ResponseTooLargeError, SocketError, send, type IncomingResponse } from './client.js';
@@ -124,7 +123,7 @@ export class HttpIntegration implements Integration {
     this.tokens = new OAuthTokenCache({ now: options.now ?? Date.now, timeoutMs: this.timeoutMs });
   }
 
-  handles(_resource: string, parsed: ParsedResource): boolean {
+  handles({ parsed }: TaskInvocation): boolean {
     return (
       parsed.kind === 'service' &&
       parsed.service === 'http' &&

@@ -84,7 +84,7 @@ export class LambdaIntegration implements Integration {
           }));
   }
 
-  handles(_resource: string, parsed: ParsedResource): boolean {
+  handles({ parsed }: TaskInvocation): boolean {
     if (parsed.kind === 'lambda-function') return true;
     return (
       parsed.kind === 'service' &&

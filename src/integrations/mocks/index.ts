@@ -6,4 +6,4 @@ export {
   type MockedResponse,
   type MockedStep,
 } from './config.js';
-export { TaskMocks, splitTestCase, stateMachineName } from './task-mocks.js';
+export { MockIntegration, splitTestCase, stateMachineName } from './mock-integration.js';

@@ -24,7 +24,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { isJsonObject, parsedOrText, type JsonObject } from '../../json.js';
 import type { ExecutionRecord } from '../../store/types.js';
-import type { ParsedResource } from '../../vocabulary/resource.js';
 import type {
   Engine,
   ExecutionDescription,
@@ -36,18 +35,16 @@ import type {
 } from '../../engine/ports.js';
 
 /** What the integration needs of the engine; the durable engine provides it. */
-export interface NestedExecutionHost extends Pick<Engine, 'startExecution' | 'startSyncExecution' | 'stopExecution'> {
-  /** Resolves with the execution once it is no longer RUNNING (undefined if it does not exist or `signal` aborts). */
-  whenEnded(executionArn: string, signal?: AbortSignal): Promise<ExecutionRecord | undefined>;
-}
+/** What a nested execution needs of the engine that runs it. */
+export type NestedExecutionHost = Pick<Engine, 'startExecution' | 'startSyncExecution' | 'stopExecution' | 'whenEnded'>;
 
 export const STARTED_BY_MEMBER = 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID';
 
 export interface StatesIntegrationOptions {
   /** StartExecution's rules, the API's: target resolution, names, idempotency, describe. */
   executions: Executions;
-  /** Late-bound: the engine is built after the integrations. */
-  host: () => NestedExecutionHost | undefined;
+  /** The engine that runs the child executions (the server adds this integration once it is built). */
+  host: NestedExecutionHost;
 }
 
 export class StatesIntegration implements Integration {
@@ -55,18 +52,12 @@ export class StatesIntegration implements Integration {
 
   constructor(private readonly options: StatesIntegrationOptions) {}
 
-  handles(_resource: string, parsed: ParsedResource): boolean {
+  handles({ parsed }: TaskInvocation): boolean {
     return parsed.kind === 'service' && parsed.service === 'states' && parsed.action === 'startExecution';
   }
 
   async invoke(task: TaskInvocation): Promise<TaskOutcome> {
-    const host = this.options.host();
-    if (!host)
-      return {
-        kind: 'failed',
-        error: 'States.TaskFailed',
-        cause: 'Nested executions need the durable engine, which is not running',
-      };
+    const host = this.options.host;
     if (task.parsed.kind !== 'service')
       return { kind: 'failed', error: 'States.TaskFailed', cause: `Unsupported resource '${task.resource}'` };
     const pattern = task.parsed.pattern;

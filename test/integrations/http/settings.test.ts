@@ -151,16 +151,14 @@ describe('the HTTP integration on its own', () => {
 
   it('handles only http:invoke', () => {
     const http = createHttpIntegration({}, {});
-    expect(http.handles(RESOURCE, parseResource(RESOURCE))).toBe(true);
-    expect(
-      http.handles(
-        'arn:aws:states:::http:invoke.waitForTaskToken',
-        parseResource('arn:aws:states:::http:invoke.waitForTaskToken'),
-      ),
-    ).toBe(true);
-    expect(http.handles('arn:aws:states:::sqs:sendMessage', parseResource('arn:aws:states:::sqs:sendMessage'))).toBe(
-      false,
-    );
+    const task = (resource: string): TaskInvocation => ({
+      ...invocation({}),
+      resource,
+      parsed: parseResource(resource),
+    });
+    expect(http.handles(task(RESOURCE))).toBe(true);
+    expect(http.handles(task('arn:aws:states:::http:invoke.waitForTaskToken'))).toBe(true);
+    expect(http.handles(task('arn:aws:states:::sqs:sendMessage'))).toBe(false);
   });
 
   it('an invalid Method or ApiEndpoint fails with States.Runtime', async () => {

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { createApiServer } from '../../../src/api/server.js';
 import { DurableEngine } from '../../../src/engine/durable/durable-engine.js';
-import { IntegrationRegistry } from '../../../src/integrations/registry.js';
+import { IntegrationRegistry } from '../../../src/engine/integration-registry.js';
 import { LambdaIntegration, type LambdaIntegrationOptions } from '../../../src/integrations/lambda/index.js';
 import { MemoryStore } from '../../../src/store/memory/memory-store.js';
 import {

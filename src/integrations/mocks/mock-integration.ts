@@ -4,15 +4,18 @@
  * number (counted per state within the execution, retries included; "1-2" ranges); Tasks the test
  * case does not name run their real integration.
  *
- * The engine asks this before the integration registry, and only for executions with a test case:
- * the registry picks an integration by resource alone, and a mocked state must win over every
- * integration (the test handlers too), whatever its resource. A mocked `.waitForTaskToken` task
- * returns its mocked response at once, as Step Functions Local does.
+ * The engine puts it first in its integration registry (before the test handlers too): a mocked
+ * state wins over every integration, whatever its resource, and only executions with a test case
+ * are mocked. A mocked `.waitForTaskToken` task returns its mocked response at once, as Step
+ * Functions Local does.
  */
-import type { TaskInvocation, TaskOutcome } from '../../engine/ports.js';
-import { stepFor, type MockConfig } from './config.js';
+import type { TaskInvocation, TaskOutcome, TestCaseIntegration } from '../../engine/ports.js';
+import { stepFor, type MockConfig, type MockedResponse } from './config.js';
 
-export class TaskMocks {
+export class MockIntegration implements TestCaseIntegration {
+  readonly name = 'mocks';
+  readonly settlesTokenTasks = true;
+
   /** executionArn → stateName → invocations so far. */
   private readonly counts = new Map<string, Map<string, number>>();
   /** executionArn → taskId → its invocation number (a task re-invoked after a restart keeps it). */
@@ -24,17 +27,27 @@ export class TaskMocks {
     return this.config.stateMachines.get(stateMachineName)?.has(testCase) ?? false;
   }
 
-  /** The mocked outcome of the task, or undefined when its state is not mocked in the test case. */
-  outcome(testCase: string, task: TaskInvocation): TaskOutcome | undefined {
-    const response = this.config.stateMachines
-      .get(stateMachineName(task.stateMachineArn))
-      ?.get(testCase)
-      ?.get(task.stateName);
-    if (!response) return undefined;
+  /** Whether the task's state is mocked in the test case its execution runs. */
+  handles(task: TaskInvocation): boolean {
+    return this.responseFor(task) !== undefined;
+  }
+
+  async invoke(task: TaskInvocation): Promise<TaskOutcome> {
+    const response = this.responseFor(task);
+    if (!response)
+      return { kind: 'failed', error: 'States.TaskFailed', cause: `State '${task.stateName}' is not mocked` };
     const step = stepFor(response, this.invocationNumber(task));
     return step.kind === 'return'
       ? { kind: 'succeeded', output: step.output }
       : { kind: 'failed', error: step.error, ...(step.cause !== undefined ? { cause: step.cause } : {}) };
+  }
+
+  private responseFor(task: TaskInvocation): MockedResponse | undefined {
+    if (task.testCase === undefined) return undefined;
+    return this.config.stateMachines
+      .get(stateMachineName(task.stateMachineArn))
+      ?.get(task.testCase)
+      ?.get(task.stateName);
   }
 
   /** Forgets an execution's counters once it has ended. */

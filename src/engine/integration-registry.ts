@@ -3,7 +3,7 @@
  * every integration: the request is sent as usual, then the task waits for its callback.
  */
 import { StatesErrors } from '../vocabulary/states-errors.js';
-import type { Integration, TaskInvocation, TaskOutcome } from '../engine/ports.js';
+import type { Integration, TaskInvocation, TaskOutcome } from './ports.js';
 
 export class IntegrationRegistry {
   private readonly integrations: Integration[];
@@ -33,8 +33,13 @@ export class IntegrationRegistry {
     await Promise.all([...this.integrations.map((i) => i.close?.()), ...this.closers.map((c) => c())]);
   }
 
+  /** Tells every integration that keeps per-execution state that the execution has ended. */
+  executionEnded(executionArn: string): void {
+    for (const integration of this.integrations) integration.executionEnded?.(executionArn);
+  }
+
   async invoke(task: TaskInvocation): Promise<TaskOutcome> {
-    const integration = this.integrations.find((i) => i.handles(task.resource, task.parsed));
+    const integration = this.integrations.find((i) => i.handles(task));
     if (!integration) {
       return {
         kind: 'failed',
@@ -54,7 +59,7 @@ export class IntegrationRegistry {
     }
     const waitsForToken =
       (task.parsed.kind === 'service' || task.parsed.kind === 'aws-sdk') && task.parsed.pattern === 'waitForTaskToken';
-    if (waitsForToken && outcome.kind === 'succeeded') {
+    if (waitsForToken && outcome.kind === 'succeeded' && integration.settlesTokenTasks !== true) {
       task.submitted?.(outcome.output);
       return { kind: 'pending' };
     }
