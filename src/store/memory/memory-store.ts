@@ -257,10 +257,20 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
 
   async commit(commits: Commit[]): Promise<CommitResult[]> {
     assertValidCommits(commits);
-    return commits.map((commit) => this.apply(commit));
+    // Copied before anything is written, so a commit that cannot be copied (a value nested too deep)
+    // fails the batch with no trace, as a rolled-back transaction does in the SQL stores.
+    const copies = commits.map((commit) => ({
+      ...commit,
+      execution: clone(commit.execution),
+      events: clone(commit.events),
+    }));
+    return copies.map((commit) => this.apply(commit));
   }
 
-  /** Checks everything first, then writes: a conflicting (or leaseLost) commit leaves no trace. */
+  /**
+   * Checks everything first, then writes: a conflicting (or leaseLost) commit leaves no trace. The
+   * commit's execution and events are the store's own copies already.
+   */
   private apply(commit: Commit): CommitResult {
     const { execution, expectedVersion, lease } = commit;
     if (hasDuplicateEventIds(commit)) return 'conflict';
@@ -271,10 +281,10 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
     const history = this.history.get(execution.arn) ?? { events: [], ids: new Set<number>() };
     if (commit.events.some((e) => history.ids.has(e.id))) return 'conflict';
 
-    this.executions.set(execution.arn, clone(execution));
+    this.executions.set(execution.arn, execution);
     const appendedAt = history.events.length;
     for (const event of commit.events) history.ids.add(event.id);
-    history.events.push(...clone(commit.events));
+    history.events.push(...commit.events);
     if (!ascendingFrom(history.events, appendedAt)) history.events.sort((a, b) => a.id - b.id);
     this.history.set(execution.arn, history);
     applyRows(this.timers, execution.arn, commit.timersRemoved, commit.timersAdded, (t) => t.timerId);
