@@ -10,6 +10,7 @@ import type { Diagnostic } from './asl/diagnostics.js';
 import type { Json } from './json.js';
 import { loadDefinition } from './interpreter/load.js';
 import { HISTORY_EVENT_QUOTA } from './vocabulary/states-errors.js';
+import { formatExecutionArn, formatExpressArn, formatStateMachineArn } from './vocabulary/arn.js';
 import type { CompiledMachine } from './interpreter/compiled.js';
 import type { HistoryEvent } from './vocabulary/history-events.js';
 import type { ExecutionInfo, Runtime, StateMachineType, TerminalStatus } from './interpreter/types.js';
@@ -198,12 +199,13 @@ function executionInfo(type: StateMachineType, o: ContextOverrides, now: number,
   const account = o.accountId ?? DEFAULT_ACCOUNT_ID;
   const stateMachineName = o.stateMachineName ?? 'StateMachine';
   const executionName = o.executionName ?? uuid();
-  const stateMachineArn = o.stateMachineArn ?? `arn:aws:states:${region}:${account}:stateMachine:${stateMachineName}`;
+  const home = { partition: 'aws', region, account };
+  const stateMachineArn = o.stateMachineArn ?? formatStateMachineArn(home, stateMachineName);
   const executionArn =
     o.executionArn ??
     (type === 'EXPRESS'
-      ? `arn:aws:states:${region}:${account}:express:${stateMachineName}:${executionName}:${uuid()}`
-      : `arn:aws:states:${region}:${account}:execution:${stateMachineName}:${executionName}`);
+      ? formatExpressArn(home, stateMachineName, executionName, uuid())
+      : formatExecutionArn(home, stateMachineName, executionName));
   return {
     executionArn,
     executionName,

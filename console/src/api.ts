@@ -4,6 +4,8 @@
  * few endpoints of its own that change nothing (`getJson`, `postJson`), such as `/cluster/nodes` and
  * `/console/api/validate`.
  */
+import { parseStatesArn } from '../../src/vocabulary/arn.js';
+
 export class ApiError extends Error {
   constructor(
     readonly type: string,
@@ -196,19 +198,41 @@ export async function listAll<T>(action: string, key: string, body: Record<strin
 
 /** "arn:aws:states:r:a:stateMachine:name:3" → "3"; an unqualified ARN → undefined. */
 export function qualifier(arn: string): string | undefined {
-  const parts = arn.split(':');
-  return parts.length > 7 ? parts.slice(7).join(':') : undefined;
+  const parsed = parseStatesArn(arn);
+  if (!parsed.ok) return undefined;
+  if (parsed.arn.kind === 'stateMachineVersion') return String(parsed.arn.version);
+  if (parsed.arn.kind === 'stateMachineAlias') return parsed.arn.alias;
+  return undefined;
 }
 
 /** The unqualified state machine ARN for an ARN that may carry a version or alias. */
 export function baseMachineArn(arn: string): string {
-  return arn.split(':').slice(0, 7).join(':');
+  const parsed = parseStatesArn(arn);
+  return parsed.ok && 'stateMachineArn' in parsed.arn ? parsed.arn.stateMachineArn : arn;
 }
 
-/** The state machine ARN an execution ARN belongs to. */
-export function machineArnOfExecution(executionArn: string): string {
-  const parts = executionArn.split(':');
-  return [...parts.slice(0, 5), 'stateMachine', parts[6]].join(':');
+/**
+ * What a link to an ARN reads: its last field (a machine's name, a version's number, an alias, an
+ * execution's name; an Express execution's id). Not an ARN: the text itself.
+ */
+export function arnLabel(arn: string): string {
+  const parsed = parseStatesArn(arn);
+  if (!parsed.ok) return arn;
+  const a = parsed.arn;
+  switch (a.kind) {
+    case 'stateMachine':
+    case 'activity':
+      return a.name;
+    case 'stateMachineVersion':
+      return String(a.version);
+    case 'stateMachineAlias':
+      return a.alias;
+    case 'execution':
+      return a.executionName;
+    case 'express':
+    case 'mapRun':
+      return a.id;
+  }
 }
 
 export function formatDate(seconds: number | undefined): string {

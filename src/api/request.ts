@@ -4,7 +4,8 @@
  * ..."), before the operation looks at any resource. A member of the wrong JSON type is a
  * SerializationException, as for any body the protocol cannot bind.
  */
-import { isValidName, MAX_INPUT_BYTES } from '../engine/executions.js';
+import { MAX_INPUT_BYTES } from '../engine/executions.js';
+import { isValidName } from '../vocabulary/arn.js';
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
 import { ApiError, validationError } from './errors.js';
 

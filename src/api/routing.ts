@@ -3,7 +3,7 @@
  * 0–100 summing to 100 (AWS's rules and messages).
  */
 import type { AliasRecord } from '../store/types.js';
-import { parseStatesArn } from './arns.js';
+import { requireStatesArn } from './arns.js';
 import type { ApiContext } from './context.js';
 import { ApiError, resourceNotFound } from './errors.js';
 import { Limits, type Request } from './request.js';
@@ -43,7 +43,7 @@ export async function checkRouting(ctx: ApiContext, routing: Routing): Promise<s
     );
   }
   const parsed = arns.map((arn) => {
-    const p = parseStatesArn(arn);
+    const p = requireStatesArn(arn);
     if (p.kind !== 'stateMachineVersion')
       throw invalidRouting(
         `Routing configuration must contain state machine version ARNs. Received: [${arns.join(', ')}]`,

@@ -1,20 +1,20 @@
 /** An execution's ARN and the facts about it the interpreter's context object reads. */
 import type { ExecutionInfo } from '../interpreter/types.js';
 import type { StateMachineRecord } from '../store/types.js';
+import { formatExecutionArn, formatExpressArn, homeOf } from '../vocabulary/arn.js';
 import type { StartRequest } from './engine.js';
 
-/** `arn:aws:states:<region>:<account>:execution:<stateMachine>:<name>` (Express: `express:...:<uuid>`). */
+/** A Standard execution's ARN, or an Express one's (which ends in a fresh `uuid`), beside `sm`. */
 export function executionArn(
   sm: StateMachineRecord,
   name: string,
   type: 'STANDARD' | 'EXPRESS',
   uuid?: string,
 ): string {
-  const [arnPrefix, partition, service, region, account] = sm.arn.split(':');
-  const base = `${arnPrefix}:${partition}:${service}:${region}:${account}`;
+  const home = homeOf(sm.arn);
   return type === 'STANDARD'
-    ? `${base}:execution:${sm.name}:${name}`
-    : `${base}:express:${sm.name}:${name}:${uuid ?? ''}`;
+    ? formatExecutionArn(home, sm.name, name)
+    : formatExpressArn(home, sm.name, name, uuid ?? '');
 }
 
 export function executionInfo(

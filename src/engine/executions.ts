@@ -16,6 +16,7 @@ import type {
   StateMachineRecord,
   StateMachineVersionRecord,
 } from '../store/types.js';
+import { isValidName, parseStatesArn } from '../vocabulary/arn.js';
 import type { Engine, StartRequest } from './engine.js';
 
 /** StartExecution's `input`: at most 256 KiB of UTF-8. */
@@ -24,25 +25,7 @@ export const MAX_INPUT_BYTES = 262144;
 export const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
 export const MAX_REDRIVES = 1000;
 
-// ---- names and input ----------------------------------------------------------------------------
-
-/**
- * AWS's name rule (executions, state machines, activities): 1–80 characters, none of white space,
- * brackets `< > { } [ ]`, wildcards `? *`, specials `" # % \ ^ | ~ ` $ & , ; : /`, control
- * characters (U+0000–001F, U+007F–009F), U+FFFE–FFFF or surrogates.
- */
-const forbiddenNameCharacters = new Set(' <>{}[]?*"#%\\^|~`$&,;:/');
-
-export function isValidName(name: string): boolean {
-  if (name.length < 1 || name.length > 80) return false;
-  for (const char of name) {
-    const code = char.codePointAt(0) ?? 0;
-    if (forbiddenNameCharacters.has(char) || /\s/u.test(char)) return false;
-    if (code <= 0x1f || (code >= 0x7f && code <= 0x9f) || code === 0xfffe || code === 0xffff) return false;
-    if (code >= 0xd800 && code <= 0xdfff) return false;
-  }
-  return true;
-}
+// ---- input --------------------------------------------------------------------------------------
 
 export type ParsedInput = { ok: true; input: Json } | { ok: false; message: string };
 
@@ -74,16 +57,16 @@ export type Target = Pick<StartRequest, 'stateMachine' | 'stateMachineVersionArn
 export type Resolved = { kind: 'target'; target: Target } | { kind: 'notFound'; arn: string };
 
 /**
- * A state machine ARN, optionally qualified by a version (`:<digits>`) or an alias (any other
- * qualifier); undefined when it is not one. Lenient: what does not exist is found out by lookup.
+ * A state machine ARN, optionally qualified by a version or an alias; undefined when it is not
+ * one. Nothing that fails to parse can be stored, so undefined means not found.
  */
 export function parseTargetArn(arn: string): TargetRef | undefined {
-  const parts = arn.split(':');
-  if (parts[0] !== 'arn' || parts[5] !== 'stateMachine' || !parts[6] || parts.length > 8) return undefined;
-  const stateMachineArn = parts.slice(0, 7).join(':');
-  const qualifier = parts[7];
-  if (qualifier === undefined) return { kind: 'stateMachine', arn, stateMachineArn };
-  return { kind: /^\d+$/.test(qualifier) ? 'stateMachineVersion' : 'stateMachineAlias', arn, stateMachineArn };
+  const parsed = parseStatesArn(arn);
+  if (!parsed.ok) return undefined;
+  const target = parsed.arn;
+  if (target.kind !== 'stateMachine' && target.kind !== 'stateMachineVersion' && target.kind !== 'stateMachineAlias')
+    return undefined;
+  return { kind: target.kind, arn, stateMachineArn: target.stateMachineArn };
 }
 
 /** A state machine as a version froze it (its ARN stays the unqualified one). */
@@ -183,7 +166,7 @@ export type ExecutionStarter = Pick<Engine, 'startExecution'>;
 /** The service as its callers see it (the API and the nested-execution integration). */
 export interface Executions {
   resolveTarget(ref: TargetRef): Promise<Resolved>;
-  /** The same from ARN text, parsed leniently (`parseTargetArn`): not an ARN is not found. */
+  /** The same from ARN text, parsed by `parseTargetArn`: not a state machine ARN is not found. */
   resolveArn(arn: string): Promise<Resolved>;
   /** Checks the name (a UUID when absent) and parses the input, in AWS's order. */
   prepareStart(target: Target, start: { name?: string; inputText: string; testCase?: string }): Prepared;

@@ -3,6 +3,7 @@
  * signal. Shared by the durable engine and Express; it keeps each running call's abort controller
  * so a cancelled task (its state timed out, the execution stopped) stops its integration call.
  */
+import { parseStatesArn } from '../vocabulary/arn.js';
 import { parseResource } from '../vocabulary/resource.js';
 import type { IntegrationRegistry } from './integration-registry.js';
 import type { TaskInvocation } from './ports.js';
@@ -33,7 +34,7 @@ export class TaskRunner {
     const invocation: TaskInvocation = {
       ...task,
       executionArn: arn,
-      executionName: executionName ?? arn.split(':').at(-1) ?? '',
+      executionName: executionName ?? executionNameOf(arn),
       stateMachineArn: stateMachineArn ?? '',
       parsed: parseResource(command.resource),
       ...(testCase !== undefined ? { testCase } : {}),
@@ -71,6 +72,12 @@ export class TaskRunner {
   abortAll(executionArn: string): void {
     for (const key of [...this.running.keys()]) if (key.startsWith(`${executionArn}\n`)) this.running.get(key)?.abort();
   }
+}
+
+/** A Standard execution ARN's name segment. */
+function executionNameOf(arn: string): string {
+  const parsed = parseStatesArn(arn);
+  return parsed.ok && parsed.arn.kind === 'execution' ? parsed.arn.executionName : '';
 }
 
 function runningKey(executionArn: string, taskId: string): string {

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import type { StartRequest } from '../../src/engine/engine.js';
 import {
   ExecutionService,
-  isValidName,
   MAX_REDRIVES,
   REDRIVE_WINDOW_MS,
   redriveVerdict,
@@ -16,6 +15,7 @@ import {
   type Resolved,
   type TargetRef,
 } from '../../src/engine/executions.js';
+import { isValidName } from '../../src/vocabulary/arn.js';
 import { HISTORY_EVENT_QUOTA, HISTORY_QUOTA_CAUSE } from '../../src/vocabulary/states-errors.js';
 import { newExecution } from '../../src/interpreter/step.js';
 import type { ExecutionStatus } from '../../src/interpreter/types.js';

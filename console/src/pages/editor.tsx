@@ -5,7 +5,7 @@
  * UpdateStateMachine), and its refusal is shown as is.
  */
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
-import { DEFAULT_ROLE, call, postJson, type StateMachine, type Validation } from '../api.js';
+import { DEFAULT_ROLE, arnLabel, call, postJson, type StateMachine, type Validation } from '../api.js';
 import { CodeEditor, type Marker } from '../code-editor.js';
 import { formatDefinition, parseDefinitionText, type Format } from '../definition.js';
 import { GraphView } from '../graph/GraphView.js';
@@ -118,9 +118,7 @@ export function EditorPage({ arn }: { arn?: string }) {
           ...(publish ? { publish: true, ...(versionDescription ? { versionDescription } : {}) } : {}),
         });
         setSaved(
-          result.stateMachineVersionArn
-            ? `Saved and published ${result.stateMachineVersionArn.split(':').pop()}`
-            : 'Saved',
+          result.stateMachineVersionArn ? `Saved and published ${arnLabel(result.stateMachineVersionArn)}` : 'Saved',
         );
       } else {
         const result = await call<{ stateMachineArn: string }>('CreateStateMachine', {

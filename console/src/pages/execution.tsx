@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
+  arnLabel,
   baseMachineArn,
   call,
   formatDate,
@@ -147,7 +148,7 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
         <a href={href.machines()}>State machines</a> /{' '}
         {e ? (
           <a href={href.machine(baseMachineArn(e.stateMachineArn))}>
-            {machine.data?.name ?? e.stateMachineArn.split(':').pop()}
+            {machine.data?.name ?? arnLabel(e.stateMachineArn)}
           </a>
         ) : (
           '…'
@@ -197,14 +198,14 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
           {(e.redriveCount ?? 0) > 0 && <Field label="Redrives">{e.redriveCount}</Field>}
           {parentArn && (
             <Field label="Started by">
-              <a href={href.execution(parentArn)}>{parentArn.split(':').pop()}</a>
+              <a href={href.execution(parentArn)}>{arnLabel(parentArn)}</a>
             </Field>
           )}
           {history.summary.childExecutionArns.length > 0 && (
             <Field label="Child executions">
               {history.summary.childExecutionArns.map((c) => (
                 <a key={c} href={href.execution(c)}>
-                  {c.split(':').pop()}
+                  {arnLabel(c)}
                 </a>
               ))}
             </Field>

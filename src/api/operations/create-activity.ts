@@ -1,13 +1,8 @@
 import type { ActivityRecord } from '../../store/types.js';
 import { checkTagCount, readTags } from '../configuration.js';
-import { seconds, type ApiContext, type Operation } from '../context.js';
+import { seconds, type Operation } from '../context.js';
 import { invalidName } from '../errors.js';
 import { isValidName, Limits } from '../request.js';
-
-/** `arn:<partition>:states:<region>:<account>:activity:<name>` */
-export function activityArn(ctx: ApiContext, name: string): string {
-  return `arn:${ctx.arns.partition}:states:${ctx.arns.region}:${ctx.arns.accountId}:activity:${name}`;
-}
 
 /**
  * Idempotent on the name (AWS): creating an existing activity answers with it, and the tags of the
@@ -21,7 +16,7 @@ export const createActivity: Operation = async (request, ctx) => {
   request.check();
   if (!isValidName(name)) throw invalidName(name);
 
-  const arn = activityArn(ctx, name);
+  const arn = ctx.arns.activity(name);
   const existing = await ctx.store.getActivity(arn);
   if (existing) return { activityArn: arn, creationDate: seconds(existing.creationDate) };
 

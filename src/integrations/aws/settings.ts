@@ -5,6 +5,7 @@
  * The region is the execution's (from its ARN); credentials come from the SDK's standard chain
  * (environment, shared config files, container and instance roles) unless given in code.
  */
+import { regionOf as arnRegion } from '../../vocabulary/arn.js';
 import type { SdkClient, SdkModule } from './sdk.js';
 
 export interface AwsCredentials {
@@ -50,7 +51,7 @@ export function endpointFor(settings: AwsSettings, names: string[]): string | un
 
 /** The region of `arn:aws:states:<region>:<account>:execution:...`. */
 export function regionOf(executionArn: string): string {
-  return executionArn.split(':')[3] || 'us-east-1';
+  return arnRegion(executionArn) ?? 'us-east-1';
 }
 
 /** One client per package, region and endpoint. */

@@ -24,6 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isJsonObject, type Json } from '../../json.js';
+import { accountOf, regionOf } from '../../vocabulary/arn.js';
 import { StatesErrors } from '../../vocabulary/states-errors.js';
 import type { ParsedResource } from '../../vocabulary/resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
@@ -154,11 +155,10 @@ export class LambdaIntegration implements Integration {
         cause: `The value for the field 'ClientContext' must be a STRING, but was: ${JSON.stringify(p.ClientContext)}`,
       };
     }
-    const [, , , smRegion, smAccount] = task.stateMachineArn.split(':');
     const defaults = {
       partition: task.parsed.kind === 'service' ? task.parsed.partition : 'aws',
-      region: smRegion || this.region,
-      account: smAccount || this.accountId,
+      region: regionOf(task.stateMachineArn) ?? this.region,
+      account: accountOf(task.stateMachineArn) ?? this.accountId,
     };
     const named = parseFunctionName(p.FunctionName, defaults, p.Qualifier);
     if (!named.ok) return lambdaError(named.errorCode, named.message, 400);

@@ -9,6 +9,7 @@
  * are mocked. A mocked `.waitForTaskToken` task returns its mocked response at once, as Step
  * Functions Local does.
  */
+import { parseStatesArn } from '../../vocabulary/arn.js';
 import type { TaskInvocation, TaskOutcome, TestCaseIntegration } from '../../engine/ports.js';
 import { stepFor, type MockConfig, type MockedResponse } from './config.js';
 
@@ -72,7 +73,14 @@ export class MockIntegration implements TestCaseIntegration {
 
 /** `arn:aws:states:<region>:<account>:stateMachine:<name>[:<version or alias>]` → name. */
 export function stateMachineName(arn: string): string {
-  return arn.split(':')[6] ?? arn;
+  const parsed = parseStatesArn(arn);
+  if (!parsed.ok) return arn;
+  const machine = parsed.arn;
+  return machine.kind === 'stateMachine' ||
+    machine.kind === 'stateMachineVersion' ||
+    machine.kind === 'stateMachineAlias'
+    ? machine.name
+    : arn;
 }
 
 /** `<stateMachineArn>#<TestCase>` → its parts (no test case when there is no '#'). */

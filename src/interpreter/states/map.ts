@@ -6,6 +6,7 @@
 import { isJsonObject, jsonTypeName, type Json } from '../../json.js';
 import { CompileError, FieldCompiler } from '../compile-fields.js';
 import type { MapState } from '../compiled.js';
+import { formatMapRunArn, homeOf } from '../../vocabulary/arn.js';
 import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 import { dynamicValue, floatField, integerField } from '../fields.js';
 import { abortChildren, newChild, removeId } from '../frames.js';
@@ -249,10 +250,7 @@ export async function batchItems(
 
 function mapRunArn(run: StepContext, state: MapState): string {
   const info = run.state.info;
-  const parts = info.stateMachineArn.split(':');
-  const prefix = parts.slice(0, 5).join(':');
-  const label = state.label ?? state.name;
-  return `${prefix}:mapRun:${info.stateMachineName}/${label}:${run.rt.uuid()}`;
+  return formatMapRunArn(homeOf(info.stateMachineArn), info.stateMachineName, state.label ?? state.name, run.rt.uuid());
 }
 
 /** Starts iterations while the concurrency limit allows. */

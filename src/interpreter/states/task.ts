@@ -3,6 +3,7 @@
  * started, heartbeated, succeeded or failed, or for its timeout timer.
  */
 import type { Json } from '../../json.js';
+import { regionOf } from '../../vocabulary/arn.js';
 import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 import type { TaskState } from '../compiled.js';
 import { dynamicValue } from '../fields.js';
@@ -89,7 +90,7 @@ async function startTask(run: StepContext, frame: Frame, state: TaskState, optio
       await dynamicValue(run, frame, state.heartbeatSeconds, pathInput),
     );
 
-  const region = run.state.info.stateMachineArn.split(':')[3] ?? '';
+  const region = regionOf(run.state.info.stateMachineArn) ?? '';
   const input = () => JSON.stringify(parameters);
   switch (flavour.kind) {
     case 'lambda':

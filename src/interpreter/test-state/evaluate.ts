@@ -8,6 +8,7 @@ import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import type { CompiledMachine, CompiledState, MapState, ParallelState } from '../compiled.js';
 import type { ContextExtras } from '../context-object.js';
 import type { ErrorDecision } from '../errors/handle.js';
+import { formatExpressArn, formatStateMachineArn } from '../../vocabulary/arn.js';
 import { StatesErrors } from '../../vocabulary/states-errors.js';
 import { transition, type MaybePromise, type Outcome } from '../outcome.js';
 import { checkOutput, exceedsPayloadLimit, resultTooLargeCause } from '../payload-size.js';
@@ -268,9 +269,11 @@ function testRun(tested: TestedState, inspector: Inspector): TestRun {
   const { machine, list, state, input, variables, options } = tested;
   const rt = options.runtime;
   const now = rt.now();
-  const partition = options.partition ?? 'aws';
-  const region = options.region ?? 'us-east-1';
-  const account = options.accountId ?? '123456789012';
+  const home = {
+    partition: options.partition ?? 'aws',
+    region: options.region ?? 'us-east-1',
+    account: options.accountId ?? '123456789012',
+  };
   const stateMachineName = rt.uuid();
   const executionName = rt.uuid();
   // The retries already made, for whichever retrier matches the error.
@@ -293,9 +296,9 @@ function testRun(tested: TestedState, inspector: Inspector): TestRun {
   const execution: ExecutionState = {
     status: 'RUNNING',
     info: {
-      executionArn: `arn:${partition}:states:${region}:${account}:express:${stateMachineName}:${executionName}`,
+      executionArn: formatExpressArn(home, stateMachineName, executionName),
       executionName,
-      stateMachineArn: `arn:${partition}:states:${region}:${account}:stateMachine:${stateMachineName}`,
+      stateMachineArn: formatStateMachineArn(home, stateMachineName),
       stateMachineName,
       roleArn: options.roleArn ?? '',
       startTime: now,
