@@ -17,13 +17,12 @@ import type {
   StateMachineVersionRecord,
 } from '../store/types.js';
 import { isValidName, parseStatesArn } from '../vocabulary/arn.js';
+import { MAX_REDRIVES, PAYLOAD_LIMIT_BYTES, REDRIVE_WINDOW_MS } from '../vocabulary/limits.js';
 import type { Engine, StartRequest } from './engine.js';
 
 /** StartExecution's `input`: at most 256 KiB of UTF-8. */
-export const MAX_INPUT_BYTES = 262144;
-/** AWS redrives an execution only within 14 days of its stop, and at most 1,000 times. */
-export const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
-export const MAX_REDRIVES = 1000;
+export const MAX_INPUT_BYTES = PAYLOAD_LIMIT_BYTES;
+export { MAX_REDRIVES, REDRIVE_WINDOW_MS };
 
 // ---- input --------------------------------------------------------------------------------------
 

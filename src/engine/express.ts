@@ -15,9 +15,7 @@ import { executionArn, executionInfo } from './execution-info.js';
 import { runInMemory } from './in-memory-runner.js';
 import type { InvokeTaskCommand } from './task-invoker.js';
 import type { TaskRunner } from './task-runner.js';
-
-/** Express executions may run five minutes at most (AWS's limit). */
-const EXPRESS_MAX_DURATION_MS = 5 * 60 * 1000;
+import { EXPRESS_MAX_DURATION_MS } from '../vocabulary/limits.js';
 
 export class ExpressRunner {
   /** Asynchronous Express executions running now, to stop them. */

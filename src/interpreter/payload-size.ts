@@ -4,11 +4,10 @@
  * and stopping as soon as the limit is passed.
  */
 import type { Json } from '../json.js';
+import { PAYLOAD_LIMIT_BYTES } from '../vocabulary/limits.js';
 import { StatesErrors } from '../vocabulary/states-errors.js';
 import type { Outcome } from './outcome.js';
 import type { Frame } from './types.js';
-
-export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
 
 /** AWS's cause for a state whose result is over the quota. */
 export function resultTooLargeCause(stateName: string): string {

@@ -161,6 +161,5 @@ export type StateMachineType = (typeof ExecutionTypes)[number];
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 export type TerminalStatus = Exclude<ExecutionStatus, 'RUNNING'>;
 
-export const MAX_STATE_NAME_LENGTH = 80;
-export const MAX_LABEL_LENGTH = 40;
+export { MAX_LABEL_LENGTH, MAX_STATE_NAME_LENGTH } from './limits.js';
 export const ERROR_ALL = 'States.ALL';

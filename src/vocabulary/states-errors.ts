@@ -3,6 +3,8 @@
  * The query layer throws `StatesError` with the detail text only; the interpreter prefixes
  * AWS's "An error occurred while executing the state 'X' (entered at the event id #N). " where AWS does.
  */
+import { HISTORY_EVENT_QUOTA } from './limits.js';
+
 export const StatesErrors = {
   ALL: 'States.ALL',
   Runtime: 'States.Runtime',
@@ -40,8 +42,7 @@ export function assertNever(value: never, what = 'value'): never {
   throw new Error(`Unhandled ${what}: ${JSON.stringify(value)}`);
 }
 
-/** AWS's quota of history events per execution; a Standard execution that reaches it fails. */
-export const HISTORY_EVENT_QUOTA = 25_000;
+export { HISTORY_EVENT_QUOTA };
 export const HISTORY_QUOTA_CAUSE = `The execution has reached the maximum number of history events (${HISTORY_EVENT_QUOTA}).`;
 
 /** Thrown by the run when the next event would pass the history limit; the step then fails the execution. */
