@@ -27,7 +27,8 @@ import { checkOutput } from './payload-size.js';
 import type { Inspector } from './pipeline/inspector.js';
 import type { StepContext } from './step-context.js';
 import { childFinished, processState, resumeTask, taskTimedOut, type TaskSignal } from './states/index.js';
-import type { Command, ExecutionState, Frame, FrameOutcome, Runtime, TerminalStatus } from './types.js';
+import { formatId, type IdKind } from './ids.js';
+import type { Command, ExecutionState, Frame, FrameOutcome, Runtime, TerminalStatus, TimerPurpose } from './types.js';
 import { ROOT_FRAME } from './types.js';
 import { FrameScope } from './scope.js';
 import { withAssigned } from './variables.js';
@@ -109,8 +110,8 @@ export class Run implements StepContext {
     delete this.state.frames[id];
   }
 
-  nextId(prefix: string): string {
-    return `${prefix}-${++this.state.seq}`;
+  nextId(kind: IdKind): string {
+    return formatId(kind, ++this.state.seq);
   }
 
   schedule(frameId: string): void {
@@ -137,10 +138,10 @@ export class Run implements StepContext {
     if (id !== undefined) delete this.state.waits[id];
   }
 
-  startTimer(frameId: string, fireAt: number): string {
+  startTimer(frameId: string, fireAt: number, purpose: TimerPurpose): string {
     const timerId = this.nextId('timer');
     this.wait(timerId, frameId);
-    this.commands.push({ kind: 'startTimer', timerId, fireAt });
+    this.commands.push({ kind: 'startTimer', timerId, fireAt, purpose });
     return timerId;
   }
 
@@ -325,7 +326,7 @@ export class Run implements StepContext {
         frame.retryAttempts = [...frame.retryAttempts];
         frame.retryAttempts[decision.retryIndex] = decision.attempt + 1;
         frame.retryCount += 1;
-        const timerId = this.startTimer(frame.id, this.rt.now() + decision.backoffMs);
+        const timerId = this.startTimer(frame.id, this.rt.now() + decision.backoffMs, 'retry');
         frame.phase = { kind: 'retryBackoff', timerId };
         return { kind: 'blocked' };
       }

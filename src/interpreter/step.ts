@@ -67,7 +67,12 @@ function redrive(run: Run, machine: CompiledMachine, state: ExecutionState): voi
   if (machine.timeoutSeconds !== undefined) {
     const timerId = run.nextId('timer');
     state.executionTimeoutTimerId = timerId;
-    run.commands.push({ kind: 'startTimer', timerId, fireAt: run.rt.now() + machine.timeoutSeconds * 1000 });
+    run.commands.push({
+      kind: 'startTimer',
+      timerId,
+      fireAt: run.rt.now() + machine.timeoutSeconds * 1000,
+      purpose: 'executionTimeout',
+    });
   }
   run.addFrame({
     ...rootFrame(point.stateName, point.stateInput),
@@ -111,6 +116,7 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
           kind: 'startTimer',
           timerId,
           fireAt: state.info.startTime + machine.timeoutSeconds * 1000,
+          purpose: 'executionTimeout',
         });
       }
       run.addFrame(rootFrame(machine.root.startAt, signal.input));
@@ -137,9 +143,6 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
     }
     case 'stop':
       run.complete('ABORTED', { error: signal.error, cause: signal.cause });
-      return;
-    case 'fail':
-      run.complete('FAILED', { error: signal.error, cause: signal.cause });
       return;
     case 'redrive':
       redrive(run, machine, state);

@@ -125,9 +125,9 @@ async function startTask(run: StepContext, frame: Frame, state: TaskState, optio
   run.wait(taskId, frame.id);
   const now = run.rt.now();
   const timeoutTimerId =
-    timeoutSeconds !== undefined ? run.startTimer(frame.id, now + timeoutSeconds * 1000) : undefined;
+    timeoutSeconds !== undefined ? run.startTimer(frame.id, now + timeoutSeconds * 1000, 'taskTimeout') : undefined;
   const heartbeatTimerId =
-    heartbeatSeconds !== undefined ? run.startTimer(frame.id, now + heartbeatSeconds * 1000) : undefined;
+    heartbeatSeconds !== undefined ? run.startTimer(frame.id, now + heartbeatSeconds * 1000, 'heartbeat') : undefined;
   frame.phase = {
     kind: 'task',
     taskId,
@@ -193,7 +193,7 @@ export async function resumeTask(run: StepContext, frame: Frame, signal: TaskSig
     case 'taskHeartbeat': {
       if (phase.heartbeatTimerId === undefined || phase.heartbeatSeconds === undefined) return { kind: 'blocked' };
       run.cancelTimer(phase.heartbeatTimerId);
-      const heartbeatTimerId = run.startTimer(frame.id, run.rt.now() + phase.heartbeatSeconds * 1000);
+      const heartbeatTimerId = run.startTimer(frame.id, run.rt.now() + phase.heartbeatSeconds * 1000, 'heartbeat');
       frame.phase = { ...phase, heartbeatTimerId };
       return { kind: 'blocked' };
     }
