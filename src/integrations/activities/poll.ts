@@ -3,8 +3,9 @@
  * out its token and input; with nothing to do, wait (long poll) until a task is scheduled, the
  * poll times out, or the caller goes away.
  */
+import { awaitsTaskToken } from '../../interpreter/queries.js';
 import { decodeInvokeTask } from '../../store/codecs.js';
-import type { ClaimedTask, ExecutionRecord, ExecutionStore } from '../../store/types.js';
+import type { ClaimedTask, ExecutionStore } from '../../store/types.js';
 import type { TaskCallbacks } from './callbacks.js';
 import type { ActivityQueue } from './queue.js';
 
@@ -81,16 +82,15 @@ async function handOut(
     // The store may be a step ahead of the engine's in-memory view (the commit that scheduled the
     // task is in, its actor not yet updated): retry while the committed state still awaits the token.
     const record = await deps.store.getExecution(claimed.executionArn);
-    if (!record || record.status !== 'RUNNING' || !awaitsToken(record, claimed.taskId, token) || Date.now() > giveUpAt)
+    if (
+      !record ||
+      record.status !== 'RUNNING' ||
+      !awaitsTaskToken(record.state, claimed.taskId, token) ||
+      Date.now() > giveUpAt
+    )
       return undefined;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-}
-
-function awaitsToken(record: ExecutionRecord, taskId: string, token: string): boolean {
-  return Object.values(record.state.frames).some(
-    (f) => f.phase.kind === 'task' && f.phase.taskId === taskId && f.phase.taskToken === token,
-  );
 }
 
 function waitFor(wakeup: Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {
