@@ -4,6 +4,7 @@
  * no command repeats it.
  */
 import type { Json } from '../json.js';
+import { assertNever } from '../vocabulary/states-errors.js';
 import { abortChildren } from './frames.js';
 import { isTimerId } from './ids.js';
 import type { StepContext } from './step-context.js';
@@ -48,6 +49,8 @@ export function completeExecution(run: StepContext, status: TerminalStatus, resu
     case 'ABORTED':
       run.emit(null, 'ExecutionAborted', () => omitUndefined({ error: result.error, cause: result.cause }));
       break;
+    default:
+      assertNever(status, 'terminal status');
   }
   if (result.error !== undefined) run.state.error = result.error;
   if (result.cause !== undefined) run.state.cause = result.cause;

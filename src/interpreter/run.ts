@@ -10,7 +10,7 @@ import type { CompiledMachine, CompiledState, StateList } from './compiled.js';
 import { contextObject, type ContextExtras } from './context-object.js';
 import { stateFailure } from './errors/cause.js';
 import { decideError, type ErrorDecision } from './errors/handle.js';
-import { HistoryLimitReached, StatesErrors } from '../vocabulary/states-errors.js';
+import { assertNever, HistoryLimitReached, StatesErrors } from '../vocabulary/states-errors.js';
 import { completeExecution, type ExecutionResult } from './ending.js';
 import { clonePhase } from './frames.js';
 import {
@@ -239,6 +239,8 @@ export class Run implements StepContext {
           }
           break;
         }
+        default:
+          assertNever(outcome, 'outcome');
       }
     }
   }
@@ -382,8 +384,15 @@ export class Run implements StepContext {
           await this.advance(frameId, async () => taskTimedOut(this, frame, phase.heartbeatTimerId === timerId));
         }
         return;
-      default:
+      case 'start':
+      case 'ready':
+      case 'parallel':
+      case 'map':
+      case 'done':
+        // Waits on no timer: a late timer (cancelled, or of a state left since) changes nothing.
         return;
+      default:
+        assertNever(phase, 'frame phase');
     }
   }
 

@@ -5,7 +5,7 @@
  */
 import type { Json } from '../json.js';
 import type { CompiledMachine } from './compiled.js';
-import { HISTORY_QUOTA_CAUSE, HistoryLimitReached, StatesErrors } from '../vocabulary/states-errors.js';
+import { assertNever, HISTORY_QUOTA_CAUSE, HistoryLimitReached, StatesErrors } from '../vocabulary/states-errors.js';
 import { Run, type RunOptions } from './run.js';
 import {
   ROOT_FRAME,
@@ -147,5 +147,7 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
     case 'redrive':
       redrive(run, machine, state);
       return;
+    default:
+      assertNever(signal, 'signal');
   }
 }

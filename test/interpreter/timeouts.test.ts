@@ -215,7 +215,12 @@ describe('execution TimeoutSeconds', () => {
   it('the execution timeout runs from the execution start time', async () => {
     const d = await Driver.start({ TimeoutSeconds: 90, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
     expect(d.state.status).toBe('SUCCEEDED');
-    expect(d.commands).toContainEqual({ kind: 'startTimer', timerId: expect.any(String), fireAt: T0 + 90_000, purpose: 'executionTimeout' });
+    expect(d.commands).toContainEqual({
+      kind: 'startTimer',
+      timerId: expect.any(String),
+      fireAt: T0 + 90_000,
+      purpose: 'executionTimeout',
+    });
   });
 });
 
@@ -258,7 +263,9 @@ describe('Wait under a fake clock', () => {
       StartAt: 'W',
       States: { W: { Type: 'Wait', Seconds: 30, Next: 'P' }, P: { Type: 'Pass', End: true } },
     });
-    expect(d.last.commands).toEqual([{ kind: 'startTimer', timerId: expect.any(String), fireAt: T0 + 30_000, purpose: 'wait' }]);
+    expect(d.last.commands).toEqual([
+      { kind: 'startTimer', timerId: expect.any(String), fireAt: T0 + 30_000, purpose: 'wait' },
+    ]);
     expect(d.state.status).toBe('RUNNING');
     await d.fire(d.timers()[0] as StartTimer);
     expect(types(d.last.events)).toEqual([

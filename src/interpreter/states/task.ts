@@ -3,7 +3,7 @@
  * started, heartbeated, succeeded or failed, or for its timeout timer.
  */
 import type { Json } from '../../json.js';
-import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
+import { assertNever, StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 import type { TaskState } from '../compiled.js';
 import { dynamicValue } from '../fields.js';
 import type { Outcome, ProcessOptions } from '../outcome.js';
@@ -237,6 +237,8 @@ export async function resumeTask(run: StepContext, frame: Frame, signal: TaskSig
         }));
       return { kind: 'error', error: signal.error, cause: signal.cause };
     }
+    default:
+      return assertNever(signal, 'task signal');
   }
 }
 

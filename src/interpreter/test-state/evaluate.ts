@@ -8,7 +8,7 @@ import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import type { CompiledMachine, CompiledState, MapState, ParallelState } from '../compiled.js';
 import type { ContextExtras } from '../context-object.js';
 import type { ErrorDecision } from '../errors/handle.js';
-import { StatesErrors } from '../../vocabulary/states-errors.js';
+import { assertNever, StatesErrors } from '../../vocabulary/states-errors.js';
 import { transition, type MaybePromise, type Outcome } from '../outcome.js';
 import { checkOutput, exceedsPayloadLimit, resultTooLargeCause } from '../payload-size.js';
 import { finishWithResult } from '../pipeline/index.js';
@@ -80,6 +80,8 @@ export async function evaluateState(tested: TestedState): Promise<TestStateResul
       break;
     case 'blocked':
       throw new Error(`TestState: state ${state.name} did not finish`);
+    default:
+      assertNever(outcome, 'outcome');
   }
   if (state.type === 'Pass' && state.queryLanguage === 'JSONPath' && state.result !== undefined) {
     // AWS shows the Result, not the (unused) effective input, when a Pass state has one.
@@ -342,6 +344,8 @@ function report(
     case 'failed':
       copyFailure(result, ending);
       break;
+    default:
+      assertNever(ending, 'ending');
   }
   if (level !== 'INFO') {
     const data: InspectionData = { ...inspection };

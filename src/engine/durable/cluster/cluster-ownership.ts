@@ -6,6 +6,7 @@
  * commit is fenced by the lease. A signal for an execution another node holds goes to the inbox,
  * and that node applies it.
  */
+import { assertNever } from '../../../vocabulary/states-errors.js';
 import type { ClaimedExecution, ClusterEvent, ClusterStore, NodeRecord } from '../../../store/cluster.js';
 import type { Commit, ExecutionRecord } from '../../../store/types.js';
 import type { StopResult } from '../../engine.js';
@@ -347,6 +348,8 @@ export class ClusterOwnership implements Ownership {
         break;
       case 'activity':
         break;
+      default:
+        assertNever(event, 'cluster event');
     }
   }
 
