@@ -13,7 +13,7 @@ import { jsonataArguments } from '../pipeline/jsonata.js';
 import { effectiveInput, selectPath } from '../pipeline/jsonpath.js';
 import type { StepContext } from '../step-context.js';
 import { encodeTaskToken } from '../task-token.js';
-import type { Frame } from '../types.js';
+import type { Frame, Signal } from '../types.js';
 import type { StateBehaviour } from './behaviour.js';
 
 export const task: StateBehaviour<TaskState> = {
@@ -158,12 +158,8 @@ function positiveInteger(kind: string, field: string, value: Json): number {
   throw new StatesError(error, `The ${field} field must be a positive integer, but was: ${JSON.stringify(value)}`);
 }
 
-export type TaskSignal =
-  | { kind: 'taskStarted'; taskId: string; workerName?: string }
-  | { kind: 'taskSucceeded'; taskId: string; output: Json }
-  | { kind: 'taskFailed'; taskId: string; error?: string; cause?: string }
-  | { kind: 'taskHeartbeat'; taskId: string }
-  | { kind: 'taskSubmitted'; taskId: string; output: Json };
+/** The signals about a running task: those that name one. */
+export type TaskSignal = Extract<Signal, { taskId: string }>;
 
 export async function resumeTask(run: StepContext, frame: Frame, signal: TaskSignal): Promise<Outcome> {
   const phase = frame.phase;
