@@ -9,6 +9,7 @@ import type { CompiledMachine } from '../interpreter/compiled.js';
 import type { HistoryEvent } from '../vocabulary/history-events.js';
 import { newExecution, step } from '../interpreter/step.js';
 import type { ExecutionInfo, ExecutionState, Runtime, Signal, TerminalStatus } from '../interpreter/types.js';
+import { assertNever } from '../vocabulary/states-errors.js';
 import type { Clock } from './clock.js';
 import { invokeTask, type InvokeTaskCommand, type TaskHandler } from './task-invoker.js';
 
@@ -69,7 +70,6 @@ export async function runInMemory(
   const inbox: Signal[] = [];
   let state = newExecution(info, input);
   let signal: Signal | undefined = { kind: 'start', input };
-  let done: { status: TerminalStatus; output?: Json; error?: string; cause?: string } | undefined;
 
   while (signal) {
     const result = await step(machine, state, signal, rt, runOptions);
@@ -93,16 +93,24 @@ export async function runInMemory(
         case 'cancelTimer':
           timers.delete(command.timerId);
           break;
-        case 'complete':
-          done = command;
-          break;
+        default:
+          assertNever(command, 'command');
       }
     }
-    if (done) break;
+    if (state.status !== 'RUNNING') return { ...ending(state, state.status), history, state };
     signal = inbox.shift() ?? (await untilAborted(options.abort, nextSignal(options.clock, timers, inFlight)));
   }
-  if (!done) throw new Error('The execution stopped making progress without completing');
-  return { ...done, history, state };
+  throw new Error('The execution stopped making progress without completing');
+}
+
+/** How the execution ended, as its final state says. */
+function ending(state: ExecutionState, status: TerminalStatus): Omit<RunResult, 'history' | 'state'> {
+  return {
+    status,
+    ...(state.output !== undefined ? { output: state.output } : {}),
+    ...(state.error !== undefined ? { error: state.error } : {}),
+    ...(state.cause !== undefined ? { cause: state.cause } : {}),
+  };
 }
 
 /** The next signal, or a `stop` signal as soon as the execution is aborted. */

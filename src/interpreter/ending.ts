@@ -1,9 +1,12 @@
 /**
  * The end of an execution: where a redrive would continue, the terminal event, and every
- * outstanding task and timer cancelled.
+ * outstanding task and timer cancelled. The state says how it ended (status, output, error, cause);
+ * no command repeats it.
  */
 import type { Json } from '../json.js';
+import { assertNever } from '../vocabulary/states-errors.js';
 import { abortChildren } from './frames.js';
+import { isTimerId } from './ids.js';
 import type { StepContext } from './step-context.js';
 import { ROOT_FRAME, type TerminalStatus } from './types.js';
 
@@ -46,28 +49,19 @@ export function completeExecution(run: StepContext, status: TerminalStatus, resu
     case 'ABORTED':
       run.emit(null, 'ExecutionAborted', () => omitUndefined({ error: result.error, cause: result.cause }));
       break;
+    default:
+      assertNever(status, 'terminal status');
   }
   if (result.error !== undefined) run.state.error = result.error;
   if (result.cause !== undefined) run.state.cause = result.cause;
   for (const id of Object.keys(run.state.waits)) {
-    run.commands.push(
-      id.startsWith('timer-') ? { kind: 'cancelTimer', timerId: id } : { kind: 'cancelTask', taskId: id },
-    );
+    run.commands.push(isTimerId(id) ? { kind: 'cancelTimer', timerId: id } : { kind: 'cancelTask', taskId: id });
   }
   run.state.waits = {};
   if (run.state.executionTimeoutTimerId && status !== 'TIMED_OUT') {
     run.commands.push({ kind: 'cancelTimer', timerId: run.state.executionTimeoutTimerId });
   }
   run.state.frames = {};
-  run.commands.push(
-    omitUndefined({
-      kind: 'complete' as const,
-      status,
-      output: status === 'SUCCEEDED' ? (result.output ?? null) : undefined,
-      error: result.error,
-      cause: result.cause,
-    }),
-  );
 }
 
 function omitUndefined<T extends object>(value: T): T {

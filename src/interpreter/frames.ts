@@ -6,6 +6,7 @@ import type { Json } from '../json.js';
 import type { StateList } from './compiled.js';
 import type { StepContext } from './step-context.js';
 import type { Frame, FramePhase } from './types.js';
+import { assertNever } from '../vocabulary/states-errors.js';
 
 /** A new child frame of `parent`, queued to enter the first state of `start`. */
 export function newChild(
@@ -83,8 +84,12 @@ function abortFrameState(run: StepContext, frame: Frame): void {
       if (phase.distributed) run.emit(frame, 'MapRunAborted');
       run.emit(frame, 'MapStateAborted');
       break;
-    default:
+    case 'start':
+    case 'ready':
+    case 'done':
       break;
+    default:
+      assertNever(phase, 'frame phase');
   }
 }
 
@@ -95,8 +100,16 @@ export function clonePhase(phase: FramePhase): FramePhase {
       return { ...phase, results: [...phase.results], done: [...phase.done], running: [...phase.running] };
     case 'parallel':
       return { ...phase, results: [...phase.results], done: [...phase.done], children: [...phase.children] };
-    default:
+    case 'start':
+    case 'ready':
+    case 'task':
+    case 'wait':
+    case 'retryBackoff':
+    case 'done':
+      // Nothing in these is mutated in place: the frame's copy shares them.
       return phase;
+    default:
+      return assertNever(phase, 'frame phase');
   }
 }
 

@@ -10,7 +10,7 @@ import type { CompiledMachine, CompiledState, StateList } from './compiled.js';
 import { contextObject, type ContextExtras } from './context-object.js';
 import { stateFailure } from './errors/cause.js';
 import { decideError, type ErrorDecision } from './errors/handle.js';
-import { HistoryLimitReached, StatesErrors } from '../vocabulary/states-errors.js';
+import { assertNever, HistoryLimitReached, StatesErrors } from '../vocabulary/states-errors.js';
 import { completeExecution, type ExecutionResult } from './ending.js';
 import { clonePhase } from './frames.js';
 import {
@@ -27,25 +27,20 @@ import { checkOutput } from './payload-size.js';
 import type { Inspector } from './pipeline/inspector.js';
 import type { StepContext } from './step-context.js';
 import { childFinished, processState, resumeTask, taskTimedOut, type TaskSignal } from './states/index.js';
-import type { Command, ExecutionState, Frame, FrameOutcome, Runtime, TerminalStatus } from './types.js';
+import { formatId, type IdKind } from './ids.js';
+import type {
+  Command,
+  ExecutionState,
+  Frame,
+  FrameOutcome,
+  RunOptions,
+  Runtime,
+  TerminalStatus,
+  TimerPurpose,
+} from './types.js';
 import { ROOT_FRAME } from './types.js';
 import { FrameScope } from './scope.js';
 import { withAssigned } from './variables.js';
-
-export interface RunOptions {
-  /** Build history events (off for Express executions nobody logs). */
-  history: boolean;
-  /**
-   * Fail the execution rather than write its event number `historyLimit` + 1 (the terminal event
-   * is the last one allowed). Standard executions: AWS's quota of 25,000 events.
-   */
-  historyLimit?: number;
-  /**
-   * Epoch ms after which a long run of synchronous states times the execution out (checked every
-   * thousand transitions). Express: AWS's five-minute maximum duration.
-   */
-  deadline?: number;
-}
 
 /** How many state transitions run between calls of Runtime.pause. */
 const TRANSITIONS_PER_PAUSE = 1000;
@@ -109,8 +104,8 @@ export class Run implements StepContext {
     delete this.state.frames[id];
   }
 
-  nextId(prefix: string): string {
-    return `${prefix}-${++this.state.seq}`;
+  nextId(kind: IdKind): string {
+    return formatId(kind, ++this.state.seq);
   }
 
   schedule(frameId: string): void {
@@ -137,10 +132,10 @@ export class Run implements StepContext {
     if (id !== undefined) delete this.state.waits[id];
   }
 
-  startTimer(frameId: string, fireAt: number): string {
+  startTimer(frameId: string, fireAt: number, purpose: TimerPurpose): string {
     const timerId = this.nextId('timer');
     this.wait(timerId, frameId);
-    this.commands.push({ kind: 'startTimer', timerId, fireAt });
+    this.commands.push({ kind: 'startTimer', timerId, fireAt, purpose });
     return timerId;
   }
 
@@ -238,6 +233,8 @@ export class Run implements StepContext {
           }
           break;
         }
+        default:
+          assertNever(outcome, 'outcome');
       }
     }
   }
@@ -325,7 +322,7 @@ export class Run implements StepContext {
         frame.retryAttempts = [...frame.retryAttempts];
         frame.retryAttempts[decision.retryIndex] = decision.attempt + 1;
         frame.retryCount += 1;
-        const timerId = this.startTimer(frame.id, this.rt.now() + decision.backoffMs);
+        const timerId = this.startTimer(frame.id, this.rt.now() + decision.backoffMs, 'retry');
         frame.phase = { kind: 'retryBackoff', timerId };
         return { kind: 'blocked' };
       }
@@ -381,8 +378,15 @@ export class Run implements StepContext {
           await this.advance(frameId, async () => taskTimedOut(this, frame, phase.heartbeatTimerId === timerId));
         }
         return;
-      default:
+      case 'start':
+      case 'ready':
+      case 'parallel':
+      case 'map':
+      case 'done':
+        // Waits on no timer: a late timer (cancelled, or of a state left since) changes nothing.
         return;
+      default:
+        assertNever(phase, 'frame phase');
     }
   }
 

@@ -10,7 +10,8 @@ import type { ContextExtras } from './context-object.js';
 import type { EventDetailsFor, HistoryEventType } from '../vocabulary/history-events.js';
 import type { MaybePromise, Outcome } from './outcome.js';
 import type { Inspector } from './pipeline/inspector.js';
-import type { Command, ExecutionState, Frame, Runtime } from './types.js';
+import type { IdKind } from './ids.js';
+import type { Command, ExecutionState, Frame, Runtime, TimerPurpose } from './types.js';
 
 export interface StepContext {
   readonly state: ExecutionState;
@@ -30,14 +31,15 @@ export interface StepContext {
   /** Queues a frame whose phase is 'start' to be moved by this step. */
   schedule(frameId: string): void;
   /** A new frame, task or timer id. */
-  nextId(prefix: string): string;
+  nextId(kind: IdKind): string;
   /** The state `frame` is in. */
   current(frame: Frame): CompiledState;
 
   /** Records that `frameId` waits for the task or timer `id`. */
   wait(id: string, frameId: string): void;
   unwait(id: string | undefined): void;
-  startTimer(frameId: string, fireAt: number): string;
+  /** Starts a timer `frameId` waits for; its id. */
+  startTimer(frameId: string, fireAt: number, purpose: TimerPurpose): string;
   cancelTimer(timerId: string | undefined): void;
 
   /** The context object ($$). */

@@ -5,13 +5,14 @@
  */
 import type { Json } from '../json.js';
 import type { CompiledMachine } from './compiled.js';
-import { HISTORY_QUOTA_CAUSE, HistoryLimitReached, StatesErrors } from '../vocabulary/states-errors.js';
-import { Run, type RunOptions } from './run.js';
+import { assertNever, HISTORY_QUOTA_CAUSE, HistoryLimitReached, StatesErrors } from '../vocabulary/states-errors.js';
+import { Run } from './run.js';
 import {
   ROOT_FRAME,
   type ExecutionInfo,
   type ExecutionState,
   type Frame,
+  type RunOptions,
   type Runtime,
   type Signal,
   type StepResult,
@@ -67,7 +68,12 @@ function redrive(run: Run, machine: CompiledMachine, state: ExecutionState): voi
   if (machine.timeoutSeconds !== undefined) {
     const timerId = run.nextId('timer');
     state.executionTimeoutTimerId = timerId;
-    run.commands.push({ kind: 'startTimer', timerId, fireAt: run.rt.now() + machine.timeoutSeconds * 1000 });
+    run.commands.push({
+      kind: 'startTimer',
+      timerId,
+      fireAt: run.rt.now() + machine.timeoutSeconds * 1000,
+      purpose: 'executionTimeout',
+    });
   }
   run.addFrame({
     ...rootFrame(point.stateName, point.stateInput),
@@ -111,6 +117,7 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
           kind: 'startTimer',
           timerId,
           fireAt: state.info.startTime + machine.timeoutSeconds * 1000,
+          purpose: 'executionTimeout',
         });
       }
       run.addFrame(rootFrame(machine.root.startAt, signal.input));
@@ -138,11 +145,10 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
     case 'stop':
       run.complete('ABORTED', { error: signal.error, cause: signal.cause });
       return;
-    case 'fail':
-      run.complete('FAILED', { error: signal.error, cause: signal.cause });
-      return;
     case 'redrive':
       redrive(run, machine, state);
       return;
+    default:
+      assertNever(signal, 'signal');
   }
 }

@@ -31,9 +31,7 @@ export type Signal =
   | { kind: 'timerFired'; timerId: string }
   | { kind: 'stop'; error?: string; cause?: string }
   /** RedriveExecution: continue a FAILED, TIMED_OUT or ABORTED execution from its redrive point. */
-  | { kind: 'redrive' }
-  /** The engine ends the execution as FAILED (e.g. the history quota was reached). */
-  | { kind: 'fail'; error: string; cause: string };
+  | { kind: 'redrive' };
 
 export type Command =
   | {
@@ -52,9 +50,14 @@ export type Command =
       credentials?: Json;
     }
   | { kind: 'cancelTask'; taskId: string }
-  | { kind: 'startTimer'; timerId: string; fireAt: number }
-  | { kind: 'cancelTimer'; timerId: string }
-  | { kind: 'complete'; status: TerminalStatus; output?: Json; error?: string; cause?: string };
+  | { kind: 'startTimer'; timerId: string; fireAt: number; purpose: TimerPurpose }
+  | { kind: 'cancelTimer'; timerId: string };
+
+/**
+ * What a timer is for, so a host can treat kinds differently without reading frames (WAIT_TIME_SCALE
+ * scales only 'wait' and 'retry'). Carried by the command only: timer rows store when, not why.
+ */
+export type TimerPurpose = 'wait' | 'retry' | 'taskTimeout' | 'heartbeat' | 'executionTimeout';
 
 export interface StepResult {
   state: ExecutionState;
@@ -195,3 +198,19 @@ export interface ExecutionState {
 }
 
 export const ROOT_FRAME = 'root';
+
+/** How one call of the step function runs (see run.ts). */
+export interface RunOptions {
+  /** Build history events (off for Express executions nobody logs). */
+  history: boolean;
+  /**
+   * Fail the execution rather than write its event number `historyLimit` + 1 (the terminal event
+   * is the last one allowed). Standard executions: AWS's quota of 25,000 events.
+   */
+  historyLimit?: number;
+  /**
+   * Epoch ms after which a long run of synchronous states times the execution out (checked every
+   * thousand transitions). Express: AWS's five-minute maximum duration.
+   */
+  deadline?: number;
+}

@@ -1,4 +1,5 @@
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HISTORY_QUOTA } from '../../src/engine/durable/durable-engine.js';
 import type { TaskHandler } from '../../src/engine/task-invoker.js';
@@ -177,6 +178,71 @@ describe('DurableEngine on SQLite', () => {
     const types = (await r.history(started.executionArn)).map((e) => e.type);
     expect(types.filter((t) => t === 'LambdaFunctionScheduled')).toHaveLength(1);
     expect(types.at(-1)).toBe('ExecutionSucceeded');
+  });
+
+  it('WAIT_TIME_SCALE scales Wait and Retry timers, not task or execution timeouts, by the timer purpose', async () => {
+    const clock = standingClock(T0);
+    const r = await rig({ clock, waitTimeScale: 0.5, handlers: { [DOUBLE]: () => new Promise<Json>(() => {}) } });
+    const waits = stateMachine('scaled-wait', {
+      StartAt: 'W',
+      States: { W: { Type: 'Wait', Seconds: 60, End: true } },
+    });
+    const times = stateMachine('unscaled-timeouts', {
+      TimeoutSeconds: 600,
+      StartAt: 'T',
+      States: { T: { Type: 'Task', Resource: DOUBLE, TimeoutSeconds: 100, End: true } },
+    });
+    const waiting = await r.engine.startExecution(startRequest(waits, 'w'));
+    const working = await r.engine.startExecution(startRequest(times, 't'));
+    if (!('executionArn' in waiting) || !('executionArn' in working)) throw new Error('expected new executions');
+    expect((await r.timers(waiting.executionArn)).map((t) => t.fireAt)).toEqual([T0 + 30_000]);
+    expect((await r.timers(working.executionArn)).map((t) => t.fireAt).sort()).toEqual([T0 + 100_000, T0 + 600_000]);
+  });
+
+  it('a stored timer row (when, not why: rows carry no purpose) fires at its stored time after a restart, not rescaled', async () => {
+    const clock = standingClock(T0);
+    const r = await rig({ clock, waitTimeScale: 0.5 });
+    const machine = stateMachine('scaled-restart', {
+      StartAt: 'W',
+      States: { W: { Type: 'Wait', Seconds: 60, Next: 'P' }, P: { Type: 'Pass', End: true } },
+    });
+    const started = await r.engine.startExecution(startRequest(machine, 'nap'));
+    if (!('executionArn' in started)) throw new Error('expected a new execution');
+    expect(await r.timers(started.executionArn)).toEqual([
+      { executionArn: started.executionArn, timerId: expect.any(String), fireAt: T0 + 30_000 },
+    ]);
+    clock.set(T0 + 31_000);
+    await r.restart({ clock, waitTimeScale: 0.5 });
+    await r.waitForStatus(started.executionArn, 'SUCCEEDED');
+  });
+
+  it.each([
+    ['an unknown shape', '"not a command"'],
+    ['a malformed command', '{"kind":"invokeTask","taskId":"task-2","parameters":{}}'],
+  ])('an outbox row of %s fails its task plainly after a restart; the engine keeps running', async (_, command) => {
+    const r = await rig({ handlers: { [DOUBLE]: () => new Promise<Json>(() => {}) } });
+    const machine = stateMachine('task', {
+      StartAt: 'T',
+      States: { T: { Type: 'Task', Resource: DOUBLE, End: true } },
+    });
+    const started = await r.engine.startExecution(startRequest(machine, 'job', { n: 21 }));
+    if (!('executionArn' in started)) throw new Error('expected a new execution');
+    await r.close();
+    const db = new Database(r.file);
+    expect(
+      db.prepare('UPDATE tasks SET command = ? WHERE execution_arn = ?').run(command, started.executionArn).changes,
+    ).toBe(1);
+    db.close();
+
+    await r.open({ handlers: { [DOUBLE]: double } });
+    const failed = await r.waitForStatus(started.executionArn, 'FAILED');
+    expect(failed.error).toBe('States.Runtime');
+    expect(failed.cause).toMatch(
+      /^The stored task could not be read\. The outbox command is (not a JSON object|malformed \(resource is missing\))/,
+    );
+    const next = await r.engine.startExecution(startRequest(machine, 'next', { n: 2 }));
+    if (!('executionArn' in next)) throw new Error('expected a new execution');
+    expect((await r.waitForStatus(next.executionArn, 'SUCCEEDED')).output).toBe('{"n":4}');
   });
 
   it('many concurrent executions are committed in batches', async () => {

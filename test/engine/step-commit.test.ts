@@ -82,7 +82,7 @@ describe('toCommit', () => {
       { kind: 'start', input: {} },
       result([
         invoke('k1'),
-        { kind: 'startTimer', timerId: 't1', fireAt: NOW + 5 },
+        { kind: 'startTimer', timerId: 't1', fireAt: NOW + 5, purpose: 'wait' },
         { kind: 'cancelTimer', timerId: 't0' },
         { kind: 'cancelTask', taskId: 'k0' },
       ]),
@@ -107,7 +107,7 @@ describe('toCommit', () => {
       record(),
       { kind: 'start', input: {} },
       result([
-        { kind: 'startTimer', timerId: 't1', fireAt: NOW + 5 },
+        { kind: 'startTimer', timerId: 't1', fireAt: NOW + 5, purpose: 'wait' },
         invoke('k1'),
         { kind: 'cancelTimer', timerId: 't1' },
         { kind: 'cancelTask', taskId: 'k1' },

@@ -66,6 +66,7 @@ export function recordingStore(store: ExecutionStore, log: Commit[]): ExecutionS
 export interface EngineOptions {
   clock?: Clock;
   handlers?: Record<string, TaskHandler>;
+  waitTimeScale?: number;
 }
 
 /** One SQLite file in a temp folder; `open` starts an engine on it, `restart` closes and reopens. */

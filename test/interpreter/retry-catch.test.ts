@@ -192,7 +192,7 @@ describe('Retry: backoff', () => {
     );
     await d.send({ kind: 'taskFailed', taskId: d.lastInvocation().taskId, error: 'E' });
     const [first] = d.last.commands.filter((c) => c.kind === 'startTimer');
-    expect(first).toEqual({ kind: 'startTimer', timerId: expect.any(String), fireAt: T0 + 2_500 });
+    expect(first).toEqual({ kind: 'startTimer', timerId: expect.any(String), fireAt: T0 + 2_500, purpose: 'retry' });
     await d.fire(first as Extract<typeof first, { kind: 'startTimer' }>);
     await d.send({ kind: 'taskFailed', taskId: d.lastInvocation().taskId, error: 'E' });
     const second = d.last.commands.find((c) => c.kind === 'startTimer');

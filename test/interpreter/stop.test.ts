@@ -21,7 +21,9 @@ describe('stop', () => {
     await d.send({ kind: 'stop' });
     expect(d.last.events.at(-1)).toMatchObject({ type: 'ExecutionAborted' });
     expect(d.last.events.at(-1)?.executionAbortedEventDetails ?? {}).toEqual({});
-    expect(d.last.commands.at(-1)).toEqual({ kind: 'complete', status: 'ABORTED' });
+    expect(d.state.status).toBe('ABORTED');
+    expect(d.state).not.toHaveProperty('error');
+    expect(d.state).not.toHaveProperty('cause');
   });
 
   it('cancels the waiting timer', async () => {
@@ -132,7 +134,7 @@ describe('stop', () => {
     });
     await d.send({ kind: 'taskFailed', taskId: d.lastInvocation().taskId, error: 'E' });
     const backoff = d.last.commands[0] as StartTimer;
-    expect(backoff).toMatchObject({ kind: 'startTimer', fireAt: T0 + 30_000 });
+    expect(backoff).toMatchObject({ kind: 'startTimer', fireAt: T0 + 30_000, purpose: 'retry' });
     await d.send({ kind: 'stop' });
     expect(d.last.commands).toContainEqual({ kind: 'cancelTimer', timerId: backoff.timerId });
     expect(d.state.status).toBe('ABORTED');

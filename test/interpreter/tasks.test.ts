@@ -243,6 +243,8 @@ describe('the invokeTask command', () => {
   it('TimeoutSecondsPath reads the timeout from the effective input', async () => {
     const d = await Driver.start(oneTask({ TimeoutSecondsPath: '$.t' }), { t: 12 });
     expect(d.lastInvocation().timeoutSeconds).toBe(12);
-    expect(d.timers()).toEqual([{ kind: 'startTimer', timerId: expect.any(String), fireAt: d.rt.at + 12_000 }]);
+    expect(d.timers()).toEqual([
+      { kind: 'startTimer', timerId: expect.any(String), fireAt: d.rt.at + 12_000, purpose: 'taskTimeout' },
+    ]);
   });
 });

@@ -127,7 +127,7 @@ describe('Task HeartbeatSeconds', () => {
     await d.send({ kind: 'taskHeartbeat', taskId });
     expect(d.last.commands).toEqual([
       { kind: 'cancelTimer', timerId: first.timerId },
-      { kind: 'startTimer', timerId: expect.any(String), fireAt: T0 + 18_000 },
+      { kind: 'startTimer', timerId: expect.any(String), fireAt: T0 + 18_000, purpose: 'heartbeat' },
     ]);
     // The old timer firing late (it was cancelled) changes nothing.
     await d.send({ kind: 'timerFired', timerId: first.timerId });
@@ -207,7 +207,6 @@ describe('execution TimeoutSeconds', () => {
       expect.arrayContaining([
         { kind: 'cancelTask', taskId },
         { kind: 'cancelTimer', timerId: taskTimer.timerId },
-        expect.objectContaining({ kind: 'complete', status: 'TIMED_OUT' }),
       ]),
     );
     expect(types(d.last.events)).toEqual(['ExecutionTimedOut']);
@@ -216,7 +215,12 @@ describe('execution TimeoutSeconds', () => {
   it('the execution timeout runs from the execution start time', async () => {
     const d = await Driver.start({ TimeoutSeconds: 90, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
     expect(d.state.status).toBe('SUCCEEDED');
-    expect(d.commands).toContainEqual({ kind: 'startTimer', timerId: expect.any(String), fireAt: T0 + 90_000 });
+    expect(d.commands).toContainEqual({
+      kind: 'startTimer',
+      timerId: expect.any(String),
+      fireAt: T0 + 90_000,
+      purpose: 'executionTimeout',
+    });
   });
 });
 
@@ -259,7 +263,9 @@ describe('Wait under a fake clock', () => {
       StartAt: 'W',
       States: { W: { Type: 'Wait', Seconds: 30, Next: 'P' }, P: { Type: 'Pass', End: true } },
     });
-    expect(d.last.commands).toEqual([{ kind: 'startTimer', timerId: expect.any(String), fireAt: T0 + 30_000 }]);
+    expect(d.last.commands).toEqual([
+      { kind: 'startTimer', timerId: expect.any(String), fireAt: T0 + 30_000, purpose: 'wait' },
+    ]);
     expect(d.state.status).toBe('RUNNING');
     await d.fire(d.timers()[0] as StartTimer);
     expect(types(d.last.events)).toEqual([

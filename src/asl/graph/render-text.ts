@@ -63,7 +63,10 @@ function mermaidShape(node: GraphNode, id: string): string {
       return `${id}([${text}])`;
     case 'Wait':
       return `${id}[/${text}/]`;
-    default:
+    case 'Task':
+    case 'Pass':
+    case 'Map':
+    case 'Parallel':
       return `${id}[${text}]`;
   }
 }

@@ -6,7 +6,9 @@
 import type { CompiledMachine } from '../../interpreter/compiled.js';
 import { step } from '../../interpreter/step.js';
 import type { Command, Signal, StepResult } from '../../interpreter/types.js';
-import type { ExecutionRecord } from '../../store/types.js';
+import { decodeInvokeTask } from '../../store/codecs.js';
+import type { ExecutionRecord, TaskRecord } from '../../store/types.js';
+import { assertNever, StatesErrors } from '../../vocabulary/states-errors.js';
 import type { InvokeTaskCommand } from '../task-invoker.js';
 import type { TaskRunner } from '../task-runner.js';
 import { STANDARD_RUN, type DurableContext } from './context.js';
@@ -247,10 +249,28 @@ export class Actors {
           this.tasks.cancel(arn, command.taskId);
           break;
         case 'cancelTimer':
-        case 'complete':
           break;
+        default:
+          assertNever(command, 'command');
       }
     }
+  }
+
+  /**
+   * Invokes an outbox task again (on start, or when taking an execution over). A row that does not
+   * decode is logged and fails its task with States.Runtime, so the execution's Retry/Catch decide
+   * rather than it waiting forever.
+   */
+  reinvoke(arn: string, task: TaskRecord): void {
+    const decoded = decodeInvokeTask(task.command);
+    if (decoded.ok) return this.invoke(arn, decoded.value);
+    this.ctx.log?.error({ executionArn: arn, taskId: task.taskId, problem: decoded.problem }, 'unreadable outbox task');
+    void this.deliver(arn, {
+      kind: 'taskFailed',
+      taskId: task.taskId,
+      error: StatesErrors.Runtime,
+      cause: `The stored task could not be read. ${decoded.problem}`,
+    });
   }
 
   /** Runs a task through its integration; its outcome comes back as a signal (or later, by callback). */

@@ -4,9 +4,10 @@
  * by the commit that applies it.
  */
 import type { Json } from '../../json.js';
+import { awaitsTaskToken } from '../../interpreter/queries.js';
 import { decodeTaskToken } from '../../interpreter/task-token.js';
 import type { Signal } from '../../interpreter/types.js';
-import type { ExecutionRecord, ExecutionStore } from '../../store/types.js';
+import type { ExecutionStore } from '../../store/types.js';
 import type { Actors } from './actor.js';
 
 /** What a task callback found (the API maps these to AWS's errors). */
@@ -48,15 +49,9 @@ export class Callbacks {
     const parts = decodeTaskToken(token);
     if (!parts) return 'invalidToken';
     const record = this.actors.get(parts.executionArn)?.record ?? (await this.store.getExecution(parts.executionArn));
-    if (!record || record.status !== 'RUNNING' || !awaitsToken(record, parts.taskId, token)) return 'taskDoesNotExist';
+    if (!record || record.status !== 'RUNNING' || !awaitsTaskToken(record.state, parts.taskId, token))
+      return 'taskDoesNotExist';
     const accepted = await this.actors.deliverAndConfirm(parts.executionArn, signal(parts.taskId));
     return accepted ? 'ok' : 'taskDoesNotExist';
   }
-}
-
-/** Whether the execution has a task waiting for exactly this token. */
-function awaitsToken(record: ExecutionRecord, taskId: string, token: string): boolean {
-  return Object.values(record.state.frames).some(
-    (f) => f.phase.kind === 'task' && f.phase.taskId === taskId && f.phase.taskToken === token,
-  );
 }

@@ -3,8 +3,8 @@
  * interpreter's runtime, the compiled machines, the integrations, and whether the engine is closing.
  */
 import type { Logger } from 'pino';
-import { HISTORY_EVENT_QUOTA } from '../../vocabulary/states-errors.js';
-import type { ExecutionState, Runtime, StepResult } from '../../interpreter/types.js';
+import { assertNever, HISTORY_EVENT_QUOTA } from '../../vocabulary/states-errors.js';
+import type { Runtime, StepResult, TimerPurpose } from '../../interpreter/types.js';
 import type { ExecutionStore } from '../../store/types.js';
 import type { Clock } from '../clock.js';
 import type { CommitQueue } from '../commit-queue.js';
@@ -52,14 +52,15 @@ export class DurableContext {
   }
 
   /**
-   * WAIT_TIME_SCALE: Wait and Retry timers fire after their duration times the scale. The step's
-   * state tells them apart (the frame waits in a 'wait' or 'retryBackoff' phase for that timer).
+   * WAIT_TIME_SCALE: Wait and Retry timers fire after their duration times the scale; timeouts and
+   * heartbeats keep theirs. Applied before the timer row is written (which stores only `fireAt`), so
+   * a stored timer fires as it was scaled when it was set.
    */
   scaleTimers(result: StepResult): StepResult {
     if (this.waitTimeScale === 1 || !result.commands.some((c) => c.kind === 'startTimer')) return result;
     const now = this.clock.now();
     const commands = result.commands.map((c) =>
-      c.kind === 'startTimer' && isWaitOrBackoff(result.state, c.timerId)
+      c.kind === 'startTimer' && scaled(c.purpose)
         ? { ...c, fireAt: now + Math.round(Math.max(0, c.fireAt - now) * this.waitTimeScale) }
         : c,
     );
@@ -67,9 +68,17 @@ export class DurableContext {
   }
 }
 
-/** Whether a timer is a Wait state's or a Retry backoff's (not a timeout's). */
-function isWaitOrBackoff(state: ExecutionState, timerId: string): boolean {
-  const frameId = state.waits[timerId];
-  const phase = frameId !== undefined ? state.frames[frameId]?.phase : undefined;
-  return (phase?.kind === 'wait' || phase?.kind === 'retryBackoff') && phase.timerId === timerId;
+/** Whether WAIT_TIME_SCALE applies to a timer: Wait states and Retry backoffs, not timeouts. */
+function scaled(purpose: TimerPurpose): boolean {
+  switch (purpose) {
+    case 'wait':
+    case 'retry':
+      return true;
+    case 'taskTimeout':
+    case 'heartbeat':
+    case 'executionTimeout':
+      return false;
+    default:
+      return assertNever(purpose, 'timer purpose');
+  }
 }

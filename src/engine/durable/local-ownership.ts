@@ -5,7 +5,6 @@
  */
 import type { ExecutionRecord } from '../../store/types.js';
 import type { StopResult } from '../engine.js';
-import type { InvokeTaskCommand } from '../task-invoker.js';
 import type { Actor, Actors, Delivery } from './actor.js';
 import type { DurableContext } from './context.js';
 import type { Ownership } from './ownership.js';
@@ -28,8 +27,7 @@ export class LocalOwnership implements Ownership {
       const record = await store.getExecution(arn);
       if (!record || record.status !== 'RUNNING') continue;
       this.actors.set(arn, this.actors.create(record));
-      for (const task of await store.pendingTasks(arn))
-        this.actors.invoke(arn, task.command as unknown as InvokeTaskCommand);
+      for (const task of await store.pendingTasks(arn)) this.actors.reinvoke(arn, task);
     }
     await this.timers.poll();
   }

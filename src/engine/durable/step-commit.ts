@@ -3,9 +3,10 @@
  * outbox rows it adds and removes. A pure function of the record before, the signal, the step's
  * result, the time and the lease, so it can be tested without a store.
  */
-import type { Json } from '../../json.js';
 import type { Command, Signal, StepResult } from '../../interpreter/types.js';
+import { encodeInvokeTask } from '../../store/codecs.js';
 import type { Commit, ExecutionRecord } from '../../store/types.js';
+import { assertNever } from '../../vocabulary/states-errors.js';
 
 /**
  * The commit of one step; its `execution` is the record after the step. `lease`: on a node of
@@ -70,15 +71,15 @@ export function toCommit(
           executionArn: record.arn,
           taskId: command.taskId,
           resource: command.resource,
-          command: command as unknown as Json,
+          command: encodeInvokeTask(command),
           createdAt: now,
         });
         break;
       case 'cancelTask':
         commit.tasksRemoved.push(command.taskId);
         break;
-      case 'complete':
-        break;
+      default:
+        assertNever(command, 'command');
     }
   }
   if (lease) commit.lease = lease;

@@ -3,8 +3,9 @@
  * out its token and input; with nothing to do, wait (long poll) until a task is scheduled, the
  * poll times out, or the caller goes away.
  */
-import { isJsonObject, type Json } from '../../json.js';
-import type { ClaimedTask, ExecutionRecord, ExecutionStore } from '../../store/types.js';
+import { awaitsTaskToken } from '../../interpreter/queries.js';
+import { decodeInvokeTask } from '../../store/codecs.js';
+import type { ClaimedTask, ExecutionStore } from '../../store/types.js';
 import type { TaskCallbacks } from '../../engine/ports.js';
 import type { ActivityQueue } from './queue.js';
 
@@ -63,9 +64,10 @@ async function handOut(
   workerName: string | undefined,
   signal?: AbortSignal,
 ): Promise<PollResult | undefined> {
-  const command = isJsonObject(claimed.command) ? claimed.command : {};
-  const token = typeof command.taskToken === 'string' ? command.taskToken : undefined;
-  if (token === undefined) return undefined;
+  const decoded = decodeInvokeTask(claimed.command);
+  const command = decoded.ok ? decoded.value : undefined;
+  const token = command?.taskToken;
+  if (command === undefined || token === undefined) return undefined;
   if (signal?.aborted) {
     // Nobody to give it to: put it back for the next worker.
     await deps.store.releaseActivityTask(claimed.executionArn, claimed.taskId);
@@ -76,21 +78,19 @@ async function handOut(
   const giveUpAt = Date.now() + START_RETRY_MS;
   for (;;) {
     const result = await deps.callbacks.taskStarted(token, workerName);
-    if (result === 'ok')
-      return { kind: 'task', taskToken: token, input: JSON.stringify((command.parameters ?? {}) as Json) };
+    if (result === 'ok') return { kind: 'task', taskToken: token, input: JSON.stringify(command.parameters ?? {}) };
     // The store may be a step ahead of the engine's in-memory view (the commit that scheduled the
     // task is in, its actor not yet updated): retry while the committed state still awaits the token.
     const record = await deps.store.getExecution(claimed.executionArn);
-    if (!record || record.status !== 'RUNNING' || !awaitsToken(record, claimed.taskId, token) || Date.now() > giveUpAt)
+    if (
+      !record ||
+      record.status !== 'RUNNING' ||
+      !awaitsTaskToken(record.state, claimed.taskId, token) ||
+      Date.now() > giveUpAt
+    )
       return undefined;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-}
-
-function awaitsToken(record: ExecutionRecord, taskId: string, token: string): boolean {
-  return Object.values(record.state.frames).some(
-    (f) => f.phase.kind === 'task' && f.phase.taskId === taskId && f.phase.taskToken === token,
-  );
 }
 
 function waitFor(wakeup: Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import type { Json } from '../../json.js';
 import { regionOf } from '../../vocabulary/arn.js';
-import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
+import { assertNever, StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 import type { TaskState } from '../compiled.js';
 import { dynamicValue } from '../fields.js';
 import type { Outcome, ProcessOptions } from '../outcome.js';
@@ -14,7 +14,7 @@ import { jsonataArguments } from '../pipeline/jsonata.js';
 import { effectiveInput, selectPath } from '../pipeline/jsonpath.js';
 import type { StepContext } from '../step-context.js';
 import { encodeTaskToken } from '../task-token.js';
-import type { Frame } from '../types.js';
+import type { Frame, Signal } from '../types.js';
 import type { StateBehaviour } from './behaviour.js';
 
 export const task: StateBehaviour<TaskState> = {
@@ -126,9 +126,9 @@ async function startTask(run: StepContext, frame: Frame, state: TaskState, optio
   run.wait(taskId, frame.id);
   const now = run.rt.now();
   const timeoutTimerId =
-    timeoutSeconds !== undefined ? run.startTimer(frame.id, now + timeoutSeconds * 1000) : undefined;
+    timeoutSeconds !== undefined ? run.startTimer(frame.id, now + timeoutSeconds * 1000, 'taskTimeout') : undefined;
   const heartbeatTimerId =
-    heartbeatSeconds !== undefined ? run.startTimer(frame.id, now + heartbeatSeconds * 1000) : undefined;
+    heartbeatSeconds !== undefined ? run.startTimer(frame.id, now + heartbeatSeconds * 1000, 'heartbeat') : undefined;
   frame.phase = {
     kind: 'task',
     taskId,
@@ -159,12 +159,8 @@ function positiveInteger(kind: string, field: string, value: Json): number {
   throw new StatesError(error, `The ${field} field must be a positive integer, but was: ${JSON.stringify(value)}`);
 }
 
-export type TaskSignal =
-  | { kind: 'taskStarted'; taskId: string; workerName?: string }
-  | { kind: 'taskSucceeded'; taskId: string; output: Json }
-  | { kind: 'taskFailed'; taskId: string; error?: string; cause?: string }
-  | { kind: 'taskHeartbeat'; taskId: string }
-  | { kind: 'taskSubmitted'; taskId: string; output: Json };
+/** The signals about a running task: those that name one. */
+export type TaskSignal = Extract<Signal, { taskId: string }>;
 
 export async function resumeTask(run: StepContext, frame: Frame, signal: TaskSignal): Promise<Outcome> {
   const phase = frame.phase;
@@ -194,7 +190,7 @@ export async function resumeTask(run: StepContext, frame: Frame, signal: TaskSig
     case 'taskHeartbeat': {
       if (phase.heartbeatTimerId === undefined || phase.heartbeatSeconds === undefined) return { kind: 'blocked' };
       run.cancelTimer(phase.heartbeatTimerId);
-      const heartbeatTimerId = run.startTimer(frame.id, run.rt.now() + phase.heartbeatSeconds * 1000);
+      const heartbeatTimerId = run.startTimer(frame.id, run.rt.now() + phase.heartbeatSeconds * 1000, 'heartbeat');
       frame.phase = { ...phase, heartbeatTimerId };
       return { kind: 'blocked' };
     }
@@ -238,6 +234,8 @@ export async function resumeTask(run: StepContext, frame: Frame, signal: TaskSig
         }));
       return { kind: 'error', error: signal.error, cause: signal.cause };
     }
+    default:
+      return assertNever(signal, 'task signal');
   }
 }
 

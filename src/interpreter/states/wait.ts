@@ -25,7 +25,7 @@ export const wait: StateBehaviour<WaitState> = {
     const fireAt = await waitUntil(run, frame, state, effective);
     const then = await passThrough(run, frame, state, effective);
     if (fireAt <= run.rt.now()) return transition(state, then);
-    const timerId = run.startTimer(frame.id, fireAt);
+    const timerId = run.startTimer(frame.id, fireAt, 'wait');
     frame.phase = { kind: 'wait', timerId, then };
     return { kind: 'blocked' };
   },

@@ -9,7 +9,7 @@ import type { CompiledMachine, CompiledState, MapState, ParallelState } from '..
 import type { ContextExtras } from '../context-object.js';
 import type { ErrorDecision } from '../errors/handle.js';
 import { formatExpressArn, formatStateMachineArn } from '../../vocabulary/arn.js';
-import { StatesErrors } from '../../vocabulary/states-errors.js';
+import { assertNever, StatesErrors } from '../../vocabulary/states-errors.js';
 import { transition, type MaybePromise, type Outcome } from '../outcome.js';
 import { checkOutput, exceedsPayloadLimit, resultTooLargeCause } from '../payload-size.js';
 import { finishWithResult } from '../pipeline/index.js';
@@ -81,6 +81,8 @@ export async function evaluateState(tested: TestedState): Promise<TestStateResul
       break;
     case 'blocked':
       throw new Error(`TestState: state ${state.name} did not finish`);
+    default:
+      assertNever(outcome, 'outcome');
   }
   if (state.type === 'Pass' && state.queryLanguage === 'JSONPath' && state.result !== undefined) {
     // AWS shows the Result, not the (unused) effective input, when a Pass state has one.
@@ -345,6 +347,8 @@ function report(
     case 'failed':
       copyFailure(result, ending);
       break;
+    default:
+      assertNever(ending, 'ending');
   }
   if (level !== 'INFO') {
     const data: InspectionData = { ...inspection };

@@ -38,7 +38,9 @@ export function toJson(value: unknown): Json | undefined {
       if (Array.isArray(value)) return arrayToJson(value);
       if (isFunctionLike(value)) throw new UnsupportedResultError();
       return objectToJson(value as Record<string, unknown>);
-    default:
+    case 'bigint':
+    case 'function':
+    case 'symbol':
       throw new UnsupportedResultError();
   }
 }

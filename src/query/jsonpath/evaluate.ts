@@ -50,7 +50,12 @@ function compileDefinite(segments: Segment[]): Selector {
         const { index } = segment;
         return (node) => element(node, index);
       }
-      default:
+      case 'wildcard':
+      case 'slice':
+      case 'indexes':
+      case 'members':
+      case 'filter':
+      case 'deepScan':
         throw new Error(`segment '${segment.kind}' is not definite`);
     }
   });

@@ -6,10 +6,10 @@
  * commit is fenced by the lease. A signal for an execution another node holds goes to the inbox,
  * and that node applies it.
  */
+import { assertNever } from '../../../vocabulary/states-errors.js';
 import type { ClaimedExecution, ClusterEvent, ClusterStore, NodeRecord } from '../../../store/cluster.js';
 import type { Commit, ExecutionRecord } from '../../../store/types.js';
 import type { StopResult } from '../../engine.js';
-import type { InvokeTaskCommand } from '../../task-invoker.js';
 import type { TaskRunner } from '../../task-runner.js';
 import type { Actor, Actors, Delivery } from '../actor.js';
 import type { DurableContext } from '../context.js';
@@ -66,7 +66,7 @@ export class ClusterOwnership implements Ownership {
       },
       ctx.log,
     );
-    this.inbox = new Inbox(ctx.store, this.store, this.cluster, ctx.clock);
+    this.inbox = new Inbox(ctx.store, this.store, this.cluster, ctx.clock, ctx.log);
     this.timers = new TimerLoop(ctx, (arn, timerId) => this.deliverTimer(arn, timerId));
   }
 
@@ -302,8 +302,7 @@ export class ClusterOwnership implements Ownership {
   private async takeOverTasks(arn: string, orphaned: boolean, runningHere: number): Promise<void> {
     if (!(this.abandoned.delete(arn) || (orphaned && runningHere === 0))) return;
     this.cluster.stats.executionsTakenOver++;
-    for (const task of await this.ctx.store.pendingTasks(arn))
-      this.actors.invoke(arn, task.command as unknown as InvokeTaskCommand);
+    for (const task of await this.ctx.store.pendingTasks(arn)) this.actors.reinvoke(arn, task);
   }
 
   /** Another node holds the execution: its actor here goes, and what was queued for it goes to that node's inbox. */
@@ -349,6 +348,8 @@ export class ClusterOwnership implements Ownership {
         break;
       case 'activity':
         break;
+      default:
+        assertNever(event, 'cluster event');
     }
   }
 

@@ -2,9 +2,10 @@
  * The execution inbox of a node of several (src/store/cluster.ts): a signal for an execution
  * another node holds is posted there, and the holder applies it and settles it in the same commit.
  */
-import type { Json } from '../../../json.js';
+import type { Logger } from 'pino';
 import type { Signal } from '../../../interpreter/types.js';
 import type { ClusterStore } from '../../../store/cluster.js';
+import { decodeSignal, encodeSignal } from '../../../store/codecs.js';
 import type { ExecutionStore } from '../../../store/types.js';
 import type { Clock } from '../../clock.js';
 import type { Actor } from '../actor.js';
@@ -19,6 +20,7 @@ export class Inbox {
     private readonly cluster: ClusterStore,
     private readonly node: ClusterNode,
     private readonly clock: Clock,
+    private readonly log?: Logger,
   ) {}
 
   /**
@@ -28,7 +30,7 @@ export class Inbox {
    * execution ends first, the signal was not applied.
    */
   async post(arn: string, signal: Signal): Promise<boolean> {
-    const id = await this.cluster.postSignal(arn, signal as unknown as Json, this.clock.now());
+    const id = await this.cluster.postSignal(arn, encodeSignal(signal), this.clock.now());
     this.node.stats.signalsForwarded++;
     return new Promise<boolean>((resolve) => {
       let finished = false;
@@ -56,14 +58,25 @@ export class Inbox {
     for (const id of ids) this.settleWaiters.get(id)?.();
   }
 
-  /** Queues the execution's unsettled inbox signals on its actor. */
+  /**
+   * Queues the execution's unsettled inbox signals on its actor. One that does not decode is
+   * logged and settled as not accepted (its sender hears it was not applied).
+   */
   async pull(arn: string, actor: Actor): Promise<void> {
     const signals = await this.cluster.pendingSignals(arn);
+    const unreadable: { id: number; accepted: boolean }[] = [];
     for (const inbox of signals) {
       if (actor.inboxIds.has(inbox.id)) continue;
+      const decoded = decodeSignal(inbox.signal);
+      if (!decoded.ok) {
+        this.log?.error({ executionArn: arn, inboxId: inbox.id, problem: decoded.problem }, 'unreadable inbox signal');
+        unreadable.push({ id: inbox.id, accepted: false });
+        continue;
+      }
       actor.inboxIds.add(inbox.id);
-      actor.mailbox.push({ signal: inbox.signal as unknown as Signal, inboxId: inbox.id });
+      actor.mailbox.push({ signal: decoded.value, inboxId: inbox.id });
     }
+    if (unreadable.length > 0) await this.cluster.settleSignals(unreadable, this.clock.now());
   }
 
   /**
