@@ -9,9 +9,8 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rejection } from '../support/aws.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { uniqueName } from './support.js';
+import { failure, uniqueName } from './support.js';
 
 let t: TestServer;
 let client: SFNClient;
@@ -24,12 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-/** The name and message of the error a call fails with (the test fails if it succeeds). */
-const error = async (promise: Promise<unknown>): Promise<{ name: string; message: string }> => {
-  const { name, message } = await rejection(promise);
-  return { name, message };
-};
 
 describe('CreateActivity, DescribeActivity, DeleteActivity, ListActivities', () => {
   it('CreateActivity answers the activity ARN built from region, account and name', async () => {
@@ -59,44 +52,46 @@ describe('CreateActivity, DescribeActivity, DeleteActivity, ListActivities', () 
   });
 
   it('CreateActivity refuses a name AWS does not allow with InvalidName', async () => {
-    expect(await error(client.send(new CreateActivityCommand({ name: 'has space' })))).toEqual({
+    expect(await failure(client.send(new CreateActivityCommand({ name: 'has space' })))).toEqual({
       name: 'InvalidName',
       message: "Invalid Name: 'has space'",
     });
   });
 
   it('CreateActivity refuses an empty or too long name with a ValidationException', async () => {
-    const tooLong = await error(client.send(new CreateActivityCommand({ name: 'x'.repeat(81) })));
+    const tooLong = await failure(client.send(new CreateActivityCommand({ name: 'x'.repeat(81) })));
     expect(tooLong.name).toBe('ValidationException');
     expect(tooLong.message).toContain('failed to satisfy constraint: Member must have length less than or equal to 80');
   });
 
   it('DescribeActivity of an unknown activity is ActivityDoesNotExist', async () => {
     const arn = 'arn:aws:states:us-east-1:123456789012:activity:nobody';
-    expect(await error(client.send(new DescribeActivityCommand({ activityArn: arn })))).toEqual({
+    expect(await failure(client.send(new DescribeActivityCommand({ activityArn: arn })))).toEqual({
       name: 'ActivityDoesNotExist',
       message: `Activity Does Not Exist: '${arn}'`,
     });
   });
 
   it('an ARN that is not an activity ARN is InvalidArn', async () => {
-    const notActivity = await error(
+    const notActivity = await failure(
       client.send(new DescribeActivityCommand({ activityArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' })),
     );
     expect(notActivity).toEqual({
       name: 'InvalidArn',
       message: "Invalid Arn: 'Resource type not valid in this context: stateMachine'",
     });
-    const garbage = await error(client.send(new DeleteActivityCommand({ activityArn: 'nonsense' })));
+    const garbage = await failure(client.send(new DeleteActivityCommand({ activityArn: 'nonsense' })));
     expect(garbage).toEqual({ name: 'InvalidArn', message: "Invalid Arn: 'Invalid ARN prefix: nonsense'" });
   });
 
   it('DeleteActivity removes the activity; deleting it again succeeds', async () => {
     const { activityArn } = await client.send(new CreateActivityCommand({ name: uniqueName('gone') }));
     await client.send(new DeleteActivityCommand({ activityArn }));
-    expect((await error(client.send(new DescribeActivityCommand({ activityArn })))).name).toBe('ActivityDoesNotExist');
+    expect((await failure(client.send(new DescribeActivityCommand({ activityArn })))).name).toBe(
+      'ActivityDoesNotExist',
+    );
     await client.send(new DeleteActivityCommand({ activityArn }));
-    expect((await error(client.send(new GetActivityTaskCommand({ activityArn })))).name).toBe('ActivityDoesNotExist');
+    expect((await failure(client.send(new GetActivityTaskCommand({ activityArn })))).name).toBe('ActivityDoesNotExist');
   });
 
   it('ListActivities pages with maxResults and nextToken, oldest first', async () => {
@@ -121,6 +116,6 @@ describe('CreateActivity, DescribeActivity, DeleteActivity, ListActivities', () 
   });
 
   it('ListActivities refuses a token it did not make with InvalidToken', async () => {
-    expect((await error(client.send(new ListActivitiesCommand({ nextToken: 'bogus' })))).name).toBe('InvalidToken');
+    expect((await failure(client.send(new ListActivitiesCommand({ nextToken: 'bogus' })))).name).toBe('InvalidToken');
   });
 });
