@@ -9,6 +9,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allPages } from '../support/aws.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { failure, uniqueName } from './support.js';
 
@@ -97,21 +98,15 @@ describe('CreateActivity, DescribeActivity, DeleteActivity, ListActivities', () 
   it('ListActivities pages with maxResults and nextToken, oldest first', async () => {
     const names = [uniqueName('list'), uniqueName('list'), uniqueName('list')];
     for (const name of names) await client.send(new CreateActivityCommand({ name }));
-    const seen: string[] = [];
-    let nextToken: string | undefined;
-    let pages = 0;
-    do {
-      const page = await client.send(new ListActivitiesCommand({ maxResults: 2, nextToken }));
-      expect(page.activities?.length).toBeLessThanOrEqual(2);
-      for (const a of page.activities ?? []) {
-        expect(a.activityArn).toBe(`arn:aws:states:us-east-1:123456789012:activity:${a.name}`);
-        expect(a.creationDate).toBeInstanceOf(Date);
-        seen.push(a.name as string);
-      }
-      nextToken = page.nextToken;
-      pages++;
-    } while (nextToken);
-    expect(pages).toBeGreaterThan(1);
+    const pages = await allPages((nextToken) => client.send(new ListActivitiesCommand({ maxResults: 2, nextToken })));
+    for (const page of pages) expect(page.activities?.length).toBeLessThanOrEqual(2);
+    const activities = pages.flatMap((page) => page.activities ?? []);
+    for (const a of activities) {
+      expect(a.activityArn).toBe(`arn:aws:states:us-east-1:123456789012:activity:${a.name}`);
+      expect(a.creationDate).toBeInstanceOf(Date);
+    }
+    const seen = activities.map((a) => a.name as string);
+    expect(pages.length).toBeGreaterThan(1);
     expect(seen.filter((n) => names.includes(n))).toEqual(names);
   });
 

@@ -19,7 +19,16 @@ import {
   ValidationException,
 } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ARN_PREFIX, passDefinition, rejection, ROLE, startHarness, storeKinds, type Harness } from './harness.js';
+import {
+  allPages,
+  ARN_PREFIX,
+  passDefinition,
+  rejection,
+  ROLE,
+  startHarness,
+  storeKinds,
+  type Harness,
+} from './harness.js';
 
 describe.each(storeKinds)('with the %s store', (kind) => {
   let h: Harness;
@@ -83,15 +92,10 @@ describe.each(storeKinds)('with the %s store', (kind) => {
   describe('ListStateMachineVersions and DeleteStateMachineVersion', () => {
     it('lists versions newest first across pages', async () => {
       const versions = await publish(5);
-      const seen: string[] = [];
-      let nextToken: string | undefined;
-      do {
-        const output = await h.client.send(
-          new ListStateMachineVersionsCommand({ stateMachineArn: machine, maxResults: 2, nextToken }),
-        );
-        seen.push(...(output.stateMachineVersions ?? []).map((v) => v.stateMachineVersionArn ?? ''));
-        nextToken = output.nextToken;
-      } while (nextToken);
+      const pages = await allPages((nextToken) =>
+        h.client.send(new ListStateMachineVersionsCommand({ stateMachineArn: machine, maxResults: 2, nextToken })),
+      );
+      const seen = pages.flatMap((page) => page.stateMachineVersions ?? []).map((v) => v.stateMachineVersionArn ?? '');
       expect(seen).toEqual([...versions].reverse());
     });
 
