@@ -22,6 +22,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { allPages } from '../support/aws.js';
 import {
   ARN_PREFIX,
   echoDefinition,
@@ -32,7 +33,6 @@ import {
   startHarness,
   storeKinds,
   type Harness,
-  allPages,
 } from './harness.js';
 
 describe.each(storeKinds)('with the %s store', (kind) => {

@@ -23,7 +23,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { ClusterStore } from '../../src/store/cluster.js';
 import type { ExecutionRecord, ExecutionStore } from '../../src/store/types.js';
 import { databaseUrl, dropSchemas, freshSchema, postgresWanted } from '../store/postgres-helper.js';
-import { allPages, rejection, ROLE, sfnClient } from '../support/aws.js';
+import { rejection, ROLE, sfnClient } from '../support/aws.js';
 import { removeDir, tempDir } from '../support/files.js';
 
 export type StoreKind = 'memory' | 'sqlite' | 'postgres';
@@ -197,7 +197,7 @@ export async function startHarness(kind: StoreKind = 'memory'): Promise<Harness>
 }
 
 export const ARN_PREFIX = `arn:aws:states:${DEFAULT_REGION}:${DEFAULT_ACCOUNT_ID}`;
-export { allPages, rejection, ROLE };
+export { rejection, ROLE };
 export const passDefinition = (result: string = 'done') =>
   JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: result, End: true } } });
 

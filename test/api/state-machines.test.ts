@@ -15,16 +15,8 @@ import {
   ValidationException,
 } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  allPages,
-  ARN_PREFIX,
-  passDefinition,
-  rejection,
-  ROLE,
-  startHarness,
-  storeKinds,
-  type Harness,
-} from './harness.js';
+import { allPages } from '../support/aws.js';
+import { ARN_PREFIX, passDefinition, rejection, ROLE, startHarness, storeKinds, type Harness } from './harness.js';
 
 describe.each(storeKinds)('with the %s store', (kind) => {
   let h: Harness;
