@@ -14,6 +14,17 @@ export async function createActivity(client: SFNClient, name = uniqueName('activ
   return activityArn ?? '';
 }
 
+/** The history event types of an `activityMachine` execution whose worker succeeded. */
+export const ONE_ACTIVITY_SUCCEEDED = [
+  'ExecutionStarted',
+  'TaskStateEntered',
+  'ActivityScheduled',
+  'ActivityStarted',
+  'ActivitySucceeded',
+  'TaskStateExited',
+  'ExecutionSucceeded',
+];
+
 /** A Standard machine whose one Task is the activity (extra fields merged into the Task state). */
 export function activityMachine(
   client: SFNClient,
