@@ -2,7 +2,8 @@
  * maxResults / nextToken. Tokens are opaque to callers: the store's cursor, wrapped with the
  * listing it belongs to so a token from another listing (or a made-up one) is an InvalidToken.
  */
-import type { PageRequest } from '../store/types.js';
+import type { Page, PageRequest } from '../store/types.js';
+import type { ApiContext } from './context.js';
 import { invalidToken } from './errors.js';
 import { Limits, type Request } from './request.js';
 
@@ -42,4 +43,26 @@ function decodeToken(token: string, listing: string): string {
     // fall through
   }
   throw invalidToken();
+}
+
+/**
+ * ListStateMachineVersions and ListStateMachineAliases: the state machine named by the request
+ * (`check` throws if it does not exist, each with its own AWS error), then one page of its
+ * versions or aliases, the token bound to that state machine.
+ */
+export async function listOfStateMachine<T>(
+  request: Request,
+  ctx: ApiContext,
+  kind: 'versions' | 'aliases',
+  check: (stateMachineArn: string, text: string) => Promise<void>,
+  list: (stateMachineArn: string, page: PageRequest) => Promise<Page<T>>,
+): Promise<{ items: T[]; nextToken: string | undefined }> {
+  const text = request.requiredString('stateMachineArn', Limits.arn);
+  const pagination = readPagination(request);
+  request.check();
+  const { stateMachineArn } = ctx.arns.expect(text, ['stateMachine']);
+  await check(stateMachineArn, text);
+  const listing = `${kind}:${stateMachineArn}`;
+  const page = await list(stateMachineArn, pageRequest(pagination, listing));
+  return { items: page.items, nextToken: nextToken(page.next, listing) };
 }

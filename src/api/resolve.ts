@@ -6,28 +6,26 @@ import type { AliasRecord, ExecutionRecord, StateMachineRecord, StateMachineVers
 import type { ApiContext } from './context.js';
 import { executionDoesNotExist, resourceNotFound, stateMachineDoesNotExist } from './errors.js';
 
-export async function getStateMachine(ctx: ApiContext, arn: string): Promise<StateMachineRecord> {
-  const record = await ctx.store.getStateMachine(arn);
-  if (!record) throw stateMachineDoesNotExist(arn);
+/** The record a lookup found, or the error AWS answers when it does not exist. */
+function found<T>(record: T | undefined, missing: (arn: string) => Error, arn: string): T {
+  if (!record) throw missing(arn);
   return record;
+}
+
+export async function getStateMachine(ctx: ApiContext, arn: string): Promise<StateMachineRecord> {
+  return found(await ctx.store.getStateMachine(arn), stateMachineDoesNotExist, arn);
 }
 
 export async function getVersion(ctx: ApiContext, arn: string): Promise<StateMachineVersionRecord> {
-  const record = await ctx.store.getVersion(arn);
-  if (!record) throw stateMachineDoesNotExist(arn);
-  return record;
+  return found(await ctx.store.getVersion(arn), stateMachineDoesNotExist, arn);
 }
 
 export async function getAlias(ctx: ApiContext, arn: string): Promise<AliasRecord> {
-  const record = await ctx.store.getAlias(arn);
-  if (!record) throw resourceNotFound(arn);
-  return record;
+  return found(await ctx.store.getAlias(arn), resourceNotFound, arn);
 }
 
 export async function getExecution(ctx: ApiContext, arn: string): Promise<ExecutionRecord> {
-  const record = await ctx.store.getExecution(arn);
-  if (!record) throw executionDoesNotExist(arn);
-  return record;
+  return found(await ctx.store.getExecution(arn), executionDoesNotExist, arn);
 }
 
 /** Every item of a paged store listing. */

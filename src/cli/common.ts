@@ -3,7 +3,7 @@
  * pre-checking definition and input files, and how diagnostics are printed.
  */
 import { readFile } from 'node:fs/promises';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Diagnostic } from '../index.js';
 import { isJsonObject, jsonTypeName, type Json } from '../json.js';
@@ -184,6 +184,18 @@ export function parseStateMachineType(value: string): StateMachineType {
   const upper = value.toUpperCase();
   if (upper === 'STANDARD' || upper === 'EXPRESS') return upper;
   throw new InvalidArgumentError('expected STANDARD or EXPRESS.');
+}
+
+/** The `--type` option of the commands that read a definition. */
+export function stateMachineTypeOption(): Option {
+  return new Option('--type <type>', 'state machine type: STANDARD or EXPRESS (default: STANDARD)').argParser(
+    parseStateMachineType,
+  );
+}
+
+/** A command whose argument is one definition file (run, validate, graph). */
+export function definitionCommand(program: Command, name: string, description: string): Command {
+  return program.command(name).description(description).argument('<file>', 'state machine definition (JSON or YAML)');
 }
 
 /** What `program.ts` hands each command when it registers it. */

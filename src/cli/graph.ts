@@ -9,6 +9,7 @@ import type { Json } from '../json.js';
 import {
   ExitCode,
   UsageError,
+  definitionCommand,
   printDiagnostics,
   readDefinition,
   reportError,
@@ -103,10 +104,7 @@ export async function graphCommand(file: string, options: GraphOptions, io: CliI
 }
 
 export function registerGraph(program: Command, context: CommandContext): void {
-  program
-    .command('graph')
-    .description("draw a state machine's graph as SVG, Mermaid or Graphviz dot")
-    .argument('<file>', 'state machine definition (JSON or YAML)')
+  definitionCommand(program, 'graph', "draw a state machine's graph as SVG, Mermaid or Graphviz dot")
     .addOption(
       new Option('--format <format>', 'svg, mermaid or dot (default: from the -o extension, else svg)').argParser(
         parseFormat,

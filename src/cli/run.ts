@@ -1,16 +1,17 @@
 /** `stepwise run <file>`: execute a state machine in memory and print its output. */
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { execute, validate, type Diagnostic, type ExecuteResult } from '../index.js';
 import type { Json } from '../json.js';
 import {
   ExitCode,
   UsageError,
+  definitionCommand,
   parseJsonInput,
-  parseStateMachineType,
   printDiagnostics,
   readDefinition,
   readTextFile,
   reportError,
+  stateMachineTypeOption,
   type CliIO,
   type CommandContext,
   type StateMachineType,
@@ -94,18 +95,11 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
 }
 
 export function registerRun(program: Command, context: CommandContext): void {
-  program
-    .command('run')
-    .description('run a state machine in memory and print its output')
-    .argument('<file>', 'state machine definition (JSON or YAML)')
+  definitionCommand(program, 'run', 'run a state machine in memory and print its output')
     .option('--input <json>', 'execution input as JSON text (default: {})')
     .option('--input-file <file>', 'read the execution input (JSON) from a file')
     .option('--json', 'print the whole result (status, output, error, cause, history) as JSON')
-    .addOption(
-      new Option('--type <type>', 'state machine type: STANDARD or EXPRESS (default: STANDARD)').argParser(
-        parseStateMachineType,
-      ),
-    )
+    .addOption(stateMachineTypeOption())
     .action(async (file: string, options: RunOptions) => {
       context.setExitCode(await runCommand(file, options, context.io));
     });

@@ -36,112 +36,100 @@ function parsePort(text: string): number {
   return port;
 }
 
+/** Every `serve` option, each also settable by an environment variable: flags, help, variable, default. */
+const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
+  ['--port <port>', 'port to listen on', 'PORT', String(DEFAULT_PORT)],
+  ['--host <host>', 'address to listen on', 'HOST', DEFAULT_HOST],
+  ['--data-dir <dir>', 'where the SQLite database is kept', 'STEPWISE_DATA_DIR', '.stepwise'],
+  ['--log-level <level>', 'trace, debug, info, warn, error or silent', 'STEPWISE_LOG_LEVEL', 'info'],
+  ['--connections <file>', 'HTTP Task connections (JSON or YAML)', 'STEPWISE_CONNECTIONS'],
+  [
+    '--aws-endpoint <url>',
+    'endpoint for every AWS service integration (per service: STEPWISE_ENDPOINT_<SERVICE>)',
+    'STEPWISE_AWS_ENDPOINT',
+  ],
+  [
+    '--mock-config <file>',
+    "Step Functions Local's MockConfigFile.json (StartExecution on <arn>#<TestCase>)",
+    'SFN_MOCK_CONFIG',
+  ],
+  [
+    '--wait-time-scale <number>',
+    'multiplies Wait and Retry backoff durations; 0 makes them instant',
+    'STEPWISE_WAIT_TIME_SCALE',
+  ],
+  [
+    '--activity-poll-timeout <seconds>',
+    'how long GetActivityTask waits for a task (AWS: 60)',
+    'STEPWISE_ACTIVITY_POLL_TIMEOUT',
+  ],
+  [
+    '--functions-dir <dir>',
+    'local functions for Lambda resources (<name>.mjs, .js or .ts)',
+    'STEPWISE_FUNCTIONS_DIR',
+    'functions',
+  ],
+  [
+    '--lambda-endpoint <url>',
+    'forward Lambda invocations to this Lambda-compatible endpoint',
+    'STEPWISE_LAMBDA_ENDPOINT',
+  ],
+  [
+    '--database-url <url>',
+    'PostgreSQL (postgres://...) instead of SQLite: run as one node of several sharing it',
+    'STEPWISE_DATABASE_URL',
+  ],
+  ['--database-schema <name>', 'the PostgreSQL schema to use (created if missing)', 'STEPWISE_DATABASE_SCHEMA'],
+  ['--node-id <id>', "this node's id among several (default <hostname>-<pid>-<random>)", 'STEPWISE_NODE_ID'],
+  ['--lease-ms <ms>', 'how long an execution lease lasts without renewal (default 10000)', 'STEPWISE_LEASE_MS'],
+];
+
 export function registerServe(program: Command, context: CommandContext): void {
-  program
+  const command = program
     .command('serve')
-    .description('run the Step Functions API server (data in SQLite, or PostgreSQL shared by several nodes)')
-    .addOption(new Option('--port <port>', 'port to listen on').env('PORT').default(String(DEFAULT_PORT)))
-    .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default(DEFAULT_HOST))
-    .addOption(
-      new Option('--data-dir <dir>', 'where the SQLite database is kept').env('STEPWISE_DATA_DIR').default('.stepwise'),
-    )
-    .addOption(
-      new Option('--log-level <level>', 'trace, debug, info, warn, error or silent')
-        .env('STEPWISE_LOG_LEVEL')
-        .default('info'),
-    )
-    .addOption(new Option('--connections <file>', 'HTTP Task connections (JSON or YAML)').env('STEPWISE_CONNECTIONS'))
-    .addOption(
-      new Option(
-        '--aws-endpoint <url>',
-        'endpoint for every AWS service integration (per service: STEPWISE_ENDPOINT_<SERVICE>)',
-      ).env('STEPWISE_AWS_ENDPOINT'),
-    )
-    .addOption(
-      new Option(
-        '--mock-config <file>',
-        "Step Functions Local's MockConfigFile.json (StartExecution on <arn>#<TestCase>)",
-      ).env('SFN_MOCK_CONFIG'),
-    )
-    .addOption(
-      new Option('--wait-time-scale <number>', 'multiplies Wait and Retry backoff durations; 0 makes them instant').env(
-        'STEPWISE_WAIT_TIME_SCALE',
-      ),
-    )
-    .addOption(
-      new Option('--activity-poll-timeout <seconds>', 'how long GetActivityTask waits for a task (AWS: 60)').env(
-        'STEPWISE_ACTIVITY_POLL_TIMEOUT',
-      ),
-    )
-    .addOption(
-      new Option('--functions-dir <dir>', 'local functions for Lambda resources (<name>.mjs, .js or .ts)')
-        .env('STEPWISE_FUNCTIONS_DIR')
-        .default('functions'),
-    )
-    .addOption(
-      new Option('--lambda-endpoint <url>', 'forward Lambda invocations to this Lambda-compatible endpoint').env(
-        'STEPWISE_LAMBDA_ENDPOINT',
-      ),
-    )
-    .addOption(
-      new Option(
-        '--database-url <url>',
-        'PostgreSQL (postgres://...) instead of SQLite: run as one node of several sharing it',
-      ).env('STEPWISE_DATABASE_URL'),
-    )
-    .addOption(
-      new Option('--database-schema <name>', 'the PostgreSQL schema to use (created if missing)').env(
-        'STEPWISE_DATABASE_SCHEMA',
-      ),
-    )
-    .addOption(
-      new Option('--node-id <id>', "this node's id among several (default <hostname>-<pid>-<random>)").env(
-        'STEPWISE_NODE_ID',
-      ),
-    )
-    .addOption(
-      new Option('--lease-ms <ms>', 'how long an execution lease lasts without renewal (default 10000)').env(
-        'STEPWISE_LEASE_MS',
-      ),
-    )
-    .action(async (options: ServeOptions) => {
-      try {
-        const server = await startServer({
-          port: parsePort(options.port),
-          host: options.host,
-          dataDir: options.dataDir,
-          logLevel: options.logLevel,
-          ...(options.connections !== undefined ? { connections: options.connections } : {}),
-          ...(options.awsEndpoint !== undefined ? { aws: { endpoint: options.awsEndpoint } } : {}),
-          ...(options.mockConfig !== undefined ? { mockConfig: options.mockConfig } : {}),
-          ...(options.waitTimeScale !== undefined ? { waitTimeScale: parseWaitTimeScale(options.waitTimeScale) } : {}),
-          ...(options.activityPollTimeout !== undefined
-            ? { activityPollTimeoutMs: parseActivityPollTimeout(options.activityPollTimeout) }
-            : {}),
-          ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
-          ...(options.lambdaEndpoint !== undefined ? { lambdaEndpoint: options.lambdaEndpoint } : {}),
-          ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
-          ...(options.databaseSchema !== undefined ? { databaseSchema: options.databaseSchema } : {}),
-          ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
-          ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
-          region: process.env.STEPWISE_REGION,
-          accountId: process.env.STEPWISE_ACCOUNT_ID,
-        });
-        await new Promise<void>((resolve) => {
-          const stop = () => {
-            process.off('SIGTERM', stop);
-            process.off('SIGINT', stop);
-            void server.close().then(resolve);
-          };
-          process.on('SIGTERM', stop);
-          process.on('SIGINT', stop);
-        });
-        context.setExitCode(ExitCode.Ok);
-      } catch (error) {
-        // A bad setting or an unreachable database is said in one line, not as a Stepwise bug.
-        context.setExitCode(
-          reportError(context.io, error instanceof StartupError ? new UsageError(error.message) : error),
-        );
-      }
-    });
+    .description('run the Step Functions API server (data in SQLite, or PostgreSQL shared by several nodes)');
+  for (const [flags, help, variable, fallback] of SERVE_OPTIONS) {
+    const option = new Option(flags, help).env(variable);
+    command.addOption(fallback === undefined ? option : option.default(fallback));
+  }
+  command.action(async (options: ServeOptions) => {
+    try {
+      const server = await startServer({
+        port: parsePort(options.port),
+        host: options.host,
+        dataDir: options.dataDir,
+        logLevel: options.logLevel,
+        ...(options.connections !== undefined ? { connections: options.connections } : {}),
+        ...(options.awsEndpoint !== undefined ? { aws: { endpoint: options.awsEndpoint } } : {}),
+        ...(options.mockConfig !== undefined ? { mockConfig: options.mockConfig } : {}),
+        ...(options.waitTimeScale !== undefined ? { waitTimeScale: parseWaitTimeScale(options.waitTimeScale) } : {}),
+        ...(options.activityPollTimeout !== undefined
+          ? { activityPollTimeoutMs: parseActivityPollTimeout(options.activityPollTimeout) }
+          : {}),
+        ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
+        ...(options.lambdaEndpoint !== undefined ? { lambdaEndpoint: options.lambdaEndpoint } : {}),
+        ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
+        ...(options.databaseSchema !== undefined ? { databaseSchema: options.databaseSchema } : {}),
+        ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
+        ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
+        region: process.env.STEPWISE_REGION,
+        accountId: process.env.STEPWISE_ACCOUNT_ID,
+      });
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+          void server.close().then(resolve);
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+      });
+      context.setExitCode(ExitCode.Ok);
+    } catch (error) {
+      // A bad setting or an unreachable database is said in one line, not as a Stepwise bug.
+      context.setExitCode(
+        reportError(context.io, error instanceof StartupError ? new UsageError(error.message) : error),
+      );
+    }
+  });
 }

@@ -1,12 +1,13 @@
 /** `stepwise validate <file>`: check a definition and print its diagnostics. */
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { validate } from '../index.js';
 import {
   ExitCode,
-  parseStateMachineType,
+  definitionCommand,
   printDiagnostics,
   readDefinition,
   reportError,
+  stateMachineTypeOption,
   type CliIO,
   type CommandContext,
   type StateMachineType,
@@ -35,15 +36,8 @@ export async function validateCommand(file: string, options: ValidateOptions, io
 }
 
 export function registerValidate(program: Command, context: CommandContext): void {
-  program
-    .command('validate')
-    .description('check a state machine definition and print its diagnostics')
-    .argument('<file>', 'state machine definition (JSON or YAML)')
-    .addOption(
-      new Option('--type <type>', 'state machine type: STANDARD or EXPRESS (default: STANDARD)').argParser(
-        parseStateMachineType,
-      ),
-    )
+  definitionCommand(program, 'validate', 'check a state machine definition and print its diagnostics')
+    .addOption(stateMachineTypeOption())
     .action(async (file: string, options: ValidateOptions) => {
       context.setExitCode(await validateCommand(file, options, context.io));
     });

@@ -9,9 +9,9 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rejection } from '../support/aws.js';
+import { allPages } from '../support/aws.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { uniqueName } from './support.js';
+import { failure, uniqueName } from './support.js';
 
 let t: TestServer;
 let client: SFNClient;
@@ -24,12 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-/** The name and message of the error a call fails with (the test fails if it succeeds). */
-const error = async (promise: Promise<unknown>): Promise<{ name: string; message: string }> => {
-  const { name, message } = await rejection(promise);
-  return { name, message };
-};
 
 describe('CreateActivity, DescribeActivity, DeleteActivity, ListActivities', () => {
   it('CreateActivity answers the activity ARN built from region, account and name', async () => {
@@ -59,68 +53,64 @@ describe('CreateActivity, DescribeActivity, DeleteActivity, ListActivities', () 
   });
 
   it('CreateActivity refuses a name AWS does not allow with InvalidName', async () => {
-    expect(await error(client.send(new CreateActivityCommand({ name: 'has space' })))).toEqual({
+    expect(await failure(client.send(new CreateActivityCommand({ name: 'has space' })))).toEqual({
       name: 'InvalidName',
       message: "Invalid Name: 'has space'",
     });
   });
 
   it('CreateActivity refuses an empty or too long name with a ValidationException', async () => {
-    const tooLong = await error(client.send(new CreateActivityCommand({ name: 'x'.repeat(81) })));
+    const tooLong = await failure(client.send(new CreateActivityCommand({ name: 'x'.repeat(81) })));
     expect(tooLong.name).toBe('ValidationException');
     expect(tooLong.message).toContain('failed to satisfy constraint: Member must have length less than or equal to 80');
   });
 
   it('DescribeActivity of an unknown activity is ActivityDoesNotExist', async () => {
     const arn = 'arn:aws:states:us-east-1:123456789012:activity:nobody';
-    expect(await error(client.send(new DescribeActivityCommand({ activityArn: arn })))).toEqual({
+    expect(await failure(client.send(new DescribeActivityCommand({ activityArn: arn })))).toEqual({
       name: 'ActivityDoesNotExist',
       message: `Activity Does Not Exist: '${arn}'`,
     });
   });
 
   it('an ARN that is not an activity ARN is InvalidArn', async () => {
-    const notActivity = await error(
+    const notActivity = await failure(
       client.send(new DescribeActivityCommand({ activityArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' })),
     );
     expect(notActivity).toEqual({
       name: 'InvalidArn',
       message: "Invalid Arn: 'Resource type not valid in this context: stateMachine'",
     });
-    const garbage = await error(client.send(new DeleteActivityCommand({ activityArn: 'nonsense' })));
+    const garbage = await failure(client.send(new DeleteActivityCommand({ activityArn: 'nonsense' })));
     expect(garbage).toEqual({ name: 'InvalidArn', message: "Invalid Arn: 'Invalid ARN prefix: nonsense'" });
   });
 
   it('DeleteActivity removes the activity; deleting it again succeeds', async () => {
     const { activityArn } = await client.send(new CreateActivityCommand({ name: uniqueName('gone') }));
     await client.send(new DeleteActivityCommand({ activityArn }));
-    expect((await error(client.send(new DescribeActivityCommand({ activityArn })))).name).toBe('ActivityDoesNotExist');
+    expect((await failure(client.send(new DescribeActivityCommand({ activityArn })))).name).toBe(
+      'ActivityDoesNotExist',
+    );
     await client.send(new DeleteActivityCommand({ activityArn }));
-    expect((await error(client.send(new GetActivityTaskCommand({ activityArn })))).name).toBe('ActivityDoesNotExist');
+    expect((await failure(client.send(new GetActivityTaskCommand({ activityArn })))).name).toBe('ActivityDoesNotExist');
   });
 
   it('ListActivities pages with maxResults and nextToken, oldest first', async () => {
     const names = [uniqueName('list'), uniqueName('list'), uniqueName('list')];
     for (const name of names) await client.send(new CreateActivityCommand({ name }));
-    const seen: string[] = [];
-    let nextToken: string | undefined;
-    let pages = 0;
-    do {
-      const page = await client.send(new ListActivitiesCommand({ maxResults: 2, nextToken }));
-      expect(page.activities?.length).toBeLessThanOrEqual(2);
-      for (const a of page.activities ?? []) {
-        expect(a.activityArn).toBe(`arn:aws:states:us-east-1:123456789012:activity:${a.name}`);
-        expect(a.creationDate).toBeInstanceOf(Date);
-        seen.push(a.name as string);
-      }
-      nextToken = page.nextToken;
-      pages++;
-    } while (nextToken);
-    expect(pages).toBeGreaterThan(1);
+    const pages = await allPages((nextToken) => client.send(new ListActivitiesCommand({ maxResults: 2, nextToken })));
+    for (const page of pages) expect(page.activities?.length).toBeLessThanOrEqual(2);
+    const activities = pages.flatMap((page) => page.activities ?? []);
+    for (const a of activities) {
+      expect(a.activityArn).toBe(`arn:aws:states:us-east-1:123456789012:activity:${a.name}`);
+      expect(a.creationDate).toBeInstanceOf(Date);
+    }
+    const seen = activities.map((a) => a.name as string);
+    expect(pages.length).toBeGreaterThan(1);
     expect(seen.filter((n) => names.includes(n))).toEqual(names);
   });
 
   it('ListActivities refuses a token it did not make with InvalidToken', async () => {
-    expect((await error(client.send(new ListActivitiesCommand({ nextToken: 'bogus' })))).name).toBe('InvalidToken');
+    expect((await failure(client.send(new ListActivitiesCommand({ nextToken: 'bogus' })))).name).toBe('InvalidToken');
   });
 });

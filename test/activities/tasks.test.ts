@@ -8,9 +8,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeTaskToken } from '../../src/interpreter/task-token.js';
 import type { Json } from '../../src/json.js';
-import { createMachine, eventTypes, fullHistory, rejection, startExecution, untilDone } from '../support/aws.js';
+import { createMachine, eventTypes, fullHistory, startExecution, untilDone } from '../support/aws.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { activityMachine, createActivity, uniqueName } from './support.js';
+import { ONE_ACTIVITY_SUCCEEDED, activityMachine, createActivity, failure, uniqueName } from './support.js';
 
 const POLL_TIMEOUT_MS = 300;
 const CALLBACK_RESOURCE = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
@@ -38,12 +38,6 @@ afterAll(async () => {
   await t.close();
 });
 
-/** The name and message of the error a call fails with (the test fails if it succeeds). */
-const failure = async (promise: Promise<unknown>): Promise<{ name: string; message: string }> => {
-  const { name, message } = await rejection(promise);
-  return { name, message };
-};
-
 /** Polls until a task comes (each poll ends after POLL_TIMEOUT_MS without one). */
 async function nextTask(activityArn: string, workerName = 'worker-1'): Promise<{ taskToken: string; input: string }> {
   for (let i = 0; i < 20; i++) {
@@ -51,6 +45,15 @@ async function nextTask(activityArn: string, workerName = 'worker-1'): Promise<{
     if (task.taskToken) return { taskToken: task.taskToken, input: task.input as string };
   }
   throw new Error('no task came');
+}
+
+/** Starts an execution of a one-activity machine (extra Task fields merged in) and takes its task. */
+async function startActivityTask(
+  taskFields: Record<string, unknown> = {},
+): Promise<{ executionArn: string; task: { taskToken: string; input: string } }> {
+  const activityArn = await createActivity(client);
+  const executionArn = await startExecution(client, await activityMachine(client, activityArn, taskFields));
+  return { executionArn, task: await nextTask(activityArn) };
 }
 
 describe('activity tasks through GetActivityTask and SendTask*', () => {
@@ -67,15 +70,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output as string)).toEqual({ doubled: 14 });
     const events = await fullHistory(client, executionArn);
-    expect(eventTypes(events)).toEqual([
-      'ExecutionStarted',
-      'TaskStateEntered',
-      'ActivityScheduled',
-      'ActivityStarted',
-      'ActivitySucceeded',
-      'TaskStateExited',
-      'ExecutionSucceeded',
-    ]);
+    expect(eventTypes(events)).toEqual(ONE_ACTIVITY_SUCCEEDED);
     expect(events.find((e) => e.type === 'ActivityStarted')?.activityStartedEventDetails).toEqual({
       workerName: 'worker-a',
     });
@@ -85,9 +80,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
   });
 
   it('SendTaskFailure fails the task with the error and cause the worker sent', async () => {
-    const activityArn = await createActivity(client);
-    const executionArn = await startExecution(client, await activityMachine(client, activityArn));
-    const task = await nextTask(activityArn);
+    const { executionArn, task } = await startActivityTask();
     await client.send(
       new SendTaskFailureCommand({ taskToken: task.taskToken, error: 'Worker.Broke', cause: 'disk full' }),
     );
@@ -116,9 +109,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
   });
 
   it('a task token is accepted exactly once; later callbacks are TaskTimedOut', async () => {
-    const activityArn = await createActivity(client);
-    const executionArn = await startExecution(client, await activityMachine(client, activityArn));
-    const task = await nextTask(activityArn);
+    const { executionArn, task } = await startActivityTask();
     const answers = await Promise.allSettled([
       client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '1' })),
       client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '2' })),
@@ -156,9 +147,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
   });
 
   it('output that is not JSON is InvalidOutput and leaves the task waiting', async () => {
-    const activityArn = await createActivity(client);
-    const executionArn = await startExecution(client, await activityMachine(client, activityArn));
-    const task = await nextTask(activityArn);
+    const { executionArn, task } = await startActivityTask();
     expect(
       (await failure(client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{not json' })))).name,
     ).toBe('InvalidOutput');
@@ -173,12 +162,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
   });
 
   it('heartbeats within HeartbeatSeconds keep a long task alive', async () => {
-    const activityArn = await createActivity(client);
-    const executionArn = await startExecution(
-      client,
-      await activityMachine(client, activityArn, { HeartbeatSeconds: 1 }),
-    );
-    const task = await nextTask(activityArn);
+    const { executionArn, task } = await startActivityTask({ HeartbeatSeconds: 1 });
     for (let i = 0; i < 4; i++) {
       await new Promise((resolve) => setTimeout(resolve, 400));
       await client.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken }));
@@ -188,12 +172,7 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
   });
 
   it('a worker that stops heartbeating fails the task with States.HeartbeatTimeout; its token is then TaskTimedOut', async () => {
-    const activityArn = await createActivity(client);
-    const executionArn = await startExecution(
-      client,
-      await activityMachine(client, activityArn, { HeartbeatSeconds: 1 }),
-    );
-    const task = await nextTask(activityArn);
+    const { executionArn, task } = await startActivityTask({ HeartbeatSeconds: 1 });
     const done = await untilDone(client, executionArn);
     expect(done).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
     expect(eventTypes(await fullHistory(client, executionArn))).toContain('ActivityTimedOut');

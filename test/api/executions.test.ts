@@ -22,6 +22,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { allPages } from '../support/aws.js';
 import {
   ARN_PREFIX,
   echoDefinition,
@@ -326,15 +327,10 @@ describe.each(storeKinds)('with the %s store', (kind) => {
       const arns: string[] = [];
       for (let i = 0; i < 5; i++) arns.push((await start(`run-${i}`, '{}')).executionArn ?? '');
       await h.finish(arns[1] ?? '', 'SUCCEEDED', { output: '{}' });
-      const names: string[] = [];
-      let nextToken: string | undefined;
-      do {
-        const output = await h.client.send(
-          new ListExecutionsCommand({ stateMachineArn: standard, maxResults: 2, nextToken }),
-        );
-        names.push(...(output.executions ?? []).map((e) => e.name ?? ''));
-        nextToken = output.nextToken;
-      } while (nextToken);
+      const pages = await allPages((nextToken) =>
+        h.client.send(new ListExecutionsCommand({ stateMachineArn: standard, maxResults: 2, nextToken })),
+      );
+      const names = pages.flatMap((page) => page.executions ?? []).map((e) => e.name ?? '');
       expect(names).toEqual(['run-4', 'run-3', 'run-2', 'run-1', 'run-0']);
 
       const succeeded = await h.client.send(
@@ -388,15 +384,10 @@ describe.each(storeKinds)('with the %s store', (kind) => {
       expect(first.events?.[0]?.timestamp).toBeInstanceOf(Date);
       expect(first.nextToken).toBeUndefined();
 
-      const ids: number[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await h.client.send(
-          new GetExecutionHistoryCommand({ executionArn, maxResults: 4, reverseOrder: true, nextToken }),
-        );
-        ids.push(...(page.events ?? []).map((e) => e.id ?? 0));
-        nextToken = page.nextToken;
-      } while (nextToken);
+      const pages = await allPages((nextToken) =>
+        h.client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 4, reverseOrder: true, nextToken })),
+      );
+      const ids = pages.flatMap((page) => page.events ?? []).map((e) => e.id ?? 0);
       expect(ids).toEqual([6, 5, 4, 3, 2, 1]);
     });
 

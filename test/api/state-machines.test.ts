@@ -15,6 +15,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { allPages } from '../support/aws.js';
 import { ARN_PREFIX, passDefinition, rejection, ROLE, startHarness, storeKinds, type Harness } from './harness.js';
 
 describe.each(storeKinds)('with the %s store', (kind) => {
@@ -190,17 +191,12 @@ describe.each(storeKinds)('with the %s store', (kind) => {
   describe('ListStateMachines', () => {
     it('walks every page with maxResults and nextToken', async () => {
       for (let i = 0; i < 7; i++) await create(`machine-${i}`);
-      const names: string[] = [];
-      let nextToken: string | undefined;
-      let pages = 0;
-      do {
-        const output = await h.client.send(new ListStateMachinesCommand({ maxResults: 3, nextToken }));
-        names.push(...(output.stateMachines ?? []).map((m) => m.name ?? ''));
-        expect(output.stateMachines?.[0]).toMatchObject({ type: 'STANDARD' });
-        nextToken = output.nextToken;
-        pages++;
-      } while (nextToken);
-      expect(pages).toBe(3);
+      const pages = await allPages((nextToken) =>
+        h.client.send(new ListStateMachinesCommand({ maxResults: 3, nextToken })),
+      );
+      for (const page of pages) expect(page.stateMachines?.[0]).toMatchObject({ type: 'STANDARD' });
+      const names = pages.flatMap((page) => page.stateMachines ?? []).map((m) => m.name ?? '');
+      expect(pages).toHaveLength(3);
       expect(names.sort()).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `machine-${i}`));
     });
 

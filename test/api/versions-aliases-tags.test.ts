@@ -17,8 +17,10 @@ import {
   UpdateStateMachineAliasCommand,
   UpdateStateMachineCommand,
   ValidationException,
+  type RoutingConfigurationListItem,
 } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { allPages } from '../support/aws.js';
 import { ARN_PREFIX, passDefinition, rejection, ROLE, startHarness, storeKinds, type Harness } from './harness.js';
 
 describe.each(storeKinds)('with the %s store', (kind) => {
@@ -53,6 +55,10 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     return arns;
   }
 
+  /** CreateStateMachineAlias on `machine`'s versions. */
+  const createAlias = (name: string, routingConfiguration: RoutingConfigurationListItem[], description?: string) =>
+    h.client.send(new CreateStateMachineAliasCommand({ name, routingConfiguration, description }));
+
   describe('PublishStateMachineVersion', () => {
     it('numbers versions from 1 and returns the same version for an unchanged revision', async () => {
       const first = await h.client.send(new PublishStateMachineVersionCommand({ stateMachineArn: machine }));
@@ -83,15 +89,10 @@ describe.each(storeKinds)('with the %s store', (kind) => {
   describe('ListStateMachineVersions and DeleteStateMachineVersion', () => {
     it('lists versions newest first across pages', async () => {
       const versions = await publish(5);
-      const seen: string[] = [];
-      let nextToken: string | undefined;
-      do {
-        const output = await h.client.send(
-          new ListStateMachineVersionsCommand({ stateMachineArn: machine, maxResults: 2, nextToken }),
-        );
-        seen.push(...(output.stateMachineVersions ?? []).map((v) => v.stateMachineVersionArn ?? ''));
-        nextToken = output.nextToken;
-      } while (nextToken);
+      const pages = await allPages((nextToken) =>
+        h.client.send(new ListStateMachineVersionsCommand({ stateMachineArn: machine, maxResults: 2, nextToken })),
+      );
+      const seen = pages.flatMap((page) => page.stateMachineVersions ?? []).map((v) => v.stateMachineVersionArn ?? '');
       expect(seen).toEqual([...versions].reverse());
     });
 
@@ -105,12 +106,7 @@ describe.each(storeKinds)('with the %s store', (kind) => {
 
     it('refuses to delete a version an alias routes to', async () => {
       const [version] = await publish(1);
-      await h.client.send(
-        new CreateStateMachineAliasCommand({
-          name: 'PROD',
-          routingConfiguration: [{ stateMachineVersionArn: version, weight: 100 }],
-        }),
-      );
+      await createAlias('PROD', [{ stateMachineVersionArn: version, weight: 100 }]);
       const error = await rejection(
         h.client.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: version })),
       );
@@ -124,13 +120,7 @@ describe.each(storeKinds)('with the %s store', (kind) => {
   describe('state machine aliases', () => {
     it('creates, describes, updates, lists and deletes an alias', async () => {
       const [v1, v2] = await publish(2);
-      const created = await h.client.send(
-        new CreateStateMachineAliasCommand({
-          name: 'PROD',
-          description: 'live',
-          routingConfiguration: [{ stateMachineVersionArn: v1, weight: 100 }],
-        }),
-      );
+      const created = await createAlias('PROD', [{ stateMachineVersionArn: v1, weight: 100 }], 'live');
       expect(created.stateMachineAliasArn).toBe(`${machine}:PROD`);
       const alias = created.stateMachineAliasArn ?? '';
 
@@ -168,36 +158,20 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     it('creating the same alias again is idempotent; other routing is a ConflictException', async () => {
       const [v1, v2] = await publish(2);
       const routing = [{ stateMachineVersionArn: v1, weight: 100 }];
-      const first = await h.client.send(
-        new CreateStateMachineAliasCommand({ name: 'PROD', routingConfiguration: routing }),
-      );
-      const again = await h.client.send(
-        new CreateStateMachineAliasCommand({ name: 'PROD', routingConfiguration: routing }),
-      );
+      const first = await createAlias('PROD', routing);
+      const again = await createAlias('PROD', routing);
       expect(again.stateMachineAliasArn).toBe(first.stateMachineAliasArn);
-      const error = await rejection(
-        h.client.send(
-          new CreateStateMachineAliasCommand({
-            name: 'PROD',
-            routingConfiguration: [{ stateMachineVersionArn: v2, weight: 100 }],
-          }),
-        ),
-      );
+      const error = await rejection(createAlias('PROD', [{ stateMachineVersionArn: v2, weight: 100 }]));
       expect(error).toBeInstanceOf(ConflictException);
     });
 
     it('weights must sum to 100', async () => {
       const [v1, v2] = await publish(2);
       const error = await rejection(
-        h.client.send(
-          new CreateStateMachineAliasCommand({
-            name: 'PROD',
-            routingConfiguration: [
-              { stateMachineVersionArn: v1, weight: 50 },
-              { stateMachineVersionArn: v2, weight: 20 },
-            ],
-          }),
-        ),
+        createAlias('PROD', [
+          { stateMachineVersionArn: v1, weight: 50 },
+          { stateMachineVersionArn: v2, weight: 20 },
+        ]),
       );
       expect(error).toBeInstanceOf(ValidationException);
       expect(error.message).toBe('Sum of routing configuration weights must equal 100. Received: [50,20]');
@@ -206,11 +180,9 @@ describe.each(storeKinds)('with the %s store', (kind) => {
     it('more than two routes is a ValidationException', async () => {
       const versions = await publish(3);
       const error = await rejection(
-        h.client.send(
-          new CreateStateMachineAliasCommand({
-            name: 'PROD',
-            routingConfiguration: versions.map((v) => ({ stateMachineVersionArn: v, weight: 0 })),
-          }),
+        createAlias(
+          'PROD',
+          versions.map((v) => ({ stateMachineVersionArn: v, weight: 0 })),
         ),
       );
       expect(error).toBeInstanceOf(ValidationException);
@@ -221,14 +193,7 @@ describe.each(storeKinds)('with the %s store', (kind) => {
 
     it('a weight over 100 names the member by its path', async () => {
       const [v1] = await publish(1);
-      const error = await rejection(
-        h.client.send(
-          new CreateStateMachineAliasCommand({
-            name: 'PROD',
-            routingConfiguration: [{ stateMachineVersionArn: v1, weight: 101 }],
-          }),
-        ),
-      );
+      const error = await rejection(createAlias('PROD', [{ stateMachineVersionArn: v1, weight: 101 }]));
       expect(error.message).toBe(
         "1 validation error detected: Value '101' at 'routingConfiguration.1.member.weight' failed to satisfy constraint: Member must have value less than or equal to 100",
       );
@@ -236,26 +201,12 @@ describe.each(storeKinds)('with the %s store', (kind) => {
 
     it('an all-digit alias name is a ValidationException', async () => {
       const [v1] = await publish(1);
-      const error = await rejection(
-        h.client.send(
-          new CreateStateMachineAliasCommand({
-            name: '123',
-            routingConfiguration: [{ stateMachineVersionArn: v1, weight: 100 }],
-          }),
-        ),
-      );
+      const error = await rejection(createAlias('123', [{ stateMachineVersionArn: v1, weight: 100 }]));
       expect(error).toBeInstanceOf(ValidationException);
     });
 
     it('a route to a version that does not exist is ResourceNotFound', async () => {
-      const error = await rejection(
-        h.client.send(
-          new CreateStateMachineAliasCommand({
-            name: 'PROD',
-            routingConfiguration: [{ stateMachineVersionArn: `${machine}:9`, weight: 100 }],
-          }),
-        ),
-      );
+      const error = await rejection(createAlias('PROD', [{ stateMachineVersionArn: `${machine}:9`, weight: 100 }]));
       expect(error).toBeInstanceOf(ResourceNotFound);
     });
 

@@ -248,27 +248,24 @@ describe('Retry and Catch: which errors match', () => {
     expect(r.error).toBe('States.Runtime');
   });
 
-  it('States.ALL does not catch States.Runtime', async () => {
-    const r = await execute(
+  /** A Task whose OutputPath fails with States.Runtime, with a Catch on `errorEquals`. */
+  const runtimeErrorCaughtBy = (errorEquals: string[]) =>
+    execute(
       task(
-        { OutputPath: '$.missing', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] },
+        { OutputPath: '$.missing', Catch: [{ ErrorEquals: errorEquals, Next: 'Caught' }] },
         { Caught: { Type: 'Succeed' } },
       ),
       {},
       { handlers: { [LAMBDA_ARN]: () => ({ present: 1 }) }, clock: fakeClock() },
     );
+
+  it('States.ALL does not catch States.Runtime', async () => {
+    const r = await runtimeErrorCaughtBy(['States.ALL']);
     expect(r).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
   });
 
   it('States.Runtime named explicitly is caught', async () => {
-    const r = await execute(
-      task(
-        { OutputPath: '$.missing', Catch: [{ ErrorEquals: ['States.Runtime'], Next: 'Caught' }] },
-        { Caught: { Type: 'Succeed' } },
-      ),
-      {},
-      { handlers: { [LAMBDA_ARN]: () => ({ present: 1 }) }, clock: fakeClock() },
-    );
+    const r = await runtimeErrorCaughtBy(['States.Runtime']);
     expect(r.status).toBe('SUCCEEDED');
     expect(r.output).toMatchObject({ Error: 'States.Runtime' });
   });

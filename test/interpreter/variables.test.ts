@@ -178,8 +178,9 @@ describe('variable scopes', () => {
     expect(r.output).toEqual({ results: [10, 20, 30], leaked: false });
   });
 
-  it('a distributed Map’s iterations do not see outer variables', async () => {
-    const r = await run(
+  /** Assigns $outer, then maps [1, 2] to whether each iteration sees it. */
+  const mapSeeingOuter = (processorConfig: Json | undefined) =>
+    run(
       {
         QueryLanguage: 'JSONata',
         StartAt: 'A',
@@ -189,7 +190,7 @@ describe('variable scopes', () => {
             Type: 'Map',
             End: true,
             ItemProcessor: {
-              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              ...(processorConfig !== undefined ? { ProcessorConfig: processorConfig } : {}),
               StartAt: 'I',
               States: { I: { Type: 'Pass', Output: '{% $exists($outer) %}', End: true } },
             },
@@ -198,28 +199,14 @@ describe('variable scopes', () => {
       },
       [1, 2],
     );
+
+  it('a distributed Map’s iterations do not see outer variables', async () => {
+    const r = await mapSeeingOuter({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
     expect(r.output).toEqual([false, false]);
   });
 
   it('an inline Map’s iterations do see outer variables', async () => {
-    const r = await run(
-      {
-        QueryLanguage: 'JSONata',
-        StartAt: 'A',
-        States: {
-          A: { Type: 'Pass', Assign: { outer: 'o' }, Next: 'M' },
-          M: {
-            Type: 'Map',
-            End: true,
-            ItemProcessor: {
-              StartAt: 'I',
-              States: { I: { Type: 'Pass', Output: '{% $exists($outer) %}', End: true } },
-            },
-          },
-        },
-      },
-      [1, 2],
-    );
+    const r = await mapSeeingOuter(undefined);
     expect(r.output).toEqual([true, true]);
   });
 

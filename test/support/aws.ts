@@ -154,6 +154,20 @@ export async function listStatuses(client: SFNClient, stateMachineArn: string): 
   return statuses;
 }
 
+/** Every page of a paged call, in order: `page(nextToken)` asks for one (undefined: the first). */
+export async function allPages<Page extends { nextToken?: string }>(
+  page: (nextToken: string | undefined) => Promise<Page>,
+): Promise<Page[]> {
+  const pages: Page[] = [];
+  let nextToken: string | undefined;
+  do {
+    const next = await page(nextToken);
+    pages.push(next);
+    nextToken = next.nextToken;
+  } while (nextToken);
+  return pages;
+}
+
 /** The error a promise rejects with (fails the test if it resolves). */
 export async function rejection(
   promise: Promise<unknown>,

@@ -8,15 +8,7 @@ import { StatesErrors } from '../../vocabulary/states-errors.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
 import { awsSdkError } from './errors.js';
 import { ClientCache, regionOf } from './settings.js';
-import {
-  MissingClientPackage,
-  commandClass,
-  fromSdkOutput,
-  loadSdkModule,
-  operationSchemas,
-  toSdkInput,
-  type SdkModule,
-} from './sdk.js';
+import { commandClass, fromSdkOutput, loadTaskSdkModule, operationSchemas, toSdkInput } from './sdk.js';
 
 export class AwsSdkIntegration implements Integration {
   readonly name = 'aws-sdk';
@@ -38,14 +30,8 @@ export class AwsSdkIntegration implements Integration {
         cause: `The AWS SDK integration does not support the .${parsed.pattern} pattern: '${task.resource}'`,
       };
     }
-    let mod: SdkModule;
-    try {
-      mod = await loadSdkModule(parsed.service);
-    } catch (error) {
-      if (error instanceof MissingClientPackage)
-        return { kind: 'failed', error: StatesErrors.TaskFailed, cause: error.message };
-      throw error;
-    }
+    const mod = await loadTaskSdkModule(parsed.service);
+    if ('kind' in mod) return mod;
     const Command = commandClass(mod, parsed.action);
     if (!Command) {
       return {

@@ -23,10 +23,9 @@ import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/port
 import { optimizedError, type OptimizedNaming } from './errors.js';
 import { regionOf, type AwsSettings, type ClientCache } from './settings.js';
 import {
-  MissingClientPackage,
   commandClass,
   fromSdkOutput,
-  loadSdkModule,
+  loadTaskSdkModule,
   operationSchemas,
   toSdkInput,
   type SdkClient,
@@ -127,14 +126,8 @@ export class OptimizedAwsIntegration implements Integration {
         cause: `The resource '${task.resource}' is not supported: ${parsed.service}:${parsed.action} supports ${patterns.map((p) => `'${parsed.action}${PATTERN_SUFFIX[p]}'`).join(', ')}`,
       };
     }
-    let mod: SdkModule;
-    try {
-      mod = await loadSdkModule(spec.sdkService);
-    } catch (error) {
-      if (error instanceof MissingClientPackage)
-        return { kind: 'failed', error: StatesErrors.TaskFailed, cause: error.message };
-      throw error;
-    }
+    const mod = await loadTaskSdkModule(spec.sdkService);
+    if ('kind' in mod) return mod;
     const call = new Call(
       mod,
       this.clients.get(mod, regionOf(task.executionArn), [parsed.service, spec.sdkService]),

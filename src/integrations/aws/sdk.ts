@@ -13,6 +13,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Json, JsonObject } from '../../json.js';
+import { StatesErrors } from '../../vocabulary/states-errors.js';
+import type { TaskOutcome } from '../../engine/ports.js';
+
+type TaskFailure = Extract<TaskOutcome, { kind: 'failed' }>;
 
 /** The parts of a v3 client the integrations use. */
 export interface SdkClient {
@@ -130,6 +134,20 @@ export function loadSdkModule(service: string): Promise<SdkModule> {
     loading.catch(() => modules.delete(packageName));
   }
   return loading;
+}
+
+/**
+ * loadSdkModule for a Task: a client package that is not installed fails the Task
+ * (States.TaskFailed, saying what to install) rather than the engine.
+ */
+export async function loadTaskSdkModule(service: string): Promise<SdkModule | TaskFailure> {
+  try {
+    return await loadSdkModule(service);
+  } catch (error) {
+    if (error instanceof MissingClientPackage)
+      return { kind: 'failed', error: StatesErrors.TaskFailed, cause: error.message };
+    throw error;
+  }
 }
 
 async function importModule(packageName: string, service: string): Promise<SdkModule> {

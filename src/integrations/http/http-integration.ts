@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { StatesErrors } from '../../vocabulary/states-errors.js';
 import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
+import { isServiceInvoke } from '../service-invoke.js';
 import type { HostAllowList } from './allow-list.js';
 import { CancelledError, ResponseTooLargeError, SocketError, send, type IncomingResponse } from './client.js';
 import { ConnectionStore, type Connection, type KeyValue, type OAuthSettings } from './connections.js';
@@ -124,12 +125,7 @@ export class HttpIntegration implements Integration {
   }
 
   handles({ parsed }: TaskInvocation): boolean {
-    return (
-      parsed.kind === 'service' &&
-      parsed.service === 'http' &&
-      parsed.action === 'invoke' &&
-      (parsed.pattern === 'request-response' || parsed.pattern === 'waitForTaskToken')
-    );
+    return isServiceInvoke(parsed, 'http');
   }
 
   async invoke(task: TaskInvocation): Promise<TaskOutcome> {

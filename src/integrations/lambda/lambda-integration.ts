@@ -28,6 +28,7 @@ import { accountOf, regionOf } from '../../vocabulary/arn.js';
 import { StatesErrors } from '../../vocabulary/states-errors.js';
 import type { ParsedResource } from '../../vocabulary/resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
+import { isServiceInvoke } from '../service-invoke.js';
 import type { InvocationType, InvokeResponse, LambdaBackend } from './backend.js';
 import { parseFunctionName, type FunctionTarget } from './function-name.js';
 import { LocalFunctions } from './local-functions.js';
@@ -86,13 +87,7 @@ export class LambdaIntegration implements Integration {
   }
 
   handles({ parsed }: TaskInvocation): boolean {
-    if (parsed.kind === 'lambda-function') return true;
-    return (
-      parsed.kind === 'service' &&
-      parsed.service === 'lambda' &&
-      parsed.action === 'invoke' &&
-      (parsed.pattern === 'request-response' || parsed.pattern === 'waitForTaskToken')
-    );
+    return parsed.kind === 'lambda-function' || isServiceInvoke(parsed, 'lambda');
   }
 
   async invoke(task: TaskInvocation): Promise<TaskOutcome> {

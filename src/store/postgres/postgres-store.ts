@@ -70,6 +70,7 @@ import type {
   TaskRecord,
   TimerRecord,
 } from '../types.js';
+import { activityFromRow, claimedTaskFromRow, type ActivityRow, type ClaimedTaskRow } from '../activity-rows.js';
 import { CLUSTER_SQL } from './cluster-sql.js';
 import { ChannelListener } from './listener.js';
 import { commitBatch } from './batch-commit.js';
@@ -88,17 +89,6 @@ export interface PostgresStoreOptions {
   connectionTimeoutMs?: number;
   /** A subscriber whose connection dropped retries after this, doubling up to 5 s (default 100 ms). */
   listenRetryMs?: number;
-}
-
-interface ActivityRow {
-  arn: string;
-  name: string;
-  creation_date: number;
-}
-
-interface ClaimedTaskRow extends TaskRow {
-  claimed_by: string | null;
-  claimed_at: number;
 }
 
 interface NodeRow {
@@ -394,7 +384,7 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
 
   async getActivity(arn: string): Promise<ActivityRecord | undefined> {
     const [row] = await this.rows<ActivityRow>(SQL.getActivity, [arn]);
-    return row && { arn: row.arn, name: row.name, creationDate: row.creation_date };
+    return row && activityFromRow(row);
   }
 
   async deleteActivity(arn: string): Promise<void> {
@@ -413,11 +403,7 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
             ...decodePageToken<[number, string]>('activities', page.after, ['number', 'string']),
             page.limit + 1,
           ]);
-    const items = rows.map((row): ActivityRecord => ({
-      arn: row.arn,
-      name: row.name,
-      creationDate: row.creation_date,
-    }));
+    const items = rows.map(activityFromRow);
     return pageFrom(items, page.limit, 'activities', (a) => [a.creationDate, a.arn]);
   }
 
@@ -508,16 +494,7 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
     now: Millis,
   ): Promise<ClaimedTask | undefined> {
     const [row] = await this.rows<ClaimedTaskRow>(SQL.claimTask, [activityArn, workerName ?? null, now]);
-    if (!row) return undefined;
-    return {
-      executionArn: row.execution_arn,
-      taskId: row.task_id,
-      resource: row.resource,
-      command: JSON.parse(row.command) as Json,
-      createdAt: row.created_at,
-      claimedAt: row.claimed_at,
-      ...(row.claimed_by !== null ? { claimedBy: row.claimed_by } : {}),
-    };
+    return row && claimedTaskFromRow(row);
   }
 
   async releaseActivityTask(executionArn: string, taskId: string): Promise<void> {

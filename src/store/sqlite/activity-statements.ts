@@ -1,44 +1,6 @@
 /** The SQL behind activities and activity-task claims (migration 0002), prepared once per connection. */
 import type { Database, RunResult } from 'better-sqlite3';
-import type { Json } from '../../json.js';
-import type { ActivityRecord, ClaimedTask } from '../types.js';
-
-export interface ActivityRow {
-  arn: string;
-  name: string;
-  creation_date: number;
-}
-
-interface ClaimedTaskRow {
-  execution_arn: string;
-  task_id: string;
-  resource: string;
-  command: string;
-  created_at: number;
-  claimed_by: string | null;
-  claimed_at: number;
-}
-
-export const activityToRow = (a: ActivityRecord): ActivityRow => ({
-  arn: a.arn,
-  name: a.name,
-  creation_date: a.creationDate,
-});
-export const activityFromRow = (row: ActivityRow): ActivityRecord => ({
-  arn: row.arn,
-  name: row.name,
-  creationDate: row.creation_date,
-});
-
-export const claimedTaskFromRow = (row: ClaimedTaskRow): ClaimedTask => ({
-  executionArn: row.execution_arn,
-  taskId: row.task_id,
-  resource: row.resource,
-  command: JSON.parse(row.command) as Json,
-  createdAt: row.created_at,
-  claimedAt: row.claimed_at,
-  ...(row.claimed_by !== null ? { claimedBy: row.claimed_by } : {}),
-});
+import type { ActivityRow, ClaimedTaskRow } from '../activity-rows.js';
 
 interface Stmt<P extends unknown[], R> {
   run(...params: P): RunResult;

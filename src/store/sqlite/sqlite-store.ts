@@ -45,13 +45,8 @@ import {
   versionToRow,
   type ExecutionRow,
 } from '../rows.js';
-import {
-  activityFromRow,
-  activityToRow,
-  claimedTaskFromRow,
-  prepareActivityStatements,
-  type ActivityStatements,
-} from './activity-statements.js';
+import { activityFromRow, activityToRow, claimedTaskFromRow } from '../activity-rows.js';
+import { prepareActivityStatements, type ActivityStatements } from './activity-statements.js';
 import { ExecutionQueries, prepareStatements, type ExecutionQueryParams, type Statements } from './statements.js';
 
 export interface SqliteStoreOptions {

@@ -70,6 +70,18 @@ afterAll(() => removeDir(dir));
 let s: TestServer | undefined;
 /** The server these tests start, on SQLite in a temp directory. */
 const startSqlite = (options: TestServerOptions = {}) => startTestServer({ store: 'sqlite', ...options });
+
+/** Starts a server while the environment variable has the value (the server reads it at start), then restores it. */
+async function startSqliteWithEnv(name: string, value: string): Promise<TestServer> {
+  const before = process.env[name];
+  process.env[name] = value;
+  try {
+    return await startSqlite();
+  } finally {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
+  }
+}
 afterEach(async () => {
   await s?.close();
   s = undefined;
@@ -149,14 +161,7 @@ describe('mocked service integrations (Step Functions Local MockConfigFile.json)
   });
 
   it('StartExecution on an unknown test case fails with StateMachineDoesNotExist (file named by SFN_MOCK_CONFIG)', async () => {
-    const before = process.env.SFN_MOCK_CONFIG;
-    process.env.SFN_MOCK_CONFIG = file;
-    try {
-      s = await startSqlite();
-    } finally {
-      if (before === undefined) delete process.env.SFN_MOCK_CONFIG;
-      else process.env.SFN_MOCK_CONFIG = before;
-    }
+    s = await startSqliteWithEnv('SFN_MOCK_CONFIG', file);
     const arn = await s.createMachine('Orders', orders);
     await expect(
       s.client.send(new StartExecutionCommand({ stateMachineArn: `${arn}#NoSuchCase` })),
@@ -202,14 +207,7 @@ describe('STEPWISE_WAIT_TIME_SCALE', () => {
   };
 
   it('0 makes a one-hour Wait instant', async () => {
-    const before = process.env.STEPWISE_WAIT_TIME_SCALE;
-    process.env.STEPWISE_WAIT_TIME_SCALE = '0';
-    try {
-      s = await startSqlite();
-    } finally {
-      if (before === undefined) delete process.env.STEPWISE_WAIT_TIME_SCALE;
-      else process.env.STEPWISE_WAIT_TIME_SCALE = before;
-    }
+    s = await startSqliteWithEnv('STEPWISE_WAIT_TIME_SCALE', '0');
     const arn = await s.createMachine('Nap', hour);
     const started = Date.now();
     const { executionArn } = await s.client.send(new StartExecutionCommand({ stateMachineArn: arn }));

@@ -1,4 +1,4 @@
-import { isJsonObject, jsonTypeName, type Json, type JsonObject } from '../../../json.js';
+import { isJsonObject, jsonTypeName, type Json } from '../../../json.js';
 import { StatesError, StatesErrors } from '../../../vocabulary/states-errors.js';
 import type { EvalScope } from '../../scope.js';
 import type { IntrinsicArg } from '../ast.js';
@@ -31,41 +31,24 @@ function typeFailure(fn: string, index: number, expected: string, value: Json): 
   );
 }
 
-export function arrayArg(fn: string, args: Json[], index: number): Json[] {
-  const value = args[index];
-  if (!Array.isArray(value)) throw typeFailure(fn, index, 'an array', value);
-  return value;
+/** A reader of the argument at `index`: the value if `is` accepts it, else a failure saying what was expected. */
+function typedArg<T extends Json>(expected: string, is: (value: Json) => value is T) {
+  return (fn: string, args: Json[], index: number): T => {
+    const value = args[index];
+    if (!is(value)) throw typeFailure(fn, index, expected, value);
+    return value;
+  };
 }
 
-export function objectArg(fn: string, args: Json[], index: number): JsonObject {
-  const value = args[index];
-  if (!isJsonObject(value)) throw typeFailure(fn, index, 'a JSON object', value);
-  return value;
-}
-
-export function stringArg(fn: string, args: Json[], index: number): string {
-  const value = args[index];
-  if (typeof value !== 'string') throw typeFailure(fn, index, 'a string', value);
-  return value;
-}
-
-export function booleanArg(fn: string, args: Json[], index: number): boolean {
-  const value = args[index];
-  if (typeof value !== 'boolean') throw typeFailure(fn, index, 'a boolean', value);
-  return value;
-}
-
-export function numberArg(fn: string, args: Json[], index: number): number {
-  const value = args[index];
-  if (typeof value !== 'number') throw typeFailure(fn, index, 'a number', value);
-  return value;
-}
-
-export function integerArg(fn: string, args: Json[], index: number): number {
-  const value = args[index];
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw typeFailure(fn, index, 'an integer', value);
-  return value;
-}
+export const arrayArg = typedArg('an array', (value): value is Json[] => Array.isArray(value));
+export const objectArg = typedArg('a JSON object', isJsonObject);
+export const stringArg = typedArg('a string', (value): value is string => typeof value === 'string');
+export const booleanArg = typedArg('a boolean', (value): value is boolean => typeof value === 'boolean');
+export const numberArg = typedArg('a number', (value): value is number => typeof value === 'number');
+export const integerArg = typedArg(
+  'an integer',
+  (value): value is number => typeof value === 'number' && Number.isInteger(value),
+);
 
 /** Limit AWS documents for the string arguments of the encoding and hash functions. */
 export const MAX_STRING_ARGUMENT_LENGTH = 10_000;
