@@ -22,7 +22,7 @@ export type { Json, JsonObject } from './json.js';
 export type { Diagnostic } from './asl/diagnostics.js';
 export type { HistoryEvent, HistoryEventType } from './vocabulary/history-events.js';
 export type { Runtime, StateMachineType } from './interpreter/types.js';
-export { fakeClock, realClock, type Clock, type FakeClock } from './engine/clock.js';
+export { fakeClock, realClock, type Clock, type FakeClock, type FakeClockOptions } from './engine/clock.js';
 export { TaskFailure, type TaskContext, type TaskHandler } from './engine/in-memory-runner.js';
 export { invalidDefinitionMessage } from './asl/validate.js';
 export {
@@ -84,7 +84,7 @@ export interface ExecuteOptions {
   handlers?: Record<string, TaskHandler>;
   /** Run Lambda resources without a handler with the local functions in this folder (`<name>.mjs`, `.js`, `.ts`). */
   functionsDir?: string;
-  /** Defaults to the real clock; `fakeClock()` makes Waits and retry backoffs instant. */
+  /** Defaults to the real clock; `fakeClock()` makes Waits, backoffs and timeouts instant once no handler is busy. */
   clock?: Clock;
   stateMachineType?: StateMachineType;
   /** Build the execution history (default true). Off is faster: nothing is recorded. */

@@ -67,6 +67,8 @@ export async function runInMemory(
   const history: HistoryEvent[] = [];
   const timers = new Map<string, Timer>();
   const inFlight = new Map<string, Promise<Signal>>();
+  /** Releases of the clock's holds on running handlers (a cancelled task no longer holds it). */
+  const holds = new Map<string, () => void>();
   const inbox: Signal[] = [];
   let state = newExecution(info, input);
   let signal: Signal | undefined = { kind: 'start', input };
@@ -77,14 +79,17 @@ export async function runInMemory(
     if (options.history) for (const e of result.events) history.push(e);
     for (const command of result.commands) {
       switch (command.kind) {
-        case 'invokeTask':
-          inFlight.set(
-            command.taskId,
-            options.invoke ? options.invoke(command) : invokeTask(options.handlers ?? {}, command),
-          );
+        case 'invokeTask': {
+          const running = options.invoke ? options.invoke(command) : invokeTask(options.handlers ?? {}, command);
+          inFlight.set(command.taskId, running);
+          const release = options.clock.hold?.(running);
+          if (release) holds.set(command.taskId, release);
           break;
+        }
         case 'cancelTask':
           inFlight.delete(command.taskId);
+          holds.get(command.taskId)?.();
+          holds.delete(command.taskId);
           options.cancel?.(command.taskId);
           break;
         case 'startTimer':
@@ -98,7 +103,15 @@ export async function runInMemory(
       }
     }
     if (state.status !== 'RUNNING') return { ...ending(state, state.status), history, state };
-    signal = inbox.shift() ?? (await untilAborted(options.abort, nextSignal(options.clock, timers, inFlight)));
+    const queued = inbox.shift();
+    if (queued) signal = queued;
+    else {
+      // The timer that loses the race is cancelled, so it never moves a fake clock.
+      const lost = new AbortController();
+      signal = await untilAborted(options.abort, nextSignal(options.clock, timers, inFlight, lost.signal));
+      lost.abort();
+      if (signal && 'taskId' in signal) holds.delete(signal.taskId);
+    }
   }
   throw new Error('The execution stopped making progress without completing');
 }
@@ -144,6 +157,7 @@ async function nextSignal(
   clock: Clock,
   timers: Map<string, Timer>,
   inFlight: Map<string, Promise<Signal>>,
+  lost: AbortSignal,
 ): Promise<Signal | undefined> {
   let earliest: Timer | undefined;
   for (const t of timers.values()) if (!earliest || t.fireAt < earliest.fireAt) earliest = t;
@@ -154,7 +168,7 @@ async function nextSignal(
     const timer = earliest;
     racers.push(
       clock
-        .sleepUntil(timer.fireAt)
+        .sleepUntil(timer.fireAt, lost)
         .then(() => ({ timerId: timer.id, signal: { kind: 'timerFired', timerId: timer.id } as const })),
     );
   }
