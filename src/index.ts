@@ -10,6 +10,7 @@ import type { Diagnostic } from './asl/diagnostics.js';
 import type { Json } from './json.js';
 import { loadDefinition } from './interpreter/load.js';
 import { HISTORY_EVENT_QUOTA } from './vocabulary/states-errors.js';
+import { EXPRESS_MAX_DURATION_MS } from './vocabulary/limits.js';
 import { formatExecutionArn, formatExpressArn, formatStateMachineArn } from './vocabulary/arn.js';
 import type { CompiledMachine } from './interpreter/compiled.js';
 import type { HistoryEvent } from './vocabulary/history-events.js';
@@ -145,7 +146,7 @@ export class StateMachine {
       // AWS's limits: 25,000 history events for Standard, five minutes for Express.
       ...(this.type === 'STANDARD'
         ? { historyLimit: HISTORY_EVENT_QUOTA }
-        : { deadline: info.startTime + 5 * 60 * 1000 }),
+        : { deadline: info.startTime + EXPRESS_MAX_DURATION_MS }),
     });
     const out: ExecuteResult = { status: result.status, history: result.history };
     if (result.output !== undefined) out.output = result.output;

@@ -10,7 +10,7 @@ import type { CompiledMachine, CompiledState, StateList } from './compiled.js';
 import { contextObject, type ContextExtras } from './context-object.js';
 import { stateFailure } from './errors/cause.js';
 import { decideError, type ErrorDecision } from './errors/handle.js';
-import { assertNever, HistoryLimitReached, StatesErrors } from '../vocabulary/states-errors.js';
+import { assertNever, HistoryLimitReached, MAX_DURATION_CAUSE, StatesErrors } from '../vocabulary/states-errors.js';
 import { completeExecution, type ExecutionResult } from './ending.js';
 import { clonePhase } from './frames.js';
 import {
@@ -210,7 +210,7 @@ export class Run implements StepContext {
             if (this.options.deadline !== undefined && this.rt.now() >= this.options.deadline) {
               this.complete('TIMED_OUT', {
                 error: StatesErrors.Timeout,
-                cause: 'The execution reached its maximum duration.',
+                cause: MAX_DURATION_CAUSE,
               });
               return;
             }
