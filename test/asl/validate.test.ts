@@ -196,6 +196,7 @@ describe('Retry, Catch, Wait, Fail, Map, Task', () => {
       'arn:aws:lambda:us-east-1:123456789012:function:fn:live',
       'arn:aws:states:eu-west-1:123456789012:activity:work',
       'arn:aws:states:::aws-sdk:dynamodb:query',
+      'arn:aws:states:us-east-1:123456789012:aws-sdk:s3:getObject',
     ]) {
       expect(problems(machine({ T: { Type: 'Task', Resource, End: true } }))).toEqual([]);
     }
