@@ -42,6 +42,9 @@ export interface InMemoryRunOptions {
   deadline?: number;
 }
 
+/** Real milliseconds of work after which the runner yields to the event loop. */
+const YIELD_AFTER_MS = 10;
+
 interface Timer {
   id: string;
   fireAt: number;
@@ -73,7 +76,14 @@ export async function runInMemory(
   let state = newExecution(info, input);
   let signal: Signal | undefined = { kind: 'start', input };
 
+  let busySince = performance.now();
   while (signal) {
+    // Tasks that answer at once never leave the microtask queue: give the event loop a turn (other
+    // requests, /healthz, timers) after YIELD_AFTER_MS of continuous work.
+    if (performance.now() - busySince >= YIELD_AFTER_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      busySince = performance.now();
+    }
     const result = await step(machine, state, signal, rt, runOptions);
     state = result.state;
     if (options.history) for (const e of result.events) history.push(e);
@@ -142,10 +152,19 @@ async function untilAborted(
     };
   };
   if (abort.aborted) return stop();
-  return Promise.race([
-    next,
-    new Promise<Signal>((resolve) => abort.addEventListener('abort', () => resolve(stop()), { once: true })),
-  ]);
+  // One listener per awaited step, removed once the step is decided (no MaxListenersExceededWarning).
+  let onAbort: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      next,
+      new Promise<Signal>((resolve) => {
+        onAbort = () => resolve(stop());
+        abort.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+  } finally {
+    if (onAbort) abort.removeEventListener('abort', onAbort);
+  }
 }
 
 /**
