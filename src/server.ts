@@ -70,6 +70,11 @@ export interface ServerOptions {
   nodeId?: string;
   /** How long an execution lease lasts without renewal, in ms (else STEPWISE_LEASE_MS; default 10000). */
   leaseMs?: number;
+  /**
+   * Process endings in a row with an execution's work in flight after which recovery fails it with
+   * States.Runtime (else STEPWISE_MAX_PROCESS_ENDING_ATTEMPTS; default 3).
+   */
+  maxProcessEndingAttempts?: number;
 }
 
 export interface RunningServer {
@@ -104,6 +109,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const waitTimeScale = options.waitTimeScale ?? parseWaitTimeScale(process.env.STEPWISE_WAIT_TIME_SCALE);
   const databaseUrl = options.databaseUrl ?? (process.env.STEPWISE_DATABASE_URL || undefined);
   const leaseMs = options.leaseMs ?? parseLeaseMs(process.env.STEPWISE_LEASE_MS);
+  const maxProcessEndingAttempts =
+    options.maxProcessEndingAttempts ??
+    parseCount(process.env.STEPWISE_MAX_PROCESS_ENDING_ATTEMPTS, 3, 'max process-ending attempts');
   let store = options.store;
   if (!store && databaseUrl !== undefined) {
     const schema = options.databaseSchema ?? (process.env.STEPWISE_DATABASE_SCHEMA || undefined);
@@ -138,6 +146,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     integrations,
     mocks,
     waitTimeScale,
+    maxProcessEndingAttempts,
     ...(clusterStore
       ? {
           cluster: {
@@ -179,10 +188,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     logger: log,
     consoleDir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
   });
-  await engine.start();
+  // Readiness never waits on user code: recovery stores what it must, the server listens, and only
+  // then do the recovered executions run (a poison one cannot keep /healthz from answering).
+  await engine.load();
   const address = await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
   const port = Number(new URL(address).port);
   engine.advertise(address);
+  engine.resume();
   log.info(
     clusterStore
       ? { url: address, node: engine.node?.id, leaseMs }
@@ -217,6 +229,15 @@ export function parseWaitTimeScale(text: string | undefined): number {
   if (!Number.isFinite(scale) || scale < 0)
     throw new StartupError(`invalid wait time scale '${text}': expected a number from 0 up`);
   return scale;
+}
+
+/** A whole-number setting from 1 up (a count or a size); absent means `fallback`. */
+export function parseCount(text: string | undefined, fallback: number, what: string): number {
+  if (text === undefined || text.trim() === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new StartupError(`invalid ${what} '${text}': expected a whole number from 1`);
+  return value;
 }
 
 /** The database URL without its password, for messages and logs. */

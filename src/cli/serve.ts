@@ -5,6 +5,7 @@ import {
   DEFAULT_PORT,
   parseActivityPollTimeout,
   parseLeaseMs,
+  parseCount,
   parseWaitTimeScale,
   startServer,
   StartupError,
@@ -27,6 +28,7 @@ export interface ServeOptions {
   databaseSchema?: string;
   nodeId?: string;
   leaseMs?: string;
+  maxProcessEndingAttempts?: string;
 }
 
 function parsePort(text: string): number {
@@ -82,6 +84,12 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
   ['--database-schema <name>', 'the PostgreSQL schema to use (created if missing)', 'STEPWISE_DATABASE_SCHEMA'],
   ['--node-id <id>', "this node's id among several (default <hostname>-<pid>-<random>)", 'STEPWISE_NODE_ID'],
   ['--lease-ms <ms>', 'how long an execution lease lasts without renewal (default 10000)', 'STEPWISE_LEASE_MS'],
+  [
+    '--max-process-ending-attempts <n>',
+    'process endings in a row with an execution in flight before it is failed (States.Runtime)',
+    'STEPWISE_MAX_PROCESS_ENDING_ATTEMPTS',
+    '3',
+  ],
 ];
 
 export function registerServe(program: Command, context: CommandContext): void {
@@ -112,6 +120,11 @@ export function registerServe(program: Command, context: CommandContext): void {
         ...(options.databaseSchema !== undefined ? { databaseSchema: options.databaseSchema } : {}),
         ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
         ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
+        ...(options.maxProcessEndingAttempts !== undefined
+          ? {
+              maxProcessEndingAttempts: parseCount(options.maxProcessEndingAttempts, 3, 'max process-ending attempts'),
+            }
+          : {}),
         region: process.env.STEPWISE_REGION,
         accountId: process.env.STEPWISE_ACCOUNT_ID,
       });

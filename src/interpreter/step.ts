@@ -145,6 +145,9 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
     case 'stop':
       run.complete('ABORTED', { error: signal.error, cause: signal.cause });
       return;
+    case 'fail':
+      run.complete('FAILED', { error: signal.error, cause: signal.cause });
+      return;
     case 'redrive':
       redrive(run, machine, state);
       return;

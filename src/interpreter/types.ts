@@ -30,6 +30,8 @@ export type Signal =
   | { kind: 'taskSubmitted'; taskId: string; output: Json }
   | { kind: 'timerFired'; timerId: string }
   | { kind: 'stop'; error?: string; cause?: string }
+  /** The engine gives up on the execution (it ended the process too often): FAILED with this error and cause. */
+  | { kind: 'fail'; error: string; cause: string }
   /** RedriveExecution: continue a FAILED, TIMED_OUT or ABORTED execution from its redrive point. */
   | { kind: 'redrive' };
 

@@ -26,6 +26,8 @@ export interface DurableParts {
   log: Logger | undefined;
   /** WAIT_TIME_SCALE (see DurableEngineOptions.waitTimeScale). */
   waitTimeScale: number;
+  /** Process endings in a row after which an execution is failed, not run again (./poison.ts). */
+  maxProcessEndingAttempts: number;
 }
 
 export class DurableContext {
@@ -37,6 +39,7 @@ export class DurableContext {
   readonly integrations: IntegrationRegistry;
   readonly log: Logger | undefined;
   private readonly waitTimeScale: number;
+  readonly maxProcessEndingAttempts: number;
   /** Set once by close(): loops stop, timers are not set again. */
   closed = false;
 
@@ -49,6 +52,7 @@ export class DurableContext {
     this.integrations = parts.integrations;
     this.log = parts.log;
     this.waitTimeScale = parts.waitTimeScale;
+    this.maxProcessEndingAttempts = parts.maxProcessEndingAttempts;
   }
 
   /**

@@ -33,6 +33,7 @@ import { DurableContext, STANDARD_RUN } from './context.js';
 import { EndWaiters } from './end-waiters.js';
 import { LocalOwnership } from './local-ownership.js';
 import type { Ownership } from './ownership.js';
+import { DEFAULT_MAX_PROCESS_ENDING_ATTEMPTS } from './poison.js';
 import { redriveExecution } from './redrive.js';
 import { startsTask } from './step-commit.js';
 
@@ -64,6 +65,11 @@ export interface DurableEngineOptions {
   waitTimeScale?: number;
   /** Run as one node of several sharing `cluster.store` (which must be `store`). */
   cluster?: ClusterOwnershipOptions;
+  /**
+   * Process endings in a row (with work of the execution in flight, no step committed since) after
+   * which recovery fails an execution with States.Runtime instead of running it again. Default 3.
+   */
+  maxProcessEndingAttempts?: number;
 }
 
 export class DurableEngine implements Engine {
@@ -98,6 +104,7 @@ export class DurableEngine implements Engine {
       integrations,
       log: options.logger,
       waitTimeScale: options.waitTimeScale ?? 1,
+      maxProcessEndingAttempts: options.maxProcessEndingAttempts ?? DEFAULT_MAX_PROCESS_ENDING_ATTEMPTS,
     });
     const tasks = new TaskRunner(integrations, (arn, signal) => void this.actors.deliver(arn, signal));
     this.ends = new EndWaiters(options.store);
@@ -112,8 +119,23 @@ export class DurableEngine implements Engine {
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
-  start(): Promise<void> {
+  /** Loads and resumes: `load()` then `resume()`. */
+  async start(): Promise<void> {
+    await this.load();
+    this.resume();
+  }
+
+  /**
+   * Loads the executions to resume and stores what recovery must (process-ending counts, poison
+   * executions failed), running no user code: a server answers requests once this resolves.
+   */
+  load(): Promise<void> {
     return this.ownership.start();
+  }
+
+  /** Runs what `load` found: outbox tasks invoked again, due timers fired. */
+  resume(): void {
+    this.ownership.resume();
   }
 
   async close(): Promise<void> {

@@ -83,9 +83,12 @@ export class ClusterOwnership implements Ownership {
   }
 
   async start(): Promise<void> {
-    // Nothing is loaded up front: this node claims what is ready, as every node does.
+    // Nothing is loaded up front: this node claims what is ready, as every node does (on resume).
     await this.cluster.start();
-    await this.sweep();
+  }
+
+  resume(): void {
+    this.sweep().catch((err: unknown) => this.ctx.log?.error({ err }, 'the first sweep for work failed'));
   }
 
   async close(): Promise<void> {
