@@ -3,6 +3,11 @@
  * nodes), the durable engine and the API server, with clean shutdown (in-flight requests and
  * commits finish, nothing half-written).
  */
+import {
+  DEFAULT_MAX_EVENT_STREAMS,
+  DEFAULT_MAX_EXECUTIONS_IN_FLIGHT,
+  DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
+} from './engine/quotas.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +80,12 @@ export interface ServerOptions {
    * States.Runtime (else STEPWISE_MAX_PROCESS_ENDING_ATTEMPTS; default 3).
    */
   maxProcessEndingAttempts?: number;
+  /** Executions running at once on this server (else STEPWISE_MAX_EXECUTIONS_IN_FLIGHT; default 100,000). */
+  maxExecutionsInFlight?: number;
+  /** Bytes of history one in-memory run holds (else STEPWISE_MAX_HISTORY_BYTES_IN_MEMORY; default 64 MiB). */
+  maxHistoryBytesInMemory?: number;
+  /** The console's live event streams open at once (else STEPWISE_MAX_EVENT_STREAMS; default 100). */
+  maxEventStreams?: number;
 }
 
 export interface RunningServer {
@@ -112,6 +123,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const maxProcessEndingAttempts =
     options.maxProcessEndingAttempts ??
     parseCount(process.env.STEPWISE_MAX_PROCESS_ENDING_ATTEMPTS, 3, 'max process-ending attempts');
+  const maxExecutionsInFlight =
+    options.maxExecutionsInFlight ??
+    parseCount(
+      process.env.STEPWISE_MAX_EXECUTIONS_IN_FLIGHT,
+      DEFAULT_MAX_EXECUTIONS_IN_FLIGHT,
+      'max executions in flight',
+    );
+  const maxHistoryBytesInMemory =
+    options.maxHistoryBytesInMemory ??
+    parseCount(
+      process.env.STEPWISE_MAX_HISTORY_BYTES_IN_MEMORY,
+      DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
+      'max history bytes in memory',
+    );
+  const maxEventStreams =
+    options.maxEventStreams ??
+    parseCount(process.env.STEPWISE_MAX_EVENT_STREAMS, DEFAULT_MAX_EVENT_STREAMS, 'max event streams');
   let store = options.store;
   if (!store && databaseUrl !== undefined) {
     const schema = options.databaseSchema ?? (process.env.STEPWISE_DATABASE_SCHEMA || undefined);
@@ -147,6 +175,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     mocks,
     waitTimeScale,
     maxProcessEndingAttempts,
+    maxExecutionsInFlight,
+    maxHistoryBytesInMemory,
     ...(clusterStore
       ? {
           cluster: {
@@ -187,6 +217,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
     logger: log,
     consoleDir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
+    maxEventStreams,
   });
   // Readiness never waits on user code: recovery stores what it must, the server listens, and only
   // then do the recovered executions run (a poison one cannot keep /healthz from answering).
@@ -194,7 +225,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const address = await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
   const port = Number(new URL(address).port);
   engine.advertise(address);
-  engine.resume();
+  engine.resume().catch((err: unknown) => log.error({ err }, 'resuming the recovered executions failed'));
   log.info(
     clusterStore
       ? { url: address, node: engine.node?.id, leaseMs }

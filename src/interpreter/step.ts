@@ -5,7 +5,14 @@
  */
 import type { Json } from '../json.js';
 import type { CompiledMachine } from './compiled.js';
-import { assertNever, HISTORY_QUOTA_CAUSE, HistoryLimitReached, StatesErrors } from '../vocabulary/states-errors.js';
+import {
+  assertNever,
+  HISTORY_QUOTA_CAUSE,
+  historyBytesCause,
+  HistoryBytesLimitReached,
+  HistoryLimitReached,
+  StatesErrors,
+} from '../vocabulary/states-errors.js';
 import { Run } from './run.js';
 import {
   ROOT_FRAME,
@@ -39,6 +46,8 @@ export async function step(
   } catch (e) {
     if (e instanceof HistoryLimitReached) {
       run.complete('FAILED', { error: StatesErrors.Runtime, cause: HISTORY_QUOTA_CAUSE });
+    } else if (e instanceof HistoryBytesLimitReached) {
+      run.complete('FAILED', { error: StatesErrors.Runtime, cause: historyBytesCause(e.limit) });
     } else {
       // A defect in the interpreter must not lose the execution: it fails, with the reason.
       run.complete('FAILED', {

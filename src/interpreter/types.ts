@@ -211,6 +211,11 @@ export interface RunOptions {
    */
   historyLimit?: number;
   /**
+   * With `history`: fail the execution once the events held pass `limit` bytes (as JSON), `used`
+   * being what earlier steps of the run hold already (in-memory runs keep every event).
+   */
+  historyBytes?: { limit: number; used: number };
+  /**
    * Epoch ms after which a long run of synchronous states times the execution out (checked every
    * thousand transitions). Express: AWS's five-minute maximum duration.
    */

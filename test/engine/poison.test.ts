@@ -42,7 +42,7 @@ describe('an execution whose work was in flight when the process ended', () => {
       return new Promise<Json>(() => {});
     };
     const first = await newProcess(store, hangs);
-    first.resume();
+    await first.resume();
     const started = await first.startExecution(startRequest(oneTask, 'poison'));
     if (!('executionArn' in started)) throw new Error('expected a new execution');
     const arn = started.executionArn;
@@ -52,13 +52,13 @@ describe('an execution whose work was in flight when the process ended', () => {
       const next = await newProcess(store, hangs);
       expect((await store.getExecution(arn))?.processEndings).toBe(endings);
       expect(calls).toBe(endings); // load ran no user code
-      next.resume();
+      await next.resume();
       await new Promise((r) => setImmediate(r));
       expect(calls).toBe(endings + 1);
     }
 
     const last = await newProcess(store, hangs);
-    last.resume();
+    await last.resume();
     await new Promise((r) => setImmediate(r));
     const failed = await store.getExecution(arn);
     expect(failed?.status).toBe('FAILED');
@@ -77,7 +77,7 @@ describe('an execution whose work was in flight when the process ended', () => {
       States: { A: { Type: 'Task', Resource: WORK, Next: 'B' }, B: { Type: 'Task', Resource: WORK, End: true } },
     });
     const first = await newProcess(store, () => new Promise<Json>(() => {}));
-    first.resume();
+    await first.resume();
     const started = await first.startExecution(startRequest(twoTasks, 'progress'));
     if (!('executionArn' in started)) throw new Error('expected a new execution');
     let calls = 0;
@@ -85,7 +85,7 @@ describe('an execution whose work was in flight when the process ended', () => {
       ++calls === 1 ? Promise.resolve({ a: 1 }) : new Promise<Json>(() => {}),
     );
     expect((await store.getExecution(started.executionArn))?.processEndings).toBe(1);
-    second.resume();
+    await second.resume();
     await expect.poll(() => calls).toBe(2);
     expect(await store.getExecution(started.executionArn)).not.toHaveProperty('processEndings');
   });
@@ -93,7 +93,7 @@ describe('an execution whose work was in flight when the process ended', () => {
   it('is failed at the first recovery with --max-process-ending-attempts 1', async () => {
     const store = new MemoryStore();
     const first = await newProcess(store, () => new Promise<Json>(() => {}));
-    first.resume();
+    await first.resume();
     const started = await first.startExecution(startRequest(oneTask, 'strict'));
     if (!('executionArn' in started)) throw new Error('expected a new execution');
     await newProcess(store, () => new Promise<Json>(() => {}), 1);
@@ -109,7 +109,7 @@ describe('an execution that only waits when the process ends', () => {
     const first = await newProcess(store, () => Promise.resolve({}));
     const started = await first.startExecution(startRequest(waits, 'patient'));
     if (!('executionArn' in started)) throw new Error('expected a new execution');
-    for (let i = 0; i < 5; i++) (await newProcess(store, () => Promise.resolve({}))).resume();
+    for (let i = 0; i < 5; i++) await (await newProcess(store, () => Promise.resolve({}))).resume();
     const record = await store.getExecution(started.executionArn);
     expect(record?.status).toBe('RUNNING');
     expect(record).not.toHaveProperty('processEndings');

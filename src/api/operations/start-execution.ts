@@ -1,6 +1,7 @@
 import { seconds, type Operation } from '../context.js';
 import { splitTestCase, stateMachineName } from '../../integrations/mocks/mock-integration.js';
 import { UnstorableCommitError } from '../../engine/commit-queue.js';
+import { ExecutionLimitExceededError } from '../../engine/quotas.js';
 import { ApiError, stateMachineDoesNotExist } from '../errors.js';
 import { prepareStart, readStartMembers, resolveTarget } from '../executions.js';
 
@@ -24,6 +25,7 @@ export const startExecution: Operation = async (request, ctx) => {
   const outcome = await ctx.executions.start(start, ctx.engine).catch((error: unknown) => {
     // Its own first commit could not be stored (its batch's other members were committed alone).
     if (error instanceof UnstorableCommitError) throw new ApiError('InvalidExecutionInput', error.message);
+    if (error instanceof ExecutionLimitExceededError) throw new ApiError('ExecutionLimitExceeded', error.message);
     throw error;
   });
   switch (outcome.kind) {

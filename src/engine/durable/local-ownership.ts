@@ -44,12 +44,12 @@ export class LocalOwnership implements Ownership {
     await Promise.all(counting);
   }
 
-  resume(): void {
+  resume(): Promise<void> {
     for (const [arn, tasks] of this.resumable.splice(0)) {
       if (this.actors.get(arn)?.record.status !== 'RUNNING') continue;
       for (const task of tasks) this.actors.reinvoke(arn, task);
     }
-    void this.timers.poll();
+    return this.timers.poll();
   }
 
   /** One RUNNING execution at start: counted if it had work in flight, failed at the bound. */

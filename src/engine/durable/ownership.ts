@@ -18,8 +18,8 @@ export interface Ownership {
    * code runs before `resume`, so the server can answer before that.
    */
   start(): Promise<void>;
-  /** Runs what `start` loaded (tasks again, due timers) and starts looking for work. */
-  resume(): void;
+  /** Runs what `start` loaded (tasks again, due timers) and starts looking for work: resolves after the first look. */
+  resume(): Promise<void>;
   /** After the engine's last commits: stops looking for work and gives back what it can. */
   close(): Promise<void>;
 

@@ -87,8 +87,8 @@ export class ClusterOwnership implements Ownership {
     await this.cluster.start();
   }
 
-  resume(): void {
-    this.sweep().catch((err: unknown) => this.ctx.log?.error({ err }, 'the first sweep for work failed'));
+  resume(): Promise<void> {
+    return this.sweep();
   }
 
   async close(): Promise<void> {
