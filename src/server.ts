@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
 } from './engine/quotas.js';
 import { existsSync, mkdirSync } from 'node:fs';
+import { leaveCleanStopMarker, takeCleanStopMarker } from './clean-stop.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
@@ -141,6 +142,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     options.maxEventStreams ??
     parseCount(process.env.STEPWISE_MAX_EVENT_STREAMS, DEFAULT_MAX_EVENT_STREAMS, 'max event streams');
   let store = options.store;
+  /** The SQLite data directory, where a clean stop leaves its marker (./clean-stop.ts). */
+  let markerDir: string | undefined;
   if (!store && databaseUrl !== undefined) {
     const schema = options.databaseSchema ?? (process.env.STEPWISE_DATABASE_SCHEMA || undefined);
     try {
@@ -154,6 +157,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (!store) {
     mkdirSync(dataDir, { recursive: true });
     store = SqliteStore.open(join(dataDir, 'stepwise.db'));
+    markerDir = dataDir;
   }
   const clusterStore =
     isClusterStore(store) && (databaseUrl !== undefined || options.nodeId !== undefined) ? store : undefined;
@@ -175,6 +179,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     mocks,
     waitTimeScale,
     maxProcessEndingAttempts,
+    stoppedCleanly: markerDir !== undefined && takeCleanStopMarker(markerDir),
     maxExecutionsInFlight,
     maxHistoryBytesInMemory,
     ...(clusterStore
@@ -248,6 +253,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await engine.close();
         await integrations.close();
         await openStore.close();
+        if (markerDir !== undefined) leaveCleanStopMarker(markerDir);
         log.info('stepwise stopped');
       })()),
   };

@@ -30,6 +30,8 @@ export interface DurableParts {
   maxProcessEndingAttempts: number;
   /** Bytes of history events one step may hold before its commit (see RunOptions.historyBytes). */
   maxHistoryBytesInMemory?: number;
+  /** The previous process on this store stopped cleanly: recovery counts no process ending. */
+  stoppedCleanly?: boolean;
 }
 
 export class DurableContext {
@@ -42,6 +44,7 @@ export class DurableContext {
   readonly log: Logger | undefined;
   private readonly waitTimeScale: number;
   readonly maxProcessEndingAttempts: number;
+  readonly stoppedCleanly: boolean;
   /** How Standard steps run: history recorded, AWS's event quota, and the bytes one step may hold. */
   readonly standardRun: RunOptions;
   /** Set once by close(): loops stop, timers are not set again. */
@@ -57,6 +60,7 @@ export class DurableContext {
     this.log = parts.log;
     this.waitTimeScale = parts.waitTimeScale;
     this.maxProcessEndingAttempts = parts.maxProcessEndingAttempts;
+    this.stoppedCleanly = parts.stoppedCleanly ?? false;
     this.standardRun =
       parts.maxHistoryBytesInMemory === undefined
         ? STANDARD_RUN

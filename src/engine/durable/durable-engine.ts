@@ -75,6 +75,11 @@ export interface DurableEngineOptions {
    * which recovery fails an execution with States.Runtime instead of running it again. Default 3.
    */
   maxProcessEndingAttempts?: number;
+  /**
+   * The previous process on this store stopped cleanly (its close() ran to the end): nothing it
+   * ran ended it, so recovery counts no process ending. The server knows this from a marker file.
+   */
+  stoppedCleanly?: boolean;
   /** Executions running here at once (Standard ones loaded, Express ones in memory); StartExecution beyond answers ExecutionLimitExceeded. */
   maxExecutionsInFlight?: number;
   /**
@@ -119,6 +124,7 @@ export class DurableEngine implements Engine {
       waitTimeScale: options.waitTimeScale ?? 1,
       maxProcessEndingAttempts: options.maxProcessEndingAttempts ?? DEFAULT_MAX_PROCESS_ENDING_ATTEMPTS,
       maxHistoryBytesInMemory: options.maxHistoryBytesInMemory ?? DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
+      stoppedCleanly: options.stoppedCleanly ?? false,
     });
     const tasks = new TaskRunner(integrations, (arn, signal) => void this.actors.deliver(arn, signal));
     this.ends = new EndWaiters(options.store);

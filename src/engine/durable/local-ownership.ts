@@ -55,7 +55,9 @@ export class LocalOwnership implements Ownership {
   /** One RUNNING execution at start: counted if it had work in flight, failed at the bound. */
   private async recover(record: ExecutionRecord, tasks: TaskRecord[], timerDue: boolean): Promise<void> {
     const arn = record.arn;
-    const recovery = recoveryOf(record, tasks, timerDue, this.ctx.maxProcessEndingAttempts);
+    const recovery = this.ctx.stoppedCleanly
+      ? ({ kind: 'idle' } as const)
+      : recoveryOf(record, tasks, timerDue, this.ctx.maxProcessEndingAttempts);
     switch (recovery.kind) {
       case 'fail': {
         this.ctx.log?.warn(
