@@ -16,6 +16,8 @@ import { TimerLoop } from './timer-loop.js';
 
 /** Due timers read at start to tell which executions had work in flight (more are still fired, not counted). */
 const DUE_AT_START = 10_000;
+/** Executions loaded between two turns of the event loop. */
+const LOAD_YIELD_EVERY = 500;
 
 export class LocalOwnership implements Ownership {
   private readonly timers: TimerLoop;
@@ -34,7 +36,10 @@ export class LocalOwnership implements Ownership {
     const { store } = this.ctx;
     const due = new Set((await store.dueTimers(this.ctx.clock.now(), DUE_AT_START)).map((t) => t.executionArn));
     const counting: Promise<void>[] = [];
+    let loaded = 0;
     for (const arn of await store.runningExecutions()) {
+      // Loading many executions leaves the event loop room now and then (timers, the store's I/O).
+      if (++loaded % LOAD_YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const record = await store.getExecution(arn);
       if (!record || record.status !== 'RUNNING') continue;
       const tasks = await store.pendingTasks(arn);
