@@ -10,7 +10,9 @@
  */
 import type { Signal } from '../../interpreter/types.js';
 import type { Commit, ExecutionRecord, TaskRecord } from '../../store/types.js';
-import { StatesErrors } from '../../vocabulary/states-errors.js';
+import { assertNever, StatesErrors } from '../../vocabulary/states-errors.js';
+import type { Actor, Actors } from './actor.js';
+import type { DurableContext } from './context.js';
 
 export const DEFAULT_MAX_PROCESS_ENDING_ATTEMPTS = 3;
 
@@ -63,4 +65,39 @@ export function poisonCause(endings: number): string {
 
 function isActivityResource(resource: string): boolean {
   return /^arn:[^:]+:states:[^:]*:[^:]*:activity:/.test(resource);
+}
+
+/**
+ * A node of several takes over an execution whose node died holding it: before its outbox tasks
+ * run again, that death is counted (in a commit fenced by `lease`), or at the bound the execution
+ * is failed instead. 'run' when its tasks should run again.
+ */
+export async function countTakeover(
+  ctx: DurableContext,
+  actors: Actors,
+  arn: string,
+  actor: Actor,
+  tasks: readonly TaskRecord[],
+  lease: Commit['lease'],
+): Promise<'run' | 'failed'> {
+  const recovery = recoveryOf(actor.record, tasks, false, ctx.maxProcessEndingAttempts);
+  switch (recovery.kind) {
+    case 'idle':
+      return 'run';
+    case 'count': {
+      const commit: Commit = { ...recovery.commit, ...(lease ? { lease } : {}) };
+      // A conflict: it moved on meanwhile (progress), so its tasks run as they are.
+      if ((await ctx.commits.submit(commit)) === 'ok') actor.record = commit.execution;
+      return 'run';
+    }
+    case 'fail':
+      ctx.log?.warn(
+        { executionArn: arn, processEndings: actor.record.processEndings ?? 0 },
+        'failing a poison execution',
+      );
+      actors.push(arn, actor, { signal: recovery.signal });
+      return 'failed';
+    default:
+      return assertNever(recovery, 'recovery');
+  }
 }
