@@ -9,6 +9,7 @@ export const ApiErrorTypes = {
   ValidationException: 400,
   MissingRequiredParameter: 400,
   InternalFailure: 500,
+  ThrottlingException: 400,
   // resources
   StateMachineDoesNotExist: 400,
   StateMachineAlreadyExists: 400,

@@ -40,6 +40,8 @@ export interface InMemoryRunOptions {
   historyLimit?: number;
   /** Epoch ms: a long synchronous run times out after it (Express: five minutes). */
   deadline?: number;
+  /** Bytes of history (events as JSON) the run may hold; past it the execution fails with States.Runtime. */
+  historyBytesLimit?: number;
 }
 
 /** Real milliseconds of work after which the runner yields to the event loop. */
@@ -68,6 +70,7 @@ export async function runInMemory(
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
   };
   const history: HistoryEvent[] = [];
+  let historyBytes = 0;
   const timers = new Map<string, Timer>();
   const inFlight = new Map<string, Promise<Signal>>();
   /** Releases of the clock's holds on running handlers (a cancelled task no longer holds it). */
@@ -84,9 +87,18 @@ export async function runInMemory(
       await new Promise<void>((resolve) => setImmediate(resolve));
       busySince = performance.now();
     }
-    const result = await step(machine, state, signal, rt, runOptions);
+    const bytesLimit = options.history ? options.historyBytesLimit : undefined;
+    const result = await step(
+      machine,
+      state,
+      signal,
+      rt,
+      bytesLimit === undefined
+        ? runOptions
+        : { ...runOptions, historyBytes: { limit: bytesLimit, used: historyBytes } },
+    );
     state = result.state;
-    if (options.history) for (const e of result.events) history.push(e);
+    if (options.history) historyBytes += keepHistory(history, result.events, options.historyBytesLimit !== undefined);
     for (const command of result.commands) {
       switch (command.kind) {
         case 'invokeTask': {
@@ -124,6 +136,25 @@ export async function runInMemory(
     }
   }
   throw new Error('The execution stopped making progress without completing');
+}
+
+/** Appends the events to the history; their size as JSON in bytes when `measure` (else 0). */
+function keepHistory(history: HistoryEvent[], events: readonly HistoryEvent[], measure: boolean): number {
+  let bytes = 0;
+  for (const event of events) {
+    history.push(event);
+    if (measure) bytes += jsonBytes(event);
+  }
+  return bytes;
+}
+
+/** An event's size as JSON; one too deep to serialise is not measured (the depth limits are the edge's). */
+function jsonBytes(event: HistoryEvent): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(event));
+  } catch {
+    return 0;
+  }
 }
 
 /** How the execution ended, as its final state says. */

@@ -10,7 +10,8 @@ import type { CompiledMachine, CompiledState, StateList } from './compiled.js';
 import { contextObject, type ContextExtras } from './context-object.js';
 import { stateFailure } from './errors/cause.js';
 import { decideError, type ErrorDecision } from './errors/handle.js';
-import { assertNever, HistoryLimitReached, MAX_DURATION_CAUSE, StatesErrors } from '../vocabulary/states-errors.js';
+import { assertNever, MAX_DURATION_CAUSE, StatesErrors } from '../vocabulary/states-errors.js';
+import { HistoryQuota } from './history-quota.js';
 import { completeExecution, type ExecutionResult } from './ending.js';
 import { clonePhase } from './frames.js';
 import {
@@ -21,8 +22,7 @@ import {
   type HistoryEvent,
   type HistoryEventType,
 } from '../vocabulary/history-events.js';
-import type { ErrorOutcome, MaybePromise, Outcome } from './outcome.js';
-import { transition } from './outcome.js';
+import { transition, type ErrorOutcome, type MaybePromise, type Outcome } from './outcome.js';
 import { checkOutput } from './payload-size.js';
 import type { Inspector } from './pipeline/inspector.js';
 import type { StepContext } from './step-context.js';
@@ -53,6 +53,7 @@ export class Run implements StepContext {
   private transitions = 0;
   /** Set once the execution is ending: its last events are written even at the history limit. */
   private ending = false;
+  private quota: HistoryQuota | undefined;
 
   constructor(
     readonly machine: CompiledMachine,
@@ -71,13 +72,14 @@ export class Run implements StepContext {
    */
   emit<T extends HistoryEventType>(frame: Frame | null, type: T, details?: () => EventDetailsFor<T>): number {
     if (frame?.isolated) return 0;
-    const limit = this.options.historyLimit;
-    if (limit !== undefined && !this.ending && this.state.lastEventId + 1 >= limit) throw new HistoryLimitReached();
+    if (!this.ending) (this.quota ??= new HistoryQuota(this.options)).beforeEvent(this.state.lastEventId + 1);
     const id = ++this.state.lastEventId;
     if (this.options.history) {
       const position = { id, previousEventId: id - 1, timestamp: this.rt.now() };
       const args = (details ? [details()] : []) as EventDetailsFor<T> extends undefined ? [] : [EventDetailsFor<T>];
-      this.events.push(historyEvent(position, type, ...args));
+      const event = historyEvent(position, type, ...args);
+      this.events.push(event);
+      if (!this.ending) this.quota?.held(event);
     }
     return id;
   }

@@ -8,6 +8,8 @@ import type { CompiledMachine } from './compiled.js';
 import {
   assertNever,
   HISTORY_QUOTA_CAUSE,
+  historyBytesCause,
+  HistoryBytesLimitReached,
   HistoryLimitReached,
   MAX_DURATION_CAUSE,
   StatesErrors,
@@ -45,6 +47,8 @@ export async function step(
   } catch (e) {
     if (e instanceof HistoryLimitReached) {
       run.complete('FAILED', { error: StatesErrors.Runtime, cause: HISTORY_QUOTA_CAUSE });
+    } else if (e instanceof HistoryBytesLimitReached) {
+      run.complete('FAILED', { error: StatesErrors.Runtime, cause: historyBytesCause(e.limit) });
     } else {
       // A defect in the interpreter must not lose the execution: it fails, with the reason.
       run.complete('FAILED', {
@@ -157,6 +161,9 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
     }
     case 'stop':
       run.complete('ABORTED', { error: signal.error, cause: signal.cause });
+      return;
+    case 'fail':
+      run.complete('FAILED', { error: signal.error, cause: signal.cause });
       return;
     case 'redrive':
       redrive(run, machine, state);

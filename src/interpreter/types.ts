@@ -30,6 +30,8 @@ export type Signal =
   | { kind: 'taskSubmitted'; taskId: string; output: Json }
   | { kind: 'timerFired'; timerId: string }
   | { kind: 'stop'; error?: string; cause?: string }
+  /** The engine gives up on the execution (it ended the process too often): FAILED with this error and cause. */
+  | { kind: 'fail'; error: string; cause: string }
   /** RedriveExecution: continue a FAILED, TIMED_OUT or ABORTED execution from its redrive point. */
   | { kind: 'redrive' };
 
@@ -208,6 +210,11 @@ export interface RunOptions {
    * is the last one allowed). Standard executions: AWS's quota of 25,000 events.
    */
   historyLimit?: number;
+  /**
+   * With `history`: fail the execution once the events held pass `limit` bytes (as JSON), `used`
+   * being what earlier steps of the run hold already (in-memory runs keep every event).
+   */
+  historyBytes?: { limit: number; used: number };
   /**
    * Epoch ms after which a long run of synchronous states times the execution out (checked every
    * thousand transitions). Express: AWS's five-minute maximum duration.

@@ -21,3 +21,24 @@ export const EXPRESS_MAX_DURATION_MS = 5 * 60 * 1000;
 export const MAX_STATE_NAME_LENGTH = 80;
 /** A Distributed Map's Label: 40 characters. */
 export const MAX_LABEL_LENGTH = 40;
+
+/**
+ * Stepwise's own bounds on one expression evaluation, so that one state cannot stall or exhaust the
+ * server (AWS documents none; it bounds evaluation by its own means). Beyond any of them the state
+ * fails with States.Runtime and a cause that names the limit.
+ */
+export const EXPRESSION_LIMITS = {
+  /** JSONata evaluation steps (one per node of the expression evaluated). */
+  maxSteps: 5_000_000,
+  /** JSONata evaluation nesting: user function recursion counts here. */
+  maxDepth: 2_000,
+  /** Items (array members, object members, 16-character runs of string) an evaluation may build. */
+  maxItems: 5_000_000,
+  /** Milliseconds of evaluation, not counting the time it yields to others. */
+  maxActiveMs: 5_000,
+  /** An evaluation yields to the event loop after this many milliseconds of work. */
+  yieldAfterMs: 10,
+} as const;
+
+/** How deep an expression's result may nest (arrays and objects); deeper fails with States.Runtime. */
+export const MAX_RESULT_DEPTH = 512;
