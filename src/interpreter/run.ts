@@ -51,8 +51,8 @@ export class Run implements StepContext {
   private readonly queue: string[] = [];
   private readonly touched = new Set<string>();
   private transitions = 0;
-  /** Set once the execution is ending: its last events are written even at the history limit. */
-  private ending = false;
+  /** Once ending, its last events are written even at the history limit; at the limit, only the terminal one. */
+  private ending: false | 'all' | 'terminal' = false;
   private quota: HistoryQuota | undefined;
 
   constructor(
@@ -71,7 +71,7 @@ export class Run implements StepContext {
    * causes cite event ids. Frames of a distributed Map's child executions write no parent history.
    */
   emit<T extends HistoryEventType>(frame: Frame | null, type: T, details?: () => EventDetailsFor<T>): number {
-    if (frame?.isolated) return 0;
+    if (frame?.isolated || (this.ending === 'terminal' && frame !== null)) return 0;
     if (!this.ending) (this.quota ??= new HistoryQuota(this.options)).beforeEvent(this.state.lastEventId + 1);
     const id = ++this.state.lastEventId;
     if (this.options.history) {
@@ -352,9 +352,9 @@ export class Run implements StepContext {
   }
 
   /** Ends the execution: the terminal event, every outstanding task and timer cancelled. */
-  complete(status: TerminalStatus, result: ExecutionResult): void {
+  complete(status: TerminalStatus, result: ExecutionResult, abortEvents = true): void {
     if (this.state.status !== 'RUNNING') return;
-    this.ending = true;
+    this.ending = abortEvents ? 'all' : 'terminal';
     completeExecution(this, status, result);
   }
 

@@ -46,7 +46,8 @@ export async function step(
     await run.drain();
   } catch (e) {
     if (e instanceof HistoryLimitReached) {
-      run.complete('FAILED', { error: StatesErrors.Runtime, cause: HISTORY_QUOTA_CAUSE });
+      // The quota's last event is the execution's failure: no abort events of its branches follow it.
+      run.complete('FAILED', { error: StatesErrors.Runtime, cause: HISTORY_QUOTA_CAUSE }, false);
     } else if (e instanceof HistoryBytesLimitReached) {
       run.complete('FAILED', { error: StatesErrors.Runtime, cause: historyBytesCause(e.limit) });
     } else {
