@@ -146,6 +146,29 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
     );
   });
 
+  it('the token is judged before the output: a malformed token with output that is not JSON is InvalidToken', async () => {
+    const invalid = { name: 'InvalidToken', message: "Invalid Token: 'Invalid token'" };
+    expect(await failure(client.send(new SendTaskSuccessCommand({ taskToken: 'bad_token', output: 'x' })))).toEqual(
+      invalid,
+    );
+    expect(await failure(client.send(new SendTaskFailureCommand({ taskToken: 'bad_token', error: 'E' })))).toEqual(
+      invalid,
+    );
+    expect(await failure(client.send(new SendTaskHeartbeatCommand({ taskToken: 'bad_token' })))).toEqual(invalid);
+  });
+
+  it('a heartbeat for an open task without HeartbeatSeconds is accepted; once the task is closed it is TaskTimedOut', async () => {
+    const { executionArn, task } = await startActivityTask();
+    await client.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken }));
+    await client.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken }));
+    await client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '"done"' }));
+    expect(await untilDone(client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"done"' });
+    expect(await failure(client.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken })))).toEqual({
+      name: 'TaskTimedOut',
+      message: "Task Timed Out: 'Provided task does not exist anymore'",
+    });
+  });
+
   it('output that is not JSON is InvalidOutput and leaves the task waiting', async () => {
     const { executionArn, task } = await startActivityTask();
     expect(

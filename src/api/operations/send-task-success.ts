@@ -11,6 +11,10 @@ export const sendTaskSuccess: Operation = async (request, ctx) => {
   const token = request.requiredString('taskToken', TASK_TOKEN);
   const outputText = request.string('output', Limits.input) ?? request.notNull('output', '');
   request.check();
+  // AWS judges the token's form before the output: {"taskToken":"bad_token","output":"x"} is
+  // InvalidToken, not InvalidOutput. (The API reference lists both errors but not the order in
+  // which they are checked; this is the order AWS was seen to answer in.)
+  if (!decodeTaskToken(token)) throw invalidTaskToken();
   let output: Json;
   try {
     output = JSON.parse(outputText) as Json;

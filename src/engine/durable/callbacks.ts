@@ -32,8 +32,15 @@ export class Callbacks {
     }));
   }
 
-  heartbeat(token: string): Promise<CallbackResult> {
-    return this.callback(token, (taskId) => ({ kind: 'taskHeartbeat', taskId }));
+  /**
+   * AWS accepts a heartbeat for any open task, with or without HeartbeatSeconds; only a task whose
+   * HeartbeatSeconds timer it resets changes the execution, so an ignored heartbeat is still `ok`
+   * while the task waits for its token.
+   */
+  async heartbeat(token: string): Promise<CallbackResult> {
+    const result = await this.callback(token, (taskId) => ({ kind: 'taskHeartbeat', taskId }));
+    if (result !== 'taskDoesNotExist') return result;
+    return (await this.awaits(token)) ? 'ok' : result;
   }
 
   /** An activity worker took the task (GetActivityTask): ActivityStarted. */
@@ -45,12 +52,18 @@ export class Callbacks {
     }));
   }
 
+  /** Whether the token's execution is running and one of its tasks waits for this token. */
+  private async awaits(token: string): Promise<boolean> {
+    const parts = decodeTaskToken(token);
+    if (!parts) return false;
+    const record = this.actors.get(parts.executionArn)?.record ?? (await this.store.getExecution(parts.executionArn));
+    return record !== undefined && record.status === 'RUNNING' && awaitsTaskToken(record.state, parts.taskId, token);
+  }
+
   private async callback(token: string, signal: (taskId: string) => Signal): Promise<CallbackResult> {
     const parts = decodeTaskToken(token);
     if (!parts) return 'invalidToken';
-    const record = this.actors.get(parts.executionArn)?.record ?? (await this.store.getExecution(parts.executionArn));
-    if (!record || record.status !== 'RUNNING' || !awaitsTaskToken(record.state, parts.taskId, token))
-      return 'taskDoesNotExist';
+    if (!(await this.awaits(token))) return 'taskDoesNotExist';
     const accepted = await this.actors.deliverAndConfirm(parts.executionArn, signal(parts.taskId));
     return accepted ? 'ok' : 'taskDoesNotExist';
   }
