@@ -11,7 +11,7 @@ import type { Json } from './json.js';
 import { loadDefinition } from './interpreter/load.js';
 import { HISTORY_EVENT_QUOTA } from './vocabulary/states-errors.js';
 import { EXPRESS_MAX_DURATION_MS } from './vocabulary/limits.js';
-import { formatExecutionArn, formatExpressArn, formatStateMachineArn } from './vocabulary/arn.js';
+import { formatExecutionArn, formatExpressArn, formatStateMachineArn, partitionOf } from './vocabulary/arn.js';
 import type { CompiledMachine } from './interpreter/compiled.js';
 import type { HistoryEvent } from './vocabulary/history-events.js';
 import type { ExecutionInfo, Runtime, StateMachineType, TerminalStatus } from './interpreter/types.js';
@@ -200,7 +200,7 @@ function executionInfo(type: StateMachineType, o: ContextOverrides, now: number,
   const account = o.accountId ?? DEFAULT_ACCOUNT_ID;
   const stateMachineName = o.stateMachineName ?? 'StateMachine';
   const executionName = o.executionName ?? uuid();
-  const home = { partition: 'aws', region, account };
+  const home = { partition: partitionOf(region), region, account };
   const stateMachineArn = o.stateMachineArn ?? formatStateMachineArn(home, stateMachineName);
   const executionArn =
     o.executionArn ??
@@ -212,7 +212,7 @@ function executionInfo(type: StateMachineType, o: ContextOverrides, now: number,
     executionName,
     stateMachineArn,
     stateMachineName,
-    roleArn: o.roleArn ?? `arn:aws:iam::${account}:role/StepwiseExecutionRole`,
+    roleArn: o.roleArn ?? `arn:${home.partition}:iam::${account}:role/StepwiseExecutionRole`,
     startTime: o.startTime ?? now,
     redriveCount: o.redriveCount ?? (type === 'STANDARD' ? 0 : undefined),
     stateMachineType: type,

@@ -8,6 +8,7 @@ import {
   formatActivityArn,
   formatStateMachineArn,
   parseStatesArn,
+  partitionOf,
   resourceTypeOf,
   type ArnHome,
   type StatesArn,
@@ -19,7 +20,8 @@ export class Arns {
   constructor(
     readonly region: string,
     readonly accountId: string,
-    readonly partition = 'aws',
+    /** The region's partition unless given: `arn:aws-cn:...` in `cn-north-1`. */
+    readonly partition = partitionOf(region),
   ) {}
 
   get home(): ArnHome {

@@ -200,3 +200,25 @@ export function homeOf(arn: string): ArnHome {
   const [, partition = '', , region = '', account = ''] = arn.split(':');
   return { partition, region, account };
 }
+
+/**
+ * The partition of a region, as ARNs spell it: every region is in exactly one partition (AWS
+ * General Reference, "Amazon Resource Names"). China `cn-*` is `aws-cn`, GovCloud `us-gov-*`
+ * `aws-us-gov`, the isolated `us-iso-*` `aws-iso`, `us-isob-*` `aws-iso-b`, `eu-isoe-*`
+ * `aws-iso-e`, `us-isof-*` `aws-iso-f`, the European Sovereign Cloud `eusc-*` `aws-eusc`; every
+ * other region `aws`. (The prefixes are those of the AWS SDKs' partition table.)
+ */
+export function partitionOf(region: string): string {
+  for (const [prefix, partition] of regionPartitions) if (region.startsWith(prefix)) return partition;
+  return 'aws';
+}
+
+const regionPartitions: readonly (readonly [string, string])[] = [
+  ['cn-', 'aws-cn'],
+  ['us-gov-', 'aws-us-gov'],
+  ['us-isob-', 'aws-iso-b'],
+  ['us-isof-', 'aws-iso-f'],
+  ['us-iso-', 'aws-iso'],
+  ['eu-isoe-', 'aws-iso-e'],
+  ['eusc-', 'aws-eusc'],
+];

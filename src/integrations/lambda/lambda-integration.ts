@@ -24,7 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isJsonObject, type Json } from '../../json.js';
-import { accountOf, regionOf } from '../../vocabulary/arn.js';
+import { accountOf, partitionOf, regionOf } from '../../vocabulary/arn.js';
 import { StatesErrors } from '../../vocabulary/states-errors.js';
 import type { ParsedResource } from '../../vocabulary/resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
@@ -150,9 +150,10 @@ export class LambdaIntegration implements Integration {
         cause: `The value for the field 'ClientContext' must be a STRING, but was: ${JSON.stringify(p.ClientContext)}`,
       };
     }
+    const region = regionOf(task.stateMachineArn) ?? this.region;
     const defaults = {
-      partition: task.parsed.kind === 'service' ? task.parsed.partition : 'aws',
-      region: regionOf(task.stateMachineArn) ?? this.region,
+      partition: task.parsed.kind === 'service' ? task.parsed.partition : partitionOf(region),
+      region,
       account: accountOf(task.stateMachineArn) ?? this.accountId,
     };
     const named = parseFunctionName(p.FunctionName, defaults, p.Qualifier);

@@ -8,7 +8,7 @@ import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import type { CompiledMachine, CompiledState, MapState, ParallelState } from '../compiled.js';
 import type { ContextExtras } from '../context-object.js';
 import type { ErrorDecision } from '../errors/handle.js';
-import { formatExpressArn, formatStateMachineArn } from '../../vocabulary/arn.js';
+import { formatExpressArn, formatStateMachineArn, partitionOf } from '../../vocabulary/arn.js';
 import { assertNever, StatesErrors } from '../../vocabulary/states-errors.js';
 import { transition, type MaybePromise, type Outcome } from '../outcome.js';
 import { checkOutput, exceedsPayloadLimit, resultTooLargeCause } from '../payload-size.js';
@@ -271,9 +271,10 @@ function testRun(tested: TestedState, inspector: Inspector): TestRun {
   const { machine, list, state, input, variables, options } = tested;
   const rt = options.runtime;
   const now = rt.now();
+  const region = options.region ?? 'us-east-1';
   const home = {
-    partition: options.partition ?? 'aws',
-    region: options.region ?? 'us-east-1',
+    partition: options.partition ?? partitionOf(region),
+    region,
     account: options.accountId ?? '123456789012',
   };
   const stateMachineName = rt.uuid();
