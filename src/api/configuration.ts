@@ -43,6 +43,18 @@ export function readTracing(request: Request): { enabled: boolean } | undefined 
   return { enabled: request.nested(value, 'tracingConfiguration').boolean('enabled') ?? false };
 }
 
+/**
+ * An IAM role ARN, `arn:<partition>:iam::<account>:role/[<path>/]<name>`. AWS answers anything else
+ * (a bare word, an S3 ARN, a policy ARN) with InvalidArn "Invalid Role Arn: '<text>'" — the wording
+ * seen from the real service; the API reference names the error (InvalidArn) but not its message.
+ * Role names are 1–64 characters of letters, digits and `+=,.@_-` (IAM's rule).
+ */
+const roleArnPattern = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+export function checkRoleArn(roleArn: string): void {
+  if (!roleArnPattern.test(roleArn)) throw new ApiError('InvalidArn', `Invalid Role Arn: '${roleArn}'`);
+}
+
 export interface Tag {
   key: string;
   value: string;

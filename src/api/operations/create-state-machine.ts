@@ -1,6 +1,7 @@
 import type { StateMachineRecord } from '../../store/types.js';
 import {
   checkDefinition,
+  checkRoleArn,
   checkLogging,
   checkTagCount,
   defaultLogging,
@@ -29,6 +30,7 @@ export const createStateMachine: Operation = async (request, ctx) => {
 
   if (versionDescription !== undefined && !publish) throw versionDescriptionWithoutPublish();
   if (!isValidName(name)) throw invalidName(name);
+  checkRoleArn(roleArn);
   checkLogging(logging);
 
   const arn = ctx.arns.stateMachine(name);

@@ -1,4 +1,4 @@
-import { checkDefinition, checkLogging, readLogging, readTracing } from '../configuration.js';
+import { checkDefinition, checkLogging, checkRoleArn, readLogging, readTracing } from '../configuration.js';
 import { seconds, type Operation } from '../context.js';
 import { ApiError, versionDescriptionWithoutPublish } from '../errors.js';
 import { Limits } from '../request.js';
@@ -24,6 +24,7 @@ export const updateStateMachine: Operation = async (request, ctx) => {
       'Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified',
     );
   }
+  if (roleArn !== undefined) checkRoleArn(roleArn);
   if (logging) checkLogging(logging);
   if (definition !== undefined) checkDefinition(definition, machine.type);
 

@@ -1,0 +1,51 @@
+/**
+ * AWS behaviours found by other people's suites (issue 14): role ARNs, encryption configuration,
+ * when a publish makes a new version.
+ */
+import {
+  CreateStateMachineCommand,
+  InvalidArn,
+  UpdateStateMachineCommand,
+  type CreateStateMachineCommandInput,
+} from '@aws-sdk/client-sfn';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { passDefinition, rejection, ROLE, startHarness, storeKinds, type Harness } from './harness.js';
+
+describe.each(storeKinds)('with the %s store', (kind) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness(kind);
+  });
+  afterEach(async () => h.close());
+
+  const create = (name: string, extra: Partial<CreateStateMachineCommandInput> = {}) =>
+    h.client.send(new CreateStateMachineCommand({ name, definition: passDefinition(), roleArn: ROLE, ...extra }));
+
+  describe('roleArn', () => {
+    it.each([
+      'bad',
+      'arn:aws:s3:::my-bucket',
+      'arn:aws:iam::aws:policy/AdministratorAccess',
+      'arn:aws:iam::123:role/x',
+    ])('CreateStateMachine refuses %s with InvalidArn', async (roleArn) => {
+      const error = await rejection(create('m', { roleArn }));
+      expect(error).toBeInstanceOf(InvalidArn);
+      expect(error.message).toBe(`Invalid Role Arn: '${roleArn}'`);
+    });
+
+    it('accepts roles with a path and in other partitions', async () => {
+      await create('a', { roleArn: 'arn:aws:iam::123456789012:role/service-role/StepFunctions-x' });
+      await create('b', { roleArn: 'arn:aws-cn:iam::123456789012:role/r' });
+      await create('c', { roleArn: 'arn:aws-us-gov:iam::123456789012:role/r+=,.@_-' });
+    });
+
+    it('UpdateStateMachine refuses a malformed role ARN with InvalidArn and keeps the old one', async () => {
+      const { stateMachineArn } = await create('m');
+      const error = await rejection(h.client.send(new UpdateStateMachineCommand({ stateMachineArn, roleArn: 'bad' })));
+      expect(error).toBeInstanceOf(InvalidArn);
+      expect(error.message).toBe("Invalid Role Arn: 'bad'");
+      const machine = await h.store.getStateMachine(stateMachineArn ?? '');
+      expect(machine?.roleArn).toBe(ROLE);
+    });
+  });
+});
