@@ -4,7 +4,9 @@
  */
 import {
   CreateStateMachineCommand,
+  DescribeStateMachineCommand,
   InvalidArn,
+  PublishStateMachineVersionCommand,
   UpdateStateMachineCommand,
   type CreateStateMachineCommandInput,
 } from '@aws-sdk/client-sfn';
@@ -46,6 +48,47 @@ describe.each(storeKinds)('with the %s store', (kind) => {
       expect(error.message).toBe("Invalid Role Arn: 'bad'");
       const machine = await h.store.getStateMachine(stateMachineArn ?? '');
       expect(machine?.roleArn).toBe(ROLE);
+    });
+  });
+
+  describe('publishing versions', () => {
+    const publish = (stateMachineArn: string, description?: string) =>
+      h.client.send(
+        new PublishStateMachineVersionCommand({
+          stateMachineArn,
+          ...(description !== undefined ? { description } : {}),
+        }),
+      );
+    const descriptionOf = async (arn: string | undefined) =>
+      (await h.client.send(new DescribeStateMachineCommand({ stateMachineArn: arn }))).description;
+
+    it('an unchanged revision with the same or no description returns the newest version', async () => {
+      const { stateMachineArn = '' } = await create('m');
+      const first = await publish(stateMachineArn, 'first');
+      expect((await publish(stateMachineArn, 'first')).stateMachineVersionArn).toBe(first.stateMachineVersionArn);
+      expect((await publish(stateMachineArn)).stateMachineVersionArn).toBe(first.stateMachineVersionArn);
+      expect(await descriptionOf(first.stateMachineVersionArn)).toBe('first');
+    });
+
+    it('an unchanged revision with a new description publishes a new version that carries it', async () => {
+      const { stateMachineArn = '' } = await create('m');
+      const first = await publish(stateMachineArn, 'first');
+      const second = await publish(stateMachineArn, 'second');
+      expect(second.stateMachineVersionArn).toBe(`${stateMachineArn}:2`);
+      expect(await descriptionOf(first.stateMachineVersionArn)).toBe('first');
+      expect(await descriptionOf(second.stateMachineVersionArn)).toBe('second');
+    });
+
+    it('UpdateStateMachine with publish and a new versionDescription follows the same rule', async () => {
+      const { stateMachineArn = '', stateMachineVersionArn } = await create('m', {
+        publish: true,
+        versionDescription: 'one',
+      });
+      const update = await h.client.send(
+        new UpdateStateMachineCommand({ stateMachineArn, roleArn: ROLE, publish: true, versionDescription: 'two' }),
+      );
+      expect(update.stateMachineVersionArn).not.toBe(stateMachineVersionArn);
+      expect(await descriptionOf(update.stateMachineVersionArn)).toBe('two');
     });
   });
 });

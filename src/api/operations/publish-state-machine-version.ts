@@ -24,7 +24,11 @@ export const publishStateMachineVersion: Operation = async (request, ctx) => {
 
 /**
  * Publishes the machine's current revision as its next version. Idempotent: when the newest
- * version already holds this revision, that version is returned.
+ * version already holds this revision and the publish asks for no other description, that version
+ * is returned. The API reference says the idempotency check is on the state machine, the
+ * revision and "name"; it does not spell out the description's part. A new description on an
+ * unchanged revision makes a new version carrying it, as AWS was seen to do (it never answers
+ * with a version whose description differs from the one asked for).
  */
 export async function publishVersion(
   ctx: ApiContext,
@@ -32,7 +36,12 @@ export async function publishVersion(
   description: string | undefined,
 ): Promise<StateMachineVersionRecord> {
   const newest = (await ctx.store.listVersions(machine.arn, { limit: 1 })).items[0];
-  if (newest && newest.revisionId === machine.revisionId) return newest;
+  if (
+    newest &&
+    newest.revisionId === machine.revisionId &&
+    (description === undefined || description === newest.description)
+  )
+    return newest;
   const number = (newest?.version ?? 0) + 1;
   const version: StateMachineVersionRecord = {
     arn: `${machine.arn}:${number}`,
