@@ -6,6 +6,7 @@ import {
   CreateStateMachineCommand,
   DescribeStateMachineCommand,
   InvalidArn,
+  InvalidDefinition,
   PublishStateMachineVersionCommand,
   UpdateStateMachineCommand,
   type CreateStateMachineCommandInput,
@@ -89,6 +90,40 @@ describe.each(storeKinds)('with the %s store', (kind) => {
       );
       expect(update.stateMachineVersionArn).not.toBe(stateMachineVersionArn);
       expect(await descriptionOf(update.stateMachineVersionArn)).toBe('two');
+    });
+  });
+
+  describe('HTTP Tasks', () => {
+    const httpMachine = (parameters: Record<string, unknown>) =>
+      JSON.stringify({
+        StartAt: 'Call',
+        States: {
+          Call: { Type: 'Task', Resource: 'arn:aws:states:::http:invoke', Parameters: parameters, End: true },
+        },
+      });
+    const endpoint = { ApiEndpoint: 'https://example.com', Method: 'GET' };
+    const connection = 'arn:aws:events:us-east-1:123456789012:connection/c/1';
+
+    it('without Authentication are refused at CreateStateMachine with InvalidDefinition', async () => {
+      const error = await rejection(create('h', { definition: httpMachine(endpoint) }));
+      expect(error).toBeInstanceOf(InvalidDefinition);
+      expect(error.message).toContain(
+        "SCHEMA_VALIDATION_FAILED: The field 'Authentication' is required but was missing at /States/Call/Parameters",
+      );
+    });
+
+    it('with Authentication but no ConnectionArn are refused too', async () => {
+      const error = await rejection(create('h', { definition: httpMachine({ ...endpoint, Authentication: {} }) }));
+      expect(error).toBeInstanceOf(InvalidDefinition);
+      expect(error.message).toContain(
+        "The field 'ConnectionArn' is required but was missing at /States/Call/Parameters/Authentication",
+      );
+    });
+
+    it('with a literal or dynamic connection are accepted', async () => {
+      await create('a', { definition: httpMachine({ ...endpoint, Authentication: { ConnectionArn: connection } }) });
+      await create('b', { definition: httpMachine({ ...endpoint, Authentication: { 'ConnectionArn.$': '$.c' } }) });
+      await create('c', { definition: httpMachine({ ...endpoint, 'Authentication.$': '$.auth' }) });
     });
   });
 });

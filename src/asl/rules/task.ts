@@ -12,6 +12,7 @@ export const taskRules: RuleFamily = {
     if (visit.type !== 'Task') return;
     checkResource(ctx, visit);
     checkCredentials(ctx, visit);
+    checkHttpConnection(ctx, visit);
     const timeout = checkSeconds(ctx, visit, 'TimeoutSeconds', 'TimeoutSecondsPath');
     const heartbeat = checkSeconds(ctx, visit, 'HeartbeatSeconds', 'HeartbeatSecondsPath');
     if (timeout !== undefined && heartbeat !== undefined && heartbeat > timeout) {
@@ -55,6 +56,32 @@ function checkCredentials(ctx: RuleContext, { state, location }: StateVisit): vo
   if (!isJsonObject(credentials)) return ctx.report(typeError(['OBJECT'], at));
   if (!hasField(credentials, 'RoleArn') && !hasField(credentials, 'RoleArn.$')) {
     ctx.report(schemaError("The field 'RoleArn' is required but was missing", at));
+  }
+}
+
+/**
+ * An HTTP Task (`arn:aws:states:::http:invoke`) must name its EventBridge connection: "You must
+ * include the connection ARN in any HTTP Task" (developer guide, "Call HTTPS APIs"; `Authentication`
+ * and its `ConnectionArn` are listed as required). AWS refuses the definition at CreateStateMachine;
+ * its exact message is not documented, so this uses the wording of AWS's other missing-field errors.
+ * Only literal Parameters/Arguments objects are judged (an expression may supply the field), and
+ * `InvocationConfig.ConnectionArn` is accepted in its place.
+ */
+function checkHttpConnection(ctx: RuleContext, { state, location, language }: StateVisit): void {
+  if (typeof state.Resource !== 'string' || !state.Resource.endsWith(':states:::http:invoke')) return;
+  const field = language === 'JSONata' ? 'Arguments' : 'Parameters';
+  const parameters = state[field];
+  if (!isJsonObject(parameters)) return;
+  const dynamic = (key: string) =>
+    hasField(parameters, `${key}.$`) || jsonataExpression(parameters[key] ?? null) !== undefined;
+  if (dynamic('Authentication') || dynamic('InvocationConfig')) return;
+  const auth = parameters.Authentication ?? parameters.InvocationConfig;
+  const at = child(location, field);
+  if (auth === undefined) return ctx.report(schemaError("The field 'Authentication' is required but was missing", at));
+  if (!isJsonObject(auth)) return;
+  if (!hasField(auth, 'ConnectionArn') && !hasField(auth, 'ConnectionArn.$')) {
+    const which = hasField(parameters, 'Authentication') ? 'Authentication' : 'InvocationConfig';
+    ctx.report(schemaError("The field 'ConnectionArn' is required but was missing", child(at, which)));
   }
 }
 
