@@ -12,6 +12,7 @@ import {
   type CreateStateMachineCommandInput,
 } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execute, fakeClock, TaskFailure } from '../../src/index.js';
 import { passDefinition, rejection, ROLE, startHarness, storeKinds, type Harness } from './harness.js';
 
 describe.each(storeKinds)('with the %s store', (kind) => {
@@ -124,6 +125,44 @@ describe.each(storeKinds)('with the %s store', (kind) => {
       await create('a', { definition: httpMachine({ ...endpoint, Authentication: { ConnectionArn: connection } }) });
       await create('b', { definition: httpMachine({ ...endpoint, Authentication: { 'ConnectionArn.$': '$.c' } }) });
       await create('c', { definition: httpMachine({ ...endpoint, 'Authentication.$': '$.auth' }) });
+    });
+  });
+
+  describe('Retry', () => {
+    const retrying = {
+      StartAt: 'Work',
+      States: {
+        Work: {
+          Type: 'Task',
+          Resource: 'arn:aws:lambda:us-east-1:123456789012:function:flaky',
+          Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 0, MaxAttempts: 2 }],
+          End: true,
+        },
+      },
+    };
+
+    it('IntervalSeconds 0 (what the CDK writes for Duration.seconds(0)) is accepted and retries at once', async () => {
+      await create('r', { definition: JSON.stringify(retrying) });
+      let calls = 0;
+      const clock = fakeClock(Date.UTC(2026, 0, 1));
+      const started = clock.now();
+      const result = await execute(
+        retrying,
+        {},
+        {
+          clock,
+          handlers: {
+            'arn:aws:lambda:us-east-1:123456789012:function:flaky': async () => {
+              calls++;
+              if (calls === 1) throw new TaskFailure('Flaky', 'first call fails');
+              return 'ok';
+            },
+          },
+        },
+      );
+      expect(result).toMatchObject({ status: 'SUCCEEDED', output: 'ok' });
+      expect(calls).toBe(2);
+      expect(clock.now() - started).toBeLessThan(1000);
     });
   });
 });

@@ -14,7 +14,12 @@ const RETRIER_FIELDS = {
   JitterStrategy: 'STRING',
   Comment: 'STRING',
 } as const satisfies Record<string, SchemaType>;
-const RETRIER_MINIMUM = { IntervalSeconds: 1, MaxAttempts: 0, BackoffRate: 1, MaxDelaySeconds: 1 } as const;
+/**
+ * The developer guide calls IntervalSeconds "a positive integer" but AWS takes 0 (the CDK writes
+ * `IntervalSeconds: 0` for `Duration.seconds(0)`, and such machines deploy): retry at once. The
+ * bound AWS applies is not documented as a number; 0 is the smallest value seen accepted.
+ */
+const RETRIER_MINIMUM = { IntervalSeconds: 0, MaxAttempts: 0, BackoffRate: 1, MaxDelaySeconds: 1 } as const;
 const JITTER_STRATEGIES = ['FULL', 'NONE'] as const;
 const CATCHER_FIELDS = ['ErrorEquals', 'Next', 'ResultPath', 'Output', 'Assign', 'Comment'] as const;
 
