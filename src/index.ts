@@ -72,8 +72,8 @@ export interface ContextOverrides {
   /** Epoch milliseconds; defaults to the clock's now. */
   startTime?: number;
   /**
-   * $$.Execution.RedriveCount. Defaults to 0 for Standard; an Express execution run to completion
-   * here is a StartSyncExecution, whose context has no RedriveCount (pass 0 for an asynchronous one).
+   * $$.Execution.RedriveCount. Defaults to 0 for Standard and for an asynchronous Express execution
+   * (`expressInvocation: 'async'`); a synchronous one (StartSyncExecution, the default) has none.
    */
   redriveCount?: number;
   region?: string;
@@ -88,6 +88,11 @@ export interface ExecuteOptions {
   /** Defaults to the real clock; `fakeClock()` makes Waits, backoffs and timeouts instant once no handler is busy. */
   clock?: Clock;
   stateMachineType?: StateMachineType;
+  /**
+   * How an Express execution is started: 'sync' (the default) as StartSyncExecution, 'async' as
+   * StartExecution, whose context object carries `Execution.RedriveCount` (0), as AWS's does.
+   */
+  expressInvocation?: 'sync' | 'async';
   /** Build the execution history (default true). Off is faster: nothing is recorded. */
   history?: boolean;
   context?: ContextOverrides;
@@ -134,7 +139,13 @@ export class StateMachine {
 
   async execute(input: Json = {}, options: Omit<ExecuteOptions, 'stateMachineType'> = {}): Promise<ExecuteResult> {
     const clock = options.clock ?? realClock;
-    const info = executionInfo(this.type, options.context ?? {}, clock.now(), options.runtime?.uuid ?? randomUUID);
+    const info = executionInfo(
+      this.type,
+      options.context ?? {},
+      clock.now(),
+      options.runtime?.uuid ?? randomUUID,
+      options.expressInvocation ?? 'sync',
+    );
     const result = await runInMemory(this.compiled, info, input, {
       handlers: options.handlers ?? {},
       ...(options.functionsDir !== undefined
@@ -195,7 +206,13 @@ export async function execute(
   return cachedMachine(definition, options.stateMachineType ?? 'STANDARD').execute(input, options);
 }
 
-function executionInfo(type: StateMachineType, o: ContextOverrides, now: number, uuid: () => string): ExecutionInfo {
+function executionInfo(
+  type: StateMachineType,
+  o: ContextOverrides,
+  now: number,
+  uuid: () => string,
+  invocation: 'sync' | 'async',
+): ExecutionInfo {
   const region = o.region ?? DEFAULT_REGION;
   const account = o.accountId ?? DEFAULT_ACCOUNT_ID;
   const stateMachineName = o.stateMachineName ?? 'StateMachine';
@@ -214,7 +231,7 @@ function executionInfo(type: StateMachineType, o: ContextOverrides, now: number,
     stateMachineName,
     roleArn: o.roleArn ?? `arn:${home.partition}:iam::${account}:role/StepwiseExecutionRole`,
     startTime: o.startTime ?? now,
-    redriveCount: o.redriveCount ?? (type === 'STANDARD' ? 0 : undefined),
+    redriveCount: o.redriveCount ?? (type === 'STANDARD' || invocation === 'async' ? 0 : undefined),
     stateMachineType: type,
   };
 }

@@ -8,6 +8,7 @@ import {
   InvalidArn,
   InvalidDefinition,
   PublishStateMachineVersionCommand,
+  StartSyncExecutionCommand,
   UpdateStateMachineCommand,
   type CreateStateMachineCommandInput,
 } from '@aws-sdk/client-sfn';
@@ -163,6 +164,25 @@ describe.each(storeKinds)('with the %s store', (kind) => {
       expect(result).toMatchObject({ status: 'SUCCEEDED', output: 'ok' });
       expect(calls).toBe(2);
       expect(clock.now() - started).toBeLessThan(1000);
+    });
+  });
+
+  describe('the context object of Express executions', () => {
+    const contextMachine = {
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Parameters: { 'e.$': '$$.Execution' }, End: true } },
+    };
+    const keysOf = (output: unknown) => Object.keys((output as { e: Record<string, unknown> }).e).sort();
+
+    it("the library's asynchronous execute has Execution.RedriveCount 0; the synchronous one, like StartSyncExecution, has none", async () => {
+      const async = await execute(contextMachine, {}, { stateMachineType: 'EXPRESS', expressInvocation: 'async' });
+      expect((async.output as { e: { RedriveCount?: number } }).e.RedriveCount).toBe(0);
+      const sync = await execute(contextMachine, {}, { stateMachineType: 'EXPRESS' });
+      const { stateMachineArn } = await create('x', { definition: JSON.stringify(contextMachine), type: 'EXPRESS' });
+      const http = await h.client.send(new StartSyncExecutionCommand({ stateMachineArn, input: '{}' }));
+      expect(keysOf(sync.output)).toEqual(keysOf(JSON.parse(http.output ?? '')));
+      expect(keysOf(sync.output)).not.toContain('RedriveCount');
+      expect(keysOf(async.output)).toEqual([...keysOf(sync.output), 'RedriveCount'].sort());
     });
   });
 });
