@@ -76,6 +76,9 @@ export function asOfVersion(machine: StateMachineRecord, version: StateMachineVe
     roleArn: version.roleArn,
     loggingConfiguration: version.loggingConfiguration,
     tracingConfiguration: version.tracingConfiguration,
+    ...(version.encryptionConfiguration !== undefined
+      ? { encryptionConfiguration: version.encryptionConfiguration }
+      : { encryptionConfiguration: undefined }),
     revisionId: version.revisionId,
   };
 }

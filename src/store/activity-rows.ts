@@ -1,11 +1,12 @@
 /** Activity and claimed-task rows (migration 0002) and their records: the same in SQLite and PostgreSQL. */
-import { taskFromRow, type TaskRow } from './rows.js';
+import { encryptionFromColumn, encryptionToColumn, taskFromRow, type TaskRow } from './rows.js';
 import type { ActivityRecord, ClaimedTask } from './types.js';
 
 export interface ActivityRow {
   arn: string;
   name: string;
   creation_date: number;
+  encryption_configuration: string | null;
 }
 
 export interface ClaimedTaskRow extends TaskRow {
@@ -17,13 +18,18 @@ export const activityToRow = (a: ActivityRecord): ActivityRow => ({
   arn: a.arn,
   name: a.name,
   creation_date: a.creationDate,
+  encryption_configuration: encryptionToColumn(a.encryptionConfiguration),
 });
 
-export const activityFromRow = (row: ActivityRow): ActivityRecord => ({
-  arn: row.arn,
-  name: row.name,
-  creationDate: row.creation_date,
-});
+export const activityFromRow = (row: ActivityRow): ActivityRecord => {
+  const encryptionConfiguration = encryptionFromColumn(row.encryption_configuration);
+  return {
+    arn: row.arn,
+    name: row.name,
+    creationDate: row.creation_date,
+    ...(encryptionConfiguration !== undefined ? { encryptionConfiguration } : {}),
+  };
+};
 
 export const claimedTaskFromRow = (row: ClaimedTaskRow): ClaimedTask => ({
   ...taskFromRow(row),

@@ -8,6 +8,7 @@ import type { HistoryEvent, HistoryEventDetailsFields, HistoryEventType } from '
 import type { ExecutionState, ExecutionStatus, StateMachineType } from '../interpreter/types.js';
 import type {
   AliasRecord,
+  EncryptionConfiguration,
   ExecutionRecord,
   ExecutionSummary,
   LoggingConfiguration,
@@ -26,6 +27,7 @@ export interface StateMachineRow {
   description: string | null;
   logging_configuration: string;
   tracing_configuration: string;
+  encryption_configuration: string | null;
   status: string;
   creation_date: number;
   update_date: number | null;
@@ -41,6 +43,7 @@ export interface VersionRow {
   description: string | null;
   logging_configuration: string;
   tracing_configuration: string;
+  encryption_configuration: string | null;
   revision_id: string;
   creation_date: number;
 }
@@ -115,6 +118,12 @@ function compact<T extends object>(record: T): T {
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
+/** Encryption configuration as its nullable JSON-text column (migration 0007). */
+export const encryptionToColumn = (c: EncryptionConfiguration | undefined): string | null =>
+  c === undefined ? null : JSON.stringify(c);
+export const encryptionFromColumn = (text: string | null | undefined): EncryptionConfiguration | undefined =>
+  text === null || text === undefined ? undefined : (JSON.parse(text) as EncryptionConfiguration);
+
 // ---- state machines, versions, aliases ---------------------------------------------------------
 
 export function stateMachineToRow(r: StateMachineRecord): StateMachineRow {
@@ -127,6 +136,7 @@ export function stateMachineToRow(r: StateMachineRecord): StateMachineRow {
     description: r.description ?? null,
     logging_configuration: JSON.stringify(r.loggingConfiguration),
     tracing_configuration: JSON.stringify(r.tracingConfiguration),
+    encryption_configuration: encryptionToColumn(r.encryptionConfiguration),
     status: r.status,
     creation_date: r.creationDate,
     update_date: r.updateDate ?? null,
@@ -144,6 +154,7 @@ export function stateMachineFromRow(row: StateMachineRow): StateMachineRecord {
     description: orUndefined(row.description),
     loggingConfiguration: JSON.parse(row.logging_configuration) as LoggingConfiguration,
     tracingConfiguration: JSON.parse(row.tracing_configuration) as { enabled: boolean },
+    encryptionConfiguration: encryptionFromColumn(row.encryption_configuration),
     status: row.status as StateMachineRecord['status'],
     creationDate: row.creation_date,
     updateDate: orUndefined(row.update_date),
@@ -161,6 +172,7 @@ export function versionToRow(r: StateMachineVersionRecord): VersionRow {
     description: r.description ?? null,
     logging_configuration: JSON.stringify(r.loggingConfiguration),
     tracing_configuration: JSON.stringify(r.tracingConfiguration),
+    encryption_configuration: encryptionToColumn(r.encryptionConfiguration),
     revision_id: r.revisionId,
     creation_date: r.creationDate,
   };
@@ -176,6 +188,7 @@ export function versionFromRow(row: VersionRow): StateMachineVersionRecord {
     description: orUndefined(row.description),
     loggingConfiguration: JSON.parse(row.logging_configuration) as LoggingConfiguration,
     tracingConfiguration: JSON.parse(row.tracing_configuration) as { enabled: boolean },
+    encryptionConfiguration: encryptionFromColumn(row.encryption_configuration),
     revisionId: row.revision_id,
     creationDate: row.creation_date,
   });

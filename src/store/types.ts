@@ -32,6 +32,13 @@ export interface LoggingConfiguration {
   destinations?: Json[];
 }
 
+/** Server-side encryption of a state machine or activity, as the API takes and answers it. */
+export interface EncryptionConfiguration {
+  type: 'AWS_OWNED_KEY' | 'CUSTOMER_MANAGED_KMS_KEY';
+  kmsKeyId?: string;
+  kmsDataKeyReusePeriodSeconds?: number;
+}
+
 export interface StateMachineRecord {
   arn: string;
   name: string;
@@ -41,6 +48,8 @@ export interface StateMachineRecord {
   description?: string;
   loggingConfiguration: LoggingConfiguration;
   tracingConfiguration: { enabled: boolean };
+  /** Absent: AWS's default, `{"type":"AWS_OWNED_KEY"}`. */
+  encryptionConfiguration?: EncryptionConfiguration;
   status: 'ACTIVE' | 'DELETING';
   creationDate: Millis;
   /** Set by UpdateStateMachine. */
@@ -59,6 +68,7 @@ export interface StateMachineVersionRecord {
   description?: string;
   loggingConfiguration: LoggingConfiguration;
   tracingConfiguration: { enabled: boolean };
+  encryptionConfiguration?: EncryptionConfiguration;
   revisionId: string;
   creationDate: Millis;
 }
@@ -151,6 +161,7 @@ export interface ActivityRecord {
   arn: string;
   name: string;
   creationDate: Millis;
+  encryptionConfiguration?: EncryptionConfiguration;
 }
 
 /**

@@ -3,12 +3,17 @@
  * when a publish makes a new version.
  */
 import {
+  ActivityAlreadyExists,
+  CreateActivityCommand,
   CreateStateMachineCommand,
+  DescribeActivityCommand,
   DescribeStateMachineCommand,
   InvalidArn,
   InvalidDefinition,
+  InvalidEncryptionConfiguration,
   PublishStateMachineVersionCommand,
   StartSyncExecutionCommand,
+  ValidationException,
   UpdateStateMachineCommand,
   type CreateStateMachineCommandInput,
 } from '@aws-sdk/client-sfn';
@@ -183,6 +188,87 @@ describe.each(storeKinds)('with the %s store', (kind) => {
       expect(keysOf(sync.output)).toEqual(keysOf(JSON.parse(http.output ?? '')));
       expect(keysOf(sync.output)).not.toContain('RedriveCount');
       expect(keysOf(async.output)).toEqual([...keysOf(sync.output), 'RedriveCount'].sort());
+    });
+  });
+
+  describe('encryptionConfiguration', () => {
+    const customer = {
+      type: 'CUSTOMER_MANAGED_KMS_KEY' as const,
+      kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      kmsDataKeyReusePeriodSeconds: 120,
+    };
+    const describeMachine = (stateMachineArn: string | undefined) =>
+      h.client.send(new DescribeStateMachineCommand({ stateMachineArn }));
+
+    it('DescribeStateMachine and DescribeActivity answer {"type":"AWS_OWNED_KEY"} when none was given', async () => {
+      const { stateMachineArn } = await create('m');
+      expect((await describeMachine(stateMachineArn)).encryptionConfiguration).toEqual({ type: 'AWS_OWNED_KEY' });
+      const { activityArn } = await h.client.send(new CreateActivityCommand({ name: 'a' }));
+      const activity = await h.client.send(new DescribeActivityCommand({ activityArn }));
+      expect(activity.encryptionConfiguration).toEqual({ type: 'AWS_OWNED_KEY' });
+    });
+
+    it('is stored and described as given, on the machine, its versions and activities', async () => {
+      const { stateMachineArn, stateMachineVersionArn } = await create('m', {
+        encryptionConfiguration: customer,
+        publish: true,
+      });
+      expect((await describeMachine(stateMachineArn)).encryptionConfiguration).toEqual(customer);
+      expect((await describeMachine(stateMachineVersionArn)).encryptionConfiguration).toEqual(customer);
+      await h.client.send(
+        new UpdateStateMachineCommand({ stateMachineArn, encryptionConfiguration: { type: 'AWS_OWNED_KEY' } }),
+      );
+      expect((await describeMachine(stateMachineArn)).encryptionConfiguration).toEqual({ type: 'AWS_OWNED_KEY' });
+      expect((await describeMachine(stateMachineVersionArn)).encryptionConfiguration).toEqual(customer);
+      const { activityArn } = await h.client.send(
+        new CreateActivityCommand({ name: 'a', encryptionConfiguration: customer }),
+      );
+      const activity = await h.client.send(new DescribeActivityCommand({ activityArn }));
+      expect(activity.encryptionConfiguration).toEqual(customer);
+    });
+
+    it('CUSTOMER_MANAGED_KMS_KEY without kmsKeyId is InvalidEncryptionConfiguration', async () => {
+      const encryptionConfiguration = { type: 'CUSTOMER_MANAGED_KMS_KEY' as const };
+      expect(await rejection(create('m', { encryptionConfiguration }))).toBeInstanceOf(InvalidEncryptionConfiguration);
+      expect(
+        await rejection(h.client.send(new CreateActivityCommand({ name: 'a', encryptionConfiguration }))),
+      ).toBeInstanceOf(InvalidEncryptionConfiguration);
+    });
+
+    it('an unknown type or a reuse period outside 60–900 seconds is a ValidationException', async () => {
+      const badType = await rejection(create('m', { encryptionConfiguration: { type: 'OWN_KEY' as 'AWS_OWNED_KEY' } }));
+      expect(badType).toBeInstanceOf(ValidationException);
+      expect(badType.message).toContain(
+        'Member must satisfy enum value set: [AWS_OWNED_KEY, CUSTOMER_MANAGED_KMS_KEY]',
+      );
+      const short = await rejection(
+        create('m', { encryptionConfiguration: { ...customer, kmsDataKeyReusePeriodSeconds: 59 } }),
+      );
+      expect(short).toBeInstanceOf(ValidationException);
+      expect(short.message).toContain('Member must have value greater than or equal to 60');
+      const long = await rejection(
+        create('m', { encryptionConfiguration: { ...customer, kmsDataKeyReusePeriodSeconds: 901 } }),
+      );
+      expect(long.message).toContain('Member must have value less than or equal to 900');
+    });
+
+    it('CreateActivity with an existing name and another configuration is ActivityAlreadyExists', async () => {
+      const first = await h.client.send(new CreateActivityCommand({ name: 'a' }));
+      const again = await h.client.send(
+        new CreateActivityCommand({ name: 'a', encryptionConfiguration: { type: 'AWS_OWNED_KEY' } }),
+      );
+      expect(again.activityArn).toBe(first.activityArn);
+      const error = await rejection(
+        h.client.send(new CreateActivityCommand({ name: 'a', encryptionConfiguration: customer })),
+      );
+      expect(error).toBeInstanceOf(ActivityAlreadyExists);
+      expect(error.message).toBe(`Activity Already Exists: '${first.activityArn}'`);
+    });
+
+    it('CreateStateMachine with an existing name and another configuration is StateMachineAlreadyExists', async () => {
+      await create('m');
+      const error = await rejection(create('m', { encryptionConfiguration: customer }));
+      expect(error.name).toBe('StateMachineAlreadyExists');
     });
   });
 });

@@ -1,28 +1,46 @@
 import type { ActivityRecord } from '../../store/types.js';
-import { checkTagCount, readTags } from '../configuration.js';
+import {
+  checkEncryption,
+  checkTagCount,
+  defaultEncryption,
+  readEncryption,
+  readTags,
+  sameConfiguration,
+} from '../configuration.js';
 import { seconds, type Operation } from '../context.js';
-import { invalidName } from '../errors.js';
+import { ApiError, invalidName } from '../errors.js';
 import { isValidName, Limits } from '../request.js';
 
 /**
- * Idempotent on the name (AWS): creating an existing activity answers with it, and the tags of the
- * repeated request are ignored.
+ * Idempotent on the name and encryption configuration (AWS): creating an existing activity answers
+ * with it, and the tags of the repeated request are ignored; the same name with another
+ * configuration is ActivityAlreadyExists. (The configuration is stored and described, not used:
+ * activity inputs are not encrypted at rest here.)
  */
 export const createActivity: Operation = async (request, ctx) => {
   const name = request.requiredString('name', Limits.name);
   const tags = readTags(request) ?? [];
-  // Accepted for compatibility; activity data is not encrypted at rest here.
-  request.object('encryptionConfiguration');
+  const encryption = readEncryption(request);
   request.check();
   if (!isValidName(name)) throw invalidName(name);
+  if (encryption) checkEncryption(encryption);
 
   const arn = ctx.arns.activity(name);
   const existing = await ctx.store.getActivity(arn);
-  if (existing) return { activityArn: arn, creationDate: seconds(existing.creationDate) };
+  if (existing) {
+    if (!sameConfiguration(existing.encryptionConfiguration ?? defaultEncryption, encryption ?? defaultEncryption))
+      throw activityAlreadyExists(arn);
+    return { activityArn: arn, creationDate: seconds(existing.creationDate) };
+  }
 
   const tagMap = Object.fromEntries(tags.map((t) => [t.key, t.value]));
   checkTagCount(arn, tagMap);
-  const record: ActivityRecord = { arn, name, creationDate: ctx.now() };
+  const record: ActivityRecord = {
+    arn,
+    name,
+    creationDate: ctx.now(),
+    ...(encryption !== undefined ? { encryptionConfiguration: encryption } : {}),
+  };
   if ((await ctx.store.createActivity(record)) === 'exists') {
     const winner = await ctx.store.getActivity(arn);
     return { activityArn: arn, creationDate: seconds(winner?.creationDate ?? record.creationDate) };
@@ -30,3 +48,7 @@ export const createActivity: Operation = async (request, ctx) => {
   if (tags.length > 0) await ctx.store.setTags(arn, tagMap);
   return { activityArn: arn, creationDate: seconds(record.creationDate) };
 };
+
+/** AWS names the error; the message is not documented (this follows "State Machine Already Exists"). */
+const activityAlreadyExists = (arn: string) =>
+  new ApiError('ActivityAlreadyExists', `Activity Already Exists: '${arn}'`);

@@ -1,10 +1,13 @@
 import type { StateMachineRecord } from '../../store/types.js';
 import {
   checkDefinition,
+  checkEncryption,
   checkRoleArn,
   checkLogging,
   checkTagCount,
+  defaultEncryption,
   defaultLogging,
+  readEncryption,
   readLogging,
   readTags,
   readTracing,
@@ -23,6 +26,7 @@ export const createStateMachine: Operation = async (request, ctx) => {
   const type = request.enumValue('type', StateMachineTypes) ?? 'STANDARD';
   const logging = readLogging(request) ?? defaultLogging;
   const tracing = readTracing(request) ?? { enabled: false };
+  const encryption = readEncryption(request);
   const tags = readTags(request) ?? [];
   const publish = request.boolean('publish') ?? false;
   const versionDescription = request.string('versionDescription', Limits.description);
@@ -32,6 +36,7 @@ export const createStateMachine: Operation = async (request, ctx) => {
   if (!isValidName(name)) throw invalidName(name);
   checkRoleArn(roleArn);
   checkLogging(logging);
+  if (encryption) checkEncryption(encryption);
 
   const arn = ctx.arns.stateMachine(name);
   const existing = await ctx.store.getStateMachine(arn);
@@ -41,7 +46,8 @@ export const createStateMachine: Operation = async (request, ctx) => {
       existing.definition === definition &&
       existing.type === type &&
       sameConfiguration(existing.loggingConfiguration, logging) &&
-      sameConfiguration(existing.tracingConfiguration, tracing);
+      sameConfiguration(existing.tracingConfiguration, tracing) &&
+      sameConfiguration(existing.encryptionConfiguration ?? defaultEncryption, encryption ?? defaultEncryption);
     if (!same) throw new ApiError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
     return { stateMachineArn: arn, creationDate: seconds(existing.creationDate) };
   }
@@ -58,6 +64,7 @@ export const createStateMachine: Operation = async (request, ctx) => {
     roleArn,
     loggingConfiguration: logging,
     tracingConfiguration: tracing,
+    ...(encryption !== undefined ? { encryptionConfiguration: encryption } : {}),
     status: 'ACTIVE',
     creationDate: ctx.now(),
     revisionId: ctx.uuid(),

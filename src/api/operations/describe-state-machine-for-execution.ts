@@ -2,6 +2,7 @@ import { seconds, type Operation } from '../context.js';
 import { stateMachineDoesNotExist } from '../errors.js';
 import { standardExecution } from '../executions.js';
 import { Limits } from '../request.js';
+import { defaultEncryption } from '../configuration.js';
 import { asOfVersion } from '../../engine/executions.js';
 
 /**
@@ -26,6 +27,7 @@ export const describeStateMachineForExecution: Operation = async (request, ctx) 
     updateDate: seconds(version?.creationDate ?? machine.updateDate ?? machine.creationDate),
     loggingConfiguration: machine.loggingConfiguration,
     tracingConfiguration: machine.tracingConfiguration,
+    encryptionConfiguration: machine.encryptionConfiguration ?? defaultEncryption,
     revisionId: machine.revisionId,
   };
 };

@@ -2,6 +2,7 @@ import type { StateMachineRecord } from '../../store/types.js';
 import { seconds, type Operation, type Output } from '../context.js';
 import { stateMachineDoesNotExist } from '../errors.js';
 import { Limits } from '../request.js';
+import { defaultEncryption } from '../configuration.js';
 import { asOfVersion } from '../../engine/executions.js';
 
 /**
@@ -47,6 +48,7 @@ function describe(
     creationDate: seconds(creationDate),
     loggingConfiguration: machine.loggingConfiguration,
     tracingConfiguration: machine.tracingConfiguration,
+    encryptionConfiguration: machine.encryptionConfiguration ?? defaultEncryption,
     description,
     revisionId: machine.revisionId,
   };

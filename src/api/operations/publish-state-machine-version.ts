@@ -52,6 +52,9 @@ export async function publishVersion(
     description,
     loggingConfiguration: machine.loggingConfiguration,
     tracingConfiguration: machine.tracingConfiguration,
+    ...(machine.encryptionConfiguration !== undefined
+      ? { encryptionConfiguration: machine.encryptionConfiguration }
+      : {}),
     revisionId: machine.revisionId,
     creationDate: ctx.now(),
   };

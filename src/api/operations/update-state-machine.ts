@@ -1,4 +1,12 @@
-import { checkDefinition, checkLogging, checkRoleArn, readLogging, readTracing } from '../configuration.js';
+import {
+  checkDefinition,
+  checkEncryption,
+  checkLogging,
+  checkRoleArn,
+  readEncryption,
+  readLogging,
+  readTracing,
+} from '../configuration.js';
 import { seconds, type Operation } from '../context.js';
 import { ApiError, versionDescriptionWithoutPublish } from '../errors.js';
 import { Limits } from '../request.js';
@@ -11,6 +19,7 @@ export const updateStateMachine: Operation = async (request, ctx) => {
   const roleArn = request.string('roleArn', Limits.arn);
   const logging = readLogging(request);
   const tracing = readTracing(request);
+  const encryption = readEncryption(request);
   const publish = request.boolean('publish') ?? false;
   const versionDescription = request.string('versionDescription', Limits.description);
   request.check();
@@ -18,7 +27,13 @@ export const updateStateMachine: Operation = async (request, ctx) => {
   if (versionDescription !== undefined && !publish) throw versionDescriptionWithoutPublish();
   const arn = ctx.arns.expect(text, ['stateMachine']);
   const machine = await getStateMachine(ctx, arn.stateMachineArn);
-  if (definition === undefined && roleArn === undefined && logging === undefined && tracing === undefined) {
+  if (
+    definition === undefined &&
+    roleArn === undefined &&
+    logging === undefined &&
+    tracing === undefined &&
+    encryption === undefined
+  ) {
     throw new ApiError(
       'MissingRequiredParameter',
       'Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified',
@@ -26,6 +41,7 @@ export const updateStateMachine: Operation = async (request, ctx) => {
   }
   if (roleArn !== undefined) checkRoleArn(roleArn);
   if (logging) checkLogging(logging);
+  if (encryption) checkEncryption(encryption);
   if (definition !== undefined) checkDefinition(definition, machine.type);
 
   const updated = {
@@ -34,13 +50,14 @@ export const updateStateMachine: Operation = async (request, ctx) => {
     roleArn: roleArn ?? machine.roleArn,
     loggingConfiguration: logging ?? machine.loggingConfiguration,
     tracingConfiguration: tracing ?? machine.tracingConfiguration,
+    encryptionConfiguration: encryption ?? machine.encryptionConfiguration,
     updateDate: ctx.now(),
   };
   const changed =
     updated.definition !== machine.definition ||
     updated.roleArn !== machine.roleArn ||
-    JSON.stringify([updated.loggingConfiguration, updated.tracingConfiguration]) !==
-      JSON.stringify([machine.loggingConfiguration, machine.tracingConfiguration]);
+    JSON.stringify([updated.loggingConfiguration, updated.tracingConfiguration, updated.encryptionConfiguration]) !==
+      JSON.stringify([machine.loggingConfiguration, machine.tracingConfiguration, machine.encryptionConfiguration]);
   if (changed) updated.revisionId = ctx.uuid();
   await ctx.store.updateStateMachine(updated);
   const version = publish ? await publishVersion(ctx, updated, versionDescription) : undefined;

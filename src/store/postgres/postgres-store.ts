@@ -34,6 +34,7 @@ import { checkLimit, decodePageToken, pageFrom } from '../page-token.js';
 import {
   aliasFromRow,
   aliasToRow,
+  encryptionToColumn,
   eventFromRow,
   executionFromRow,
   stateMachineFromRow,
@@ -153,6 +154,7 @@ const stateMachineValues = (r: StateMachineRecord): unknown[] => {
     row.creation_date,
     row.update_date,
     row.revision_id,
+    row.encryption_configuration,
   ];
 };
 
@@ -292,6 +294,7 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
       row.tracing_configuration,
       row.revision_id,
       row.creation_date,
+      row.encryption_configuration,
     ]);
   }
 
@@ -379,7 +382,14 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
   // ---- activities ------------------------------------------------------------------------------
 
   async createActivity(record: ActivityRecord): Promise<'ok' | 'exists'> {
-    return (await this.run(SQL.insertActivity, [record.arn, record.name, record.creationDate])) === 1 ? 'ok' : 'exists';
+    return (await this.run(SQL.insertActivity, [
+      record.arn,
+      record.name,
+      record.creationDate,
+      encryptionToColumn(record.encryptionConfiguration),
+    ])) === 1
+      ? 'ok'
+      : 'exists';
   }
 
   async getActivity(arn: string): Promise<ActivityRecord | undefined> {

@@ -8,9 +8,9 @@
 import type { ExecutionFilter } from '../types.js';
 
 export const STATE_MACHINE_SELECT =
-  'arn, name, type, definition, role_arn, description, logging_configuration::text, tracing_configuration::text, status, creation_date, update_date, revision_id';
+  'arn, name, type, definition, role_arn, description, logging_configuration::text, tracing_configuration::text, encryption_configuration, status, creation_date, update_date, revision_id';
 export const VERSION_SELECT =
-  'arn, state_machine_arn, version, definition, role_arn, description, logging_configuration::text, tracing_configuration::text, revision_id, creation_date';
+  'arn, state_machine_arn, version, definition, role_arn, description, logging_configuration::text, tracing_configuration::text, encryption_configuration, revision_id, creation_date';
 export const ALIAS_SELECT =
   'arn, state_machine_arn, name, description, routing_configuration::text, creation_date, update_date';
 export const SUMMARY_SELECT =
@@ -21,11 +21,11 @@ export const TASK_SELECT = 'execution_arn, task_id, resource, command::text, cre
 
 export const SQL = {
   insertStateMachine: `INSERT INTO state_machines (arn, name, type, definition, role_arn, description, logging_configuration,
-      tracing_configuration, status, creation_date, update_date, revision_id)
-    VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12) ON CONFLICT (arn) DO NOTHING`,
+      tracing_configuration, status, creation_date, update_date, revision_id, encryption_configuration)
+    VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13) ON CONFLICT (arn) DO NOTHING`,
   updateStateMachine: `UPDATE state_machines SET name = $2, type = $3, definition = $4, role_arn = $5, description = $6,
       logging_configuration = $7::jsonb, tracing_configuration = $8::jsonb, status = $9, creation_date = $10,
-      update_date = $11, revision_id = $12
+      update_date = $11, revision_id = $12, encryption_configuration = $13
     WHERE arn = $1`,
   getStateMachine: `SELECT ${STATE_MACHINE_SELECT} FROM state_machines WHERE arn = $1`,
   deleteStateMachineTags: `DELETE FROM tags WHERE resource_arn = $1
@@ -37,8 +37,8 @@ export const SQL = {
     ORDER BY creation_date, arn LIMIT $3`,
 
   insertVersion: `INSERT INTO state_machine_versions (arn, state_machine_arn, version, definition, role_arn, description,
-      logging_configuration, tracing_configuration, revision_id, creation_date)
-    VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)`,
+      logging_configuration, tracing_configuration, revision_id, creation_date, encryption_configuration)
+    VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11)`,
   getVersion: `SELECT ${VERSION_SELECT} FROM state_machine_versions WHERE arn = $1`,
   listVersions: `SELECT ${VERSION_SELECT} FROM state_machine_versions WHERE state_machine_arn = $1 ORDER BY version DESC LIMIT $2`,
   listVersionsAfter: `SELECT ${VERSION_SELECT} FROM state_machine_versions WHERE state_machine_arn = $1 AND version < $2
@@ -62,11 +62,13 @@ export const SQL = {
   removeTags: 'DELETE FROM tags WHERE resource_arn = $1 AND key = ANY($2::text[])',
   removeAllTags: 'DELETE FROM tags WHERE resource_arn = $1',
 
-  insertActivity: 'INSERT INTO activities (arn, name, creation_date) VALUES ($1, $2, $3) ON CONFLICT (arn) DO NOTHING',
-  getActivity: 'SELECT arn, name, creation_date FROM activities WHERE arn = $1',
+  insertActivity:
+    'INSERT INTO activities (arn, name, creation_date, encryption_configuration) VALUES ($1, $2, $3, $4) ON CONFLICT (arn) DO NOTHING',
+  getActivity: 'SELECT arn, name, creation_date, encryption_configuration FROM activities WHERE arn = $1',
   deleteActivity: 'DELETE FROM activities WHERE arn = $1',
-  listActivities: 'SELECT arn, name, creation_date FROM activities ORDER BY creation_date, arn LIMIT $1',
-  listActivitiesAfter: `SELECT arn, name, creation_date FROM activities WHERE (creation_date, arn) > ($1, $2)
+  listActivities:
+    'SELECT arn, name, creation_date, encryption_configuration FROM activities ORDER BY creation_date, arn LIMIT $1',
+  listActivitiesAfter: `SELECT arn, name, creation_date, encryption_configuration FROM activities WHERE (creation_date, arn) > ($1, $2)
     ORDER BY creation_date, arn LIMIT $3`,
   /**
    * One statement: the oldest unclaimed row of the activity is locked (rows other claimers hold are

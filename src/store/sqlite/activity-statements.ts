@@ -15,18 +15,22 @@ export function prepareActivityStatements(db: Database) {
   return {
     insertActivity: prepare<[ActivityRow]>(
       db,
-      'INSERT INTO activities (arn, name, creation_date) VALUES (@arn, @name, @creation_date) ON CONFLICT (arn) DO NOTHING',
+      `INSERT INTO activities (arn, name, creation_date, encryption_configuration)
+       VALUES (@arn, @name, @creation_date, @encryption_configuration) ON CONFLICT (arn) DO NOTHING`,
     ),
-    getActivity: prepare<[string], ActivityRow>(db, 'SELECT arn, name, creation_date FROM activities WHERE arn = ?'),
+    getActivity: prepare<[string], ActivityRow>(
+      db,
+      'SELECT arn, name, creation_date, encryption_configuration FROM activities WHERE arn = ?',
+    ),
     deleteActivity: prepare<[string]>(db, 'DELETE FROM activities WHERE arn = ?'),
     deleteTags: prepare<[string]>(db, 'DELETE FROM tags WHERE resource_arn = ?'),
     listActivities: prepare<[number], ActivityRow>(
       db,
-      'SELECT arn, name, creation_date FROM activities ORDER BY creation_date, arn LIMIT ?',
+      'SELECT arn, name, creation_date, encryption_configuration FROM activities ORDER BY creation_date, arn LIMIT ?',
     ),
     listActivitiesAfter: prepare<[number, string, number], ActivityRow>(
       db,
-      'SELECT arn, name, creation_date FROM activities WHERE (creation_date, arn) > (?, ?) ORDER BY creation_date, arn LIMIT ?',
+      'SELECT arn, name, creation_date, encryption_configuration FROM activities WHERE (creation_date, arn) > (?, ?) ORDER BY creation_date, arn LIMIT ?',
     ),
     /** One statement: the oldest unclaimed row of the activity is claimed and returned, or nothing. */
     claimTask: prepare<[string | null, number, string], ClaimedTaskRow>(

@@ -17,9 +17,9 @@ import type {
 } from '../rows.js';
 
 const STATE_MACHINE_COLUMNS =
-  'arn, name, type, definition, role_arn, description, logging_configuration, tracing_configuration, status, creation_date, update_date, revision_id';
+  'arn, name, type, definition, role_arn, description, logging_configuration, tracing_configuration, encryption_configuration, status, creation_date, update_date, revision_id';
 const VERSION_COLUMNS =
-  'arn, state_machine_arn, version, definition, role_arn, description, logging_configuration, tracing_configuration, revision_id, creation_date';
+  'arn, state_machine_arn, version, definition, role_arn, description, logging_configuration, tracing_configuration, encryption_configuration, revision_id, creation_date';
 const ALIAS_COLUMNS = 'arn, state_machine_arn, name, description, routing_configuration, creation_date, update_date';
 const SUMMARY_COLUMNS =
   'arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name, status, start_date, stop_date, error, cause, redrive_count, redrive_date, history_length, test_case';
@@ -70,7 +70,8 @@ export function prepareStatements(db: Database) {
       db,
       `UPDATE state_machines SET name = @name, type = @type, definition = @definition, role_arn = @role_arn,
          description = @description, logging_configuration = @logging_configuration,
-         tracing_configuration = @tracing_configuration, status = @status, creation_date = @creation_date,
+         tracing_configuration = @tracing_configuration, encryption_configuration = @encryption_configuration,
+         status = @status, creation_date = @creation_date,
          update_date = @update_date, revision_id = @revision_id
        WHERE arn = @arn`,
     ),
