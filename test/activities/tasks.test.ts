@@ -343,4 +343,27 @@ describe('activity tasks through GetActivityTask and SendTask*', () => {
       'TaskTimedOut',
     );
   });
+
+  it('a .waitForTaskToken task without HeartbeatSeconds accepts heartbeats while it waits', async () => {
+    const definition = {
+      StartAt: 'Send',
+      States: {
+        Send: {
+          Type: 'Task',
+          Resource: CALLBACK_RESOURCE,
+          Parameters: { 'message.$': '$.message', 'token.$': '$$.Task.Token' },
+          End: true,
+        },
+      },
+    };
+    const stateMachineArn = await createMachine(client, uniqueName('callback'), definition);
+    const message = uniqueName('message');
+    const executionArn = await startExecution(client, stateMachineArn, { message });
+    for (let i = 0; i < 200 && !callbackTokens.has(message); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    const token = callbackTokens.get(message) as string;
+    await client.send(new SendTaskHeartbeatCommand({ taskToken: token }));
+    await client.send(new SendTaskSuccessCommand({ taskToken: token, output: '"ok"' }));
+    expect(await untilDone(client, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"ok"' });
+  });
 });
