@@ -14,7 +14,8 @@ import { isValidName, Limits } from '../request.js';
 /**
  * Idempotent on the name and encryption configuration (AWS): creating an existing activity answers
  * with it, and the tags of the repeated request are ignored; the same name with another
- * configuration is ActivityAlreadyExists. (The configuration is stored and described, not used:
+ * configuration is ActivityAlreadyExists (API reference: "Activity already exists.
+ * EncryptionConfiguration may not be updated."). (The configuration is stored and described, not used:
  * activity inputs are not encrypted at rest here.)
  */
 export const createActivity: Operation = async (request, ctx) => {
