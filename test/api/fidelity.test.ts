@@ -13,6 +13,7 @@ import {
   InvalidEncryptionConfiguration,
   PublishStateMachineVersionCommand,
   StartSyncExecutionCommand,
+  TestStateCommand,
   ValidationException,
   UpdateStateMachineCommand,
   type CreateStateMachineCommandInput,
@@ -47,6 +48,14 @@ describe.each(storeKinds)('with the %s store', (kind) => {
       await create('a', { roleArn: 'arn:aws:iam::123456789012:role/service-role/StepFunctions-x' });
       await create('b', { roleArn: 'arn:aws-cn:iam::123456789012:role/r' });
       await create('c', { roleArn: 'arn:aws-us-gov:iam::123456789012:role/r+=,.@_-' });
+    });
+
+    it('TestState refuses a malformed role ARN with InvalidArn', async () => {
+      const definition = JSON.stringify({ Type: 'Pass', End: true });
+      const error = await rejection(h.client.send(new TestStateCommand({ definition, roleArn: 'bad' })));
+      expect(error).toBeInstanceOf(InvalidArn);
+      expect(error.message).toBe("Invalid Role Arn: 'bad'");
+      expect((await h.client.send(new TestStateCommand({ definition, roleArn: ROLE }))).status).toBe('SUCCEEDED');
     });
 
     it('UpdateStateMachine refuses a malformed role ARN with InvalidArn and keeps the old one', async () => {

@@ -7,6 +7,7 @@ import {
 } from '../../interpreter/test-state.js';
 import type { Operation } from '../context.js';
 import { ApiError } from '../errors.js';
+import { checkRoleArn } from '../configuration.js';
 import { Limits } from '../request.js';
 
 /**
@@ -47,6 +48,9 @@ export const testStateOperation: Operation = async (request, ctx) => {
       }
     : undefined;
   request.check();
+  // InvalidArn is among TestState's documented errors; a role that is not an IAM role ARN is
+  // refused as CreateStateMachine refuses it.
+  if (roleArn !== undefined) checkRoleArn(roleArn);
 
   try {
     const result = await testState({
