@@ -3,7 +3,7 @@ import { activities } from './0002-activities.js';
 import { testCase } from './0003-test-case.js';
 import { cluster } from './0004-cluster.js';
 import { processEndings } from './0005-process-endings.js';
-import { encryptionConfiguration } from './0007-encryption-configuration.js';
+import { encryptionConfiguration } from './0006-encryption-configuration.js';
 import type { Migration } from './migration.js';
 
 export { pendingMigrations, type AppliedMigration, type Migration } from './migration.js';

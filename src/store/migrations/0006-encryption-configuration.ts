@@ -6,7 +6,7 @@ import type { Migration } from './migration.js';
  * with it; it is kept so Describe* answer what was configured.
  */
 export const encryptionConfiguration: Migration = {
-  id: 7,
+  id: 6,
   name: 'encryption-configuration',
   sqlite: `ALTER TABLE state_machines ADD COLUMN encryption_configuration TEXT;
 ALTER TABLE state_machine_versions ADD COLUMN encryption_configuration TEXT;
