@@ -16,6 +16,7 @@ import { ActivityQueue } from './integrations/activities/index.js';
 import { loadMockConfig, MockIntegration } from './integrations/mocks/index.js';
 import type { TaskHandler } from './engine/task-invoker.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { StoreHealth } from './store/faults.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import { isClusterStore } from './store/cluster.js';
 import { DEFAULT_LEASE_MS } from './engine/durable/cluster/cluster-node.js';
@@ -115,10 +116,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       );
     }
   }
+  let storeFile: string | undefined;
   if (!store) {
     mkdirSync(dataDir, { recursive: true });
-    store = SqliteStore.open(join(dataDir, 'stepwise.db'));
+    storeFile = join(dataDir, 'stepwise.db');
+    store = SqliteStore.open(storeFile);
   }
+  const storeHealth = new StoreHealth(
+    storeFile ?? (databaseUrl !== undefined ? redactedUrl(databaseUrl) : undefined),
+    log,
+  );
   const clusterStore =
     isClusterStore(store) && (databaseUrl !== undefined || options.nodeId !== undefined) ? store : undefined;
   const activities = new ActivityQueue({
@@ -133,6 +140,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const nodeId = options.nodeId ?? (process.env.STEPWISE_NODE_ID || undefined);
   const engine = new DurableEngine({
     store,
+    storeHealth,
     logger: log,
     handlers: options.handlers,
     integrations,
@@ -177,6 +185,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     region: options.region ?? DEFAULT_REGION,
     accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
     logger: log,
+    storeHealth,
     consoleDir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
   });
   await engine.start();

@@ -5,6 +5,7 @@
  * `x-amzn-errortype` header; every response carries `x-amzn-requestid`. SigV4 signatures are
  * accepted without being verified.
  */
+import { classifyStoreFault, describeFault, StoreUnavailableError, type StoreHealth } from '../store/faults.js';
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
@@ -40,6 +41,8 @@ export interface ApiServerOptions {
   uuid?: () => string;
   /** StartExecution's rules, shared with nested executions; defaults to a service over `store`, `now`, `random`, `uuid`. */
   executions?: Executions;
+  /** The store's health as the commit path sees it: /healthz answers 503 while it is faulted. */
+  storeHealth?: StoreHealth;
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -73,7 +76,10 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     reply.header('x-amzn-requestid', request.id);
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', async (_request, reply) => {
+    const report = options.storeHealth?.report() ?? { status: 'ok' };
+    return reply.code(report.status === 'ok' ? 200 : 503).send(report);
+  });
   // Read-only endpoints the console needs besides the AWS API (the live history stream).
   registerConsoleApi(app, ctx);
 
@@ -102,7 +108,9 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
         type: apiError.type,
         ms: elapsed(started),
       };
-      if (apiError.status >= 500) log.error({ ...context, err: error }, 'request failed');
+      // A faulted store is logged once by the commit path, not once per refused request.
+      if (apiError.status >= 500 && apiError.type !== 'ServiceUnavailable')
+        log.error({ ...context, err: error }, 'request failed');
       else log.debug({ ...context, message: apiError.message }, 'request');
       return sendError(reply, apiError);
     }
@@ -207,7 +215,17 @@ function parseBody(body: unknown): Record<string, Json> {
 }
 
 function toApiError(error: unknown): ApiError {
-  return error instanceof ApiError ? error : new ApiError('InternalFailure', 'An internal error occurred');
+  if (error instanceof ApiError) return error;
+  // A store that cannot write (disk full, I/O error, connection lost) is the service's state, not a bug.
+  const fault = classifyStoreFault(error);
+  if (fault) {
+    const message =
+      error instanceof StoreUnavailableError
+        ? error.message
+        : `The store cannot write: ${describeFault(fault)}; retry later`;
+    return new ApiError('ServiceUnavailable', message);
+  }
+  return new ApiError('InternalFailure', 'An internal error occurred');
 }
 
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {

@@ -16,6 +16,7 @@ import type { NodeRecord } from '../../store/cluster.js';
 import type { ExecutionRecord, ExecutionStore } from '../../store/types.js';
 import { realClock, type Clock } from '../clock.js';
 import { CommitQueue } from '../commit-queue.js';
+import type { StoreHealth } from '../../store/faults.js';
 import { CompileCache } from '../compile-cache.js';
 import type { Engine, StartRequest, StartResult, StopResult, SyncResult } from '../engine.js';
 import { executionArn, executionInfo } from '../execution-info.js';
@@ -64,6 +65,8 @@ export interface DurableEngineOptions {
   waitTimeScale?: number;
   /** Run as one node of several sharing `cluster.store` (which must be `store`). */
   cluster?: ClusterOwnershipOptions;
+  /** Where the commit path records store faults (disk full...); /healthz reads it. */
+  storeHealth?: StoreHealth;
 }
 
 export class DurableEngine implements Engine {
@@ -91,7 +94,7 @@ export class DurableEngine implements Engine {
     const machines = new CompileCache();
     this.ctx = new DurableContext({
       store: options.store,
-      commits: new CommitQueue(options.store),
+      commits: new CommitQueue(options.store, undefined, options.storeHealth),
       clock,
       rt,
       machines,

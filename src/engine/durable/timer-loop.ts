@@ -56,6 +56,8 @@ export class TimerLoop {
   /** Fires every due timer, then sleeps until the next one (or a new earlier one). */
   async poll(): Promise<void> {
     if (this.ctx.closed || this.running) return;
+    // A faulted store holds commits: firing more timers would only pile them up. Probe again later.
+    if (this.ctx.commits.health.fault) return this.wakeAt(this.ctx.clock.now() + 1000);
     this.running = true;
     try {
       for (;;) {
