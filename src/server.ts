@@ -86,6 +86,31 @@ export interface RunningServer {
 }
 
 /** The server cannot start with this setting or resource: a message for the user, not a bug. */
+/**
+ * The data dir's database, held by this server alone, checked (quick_check) before anything runs.
+ * What is wrong with it (corrupt, not a database, read-only, no permission, in use) is one line
+ * naming the file. STEPWISE_SQLITE_MAX_PAGE_COUNT caps its size in pages (past it: disk full).
+ */
+function openSqlite(dataDir: string, file: string): SqliteStore {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new StartupError(
+      `cannot create the data dir ${dataDir}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const maxPages = process.env.STEPWISE_SQLITE_MAX_PAGE_COUNT;
+  try {
+    return SqliteStore.open(file, {
+      exclusive: true,
+      quickCheck: true,
+      ...(maxPages ? { maxPageCount: Number(maxPages) } : {}),
+    });
+  } catch (error) {
+    throw new StartupError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 export class StartupError extends Error {
   constructor(message: string) {
     super(message);
@@ -118,12 +143,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   let storeFile: string | undefined;
   if (!store) {
-    mkdirSync(dataDir, { recursive: true });
     storeFile = join(dataDir, 'stepwise.db');
-    store = SqliteStore.open(storeFile);
+    store = openSqlite(dataDir, storeFile);
   }
   const storeHealth = new StoreHealth(
-    storeFile ?? (databaseUrl !== undefined ? redactedUrl(databaseUrl) : undefined),
+    storeFile ??
+      (store instanceof SqliteStore ? store.file : undefined) ??
+      (databaseUrl !== undefined ? redactedUrl(databaseUrl) : undefined),
     log,
   );
   const clusterStore =
