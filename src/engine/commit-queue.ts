@@ -38,7 +38,7 @@ export class CommitQueue {
 
   submit(commit: Commit): Promise<CommitResult> {
     return new Promise((resolve, reject) => {
-      const unavailable = isNewExecution(commit) ? this.health.unavailable() : undefined;
+      const unavailable = isNewExecution(commit) ? this.health.refuse() : undefined;
       if (unavailable) return reject(unavailable);
       this.pending.push({ commit, resolve, reject });
       if (!this.flushing) this.flushing = this.flushLoop();

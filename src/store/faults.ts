@@ -93,6 +93,7 @@ export class StoreHealth {
   fault: StoreFault | undefined;
   since: number | undefined;
   private probeMs = FIRST_PROBE_MS;
+  private nextProbeAt = 0;
 
   constructor(
     readonly file: string | undefined,
@@ -108,6 +109,7 @@ export class StoreHealth {
     }
     this.fault = fault;
     const delay = this.probeMs;
+    this.nextProbeAt = this.now() + delay;
     this.probeMs = Math.min(this.probeMs * 2, MAX_PROBE_MS);
     return delay;
   }
@@ -123,6 +125,12 @@ export class StoreHealth {
 
   unavailable(): StoreUnavailableError | undefined {
     return this.fault ? new StoreUnavailableError(this.fault, this.file) : undefined;
+  }
+
+  /** While faulted: an error for a new write, unless it is time to let one through as a probe. */
+  refuse(): StoreUnavailableError | undefined {
+    if (!this.fault || this.now() >= this.nextProbeAt) return undefined;
+    return this.unavailable();
   }
 
   /** What /healthz reports. */

@@ -56,8 +56,6 @@ export class TimerLoop {
   /** Fires every due timer, then sleeps until the next one (or a new earlier one). */
   async poll(): Promise<void> {
     if (this.ctx.closed || this.running) return;
-    // A faulted store holds commits: firing more timers would only pile them up. Probe again later.
-    if (this.ctx.commits.health.fault) return this.wakeAt(this.ctx.clock.now() + 1000);
     this.running = true;
     try {
       for (;;) {
@@ -69,7 +67,9 @@ export class TimerLoop {
       const next = await this.ctx.store.nextTimerAt();
       if (next !== undefined) {
         // Timers already being delivered keep their rows until their commit: don't spin on them.
-        const wake = next <= this.ctx.clock.now() ? this.ctx.clock.now() + 10 : next;
+        // A faulted store holds their commits for seconds: look again in a second, not 100 times.
+        const retry = this.ctx.commits.health.fault ? 1000 : 10;
+        const wake = next <= this.ctx.clock.now() ? this.ctx.clock.now() + retry : next;
         this.wakeAt(wake);
       }
     } catch (e) {
