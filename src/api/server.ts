@@ -14,6 +14,7 @@ import type { Engine } from '../engine/engine.js';
 import { ActivityQueue } from '../integrations/activities/queue.js';
 import { ExecutionService, type Executions } from '../engine/executions.js';
 import { isJsonObject, type Json } from '../json.js';
+import { jsonTooDeep, tooDeepMessage } from '../vocabulary/json-depth.js';
 import type { ExecutionStore } from '../store/types.js';
 import { Arns } from './arns.js';
 import { registerConsoleApi } from './console/index.js';
@@ -189,6 +190,7 @@ async function serveConsole(root: string, url: string, reply: FastifyReply): Pro
 function parseBody(body: unknown): Record<string, Json> {
   if (body === undefined || body === null || body === '') return {};
   if (typeof body !== 'string') throw new ApiError('SerializationException', 'Request body must be a JSON object');
+  if (jsonTooDeep(body)) throw new ApiError('SerializationException', tooDeepMessage('The request body'));
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

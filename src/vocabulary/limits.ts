@@ -21,3 +21,10 @@ export const EXPRESS_MAX_DURATION_MS = 5 * 60 * 1000;
 export const MAX_STATE_NAME_LENGTH = 80;
 /** A Distributed Map's Label: 40 characters. */
 export const MAX_LABEL_LENGTH = 40;
+
+/**
+ * The deepest nesting of arrays and objects accepted in any JSON (or YAML) text: request bodies,
+ * definitions, execution inputs, task results, `States.StringToJson`, JSONata's `$parse`. Checked by
+ * a linear scan of the text before any recursive parser, printer or regex sees it.
+ */
+export const MAX_JSON_DEPTH = 512;
