@@ -60,4 +60,23 @@ describe('nesting depth inside an execution', () => {
     const yaml = `StartAt: P\nStates:\n  P:\n    Type: Pass\n    Result: ${deep(20_000)}\n    End: true\n`;
     await expect(execute(yaml, {}, { clock: fakeClock() })).rejects.toBeInstanceOf(DefinitionError);
   });
+
+  it('a JSONata result too deep for the recursive printers fails with States.Runtime, history ids contiguous', async () => {
+    const r = await execute(
+      {
+        QueryLanguage: 'JSONata',
+        StartAt: 'P',
+        States: {
+          P: { Type: 'Pass', Output: '{% $reduce([1..20000], function($acc, $v){ {"a": $acc} }, {}) %}', Next: 'Q' },
+          Q: { Type: 'Pass', End: true },
+        },
+      },
+      {},
+      { clock: fakeClock() },
+    );
+    expect(r).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+
+    expect(contiguous(r.history)).toBe(true);
+    expect(r.history.at(-1)!.previousEventId).toBe(r.history.length - 1);
+  });
 });
