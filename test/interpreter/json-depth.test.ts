@@ -1,6 +1,7 @@
 /** Deep JSON inside an execution: States.Runtime naming the limit, and a history numbered 1..n. */
 import { describe, expect, it } from 'vitest';
 import { DefinitionError, execute, fakeClock } from '../../src/index.js';
+import type { Json } from '../../src/json.js';
 import { MAX_JSON_DEPTH } from '../../src/vocabulary/limits.js';
 
 const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
@@ -78,5 +79,15 @@ describe('nesting depth inside an execution', () => {
 
     expect(contiguous(r.history)).toBe(true);
     expect(r.history.at(-1)!.previousEventId).toBe(r.history.length - 1);
+  });
+
+  it('an event whose details cannot be built takes no id: the history still starts at 1', async () => {
+    let input: Json = {};
+    for (let i = 0; i < 20_000; i++) input = { a: input };
+    const r = await execute({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, input, {
+      clock: fakeClock(),
+    });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(r.history.map((e) => [e.id, e.previousEventId])).toEqual([[1, 0]]);
   });
 });
