@@ -22,6 +22,7 @@ import type { ApiContext } from './context.js';
 import { ApiError } from './errors.js';
 import { isActionName, operations } from './operations/index.js';
 import { Request } from './request.js';
+import { clientError, decodeUtf8 } from './edge.js';
 
 export interface ApiServerOptions {
   store: ExecutionStore;
@@ -65,13 +66,37 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     log,
   };
 
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, genReqId: () => uuid() });
-  // Take every body as text whatever its content type: a bad body must get AWS's error, not fastify's.
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    genReqId: () => uuid(),
+    // Errors fastify and node raise before a route runs, in AWS's shape too (see edge.ts).
+    return503OnClosing: false,
+    frameworkErrors: (error, _request, reply) => {
+      void sendError(reply, new ApiError('SerializationException', `Bad request: ${error.message}`));
+    },
+    clientErrorHandler: clientError,
+  });
+  // Take every body as bytes whatever its content type: a bad body must get AWS's error, not fastify's.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      done(null, decodeUtf8(body as Buffer));
+    } catch (error) {
+      done(error as Error);
+    }
+  });
 
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-amzn-requestid', request.id);
+    if (closing) {
+      reply.header('connection', 'close');
+      return sendError(reply, new ApiError('ServiceUnavailable', 'The server is shutting down; retry on another node'));
+    }
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -113,11 +138,13 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   app.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {
     const status = error.statusCode ?? 500;
     const apiError =
-      status === 413
-        ? new ApiError('SerializationException', 'Request body too large')
-        : status < 500
-          ? new ApiError('SerializationException', error.message ?? 'Bad request')
-          : new ApiError('InternalFailure', 'An internal error occurred');
+      error instanceof ApiError
+        ? error
+        : status === 413
+          ? new ApiError('SerializationException', 'Request body too large')
+          : status < 500
+            ? new ApiError('SerializationException', error.message ?? 'Bad request')
+            : new ApiError('InternalFailure', 'An internal error occurred');
     log.warn({ requestId: request.id, status, err: error }, 'request rejected');
     return sendError(reply, apiError);
   });

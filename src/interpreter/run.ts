@@ -73,10 +73,8 @@ export class Run implements StepContext {
     if (frame?.isolated) return 0;
     const limit = this.options.historyLimit;
     if (limit !== undefined && !this.ending && this.state.lastEventId + 1 >= limit) throw new HistoryLimitReached();
-    // The details first: if building them throws, no id has been taken and the history stays contiguous.
-    const args = (this.options.history && details ? [details()] : []) as EventDetailsFor<T> extends undefined
-      ? []
-      : [EventDetailsFor<T>];
+    type Args = EventDetailsFor<T> extends undefined ? [] : [EventDetailsFor<T>];
+    const args = (this.options.history && details ? [details()] : []) as Args; // before the id: a throw takes none
     const id = ++this.state.lastEventId;
     if (this.options.history) {
       const position = { id, previousEventId: id - 1, timestamp: this.rt.now() };
