@@ -41,6 +41,7 @@ import {
 } from '../quotas.js';
 import { redriveExecution } from './redrive.js';
 import { startsTask } from './step-commit.js';
+import { eventLoopTurns } from '../event-loop-turns.js';
 
 export { HISTORY_QUOTA } from './context.js';
 export type { CallbackResult } from './callbacks.js';
@@ -110,7 +111,7 @@ export class DurableEngine implements Engine {
       now: options.runtime?.now ?? (() => clock.now()),
       random: options.runtime?.random ?? Math.random,
       uuid: options.runtime?.uuid ?? randomUUID,
-      pause: options.runtime?.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
+      pause: options.runtime?.pause ?? eventLoopTurns(),
     };
     const machines = new CompileCache();
     this.ctx = new DurableContext({
