@@ -32,8 +32,8 @@ export const EXPRESSION_LIMITS = {
   maxSteps: 5_000_000,
   /** JSONata evaluation nesting: user function recursion counts here. */
   maxDepth: 2_000,
-  /** Items (array members, object members, 16-character runs of string) an evaluation may build. */
-  maxItems: 5_000_000,
+  /** Growth of the JS heap while one evaluation runs (what it builds and keeps), in bytes. */
+  maxHeapGrowthBytes: 512 * 2 ** 20,
   /** Milliseconds of evaluation, not counting the time it yields to others. */
   maxActiveMs: 5_000,
   /** An evaluation yields to the event loop after this many milliseconds of work. */
