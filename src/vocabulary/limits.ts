@@ -32,6 +32,8 @@ export const EXPRESSION_LIMITS = {
   maxSteps: 5_000_000,
   /** JSONata evaluation nesting: user function recursion counts here. */
   maxDepth: 2_000,
+  /** Items in one JSONata sequence (a range, a path's results): jsonata's own `sequence` option. */
+  maxSequence: 1_000_000,
   /** Growth of the JS heap while one evaluation runs (what it builds and keeps), in bytes. */
   maxHeapGrowthBytes: 512 * 2 ** 20,
   /** Milliseconds of evaluation, not counting the time it yields to others. */

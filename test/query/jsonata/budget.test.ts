@@ -47,6 +47,14 @@ describe('a JSONata evaluation is bounded', () => {
     expect(await outcome('$count($map([1..100], function($v){ [1..100] }))', limits)).toEqual({ value: 100 });
   });
 
+  it('fails a sequence longer than 1,000,000 items at once, before it is built', async () => {
+    expect(await outcome('$count([1..2000000])', EXPRESSION_LIMITS)).toMatchObject({
+      error: 'States.Runtime',
+      cause: expect.stringContaining('exceeded the maximum sequence length of 1000000.') as unknown,
+    });
+    expect(await outcome('$count([1..1000000])', EXPRESSION_LIMITS)).toEqual({ value: 1_000_000 });
+  });
+
   it('fails a result nested deeper than 512 levels, which JSON text could not carry back', async () => {
     expect(await outcome('$reduce([1..600], function($acc, $v){ {"a": $acc} }, {})', EXPRESSION_LIMITS)).toMatchObject({
       error: 'States.Runtime',
