@@ -11,6 +11,7 @@ export const ApiErrorTypes = {
   InternalFailure: 500,
   ServiceUnavailable: 503,
   RequestHeaderFieldsTooLarge: 431,
+  ThrottlingException: 400,
   // resources
   StateMachineDoesNotExist: 400,
   StateMachineAlreadyExists: 400,

@@ -42,6 +42,8 @@ export interface ApiServerOptions {
   uuid?: () => string;
   /** StartExecution's rules, shared with nested executions; defaults to a service over `store`, `now`, `random`, `uuid`. */
   executions?: Executions;
+  /** The console's live event streams open at once (default 100); one more answers 429. */
+  maxEventStreams?: number;
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -101,7 +103,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Read-only endpoints the console needs besides the AWS API (the live history stream).
-  registerConsoleApi(app, ctx);
+  registerConsoleApi(app, ctx, options.maxEventStreams !== undefined ? { maxStreams: options.maxEventStreams } : {});
 
   app.post('/', async (request, reply) => {
     const started = performance.now();

@@ -4,9 +4,27 @@
  *
  * A batch isolates its members: when the store cannot write a batch (one member's state cannot be
  * serialised, say), the transaction leaves no trace, and each member is then committed alone, so
- * only the member at fault fails and every other commits.
+ * only the member at fault fails and every other commits. A member the store cannot serialise
+ * (a value nested too deep for JSON.stringify, a string too long) fails with UnstorableCommitError,
+ * which callers may answer as the caller's fault rather than an internal failure.
  */
 import type { Commit, CommitResult, ExecutionStore } from '../store/types.js';
+
+/** One commit the store could not serialise: its own fault, not the store's. */
+export class UnstorableCommitError extends Error {
+  constructor(
+    readonly executionArn: string,
+    cause: RangeError,
+  ) {
+    super(`The execution's state cannot be stored: ${cause.message}`, { cause });
+    this.name = 'UnstorableCommitError';
+  }
+}
+
+/** A lone member's error as its submitter sees it: a RangeError (stack or string length) is the member's own. */
+function memberError(commit: Commit, error: unknown): unknown {
+  return error instanceof RangeError ? new UnstorableCommitError(commit.execution.arn, error) : error;
+}
 
 interface Pending {
   commit: Commit;
@@ -51,7 +69,7 @@ export class CommitQueue {
         const results = await this.store.commit(batch.map((p) => p.commit));
         batch.forEach((p, i) => p.resolve(results[i] ?? 'conflict'));
       } catch (e) {
-        if (batch.length === 1) batch[0]!.reject(e);
+        if (batch.length === 1) batch[0]!.reject(memberError(batch[0]!.commit, e));
         else await this.commitAlone(batch);
       }
     }
@@ -66,7 +84,7 @@ export class CommitQueue {
         const [result] = await this.store.commit([p.commit]);
         p.resolve(result ?? 'conflict');
       } catch (e) {
-        p.reject(e);
+        p.reject(memberError(p.commit, e));
       }
     }
   }
