@@ -3,7 +3,13 @@
  * nodes), the durable engine and the API server, with clean shutdown (in-flight requests and
  * commits finish, nothing half-written).
  */
+import {
+  DEFAULT_MAX_EVENT_STREAMS,
+  DEFAULT_MAX_EXECUTIONS_IN_FLIGHT,
+  DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
+} from './engine/quotas.js';
 import { existsSync, mkdirSync } from 'node:fs';
+import { leaveCleanStopMarker, takeCleanStopMarker } from './clean-stop.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
@@ -71,6 +77,17 @@ export interface ServerOptions {
   nodeId?: string;
   /** How long an execution lease lasts without renewal, in ms (else STEPWISE_LEASE_MS; default 10000). */
   leaseMs?: number;
+  /**
+   * Process endings in a row with an execution's work in flight after which recovery fails it with
+   * States.Runtime (else STEPWISE_MAX_PROCESS_ENDING_ATTEMPTS; default 3).
+   */
+  maxProcessEndingAttempts?: number;
+  /** Executions running at once on this server (else STEPWISE_MAX_EXECUTIONS_IN_FLIGHT; default 100,000). */
+  maxExecutionsInFlight?: number;
+  /** Bytes of history one in-memory run holds (else STEPWISE_MAX_HISTORY_BYTES_IN_MEMORY; default 64 MiB). */
+  maxHistoryBytesInMemory?: number;
+  /** The console's live event streams open at once (else STEPWISE_MAX_EVENT_STREAMS; default 100). */
+  maxEventStreams?: number;
 }
 
 export interface RunningServer {
@@ -130,7 +147,29 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const waitTimeScale = options.waitTimeScale ?? parseWaitTimeScale(process.env.STEPWISE_WAIT_TIME_SCALE);
   const databaseUrl = options.databaseUrl ?? (process.env.STEPWISE_DATABASE_URL || undefined);
   const leaseMs = options.leaseMs ?? parseLeaseMs(process.env.STEPWISE_LEASE_MS);
+  const maxProcessEndingAttempts =
+    options.maxProcessEndingAttempts ??
+    parseCount(process.env.STEPWISE_MAX_PROCESS_ENDING_ATTEMPTS, 3, 'max process-ending attempts');
+  const maxExecutionsInFlight =
+    options.maxExecutionsInFlight ??
+    parseCount(
+      process.env.STEPWISE_MAX_EXECUTIONS_IN_FLIGHT,
+      DEFAULT_MAX_EXECUTIONS_IN_FLIGHT,
+      'max executions in flight',
+    );
+  const maxHistoryBytesInMemory =
+    options.maxHistoryBytesInMemory ??
+    parseCount(
+      process.env.STEPWISE_MAX_HISTORY_BYTES_IN_MEMORY,
+      DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
+      'max history bytes in memory',
+    );
+  const maxEventStreams =
+    options.maxEventStreams ??
+    parseCount(process.env.STEPWISE_MAX_EVENT_STREAMS, DEFAULT_MAX_EVENT_STREAMS, 'max event streams');
   let store = options.store;
+  /** The SQLite data directory, where a clean stop leaves its marker (./clean-stop.ts). */
+  let markerDir: string | undefined;
   if (!store && databaseUrl !== undefined) {
     const schema = options.databaseSchema ?? (process.env.STEPWISE_DATABASE_SCHEMA || undefined);
     try {
@@ -145,6 +184,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (!store) {
     storeFile = join(dataDir, 'stepwise.db');
     store = openSqlite(dataDir, storeFile);
+    markerDir = dataDir;
   }
   const storeHealth = new StoreHealth(
     storeFile ??
@@ -172,6 +212,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     integrations,
     mocks,
     waitTimeScale,
+    maxProcessEndingAttempts,
+    stoppedCleanly: markerDir !== undefined && takeCleanStopMarker(markerDir),
+    maxExecutionsInFlight,
+    maxHistoryBytesInMemory,
     ...(clusterStore
       ? {
           cluster: {
@@ -213,11 +257,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     logger: log,
     storeHealth,
     consoleDir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
+    maxEventStreams,
   });
-  await engine.start();
+  // Readiness never waits on user code: recovery stores what it must, the server listens, and only
+  // then do the recovered executions run (a poison one cannot keep /healthz from answering).
+  await engine.load();
   const address = await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
   const port = Number(new URL(address).port);
   engine.advertise(address);
+  engine.resume().catch((err: unknown) => log.error({ err }, 'resuming the recovered executions failed'));
   log.info(
     clusterStore
       ? { url: address, node: engine.node?.id, leaseMs }
@@ -240,6 +288,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await engine.close();
         await integrations.close();
         await openStore.close();
+        if (markerDir !== undefined) leaveCleanStopMarker(markerDir);
         log.info('stepwise stopped');
       })()),
   };
@@ -252,6 +301,15 @@ export function parseWaitTimeScale(text: string | undefined): number {
   if (!Number.isFinite(scale) || scale < 0)
     throw new StartupError(`invalid wait time scale '${text}': expected a number from 0 up`);
   return scale;
+}
+
+/** A whole-number setting from 1 up (a count or a size); absent means `fallback`. */
+export function parseCount(text: string | undefined, fallback: number, what: string): number {
+  if (text === undefined || text.trim() === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new StartupError(`invalid ${what} '${text}': expected a whole number from 1`);
+  return value;
 }
 
 /** The database URL without its password, for messages and logs. */

@@ -10,6 +10,8 @@ export const ApiErrorTypes = {
   MissingRequiredParameter: 400,
   InternalFailure: 500,
   ServiceUnavailable: 503,
+  RequestHeaderFieldsTooLarge: 431,
+  ThrottlingException: 400,
   // resources
   StateMachineDoesNotExist: 400,
   StateMachineAlreadyExists: 400,

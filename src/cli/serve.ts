@@ -5,10 +5,16 @@ import {
   DEFAULT_PORT,
   parseActivityPollTimeout,
   parseLeaseMs,
+  parseCount,
   parseWaitTimeScale,
   startServer,
   StartupError,
 } from '../server.js';
+import {
+  DEFAULT_MAX_EVENT_STREAMS,
+  DEFAULT_MAX_EXECUTIONS_IN_FLIGHT,
+  DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
+} from '../engine/quotas.js';
 import { ExitCode, UsageError, reportError, type CommandContext } from './common.js';
 
 export interface ServeOptions {
@@ -27,6 +33,10 @@ export interface ServeOptions {
   databaseSchema?: string;
   nodeId?: string;
   leaseMs?: string;
+  maxProcessEndingAttempts?: string;
+  maxExecutionsInFlight?: string;
+  maxHistoryBytesInMemory?: string;
+  maxEventStreams?: string;
 }
 
 function parsePort(text: string): number {
@@ -82,7 +92,48 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
   ['--database-schema <name>', 'the PostgreSQL schema to use (created if missing)', 'STEPWISE_DATABASE_SCHEMA'],
   ['--node-id <id>', "this node's id among several (default <hostname>-<pid>-<random>)", 'STEPWISE_NODE_ID'],
   ['--lease-ms <ms>', 'how long an execution lease lasts without renewal (default 10000)', 'STEPWISE_LEASE_MS'],
+  [
+    '--max-process-ending-attempts <n>',
+    'process endings in a row with an execution in flight before it is failed (States.Runtime)',
+    'STEPWISE_MAX_PROCESS_ENDING_ATTEMPTS',
+    '3',
+  ],
+  [
+    '--max-executions-in-flight <n>',
+    'executions running at once on this server; StartExecution beyond answers ExecutionLimitExceeded',
+    'STEPWISE_MAX_EXECUTIONS_IN_FLIGHT',
+    String(DEFAULT_MAX_EXECUTIONS_IN_FLIGHT),
+  ],
+  [
+    '--max-history-bytes-in-memory <bytes>',
+    'history one in-memory (Express) run may hold; beyond it the execution fails with States.Runtime',
+    'STEPWISE_MAX_HISTORY_BYTES_IN_MEMORY',
+    String(DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY),
+  ],
+  [
+    '--max-event-streams <n>',
+    "the console's live event streams open at once; one more answers 429",
+    'STEPWISE_MAX_EVENT_STREAMS',
+    String(DEFAULT_MAX_EVENT_STREAMS),
+  ],
 ];
+
+/** The whole-number settings, each parsed by parseCount with its default. */
+const COUNT_OPTIONS = [
+  ['maxProcessEndingAttempts', 3, 'max process-ending attempts'],
+  ['maxExecutionsInFlight', DEFAULT_MAX_EXECUTIONS_IN_FLIGHT, 'max executions in flight'],
+  ['maxHistoryBytesInMemory', DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY, 'max history bytes in memory'],
+  ['maxEventStreams', DEFAULT_MAX_EVENT_STREAMS, 'max event streams'],
+] as const;
+
+function countOptions(options: ServeOptions): Partial<Record<(typeof COUNT_OPTIONS)[number][0], number>> {
+  const counts: Partial<Record<(typeof COUNT_OPTIONS)[number][0], number>> = {};
+  for (const [key, fallback, what] of COUNT_OPTIONS) {
+    const text = options[key];
+    if (text !== undefined) counts[key] = parseCount(text, fallback, what);
+  }
+  return counts;
+}
 
 export function registerServe(program: Command, context: CommandContext): void {
   const command = program
@@ -112,6 +163,7 @@ export function registerServe(program: Command, context: CommandContext): void {
         ...(options.databaseSchema !== undefined ? { databaseSchema: options.databaseSchema } : {}),
         ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
         ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
+        ...countOptions(options),
         region: process.env.STEPWISE_REGION,
         accountId: process.env.STEPWISE_ACCOUNT_ID,
       });

@@ -10,9 +10,27 @@
  * fault: the batch is held and probed again with exponential backoff until the store recovers.
  * Steps of executions already started are held and commit on recovery; a new execution's first
  * commit is refused at once (503 ServiceUnavailable), as is every new one while the store is faulted.
+ * A member the store cannot serialise (a value nested too deep for JSON.stringify, a string too
+ * long) fails with UnstorableCommitError, which callers may answer as the caller's fault.
  */
 import { classifyStoreFault, StoreHealth } from '../store/faults.js';
 import type { Commit, CommitResult, ExecutionStore } from '../store/types.js';
+
+/** One commit the store could not serialise: its own fault, not the store's. */
+export class UnstorableCommitError extends Error {
+  constructor(
+    readonly executionArn: string,
+    cause: RangeError,
+  ) {
+    super(`The execution's state cannot be stored: ${cause.message}`, { cause });
+    this.name = 'UnstorableCommitError';
+  }
+}
+
+/** A lone member's error as its submitter sees it: a RangeError (stack or string length) is the member's own. */
+function memberError(commit: Commit, error: unknown): unknown {
+  return error instanceof RangeError ? new UnstorableCommitError(commit.execution.arn, error) : error;
+}
 
 interface Pending {
   commit: Commit;
@@ -64,7 +82,7 @@ export class CommitQueue {
       } catch (e) {
         const fault = classifyStoreFault(e);
         if (fault) await this.hold(batch, fault);
-        else if (batch.length === 1) batch[0]!.reject(e);
+        else if (batch.length === 1) batch[0]!.reject(memberError(batch[0]!.commit, e));
         else await this.commitAlone(batch);
       }
     }
@@ -97,7 +115,7 @@ export class CommitQueue {
           this.health.faulted(fault);
           if (isNewExecution(p.commit)) p.reject(this.health.unavailable());
           else this.pending.unshift(p);
-        } else p.reject(e);
+        } else p.reject(memberError(p.commit, e));
       }
     }
   }

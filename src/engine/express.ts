@@ -20,6 +20,8 @@ import { EXPRESS_MAX_DURATION_MS } from '../vocabulary/limits.js';
 export class ExpressRunner {
   /** Asynchronous Express executions running now, to stop them. */
   private readonly running = new Map<string, AbortController>();
+  /** Synchronous Express executions running now. */
+  private syncRunning = 0;
 
   constructor(
     private readonly machines: CompileCache,
@@ -27,12 +29,20 @@ export class ExpressRunner {
     private readonly clock: Clock,
     private readonly rt: Runtime,
     private readonly log: Logger | undefined,
+    /** Bytes of history one run may hold (see InMemoryRunOptions.historyBytesLimit). */
+    private readonly historyBytesLimit?: number,
   ) {}
+
+  /** Express executions running in memory now, synchronous and asynchronous. */
+  get active(): number {
+    return this.running.size + this.syncRunning;
+  }
 
   async startSync(request: StartRequest): Promise<SyncResult> {
     const sm = request.stateMachine;
     const arn = executionArn(sm, request.name, 'EXPRESS', this.rt.uuid());
     const startDate = this.clock.now();
+    this.syncRunning++;
     const result = await runInMemory(
       this.machines.forStateMachine(sm),
       executionInfo(sm, request, arn, startDate, undefined),
@@ -45,7 +55,7 @@ export class ExpressRunner {
         runtime: this.rt,
         deadline: startDate + EXPRESS_MAX_DURATION_MS,
       },
-    );
+    ).finally(() => this.syncRunning--);
     return {
       executionArn: arn,
       stateMachineArn: sm.arn,
@@ -75,6 +85,7 @@ export class ExpressRunner {
       runtime: this.rt,
       abort: controller.signal,
       deadline: startDate + EXPRESS_MAX_DURATION_MS,
+      ...(this.historyBytesLimit !== undefined ? { historyBytesLimit: this.historyBytesLimit } : {}),
     })
       .then((result) => {
         if (logging) this.logExpress(sm, arn, result.status, result.history);

@@ -11,6 +11,7 @@ import { newExecution, step } from '../interpreter/step.js';
 import type { ExecutionInfo, ExecutionState, Runtime, Signal, TerminalStatus } from '../interpreter/types.js';
 import { assertNever } from '../vocabulary/states-errors.js';
 import type { Clock } from './clock.js';
+import { eventLoopTurns } from './event-loop-turns.js';
 import { invokeTask, type InvokeTaskCommand, type TaskHandler } from './task-invoker.js';
 
 export { TaskFailure, type TaskContext, type TaskHandler } from './task-invoker.js';
@@ -40,6 +41,8 @@ export interface InMemoryRunOptions {
   historyLimit?: number;
   /** Epoch ms: a long synchronous run times out after it (Express: five minutes). */
   deadline?: number;
+  /** Bytes of history (events as JSON) the run may hold; past it the execution fails with States.Runtime. */
+  historyBytesLimit?: number;
 }
 
 interface Timer {
@@ -53,11 +56,13 @@ export async function runInMemory(
   input: Json,
   options: InMemoryRunOptions,
 ): Promise<RunResult> {
+  // One budget of continuous work for the runner's loop and the interpreter's pauses alike.
+  const turns = eventLoopTurns();
   const rt: Runtime = {
     now: options.runtime?.now ?? (() => options.clock.now()),
     random: options.runtime?.random ?? Math.random,
     uuid: options.runtime?.uuid ?? randomUUID,
-    pause: options.runtime?.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
+    pause: options.runtime?.pause ?? turns,
   };
   const runOptions = {
     history: options.history,
@@ -65,26 +70,44 @@ export async function runInMemory(
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
   };
   const history: HistoryEvent[] = [];
+  let historyBytes = 0;
   const timers = new Map<string, Timer>();
   const inFlight = new Map<string, Promise<Signal>>();
+  /** Releases of the clock's holds on running handlers (a cancelled task no longer holds it). */
+  const holds = new Map<string, () => void>();
   const inbox: Signal[] = [];
   let state = newExecution(info, input);
   let signal: Signal | undefined = { kind: 'start', input };
 
   while (signal) {
-    const result = await step(machine, state, signal, rt, runOptions);
+    // Tasks that answer at once never leave the microtask queue: give the event loop a turn (other
+    // requests, /healthz, timers) after a slice of continuous work.
+    await turns();
+    const bytesLimit = options.history ? options.historyBytesLimit : undefined;
+    const result = await step(
+      machine,
+      state,
+      signal,
+      rt,
+      bytesLimit === undefined
+        ? runOptions
+        : { ...runOptions, historyBytes: { limit: bytesLimit, used: historyBytes } },
+    );
     state = result.state;
-    if (options.history) for (const e of result.events) history.push(e);
+    if (options.history) historyBytes += keepHistory(history, result.events, options.historyBytesLimit !== undefined);
     for (const command of result.commands) {
       switch (command.kind) {
-        case 'invokeTask':
-          inFlight.set(
-            command.taskId,
-            options.invoke ? options.invoke(command) : invokeTask(options.handlers ?? {}, command),
-          );
+        case 'invokeTask': {
+          const running = options.invoke ? options.invoke(command) : invokeTask(options.handlers ?? {}, command);
+          inFlight.set(command.taskId, running);
+          const release = options.clock.hold?.(running);
+          if (release) holds.set(command.taskId, release);
           break;
+        }
         case 'cancelTask':
           inFlight.delete(command.taskId);
+          holds.get(command.taskId)?.();
+          holds.delete(command.taskId);
           options.cancel?.(command.taskId);
           break;
         case 'startTimer':
@@ -98,9 +121,36 @@ export async function runInMemory(
       }
     }
     if (state.status !== 'RUNNING') return { ...ending(state, state.status), history, state };
-    signal = inbox.shift() ?? (await untilAborted(options.abort, nextSignal(options.clock, timers, inFlight)));
+    const queued = inbox.shift();
+    if (queued) signal = queued;
+    else {
+      // The timer that loses the race is cancelled, so it never moves a fake clock.
+      const lost = new AbortController();
+      signal = await untilAborted(options.abort, nextSignal(options.clock, timers, inFlight, lost.signal));
+      lost.abort();
+      if (signal && 'taskId' in signal) holds.delete(signal.taskId);
+    }
   }
   throw new Error('The execution stopped making progress without completing');
+}
+
+/** Appends the events to the history; their size as JSON in bytes when `measure` (else 0). */
+function keepHistory(history: HistoryEvent[], events: readonly HistoryEvent[], measure: boolean): number {
+  let bytes = 0;
+  for (const event of events) {
+    history.push(event);
+    if (measure) bytes += jsonBytes(event);
+  }
+  return bytes;
+}
+
+/** An event's size as JSON; one too deep to serialise is not measured (the depth limits are the edge's). */
+function jsonBytes(event: HistoryEvent): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(event));
+  } catch {
+    return 0;
+  }
 }
 
 /** How the execution ended, as its final state says. */
@@ -129,10 +179,19 @@ async function untilAborted(
     };
   };
   if (abort.aborted) return stop();
-  return Promise.race([
-    next,
-    new Promise<Signal>((resolve) => abort.addEventListener('abort', () => resolve(stop()), { once: true })),
-  ]);
+  // One listener per awaited step, removed once the step is decided (no MaxListenersExceededWarning).
+  let onAbort: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      next,
+      new Promise<Signal>((resolve) => {
+        onAbort = () => resolve(stop());
+        abort.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+  } finally {
+    if (onAbort) abort.removeEventListener('abort', onAbort);
+  }
 }
 
 /**
@@ -144,6 +203,7 @@ async function nextSignal(
   clock: Clock,
   timers: Map<string, Timer>,
   inFlight: Map<string, Promise<Signal>>,
+  lost: AbortSignal,
 ): Promise<Signal | undefined> {
   let earliest: Timer | undefined;
   for (const t of timers.values()) if (!earliest || t.fireAt < earliest.fireAt) earliest = t;
@@ -154,7 +214,7 @@ async function nextSignal(
     const timer = earliest;
     racers.push(
       clock
-        .sleepUntil(timer.fireAt)
+        .sleepUntil(timer.fireAt, lost)
         .then(() => ({ timerId: timer.id, signal: { kind: 'timerFired', timerId: timer.id } as const })),
     );
   }

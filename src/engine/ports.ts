@@ -107,6 +107,8 @@ export interface ClusterView {
 
 /** Nested executions (`states:startExecution`) start and describe through these contracts. */
 export type { Engine, StartRequest } from './engine.js';
-export type { ExecutionDescription, Executions } from './executions.js';
+export type { ExecutionDescription, Executions, StartOutcome } from './executions.js';
+/** A start refused for the executions this server already runs (AWS's ExecutionLimitExceeded). */
+export { ExecutionLimitExceededError } from './quotas.js';
 /** The registry integrations are added to (by the server, which wires them). */
 export type { IntegrationRegistry } from './integration-registry.js';

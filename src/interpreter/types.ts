@@ -9,9 +9,10 @@ import type { HistoryEvent } from '../vocabulary/history-events.js';
 /** Clock, randomness and ids come in from outside so a step is deterministic. */
 export interface Runtime extends QueryRuntime {
   /**
-   * Lets the host's event loop run (e.g. `setImmediate`). A long run of synchronous states calls it
-   * every so often, so a workflow that loops through Pass and Choice states cannot starve a server.
-   * It must not change anything the step can observe.
+   * Lets the host's event loop run (e.g. `setImmediate`). A long run of synchronous states, or a
+   * fan-out starting many Map iterations, calls it every 64 transitions, so a workflow that loops
+   * through Pass and Choice states cannot starve a server; the host decides whether a turn is due
+   * and resolves at once if not. It must not change anything the step can observe.
    */
   pause?(): Promise<void>;
 }
@@ -30,6 +31,8 @@ export type Signal =
   | { kind: 'taskSubmitted'; taskId: string; output: Json }
   | { kind: 'timerFired'; timerId: string }
   | { kind: 'stop'; error?: string; cause?: string }
+  /** The engine gives up on the execution (it ended the process too often): FAILED with this error and cause. */
+  | { kind: 'fail'; error: string; cause: string }
   /** RedriveExecution: continue a FAILED, TIMED_OUT or ABORTED execution from its redrive point. */
   | { kind: 'redrive' };
 
@@ -208,6 +211,11 @@ export interface RunOptions {
    * is the last one allowed). Standard executions: AWS's quota of 25,000 events.
    */
   historyLimit?: number;
+  /**
+   * With `history`: fail the execution once the events held pass `limit` bytes (as JSON), `used`
+   * being what earlier steps of the run hold already (in-memory runs keep every event).
+   */
+  historyBytes?: { limit: number; used: number };
   /**
    * Epoch ms after which a long run of synchronous states times the execution out (checked every
    * thousand transitions). Express: AWS's five-minute maximum duration.

@@ -73,6 +73,8 @@ export function encodeSignal(signal: Signal): JsonObject {
       return withOptional({ kind: signal.kind }, { error: signal.error, cause: signal.cause });
     case 'redrive':
       return { kind: signal.kind };
+    case 'fail':
+      return { kind: signal.kind, error: signal.error, cause: signal.cause };
     default:
       return assertNever(signal, 'signal');
   }
@@ -107,6 +109,8 @@ export function decodeSignal(json: Json): Decoded<Signal> {
         return { kind, ...r.errorAndCause() };
       case 'redrive':
         return { kind };
+      case 'fail':
+        return { kind, error: r.string('error'), cause: r.string('cause') };
       default:
         throw new Malformed(`unknown kind ${JSON.stringify(kind)}`);
     }

@@ -78,6 +78,7 @@ export interface ExecutionRow extends SummaryRow {
   output: string | null;
   state: string;
   version: number;
+  process_endings: number;
 }
 
 export interface EventRow {
@@ -227,6 +228,7 @@ export function executionColumns(r: ExecutionRecord): Omit<ExecutionRow, 'state'
     version: r.version,
     history_length: r.historyLength,
     test_case: r.testCase ?? null,
+    process_endings: r.processEndings ?? 0,
   };
 }
 
@@ -261,6 +263,7 @@ export function executionFromRow(row: ExecutionRow): ExecutionRecord {
     output: orUndefined(row.output),
     state: JSON.parse(row.state) as ExecutionState,
     version: row.version,
+    processEndings: row.process_endings > 0 ? row.process_endings : undefined,
   });
 }
 

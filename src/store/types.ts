@@ -106,9 +106,17 @@ export interface ExecutionRecord {
   historyLength: number;
   /** The mock configuration's test case it runs (StartExecution on `<stateMachineArn>#<TestCase>`). */
   testCase?: string;
+  /**
+   * How many times in a row the process ended while this execution had work in flight, without a
+   * step of it committed since (absent: 0). Counted up by recovery, set back by every step.
+   */
+  processEndings?: number;
 }
 
-export type ExecutionSummary = Omit<ExecutionRecord, 'state' | 'input' | 'output' | 'version' | 'definition'>;
+export type ExecutionSummary = Omit<
+  ExecutionRecord,
+  'state' | 'input' | 'output' | 'version' | 'definition' | 'processEndings'
+>;
 
 export interface ExecutionFilter {
   stateMachineArn?: string;

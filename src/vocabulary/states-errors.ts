@@ -43,7 +43,25 @@ export function assertNever(value: never, what = 'value'): never {
 }
 
 export { HISTORY_EVENT_QUOTA };
+/** An execution ran past the runner's deadline (Express: the five-minute maximum duration). */
+export const MAX_DURATION_CAUSE = 'The execution reached its maximum duration.';
 export const HISTORY_QUOTA_CAUSE = `The execution has reached the maximum number of history events (${HISTORY_EVENT_QUOTA}).`;
+
+/** The cause of an in-memory run failed for the bytes of history it held. */
+export function historyBytesCause(limit: number): string {
+  return (
+    `The execution's history held in memory exceeded ${limit} bytes ` +
+    `(--max-history-bytes-in-memory, STEPWISE_MAX_HISTORY_BYTES_IN_MEMORY).`
+  );
+}
+
+/** Thrown by the run when its events pass the history bytes limit; the step then fails the execution. */
+export class HistoryBytesLimitReached extends Error {
+  constructor(readonly limit: number) {
+    super('history bytes limit reached');
+    this.name = 'HistoryBytesLimitReached';
+  }
+}
 
 /** Thrown by the run when the next event would pass the history limit; the step then fails the execution. */
 export class HistoryLimitReached extends Error {

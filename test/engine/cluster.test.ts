@@ -305,4 +305,39 @@ describe.each(stores)('engine nodes sharing one %s store', (_name, open) => {
     expect(events.map((e, i) => (e as { id?: number }).id ?? i + 1)).toEqual(events.map((_, i) => i + 1));
     expect((await store.getExecution(started.executionArn))?.output).toBe('{"by":"a"}');
   });
+  it('an execution whose node dies holding it, three nodes in a row, is FAILED with States.Runtime by the third to take it over', async () => {
+    await setup();
+    let invoked = 0;
+    const hangs: TaskHandler = () => {
+      invoked++;
+      return new Promise<Json>(() => {});
+    };
+    const a = await node('a', { [WORK]: hangs }, 3_600_000);
+    const machine = stateMachine('poison', {
+      StartAt: 'Work',
+      States: { Work: { Type: 'Task', Resource: WORK, End: true } },
+    });
+    const started = await a.engine.startExecution(startRequest(machine, 'p1', {}));
+    if (!('executionArn' in started)) throw new Error('expected a new execution');
+    await eventually(async () => (invoked === 1 ? true : undefined), 'the task on a');
+
+    // Each node takes it over once the lease of the one before has run out, and then goes quiet too.
+    for (const [id, endings] of [
+      ['b', 1],
+      ['c', 2],
+    ] as const) {
+      clock.advance(LEASE_MS + 1);
+      const next = await node(id, { [WORK]: hangs });
+      await eventually(async () => (invoked === endings + 1 ? true : undefined), `the task invoked again on ${id}`);
+      expect((await store.getExecution(started.executionArn))?.processEndings).toBe(endings);
+      await next.engine.close();
+      nodes.splice(nodes.indexOf(next), 1);
+    }
+    clock.advance(LEASE_MS + 1);
+    await node('d', { [WORK]: hangs });
+    const record = await finished(started.executionArn);
+    expect([record.status, (record as { error?: string }).error]).toEqual(['FAILED', 'States.Runtime']);
+    expect((record as { cause?: string }).cause).toMatch(/^The execution ended the process 3 times/);
+    expect(invoked).toBe(3);
+  });
 });

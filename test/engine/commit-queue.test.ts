@@ -4,7 +4,7 @@
  * On the real stores, since whether a failed batch leaves a trace is each adapter's doing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CommitQueue } from '../../src/engine/commit-queue.js';
+import { CommitQueue, UnstorableCommitError } from '../../src/engine/commit-queue.js';
 import type { Json } from '../../src/json.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
@@ -55,7 +55,7 @@ describe.each(stores)('a commit batch on the %s store', (_kind, open) => {
     const good = names.map((name) => queue.submit(startCommit(name)));
     const bad = queue.submit(startCommit('poisoned', tooDeep()));
     expect(await Promise.all(good)).toEqual(names.map(() => 'ok'));
-    await expect(bad).rejects.toThrow();
+    await expect(bad).rejects.toBeInstanceOf(UnstorableCommitError);
     for (const name of names) expect((await store.getExecution(execution('m', name).arn))?.status).toBe('RUNNING');
     expect(await store.getExecution(execution('m', 'poisoned').arn)).toBeUndefined();
     expect(queue.isolatedBatches).toBe(1);

@@ -47,6 +47,7 @@ const signals: Signal[] = [
   { kind: 'stop' },
   { kind: 'stop', error: 'E', cause: 'C' },
   { kind: 'redrive' },
+  { kind: 'fail', error: 'States.Runtime', cause: 'C' },
 ];
 
 /** What the versions before the codecs stored: the object itself, through JSON. */
@@ -87,7 +88,7 @@ describe('inbox signal codec', () => {
 
   it.each<[string, Json, string]>([
     ['not an object', [1], 'The inbox signal is not a JSON object: [1]'],
-    ['an unknown kind', { kind: 'fail', error: 'E', cause: 'C' }, 'unknown kind "fail"'],
+    ['an unknown kind', { kind: 'explode', error: 'E', cause: 'C' }, 'unknown kind "explode"'],
     ['a missing field', { kind: 'timerFired' }, 'timerId is missing'],
     ['a field of the wrong type', { kind: 'stop', error: 1 }, 'error is not a string'],
   ])('reports %s, plainly', (_, json, problem) => {

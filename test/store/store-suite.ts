@@ -259,6 +259,16 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         expect(await store.pendingTasks(exec.arn)).toEqual([task(exec.arn, 'k1')]);
       });
 
+      it('a commit keeps the count of process endings, and a commit without it sets it back to none', async () => {
+        const first = await started('m', 'e1');
+        expect(await store.commit([nextCommit(first, { processEndings: 2 })])).toEqual(['ok']);
+        const counted = (await store.getExecution(first.arn)) as ExecutionRecord;
+        expect(counted.processEndings).toBe(2);
+        const { processEndings: _, ...progressed } = counted;
+        expect(await store.commit([nextCommit(progressed)])).toEqual(['ok']);
+        expect(await store.getExecution(first.arn)).not.toHaveProperty('processEndings');
+      });
+
       it('getExecution answers undefined for an unknown arn', async () => {
         expect(await store.getExecution(executionArn('m', 'nope'))).toBeUndefined();
       });

@@ -14,7 +14,9 @@
  * then the new events as they are committed, then `event: end` with `{"status": "SUCCEEDED"}` (or
  * FAILED, TIMED_OUT, ABORTED) once the execution is no longer RUNNING and every event has been sent;
  * the stream closes after it. A `: keep-alive` comment goes out every KEEP_ALIVE_MS. An unknown ARN
- * is a 404 with AWS's JSON error body; an ARN that is not an execution's, a 400.
+ * is a 404 with AWS's JSON error body; an ARN that is not an execution's, a 400. At most
+ * `maxStreams` are open at once on a server (--max-event-streams); one more is a 429 with a
+ * ThrottlingException body, before anything is read.
  *
  * New events are found by polling the store (`getHistory(arn, { afterId })`, one indexed range read)
  * every POLL_MS while a client is connected, rather than by a notifier in the engine: it sees every
@@ -26,6 +28,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ExecutionRecord } from '../../store/types.js';
 import type { ApiContext } from '../context.js';
+import { DEFAULT_MAX_EVENT_STREAMS } from '../../engine/quotas.js';
 import { ApiError } from '../errors.js';
 import { standardExecution } from '../executions.js';
 import { serialiseEvent } from '../operations/get-execution-history.js';
@@ -39,6 +42,8 @@ export interface ConsoleEventsOptions {
   pageSize?: number;
   /** How often a keep-alive comment is sent (default 15 s). */
   keepAliveMs?: number;
+  /** Streams open at once on this server (default 100); one more answers 429. */
+  maxStreams?: number;
 }
 
 const POLL_MS = 200;
@@ -59,7 +64,8 @@ function startAfter(
 
 function sendJsonError(reply: FastifyReply, error: unknown): FastifyReply {
   const apiError = error instanceof ApiError ? error : new ApiError('InternalFailure', 'An internal error occurred');
-  const status = apiError.type === 'ExecutionDoesNotExist' ? 404 : apiError.status;
+  const status =
+    apiError.type === 'ExecutionDoesNotExist' ? 404 : apiError.type === 'ThrottlingException' ? 429 : apiError.status;
   return reply.code(status).header('x-amzn-errortype', apiError.type).send(apiError.toBody());
 }
 
@@ -67,6 +73,7 @@ export function registerConsoleEvents(app: FastifyInstance, ctx: ApiContext, opt
   const pollMs = options.pollMs ?? POLL_MS;
   const pageSize = options.pageSize ?? PAGE_SIZE;
   const keepAliveMs = options.keepAliveMs ?? KEEP_ALIVE_MS;
+  const maxStreams = options.maxStreams ?? DEFAULT_MAX_EVENT_STREAMS;
   /** Open streams, ended when the server closes (an open stream would otherwise hold close() up). */
   const open = new Set<() => void>();
   app.addHook('preClose', async () => {
@@ -79,6 +86,11 @@ export function registerConsoleEvents(app: FastifyInstance, ctx: ApiContext, opt
       let execution: ExecutionRecord;
       let after: number;
       try {
+        if (open.size >= maxStreams)
+          throw new ApiError(
+            'ThrottlingException',
+            `Rate exceeded: ${maxStreams} event streams are open on this server (--max-event-streams)`,
+          );
         after = startAfter(request);
         execution = await standardExecution(ctx, request.params.executionArn);
       } catch (error) {

@@ -1,5 +1,7 @@
 import { seconds, type Operation } from '../context.js';
 import { splitTestCase, stateMachineName } from '../../integrations/mocks/mock-integration.js';
+import { UnstorableCommitError } from '../../engine/commit-queue.js';
+import { ExecutionLimitExceededError } from '../../engine/quotas.js';
 import { ApiError, stateMachineDoesNotExist } from '../errors.js';
 import { prepareStart, readStartMembers, resolveTarget } from '../executions.js';
 
@@ -20,7 +22,12 @@ export const startExecution: Operation = async (request, ctx) => {
     throw stateMachineDoesNotExist(members.stateMachineArn);
   }
   const start = prepareStart(ctx, target, members, testCase);
-  const outcome = await ctx.executions.start(start, ctx.engine);
+  const outcome = await ctx.executions.start(start, ctx.engine).catch((error: unknown) => {
+    // Its own first commit could not be stored (its batch's other members were committed alone).
+    if (error instanceof UnstorableCommitError) throw new ApiError('InvalidExecutionInput', error.message);
+    if (error instanceof ExecutionLimitExceededError) throw new ApiError('ExecutionLimitExceeded', error.message);
+    throw error;
+  });
   switch (outcome.kind) {
     case 'started':
       return { executionArn: outcome.executionArn, startDate: seconds(outcome.startDate) };

@@ -11,7 +11,7 @@ import type { ExecutionRecord, TaskRecord } from '../../store/types.js';
 import { assertNever, StatesErrors } from '../../vocabulary/states-errors.js';
 import type { InvokeTaskCommand } from '../task-invoker.js';
 import type { TaskRunner } from '../task-runner.js';
-import { STANDARD_RUN, type DurableContext } from './context.js';
+import type { DurableContext } from './context.js';
 import type { EndWaiters } from './end-waiters.js';
 import type { Ownership } from './ownership.js';
 import { cancelledIn, changes, startsTask, toCommit } from './step-commit.js';
@@ -185,7 +185,7 @@ export class Actors {
     const { signal } = delivery;
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const result = this.ctx.scaleTimers(
-        await step(actor.machine, actor.record.state, signal, this.ctx.rt, STANDARD_RUN),
+        await step(actor.machine, actor.record.state, signal, this.ctx.rt, this.ctx.standardRun),
       );
       // Keep the lease only while something here will still need it.
       const keepLease = actor.mailbox.length > 0 || actor.tasks > 0 || startsTask(result.commands);

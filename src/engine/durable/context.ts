@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { assertNever, HISTORY_EVENT_QUOTA } from '../../vocabulary/states-errors.js';
-import type { Runtime, StepResult, TimerPurpose } from '../../interpreter/types.js';
+import type { RunOptions, Runtime, StepResult, TimerPurpose } from '../../interpreter/types.js';
 import type { ExecutionStore } from '../../store/types.js';
 import type { Clock } from '../clock.js';
 import type { CommitQueue } from '../commit-queue.js';
@@ -26,6 +26,12 @@ export interface DurableParts {
   log: Logger | undefined;
   /** WAIT_TIME_SCALE (see DurableEngineOptions.waitTimeScale). */
   waitTimeScale: number;
+  /** Process endings in a row after which an execution is failed, not run again (./poison.ts). */
+  maxProcessEndingAttempts: number;
+  /** Bytes of history events one step may hold before its commit (see RunOptions.historyBytes). */
+  maxHistoryBytesInMemory?: number;
+  /** The previous process on this store stopped cleanly: recovery counts no process ending. */
+  stoppedCleanly?: boolean;
 }
 
 export class DurableContext {
@@ -37,6 +43,10 @@ export class DurableContext {
   readonly integrations: IntegrationRegistry;
   readonly log: Logger | undefined;
   private readonly waitTimeScale: number;
+  readonly maxProcessEndingAttempts: number;
+  readonly stoppedCleanly: boolean;
+  /** How Standard steps run: history recorded, AWS's event quota, and the bytes one step may hold. */
+  readonly standardRun: RunOptions;
   /** Set once by close(): loops stop, timers are not set again. */
   closed = false;
 
@@ -49,6 +59,12 @@ export class DurableContext {
     this.integrations = parts.integrations;
     this.log = parts.log;
     this.waitTimeScale = parts.waitTimeScale;
+    this.maxProcessEndingAttempts = parts.maxProcessEndingAttempts;
+    this.stoppedCleanly = parts.stoppedCleanly ?? false;
+    this.standardRun =
+      parts.maxHistoryBytesInMemory === undefined
+        ? STANDARD_RUN
+        : { ...STANDARD_RUN, historyBytes: { limit: parts.maxHistoryBytesInMemory, used: 0 } };
   }
 
   /**

@@ -30,12 +30,19 @@ import { Actors } from './actor.js';
 import { Callbacks, type CallbackResult } from './callbacks.js';
 import { ClusterOwnership, type ClusterOwnershipOptions } from './cluster/cluster-ownership.js';
 import type { ClusterStats } from './cluster/cluster-node.js';
-import { DurableContext, STANDARD_RUN } from './context.js';
+import { DurableContext } from './context.js';
 import { EndWaiters } from './end-waiters.js';
 import { LocalOwnership } from './local-ownership.js';
 import type { Ownership } from './ownership.js';
+import { DEFAULT_MAX_PROCESS_ENDING_ATTEMPTS } from './poison.js';
+import {
+  DEFAULT_MAX_EXECUTIONS_IN_FLIGHT,
+  DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
+  ExecutionLimitExceededError,
+} from '../quotas.js';
 import { redriveExecution } from './redrive.js';
 import { startsTask } from './step-commit.js';
+import { eventLoopTurns } from '../event-loop-turns.js';
 
 export { HISTORY_QUOTA } from './context.js';
 export type { CallbackResult } from './callbacks.js';
@@ -67,6 +74,23 @@ export interface DurableEngineOptions {
   cluster?: ClusterOwnershipOptions;
   /** Where the commit path records store faults (disk full...); /healthz reads it. */
   storeHealth?: StoreHealth;
+  /**
+   * Process endings in a row (with work of the execution in flight, no step committed since) after
+   * which recovery fails an execution with States.Runtime instead of running it again. Default 3.
+   */
+  maxProcessEndingAttempts?: number;
+  /**
+   * The previous process on this store stopped cleanly (its close() ran to the end): nothing it
+   * ran ended it, so recovery counts no process ending. The server knows this from a marker file.
+   */
+  stoppedCleanly?: boolean;
+  /** Executions running here at once (Standard ones loaded, Express ones in memory); StartExecution beyond answers ExecutionLimitExceeded. */
+  maxExecutionsInFlight?: number;
+  /**
+   * Bytes of history one in-memory (Express) run may hold, and one Standard step before its commit;
+   * over it the execution fails with States.Runtime. Default 64 MiB.
+   */
+  maxHistoryBytesInMemory?: number;
 }
 
 export class DurableEngine implements Engine {
@@ -77,6 +101,7 @@ export class DurableEngine implements Engine {
   private readonly ends: EndWaiters;
   private readonly callbacks: Callbacks;
   private readonly mocks: TestCaseIntegration | undefined;
+  private readonly maxExecutionsInFlight: number;
 
   constructor(options: DurableEngineOptions) {
     const clock = options.clock ?? realClock;
@@ -89,7 +114,7 @@ export class DurableEngine implements Engine {
       now: options.runtime?.now ?? (() => clock.now()),
       random: options.runtime?.random ?? Math.random,
       uuid: options.runtime?.uuid ?? randomUUID,
-      pause: options.runtime?.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
+      pause: options.runtime?.pause ?? eventLoopTurns(),
     };
     const machines = new CompileCache();
     this.ctx = new DurableContext({
@@ -101,6 +126,9 @@ export class DurableEngine implements Engine {
       integrations,
       log: options.logger,
       waitTimeScale: options.waitTimeScale ?? 1,
+      maxProcessEndingAttempts: options.maxProcessEndingAttempts ?? DEFAULT_MAX_PROCESS_ENDING_ATTEMPTS,
+      maxHistoryBytesInMemory: options.maxHistoryBytesInMemory ?? DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
+      stoppedCleanly: options.stoppedCleanly ?? false,
     });
     const tasks = new TaskRunner(integrations, (arn, signal) => void this.actors.deliver(arn, signal));
     this.ends = new EndWaiters(options.store);
@@ -109,14 +137,37 @@ export class DurableEngine implements Engine {
       cluster ? new ClusterOwnership(this.ctx, actors, tasks, cluster) : new LocalOwnership(this.ctx, actors),
     );
     this.ownership = this.actors.ownership;
-    this.express = new ExpressRunner(machines, tasks, clock, rt, options.logger);
+    this.express = new ExpressRunner(
+      machines,
+      tasks,
+      clock,
+      rt,
+      options.logger,
+      options.maxHistoryBytesInMemory ?? DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
+    );
+    this.maxExecutionsInFlight = options.maxExecutionsInFlight ?? DEFAULT_MAX_EXECUTIONS_IN_FLIGHT;
     this.callbacks = new Callbacks(this.actors, options.store);
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
-  start(): Promise<void> {
+  /** Loads and resumes: `load()` then `resume()`. */
+  async start(): Promise<void> {
+    await this.load();
+    await this.resume();
+  }
+
+  /**
+   * Loads the executions to resume and stores what recovery must (process-ending counts, poison
+   * executions failed), running no user code: a server answers requests once this resolves.
+   */
+  load(): Promise<void> {
     return this.ownership.start();
+  }
+
+  /** Runs what `load` found: outbox tasks invoked again, due timers fired; resolves after the first look for work. */
+  resume(): Promise<void> {
+    return this.ownership.resume();
   }
 
   async close(): Promise<void> {
@@ -135,6 +186,11 @@ export class DurableEngine implements Engine {
   /** Executions active in this process now (their actors). */
   get activeExecutions(): number {
     return this.actors.size;
+  }
+
+  /** Executions running here now, counted against maxExecutionsInFlight: Standard actors and Express runs. */
+  get executionsInFlight(): number {
+    return this.actors.size + this.express.active;
   }
 
   /** Where this node's API listens, reported with its heartbeat (cluster). */
@@ -156,17 +212,22 @@ export class DurableEngine implements Engine {
 
   async startExecution(request: StartRequest): Promise<StartResult | { alreadyExists: ExecutionRecord }> {
     const sm = request.stateMachine;
-    if (sm.type === 'EXPRESS') return this.express.startAsync(request);
+    const full = this.executionsInFlight >= this.maxExecutionsInFlight;
+    if (sm.type === 'EXPRESS') {
+      if (full) throw new ExecutionLimitExceededError(this.maxExecutionsInFlight);
+      return this.express.startAsync(request);
+    }
     const { store, clock, rt } = this.ctx;
     const arn = executionArn(sm, request.name, 'STANDARD');
     const existing = await store.getExecution(arn);
     if (existing) return { alreadyExists: existing };
+    if (full) throw new ExecutionLimitExceededError(this.maxExecutionsInFlight);
     const machine = this.ctx.machines.forStateMachine(sm);
     const startDate = clock.now();
     const info = executionInfo(sm, request, arn, startDate, 0);
     const initial = newExecution(info, request.input);
     const signal: Signal = { kind: 'start', input: request.input };
-    const result = this.ctx.scaleTimers(await step(machine, initial, signal, rt, STANDARD_RUN));
+    const result = this.ctx.scaleTimers(await step(machine, initial, signal, rt, this.ctx.standardRun));
     const record: ExecutionRecord = {
       arn,
       stateMachineArn: sm.arn,

@@ -13,8 +13,13 @@ import type { Actor, Delivery } from './actor.js';
 import type { StopResult } from '../engine.js';
 
 export interface Ownership {
-  /** Resumes what this node runs (alone: every RUNNING execution) and starts looking for work. */
+  /**
+   * Loads what this node runs (alone: every RUNNING execution), without running any of it: no user
+   * code runs before `resume`, so the server can answer before that.
+   */
   start(): Promise<void>;
+  /** Runs what `start` loaded (tasks again, due timers) and starts looking for work: resolves after the first look. */
+  resume(): Promise<void>;
   /** After the engine's last commits: stops looking for work and gives back what it can. */
   close(): Promise<void>;
 

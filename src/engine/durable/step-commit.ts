@@ -29,6 +29,8 @@ export function toCommit(
     version: before.version + 1,
     historyLength: before.historyLength + result.events.length,
   };
+  // A committed step is progress: the count of process endings without progress starts again.
+  delete record.processEndings;
   if (signal.kind === 'redrive' && state.status === 'RUNNING') {
     record.redriveCount = before.redriveCount + 1;
     record.redriveDate = now;

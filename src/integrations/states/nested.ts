@@ -27,12 +27,14 @@ import type { ExecutionRecord } from '../../store/types.js';
 import type {
   Engine,
   ExecutionDescription,
+  StartOutcome,
   Executions,
   Integration,
   StartRequest,
   TaskInvocation,
   TaskOutcome,
 } from '../../engine/ports.js';
+import { ExecutionLimitExceededError } from '../../engine/ports.js';
 
 /** What the integration needs of the engine; the durable engine provides it. */
 /** What a nested execution needs of the engine that runs it. */
@@ -165,7 +167,14 @@ export class StatesIntegration implements Integration {
         },
       };
     }
-    const outcome = await this.options.executions.start(start, host);
+    let outcome: StartOutcome;
+    try {
+      outcome = await this.options.executions.start(start, host);
+    } catch (error) {
+      if (error instanceof ExecutionLimitExceededError)
+        return { failure: serviceError('ExecutionLimitExceeded', error.message) };
+      throw error;
+    }
     if (outcome.kind === 'started') return { executionArn: outcome.executionArn, startDate: outcome.startDate };
     const existing = outcome.existing;
     const sameInput = outcome.kind === 'idempotent' || outcome.sameInput;

@@ -589,7 +589,15 @@ function matches(e: ExecutionRecord, filter: ExecutionFilter): boolean {
 }
 
 function summarize(e: ExecutionRecord): ExecutionSummary {
-  const { state: _state, input: _input, output: _output, version: _version, definition: _definition, ...summary } = e;
+  const {
+    state: _state,
+    input: _input,
+    output: _output,
+    version: _version,
+    definition: _definition,
+    processEndings: _processEndings,
+    ...summary
+  } = e;
   return clone(summary);
 }
 

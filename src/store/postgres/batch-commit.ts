@@ -26,7 +26,7 @@ WITH input AS (
     state_machine_arn text, state_machine_version_arn text, state_machine_alias_arn text, name text,
     status text, start_date bigint, stop_date bigint, error text, cause text, redrive_count integer,
     redrive_date bigint, history_length integer, test_case text, definition text, input text, output text,
-    state jsonb, version integer,
+    state jsonb, version integer, process_endings integer,
     lease_owner text, lease_now bigint, locked_by text, locked_until bigint, settled_at bigint,
     event_ids integer[], events jsonb, timers_removed text[], timers_added jsonb, tasks_removed text[],
     tasks_added jsonb, settled jsonb)
@@ -34,10 +34,10 @@ WITH input AS (
 created AS (
   INSERT INTO executions (arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name,
       status, start_date, stop_date, error, cause, redrive_count, redrive_date, history_length, test_case,
-      definition, input, output, state, version, locked_by, locked_until)
+      definition, input, output, state, version, process_endings, locked_by, locked_until)
   SELECT i.arn, i.state_machine_arn, i.state_machine_version_arn, i.state_machine_alias_arn, i.name,
       i.status, i.start_date, i.stop_date, i.error, i.cause, i.redrive_count, i.redrive_date, i.history_length,
-      i.test_case, i.definition, i.input, i.output, i.state, i.version, i.locked_by, i.locked_until
+      i.test_case, i.definition, i.input, i.output, i.state, i.version, i.process_endings, i.locked_by, i.locked_until
     FROM input i WHERE i.expected = 0
   ON CONFLICT (arn) DO NOTHING
   RETURNING arn
@@ -45,7 +45,7 @@ created AS (
 updated AS (
   UPDATE executions e SET status = i.status, stop_date = i.stop_date, output = i.output, error = i.error,
       cause = i.cause, redrive_count = i.redrive_count, redrive_date = i.redrive_date, state = i.state,
-      version = i.version, history_length = i.history_length,
+      version = i.version, history_length = i.history_length, process_endings = i.process_endings,
       locked_by = CASE WHEN i.lease_owner IS NULL THEN e.locked_by ELSE i.locked_by END,
       locked_until = CASE WHEN i.lease_owner IS NULL THEN e.locked_until ELSE i.locked_until END
     FROM input i

@@ -15,7 +15,7 @@ export const ALIAS_SELECT =
   'arn, state_machine_arn, name, description, routing_configuration::text, creation_date, update_date';
 export const SUMMARY_SELECT =
   'arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name, status, start_date, stop_date, error, cause, redrive_count, redrive_date, history_length, test_case';
-export const EXECUTION_SELECT = `${SUMMARY_SELECT}, definition, input, output, state::text, version`;
+export const EXECUTION_SELECT = `${SUMMARY_SELECT}, definition, input, output, state::text, version, process_endings`;
 export const EVENT_SELECT = 'execution_arn, id, previous_event_id, type, timestamp, details::text';
 export const TASK_SELECT = 'execution_arn, task_id, resource, command::text, created_at';
 

@@ -23,7 +23,7 @@ const VERSION_COLUMNS =
 const ALIAS_COLUMNS = 'arn, state_machine_arn, name, description, routing_configuration, creation_date, update_date';
 const SUMMARY_COLUMNS =
   'arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name, status, start_date, stop_date, error, cause, redrive_count, redrive_date, history_length, test_case';
-const EXECUTION_COLUMNS = `${SUMMARY_COLUMNS}, definition, input, output, state, version`;
+const EXECUTION_COLUMNS = `${SUMMARY_COLUMNS}, definition, input, output, state, version, process_endings`;
 const EVENT_COLUMNS = 'execution_arn, id, previous_event_id, type, timestamp, details';
 const TASK_COLUMNS = 'execution_arn, task_id, resource, command, created_at';
 
@@ -155,7 +155,7 @@ export function prepareStatements(db: Database) {
       db,
       `UPDATE executions SET status = @status, stop_date = @stop_date, output = @output, error = @error,
          cause = @cause, redrive_count = @redrive_count, redrive_date = @redrive_date, state = @state,
-         version = @version, history_length = @history_length
+         version = @version, history_length = @history_length, process_endings = @process_endings
        WHERE arn = @arn AND version = @expected_version`,
     ),
     /**
@@ -166,7 +166,7 @@ export function prepareStatements(db: Database) {
       db,
       `UPDATE executions SET stop_date = @stop_date, output = @output, error = @error, cause = @cause,
          redrive_count = @redrive_count, redrive_date = @redrive_date, state = @state, version = @version,
-         history_length = @history_length
+         history_length = @history_length, process_endings = @process_endings
        WHERE arn = @arn AND version = @expected_version AND status = 'RUNNING'`,
     ),
     runningExecutions: preparePluck<[], string>(db, "SELECT arn FROM executions WHERE status = 'RUNNING' ORDER BY arn"),

@@ -14,6 +14,7 @@ import type { TaskRunner } from '../../task-runner.js';
 import type { Actor, Actors, Delivery } from '../actor.js';
 import type { DurableContext } from '../context.js';
 import type { Ownership } from '../ownership.js';
+import { countTakeover } from '../poison.js';
 import { TimerLoop } from '../timer-loop.js';
 import { ClusterNode, type ClusterOptions, type ClusterStats } from './cluster-node.js';
 import { Inbox } from './inbox.js';
@@ -83,9 +84,12 @@ export class ClusterOwnership implements Ownership {
   }
 
   async start(): Promise<void> {
-    // Nothing is loaded up front: this node claims what is ready, as every node does.
+    // Nothing is loaded up front: this node claims what is ready, as every node does (on resume).
     await this.cluster.start();
-    await this.sweep();
+  }
+
+  resume(): Promise<void> {
+    return this.sweep();
   }
 
   async close(): Promise<void> {
@@ -300,9 +304,16 @@ export class ClusterOwnership implements Ownership {
    * its lease ran out; not while they still run here (an expired lease of this node's own).
    */
   private async takeOverTasks(arn: string, orphaned: boolean, runningHere: number): Promise<void> {
-    if (!(this.abandoned.delete(arn) || (orphaned && runningHere === 0))) return;
+    const droppedHere = this.abandoned.delete(arn);
+    if (!(droppedHere || (orphaned && runningHere === 0))) return;
     this.cluster.stats.executionsTakenOver++;
-    for (const task of await this.ctx.store.pendingTasks(arn)) this.actors.reinvoke(arn, task);
+    const tasks = await this.ctx.store.pendingTasks(arn);
+    // Another node died holding it: counted as a process ending (poison executions, ../poison.ts).
+    const actor = this.actors.get(arn);
+    const lease = this.fence(this.ctx.clock.now(), true);
+    if (!droppedHere && actor && (await countTakeover(this.ctx, this.actors, arn, actor, tasks, lease)) === 'failed')
+      return;
+    for (const task of tasks) this.actors.reinvoke(arn, task);
   }
 
   /** Another node holds the execution: its actor here goes, and what was queued for it goes to that node's inbox. */
