@@ -11,6 +11,7 @@ import { newExecution, step } from '../interpreter/step.js';
 import type { ExecutionInfo, ExecutionState, Runtime, Signal, TerminalStatus } from '../interpreter/types.js';
 import { assertNever } from '../vocabulary/states-errors.js';
 import type { Clock } from './clock.js';
+import { eventLoopTurns } from './event-loop-turns.js';
 import { invokeTask, type InvokeTaskCommand, type TaskHandler } from './task-invoker.js';
 
 export { TaskFailure, type TaskContext, type TaskHandler } from './task-invoker.js';
@@ -44,9 +45,6 @@ export interface InMemoryRunOptions {
   historyBytesLimit?: number;
 }
 
-/** Real milliseconds of work after which the runner yields to the event loop. */
-const YIELD_AFTER_MS = 10;
-
 interface Timer {
   id: string;
   fireAt: number;
@@ -58,11 +56,13 @@ export async function runInMemory(
   input: Json,
   options: InMemoryRunOptions,
 ): Promise<RunResult> {
+  // One budget of continuous work for the runner's loop and the interpreter's pauses alike.
+  const turns = eventLoopTurns();
   const rt: Runtime = {
     now: options.runtime?.now ?? (() => options.clock.now()),
     random: options.runtime?.random ?? Math.random,
     uuid: options.runtime?.uuid ?? randomUUID,
-    pause: options.runtime?.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
+    pause: options.runtime?.pause ?? turns,
   };
   const runOptions = {
     history: options.history,
@@ -79,14 +79,10 @@ export async function runInMemory(
   let state = newExecution(info, input);
   let signal: Signal | undefined = { kind: 'start', input };
 
-  let busySince = performance.now();
   while (signal) {
     // Tasks that answer at once never leave the microtask queue: give the event loop a turn (other
-    // requests, /healthz, timers) after YIELD_AFTER_MS of continuous work.
-    if (performance.now() - busySince >= YIELD_AFTER_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      busySince = performance.now();
-    }
+    // requests, /healthz, timers) after a slice of continuous work.
+    await turns();
     const bytesLimit = options.history ? options.historyBytesLimit : undefined;
     const result = await step(
       machine,

@@ -43,7 +43,7 @@ import { FrameScope } from './scope.js';
 import { withAssigned } from './variables.js';
 
 /** How many state transitions run between calls of Runtime.pause. */
-const TRANSITIONS_PER_PAUSE = 1000;
+const TRANSITIONS_PER_PAUSE = 64;
 
 export class Run implements StepContext {
   readonly events: HistoryEvent[] = [];
@@ -73,10 +73,11 @@ export class Run implements StepContext {
   emit<T extends HistoryEventType>(frame: Frame | null, type: T, details?: () => EventDetailsFor<T>): number {
     if (frame?.isolated || (this.ending === 'terminal' && frame !== null)) return 0;
     if (!this.ending) (this.quota ??= new HistoryQuota(this.options)).beforeEvent(this.state.lastEventId + 1);
+    type Args = EventDetailsFor<T> extends undefined ? [] : [EventDetailsFor<T>];
+    const args = (this.options.history && details ? [details()] : []) as Args; // before the id: a throw takes none
     const id = ++this.state.lastEventId;
     if (this.options.history) {
       const position = { id, previousEventId: id - 1, timestamp: this.rt.now() };
-      const args = (details ? [details()] : []) as EventDetailsFor<T> extends undefined ? [] : [EventDetailsFor<T>];
       const event = historyEvent(position, type, ...args);
       this.events.push(event);
       if (!this.ending) this.quota?.held(event);
@@ -181,6 +182,8 @@ export class Run implements StepContext {
       const id = this.queue.shift() as string;
       const frame = this.state.frames[id];
       if (!frame || frame.phase.kind !== 'start') continue;
+      // A fan-out (a Map of many items) starts its frames here: they count as transitions too.
+      if (++this.transitions % TRANSITIONS_PER_PAUSE === 0 && this.rt.pause) await this.rt.pause();
       await this.advance(id, () => this.startFrame(this.frame(id)));
     }
   }
@@ -210,10 +213,7 @@ export class Run implements StepContext {
           if (++this.transitions % TRANSITIONS_PER_PAUSE === 0) {
             if (this.rt.pause) await this.rt.pause();
             if (this.options.deadline !== undefined && this.rt.now() >= this.options.deadline) {
-              this.complete('TIMED_OUT', {
-                error: StatesErrors.Timeout,
-                cause: MAX_DURATION_CAUSE,
-              });
+              this.complete('TIMED_OUT', { error: StatesErrors.Timeout, cause: MAX_DURATION_CAUSE });
               return;
             }
           }

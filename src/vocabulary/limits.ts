@@ -23,6 +23,13 @@ export const MAX_STATE_NAME_LENGTH = 80;
 export const MAX_LABEL_LENGTH = 40;
 
 /**
+ * The deepest nesting of arrays and objects accepted in any JSON (or YAML) text: request bodies,
+ * definitions, execution inputs, task results, `States.StringToJson`, JSONata's `$parse`. Checked by
+ * a linear scan of the text before any recursive parser, printer or regex sees it.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/**
  * Stepwise's own bounds on one expression evaluation, so that one state cannot stall or exhaust the
  * server (AWS documents none; it bounds evaluation by its own means). Beyond any of them the state
  * fails with States.Runtime and a cause that names the limit.
@@ -32,13 +39,12 @@ export const EXPRESSION_LIMITS = {
   maxSteps: 5_000_000,
   /** JSONata evaluation nesting: user function recursion counts here. */
   maxDepth: 2_000,
-  /** Items (array members, object members, 16-character runs of string) an evaluation may build. */
-  maxItems: 5_000_000,
+  /** Items in one JSONata sequence (a range, a path's results): jsonata's own `sequence` option. */
+  maxSequence: 1_000_000,
+  /** Growth of the JS heap while one evaluation runs (what it builds and keeps), in bytes. */
+  maxHeapGrowthBytes: 512 * 2 ** 20,
   /** Milliseconds of evaluation, not counting the time it yields to others. */
   maxActiveMs: 5_000,
   /** An evaluation yields to the event loop after this many milliseconds of work. */
   yieldAfterMs: 10,
 } as const;
-
-/** How deep an expression's result may nest (arrays and objects); deeper fails with States.Runtime. */
-export const MAX_RESULT_DEPTH = 512;

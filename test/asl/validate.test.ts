@@ -148,6 +148,22 @@ describe('Choice', () => {
     );
     expect(problems(definition)[0].message).toBe('These fields are required: [Condition]');
   });
+
+  it("a JSONata rule's Condition is a boolean or a {% %} expression, not a plain string", () => {
+    const definition = machine(
+      {
+        C: { Type: 'Choice', Choices: [{ Condition: 'abc', Next: 'Done' }], Default: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+      { QueryLanguage: 'JSONata' },
+    );
+    expect(problems(definition)).toEqual([
+      expect.objectContaining({
+        message: "The value for the field 'Condition' must be a boolean or a JSONata expression",
+        location: '/States/C/Choices[0]/Condition',
+      }),
+    ]);
+  });
 });
 
 describe('Retry, Catch, Wait, Fail, Map, Task', () => {

@@ -68,4 +68,25 @@ describe('the in-memory runner', () => {
     expect(Math.max(...counts)).toBeLessThanOrEqual(1);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
+
+  it('lets a timer run while one step starts the iterations of a large Map', async () => {
+    const fanOut = {
+      StartAt: 'M',
+      States: {
+        M: { Type: 'Map', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true },
+      },
+    };
+    const machine = new StateMachine(fanOut, { stateMachineType: 'EXPRESS' }).compiled;
+    let ticks = 0;
+    const interval = setInterval(() => ticks++, 1);
+    const started = performance.now();
+    const items = Array.from({ length: 20_000 }, (_, i) => i);
+    const result = await runInMemory(machine, info, items, { clock: fakeClock(), history: false });
+    const ranForMs = performance.now() - started;
+    clearInterval(interval);
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: items });
+    // Only meaningful when the run outlasted several work slices (it takes far longer than 10 ms).
+    expect(ranForMs).toBeGreaterThan(50);
+    expect(ticks).toBeGreaterThan(1);
+  });
 });

@@ -9,7 +9,7 @@ export const TASK_TOKEN = { min: 1, max: 2048 } as const;
 
 export const sendTaskSuccess: Operation = async (request, ctx) => {
   const token = request.requiredString('taskToken', TASK_TOKEN);
-  const outputText = request.string('output', Limits.input) ?? request.notNull('output', '');
+  const outputText = request.string('output', Limits.output) ?? request.notNull('output', '');
   request.check();
   // AWS judges the token's form before the output: {"taskToken":"bad_token","output":"x"} is
   // InvalidToken, not InvalidOutput. (The API reference lists both errors but not the order in

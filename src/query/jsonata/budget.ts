@@ -1,10 +1,12 @@
+import { getHeapStatistics } from 'node:v8';
 import type jsonata from 'jsonata';
 import { EXPRESSION_LIMITS } from '../../vocabulary/limits.js';
 
 /**
- * One JSONata evaluation's budget, enforced from jsonata's own evaluation hooks: every node it
- * evaluates is a step; what constructors, ranges and functions build counts as items; the time it
- * works is measured between yields. An evaluation works at most `yieldAfterMs` before it yields to
+ * One JSONata evaluation's budget, enforced from jsonata's own evaluation hook: every node it
+ * evaluates is a step; every 256 steps it checks how much the heap grew since it began (what it
+ * builds and keeps: `$map([1..1e7], function($v){ [1..100] })` grew a server to 4.5 GB) and the
+ * time it has worked, measured between yields. An evaluation works at most `yieldAfterMs` before it yields to
  * the event loop (jsonata awaits the hook), so other requests, timers and `/healthz` go on while an
  * expensive expression runs.
  *
@@ -25,27 +27,23 @@ export class BudgetExceeded extends Error {
 /** The binding name under which an evaluation carries its budget: no JSONata variable can spell it. */
 const BUDGET_BINDING = ' stepwise budget';
 const ENTRY = Symbol.for('jsonata.__evaluate_entry');
-const EXIT = Symbol.for('jsonata.__evaluate_exit');
 const CHECK_EVERY_STEPS = 256;
 
 /** Captured at load, so a test's fake timers cannot hold an evaluation for ever. */
 const realSetImmediate = globalThis.setImmediate;
+const heapUsed = (): number => getHeapStatistics().used_heap_size;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
 
 interface Frame {
   base: { lookup(name: string): unknown; depth?: number };
 }
 
-interface Node {
-  type: string;
-  value?: unknown;
-}
-
 export class EvaluationBudget {
   private steps = 0;
-  private items = 0;
   private activeMs = 0;
   private sliceStart = performance.now();
+  /** Taken at the first check, so an evaluation of fewer than 256 steps never reads the heap. */
+  private heapAtStart: number | undefined;
 
   constructor(private readonly limits: ExpressionLimits = EXPRESSION_LIMITS) {}
 
@@ -60,6 +58,11 @@ export class EvaluationBudget {
     if (depth > this.limits.maxDepth)
       throw new BudgetExceeded(`the maximum evaluation depth of ${this.limits.maxDepth}`);
     if (this.steps % CHECK_EVERY_STEPS !== 0) return undefined;
+    const heap = heapUsed();
+    this.heapAtStart ??= heap;
+    if (heap - this.heapAtStart > this.limits.maxHeapGrowthBytes) {
+      throw new BudgetExceeded(`the memory limit of ${Math.round(this.limits.maxHeapGrowthBytes / 2 ** 20)} MiB`);
+    }
     const now = performance.now();
     if (now - this.sliceStart < this.limits.yieldAfterMs) return undefined;
     this.activeMs += now - this.sliceStart;
@@ -70,11 +73,6 @@ export class EvaluationBudget {
       this.sliceStart = performance.now();
     });
   }
-
-  built(count: number): void {
-    this.items += count;
-    if (this.items > this.limits.maxItems) throw new BudgetExceeded(`the limit of ${this.limits.maxItems} items built`);
-  }
 }
 
 function budgetOf(environment: Frame): EvaluationBudget | undefined {
@@ -82,28 +80,13 @@ function budgetOf(environment: Frame): EvaluationBudget | undefined {
   return budget instanceof EvaluationBudget ? budget : undefined;
 }
 
-/** How much a node's result costs to have built: only nodes that make new values count. */
-function builtSize(node: Node, result: unknown): number {
-  const makes =
-    node.type === 'function' ||
-    node.type === 'apply' ||
-    node.type === 'partial' ||
-    (node.type === 'unary' && (node.value === '[' || node.value === '{')) ||
-    (node.type === 'binary' && (node.value === '..' || node.value === '&'));
-  if (!makes) return 0;
-  if (Array.isArray(result)) return result.length;
-  if (typeof result === 'string') return Math.ceil(result.length / 16);
-  if (typeof result === 'object' && result !== null) return Object.keys(result).length;
-  return 0;
-}
-
-/** Installs the hooks on a compiled expression (once); evaluations that bind a budget are bounded by it. */
+/**
+ * Installs the hook on a compiled expression (once); evaluations that bind a budget are bounded by
+ * it. Only the entry hook: jsonata awaits each hook it finds, once per node evaluated, so a second
+ * (exit) hook would cost a second await per node.
+ */
 export function installBudgetHooks(expression: jsonata.Expression): void {
-  expression.assign(ENTRY as unknown as string, (_node: Node, _input: unknown, environment: Frame) =>
+  expression.assign(ENTRY as unknown as string, (_node: unknown, _input: unknown, environment: Frame) =>
     budgetOf(environment)?.step(environment.base.depth ?? 0),
   );
-  expression.assign(EXIT as unknown as string, (node: Node, _input: unknown, environment: Frame, result: unknown) => {
-    const size = builtSize(node, result);
-    if (size > 0) budgetOf(environment)?.built(size);
-  });
 }

@@ -64,7 +64,10 @@ export function jsonataSource(value: string): string {
 }
 
 /** User regexes in `/.../` literals run on RE2 (linear time); see ../regex.ts. */
-const OPTIONS: jsonata.JsonataOptions = { RegexEngine: LinearRegExp as unknown as RegExpConstructor };
+const OPTIONS: jsonata.JsonataOptions = {
+  RegexEngine: LinearRegExp as unknown as RegExpConstructor,
+  sequence: EXPRESSION_LIMITS.maxSequence,
+};
 
 function parse(source: string): jsonata.Expression {
   try {
@@ -119,6 +122,9 @@ export function compileJsonata(expression: string, limits: ExpressionLimits = EX
         result = await compiled.evaluate(undefined, { ...bind(bindings), ...new EvaluationBudget(limits).binding() });
       } catch (error) {
         if (error instanceof BudgetExceeded) throw jsonataOverBudget(source, field, error.limit);
+        if (isJsonataErrorLike(error) && error.code === 'D2015') {
+          throw jsonataOverBudget(source, field, `the maximum sequence length of ${EXPRESSION_LIMITS.maxSequence}`);
+        }
         throw jsonataThrew(source, field, error);
       }
       try {

@@ -1,4 +1,4 @@
-import { MAX_RESULT_DEPTH } from '../../vocabulary/limits.js';
+import { MAX_JSON_DEPTH } from '../../vocabulary/limits.js';
 import type { Json, JsonObject } from '../../json.js';
 
 /** Thrown when a result holds something JSON cannot carry (a function, a non-finite number). */
@@ -9,10 +9,10 @@ export class UnsupportedResultError extends Error {
   }
 }
 
-/** Thrown when a result nests deeper than MAX_RESULT_DEPTH; its message names the limit. */
+/** Thrown when a result nests deeper than MAX_JSON_DEPTH; its message names the limit. */
 export class TooDeepResultError extends Error {
   constructor() {
-    super(`the maximum result nesting depth of ${MAX_RESULT_DEPTH}`);
+    super(`the maximum result nesting depth of ${MAX_JSON_DEPTH}`);
     this.name = 'TooDeepResultError';
   }
 }
@@ -44,7 +44,7 @@ export function toJson(value: unknown, depth = 0): Json | undefined {
       return Object.is(value, -0) ? 0 : value;
     case 'object':
       if (value === null) return null;
-      if (depth >= MAX_RESULT_DEPTH) throw new TooDeepResultError();
+      if (depth >= MAX_JSON_DEPTH) throw new TooDeepResultError();
       if (Array.isArray(value)) return arrayToJson(value, depth + 1);
       if (isFunctionLike(value)) throw new UnsupportedResultError();
       return objectToJson(value as Record<string, unknown>, depth + 1);

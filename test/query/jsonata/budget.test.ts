@@ -5,7 +5,12 @@ import { EXPRESSION_LIMITS } from '../../../src/vocabulary/limits.js';
 import { StatesError } from '../../../src/vocabulary/states-errors.js';
 import { bindings } from './fixtures.js';
 
-const small: ExpressionLimits = { ...EXPRESSION_LIMITS, maxSteps: 20_000, maxItems: 50_000, maxDepth: 200 };
+const small: ExpressionLimits = {
+  ...EXPRESSION_LIMITS,
+  maxSteps: 20_000,
+
+  maxDepth: 200,
+};
 
 async function outcome(expression: string, limits: ExpressionLimits = small): Promise<unknown> {
   return compileJsonata(expression, limits)
@@ -33,12 +38,21 @@ describe('a JSONata evaluation is bounded', () => {
     });
   });
 
-  it('counts what ranges, constructors and functions build against the item limit', async () => {
-    expect(await outcome('$count($map([1..1000], function($v){ [1..100] }))')).toMatchObject({
+  it('fails an evaluation that makes the heap grow past the memory limit by what it builds and keeps', async () => {
+    const limits = { ...EXPRESSION_LIMITS, maxHeapGrowthBytes: 8 * 2 ** 20 };
+    expect(await outcome('$count($map([1..50000], function($v){ [1..100] }))', limits)).toMatchObject({
       error: 'States.Runtime',
-      cause: expect.stringContaining('exceeded the limit of 50000 items built.') as unknown,
+      cause: expect.stringContaining('exceeded the memory limit of 8 MiB.') as unknown,
     });
-    expect(await outcome('$count($map([1..100], function($v){ [1..100] }))')).toEqual({ value: 100 });
+    expect(await outcome('$count($map([1..100], function($v){ [1..100] }))', limits)).toEqual({ value: 100 });
+  });
+
+  it('fails a sequence longer than 1,000,000 items at once, before it is built', async () => {
+    expect(await outcome('$count([1..2000000])', EXPRESSION_LIMITS)).toMatchObject({
+      error: 'States.Runtime',
+      cause: expect.stringContaining('exceeded the maximum sequence length of 1000000.') as unknown,
+    });
+    expect(await outcome('$count([1..1000000])', EXPRESSION_LIMITS)).toEqual({ value: 1_000_000 });
   });
 
   it('fails a result nested deeper than 512 levels, which JSON text could not carry back', async () => {
