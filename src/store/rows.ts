@@ -118,7 +118,7 @@ function compact<T extends object>(record: T): T {
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
-/** Encryption configuration as its nullable JSON-text column (migration 0007). */
+/** Encryption configuration as its nullable JSON-text column (migration 0006). */
 export const encryptionToColumn = (c: EncryptionConfiguration | undefined): string | null =>
   c === undefined ? null : JSON.stringify(c);
 export const encryptionFromColumn = (text: string | null | undefined): EncryptionConfiguration | undefined =>
