@@ -46,6 +46,10 @@ export class CommitQueue {
   batches = 0;
   /** Batches the store refused as a whole and whose members were then committed one by one. */
   isolatedBatches = 0;
+  /** Set by giveUpHeld(): held work is refused instead of probed again, and the wait for a probe ends. */
+  private givingUp: (() => void) | undefined;
+  private readonly gaveUp = new Promise<void>((resolve) => (this.givingUp = resolve));
+  private closing = false;
 
   constructor(
     private readonly store: ExecutionStore,
@@ -63,7 +67,18 @@ export class CommitQueue {
     });
   }
 
-  /** Resolves once everything submitted so far is committed. */
+  /**
+   * The engine is stopping: work held on a faulted store is refused after its current attempt
+   * instead of waiting for the store (up to 10 s per probe, for ever on a full disk), so a stop
+   * ends. Nothing is lost: the held steps were never committed, and recovery runs them again as
+   * after a crash.
+   */
+  giveUpHeld(): void {
+    this.closing = true;
+    this.givingUp?.();
+  }
+
+  /** Resolves once everything submitted so far is committed (or given up, see giveUpHeld). */
   async drain(): Promise<void> {
     while (this.flushing) await this.flushing;
   }
@@ -98,8 +113,12 @@ export class CommitQueue {
       if (isNewExecution(p.commit)) p.reject(unavailable);
       else held.push(p);
     }
+    if (this.closing) {
+      for (const p of [...held, ...this.pending.splice(0)]) p.reject(unavailable);
+      return;
+    }
     this.pending.unshift(...held);
-    if (this.pending.length > 0) await this.sleep(delay);
+    if (this.pending.length > 0) await Promise.race([this.sleep(delay), this.gaveUp]);
   }
 
   /** After a failed batch: each member in a transaction of its own, its own result or error. */

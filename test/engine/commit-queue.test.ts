@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CommitQueue, UnstorableCommitError } from '../../src/engine/commit-queue.js';
 import type { Json } from '../../src/json.js';
+import { StoreUnavailableError } from '../../src/store/faults.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -67,5 +68,38 @@ describe.each(stores)('a commit batch on the %s store', (_kind, open) => {
     const queue = new CommitQueue(store);
     await expect(queue.submit(startCommit('poisoned', tooDeep()))).rejects.toThrow();
     expect(await queue.submit(startCommit('after'))).toBe('ok');
+  });
+});
+
+describe('a commit queue on a faulted store', () => {
+  /** A store whose disk is full: every commit fails with SQLITE_FULL. */
+  function fullStore(): ExecutionStore & { attempts: number } {
+    const store = new MemoryStore() as MemoryStore & { attempts: number };
+    store.attempts = 0;
+    store.commit = () => {
+      store.attempts++;
+      return Promise.reject(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }));
+    };
+    return store;
+  }
+
+  it("holds a running execution's step, and gives it up when the engine stops, so the stop ends", async () => {
+    const store = fullStore();
+    let sleeps = 0;
+    // A probe wait that never ends by itself, as a full disk would keep it: only giving up ends it.
+    const queue = new CommitQueue(store, 500, undefined, () => (sleeps++, new Promise<void>(() => {})));
+    const step = { ...startCommit('held'), expectedVersion: 3 };
+    const held = queue.submit(step);
+    const outcome = held.then(
+      () => 'committed',
+      (error: unknown) => (error instanceof StoreUnavailableError ? 'refused: the store is unavailable' : error),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(store.attempts).toBe(1);
+    expect(sleeps).toBe(1);
+    queue.giveUpHeld();
+    await queue.drain();
+    expect(await outcome).toBe('refused: the store is unavailable');
+    expect(store.attempts).toBe(2);
   });
 });

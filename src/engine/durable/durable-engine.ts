@@ -172,6 +172,7 @@ export class DurableEngine implements Engine {
 
   async close(): Promise<void> {
     this.ctx.closed = true;
+    this.ctx.commits.giveUpHeld();
     this.express.abortAll();
     await Promise.all([...this.actors.entries()].map(([, a]) => this.actors.whenIdle(a)));
     await this.ctx.commits.drain();
