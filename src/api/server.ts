@@ -21,6 +21,7 @@ import type { ApiContext } from './context.js';
 import { ApiError } from './errors.js';
 import { isActionName, operations } from './operations/index.js';
 import { Request } from './request.js';
+import { depthMessage, jsonTooDeep } from '../vocabulary/json-depth.js';
 
 export interface ApiServerOptions {
   store: ExecutionStore;
@@ -191,6 +192,7 @@ async function serveConsole(root: string, url: string, reply: FastifyReply): Pro
 function parseBody(body: unknown): Record<string, Json> {
   if (body === undefined || body === null || body === '') return {};
   if (typeof body !== 'string') throw new ApiError('SerializationException', 'Request body must be a JSON object');
+  if (jsonTooDeep(body)) throw new ApiError('SerializationException', depthMessage('The request body'));
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

@@ -2,6 +2,7 @@ import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Docume
 import type { Json } from '../json.js';
 import { DiagnosticCodes, error, type Diagnostic } from './diagnostics.js';
 import { findJsonSyntaxError } from './json-syntax.js';
+import { depthMessage, jsonTooDeep, yamlTooDeep } from '../vocabulary/json-depth.js';
 
 export interface SourcePosition {
   line: number;
@@ -27,7 +28,10 @@ const noPositions = (): undefined => undefined;
  */
 export function parseDefinition(source: string | Json): ParseResult {
   if (typeof source !== 'string') return { ok: true, definition: source, locate: noPositions };
-  if (looksLikeJson(source)) {
+  // Before any recursive reader: the syntax scan, JSON.parse and the yaml parser all recurse.
+  const json = looksLikeJson(source);
+  if (json ? jsonTooDeep(source) : yamlTooDeep(source)) return invalid(depthMessage('The definition'), undefined);
+  if (json) {
     const syntax = findJsonSyntaxError(source);
     if (syntax) return invalid(syntax.message, positionOf(source, syntax.offset));
     let tree: Tree | undefined;

@@ -14,8 +14,8 @@ import { assertNever, StatesErrors } from '../vocabulary/states-errors.js';
 import { HistoryQuota } from './history-quota.js';
 import { completeExecution, type ExecutionResult } from './ending.js';
 import { clonePhase } from './frames.js';
+import { pendingEvent } from './pending-event.js';
 import {
-  historyEvent,
   stateEnteredType,
   stateExitedType,
   type EventDetailsFor,
@@ -73,11 +73,10 @@ export class Run implements StepContext {
   emit<T extends HistoryEventType>(frame: Frame | null, type: T, details?: () => EventDetailsFor<T>): number {
     if (frame?.isolated) return 0;
     if (!this.ending) (this.quota ??= new HistoryQuota(this.options)).beforeEvent(this.state.lastEventId + 1);
+    const pending = this.options.history ? pendingEvent(type, details) : undefined;
     const id = ++this.state.lastEventId;
-    if (this.options.history) {
-      const position = { id, previousEventId: id - 1, timestamp: this.rt.now() };
-      const args = (details ? [details()] : []) as EventDetailsFor<T> extends undefined ? [] : [EventDetailsFor<T>];
-      const event = historyEvent(position, type, ...args);
+    if (pending) {
+      const event = pending({ id, previousEventId: id - 1, timestamp: this.rt.now() });
       this.events.push(event);
       if (!this.ending) this.quota?.held(event);
     }

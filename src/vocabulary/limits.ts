@@ -21,3 +21,8 @@ export const EXPRESS_MAX_DURATION_MS = 5 * 60 * 1000;
 export const MAX_STATE_NAME_LENGTH = 80;
 /** A Distributed Map's Label: 40 characters. */
 export const MAX_LABEL_LENGTH = 40;
+/**
+ * JSON (and YAML) nesting: at most 512 levels of arrays and objects, checked on the text by a
+ * linear scan before any recursive parser, serializer or regex sees it.
+ */
+export const MAX_JSON_DEPTH = 512;

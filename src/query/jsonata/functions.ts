@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type jsonata from 'jsonata';
 import type { QueryRuntime } from '../scope.js';
 import { seededRandom } from './seeded-random.js';
+import { depthMessage, jsonTooDeep } from '../../vocabulary/json-depth.js';
 
 /**
  * The functions Step Functions adds to JSONata ("JSONata functions provided by Step Functions"):
@@ -72,6 +73,7 @@ function hash(data: string, algorithm: string): string {
 }
 
 function parse(text: string): unknown {
+  if (jsonTooDeep(text)) throw functionError(`The argument of the parse function: ${depthMessage('the text')}`);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
