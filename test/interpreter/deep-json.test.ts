@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { execute, fakeClock } from '../../src/index.js';
 import { MAX_JSON_DEPTH } from '../../src/vocabulary/limits.js';
+import type { Json } from '../../src/json.js';
+import { LAMBDA_ARN, task } from './support.js';
 
 const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
 
@@ -22,6 +24,16 @@ describe('deep JSON inside an execution', () => {
     const ids = r.history.map((e) => e.id);
     expect(ids).toEqual(ids.map((_, i) => i + 1));
     for (const e of r.history.slice(1)) expect(e.previousEventId).toBe(e.id - 1);
+  });
+
+  it('a task result nested 20,000 deep fails the task with States.Runtime naming the limit', async () => {
+    let deep: Json = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const r = await execute(task({}), {}, { handlers: { [LAMBDA_ARN]: () => deep }, clock: fakeClock() });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(r.cause).toContain(`${MAX_JSON_DEPTH} levels`);
+    const ids = r.history.map((e) => e.id);
+    expect(ids).toEqual(ids.map((_, i) => i + 1));
   });
 
   it('text nested to the limit still parses', async () => {
