@@ -10,6 +10,7 @@ import type { Diagnostic } from './asl/diagnostics.js';
 import type { Json } from './json.js';
 import { loadDefinition } from './interpreter/load.js';
 import { HISTORY_EVENT_QUOTA } from './vocabulary/states-errors.js';
+import { EXPRESS_MAX_DURATION_MS } from './vocabulary/limits.js';
 import { formatExecutionArn, formatExpressArn, formatStateMachineArn } from './vocabulary/arn.js';
 import type { CompiledMachine } from './interpreter/compiled.js';
 import type { HistoryEvent } from './vocabulary/history-events.js';
@@ -22,7 +23,7 @@ export type { Json, JsonObject } from './json.js';
 export type { Diagnostic } from './asl/diagnostics.js';
 export type { HistoryEvent, HistoryEventType } from './vocabulary/history-events.js';
 export type { Runtime, StateMachineType } from './interpreter/types.js';
-export { fakeClock, realClock, type Clock, type FakeClock } from './engine/clock.js';
+export { fakeClock, realClock, type Clock, type FakeClock, type FakeClockOptions } from './engine/clock.js';
 export { TaskFailure, type TaskContext, type TaskHandler } from './engine/in-memory-runner.js';
 export { invalidDefinitionMessage } from './asl/validate.js';
 export {
@@ -84,7 +85,7 @@ export interface ExecuteOptions {
   handlers?: Record<string, TaskHandler>;
   /** Run Lambda resources without a handler with the local functions in this folder (`<name>.mjs`, `.js`, `.ts`). */
   functionsDir?: string;
-  /** Defaults to the real clock; `fakeClock()` makes Waits and retry backoffs instant. */
+  /** Defaults to the real clock; `fakeClock()` makes Waits, backoffs and timeouts instant once no handler is busy. */
   clock?: Clock;
   stateMachineType?: StateMachineType;
   /** Build the execution history (default true). Off is faster: nothing is recorded. */
@@ -145,7 +146,7 @@ export class StateMachine {
       // AWS's limits: 25,000 history events for Standard, five minutes for Express.
       ...(this.type === 'STANDARD'
         ? { historyLimit: HISTORY_EVENT_QUOTA }
-        : { deadline: info.startTime + 5 * 60 * 1000 }),
+        : { deadline: info.startTime + EXPRESS_MAX_DURATION_MS }),
     });
     const out: ExecuteResult = { status: result.status, history: result.history };
     if (result.output !== undefined) out.output = result.output;

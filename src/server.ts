@@ -22,6 +22,7 @@ import { ActivityQueue } from './integrations/activities/index.js';
 import { loadMockConfig, MockIntegration } from './integrations/mocks/index.js';
 import type { TaskHandler } from './engine/task-invoker.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { StoreHealth } from './store/faults.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import { isClusterStore } from './store/cluster.js';
 import { DEFAULT_LEASE_MS } from './engine/durable/cluster/cluster-node.js';
@@ -102,6 +103,31 @@ export interface RunningServer {
 }
 
 /** The server cannot start with this setting or resource: a message for the user, not a bug. */
+/**
+ * The data dir's database, held by this server alone, checked (quick_check) before anything runs.
+ * What is wrong with it (corrupt, not a database, read-only, no permission, in use) is one line
+ * naming the file. STEPWISE_SQLITE_MAX_PAGE_COUNT caps its size in pages (past it: disk full).
+ */
+function openSqlite(dataDir: string, file: string): SqliteStore {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new StartupError(
+      `cannot create the data dir ${dataDir}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const maxPages = process.env.STEPWISE_SQLITE_MAX_PAGE_COUNT;
+  try {
+    return SqliteStore.open(file, {
+      exclusive: true,
+      quickCheck: true,
+      ...(maxPages ? { maxPageCount: Number(maxPages) } : {}),
+    });
+  } catch (error) {
+    throw new StartupError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 export class StartupError extends Error {
   constructor(message: string) {
     super(message);
@@ -154,11 +180,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       );
     }
   }
+  let storeFile: string | undefined;
   if (!store) {
-    mkdirSync(dataDir, { recursive: true });
-    store = SqliteStore.open(join(dataDir, 'stepwise.db'));
+    storeFile = join(dataDir, 'stepwise.db');
+    store = openSqlite(dataDir, storeFile);
     markerDir = dataDir;
   }
+  const storeHealth = new StoreHealth(
+    storeFile ??
+      (store instanceof SqliteStore ? store.file : undefined) ??
+      (databaseUrl !== undefined ? redactedUrl(databaseUrl) : undefined),
+    log,
+  );
   const clusterStore =
     isClusterStore(store) && (databaseUrl !== undefined || options.nodeId !== undefined) ? store : undefined;
   const activities = new ActivityQueue({
@@ -173,6 +206,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const nodeId = options.nodeId ?? (process.env.STEPWISE_NODE_ID || undefined);
   const engine = new DurableEngine({
     store,
+    storeHealth,
     logger: log,
     handlers: options.handlers,
     integrations,
@@ -221,6 +255,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     region: options.region ?? DEFAULT_REGION,
     accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
     logger: log,
+    storeHealth,
     consoleDir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
     maxEventStreams,
   });

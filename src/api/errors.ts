@@ -9,6 +9,8 @@ export const ApiErrorTypes = {
   ValidationException: 400,
   MissingRequiredParameter: 400,
   InternalFailure: 500,
+  ServiceUnavailable: 503,
+  RequestHeaderFieldsTooLarge: 431,
   ThrottlingException: 400,
   // resources
   StateMachineDoesNotExist: 400,

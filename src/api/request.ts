@@ -6,8 +6,9 @@
  */
 import { MAX_INPUT_BYTES } from '../engine/executions.js';
 import { isValidName } from '../vocabulary/arn.js';
+import { jsonTooDeep, tooDeepMessage } from '../vocabulary/json-depth.js';
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
-import { ApiError, validationError } from './errors.js';
+import { ApiError, validationError, type ApiErrorType } from './errors.js';
 
 export interface StringConstraints {
   min?: number;
@@ -16,6 +17,8 @@ export interface StringConstraints {
   sensitive?: boolean;
   /** Measure `max` in UTF-8 bytes ("Member must have size ... bytes in UTF-8 encoding"). */
   utf8Bytes?: boolean;
+  /** The member is JSON text: nesting deeper than MAX_JSON_DEPTH is this error, before anything parses it. */
+  json?: ApiErrorType;
 }
 
 export class Request {
@@ -48,6 +51,8 @@ export class Request {
     const value = this.member(member);
     if (value === undefined) return undefined;
     if (typeof value !== 'string') throw wrongType(this.qualified(member), 'String');
+    if (constraints.json !== undefined && jsonTooDeep(value))
+      throw new ApiError(constraints.json, tooDeepMessage(`The JSON text at '${this.qualified(member)}'`));
     const shown = constraints.sensitive
       ? `Value at '${this.qualified(member)}'`
       : `Value '${value}' at '${this.qualified(member)}'`;
@@ -165,7 +170,8 @@ export const Limits = {
   longArn: { min: 1, max: 2000 },
   name: { min: 1, max: 80 },
   definition: { min: 1, max: 1048576, sensitive: true, utf8Bytes: true },
-  input: { max: MAX_INPUT_BYTES, sensitive: true, utf8Bytes: true },
+  input: { max: MAX_INPUT_BYTES, sensitive: true, utf8Bytes: true, json: 'InvalidExecutionInput' },
+  output: { max: MAX_INPUT_BYTES, sensitive: true, utf8Bytes: true, json: 'InvalidOutput' },
   error: { max: 256, sensitive: true },
   cause: { max: 32768, sensitive: true },
   description: { max: 256, sensitive: true },

@@ -5,6 +5,7 @@
  * `x-amzn-errortype` header; every response carries `x-amzn-requestid`. SigV4 signatures are
  * accepted without being verified.
  */
+import { classifyStoreFault, describeFault, StoreUnavailableError, type StoreHealth } from '../store/faults.js';
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
@@ -14,6 +15,7 @@ import type { Engine } from '../engine/engine.js';
 import { ActivityQueue } from '../integrations/activities/queue.js';
 import { ExecutionService, type Executions } from '../engine/executions.js';
 import { isJsonObject, type Json } from '../json.js';
+import { jsonTooDeep, tooDeepMessage } from '../vocabulary/json-depth.js';
 import type { ExecutionStore } from '../store/types.js';
 import { Arns } from './arns.js';
 import { registerConsoleApi } from './console/index.js';
@@ -21,7 +23,7 @@ import type { ApiContext } from './context.js';
 import { ApiError } from './errors.js';
 import { isActionName, operations } from './operations/index.js';
 import { Request } from './request.js';
-import { depthMessage, jsonTooDeep } from '../vocabulary/json-depth.js';
+import { clientError, decodeUtf8 } from './edge.js';
 
 export interface ApiServerOptions {
   store: ExecutionStore;
@@ -41,6 +43,8 @@ export interface ApiServerOptions {
   uuid?: () => string;
   /** StartExecution's rules, shared with nested executions; defaults to a service over `store`, `now`, `random`, `uuid`. */
   executions?: Executions;
+  /** The store's health as the commit path sees it: /healthz answers 503 while it is faulted. */
+  storeHealth?: StoreHealth;
   /** The console's live event streams open at once (default 100); one more answers 429. */
   maxEventStreams?: number;
 }
@@ -67,16 +71,43 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     log,
   };
 
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, genReqId: () => uuid() });
-  // Take every body as text whatever its content type: a bad body must get AWS's error, not fastify's.
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    genReqId: () => uuid(),
+    // Errors fastify and node raise before a route runs, in AWS's shape too (see edge.ts).
+    return503OnClosing: false,
+    frameworkErrors: (error, _request, reply) => {
+      void sendError(reply, new ApiError('SerializationException', `Bad request: ${error.message}`));
+    },
+    clientErrorHandler: clientError,
+  });
+  // Take every body as bytes whatever its content type: a bad body must get AWS's error, not fastify's.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-amzn-requestid', request.id);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      done(null, decodeUtf8(body as Buffer));
+    } catch (error) {
+      done(error as Error);
+    }
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-amzn-requestid', request.id);
+    if (closing) {
+      reply.header('connection', 'close');
+      return sendError(reply, new ApiError('ServiceUnavailable', 'The server is shutting down; retry on another node'));
+    }
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const report = options.storeHealth?.report() ?? { status: 'ok' };
+    return reply.code(report.status === 'ok' ? 200 : 503).send(report);
+  });
   // Read-only endpoints the console needs besides the AWS API (the live history stream).
   registerConsoleApi(app, ctx, options.maxEventStreams !== undefined ? { maxStreams: options.maxEventStreams } : {});
 
@@ -105,7 +136,9 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
         type: apiError.type,
         ms: elapsed(started),
       };
-      if (apiError.status >= 500) log.error({ ...context, err: error }, 'request failed');
+      // A faulted store is logged once by the commit path, not once per refused request.
+      if (apiError.status >= 500 && apiError.type !== 'ServiceUnavailable')
+        log.error({ ...context, err: error }, 'request failed');
       else log.debug({ ...context, message: apiError.message }, 'request');
       return sendError(reply, apiError);
     }
@@ -115,11 +148,13 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   app.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {
     const status = error.statusCode ?? 500;
     const apiError =
-      status === 413
-        ? new ApiError('SerializationException', 'Request body too large')
-        : status < 500
-          ? new ApiError('SerializationException', error.message ?? 'Bad request')
-          : new ApiError('InternalFailure', 'An internal error occurred');
+      error instanceof ApiError
+        ? error
+        : status === 413
+          ? new ApiError('SerializationException', 'Request body too large')
+          : status < 500
+            ? new ApiError('SerializationException', error.message ?? 'Bad request')
+            : new ApiError('InternalFailure', 'An internal error occurred');
     log.warn({ requestId: request.id, status, err: error }, 'request rejected');
     return sendError(reply, apiError);
   });
@@ -192,7 +227,7 @@ async function serveConsole(root: string, url: string, reply: FastifyReply): Pro
 function parseBody(body: unknown): Record<string, Json> {
   if (body === undefined || body === null || body === '') return {};
   if (typeof body !== 'string') throw new ApiError('SerializationException', 'Request body must be a JSON object');
-  if (jsonTooDeep(body)) throw new ApiError('SerializationException', depthMessage('The request body'));
+  if (jsonTooDeep(body)) throw new ApiError('SerializationException', tooDeepMessage('The request body'));
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -211,7 +246,17 @@ function parseBody(body: unknown): Record<string, Json> {
 }
 
 function toApiError(error: unknown): ApiError {
-  return error instanceof ApiError ? error : new ApiError('InternalFailure', 'An internal error occurred');
+  if (error instanceof ApiError) return error;
+  // A store that cannot write (disk full, I/O error, connection lost) is the service's state, not a bug.
+  const fault = classifyStoreFault(error);
+  if (fault) {
+    const message =
+      error instanceof StoreUnavailableError
+        ? error.message
+        : `The store cannot write: ${describeFault(fault)}; retry later`;
+    return new ApiError('ServiceUnavailable', message);
+  }
+  return new ApiError('InternalFailure', 'An internal error occurred');
 }
 
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {

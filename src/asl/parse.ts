@@ -2,7 +2,7 @@ import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Docume
 import type { Json } from '../json.js';
 import { DiagnosticCodes, error, type Diagnostic } from './diagnostics.js';
 import { findJsonSyntaxError } from './json-syntax.js';
-import { depthMessage, jsonTooDeep, yamlTooDeep } from '../vocabulary/json-depth.js';
+import { jsonTooDeep, tooDeepMessage, yamlTooDeep } from '../vocabulary/json-depth.js';
 
 export interface SourcePosition {
   line: number;
@@ -28,9 +28,9 @@ const noPositions = (): undefined => undefined;
  */
 export function parseDefinition(source: string | Json): ParseResult {
   if (typeof source !== 'string') return { ok: true, definition: source, locate: noPositions };
-  // Before any recursive reader: the syntax scan, JSON.parse and the yaml parser all recurse.
   const json = looksLikeJson(source);
-  if (json ? jsonTooDeep(source) : yamlTooDeep(source)) return invalid(depthMessage('The definition'), undefined);
+  // Before the recursive syntax scan, JSON.parse or the YAML parser sees it.
+  if (json ? jsonTooDeep(source) : yamlTooDeep(source)) return invalid(tooDeepMessage('The definition'), undefined);
   if (json) {
     const syntax = findJsonSyntaxError(source);
     if (syntax) return invalid(syntax.message, positionOf(source, syntax.offset));

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, oneLine, reportError, type CliIO, type CommandContext } from './common.js';
+import { registerCheck } from './check.js';
 import { registerGraph } from './graph.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
@@ -10,7 +11,13 @@ import { registerValidate } from './validate.js';
 /** Each command lives in its own module and adds itself to the program. */
 type RegisterCommand = (program: Command, context: CommandContext) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerRun, registerValidate, registerServe, registerGraph];
+const COMMANDS: readonly RegisterCommand[] = [
+  registerRun,
+  registerValidate,
+  registerServe,
+  registerGraph,
+  registerCheck,
+];
 
 /** The package version; package.json sits two levels up from both src/cli and dist/cli. */
 function packageVersion(): string {

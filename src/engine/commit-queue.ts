@@ -4,10 +4,16 @@
  *
  * A batch isolates its members: when the store cannot write a batch (one member's state cannot be
  * serialised, say), the transaction leaves no trace, and each member is then committed alone, so
- * only the member at fault fails and every other commits. A member the store cannot serialise
- * (a value nested too deep for JSON.stringify, a string too long) fails with UnstorableCommitError,
- * which callers may answer as the caller's fault rather than an internal failure.
+ * only the member at fault fails and every other commits.
+ *
+ * A store fault (disk full, I/O error, connection lost: ../store/faults.ts) is not any member's
+ * fault: the batch is held and probed again with exponential backoff until the store recovers.
+ * Steps of executions already started are held and commit on recovery; a new execution's first
+ * commit is refused at once (503 ServiceUnavailable), as is every new one while the store is faulted.
+ * A member the store cannot serialise (a value nested too deep for JSON.stringify, a string too
+ * long) fails with UnstorableCommitError, which callers may answer as the caller's fault.
  */
+import { classifyStoreFault, StoreHealth } from '../store/faults.js';
 import type { Commit, CommitResult, ExecutionStore } from '../store/types.js';
 
 /** One commit the store could not serialise: its own fault, not the store's. */
@@ -44,10 +50,14 @@ export class CommitQueue {
   constructor(
     private readonly store: ExecutionStore,
     private readonly maxBatchSize = 500,
+    readonly health: StoreHealth = new StoreHealth(undefined),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
   submit(commit: Commit): Promise<CommitResult> {
     return new Promise((resolve, reject) => {
+      const unavailable = isNewExecution(commit) ? this.health.refuse() : undefined;
+      if (unavailable) return reject(unavailable);
       this.pending.push({ commit, resolve, reject });
       if (!this.flushing) this.flushing = this.flushLoop();
     });
@@ -67,13 +77,29 @@ export class CommitQueue {
       this.batches++;
       try {
         const results = await this.store.commit(batch.map((p) => p.commit));
+        this.health.ok();
         batch.forEach((p, i) => p.resolve(results[i] ?? 'conflict'));
       } catch (e) {
-        if (batch.length === 1) batch[0]!.reject(memberError(batch[0]!.commit, e));
+        const fault = classifyStoreFault(e);
+        if (fault) await this.hold(batch, fault);
+        else if (batch.length === 1) batch[0]!.reject(memberError(batch[0]!.commit, e));
         else await this.commitAlone(batch);
       }
     }
     this.flushing = undefined;
+  }
+
+  /** The store is faulted: refuse new executions, put the rest back in front, wait before the probe. */
+  private async hold(batch: Pending[], fault: NonNullable<ReturnType<typeof classifyStoreFault>>): Promise<void> {
+    const delay = this.health.faulted(fault);
+    const unavailable = this.health.unavailable()!;
+    const held: Pending[] = [];
+    for (const p of batch) {
+      if (isNewExecution(p.commit)) p.reject(unavailable);
+      else held.push(p);
+    }
+    this.pending.unshift(...held);
+    if (this.pending.length > 0) await this.sleep(delay);
   }
 
   /** After a failed batch: each member in a transaction of its own, its own result or error. */
@@ -84,8 +110,18 @@ export class CommitQueue {
         const [result] = await this.store.commit([p.commit]);
         p.resolve(result ?? 'conflict');
       } catch (e) {
-        p.reject(memberError(p.commit, e));
+        const fault = classifyStoreFault(e);
+        if (fault) {
+          this.health.faulted(fault);
+          if (isNewExecution(p.commit)) p.reject(this.health.unavailable());
+          else this.pending.unshift(p);
+        } else p.reject(memberError(p.commit, e));
       }
     }
   }
+}
+
+/** The first commit of an execution: nobody has been told it exists, so refusing it loses nothing. */
+function isNewExecution(commit: Commit): boolean {
+  return commit.expectedVersion === 0;
 }

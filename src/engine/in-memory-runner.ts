@@ -11,6 +11,7 @@ import { newExecution, step } from '../interpreter/step.js';
 import type { ExecutionInfo, ExecutionState, Runtime, Signal, TerminalStatus } from '../interpreter/types.js';
 import { assertNever } from '../vocabulary/states-errors.js';
 import type { Clock } from './clock.js';
+import { eventLoopTurns } from './event-loop-turns.js';
 import { invokeTask, type InvokeTaskCommand, type TaskHandler } from './task-invoker.js';
 
 export { TaskFailure, type TaskContext, type TaskHandler } from './task-invoker.js';
@@ -55,11 +56,13 @@ export async function runInMemory(
   input: Json,
   options: InMemoryRunOptions,
 ): Promise<RunResult> {
+  // One budget of continuous work for the runner's loop and the interpreter's pauses alike.
+  const turns = eventLoopTurns();
   const rt: Runtime = {
     now: options.runtime?.now ?? (() => options.clock.now()),
     random: options.runtime?.random ?? Math.random,
     uuid: options.runtime?.uuid ?? randomUUID,
-    pause: options.runtime?.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
+    pause: options.runtime?.pause ?? turns,
   };
   const runOptions = {
     history: options.history,
@@ -70,11 +73,16 @@ export async function runInMemory(
   let historyBytes = 0;
   const timers = new Map<string, Timer>();
   const inFlight = new Map<string, Promise<Signal>>();
+  /** Releases of the clock's holds on running handlers (a cancelled task no longer holds it). */
+  const holds = new Map<string, () => void>();
   const inbox: Signal[] = [];
   let state = newExecution(info, input);
   let signal: Signal | undefined = { kind: 'start', input };
 
   while (signal) {
+    // Tasks that answer at once never leave the microtask queue: give the event loop a turn (other
+    // requests, /healthz, timers) after a slice of continuous work.
+    await turns();
     const bytesLimit = options.history ? options.historyBytesLimit : undefined;
     const result = await step(
       machine,
@@ -89,14 +97,17 @@ export async function runInMemory(
     if (options.history) historyBytes += keepHistory(history, result.events, options.historyBytesLimit !== undefined);
     for (const command of result.commands) {
       switch (command.kind) {
-        case 'invokeTask':
-          inFlight.set(
-            command.taskId,
-            options.invoke ? options.invoke(command) : invokeTask(options.handlers ?? {}, command),
-          );
+        case 'invokeTask': {
+          const running = options.invoke ? options.invoke(command) : invokeTask(options.handlers ?? {}, command);
+          inFlight.set(command.taskId, running);
+          const release = options.clock.hold?.(running);
+          if (release) holds.set(command.taskId, release);
           break;
+        }
         case 'cancelTask':
           inFlight.delete(command.taskId);
+          holds.get(command.taskId)?.();
+          holds.delete(command.taskId);
           options.cancel?.(command.taskId);
           break;
         case 'startTimer':
@@ -110,7 +121,15 @@ export async function runInMemory(
       }
     }
     if (state.status !== 'RUNNING') return { ...ending(state, state.status), history, state };
-    signal = inbox.shift() ?? (await untilAborted(options.abort, nextSignal(options.clock, timers, inFlight)));
+    const queued = inbox.shift();
+    if (queued) signal = queued;
+    else {
+      // The timer that loses the race is cancelled, so it never moves a fake clock.
+      const lost = new AbortController();
+      signal = await untilAborted(options.abort, nextSignal(options.clock, timers, inFlight, lost.signal));
+      lost.abort();
+      if (signal && 'taskId' in signal) holds.delete(signal.taskId);
+    }
   }
   throw new Error('The execution stopped making progress without completing');
 }
@@ -160,10 +179,19 @@ async function untilAborted(
     };
   };
   if (abort.aborted) return stop();
-  return Promise.race([
-    next,
-    new Promise<Signal>((resolve) => abort.addEventListener('abort', () => resolve(stop()), { once: true })),
-  ]);
+  // One listener per awaited step, removed once the step is decided (no MaxListenersExceededWarning).
+  let onAbort: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      next,
+      new Promise<Signal>((resolve) => {
+        onAbort = () => resolve(stop());
+        abort.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+  } finally {
+    if (onAbort) abort.removeEventListener('abort', onAbort);
+  }
 }
 
 /**
@@ -175,6 +203,7 @@ async function nextSignal(
   clock: Clock,
   timers: Map<string, Timer>,
   inFlight: Map<string, Promise<Signal>>,
+  lost: AbortSignal,
 ): Promise<Signal | undefined> {
   let earliest: Timer | undefined;
   for (const t of timers.values()) if (!earliest || t.fireAt < earliest.fireAt) earliest = t;
@@ -185,7 +214,7 @@ async function nextSignal(
     const timer = earliest;
     racers.push(
       clock
-        .sleepUntil(timer.fireAt)
+        .sleepUntil(timer.fireAt, lost)
         .then(() => ({ timerId: timer.id, signal: { kind: 'timerFired', timerId: timer.id } as const })),
     );
   }

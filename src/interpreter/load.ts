@@ -72,8 +72,10 @@ export function loadDefinition(source: string | Json, options: LoadOptions = {})
       diagnostics: warnings,
     };
   } catch (e) {
-    if (!(e instanceof CompileError)) throw e;
-    return { ok: false, stage: 'compile', diagnostics: [compileDiagnostic(e, prepared)], message: e.message };
+    // Whatever the compiler throws on a definition the validator let through is that definition's
+    // fault to the caller (InvalidDefinition), never an internal failure of the server.
+    const error = e instanceof CompileError ? e : new CompileError('/', e instanceof Error ? e.message : String(e));
+    return { ok: false, stage: 'compile', diagnostics: [compileDiagnostic(error, prepared)], message: error.message };
   }
 }
 

@@ -6,6 +6,7 @@
 import type { Json } from '../json.js';
 import { PAYLOAD_LIMIT_BYTES } from '../vocabulary/limits.js';
 import { StatesErrors } from '../vocabulary/states-errors.js';
+import { tooDeepMessage, valueTooDeep } from '../vocabulary/json-depth.js';
 import type { Outcome } from './outcome.js';
 import type { Frame } from './types.js';
 
@@ -54,6 +55,18 @@ function utf8Length(s: string): number {
  * is the state's input unchanged was already measured when it was produced.
  */
 export function checkOutput(frame: Frame, outcome: Outcome): Outcome {
+  // Deeper than MAX_JSON_DEPTH (a JSONata result, a task's result): no recursive printer may see it.
+  if (
+    (outcome.kind === 'next' || outcome.kind === 'end') &&
+    outcome.output !== frame.stateInput &&
+    valueTooDeep(outcome.output)
+  ) {
+    return {
+      kind: 'error',
+      error: StatesErrors.Runtime,
+      cause: tooDeepMessage(`The output of the state '${frame.stateName}'`),
+    };
+  }
   if (
     (outcome.kind === 'next' || outcome.kind === 'end') &&
     outcome.output !== frame.stateInput &&

@@ -10,7 +10,7 @@ import type { CompiledMachine, CompiledState, StateList } from './compiled.js';
 import { contextObject, type ContextExtras } from './context-object.js';
 import { stateFailure } from './errors/cause.js';
 import { decideError, type ErrorDecision } from './errors/handle.js';
-import { assertNever, StatesErrors } from '../vocabulary/states-errors.js';
+import { assertNever, MAX_DURATION_CAUSE, StatesErrors } from '../vocabulary/states-errors.js';
 import { HistoryQuota } from './history-quota.js';
 import { completeExecution, type ExecutionResult } from './ending.js';
 import { clonePhase } from './frames.js';
@@ -43,7 +43,7 @@ import { FrameScope } from './scope.js';
 import { withAssigned } from './variables.js';
 
 /** How many state transitions run between calls of Runtime.pause. */
-const TRANSITIONS_PER_PAUSE = 1000;
+const TRANSITIONS_PER_PAUSE = 64;
 
 export class Run implements StepContext {
   readonly events: HistoryEvent[] = [];
@@ -51,8 +51,8 @@ export class Run implements StepContext {
   private readonly queue: string[] = [];
   private readonly touched = new Set<string>();
   private transitions = 0;
-  /** Set once the execution is ending: its last events are written even at the history limit. */
-  private ending = false;
+  /** Once ending, its last events are written even at the history limit; at the limit, only the terminal one. */
+  private ending: false | 'all' | 'terminal' = false;
   private quota: HistoryQuota | undefined;
 
   constructor(
@@ -71,12 +71,14 @@ export class Run implements StepContext {
    * causes cite event ids. Frames of a distributed Map's child executions write no parent history.
    */
   emit<T extends HistoryEventType>(frame: Frame | null, type: T, details?: () => EventDetailsFor<T>): number {
-    if (frame?.isolated) return 0;
+    if (frame?.isolated || (this.ending === 'terminal' && frame !== null)) return 0;
     if (!this.ending) (this.quota ??= new HistoryQuota(this.options)).beforeEvent(this.state.lastEventId + 1);
-    const pending = this.options.history ? pendingEvent(type, details) : undefined;
+    type Args = EventDetailsFor<T> extends undefined ? [] : [EventDetailsFor<T>];
+    const args = (this.options.history && details ? [details()] : []) as Args; // before the id: a throw takes none
     const id = ++this.state.lastEventId;
-    if (pending) {
-      const event = pending({ id, previousEventId: id - 1, timestamp: this.rt.now() });
+    if (this.options.history) {
+      const position = { id, previousEventId: id - 1, timestamp: this.rt.now() };
+      const event = historyEvent(position, type, ...args);
       this.events.push(event);
       if (!this.ending) this.quota?.held(event);
     }
@@ -180,6 +182,8 @@ export class Run implements StepContext {
       const id = this.queue.shift() as string;
       const frame = this.state.frames[id];
       if (!frame || frame.phase.kind !== 'start') continue;
+      // A fan-out (a Map of many items) starts its frames here: they count as transitions too.
+      if (++this.transitions % TRANSITIONS_PER_PAUSE === 0 && this.rt.pause) await this.rt.pause();
       await this.advance(id, () => this.startFrame(this.frame(id)));
     }
   }
@@ -209,10 +213,7 @@ export class Run implements StepContext {
           if (++this.transitions % TRANSITIONS_PER_PAUSE === 0) {
             if (this.rt.pause) await this.rt.pause();
             if (this.options.deadline !== undefined && this.rt.now() >= this.options.deadline) {
-              this.complete('TIMED_OUT', {
-                error: StatesErrors.Timeout,
-                cause: 'The execution reached its maximum duration.',
-              });
+              this.complete('TIMED_OUT', { error: StatesErrors.Timeout, cause: MAX_DURATION_CAUSE });
               return;
             }
           }
@@ -351,9 +352,9 @@ export class Run implements StepContext {
   }
 
   /** Ends the execution: the terminal event, every outstanding task and timer cancelled. */
-  complete(status: TerminalStatus, result: ExecutionResult): void {
+  complete(status: TerminalStatus, result: ExecutionResult, abortEvents = true): void {
     if (this.state.status !== 'RUNNING') return;
-    this.ending = true;
+    this.ending = abortEvents ? 'all' : 'terminal';
     completeExecution(this, status, result);
   }
 

@@ -11,6 +11,7 @@ import {
   historyBytesCause,
   HistoryBytesLimitReached,
   HistoryLimitReached,
+  MAX_DURATION_CAUSE,
   StatesErrors,
 } from '../vocabulary/states-errors.js';
 import { Run } from './run.js';
@@ -45,7 +46,8 @@ export async function step(
     await run.drain();
   } catch (e) {
     if (e instanceof HistoryLimitReached) {
-      run.complete('FAILED', { error: StatesErrors.Runtime, cause: HISTORY_QUOTA_CAUSE });
+      // The quota's last event is the execution's failure: no abort events of its branches follow it.
+      run.complete('FAILED', { error: StatesErrors.Runtime, cause: HISTORY_QUOTA_CAUSE }, false);
     } else if (e instanceof HistoryBytesLimitReached) {
       run.complete('FAILED', { error: StatesErrors.Runtime, cause: historyBytesCause(e.limit) });
     } else {
@@ -119,15 +121,15 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
         inputDetails: { truncated: false },
         roleArn: state.info.roleArn,
       }));
-      if (machine.timeoutSeconds !== undefined) {
+      // The definition's TimeoutSeconds, or the runner's deadline (Express: five minutes) if sooner.
+      const timeoutAt =
+        machine.timeoutSeconds !== undefined ? state.info.startTime + machine.timeoutSeconds * 1000 : undefined;
+      const deadline = run.options.deadline;
+      const fireAt = deadline !== undefined && (timeoutAt === undefined || deadline < timeoutAt) ? deadline : timeoutAt;
+      if (fireAt !== undefined) {
         const timerId = run.nextId('timer');
         state.executionTimeoutTimerId = timerId;
-        run.commands.push({
-          kind: 'startTimer',
-          timerId,
-          fireAt: state.info.startTime + machine.timeoutSeconds * 1000,
-          purpose: 'executionTimeout',
-        });
+        run.commands.push({ kind: 'startTimer', timerId, fireAt, purpose: 'executionTimeout' });
       }
       run.addFrame(rootFrame(machine.root.startAt, signal.input));
       run.schedule(ROOT_FRAME);
@@ -135,7 +137,14 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
     }
     case 'timerFired': {
       if (signal.timerId === state.executionTimeoutTimerId) {
-        run.complete('TIMED_OUT', { error: StatesErrors.Timeout, cause: 'The execution timed out.' });
+        const deadline = run.options.deadline;
+        const timeoutAt =
+          machine.timeoutSeconds !== undefined ? state.info.startTime + machine.timeoutSeconds * 1000 : undefined;
+        const atDeadline = deadline !== undefined && (timeoutAt === undefined || deadline < timeoutAt);
+        run.complete('TIMED_OUT', {
+          error: StatesErrors.Timeout,
+          cause: atDeadline ? MAX_DURATION_CAUSE : 'The execution timed out.',
+        });
         return;
       }
       const frameId = state.waits[signal.timerId];

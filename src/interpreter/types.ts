@@ -9,9 +9,10 @@ import type { HistoryEvent } from '../vocabulary/history-events.js';
 /** Clock, randomness and ids come in from outside so a step is deterministic. */
 export interface Runtime extends QueryRuntime {
   /**
-   * Lets the host's event loop run (e.g. `setImmediate`). A long run of synchronous states calls it
-   * every so often, so a workflow that loops through Pass and Choice states cannot starve a server.
-   * It must not change anything the step can observe.
+   * Lets the host's event loop run (e.g. `setImmediate`). A long run of synchronous states, or a
+   * fan-out starting many Map iterations, calls it every 64 transitions, so a workflow that loops
+   * through Pass and Choice states cannot starve a server; the host decides whether a turn is due
+   * and resolves at once if not. It must not change anything the step can observe.
    */
   pause?(): Promise<void>;
 }

@@ -1,136 +1,99 @@
 /**
- * Nesting depth of JSON and YAML text, measured by one linear pass with a counter (no recursion,
- * no regex), so text of any depth is answered in constant stack before a recursive parser sees it.
+ * How deeply a JSON or YAML text nests, found by one linear, iterative pass over its characters
+ * (no recursion, no regex), so that a text too deep for a recursive parser, printer or regex is
+ * refused before any of them sees it. The scan stops as soon as `limit` is passed.
  */
 import { MAX_JSON_DEPTH } from './limits.js';
 
-/**
- * The deepest nesting of `[`/`{` in JSON text, ignoring brackets inside strings; the scan stops
- * as soon as `limit` is exceeded (returns limit + 1). Malformed text is measured all the same.
- */
-export function jsonDepth(text: string, limit = Number.POSITIVE_INFINITY): number {
+export { MAX_JSON_DEPTH };
+
+/** True when the JSON text nests arrays/objects deeper than `limit`. Brackets inside strings do not count. */
+export function jsonTooDeep(text: string, limit = MAX_JSON_DEPTH): boolean {
   let depth = 0;
-  let max = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c /* \ */) i++;
-      else if (c === 0x22 /* " */) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      if (++depth > max) {
-        max = depth;
-        if (max > limit) return max;
-      }
-    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
-      if (depth > 0) depth--;
-    }
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
   }
-  return max;
+  return false;
 }
 
 /**
- * An upper bound of the nesting of YAML text: block levels (the stack of indentations, kept in an
- * array), `- ` and `key: ` introducers that open a level on the same line, and flow brackets
- * outside quotes and comments. Stops as soon as `limit` is exceeded.
+ * True when the YAML text nests deeper than `limit`: flow collections (`[`, `{`) outside quotes and
+ * comments, plus block nesting (each deeper indentation, each `- ` or `? ` entry that opens a
+ * collection on the same line). An over-estimate is harmless: only absurd texts reach the limit.
  */
-export function yamlDepth(text: string, limit = Number.POSITIVE_INFINITY): number {
+export function yamlTooDeep(text: string, limit = MAX_JSON_DEPTH): boolean {
   const indents: number[] = [];
   let flow = 0;
-  let max = 0;
-  let quote = 0; // 0, or the char code of the open quote (flow scalars may span lines)
   let i = 0;
-  while (i < text.length) {
-    // One line: [i, end).
-    let end = text.indexOf('\n', i);
-    if (end < 0) end = text.length;
-    let j = i;
-    while (j < end && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x09)) j++;
-    const blank = j >= end || text.charCodeAt(j) === 0x23 /* # */ || text.charCodeAt(j) === 0x0d;
-    if (!blank && quote === 0 && flow === 0) {
-      const indent = j - i;
-      while (indents.length > 0 && (indents[indents.length - 1] as number) >= indent) indents.pop();
+  const n = text.length;
+  while (i < n) {
+    // One line: its indentation, its block entries, then its flow characters.
+    let indent = 0;
+    while (i < n && text.charCodeAt(i) === 0x20) {
+      indent++;
+      i++;
+    }
+    const blank = i >= n || text[i] === '\n' || text[i] === '\r' || text[i] === '#';
+    if (!blank && flow === 0) {
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
       indents.push(indent);
+      // "- - - x" and "? ? x" open one collection per indicator on the same line.
+      while (i + 1 < n && (text[i] === '-' || text[i] === '?') && (text[i + 1] === ' ' || text[i + 1] === '\t')) {
+        i += 2;
+        indent += 2;
+        while (i < n && text.charCodeAt(i) === 0x20) {
+          i++;
+          indent++;
+        }
+        indents.push(indent);
+        if (indents.length > limit) return true;
+      }
+      if (indents.length > limit) return true;
     }
-    let inline = 0;
-    let atStart = true;
-    for (; j < end; j++) {
-      const c = text.charCodeAt(j);
+    let quote = 0;
+    for (; i < n && text[i] !== '\n'; i++) {
+      const c = text.charCodeAt(i);
       if (quote !== 0) {
-        if (quote === 0x22 && c === 0x5c) j++;
+        if (quote === 0x22 && c === 0x5c) i++;
         else if (c === quote) quote = 0;
-        continue;
-      }
-      if (c === 0x22 || c === 0x27) {
-        quote = c;
-        atStart = false;
-      } else if (c === 0x23 && (j === i || text.charCodeAt(j - 1) === 0x20 || text.charCodeAt(j - 1) === 0x09)) {
-        break; // a comment
+      } else if (c === 0x22 || c === 0x27) quote = c;
+      else if (c === 0x23 && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t')) {
+        while (i < n && text[i] !== '\n') i++;
+        break;
       } else if (c === 0x5b || c === 0x7b) {
+        if (flow + indents.length + 1 > limit) return true;
         flow++;
-        atStart = false;
-      } else if (c === 0x5d || c === 0x7d) {
-        if (flow > 0) flow--;
-      } else if ((c === 0x2d /* - */ || c === 0x3f /* ? */ || c === 0x3a) /* : */ && isSpaceAt(text, j + 1, end)) {
-        // "- - x", "? x", "a: b" open a level on the line; a dash counts only where an item may start.
-        if (c !== 0x2d || atStart) inline++;
-      } else if (c !== 0x20 && c !== 0x09) {
-        atStart = false;
-      }
-      const depth = indents.length + inline + flow;
-      if (depth > max) {
-        max = depth;
-        if (max > limit) return max;
-      }
+      } else if ((c === 0x5d || c === 0x7d) && flow > 0) flow--;
     }
-    const depth = indents.length + flow;
-    if (depth > max) {
-      max = depth;
-      if (max > limit) return max;
-    }
-    i = end + 1;
+    i++;
   }
-  return max;
+  return false;
 }
 
-function isSpaceAt(text: string, at: number, end: number): boolean {
-  if (at >= end) return true;
-  const c = text.charCodeAt(at);
-  return c === 0x20 || c === 0x09 || c === 0x0d;
+/** The message every refusal uses, naming the limit. */
+export function tooDeepMessage(what: string, limit = MAX_JSON_DEPTH): string {
+  return `${what} nests arrays and objects more than ${limit} levels deep`;
 }
 
-/** The message every edge uses for text nested too deep. */
-export function depthMessage(what: string, limit = MAX_JSON_DEPTH): string {
-  return `${what} is nested deeper than the limit of ${limit} levels of arrays and objects`;
-}
-
-/** True when JSON text nests deeper than `limit` (MAX_JSON_DEPTH by default). */
-export function jsonTooDeep(text: string, limit = MAX_JSON_DEPTH): boolean {
-  return jsonDepth(text, limit) > limit;
-}
-
-/** True when JSON or YAML text nests deeper than `limit` (MAX_JSON_DEPTH by default). */
-export function yamlTooDeep(text: string, limit = MAX_JSON_DEPTH): boolean {
-  return yamlDepth(text, limit) > limit;
-}
-
-/** The depth of a parsed value, iteratively, stopping past `limit`. */
-export function valueDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[value, 0]];
+/** True when a parsed value (a task result, an expression's result) nests deeper than `limit`; iterative. */
+export function valueTooDeep(value: unknown, limit = MAX_JSON_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
   while (stack.length > 0) {
-    const [v, d] = stack.pop() as [unknown, number];
+    const [v, depth] = stack.pop() as [unknown, number];
     if (typeof v !== 'object' || v === null) continue;
-    const depth = d + 1;
-    if (depth > max) {
-      max = depth;
-      if (max > limit) return max;
-    }
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth]);
+    if (depth + 1 > limit) return true;
+    for (const item of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof item === 'object' && item !== null) stack.push([item, depth + 1]);
     }
   }
-  return max;
+  return false;
 }

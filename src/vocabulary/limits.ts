@@ -21,8 +21,30 @@ export const EXPRESS_MAX_DURATION_MS = 5 * 60 * 1000;
 export const MAX_STATE_NAME_LENGTH = 80;
 /** A Distributed Map's Label: 40 characters. */
 export const MAX_LABEL_LENGTH = 40;
+
 /**
- * JSON (and YAML) nesting: at most 512 levels of arrays and objects, checked on the text by a
- * linear scan before any recursive parser, serializer or regex sees it.
+ * The deepest nesting of arrays and objects accepted in any JSON (or YAML) text: request bodies,
+ * definitions, execution inputs, task results, `States.StringToJson`, JSONata's `$parse`. Checked by
+ * a linear scan of the text before any recursive parser, printer or regex sees it.
  */
 export const MAX_JSON_DEPTH = 512;
+
+/**
+ * Stepwise's own bounds on one expression evaluation, so that one state cannot stall or exhaust the
+ * server (AWS documents none; it bounds evaluation by its own means). Beyond any of them the state
+ * fails with States.Runtime and a cause that names the limit.
+ */
+export const EXPRESSION_LIMITS = {
+  /** JSONata evaluation steps (one per node of the expression evaluated). */
+  maxSteps: 5_000_000,
+  /** JSONata evaluation nesting: user function recursion counts here. */
+  maxDepth: 2_000,
+  /** Items in one JSONata sequence (a range, a path's results): jsonata's own `sequence` option. */
+  maxSequence: 1_000_000,
+  /** Growth of the JS heap while one evaluation runs (what it builds and keeps), in bytes. */
+  maxHeapGrowthBytes: 512 * 2 ** 20,
+  /** Milliseconds of evaluation, not counting the time it yields to others. */
+  maxActiveMs: 5_000,
+  /** An evaluation yields to the event loop after this many milliseconds of work. */
+  yieldAfterMs: 10,
+} as const;

@@ -79,7 +79,10 @@ const PARTITION = 'aws(?:-[a-z]+)*';
 const INTEGRATION = new RegExp(
   `^arn:${PARTITION}:states:::([a-z0-9-]+):([A-Za-z0-9]+)((?:\\.sync(?::2)?)|\\.waitForTaskToken)?$`,
 );
-const AWS_SDK = new RegExp(`^arn:${PARTITION}:states:::aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)(\\.waitForTaskToken)?$`);
+/** AWS also accepts a region and account in an aws-sdk ARN (deployed machines have them). */
+const AWS_SDK = new RegExp(
+  `^arn:${PARTITION}:states:(?:::|[a-z0-9-]+:\\d{12}:)aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)(\\.waitForTaskToken)?$`,
+);
 const LAMBDA = new RegExp(
   `^arn:${PARTITION}:lambda:[a-z0-9-]+:\\d{12}:function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9_$-]+)?$`,
 );
@@ -116,7 +119,7 @@ function pattern(suffix: string | undefined): IntegrationPattern {
  *   arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]   legacy Lambda
  *   arn:aws:states:<region>:<account>:activity:<name>                 activity
  *   arn:aws:states:::<service>:<action>[.sync|.sync:2|.waitForTaskToken]   optimized integration
- *   arn:aws:states:::aws-sdk:<service>:<action>[...]                  AWS SDK integration
+ *   arn:aws:states:[<region>:<account>]:aws-sdk:<service>:<action>[...]   AWS SDK integration
  */
 export type IntegrationPattern = 'request-response' | 'sync' | 'sync:2' | 'waitForTaskToken';
 
@@ -150,11 +153,11 @@ export function parseResource(resource: string): ParsedResource {
   }
   if (service !== 'states') return { kind: 'other', resource };
   if (parts[5] === 'activity' && parts[6]) return { kind: 'activity', arn: resource, name: parts[6] };
-  if (region !== '' || account !== '' || parts.length < 7) return { kind: 'other', resource };
   if (parts[5] === 'aws-sdk' && parts.length >= 8) {
     const { action, pattern } = splitPattern(parts.slice(7).join(':'));
     return { kind: 'aws-sdk', partition, service: parts[6] as string, action, pattern };
   }
+  if (region !== '' || account !== '' || parts.length < 7) return { kind: 'other', resource };
   const { action, pattern } = splitPattern(parts.slice(6).join(':'));
   return { kind: 'service', partition, service: parts[5] as string, action, pattern };
 }

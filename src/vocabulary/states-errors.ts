@@ -43,6 +43,8 @@ export function assertNever(value: never, what = 'value'): never {
 }
 
 export { HISTORY_EVENT_QUOTA };
+/** An execution ran past the runner's deadline (Express: the five-minute maximum duration). */
+export const MAX_DURATION_CAUSE = 'The execution reached its maximum duration.';
 export const HISTORY_QUOTA_CAUSE = `The execution has reached the maximum number of history events (${HISTORY_EVENT_QUOTA}).`;
 
 /** The cause of an in-memory run failed for the bytes of history it held. */

@@ -148,6 +148,22 @@ describe('Choice', () => {
     );
     expect(problems(definition)[0].message).toBe('These fields are required: [Condition]');
   });
+
+  it("a JSONata rule's Condition is a boolean or a {% %} expression, not a plain string", () => {
+    const definition = machine(
+      {
+        C: { Type: 'Choice', Choices: [{ Condition: 'abc', Next: 'Done' }], Default: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+      { QueryLanguage: 'JSONata' },
+    );
+    expect(problems(definition)).toEqual([
+      expect.objectContaining({
+        message: "The value for the field 'Condition' must be a boolean or a JSONata expression",
+        location: '/States/C/Choices[0]/Condition',
+      }),
+    ]);
+  });
 });
 
 describe('Retry, Catch, Wait, Fail, Map, Task', () => {
@@ -196,13 +212,29 @@ describe('Retry, Catch, Wait, Fail, Map, Task', () => {
       'arn:aws:lambda:us-east-1:123456789012:function:fn:live',
       'arn:aws:states:eu-west-1:123456789012:activity:work',
       'arn:aws:states:::aws-sdk:dynamodb:query',
+      'arn:aws:states:us-east-1:123456789012:aws-sdk:s3:getObject',
     ]) {
       expect(problems(machine({ T: { Type: 'Task', Resource, End: true } }))).toEqual([]);
     }
   });
 
-  it('HeartbeatSeconds must be below TimeoutSeconds', () => {
-    expect(problems(task({ TimeoutSeconds: 5, HeartbeatSeconds: 5 }))[0].location).toBe('/States/T/HeartbeatSeconds');
+  it('HeartbeatSeconds may equal TimeoutSeconds (AWS deploys such machines) but not pass it', () => {
+    expect(problems(task({ TimeoutSeconds: 5, HeartbeatSeconds: 5 }))).toEqual([]);
+    expect(problems(task({ TimeoutSeconds: 5, HeartbeatSeconds: 6 }))[0].location).toBe('/States/T/HeartbeatSeconds');
+  });
+
+  it('paths in the forms AWS accepts validate: $.[0], trailing whitespace, unquoted filter words', () => {
+    const pass = (fields: Record<string, string>) =>
+      problems(machine({ P: { Type: 'Pass', Parameters: fields, End: true } }));
+    expect(
+      pass({
+        'a.$': '$.[0]',
+        'b.$': '$.Snapshots.[0].State',
+        'c.$': 'States.StringToJson($.[0].body)',
+        'd.$': '$$.Execution.Name ',
+        'e.$': '$[?(@.TargetLanguageCode==es)]',
+      }),
+    ).toEqual([]);
   });
 
   it('an invalid InputPath is rejected', () => {

@@ -98,6 +98,16 @@ describe('data-test rules', () => {
     expect(holds({ Variable: '$.v', NumericLessThanEqualsPath: '$.w' }, { v: -1.5, w: -1.5 })).toBe(true);
   });
 
+  it('StringMatches takes at most text length × pattern length steps: many stars on a long text that fails', () => {
+    const text = 'a'.repeat(20_000);
+    expect(holds({ Variable: '$.v', StringMatches: '*a*a*a*a*a*a*a*a*b' }, { v: text })).toBe(false);
+    expect(holds({ Variable: '$.v', StringMatches: '*a*a*a*a*a*a*a*a*' }, { v: text })).toBe(true);
+    expect(holds({ Variable: '$.v', StringMatches: 'a*\\*' }, { v: 'abc*' })).toBe(true);
+    expect(holds({ Variable: '$.v', StringMatches: '' }, { v: '' })).toBe(true);
+    expect(holds({ Variable: '$.v', StringMatches: '**' }, { v: '' })).toBe(true);
+    expect(holds({ Variable: '$.v', StringMatches: '😀*' }, { v: '😀x' })).toBe(true);
+  });
+
   it('StringMatches treats * as a wildcard and \\* as a literal star', () => {
     expect(holds({ Variable: '$.v', StringMatches: 'log-*.txt' }, { v: 'log-2024-01.txt' })).toBe(true);
     expect(holds({ Variable: '$.v', StringMatches: '*.log' }, { v: 'x.txt' })).toBe(false);

@@ -27,4 +27,16 @@ describe('the history quota', () => {
     expect(result.cause).toBe('The execution has reached the maximum number of history events (25000).');
     expect(result.history).toEqual([]);
   });
+
+  it('ends with ExecutionFailed as event 25,000, without abort events of the iterations still running', async () => {
+    const map = { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: forever, End: true } } };
+    const result = await execute(
+      map,
+      Array.from({ length: 40 }, () => ({})),
+    );
+    expect(result.cause).toBe('The execution has reached the maximum number of history events (25000).');
+    expect(result.history).toHaveLength(25_000);
+    expect(result.history.at(-1)?.type).toBe('ExecutionFailed');
+    expect(result.history.filter((event) => event.type === 'MapIterationAborted')).toEqual([]);
+  });
 });

@@ -240,6 +240,20 @@ describe('the invokeTask command', () => {
     expect(task.parameters).toEqual({ token: task.taskToken });
   });
 
+  it('a job-run resource (.sync, .sync:2) gets a task token too, visible as $$.Task.Token', async () => {
+    for (const arn of ['arn:aws:states:::states:startExecution.sync:2', 'arn:aws:states:::glue:startJobRun.sync']) {
+      const d = await Driver.start(oneTask({ Resource: arn, Parameters: { 'token.$': '$$.Task.Token' } }));
+      const task = d.lastInvocation();
+      expect(task.taskToken, arn).toEqual(expect.any(String));
+      expect(task.parameters).toEqual({ token: task.taskToken });
+    }
+  });
+
+  it('a request-response resource gets no task token', async () => {
+    const d = await Driver.start(oneTask({ Resource: 'arn:aws:states:::states:startExecution' }));
+    expect(d.lastInvocation().taskToken).toBeUndefined();
+  });
+
   it('TimeoutSecondsPath reads the timeout from the effective input', async () => {
     const d = await Driver.start(oneTask({ TimeoutSecondsPath: '$.t' }), { t: 12 });
     expect(d.lastInvocation().timeoutSeconds).toBe(12);

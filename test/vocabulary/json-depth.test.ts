@@ -1,68 +1,62 @@
-/** Nesting depth measured on text by one linear pass, before any recursive parser sees it. */
 import { describe, expect, it } from 'vitest';
-import { jsonDepth, jsonTooDeep, valueDepth, yamlDepth, yamlTooDeep } from '../../src/vocabulary/json-depth.js';
-import { MAX_JSON_DEPTH } from '../../src/vocabulary/limits.js';
+import { MAX_JSON_DEPTH, jsonTooDeep, yamlTooDeep } from '../../src/vocabulary/json-depth.js';
 
-const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 
-describe('JSON text depth', () => {
-  it('counts arrays and objects, not scalars', () => {
-    expect(jsonDepth('1')).toBe(0);
-    expect(jsonDepth('{}')).toBe(1);
-    expect(jsonDepth('{"a":[1,{"b":[]}],"c":{}}')).toBe(4);
-  });
-
-  it('ignores brackets inside strings, escaped quotes included', () => {
-    expect(jsonDepth('{"a":"[[[[{{{{"}')).toBe(1);
-    expect(jsonDepth('["\\"[[[[", "\\\\", [1]]')).toBe(2);
-  });
-
-  it('answers for text nested 1,000,000 levels deep without recursion, in linear time', () => {
-    const text = nested(1_000_000);
-    const started = performance.now();
-    expect(jsonDepth(text)).toBe(1_000_000);
-    expect(jsonTooDeep(text)).toBe(true);
-    expect(performance.now() - started).toBeLessThan(2000);
-  });
-
-  it('stops past the limit', () => {
-    expect(jsonDepth(nested(100_000), 10)).toBe(11);
-  });
-
-  it('the limit is MAX_JSON_DEPTH: that many levels pass, one more does not', () => {
+describe('the JSON depth scan', () => {
+  it('accepts exactly MAX_JSON_DEPTH levels and refuses one more', () => {
     expect(jsonTooDeep(nested(MAX_JSON_DEPTH))).toBe(false);
     expect(jsonTooDeep(nested(MAX_JSON_DEPTH + 1))).toBe(true);
   });
-});
 
-describe('YAML text depth', () => {
-  it('counts block levels by indentation', () => {
-    const text = ['StartAt: A', 'States:', '  A:', '    Type: Pass', '    End: true', 'Comment: x'].join('\n');
-    expect(yamlDepth(text)).toBeGreaterThanOrEqual(3);
-    expect(yamlDepth(text)).toBeLessThan(8);
+  it('counts objects and arrays alike', () => {
+    expect(jsonTooDeep('{"a":'.repeat(3) + '1' + '}'.repeat(3), 3)).toBe(false);
+    expect(jsonTooDeep('{"a":['.repeat(2) + '1' + ']}'.repeat(2), 3)).toBe(true);
   });
 
-  it('counts flow brackets, and dashes that open sequences on one line', () => {
-    expect(yamlDepth('a: ' + nested(50))).toBeGreaterThanOrEqual(50);
-    expect(yamlDepth('- '.repeat(50) + 'x')).toBeGreaterThanOrEqual(50);
+  it('ignores brackets inside strings, escaped quotes included', () => {
+    expect(jsonTooDeep(JSON.stringify({ s: '[[[[[[' }), 2)).toBe(false);
+    expect(jsonTooDeep(JSON.stringify({ s: '\\"[[[[' }), 2)).toBe(false);
+  });
+
+  it('measures depth, not the number of brackets: siblings do not add up', () => {
+    expect(jsonTooDeep(JSON.stringify(Array.from({ length: 10_000 }, () => [[1]])), 3)).toBe(false);
+  });
+
+  it('answers a 1,000,000-deep text quickly and without recursion', () => {
+    const text = nested(1_000_000);
+    const started = performance.now();
+    expect(jsonTooDeep(text, 2_000_000)).toBe(false); // the whole text scanned: no stack overflow
+    expect(jsonTooDeep(text)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});
+
+describe('the YAML depth scan', () => {
+  it('counts flow collections like JSON', () => {
+    expect(yamlTooDeep(`a: ${nested(MAX_JSON_DEPTH - 2)}`)).toBe(false);
+    expect(yamlTooDeep(`a: ${nested(MAX_JSON_DEPTH + 1)}`)).toBe(true);
+  });
+
+  it('counts block nesting by indentation', () => {
+    const lines = Array.from({ length: 20 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n');
+    expect(yamlTooDeep(lines, 25)).toBe(false);
+    expect(yamlTooDeep(lines, 10)).toBe(true);
+  });
+
+  it('counts "- - -" entries on one line as nested sequences', () => {
+    expect(yamlTooDeep(`${'- '.repeat(20)}x`, 10)).toBe(true);
+    expect(yamlTooDeep(`${'- '.repeat(5)}x`, 10)).toBe(false);
   });
 
   it('ignores brackets in quotes and comments', () => {
-    expect(yamlDepth(`a: "[[[[[[" # {{{{{{{\nb: '{{{{{'`)).toBeLessThan(4);
+    expect(yamlTooDeep(`a: "[[[[[["\nb: '{{{{{{' # [[[[[[`, 3)).toBe(false);
   });
 
-  it('answers for 1,000,000 levels of flow brackets or indentation without recursion', () => {
-    expect(yamlTooDeep('a: ' + nested(1_000_000))).toBe(true);
-    const lines = Array.from({ length: 5000 }, (_, i) => ' '.repeat(i) + 'k:').join('\n');
-    expect(yamlTooDeep(lines)).toBe(true);
-  });
-});
-
-describe('value depth', () => {
-  it('measures a parsed value iteratively', () => {
-    let v: unknown = 1;
-    for (let i = 0; i < 200_000; i++) v = [v];
-    expect(valueDepth(v)).toBe(200_000);
-    expect(valueDepth({ a: [1, { b: {} }] })).toBe(4);
+  it('answers a 1,000,000-deep text quickly', () => {
+    const started = performance.now();
+    expect(yamlTooDeep(`a: ${nested(1_000_000)}`)).toBe(true);
+    expect(yamlTooDeep(`${'- '.repeat(1_000_000)}x`)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });

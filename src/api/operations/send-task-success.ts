@@ -10,7 +10,7 @@ export const TASK_TOKEN = { min: 1, max: 2048 } as const;
 
 export const sendTaskSuccess: Operation = async (request, ctx) => {
   const token = request.requiredString('taskToken', TASK_TOKEN);
-  const outputText = request.string('output', Limits.input) ?? request.notNull('output', '');
+  const outputText = request.string('output', Limits.output) ?? request.notNull('output', '');
   request.check();
   if (jsonTooDeep(outputText)) throw new ApiError('InvalidOutput', `Invalid Output: '${depthMessage('The output')}'`);
   let output: Json;

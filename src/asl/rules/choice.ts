@@ -4,7 +4,7 @@ import { BooleanOperators, ComparisonOperators, type ComparisonOperator } from '
 import type { RuleContext, RuleFamily } from './context.js';
 import { checkPath } from './query-syntax.js';
 import { RFC3339_MESSAGE, isRfc3339 } from './timestamps.js';
-import { hasField, requiredError, typeError } from './values.js';
+import { hasField, jsonataExpression, requiredError, typeError } from './values.js';
 
 const OPERATORS = Object.keys(ComparisonOperators) as ComparisonOperator[];
 const RULE_EXTRAS = ['Comment', 'Assign'] as const;
@@ -42,6 +42,14 @@ function checkConditionRule(ctx: RuleContext, rule: JsonObject, at: string): voi
   const condition = rule.Condition;
   if (typeof condition !== 'boolean' && typeof condition !== 'string') {
     ctx.report(typeError(['STRING', 'BOOLEAN'], child(at, 'Condition')));
+  } else if (typeof condition === 'string' && jsonataExpression(condition) === undefined) {
+    // AWS's words for this case are not documented; a string Condition has no meaning but as {% %}.
+    ctx.report(
+      schemaError(
+        "The value for the field 'Condition' must be a boolean or a JSONata expression",
+        child(at, 'Condition'),
+      ),
+    );
   }
 }
 

@@ -14,9 +14,12 @@ export const taskRules: RuleFamily = {
     checkCredentials(ctx, visit);
     const timeout = checkSeconds(ctx, visit, 'TimeoutSeconds', 'TimeoutSecondsPath');
     const heartbeat = checkSeconds(ctx, visit, 'HeartbeatSeconds', 'HeartbeatSecondsPath');
-    if (timeout !== undefined && heartbeat !== undefined && heartbeat >= timeout) {
+    if (timeout !== undefined && heartbeat !== undefined && heartbeat > timeout) {
       ctx.report(
-        schemaError('HeartbeatSeconds must be smaller than TimeoutSeconds', child(visit.location, 'HeartbeatSeconds')),
+        schemaError(
+          'HeartbeatSeconds must not be greater than TimeoutSeconds',
+          child(visit.location, 'HeartbeatSeconds'),
+        ),
       );
     }
   },

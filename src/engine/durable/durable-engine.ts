@@ -16,6 +16,7 @@ import type { NodeRecord } from '../../store/cluster.js';
 import type { ExecutionRecord, ExecutionStore } from '../../store/types.js';
 import { realClock, type Clock } from '../clock.js';
 import { CommitQueue } from '../commit-queue.js';
+import type { StoreHealth } from '../../store/faults.js';
 import { CompileCache } from '../compile-cache.js';
 import type { Engine, StartRequest, StartResult, StopResult, SyncResult } from '../engine.js';
 import { executionArn, executionInfo } from '../execution-info.js';
@@ -41,6 +42,7 @@ import {
 } from '../quotas.js';
 import { redriveExecution } from './redrive.js';
 import { startsTask } from './step-commit.js';
+import { eventLoopTurns } from '../event-loop-turns.js';
 
 export { HISTORY_QUOTA } from './context.js';
 export type { CallbackResult } from './callbacks.js';
@@ -70,6 +72,8 @@ export interface DurableEngineOptions {
   waitTimeScale?: number;
   /** Run as one node of several sharing `cluster.store` (which must be `store`). */
   cluster?: ClusterOwnershipOptions;
+  /** Where the commit path records store faults (disk full...); /healthz reads it. */
+  storeHealth?: StoreHealth;
   /**
    * Process endings in a row (with work of the execution in flight, no step committed since) after
    * which recovery fails an execution with States.Runtime instead of running it again. Default 3.
@@ -110,12 +114,12 @@ export class DurableEngine implements Engine {
       now: options.runtime?.now ?? (() => clock.now()),
       random: options.runtime?.random ?? Math.random,
       uuid: options.runtime?.uuid ?? randomUUID,
-      pause: options.runtime?.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
+      pause: options.runtime?.pause ?? eventLoopTurns(),
     };
     const machines = new CompileCache();
     this.ctx = new DurableContext({
       store: options.store,
-      commits: new CommitQueue(options.store),
+      commits: new CommitQueue(options.store, undefined, options.storeHealth),
       clock,
       rt,
       machines,

@@ -67,7 +67,9 @@ export class TimerLoop {
       const next = await this.ctx.store.nextTimerAt();
       if (next !== undefined) {
         // Timers already being delivered keep their rows until their commit: don't spin on them.
-        const wake = next <= this.ctx.clock.now() ? this.ctx.clock.now() + 10 : next;
+        // A faulted store holds their commits for seconds: look again in a second, not 100 times.
+        const retry = this.ctx.commits.health.fault ? 1000 : 10;
+        const wake = next <= this.ctx.clock.now() ? this.ctx.clock.now() + retry : next;
         this.wakeAt(wake);
       }
     } catch (e) {

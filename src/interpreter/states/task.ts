@@ -53,12 +53,15 @@ export function taskFlavour(resource: string): TaskFlavour {
   return { kind: 'service', resourceType: parts[2] ?? 'unknown', resource };
 }
 
+const JOB_RUN = /\.sync(?::2)?$/;
+
 async function startTask(run: StepContext, frame: Frame, state: TaskState, options: ProcessOptions): Promise<Outcome> {
   const taskId = run.nextId('task');
   const flavour = taskFlavour(state.resource);
-  // Callbacks and activity workers answer with a token naming this execution and task.
+  // Callbacks and activity workers answer with a token naming this execution and task; job runs
+  // (.sync, .sync:2) get one too, as on AWS (their workers may send heartbeats with it).
   const taskToken =
-    state.waitForTaskToken || flavour.kind === 'activity'
+    state.waitForTaskToken || flavour.kind === 'activity' || JOB_RUN.test(state.resource)
       ? encodeTaskToken({ executionArn: run.state.info.executionArn, taskId, nonce: run.rt.uuid() })
       : undefined;
   const extras = { taskToken, retryable: state.retry.length > 0 };

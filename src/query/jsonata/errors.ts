@@ -48,6 +48,14 @@ export function jsonataThrew(source: string, field: string | undefined, error: u
   );
 }
 
+/**
+ * "... exceeded the limit of 5000000 evaluation steps." Stepwise's own bound (AWS documents none),
+ * so the error is States.Runtime, which no Retry or Catch on States.QueryEvaluationError takes.
+ */
+export function jsonataOverBudget(source: string, field: string | undefined, limit: string): StatesError {
+  return new StatesError(StatesErrors.Runtime, `${subject(source, field)} exceeded ${limit}.`);
+}
+
 /** "... returned nothing (undefined)." */
 export function jsonataReturnedNothing(source: string, field: string | undefined): StatesError {
   return queryEvaluationError(`${subject(source, field)} returned nothing (undefined).`);

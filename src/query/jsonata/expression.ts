@@ -5,6 +5,7 @@ import {
   JsonataSyntaxError,
   describeJsonataError,
   isJsonataErrorLike,
+  jsonataOverBudget,
   jsonataThrew,
   jsonataUnsupportedResult,
 } from './errors.js';
@@ -14,7 +15,10 @@ import {
   runtimeFunctions,
   type RuntimeFunctionName,
 } from './functions.js';
-import { UnsupportedResultError, toJson } from './normalise.js';
+import { TooDeepResultError, UnsupportedResultError, toJson } from './normalise.js';
+import { BudgetExceeded, EvaluationBudget, installBudgetHooks, type ExpressionLimits } from './budget.js';
+import { EXPRESSION_LIMITS } from '../../vocabulary/limits.js';
+import { LinearRegExp } from '../regex.js';
 import { referencedVariables } from './references.js';
 
 /** What a JSONata expression in a state can see. */
@@ -59,9 +63,15 @@ export function jsonataSource(value: string): string {
   return value.slice(2, -2);
 }
 
+/** User regexes in `/.../` literals run on RE2 (linear time); see ../regex.ts. */
+const OPTIONS: jsonata.JsonataOptions = {
+  RegexEngine: LinearRegExp as unknown as RegExpConstructor,
+  sequence: EXPRESSION_LIMITS.maxSequence,
+};
+
 function parse(source: string): jsonata.Expression {
   try {
-    return jsonata(source);
+    return jsonata(source, OPTIONS);
   } catch (error) {
     const position = isJsonataErrorLike(error) ? error.position : undefined;
     throw new JsonataSyntaxError(source, describeJsonataError(error), position);
@@ -75,11 +85,15 @@ function statesObject(states: JsonataBindings['states']): Record<string, Json> {
   return value;
 }
 
-/** Compiles the text between `{%` and `%}` once; throws JsonataSyntaxError. */
-export function compileJsonata(expression: string): CompiledJsonata {
+/**
+ * Compiles the text between `{%` and `%}` once; throws JsonataSyntaxError. Each evaluation is bounded
+ * by `limits` (./budget.ts).
+ */
+export function compileJsonata(expression: string, limits: ExpressionLimits = EXPRESSION_LIMITS): CompiledJsonata {
   const source = expression.trim();
   const compiled = parse(source);
   registerStepFunctionsExtras(compiled);
+  installBudgetHooks(compiled);
 
   const mentioned = referencedVariables(compiled.ast());
   const usesStates = mentioned.has(STATES);
@@ -105,14 +119,19 @@ export function compileJsonata(expression: string): CompiledJsonata {
     async evaluate(bindings, field) {
       let result: unknown;
       try {
-        result = await compiled.evaluate(undefined, bind(bindings));
+        result = await compiled.evaluate(undefined, { ...bind(bindings), ...new EvaluationBudget(limits).binding() });
       } catch (error) {
+        if (error instanceof BudgetExceeded) throw jsonataOverBudget(source, field, error.limit);
+        if (isJsonataErrorLike(error) && error.code === 'D2015') {
+          throw jsonataOverBudget(source, field, `the maximum sequence length of ${EXPRESSION_LIMITS.maxSequence}`);
+        }
         throw jsonataThrew(source, field, error);
       }
       try {
         return toJson(result);
       } catch (error) {
         if (error instanceof UnsupportedResultError) throw jsonataUnsupportedResult(source, field);
+        if (error instanceof TooDeepResultError) throw jsonataOverBudget(source, field, error.message);
         throw error;
       }
     },

@@ -1,3 +1,5 @@
+import { jsonTooDeep, tooDeepMessage } from '../../vocabulary/json-depth.js';
+import { runtimeError } from '../../vocabulary/states-errors.js';
 import { createHash } from 'node:crypto';
 import type jsonata from 'jsonata';
 import type { QueryRuntime } from '../scope.js';
@@ -73,7 +75,7 @@ function hash(data: string, algorithm: string): string {
 }
 
 function parse(text: string): unknown {
-  if (jsonTooDeep(text)) throw functionError(`The argument of the parse function: ${depthMessage('the text')}`);
+  if (jsonTooDeep(text)) throw runtimeError(tooDeepMessage('The argument of the parse function'));
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

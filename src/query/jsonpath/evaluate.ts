@@ -1,5 +1,6 @@
 import { isJsonObject, jsonEquals, type Json } from '../../json.js';
 import { assertNever } from '../../vocabulary/states-errors.js';
+import { compileLinearRegex } from '../regex.js';
 import {
   isDefiniteSegment,
   type FilterExpr,
@@ -239,7 +240,7 @@ function compileComparison(expr: Extract<FilterExpr, { kind: 'compare' }>): Pred
   const left = compileOperand(expr.left);
   if (expr.op === '=~') {
     if (expr.right.kind !== 'regex') throw new Error('=~ needs a regular expression');
-    const { regex } = expr.right;
+    const regex = compileLinearRegex(expr.right.regex);
     return (item, root) => {
       const value = left(item, root);
       return typeof value === 'string' && regex.test(value);

@@ -3,7 +3,8 @@ import { assertNever } from '../../vocabulary/states-errors.js';
 import type { EvalScope } from '../scope.js';
 import type { PathRoot } from './ast.js';
 import { compileSelector, isIndefinite } from './evaluate.js';
-import { parsePath } from './parser.js';
+import { PathSyntaxError, parsePath } from './parser.js';
+import { UnsupportedRegexError } from '../regex.js';
 import { renderNormalized } from './render.js';
 
 export type { PathRoot } from './ast.js';
@@ -23,10 +24,21 @@ export interface CompiledPath {
 
 const normalizedSpelling = new WeakMap<CompiledPath, string>();
 
+/** A filter's regex that RE2 cannot run makes the path invalid, as a syntax error does. */
+function selectorOf(parsed: ReturnType<typeof parsePath>, source: string): ReturnType<typeof compileSelector> {
+  try {
+    return compileSelector(parsed);
+  } catch (error) {
+    if (error instanceof UnsupportedRegexError)
+      throw new PathSyntaxError(`Invalid JSONPath '${source}': ${error.message}`);
+    throw error;
+  }
+}
+
 /** Compiles a JSONPath once; throws PathSyntaxError. */
 export function compilePath(source: string): CompiledPath {
   const parsed = parsePath(source);
-  const select = compileSelector(parsed);
+  const select = selectorOf(parsed, source);
   const { root } = parsed;
   let evaluate: (scope: EvalScope) => Json | undefined;
   switch (root.kind) {

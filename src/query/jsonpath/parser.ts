@@ -19,6 +19,8 @@ export class PathSyntaxError extends Error {
 export function parsePath(source: string): ParsedPath {
   const parser = new PathParser(source);
   const path = parser.rootedPath();
+  // Jayway trims the path: AWS accepts trailing whitespace (`"$$.Execution.Name "` in deployed machines).
+  parser.skipTrailingSpaces();
   if (!parser.atEnd()) parser.fail('unexpected character');
   return path;
 }
@@ -27,6 +29,7 @@ const VARIABLE_START = /[\p{L}_]/u;
 const VARIABLE_PART = /[\p{L}\p{N}_]/u;
 /** Characters that end an unquoted `.name` (Jayway reads a dot member up to the next of these). */
 const NAME_END = new Set([...'.[]()=!<>&|,\'"', ' ', '\t', '\n', '\r']);
+const KEYWORDS: Readonly<Record<string, boolean | null>> = { true: true, false: false, null: null };
 const FUNCTIONS: ReadonlySet<string> = new Set<PathFunction>(['length']);
 
 class PathParser {
@@ -62,6 +65,10 @@ class PathParser {
       if (c === '.' && this.peek(1) === '.') {
         this.pos += 2;
         segments.push({ kind: 'deepScan', target: this.peek() === '[' ? this.bracket() : this.dotTarget() });
+      } else if (c === '.' && this.peek(1) === '[') {
+        // Jayway reads `$.[0]` and `$.a.[0]` as `$[0]` and `$.a[0]` (AWS accepts them).
+        this.pos++;
+        segments.push(this.bracket());
       } else if (c === '.') {
         this.pos++;
         const fn = this.tryFunction();
@@ -253,17 +260,13 @@ class PathParser {
       this.pos += number[0].length;
       return { kind: 'literal', value: Number(number[0]) };
     }
-    for (const [word, value] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (rest.startsWith(word)) {
-        this.pos += word.length;
-        return { kind: 'literal', value };
-      }
-    }
-    return this.fail('expected @, $, a string, a number, true, false or null');
+    const word = /^[\p{L}_][\p{L}\p{N}_-]*/u.exec(rest);
+    if (word === null) return this.fail('expected @, $, a string, a number, true, false or null');
+    this.pos += word[0].length;
+    // An unquoted word that is no keyword compares as a string: `[?(@.TargetLanguageCode==es)]`,
+    // as AWS runs it in deployed samples.
+    const value = Object.hasOwn(KEYWORDS, word[0]) ? KEYWORDS[word[0]] : word[0];
+    return { kind: 'literal', value };
   }
 
   private regex(): FilterOperand {
@@ -286,6 +289,11 @@ class PathParser {
   private expect(c: string): void {
     if (this.peek() !== c) this.fail(`expected '${c}'`);
     this.pos++;
+  }
+
+  skipTrailingSpaces(): void {
+    const rest = this.text.slice(this.pos);
+    if (rest.trim() === '') this.pos = this.text.length;
   }
 
   private skipSpaces(): void {

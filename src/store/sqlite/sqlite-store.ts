@@ -27,6 +27,7 @@ import type {
   TimerRecord,
 } from '../types.js';
 import { migrate } from './migrate.js';
+import { openDatabase, releaseOwnerFile, StoreOpenError, type OpenDatabaseOptions } from './open-database.js';
 import {
   aliasFromRow,
   aliasToRow,
@@ -49,7 +50,7 @@ import { activityFromRow, activityToRow, claimedTaskFromRow } from '../activity-
 import { prepareActivityStatements, type ActivityStatements } from './activity-statements.js';
 import { ExecutionQueries, prepareStatements, type ExecutionQueryParams, type Statements } from './statements.js';
 
-export interface SqliteStoreOptions {
+export interface SqliteStoreOptions extends OpenDatabaseOptions {
   /**
    * What a committed transaction survives.
    * - 'process' (default): WAL with synchronous=NORMAL. A commit survives the process dying at any
@@ -59,8 +60,6 @@ export interface SqliteStoreOptions {
    *   throughput cost.
    */
   durability?: 'process' | 'power';
-  /** How long a writer waits for another connection's lock before failing with SQLITE_BUSY. */
-  busyTimeoutMs?: number;
 }
 
 /** Thrown inside a commit's savepoint to roll it back and report a conflict. */
@@ -73,7 +72,12 @@ export class SqliteStore implements ExecutionStore {
   private readonly commitBatch: Database.Transaction<(commits: Commit[]) => CommitResult[]>;
   private readonly commitOne: Database.Transaction<(commit: Commit) => boolean>;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    /** The database file (':memory:' for none). */
+    readonly file: string,
+    private readonly exclusive = false,
+  ) {
     this.sql = prepareStatements(db);
     this.activitySql = prepareActivityStatements(db);
     this.executionQueries = new ExecutionQueries(db);
@@ -93,17 +97,18 @@ export class SqliteStore implements ExecutionStore {
 
   /** Opens (creating if needed) and migrates a database file; ':memory:' for a private in-memory one. */
   static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
-    const db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+    const db = openDatabase(file, options);
     try {
       db.pragma('journal_mode = WAL');
       db.pragma(options.durability === 'power' ? 'synchronous = FULL' : 'synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       db.pragma('temp_store = MEMORY');
       migrate(db);
-      return new SqliteStore(db);
+      return new SqliteStore(db, file, options.exclusive === true);
     } catch (error) {
       db.close();
-      throw error;
+      if (options.exclusive) releaseOwnerFile(file);
+      throw error instanceof StoreOpenError ? error : new StoreOpenError(file, `${file}: ${String(error)}`);
     }
   }
 
@@ -375,6 +380,12 @@ export class SqliteStore implements ExecutionStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    if (this.exclusive) releaseOwnerFile(this.file);
+  }
+
+  /** Caps (or raises the cap on) the database's size in pages; past it writes fail with SQLITE_FULL. */
+  setMaxPageCount(pages: number): number {
+    return this.db.pragma(`max_page_count = ${Math.floor(pages)}`, { simple: true }) as number;
   }
 
   /** For tests and diagnostics: a PRAGMA's current value. */

@@ -160,3 +160,21 @@ describe('noResultsCause', () => {
     );
   });
 });
+
+describe('JSONPath filter regexes run in linear time', () => {
+  it('answers a pattern that backtracks exponentially, on 100 characters, with the right selection', () => {
+    const input = { a: [`${'a'.repeat(100)}b`, 'aaaa'] };
+    expect(select('$.a[?(@ =~ /^(a|aa)+$/)]', input)).toEqual(['aaaa']);
+  });
+
+  it('keeps the i flag', () => {
+    expect(select('$.a[?(@ =~ /^AB/i)]', { a: ['abc', 'xab'] })).toEqual(['abc']);
+  });
+
+  it('refuses a backreference or lookahead as a path error that says why', () => {
+    for (const path of ['$.a[?(@ =~ /(a)\\1/)]', '$.a[?(@ =~ /a(?=b)/)]']) {
+      expect(() => compilePath(path)).toThrow(PathSyntaxError);
+      expect(() => compilePath(path)).toThrow(/without backreferences or lookaround/);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import type { Json } from '../../../json.js';
-import { StatesError, StatesErrors } from '../../../vocabulary/states-errors.js';
-import { depthMessage, jsonTooDeep } from '../../../vocabulary/json-depth.js';
+import { jsonTooDeep, tooDeepMessage } from '../../../vocabulary/json-depth.js';
+import { runtimeError } from '../../../vocabulary/states-errors.js';
 import { booleanArg, intrinsicFailure, objectArg, plain, stringArg, type IntrinsicDefinition } from './definition.js';
 
 export const jsonFunctions: Record<string, IntrinsicDefinition> = {
@@ -9,7 +9,7 @@ export const jsonFunctions: Record<string, IntrinsicDefinition> = {
     const text = stringArg(fn, args, 0);
     // Recorded on AWS: an empty or blank string parses to null.
     if (text.trim() === '') return null;
-    if (jsonTooDeep(text)) throw new StatesError(StatesErrors.Runtime, `${fn}: ${depthMessage('the argument')}`);
+    if (jsonTooDeep(text)) throw runtimeError(tooDeepMessage(`The argument of ${fn}`));
     try {
       const parsed = JSON.parse(text) as Json;
       return Object.is(parsed, -0) ? 0 : parsed;
