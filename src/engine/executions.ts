@@ -19,7 +19,6 @@ import type {
 import { isValidName, parseStatesArn } from '../vocabulary/arn.js';
 import { MAX_REDRIVES, PAYLOAD_LIMIT_BYTES, REDRIVE_WINDOW_MS } from '../vocabulary/limits.js';
 import type { Engine, StartRequest } from './engine.js';
-import { depthMessage, jsonTooDeep } from '../vocabulary/json-depth.js';
 
 /** StartExecution's `input`: at most 256 KiB of UTF-8. */
 export const MAX_INPUT_BYTES = PAYLOAD_LIMIT_BYTES;
@@ -31,9 +30,6 @@ export type ParsedInput = { ok: true; input: Json } | { ok: false; message: stri
 
 /** The execution input as JSON, or AWS's InvalidExecutionInput message. */
 export function parseInput(text: string): ParsedInput {
-  if (jsonTooDeep(text)) {
-    return { ok: false, message: `Invalid State Machine Execution Input: '${depthMessage('The input')}'` };
-  }
   try {
     return { ok: true, input: JSON.parse(text) as Json };
   } catch (error) {

@@ -14,8 +14,8 @@ import { assertNever, MAX_DURATION_CAUSE, StatesErrors } from '../vocabulary/sta
 import { HistoryQuota } from './history-quota.js';
 import { completeExecution, type ExecutionResult } from './ending.js';
 import { clonePhase } from './frames.js';
-import { pendingEvent } from './pending-event.js';
 import {
+  historyEvent,
   stateEnteredType,
   stateExitedType,
   type EventDetailsFor,

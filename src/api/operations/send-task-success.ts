@@ -4,7 +4,6 @@ import type { Json } from '../../json.js';
 import type { ApiContext, Operation } from '../context.js';
 import { ApiError, invalidTaskToken, taskDoesNotExist, taskTimedOut } from '../errors.js';
 import { Limits } from '../request.js';
-import { depthMessage, jsonTooDeep } from '../../vocabulary/json-depth.js';
 
 export const TASK_TOKEN = { min: 1, max: 2048 } as const;
 
@@ -12,7 +11,6 @@ export const sendTaskSuccess: Operation = async (request, ctx) => {
   const token = request.requiredString('taskToken', TASK_TOKEN);
   const outputText = request.string('output', Limits.output) ?? request.notNull('output', '');
   request.check();
-  if (jsonTooDeep(outputText)) throw new ApiError('InvalidOutput', `Invalid Output: '${depthMessage('The output')}'`);
   let output: Json;
   try {
     output = JSON.parse(outputText) as Json;

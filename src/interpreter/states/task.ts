@@ -2,8 +2,6 @@
  * Task: schedule the work as an `invokeTask` command, then wait for the runner to report it
  * started, heartbeated, succeeded or failed, or for its timeout timer.
  */
-import { depthMessage, valueDepth } from '../../vocabulary/json-depth.js';
-import { MAX_JSON_DEPTH } from '../../vocabulary/limits.js';
 import type { Json } from '../../json.js';
 import { regionOf } from '../../vocabulary/arn.js';
 import { assertNever, StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
@@ -201,13 +199,6 @@ export async function resumeTask(run: StepContext, frame: Frame, signal: TaskSig
     }
     case 'taskSucceeded': {
       settle(run, frame);
-      // Measured on the value, iteratively, before anything serializes it (its event's details).
-      if (valueDepth(signal.output, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
-        return {
-          kind: 'error',
-          error: StatesErrors.Runtime,
-          cause: depthMessage(`The result of the task '${state.name}'`),
-        };
       run.inspector?.value('result', signal.output);
       const output = () => JSON.stringify(signal.output);
       if (flavour.kind === 'lambda')

@@ -1,5 +1,4 @@
 /** TestState's request and response vocabulary, the error it refuses a request with, and AWS's wordings. */
-import { depthMessage, jsonTooDeep } from '../../vocabulary/json-depth.js';
 import type { Json } from '../../json.js';
 import type { Runtime } from '../types.js';
 
@@ -133,7 +132,6 @@ export const Messages = {
 
 /** JSON text, or the TestStateError `fail` makes of its syntax error. */
 export function parseJson(text: string, fail: (detail: string) => TestStateError): Json {
-  if (jsonTooDeep(text)) throw fail(depthMessage('The text'));
   try {
     return JSON.parse(text) as Json;
   } catch (e) {

@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import type jsonata from 'jsonata';
 import type { QueryRuntime } from '../scope.js';
 import { seededRandom } from './seeded-random.js';
-import { depthMessage, jsonTooDeep } from '../../vocabulary/json-depth.js';
 
 /**
  * The functions Step Functions adds to JSONata ("JSONata functions provided by Step Functions"):
