@@ -2,6 +2,7 @@
  * Task: schedule the work as an `invokeTask` command, then wait for the runner to report it
  * started, heartbeated, succeeded or failed, or for its timeout timer.
  */
+import { tooDeepMessage, valueTooDeep } from '../../vocabulary/json-depth.js';
 import type { Json } from '../../json.js';
 import { regionOf } from '../../vocabulary/arn.js';
 import { assertNever, StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
@@ -199,6 +200,13 @@ export async function resumeTask(run: StepContext, frame: Frame, signal: TaskSig
     }
     case 'taskSucceeded': {
       settle(run, frame);
+      // Measured on the value, iteratively, before its event's details serialize it (a recursive printer).
+      if (valueTooDeep(signal.output))
+        return {
+          kind: 'error',
+          error: StatesErrors.Runtime,
+          cause: tooDeepMessage(`The result of the task '${state.name}'`),
+        };
       run.inspector?.value('result', signal.output);
       const output = () => JSON.stringify(signal.output);
       if (flavour.kind === 'lambda')
