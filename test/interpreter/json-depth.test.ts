@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DefinitionError, execute, fakeClock } from '../../src/index.js';
 import type { Json } from '../../src/json.js';
 import { MAX_JSON_DEPTH } from '../../src/vocabulary/limits.js';
+import { LAMBDA_ARN, task } from './support.js';
 
 const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 
@@ -11,6 +12,15 @@ function contiguous(history: { id: number; previousEventId?: number }[]): boolea
 }
 
 describe('nesting depth inside an execution', () => {
+  it('a task result nested 20,000 deep fails the task with States.Runtime naming the limit, before any event holds it', async () => {
+    let result: Json = 1;
+    for (let i = 0; i < 20_000; i++) result = [result];
+    const r = await execute(task({}), {}, { handlers: { [LAMBDA_ARN]: () => result }, clock: fakeClock() });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(r.cause).toContain(`${MAX_JSON_DEPTH} levels`);
+    expect(contiguous(r.history)).toBe(true);
+  });
+
   it('States.StringToJson of text deeper than the limit fails with States.Runtime, ids contiguous', async () => {
     const r = await execute(
       {
