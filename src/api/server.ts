@@ -77,6 +77,10 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     genReqId: () => uuid(),
     // Errors fastify and node raise before a route runs, in AWS's shape too (see edge.ts).
     return503OnClosing: false,
+    // At close, after the preClose hooks have ended the console's event streams and the activity
+    // long polls have answered: drop every connection still open, so one a client keeps busy cannot
+    // hold a stop up (an idle-only close waited on such a socket now and then).
+    forceCloseConnections: true,
     frameworkErrors: (error, _request, reply) => {
       void sendError(reply, new ApiError('SerializationException', `Bad request: ${error.message}`));
     },
