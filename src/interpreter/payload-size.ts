@@ -4,9 +4,9 @@
  * and stopping as soon as the limit is passed.
  */
 import type { Json } from '../json.js';
-import { PAYLOAD_LIMIT_BYTES } from '../vocabulary/limits.js';
+import { MAX_JSON_DEPTH, PAYLOAD_LIMIT_BYTES } from '../vocabulary/limits.js';
 import { StatesErrors } from '../vocabulary/states-errors.js';
-import { tooDeepMessage, valueTooDeep } from '../vocabulary/json-depth.js';
+import { tooDeepMessage } from '../vocabulary/json-depth.js';
 import type { Outcome } from './outcome.js';
 import type { Frame } from './types.js';
 
@@ -15,29 +15,57 @@ export function resultTooLargeCause(stateName: string): string {
   return `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`;
 }
 
-export function exceedsPayloadLimit(value: Json, limit = PAYLOAD_LIMIT_BYTES): boolean {
+/** What one walk over a value finds: it fits, its JSON text is over the quota, or it nests too deep to print. */
+export type PayloadVerdict = 'fits' | 'too large' | 'too deep';
+
+/**
+ * Measures a value in one iterative walk. Too deep wins over too large: a value nested deeper than
+ * `depthLimit` must not reach a recursive printer (an event's details, a store) at all, so once the
+ * size is over the quota the walk goes on only to look for depth. With `depthLimit` Infinity it
+ * stops as soon as the size is over.
+ */
+export function measurePayload(value: Json, limit = PAYLOAD_LIMIT_BYTES, depthLimit = MAX_JSON_DEPTH): PayloadVerdict {
   let size = 0;
-  const stack: Json[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop() as Json;
-    if (v === null) size += 4;
-    else if (typeof v === 'boolean') size += v ? 4 : 5;
-    else if (typeof v === 'number') size += String(v).length;
-    else if (typeof v === 'string') size += utf8Length(v) + 2;
-    else if (Array.isArray(v)) {
-      size += 2 + Math.max(0, v.length - 1);
-      for (const item of v) stack.push(item);
-    } else {
-      const keys = Object.keys(v);
-      size += 2 + Math.max(0, keys.length - 1);
-      for (const k of keys) {
-        size += utf8Length(k) + 3;
-        stack.push(v[k] as Json);
+  let tooLarge = false;
+  const values: Json[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop() as Json;
+    const depth = depths.pop() as number;
+    if (typeof v === 'object' && v !== null) {
+      if (depth >= depthLimit) return 'too deep';
+      const children = Array.isArray(v) ? v : Object.values(v);
+      for (const child of children) {
+        values.push(child);
+        depths.push(depth + 1);
       }
     }
-    if (size > limit) return true;
+    if (tooLarge) continue;
+    size += ownSize(v);
+    if (size > limit) {
+      if (depthLimit === Infinity) return 'too large';
+      tooLarge = true;
+    }
   }
-  return false;
+  return tooLarge ? 'too large' : 'fits';
+}
+
+/** The UTF-8 length a value's JSON text spends on itself: brackets, commas, keys; not its members. */
+function ownSize(v: Json): number {
+  if (v === null) return 4;
+  if (typeof v === 'boolean') return v ? 4 : 5;
+  if (typeof v === 'number') return String(v).length;
+  if (typeof v === 'string') return utf8Length(v) + 2;
+  if (Array.isArray(v)) return 2 + Math.max(0, v.length - 1);
+  let size = 2;
+  const keys = Object.keys(v);
+  size += Math.max(0, keys.length - 1);
+  for (const k of keys) size += utf8Length(k) + 3;
+  return size;
+}
+
+export function exceedsPayloadLimit(value: Json, limit = PAYLOAD_LIMIT_BYTES): boolean {
+  return measurePayload(value, limit, Infinity) === 'too large';
 }
 
 function utf8Length(s: string): number {
@@ -55,29 +83,23 @@ function utf8Length(s: string): number {
  * is the state's input unchanged was already measured when it was produced.
  */
 export function checkOutput(frame: Frame, outcome: Outcome): Outcome {
-  // Deeper than MAX_JSON_DEPTH (a JSONata result, a task's result): no recursive printer may see it.
-  if (
-    (outcome.kind === 'next' || outcome.kind === 'end') &&
-    outcome.output !== frame.stateInput &&
-    valueTooDeep(outcome.output)
-  ) {
-    return {
-      kind: 'error',
-      error: StatesErrors.Runtime,
-      cause: tooDeepMessage(`The output of the state '${frame.stateName}'`),
-    };
+  if ((outcome.kind !== 'next' && outcome.kind !== 'end') || outcome.output === frame.stateInput) return outcome;
+  switch (measurePayload(outcome.output)) {
+    case 'fits':
+      return outcome;
+    case 'too deep':
+      // A JSONata result, a task's result: no recursive printer may see it.
+      return {
+        kind: 'error',
+        error: StatesErrors.Runtime,
+        cause: tooDeepMessage(`The output of the state '${frame.stateName}'`),
+      };
+    case 'too large':
+      return {
+        kind: 'error',
+        error: StatesErrors.DataLimitExceeded,
+        cause: resultTooLargeCause(frame.stateName),
+        quiet: true,
+      };
   }
-  if (
-    (outcome.kind === 'next' || outcome.kind === 'end') &&
-    outcome.output !== frame.stateInput &&
-    exceedsPayloadLimit(outcome.output)
-  ) {
-    return {
-      kind: 'error',
-      error: StatesErrors.DataLimitExceeded,
-      cause: resultTooLargeCause(frame.stateName),
-      quiet: true,
-    };
-  }
-  return outcome;
 }

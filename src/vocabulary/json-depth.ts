@@ -83,17 +83,3 @@ export function yamlTooDeep(text: string, limit = MAX_JSON_DEPTH): boolean {
 export function tooDeepMessage(what: string, limit = MAX_JSON_DEPTH): string {
   return `${what} nests arrays and objects more than ${limit} levels deep`;
 }
-
-/** True when a parsed value (a task result, an expression's result) nests deeper than `limit`; iterative. */
-export function valueTooDeep(value: unknown, limit = MAX_JSON_DEPTH): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop() as [unknown, number];
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth + 1 > limit) return true;
-    for (const item of Array.isArray(v) ? v : Object.values(v)) {
-      if (typeof item === 'object' && item !== null) stack.push([item, depth + 1]);
-    }
-  }
-  return false;
-}

@@ -2,14 +2,14 @@
  * Task: schedule the work as an `invokeTask` command, then wait for the runner to report it
  * started, heartbeated, succeeded or failed, or for its timeout timer.
  */
-import { tooDeepMessage, valueTooDeep } from '../../vocabulary/json-depth.js';
+import { tooDeepMessage } from '../../vocabulary/json-depth.js';
 import type { Json } from '../../json.js';
 import { regionOf } from '../../vocabulary/arn.js';
 import { assertNever, StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 import type { TaskState } from '../compiled.js';
 import { dynamicValue } from '../fields.js';
 import type { Outcome, ProcessOptions } from '../outcome.js';
-import { exceedsPayloadLimit, resultTooLargeCause } from '../payload-size.js';
+import { exceedsPayloadLimit, measurePayload, resultTooLargeCause } from '../payload-size.js';
 import { finishWithResult } from '../pipeline/index.js';
 import { jsonataArguments } from '../pipeline/jsonata.js';
 import { effectiveInput, selectPath } from '../pipeline/jsonpath.js';
@@ -200,8 +200,9 @@ export async function resumeTask(run: StepContext, frame: Frame, signal: TaskSig
     }
     case 'taskSucceeded': {
       settle(run, frame);
-      // Measured on the value, iteratively, before its event's details serialize it (a recursive printer).
-      if (valueTooDeep(signal.output))
+      // Measured once, iteratively, before its event's details serialize it (a recursive printer).
+      const measured = measurePayload(signal.output);
+      if (measured === 'too deep')
         return {
           kind: 'error',
           error: StatesErrors.Runtime,
@@ -222,7 +223,7 @@ export async function resumeTask(run: StepContext, frame: Frame, signal: TaskSig
         }));
       // AWS: "The output of a connector is larger than the payload size quota", whatever
       // ResultSelector or ResultPath would make of it.
-      if (exceedsPayloadLimit(signal.output)) {
+      if (measured === 'too large') {
         return {
           kind: 'error',
           error: StatesErrors.DataLimitExceeded,
