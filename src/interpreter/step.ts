@@ -44,6 +44,7 @@ export async function step(
   try {
     await apply(run, machine, working, signal);
     await run.drain();
+    armDeadline(run, working);
   } catch (e) {
     if (e instanceof HistoryLimitReached) {
       // The quota's last event is the execution's failure: no abort events of its branches follow it.
@@ -59,6 +60,19 @@ export async function step(
     }
   }
   return { state: working, events: run.events, commands: run.commands };
+}
+
+/**
+ * The runner's deadline (Express: five minutes) as the execution-timeout timer, once the execution
+ * outlives a step. An execution that ends in its first step, as most Express executions do, never
+ * arms it, and so never pays for its start and cancel commands.
+ */
+function armDeadline(run: Run, state: ExecutionState): void {
+  const fireAt = run.options.deadline;
+  if (fireAt === undefined || state.status !== 'RUNNING' || state.executionTimeoutTimerId !== undefined) return;
+  const timerId = run.nextId('timer');
+  state.executionTimeoutTimerId = timerId;
+  run.commands.push({ kind: 'startTimer', timerId, fireAt, purpose: 'executionTimeout' });
 }
 
 /**
@@ -122,10 +136,11 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
         roleArn: state.info.roleArn,
       }));
       // The definition's TimeoutSeconds, or the runner's deadline (Express: five minutes) if sooner.
+      // Without TimeoutSeconds the deadline is armed only if the execution outlives this step.
       const timeoutAt =
         machine.timeoutSeconds !== undefined ? state.info.startTime + machine.timeoutSeconds * 1000 : undefined;
       const deadline = run.options.deadline;
-      const fireAt = deadline !== undefined && (timeoutAt === undefined || deadline < timeoutAt) ? deadline : timeoutAt;
+      const fireAt = timeoutAt !== undefined && deadline !== undefined && deadline < timeoutAt ? deadline : timeoutAt;
       if (fireAt !== undefined) {
         const timerId = run.nextId('timer');
         state.executionTimeoutTimerId = timerId;
