@@ -13,6 +13,7 @@ import { leaveCleanStopMarker, takeCleanStopMarker } from './clean-stop.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
+import { ApiThrottle, ThrottleSpecError } from './api/throttle.js';
 import { createApiServer } from './api/server.js';
 import { DurableEngine } from './engine/durable/durable-engine.js';
 import { ExecutionService } from './engine/executions.js';
@@ -88,6 +89,11 @@ export interface ServerOptions {
   maxHistoryBytesInMemory?: number;
   /** The console's live event streams open at once (else STEPWISE_MAX_EVENT_STREAMS; default 100). */
   maxEventStreams?: number;
+  /**
+   * API throttling: token buckets per action, `StartExecution=800/150,*=100/20` (else
+   * STEPWISE_API_THROTTLE; default none). See src/api/throttle.ts.
+   */
+  apiThrottle?: string;
 }
 
 export interface RunningServer {
@@ -125,6 +131,17 @@ function openSqlite(dataDir: string, file: string): SqliteStore {
     });
   } catch (error) {
     throw new StartupError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The API's token buckets from a specification; a bad one stops the start with the reason. */
+function apiThrottle(spec: string | undefined): ApiThrottle | undefined {
+  if (spec === undefined) return undefined;
+  try {
+    return ApiThrottle.parse(spec);
+  } catch (error) {
+    if (error instanceof ThrottleSpecError) throw new StartupError(error.message);
+    throw error;
   }
 }
 
@@ -167,6 +184,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const maxEventStreams =
     options.maxEventStreams ??
     parseCount(process.env.STEPWISE_MAX_EVENT_STREAMS, DEFAULT_MAX_EVENT_STREAMS, 'max event streams');
+  const throttle = apiThrottle(options.apiThrottle ?? (process.env.STEPWISE_API_THROTTLE || undefined));
   let store = options.store;
   /** The SQLite data directory, where a clean stop leaves its marker (./clean-stop.ts). */
   let markerDir: string | undefined;
@@ -258,6 +276,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     storeHealth,
     consoleDir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
     maxEventStreams,
+    ...(throttle ? { throttle } : {}),
   });
   // Readiness never waits on user code: recovery stores what it must, the server listens, and only
   // then do the recovered executions run (a poison one cannot keep /healthz from answering).

@@ -37,6 +37,7 @@ export interface ServeOptions {
   maxExecutionsInFlight?: string;
   maxHistoryBytesInMemory?: string;
   maxEventStreams?: string;
+  apiThrottle?: string;
 }
 
 function parsePort(text: string): number {
@@ -111,6 +112,11 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
     String(DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY),
   ],
   [
+    '--api-throttle <spec>',
+    'token buckets per API action, e.g. StartExecution=800/150,*=100/20 (default: no throttling)',
+    'STEPWISE_API_THROTTLE',
+  ],
+  [
     '--max-event-streams <n>',
     "the console's live event streams open at once; one more answers 429",
     'STEPWISE_MAX_EVENT_STREAMS',
@@ -164,6 +170,7 @@ export function registerServe(program: Command, context: CommandContext): void {
         ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
         ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
         ...countOptions(options),
+        ...(options.apiThrottle !== undefined ? { apiThrottle: options.apiThrottle } : {}),
         region: process.env.STEPWISE_REGION,
         accountId: process.env.STEPWISE_ACCOUNT_ID,
       });
