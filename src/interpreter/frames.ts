@@ -60,8 +60,9 @@ export function abortChildren(run: StepContext, frame: Frame, record: boolean): 
     // The child's own state is aborted here, once; the recursion only reaches its descendants.
     abortChildren(run, child, false);
     abortFrameState(run, child);
+    // It follows the iteration's last event (its abort, if any), as MapIterationFailed does.
     if (phase.kind === 'map' && !phase.distributed)
-      run.emit(frame, 'MapIterationAborted', () => ({ name: frame.stateName, index: child.index }));
+      run.emit(frame, 'MapIterationAborted', () => ({ name: frame.stateName, index: child.index }), child.lastEventId);
     run.removeFrame(id);
   }
   if (record) abortFrameState(run, frame);

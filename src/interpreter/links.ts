@@ -15,11 +15,19 @@
  *   MapIterationFailed follows it too, and the Map goes on from the iteration's last event (its
  *   MapStateFailed, or the retry's MapStateStarted, follows that). A Parallel goes on from the
  *   last event of the branch that ended last (or that failed).
+ * - A Map iteration stopped by another's failure: its MapIterationAborted follows its last event
+ *   (its TaskStateAborted, say) and closes, so the Map's MapStateFailed still follows the failure.
  * - MapStateSucceeded (and ParallelStateSucceeded, MapRunSucceeded) close: the state's
  *   `…StateExited` follows the same event they do. A distributed Map's MapStateSucceeded follows
  *   its MapRunSucceeded, and its exit the MapRunStarted.
  * - EvaluationFailed follows the event the state's `…StateEntered` followed, except in a Wait
  *   state, where it follows the `…StateEntered`.
+ *
+ * The recordings hold no Task states, no successful Parallel, no aborted iteration, no redrive
+ * and only Maps of MaxConcurrency 1; for those the rules above are extended by analogy: a Task's
+ * events chain like any others, ParallelStateSucceeded closes like MapStateSucceeded,
+ * MapIterationAborted like MapIterationFailed, an iteration filling a freed slot follows the
+ * iteration that freed it, and a redriven run goes on from its ExecutionRedriven.
  */
 import type { HistoryEventType } from '../vocabulary/history-events.js';
 import type { StepContext } from './step-context.js';
@@ -27,7 +35,12 @@ import type { ExecutionState, Frame } from './types.js';
 import { ROOT_FRAME } from './types.js';
 
 /** Events that follow their frame's last event without becoming it. */
-const CLOSING = new Set<HistoryEventType>(['MapStateSucceeded', 'ParallelStateSucceeded', 'MapRunSucceeded']);
+const CLOSING = new Set<HistoryEventType>([
+  'MapStateSucceeded',
+  'ParallelStateSucceeded',
+  'MapRunSucceeded',
+  'MapIterationAborted',
+]);
 
 /**
  * The previousEventId of event `id` of `type`, written by `frame` (null: the execution), and the

@@ -123,6 +123,59 @@ describe('history links', () => {
     ]);
   });
 
+  it('an iteration stopped by another’s failure: its abort events follow its own; MapStateFailed follows the failure', async () => {
+    const d = await Driver.start(
+      {
+        StartAt: 'M',
+        States: {
+          M: {
+            Type: 'Map',
+            End: true,
+            ItemProcessor: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, End: true } } },
+          },
+        },
+      },
+      ['a', 'b'],
+    );
+    const [, b] = d.invocations();
+    await d.send({ kind: 'taskFailed', taskId: b?.taskId as string, error: 'Broken', cause: 'b' });
+    expect(d.state.status).toBe('FAILED');
+    const byId = new Map(d.events.map((e) => [e.id, e]));
+    const follows = (type: string) => {
+      const event = d.events.find((e) => e.type === type) as HistoryEvent;
+      return byId.get(event.previousEventId)?.type;
+    };
+    expect(follows('MapIterationFailed')).toBe('LambdaFunctionFailed');
+    expect(follows('TaskStateAborted')).toBe('LambdaFunctionStarted');
+    expect(follows('MapIterationAborted')).toBe('TaskStateAborted');
+    expect(follows('MapStateFailed')).toBe('LambdaFunctionFailed');
+    expect(follows('ExecutionFailed')).toBe('MapStateFailed');
+    const aborted = d.events.find((e) => e.type === 'TaskStateAborted') as HistoryEvent;
+    expect(
+      chain(d.events, aborted).find((e) => e.type === 'MapIterationStarted')?.mapIterationStartedEventDetails?.index,
+    ).toBe(0);
+  });
+
+  it('a redriven execution goes on from its ExecutionRedriven', async () => {
+    const d = await Driver.start({
+      StartAt: 'Work',
+      States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, End: true } },
+    });
+    await d.send({ kind: 'taskFailed', taskId: d.lastInvocation().taskId, error: 'Broken', cause: 'once' });
+    await d.send({ kind: 'redrive' });
+    await d.send({ kind: 'taskSucceeded', taskId: d.lastInvocation().taskId, output: 'ok' });
+    expect(links(d.events).slice(5)).toEqual([
+      [6, 5, 'ExecutionFailed'],
+      [7, 6, 'ExecutionRedriven'],
+      [8, 7, 'TaskStateEntered'],
+      [9, 8, 'LambdaFunctionScheduled'],
+      [10, 9, 'LambdaFunctionStarted'],
+      [11, 10, 'LambdaFunctionSucceeded'],
+      [12, 11, 'TaskStateExited'],
+      [13, 12, 'ExecutionSucceeded'],
+    ]);
+  });
+
   it('interleaved Map iterations keep their own chains, across a retry and a stored-and-reloaded state', async () => {
     const d = await Driver.start(
       {
