@@ -55,17 +55,26 @@ export function linkEvent(
 ): number {
   if (frame === null) {
     const root = state.frames[ROOT_FRAME];
-    return after ?? (root ? root.lastEventId : id - 1);
+    return after ?? (root ? lastOf(root, id) : id - 1);
   }
-  const previous = after ?? frame.lastEventId;
+  const previous = after ?? lastOf(frame, id);
   if (type.endsWith('StateEntered')) frame.enteredAfterEventId = previous;
   if (!CLOSING.has(type)) frame.lastEventId = id;
   return previous;
 }
 
+/**
+ * The frame's last event. A frame stored before frames carried it (an execution running across
+ * the upgrade) has none: its next event follows the one before it, as all events did then.
+ */
+function lastOf(frame: Frame, id: number): number {
+  return (frame.lastEventId as number | undefined) ?? id - 1;
+}
+
 /** Records the EvaluationFailed of the frame's current state (see the rules above for what it follows). */
 export function emitEvaluationFailed(run: StepContext, frame: Frame, failure: { error: string; cause?: string }): void {
-  const after = run.current(frame).type === 'Wait' ? frame.lastEventId : frame.enteredAfterEventId;
+  const after =
+    run.current(frame).type === 'Wait' ? frame.lastEventId : (frame.enteredAfterEventId as number | undefined);
   run.emit(
     frame,
     'EvaluationFailed',

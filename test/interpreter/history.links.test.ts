@@ -156,6 +156,24 @@ describe('history links', () => {
     ).toBe(0);
   });
 
+  it('a frame stored before frames carried their last event goes on linking each event to the one before', async () => {
+    const d = await Driver.start({
+      StartAt: 'Work',
+      States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, Next: 'P' }, P: { Type: 'Pass', End: true } },
+    });
+    const root = d.state.frames.root as unknown as Record<string, unknown>;
+    delete root.lastEventId;
+    delete root.enteredAfterEventId;
+    await d.send({ kind: 'taskSucceeded', taskId: d.lastInvocation().taskId, output: 'ok' });
+    expect(links(d.events).slice(4)).toEqual([
+      [5, 4, 'LambdaFunctionSucceeded'],
+      [6, 5, 'TaskStateExited'],
+      [7, 6, 'PassStateEntered'],
+      [8, 7, 'PassStateExited'],
+      [9, 8, 'ExecutionSucceeded'],
+    ]);
+  });
+
   it('a redriven execution goes on from its ExecutionRedriven', async () => {
     const d = await Driver.start({
       StartAt: 'Work',
