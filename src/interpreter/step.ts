@@ -89,7 +89,7 @@ function redrive(run: Run, machine: CompiledMachine, state: ExecutionState): voi
   delete state.output;
   delete state.error;
   delete state.cause;
-  run.emit(null, 'ExecutionRedriven', () => ({ redriveCount }));
+  const redrivenId = run.emit(null, 'ExecutionRedriven', () => ({ redriveCount }));
   if (machine.timeoutSeconds !== undefined) {
     const timerId = run.nextId('timer');
     state.executionTimeoutTimerId = timerId;
@@ -102,6 +102,9 @@ function redrive(run: Run, machine: CompiledMachine, state: ExecutionState): voi
   }
   run.addFrame({
     ...rootFrame(point.stateName, point.stateInput),
+    // The redriven run goes on from ExecutionRedriven, as a new one starts from event 0.
+    lastEventId: redrivenId,
+    enteredAfterEventId: redrivenId,
     variables: point.variables,
     ...(point.retained ? { retained: point.retained } : {}),
   });
@@ -119,6 +122,8 @@ function rootFrame(stateName: string, stateInput: Json): Frame {
     stateInput,
     enteredEventId: 0,
     enteredTime: 0,
+    lastEventId: 0,
+    enteredAfterEventId: 0,
     retryAttempts: [],
     retryCount: 0,
     phase: { kind: 'start' },

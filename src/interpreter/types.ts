@@ -151,6 +151,10 @@ export interface Frame {
   stateInput: Json;
   enteredEventId: number;
   enteredTime: number;
+  /** The history event this frame's next event follows (its previousEventId; see links.ts). */
+  lastEventId: number;
+  /** The event the current state's `…StateEntered` followed. */
+  enteredAfterEventId: number;
   /** Attempts used per retrier of the current state. */
   retryAttempts: number[];
   /** Total retries of the current state, for $$.State.RetryCount. */
