@@ -201,9 +201,10 @@ export function Tabs<T extends string>({
   );
 }
 
-export function Field({ label, children }: { label: string; children: ReactNode }) {
+/** One fact of a `.facts` grid; `wide` spans the whole row (an error and its cause). */
+export function Field({ label, children, wide }: { label: string; children: ReactNode; wide?: boolean }) {
   return (
-    <div className="field">
+    <div className={wide ? 'field field-wide' : 'field'}>
       <dt>{label}</dt>
       <dd>{children}</dd>
     </div>

@@ -35,9 +35,9 @@ export type StateTypeName = (typeof StateTypes)[number];
 export const StateTypeMarks: Record<StateTypeName, string> = {
   Task: '⚙',
   Choice: '◇',
-  Map: '⧉',
-  Parallel: '⫴',
-  Wait: '⏱',
+  Map: '⊞',
+  Parallel: '∥',
+  Wait: '◷',
   Pass: '→',
   Succeed: '✓',
   Fail: '✕',
@@ -78,7 +78,7 @@ const StateNode = memo(function StateNode({ data }: NodeProps<Node<NodeData>>) {
         <span className="type-mark" aria-hidden="true">
           {typeMark(data.node.stateType)}
         </span>{' '}
-        {data.waiting ? `waits for ${data.waiting}` : data.node.stateType}
+        {data.waiting ? 'waiting' : data.node.stateType}
       </span>
     </div>
   );

@@ -221,9 +221,9 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
             </Field>
           )}
           {e.error && (
-            <Field label="Error">
+            <Field label="Error" wide>
               <code>{e.error}</code>
-              {e.cause && <FoldText text={e.cause} label="Cause" />}
+              {e.cause && <FoldText text={e.cause} label="Cause" chars={240} />}
             </Field>
           )}
         </dl>

@@ -161,9 +161,9 @@ export function ExpressExecutionPage({ arn }: { arn: string }) {
             {d.includeExecutionData ? ', with execution data' : ', without execution data'}
           </Field>
           {d.error && (
-            <Field label="Error">
+            <Field label="Error" wide>
               <code>{d.error}</code>
-              {d.cause && <FoldText text={d.cause} label="Cause" />}
+              {d.cause && <FoldText text={d.cause} label="Cause" chars={240} />}
             </Field>
           )}
         </dl>

@@ -22,15 +22,15 @@ export interface OpenTask {
   mapIndex?: number;
 }
 
-/** A short phrase for what a task waits for, for the graph's node. */
+/** What a task waits for, in two words or fewer, for the graph's node (its title and data-waiting). */
 export function waitingLabel(task: OpenTask): string {
   switch (task.waitsFor) {
     case 'callback':
-      return 'a task token';
+      return 'task token';
     case 'activity':
-      return task.started ? 'its activity worker' : 'an activity worker';
+      return 'activity worker';
     case 'job':
-      return 'its job';
+      return 'job';
   }
 }
 
