@@ -1,32 +1,37 @@
 /**
  * Where an execution's error arose. The history model leaves a state that was still open when the
- * execution failed as "aborted" (it saw no failure event of its own: a Pass whose ResultPath
- * failed, a Task whose parameters did not evaluate); the ExecutionFailed event's previousEventId
- * chain leads back to it, and through any Parallel or Map state that failed because of it. The
- * console shows those states as failed, with the execution's error. Read-only over the model.
+ * execution failed as "aborted": it saw no failure event of its own (a Pass whose Parameters did
+ * not evaluate, a Task whose ResultPath failed). Such a state is found two ways: the failure's
+ * cause names it, in AWS's words ("An error occurred while executing the state 'Shape' (entered at
+ * the event id #7)"), and it is the only kind of aborted state without an Aborted event of its own
+ * (a branch stopped because its sibling failed gets TaskStateAborted, and stays aborted). The
+ * Parallel or Map states around it that the model calls aborted are shown failed too.
+ * Read-only over the model (console/src/history.ts).
  */
 import type { HistoryEvent } from './api.js';
-import type { ExecutionHistory, StateRun, StateStatus } from './history.js';
+import { eventDetails, type ExecutionHistory, type StateRun, type StateStatus } from './history.js';
 
 const containers = new Set(['Map', 'Parallel']);
 
-/** The runs the model calls aborted that are where the execution's failure arose. */
+/** The runs the model calls aborted (or still running) that are where the execution's failure arose. */
 export function failureOrigins(history: ExecutionHistory): Set<StateRun> {
   const out = new Set<StateRun>();
   const failed = [...history.events].reverse().find((e) => e.type === 'ExecutionFailed');
   if (!failed) return out;
   const byId = new Map<number, HistoryEvent>(history.events.map((e) => [e.id, e]));
-  const runOf = new Map<number, StateRun>();
-  for (const run of history.runs) for (const id of run.eventIds) runOf.set(id, run);
-  let id = failed.previousEventId ?? 0;
-  for (let steps = 0; id > 0 && steps < 1000; steps++) {
-    const run = runOf.get(id);
-    if (run) {
-      if (run.status === 'ABORTED') out.add(run);
-      if (!containers.has(run.stateType)) break;
-    }
-    id = byId.get(id)?.previousEventId ?? 0;
+  const cause = eventDetails(failed)?.cause;
+  const entered = typeof cause === 'string' ? /entered at the event id #(\d+)/.exec(cause) : null;
+  for (const run of history.runs) {
+    if (run.status !== 'ABORTED' && run.status !== 'IN_PROGRESS') continue;
+    const named = entered !== null && run.enteredEventId === Number(entered[1]);
+    const cutShort =
+      run.status === 'ABORTED' &&
+      !containers.has(run.stateType) &&
+      !run.eventIds.some((id) => byId.get(id)?.type.endsWith('Aborted') && id > run.enteredEventId);
+    if (named || cutShort) out.add(run);
   }
+  for (const run of [...out])
+    for (let parent = run.parent; parent; parent = parent.parent) if (parent.status === 'ABORTED') out.add(parent);
   return out;
 }
 

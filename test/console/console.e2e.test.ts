@@ -336,6 +336,9 @@ describe.skipIf(!haveBrowser)(
       await shot('04-execution-graph-light');
 
       await page.getByTestId('iteration-picker').selectOption('Each[1]');
+      // The graph opens at a readable size, so Double (inside the Map, low down) is scrolled out of
+      // the canvas; Fit brings the whole graph in.
+      await page.getByRole('button', { name: 'Fit', exact: true }).click();
       await node('Double').click();
       await panel.getByRole('tab', { name: 'Input' }).click();
       expect(await panel.getByLabel('State input').textContent()).toBe('2');
@@ -356,6 +359,23 @@ describe.skipIf(!haveBrowser)(
         'CAUGHT_ERROR',
       );
       await shot('06-execution-table');
+      // Choosing a state low in the graph from the table opens the graph panned to it.
+      await page
+        .locator('[data-testid="state-table"] tr[data-state="Double"]')
+        .first()
+        .getByRole('button', { name: 'Double' })
+        .click();
+      await graphReady();
+      await expect.poll(() => page.locator('aside.step-panel').getAttribute('data-state')).toBe('Double');
+      const inCanvas = () =>
+        page.evaluate<boolean>(`(() => {
+          const box = document.querySelector('[data-testid="graph"]').getBoundingClientRect();
+          const r = document.querySelector('.react-flow__node [data-state="Double"]').getBoundingClientRect();
+          return r.top >= box.top && r.bottom <= box.bottom && r.left >= box.left && r.right <= box.right;
+        })()`);
+      await expect.poll(inCanvas).toBe(true);
+      await open(`#/executions/${encodeURIComponent(executionArn)}/table`);
+      await expect.poll(() => page.locator('[data-testid="state-table"] tbody tr').count()).toBe(11);
       await page.getByRole('tab', { name: 'Event view' }).click();
       const rows = page.locator('[data-testid="event-table"] tbody tr[data-event-type]');
       await expect.poll(() => rows.first().getAttribute('data-event-type')).toBe('ExecutionStarted');

@@ -188,6 +188,8 @@ function GraphCanvas({
   const flow = useReactFlow();
   const canvas = useRef<HTMLDivElement>(null);
   const [zoom, setZoom] = useState<number | undefined>();
+  /** The layout the viewport was last set up for (a selection pans only once it is). */
+  const [framed, setFramed] = useState<Layout | undefined>();
 
   useEffect(() => {
     let live = true;
@@ -214,11 +216,28 @@ function GraphCanvas({
     const x = layout.layout.width * z + 2 * pad < el.clientWidth ? (el.clientWidth - layout.layout.width * z) / 2 : pad;
     void flow.setViewport({ x, y: pad, zoom: z }, { duration: 0 });
     setZoom(z);
+    setFramed(layout.layout);
   }, [layout, flow]);
 
   useEffect(() => {
     if (layout) requestAnimationFrame(readable);
   }, [layout, readable]);
+
+  // A state selected elsewhere (the table view, a link) that lies outside the canvas: pan to it.
+  useEffect(() => {
+    const el = canvas.current;
+    if (!layout || !el || !selectedState || framed !== layout.layout) return;
+    const graphNode = layout.graph.nodes.find((n) => n.stateName === selectedState);
+    const placed = graphNode && layout.layout.nodes.get(graphNode.id);
+    if (!placed) return;
+    const { x, y, zoom: z } = flow.getViewport();
+    const left = placed.absX * z + x;
+    const top = placed.absY * z + y;
+    const inside =
+      left >= 0 && top >= 0 && left + placed.width * z <= el.clientWidth && top + placed.height * z <= el.clientHeight;
+    if (!inside)
+      void flow.setCenter(placed.absX + placed.width / 2, placed.absY + placed.height / 2, { zoom: z, duration: 0 });
+  }, [layout, selectedState, flow, framed]);
 
   /** As tall as the graph at its readable zoom, up to `height`; what does not fit scrolls. */
   const canvasHeight = layout
