@@ -4,7 +4,7 @@
  * console shows what this server's bounded in-memory ring holds (GET /console/api/express): the
  * recent ones this node ran since it started, with the history their logging would have logged.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { arnLabel, baseMachineArn, formatDuration, getJson, type ExecutionStatus, type HistoryEvent } from '../api.js';
 import { parseDefinitionText } from '../definition.js';
 import { GraphView } from '../graph/GraphView.js';
@@ -119,6 +119,13 @@ export function ExpressExecutionPage({ arn }: { arn: string }) {
     [machineArn],
   );
   const d = detail.data;
+  // Started from the console with StartExecution, it may still run: ask again until it ends.
+  const { reload, loading } = detail;
+  useEffect(() => {
+    if (d?.status !== 'RUNNING' || loading) return;
+    const timer = setTimeout(reload, 1000);
+    return () => clearTimeout(timer);
+  }, [d, loading, reload]);
   const history = useMemo(() => {
     const h = new ExecutionHistory();
     if (d?.events.length) h.add(d.events);
