@@ -865,6 +865,18 @@ describe.skipIf(!haveBrowser)(
       expect(await page.locator('[data-testid="event-table"] tbody tr').count()).toBe(4);
       expect(async).toContain(':express:quick:later:');
       await shot('22-express-execution');
+
+      // Started from the console without waiting: its page, from the server's record, once it ends.
+      await open(`#/machines/${encodeURIComponent(arn)}/start`);
+      await page.getByLabel('Name (optional)').fill('from-console');
+      await page.getByLabel('Execution input (JSON)').fill('{"word": "async"}');
+      await page.getByLabel(/Wait for the result/).uncheck();
+      await page.getByRole('button', { name: 'Start execution' }).click();
+      await expect
+        .poll(() => page.evaluate<string>('decodeURIComponent(location.hash)'))
+        .toContain(':express:quick:from-console:');
+      await expect.poll(() => page.getByTestId('execution-status').textContent()).toBe('SUCCEEDED');
+      expect(JSON.parse((await page.getByLabel('Execution output').textContent()) ?? '')).toEqual({ said: 'async' });
     });
 
     it('deletes an alias, a version and a state machine, each after a confirmation', async () => {
