@@ -102,6 +102,10 @@ export type FramePhase =
       started: boolean;
       submitted?: boolean;
       taskToken?: string;
+      /** When the task times out (TimeoutSeconds), epoch ms; for a console to show. */
+      timeoutAt?: number;
+      /** When the next heartbeat is due (HeartbeatSeconds, reset by each heartbeat), epoch ms. */
+      heartbeatDueAt?: number;
     }
   | { kind: 'wait'; timerId: string; then: Transition }
   | { kind: 'retryBackoff'; timerId: string }
