@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { ApiThrottle, ThrottleSpecError } from './api/throttle.js';
+import { loadRoleProfiles, RoleSettingsError, type RoleMode } from './integrations/aws/roles.js';
 import { createApiServer } from './api/server.js';
 import { DurableEngine } from './engine/durable/durable-engine.js';
 import { ExecutionService } from './engine/executions.js';
@@ -56,6 +57,13 @@ export interface ServerOptions {
    * (else STEPWISE_AWS_ENDPOINT), per-service endpoints by service name (else STEPWISE_ENDPOINT_<SERVICE>).
    */
   aws?: { endpoint?: string; endpoints?: Record<string, string>; ecsPollIntervalMs?: number };
+  /**
+   * AWS calls of Tasks run as the Task's `Credentials.RoleArn`, else the state machine's roleArn,
+   * through STS AssumeRole (else STEPWISE_ASSUME_ROLE=1). Default: the server's own credentials.
+   */
+  assumeRole?: boolean;
+  /** A JSON or YAML map of role ARN (or `*`) to AWS profile name (else STEPWISE_AWS_ROLE_PROFILES). */
+  roleProfiles?: string;
   /**
    * Step Functions Local's MockConfigFile.json (else SFN_MOCK_CONFIG): StartExecution on
    * `<stateMachineArn>#<TestCase>` runs that test case with its mocked Task responses.
@@ -134,6 +142,23 @@ function openSqlite(dataDir: string, file: string): SqliteStore {
   }
 }
 
+/** Whose credentials sign Tasks' AWS calls (src/integrations/aws/roles.ts); undefined: the server's own. */
+function awsRoles(options: ServerOptions): Exclude<RoleMode, { kind: 'server' }> | undefined {
+  const profiles = options.roleProfiles ?? (process.env.STEPWISE_AWS_ROLE_PROFILES || undefined);
+  const assume = options.assumeRole ?? ['1', 'true'].includes((process.env.STEPWISE_ASSUME_ROLE ?? '').toLowerCase());
+  if (profiles !== undefined && assume)
+    throw new StartupError(
+      '--assume-role and --role-profiles cannot both be given: a role is either assumed through STS or mapped to a profile',
+    );
+  if (profiles === undefined) return assume ? { kind: 'assume' } : undefined;
+  try {
+    return loadRoleProfiles(profiles);
+  } catch (error) {
+    if (error instanceof RoleSettingsError) throw new StartupError(error.message);
+    throw error;
+  }
+}
+
 /** The API's token buckets from a specification; a bad one stops the start with the reason. */
 function apiThrottle(spec: string | undefined): ApiThrottle | undefined {
   if (spec === undefined) return undefined;
@@ -184,6 +209,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const maxEventStreams =
     options.maxEventStreams ??
     parseCount(process.env.STEPWISE_MAX_EVENT_STREAMS, DEFAULT_MAX_EVENT_STREAMS, 'max event streams');
+  const roles = awsRoles(options);
+  log.info(
+    roles === undefined
+      ? "AWS integrations sign with the server's own credentials, whatever a state machine's roleArn says (--assume-role or --role-profiles to honour it)"
+      : roles.kind === 'assume'
+        ? "AWS integrations assume each Task's role (Credentials.RoleArn, else the state machine's roleArn) through STS"
+        : `AWS integrations sign as the profile ${roles.source} maps each role to`,
+  );
   const throttle = apiThrottle(options.apiThrottle ?? (process.env.STEPWISE_API_THROTTLE || undefined));
   let store = options.store;
   /** The SQLite data directory, where a clean stop leaves its marker (./clean-stop.ts). */
@@ -255,7 +288,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ...(options.httpAllowedHosts !== undefined ? { allowedHosts: options.httpAllowedHosts } : {}),
       region: options.region ?? DEFAULT_REGION,
     },
-    ...(options.aws !== undefined ? { aws: options.aws } : {}),
+    ...(options.aws !== undefined || roles !== undefined
+      ? { aws: { ...options.aws, ...(roles !== undefined ? { roles } : {}) } }
+      : {}),
     executions: { service: executions, engine },
     lambda: {
       ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),

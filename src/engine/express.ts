@@ -158,7 +158,16 @@ export class ExpressRunner {
   /** Express executions run tasks through the same integrations; a callback they cannot wait for fails. */
   private invoker(arn: string, request: StartRequest): (command: InvokeTaskCommand) => Promise<Signal> {
     return async (command) =>
-      (await this.tasks.run(arn, request.name, request.stateMachine.arn, command, request.testCase)) ?? {
+      (await this.tasks.run(
+        {
+          arn,
+          name: request.name,
+          stateMachineArn: request.stateMachine.arn,
+          roleArn: request.stateMachine.roleArn,
+          testCase: request.testCase,
+        },
+        command,
+      )) ?? {
         kind: 'taskFailed',
         taskId: command.taskId,
         error: StatesErrors.TaskFailed,
