@@ -43,13 +43,14 @@ function given(command: Command, key: string): boolean {
 /** An option's value with where it came from: its flag, or its variable. */
 function givenValue(command: Command, key: string, flag: string, variable: string): GivenValue | undefined {
   const value = command.getOptionValue(key) as string | undefined;
-  if (value === undefined || !given(command, key)) return undefined;
+  // An empty variable is no setting (`STEPWISE_REGION=` unsets it, as for the other names).
+  if (value === undefined || value.trim() === '' || !given(command, key)) return undefined;
   return { value, from: command.getOptionValueSource(key) === 'cli' ? flag : variable };
 }
 
 /**
- * `--env-file`: its variables join the environment (those already set keep their value, as
- * `docker run -e` beats `--env-file`), and options not given by flag or variable take theirs.
+ * `--env-file`: its variables join the environment (those already set, and not empty, keep their
+ * value, as `docker run -e` beats `--env-file`), and options not given by flag or variable take theirs.
  */
 export async function applyEnvFile(
   command: Command,
@@ -58,7 +59,8 @@ export async function applyEnvFile(
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
   const fromFile = await readEnvFile(file, env);
-  for (const [name, value] of Object.entries(fromFile)) if (env[name] === undefined) env[name] = value;
+  for (const [name, value] of Object.entries(fromFile))
+    if (env[name] === undefined || env[name] === '') env[name] = value;
   for (const [key, variable] of variables) {
     const value = env[variable];
     if (!given(command, key) && value !== undefined && value !== '')
