@@ -111,8 +111,9 @@ export function endpointService(stepwiseVariable: string): string | undefined {
  */
 export function parseEnvFile(text: string, file: string, hostEnv: Env = {}): Record<string, string> {
   const variables: Record<string, string> = {};
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.replace(/^\s+/, '');
+  text.split('\n').forEach((raw, index) => {
+    // A file saved on Windows ends its lines in CRLF: the CR is no part of the value.
+    const line = raw.replace(/\r$/, '').replace(/^\s+/, '');
     if (line === '' || line.startsWith('#')) return;
     const equals = line.indexOf('=');
     const name = equals === -1 ? line.trimEnd() : line.slice(0, equals);
