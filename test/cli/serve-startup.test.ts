@@ -107,6 +107,22 @@ describe('stepwise serve: files it cannot use', () => {
   });
 });
 
+describe('stepwise serve: the env file sets options too', () => {
+  it('a Stepwise variable in the env file reaches its option (and its mistake is named by the variable)', async () => {
+    const before = { ...process.env };
+    try {
+      expectSentence(
+        await serve('--env-file', file('stepwise.env', 'STEPWISE_WAIT_TIME_SCALE=fast\n')),
+        2,
+        /invalid STEPWISE_WAIT_TIME_SCALE 'fast': expected a number from 0 up/,
+      );
+    } finally {
+      // The file's variables join this process's environment, as they do the server's.
+      for (const name of Object.keys(process.env)) if (!(name in before)) delete process.env[name];
+    }
+  });
+});
+
 describe('stepwise serve: bad values', () => {
   it.each([
     [
