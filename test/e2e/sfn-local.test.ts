@@ -16,6 +16,8 @@ import { createMachine, finished, startExecution } from '../support/aws.js';
 import { removeDir, tempDir } from '../support/files.js';
 import { freePort } from '../support/server.js';
 import { ServerProcess } from './server-process.js';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startDynalite, type Running } from '../integrations/aws/servers.js';
 
 interface Invocation {
   path: string;
@@ -81,9 +83,25 @@ const greetTask = (functionArn: string) => ({
 describe("Step Functions Local's environment variables", () => {
   let server: ServerProcess;
   let client: SFNClient;
+  let dynamodb: Running;
   const mockFile = join(dir, 'MockConfigFile.json');
 
   beforeAll(async () => {
+    dynamodb = await startDynalite();
+    const ddb = new DynamoDBClient({
+      endpoint: dynamodb.url,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: 'Orders',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    ddb.destroy();
     writeFileSync(
       mockFile,
       JSON.stringify({
@@ -98,6 +116,11 @@ describe("Step Functions Local's environment variables", () => {
         WAIT_TIME_SCALE: '0',
         SFN_MOCK_CONFIG: mockFile,
         LAMBDA_ENDPOINT: lambdaUrl,
+        DYNAMODB_ENDPOINT: dynamodb.url,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        STEPWISE_ENDPOINT_DYNAMODB: '',
+        STEPWISE_AWS_ENDPOINT: '',
         STEPWISE_REGION: '',
         STEPWISE_ACCOUNT_ID: '',
         STEPWISE_WAIT_TIME_SCALE: '',
@@ -107,7 +130,10 @@ describe("Step Functions Local's environment variables", () => {
     await server.start();
     client = server.client();
   });
-  afterAll(() => server.kill('SIGTERM'));
+  afterAll(async () => {
+    await server.kill('SIGTERM');
+    await dynamodb.close();
+  });
 
   it("prints Step Functions Local's readiness line with the port, account and region", () => {
     expect(server.output).toMatch(
@@ -146,6 +172,31 @@ describe("Step Functions Local's environment variables", () => {
     expect(done.status).toBe('SUCCEEDED');
     expect(done.output).toEqual({ greeting: 'mocked' });
     expect(lambda.invocations.length).toBe(before);
+  });
+
+  it('DYNAMODB_ENDPOINT sends the optimized DynamoDB integration to a local DynamoDB', async () => {
+    const arn = await createMachine(client, 'Store', {
+      StartAt: 'Put',
+      States: {
+        Put: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::dynamodb:putItem',
+          Parameters: { TableName: 'Orders', Item: { id: { S: 'o-1' }, 'total.$': '$.total' } },
+          ResultPath: null,
+          Next: 'Get',
+        },
+        Get: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::dynamodb:getItem',
+          Parameters: { TableName: 'Orders', Key: { id: { S: 'o-1' } } },
+          OutputPath: '$.Item',
+          End: true,
+        },
+      },
+    });
+    const done = await finished(client, await startExecution(client, arn, { total: { N: '42' } }));
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.output).toEqual({ id: { S: 'o-1' }, total: { N: '42' } });
   });
 
   it('LAMBDA_ENDPOINT sends a Lambda task to a local listener speaking the Invoke API', async () => {
