@@ -14,6 +14,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { createApiServer } from './api/server.js';
+import type { AccessOptions } from './api/auth/access.js';
+import { resolveAccess, type AccessSettings } from './api/auth/startup.js';
 import { DurableEngine } from './engine/durable/durable-engine.js';
 import { ExecutionService } from './engine/executions.js';
 import { IntegrationRegistry } from './engine/integration-registry.js';
@@ -29,7 +31,7 @@ import { DEFAULT_LEASE_MS } from './engine/durable/cluster/cluster-node.js';
 import type { ExecutionStore } from './store/types.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './index.js';
 
-export interface ServerOptions {
+export interface ServerOptions extends AccessSettings {
   port?: number;
   host?: string;
   /** Where the SQLite database lives (default ./.stepwise). */
@@ -167,6 +169,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const maxEventStreams =
     options.maxEventStreams ??
     parseCount(process.env.STEPWISE_MAX_EVENT_STREAMS, DEFAULT_MAX_EVENT_STREAMS, 'max event streams');
+  let access: AccessOptions;
+  try {
+    access = resolveAccess(options, options.host ?? DEFAULT_HOST, log);
+  } catch (error) {
+    throw new StartupError(error instanceof Error ? error.message : String(error));
+  }
   let store = options.store;
   /** The SQLite data directory, where a clean stop leaves its marker (./clean-stop.ts). */
   let markerDir: string | undefined;
@@ -258,6 +266,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     storeHealth,
     consoleDir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
     maxEventStreams,
+    access,
   });
   // Readiness never waits on user code: recovery stores what it must, the server listens, and only
   // then do the recovered executions run (a poison one cannot keep /healthz from answering).

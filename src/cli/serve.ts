@@ -15,6 +15,7 @@ import {
   DEFAULT_MAX_EXECUTIONS_IN_FLIGHT,
   DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
 } from '../engine/quotas.js';
+import { accessSettings } from '../api/auth/cli.js';
 import { ExitCode, UsageError, reportError, type CommandContext } from './common.js';
 
 export interface ServeOptions {
@@ -37,6 +38,9 @@ export interface ServeOptions {
   maxExecutionsInFlight?: string;
   maxHistoryBytesInMemory?: string;
   maxEventStreams?: string;
+  credentials?: string;
+  allowedHostNames?: string;
+  allowUnauthenticated?: boolean;
 }
 
 function parsePort(text: string): number {
@@ -116,6 +120,9 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
     'STEPWISE_MAX_EVENT_STREAMS',
     String(DEFAULT_MAX_EVENT_STREAMS),
   ],
+  ['--credentials <file>', 'access keys requests must be signed with (JSON or YAML list)', 'STEPWISE_CREDENTIALS'],
+  ['--allowed-host-names <names>', 'more host names to answer for (comma-separated)', 'STEPWISE_ALLOWED_HOST_NAMES'],
+  ['--allow-unauthenticated', 'listen beyond loopback with no credentials', 'STEPWISE_ALLOW_UNAUTHENTICATED'],
 ];
 
 /** The whole-number settings, each parsed by parseCount with its default. */
@@ -164,6 +171,7 @@ export function registerServe(program: Command, context: CommandContext): void {
         ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
         ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
         ...countOptions(options),
+        ...accessSettings(options),
         region: process.env.STEPWISE_REGION,
         accountId: process.env.STEPWISE_ACCOUNT_ID,
       });
