@@ -10,7 +10,9 @@
 export const SIGN_IN_PATH = '/console/sign-in';
 
 function signInIfRefused(response: Response): void {
-  if (response.status === 401) window.location.assign(SIGN_IN_PATH);
+  // (globalThis: this module is also type-checked without the DOM library, for the tests.)
+  const location = (globalThis as { location?: { assign(url: string): void } }).location;
+  if (response.status === 401) location?.assign(SIGN_IN_PATH);
 }
 import { parseStatesArn } from '../../src/vocabulary/arn.js';
 

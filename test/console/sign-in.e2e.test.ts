@@ -104,16 +104,16 @@ describe.runIf(haveBrowser || required)('the console sign-in in a browser', () =
     expect(cookies).toHaveLength(1);
     expect(cookies[0]).toMatchObject({ name: 'stepwise_session', httpOnly: true, sameSite: 'Strict', path: '/' });
     expect(cookies[0]?.value).not.toContain(TEAM.secretAccessKey);
-    expect(await page.evaluate(() => document.cookie)).toBe(''); // HttpOnly: not readable by script
+    expect(await page.evaluate('document.cookie')).toBe(''); // HttpOnly: not readable by script
     await page.waitForSelector(`[data-signed-in="${TEAM.name}"]`);
 
     // The machine's page: the graph and the definition show the markup as text.
     await page.goto(`${server.url}/#/machines/${encodeURIComponent(machineArn)}`);
-    await page.waitForFunction(() => document.body.innerText.includes('onerror'));
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await page.waitForFunction("document.body.innerText.includes('onerror')");
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
 
-    const storage = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+    const storage = String(await page.evaluate('JSON.stringify({ ...localStorage, ...sessionStorage })'));
     expect(storage).not.toContain(TEAM.secretAccessKey);
     expect(urls.filter((url) => url.includes(TEAM.secretAccessKey))).toEqual([]);
 
