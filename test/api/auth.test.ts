@@ -383,3 +383,24 @@ describe('the console with access keys configured', () => {
     expect((await listVia('/console/api/aws', { cookie })).status).toBe(401);
   });
 });
+
+describe('console sign-in guessing', () => {
+  it('refuses an address after 10 failed sign-ins, even with the right secret', async () => {
+    const server = await startTestServer({ accessKeys: [TEAM], consoleDir: false });
+    try {
+      const attempt = (secretAccessKey: string) =>
+        send(server, {
+          path: '/console/sign-in',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ accessKeyId: TEAM.accessKeyId, secretAccessKey }).toString(),
+        });
+      for (let i = 0; i < 10; i++) expect((await attempt(`guess-number-${i}`)).status).toBe(401);
+      const limited = await attempt(TEAM.secretAccessKey);
+      expect(limited.status).toBe(429);
+      expect(limited.headers['set-cookie']).toBeUndefined();
+      expect(limited.body).toContain('Too many failed sign-ins');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -28,6 +28,10 @@ export const SIGN_OUT_PATH = '/console/sign-out';
 /** Paths answered without credentials. */
 export const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', SIGN_IN_PATH, SIGN_OUT_PATH]);
 
+/** Failed sign-ins from one address within the window, past which it is refused for a while. */
+export const MAX_SIGN_IN_FAILURES = 10;
+const SIGN_IN_WINDOW_MS = 5 * 60 * 1000;
+
 const rawBodies = new WeakMap<FastifyRequest, Buffer>();
 
 /** Keeps a request's body bytes for the signature check (the body is hashed as received). */
@@ -72,6 +76,15 @@ export function registerAccess(
     ...(options.sessionTtlMs !== undefined ? { ttlMs: options.sessionTtlMs } : {}),
   });
   const { sendError, log } = options;
+  /** Failed sign-in times by remote address (guessing secrets through the form is slowed down). */
+  const failures = new Map<string, number[]>();
+  const recentFailures = (address: string): number[] => {
+    const since = options.now() - SIGN_IN_WINDOW_MS;
+    const times = (failures.get(address) ?? []).filter((time) => time > since);
+    if (times.length === 0) failures.delete(address);
+    else failures.set(address, times);
+    return times;
+  };
   const secure = (request: FastifyRequest) => request.protocol === 'https';
 
   app.addHook('onRequest', async (request, reply) => {
@@ -127,13 +140,22 @@ export function registerAccess(
   app.post(SIGN_IN_PATH, async (request, reply) => {
     if (!enabled) return reply.code(303).header('location', '/').send();
     if (!sameOrigin(request)) return page(reply, 403, signInPage({ error: 'Cross-origin sign-in refused.' }));
+    const address = request.ip;
+    if (recentFailures(address).length >= MAX_SIGN_IN_FAILURES)
+      return page(
+        reply,
+        429,
+        signInPage({ error: 'Too many failed sign-ins from this address: wait a few minutes and try again.' }),
+      );
     const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
     const accessKeyId = form.get('accessKeyId') ?? '';
     const key = sessions.signIn(accessKeyId, form.get('secretAccessKey') ?? '');
     if (key === undefined) {
-      log.info({ requestId: request.id, accessKeyId }, 'console sign-in refused');
+      failures.set(address, [...recentFailures(address), options.now()]);
+      log.info({ requestId: request.id, accessKeyId, address }, 'console sign-in refused');
       return page(reply, 401, signInPage({ error: 'That access key ID and secret do not match.', accessKeyId }));
     }
+    failures.delete(address);
     log.info({ requestId: request.id, principal: key.name ?? key.accessKeyId }, 'console sign-in');
     return reply
       .code(303)
