@@ -103,7 +103,7 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
   if (key === undefined) throw new ApiError('UnrecognizedClientException', INVALID_TOKEN);
   checkSessionToken(key, signature.sessionToken);
 
-  const headers: Record<string, string> = {};
+  const headers = Object.create(null) as Record<string, string>;
   for (const name of signature.signedHeaders) {
     const value = headerValue(request.headers, name);
     if (value === undefined)
@@ -199,10 +199,8 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
 /** True when the request carries a signature of either kind (or tries to). */
 export function hasSignature(url: string, headers: IncomingHttpHeaders): boolean {
   if (headerValue(headers, 'authorization') !== undefined) return true;
-  const { query } = splitUrl(url);
-  return query.some(
-    ([name]) => name === 'X-Amz-Signature' || name === 'X-Amz-Credential' || name === 'X-Amz-Algorithm',
-  );
+  const mark = url.indexOf('?');
+  return mark >= 0 && /(?:^|&)X-Amz-(?:Signature|Credential|Algorithm)=/.test(url.slice(mark + 1));
 }
 
 function readSignature(request: SignedRequest, query: [string, string][]): Signature {
@@ -389,9 +387,10 @@ function sha256Hex(body: Uint8Array): string {
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  if (value === undefined) return undefined;
-  return Array.isArray(value) ? value.join(',') : value;
+  if (!Object.hasOwn(headers, name)) return undefined;
+  const value: unknown = headers[name];
+  if (Array.isArray(value)) return value.join(',');
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** The path (decoded) and the query's parameters (decoded, in order) of a raw request URL. */
