@@ -40,7 +40,7 @@ export interface ServeOptions {
   maxEventStreams?: string;
   credentials?: string;
   allowedHostNames?: string;
-  allowUnauthenticated?: boolean;
+  allowUnauthenticated?: boolean | string;
 }
 
 function parsePort(text: string): number {
@@ -122,7 +122,7 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
   ],
   ['--credentials <file>', 'access keys requests must be signed with (JSON or YAML list)', 'STEPWISE_CREDENTIALS'],
   ['--allowed-host-names <names>', 'more host names to answer for (comma-separated)', 'STEPWISE_ALLOWED_HOST_NAMES'],
-  ['--allow-unauthenticated', 'listen beyond loopback with no credentials', 'STEPWISE_ALLOW_UNAUTHENTICATED'],
+  ['--allow-unauthenticated [boolean]', 'listen beyond loopback with no credentials', 'STEPWISE_ALLOW_UNAUTHENTICATED'],
 ];
 
 /** The whole-number settings, each parsed by parseCount with its default. */

@@ -82,6 +82,21 @@ describe('stepwise serve with access settings', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 with no credentials: anyone who can reach/);
     expect(result.stderr).toMatch(/--allow-unauthenticated/);
+    // A variable saying no is no.
+    const no = await serve(['--host', '0.0.0.0'], { STEPWISE_ALLOW_UNAUTHENTICATED: '0' });
+    expect(no.stderr).toMatch(/refusing to listen on 0\.0\.0\.0/);
+  }, 60_000);
+
+  it('listens beyond loopback with --allow-unauthenticated, warning that the API is open', async () => {
+    const server = new ServerProcess(await freePort(), join(dir, 'open'), {
+      args: ['--host', '0.0.0.0', '--allow-unauthenticated'],
+    });
+    await server.start(30_000);
+    try {
+      expect(server.output).toMatch(/the API and console are open: no credentials are configured/);
+    } finally {
+      await server.kill('SIGTERM');
+    }
   }, 60_000);
 
   it('checks signatures with the keys of --credentials', async () => {
