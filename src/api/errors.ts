@@ -43,7 +43,7 @@ export const ApiErrorTypes = {
   InvalidOutput: 400,
   InvalidToken: 400,
   // authentication and host checks (src/api/auth/, src/api/host-check.ts): AWS's JSON-protocol codes
-  MissingAuthenticationTokenException: 400,
+  MissingAuthenticationTokenException: 403,
   IncompleteSignatureException: 400,
   UnrecognizedClientException: 400,
   InvalidSignatureException: 400,

@@ -168,7 +168,7 @@ describe('SigV4 on the API, with access keys configured', () => {
       'x-amz-target': 'AWSStepFunctions.ListStateMachines',
     };
     const unsigned = await send(server, { headers, body: '{}' });
-    expect(unsigned.status).toBe(400);
+    expect(unsigned.status).toBe(403);
     expect(unsigned.headers['x-amzn-errortype']).toBe('MissingAuthenticationTokenException');
     expect(json(unsigned)).toEqual({
       __type: 'MissingAuthenticationTokenException',
