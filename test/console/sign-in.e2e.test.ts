@@ -109,7 +109,12 @@ describe.runIf(haveBrowser || required)('the console sign-in in a browser', () =
 
     // The machine's page: the graph and the definition show the markup as text.
     await page.goto(`${server.url}/#/machines/${encodeURIComponent(machineArn)}`);
-    await page.waitForFunction("document.body.innerText.includes('onerror')");
+    // (A function, not a string: the console's CSP forbids evaluating strings, which this test meets too.)
+    await page.waitForFunction(() =>
+      (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.includes(
+        'onerror',
+      ),
+    );
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
 

@@ -32,6 +32,24 @@ export const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', SIGN_IN_PATH
 export const MAX_SIGN_IN_FAILURES = 10;
 const SIGN_IN_WINDOW_MS = 5 * 60 * 1000;
 
+/**
+ * The console's Content-Security-Policy: never framed, scripts and connections to this origin only
+ * (a name that slipped past escaping still could not load or send anything elsewhere). Inline styles
+ * stay allowed: the graph and the editor set them.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 const rawBodies = new WeakMap<FastifyRequest, Buffer>();
 
 /** Keeps a request's body bytes for the signature check (the body is hashed as received). */
@@ -89,9 +107,9 @@ export function registerAccess(
 
   app.addHook('onRequest', async (request, reply) => {
     if (reply.sent) return;
-    // Never framed (clickjacking), whatever the response.
+    // Never framed (clickjacking), and the console's scripts only its own, whatever the response.
     reply.header('x-frame-options', 'DENY');
-    reply.header('content-security-policy', "frame-ancestors 'none'");
+    reply.header('content-security-policy', CONSOLE_CSP);
     if (!hostNames.allows(request.headers.host, request.socket.localAddress)) {
       log.debug({ requestId: request.id, host: request.headers.host }, 'refused: unknown host name');
       return sendError(reply, hostNames.refusal(request.headers.host));
