@@ -26,6 +26,7 @@ import { isActionName, operations } from './operations/index.js';
 import { Request } from './request.js';
 import { clientError, decodeUtf8 } from './edge.js';
 import { keepRawBody, registerAccess, type AccessOptions } from './auth/access.js';
+import type { ApiThrottle } from './throttle.js';
 
 export interface ApiServerOptions {
   store: ExecutionStore;
@@ -51,6 +52,8 @@ export interface ApiServerOptions {
   maxEventStreams?: number;
   /** Access keys (SigV4 on the API, sign-in on the console) and the host names answered. */
   access?: AccessOptions;
+  /** Token buckets per API action (./throttle.ts); none: no throttling. */
+  throttle?: ApiThrottle;
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -135,6 +138,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
           `Unknown operation: ${typeof target === 'string' ? target : 'no X-Amz-Target header'}`,
         );
       }
+      options.throttle?.take(action);
       const body = parseBody(request.body);
       const output = await operations[action](new Request(body), withDisconnectSignal(ctx, reply));
       log.debug({ requestId: request.id, action, status: 200, ms: elapsed(started) }, 'request');
