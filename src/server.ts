@@ -16,6 +16,8 @@ import { pino, type Logger } from 'pino';
 import { ApiThrottle, ThrottleSpecError } from './api/throttle.js';
 import { loadRoleProfiles, RoleSettingsError, type RoleMode } from './integrations/aws/roles.js';
 import { createApiServer } from './api/server.js';
+import type { AccessOptions } from './api/auth/access.js';
+import { resolveAccess, type AccessSettings } from './api/auth/startup.js';
 import { DurableEngine } from './engine/durable/durable-engine.js';
 import { ExecutionService } from './engine/executions.js';
 import { IntegrationRegistry } from './engine/integration-registry.js';
@@ -31,7 +33,7 @@ import { DEFAULT_LEASE_MS } from './engine/durable/cluster/cluster-node.js';
 import type { ExecutionStore } from './store/types.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './index.js';
 
-export interface ServerOptions {
+export interface ServerOptions extends AccessSettings {
   port?: number;
   host?: string;
   /** Where the SQLite database lives (default ./.stepwise). */
@@ -256,6 +258,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const maxEventStreams =
     options.maxEventStreams ??
     parseCount(process.env.STEPWISE_MAX_EVENT_STREAMS, DEFAULT_MAX_EVENT_STREAMS, 'max event streams');
+  let access: AccessOptions;
+  try {
+    access = resolveAccess(options, options.host ?? DEFAULT_HOST, log);
+  } catch (error) {
+    throw new StartupError(error instanceof Error ? error.message : String(error));
+  }
   const roles = awsRoles(options);
   log.info(
     roles === undefined
@@ -370,6 +378,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     storeHealth,
     consoleDir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
     maxEventStreams,
+    access,
     ...(throttle ? { throttle } : {}),
   });
   // Readiness never waits on user code: recovery stores what it must, the server listens, and only

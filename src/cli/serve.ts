@@ -15,6 +15,7 @@ import {
   DEFAULT_MAX_EXECUTIONS_IN_FLIGHT,
   DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
 } from '../engine/quotas.js';
+import { accessSettings } from '../api/auth/cli.js';
 import { ExitCode, UsageError, reportError, type CommandContext } from './common.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../index.js';
 import {
@@ -50,6 +51,9 @@ export interface ServeOptions {
   maxExecutionsInFlight?: string;
   maxHistoryBytesInMemory?: string;
   maxEventStreams?: string;
+  credentials?: string;
+  allowedHostNames?: string;
+  allowUnauthenticated?: boolean | string;
   apiThrottle?: string;
   assumeRole?: boolean;
   roleProfiles?: string;
@@ -149,6 +153,9 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
     'STEPWISE_MAX_EVENT_STREAMS',
     String(DEFAULT_MAX_EVENT_STREAMS),
   ],
+  ['--credentials <file>', 'access keys requests must be signed with (JSON or YAML list)', 'STEPWISE_CREDENTIALS'],
+  ['--allowed-host-names <names>', 'more host names to answer for (comma-separated)', 'STEPWISE_ALLOWED_HOST_NAMES'],
+  ['--allow-unauthenticated [boolean]', 'listen beyond loopback with no credentials', 'STEPWISE_ALLOW_UNAUTHENTICATED'],
 ];
 
 /** The whole-number settings, each parsed by parseCount with its default. */
@@ -210,6 +217,7 @@ export function registerServe(program: Command, context: CommandContext): void {
         ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
         ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
         ...countOptions(options),
+        ...accessSettings(options),
         ...(options.apiThrottle !== undefined ? { apiThrottle: options.apiThrottle } : {}),
         ...(options.assumeRole ? { assumeRole: true } : {}),
         ...(options.roleProfiles !== undefined ? { roleProfiles: options.roleProfiles } : {}),
