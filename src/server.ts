@@ -17,9 +17,8 @@ import { createApiServer } from './api/server.js';
 import { DurableEngine } from './engine/durable/durable-engine.js';
 import { ExecutionService } from './engine/executions.js';
 import { IntegrationRegistry } from './engine/integration-registry.js';
-import { addIntegrations } from './integrations/index.js';
+import { addConfiguredIntegrations, loadMocks } from './integration-wiring.js';
 import { ActivityQueue } from './integrations/activities/index.js';
-import { loadMockConfig, MockIntegration } from './integrations/mocks/index.js';
 import type { TaskHandler } from './engine/task-invoker.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { StoreHealth } from './store/faults.js';
@@ -143,7 +142,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const dataDir = resolve(options.dataDir ?? '.stepwise');
   // Settings are checked before anything is opened: a bad mock file fails the start with its reason.
   const mockConfigFile = options.mockConfig ?? (process.env.SFN_MOCK_CONFIG || undefined);
-  const mocks = mockConfigFile !== undefined ? new MockIntegration(loadMockConfig(mockConfigFile)) : undefined;
+  const mocks = loadMocks(mockConfigFile);
   const waitTimeScale = options.waitTimeScale ?? parseWaitTimeScale(process.env.STEPWISE_WAIT_TIME_SCALE);
   const databaseUrl = options.databaseUrl ?? (process.env.STEPWISE_DATABASE_URL || undefined);
   const leaseMs = options.leaseMs ?? parseLeaseMs(process.env.STEPWISE_LEASE_MS);
@@ -230,23 +229,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         }
       : {}),
   });
-  addIntegrations(integrations, {
-    logger: log,
-    http: {
-      ...(options.connections !== undefined ? { connectionsFile: options.connections } : {}),
-      ...(options.httpAllowedHosts !== undefined ? { allowedHosts: options.httpAllowedHosts } : {}),
-      region: options.region ?? DEFAULT_REGION,
-    },
-    ...(options.aws !== undefined ? { aws: options.aws } : {}),
-    executions: { service: executions, engine },
-    lambda: {
-      ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
-      ...(options.lambdaEndpoint !== undefined ? { endpoint: options.lambdaEndpoint } : {}),
-      region: options.region ?? DEFAULT_REGION,
-      accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
-    },
-    activities,
-  });
+  addConfiguredIntegrations(
+    integrations,
+    { ...options, logger: log },
+    { executions: { service: executions, engine }, activities },
+  );
   const app = createApiServer({
     store,
     engine,

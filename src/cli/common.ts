@@ -12,11 +12,16 @@ import { isJsonObject, jsonTypeName, type Json } from '../json.js';
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Whether stderr may be coloured (a terminal, and NO_COLOR unset). */
+  colour?: boolean;
 }
 
 export const processIO: CliIO = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+  get colour() {
+    return process.stderr.isTTY === true && !process.env.NO_COLOR;
+  },
 };
 
 /** Exit codes shared by every command. */

@@ -66,10 +66,8 @@ export class Run implements StepContext {
 
   // ---- events ------------------------------------------------------------------------------
 
-  /**
-   * Records an event of `frame` (null: of the execution). With history off it only counts it, as
-   * causes cite event ids. Frames of a distributed Map's child executions write no parent history.
-   */
+  /** Records an event of `frame` (null: the execution's) and shows it to `options.onEvent` (the CLI's trace). */
+  // With history off it only counts it (causes cite event ids); a distributed Map's child frames write none.
   emit<T extends HistoryEventType>(frame: Frame | null, type: T, details?: () => EventDetailsFor<T>): number {
     if (frame?.isolated || (this.ending === 'terminal' && frame !== null)) return 0;
     if (!this.ending) (this.quota ??= new HistoryQuota(this.options)).beforeEvent(this.state.lastEventId + 1);
@@ -80,6 +78,7 @@ export class Run implements StepContext {
       const position = { id, previousEventId: id - 1, timestamp: this.rt.now() };
       const event = historyEvent(position, type, ...args);
       this.events.push(event);
+      this.options.onEvent?.(event, frame);
       if (!this.ending) this.quota?.held(event);
     }
     return id;

@@ -3,8 +3,9 @@
  * interpreter's runtime, the compiled machines, the integrations, and whether the engine is closing.
  */
 import type { Logger } from 'pino';
-import { assertNever, HISTORY_EVENT_QUOTA } from '../../vocabulary/states-errors.js';
-import type { RunOptions, Runtime, StepResult, TimerPurpose } from '../../interpreter/types.js';
+import { HISTORY_EVENT_QUOTA } from '../../vocabulary/states-errors.js';
+import type { RunOptions, Runtime, StepResult } from '../../interpreter/types.js';
+import { scaleTimers } from '../wait-time-scale.js';
 import type { ExecutionStore } from '../../store/types.js';
 import type { Clock } from '../clock.js';
 import type { CommitQueue } from '../commit-queue.js';
@@ -73,28 +74,7 @@ export class DurableContext {
    * a stored timer fires as it was scaled when it was set.
    */
   scaleTimers(result: StepResult): StepResult {
-    if (this.waitTimeScale === 1 || !result.commands.some((c) => c.kind === 'startTimer')) return result;
-    const now = this.clock.now();
-    const commands = result.commands.map((c) =>
-      c.kind === 'startTimer' && scaled(c.purpose)
-        ? { ...c, fireAt: now + Math.round(Math.max(0, c.fireAt - now) * this.waitTimeScale) }
-        : c,
-    );
-    return { ...result, commands };
-  }
-}
-
-/** Whether WAIT_TIME_SCALE applies to a timer: Wait states and Retry backoffs, not timeouts. */
-function scaled(purpose: TimerPurpose): boolean {
-  switch (purpose) {
-    case 'wait':
-    case 'retry':
-      return true;
-    case 'taskTimeout':
-    case 'heartbeat':
-    case 'executionTimeout':
-      return false;
-    default:
-      return assertNever(purpose, 'timer purpose');
+    const commands = scaleTimers(result.commands, this.clock.now(), this.waitTimeScale);
+    return commands === result.commands ? result : { ...result, commands };
   }
 }
