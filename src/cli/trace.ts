@@ -187,7 +187,8 @@ export class Trace {
   }
 
   private paint(style: Style, text: string): string {
-    return this.colour ? styleText(style, text) : text;
+    // Whether to colour is decided here (CliIO.colour), not by styleText's look at process.stdout.
+    return this.colour ? styleText(style, text, { validateStream: false }) : text;
   }
 }
 
