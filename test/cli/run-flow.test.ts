@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-import { cli, fixture, lines } from './helpers.js';
+import { cli, fixture, lines, spawnCli } from './helpers.js';
 
 const flow = fixture('order-flow/order-flow.asl.json');
 const order = fixture('order-flow/order.json');
@@ -141,4 +141,11 @@ describe('stepwise run: a realistic order flow', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(result.history.filter((e) => e.type === 'MapIterationStarted')).toHaveLength(2);
   });
+
+  it("as a process, exits once the execution ends (the local functions' workers do not keep it alive)", async () => {
+    const { code, stdout, stderr } = await spawnCli(...orderFlow('PaymentHiccup', '--fake-clock', '--trace'));
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(CONFIRMED);
+    expect(stderr).toContain('↻ Reserve retry 1 after 2.000s');
+  }, 30_000);
 });

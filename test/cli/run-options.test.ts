@@ -150,3 +150,75 @@ describe('stepwise run --connections: HTTP Tasks authenticate as serve does', ()
     expect(JSON.parse(stdout)).toEqual({ body: { authorization: 'Bearer sk_test_123', path: '/stock' } });
   });
 });
+
+describe('stepwise run --aws-endpoint: AWS service integrations go to the given endpoint', () => {
+  let server: Server;
+  let dir: string;
+  let endpoint: string;
+  const seen: { target: string | undefined; body: unknown }[] = [];
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+
+  beforeAll(async () => {
+    // A stand-in for DynamoDB (LocalStack, DynamoDB Local): its JSON 1.0 protocol, one GetItem answer.
+    server = createServer((request, response) => {
+      let body = '';
+      request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => {
+        const target = request.headers['x-amz-target'];
+        seen.push({ target: Array.isArray(target) ? target[0] : target, body: JSON.parse(body) as unknown });
+        response.setHeader('content-type', 'application/x-amz-json-1.0');
+        response.end(JSON.stringify({ Item: { sku: { S: 'A-100' }, stock: { N: '3' } } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    dir = mkdtempSync(join(tmpdir(), 'stepwise-cli-aws-'));
+    process.env.AWS_ACCESS_KEY_ID = 'local';
+    process.env.AWS_SECRET_ACCESS_KEY = 'local';
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+    for (const [key, value] of [
+      ['AWS_ACCESS_KEY_ID', saved.id],
+      ['AWS_SECRET_ACCESS_KEY', saved.secret],
+    ] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+
+  it('runs a dynamodb:getItem Task against it', async () => {
+    const definition = join(dir, 'stock.json');
+    writeFileSync(
+      definition,
+      JSON.stringify({
+        StartAt: 'GetStock',
+        States: {
+          GetStock: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::dynamodb:getItem',
+            Parameters: { TableName: 'stock', Key: { sku: { 'S.$': '$.sku' } } },
+            ResultSelector: { 'stock.$': '$.Item.stock.N' },
+            End: true,
+          },
+        },
+      }),
+    );
+    const { code, stdout, stderr } = await cli(
+      'run',
+      definition,
+      '--input',
+      '{"sku":"A-100"}',
+      '--aws-endpoint',
+      endpoint,
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ stock: '3' });
+    expect(seen).toEqual([
+      { target: 'DynamoDB_20120810.GetItem', body: { TableName: 'stock', Key: { sku: { S: 'A-100' } } } },
+    ]);
+  });
+});
