@@ -33,6 +33,10 @@ interface TracedFrame {
   failedAt?: number;
   failedError?: string;
   retries: number;
+  /** The Map or Parallel state's frame this iteration or branch belongs to. */
+  parent?: TracedFrame;
+  /** The last error a child (iteration or branch) failed with: what a failed Map or Parallel is caught for. */
+  childError?: string;
   /** The current state exited after a failure: a Catch, whose target the next state entered is. */
   caught?: { stateName: string; error: string };
 }
@@ -79,6 +83,15 @@ const EXECUTION_ENDINGS: Partial<Record<string, string>> = {
   ExecutionAborted: 'aborted',
 };
 
+/** The events that end an attempt well: a failure seen before them was tolerated, not caught. */
+const SUCCESSES = new Set<string>([
+  'ActivitySucceeded',
+  'LambdaFunctionSucceeded',
+  'MapStateSucceeded',
+  'ParallelStateSucceeded',
+  'TaskSucceeded',
+]);
+
 export class Trace {
   private readonly frames = new Map<string, TracedFrame>();
   private start: number | undefined;
@@ -96,7 +109,7 @@ export class Trace {
       this.execution(event, details);
       return;
     }
-    this.state(event, details, this.traced(frame));
+    this.state(event, details, this.traced(frame, event));
   };
 
   private execution(event: HistoryEvent, d: Details): void {
@@ -120,6 +133,7 @@ export class Trace {
       }
       f.stateName = d.name;
       f.stateType = type.slice(0, -'StateEntered'.length);
+      f.childError = undefined;
       f.failedAt = undefined;
       f.retries = 0;
       this.line(event, f, `▶ ${this.name(d.name)} (${f.stateType})${this.payload('input', d.input)}`);
@@ -133,30 +147,48 @@ export class Trace {
       this.line(event, f, `${this.paint('green', '◀')} ${this.name(d.name)}${this.payload('output', d.output)}`);
     } else if (FAILURES.has(type)) {
       f.failedAt = event.timestamp;
-      f.failedError = d.error ?? type;
+      f.failedError = d.error ?? f.childError ?? type;
+      if (f.parent && d.error !== undefined) f.parent.childError = d.error;
       const what = type.endsWith('TimedOut') ? 'timed out' : 'failed';
       this.line(event, f, `${this.paint('red', '✗')} ${this.name(f.stateName)} ${what}${this.failure(d)}`);
     } else if (ATTEMPTS.has(type) && f.failedAt !== undefined) {
-      f.retries += 1;
-      const after = ((event.timestamp - f.failedAt) / 1000).toFixed(3);
-      f.failedAt = undefined;
-      this.line(event, f, `${this.paint('yellow', '↻')} ${this.name(f.stateName)} retry ${f.retries} after ${after}s`);
+      this.retry(event, f);
     } else if (type === 'MapIterationFailed' || type === 'MapIterationAborted') {
+      // Recorded by the Map's frame: a failed iteration fails the Map (unless tolerated).
+      if (type === 'MapIterationFailed') {
+        f.failedAt = event.timestamp;
+        f.failedError = f.childError ?? 'a failed iteration';
+      }
       const what = type === 'MapIterationFailed' ? 'failed' : 'aborted';
-      this.line(event, f, `${this.paint('red', '✗')} iteration ${what}${this.failure(d)}`);
+      const iteration = `${d.name ?? f.stateName ?? '?'} #${d.index ?? '?'}`;
+      this.line(event, f, `${this.paint('red', '✗')} ${this.name(iteration)} ${what}${this.failure(d)}`);
+    } else if (SUCCESSES.has(type)) {
+      // A Map within its tolerated failures, or a task, succeeded after all: no Catch follows.
+      f.failedAt = undefined;
     }
   }
 
+  /** The frame's failed state runs again: a Retry, after its backoff. */
+  private retry(event: HistoryEvent, f: TracedFrame): void {
+    f.retries += 1;
+    const after = ((event.timestamp - (f.failedAt ?? event.timestamp)) / 1000).toFixed(3);
+    f.failedAt = undefined;
+    f.failedError = undefined;
+    this.line(event, f, `${this.paint('yellow', '↻')} ${this.name(f.stateName)} retry ${f.retries} after ${after}s`);
+  }
+
   /** The timeline's record of a frame, made the first time the frame records an event. */
-  private traced(frame: Readonly<Frame>): TracedFrame {
+  private traced(frame: Readonly<Frame>, event: HistoryEvent): TracedFrame {
     let traced = this.frames.get(frame.id);
     if (traced) return traced;
     const parent = frame.parentId !== undefined ? this.frames.get(frame.parentId) : undefined;
     if (!parent) traced = { depth: 0, label: '', retries: 0 };
     else {
+      // New iterations or branches of a Map or Parallel state that had failed: it is being retried.
+      if (parent.failedAt !== undefined) this.retry(event, parent);
       const owner = parent.stateName ?? '?';
       const label = parent.stateType === 'Parallel' ? `${owner} branch ${frame.index}` : `${owner} #${frame.index}`;
-      traced = { depth: parent.depth + 1, label, retries: 0 };
+      traced = { depth: parent.depth + 1, label, retries: 0, parent };
     }
     this.frames.set(frame.id, traced);
     return traced;
