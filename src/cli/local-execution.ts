@@ -39,6 +39,8 @@ export interface LocalExecutionOptions {
 
 /** A prepared run: the integrations are up (a bad connections file has thrown); `close` releases them. */
 export interface LocalExecution {
+  /** The names of the definition's Task states, at any depth. */
+  taskStates: string[];
   run(input: Json): Promise<RunResult>;
   close(): Promise<void>;
 }
@@ -55,7 +57,11 @@ export function prepareExecution(definition: string, options: LocalExecutionOpti
   // Nothing here can deliver a `.sync` or callback task's later result: the invoker fails those.
   const tasks = new TaskRunner(registry, () => undefined);
   const testCase = options.mocks?.testCase;
+  const taskStates = [...machine.lists.values()].flatMap((list) =>
+    [...list.states.entries()].filter(([, state]) => state.type === 'Task').map(([name]) => name),
+  );
   return {
+    taskStates,
     run: async (input) => {
       const clock: Clock =
         options.clock === 'fake' ? fakeClock(Date.now(), { handlerGraceMs: FAKE_CLOCK_TASK_GRACE_MS }) : realClock;

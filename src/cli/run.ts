@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { validate, type Diagnostic } from '../index.js';
 import type { RunResult } from '../engine/in-memory-runner.js';
+import { nearestName } from '../asl/suggest.js';
 import { loadMocks } from '../integration-wiring.js';
 import { ConnectionsConfigError } from '../integrations/http/index.js';
 import { MockConfigError, type MockIntegration } from '../integrations/mocks/index.js';
@@ -123,8 +124,10 @@ function resolveMocks(
   if (integration.hasTestCase(name, testCase)) return { integration, testCase, stateMachineName: name };
   const known = integration.testCases(name);
   if (named || known.length > 0) {
+    const near = nearestName(testCase, known);
     const has = known.length > 0 ? `its test cases are ${quoted(known)}` : 'the file does not name it';
-    throw new UsageError(`unknown test case "${testCase}" for state machine "${name}" in ${file} (${has})`);
+    const hint = near !== undefined ? `: did you mean "${near}"?` : '';
+    throw new UsageError(`unknown test case "${testCase}" for state machine "${name}" in ${file} (${has})${hint}`);
   }
   const machines = integration.stateMachineNames().filter((m) => integration.hasTestCase(m, testCase));
   if (machines.length === 1) return { integration, testCase, stateMachineName: machines[0] as string };
@@ -204,6 +207,28 @@ function prepare(definition: string, settings: LocalExecutionOptions, connection
   }
 }
 
+/**
+ * A test case that mocks a state the definition has no Task state by is most likely misspelt: the
+ * state would quietly run its real integration. Said, with the nearest name, but not refused.
+ */
+function warnUnknownMockedStates(
+  io: CliIO,
+  file: string,
+  settings: LocalExecutionOptions,
+  taskStates: readonly string[],
+): void {
+  if (!settings.mocks) return;
+  const { integration, testCase } = settings.mocks;
+  for (const state of integration.mockedStates(settings.stateMachineName, testCase)) {
+    if (taskStates.includes(state)) continue;
+    const near = nearestName(state, taskStates);
+    const hint = near !== undefined ? ` (did you mean "${near}"?)` : '';
+    io.stderr(
+      `stepwise: warning: test case "${testCase}" mocks "${state}", which is not a Task state of ${file}${hint}\n`,
+    );
+  }
+}
+
 /** Runs the command; resolves to the exit code and never throws. */
 export async function runCommand(file: string, options: RunOptions, io: CliIO): Promise<ExitCode> {
   try {
@@ -227,6 +252,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
       printDiagnostics(io.stderr, file, diagnostics);
       return ExitCode.Usage;
     }
+    if (settings.mocks) warnUnknownMockedStates(io, file, settings, execution.taskStates);
     let result: RunResult;
     try {
       result = await execution.run(input);

@@ -27,6 +27,34 @@ describe('stepwise run: bad settings, each one sentence and exit 2', () => {
     );
   });
 
+  it('a misspelt test case gets the nearest one suggested', async () => {
+    expectUsageError(
+      await cli('run', flow, '--mock-config', mocks, '--test-case', 'PaymentHicup'),
+      /: did you mean "PaymentHiccup"\?$/m,
+    );
+  });
+
+  it('a test case mocking a state the definition does not have is warned about, with the nearest name', async () => {
+    const outcome = await cli(
+      'run',
+      flow,
+      '--input-file',
+      fixture('order-flow/order.json'),
+      '--functions-dir',
+      fixture('order-flow/functions'),
+      '--mock-config',
+      fixture('order-flow/mock-config-typo.json'),
+      '--test-case',
+      'Typo',
+      '--fake-clock',
+    );
+    expect(outcome.stderr).toMatch(
+      /^stepwise: warning: test case "Typo" mocks "ChargCard", which is not a Task state of .*order-flow\.asl\.json \(did you mean "ChargeCard"\?\)$/m,
+    );
+    // Unmocked, ChargeCard calls its real function, which the functions dir does not have.
+    expect(outcome.code).toBe(1);
+  });
+
   it('a --name the mock config does not know', async () => {
     expectUsageError(
       await cli('run', flow, '--mock-config', mocks, '--test-case', 'PaymentHiccup', '--name', 'checkout'),

@@ -33,6 +33,11 @@ export class MockIntegration implements TestCaseIntegration {
     return [...(this.config.stateMachines.get(stateMachineName)?.keys() ?? [])];
   }
 
+  /** The states a test case mocks, in the file's order. */
+  mockedStates(stateMachineName: string, testCase: string): string[] {
+    return [...(this.config.stateMachines.get(stateMachineName)?.get(testCase)?.keys() ?? [])];
+  }
+
   /** The state machines the file names, in its order. */
   stateMachineNames(): string[] {
     return [...this.config.stateMachines.keys()];
