@@ -8,6 +8,7 @@ import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, StateMachine, type Json } from '../
 import { fakeClock, realClock, type Clock } from '../engine/clock.js';
 import { runInMemory, type RunResult } from '../engine/in-memory-runner.js';
 import { IntegrationRegistry } from '../engine/integration-registry.js';
+import type { InvokeTaskCommand } from '../engine/task-invoker.js';
 import { TaskRunner } from '../engine/task-runner.js';
 import { addConfiguredIntegrations, type IntegrationSettings } from '../integration-wiring.js';
 import type { MockIntegration } from '../integrations/mocks/index.js';
@@ -66,7 +67,7 @@ export function prepareExecution(definition: string, options: LocalExecutionOpti
       const clock: Clock =
         options.clock === 'fake' ? fakeClock(Date.now(), { handlerGraceMs: FAKE_CLOCK_TASK_GRACE_MS }) : realClock;
       const info = executionInfo(options, clock.now());
-      const invoke = async (command: Parameters<TaskRunner['run']>[3]): Promise<Signal> =>
+      const invoke = async (command: InvokeTaskCommand): Promise<Signal> =>
         (await tasks.run(info.executionArn, info.executionName, info.stateMachineArn, command, testCase)) ?? {
           kind: 'taskFailed',
           taskId: command.taskId,
