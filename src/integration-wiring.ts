@@ -19,8 +19,11 @@ export interface IntegrationSettings {
   connections?: string;
   /** HTTP Tasks: hosts they may call (else STEPWISE_HTTP_ALLOWED_HOSTS). */
   httpAllowedHosts?: string[];
-  /** AWS integrations: endpoints (else STEPWISE_AWS_ENDPOINT, STEPWISE_ENDPOINT_<SERVICE>). */
-  aws?: { endpoint?: string; endpoints?: Record<string, string>; ecsPollIntervalMs?: number };
+  /**
+   * AWS integrations: endpoints (else STEPWISE_AWS_ENDPOINT, STEPWISE_ENDPOINT_<SERVICE>) and whose
+   * credentials sign the calls (default the process's own).
+   */
+  aws?: IntegrationOptions['aws'];
   /** Local functions for Lambda resources (else STEPWISE_FUNCTIONS_DIR; default ./functions). */
   functionsDir?: string;
   /** Forward Lambda invocations to this endpoint (else STEPWISE_LAMBDA_ENDPOINT). */

@@ -13,6 +13,8 @@ import { leaveCleanStopMarker, takeCleanStopMarker } from './clean-stop.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
+import { ApiThrottle, ThrottleSpecError } from './api/throttle.js';
+import { loadRoleProfiles, RoleSettingsError, type RoleMode } from './integrations/aws/roles.js';
 import { createApiServer } from './api/server.js';
 import { DurableEngine } from './engine/durable/durable-engine.js';
 import { ExecutionService } from './engine/executions.js';
@@ -55,6 +57,13 @@ export interface ServerOptions {
    */
   aws?: { endpoint?: string; endpoints?: Record<string, string>; ecsPollIntervalMs?: number };
   /**
+   * AWS calls of Tasks run as the Task's `Credentials.RoleArn`, else the state machine's roleArn,
+   * through STS AssumeRole (else STEPWISE_ASSUME_ROLE=1). Default: the server's own credentials.
+   */
+  assumeRole?: boolean;
+  /** A JSON or YAML map of role ARN (or `*`) to AWS profile name (else STEPWISE_AWS_ROLE_PROFILES). */
+  roleProfiles?: string;
+  /**
    * Step Functions Local's MockConfigFile.json (else SFN_MOCK_CONFIG): StartExecution on
    * `<stateMachineArn>#<TestCase>` runs that test case with its mocked Task responses.
    */
@@ -87,6 +96,11 @@ export interface ServerOptions {
   maxHistoryBytesInMemory?: number;
   /** The console's live event streams open at once (else STEPWISE_MAX_EVENT_STREAMS; default 100). */
   maxEventStreams?: number;
+  /**
+   * API throttling: token buckets per action, `StartExecution=800/150,*=100/20` (else
+   * STEPWISE_API_THROTTLE; default none). See src/api/throttle.ts.
+   */
+  apiThrottle?: string;
 }
 
 export interface RunningServer {
@@ -124,6 +138,34 @@ function openSqlite(dataDir: string, file: string): SqliteStore {
     });
   } catch (error) {
     throw new StartupError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Whose credentials sign Tasks' AWS calls (src/integrations/aws/roles.ts); undefined: the server's own. */
+function awsRoles(options: ServerOptions): Exclude<RoleMode, { kind: 'server' }> | undefined {
+  const profiles = options.roleProfiles ?? (process.env.STEPWISE_AWS_ROLE_PROFILES || undefined);
+  const assume = options.assumeRole ?? ['1', 'true'].includes((process.env.STEPWISE_ASSUME_ROLE ?? '').toLowerCase());
+  if (profiles !== undefined && assume)
+    throw new StartupError(
+      '--assume-role and --role-profiles cannot both be given: a role is either assumed through STS or mapped to a profile',
+    );
+  if (profiles === undefined) return assume ? { kind: 'assume' } : undefined;
+  try {
+    return loadRoleProfiles(profiles);
+  } catch (error) {
+    if (error instanceof RoleSettingsError) throw new StartupError(error.message);
+    throw error;
+  }
+}
+
+/** The API's token buckets from a specification; a bad one stops the start with the reason. */
+function apiThrottle(spec: string | undefined): ApiThrottle | undefined {
+  if (spec === undefined) return undefined;
+  try {
+    return ApiThrottle.parse(spec);
+  } catch (error) {
+    if (error instanceof ThrottleSpecError) throw new StartupError(error.message);
+    throw error;
   }
 }
 
@@ -166,6 +208,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const maxEventStreams =
     options.maxEventStreams ??
     parseCount(process.env.STEPWISE_MAX_EVENT_STREAMS, DEFAULT_MAX_EVENT_STREAMS, 'max event streams');
+  const roles = awsRoles(options);
+  log.info(
+    roles === undefined
+      ? "AWS integrations sign with the server's own credentials, whatever a state machine's roleArn says (--assume-role or --role-profiles to honour it)"
+      : roles.kind === 'assume'
+        ? "AWS integrations assume each Task's role (Credentials.RoleArn, else the state machine's roleArn) through STS"
+        : `AWS integrations sign as the profile ${roles.source} maps each role to`,
+  );
+  const throttle = apiThrottle(options.apiThrottle ?? (process.env.STEPWISE_API_THROTTLE || undefined));
   let store = options.store;
   /** The SQLite data directory, where a clean stop leaves its marker (./clean-stop.ts). */
   let markerDir: string | undefined;
@@ -231,7 +282,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   addConfiguredIntegrations(
     integrations,
-    { ...options, logger: log },
+    {
+      ...options,
+      logger: log,
+      ...(options.aws !== undefined || roles !== undefined
+        ? { aws: { ...options.aws, ...(roles !== undefined ? { roles } : {}) } }
+        : {}),
+    },
     { executions: { service: executions, engine }, activities },
   );
   const app = createApiServer({
@@ -245,6 +302,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     storeHealth,
     consoleDir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
     maxEventStreams,
+    ...(throttle ? { throttle } : {}),
   });
   // Readiness never waits on user code: recovery stores what it must, the server listens, and only
   // then do the recovered executions run (a poison one cannot keep /healthz from answering).

@@ -235,11 +235,21 @@ export function arnLabel(arn: string): string {
   }
 }
 
+/** The browser's offset from UTC as "UTC", "UTC+01:00", "UTC-05:30", for a given instant. */
+export function zoneLabel(d: Date): string {
+  const offset = -d.getTimezoneOffset();
+  if (offset === 0) return 'UTC';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const abs = Math.abs(offset);
+  return `UTC${offset > 0 ? '+' : '-'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** Epoch seconds → local date and time to the millisecond, with the zone ("2026-01-01 12:00:00.250 UTC+01:00"). */
 export function formatDate(seconds: number | undefined): string {
   if (seconds === undefined) return '—';
   const d = new Date(seconds * 1000);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)} ${zoneLabel(d)}`;
 }
 
 export function formatDuration(ms: number): string {

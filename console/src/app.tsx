@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ClusterPage } from './pages/cluster.js';
 import { EditorPage } from './pages/editor.js';
 import { ExecutionPage } from './pages/execution.js';
+import { ExpressExecutionPage } from './pages/express.js';
 import { MachinePage } from './pages/machine.js';
 import { MachinesPage } from './pages/machines.js';
 import { StartPage } from './pages/start.js';
@@ -77,7 +78,12 @@ export function App() {
         {route.page === 'machine' && <MachinePage key={route.arn} arn={route.arn} tab={route.tab} />}
         {route.page === 'edit' && <EditorPage key={route.arn} arn={route.arn} />}
         {route.page === 'start' && <StartPage key={route.arn} arn={route.arn} />}
-        {route.page === 'execution' && <ExecutionPage key={route.arn} arn={route.arn} tab={route.tab} />}
+        {route.page === 'execution' && route.arn.includes(':express:') && (
+          <ExpressExecutionPage key={route.arn} arn={route.arn} />
+        )}
+        {route.page === 'execution' && !route.arn.includes(':express:') && (
+          <ExecutionPage key={route.arn} arn={route.arn} tab={route.tab} />
+        )}
         {route.page === 'cluster' && <ClusterPage />}
         {route.page === 'not-found' && (
           <section>

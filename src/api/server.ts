@@ -24,6 +24,7 @@ import { ApiError } from './errors.js';
 import { isActionName, operations } from './operations/index.js';
 import { Request } from './request.js';
 import { clientError, decodeUtf8 } from './edge.js';
+import type { ApiThrottle } from './throttle.js';
 
 export interface ApiServerOptions {
   store: ExecutionStore;
@@ -47,6 +48,8 @@ export interface ApiServerOptions {
   storeHealth?: StoreHealth;
   /** The console's live event streams open at once (default 100); one more answers 429. */
   maxEventStreams?: number;
+  /** Token buckets per API action (./throttle.ts); none: no throttling. */
+  throttle?: ApiThrottle;
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -127,6 +130,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
           `Unknown operation: ${typeof target === 'string' ? target : 'no X-Amz-Target header'}`,
         );
       }
+      options.throttle?.take(action);
       const body = parseBody(request.body);
       const output = await operations[action](new Request(body), withDisconnectSignal(ctx, reply));
       log.debug({ requestId: request.id, action, status: 200, ms: elapsed(started) }, 'request');

@@ -67,8 +67,15 @@ export function prepareExecution(definition: string, options: LocalExecutionOpti
       const clock: Clock =
         options.clock === 'fake' ? fakeClock(Date.now(), { handlerGraceMs: FAKE_CLOCK_TASK_GRACE_MS }) : realClock;
       const info = executionInfo(options, clock.now());
+      const execution = {
+        arn: info.executionArn,
+        name: info.executionName,
+        stateMachineArn: info.stateMachineArn,
+        roleArn: info.roleArn,
+        testCase,
+      };
       const invoke = async (command: InvokeTaskCommand): Promise<Signal> =>
-        (await tasks.run(info.executionArn, info.executionName, info.stateMachineArn, command, testCase)) ?? {
+        (await tasks.run(execution, command)) ?? {
           kind: 'taskFailed',
           taskId: command.taskId,
           error: StatesErrors.TaskFailed,

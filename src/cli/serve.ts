@@ -37,6 +37,9 @@ export interface ServeOptions {
   maxExecutionsInFlight?: string;
   maxHistoryBytesInMemory?: string;
   maxEventStreams?: string;
+  apiThrottle?: string;
+  assumeRole?: boolean;
+  roleProfiles?: string;
 }
 
 function parsePort(text: string): number {
@@ -111,6 +114,16 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
     String(DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY),
   ],
   [
+    '--role-profiles <file>',
+    'AWS calls sign as the profile this JSON/YAML file maps the Task\'s role to ("<role ARN>": <profile>, "*": <profile>)',
+    'STEPWISE_AWS_ROLE_PROFILES',
+  ],
+  [
+    '--api-throttle <spec>',
+    'token buckets per API action, e.g. StartExecution=800/150,*=100/20 (default: no throttling)',
+    'STEPWISE_API_THROTTLE',
+  ],
+  [
     '--max-event-streams <n>',
     "the console's live event streams open at once; one more answers 429",
     'STEPWISE_MAX_EVENT_STREAMS',
@@ -139,6 +152,12 @@ export function registerServe(program: Command, context: CommandContext): void {
   const command = program
     .command('serve')
     .description('run the Step Functions API server (data in SQLite, or PostgreSQL shared by several nodes)');
+  command.addOption(
+    new Option(
+      '--assume-role',
+      "AWS calls run as the Task's Credentials.RoleArn, else the state machine's roleArn, assumed through STS",
+    ).env('STEPWISE_ASSUME_ROLE'),
+  );
   for (const [flags, help, variable, fallback] of SERVE_OPTIONS) {
     const option = new Option(flags, help).env(variable);
     command.addOption(fallback === undefined ? option : option.default(fallback));
@@ -164,6 +183,9 @@ export function registerServe(program: Command, context: CommandContext): void {
         ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
         ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
         ...countOptions(options),
+        ...(options.apiThrottle !== undefined ? { apiThrottle: options.apiThrottle } : {}),
+        ...(options.assumeRole ? { assumeRole: true } : {}),
+        ...(options.roleProfiles !== undefined ? { roleProfiles: options.roleProfiles } : {}),
         region: process.env.STEPWISE_REGION,
         accountId: process.env.STEPWISE_ACCOUNT_ID,
       });

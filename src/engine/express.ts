@@ -1,7 +1,8 @@
 /**
  * Express executions: run in memory through the in-memory runner, as AWS runs them, with tasks
  * through the same integrations as Standard ones. Nothing of them is stored; their history goes to
- * the log when the state machine's logging asks for it.
+ * the log when the state machine's logging asks for it, and the recent ones to a bounded ring in
+ * memory for the console (./express-record.ts).
  */
 import type { Logger } from 'pino';
 import type { HistoryEvent } from '../vocabulary/history-events.js';
@@ -16,12 +17,15 @@ import { runInMemory } from './in-memory-runner.js';
 import type { InvokeTaskCommand } from './task-invoker.js';
 import type { TaskRunner } from './task-runner.js';
 import { EXPRESS_MAX_DURATION_MS } from '../vocabulary/limits.js';
+import { ExpressRecord, loggedEvents } from './express-record.js';
 
 export class ExpressRunner {
   /** Asynchronous Express executions running now, to stop them. */
   private readonly running = new Map<string, AbortController>();
   /** Synchronous Express executions running now. */
   private syncRunning = 0;
+  /** The recent Express executions, for the console. */
+  readonly record = new ExpressRecord();
 
   constructor(
     private readonly machines: CompileCache,
@@ -42,6 +46,15 @@ export class ExpressRunner {
     const sm = request.stateMachine;
     const arn = executionArn(sm, request.name, 'EXPRESS', this.rt.uuid());
     const startDate = this.clock.now();
+    // A synchronous run keeps no history (its caller gets the result): the ring holds its summary.
+    this.record.started(sm, {
+      executionArn: arn,
+      stateMachineArn: sm.arn,
+      name: request.name,
+      mode: 'sync',
+      startDate,
+      input: request.inputText,
+    });
     this.syncRunning++;
     const result = await runInMemory(
       this.machines.forStateMachine(sm),
@@ -56,12 +69,25 @@ export class ExpressRunner {
         deadline: startDate + EXPRESS_MAX_DURATION_MS,
       },
     ).finally(() => this.syncRunning--);
+    const stopDate = this.clock.now();
+    this.record.ended(
+      sm,
+      arn,
+      {
+        status: result.status,
+        stopDate,
+        ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
+        ...(result.error !== undefined ? { error: result.error } : {}),
+        ...(result.cause !== undefined ? { cause: result.cause } : {}),
+      },
+      [],
+    );
     return {
       executionArn: arn,
       stateMachineArn: sm.arn,
       name: request.name,
       startDate,
-      stopDate: this.clock.now(),
+      stopDate,
       status: result.status,
       input: request.inputText,
       ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
@@ -77,6 +103,14 @@ export class ExpressRunner {
     const controller = new AbortController();
     this.running.set(arn, controller);
     const logging = sm.loggingConfiguration.level !== 'OFF';
+    this.record.started(sm, {
+      executionArn: arn,
+      stateMachineArn: sm.arn,
+      name: request.name,
+      mode: 'async',
+      startDate,
+      input: request.inputText,
+    });
     void runInMemory(this.machines.forStateMachine(sm), executionInfo(sm, request, arn, startDate, 0), request.input, {
       invoke: this.invoker(arn, request),
       cancel: (taskId) => this.tasks.cancel(arn, taskId),
@@ -88,6 +122,18 @@ export class ExpressRunner {
       ...(this.historyBytesLimit !== undefined ? { historyBytesLimit: this.historyBytesLimit } : {}),
     })
       .then((result) => {
+        this.record.ended(
+          sm,
+          arn,
+          {
+            status: result.status,
+            stopDate: this.clock.now(),
+            ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
+            ...(result.error !== undefined ? { error: result.error } : {}),
+            ...(result.cause !== undefined ? { cause: result.cause } : {}),
+          },
+          result.history,
+        );
         if (logging) this.logExpress(sm, arn, result.status, result.history);
       })
       .catch((e: unknown) => this.log?.error({ err: e, executionArn: arn }, 'express execution failed unexpectedly'))
@@ -112,7 +158,16 @@ export class ExpressRunner {
   /** Express executions run tasks through the same integrations; a callback they cannot wait for fails. */
   private invoker(arn: string, request: StartRequest): (command: InvokeTaskCommand) => Promise<Signal> {
     return async (command) =>
-      (await this.tasks.run(arn, request.name, request.stateMachine.arn, command, request.testCase)) ?? {
+      (await this.tasks.run(
+        {
+          arn,
+          name: request.name,
+          stateMachineArn: request.stateMachine.arn,
+          roleArn: request.stateMachine.roleArn,
+          testCase: request.testCase,
+        },
+        command,
+      )) ?? {
         kind: 'taskFailed',
         taskId: command.taskId,
         error: StatesErrors.TaskFailed,
@@ -122,24 +177,7 @@ export class ExpressRunner {
 
   /** Express history goes to the log, filtered by the state machine's logging level, as AWS sends it to CloudWatch Logs. */
   private logExpress(sm: StateMachineRecord, arn: string, status: string, history: HistoryEvent[]): void {
-    const level = sm.loggingConfiguration.level;
-    const failing = new Set([
-      'ExecutionFailed',
-      'ExecutionAborted',
-      'ExecutionTimedOut',
-      'TaskFailed',
-      'EvaluationFailed',
-      'MapStateFailed',
-      'ParallelStateFailed',
-    ]);
-    for (const event of history) {
-      if (level === 'FATAL' && !['ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut'].includes(event.type))
-        continue;
-      if (level === 'ERROR' && !failing.has(event.type)) continue;
-      const details = sm.loggingConfiguration.includeExecutionData
-        ? event
-        : { id: event.id, type: event.type, timestamp: event.timestamp };
-      this.log?.info({ executionArn: arn, stateMachineArn: sm.arn, status, event: details }, 'express execution event');
-    }
+    for (const event of loggedEvents(sm, history))
+      this.log?.info({ executionArn: arn, stateMachineArn: sm.arn, status, event }, 'express execution event');
   }
 }

@@ -21,6 +21,7 @@ import { CompileCache } from '../compile-cache.js';
 import type { Engine, StartRequest, StartResult, StopResult, SyncResult } from '../engine.js';
 import { executionArn, executionInfo } from '../execution-info.js';
 import { ExpressRunner } from '../express.js';
+import type { ExpressExecutionRecord } from '../express-record.js';
 import { HandlersIntegration } from '../handlers-integration.js';
 import { IntegrationRegistry } from '../integration-registry.js';
 import type { TestCaseIntegration } from '../ports.js';
@@ -192,6 +193,10 @@ export class DurableEngine implements Engine {
   /** Executions running here now, counted against maxExecutionsInFlight: Standard actors and Express runs. */
   get executionsInFlight(): number {
     return this.actors.size + this.express.active;
+  }
+
+  recentExpressExecutions(stateMachineArn?: string): ExpressExecutionRecord[] {
+    return this.express.record.list(stateMachineArn);
   }
 
   /** Where this node's API listens, reported with its heartbeat (cluster). */
