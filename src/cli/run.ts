@@ -48,6 +48,8 @@ export interface RunOptions {
   name?: string;
   /** HTTP Task connections (JSON or YAML). */
   connections?: string;
+  /** Hosts HTTP Tasks may call, comma-separated (as STEPWISE_HTTP_ALLOWED_HOSTS). */
+  httpAllowedHosts?: string;
   /** Endpoint for every AWS service integration. */
   awsEndpoint?: string;
   waitTimeScale?: string;
@@ -182,6 +184,9 @@ async function executionOptions(
     integrations: {
       ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
       ...(options.connections !== undefined ? { connections: options.connections } : {}),
+      ...(options.httpAllowedHosts !== undefined
+        ? { httpAllowedHosts: options.httpAllowedHosts.split(',').map((host) => host.trim()) }
+        : {}),
       ...(options.awsEndpoint !== undefined ? { aws: { endpoint: awsEndpoint(options.awsEndpoint) } } : {}),
       ...(process.env.STEPWISE_REGION ? { region: process.env.STEPWISE_REGION } : {}),
       ...(process.env.STEPWISE_ACCOUNT_ID ? { accountId: process.env.STEPWISE_ACCOUNT_ID } : {}),
@@ -287,6 +292,10 @@ export function registerRun(program: Command, context: CommandContext): void {
     .option('--test-case <name>', 'the test case of the mock config to run')
     .option('--name <name>', "the state machine's name, as the mock config knows it (default: the file's name)")
     .option('--connections <file>', 'HTTP Task connections (JSON or YAML), as `serve --connections` takes them')
+    .option(
+      '--http-allowed-hosts <hosts>',
+      'hosts HTTP Tasks may call, comma-separated; loopback and private ones only if named (e.g. 127.0.0.1,10.0.0.0/8)',
+    )
     .option('--aws-endpoint <url>', 'endpoint for every AWS service integration (e.g. LocalStack)')
     .option('--wait-time-scale <number>', 'multiplies Wait and Retry backoff durations; 0 makes them instant')
     .option('--fake-clock', 'Waits, Retry backoffs and timeouts take no real time')

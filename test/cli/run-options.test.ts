@@ -172,7 +172,15 @@ describe('stepwise run --connections: HTTP Tasks authenticate as serve does', ()
         '',
       ].join('\n'),
     );
-    const { code, stdout, stderr } = await cli('run', definition, '--connections', connections);
+    const { code, stdout, stderr } = await cli(
+      'run',
+      definition,
+      '--connections',
+      connections,
+      // A loopback address is called only when named, as serve's STEPWISE_HTTP_ALLOWED_HOSTS does.
+      '--http-allowed-hosts',
+      '127.0.0.1',
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ body: { authorization: 'Bearer sk_test_123', path: '/stock' } });
