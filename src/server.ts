@@ -21,9 +21,8 @@ import { resolveAccess, type AccessSettings } from './api/auth/startup.js';
 import { DurableEngine } from './engine/durable/durable-engine.js';
 import { ExecutionService } from './engine/executions.js';
 import { IntegrationRegistry } from './engine/integration-registry.js';
-import { addIntegrations } from './integrations/index.js';
+import { addConfiguredIntegrations, loadMocks } from './integration-wiring.js';
 import { ActivityQueue } from './integrations/activities/index.js';
-import { loadMockConfig, MockIntegration } from './integrations/mocks/index.js';
 import type { TaskHandler } from './engine/task-invoker.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { StoreHealth } from './store/faults.js';
@@ -234,7 +233,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const dataDir = resolve(options.dataDir ?? '.stepwise');
   // Settings are checked before anything is opened: a bad mock file fails the start with its reason.
   const mockConfigFile = options.mockConfig ?? (process.env.SFN_MOCK_CONFIG || undefined);
-  const mocks = mockConfigFile !== undefined ? new MockIntegration(loadMockConfig(mockConfigFile)) : undefined;
+  const mocks = loadMocks(mockConfigFile);
   const waitTimeScale = options.waitTimeScale ?? parseWaitTimeScale(process.env.STEPWISE_WAIT_TIME_SCALE);
   const databaseUrl = options.databaseUrl ?? (process.env.STEPWISE_DATABASE_URL || undefined);
   const leaseMs = options.leaseMs ?? parseLeaseMs(process.env.STEPWISE_LEASE_MS);
@@ -347,25 +346,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   // A connections file that does not load stops the start, and closes what is open.
   await closeOnFailure(abandon, () =>
-    addIntegrations(integrations, {
-      logger: log,
-      http: {
-        ...(options.connections !== undefined ? { connectionsFile: options.connections } : {}),
-        ...(options.httpAllowedHosts !== undefined ? { allowedHosts: options.httpAllowedHosts } : {}),
-        region,
+    addConfiguredIntegrations(
+      integrations,
+      {
+        ...options,
+        logger: log,
+        ...(options.aws !== undefined || roles !== undefined
+          ? { aws: { ...options.aws, ...(roles !== undefined ? { roles } : {}) } }
+          : {}),
+        // With API credentials, a connection's secrets go only to the endpoints it lists.
+        requireConnectionEndpoints: (access.keys?.length ?? 0) > 0,
       },
-      ...(options.aws !== undefined || roles !== undefined
-        ? { aws: { ...options.aws, ...(roles !== undefined ? { roles } : {}) } }
-        : {}),
-      executions: { service: executions, engine },
-      lambda: {
-        ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
-        ...(options.lambdaEndpoint !== undefined ? { endpoint: options.lambdaEndpoint } : {}),
-        region,
-        accountId,
-      },
-      activities,
-    }),
+      { executions: { service: executions, engine }, activities },
+    ),
   );
   const app = createApiServer({
     store,

@@ -3,8 +3,9 @@
  * interpreter's runtime, the compiled machines, the integrations, and whether the engine is closing.
  */
 import type { Logger } from 'pino';
-import { assertNever, HISTORY_EVENT_QUOTA } from '../../vocabulary/states-errors.js';
-import type { RunOptions, Runtime, StepResult, TimerPurpose } from '../../interpreter/types.js';
+import { HISTORY_EVENT_QUOTA } from '../../vocabulary/states-errors.js';
+import type { RunOptions, Runtime, StepResult } from '../../interpreter/types.js';
+import { scaleTimers } from '../wait-time-scale.js';
 import type { ExecutionStore } from '../../store/types.js';
 import type { Clock } from '../clock.js';
 import type { CommitQueue } from '../commit-queue.js';
@@ -77,33 +78,7 @@ export class DurableContext {
    * is written (which stores only `fireAt`), so a stored timer fires as it was scaled when it was set.
    */
   scaleTimers(result: StepResult): StepResult {
-    if (
-      (this.waitTimeScale === 1 && this.retryTimeScale === 1) ||
-      !result.commands.some((c) => c.kind === 'startTimer')
-    )
-      return result;
-    const now = this.clock.now();
-    const commands = result.commands.map((c) => {
-      if (c.kind !== 'startTimer') return c;
-      const scale = this.scaleOf(c.purpose);
-      return scale === 1 ? c : { ...c, fireAt: now + Math.round(Math.max(0, c.fireAt - now) * scale) };
-    });
-    return { ...result, commands };
-  }
-
-  /** The scale of a timer: Wait states' and Retry backoffs' are set, timeouts keep their length. */
-  private scaleOf(purpose: TimerPurpose): number {
-    switch (purpose) {
-      case 'wait':
-        return this.waitTimeScale;
-      case 'retry':
-        return this.retryTimeScale;
-      case 'taskTimeout':
-      case 'heartbeat':
-      case 'executionTimeout':
-        return 1;
-      default:
-        return assertNever(purpose, 'timer purpose');
-    }
+    const commands = scaleTimers(result.commands, this.clock.now(), this.waitTimeScale, this.retryTimeScale);
+    return commands === result.commands ? result : { ...result, commands };
   }
 }
