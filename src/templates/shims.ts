@@ -1,0 +1,118 @@
+/**
+ * A template's functions as local functions: for each, `<functions dir>/<name>.mjs` (`.mts` for a
+ * TypeScript handler), a small module written by `stepwise deploy` that sets the function's
+ * Environment.Variables and re-exports its real handler (`app.lambdaHandler` in CodeUri) as
+ * `handler`. The server's functions folder is looked up on every invocation, so a running server
+ * serves them with no restart and no new API. The shim names a stamp of the code folder (file
+ * modification times), so an edited handler gives a changed shim, and the server new workers.
+ *
+ * A file in the way that `stepwise deploy` did not write is never overwritten.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { TemplateFunction } from './functions.js';
+import { TemplateError } from './parse.js';
+
+const MARKER = '// stepwise deploy shim';
+const EXTENSIONS = ['.mjs', '.js', '.cjs', '.ts', '.mts'] as const;
+const STAMP_FILE_LIMIT = 5000;
+
+export type ShimChange = 'created' | 'updated' | 'unchanged';
+
+export interface ShimPlan {
+  fn: TemplateFunction;
+  file: string;
+  content: string;
+  /** Shims of the same function under another extension, to remove. */
+  stale: string[];
+}
+
+/** Modification times and sizes of the code folder's files (not node_modules, nor the shims' folder), as a short hash. */
+function codeStamp(dir: string, skip: string): string {
+  const hash = createHash('sha256');
+  let count = 0;
+  const walk = (folder: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (count >= STAMP_FILE_LIMIT || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const path = join(folder, entry.name);
+      if (path === skip) continue;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) {
+        count++;
+        const info = statSync(path);
+        hash.update(`${relative(dir, path)}\0${info.mtimeMs}\0${info.size}\n`);
+      }
+    }
+  };
+  walk(dir);
+  return hash.digest('hex').slice(0, 16);
+}
+
+function isShim(file: string): boolean {
+  try {
+    return readFileSync(file, 'utf8').startsWith(MARKER);
+  } catch {
+    return false;
+  }
+}
+
+function shimContent(fn: TemplateFunction, template: string, functionsDir: string): string {
+  const url = pathToFileURL(fn.file).href;
+  return [
+    `${MARKER} for ${fn.logicalId} in ${resolve(template)}: rewritten on every deploy, do not edit.`,
+    `// It runs ${fn.file} (export ${fn.exportName}); code stamp ${codeStamp(fn.codeDir, functionsDir)}.`,
+    `const environment = ${JSON.stringify(fn.environment)};`,
+    'for (const [key, value] of Object.entries(environment)) process.env[key] = value;',
+    `const code = await import(${JSON.stringify(url)});`,
+    `export const handler = code[${JSON.stringify(fn.exportName)}] ?? code.default?.[${JSON.stringify(fn.exportName)}];`,
+    '',
+  ].join('\n');
+}
+
+/** What would be written, checking first that nothing of the user's is in the way. */
+export function planShims(functions: readonly TemplateFunction[], functionsDir: string, template: string): ShimPlan[] {
+  const dir = resolve(functionsDir);
+  return functions.map((fn) => {
+    const typescript = /\.m?ts$/.test(fn.file);
+    const file = join(dir, `${fn.name}${typescript ? '.mts' : '.mjs'}`);
+    const stale: string[] = [];
+    const others = [
+      ...EXTENSIONS.map((ext) => join(dir, fn.name + ext)),
+      ...EXTENSIONS.map((ext) => join(dir, fn.name, `index${ext}`)),
+    ];
+    for (const other of others) {
+      if (!existsSync(other)) continue;
+      if (!isShim(other))
+        throw new TemplateError(
+          `${template}: ${fn.logicalId}: ${other} is in the way of function ${fn.name} and was not written by stepwise deploy (rename the function or move the file)`,
+        );
+      if (other !== file) stale.push(other);
+    }
+    return { fn, file, content: shimContent(fn, template, dir), stale };
+  });
+}
+
+export function writeShims(plans: readonly ShimPlan[]): Array<{ plan: ShimPlan; change: ShimChange }> {
+  return plans.map((plan) => {
+    for (const file of plan.stale) rmSync(file, { force: true });
+    let current: string | undefined;
+    try {
+      current = readFileSync(plan.file, 'utf8');
+    } catch {
+      current = undefined;
+    }
+    if (current === plan.content) return { plan, change: 'unchanged' as const };
+    mkdirSync(dirname(plan.file), { recursive: true });
+    writeFileSync(plan.file, plan.content);
+    return { plan, change: current === undefined ? ('created' as const) : ('updated' as const) };
+  });
+}
