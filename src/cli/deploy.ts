@@ -115,13 +115,22 @@ function watchFiles(files: readonly string[], onChange: () => void): FSWatcher[]
   let timer: NodeJS.Timeout | undefined;
   const wanted = new Set(files.map((file) => resolve(file)));
   const folders = new Set([...wanted].map((file) => dirname(file)));
-  return [...folders].map((folder) =>
-    watch(folder, (_event, name) => {
-      if (name !== null && !wanted.has(resolve(folder, name.toString()))) return;
-      clearTimeout(timer);
-      timer = setTimeout(onChange, 100);
-    }),
-  );
+  const watchers: FSWatcher[] = [];
+  for (const folder of folders) {
+    try {
+      const watcher = watch(folder, (_event, name) => {
+        if (name !== null && !wanted.has(resolve(folder, name.toString()))) return;
+        clearTimeout(timer);
+        timer = setTimeout(onChange, 100);
+      });
+      // A folder removed while watched ends its watcher, not the command.
+      watcher.on('error', () => watcher.close());
+      watchers.push(watcher);
+    } catch {
+      // A folder that is gone (a definition file's folder removed): nothing to watch there.
+    }
+  }
+  return watchers;
 }
 
 /** Runs the command; with `watch`, until `signal` aborts (the CLI: SIGINT or SIGTERM). */
@@ -143,24 +152,29 @@ export async function deployCommand(
         return [file];
       }
     };
+    let watchers: FSWatcher[] = [];
+    let running = Promise.resolve();
+    let stopped = false;
+    const rewatch = async (): Promise<void> => {
+      const files = await watchedFiles();
+      for (const watcher of watchers) watcher.close();
+      if (stopped) return;
+      watchers = watchFiles(files, () => {
+        running = running.then(async () => {
+          if (stopped) return;
+          await deployOnce(file, options, io);
+          await rewatch();
+        });
+      });
+    };
+    await rewatch();
     io.stdout(`watching ${display(file)} for changes (Ctrl-C to stop)\n`);
     await new Promise<void>((done) => {
-      let watchers: FSWatcher[] = [];
-      let running = Promise.resolve();
-      const rewatch = async () => {
-        for (const watcher of watchers) watcher.close();
-        watchers = watchFiles(await watchedFiles(), () => {
-          running = running.then(async () => {
-            await deployOnce(file, options, io);
-            await rewatch();
-          });
-        });
-      };
       const stop = () => {
+        stopped = true;
         for (const watcher of watchers) watcher.close();
         void running.then(done);
       };
-      void rewatch();
       if (signal?.aborted) stop();
       signal?.addEventListener('abort', stop, { once: true });
     });

@@ -1,3 +1,4 @@
+/* global exports */
 function getRandomInt(max) {
   return Math.floor(Math.random() * Math.floor(max));
 }
