@@ -5,6 +5,7 @@
  * (line and column) is kept so that an error can point at it.
  */
 import { LineCounter, Pair, Scalar, YAMLMap, isNode, parseDocument, type Document, type Tags } from 'yaml';
+import { findJsonSyntaxError } from '../asl/json-syntax.js';
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
 
 /** A template that cannot be used: one plain message, with the file (and where known line and column). */
@@ -87,6 +88,10 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
 function lineColumn(text: string, offset: number): string {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
@@ -122,10 +127,10 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
     try {
       value = JSON.parse(source);
     } catch (error) {
-      const message = errorMessage(error);
-      const match = / in JSON at position (\d+)/.exec(message);
-      const where = match ? `:${lineColumn(source, Number(match[1]))}` : '';
-      const reason = match ? message.slice(0, match.index) : message;
+      // Node 20's JSON.parse only says that the text is invalid: the project's scanner says where.
+      const found = findJsonSyntaxError(source);
+      const where = found ? `:${lineColumn(source, found.offset)}` : '';
+      const reason = found ? found.message : oneLine(errorMessage(error));
       throw new TemplateError(`${file}${where}: not valid JSON: ${reason}`);
     }
   } else {
