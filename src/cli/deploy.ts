@@ -22,6 +22,10 @@ export interface DeployCommandOptions {
   region?: string;
   accountId?: string;
   watch?: boolean;
+  /** Start a server in this process (on `port`, data in `dataDir`) and deploy into it. */
+  serve?: boolean;
+  port?: string;
+  dataDir?: string;
 }
 
 /** `Key=Value`, or the CloudFormation CLI's `ParameterKey=Key,ParameterValue=Value`. */
@@ -133,8 +137,8 @@ function watchFiles(files: readonly string[], onChange: () => void): FSWatcher[]
   return watchers;
 }
 
-/** Runs the command; with `watch`, until `signal` aborts (the CLI: SIGINT or SIGTERM). */
-export async function deployCommand(
+/** Deploys; with `watch`, again on every save until `signal` aborts. */
+async function deployAndWatch(
   file: string,
   options: DeployCommandOptions,
   io: CliIO,
@@ -142,7 +146,7 @@ export async function deployCommand(
 ): Promise<ExitCode> {
   try {
     const code = await deployOnce(file, options, io);
-    if (!options.watch) return code;
+    if (!options.watch || code !== ExitCode.Ok) return code;
     const { loadTemplate } = await import('../templates/load.js');
     const watchedFiles = async (): Promise<string[]> => {
       try {
@@ -184,6 +188,55 @@ export async function deployCommand(
   }
 }
 
+/** Waits for the signal to abort. */
+function aborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((done) => {
+    if (!signal || signal.aborted) return done();
+    signal.addEventListener('abort', () => done(), { once: true });
+  });
+}
+
+/**
+ * Runs the command; with `watch` or `serve`, until `signal` aborts (the CLI: SIGINT or SIGTERM).
+ * With `serve`, the server is started here first (its functions folder the deploy's) and stopped
+ * at the end; a bad first deploy stops it at once.
+ */
+export async function deployCommand(
+  file: string,
+  options: DeployCommandOptions,
+  io: CliIO,
+  signal?: AbortSignal,
+): Promise<ExitCode> {
+  if (!options.serve) return deployAndWatch(file, options, io, signal);
+  const { startServer, StartupError } = await import('../server.js');
+  let server;
+  try {
+    const port = Number(options.port ?? '8083');
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`invalid port '${options.port}': expected a number from 0 to 65535`);
+    server = await startServer({
+      port,
+      host: '127.0.0.1',
+      dataDir: options.dataDir ?? '.stepwise',
+      functionsDir: options.functionsDir,
+      logLevel: 'warn',
+      ...(options.region !== undefined ? { region: options.region } : {}),
+      ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+    });
+  } catch (error) {
+    return reportError(io, error instanceof StartupError ? new UsageError(error.message) : error);
+  }
+  try {
+    io.stdout(`serving the Step Functions API at ${server.url}\n`);
+    const code = await deployAndWatch(file, { ...options, endpointUrl: server.url }, io, signal);
+    if (code !== ExitCode.Ok) return code;
+    if (!options.watch) await aborted(signal);
+    return code;
+  } finally {
+    await server.close();
+  }
+}
+
 export function registerDeploy(program: Command, context: CommandContext): void {
   program
     .command('deploy')
@@ -209,9 +262,12 @@ export function registerDeploy(program: Command, context: CommandContext): void 
     .addOption(new Option('--region <region>', "AWS::Region (default: the server's)").env('STEPWISE_REGION'))
     .addOption(new Option('--account-id <id>', "AWS::AccountId (default: the server's)").env('STEPWISE_ACCOUNT_ID'))
     .option('--watch', 'deploy again whenever the template, a definition file or function code is saved')
+    .option('--serve', 'start a server in this process and deploy into it (serving until Ctrl-C)')
+    .option('--port <port>', 'with --serve: the port to listen on (default 8083)')
+    .option('--data-dir <dir>', 'with --serve: where the SQLite database is kept (default .stepwise)')
     .action(async (file: string, options: DeployCommandOptions) => {
       let signal: AbortSignal | undefined;
-      if (options.watch) {
+      if (options.watch || options.serve) {
         const controller = new AbortController();
         const stop = () => {
           process.off('SIGINT', stop);

@@ -190,6 +190,30 @@ async function deployActivity(
   return (await syncTags(client, activity.arn, activity.tags)) ? 'updated' : 'unchanged';
 }
 
+/** A request the server refused (an AWS error), as a TemplateError naming the resource. */
+async function refused<T>(file: string, logicalId: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const { name, message, $metadata } = error as { name?: unknown; message?: unknown; $metadata?: unknown };
+    if ($metadata === undefined || typeof name !== 'string') throw error;
+    throw new TemplateError(`${file}: ${logicalId}: the server refused it: ${name}: ${String(message)}`);
+  }
+}
+
+/** Logging the server would refuse (a level other than OFF needs exactly one log group), told before anything is created. */
+function checkLogging(template: LoadedTemplate): void {
+  const problems = template.stateMachines.flatMap((machine) => {
+    const { level = 'OFF', destinations = [] } = machine.loggingConfiguration ?? {};
+    if (destinations.length > 1 || (level !== 'OFF' && destinations.length === 0))
+      return [
+        `${template.file}: ${machine.logicalId}: logging at level ${level} needs exactly one log group destination`,
+      ];
+    return [];
+  });
+  if (problems.length > 0) throw new TemplateError(problems.join('\n'));
+}
+
 /** Warnings about what is not deployed: resources standing in as ARNs, functions that do not run here. */
 function warningsOf(template: LoadedTemplate): string[] {
   const warnings: string[] = [];
@@ -230,6 +254,7 @@ async function deployOnce(
     if (parts.length > 5 && (parts[3] !== template.region || parts[4] !== template.accountId))
       serverHome ??= { region: parts[3]!, accountId: parts[4]! };
   };
+  checkLogging(template);
   await validateAll(client, template);
   const shims = planShims(template.functions, functionsDir, file);
 
@@ -237,11 +262,11 @@ async function deployOnce(
   for (const { plan, change } of writeShims(shims))
     items.push({ kind: 'function', logicalId: plan.fn.logicalId, name: plan.fn.name, arn: plan.fn.arn, change });
   for (const activity of template.activities) {
-    const change = await deployActivity(client, activity, created);
+    const change = await refused(file, activity.logicalId, () => deployActivity(client, activity, created));
     items.push({ kind: 'activity', logicalId: activity.logicalId, name: activity.name, arn: activity.arn, change });
   }
   for (const machine of template.stateMachines) {
-    const change = await deployStateMachine(client, machine, created);
+    const change = await refused(file, machine.logicalId, () => deployStateMachine(client, machine, created));
     items.push({ kind: 'state machine', logicalId: machine.logicalId, name: machine.name, arn: machine.arn, change });
   }
   return { template, items, warnings: warningsOf(template), ...(serverHome ? { serverHome } : {}) };

@@ -16,13 +16,14 @@ import {
   StartSyncExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployCommand } from '../../src/cli/deploy.js';
+import { DEFAULT_ENDPOINT, deployCommand } from '../../src/cli/deploy.js';
+import { runCli } from '../../src/cli/program.js';
 import type { CliIO } from '../../src/cli/common.js';
 import { loadTemplate } from '../../src/index.js';
 import { eventually } from '../support/async.js';
-import { finished, startExecution } from '../support/aws.js';
+import { finished, sfnClient, startExecution } from '../support/aws.js';
 import { removeDir, tempDir } from '../support/files.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { freePort, startTestServer, type TestServer } from '../support/server.js';
 import { startDynalite, type Running } from '../integrations/aws/servers.js';
 
 const templates = fileURLToPath(new URL('.', import.meta.url));
@@ -386,5 +387,56 @@ describe('a server in another region', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('--serve: a server in this process', () => {
+  it('deploys into it and serves until stopped', async () => {
+    const dataDir = tempDir('stepwise-deploy-serve-');
+    const ownFunctions = tempDir('stepwise-deploy-serve-functions-');
+    const { io, out } = capture();
+    const controller = new AbortController();
+    const running = deployCommand(
+      join(templates, 'cfn-sub/template.yaml'),
+      { endpointUrl: DEFAULT_ENDPOINT, functionsDir: ownFunctions, serve: true, port: '0', dataDir },
+      io,
+      controller.signal,
+    );
+    try {
+      const url = await eventually(
+        async () => /serving the Step Functions API at (\S+)/.exec(out.stdout)?.[1],
+        'the server to start',
+      );
+      await eventually(async () => (out.stdout.includes(': 2 created') ? true : undefined), 'the deploy', 10_000).catch(
+        (error: unknown) => {
+          throw new Error(`${String(error)}: ${out.stdout} ${out.stderr}`);
+        },
+      );
+      const client = sfnClient(url);
+      const arn = 'arn:aws:states:us-east-1:123456789012:stateMachine:template-pricing-dev';
+      const run = await finished(client, await startExecution(client, arn, { item: 'cup', listPrice: 10 }));
+      expect(run.output).toMatchObject({ quote: { item: 'cup', price: 9, currency: 'EUR' } });
+      client.destroy();
+    } finally {
+      controller.abort();
+      expect(await running, out.stderr).toBe(0);
+      removeDir(dataDir);
+      removeDir(ownFunctions);
+    }
+  }, 20_000);
+});
+
+describe('the stepwise command line', () => {
+  it('says in one line that no server answers, exit code 2', async () => {
+    const { io, out } = capture();
+    const port = await freePort();
+    const code = await runCli(
+      ['deploy', join(templates, 'cfn-sub/template.yaml'), '--endpoint-url', `http://127.0.0.1:${port}`],
+      io,
+    );
+    expect(code).toBe(2);
+    expect(out.stderr).toBe(
+      `stepwise: cannot reach Step Functions at http://127.0.0.1:${port}: is stepwise serve running?\n`,
+    );
   });
 });
