@@ -440,3 +440,38 @@ describe('the stepwise command line', () => {
     );
   });
 });
+
+describe('a TypeScript handler', () => {
+  it('runs through a .mts shim', async () => {
+    const dir = tempDir('stepwise-deploy-ts-');
+    try {
+      cpSync(join(templates, 'sam-inline'), dir, { recursive: true });
+      writeFileSync(
+        join(dir, 'template.yaml'),
+        `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Shout:
+    Type: AWS::Serverless::Function
+    Properties: { FunctionName: shout-ts, CodeUri: src/, Handler: shout.handler, Runtime: nodejs20.x }
+  ShoutMachine:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Name: shout
+      Definition: { StartAt: S, States: { S: { Type: Task, Resource: !GetAtt Shout.Arn, End: true } } }
+`,
+      );
+      writeFileSync(
+        join(dir, 'src/shout.ts'),
+        'interface Event { text: string }\nexport const handler = async (event: Event): Promise<string> => event.text.toUpperCase();\n',
+      );
+      const out = await deploy(join(dir, 'template.yaml'));
+      expect(out.code, out.stderr).toBe(0);
+      expect(readdirSync(functionsDir)).toContain('shout-ts.mts');
+      const arn = 'arn:aws:states:us-east-1:123456789012:stateMachine:shout';
+      const run = await finished(server.client, await startExecution(server.client, arn, { text: 'hey' }));
+      expect(run.output, run.cause).toBe('HEY');
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
