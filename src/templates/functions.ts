@@ -21,8 +21,10 @@ export interface TemplateFunction {
   arn: string;
   /** The handler's module file (absolute). */
   file: string;
-  /** The code folder (CodeUri, the Code folder or the CDK asset). */
+  /** The code folder (CodeUri, the Code folder or the CDK asset); for inline code, the template's. */
   codeDir: string;
+  /** InlineCode or Code.ZipFile: the source itself (CommonJS, as Lambda runs it), and no `file` of its own. */
+  inlineCode?: string;
   /** The handler's export (`lambdaHandler` for `app.lambdaHandler`). */
   exportName: string;
   /** Environment.Variables, resolved. */
@@ -35,10 +37,14 @@ export interface FunctionScan {
   skipped: Array<{ logicalId: string; reason: string }>;
 }
 
-function codeDir(model: TemplateModel, resource: Resource): string | { skip: string } {
+type CodeLocation = string | { inline: string } | { skip: string };
+
+/** Where the function's code is: a folder, inline source (InlineCode, Code.ZipFile), or nowhere here. */
+function codeDir(model: TemplateModel, resource: Resource): CodeLocation {
   const base = dirname(resolve(model.template.file));
   if (resource.type === 'AWS::Serverless::Function') {
-    if (resource.properties.InlineCode !== undefined) return { skip: 'its code is InlineCode' };
+    const inline = model.property(resource, 'InlineCode');
+    if (typeof inline === 'string') return { inline };
     const uri = model.property(resource, 'CodeUri');
     if (typeof uri === 'string') return resolve(base, uri);
     if (uri === undefined) return base;
@@ -48,8 +54,8 @@ function codeDir(model: TemplateModel, resource: Resource): string | { skip: str
   if (typeof assetPath === 'string') return isAbsolute(assetPath) ? assetPath : resolve(base, assetPath);
   const code = model.property(resource, 'Code');
   if (typeof code === 'string') return resolve(base, code);
-  if (isJsonObject(code ?? null) && (code as { ZipFile?: Json }).ZipFile !== undefined)
-    return { skip: 'its code is an inline ZipFile' };
+  const zipFile = isJsonObject(code ?? null) ? (code as { ZipFile?: Json }).ZipFile : undefined;
+  if (typeof zipFile === 'string') return { inline: zipFile };
   return { skip: 'its Code is in S3 or an image' };
 }
 
@@ -75,7 +81,7 @@ function environmentOf(model: TemplateModel, resource: Resource): Record<string,
 /** Which functions of the template run their code here; the model learns them (their ARNs are real). */
 export function scanFunctions(model: TemplateModel): FunctionScan {
   const scan: FunctionScan = { functions: [], skipped: [] };
-  const found: Array<{ resource: Resource; file: string; exportName: string; codeDir: string }> = [];
+  const found: Array<{ resource: Resource; file: string; exportName: string; codeDir: string; inline?: string }> = [];
   for (const resource of model.resources.values()) {
     if (!FUNCTION_TYPES.has(resource.type)) continue;
     const { logicalId } = resource;
@@ -89,7 +95,7 @@ export function scanFunctions(model: TemplateModel): FunctionScan {
       continue;
     }
     const dir = codeDir(model, resource);
-    if (typeof dir !== 'string') {
+    if (typeof dir !== 'string' && 'skip' in dir) {
       scan.skipped.push({ logicalId, reason: dir.skip });
       continue;
     }
@@ -101,6 +107,18 @@ export function scanFunctions(model: TemplateModel): FunctionScan {
         `Handler must be <file>.<export> (e.g. app.handler), not ${handler === undefined ? 'missing' : `'${handler}'`}`,
       );
     const modulePath = handler.slice(0, dot);
+    if (typeof dir !== 'string') {
+      const template = resolve(model.template.file);
+      found.push({
+        resource,
+        file: template,
+        exportName: handler.slice(dot + 1),
+        codeDir: dirname(template),
+        inline: dir.inline,
+      });
+      model.localFunctions.add(logicalId);
+      continue;
+    }
     const file = findHandler(dir, modulePath);
     if (file === undefined)
       throw model.error(
@@ -110,7 +128,7 @@ export function scanFunctions(model: TemplateModel): FunctionScan {
     found.push({ resource, file, exportName: handler.slice(dot + 1), codeDir: dir });
     model.localFunctions.add(logicalId);
   }
-  for (const { resource, file, exportName, codeDir } of found) {
+  for (const { resource, file, exportName, codeDir, inline } of found) {
     const name = model.nameOf(resource);
     scan.functions.push({
       logicalId: resource.logicalId,
@@ -120,6 +138,7 @@ export function scanFunctions(model: TemplateModel): FunctionScan {
       codeDir,
       exportName,
       environment: environmentOf(model, resource),
+      ...(inline !== undefined ? { inlineCode: inline } : {}),
     });
   }
   return scan;

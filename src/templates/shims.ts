@@ -78,12 +78,24 @@ function shimContent(fn: TemplateFunction, template: string, functionsDir: strin
   ].join('\n');
 }
 
+/** Inline code is the shim: the environment first, the source, then its export as `handler`. */
+function inlineShim(fn: TemplateFunction, source: string, template: string): string {
+  const exportName = JSON.stringify(fn.exportName);
+  return [
+    `${MARKER} for ${fn.logicalId} in ${resolve(template)} (its inline code): rewritten on every deploy, do not edit.`,
+    `Object.assign(process.env, ${JSON.stringify(fn.environment)});`,
+    source,
+    `if (typeof module.exports.handler !== 'function') module.exports.handler = module.exports[${exportName}];`,
+    '',
+  ].join('\n');
+}
+
 /** What would be written, checking first that nothing of the user's is in the way. */
 export function planShims(functions: readonly TemplateFunction[], functionsDir: string, template: string): ShimPlan[] {
   const dir = resolve(functionsDir);
   return functions.map((fn) => {
-    const typescript = /\.m?ts$/.test(fn.file);
-    const file = join(dir, `${fn.name}${typescript ? '.mts' : '.mjs'}`);
+    const typescript = fn.inlineCode === undefined && /\.m?ts$/.test(fn.file);
+    const file = join(dir, `${fn.name}${fn.inlineCode !== undefined ? '.cjs' : typescript ? '.mts' : '.mjs'}`);
     const stale: string[] = [];
     const others = [
       ...EXTENSIONS.map((ext) => join(dir, fn.name + ext)),
@@ -97,7 +109,9 @@ export function planShims(functions: readonly TemplateFunction[], functionsDir: 
         );
       if (other !== file) stale.push(other);
     }
-    return { fn, file, content: shimContent(fn, template, dir), stale };
+    const content =
+      fn.inlineCode !== undefined ? inlineShim(fn, fn.inlineCode, template) : shimContent(fn, template, dir);
+    return { fn, file, content, stale };
   });
 }
 

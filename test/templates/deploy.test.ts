@@ -475,3 +475,51 @@ Resources:
     }
   });
 });
+
+describe('inline function code', () => {
+  it('runs Code.ZipFile (CDK Code.fromInline) and SAM InlineCode', async () => {
+    const dir = tempDir('stepwise-deploy-inline-');
+    try {
+      writeFileSync(
+        join(dir, 'template.yaml'),
+        `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Adder:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.add
+      Environment: { Variables: { STEP: "2" } }
+      Code:
+        ZipFile: |
+          exports.add = async (event) => ({ n: event.n + Number(process.env.STEP) });
+  Doubler:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: |
+        exports.handler = async (event) => ({ n: event.n * 2 });
+  Maths:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      RoleArn: arn:aws:iam::123456789012:role/maths
+      Definition:
+        StartAt: Add
+        States:
+          Add: { Type: Task, Resource: !GetAtt Adder.Arn, Next: Double }
+          Double: { Type: Task, Resource: !GetAtt Doubler.Arn, End: true }
+`,
+      );
+      const out = await deploy(join(dir, 'template.yaml'));
+      expect(out.code, out.stderr).toBe(0);
+      expect(readdirSync(functionsDir)).toEqual(expect.arrayContaining(['Adder.cjs', 'Doubler.cjs']));
+      const arn = 'arn:aws:states:us-east-1:123456789012:stateMachine:Maths';
+      const run = await finished(server.client, await startExecution(server.client, arn, { n: 1 }));
+      expect(run.output, run.cause).toEqual({ n: 6 });
+      expect((await deploy(join(dir, 'template.yaml'))).stdout).toMatch(/: 3 unchanged\n$/);
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
