@@ -65,15 +65,63 @@ function isShim(file: string): boolean {
   }
 }
 
+/**
+ * Lambda runs a `.js` handler as CommonJS unless a package.json in its code folder says otherwise;
+ * Node.js would go on looking above the folder (a CDK asset in a `"type": "module"` project). True
+ * when the two disagree: the shim then loads the file as CommonJS itself.
+ */
+function commonJsInModuleScope(file: string, codeDir: string): boolean {
+  if (!file.endsWith('.js')) return false;
+  const root = resolve(codeDir);
+  let dir = dirname(file);
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      if (dir === root || dir.startsWith(`${root}/`)) return false;
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return false;
+    dir = parent;
+  }
+}
+
 function shimContent(fn: TemplateFunction, template: string, functionsDir: string): string {
   const url = pathToFileURL(fn.file).href;
-  return [
+  const exportName = JSON.stringify(fn.exportName);
+  const head = [
     `${MARKER} for ${fn.logicalId} in ${resolve(template)}: rewritten on every deploy, do not edit.`,
     `// It runs ${fn.file} (export ${fn.exportName}); code stamp ${codeStamp(fn.codeDir, functionsDir)}.`,
+  ];
+  const environment = [
     `const environment = ${JSON.stringify(fn.environment)};`,
     'for (const [key, value] of Object.entries(environment)) process.env[key] = value;',
+  ];
+  if (commonJsInModuleScope(fn.file, fn.codeDir)) {
+    const file = JSON.stringify(fn.file);
+    return [
+      ...head,
+      '// Loaded as CommonJS, as Lambda would (no package.json in its code folder says "type": "module").',
+      "import { readFileSync } from 'node:fs';",
+      "import { createRequire } from 'node:module';",
+      "import { compileFunction } from 'node:vm';",
+      ...environment,
+      'const cjs = { exports: {} };',
+      `const load = compileFunction(readFileSync(${file}, 'utf8'), ['exports', 'require', 'module', '__filename', '__dirname'], { filename: ${file} });`,
+      `load(cjs.exports, createRequire(${file}), cjs, ${file}, ${JSON.stringify(dirname(fn.file))});`,
+      `export const handler = cjs.exports[${exportName}] ?? cjs.exports.default?.[${exportName}];`,
+      '',
+    ].join('\n');
+  }
+  return [
+    ...head,
+    ...environment,
     `const code = await import(${JSON.stringify(url)});`,
-    `export const handler = code[${JSON.stringify(fn.exportName)}] ?? code.default?.[${JSON.stringify(fn.exportName)}];`,
+    `export const handler = code[${exportName}] ?? code.default?.[${exportName}];`,
     '',
   ].join('\n');
 }
