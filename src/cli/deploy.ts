@@ -31,7 +31,9 @@ export interface DeployCommandOptions {
 /** `Key=Value`, or the CloudFormation CLI's `ParameterKey=Key,ParameterValue=Value`. */
 export function parseOverrides(pairs: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const pair of pairs) {
+  // `sam deploy --parameter-overrides "Stage=prod Discount=25"`: one argument, several pairs.
+  const split = pairs.flatMap((pair) => pair.trim().split(/\s+(?=[A-Za-z0-9]+=)/));
+  for (const pair of split) {
     const long = /^ParameterKey=([^,]+),ParameterValue=(.*)$/.exec(pair);
     if (long) {
       out[long[1]!] = long[2]!;

@@ -174,7 +174,7 @@ describe('plain CloudFormation (!Sub DefinitionString, Parameters, Mappings, Con
   const template = join(templates, 'cfn-sub/template.yaml');
 
   it('takes parameter overrides, and resolves mappings and conditions from them', async () => {
-    const out = await deploy(template, { overrides: ['Stage=prod', 'Discount=25'] });
+    const out = await deploy(template, { overrides: ['Stage=prod Discount=25'] });
     expect(out.code).toBe(0);
     const arn = 'arn:aws:states:us-east-1:123456789012:stateMachine:template-pricing-prod';
     expect(out.stdout).toContain(`created state machine PricingStateMachine: ${arn}`);

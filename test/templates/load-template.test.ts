@@ -4,6 +4,7 @@
  * No server: what the library's `loadTemplate` gives.
  */
 import { describe, expect, it } from 'vitest';
+import { parseOverrides } from '../../src/cli/deploy.js';
 import { loadTemplateText, TemplateError, type LoadedTemplate } from '../../src/index.js';
 
 function load(text: string, options: Parameters<typeof loadTemplateText>[2] = {}): LoadedTemplate {
@@ -217,5 +218,17 @@ Resources:
     expect(failure(() => loadTemplateText('{\n  "Resources": {\n    "A": }\n}', '/p/t.json'))).toMatch(
       /^\/p\/t\.json:3:\d+: not valid JSON/,
     );
+  });
+});
+
+describe('--parameter-overrides', () => {
+  it('takes Key=Value, ParameterKey=K,ParameterValue=V and several pairs in one argument', () => {
+    expect(parseOverrides(['A=1', 'ParameterKey=B,ParameterValue=x=y', 'C=3 D=four words'])).toEqual({
+      A: '1',
+      B: 'x=y',
+      C: '3',
+      D: 'four words',
+    });
+    expect(() => parseOverrides(['nonsense'])).toThrow(/expected Key=Value, not 'nonsense'/);
   });
 });
