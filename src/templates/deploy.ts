@@ -201,15 +201,24 @@ async function refused<T>(file: string, logicalId: string, work: () => Promise<T
   }
 }
 
-/** Logging the server would refuse (a level other than OFF needs exactly one log group), told before anything is created. */
-function checkLogging(template: LoadedTemplate): void {
+/** A role ARN as CreateStateMachine accepts it (the API's own rule). */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+/**
+ * What the server would refuse, told before anything is created: logging at a level other than
+ * OFF needs exactly one log group; the role must be an IAM role ARN.
+ */
+function checkConfiguration(template: LoadedTemplate): void {
   const problems = template.stateMachines.flatMap((machine) => {
     const { level = 'OFF', destinations = [] } = machine.loggingConfiguration ?? {};
+    const found: string[] = [];
     if (destinations.length > 1 || (level !== 'OFF' && destinations.length === 0))
-      return [
+      found.push(
         `${template.file}: ${machine.logicalId}: logging at level ${level} needs exactly one log group destination`,
-      ];
-    return [];
+      );
+    if (!ROLE_ARN.test(machine.roleArn))
+      found.push(`${template.file}: ${machine.logicalId}: '${machine.roleArn}' is not an IAM role ARN`);
+    return found;
   });
   if (problems.length > 0) throw new TemplateError(problems.join('\n'));
 }
@@ -254,7 +263,7 @@ async function deployOnce(
     if (parts.length > 5 && (parts[3] !== template.region || parts[4] !== template.accountId))
       serverHome ??= { region: parts[3]!, accountId: parts[4]! };
   };
-  checkLogging(template);
+  checkConfiguration(template);
   await validateAll(client, template);
   const shims = planShims(template.functions, functionsDir, file);
 

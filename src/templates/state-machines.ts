@@ -169,7 +169,9 @@ export function stateMachineOf(model: TemplateModel, resource: Resource): Templa
       `${typeKey} must be STANDARD or EXPRESS, not ${type}`,
     );
   const role = model.text(resource, sam ? 'Role' : 'RoleArn');
-  const roleArn = role ?? `arn:${model.home.partition}:iam::${model.home.account}:role/${logicalId}Role`;
+  // SAM's generated role is `<LogicalId>Role` (a role name has at most 64 characters).
+  const roleArn =
+    role ?? `arn:${model.home.partition}:iam::${model.home.account}:role/${`${logicalId}Role`.slice(-64)}`;
   const logging = loggingOf(model.property(resource, sam ? 'Logging' : 'LoggingConfiguration'));
   const tracing = model.property(resource, sam ? 'Tracing' : 'TracingConfiguration');
   const enabled = isJsonObject(tracing ?? null) ? (tracing as JsonObject).Enabled : undefined;

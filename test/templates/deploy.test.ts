@@ -366,6 +366,17 @@ ${definition}
     );
   });
 
+  it('what the server would refuse (a role that is not a role ARN), before anything is created', async () => {
+    const out = await badTemplate(
+      fnAndMachine('      Definition: { StartAt: A, States: { A: { Type: Succeed } } }').replace(
+        'RoleArn: arn:aws:iam::123456789012:role/r',
+        'RoleArn: my-role',
+      ),
+      { 'fn.mjs': 'export const handler = async () => 1;\n' },
+    );
+    expect(out.stderr).toMatch(/^stepwise: .*template\.yaml: Machine: 'my-role' is not an IAM role ARN\n$/);
+  });
+
   it('a missing parameter value, and an unknown override', async () => {
     const text = 'Parameters:\n  Stage: { Type: String }\nResources:\n  Q: { Type: AWS::SQS::Queue }\n';
     expect((await badTemplate(text)).stderr).toMatch(/no value for parameter Stage .*--parameter-overrides Stage=/);
