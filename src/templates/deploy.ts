@@ -225,7 +225,7 @@ function checkConfiguration(template: LoadedTemplate): void {
 
 /** Warnings about what is not deployed: resources standing in as ARNs, functions that do not run here. */
 function warningsOf(template: LoadedTemplate): string[] {
-  const warnings: string[] = [];
+  const warnings: string[] = [...template.warnings];
   if (template.placeholders.length > 0) {
     const list = template.placeholders.map((p) => `${p.logicalId} (${p.type}) = ${p.values.join(', ')}`).join('; ');
     warnings.push(`not deployed, referenced as plausible ARNs and names: ${list}`);

@@ -18,6 +18,9 @@ export { TemplateError } from './parse.js';
 
 export type LoadTemplateOptions = TemplateSettings;
 
+/** SAM's transform (what this reads natively) and the language extensions (Fn::ToJsonString, Fn::Length...). */
+const KNOWN_TRANSFORMS = new Set(['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions']);
+
 export interface LoadedTemplate {
   file: string;
   stackName: string;
@@ -31,6 +34,8 @@ export interface LoadedTemplate {
   skippedFunctions: Array<{ logicalId: string; reason: string }>;
   /** Resources that are not deployed but were referenced: what they resolved to. */
   placeholders: Placeholder[];
+  /** What the template asks for that is not done here (a macro Transform). */
+  warnings: string[];
   /** Files the template read (itself, definition files, handler files): what `--watch` watches. */
   files: string[];
   /** The state machine with this logical id (throws when there is none). */
@@ -81,8 +86,14 @@ export function loadTemplateText(text: string, file: string, options: LoadTempla
     ...stateMachines.flatMap((machine) => (machine.definitionFile !== undefined ? [machine.definitionFile] : [])),
     ...scan.functions.map((fn) => fn.file),
   ];
+  const transform = parsed.body.Transform;
+  const transforms = (Array.isArray(transform) ? transform : transform === undefined ? [] : [transform]).map(String);
+  const warnings = transforms
+    .filter((name) => !KNOWN_TRANSFORMS.has(name))
+    .map((name) => `the Transform ${name} is not applied: its resources are deployed as written`);
   return {
     file,
+    warnings,
     stackName: model.stackName,
     region: model.home.region,
     accountId: model.home.account,

@@ -154,6 +154,18 @@ Conditions:
   });
 });
 
+describe('transforms', () => {
+  it("reads SAM's natively and warns of a macro it does not apply", () => {
+    const text = passResult('v: 1').replace(
+      'Resources:',
+      'Transform: [AWS::Serverless-2016-10-31, MyMacro]\nResources:',
+    );
+    expect(load(text).warnings).toEqual([
+      'the Transform MyMacro is not applied: its resources are deployed as written',
+    ]);
+  });
+});
+
 describe('errors name the logical id and the property path', () => {
   it('an unknown Ref', () => {
     expect(failure(() => load(passResult('value: !Ref Nope')))).toMatch(
