@@ -55,7 +55,8 @@ function report(io: CliIO, result: DeployResult): void {
   const byFunction = new Map(result.template.functions.map((fn) => [fn.logicalId, fn]));
   for (const item of result.items) {
     const fn = item.kind === 'function' ? byFunction.get(item.logicalId) : undefined;
-    const what = fn ? `${display(fn.file)} (${fn.exportName})` : item.arn;
+    const code = fn?.inlineCode !== undefined ? 'its inline code' : `${display(fn?.file ?? '')} (${fn?.exportName})`;
+    const what = fn && item.file ? `${display(item.file)} runs ${code}` : item.arn;
     io.stdout(`${item.change} ${item.kind} ${item.logicalId}: ${what}\n`);
   }
   for (const warning of result.warnings) io.stderr(`stepwise: warning: ${oneLine(warning)}\n`);

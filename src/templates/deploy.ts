@@ -34,6 +34,8 @@ export interface DeployedItem {
   name: string;
   arn: string;
   change: Change;
+  /** For a function: the module written into the functions folder. */
+  file?: string;
 }
 
 export interface DeployOptions extends LoadTemplateOptions {
@@ -269,7 +271,14 @@ async function deployOnce(
 
   const items: DeployedItem[] = [];
   for (const { plan, change } of writeShims(shims))
-    items.push({ kind: 'function', logicalId: plan.fn.logicalId, name: plan.fn.name, arn: plan.fn.arn, change });
+    items.push({
+      kind: 'function',
+      logicalId: plan.fn.logicalId,
+      name: plan.fn.name,
+      arn: plan.fn.arn,
+      change,
+      file: plan.file,
+    });
   for (const activity of template.activities) {
     const change = await refused(file, activity.logicalId, () => deployActivity(client, activity, created));
     items.push({ kind: 'activity', logicalId: activity.logicalId, name: activity.name, arn: activity.arn, change });
