@@ -44,7 +44,8 @@ function codeStamp(dir: string, skip: string): string {
     for (const entry of entries) {
       if (count >= STAMP_FILE_LIMIT || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
       const path = join(folder, entry.name);
-      if (path === skip) continue;
+      // The shims' own folder (which may be the code folder itself): its files are the shims.
+      if (path === skip || (folder === skip && entry.isFile())) continue;
       if (entry.isDirectory()) walk(path);
       else if (entry.isFile()) {
         count++;

@@ -534,3 +534,30 @@ Resources:
     }
   });
 });
+
+describe('code in the functions folder itself', () => {
+  it('stays unchanged on a second deploy (the shims are not part of the code stamp)', async () => {
+    const dir = tempDir('stepwise-deploy-same-folder-');
+    try {
+      const folder = join(dir, 'functions');
+      cpSync(join(templates, 'sam-inline/src'), folder, { recursive: true });
+      writeFileSync(
+        join(dir, 'template.yaml'),
+        `Resources:
+  Validate:
+    Type: AWS::Serverless::Function
+    Properties: { FunctionName: validate-here, CodeUri: functions/, Handler: orders.validate, Runtime: nodejs20.x }
+`,
+      );
+      const options = { endpointUrl: server.url, functionsDir: folder };
+      const first = capture();
+      expect(await deployCommand(join(dir, 'template.yaml'), options, first.io)).toBe(0);
+      expect(first.out.stdout).toMatch(/: 1 created\n$/);
+      const second = capture();
+      expect(await deployCommand(join(dir, 'template.yaml'), options, second.io)).toBe(0);
+      expect(second.out.stdout).toMatch(/: 1 unchanged\n$/);
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
