@@ -241,7 +241,7 @@ function warningsOf(template: LoadedTemplate): string[] {
 export async function deployTemplate(file: string, options: DeployOptions): Promise<DeployResult> {
   const { client, ...settings } = options;
   const home = settings.region === undefined ? await serverHome(client) : undefined;
-  const result = await deployOnce(file, options, { ...settings, ...home });
+  const result = await deployOnce(file, options, { ...home, ...settings });
   const actual = result.serverHome;
   if (actual === undefined) return result;
   // An empty server told nothing of its region and account, and they were not the defaults: the

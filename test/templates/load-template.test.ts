@@ -3,9 +3,12 @@
  * pseudo parameters, placeholders and the errors that name a logical id and a property path.
  * No server: what the library's `loadTemplate` gives.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseOverrides } from '../../src/cli/deploy.js';
-import { loadTemplateText, TemplateError, type LoadedTemplate } from '../../src/index.js';
+import { loadTemplate, loadTemplateText, TemplateError, type LoadedTemplate } from '../../src/index.js';
+import { removeDir, tempDir } from '../support/files.js';
 
 function load(text: string, options: Parameters<typeof loadTemplateText>[2] = {}): LoadedTemplate {
   return loadTemplateText(text, '/project/template.yaml', options);
@@ -151,6 +154,42 @@ Conditions:
     const states = template.stateMachine('Machine').definition.States as Record<string, { Result?: unknown }>;
     expect(states.P?.Result).toEqual({ text: 'say "hi"', untouched: '${Other}' });
     expect(template.stateMachine('Machine').roleArn).toBe('arn:aws:iam::123456789012:role/MachineRole');
+  });
+});
+
+describe('definition files', () => {
+  it('reads DefinitionS3Location as a local YAML file, substitutions made in its text', async () => {
+    const dir = tempDir('stepwise-template-');
+    try {
+      writeFileSync(
+        join(dir, 'flow.asl.yaml'),
+        'StartAt: Wait\nStates:\n  Wait: { Type: Wait, Seconds: ${Delay}, Next: Done }\n  Done: { Type: Pass, Result: "${Label}", End: true }\n',
+      );
+      writeFileSync(
+        join(dir, 'template.yaml'),
+        `Resources:
+  Flow:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      RoleArn: arn:aws:iam::123456789012:role/flow
+      DefinitionS3Location: ./flow.asl.yaml
+      DefinitionSubstitutions: { Delay: 3, Label: !Sub "\${AWS::StackName} done" }
+`,
+      );
+      const template = await loadTemplate(join(dir, 'template.yaml'), { stackName: 'demo' });
+      const machine = template.stateMachine('Flow');
+      expect(machine.definitionFile).toBe(join(dir, 'flow.asl.yaml'));
+      expect(machine.definition).toEqual({
+        StartAt: 'Wait',
+        States: {
+          Wait: { Type: 'Wait', Seconds: 3, Next: 'Done' },
+          Done: { Type: 'Pass', Result: 'demo done', End: true },
+        },
+      });
+      expect(template.files).toEqual([join(dir, 'template.yaml'), join(dir, 'flow.asl.yaml')]);
+    } finally {
+      removeDir(dir);
+    }
   });
 });
 
