@@ -59,6 +59,8 @@ function report(io: CliIO, result: DeployResult): void {
     const what = fn && item.file ? `${display(item.file)} runs ${code}` : item.arn;
     io.stdout(`${item.change} ${item.kind} ${item.logicalId}: ${what}\n`);
   }
+  for (const output of result.template.outputs)
+    if (output.value !== undefined) io.stdout(`output ${output.key}: ${output.value}\n`);
   for (const warning of result.warnings) io.stderr(`stepwise: warning: ${oneLine(warning)}\n`);
   const counts = new Map<string, number>();
   for (const item of result.items) counts.set(item.change, (counts.get(item.change) ?? 0) + 1);

@@ -232,6 +232,8 @@ function warningsOf(template: LoadedTemplate): string[] {
     const list = template.placeholders.map((p) => `${p.logicalId} (${p.type}) = ${p.values.join(', ')}`).join('; ');
     warnings.push(`not deployed, referenced as plausible ARNs and names: ${list}`);
   }
+  for (const output of template.outputs)
+    if (output.problem !== undefined) warnings.push(`output ${output.key} is not resolved: ${output.problem}`);
   for (const skipped of template.skippedFunctions)
     warnings.push(`function ${skipped.logicalId} does not run here: ${skipped.reason}`);
   return warnings;

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { isJsonObject, type JsonObject } from '../json.js';
 import { isValidName } from '../vocabulary/arn.js';
 import { TemplateModel, type Placeholder, type TemplateSettings } from './model.js';
 import { TemplateError, parseTemplate } from './parse.js';
@@ -34,6 +35,8 @@ export interface LoadedTemplate {
   skippedFunctions: Array<{ logicalId: string; reason: string }>;
   /** Resources that are not deployed but were referenced: what they resolved to. */
   placeholders: Placeholder[];
+  /** The template's Outputs, resolved (a value that cannot be resolved here says why). */
+  outputs: Array<{ key: string; value?: string; problem?: string }>;
   /** What the template asks for that is not done here (a macro Transform). */
   warnings: string[];
   /** Files the template read (itself, definition files, handler files): what `--watch` watches. */
@@ -48,6 +51,28 @@ export function defaultStackName(file: string): string {
     .replace(/\.(template\.)?(json|ya?ml)$/i, '')
     .replace(/[^A-Za-z0-9-]/g, '-');
   return /^[A-Za-z]/.test(name) ? name : `stack-${name}`;
+}
+
+function outputsOf(model: TemplateModel): LoadedTemplate['outputs'] {
+  const declared = model.template.body.Outputs;
+  if (!isJsonObject(declared ?? null)) return [];
+  const outputs: LoadedTemplate['outputs'] = [];
+  for (const [key, output] of Object.entries(declared as JsonObject)) {
+    if (!isJsonObject(output) || output.Value === undefined) continue;
+    try {
+      if (
+        typeof output.Condition === 'string' &&
+        !model.intrinsics.test({ Condition: output.Condition }, ['Outputs', key])
+      )
+        continue;
+      const value = model.resolve(output.Value, ['Outputs', key, 'Value']);
+      if (value === undefined) continue;
+      outputs.push({ key, value: typeof value === 'string' ? value : JSON.stringify(value) });
+    } catch (error) {
+      outputs.push({ key, problem: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return outputs;
 }
 
 /** Reads, resolves and checks the template's text (not the state machines' definitions: deploy validates those). */
@@ -94,6 +119,7 @@ export function loadTemplateText(text: string, file: string, options: LoadTempla
   return {
     file,
     warnings,
+    outputs: outputsOf(model),
     stackName: model.stackName,
     region: model.home.region,
     accountId: model.home.account,

@@ -231,6 +231,19 @@ export class TemplateModel {
       const metadata = isJsonObject(declaration.Metadata ?? null) ? (declaration.Metadata as JsonObject) : {};
       this.resources.set(logicalId, { logicalId, type: declaration.Type, properties, metadata });
     }
+    // SAM's generated roles (`<LogicalId>Role` for a function or state machine without a Role),
+    // which templates' Outputs name (`!GetAtt StockTradingStateMachineRole.Arn`).
+    for (const resource of [...this.resources.values()]) {
+      const sam = resource.type === 'AWS::Serverless::StateMachine' || resource.type === 'AWS::Serverless::Function';
+      const roleId = `${resource.logicalId}Role`;
+      if (!sam || resource.properties.Role !== undefined || this.resources.has(roleId)) continue;
+      this.resources.set(roleId, {
+        logicalId: roleId,
+        type: 'AWS::IAM::Role',
+        properties: { RoleName: roleId.slice(-64) },
+        metadata: {},
+      });
+    }
   }
 
   private resource(logicalId: string, path: readonly PathPart[]): Resource | undefined {

@@ -101,6 +101,11 @@ describe('SAM stock trader starter (DefinitionUri, DefinitionSubstitutions, Serv
     expect(first.stderr).toMatch(
       /warning: not deployed, referenced .*TransactionTable \(AWS::Serverless::SimpleTable\)/,
     );
+    // The Outputs, SAM's generated role included.
+    expect(first.stdout).toContain(`output StockTradingStateMachineArn: ${arn}\n`);
+    expect(first.stdout).toContain(
+      'output StockTradingStateMachineRoleArn: arn:aws:iam::123456789012:role/StockTradingStateMachineRole\n',
+    );
 
     const run = await finished<Record<string, unknown>>(
       server.client,
