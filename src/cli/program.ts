@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, oneLine, reportError, type CliIO, type CommandContext } from './common.js';
 import { registerCheck } from './check.js';
+import { registerDeploy } from './deploy.js';
 import { registerGraph } from './graph.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
@@ -17,6 +18,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerServe,
   registerGraph,
   registerCheck,
+  registerDeploy,
 ];
 
 /** The package version; package.json sits two levels up from both src/cli and dist/cli. */
