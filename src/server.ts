@@ -28,6 +28,8 @@ import { isClusterStore } from './store/cluster.js';
 import { DEFAULT_LEASE_MS } from './engine/durable/cluster/cluster-node.js';
 import type { ExecutionStore } from './store/types.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './index.js';
+import { Metrics } from './ops/metrics.js';
+import { combineObservers } from './engine/observer.js';
 
 export interface ServerOptions {
   port?: number;
@@ -204,7 +206,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const executions = new ExecutionService({ store });
   const integrations = new IntegrationRegistry();
   const nodeId = options.nodeId ?? (process.env.STEPWISE_NODE_ID || undefined);
+  const metrics = new Metrics();
+  const observer = combineObservers([metrics], (err) => log.warn({ err }, 'an engine observer failed'));
   const engine = new DurableEngine({
+    observer,
     store,
     storeHealth,
     logger: log,
@@ -229,6 +234,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           },
         }
       : {}),
+  });
+  if (engine.node) metrics.setNode(engine.node.id);
+  const metricsStore = store;
+  metrics.setGauges({
+    openExecutions: () => engine.executionsInFlight,
+    pendingTimers: () => metricsStore.countTimers(),
   });
   addIntegrations(integrations, {
     logger: log,
@@ -258,6 +269,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     storeHealth,
     consoleDir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
     maxEventStreams,
+    metrics,
   });
   // Readiness never waits on user code: recovery stores what it must, the server listens, and only
   // then do the recovered executions run (a poison one cannot keep /healthz from answering).

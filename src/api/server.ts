@@ -24,6 +24,7 @@ import { ApiError } from './errors.js';
 import { isActionName, operations } from './operations/index.js';
 import { Request } from './request.js';
 import { clientError, decodeUtf8 } from './edge.js';
+import { registerMetrics, type MetricsEndpoint } from './metrics.js';
 
 export interface ApiServerOptions {
   store: ExecutionStore;
@@ -47,6 +48,8 @@ export interface ApiServerOptions {
   storeHealth?: StoreHealth;
   /** The console's live event streams open at once (default 100); one more answers 429. */
   maxEventStreams?: number;
+  /** Served at GET /metrics (Prometheus), and told of every request. */
+  metrics?: MetricsEndpoint;
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -112,6 +115,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     const report = options.storeHealth?.report() ?? { status: 'ok' };
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
+  if (options.metrics) registerMetrics(app, options.metrics);
   // Read-only endpoints the console needs besides the AWS API (the live history stream).
   registerConsoleApi(app, ctx, options.maxEventStreams !== undefined ? { maxStreams: options.maxEventStreams } : {});
 

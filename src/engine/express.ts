@@ -16,6 +16,7 @@ import { runInMemory } from './in-memory-runner.js';
 import type { InvokeTaskCommand } from './task-invoker.js';
 import type { TaskRunner } from './task-runner.js';
 import { EXPRESS_MAX_DURATION_MS } from '../vocabulary/limits.js';
+import type { EngineObserver, ObservedExecution } from './observer.js';
 
 export class ExpressRunner {
   /** Asynchronous Express executions running now, to stop them. */
@@ -31,7 +32,31 @@ export class ExpressRunner {
     private readonly log: Logger | undefined,
     /** Bytes of history one run may hold (see InMemoryRunOptions.historyBytesLimit). */
     private readonly historyBytesLimit?: number,
+    private readonly observer?: EngineObserver,
   ) {}
+
+  /** The runner's `onEvents` option for an execution, when someone watches. */
+  private watch(
+    sm: StateMachineRecord,
+    arn: string,
+    name: string,
+    startDate: number,
+    synchronous: boolean,
+  ): { onEvents?: (events: readonly HistoryEvent[]) => void } {
+    const observer = this.observer;
+    if (!observer?.executionEvents) return {};
+    const execution: ObservedExecution = {
+      executionArn: arn,
+      stateMachineArn: sm.arn,
+      name,
+      type: 'EXPRESS',
+      startDate,
+      redriveCount: 0,
+      loggingConfiguration: sm.loggingConfiguration,
+      synchronous,
+    };
+    return { onEvents: (events) => observer.executionEvents?.(execution, events) };
+  }
 
   /** Express executions running in memory now, synchronous and asynchronous. */
   get active(): number {
@@ -54,6 +79,7 @@ export class ExpressRunner {
         history: false,
         runtime: this.rt,
         deadline: startDate + EXPRESS_MAX_DURATION_MS,
+        ...this.watch(sm, arn, request.name, startDate, true),
       },
     ).finally(() => this.syncRunning--);
     return {
@@ -86,6 +112,7 @@ export class ExpressRunner {
       abort: controller.signal,
       deadline: startDate + EXPRESS_MAX_DURATION_MS,
       ...(this.historyBytesLimit !== undefined ? { historyBytesLimit: this.historyBytesLimit } : {}),
+      ...this.watch(sm, arn, request.name, startDate, false),
     })
       .then((result) => {
         if (logging) this.logExpress(sm, arn, result.status, result.history);

@@ -43,6 +43,8 @@ export interface InMemoryRunOptions {
   deadline?: number;
   /** Bytes of history (events as JSON) the run may hold; past it the execution fails with States.Runtime. */
   historyBytesLimit?: number;
+  /** Told each step's history events as they are made (recorded even when `history` is false, not kept then). */
+  onEvents?: (events: readonly HistoryEvent[]) => void;
 }
 
 interface Timer {
@@ -65,7 +67,7 @@ export async function runInMemory(
     pause: options.runtime?.pause ?? turns,
   };
   const runOptions = {
-    history: options.history,
+    history: options.history || options.onEvents !== undefined,
     ...(options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {}),
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
   };
@@ -94,6 +96,7 @@ export async function runInMemory(
         : { ...runOptions, historyBytes: { limit: bytesLimit, used: historyBytes } },
     );
     state = result.state;
+    if (options.onEvents && result.events.length > 0) options.onEvents(result.events);
     if (options.history) historyBytes += keepHistory(history, result.events, options.historyBytesLimit !== undefined);
     for (const command of result.commands) {
       switch (command.kind) {

@@ -250,6 +250,8 @@ export interface ExecutionStore {
   dueTimers(now: Millis, limit: number): Promise<TimerRecord[]>;
   /** When the next timer fires, if any. */
   nextTimerAt(): Promise<Millis | undefined>;
+  /** How many timers are stored and not yet fired (for metrics). */
+  countTimers(): Promise<number>;
   /** Outbox tasks of one execution (to re-invoke after a restart). */
   pendingTasks(executionArn: string): Promise<TaskRecord[]>;
   /**

@@ -323,6 +323,10 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
     return this.allTimers()[0]?.fireAt;
   }
 
+  async countTimers(): Promise<number> {
+    return this.allTimers().length;
+  }
+
   async pendingTasks(executionArn: string): Promise<TaskRecord[]> {
     return [...(this.tasks.get(executionArn)?.values() ?? [])]
       .sort((a, b) => compareKeys([a.createdAt, a.taskId], [b.createdAt, b.taskId]))

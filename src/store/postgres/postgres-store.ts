@@ -494,6 +494,11 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
     return row?.fire_at ?? undefined;
   }
 
+  async countTimers(): Promise<number> {
+    const [row] = await this.rows<{ count: string | number }>(SQL.countTimers);
+    return Number(row?.count ?? 0);
+  }
+
   async pendingTasks(executionArn: string): Promise<TaskRecord[]> {
     return (await this.rows<TaskRow>(SQL.pendingTasks, [executionArn])).map(taskFromRow);
   }

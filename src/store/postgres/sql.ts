@@ -95,6 +95,7 @@ export const SQL = {
   dueTimers: `SELECT execution_arn, timer_id, fire_at FROM timers WHERE fire_at <= $1
     ORDER BY fire_at, execution_arn, timer_id LIMIT $2`,
   nextTimerAt: 'SELECT min(fire_at) AS fire_at FROM timers',
+  countTimers: 'SELECT count(*) AS count FROM timers',
 
   pendingTasks: `SELECT ${TASK_SELECT} FROM tasks WHERE execution_arn = $1 ORDER BY created_at, task_id`,
 } as const;

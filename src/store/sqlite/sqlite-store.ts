@@ -361,6 +361,10 @@ export class SqliteStore implements ExecutionStore {
     return this.sql.nextTimerAt.get() ?? undefined;
   }
 
+  async countTimers(): Promise<number> {
+    return this.sql.countTimers.get() ?? 0;
+  }
+
   async pendingTasks(executionArn: string): Promise<TaskRecord[]> {
     return this.sql.pendingTasks.all(executionArn).map(taskFromRow);
   }

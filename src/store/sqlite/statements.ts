@@ -206,6 +206,7 @@ export function prepareStatements(db: Database) {
       'SELECT execution_arn, timer_id, fire_at FROM timers WHERE fire_at <= ? ORDER BY fire_at, execution_arn, timer_id LIMIT ?',
     ),
     nextTimerAt: preparePluck<[], number | null>(db, 'SELECT min(fire_at) FROM timers'),
+    countTimers: preparePluck<[], number>(db, 'SELECT count(*) FROM timers'),
 
     // tasks (the outbox)
     putTask: prepare<TaskRow>(
