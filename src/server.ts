@@ -29,6 +29,7 @@ import { DEFAULT_LEASE_MS } from './engine/durable/cluster/cluster-node.js';
 import type { ExecutionStore } from './store/types.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './index.js';
 import { Metrics } from './ops/metrics.js';
+import { ExecutionLogs } from './ops/execution-logs.js';
 import { combineObservers } from './engine/observer.js';
 
 export interface ServerOptions {
@@ -90,6 +91,13 @@ export interface ServerOptions {
   maxHistoryBytesInMemory?: number;
   /** The console's live event streams open at once (else STEPWISE_MAX_EVENT_STREAMS; default 100). */
   maxEventStreams?: number;
+  /**
+   * Execution logs (as state machines' loggingConfiguration asks) go to one file per log group here
+   * (else STEPWISE_EXECUTION_LOGS_DIR); without it, to stdout.
+   */
+  executionLogsDir?: string;
+  /** Where execution log lines go without `executionLogsDir` (default stdout). */
+  executionLogsStdout?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -98,6 +106,8 @@ export interface RunningServer {
   port: number;
   store: ExecutionStore;
   engine: DurableEngine;
+  /** The execution logs writer (flush() to wait for the lines reported so far). */
+  executionLogs: ExecutionLogs;
   /** Where GetActivityTask long polls wait (its settings: poll timeout, pollers per activity). */
   activities: ActivityQueue;
   /** Stops accepting requests, lets in-flight requests and commits finish, closes the store. */
@@ -207,7 +217,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const integrations = new IntegrationRegistry();
   const nodeId = options.nodeId ?? (process.env.STEPWISE_NODE_ID || undefined);
   const metrics = new Metrics();
-  const observer = combineObservers([metrics], (err) => log.warn({ err }, 'an engine observer failed'));
+  const executionLogsDir = options.executionLogsDir ?? (process.env.STEPWISE_EXECUTION_LOGS_DIR || undefined);
+  const executionLogs = new ExecutionLogs({
+    store,
+    log,
+    ...(executionLogsDir !== undefined ? { dir: executionLogsDir } : {}),
+    ...(options.executionLogsStdout ? { stdout: options.executionLogsStdout } : {}),
+  });
+  const observer = combineObservers([metrics, executionLogs], (err) => log.warn({ err }, 'an engine observer failed'));
   const engine = new DurableEngine({
     observer,
     store,
@@ -291,6 +308,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port,
     store,
     engine,
+    executionLogs,
     activities,
     close: () =>
       (closing ??= (async () => {
@@ -298,6 +316,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         activities.close();
         await app.close();
         await engine.close();
+        await executionLogs.close();
         await integrations.close();
         await openStore.close();
         if (markerDir !== undefined) leaveCleanStopMarker(markerDir);

@@ -37,6 +37,7 @@ export interface ServeOptions {
   maxExecutionsInFlight?: string;
   maxHistoryBytesInMemory?: string;
   maxEventStreams?: string;
+  executionLogsDir?: string;
 }
 
 function parsePort(text: string): number {
@@ -116,6 +117,11 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
     'STEPWISE_MAX_EVENT_STREAMS',
     String(DEFAULT_MAX_EVENT_STREAMS),
   ],
+  [
+    '--execution-logs-dir <dir>',
+    "execution logs (state machines' loggingConfiguration) as one file per log group here; default stdout",
+    'STEPWISE_EXECUTION_LOGS_DIR',
+  ],
 ];
 
 /** The whole-number settings, each parsed by parseCount with its default. */
@@ -164,6 +170,7 @@ export function registerServe(program: Command, context: CommandContext): void {
         ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
         ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
         ...countOptions(options),
+        ...(options.executionLogsDir !== undefined ? { executionLogsDir: options.executionLogsDir } : {}),
         region: process.env.STEPWISE_REGION,
         accountId: process.env.STEPWISE_ACCOUNT_ID,
       });

@@ -166,6 +166,7 @@ export function observedExecution(record: Commit['execution']): ObservedExecutio
     type: 'STANDARD',
     startDate: record.startDate,
     redriveCount: record.redriveCount,
+    ...(record.stateMachineVersionArn !== undefined ? { stateMachineVersionArn: record.stateMachineVersionArn } : {}),
   };
 }
 

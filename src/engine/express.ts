@@ -1,7 +1,7 @@
 /**
  * Express executions: run in memory through the in-memory runner, as AWS runs them, with tasks
- * through the same integrations as Standard ones. Nothing of them is stored; their history goes to
- * the log when the state machine's logging asks for it.
+ * through the same integrations as Standard ones. Nothing of them is stored; their history events go to
+ * the engine's observer as they are made (execution logs, metrics).
  */
 import type { Logger } from 'pino';
 import type { HistoryEvent } from '../vocabulary/history-events.js';
@@ -102,21 +102,17 @@ export class ExpressRunner {
     const startDate = this.clock.now();
     const controller = new AbortController();
     this.running.set(arn, controller);
-    const logging = sm.loggingConfiguration.level !== 'OFF';
     void runInMemory(this.machines.forStateMachine(sm), executionInfo(sm, request, arn, startDate, 0), request.input, {
       invoke: this.invoker(arn, request),
       cancel: (taskId) => this.tasks.cancel(arn, taskId),
       clock: this.clock,
-      history: logging,
+      history: false,
       runtime: this.rt,
       abort: controller.signal,
       deadline: startDate + EXPRESS_MAX_DURATION_MS,
       ...(this.historyBytesLimit !== undefined ? { historyBytesLimit: this.historyBytesLimit } : {}),
       ...this.watch(sm, arn, request.name, startDate, false),
     })
-      .then((result) => {
-        if (logging) this.logExpress(sm, arn, result.status, result.history);
-      })
       .catch((e: unknown) => this.log?.error({ err: e, executionArn: arn }, 'express execution failed unexpectedly'))
       .finally(() => this.running.delete(arn));
     return { executionArn: arn, startDate };
@@ -145,28 +141,5 @@ export class ExpressRunner {
         error: StatesErrors.TaskFailed,
         cause: 'Express executions cannot wait for a task token',
       };
-  }
-
-  /** Express history goes to the log, filtered by the state machine's logging level, as AWS sends it to CloudWatch Logs. */
-  private logExpress(sm: StateMachineRecord, arn: string, status: string, history: HistoryEvent[]): void {
-    const level = sm.loggingConfiguration.level;
-    const failing = new Set([
-      'ExecutionFailed',
-      'ExecutionAborted',
-      'ExecutionTimedOut',
-      'TaskFailed',
-      'EvaluationFailed',
-      'MapStateFailed',
-      'ParallelStateFailed',
-    ]);
-    for (const event of history) {
-      if (level === 'FATAL' && !['ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut'].includes(event.type))
-        continue;
-      if (level === 'ERROR' && !failing.has(event.type)) continue;
-      const details = sm.loggingConfiguration.includeExecutionData
-        ? event
-        : { id: event.id, type: event.type, timestamp: event.timestamp };
-      this.log?.info({ executionArn: arn, stateMachineArn: sm.arn, status, event: details }, 'express execution event');
-    }
   }
 }

@@ -16,6 +16,8 @@ export interface ObservedExecution {
   /** Epoch ms. */
   startDate: number;
   redriveCount: number;
+  /** The version it was started through (its logging configuration is the version's). */
+  stateMachineVersionArn?: string;
   /**
    * Express executions carry the state machine's logging configuration as they started with it;
    * for Standard ones the observer looks the state machine up (the record does not keep it).
