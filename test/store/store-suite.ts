@@ -707,6 +707,36 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         expect(await store.nextTimerAt()).toBeUndefined();
       });
 
+      it('stores outbox messages with their commit, hands due ones out oldest first and holds them', async () => {
+        const exec = execution('m', 'a');
+        const msg = (body: string, createdAt: number) => ({ target: 'http://127.0.0.1:1/hook', body, createdAt });
+        await store.commit([createCommit(exec, { outbox: [msg('one', 10), msg('two', 20)] })]);
+        const taken = await store.claimOutbox(20, 10, 1000);
+        expect(taken.map((r) => [r.body, r.createdAt, r.attempts, r.target])).toEqual([
+          ['one', 10, 0, 'http://127.0.0.1:1/hook'],
+          ['two', 20, 0, 'http://127.0.0.1:1/hook'],
+        ]);
+        // Held: not handed out again until the hold ends.
+        expect(await store.claimOutbox(500, 10, 1000)).toEqual([]);
+        await store.settleOutbox(taken[0]!.id);
+        await store.settleOutbox(taken[1]!.id, { attempts: 1, nextAttemptAt: 2000 });
+        expect(await store.claimOutbox(1999, 10, 1000)).toEqual([]);
+        const again = await store.claimOutbox(2000, 10, 1000);
+        expect(again.map((r) => [r.body, r.attempts])).toEqual([['two', 1]]);
+        await store.settleOutbox(again[0]!.id);
+        expect(await store.claimOutbox(1e12, 10, 1000)).toEqual([]);
+      });
+
+      it('writes no outbox message for a commit that conflicts', async () => {
+        const exec = execution('m', 'a');
+        await store.commit([createCommit(exec)]);
+        const results = await store.commit([
+          createCommit(exec, { outbox: [{ target: 'http://127.0.0.1:1/', body: 'lost', createdAt: 1 }] }),
+        ]);
+        expect(results).toEqual(['conflict']);
+        expect(await store.claimOutbox(1e12, 10, 1000)).toEqual([]);
+      });
+
       it('pendingTasks lists one execution’s outbox in creation order', async () => {
         const exec = execution('m', 'a');
         const other = execution('m', 'b');

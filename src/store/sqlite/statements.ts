@@ -9,6 +9,7 @@ import type {
   AliasRow,
   EventRow,
   ExecutionRow,
+  OutboxRow,
   StateMachineRow,
   SummaryRow,
   TaskRow,
@@ -207,6 +208,22 @@ export function prepareStatements(db: Database) {
     ),
     nextTimerAt: preparePluck<[], number | null>(db, 'SELECT min(fire_at) FROM timers'),
     countTimers: preparePluck<[], number>(db, 'SELECT count(*) FROM timers'),
+
+    // the outbox (messages to deliver outside)
+    insertOutbox: prepare<[string, string, number, number]>(
+      db,
+      'INSERT INTO outbox (target, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?)',
+    ),
+    dueOutbox: prepare<[number, number], OutboxRow>(
+      db,
+      'SELECT id, target, body, created_at, attempts FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?',
+    ),
+    holdOutbox: prepare<[number, number]>(db, 'UPDATE outbox SET next_attempt_at = ? WHERE id = ?'),
+    retryOutbox: prepare<[number, number, number]>(
+      db,
+      'UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?',
+    ),
+    deleteOutbox: prepare<[number]>(db, 'DELETE FROM outbox WHERE id = ?'),
 
     // tasks (the outbox)
     putTask: prepare<TaskRow>(
