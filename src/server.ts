@@ -30,6 +30,8 @@ import type { ExecutionStore } from './store/types.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './index.js';
 import { Metrics } from './ops/metrics.js';
 import { ExecutionLogs } from './ops/execution-logs.js';
+import { StatusEvents } from './ops/status-events.js';
+import { StatusWebhooks, type WebhookOptions } from './ops/webhooks.js';
 import { combineObservers } from './engine/observer.js';
 
 export interface ServerOptions {
@@ -98,6 +100,15 @@ export interface ServerOptions {
   executionLogsDir?: string;
   /** Where execution log lines go without `executionLogsDir` (default stdout). */
   executionLogsStdout?: (line: string) => void;
+  /**
+   * Webhooks that get every Standard execution's status change events, POSTed in EventBridge's
+   * shape (else STEPWISE_STATUS_WEBHOOKS, comma-separated).
+   */
+  statusWebhooks?: string[];
+  /** Where events given up after the last retry go (default `<dataDir>/status-events.dead-letter.jsonl`). */
+  statusWebhookDeadLetter?: string;
+  /** Retry settings of the webhooks (attempts, backoff, timeout, poll). */
+  statusWebhookRetry?: Pick<WebhookOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs' | 'pollMs'>;
 }
 
 export interface RunningServer {
@@ -108,6 +119,8 @@ export interface RunningServer {
   engine: DurableEngine;
   /** The execution logs writer (flush() to wait for the lines reported so far). */
   executionLogs: ExecutionLogs;
+  /** The status change events' deliverer, when webhooks are configured. */
+  statusWebhooks: StatusWebhooks | undefined;
   /** Where GetActivityTask long polls wait (its settings: poll timeout, pollers per activity). */
   activities: ActivityQueue;
   /** Stops accepting requests, lets in-flight requests and commits finish, closes the store. */
@@ -224,9 +237,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(executionLogsDir !== undefined ? { dir: executionLogsDir } : {}),
     ...(options.executionLogsStdout ? { stdout: options.executionLogsStdout } : {}),
   });
+  const webhookTargets = parseWebhooks(options.statusWebhooks ?? process.env.STEPWISE_STATUS_WEBHOOKS);
+  const webhookStore = store;
+  const webhooks =
+    webhookTargets.length > 0
+      ? new StatusWebhooks({
+          store: webhookStore,
+          log,
+          deadLetterFile: options.statusWebhookDeadLetter ?? join(dataDir, 'status-events.dead-letter.jsonl'),
+          ...options.statusWebhookRetry,
+        })
+      : undefined;
+  const statusEvents = webhooks ? new StatusEvents(webhookTargets, () => webhooks.wake()) : undefined;
   const observer = combineObservers([metrics, executionLogs], (err) => log.warn({ err }, 'an engine observer failed'));
   const engine = new DurableEngine({
     observer,
+    ...(statusEvents ? { outbox: statusEvents } : {}),
     store,
     storeHealth,
     logger: log,
@@ -294,6 +320,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const address = await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
   const port = Number(new URL(address).port);
   engine.advertise(address);
+  webhooks?.start();
   engine.resume().catch((err: unknown) => log.error({ err }, 'resuming the recovered executions failed'));
   log.info(
     clusterStore
@@ -309,6 +336,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     engine,
     executionLogs,
+    statusWebhooks: webhooks,
     activities,
     close: () =>
       (closing ??= (async () => {
@@ -316,6 +344,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         activities.close();
         await app.close();
         await engine.close();
+        await webhooks?.close();
         await executionLogs.close();
         await integrations.close();
         await openStore.close();
@@ -323,6 +352,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         log.info('stepwise stopped');
       })()),
   };
+}
+
+/** Webhook URLs (STEPWISE_STATUS_WEBHOOKS, comma-separated): each an http(s) URL. */
+export function parseWebhooks(text: string | string[] | undefined): string[] {
+  const items = (Array.isArray(text) ? text : [text ?? ''])
+    .flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  for (const item of items) {
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+      throw new StartupError(`invalid status webhook '${item}': expected an http:// or https:// URL`);
+  }
+  return items;
 }
 
 /** STEPWISE_WAIT_TIME_SCALE: a number from 0 up; absent means 1. */

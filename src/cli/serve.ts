@@ -7,6 +7,7 @@ import {
   parseLeaseMs,
   parseCount,
   parseWaitTimeScale,
+  parseWebhooks,
   startServer,
   StartupError,
 } from '../server.js';
@@ -38,6 +39,8 @@ export interface ServeOptions {
   maxHistoryBytesInMemory?: string;
   maxEventStreams?: string;
   executionLogsDir?: string;
+  statusWebhook?: string[];
+  statusWebhookDeadLetter?: string;
 }
 
 function parsePort(text: string): number {
@@ -122,6 +125,11 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
     "execution logs (state machines' loggingConfiguration) as one file per log group here; default stdout",
     'STEPWISE_EXECUTION_LOGS_DIR',
   ],
+  [
+    '--status-webhook-dead-letter <file>',
+    'where status change events given up after the last retry go (default <data-dir>/status-events.dead-letter.jsonl)',
+    'STEPWISE_STATUS_WEBHOOK_DEAD_LETTER',
+  ],
 ];
 
 /** The whole-number settings, each parsed by parseCount with its default. */
@@ -149,6 +157,14 @@ export function registerServe(program: Command, context: CommandContext): void {
     const option = new Option(flags, help).env(variable);
     command.addOption(fallback === undefined ? option : option.default(fallback));
   }
+  command.addOption(
+    new Option(
+      '--status-webhook <url>',
+      "POST every Standard execution's status change events (EventBridge's shape) here; repeatable",
+    )
+      .env('STEPWISE_STATUS_WEBHOOKS')
+      .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+  );
   command.action(async (options: ServeOptions) => {
     try {
       const server = await startServer({
@@ -171,6 +187,10 @@ export function registerServe(program: Command, context: CommandContext): void {
         ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
         ...countOptions(options),
         ...(options.executionLogsDir !== undefined ? { executionLogsDir: options.executionLogsDir } : {}),
+        ...(options.statusWebhook !== undefined ? { statusWebhooks: parseWebhooks(options.statusWebhook) } : {}),
+        ...(options.statusWebhookDeadLetter !== undefined
+          ? { statusWebhookDeadLetter: options.statusWebhookDeadLetter }
+          : {}),
         region: process.env.STEPWISE_REGION,
         accountId: process.env.STEPWISE_ACCOUNT_ID,
       });

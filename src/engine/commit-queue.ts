@@ -15,7 +15,7 @@
  */
 import { classifyStoreFault, StoreHealth } from '../store/faults.js';
 import type { Commit, CommitResult, ExecutionStore } from '../store/types.js';
-import type { EngineObserver, ObservedExecution } from './observer.js';
+import type { CommitOutbox, EngineObserver, ObservedExecution } from './observer.js';
 
 /** One commit the store could not serialise: its own fault, not the store's. */
 export class UnstorableCommitError extends Error {
@@ -53,6 +53,8 @@ export class CommitQueue {
   private closing = false;
   /** Told of each batch and of each committed step's history events (metrics, logs). */
   observer: EngineObserver | undefined;
+  /** Adds each commit's outbox messages (status change events) before it is written. */
+  outbox: CommitOutbox | undefined;
 
   constructor(
     private readonly store: ExecutionStore,
@@ -65,6 +67,11 @@ export class CommitQueue {
     return new Promise((resolve, reject) => {
       const unavailable = isNewExecution(commit) ? this.health.refuse() : undefined;
       if (unavailable) return reject(unavailable);
+      if (this.outbox) {
+        const messages = this.outbox.messagesFor(commit);
+        if (messages.length > 0) commit.outbox = messages;
+        else delete commit.outbox;
+      }
       this.pending.push({ commit, resolve, reject });
       if (!this.flushing) this.flushing = this.flushLoop();
     });
@@ -133,6 +140,7 @@ export class CommitQueue {
 
   /** A step is durable: its history events are told to the observer. */
   private committed(commit: Commit): void {
+    if (commit.outbox && commit.outbox.length > 0) this.outbox?.committed();
     if (commit.events.length === 0 || !this.observer?.executionEvents) return;
     this.observer.executionEvents(observedExecution(commit.execution), commit.events);
   }

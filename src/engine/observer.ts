@@ -5,7 +5,7 @@
  * (`safeObserver` guards one that might).
  */
 import type { HistoryEvent } from '../vocabulary/history-events.js';
-import type { LoggingConfiguration } from '../store/types.js';
+import type { Commit, LoggingConfiguration, OutboxMessage } from '../store/types.js';
 
 /** The execution some events belong to. */
 export interface ObservedExecution {
@@ -39,6 +39,16 @@ export interface EngineObserver {
   commitBatch?(size: number, ms: number, ok: boolean): void;
   /** A due timer is delivered `lagMs` after it was due. */
   timerFired?(lagMs: number): void;
+}
+
+/**
+ * Messages that must leave with a step (status change events): asked of each Standard commit before
+ * it is written, stored in the same transaction (the store's outbox), delivered by whoever reads it.
+ */
+export interface CommitOutbox {
+  messagesFor(commit: Commit): OutboxMessage[];
+  /** A commit with messages is durable: they may be delivered now. */
+  committed(): void;
 }
 
 /** Several observers as one, each call guarded: an observer that throws is logged, never the engine's failure. */

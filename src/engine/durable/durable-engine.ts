@@ -43,7 +43,7 @@ import {
 import { redriveExecution } from './redrive.js';
 import { startsTask } from './step-commit.js';
 import { eventLoopTurns } from '../event-loop-turns.js';
-import type { EngineObserver } from '../observer.js';
+import type { CommitOutbox, EngineObserver } from '../observer.js';
 
 export { HISTORY_QUOTA } from './context.js';
 export type { CallbackResult } from './callbacks.js';
@@ -94,6 +94,8 @@ export interface DurableEngineOptions {
   maxHistoryBytesInMemory?: number;
   /** Who watches the engine: metrics, execution logs, status change events (./../observer.ts). */
   observer?: EngineObserver;
+  /** Messages stored with each commit (status change events), see CommitOutbox. */
+  outbox?: CommitOutbox;
 }
 
 export class DurableEngine implements Engine {
@@ -123,6 +125,7 @@ export class DurableEngine implements Engine {
     const machines = new CompileCache();
     const commits = new CommitQueue(options.store, undefined, options.storeHealth);
     commits.observer = options.observer;
+    commits.outbox = options.outbox;
     this.observer = options.observer;
     this.ctx = new DurableContext({
       store: options.store,
