@@ -86,17 +86,35 @@ export class StatusWebhooks {
       if (this.closed) return;
       // Held for a little more than a POST may take: not taken twice meanwhile.
       const rows = await this.options.store.claimOutbox(this.now(), BATCH, timeoutMs * 2 + 1000);
-      await Promise.all(rows.map((row) => this.deliver(row, timeoutMs)));
+      // Each target's rows in order, one at a time; the targets at once.
+      const byTarget = new Map<string, OutboxRecord[]>();
+      for (const row of rows) byTarget.set(row.target, [...(byTarget.get(row.target) ?? []), row]);
+      await Promise.all([...byTarget.values()].map((list) => this.deliverInOrder(list, timeoutMs)));
       if (rows.length < BATCH) return;
     }
   }
 
-  private async deliver(row: OutboxRecord, timeoutMs: number): Promise<void> {
+  /**
+   * One target's rows, oldest first. After a failure the rest wait as long as the failed one (their
+   * attempts not counted): a webhook that is down is not sent later events before earlier ones.
+   */
+  private async deliverInOrder(rows: readonly OutboxRecord[], timeoutMs: number): Promise<void> {
+    for (let i = 0; i < rows.length; i++) {
+      const retryAt = await this.deliver(rows[i]!, timeoutMs);
+      if (retryAt === undefined) continue;
+      for (const rest of rows.slice(i + 1))
+        await this.options.store.settleOutbox(rest.id, { attempts: rest.attempts, nextAttemptAt: retryAt });
+      return;
+    }
+  }
+
+  /** Delivers one row; when it is to be tried again, when. */
+  private async deliver(row: OutboxRecord, timeoutMs: number): Promise<number | undefined> {
     const problem = await post(row, timeoutMs);
     if (problem === undefined) {
       this.stats.delivered++;
       await this.options.store.settleOutbox(row.id);
-      return;
+      return undefined;
     }
     const attempts = row.attempts + 1;
     if (attempts >= (this.options.maxAttempts ?? 8)) {
@@ -104,13 +122,15 @@ export class StatusWebhooks {
       this.options.log?.warn({ target: row.target, attempts, problem }, 'a status change event was given up');
       await this.deadLetter(row, attempts, problem);
       await this.options.store.settleOutbox(row.id);
-      return;
+      return undefined;
     }
     this.stats.retried++;
     const base = this.options.baseDelayMs ?? 1000;
     const delay = Math.min(base * 2 ** (attempts - 1), this.options.maxDelayMs ?? 300_000);
     this.options.log?.debug({ target: row.target, attempts, problem, delay }, 'a status change event will be retried');
-    await this.options.store.settleOutbox(row.id, { attempts, nextAttemptAt: this.now() + delay });
+    const nextAttemptAt = this.now() + delay;
+    await this.options.store.settleOutbox(row.id, { attempts, nextAttemptAt });
+    return nextAttemptAt;
   }
 
   private async deadLetter(row: OutboxRecord, attempts: number, problem: string): Promise<void> {
