@@ -32,6 +32,7 @@ import { Metrics } from './ops/metrics.js';
 import { ExecutionLogs } from './ops/execution-logs.js';
 import { StatusEvents } from './ops/status-events.js';
 import { StatusWebhooks, type WebhookOptions } from './ops/webhooks.js';
+import { DEFAULT_RETENTION_DAYS, Retention, type RetentionOptions } from './ops/retention.js';
 import { combineObservers } from './engine/observer.js';
 
 export interface ServerOptions {
@@ -109,6 +110,13 @@ export interface ServerOptions {
   statusWebhookDeadLetter?: string;
   /** Retry settings of the webhooks (attempts, backoff, timeout, poll). */
   statusWebhookRetry?: Pick<WebhookOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs' | 'pollMs'>;
+  /**
+   * Finished executions are deleted this many days after they stopped (else STEPWISE_RETENTION_DAYS;
+   * default 90, as AWS; 0 keeps them for ever).
+   */
+  retentionDays?: number;
+  /** How the retention sweeps run (interval, batch size, pause between batches). */
+  retentionSweep?: Pick<RetentionOptions, 'intervalMs' | 'batch' | 'pauseMs'> & { firstDelayMs?: number };
 }
 
 export interface RunningServer {
@@ -121,6 +129,8 @@ export interface RunningServer {
   executionLogs: ExecutionLogs;
   /** The status change events' deliverer, when webhooks are configured. */
   statusWebhooks: StatusWebhooks | undefined;
+  /** The retention sweeps, unless retention is off. */
+  retention: Retention | undefined;
   /** Where GetActivityTask long polls wait (its settings: poll timeout, pollers per activity). */
   activities: ActivityQueue;
   /** Stops accepting requests, lets in-flight requests and commits finish, closes the store. */
@@ -248,6 +258,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           ...options.statusWebhookRetry,
         })
       : undefined;
+  const retentionDays = options.retentionDays ?? parseRetentionDays(process.env.STEPWISE_RETENTION_DAYS);
+  const retention =
+    retentionDays > 0
+      ? new Retention({ store: webhookStore, days: retentionDays, log, ...options.retentionSweep })
+      : undefined;
   const statusEvents = webhooks ? new StatusEvents(webhookTargets, () => webhooks.wake()) : undefined;
   const observer = combineObservers([metrics, executionLogs], (err) => log.warn({ err }, 'an engine observer failed'));
   const engine = new DurableEngine({
@@ -321,6 +336,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const port = Number(new URL(address).port);
   engine.advertise(address);
   webhooks?.start();
+  retention?.start(options.retentionSweep?.firstDelayMs);
   engine.resume().catch((err: unknown) => log.error({ err }, 'resuming the recovered executions failed'));
   log.info(
     clusterStore
@@ -337,11 +353,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     engine,
     executionLogs,
     statusWebhooks: webhooks,
+    retention,
     activities,
     close: () =>
       (closing ??= (async () => {
         // Long-polling GetActivityTask calls answer "no task" now rather than hold the shutdown.
         activities.close();
+        await retention?.close();
         await app.close();
         await engine.close();
         await webhooks?.close();
@@ -352,6 +370,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         log.info('stepwise stopped');
       })()),
   };
+}
+
+/** STEPWISE_RETENTION_DAYS: days (fractions allowed) from 0 (keep for ever) up; absent means AWS's 90. */
+export function parseRetentionDays(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return DEFAULT_RETENTION_DAYS;
+  const days = Number(text);
+  if (!Number.isFinite(days) || days < 0)
+    throw new StartupError(`invalid retention '${text}': expected a number of days, 0 to keep executions for ever`);
+  return days;
 }
 
 /** Webhook URLs (STEPWISE_STATUS_WEBHOOKS, comma-separated): each an http(s) URL. */

@@ -7,6 +7,7 @@ import {
   parseLeaseMs,
   parseCount,
   parseWaitTimeScale,
+  parseRetentionDays,
   parseWebhooks,
   startServer,
   StartupError,
@@ -41,6 +42,7 @@ export interface ServeOptions {
   executionLogsDir?: string;
   statusWebhook?: string[];
   statusWebhookDeadLetter?: string;
+  retentionDays?: string;
 }
 
 function parsePort(text: string): number {
@@ -130,6 +132,12 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
     'where status change events given up after the last retry go (default <data-dir>/status-events.dead-letter.jsonl)',
     'STEPWISE_STATUS_WEBHOOK_DEAD_LETTER',
   ],
+  [
+    '--retention-days <days>',
+    'delete finished executions this long after they stopped (AWS: 90); 0 keeps them for ever',
+    'STEPWISE_RETENTION_DAYS',
+    '90',
+  ],
 ];
 
 /** The whole-number settings, each parsed by parseCount with its default. */
@@ -187,6 +195,7 @@ export function registerServe(program: Command, context: CommandContext): void {
         ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
         ...countOptions(options),
         ...(options.executionLogsDir !== undefined ? { executionLogsDir: options.executionLogsDir } : {}),
+        ...(options.retentionDays !== undefined ? { retentionDays: parseRetentionDays(options.retentionDays) } : {}),
         ...(options.statusWebhook !== undefined ? { statusWebhooks: parseWebhooks(options.statusWebhook) } : {}),
         ...(options.statusWebhookDeadLetter !== undefined
           ? { statusWebhookDeadLetter: options.statusWebhookDeadLetter }

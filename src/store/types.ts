@@ -273,6 +273,11 @@ export interface ExecutionStore {
    * next attempt is put off by that much, so another deliverer does not take them meanwhile).
    */
   claimOutbox(now: Millis, limit: number, holdMs: number): Promise<OutboxRecord[]>;
+  /**
+   * Retention: deletes up to `limit` executions that stopped before `stoppedBefore` (never a
+   * RUNNING one), oldest first, with their history, timers, tasks and inbox signals; how many.
+   */
+  deleteExecutionsStoppedBefore(stoppedBefore: Millis, limit: number): Promise<number>;
   /** An outbox row is settled: removed (delivered, or given up), or with `retry` tried again then. */
   settleOutbox(id: number, retry?: { attempts: number; nextAttemptAt: Millis }): Promise<void>;
   /** Outbox tasks of one execution (to re-invoke after a restart). */

@@ -727,6 +727,33 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         expect(await store.claimOutbox(1e12, 10, 1000)).toEqual([]);
       });
 
+      it('retention deletes finished executions stopped before the cutoff, oldest first, with their history', async () => {
+        const running = execution('m', 'running');
+        await store.commit([createCommit(running, { events: [event(1, 'ExecutionStarted')] })]);
+        for (const [name, stopDate] of [
+          ['old', 100],
+          ['older', 50],
+          ['recent', 900],
+        ] as const) {
+          const record = execution('m', name, { status: 'SUCCEEDED', stopDate });
+          await store.commit([
+            createCommit(record, { events: [event(1, 'ExecutionStarted'), event(2, 'ExecutionSucceeded')] }),
+          ]);
+        }
+        expect(await store.deleteExecutionsStoppedBefore(500, 1)).toBe(1);
+        expect(await store.getExecution(executionArn('m', 'older'))).toBeUndefined();
+        expect(await store.getHistory(executionArn('m', 'older'), { limit: 10 })).toEqual([]);
+        expect(await store.getExecution(executionArn('m', 'old'))).toBeDefined();
+        expect(await store.deleteExecutionsStoppedBefore(500, 10)).toBe(1);
+        expect(await store.deleteExecutionsStoppedBefore(500, 10)).toBe(0);
+        expect(await store.getExecution(executionArn('m', 'old'))).toBeUndefined();
+        expect(await store.getExecution(executionArn('m', 'recent'))).toBeDefined();
+        expect(await store.getHistory(executionArn('m', 'recent'), { limit: 10 })).toHaveLength(2);
+        // A running execution is never deleted, however old its start.
+        expect(await store.deleteExecutionsStoppedBefore(1e15, 10)).toBe(1);
+        expect(await store.getExecution(running.arn)).toBeDefined();
+      });
+
       it('writes no outbox message for a commit that conflicts', async () => {
         const exec = execution('m', 'a');
         await store.commit([createCommit(exec)]);

@@ -347,6 +347,22 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
     });
   }
 
+  async deleteExecutionsStoppedBefore(stoppedBefore: Millis, limit: number): Promise<number> {
+    const doomed = [...this.executions.values()]
+      .filter((e) => e.status !== 'RUNNING' && e.stopDate !== undefined && e.stopDate < stoppedBefore)
+      .sort((a, b) => compareKeys([a.stopDate ?? 0, a.arn], [b.stopDate ?? 0, b.arn]))
+      .slice(0, limit);
+    for (const { arn } of doomed) {
+      this.executions.delete(arn);
+      this.history.delete(arn);
+      this.timers.delete(arn);
+      this.tasks.delete(arn);
+      this.leases.delete(arn);
+      for (const [id, signal] of this.signals) if (signal.executionArn === arn) this.signals.delete(id);
+    }
+    return doomed.length;
+  }
+
   async settleOutbox(id: number, retry?: { attempts: number; nextAttemptAt: Millis }): Promise<void> {
     const row = this.outbox.get(id);
     if (!row) return;

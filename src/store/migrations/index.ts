@@ -5,6 +5,7 @@ import { cluster } from './0004-cluster.js';
 import { processEndings } from './0005-process-endings.js';
 import { encryptionConfiguration } from './0006-encryption-configuration.js';
 import { outbox } from './0007-outbox.js';
+import { retention } from './0008-retention.js';
 import type { Migration } from './migration.js';
 
 export { pendingMigrations, type AppliedMigration, type Migration } from './migration.js';
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   processEndings,
   encryptionConfiguration,
   outbox,
+  retention,
 ];

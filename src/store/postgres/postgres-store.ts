@@ -501,6 +501,11 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
     return rows.map(outboxFromRow).sort((a, b) => a.id - b.id);
   }
 
+  async deleteExecutionsStoppedBefore(stoppedBefore: Millis, limit: number): Promise<number> {
+    const [row] = await this.rows<{ count: string | number }>(SQL.deleteStoppedBefore, [stoppedBefore, limit]);
+    return Number(row?.count ?? 0);
+  }
+
   async settleOutbox(id: number, retry?: { attempts: number; nextAttemptAt: Millis }): Promise<void> {
     if (retry) await this.run(SQL.retryOutbox, [id, retry.attempts, retry.nextAttemptAt]);
     else await this.run(SQL.deleteOutbox, [id]);

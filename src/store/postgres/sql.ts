@@ -103,6 +103,18 @@ export const SQL = {
     RETURNING o.id, o.target, o.body, o.created_at, o.attempts`,
   retryOutbox: 'UPDATE outbox SET attempts = $2, next_attempt_at = $3 WHERE id = $1',
   deleteOutbox: 'DELETE FROM outbox WHERE id = $1',
+  // Retention: finished executions, oldest first, with everything of theirs, in one statement.
+  deleteStoppedBefore: `WITH doomed AS (
+      DELETE FROM executions e WHERE e.arn IN (
+        SELECT arn FROM executions WHERE status <> 'RUNNING' AND stop_date < $1
+         ORDER BY stop_date, arn LIMIT $2 FOR UPDATE SKIP LOCKED)
+        AND e.status <> 'RUNNING'
+      RETURNING e.arn),
+    h AS (DELETE FROM history_events WHERE execution_arn IN (SELECT arn FROM doomed)),
+    t AS (DELETE FROM timers WHERE execution_arn IN (SELECT arn FROM doomed)),
+    k AS (DELETE FROM tasks WHERE execution_arn IN (SELECT arn FROM doomed)),
+    s AS (DELETE FROM signals WHERE execution_arn IN (SELECT arn FROM doomed))
+    SELECT count(*) AS count FROM doomed`,
 
   pendingTasks: `SELECT ${TASK_SELECT} FROM tasks WHERE execution_arn = $1 ORDER BY created_at, task_id`,
 } as const;

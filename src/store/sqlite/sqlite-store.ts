@@ -378,6 +378,24 @@ export class SqliteStore implements ExecutionStore {
       .immediate();
   }
 
+  async deleteExecutionsStoppedBefore(stoppedBefore: Millis, limit: number): Promise<number> {
+    return this.db
+      .transaction(() => {
+        let deleted = 0;
+        for (const arn of this.sql.stoppedBefore.all(stoppedBefore, limit)) {
+          // Redriven since it was picked: RUNNING again, kept.
+          if (this.sql.deleteStoppedExecution.run(arn).changes !== 1) continue;
+          deleted++;
+          this.sql.deleteExecutionHistory.run(arn);
+          this.sql.deleteExecutionTimers.run(arn);
+          this.sql.deleteExecutionTasks.run(arn);
+          this.sql.deleteExecutionSignals.run(arn);
+        }
+        return deleted;
+      })
+      .immediate();
+  }
+
   async settleOutbox(id: number, retry?: { attempts: number; nextAttemptAt: Millis }): Promise<void> {
     if (retry) this.sql.retryOutbox.run(retry.attempts, retry.nextAttemptAt, id);
     else this.sql.deleteOutbox.run(id);

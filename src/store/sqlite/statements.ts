@@ -225,6 +225,17 @@ export function prepareStatements(db: Database) {
     ),
     deleteOutbox: prepare<[number]>(db, 'DELETE FROM outbox WHERE id = ?'),
 
+    // retention
+    stoppedBefore: preparePluck<[number, number], string>(
+      db,
+      "SELECT arn FROM executions WHERE status <> 'RUNNING' AND stop_date < ? ORDER BY stop_date, arn LIMIT ?",
+    ),
+    deleteStoppedExecution: prepare<[string]>(db, "DELETE FROM executions WHERE arn = ? AND status <> 'RUNNING'"),
+    deleteExecutionHistory: prepare<[string]>(db, 'DELETE FROM history_events WHERE execution_arn = ?'),
+    deleteExecutionTimers: prepare<[string]>(db, 'DELETE FROM timers WHERE execution_arn = ?'),
+    deleteExecutionTasks: prepare<[string]>(db, 'DELETE FROM tasks WHERE execution_arn = ?'),
+    deleteExecutionSignals: prepare<[string]>(db, 'DELETE FROM signals WHERE execution_arn = ?'),
+
     // tasks (the outbox)
     putTask: prepare<TaskRow>(
       db,
