@@ -316,6 +316,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     activities,
   });
+  const sqlite = store instanceof SqliteStore ? store : undefined;
   const app = createApiServer({
     store,
     engine,
@@ -328,6 +329,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     consoleDir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
     maxEventStreams,
     metrics,
+    ...(sqlite ? { backup: { backup: (file: string) => sqlite.backup(file), dir: dirname(sqlite.file) } } : {}),
   });
   // Readiness never waits on user code: recovery stores what it must, the server listens, and only
   // then do the recovered executions run (a poison one cannot keep /healthz from answering).

@@ -25,6 +25,7 @@ import { isActionName, operations } from './operations/index.js';
 import { Request } from './request.js';
 import { clientError, decodeUtf8 } from './edge.js';
 import { registerMetrics, type MetricsEndpoint } from './metrics.js';
+import { registerBackup, type BackupEndpoint } from './backup.js';
 
 export interface ApiServerOptions {
   store: ExecutionStore;
@@ -50,6 +51,8 @@ export interface ApiServerOptions {
   maxEventStreams?: number;
   /** Served at GET /metrics (Prometheus), and told of every request. */
   metrics?: MetricsEndpoint;
+  /** GET /admin/backup: an online backup of the SQLite store (absent on PostgreSQL). */
+  backup?: BackupEndpoint;
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -116,6 +119,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
   if (options.metrics) registerMetrics(app, options.metrics);
+  if (options.backup) registerBackup(app, options.backup);
   // Read-only endpoints the console needs besides the AWS API (the live history stream).
   registerConsoleApi(app, ctx, options.maxEventStreams !== undefined ? { maxStreams: options.maxEventStreams } : {});
 

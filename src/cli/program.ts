@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, oneLine, reportError, type CliIO, type CommandContext } from './common.js';
+import { registerBackup } from './backup.js';
 import { registerCheck } from './check.js';
 import { registerGraph } from './graph.js';
 import { registerRun } from './run.js';
@@ -17,6 +18,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerServe,
   registerGraph,
   registerCheck,
+  registerBackup,
 ];
 
 /** The package version; package.json sits two levels up from both src/cli and dist/cli. */

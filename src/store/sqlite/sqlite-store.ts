@@ -378,6 +378,11 @@ export class SqliteStore implements ExecutionStore {
       .immediate();
   }
 
+  /** An online backup to `file` (SQLite's backup API): a consistent copy while commits go on. */
+  async backup(file: string): Promise<void> {
+    await this.db.backup(file);
+  }
+
   async deleteExecutionsStoppedBefore(stoppedBefore: Millis, limit: number): Promise<number> {
     return this.db
       .transaction(() => {
