@@ -202,6 +202,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const maxEventStreams =
     options.maxEventStreams ??
     parseCount(process.env.STEPWISE_MAX_EVENT_STREAMS, DEFAULT_MAX_EVENT_STREAMS, 'max event streams');
+  const webhookTargets = parseWebhooks(options.statusWebhooks ?? process.env.STEPWISE_STATUS_WEBHOOKS);
+  const retentionDays = options.retentionDays ?? parseRetentionDays(process.env.STEPWISE_RETENTION_DAYS);
   let store = options.store;
   /** The SQLite data directory, where a clean stop leaves its marker (./clean-stop.ts). */
   let markerDir: string | undefined;
@@ -247,7 +249,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(executionLogsDir !== undefined ? { dir: executionLogsDir } : {}),
     ...(options.executionLogsStdout ? { stdout: options.executionLogsStdout } : {}),
   });
-  const webhookTargets = parseWebhooks(options.statusWebhooks ?? process.env.STEPWISE_STATUS_WEBHOOKS);
   const webhookStore = store;
   const webhooks =
     webhookTargets.length > 0
@@ -258,7 +259,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           ...options.statusWebhookRetry,
         })
       : undefined;
-  const retentionDays = options.retentionDays ?? parseRetentionDays(process.env.STEPWISE_RETENTION_DAYS);
   const retention =
     retentionDays > 0
       ? new Retention({ store: webhookStore, days: retentionDays, log, ...options.retentionSweep })
