@@ -74,7 +74,6 @@ export interface ExecutionSummary {
 }
 
 const failureSuffixes = ['Failed', 'TimedOut', 'StartFailed', 'SubmitFailed', 'ScheduleFailed'];
-const containerTypes = new Set(['Parallel', 'Map']);
 const severity: Record<StateStatus, number> = {
   FAILED: 5,
   IN_PROGRESS: 4,
@@ -100,14 +99,38 @@ function prefixOf(type: string, suffix: string): string {
   return type.slice(0, type.length - suffix.length);
 }
 
+/**
+ * A thread of the execution: the top level, a Parallel branch or a Map iteration. Each event
+ * follows (previousEventId) the one before it in its own thread, as AWS links them, so the
+ * thread of an event is the thread of the event it follows; a branch or an iteration starts one.
+ */
+interface Thread {
+  kind: 'thread';
+  /** The Parallel or Map run it runs inside (none at the top level). */
+  container?: StateRun;
+  iteration?: Iteration;
+  /** The state it entered last. */
+  current?: StateRun;
+}
+
+/** After ParallelStateStarted: each state entered right after it starts a branch of its own. */
+interface Fork {
+  kind: 'fork';
+  container: StateRun;
+  branches: Thread[];
+}
+
 export class ExecutionHistory {
   readonly runs: StateRun[] = [];
   readonly iterations: Iteration[] = [];
   readonly events: HistoryEvent[] = [];
   readonly summary: ExecutionSummary = { status: 'RUNNING', transitions: 0, childExecutionArns: [] };
+  private readonly root: Thread = { kind: 'thread' };
+  /** Per event id: the run it belongs to (none for execution events). */
   private readonly runOfEvent = new Map<number, StateRun>();
-  private readonly iterationOfEvent = new Map<number, Iteration>();
-  private readonly openByName = new Map<string, StateRun>();
+  /** Per event id: where an event that follows it runs. */
+  private readonly after = new Map<number, Thread | Fork>();
+  private readonly threadOfRun = new Map<StateRun, Thread>();
   private readonly iterationsById = new Map<string, Iteration>();
   private readonly seen = new Set<number>();
   /** Bumped on every change, for React to notice. */
@@ -136,12 +159,14 @@ export class ExecutionHistory {
       case 'ExecutionStarted':
         this.summary.startedAt = event.timestamp;
         this.summary.input = d?.input as string | undefined;
+        this.after.set(event.id, this.root);
         return;
       case 'ExecutionRedriven':
         this.summary.status = 'RUNNING';
         this.summary.endedAt = undefined;
         for (const run of this.runs)
           if (run.status === 'FAILED' || run.status === 'ABORTED') run.status = run.open ? 'IN_PROGRESS' : run.status;
+        this.after.set(event.id, this.root);
         return;
       case 'ExecutionSucceeded':
       case 'ExecutionFailed':
@@ -171,56 +196,52 @@ export class ExecutionHistory {
     if (type.endsWith('StateEntered')) {
       const name = String(d?.name ?? '');
       const stateType = prefixOf(type, 'StateEntered');
-      const iteration = this.iterationOfEvent.get(prev);
-      let parent = this.runOfEvent.get(prev);
-      while (parent && !(parent.open && containerTypes.has(parent.stateType))) parent = parent.parent;
+      const thread = this.enteredThread(prev);
       const run: StateRun = {
         enteredEventId: event.id,
         name,
         stateType,
-        iteration,
-        parent,
+        iteration: thread.iteration,
+        parent: thread.container,
         enteredAt: event.timestamp,
         input: d?.input as string | undefined,
         status: stateType === 'Fail' ? 'FAILED' : 'IN_PROGRESS',
         attempts: [],
-        eventIds: [event.id],
+        eventIds: [],
         open: stateType !== 'Fail',
       };
-      if (stateType === 'Fail') {
-        run.exitedAt = event.timestamp;
-      }
+      if (stateType === 'Fail') run.exitedAt = event.timestamp;
+      thread.current = run;
+      this.threadOfRun.set(run, thread);
       this.runs.push(run);
       this.summary.transitions++;
-      this.openByName.set(this.key(iteration, name), run);
-      this.bind(event.id, run, iteration);
+      this.bind(event, run);
       return;
     }
     if (type.endsWith('StateExited')) {
       const name = String(d?.name ?? '');
-      const run = this.exitingRun(event, name);
+      const run = this.owner(prev, (r) => r.name === name);
       if (!run) return;
       run.open = false;
       run.exitedAt = event.timestamp;
       run.output = d?.output as string | undefined;
-      run.eventIds.push(event.id);
       const lastAttempt = run.attempts.at(-1);
       run.status =
         run.error !== undefined && (lastAttempt === undefined || lastAttempt.outcome === 'FAILED')
           ? 'CAUGHT_ERROR'
           : 'SUCCEEDED';
-      this.openByName.delete(this.key(run.iteration, name));
-      this.bind(event.id, run, run.iteration);
+      this.bind(event, run);
       this.noteChild(run.output);
       return;
     }
 
-    // Map iterations: the events after MapIterationStarted (by previousEventId) belong to it.
+    // Map iterations: MapIterationStarted starts the iteration's thread; the others follow its last event.
     if (type.startsWith('MapIteration')) {
       const name = String(d?.name ?? '');
       const index = Number(d?.index ?? 0);
-      const mapRun = this.nearestContainer(prev, 'Map', name);
-      const parentIteration = mapRun?.iteration;
+      const mapRun = this.owner(prev, (r) => r.stateType === 'Map' && r.name === name);
+      if (!mapRun) return;
+      const parentIteration = mapRun.iteration;
       const id = `${parentIteration ? `${parentIteration.id}/` : ''}${name}[${index}]`;
       let iteration = this.iterationsById.get(id);
       if (type === 'MapIterationStarted') {
@@ -229,15 +250,13 @@ export class ExecutionHistory {
           this.iterationsById.set(id, iteration);
           this.iterations.push(iteration);
         } else iteration.status = 'RUNNING';
-        if (mapRun) this.runOfEvent.set(event.id, mapRun);
-        this.iterationOfEvent.set(event.id, iteration);
-        mapRun?.eventIds.push(event.id);
+        this.bind(event, mapRun, { kind: 'thread', container: mapRun, iteration });
         return;
       }
       if (iteration)
         iteration.status =
           type === 'MapIterationSucceeded' ? 'SUCCEEDED' : type === 'MapIterationFailed' ? 'FAILED' : 'ABORTED';
-      if (mapRun) this.bind(event.id, mapRun, parentIteration);
+      this.bind(event, mapRun);
       return;
     }
 
@@ -247,9 +266,11 @@ export class ExecutionHistory {
       : type.startsWith('MapState') || type.startsWith('MapRun')
         ? 'Map'
         : undefined;
-    const run = container ? this.nearestContainer(prev, container) : this.leafRunFor(event);
+    const run = container
+      ? this.owner(prev, (r) => r.stateType === container)
+      : this.threadAfter(prev, type === 'EvaluationFailed' ? String(d?.state ?? '') : undefined).current;
     if (!run) return;
-    this.bind(event.id, run, run.iteration);
+    this.bind(event, run, type === 'ParallelStateStarted' ? { kind: 'fork', container: run, branches: [] } : undefined);
     if (type.endsWith('Scheduled')) {
       const previous = run.attempts.at(-1);
       run.status = 'IN_PROGRESS';
@@ -288,60 +309,41 @@ export class ExecutionHistory {
     }
   }
 
-  private key(iteration: Iteration | undefined, name: string): string {
-    return `${iteration?.id ?? ''}|${name}`;
+  /** The event belongs to `run`; what follows it runs in `next` (default: the run's own thread). */
+  private bind(event: HistoryEvent, run: StateRun, next?: Thread | Fork): void {
+    this.runOfEvent.set(event.id, run);
+    this.after.set(event.id, next ?? this.threadOfRun.get(run) ?? this.root);
+    if (run.eventIds.at(-1) !== event.id) run.eventIds.push(event.id);
   }
 
-  private bind(eventId: number, run: StateRun, iteration: Iteration | undefined): void {
-    this.runOfEvent.set(eventId, run);
-    if (iteration) this.iterationOfEvent.set(eventId, iteration);
-    if (run.eventIds.at(-1) !== eventId) run.eventIds.push(eventId);
+  /** The thread a state entered right after event `prev` runs in: a new branch right after ParallelStateStarted. */
+  private enteredThread(prev: number): Thread {
+    const at = this.after.get(prev) ?? this.root;
+    if (at.kind === 'thread') return at;
+    const branch: Thread = { kind: 'thread', container: at.container, iteration: at.container.iteration };
+    at.branches.push(branch);
+    return branch;
   }
 
   /**
-   * Which open run a task event (Scheduled, Started, Succeeded, Failed...) belongs to. Concurrent
-   * Map iterations and Parallel branches interleave their events; when previousEventId is causal
-   * (not just the id before) it decides, otherwise the oldest run waiting for such an event does.
+   * The thread of an event that follows `prev`. Right after ParallelStateStarted (an EvaluationFailed
+   * follows what its state's Entered followed), the branch whose state is `stateName`.
    */
-  private leafRunFor(event: HistoryEvent): StateRun | undefined {
-    const type = event.type;
-    const fits = (run: StateRun) => {
-      if (!run.open || containerTypes.has(run.stateType)) return false;
-      const running = run.attempts.at(-1)?.outcome === 'RUNNING';
-      if (type.endsWith('Scheduled')) return !running;
-      if (type.endsWith('Aborted') || type === 'EvaluationFailed') return run.status === 'IN_PROGRESS';
-      return running || run.attempts.length === 0;
-    };
-    const candidates = this.runs.filter(fits);
-    if (candidates.length <= 1) return candidates[0] ?? this.runOfEvent.get(event.previousEventId ?? 0);
-    const previous = this.runOfEvent.get(event.previousEventId ?? 0);
-    if (previous && event.previousEventId !== event.id - 1 && candidates.includes(previous)) return previous;
-    return candidates[0];
+  private threadAfter(prev: number, stateName?: string): Thread {
+    const at = this.after.get(prev) ?? this.root;
+    if (at.kind === 'thread') return at;
+    return at.branches.find((b) => b.current?.open && b.current.name === stateName) ?? { kind: 'thread' };
   }
 
-  /** The open run a StateExited event closes: the only one of that name, else one whose work just finished. */
-  private exitingRun(event: HistoryEvent, name: string): StateRun | undefined {
-    const candidates = this.runs.filter((run) => run.open && run.name === name);
-    if (candidates.length <= 1) return candidates[0];
-    const previous = this.runOfEvent.get(event.previousEventId ?? 0);
-    if (previous && candidates.includes(previous)) return previous;
-    return (
-      candidates.find((run) => run.attempts.length > 0 && run.attempts.at(-1)?.outcome !== 'RUNNING') ?? candidates[0]
-    );
-  }
-
-  private nearestContainer(prev: number, stateType: string, name?: string): StateRun | undefined {
-    let run = this.runOfEvent.get(prev);
-    while (run && !(run.open && run.stateType === stateType && (name === undefined || run.name === name)))
-      run = run.parent;
-    if (run) return run;
-    // previousEventId chains can skip (a redrive, an interleaving we do not model): fall back to the name.
-    for (let i = this.runs.length - 1; i >= 0; i--) {
-      const candidate = this.runs[i];
-      if (candidate.open && candidate.stateType === stateType && (name === undefined || candidate.name === name))
-        return candidate;
-    }
-    return undefined;
+  /**
+   * The open run an event following `prev` closes or continues: the run of `prev`'s thread, or the
+   * Parallel or Map it runs inside (a branch's or iteration's last event is followed by the
+   * container's own events), walking out one container at a time.
+   */
+  private owner(prev: number, matches: (run: StateRun) => boolean): StateRun | undefined {
+    let run: StateRun | undefined = this.runOfEvent.get(prev) ?? this.threadAfter(prev).current;
+    while (run && !(run.open && matches(run))) run = run.parent;
+    return run;
   }
 
   private noteChild(output: string | undefined): void {

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, oneLine, reportError, type CliIO, type CommandContext } from './common.js';
 import { registerBackup } from './backup.js';
 import { registerCheck } from './check.js';
+import { registerDeploy } from './deploy.js';
 import { registerGraph } from './graph.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
@@ -19,6 +20,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerGraph,
   registerCheck,
   registerBackup,
+  registerDeploy,
 ];
 
 /** The package version; package.json sits two levels up from both src/cli and dist/cli. */

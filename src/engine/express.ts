@@ -1,7 +1,8 @@
 /**
  * Express executions: run in memory through the in-memory runner, as AWS runs them, with tasks
- * through the same integrations as Standard ones. Nothing of them is stored; their history events go to
- * the engine's observer as they are made (execution logs, metrics).
+ * through the same integrations as Standard ones. Nothing of them is stored; their history events go
+ * to the engine's observer as they are made (execution logs, metrics), and the recent ones to a
+ * bounded ring in memory for the console (./express-record.ts).
  */
 import type { Logger } from 'pino';
 import type { HistoryEvent } from '../vocabulary/history-events.js';
@@ -17,12 +18,15 @@ import type { InvokeTaskCommand } from './task-invoker.js';
 import type { TaskRunner } from './task-runner.js';
 import { EXPRESS_MAX_DURATION_MS } from '../vocabulary/limits.js';
 import type { EngineObserver, ObservedExecution } from './observer.js';
+import { ExpressRecord } from './express-record.js';
 
 export class ExpressRunner {
   /** Asynchronous Express executions running now, to stop them. */
   private readonly running = new Map<string, AbortController>();
   /** Synchronous Express executions running now. */
   private syncRunning = 0;
+  /** The recent Express executions, for the console. */
+  readonly record = new ExpressRecord();
 
   constructor(
     private readonly machines: CompileCache,
@@ -67,6 +71,15 @@ export class ExpressRunner {
     const sm = request.stateMachine;
     const arn = executionArn(sm, request.name, 'EXPRESS', this.rt.uuid());
     const startDate = this.clock.now();
+    // A synchronous run keeps no history (its caller gets the result): the ring holds its summary.
+    this.record.started(sm, {
+      executionArn: arn,
+      stateMachineArn: sm.arn,
+      name: request.name,
+      mode: 'sync',
+      startDate,
+      input: request.inputText,
+    });
     this.syncRunning++;
     const result = await runInMemory(
       this.machines.forStateMachine(sm),
@@ -82,12 +95,25 @@ export class ExpressRunner {
         ...this.watch(sm, arn, request.name, startDate, true),
       },
     ).finally(() => this.syncRunning--);
+    const stopDate = this.clock.now();
+    this.record.ended(
+      sm,
+      arn,
+      {
+        status: result.status,
+        stopDate,
+        ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
+        ...(result.error !== undefined ? { error: result.error } : {}),
+        ...(result.cause !== undefined ? { cause: result.cause } : {}),
+      },
+      [],
+    );
     return {
       executionArn: arn,
       stateMachineArn: sm.arn,
       name: request.name,
       startDate,
-      stopDate: this.clock.now(),
+      stopDate,
       status: result.status,
       input: request.inputText,
       ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
@@ -102,17 +128,40 @@ export class ExpressRunner {
     const startDate = this.clock.now();
     const controller = new AbortController();
     this.running.set(arn, controller);
+    const logging = sm.loggingConfiguration.level !== 'OFF';
+    this.record.started(sm, {
+      executionArn: arn,
+      stateMachineArn: sm.arn,
+      name: request.name,
+      mode: 'async',
+      startDate,
+      input: request.inputText,
+    });
     void runInMemory(this.machines.forStateMachine(sm), executionInfo(sm, request, arn, startDate, 0), request.input, {
       invoke: this.invoker(arn, request),
       cancel: (taskId) => this.tasks.cancel(arn, taskId),
       clock: this.clock,
-      history: false,
+      history: logging,
       runtime: this.rt,
       abort: controller.signal,
       deadline: startDate + EXPRESS_MAX_DURATION_MS,
       ...(this.historyBytesLimit !== undefined ? { historyBytesLimit: this.historyBytesLimit } : {}),
       ...this.watch(sm, arn, request.name, startDate, false),
     })
+      .then((result) => {
+        this.record.ended(
+          sm,
+          arn,
+          {
+            status: result.status,
+            stopDate: this.clock.now(),
+            ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
+            ...(result.error !== undefined ? { error: result.error } : {}),
+            ...(result.cause !== undefined ? { cause: result.cause } : {}),
+          },
+          result.history,
+        );
+      })
       .catch((e: unknown) => this.log?.error({ err: e, executionArn: arn }, 'express execution failed unexpectedly'))
       .finally(() => this.running.delete(arn));
     return { executionArn: arn, startDate };
@@ -135,7 +184,16 @@ export class ExpressRunner {
   /** Express executions run tasks through the same integrations; a callback they cannot wait for fails. */
   private invoker(arn: string, request: StartRequest): (command: InvokeTaskCommand) => Promise<Signal> {
     return async (command) =>
-      (await this.tasks.run(arn, request.name, request.stateMachine.arn, command, request.testCase)) ?? {
+      (await this.tasks.run(
+        {
+          arn,
+          name: request.name,
+          stateMachineArn: request.stateMachine.arn,
+          roleArn: request.stateMachine.roleArn,
+          testCase: request.testCase,
+        },
+        command,
+      )) ?? {
         kind: 'taskFailed',
         taskId: command.taskId,
         error: StatesErrors.TaskFailed,

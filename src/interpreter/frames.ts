@@ -8,7 +8,10 @@ import type { StepContext } from './step-context.js';
 import type { Frame, FramePhase } from './types.js';
 import { assertNever } from '../vocabulary/states-errors.js';
 
-/** A new child frame of `parent`, queued to enter the first state of `start`. */
+/**
+ * A new child frame of `parent`, queued to enter the first state of `start`. Its first event
+ * follows `after` (default: the parent's last event).
+ */
 export function newChild(
   run: StepContext,
   parent: Frame,
@@ -18,6 +21,7 @@ export function newChild(
   input: Json,
   isolated: boolean,
   mapItem?: Frame['mapItem'],
+  after: number = parent.lastEventId,
 ): Frame {
   const child: Frame = {
     id: run.nextId('frame'),
@@ -30,6 +34,8 @@ export function newChild(
     stateInput: input,
     enteredEventId: 0,
     enteredTime: 0,
+    lastEventId: after,
+    enteredAfterEventId: after,
     retryAttempts: [],
     retryCount: 0,
     phase: { kind: 'start' },
@@ -48,13 +54,15 @@ export function abortChildren(run: StepContext, frame: Frame, record: boolean): 
   const phase = frame.phase;
   const childIds = phase.kind === 'parallel' ? phase.children : phase.kind === 'map' ? phase.running : [];
   for (const id of childIds) {
-    const child = run.state.frames[id];
+    // The step's own copy: its abort events move its link (see links.ts).
+    const child = run.state.frames[id] ? run.frame(id) : undefined;
     if (!child) continue;
     // The child's own state is aborted here, once; the recursion only reaches its descendants.
     abortChildren(run, child, false);
     abortFrameState(run, child);
+    // It follows the iteration's last event (its abort, if any), as MapIterationFailed does.
     if (phase.kind === 'map' && !phase.distributed)
-      run.emit(frame, 'MapIterationAborted', () => ({ name: frame.stateName, index: child.index }));
+      run.emit(frame, 'MapIterationAborted', () => ({ name: frame.stateName, index: child.index }), child.lastEventId);
     run.removeFrame(id);
   }
   if (record) abortFrameState(run, frame);

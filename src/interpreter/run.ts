@@ -14,6 +14,7 @@ import { assertNever, MAX_DURATION_CAUSE, StatesErrors } from '../vocabulary/sta
 import { HistoryQuota } from './history-quota.js';
 import { completeExecution, type ExecutionResult } from './ending.js';
 import { clonePhase } from './frames.js';
+import { emitEvaluationFailed, linkEvent } from './links.js';
 import {
   historyEvent,
   stateEnteredType,
@@ -66,20 +67,24 @@ export class Run implements StepContext {
 
   // ---- events ------------------------------------------------------------------------------
 
-  /**
-   * Records an event of `frame` (null: of the execution). With history off it only counts it, as
-   * causes cite event ids. Frames of a distributed Map's child executions write no parent history.
-   */
-  emit<T extends HistoryEventType>(frame: Frame | null, type: T, details?: () => EventDetailsFor<T>): number {
+  /** Records an event of `frame` (null: of the execution), shown to `options.onEvent`: see StepContext.emit. */
+  emit<T extends HistoryEventType>(
+    frame: Frame | null,
+    type: T,
+    details?: () => EventDetailsFor<T>,
+    after?: number,
+  ): number {
     if (frame?.isolated || (this.ending === 'terminal' && frame !== null)) return 0;
     if (!this.ending) (this.quota ??= new HistoryQuota(this.options)).beforeEvent(this.state.lastEventId + 1);
     type Args = EventDetailsFor<T> extends undefined ? [] : [EventDetailsFor<T>];
     const args = (this.options.history && details ? [details()] : []) as Args; // before the id: a throw takes none
     const id = ++this.state.lastEventId;
+    const previousEventId = linkEvent(this.state, frame, type, id, after);
     if (this.options.history) {
-      const position = { id, previousEventId: id - 1, timestamp: this.rt.now() };
+      const position = { id, previousEventId, timestamp: this.rt.now() };
       const event = historyEvent(position, type, ...args);
       this.events.push(event);
+      this.options.onEvent?.(event, frame);
       if (!this.ending) this.quota?.held(event);
     }
     return id;
@@ -253,15 +258,9 @@ export class Run implements StepContext {
 
   /** A thrown StatesError as an error outcome, with AWS's cause prefix; anything else propagates. */
   private failure(frameId: string, e: unknown): ErrorOutcome {
-    const frame = this.state.frames[frameId] as Frame;
+    const frame = this.frame(frameId);
     const failure = stateFailure(frame, e);
-    if (failure.error === StatesErrors.QueryEvaluationError) {
-      this.emit(frame, 'EvaluationFailed', () => ({
-        error: failure.error,
-        cause: failure.cause,
-        state: frame.stateName,
-      }));
-    }
+    if (failure.error === StatesErrors.QueryEvaluationError) emitEvaluationFailed(this, frame, failure);
     return failure;
   }
 

@@ -21,8 +21,17 @@ export interface StepContext {
   /** TestState's observer of the pipeline; executions have none. */
   readonly inspector?: Inspector;
 
-  /** Records an event of `frame` (null: of the execution); returns its id. */
-  emit<T extends HistoryEventType>(frame: Frame | null, type: T, details?: () => EventDetailsFor<T>): number;
+  /**
+   * Records an event of `frame` (null: of the execution); returns its id. It follows the frame's
+   * last event, or `after` (see links.ts). With history off it only counts it, as causes cite event
+   * ids. Frames of a distributed Map's child executions write no parent history (and return 0).
+   */
+  emit<T extends HistoryEventType>(
+    frame: Frame | null,
+    type: T,
+    details?: () => EventDetailsFor<T>,
+    after?: number,
+  ): number;
 
   /** The frame, copied on first write in this step so the caller's state is never mutated. */
   frame(id: string): Frame;

@@ -44,6 +44,7 @@ export async function step(
   try {
     await apply(run, machine, working, signal);
     await run.drain();
+    armDeadline(run, working);
   } catch (e) {
     if (e instanceof HistoryLimitReached) {
       // The quota's last event is the execution's failure: no abort events of its branches follow it.
@@ -62,6 +63,19 @@ export async function step(
 }
 
 /**
+ * The runner's deadline (Express: five minutes) as the execution-timeout timer, once the execution
+ * outlives a step. An execution that ends in its first step, as most Express executions do, never
+ * arms it, and so never pays for its start and cancel commands.
+ */
+function armDeadline(run: Run, state: ExecutionState): void {
+  const fireAt = run.options.deadline;
+  if (fireAt === undefined || state.status !== 'RUNNING' || state.executionTimeoutTimerId !== undefined) return;
+  const timerId = run.nextId('timer');
+  state.executionTimeoutTimerId = timerId;
+  run.commands.push({ kind: 'startTimer', timerId, fireAt, purpose: 'executionTimeout' });
+}
+
+/**
  * Continues an unsuccessful execution from the top-level state that did not succeed, with the same
  * input and variables; a Map or Parallel state there reruns only its unsuccessful children.
  */
@@ -75,7 +89,7 @@ function redrive(run: Run, machine: CompiledMachine, state: ExecutionState): voi
   delete state.output;
   delete state.error;
   delete state.cause;
-  run.emit(null, 'ExecutionRedriven', () => ({ redriveCount }));
+  const redrivenId = run.emit(null, 'ExecutionRedriven', () => ({ redriveCount }));
   if (machine.timeoutSeconds !== undefined) {
     const timerId = run.nextId('timer');
     state.executionTimeoutTimerId = timerId;
@@ -88,6 +102,9 @@ function redrive(run: Run, machine: CompiledMachine, state: ExecutionState): voi
   }
   run.addFrame({
     ...rootFrame(point.stateName, point.stateInput),
+    // The redriven run goes on from ExecutionRedriven, as a new one starts from event 0.
+    lastEventId: redrivenId,
+    enteredAfterEventId: redrivenId,
     variables: point.variables,
     ...(point.retained ? { retained: point.retained } : {}),
   });
@@ -105,6 +122,8 @@ function rootFrame(stateName: string, stateInput: Json): Frame {
     stateInput,
     enteredEventId: 0,
     enteredTime: 0,
+    lastEventId: 0,
+    enteredAfterEventId: 0,
     retryAttempts: [],
     retryCount: 0,
     phase: { kind: 'start' },
@@ -122,10 +141,11 @@ async function apply(run: Run, machine: CompiledMachine, state: ExecutionState, 
         roleArn: state.info.roleArn,
       }));
       // The definition's TimeoutSeconds, or the runner's deadline (Express: five minutes) if sooner.
+      // Without TimeoutSeconds the deadline is armed only if the execution outlives this step.
       const timeoutAt =
         machine.timeoutSeconds !== undefined ? state.info.startTime + machine.timeoutSeconds * 1000 : undefined;
       const deadline = run.options.deadline;
-      const fireAt = deadline !== undefined && (timeoutAt === undefined || deadline < timeoutAt) ? deadline : timeoutAt;
+      const fireAt = timeoutAt !== undefined && deadline !== undefined && deadline < timeoutAt ? deadline : timeoutAt;
       if (fireAt !== undefined) {
         const timerId = run.nextId('timer');
         state.executionTimeoutTimerId = timerId;

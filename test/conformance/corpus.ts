@@ -28,6 +28,8 @@ export interface Case {
     error?: string | null;
     cause?: string;
     historyTypes?: string[];
+    /** `[id, previousEventId]` of each history event, beside historyTypes. */
+    historyLinks?: [number, number][];
     invalidDefinition?: {
       api: 'CreateStateMachine' | 'ValidateStateMachineDefinition';
       errorCode?: string;
@@ -56,7 +58,8 @@ export function loadCases(): Case[] {
 
 /**
  * Case id → why it cannot pass yet. A plain `group/name` key allows the failure on every transport;
- * an `http:group/name` key only over HTTP (when the API adds a difference the library run lacks).
+ * an `http:group/name` key only over HTTP (when the API adds a difference the library run lacks); a
+ * `links:group/name` key only a history whose links differ, everything else matching.
  */
 export function loadAllowList(): Record<string, string> {
   return existsSync(allowListPath) ? (JSON.parse(readFileSync(allowListPath, 'utf8')) as Record<string, string>) : {};
@@ -73,6 +76,8 @@ export interface Outcome {
   cause?: string;
   /** The history's event types, oldest first (absent when the transport has none, e.g. Express). */
   historyTypes?: string[];
+  /** The history's `[id, previousEventId]` pairs, in the same order. */
+  historyLinks?: [number, number][];
 }
 
 /** The corpus's Express cases recorded from an asynchronous start (StartExecution), not StartSyncExecution. */
@@ -95,7 +100,11 @@ export async function runCase(c: Case): Promise<string | undefined> {
       uuid: () => `00000000-0000-4000-8000-${String(++uuidCounter).padStart(12, '0')}`,
     },
   });
-  return compareOutcome(c, { ...result, historyTypes: result.history.map((e) => e.type as string) });
+  return compareOutcome(c, {
+    ...result,
+    historyTypes: result.history.map((e) => e.type as string),
+    historyLinks: result.history.map((e) => [e.id, e.previousEventId]),
+  });
 }
 
 /** Compares an execution's outcome with the case's recorded one; undefined when they match. */
@@ -120,8 +129,49 @@ export function compareOutcome(c: Case, result: Outcome): string | undefined {
     if (result.historyTypes.join() !== expected.historyTypes.join()) {
       return `history differs:\n  expected ${expected.historyTypes.join(' ')}\n  actual   ${result.historyTypes.join(' ')}`;
     }
+    if (expected.historyLinks && result.historyLinks) {
+      const problem = compareLinks(expected.historyTypes, expected.historyLinks, result.historyTypes, result.historyLinks);
+      if (problem !== undefined) return problem;
+    }
   }
   return undefined;
+}
+
+/**
+ * Which event each event follows (its previousEventId), with events named by type and occurrence
+ * (`MapIterationStarted#2`: the third of its type) rather than by id, so that another interleaving
+ * of concurrent branches, numbering the same events differently, compares equal. Event 0 is `start`.
+ */
+export function namedLinks(types: readonly string[], links: readonly (readonly [number, number])[]): string[] {
+  const names = new Map<number, string>([[0, 'start']]);
+  const seen = new Map<string, number>();
+  types.forEach((type, i) => {
+    const n = seen.get(type) ?? 0;
+    seen.set(type, n + 1);
+    names.set(links[i]?.[0] ?? -1, `${type}#${n}`);
+  });
+  return types.map((_, i) => {
+    const [id, previous] = links[i] ?? [-1, -1];
+    return `${names.get(id) ?? `?${id}`} <- ${names.get(previous) ?? `?${previous}`}`;
+  });
+}
+
+/** How a link difference starts: a `links:group/name` allow-list entry allows only that. */
+export const LINKS_PROBLEM = 'history links differ';
+
+/** Compares the links of a history with the recorded ones; undefined when each event follows the same one. */
+export function compareLinks(
+  expectedTypes: readonly string[],
+  expectedLinks: readonly (readonly [number, number])[],
+  actualTypes: readonly string[],
+  actualLinks: readonly (readonly [number, number])[],
+): string | undefined {
+  const expected = namedLinks(expectedTypes, expectedLinks);
+  const actual = new Set(namedLinks(actualTypes, actualLinks));
+  const missing = expected.filter((link) => !actual.has(link));
+  if (missing.length === 0 && actual.size === expected.length) return undefined;
+  const wrong = [...actual].filter((link) => !expected.includes(link));
+  return `${LINKS_PROBLEM}:\n  expected ${missing.join(', ')}\n  actual   ${wrong.join(', ')}`;
 }
 
 /** The exact text a case submits as its definition. */

@@ -143,7 +143,11 @@ export async function runCasesOverHttp(cases: readonly Case[], where: HttpStore 
           const outcome: Outcome = { status: described.status ?? '', output: parseOutput(described.output) };
           if (described.error !== undefined) outcome.error = described.error;
           if (described.cause !== undefined) outcome.cause = described.cause;
-          if (c.expect.historyTypes) outcome.historyTypes = eventTypes(await fullHistory(client, executionArn));
+          if (c.expect.historyTypes) {
+            const events = await fullHistory(client, executionArn);
+            outcome.historyTypes = eventTypes(events);
+            outcome.historyLinks = events.map((e) => [e.id ?? -1, e.previousEventId ?? -1]);
+          }
           record(c, compareOutcome(c, outcome));
         } catch (error) {
           record(c, `threw: ${describeError(error)}`);

@@ -4,6 +4,7 @@ import type { HistoryEvent } from '../../console/src/api.js';
 import { ExecutionHistory } from '../../console/src/history.js';
 import { loadHistory, pageSlice } from '../../console/src/pager.js';
 import { execute, fakeClock, TaskFailure } from '../../src/index.js';
+import { Driver } from '../interpreter/support.js';
 
 const BOOM = 'arn:aws:lambda:us-east-1:123456789012:function:boom';
 const WORK = 'arn:aws:lambda:us-east-1:123456789012:function:work';
@@ -63,6 +64,44 @@ async function run(input: unknown, failItem?: number): Promise<HistoryEvent[]> {
   return (result.history as unknown as HistoryEvent[]).map((e) => ({ ...e, timestamp: e.timestamp / 1000 }));
 }
 
+const RESERVE = 'arn:aws:lambda:us-east-1:123456789012:function:reserve';
+
+/** A Map whose three iterations run at once, their events interleaved; iteration 1 is retried twice. */
+const reservations = {
+  StartAt: 'ReserveItems',
+  States: {
+    ReserveItems: {
+      Type: 'Map',
+      End: true,
+      ItemProcessor: {
+        StartAt: 'Reserve',
+        States: {
+          Reserve: {
+            Type: 'Task',
+            Resource: RESERVE,
+            Retry: [{ ErrorEquals: ['Busy'], MaxAttempts: 2, IntervalSeconds: 1, BackoffRate: 2 }],
+            End: true,
+          },
+        },
+      },
+    },
+  },
+};
+
+/** The history of `reservations`, driven a signal at a time: b fails, c succeeds, b fails again, a, then b succeed. */
+async function interleavedReservations(): Promise<HistoryEvent[]> {
+  const d = await Driver.start(reservations, [{ sku: 'a' }, { sku: 'b' }, { sku: 'c' }]);
+  const [a, b, c] = d.invocations().map((i) => i.taskId);
+  await d.send({ kind: 'taskFailed', taskId: b as string, error: 'Busy', cause: 'first' });
+  await d.send({ kind: 'taskSucceeded', taskId: c as string, output: 'C' });
+  await d.fire(d.timers()[0] as Parameters<Driver['fire']>[0]);
+  await d.send({ kind: 'taskFailed', taskId: d.lastInvocation().taskId, error: 'Busy', cause: 'second' });
+  await d.send({ kind: 'taskSucceeded', taskId: a as string, output: 'A' });
+  await d.fire(d.timers()[1] as Parameters<Driver['fire']>[0]);
+  await d.send({ kind: 'taskSucceeded', taskId: d.lastInvocation().taskId, output: 'B' });
+  return (d.events as unknown as HistoryEvent[]).map((e) => ({ ...e, timestamp: e.timestamp / 1000 }));
+}
+
 describe('ExecutionHistory', () => {
   it('colours every state: succeeded, caught error, failed, not reached', async () => {
     const history = new ExecutionHistory();
@@ -107,6 +146,32 @@ describe('ExecutionHistory', () => {
     expect(JSON.parse(history.latestRun('Work', 'Each[0]')?.input ?? '{}')).toEqual({ n: 1 });
     expect(history.statuses().get('Each')).toBe('FAILED');
     expect(history.statuses().has('Check')).toBe(false);
+  });
+
+  it('attributes interleaved Map iterations by their links: each shows its own input, output and attempts', async () => {
+    const history = new ExecutionHistory();
+    history.add(await interleavedReservations());
+    expect(history.iterationsOf('ReserveItems').map((i) => [i.id, i.status])).toEqual([
+      ['ReserveItems[0]', 'SUCCEEDED'],
+      ['ReserveItems[1]', 'SUCCEEDED'],
+      ['ReserveItems[2]', 'SUCCEEDED'],
+    ]);
+    const seen = [0, 1, 2].map((i) => {
+      const run = history.latestRun('Reserve', `ReserveItems[${i}]`);
+      return [run?.iteration?.id, run?.input, run?.output, run?.attempts.map((a) => a.outcome), run?.status];
+    });
+    expect(seen).toEqual([
+      ['ReserveItems[0]', '{"sku":"a"}', '"A"', ['SUCCEEDED'], 'SUCCEEDED'],
+      ['ReserveItems[1]', '{"sku":"b"}', '"B"', ['FAILED', 'FAILED', 'SUCCEEDED'], 'SUCCEEDED'],
+      ['ReserveItems[2]', '{"sku":"c"}', '"C"', ['SUCCEEDED'], 'SUCCEEDED'],
+    ]);
+    expect(history.latestRun('Reserve', 'ReserveItems[1]')?.attempts.map((a) => a.backoffSeconds)).toEqual([
+      undefined,
+      1,
+      2,
+    ]);
+    expect(history.latestRun('ReserveItems')?.status).toBe('SUCCEEDED');
+    expect(history.summary.status).toBe('SUCCEEDED');
   });
 
   it('takes the history a page at a time, in any page size, and ignores repeated events', async () => {

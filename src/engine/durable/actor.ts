@@ -278,7 +278,14 @@ export class Actors {
     const actor = this.table.get(arn);
     const record = actor?.record;
     if (actor) actor.tasks++;
-    void this.tasks.run(arn, record?.name, record?.stateMachineArn, command, record?.testCase).then((signal) => {
+    const execution = {
+      arn,
+      name: record?.name,
+      stateMachineArn: record?.stateMachineArn,
+      roleArn: record?.state.info.roleArn,
+      testCase: record?.testCase,
+    };
+    void this.tasks.run(execution, command).then((signal) => {
       if (actor) actor.tasks--;
       if (signal) return this.deliver(arn, signal);
       // Pending (a callback, a worker) or cancelled: the actor may be idle now and give up its lease.

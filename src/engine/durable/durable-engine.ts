@@ -21,6 +21,7 @@ import { CompileCache } from '../compile-cache.js';
 import type { Engine, StartRequest, StartResult, StopResult, SyncResult } from '../engine.js';
 import { executionArn, executionInfo } from '../execution-info.js';
 import { ExpressRunner } from '../express.js';
+import type { ExpressExecutionRecord } from '../express-record.js';
 import { HandlersIntegration } from '../handlers-integration.js';
 import { IntegrationRegistry } from '../integration-registry.js';
 import type { TestCaseIntegration } from '../ports.js';
@@ -67,10 +68,15 @@ export interface DurableEngineOptions {
    */
   mocks?: TestCaseIntegration;
   /**
-   * Multiplies Wait state and Retry backoff durations (Step Functions Local's WAIT_TIME_SCALE):
-   * 0 makes them instant. Task, heartbeat and execution timeouts keep their real length.
+   * Multiplies Wait state and Retry backoff durations (STEPWISE_WAIT_TIME_SCALE): 0 makes them
+   * instant. Task, heartbeat and execution timeouts keep their real length.
    */
   waitTimeScale?: number;
+  /**
+   * Multiplies Retry backoff durations alone (default: waitTimeScale). Step Functions Local's
+   * WAIT_TIME_SCALE scales Wait states only, so a server given only that sets this to 1.
+   */
+  retryTimeScale?: number;
   /** Run as one node of several sharing `cluster.store` (which must be `store`). */
   cluster?: ClusterOwnershipOptions;
   /** Where the commit path records store faults (disk full...); /healthz reads it. */
@@ -137,6 +143,7 @@ export class DurableEngine implements Engine {
       integrations,
       log: options.logger,
       waitTimeScale: options.waitTimeScale ?? 1,
+      ...(options.retryTimeScale !== undefined ? { retryTimeScale: options.retryTimeScale } : {}),
       maxProcessEndingAttempts: options.maxProcessEndingAttempts ?? DEFAULT_MAX_PROCESS_ENDING_ATTEMPTS,
       maxHistoryBytesInMemory: options.maxHistoryBytesInMemory ?? DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
       stoppedCleanly: options.stoppedCleanly ?? false,
@@ -204,6 +211,10 @@ export class DurableEngine implements Engine {
   /** Executions running here now, counted against maxExecutionsInFlight: Standard actors and Express runs. */
   get executionsInFlight(): number {
     return this.actors.size + this.express.active;
+  }
+
+  recentExpressExecutions(stateMachineArn?: string): ExpressExecutionRecord[] {
+    return this.express.record.list(stateMachineArn);
   }
 
   /** Where this node's API listens, reported with its heartbeat (cluster). */

@@ -4,6 +4,8 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { ResolveError, type Destination, type NetworkPolicy } from './network-policy.js';
 
 export interface OutgoingRequest {
   url: URL;
@@ -16,6 +18,8 @@ export interface OutgoingRequest {
   timeoutMs: number;
   /** Bodies longer than this fail with ResponseTooLargeError. */
   maxBodyBytes: number;
+  /** Checks the destination first and pins the connection to the checked address. */
+  policy?: NetworkPolicy;
 }
 
 export interface IncomingResponse {
@@ -51,7 +55,27 @@ export class CancelledError extends Error {
   }
 }
 
-export function send(req: OutgoingRequest): Promise<IncomingResponse> {
+export async function send(req: OutgoingRequest): Promise<IncomingResponse> {
+  if (req.signal.aborted) throw new CancelledError();
+  let destination: Destination | undefined;
+  try {
+    destination = await req.policy?.destination(req.url);
+  } catch (e) {
+    if (e instanceof ResolveError) throw new SocketError(e.message, e.code);
+    throw e;
+  }
+  return exchange(req, destination);
+}
+
+/** Connects to the checked address whatever a later lookup of the name would say. */
+function pinnedLookup({ address, family }: Destination): LookupFunction {
+  return (_hostname, options, callback) => {
+    if (options.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
+}
+
+function exchange(req: OutgoingRequest, destination: Destination | undefined): Promise<IncomingResponse> {
   return new Promise<IncomingResponse>((resolve, reject) => {
     if (req.signal.aborted) {
       reject(new CancelledError());
@@ -75,7 +99,13 @@ export function send(req: OutgoingRequest): Promise<IncomingResponse> {
       }
     };
     const onAbort = () => finish(new CancelledError());
-    const outgoing = make(req.url, { method: req.method, headers, agent: false }, (res: IncomingMessage) => {
+    const options = {
+      method: req.method,
+      headers,
+      agent: false,
+      ...(destination ? { lookup: pinnedLookup(destination) } : {}),
+    };
+    const outgoing = make(req.url, options, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {

@@ -49,6 +49,11 @@ export interface Connection {
   oauth?: OAuthSettings;
   /** Sent with every request made through the connection. */
   invocation: HttpParameters;
+  /**
+   * The endpoints the connection may be used with (`AllowedEndpoints`), as an IAM policy's
+   * `states:HTTPEndpoint` condition would limit it on AWS: URL prefixes, `*` matching any text.
+   */
+  allowedEndpoints?: string[];
 }
 
 export class ConnectionsConfigError extends Error {
@@ -130,6 +135,7 @@ function parseConnection(key: string, value: unknown, where: string): Connection
     invocation: parseHttpParameters(auth.InvocationHttpParameters, `${where}: InvocationHttpParameters`),
   };
   if (type !== undefined) connection.authorizationType = type;
+  if (c.AllowedEndpoints !== undefined) connection.allowedEndpoints = endpointPatterns(c.AllowedEndpoints, where);
   switch (type) {
     case 'API_KEY': {
       const p = asObject(auth.ApiKeyAuthParameters, `${where}: AuthParameters.ApiKeyAuthParameters`);
@@ -170,6 +176,46 @@ function parseConnection(key: string, value: unknown, where: string): Connection
       break;
   }
   return connection;
+}
+
+function endpointPatterns(value: unknown, where: string): string[] {
+  if (!Array.isArray(value) || value.length === 0)
+    throw new ConnectionsConfigError(`${where}: AllowedEndpoints must be a non-empty list of URL prefixes`);
+  return value.map((item, i) => {
+    const text = str(item, `${where}: AllowedEndpoints[${i}]`);
+    if (text.includes('*')) return text;
+    try {
+      // 'https://api.example.com' means the host's root, never 'https://api.example.com.evil.net'.
+      return new URL(text).href;
+    } catch {
+      throw new ConnectionsConfigError(`${where}: AllowedEndpoints[${i}] is not a URL: '${text}'`);
+    }
+  });
+}
+
+/**
+ * Why the connection may not be used with this endpoint (the Task's ApiEndpoint, normalised), or
+ * undefined when it may. With `required`, a connection that lists no endpoints is refused for all:
+ * its secrets must not go to a listener the caller chose.
+ */
+export function endpointRefusal(connection: Connection, endpoint: string, required: boolean): string | undefined {
+  const patterns = connection.allowedEndpoints;
+  if (patterns === undefined) {
+    return required
+      ? `The connection '${connection.name}' lists no AllowedEndpoints; on a server with credentials configured a connection is used only with the endpoints it lists, and the HTTP Task was not sent`
+      : undefined;
+  }
+  if (patterns.some((pattern) => endpointMatches(pattern, endpoint))) return undefined;
+  return `The connection '${connection.name}' may not be used with '${endpoint}' (its AllowedEndpoints: ${patterns.join(', ')}); the HTTP Task was not sent`;
+}
+
+function endpointMatches(pattern: string, endpoint: string): boolean {
+  if (!pattern.includes('*')) return endpoint.startsWith(pattern);
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}`).test(endpoint);
 }
 
 /** `{HeaderParameters, QueryStringParameters, BodyParameters}` as EventBridge lists (`[{Key, Value}]`) or plain maps. */

@@ -14,8 +14,9 @@ import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
 import { isServiceInvoke } from '../service-invoke.js';
 import type { HostAllowList } from './allow-list.js';
+import { DestinationRefused, NetworkPolicy, type Resolver } from './network-policy.js';
 import { CancelledError, ResponseTooLargeError, SocketError, send, type IncomingResponse } from './client.js';
-import { ConnectionStore, type Connection, type KeyValue, type OAuthSettings } from './connections.js';
+import { ConnectionStore, endpointRefusal, type Connection, type KeyValue, type OAuthSettings } from './connections.js';
 import { OAuthTokenCache, TokenRequestError } from './oauth.js';
 import { ARRAY_FORMATS, urlEncode, type ArrayFormat } from './url-encoding.js';
 
@@ -84,6 +85,10 @@ export interface HttpIntegrationOptions {
   /** Where the connections came from, for error messages. */
   connectionsSource?: string;
   allowedHosts?: HostAllowList;
+  /** Resolves host names (tests give a fake DNS); default the system's. */
+  resolver?: Resolver;
+  /** Connections are used only with the endpoints they list (a server with credentials configured). */
+  requireConnectionEndpoints?: boolean;
   /** The region in the User-Agent AWS sends (`Amazon|StepFunctions|HttpInvoke|<region>`). */
   region?: string;
   /** Per-request limit (default 60 seconds, as on AWS). */
@@ -103,6 +108,8 @@ class TaskError extends Error {
 }
 
 interface HttpTaskRequest {
+  /** The Task's ApiEndpoint, normalised, before query parameters are merged in. */
+  endpoint: string;
   url: URL;
   method: string;
   headers: Map<string, { name: string; value: string }>;
@@ -116,12 +123,14 @@ export class HttpIntegration implements Integration {
   private readonly tokens: OAuthTokenCache;
   private readonly timeoutMs: number;
   private readonly region: string;
+  private readonly policy: NetworkPolicy;
 
   constructor(private readonly options: HttpIntegrationOptions = {}) {
+    this.policy = new NetworkPolicy(options.allowedHosts, options.resolver);
     this.connections = options.connections ?? new ConnectionStore();
     this.timeoutMs = options.requestTimeoutMs ?? HTTP_TASK_TIMEOUT_MS;
     this.region = options.region ?? 'us-east-1';
-    this.tokens = new OAuthTokenCache({ now: options.now ?? Date.now, timeoutMs: this.timeoutMs });
+    this.tokens = new OAuthTokenCache({ now: options.now ?? Date.now, timeoutMs: this.timeoutMs, policy: this.policy });
   }
 
   handles({ parsed }: TaskInvocation): boolean {
@@ -131,13 +140,12 @@ export class HttpIntegration implements Integration {
   async invoke(task: TaskInvocation): Promise<TaskOutcome> {
     try {
       const request = this.buildRequest(task.parameters);
-      const allowed = this.options.allowedHosts;
-      if (allowed && !allowed.allows(request.url.hostname)) {
-        throw new TaskError(
-          StatesErrors.Permissions,
-          `The host '${request.url.hostname}' is not in STEPWISE_HTTP_ALLOWED_HOSTS (${allowed.entries.join(', ')}); the HTTP Task was not sent`,
-        );
-      }
+      const refusal = endpointRefusal(
+        request.connection,
+        request.endpoint,
+        this.options.requireConnectionEndpoints ?? false,
+      );
+      if (refusal !== undefined) throw new TaskError(StatesErrors.Permissions, refusal);
       const oauth = request.connection.oauth;
       if (oauth) await this.authorize(request, { ...request.connection, oauth }, task.signal);
       const response = await send({
@@ -148,6 +156,7 @@ export class HttpIntegration implements Integration {
         signal: task.signal,
         timeoutMs: this.timeoutMs,
         maxBodyBytes: HTTP_MAX_RESPONSE_BYTES,
+        policy: this.policy,
       });
       if (oauth && (response.statusCode === 401 || response.statusCode === 407))
         this.tokens.invalidate(request.connection);
@@ -161,6 +170,7 @@ export class HttpIntegration implements Integration {
 
   private failure(e: unknown, task: TaskInvocation): TaskOutcome {
     if (e instanceof TaskError) return { kind: 'failed', error: e.error, cause: e.detail };
+    if (e instanceof DestinationRefused) return { kind: 'failed', error: StatesErrors.Permissions, cause: e.message };
     if (e instanceof CancelledError)
       return { kind: 'failed', error: StatesErrors.TaskFailed, cause: 'The HTTP Task was cancelled' };
     if (e instanceof SocketError) {
@@ -210,6 +220,7 @@ export class HttpIntegration implements Integration {
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
       throw runtime(`The 'ApiEndpoint' field must be an https:// (or, locally, http://) URL: '${endpoint}'`);
+    const normalised = url.href;
     const method = parameters.Method;
     if (typeof method !== 'string' || !METHODS.has(method.toUpperCase())) {
       throw runtime(
@@ -274,7 +285,7 @@ export class HttpIntegration implements Integration {
     // What AWS always sends and a Task cannot change.
     setHeader(headers, 'User-Agent', `Amazon|StepFunctions|HttpInvoke|${this.region}`);
     setHeader(headers, 'Range', `bytes=0-${HTTP_MAX_RESPONSE_BYTES}`);
-    return { url, method: upper, headers, ...(body !== undefined ? { body } : {}), connection };
+    return { endpoint: normalised, url, method: upper, headers, ...(body !== undefined ? { body } : {}), connection };
   }
 
   private connection(parameters: JsonObject): Connection {

@@ -8,6 +8,7 @@ import { ConnectionStore } from './connections.js';
 import { HttpIntegration } from './http-integration.js';
 
 export { HostAllowList } from './allow-list.js';
+export { NetworkPolicy, restrictedKind, type Resolver } from './network-policy.js';
 export { ConnectionStore, ConnectionsConfigError, type Connection } from './connections.js';
 export { HttpIntegration, HTTP_INVOKE_RESOURCE, type HttpIntegrationOptions } from './http-integration.js';
 export { urlEncode, type ArrayFormat } from './url-encoding.js';
@@ -17,8 +18,13 @@ export interface HttpSettings {
   connectionsFile?: string;
   /** Connections given in code instead of a file (the parsed file format). */
   connections?: unknown;
-  /** Hosts HTTP Tasks may call (`api.example.com`, `*.example.com`); unset: any host. */
+  /**
+   * Hosts HTTP Tasks may call (`api.example.com`, `*.example.com`, `*`, `10.0.0.0/8`); unset: any
+   * public host. Loopback, link-local and private addresses only when an entry names them.
+   */
   allowedHosts?: string[];
+  /** Connections are used only with the endpoints they list (set when the API requires credentials). */
+  requireConnectionEndpoints?: boolean;
   region?: string;
   /** Per-request limit (default 60 seconds, as on AWS). */
   requestTimeoutMs?: number;
@@ -57,6 +63,7 @@ export function createHttpIntegration(
     ...(connections ? { connections } : {}),
     ...(source !== undefined ? { connectionsSource: source } : {}),
     ...(allowedHosts ? { allowedHosts } : {}),
+    ...(settings.requireConnectionEndpoints ? { requireConnectionEndpoints: true } : {}),
     region: settings.region ?? (env.STEPWISE_REGION || 'us-east-1'),
     ...(settings.requestTimeoutMs !== undefined ? { requestTimeoutMs: settings.requestTimeoutMs } : {}),
     ...(settings.now ? { now: settings.now } : {}),

@@ -6,6 +6,7 @@
  */
 import type { Connection, KeyValue, OAuthSettings } from './connections.js';
 import { send, type OutgoingRequest } from './client.js';
+import type { NetworkPolicy } from './network-policy.js';
 
 export class TokenRequestError extends Error {
   constructor(message: string) {
@@ -24,6 +25,8 @@ interface CachedToken {
 export interface TokenCacheOptions {
   now: () => number;
   timeoutMs: number;
+  /** The token endpoint is a destination like any other (./network-policy.ts). */
+  policy?: NetworkPolicy;
 }
 
 export class OAuthTokenCache {
@@ -69,6 +72,7 @@ export class OAuthTokenCache {
       signal,
       timeoutMs: this.options.timeoutMs,
       maxBodyBytes: 1024 * 1024,
+      ...(this.options.policy ? { policy: this.options.policy } : {}),
     };
     if (oauth.httpMethod === 'GET') {
       for (const [key, value] of form) url.searchParams.append(key, value);

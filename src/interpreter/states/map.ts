@@ -10,6 +10,7 @@ import { formatMapRunArn, homeOf } from '../../vocabulary/arn.js';
 import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 import { dynamicValue, floatField, integerField } from '../fields.js';
 import { abortChildren, newChild, removeId } from '../frames.js';
+import { joinChild } from '../links.js';
 import type { Outcome } from '../outcome.js';
 import { finishWithResult } from '../pipeline/index.js';
 import { inputPath, selectPath } from '../pipeline/jsonpath.js';
@@ -57,15 +58,19 @@ export const map: StateBehaviour<MapState> = {
     // `parent` is this step's own copy (StepContext.frame), so its phase arrays may be updated in place.
     const phase = parent.phase;
     removeId(phase.running, child.id);
+    const details = () => ({ name: parent.stateName, index: child.index });
     if (outcome.ok) {
+      // The Map goes on from the MapIterationSucceeded; a failed iteration, from its own last event.
       if (!phase.distributed)
-        run.emit(parent, 'MapIterationSucceeded', () => ({ name: parent.stateName, index: child.index }));
+        joinChild(parent, child, run.emit(parent, 'MapIterationSucceeded', details, child.lastEventId));
       phase.results[child.index] = outcome.output;
       phase.done[child.index] = true;
       phase.succeeded += 1;
     } else {
-      if (!phase.distributed)
-        run.emit(parent, 'MapIterationFailed', () => ({ name: parent.stateName, index: child.index }));
+      if (!phase.distributed) {
+        run.emit(parent, 'MapIterationFailed', details, child.lastEventId);
+        joinChild(parent, child);
+      }
       phase.failed += 1;
       phase.firstFailure ??= { error: outcome.error, cause: outcome.cause };
       if (!withinTolerance(phase)) {
@@ -85,7 +90,8 @@ export const map: StateBehaviour<MapState> = {
     }
     await run.advance(parent.id, async () => {
       const current = run.frame(parent.id);
-      await spawnIterations(run, current, state);
+      // An iteration taking the finished one's place follows that one's last event.
+      await spawnIterations(run, current, state, child.isolated ? undefined : child.lastEventId);
       const now = current.phase as MapPhase;
       if (now.running.length === 0 && now.nextIndex >= now.items.length) return finishMap(run, current, state);
       return { kind: 'blocked' };
@@ -253,8 +259,8 @@ function mapRunArn(run: StepContext, state: MapState): string {
   return formatMapRunArn(homeOf(info.stateMachineArn), info.stateMachineName, state.label ?? state.name, run.rt.uuid());
 }
 
-/** Starts iterations while the concurrency limit allows. */
-async function spawnIterations(run: StepContext, frame: Frame, state: MapState): Promise<void> {
+/** Starts iterations while the concurrency limit allows; their first events follow `after` (default: the Map's last). */
+async function spawnIterations(run: StepContext, frame: Frame, state: MapState, after?: number): Promise<void> {
   const phase = frame.phase as MapPhase;
   const limit = phase.maxConcurrency > 0 ? phase.maxConcurrency : Number.POSITIVE_INFINITY;
   while (phase.nextIndex < phase.items.length && phase.running.length < limit) {
@@ -262,10 +268,9 @@ async function spawnIterations(run: StepContext, frame: Frame, state: MapState):
     if (phase.done[index]) continue;
     const value = phase.items[index] as Json;
     const input = await iterationInput(run, frame, state, phase.mapInput, index, value);
-    const child = newChild(run, frame, `${state.address}/processor`, state.processor, index, input, state.distributed, {
-      index,
-      value,
-    });
+    const list = `${state.address}/processor`;
+    const mapItem = { index, value };
+    const child = newChild(run, frame, list, state.processor, index, input, state.distributed, mapItem, after);
     phase.running.push(child.id);
   }
 }
@@ -290,8 +295,9 @@ export async function iterationInput(
 
 async function finishMap(run: StepContext, frame: Frame, state: MapState): Promise<Outcome> {
   const phase = frame.phase as MapPhase;
-  if (phase.distributed) run.emit(frame, 'MapRunSucceeded');
-  run.emit(frame, 'MapStateSucceeded');
+  // Neither moves the Map's link: its MapStateExited follows what they follow (see links.ts).
+  const runSucceeded = phase.distributed ? run.emit(frame, 'MapRunSucceeded') : undefined;
+  run.emit(frame, 'MapStateSucceeded', undefined, runSucceeded);
   frame.phase = { kind: 'ready' };
   return finishWithResult(run, frame, state, phase.results);
 }

@@ -6,6 +6,7 @@ import { isJsonObject } from '../../json.js';
 import { CompileError } from '../compile-fields.js';
 import type { ParallelState } from '../compiled.js';
 import { abortChildren, newChild, removeId } from '../frames.js';
+import { joinChild } from '../links.js';
 import type { Outcome } from '../outcome.js';
 import { finishWithResult } from '../pipeline/index.js';
 import { jsonataArguments } from '../pipeline/jsonata.js';
@@ -35,6 +36,8 @@ export const parallel: StateBehaviour<ParallelState> = {
     // `parent` is this step's own copy (StepContext.frame), so its phase arrays may be updated in place.
     const phase = parent.phase;
     removeId(phase.children, child.id);
+    // The Parallel goes on from the last event of the branch that failed, or that ended last.
+    joinChild(parent, child);
     if (!outcome.ok) {
       abortChildren(run, parent, false);
       parent.retained = { kind: 'parallel', results: phase.results, done: phase.done };

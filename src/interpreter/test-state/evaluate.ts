@@ -292,6 +292,8 @@ function testRun(tested: TestedState, inspector: Inspector): TestRun {
     // The tested state is entered right after ExecutionStarted (#1), as an execution's first state.
     enteredEventId: 2,
     enteredTime: now,
+    lastEventId: 2,
+    enteredAfterEventId: 0,
     retryAttempts: state.retry.map(() => retries),
     retryCount: retries,
     phase: { kind: 'ready' },

@@ -108,12 +108,15 @@ export interface Stepwise extends TestServer {
   runStandard(definition: object, input?: object): Promise<Result>;
 }
 
-/** The real server (memory store) with a connections file written from `connectionsYaml`. */
-export async function startStepwise(connectionsYaml: string, httpAllowedHosts?: string[]): Promise<Stepwise> {
+/** The real server (memory store) with a connections file written from `connectionsYaml`; HTTP Tasks may call 127.0.0.1 unless `httpAllowedHosts` says otherwise (null: no allow-list). */
+export async function startStepwise(connectionsYaml: string, httpAllowedHosts?: string[] | null): Promise<Stepwise> {
   const dir = tempDir('stepwise-http-');
   const file = join(dir, 'connections.yaml');
   writeFileSync(file, connectionsYaml);
-  const sw = await startTestServer({ connections: file, ...(httpAllowedHosts ? { httpAllowedHosts } : {}) });
+  // The recorder listens on loopback, which HTTP Tasks reach only when the allow-list names it.
+  // null: no allow-list, the server's default.
+  const allowed = httpAllowedHosts === undefined ? ['127.0.0.1'] : httpAllowedHosts;
+  const sw = await startTestServer({ connections: file, ...(allowed ? { httpAllowedHosts: allowed } : {}) });
   let counter = 0;
   const create = (definition: object, type: MachineType) =>
     sw.createMachine(`http-${type.toLowerCase()}-${++counter}`, definition, type);

@@ -123,7 +123,10 @@ describe('the HTTP integration on its own', () => {
   afterAll(() => api.close());
 
   it('a request longer than the per-request limit (60 s on AWS) fails with States.Http.Socket', async () => {
-    const http = createHttpIntegration({ connections: { '*': {} }, requestTimeoutMs: 50 }, {});
+    const http = createHttpIntegration(
+      { connections: { '*': {} }, requestTimeoutMs: 50, allowedHosts: ['127.0.0.1'] },
+      {},
+    );
     const outcome = await http.invoke(
       invocation({ ApiEndpoint: `${api.url}/slow`, Method: 'GET', Authentication: { ConnectionArn: 'any' } }),
     );
@@ -135,7 +138,7 @@ describe('the HTTP integration on its own', () => {
   });
 
   it('the task signal cancels the request', async () => {
-    const http = createHttpIntegration({ connections: { '*': {} } }, {});
+    const http = createHttpIntegration({ connections: { '*': {} }, allowedHosts: ['127.0.0.1'] }, {});
     const controller = new AbortController();
     const pending = http.invoke(
       invocation(
