@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { BackupError, backupFile, backupFromServer } from '../ops/backup.js';
+import { BackupError, backupFile, backupFromServer, type SigningKey } from '../ops/backup.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../server.js';
 import { ExitCode, UsageError, reportError, type CliIO, type CommandContext } from './common.js';
 
@@ -14,10 +14,21 @@ export interface BackupOptions {
   url?: string;
 }
 
+/** The access key in the environment (AWS_ACCESS_KEY_ID...), for a server that requires API credentials. */
+function keyFromEnv(): SigningKey | undefined {
+  const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const sessionToken = process.env.AWS_SESSION_TOKEN;
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
 export async function backupCommand(file: string, options: BackupOptions, io: CliIO): Promise<ExitCode> {
   const target = resolve(file);
+  const key = keyFromEnv();
+  const region = process.env.STEPWISE_REGION ?? process.env.AWS_REGION ?? 'us-east-1';
   try {
-    if (options.url !== undefined) await backupFromServer(options.url, target);
+    if (options.url !== undefined) await backupFromServer(options.url, target, key, region);
     else {
       const source = join(resolve(options.dataDir), 'stepwise.db');
       try {
@@ -26,7 +37,7 @@ export async function backupCommand(file: string, options: BackupOptions, io: Cl
         if (!(error instanceof BackupError) || !/in use/.test(error.message)) throw error;
         // The server holds the file: it takes the backup.
         const port = process.env.PORT ?? String(DEFAULT_PORT);
-        await backupFromServer(`http://${DEFAULT_HOST}:${port}`, target).catch((fromServer: unknown) => {
+        await backupFromServer(`http://${DEFAULT_HOST}:${port}`, target, key, region).catch((fromServer: unknown) => {
           const why = fromServer instanceof Error ? fromServer.message : String(fromServer);
           throw new BackupError(
             `${error.message} (${source}.owner), and ${why}; pass --url, or remove a stale owner file`,

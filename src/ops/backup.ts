@@ -11,6 +11,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ownerFile } from '../store/sqlite/open-database.js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from '../api/auth/sigv4.js';
 
 /** A backup could not be taken, for a reason the user can act on. */
 export class BackupError extends Error {
@@ -58,15 +60,54 @@ export async function backupFile(source: string, file: string): Promise<void> {
   await finish(partial, file);
 }
 
-/** Downloads an online backup from a running server's GET /admin/backup to `file`. */
-export async function backupFromServer(url: string, file: string): Promise<void> {
+/** An access key to sign the request with (a server with API credentials asks for SigV4). */
+export interface SigningKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** The request's headers, signed with `key` (SigV4, service `states`) when there is one. */
+async function signedHeaders(
+  target: URL,
+  key: SigningKey | undefined,
+  region: string,
+): Promise<Record<string, string>> {
+  if (!key) return {};
+  const signer = new SignatureV4({ credentials: key, region, service: 'states', sha256: NodeSha256 });
+  const signed = await signer.sign({
+    method: 'GET',
+    protocol: target.protocol,
+    hostname: target.hostname,
+    ...(target.port !== '' ? { port: Number(target.port) } : {}),
+    path: target.pathname,
+    headers: { host: target.host },
+  });
+  return signed.headers as Record<string, string>;
+}
+
+/**
+ * Downloads an online backup from a running server's GET /admin/backup to `file`, signed with
+ * `key` when given (a server that requires API credentials).
+ */
+export async function backupFromServer(
+  url: string,
+  file: string,
+  key?: SigningKey,
+  region = 'us-east-1',
+): Promise<void> {
   let response: Response;
+  const target = new URL('/admin/backup', url);
   try {
-    response = await fetch(new URL('/admin/backup', url));
+    response = await fetch(target, { headers: await signedHeaders(target, key, region), redirect: 'manual' });
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
     throw new BackupError(`no Stepwise server answers at ${url} (${cause})`);
   }
+  if (response.status === 303 || (response.status === 403 && key === undefined))
+    throw new BackupError(
+      `the server at ${url} requires API credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to one of its keys`,
+    );
   if (!response.ok || !response.body) {
     const text = await response.text().catch(() => '');
     let message = text;

@@ -73,3 +73,39 @@ it('backs up the data directory when no server runs, and says so in one line whe
   expect(none.code).toBe(2);
   expect(none.stderr).toMatch(/^stepwise: no database at .*stepwise\.db\n$/);
 });
+
+it('signs the online backup with the access key in the environment when the server requires credentials', async () => {
+  const out = tempDir('stepwise-backup-');
+  cleanups.push(() => removeDir(out));
+  const key = { accessKeyId: 'AKIDBACKUP', secretAccessKey: 'backup-secret-key' };
+  const s = await startTestServer({ store: 'sqlite', consoleDir: false, accessKeys: [key] });
+  cleanups.push(() => s.close());
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  const restore = () => {
+    for (const [name, value] of [
+      ['AWS_ACCESS_KEY_ID', saved.id],
+      ['AWS_SECRET_ACCESS_KEY', saved.secret],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  try {
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    const unsigned = await cli('backup', join(out, 'no.db'), '--url', s.url);
+    expect(unsigned.code).toBe(2);
+    expect(unsigned.stderr).toMatch(/requires API credentials/);
+    process.env.AWS_ACCESS_KEY_ID = key.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = key.secretAccessKey;
+    const signed = await cli('backup', join(out, 'yes.db'), '--url', s.url);
+    expect(signed).toMatchObject({ code: 0, stderr: '' });
+    expect(await executionsIn(join(out, 'yes.db'))).toBe(0);
+  } finally {
+    restore();
+  }
+  // Prometheus cannot sign: /metrics answers without credentials, as /healthz does.
+  const metrics = await fetch(`${s.url}/metrics`, { redirect: 'manual' });
+  expect(metrics.status).toBe(200);
+  expect(await metrics.text()).toContain('stepwise_executions_started_total');
+});
