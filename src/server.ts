@@ -31,6 +31,12 @@ import { isClusterStore } from './store/cluster.js';
 import { DEFAULT_LEASE_MS } from './engine/durable/cluster/cluster-node.js';
 import type { ExecutionStore } from './store/types.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './index.js';
+import { Metrics } from './ops/metrics.js';
+import { ExecutionLogs } from './ops/execution-logs.js';
+import { StatusEvents } from './ops/status-events.js';
+import { StatusWebhooks, type WebhookOptions } from './ops/webhooks.js';
+import { DEFAULT_RETENTION_DAYS, Retention, type RetentionOptions } from './ops/retention.js';
+import { combineObservers } from './engine/observer.js';
 
 export interface ServerOptions extends AccessSettings {
   port?: number;
@@ -108,6 +114,29 @@ export interface ServerOptions extends AccessSettings {
    * STEPWISE_API_THROTTLE; default none). See src/api/throttle.ts.
    */
   apiThrottle?: string;
+  /**
+   * Execution logs (as state machines' loggingConfiguration asks) go to one file per log group here
+   * (else STEPWISE_EXECUTION_LOGS_DIR); without it, to stdout.
+   */
+  executionLogsDir?: string;
+  /** Where execution log lines go without `executionLogsDir` (default stdout). */
+  executionLogsStdout?: (line: string) => void;
+  /**
+   * Webhooks that get every Standard execution's status change events, POSTed in EventBridge's
+   * shape (else STEPWISE_STATUS_WEBHOOKS, comma-separated).
+   */
+  statusWebhooks?: string[];
+  /** Where events given up after the last retry go (default `<dataDir>/status-events.dead-letter.jsonl`). */
+  statusWebhookDeadLetter?: string;
+  /** Retry settings of the webhooks (attempts, backoff, timeout, poll). */
+  statusWebhookRetry?: Pick<WebhookOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs' | 'pollMs'>;
+  /**
+   * Finished executions are deleted this many days after they stopped (else STEPWISE_RETENTION_DAYS;
+   * default 90, as AWS; 0 keeps them for ever).
+   */
+  retentionDays?: number;
+  /** How the retention sweeps run (interval, batch size, pause between batches). */
+  retentionSweep?: Pick<RetentionOptions, 'intervalMs' | 'batch' | 'pauseMs'> & { firstDelayMs?: number };
 }
 
 export interface RunningServer {
@@ -116,6 +145,12 @@ export interface RunningServer {
   port: number;
   store: ExecutionStore;
   engine: DurableEngine;
+  /** The execution logs writer (flush() to wait for the lines reported so far). */
+  executionLogs: ExecutionLogs;
+  /** The status change events' deliverer, when webhooks are configured. */
+  statusWebhooks: StatusWebhooks | undefined;
+  /** The retention sweeps, unless retention is off. */
+  retention: Retention | undefined;
   /** Where GetActivityTask long polls wait (its settings: poll timeout, pollers per activity). */
   activities: ActivityQueue;
   /** Stops accepting requests, lets in-flight requests and commits finish, closes the store. */
@@ -257,6 +292,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const maxEventStreams =
     options.maxEventStreams ??
     parseCount(process.env.STEPWISE_MAX_EVENT_STREAMS, DEFAULT_MAX_EVENT_STREAMS, 'max event streams');
+  const webhookTargets = parseWebhooks(options.statusWebhooks ?? process.env.STEPWISE_STATUS_WEBHOOKS);
+  const retentionDays = options.retentionDays ?? parseRetentionDays(process.env.STEPWISE_RETENTION_DAYS);
   let access: AccessOptions;
   try {
     access = resolveAccess(options, options.host ?? DEFAULT_HOST, log);
@@ -317,7 +354,33 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const executions = new ExecutionService({ store });
   const integrations = new IntegrationRegistry();
   const nodeId = options.nodeId ?? (process.env.STEPWISE_NODE_ID || undefined);
+  const metrics = new Metrics();
+  const executionLogsDir = options.executionLogsDir ?? (process.env.STEPWISE_EXECUTION_LOGS_DIR || undefined);
+  const executionLogs = new ExecutionLogs({
+    store,
+    log,
+    ...(executionLogsDir !== undefined ? { dir: executionLogsDir } : {}),
+    ...(options.executionLogsStdout ? { stdout: options.executionLogsStdout } : {}),
+  });
+  const webhookStore = store;
+  const webhooks =
+    webhookTargets.length > 0
+      ? new StatusWebhooks({
+          store: webhookStore,
+          log,
+          deadLetterFile: options.statusWebhookDeadLetter ?? join(dataDir, 'status-events.dead-letter.jsonl'),
+          ...options.statusWebhookRetry,
+        })
+      : undefined;
+  const retention =
+    retentionDays > 0
+      ? new Retention({ store: webhookStore, days: retentionDays, log, ...options.retentionSweep })
+      : undefined;
+  const statusEvents = webhooks ? new StatusEvents(webhookTargets, () => webhooks.wake()) : undefined;
+  const observer = combineObservers([metrics, executionLogs], (err) => log.warn({ err }, 'an engine observer failed'));
   const engine = new DurableEngine({
+    observer,
+    ...(statusEvents ? { outbox: statusEvents } : {}),
     store,
     storeHealth,
     logger: log,
@@ -344,6 +407,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         }
       : {}),
   });
+  if (engine.node) metrics.setNode(engine.node.id);
+  const metricsStore = store;
+  metrics.setGauges({
+    openExecutions: () => engine.executionsInFlight,
+    pendingTimers: () => metricsStore.countTimers(),
+  });
   // A connections file that does not load stops the start, and closes what is open.
   await closeOnFailure(abandon, () =>
     addConfiguredIntegrations(
@@ -360,6 +429,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       { executions: { service: executions, engine }, activities },
     ),
   );
+  const sqlite = store instanceof SqliteStore ? store : undefined;
   const app = createApiServer({
     store,
     engine,
@@ -371,6 +441,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     storeHealth,
     consoleDir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
     maxEventStreams,
+    metrics,
+    ...(sqlite ? { backup: { backup: (file: string) => sqlite.backup(file), dir: dirname(sqlite.file) } } : {}),
     access,
     ...(throttle ? { throttle } : {}),
   });
@@ -389,6 +461,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const port = Number(new URL(address).port);
   engine.advertise(address);
+  webhooks?.start();
+  retention?.start(options.retentionSweep?.firstDelayMs);
   engine.resume().catch((err: unknown) => log.error({ err }, 'resuming the recovered executions failed'));
   log.info(
     clusterStore
@@ -402,19 +476,53 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port,
     store,
     engine,
+    executionLogs,
+    statusWebhooks: webhooks,
+    retention,
     activities,
     close: () =>
       (closing ??= (async () => {
         // Long-polling GetActivityTask calls answer "no task" now rather than hold the shutdown.
         activities.close();
+        await retention?.close();
         await app.close();
         await engine.close();
+        await webhooks?.close();
+        await executionLogs.close();
         await integrations.close();
         await openStore.close();
         if (markerDir !== undefined) leaveCleanStopMarker(markerDir);
         log.info('stepwise stopped');
       })()),
   };
+}
+
+/** STEPWISE_RETENTION_DAYS: days (fractions allowed) from 0 (keep for ever) up; absent means AWS's 90. */
+export function parseRetentionDays(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return DEFAULT_RETENTION_DAYS;
+  const days = Number(text);
+  if (!Number.isFinite(days) || days < 0)
+    throw new StartupError(`invalid retention '${text}': expected a number of days, 0 to keep executions for ever`);
+  return days;
+}
+
+/** Webhook URLs (STEPWISE_STATUS_WEBHOOKS, comma-separated): each an http(s) URL. */
+export function parseWebhooks(text: string | string[] | undefined): string[] {
+  const items = (Array.isArray(text) ? text : [text ?? ''])
+    .flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  for (const item of items) {
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+      throw new StartupError(`invalid status webhook '${item}': expected an http:// or https:// URL`);
+  }
+  return items;
 }
 
 /** STEPWISE_WAIT_TIME_SCALE: a number from 0 up; absent means 1. */

@@ -25,6 +25,8 @@ import { ApiError } from './errors.js';
 import { isActionName, operations } from './operations/index.js';
 import { Request } from './request.js';
 import { clientError, decodeUtf8 } from './edge.js';
+import { registerMetrics, type MetricsEndpoint } from './metrics.js';
+import { registerBackup, type BackupEndpoint } from './backup.js';
 import { keepRawBody, registerAccess, type AccessOptions } from './auth/access.js';
 import type { ApiThrottle } from './throttle.js';
 
@@ -50,6 +52,10 @@ export interface ApiServerOptions {
   storeHealth?: StoreHealth;
   /** The console's live event streams open at once (default 100); one more answers 429. */
   maxEventStreams?: number;
+  /** Served at GET /metrics (Prometheus), and told of every request. */
+  metrics?: MetricsEndpoint;
+  /** GET /admin/backup: an online backup of the SQLite store (absent on PostgreSQL). */
+  backup?: BackupEndpoint;
   /** Access keys (SigV4 on the API, sign-in on the console) and the host names answered. */
   access?: AccessOptions;
   /** Token buckets per API action (./throttle.ts); none: no throttling. */
@@ -122,6 +128,8 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     const report = options.storeHealth?.report() ?? { status: 'ok' };
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
+  if (options.metrics) registerMetrics(app, options.metrics);
+  if (options.backup) registerBackup(app, options.backup);
   // Read-only endpoints the console needs besides the AWS API (the live history stream).
   registerConsoleApi(app, ctx, options.maxEventStreams !== undefined ? { maxStreams: options.maxEventStreams } : {});
 

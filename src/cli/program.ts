@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, oneLine, reportError, type CliIO, type CommandContext } from './common.js';
+import { registerBackup } from './backup.js';
 import { registerCheck } from './check.js';
 import { registerDeploy } from './deploy.js';
 import { registerGraph } from './graph.js';
@@ -18,6 +19,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerServe,
   registerGraph,
   registerCheck,
+  registerBackup,
   registerDeploy,
 ];
 

@@ -7,6 +7,8 @@ import {
   parseActivityPollTimeout,
   parseLeaseMs,
   parseCount,
+  parseRetentionDays,
+  parseWebhooks,
   startServer,
   StartupError,
 } from '../server.js';
@@ -51,6 +53,10 @@ export interface ServeOptions {
   maxExecutionsInFlight?: string;
   maxHistoryBytesInMemory?: string;
   maxEventStreams?: string;
+  executionLogsDir?: string;
+  statusWebhook?: string[];
+  statusWebhookDeadLetter?: string;
+  retentionDays?: string;
   credentials?: string;
   allowedHostNames?: string;
   allowUnauthenticated?: boolean | string;
@@ -153,6 +159,22 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
     'STEPWISE_MAX_EVENT_STREAMS',
     String(DEFAULT_MAX_EVENT_STREAMS),
   ],
+  [
+    '--execution-logs-dir <dir>',
+    "execution logs (state machines' loggingConfiguration) as one file per log group here; default stdout",
+    'STEPWISE_EXECUTION_LOGS_DIR',
+  ],
+  [
+    '--status-webhook-dead-letter <file>',
+    'where status change events given up after the last retry go (default <data-dir>/status-events.dead-letter.jsonl)',
+    'STEPWISE_STATUS_WEBHOOK_DEAD_LETTER',
+  ],
+  [
+    '--retention-days <days>',
+    'delete finished executions this long after they stopped (AWS: 90); 0 keeps them for ever',
+    'STEPWISE_RETENTION_DAYS',
+    '90',
+  ],
   ['--credentials <file>', 'access keys requests must be signed with (JSON or YAML list)', 'STEPWISE_CREDENTIALS'],
   ['--allowed-host-names <names>', 'more host names to answer for (comma-separated)', 'STEPWISE_ALLOWED_HOST_NAMES'],
   ['--allow-unauthenticated [boolean]', 'listen beyond loopback with no credentials', 'STEPWISE_ALLOW_UNAUTHENTICATED'],
@@ -191,6 +213,14 @@ export function registerServe(program: Command, context: CommandContext): void {
     variables.set(option.attributeName(), variable);
     command.addOption(fallback === undefined ? option : option.default(fallback));
   }
+  command.addOption(
+    new Option(
+      '--status-webhook <url>',
+      "POST every Standard execution's status change events (EventBridge's shape) here; repeatable",
+    )
+      .env('STEPWISE_STATUS_WEBHOOKS')
+      .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+  );
   command.action(async (options: ServeOptions) => {
     try {
       // The env file's variables come first: every setting below may be in it.
@@ -217,6 +247,12 @@ export function registerServe(program: Command, context: CommandContext): void {
         ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
         ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
         ...countOptions(options),
+        ...(options.executionLogsDir !== undefined ? { executionLogsDir: options.executionLogsDir } : {}),
+        ...(options.retentionDays !== undefined ? { retentionDays: parseRetentionDays(options.retentionDays) } : {}),
+        ...(options.statusWebhook !== undefined ? { statusWebhooks: parseWebhooks(options.statusWebhook) } : {}),
+        ...(options.statusWebhookDeadLetter !== undefined
+          ? { statusWebhookDeadLetter: options.statusWebhookDeadLetter }
+          : {}),
         ...accessSettings(options),
         ...(options.apiThrottle !== undefined ? { apiThrottle: options.apiThrottle } : {}),
         ...(options.assumeRole ? { assumeRole: true } : {}),

@@ -1,8 +1,8 @@
 /**
  * Express executions: run in memory through the in-memory runner, as AWS runs them, with tasks
- * through the same integrations as Standard ones. Nothing of them is stored; their history goes to
- * the log when the state machine's logging asks for it, and the recent ones to a bounded ring in
- * memory for the console (./express-record.ts).
+ * through the same integrations as Standard ones. Nothing of them is stored; their history events go
+ * to the engine's observer as they are made (execution logs, metrics), and the recent ones to a
+ * bounded ring in memory for the console (./express-record.ts).
  */
 import type { Logger } from 'pino';
 import type { HistoryEvent } from '../vocabulary/history-events.js';
@@ -17,7 +17,8 @@ import { runInMemory } from './in-memory-runner.js';
 import type { InvokeTaskCommand } from './task-invoker.js';
 import type { TaskRunner } from './task-runner.js';
 import { EXPRESS_MAX_DURATION_MS } from '../vocabulary/limits.js';
-import { ExpressRecord, loggedEvents } from './express-record.js';
+import type { EngineObserver, ObservedExecution } from './observer.js';
+import { ExpressRecord } from './express-record.js';
 
 export class ExpressRunner {
   /** Asynchronous Express executions running now, to stop them. */
@@ -35,7 +36,31 @@ export class ExpressRunner {
     private readonly log: Logger | undefined,
     /** Bytes of history one run may hold (see InMemoryRunOptions.historyBytesLimit). */
     private readonly historyBytesLimit?: number,
+    private readonly observer?: EngineObserver,
   ) {}
+
+  /** The runner's `onEvents` option for an execution, when someone watches. */
+  private watch(
+    sm: StateMachineRecord,
+    arn: string,
+    name: string,
+    startDate: number,
+    synchronous: boolean,
+  ): { onEvents?: (events: readonly HistoryEvent[]) => void } {
+    const observer = this.observer;
+    if (!observer?.executionEvents) return {};
+    const execution: ObservedExecution = {
+      executionArn: arn,
+      stateMachineArn: sm.arn,
+      name,
+      type: 'EXPRESS',
+      startDate,
+      redriveCount: 0,
+      loggingConfiguration: sm.loggingConfiguration,
+      synchronous,
+    };
+    return { onEvents: (events) => observer.executionEvents?.(execution, events) };
+  }
 
   /** Express executions running in memory now, synchronous and asynchronous. */
   get active(): number {
@@ -67,6 +92,7 @@ export class ExpressRunner {
         history: false,
         runtime: this.rt,
         deadline: startDate + EXPRESS_MAX_DURATION_MS,
+        ...this.watch(sm, arn, request.name, startDate, true),
       },
     ).finally(() => this.syncRunning--);
     const stopDate = this.clock.now();
@@ -120,6 +146,7 @@ export class ExpressRunner {
       abort: controller.signal,
       deadline: startDate + EXPRESS_MAX_DURATION_MS,
       ...(this.historyBytesLimit !== undefined ? { historyBytesLimit: this.historyBytesLimit } : {}),
+      ...this.watch(sm, arn, request.name, startDate, false),
     })
       .then((result) => {
         this.record.ended(
@@ -134,7 +161,6 @@ export class ExpressRunner {
           },
           result.history,
         );
-        if (logging) this.logExpress(sm, arn, result.status, result.history);
       })
       .catch((e: unknown) => this.log?.error({ err: e, executionArn: arn }, 'express execution failed unexpectedly'))
       .finally(() => this.running.delete(arn));
@@ -173,11 +199,5 @@ export class ExpressRunner {
         error: StatesErrors.TaskFailed,
         cause: 'Express executions cannot wait for a task token',
       };
-  }
-
-  /** Express history goes to the log, filtered by the state machine's logging level, as AWS sends it to CloudWatch Logs. */
-  private logExpress(sm: StateMachineRecord, arn: string, status: string, history: HistoryEvent[]): void {
-    for (const event of loggedEvents(sm, history))
-      this.log?.info({ executionArn: arn, stateMachineArn: sm.arn, status, event }, 'express execution event');
   }
 }

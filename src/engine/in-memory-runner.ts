@@ -51,6 +51,8 @@ export interface InMemoryRunOptions {
   deadline?: number;
   /** Bytes of history (events as JSON) the run may hold; past it the execution fails with States.Runtime. */
   historyBytesLimit?: number;
+  /** Told each step's history events as they are made (recorded even when `history` is false, not kept then). */
+  onEvents?: (events: readonly HistoryEvent[]) => void;
   /** Multiplies Wait and Retry backoff delays (see wait-time-scale.ts); default 1. */
   waitTimeScale?: number;
   /** Sees each history event as it is recorded, with its frame (see RunOptions.onEvent). */
@@ -77,7 +79,7 @@ export async function runInMemory(
     pause: options.runtime?.pause ?? turns,
   };
   const runOptions = {
-    history: options.history,
+    history: options.history || options.onEvents !== undefined,
     ...(options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {}),
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
@@ -107,6 +109,7 @@ export async function runInMemory(
         : { ...runOptions, historyBytes: { limit: bytesLimit, used: historyBytes } },
     );
     state = result.state;
+    if (options.onEvents && result.events.length > 0) options.onEvents(result.events);
     if (options.history) historyBytes += keepHistory(history, result.events, options.historyBytesLimit !== undefined);
     for (const command of scaleTimers(result.commands, rt.now(), options.waitTimeScale ?? 1)) {
       switch (command.kind) {

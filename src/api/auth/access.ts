@@ -25,8 +25,11 @@ export interface AccessOptions {
 
 export const SIGN_IN_PATH = '/console/sign-in';
 export const SIGN_OUT_PATH = '/console/sign-out';
-/** Paths answered without credentials. */
-export const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', SIGN_IN_PATH, SIGN_OUT_PATH]);
+/**
+ * Paths answered without credentials: probes, Prometheus scrapes (which cannot sign; they show
+ * counts and state machine ARNs, no execution data), the sign-in pages.
+ */
+export const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/metrics', SIGN_IN_PATH, SIGN_OUT_PATH]);
 
 /** Failed sign-ins from one address within the window, past which it is refused for a while. */
 export const MAX_SIGN_IN_FAILURES = 10;

@@ -11,6 +11,7 @@ import type { Clock } from '../clock.js';
 import type { CommitQueue } from '../commit-queue.js';
 import type { CompileCache } from '../compile-cache.js';
 import type { IntegrationRegistry } from '../integration-registry.js';
+import type { EngineObserver } from '../observer.js';
 
 /** AWS's quota: an execution that would exceed it fails. */
 export const HISTORY_QUOTA = HISTORY_EVENT_QUOTA;
@@ -35,6 +36,8 @@ export interface DurableParts {
   maxHistoryBytesInMemory?: number;
   /** The previous process on this store stopped cleanly: recovery counts no process ending. */
   stoppedCleanly?: boolean;
+  /** Who watches the engine (metrics, logs, status change events). */
+  observer?: EngineObserver;
 }
 
 export class DurableContext {
@@ -53,6 +56,7 @@ export class DurableContext {
   readonly standardRun: RunOptions;
   /** Set once by close(): loops stop, timers are not set again. */
   closed = false;
+  readonly observer: EngineObserver | undefined;
 
   constructor(parts: DurableParts) {
     this.store = parts.store;
@@ -66,6 +70,7 @@ export class DurableContext {
     this.retryTimeScale = parts.retryTimeScale ?? parts.waitTimeScale;
     this.maxProcessEndingAttempts = parts.maxProcessEndingAttempts;
     this.stoppedCleanly = parts.stoppedCleanly ?? false;
+    this.observer = parts.observer;
     this.standardRun =
       parts.maxHistoryBytesInMemory === undefined
         ? STANDARD_RUN

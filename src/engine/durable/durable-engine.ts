@@ -44,6 +44,7 @@ import {
 import { redriveExecution } from './redrive.js';
 import { startsTask } from './step-commit.js';
 import { eventLoopTurns } from '../event-loop-turns.js';
+import type { CommitOutbox, EngineObserver } from '../observer.js';
 
 export { HISTORY_QUOTA } from './context.js';
 export type { CallbackResult } from './callbacks.js';
@@ -97,6 +98,10 @@ export interface DurableEngineOptions {
    * over it the execution fails with States.Runtime. Default 64 MiB.
    */
   maxHistoryBytesInMemory?: number;
+  /** Who watches the engine: metrics, execution logs, status change events (./../observer.ts). */
+  observer?: EngineObserver;
+  /** Messages stored with each commit (status change events), see CommitOutbox. */
+  outbox?: CommitOutbox;
 }
 
 export class DurableEngine implements Engine {
@@ -108,6 +113,7 @@ export class DurableEngine implements Engine {
   private readonly callbacks: Callbacks;
   private readonly mocks: TestCaseIntegration | undefined;
   private readonly maxExecutionsInFlight: number;
+  private readonly observer: EngineObserver | undefined;
 
   constructor(options: DurableEngineOptions) {
     const clock = options.clock ?? realClock;
@@ -123,9 +129,14 @@ export class DurableEngine implements Engine {
       pause: options.runtime?.pause ?? eventLoopTurns(),
     };
     const machines = new CompileCache();
+    const commits = new CommitQueue(options.store, undefined, options.storeHealth);
+    commits.observer = options.observer;
+    commits.outbox = options.outbox;
+    this.observer = options.observer;
     this.ctx = new DurableContext({
       store: options.store,
-      commits: new CommitQueue(options.store, undefined, options.storeHealth),
+      commits,
+      observer: options.observer,
       clock,
       rt,
       machines,
@@ -151,6 +162,7 @@ export class DurableEngine implements Engine {
       rt,
       options.logger,
       options.maxHistoryBytesInMemory ?? DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
+      options.observer,
     );
     this.maxExecutionsInFlight = options.maxExecutionsInFlight ?? DEFAULT_MAX_EXECUTIONS_IN_FLIGHT;
     this.callbacks = new Callbacks(this.actors, options.store);
@@ -226,14 +238,14 @@ export class DurableEngine implements Engine {
     const sm = request.stateMachine;
     const full = this.executionsInFlight >= this.maxExecutionsInFlight;
     if (sm.type === 'EXPRESS') {
-      if (full) throw new ExecutionLimitExceededError(this.maxExecutionsInFlight);
+      if (full) throw this.throttled(sm.arn);
       return this.express.startAsync(request);
     }
     const { store, clock, rt } = this.ctx;
     const arn = executionArn(sm, request.name, 'STANDARD');
     const existing = await store.getExecution(arn);
     if (existing) return { alreadyExists: existing };
-    if (full) throw new ExecutionLimitExceededError(this.maxExecutionsInFlight);
+    if (full) throw this.throttled(sm.arn);
     const machine = this.ctx.machines.forStateMachine(sm);
     const startDate = clock.now();
     const info = executionInfo(sm, request, arn, startDate, 0);
@@ -273,6 +285,12 @@ export class DurableEngine implements Engine {
 
   startSyncExecution(request: StartRequest): Promise<SyncResult> {
     return this.express.startSync(request);
+  }
+
+  /** A start refused for the executions in flight: told to the observer (ExecutionThrottled). */
+  private throttled(stateMachineArn: string): ExecutionLimitExceededError {
+    this.observer?.executionThrottled?.(stateMachineArn);
+    return new ExecutionLimitExceededError(this.maxExecutionsInFlight);
   }
 
   async stopExecution(executionArn: string, error?: string, cause?: string): Promise<StopResult> {
