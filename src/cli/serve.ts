@@ -26,6 +26,7 @@ export interface ServeOptions {
   awsEndpoint?: string;
   mockConfig?: string;
   waitTimeScale?: string;
+  clock?: string;
   functionsDir?: string;
   lambdaEndpoint?: string;
   activityPollTimeout?: string;
@@ -71,6 +72,7 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
     'multiplies Wait and Retry backoff durations; 0 makes them instant',
     'STEPWISE_WAIT_TIME_SCALE',
   ],
+  ['--clock <mode>', 'real, or virtual: time moves only through POST /stepwise/clock/advance', 'STEPWISE_CLOCK'],
   [
     '--activity-poll-timeout <seconds>',
     'how long GetActivityTask waits for a task (AWS: 60)',
@@ -173,6 +175,7 @@ export function registerServe(program: Command, context: CommandContext): void {
         ...(options.awsEndpoint !== undefined ? { aws: { endpoint: options.awsEndpoint } } : {}),
         ...(options.mockConfig !== undefined ? { mockConfig: options.mockConfig } : {}),
         ...(options.waitTimeScale !== undefined ? { waitTimeScale: parseWaitTimeScale(options.waitTimeScale) } : {}),
+        ...(options.clock !== undefined ? { clock: options.clock } : {}),
         ...(options.activityPollTimeout !== undefined
           ? { activityPollTimeoutMs: parseActivityPollTimeout(options.activityPollTimeout) }
           : {}),
