@@ -15,6 +15,7 @@ import { TaskFailure, virtualClock, VirtualClockError } from '../../src/index.js
 import { eventTypes, fullHistory } from '../support/aws.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { removeDir, tempDir } from '../support/files.js';
+import { cli } from '../cli/helpers.js';
 
 const FLAKY = 'arn:aws:lambda:us-east-1:123456789012:function:flaky';
 let servers: TestServer[] = [];
@@ -255,5 +256,40 @@ describe('the virtual clock', () => {
     expect(done.status).toBe('SUCCEEDED');
     expect(done.stopDate?.toISOString()).toBe('2031-06-01T01:00:00.000Z');
     expect(t0).toBeLessThan(Date.parse('2031-06-01T00:00:00Z'));
+  });
+
+  it("moves an Express execution's in-memory Wait too", async () => {
+    const s = await virtualServer();
+    const clock = virtualClock(s.url);
+    const t0 = (await clock.now()).getTime();
+    const arn = await s.createMachine(
+      'express-wait',
+      { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 60, End: true } } },
+      'EXPRESS',
+    );
+    await start(s.client, arn);
+    expect((await clock.nextTimer())?.getTime()).toBe(t0 + 60_000);
+    const moved = await clock.advance({ seconds: 120 });
+    expect(moved.fired).toEqual([{ express: true, fireAt: new Date(t0 + 60_000).toISOString() }]);
+    expect(await clock.nextTimer()).toBeUndefined();
+  });
+});
+
+describe('stepwise serve --clock', () => {
+  it('refuses an unknown mode, and the virtual clock on PostgreSQL, with a plain message (exit 2)', async () => {
+    const bad = await cli('serve', '--port', '0', '--clock', 'sometimes');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/invalid clock mode 'sometimes': expected real or virtual/);
+    const shared = await cli(
+      'serve',
+      '--port',
+      '0',
+      '--clock',
+      'virtual',
+      '--database-url',
+      'postgres://127.0.0.1:1/x',
+    );
+    expect(shared.code).toBe(2);
+    expect(shared.stderr).toMatch(/the virtual clock runs on one node alone/);
   });
 });
