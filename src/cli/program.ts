@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, oneLine, reportError, type CliIO, type CommandContext } from './common.js';
 import { registerCheck } from './check.js';
 import { registerGraph } from './graph.js';
+import { registerMocks } from './mocks.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
 import { registerValidate } from './validate.js';
@@ -17,6 +18,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerServe,
   registerGraph,
   registerCheck,
+  registerMocks,
 ];
 
 /** The package version; package.json sits two levels up from both src/cli and dist/cli. */
