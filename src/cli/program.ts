@@ -6,6 +6,7 @@ import { registerCheck } from './check.js';
 import { registerGraph } from './graph.js';
 import { registerMocks } from './mocks.js';
 import { registerRun } from './run.js';
+import { registerRunFrom } from './run-from.js';
 import { registerServe } from './serve.js';
 import { registerValidate } from './validate.js';
 
@@ -19,6 +20,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerGraph,
   registerCheck,
   registerMocks,
+  registerRunFrom,
 ];
 
 /** The package version; package.json sits two levels up from both src/cli and dist/cli. */
