@@ -55,6 +55,13 @@ describe('the virtual clock', () => {
         Times: {
           Type: 'Pass',
           Parameters: { 'entered.$': '$$.State.EnteredTime', 'started.$': '$$.Execution.StartTime' },
+          Next: 'Jsonata',
+        },
+        Jsonata: {
+          Type: 'Pass',
+          QueryLanguage: 'JSONata',
+          Output:
+            '{% $merge([$states.input, {"context": $states.context.Execution.StartTime, "millis": $millis()}]) %}',
           End: true,
         },
       },
@@ -76,6 +83,8 @@ describe('the virtual clock', () => {
     expect(JSON.parse(done.output ?? '')).toEqual({
       entered: new Date(t0 + 3600_000).toISOString(),
       started: new Date(t0).toISOString(),
+      context: new Date(t0).toISOString(),
+      millis: t0 + 3600_000,
     });
     const history = await fullHistory(s.client, executionArn);
     const at = (type: string) => history.find((e) => e.type === type)?.timestamp?.getTime();
