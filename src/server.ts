@@ -16,12 +16,13 @@ import { pino, type Logger } from 'pino';
 import { ApiThrottle, ThrottleSpecError } from './api/throttle.js';
 import { loadRoleProfiles, RoleSettingsError, type RoleMode } from './integrations/aws/roles.js';
 import { createApiServer } from './api/server.js';
+import type { AccessOptions } from './api/auth/access.js';
+import { resolveAccess, type AccessSettings } from './api/auth/startup.js';
 import { DurableEngine } from './engine/durable/durable-engine.js';
 import { ExecutionService } from './engine/executions.js';
 import { IntegrationRegistry } from './engine/integration-registry.js';
-import { addIntegrations } from './integrations/index.js';
+import { addConfiguredIntegrations, loadMocks } from './integration-wiring.js';
 import { ActivityQueue } from './integrations/activities/index.js';
-import { loadMockConfig, MockIntegration } from './integrations/mocks/index.js';
 import type { TaskHandler } from './engine/task-invoker.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { StoreHealth } from './store/faults.js';
@@ -35,7 +36,7 @@ import { registerClockRoutes } from './api/clock-routes.js';
 import { TimeSkipping } from './engine/time-skipping.js';
 import type { Clock } from './engine/clock.js';
 
-export interface ServerOptions {
+export interface ServerOptions extends AccessSettings {
   port?: number;
   host?: string;
   /** Where the SQLite database lives (default ./.stepwise). */
@@ -79,6 +80,11 @@ export interface ServerOptions {
   lambdaEndpoint?: string;
   /** Multiplies Wait and Retry backoff durations, 0 makes them instant (else STEPWISE_WAIT_TIME_SCALE; default 1). */
   waitTimeScale?: number;
+  /**
+   * Multiplies Retry backoff durations alone (default: the wait time scale). Step Functions Local's
+   * WAIT_TIME_SCALE scales Wait states only: `stepwise serve` given only that sets this to 1.
+   */
+  retryTimeScale?: number;
   /**
    * PostgreSQL instead of SQLite (`postgres://...`): this server becomes one node of as many as
    * share the database. Else STEPWISE_DATABASE_URL.
@@ -188,15 +194,57 @@ export class StartupError extends Error {
   }
 }
 
+/**
+ * The server could not listen: the port is taken (EADDRINUSE), not allowed (EACCES), or the host
+ * is no address of this machine (EADDRNOTAVAIL, ENOTFOUND). `code` says which.
+ */
+export class ListenError extends StartupError {
+  readonly code: string;
+
+  constructor(error: unknown, host: string, port: number) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'UNKNOWN';
+    super(listenMessage(code, host, port, error));
+    this.name = 'ListenError';
+    this.code = code;
+  }
+}
+
+function listenMessage(code: string, host: string, port: number, error: unknown): string {
+  switch (code) {
+    case 'EADDRINUSE':
+      return `port ${port} on ${host} is already in use (another Stepwise or Step Functions Local?): stop it, or choose another port with --port or PORT`;
+    case 'EACCES':
+      return `not allowed to listen on port ${port} on ${host} (ports below 1024 need privileges): choose another port with --port or PORT`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot listen on ${host}: it is not an address of this machine (--host or HOST)`;
+    default:
+      return `cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** Runs a start-up step; if it throws, `close` undoes what the start opened before the error goes on. */
+async function closeOnFailure<T>(close: () => Promise<void>, step: () => T): Promise<T> {
+  try {
+    return step();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
 export const DEFAULT_PORT = 8083;
 export const DEFAULT_HOST = '127.0.0.1';
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? pino({ level: options.logLevel ?? 'info' });
+  const region = options.region ?? DEFAULT_REGION;
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
   const dataDir = resolve(options.dataDir ?? '.stepwise');
   // Settings are checked before anything is opened: a bad mock file fails the start with its reason.
   const mockConfigFile = options.mockConfig ?? (process.env.SFN_MOCK_CONFIG || undefined);
-  const mocks = mockConfigFile !== undefined ? new MockIntegration(loadMockConfig(mockConfigFile)) : undefined;
+  const mocks = loadMocks(mockConfigFile);
   const waitTimeScale = options.waitTimeScale ?? parseWaitTimeScale(process.env.STEPWISE_WAIT_TIME_SCALE);
   const databaseUrl = options.databaseUrl ?? (process.env.STEPWISE_DATABASE_URL || undefined);
   const leaseMs = options.leaseMs ?? parseLeaseMs(process.env.STEPWISE_LEASE_MS);
@@ -220,6 +268,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const maxEventStreams =
     options.maxEventStreams ??
     parseCount(process.env.STEPWISE_MAX_EVENT_STREAMS, DEFAULT_MAX_EVENT_STREAMS, 'max event streams');
+  let access: AccessOptions;
+  try {
+    access = resolveAccess(options, options.host ?? DEFAULT_HOST, log);
+  } catch (error) {
+    throw new StartupError(error instanceof Error ? error.message : String(error));
+  }
   const roles = awsRoles(options);
   log.info(
     roles === undefined
@@ -258,6 +312,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store = openSqlite(dataDir, storeFile);
     markerDir = dataDir;
   }
+  const openStore = store;
+  /** A start that fails after the store is open closes it again; nothing ran, so the stop was clean. */
+  const abandon = async (): Promise<void> => {
+    await engine.close();
+    await integrations.close();
+    await openStore.close();
+    if (markerDir !== undefined) leaveCleanStopMarker(markerDir);
+  };
   const storeHealth = new StoreHealth(
     storeFile ??
       (store instanceof SqliteStore ? store.file : undefined) ??
@@ -295,6 +357,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     integrations,
     mocks,
     waitTimeScale,
+    ...(options.retryTimeScale !== undefined ? { retryTimeScale: options.retryTimeScale } : {}),
     maxProcessEndingAttempts,
     stoppedCleanly: markerDir !== undefined && takeCleanStopMarker(markerDir),
     maxExecutionsInFlight,
@@ -313,36 +376,34 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         }
       : {}),
   });
-  addIntegrations(integrations, {
-    logger: log,
-    http: {
-      ...(options.connections !== undefined ? { connectionsFile: options.connections } : {}),
-      ...(options.httpAllowedHosts !== undefined ? { allowedHosts: options.httpAllowedHosts } : {}),
-      region: options.region ?? DEFAULT_REGION,
-    },
-    ...(options.aws !== undefined || roles !== undefined
-      ? { aws: { ...options.aws, ...(roles !== undefined ? { roles } : {}) } }
-      : {}),
-    executions: { service: executions, engine },
-    lambda: {
-      ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
-      ...(options.lambdaEndpoint !== undefined ? { endpoint: options.lambdaEndpoint } : {}),
-      region: options.region ?? DEFAULT_REGION,
-      accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
-    },
-    activities,
-  });
+  // A connections file that does not load stops the start, and closes what is open.
+  await closeOnFailure(abandon, () =>
+    addConfiguredIntegrations(
+      integrations,
+      {
+        ...options,
+        logger: log,
+        ...(options.aws !== undefined || roles !== undefined
+          ? { aws: { ...options.aws, ...(roles !== undefined ? { roles } : {}) } }
+          : {}),
+        // With API credentials, a connection's secrets go only to the endpoints it lists.
+        requireConnectionEndpoints: (access.keys?.length ?? 0) > 0,
+      },
+      { executions: { service: executions, engine }, activities },
+    ),
+  );
   const app = createApiServer({
     store,
     engine,
     activities,
     executions,
-    region: options.region ?? DEFAULT_REGION,
-    accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
+    region,
+    accountId,
     logger: log,
     storeHealth,
     consoleDir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
     maxEventStreams,
+    access,
     ...(throttle ? { throttle } : {}),
     ...(clock ? { now: () => clock.now() } : {}),
   });
@@ -356,18 +417,26 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Readiness never waits on user code: recovery stores what it must, the server listens, and only
   // then do the recovered executions run (a poison one cannot keep /healthz from answering).
   await engine.load();
-  const address = await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
+  const host = options.host ?? DEFAULT_HOST;
+  let address: string;
+  try {
+    address = await app.listen({ port: options.port ?? DEFAULT_PORT, host });
+  } catch (error) {
+    // Nothing ran yet: close what was opened, so the data dir is free for the next start.
+    await app.close().catch(() => undefined);
+    await abandon();
+    throw new ListenError(error, host, options.port ?? DEFAULT_PORT);
+  }
   const port = Number(new URL(address).port);
   engine.advertise(address);
   engine.resume().catch((err: unknown) => log.error({ err }, 'resuming the recovered executions failed'));
   log.info(
     clusterStore
-      ? { url: address, node: engine.node?.id, leaseMs }
-      : { url: address, dataDir: options.store ? undefined : dataDir },
+      ? { url: address, node: engine.node?.id, leaseMs, region, accountId }
+      : { url: address, dataDir: options.store ? undefined : dataDir, region, accountId },
     clusterStore ? 'stepwise node is listening' : 'stepwise is listening',
   );
   let closing: Promise<void> | undefined;
-  const openStore = store;
   return {
     url: address,
     port,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, oneLine, reportError, type CliIO, type CommandContext } from './common.js';
 import { registerCheck } from './check.js';
+import { registerDeploy } from './deploy.js';
 import { registerGraph } from './graph.js';
 import { registerMocks } from './mocks.js';
 import { registerRun } from './run.js';
@@ -19,6 +20,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerServe,
   registerGraph,
   registerCheck,
+  registerDeploy,
   registerMocks,
   registerRunFrom,
 ];

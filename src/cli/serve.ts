@@ -1,12 +1,12 @@
 /** `stepwise serve`: the AWS Step Functions API (and, later, the console) on one port. */
 import { Command, Option } from 'commander';
+import { pino } from 'pino';
 import {
   DEFAULT_HOST,
   DEFAULT_PORT,
   parseActivityPollTimeout,
   parseLeaseMs,
   parseCount,
-  parseWaitTimeScale,
   startServer,
   StartupError,
 } from '../server.js';
@@ -15,11 +15,25 @@ import {
   DEFAULT_MAX_EXECUTIONS_IN_FLIGHT,
   DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
 } from '../engine/quotas.js';
+import { accessSettings } from '../api/auth/cli.js';
 import { ExitCode, UsageError, reportError, type CommandContext } from './common.js';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../index.js';
+import {
+  applyEnvFile,
+  checkFilesReadable,
+  checkFunctionsDir,
+  checkLogLevel,
+  readinessLine,
+  startupFailure,
+  sfnLocalServerOptions,
+} from './serve-settings.js';
 
 export interface ServeOptions {
   port: string;
   host: string;
+  envFile?: string;
+  region?: string;
+  accountId?: string;
   dataDir: string;
   logLevel: string;
   connections?: string;
@@ -38,6 +52,9 @@ export interface ServeOptions {
   maxExecutionsInFlight?: string;
   maxHistoryBytesInMemory?: string;
   maxEventStreams?: string;
+  credentials?: string;
+  allowedHostNames?: string;
+  allowUnauthenticated?: boolean | string;
   apiThrottle?: string;
   assumeRole?: boolean;
   roleProfiles?: string;
@@ -54,6 +71,13 @@ function parsePort(text: string): number {
 const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
   ['--port <port>', 'port to listen on', 'PORT', String(DEFAULT_PORT)],
   ['--host <host>', 'address to listen on', 'HOST', DEFAULT_HOST],
+  [
+    '--env-file <file>',
+    "read variables from this file first (Docker's --env-file format: aws-stepfunctions-local-credentials.txt)",
+    'STEPWISE_ENV_FILE',
+  ],
+  ['--region <region>', 'the region in ARNs (default us-east-1; else AWS_DEFAULT_REGION)', 'STEPWISE_REGION'],
+  ['--account-id <id>', 'the account in ARNs (default 123456789012; else AWS_ACCOUNT_ID)', 'STEPWISE_ACCOUNT_ID'],
   ['--data-dir <dir>', 'where the SQLite database is kept', 'STEPWISE_DATA_DIR', '.stepwise'],
   ['--log-level <level>', 'trace, debug, info, warn, error or silent', 'STEPWISE_LOG_LEVEL', 'info'],
   ['--connections <file>', 'HTTP Task connections (JSON or YAML)', 'STEPWISE_CONNECTIONS'],
@@ -69,7 +93,7 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
   ],
   [
     '--wait-time-scale <number>',
-    'multiplies Wait and Retry backoff durations; 0 makes them instant',
+    'multiplies Wait and Retry backoff durations; 0 makes them instant (WAIT_TIME_SCALE: Wait states only)',
     'STEPWISE_WAIT_TIME_SCALE',
   ],
   ['--clock <mode>', 'real, or virtual: time moves only through POST /stepwise/clock/advance', 'STEPWISE_CLOCK'],
@@ -131,6 +155,9 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
     'STEPWISE_MAX_EVENT_STREAMS',
     String(DEFAULT_MAX_EVENT_STREAMS),
   ],
+  ['--credentials <file>', 'access keys requests must be signed with (JSON or YAML list)', 'STEPWISE_CREDENTIALS'],
+  ['--allowed-host-names <names>', 'more host names to answer for (comma-separated)', 'STEPWISE_ALLOWED_HOST_NAMES'],
+  ['--allow-unauthenticated [boolean]', 'listen beyond loopback with no credentials', 'STEPWISE_ALLOW_UNAUTHENTICATED'],
 ];
 
 /** The whole-number settings, each parsed by parseCount with its default. */
@@ -160,38 +187,50 @@ export function registerServe(program: Command, context: CommandContext): void {
       "AWS calls run as the Task's Credentials.RoleArn, else the state machine's roleArn, assumed through STS",
     ).env('STEPWISE_ASSUME_ROLE'),
   );
+  const variables = new Map<string, string>();
   for (const [flags, help, variable, fallback] of SERVE_OPTIONS) {
     const option = new Option(flags, help).env(variable);
+    variables.set(option.attributeName(), variable);
     command.addOption(fallback === undefined ? option : option.default(fallback));
   }
   command.action(async (options: ServeOptions) => {
     try {
+      // The env file's variables come first: every setting below may be in it.
+      if (options.envFile !== undefined) await applyEnvFile(command, options.envFile, variables, process.env);
+      checkLogLevel(options.logLevel);
+      await checkFilesReadable(options);
+      const logger = pino({ level: options.logLevel });
+      const sfnLocal = sfnLocalServerOptions(command, options, process.env, logger);
+      const functionsDir = checkFunctionsDir(command, options.functionsDir);
       const server = await startServer({
         port: parsePort(options.port),
         host: options.host,
         dataDir: options.dataDir,
         logLevel: options.logLevel,
+        logger,
         ...(options.connections !== undefined ? { connections: options.connections } : {}),
-        ...(options.awsEndpoint !== undefined ? { aws: { endpoint: options.awsEndpoint } } : {}),
         ...(options.mockConfig !== undefined ? { mockConfig: options.mockConfig } : {}),
-        ...(options.waitTimeScale !== undefined ? { waitTimeScale: parseWaitTimeScale(options.waitTimeScale) } : {}),
         ...(options.clock !== undefined ? { clock: options.clock } : {}),
         ...(options.activityPollTimeout !== undefined
           ? { activityPollTimeoutMs: parseActivityPollTimeout(options.activityPollTimeout) }
           : {}),
-        ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
-        ...(options.lambdaEndpoint !== undefined ? { lambdaEndpoint: options.lambdaEndpoint } : {}),
+        ...(functionsDir !== undefined ? { functionsDir } : {}),
         ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
         ...(options.databaseSchema !== undefined ? { databaseSchema: options.databaseSchema } : {}),
         ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
         ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
         ...countOptions(options),
+        ...accessSettings(options),
         ...(options.apiThrottle !== undefined ? { apiThrottle: options.apiThrottle } : {}),
         ...(options.assumeRole ? { assumeRole: true } : {}),
         ...(options.roleProfiles !== undefined ? { roleProfiles: options.roleProfiles } : {}),
-        region: process.env.STEPWISE_REGION,
-        accountId: process.env.STEPWISE_ACCOUNT_ID,
+        // Region, account, wait time scale, Lambda and AWS endpoints: Stepwise's or Step Functions Local's.
+        ...sfnLocal,
       });
+      // Step Functions Local's readiness line, which test harnesses wait for, once requests are accepted.
+      context.io.stdout(
+        readinessLine(server.port, sfnLocal.accountId ?? DEFAULT_ACCOUNT_ID, sfnLocal.region ?? DEFAULT_REGION),
+      );
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGTERM', stop);
@@ -203,7 +242,13 @@ export function registerServe(program: Command, context: CommandContext): void {
       });
       context.setExitCode(ExitCode.Ok);
     } catch (error) {
-      // A bad setting or an unreachable database is said in one line, not as a Stepwise bug.
+      // A bad setting, a taken port or an unreachable database is said in one line, not as a Stepwise bug.
+      const failure = startupFailure(error);
+      if (failure !== undefined) {
+        context.io.stderr(`stepwise: ${failure.message}\n`);
+        context.setExitCode(failure.exitCode);
+        return;
+      }
       context.setExitCode(
         reportError(context.io, error instanceof StartupError ? new UsageError(error.message) : error),
       );

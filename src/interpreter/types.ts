@@ -229,4 +229,10 @@ export interface RunOptions {
    * thousand transitions). Express: AWS's five-minute maximum duration.
    */
   deadline?: number;
+  /**
+   * With `history`: sees each event as it is recorded, with the frame that recorded it (null: the
+   * execution), which the history itself does not say (the CLI's trace indents Map iterations and
+   * Parallel branches by it). It must only look: the frame is the step's working copy.
+   */
+  onEvent?(event: HistoryEvent, frame: Readonly<Frame> | null): void;
 }

@@ -67,10 +67,15 @@ export interface DurableEngineOptions {
    */
   mocks?: TestCaseIntegration;
   /**
-   * Multiplies Wait state and Retry backoff durations (Step Functions Local's WAIT_TIME_SCALE):
-   * 0 makes them instant. Task, heartbeat and execution timeouts keep their real length.
+   * Multiplies Wait state and Retry backoff durations (STEPWISE_WAIT_TIME_SCALE): 0 makes them
+   * instant. Task, heartbeat and execution timeouts keep their real length.
    */
   waitTimeScale?: number;
+  /**
+   * Multiplies Retry backoff durations alone (default: waitTimeScale). Step Functions Local's
+   * WAIT_TIME_SCALE scales Wait states only, so a server given only that sets this to 1.
+   */
+  retryTimeScale?: number;
   /** Run as one node of several sharing `cluster.store` (which must be `store`). */
   cluster?: ClusterOwnershipOptions;
   /** Where the commit path records store faults (disk full...); /healthz reads it. */
@@ -127,6 +132,7 @@ export class DurableEngine implements Engine {
       integrations,
       log: options.logger,
       waitTimeScale: options.waitTimeScale ?? 1,
+      ...(options.retryTimeScale !== undefined ? { retryTimeScale: options.retryTimeScale } : {}),
       maxProcessEndingAttempts: options.maxProcessEndingAttempts ?? DEFAULT_MAX_PROCESS_ENDING_ATTEMPTS,
       maxHistoryBytesInMemory: options.maxHistoryBytesInMemory ?? DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
       stoppedCleanly: options.stoppedCleanly ?? false,
