@@ -405,7 +405,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     maxEventStreams,
     access,
     ...(throttle ? { throttle } : {}),
-    ...(clock ? { now: () => clock.now() } : {}),
+    ...(clock ? { now: () => clock.now(), realNow: Date.now } : {}),
   });
   const timeSkipping = virtualClock ? new TimeSkipping(virtualClock.clock, engine, store) : undefined;
   registerClockRoutes(app, timeSkipping);

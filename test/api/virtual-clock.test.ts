@@ -8,11 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   CreateActivityCommand,
   DescribeExecutionCommand,
+  ListStateMachinesCommand,
   StartExecutionCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { TaskFailure, virtualClock, VirtualClockError } from '../../src/index.js';
-import { eventTypes, fullHistory } from '../support/aws.js';
+import { eventTypes, fullHistory, sfnClient } from '../support/aws.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { removeDir, tempDir } from '../support/files.js';
 import { cli } from '../cli/helpers.js';
@@ -221,6 +222,18 @@ describe('the virtual clock', () => {
     const back = await post('{"to": "2001-01-01T00:00:00Z"}');
     expect(await back.json()).toMatchObject({ message: expect.stringContaining('cannot go back') });
     await expect(virtualClock(s.url).advance({ seconds: -1 })).rejects.toThrow(VirtualClockError);
+  });
+
+  it('checks signatures against real time, however far the virtual clock has moved', async () => {
+    const key = { accessKeyId: 'AKIDCLOCK', secretAccessKey: 'clock-secret-key' };
+    const s = await virtualServer({ accessKeys: [key], consoleDir: false });
+    await s.server.timeSkipping?.advanceTo(Date.now() + 24 * 3600_000);
+    const signed = sfnClient(s.url, { credentials: key });
+    try {
+      expect((await signed.send(new ListStateMachinesCommand({}))).stateMachines).toEqual([]);
+    } finally {
+      signed.destroy();
+    }
   });
 
   it('answers 404 when the clock is real', async () => {
