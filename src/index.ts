@@ -25,6 +25,14 @@ export type { HistoryEvent, HistoryEventType } from './vocabulary/history-events
 export type { Runtime, StateMachineType } from './interpreter/types.js';
 export { fakeClock, realClock, type Clock, type FakeClock, type FakeClockOptions } from './engine/clock.js';
 export { TaskFailure, type TaskContext, type TaskHandler } from './engine/in-memory-runner.js';
+export {
+  virtualClock,
+  VirtualClockError,
+  type VirtualClockClient,
+  type ClockMove,
+  type AdvanceBy,
+  type FiredTimerInfo,
+} from './clock-client.js';
 export { invalidDefinitionMessage } from './asl/validate.js';
 export {
   runActivityWorker,

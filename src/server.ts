@@ -37,6 +37,10 @@ import { StatusEvents } from './ops/status-events.js';
 import { StatusWebhooks, type WebhookOptions } from './ops/webhooks.js';
 import { DEFAULT_RETENTION_DAYS, Retention, type RetentionOptions } from './ops/retention.js';
 import { combineObservers } from './engine/observer.js';
+import { openVirtualClock, parseClockMode, type ClockMode } from './clock-mode.js';
+import { registerClockRoutes } from './api/clock-routes.js';
+import { TimeSkipping } from './engine/time-skipping.js';
+import type { Clock } from './engine/clock.js';
 
 export interface ServerOptions extends AccessSettings {
   port?: number;
@@ -137,6 +141,11 @@ export interface ServerOptions extends AccessSettings {
   retentionDays?: number;
   /** How the retention sweeps run (interval, batch size, pause between batches). */
   retentionSweep?: Pick<RetentionOptions, 'intervalMs' | 'batch' | 'pauseMs'> & { firstDelayMs?: number };
+  /**
+   * 'virtual': time stands still until moved over the API (`/stepwise/clock`, src/api/clock-routes.ts),
+   * for tests that skip Waits, backoffs and timeouts (else STEPWISE_CLOCK; default 'real'). SQLite only.
+   */
+  clock?: ClockMode | string;
 }
 
 export interface RunningServer {
@@ -153,6 +162,8 @@ export interface RunningServer {
   retention: Retention | undefined;
   /** Where GetActivityTask long polls wait (its settings: poll timeout, pollers per activity). */
   activities: ActivityQueue;
+  /** The virtual clock's time skipping (undefined with the real clock). */
+  timeSkipping: TimeSkipping | undefined;
   /** Stops accepting requests, lets in-flight requests and commits finish, closes the store. */
   close(): Promise<void>;
 }
@@ -308,6 +319,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         ? "AWS integrations assume each Task's role (Credentials.RoleArn, else the state machine's roleArn) through STS"
         : `AWS integrations sign as the profile ${roles.source} maps each role to`,
   );
+  let clockMode: ClockMode;
+  try {
+    clockMode = parseClockMode(options.clock ?? process.env.STEPWISE_CLOCK);
+  } catch (error) {
+    throw new StartupError((error as Error).message);
+  }
+  if (clockMode === 'virtual' && (databaseUrl !== undefined || options.nodeId !== undefined))
+    throw new StartupError(
+      'the virtual clock runs on one node alone (SQLite): nodes sharing PostgreSQL measure their leases with the real clock',
+    );
   const throttle = apiThrottle(options.apiThrottle ?? (process.env.STEPWISE_API_THROTTLE || undefined));
   let store = options.store;
   /** The SQLite data directory, where a clean stop leaves its marker (./clean-stop.ts). */
@@ -342,6 +363,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       (databaseUrl !== undefined ? redactedUrl(databaseUrl) : undefined),
     log,
   );
+  let virtualClock: ReturnType<typeof openVirtualClock> | undefined;
+  if (clockMode === 'virtual') {
+    try {
+      virtualClock = openVirtualClock(markerDir);
+    } catch (error) {
+      await store.close();
+      throw new StartupError((error as Error).message);
+    }
+  }
+  const clock: Clock | undefined = virtualClock?.clock;
   const clusterStore =
     isClusterStore(store) && (databaseUrl !== undefined || options.nodeId !== undefined) ? store : undefined;
   const activities = new ActivityQueue({
@@ -351,7 +382,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     sharedStore: clusterStore !== undefined,
   });
   // One set of StartExecution rules for the API and nested executions.
-  const executions = new ExecutionService({ store });
+  const executions = new ExecutionService({ store, ...(clock ? { now: () => clock.now() } : {}) });
   const integrations = new IntegrationRegistry();
   const nodeId = options.nodeId ?? (process.env.STEPWISE_NODE_ID || undefined);
   const metrics = new Metrics();
@@ -384,6 +415,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     storeHealth,
     logger: log,
+    ...(clock ? { clock } : {}),
     handlers: options.handlers,
     integrations,
     mocks,
@@ -445,7 +477,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(sqlite ? { backup: { backup: (file: string) => sqlite.backup(file), dir: dirname(sqlite.file) } } : {}),
     access,
     ...(throttle ? { throttle } : {}),
+    ...(clock ? { now: () => clock.now(), realNow: Date.now } : {}),
   });
+  const timeSkipping = virtualClock ? new TimeSkipping(virtualClock.clock, engine, store) : undefined;
+  registerClockRoutes(app, timeSkipping);
+  if (virtualClock)
+    log.info(
+      { now: new Date(virtualClock.clock.now()).toISOString(), resumed: virtualClock.resumed },
+      'the clock is virtual: it moves only through POST /stepwise/clock/advance and /stepwise/clock/next',
+    );
   // Readiness never waits on user code: recovery stores what it must, the server listens, and only
   // then do the recovered executions run (a poison one cannot keep /healthz from answering).
   await engine.load();
@@ -480,6 +520,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     statusWebhooks: webhooks,
     retention,
     activities,
+    timeSkipping,
     close: () =>
       (closing ??= (async () => {
         // Long-polling GetActivityTask calls answer "no task" now rather than hold the shutdown.

@@ -42,6 +42,8 @@ export interface ApiServerOptions {
   consoleDir?: string;
   /** Epoch milliseconds; defaults to `Date.now`. */
   now?: () => number;
+  /** Real time for signature dates and console sessions when `now` is a virtual clock; defaults to `now`. */
+  realNow?: () => number;
   /** [0, 1); defaults to `Math.random` (alias routing). */
   random?: () => number;
   /** Defaults to `crypto.randomUUID` (execution names, revision ids, request ids). */
@@ -122,7 +124,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     }
   });
 
-  registerAccess(app, { ...options.access, region: options.region, now, log, sendError });
+  registerAccess(app, { ...options.access, region: options.region, now: options.realNow ?? now, log, sendError });
 
   app.get('/healthz', async (_request, reply) => {
     const report = options.storeHealth?.report() ?? { status: 'ok' };

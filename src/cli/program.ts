@@ -6,7 +6,9 @@ import { registerBackup } from './backup.js';
 import { registerCheck } from './check.js';
 import { registerDeploy } from './deploy.js';
 import { registerGraph } from './graph.js';
+import { registerMocks } from './mocks.js';
 import { registerRun } from './run.js';
+import { registerRunFrom } from './run-from.js';
 import { registerServe } from './serve.js';
 import { registerValidate } from './validate.js';
 
@@ -21,6 +23,8 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerCheck,
   registerBackup,
   registerDeploy,
+  registerMocks,
+  registerRunFrom,
 ];
 
 /** The package version; package.json sits two levels up from both src/cli and dist/cli. */

@@ -42,6 +42,7 @@ export interface ServeOptions {
   awsEndpoint?: string;
   mockConfig?: string;
   waitTimeScale?: string;
+  clock?: string;
   functionsDir?: string;
   lambdaEndpoint?: string;
   activityPollTimeout?: string;
@@ -101,6 +102,7 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
     'multiplies Wait and Retry backoff durations; 0 makes them instant (WAIT_TIME_SCALE: Wait states only)',
     'STEPWISE_WAIT_TIME_SCALE',
   ],
+  ['--clock <mode>', 'real, or virtual: time moves only through POST /stepwise/clock/advance', 'STEPWISE_CLOCK'],
   [
     '--activity-poll-timeout <seconds>',
     'how long GetActivityTask waits for a task (AWS: 60)',
@@ -238,6 +240,7 @@ export function registerServe(program: Command, context: CommandContext): void {
         logger,
         ...(options.connections !== undefined ? { connections: options.connections } : {}),
         ...(options.mockConfig !== undefined ? { mockConfig: options.mockConfig } : {}),
+        ...(options.clock !== undefined ? { clock: options.clock } : {}),
         ...(options.activityPollTimeout !== undefined
           ? { activityPollTimeoutMs: parseActivityPollTimeout(options.activityPollTimeout) }
           : {}),

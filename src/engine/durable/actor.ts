@@ -76,6 +76,13 @@ export class Actors {
     this.table.delete(arn);
   }
 
+  /** No actor applies a signal, has one queued, or has a task running in this process. */
+  get quiet(): boolean {
+    for (const actor of this.table.values())
+      if (actor.busy || actor.mailbox.length > 0 || actor.tasks > 0) return false;
+    return true;
+  }
+
   get size(): number {
     return this.table.size;
   }

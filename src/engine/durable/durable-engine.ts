@@ -232,6 +232,18 @@ export class DurableEngine implements Engine {
     return { batches: this.ctx.commits.batches, maxBatch: this.ctx.commits.maxBatch };
   }
 
+  // ---- time skipping (the virtual clock, ../time-skipping.ts) ---------------------------------
+
+  /** Nothing runs here now: no step applying or queued, no task handler of a Standard execution running. */
+  get quiet(): boolean {
+    return this.actors.quiet;
+  }
+
+  /** Fires the timers due now (their deliveries go on after this resolves). */
+  sweepTimers(): Promise<void> {
+    return this.ownership.sweep();
+  }
+
   // ---- Engine ---------------------------------------------------------------------------------
 
   async startExecution(request: StartRequest): Promise<StartResult | { alreadyExists: ExecutionRecord }> {
