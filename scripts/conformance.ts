@@ -10,7 +10,16 @@
  * (so the allow-list only shrinks). Prints per-group counts and "N passed, M failed".
  * Allow-list keys: `group/name` allows a failure on every transport; `http:group/name` only over HTTP.
  */
-import { allowListPath, loadAllowList, loadCases, runCase, type Case } from '../test/conformance/corpus.js';
+import {
+  allowListPath,
+  conformanceAvailable,
+  conformanceMissingNote,
+  loadAllowList,
+  loadCases,
+  runCase,
+  type Case,
+} from '../test/conformance/corpus.js';
+import { conformanceRequiredError } from '../test/support/corpus-dir.js';
 import { runCasesOverHttp, type HttpCaseResult, type HttpStore } from '../test/conformance/http.js';
 import {
   databaseUrl,
@@ -58,6 +67,15 @@ async function main(): Promise<number> {
   if (transportArg !== 'library' && transportArg !== 'http')
     throw new Error(`unknown --transport=${transportArg}: expected library or http`);
   const http = transportArg === 'http';
+  const required = conformanceRequiredError();
+  if (required !== undefined) throw new Error(required);
+  if (!conformanceAvailable) {
+    const run = http
+      ? `the corpus over HTTP${storeArg === 'postgres' ? ' on PostgreSQL' : ''} is`
+      : 'the corpus through the library is';
+    console.log(conformanceMissingNote(run));
+    return 0;
+  }
   const cases = loadCases().filter((c) => !only || c.id.startsWith(only));
   const allow = loadAllowList();
   const started = performance.now();
