@@ -1,7 +1,7 @@
 /**
  * Stepwise as a library: validate and execute Amazon States Language definitions in memory.
  *
- *   import { execute } from 'stepwise';
+ *   import { execute } from 'stepwise-sfn';
  *   const result = await execute(definition, { hello: 'world' }, { handlers: { 'arn:...': fn } });
  */
 import { randomUUID } from 'node:crypto';
@@ -18,6 +18,7 @@ import type { ExecutionInfo, Runtime, StateMachineType, TerminalStatus } from '.
 import { realClock, type Clock } from './engine/clock.js';
 import { runInMemory, type TaskHandler } from './engine/in-memory-runner.js';
 import { localFunctionsInvoker } from './local-functions.js';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './defaults.js';
 
 export type { Json, JsonObject } from './json.js';
 export type { Diagnostic } from './asl/diagnostics.js';
@@ -60,8 +61,15 @@ export {
   type MockConfig,
 } from './integrations/mocks/index.js';
 
-export const DEFAULT_REGION = 'us-east-1';
-export const DEFAULT_ACCOUNT_ID = '123456789012';
+export { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './defaults.js';
+export {
+  startServer,
+  StartupError,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  type RunningServer,
+  type ServerOptions,
+} from './server.js';
 
 export interface ContextOverrides {
   executionName?: string;

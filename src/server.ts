@@ -27,7 +27,7 @@ import { PostgresStore } from './store/postgres/postgres-store.js';
 import { isClusterStore } from './store/cluster.js';
 import { DEFAULT_LEASE_MS } from './engine/durable/cluster/cluster-node.js';
 import type { ExecutionStore } from './store/types.js';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './index.js';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './defaults.js';
 
 export interface ServerOptions {
   port?: number;
