@@ -12,6 +12,7 @@ import type { Clock } from './clock.js';
 import type { CompileCache } from './compile-cache.js';
 import type { StartRequest, StartResult, SyncResult } from './engine.js';
 import { executionArn, executionInfo } from './execution-info.js';
+import { logExecutionEnded, logExecutionStarted, type LoggedExecution } from './execution-log.js';
 import { runInMemory } from './in-memory-runner.js';
 import type { InvokeTaskCommand } from './task-invoker.js';
 import type { TaskRunner } from './task-runner.js';
@@ -42,6 +43,8 @@ export class ExpressRunner {
     const sm = request.stateMachine;
     const arn = executionArn(sm, request.name, 'EXPRESS', this.rt.uuid());
     const startDate = this.clock.now();
+    const logged = { executionArn: arn, name: request.name, stateMachineArn: sm.arn, type: 'EXPRESS' as const };
+    logExecutionStarted(this.log, logged);
     this.syncRunning++;
     const result = await runInMemory(
       this.machines.forStateMachine(sm),
@@ -56,6 +59,7 @@ export class ExpressRunner {
         deadline: startDate + EXPRESS_MAX_DURATION_MS,
       },
     ).finally(() => this.syncRunning--);
+    this.logEnd(logged, result, startDate);
     return {
       executionArn: arn,
       stateMachineArn: sm.arn,
@@ -76,6 +80,8 @@ export class ExpressRunner {
     const startDate = this.clock.now();
     const controller = new AbortController();
     this.running.set(arn, controller);
+    const logged = { executionArn: arn, name: request.name, stateMachineArn: sm.arn, type: 'EXPRESS' as const };
+    logExecutionStarted(this.log, logged);
     const logging = sm.loggingConfiguration.level !== 'OFF';
     void runInMemory(this.machines.forStateMachine(sm), executionInfo(sm, request, arn, startDate, 0), request.input, {
       invoke: this.invoker(arn, request),
@@ -88,6 +94,7 @@ export class ExpressRunner {
       ...(this.historyBytesLimit !== undefined ? { historyBytesLimit: this.historyBytesLimit } : {}),
     })
       .then((result) => {
+        this.logEnd(logged, result, startDate);
         if (logging) this.logExpress(sm, arn, result.status, result.history);
       })
       .catch((e: unknown) => this.log?.error({ err: e, executionArn: arn }, 'express execution failed unexpectedly'))
@@ -118,6 +125,20 @@ export class ExpressRunner {
         error: StatesErrors.TaskFailed,
         cause: 'Express executions cannot wait for a task token',
       };
+  }
+
+  private logEnd(
+    logged: LoggedExecution,
+    result: { status: string; error?: string | undefined },
+    startDate: number,
+  ): void {
+    logExecutionEnded(this.log, {
+      ...logged,
+      status: result.status,
+      startDate,
+      stopDate: this.clock.now(),
+      ...(result.error !== undefined ? { error: result.error } : {}),
+    });
   }
 
   /** Express history goes to the log, filtered by the state machine's logging level, as AWS sends it to CloudWatch Logs. */
