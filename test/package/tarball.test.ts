@@ -75,7 +75,8 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 }, 120_000);
 
-describe(`the packed ${pkg.name} tarball, installed into an empty project`, () => {
+// Each npx call starts Node.js and the CLI: seconds on a busy machine.
+describe(`the packed ${pkg.name} tarball, installed into an empty project`, { timeout: 60_000 }, () => {
   it('holds the compiled library, its types, the CLI, the console build and the documents, and no sources', () => {
     for (const path of [
       'package.json',
