@@ -52,7 +52,7 @@ afterAll(async () => {
 
 const chatty = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:chatty`;
 
-describe('the server log', () => {
+describe('the server log', { timeout: 30_000 }, () => {
   it('says when a Standard execution starts and ends, with its name, machine, status and duration', async () => {
     const machine = await server.createMachine('LoggedMachine', {
       StartAt: 'Fail',

@@ -42,7 +42,8 @@ afterAll(async () => {
   removeDir(dir);
 });
 
-describe('execute with integrations', () => {
+// A function's first call starts its worker thread: seconds on a busy machine.
+describe('execute with integrations', { timeout: 30_000 }, () => {
   it('runs a Lambda resource with the local function of functionsDir', async () => {
     const result = await execute(task(LAMBDA('double')), { n: 21 }, { functionsDir: dir });
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: { doubled: 42 } });
@@ -124,7 +125,7 @@ describe('execute with integrations', () => {
   });
 });
 
-describe('startServer from the package entry point', () => {
+describe('startServer from the package entry point', { timeout: 30_000 }, () => {
   it('runs the API in process on a free port, and stops', async () => {
     const dataDir = tempDir('stepwise-library-server-');
     const server = await startServer({ port: 0, dataDir, logLevel: 'silent', consoleDir: false });
