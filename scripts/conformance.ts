@@ -14,11 +14,14 @@
 import {
   allowListPath,
   LINKS_PROBLEM,
+  conformanceAvailable,
+  conformanceMissingNote,
   loadAllowList,
   loadCases,
   runCase,
   type Case,
 } from '../test/conformance/corpus.js';
+import { conformanceRequiredError } from '../test/support/corpus-dir.js';
 import { runCasesOverHttp, type HttpCaseResult, type HttpStore } from '../test/conformance/http.js';
 import {
   databaseUrl,
@@ -67,6 +70,15 @@ async function main(): Promise<number> {
   if (transportArg !== 'library' && transportArg !== 'http')
     throw new Error(`unknown --transport=${transportArg}: expected library or http`);
   const http = transportArg === 'http';
+  const required = conformanceRequiredError();
+  if (required !== undefined) throw new Error(required);
+  if (!conformanceAvailable) {
+    const run = http
+      ? `the corpus over HTTP${storeArg === 'postgres' ? ' on PostgreSQL' : ''} is`
+      : 'the corpus through the library is';
+    console.log(conformanceMissingNote(run));
+    return 0;
+  }
   const cases = loadCases().filter((c) => !only || c.id.startsWith(only));
   const allow = loadAllowList();
   const started = performance.now();

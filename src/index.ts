@@ -1,7 +1,7 @@
 /**
  * Stepwise as a library: validate and execute Amazon States Language definitions in memory.
  *
- *   import { execute } from 'stepwise';
+ *   import { execute } from 'stepwise-sfn';
  *   const result = await execute(definition, { hello: 'world' }, { handlers: { 'arn:...': fn } });
  */
 import { randomUUID } from 'node:crypto';
@@ -17,7 +17,8 @@ import type { HistoryEvent } from './vocabulary/history-events.js';
 import type { ExecutionInfo, Runtime, StateMachineType, TerminalStatus } from './interpreter/types.js';
 import { realClock, type Clock } from './engine/clock.js';
 import { runInMemory, type TaskHandler } from './engine/in-memory-runner.js';
-import { localFunctionsInvoker } from './local-functions.js';
+import { libraryInvoker, usesIntegrations, type IntegrationOptions } from './local-functions.js';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './defaults.js';
 
 export type { Json, JsonObject } from './json.js';
 export type { Diagnostic } from './asl/diagnostics.js';
@@ -92,8 +93,15 @@ export async function deployTemplate(
   return deploy(file, options);
 }
 
-export const DEFAULT_REGION = 'us-east-1';
-export const DEFAULT_ACCOUNT_ID = '123456789012';
+export { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './defaults.js';
+export {
+  startServer,
+  StartupError,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  type RunningServer,
+  type ServerOptions,
+} from './server.js';
 
 export interface ContextOverrides {
   executionName?: string;
@@ -112,11 +120,18 @@ export interface ContextOverrides {
   accountId?: string;
 }
 
-export interface ExecuteOptions {
-  /** Task handlers by resource ARN. */
+export type { IntegrationOptions } from './local-functions.js';
+
+/**
+ * How to run an execution in memory. Task states run through `handlers` and the integrations of
+ * {@link IntegrationOptions} (local functions, a Lambda endpoint, HTTP Tasks with connections, AWS
+ * integrations, mocks), as the server runs them. Not here, because they need a server to call back
+ * to or to run on: `.waitForTaskToken` callbacks, activities and nested executions
+ * (`states:startExecution`); such a task fails with a cause saying so. Use `startServer` for them.
+ */
+export interface ExecuteOptions extends IntegrationOptions {
+  /** Task handlers by resource ARN (asked before the integrations, after the mocks). */
   handlers?: Record<string, TaskHandler>;
-  /** Run Lambda resources without a handler with the local functions in this folder (`<name>.mjs`, `.js`, `.ts`). */
-  functionsDir?: string;
   /** Defaults to the real clock; `fakeClock()` makes Waits, backoffs and timeouts instant once no handler is busy. */
   clock?: Clock;
   stateMachineType?: StateMachineType;
@@ -178,11 +193,10 @@ export class StateMachine {
       options.runtime?.uuid ?? randomUUID,
       options.expressInvocation ?? 'sync',
     );
+    const integrations = usesIntegrations(options) ? libraryInvoker(options, options.handlers ?? {}, info) : undefined;
     const result = await runInMemory(this.compiled, info, input, {
       handlers: options.handlers ?? {},
-      ...(options.functionsDir !== undefined
-        ? { invoke: localFunctionsInvoker(options.functionsDir, options.handlers ?? {}, info) }
-        : {}),
+      ...(integrations ? { invoke: integrations.invoke, cancel: integrations.cancel } : {}),
       clock,
       history: options.history ?? true,
       runtime: options.runtime,
@@ -191,6 +205,7 @@ export class StateMachine {
         ? { historyLimit: HISTORY_EVENT_QUOTA }
         : { deadline: info.startTime + EXPRESS_MAX_DURATION_MS }),
     });
+    integrations?.ended();
     const out: ExecuteResult = { status: result.status, history: result.history };
     if (result.output !== undefined) out.output = result.output;
     if (result.error !== undefined) out.error = result.error;

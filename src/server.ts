@@ -30,7 +30,6 @@ import { PostgresStore } from './store/postgres/postgres-store.js';
 import { isClusterStore } from './store/cluster.js';
 import { DEFAULT_LEASE_MS } from './engine/durable/cluster/cluster-node.js';
 import type { ExecutionStore } from './store/types.js';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './index.js';
 import { Metrics } from './ops/metrics.js';
 import { ExecutionLogs } from './ops/execution-logs.js';
 import { StatusEvents } from './ops/status-events.js';
@@ -41,6 +40,7 @@ import { openVirtualClock, parseClockMode, type ClockMode } from './clock-mode.j
 import { registerClockRoutes } from './api/clock-routes.js';
 import { TimeSkipping } from './engine/time-skipping.js';
 import type { Clock } from './engine/clock.js';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './defaults.js';
 
 export interface ServerOptions extends AccessSettings {
   port?: number;

@@ -13,6 +13,7 @@ import type { Clock } from './clock.js';
 import type { CompileCache } from './compile-cache.js';
 import type { StartRequest, StartResult, SyncResult } from './engine.js';
 import { executionArn, executionInfo } from './execution-info.js';
+import { logExecutionEnded, logExecutionStarted, type LoggedExecution } from './execution-log.js';
 import { runInMemory } from './in-memory-runner.js';
 import type { InvokeTaskCommand } from './task-invoker.js';
 import type { TaskRunner } from './task-runner.js';
@@ -80,6 +81,8 @@ export class ExpressRunner {
       startDate,
       input: request.inputText,
     });
+    const logged = { executionArn: arn, name: request.name, stateMachineArn: sm.arn, type: 'EXPRESS' as const };
+    logExecutionStarted(this.log, logged);
     this.syncRunning++;
     const result = await runInMemory(
       this.machines.forStateMachine(sm),
@@ -108,6 +111,7 @@ export class ExpressRunner {
       },
       [],
     );
+    this.logEnd(logged, result, startDate);
     return {
       executionArn: arn,
       stateMachineArn: sm.arn,
@@ -128,6 +132,8 @@ export class ExpressRunner {
     const startDate = this.clock.now();
     const controller = new AbortController();
     this.running.set(arn, controller);
+    const logged = { executionArn: arn, name: request.name, stateMachineArn: sm.arn, type: 'EXPRESS' as const };
+    logExecutionStarted(this.log, logged);
     const logging = sm.loggingConfiguration.level !== 'OFF';
     this.record.started(sm, {
       executionArn: arn,
@@ -161,6 +167,8 @@ export class ExpressRunner {
           },
           result.history,
         );
+        this.logEnd(logged, result, startDate);
+        if (logging) this.logExpress(sm, arn, result.status, result.history);
       })
       .catch((e: unknown) => this.log?.error({ err: e, executionArn: arn }, 'express execution failed unexpectedly'))
       .finally(() => this.running.delete(arn));
@@ -199,5 +207,42 @@ export class ExpressRunner {
         error: StatesErrors.TaskFailed,
         cause: 'Express executions cannot wait for a task token',
       };
+  }
+
+  private logEnd(
+    logged: LoggedExecution,
+    result: { status: string; error?: string | undefined },
+    startDate: number,
+  ): void {
+    logExecutionEnded(this.log, {
+      ...logged,
+      status: result.status,
+      startDate,
+      stopDate: this.clock.now(),
+      ...(result.error !== undefined ? { error: result.error } : {}),
+    });
+  }
+
+  /** Express history goes to the log, filtered by the state machine's logging level, as AWS sends it to CloudWatch Logs. */
+  private logExpress(sm: StateMachineRecord, arn: string, status: string, history: HistoryEvent[]): void {
+    const level = sm.loggingConfiguration.level;
+    const failing = new Set([
+      'ExecutionFailed',
+      'ExecutionAborted',
+      'ExecutionTimedOut',
+      'TaskFailed',
+      'EvaluationFailed',
+      'MapStateFailed',
+      'ParallelStateFailed',
+    ]);
+    for (const event of history) {
+      if (level === 'FATAL' && !['ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut'].includes(event.type))
+        continue;
+      if (level === 'ERROR' && !failing.has(event.type)) continue;
+      const details = sm.loggingConfiguration.includeExecutionData
+        ? event
+        : { id: event.id, type: event.type, timestamp: event.timestamp };
+      this.log?.info({ executionArn: arn, stateMachineArn: sm.arn, status, event: details }, 'express execution event');
+    }
   }
 }

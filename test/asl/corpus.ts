@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Json } from '../../src/json.js';
+import { CONFORMANCE_CASES_DIR, corpusGroupFiles, corpusGroups } from '../support/corpus-dir.js';
 
-export const CASES_DIR = new URL('../../../shared/conformance/cases', import.meta.url).pathname;
+export const CASES_DIR = CONFORMANCE_CASES_DIR;
 
 export interface ExpectedDiagnostic {
   code: string;
@@ -26,11 +26,10 @@ export interface CorpusCase {
 
 export function loadCases(filter: (group: string) => boolean): CorpusCase[] {
   const cases: CorpusCase[] = [];
-  for (const group of readdirSync(CASES_DIR).sort()) {
+  for (const group of corpusGroups()) {
     if (!filter(group)) continue;
-    for (const file of readdirSync(join(CASES_DIR, group)).sort()) {
-      if (!file.endsWith('.json')) continue;
-      const data = JSON.parse(readFileSync(join(CASES_DIR, group, file), 'utf8')) as Omit<CorpusCase, 'group'>;
+    for (const file of corpusGroupFiles(group)) {
+      const data = JSON.parse(readFileSync(file, 'utf8')) as Omit<CorpusCase, 'group'>;
       cases.push({ ...data, group });
     }
   }

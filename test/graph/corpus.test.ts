@@ -4,6 +4,7 @@ import { buildGraph, type StateGraph } from '../../src/asl/graph.js';
 import { layoutGraph } from '../../src/asl/graph-layout.js';
 import { isJsonObject, type Json } from '../../src/json.js';
 import { loadCases } from '../asl/corpus.js';
+import { conformanceAvailable } from '../support/corpus-dir.js';
 import { largeMachine } from './machines.js';
 
 const cases = loadCases(() => true).filter((c) => c.expect.invalidDefinition === undefined);
@@ -38,7 +39,7 @@ function checkGraph(definition: Json, graph: StateGraph): void {
   for (const state of states) expect(outgoing.has(state.id), `${state.id} has a way out`).toBe(true);
 }
 
-describe('graphs of the conformance corpus', () => {
+describe.skipIf(!conformanceAvailable)('graphs of the conformance corpus', () => {
   it(`covers the corpus (${cases.length} valid definitions)`, () => {
     expect(cases.length).toBeGreaterThan(800);
   });

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   detailsFieldOf,
@@ -17,12 +17,12 @@ import {
   type MapIterationEventDetails,
   type StateEnteredEventDetails,
 } from '../../src/vocabulary/history-events.js';
-import { repoRoot } from '../support/repo.js';
+import { CONFORMANCE_CASES_DIR, conformanceAvailable } from '../support/corpus-dir.js';
 
 /** The number of values in AWS's HistoryEventType enum (API 2016-11-23). */
 const AWS_HISTORY_EVENT_TYPE_COUNT = 62;
 
-const casesDir = process.env.STEPWISE_CONFORMANCE_CASES ?? resolve(repoRoot, '../shared/conformance/cases');
+const casesDir = CONFORMANCE_CASES_DIR;
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -65,7 +65,7 @@ describe('HistoryEventTypes', () => {
     );
   });
 
-  it.skipIf(!existsSync(casesDir))('contains every history type recorded in the conformance cases', () => {
+  it.skipIf(!conformanceAvailable)('contains every history type recorded in the conformance cases', () => {
     const recorded = new Set(
       jsonFiles(casesDir).flatMap((file) => historyTypesIn(JSON.parse(readFileSync(file, 'utf8')))),
     );

@@ -9,6 +9,7 @@ import type { Command, Signal, StepResult } from '../../interpreter/types.js';
 import { decodeInvokeTask } from '../../store/codecs.js';
 import type { ExecutionRecord, TaskRecord } from '../../store/types.js';
 import { assertNever, StatesErrors } from '../../vocabulary/states-errors.js';
+import { logExecutionEnded, logExecutionStarted } from '../execution-log.js';
 import type { InvokeTaskCommand } from '../task-invoker.js';
 import type { TaskRunner } from '../task-runner.js';
 import type { DurableContext } from './context.js';
@@ -234,9 +235,19 @@ export class Actors {
     if (outcome !== 'ok') return outcome;
     this.ownership.committed();
     const record = commit.execution;
+    const logged = { executionArn: record.arn, name: record.name, stateMachineArn: record.stateMachineArn };
+    if (before.version === 0) logExecutionStarted(this.ctx.log, { ...logged, type: 'STANDARD' });
     if (record.status !== 'RUNNING') {
       this.ctx.integrations.executionEnded(record.arn);
       this.ends.ended(record);
+      logExecutionEnded(this.ctx.log, {
+        ...logged,
+        type: 'STANDARD',
+        status: record.status,
+        startDate: record.startDate,
+        stopDate: record.stopDate ?? now,
+        ...(record.error !== undefined ? { error: record.error } : {}),
+      });
     }
     return record;
   }

@@ -46,7 +46,20 @@ export class LocalFunctions implements LambdaBackend {
 
   constructor(options: LocalFunctionsOptions) {
     this.dir = resolve(options.dir);
-    this.pool = new WorkerPool(options);
+    const log = options.logger;
+    this.pool = new WorkerPool({
+      ...options,
+      // A function's console output: structured lines tagged with the function and request id.
+      ...(log
+        ? {
+            onLog: ({ functionName, requestId, level, message }) =>
+              log[level](
+                { functionName, ...(requestId !== undefined ? { requestId } : {}), source: 'function' },
+                message,
+              ),
+          }
+        : {}),
+    });
     this.memorySize = options.memorySize ?? DEFAULT_MEMORY_SIZE;
     this.log = options.logger;
   }

@@ -29,8 +29,10 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { createInterface } from 'node:readline';
 import type {
   ContextFields,
+  FunctionLogLevel,
   InvokeMessage,
   LambdaErrorDocument,
   ResultMessage,
@@ -65,6 +67,22 @@ export interface WorkerPoolOptions {
   idleMs?: number;
   /** The V8 old-generation heap limit per worker, in MB (a guard for the engine, not Lambda's memory accounting). */
   maxHeapMb?: number;
+  /**
+   * A line the function wrote (`console.*`, or process.stdout/stderr directly), with the function's
+   * name and the request id it ran in; default: written to this process's stdout or stderr as is.
+   */
+  onLog?: (line: FunctionLogLine) => void;
+}
+
+export interface FunctionLogLine {
+  functionName: string;
+  requestId?: string;
+  level: FunctionLogLevel;
+  message: string;
+}
+
+function printLine(line: FunctionLogLine): void {
+  (line.level === 'warn' || line.level === 'error' ? process.stderr : process.stdout).write(`${line.message}\n`);
 }
 
 interface Pending {
@@ -82,6 +100,9 @@ interface PooledWorker {
   pending?: Pending;
   idleTimer?: NodeJS.Timeout;
   error?: Error;
+  /** The function it serves, and the request id of its latest invocation (for its log lines). */
+  functionName: string;
+  requestId?: string;
 }
 
 interface Waiter {
@@ -147,6 +168,7 @@ export class WorkerPool {
   private readonly maxWorkers: number;
   private readonly idleMs: number;
   private readonly maxHeapMb: number;
+  private readonly onLog: (line: FunctionLogLine) => void;
   private readonly workers = new Set<PooledWorker>();
   private readonly queue: Waiter[] = [];
   private nextId = 0;
@@ -156,6 +178,7 @@ export class WorkerPool {
     this.maxWorkers = Math.max(1, options.maxWorkers ?? Math.max(4, availableParallelism()));
     this.idleMs = options.idleMs ?? 5 * 60_000;
     this.maxHeapMb = options.maxHeapMb ?? 512;
+    this.onLog = options.onLog ?? printLine;
   }
 
   /** Live workers (busy or idle). */
@@ -198,6 +221,7 @@ export class WorkerPool {
         resolve(outcome);
       };
       pooled.pending = { id, settle, started };
+      pooled.requestId = job.context.awsRequestId;
       job.signal?.addEventListener('abort', onAbort, { once: true });
       pooled.worker.ref();
       const message: InvokeMessage = { type: 'invoke', id, event: job.event, context: job.context };
@@ -267,11 +291,39 @@ export class WorkerPool {
       resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb },
       // A clean runtime: no loaders the engine itself was started with (tsx, vitest's).
       execArgv: [],
+      // What the function writes to process.stdout/stderr itself comes here, line by line, for the log.
+      stdout: true,
+      stderr: true,
     };
     const worker = new Worker(workerScript(), options);
-    const pooled: PooledWorker = { worker, key: job.key, busy: true, dead: false, lastUsed: Date.now() };
+    const pooled: PooledWorker = {
+      worker,
+      key: job.key,
+      busy: true,
+      dead: false,
+      lastUsed: Date.now(),
+      functionName: job.context.functionName,
+    };
     this.workers.add(pooled);
+    const written = (level: FunctionLogLevel) => (message: string) =>
+      this.onLog({
+        functionName: pooled.functionName,
+        ...(pooled.requestId !== undefined ? { requestId: pooled.requestId } : {}),
+        level,
+        message,
+      });
+    createInterface({ input: worker.stdout, crlfDelay: Infinity }).on('line', written('info'));
+    createInterface({ input: worker.stderr, crlfDelay: Infinity }).on('line', written('warn'));
     worker.on('message', (message: ResultMessage) => {
+      if (message.type === 'log') {
+        this.onLog({
+          functionName: pooled.functionName,
+          ...(message.requestId !== undefined ? { requestId: message.requestId } : {}),
+          level: message.level,
+          message: message.message,
+        });
+        return;
+      }
       if (pooled.pending?.id !== message.id) return;
       if (message.type === 'started') pooled.pending.started();
       else if (message.ok) pooled.pending.settle({ kind: 'returned', payload: message.payload }, true);

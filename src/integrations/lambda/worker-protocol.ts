@@ -37,7 +37,12 @@ export interface LambdaErrorDocument {
   trace: string[];
 }
 
+/** The log level of a line a function wrote with `console.*`. */
+export type FunctionLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
 export type ResultMessage =
+  /** A `console.*` call in the function, with the request id of the invocation it ran in. */
+  | { type: 'log'; level: FunctionLogLevel; message: string; requestId?: string }
   /** The module is loaded and the handler is being called: the function's timeout starts now. */
   | { type: 'started'; id: number }
   | { type: 'result'; id: number; ok: true; payload: string }

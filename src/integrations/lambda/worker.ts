@@ -10,10 +10,12 @@
  * business: it terminates or replaces this thread.
  */
 import { basename, extname } from 'node:path';
+import { format } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type {
   ContextFields,
+  FunctionLogLevel,
   InvokeMessage,
   LambdaErrorDocument,
   ResultMessage,
@@ -29,8 +31,27 @@ const data = workerData as WorkerData;
 let handler: Promise<Handler> | undefined;
 /** The invocation in progress, to answer for it if the code crashes outside the handler's promise. */
 let current: number | undefined;
+/** The request id of the latest invocation, which the function's console lines are tagged with. */
+let requestId: string | undefined;
 
-function post(message: ResultMessage): void {
+// console.* becomes one structured line in the engine's log per call, tagged with the request id
+// (as Lambda's runtime tags its CloudWatch lines), instead of raw text amid the engine's JSON lines.
+const consoleLevels: Record<string, FunctionLogLevel> = {
+  log: 'info',
+  info: 'info',
+  debug: 'debug',
+  trace: 'debug',
+  warn: 'warn',
+  error: 'error',
+};
+for (const [method, level] of Object.entries(consoleLevels)) {
+  (console as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+    const line: ResultMessage = { type: 'log', level, message: format(...args) };
+    port.postMessage(requestId !== undefined ? { ...line, requestId } : line);
+  };
+}
+
+function post(message: Exclude<ResultMessage, { type: 'log' }>): void {
   if (message.id !== current) return;
   current = undefined;
   port!.postMessage(message);
@@ -127,6 +148,7 @@ function makeContext(fields: ContextFields, done: (error: unknown, result?: unkn
 async function invoke(message: InvokeMessage): Promise<void> {
   const { id } = message;
   current = id;
+  requestId = message.context.awsRequestId;
   let fn: Handler;
   try {
     handler ??= loadHandler();

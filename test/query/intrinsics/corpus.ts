@@ -3,15 +3,15 @@
  * (InputPath → Parameters/Result → ResultPath → OutputPath). Everything else is reported as skipped with
  * the reason, so the interpreter's own conformance run covers it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { isJsonObject, type Json, type JsonObject } from '../../../src/json.js';
 import { StatesError } from '../../../src/vocabulary/states-errors.js';
 import { compilePath, compileReferencePath, noResultsCause } from '../../../src/query/jsonpath/index.js';
 import { compilePayloadTemplate } from '../../../src/query/payload-template.js';
 import { NO_VARIABLES, type EvalScope, type QueryRuntime } from '../../../src/query/scope.js';
+import { CONFORMANCE_CASES_DIR, corpusGroupFiles } from '../../support/corpus-dir.js';
 
-export const CASES_DIR = join(import.meta.dirname, '../../../../shared/conformance/cases');
+export const CASES_DIR = CONFORMANCE_CASES_DIR;
 
 export interface ConformanceCase {
   name: string;
@@ -21,12 +21,9 @@ export interface ConformanceCase {
   flags?: string[];
 }
 
+/** One group's cases; none without the corpus (its tests are then skipped). */
 export function loadGroup(group: string): ConformanceCase[] {
-  const dir = join(CASES_DIR, group);
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as ConformanceCase);
+  return corpusGroupFiles(group).map((file) => JSON.parse(readFileSync(file, 'utf8')) as ConformanceCase);
 }
 
 export const fakeRuntime: QueryRuntime = {
