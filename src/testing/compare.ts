@@ -62,12 +62,18 @@ export function sideBySide(expected: Json | undefined, actual: Json | undefined)
 }
 
 /** A string expectation: the exact text, or `{ pattern }` (a regular expression). */
-export type TextExpectation = string | { pattern: string };
+export type TextExpectation = string | RegExp | { pattern: string };
 
 export function textMatches(expected: TextExpectation, actual: string | undefined): boolean {
   if (actual === undefined) return false;
-  return typeof expected === 'string' ? expected === actual : new RegExp(expected.pattern, 'u').test(actual);
+  if (typeof expected === 'string') return expected === actual;
+  if (expected instanceof RegExp) return new RegExp(expected.source, expected.flags.replace(/[gy]/g, '')).test(actual);
+  return new RegExp(expected.pattern, 'u').test(actual);
 }
 
 export const showText = (expected: TextExpectation) =>
-  typeof expected === 'string' ? JSON.stringify(expected) : `/${expected.pattern}/`;
+  typeof expected === 'string'
+    ? JSON.stringify(expected)
+    : expected instanceof RegExp
+      ? String(expected)
+      : `/${expected.pattern}/`;

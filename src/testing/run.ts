@@ -105,12 +105,12 @@ export class WorkflowRun {
   }
 }
 
-/** Runs the definition once to its end; never throws for a failing execution (read `status`). */
+/** Runs the definition (an ASL object, or `fromFile(path)`) once to its end; never throws for a failing execution (read `status`). */
 export async function runWorkflow(
-  definition: Json | DefinitionFile,
+  definition: DefinitionFile | Json | object,
   options: RunWorkflowOptions = {},
 ): Promise<WorkflowRun> {
-  const value = definition instanceof DefinitionFile ? await readDefinitionFile(definition.path) : definition;
+  const value = definition instanceof DefinitionFile ? await readDefinitionFile(definition.path) : (definition as Json);
   const index = indexDefinition(value);
   const { handlers, usage } = taskHandlers(index, options);
   const result = await execute(value, options.input ?? {}, {
