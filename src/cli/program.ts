@@ -6,6 +6,7 @@ import { registerCheck } from './check.js';
 import { registerGraph } from './graph.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
+import { registerTest } from './test.js';
 import { registerValidate } from './validate.js';
 
 /** Each command lives in its own module and adds itself to the program. */
@@ -17,6 +18,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerServe,
   registerGraph,
   registerCheck,
+  registerTest,
 ];
 
 /** The package version; package.json sits two levels up from both src/cli and dist/cli. */
