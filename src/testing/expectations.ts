@@ -76,6 +76,21 @@ export function checkExpectations(run: WorkflowRun, expect: Expectations): Failu
       run.error !== undefined ? ` (error ${JSON.stringify(run.error)}, cause ${JSON.stringify(run.cause ?? '')})` : '';
     fail(`status: expected ${expect.status}, got ${run.status}${why}`, [`path: ${list(run.path)}`]);
   }
+  if (expect.path !== undefined) {
+    const known = expect.path.filter((name) => !unknown(name, 'path'));
+    if (known.length === expect.path.length && known.join('\u0000') !== run.path.join('\u0000'))
+      fail(pathDivergence(expect.path, run.path), [
+        `expected path: ${list(expect.path)}`,
+        `actual path:   ${list(run.path)}`,
+      ]);
+  }
+  for (const name of expect.passesThrough ?? [])
+    if (!unknown(name, 'passesThrough') && !run.entered.includes(name))
+      fail(`passesThrough: the execution never entered '${name}'`, [`path: ${list(run.path)}`]);
+  for (const name of expect.neverEnters ?? [])
+    if (!unknown(name, 'neverEnters') && run.entered.includes(name))
+      fail(`neverEnters: the execution entered '${name}'`, [`path: ${list(run.path)}`]);
+
   if (expect.output !== undefined) {
     const diff = differences(expect.output, run.output, false);
     if (diff.length > 0)
@@ -97,21 +112,6 @@ export function checkExpectations(run: WorkflowRun, expect: Expectations): Failu
     fail(
       `cause: expected ${showText(expect.cause)}, got ${run.cause === undefined ? '(no cause)' : JSON.stringify(run.cause)}`,
     );
-
-  if (expect.path !== undefined) {
-    const known = expect.path.filter((name) => !unknown(name, 'path'));
-    if (known.length === expect.path.length && known.join('\u0000') !== run.path.join('\u0000'))
-      fail(pathDivergence(expect.path, run.path), [
-        `expected path: ${list(expect.path)}`,
-        `actual path:   ${list(run.path)}`,
-      ]);
-  }
-  for (const name of expect.passesThrough ?? [])
-    if (!unknown(name, 'passesThrough') && !run.entered.includes(name))
-      fail(`passesThrough: the execution never entered '${name}'`, [`path: ${list(run.path)}`]);
-  for (const name of expect.neverEnters ?? [])
-    if (!unknown(name, 'neverEnters') && run.entered.includes(name))
-      fail(`neverEnters: the execution entered '${name}'`, [`path: ${list(run.path)}`]);
 
   for (const [name, e] of Object.entries(expect.states ?? {})) {
     if (unknown(name, 'states')) continue;
