@@ -160,7 +160,8 @@ export function traceExecution(history: readonly HistoryEvent[], index: Definiti
     if (SCHEDULED[event.type]) {
       const parameters = text(details.parameters) ?? text(details.input);
       const task: TaskAttempt = {
-        resource: text(details.resource) ?? '',
+        // TaskScheduled splits the ARN into resourceType and resource ("sqs", "sendMessage"): use the state's own.
+        resource: resourceOf(visit.name, index) ?? text(details.resource) ?? '',
         parameters: parameters === undefined ? null : parsedOrText(parameters),
       };
       trace.calls.push({
@@ -217,4 +218,9 @@ function explain(visit: StateVisit, index: DefinitionIndex): void {
     next: visit.next,
     ...(visit.error !== undefined ? { error: visit.error } : {}),
   };
+}
+
+function resourceOf(state: string, index: DefinitionIndex): string | undefined {
+  const resource = index.states.get(state)?.definition.Resource;
+  return typeof resource === 'string' ? resource : undefined;
 }
