@@ -1,7 +1,7 @@
 /** The trace read from history: Parallel branches and Map iterations kept apart, and coverage of them. */
 import { describe, expect, it } from 'vitest';
 import { computeCoverage } from '../../src/testing/coverage.js';
-import { runWorkflow } from '../../src/testing/index.js';
+import { runWorkflow, type Json } from '../../src/testing/index.js';
 
 const fanOut = {
   StartAt: 'Split',
@@ -79,7 +79,7 @@ describe('traceExecution', () => {
     const run = await runWorkflow(fanOut, {
       mocks: { Right: { return: { items: [0, 1] } }, Big: { return: {} } },
     });
-    const coverage = computeCoverage('fan-out', fanOut, [run]);
+    const coverage = computeCoverage('fan-out', fanOut as unknown as Json, [run]);
     const hit = (label: string) => coverage.items.find((i) => i.label === label)?.hits;
     expect(hit('Split branch #0')).toBe(1);
     expect(hit('Split branch #1')).toBe(1);
