@@ -1,10 +1,12 @@
 /** `stepwise test` on fixtures: the real CLI (a child process) for the main outcomes, in process for the rest. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, lines, spawnCli, STACK_FRAME } from '../cli/helpers.js';
+import { cliFromSource, repoRoot } from '../support/repo.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'stepwise-test-cli-'));
@@ -64,6 +66,47 @@ describe('stepwise test (the real CLI)', { timeout: 60_000 }, () => {
   });
 });
 
+describe('stepwise test --watch and --output', { timeout: 60_000 }, () => {
+  it('writes the report to --output', async () => {
+    const report = join(scratch, 'report.xml');
+    const outcome = await cli('test', '--reporter', 'junit', '--output', report, fixture('pass.sfn-test.yaml'));
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toBe('3 passed, 0 failed\n');
+    expect(readFileSync(report, 'utf8')).toMatch(/<testsuites name="stepwise test" tests="3" failures="0" errors="0"/);
+  });
+
+  it('runs again when a test file changes', async () => {
+    const dir = mkdtempSync(join(scratch, 'watch-'));
+    copyFileSync(fixture('order.asl.yaml'), join(dir, 'order.asl.yaml'));
+    const file = join(dir, 'order.sfn-test.yaml');
+    const test = (status: string) =>
+      `stateMachine: order.asl.yaml\nmocks: { Charge: { return: { Payload: { paid: true } } } }\ntests:\n  - name: ships\n    input: { amount: 1 }\n    expect: { status: ${status} }\n`;
+    writeFileSync(file, test('SUCCEEDED'));
+    const child = spawn(process.execPath, cliFromSource('test', '--watch', file), {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const seen = (pattern: RegExp, where: () => string) =>
+      new Promise<void>((resolve) => {
+        const check = () => (pattern.test(where()) ? resolve() : setTimeout(check, 50));
+        check();
+      });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    try {
+      await seen(/watching for changes/, () => stderr);
+      expect(stdout).toContain('1 passed, 0 failed');
+      writeFileSync(file, test('FAILED'));
+      await seen(/0 passed, 1 failed/, () => stdout);
+      expect(stdout).toContain('status: expected FAILED, got SUCCEEDED');
+    } finally {
+      child.kill();
+    }
+  });
+});
+
 describe('stepwise test: bad input', () => {
   it('reports an unknown field with its line and column: exit 2', async () => {
     const outcome = await cli('test', fixture('malformed.sfn-test.yaml'));
@@ -100,7 +143,7 @@ describe('stepwise test: bad input', () => {
   });
 
   it('says so when there is no test file', async () => {
-    const outcome = await cli('test', scratch);
+    const outcome = await cli('test', mkdtempSync(join(scratch, 'empty-')));
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toMatch(/^stepwise: no test files \(\*\.sfn-test\.yaml, .*\) found in /);
   });
