@@ -1,6 +1,7 @@
 /** Runs the tests of one test file: each test on its own fake clock, its expectations checked. */
 import { dirname, resolve } from 'node:path';
 import type { Json } from '../json.js';
+import { StateMachine } from '../index.js';
 import { loadMockConfig, type MockConfig } from '../integrations/mocks/index.js';
 import { checkExpectations, type Failure } from './expectations.js';
 import { readDefinitionFile, runWorkflow, type WorkflowRun } from './run.js';
@@ -51,6 +52,12 @@ export async function runTestFile(file: string): Promise<FileResult> {
     return result;
   }
   result.definition = definition;
+  try {
+    new StateMachine(definition);
+  } catch (e) {
+    result.error = `${file}: stateMachine ${spec.stateMachine}: ${message(e)}`;
+    return result;
+  }
   let mockConfig: MockConfig | undefined;
   if (spec.mockConfig) {
     try {

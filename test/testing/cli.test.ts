@@ -142,6 +142,14 @@ describe('stepwise test: bad input', () => {
     expect(outcome.stdout).toContain('3 passed, 0 failed\n1 test file could not be run');
   });
 
+  it('reports an invalid state machine once for its file', async () => {
+    const outcome = await cli('test', fixture('invalid-machine.sfn-test.yaml'));
+    expect(outcome.code).toBe(2);
+    expect(outcome.stdout).toMatch(
+      /^✗ .*invalid-machine\.sfn-test\.yaml: stateMachine invalid-machine\.asl\.json: Invalid State Machine Definition: MISSING_TRANSITION_TARGET/m,
+    );
+  });
+
   it('says so when there is no test file', async () => {
     const outcome = await cli('test', mkdtempSync(join(scratch, 'empty-')));
     expect(outcome.code).toBe(2);
@@ -152,6 +160,14 @@ describe('stepwise test: bad input', () => {
     const outcome = await cli('test', '--coverage-threshold', '120', fixture('pass.sfn-test.yaml'));
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toMatch(/expected a percentage from 0 to 100/);
+  });
+});
+
+describe('stepwise test with a MockConfigFile', () => {
+  it("runs each test's test case", async () => {
+    const outcome = await cli('test', fixture('mock-config.sfn-test.yaml'));
+    expect(outcome.code).toBe(0);
+    expect(lines(outcome.stdout).at(-1)).toBe('2 passed, 0 failed');
   });
 });
 
