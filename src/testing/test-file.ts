@@ -91,11 +91,15 @@ function describe(error: ErrorObject, path: (string | number)[]): string {
   }
 }
 
+/** Among errors at the same depth: an unknown field says most, a missing one least (a oneOf tried every branch). */
+const RANK: Record<string, number> = { additionalProperties: 4, enum: 3, const: 2, type: 1, required: 0 };
+
 /** The most useful of ajv's errors: deepest first, skipping oneOf/anyOf summaries. */
 function pick(errors: ErrorObject[]): ErrorObject {
   const concrete = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if');
   const pool = concrete.length > 0 ? concrete : errors;
-  return pool.reduce((best, e) => (e.instancePath.length > best.instancePath.length ? e : best), pool[0]!);
+  const score = (e: ErrorObject) => e.instancePath.split('/').length * 10 + (RANK[e.keyword] ?? 1);
+  return pool.reduce((best, e) => (score(e) > score(best) ? e : best), pool[0]!);
 }
 
 function position(document: Document, lines: LineCounter, path: (string | number)[], key?: string) {
