@@ -1,12 +1,16 @@
 /**
  * ASL coverage: which parts of a state machine its tests exercised. Items are the states (nested
  * ones too), each Choice rule and Default, each Catch and Retry rule, each Parallel branch and each
- * Map item processor. A Choice rule counts as taken when the state it leads to was entered next
- * (rules that share a target are taken together: the history does not say which one matched).
+ * Map item processor. Which Choice rule matched is worked out again from the Choice state's input
+ * (JSONPath rules on a state without InputPath); where that is not possible or disagrees with the
+ * state entered next, every rule leading to that state counts as taken.
  */
-import { isJsonObject, type Json } from '../json.js';
+import { isJsonObject, type Json, type JsonObject } from '../json.js';
 import { choiceRuleText } from '../asl/graph.js';
+import { compileChoiceRule } from '../interpreter/choice-rules.js';
+import { NO_VARIABLES } from '../query/scope.js';
 import { indexDefinition, rules } from './definition.js';
+import type { StateVisit } from './trace.js';
 import type { WorkflowRun } from './run.js';
 
 export const COVERAGE_KINDS = ['state', 'choice', 'default', 'catch', 'retry', 'branch', 'processor'] as const;
@@ -55,6 +59,7 @@ export function computeCoverage(stateMachine: string, definition: Json, runs: re
     const s = info.definition;
     if (info.type === 'Choice') {
       const choices = Array.isArray(s.Choices) ? s.Choices : [];
+      const taken = mine.map((v) => choiceTaken(v, choices, s));
       choices.forEach((rule, i) => {
         const next = isJsonObject(rule) && typeof rule.Next === 'string' ? rule.Next : undefined;
         items.push({
@@ -62,7 +67,9 @@ export function computeCoverage(stateMachine: string, definition: Json, runs: re
           state: info.name,
           index: i,
           label: `${info.name} rule #${i} (${choiceRuleText(rule)}) → ${next ?? '?'}`,
-          hits: mine.filter((v) => v.next !== undefined && v.next === next).length,
+          hits: mine.filter((v, n) =>
+            taken[n] === undefined ? v.next !== undefined && v.next === next : taken[n] === i,
+          ).length,
         });
       });
       if (typeof s.Default === 'string') {
@@ -71,7 +78,7 @@ export function computeCoverage(stateMachine: string, definition: Json, runs: re
           kind: 'default',
           state: info.name,
           label: `${info.name} Default → ${target}`,
-          hits: mine.filter((v) => v.next === target).length,
+          hits: mine.filter((v, n) => (taken[n] === undefined ? v.next === target : taken[n] === 'default')).length,
         });
       }
     }
@@ -152,4 +159,26 @@ export function coverageText(coverage: readonly MachineCoverage[], relative: (pa
     }
   }
   return out.map((l) => `${l}\n`).join('');
+}
+
+const RUNTIME = { now: () => 0, random: () => 0, uuid: () => '00000000-0000-4000-8000-000000000000' };
+
+/**
+ * The rule (index) or 'default' a Choice visit took, evaluated again on its input; undefined when
+ * that cannot be known (JSONata, InputPath, a rule that fails to evaluate, or an answer that does
+ * not lead to the state entered next).
+ */
+function choiceTaken(visit: StateVisit, choices: Json[], state: JsonObject): number | 'default' | undefined {
+  if (visit.next === undefined || visit.input === undefined || state.InputPath !== undefined) return undefined;
+  if (state.QueryLanguage === 'JSONata') return undefined;
+  const scope = { input: visit.input, context: {}, variables: NO_VARIABLES, runtime: RUNTIME };
+  try {
+    for (const [i, rule] of choices.entries()) {
+      if (!isJsonObject(rule) || rule.Condition !== undefined) return undefined;
+      if (compileChoiceRule(rule).evaluate(scope)) return rule.Next === visit.next ? i : undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  return state.Default === visit.next ? 'default' : undefined;
 }

@@ -92,4 +92,29 @@ describe('traceExecution', () => {
     expect(coverage.byKind.choice).toEqual({ covered: 1, total: 2, percent: 50 });
     expect(coverage).toMatchObject({ covered: 12, total: 15, percent: 80 });
   });
+
+  it('tells apart Choice rules that lead to the same state by evaluating them again', async () => {
+    const definition = {
+      StartAt: 'Size',
+      States: {
+        Size: {
+          Type: 'Choice',
+          Choices: [
+            { Variable: '$.n', NumericGreaterThan: 10, Next: 'Big' },
+            { Variable: '$.n', NumericEquals: 5, Next: 'Big' },
+          ],
+          Default: 'Small',
+        },
+        Big: { Type: 'Succeed' },
+        Small: { Type: 'Succeed' },
+      },
+    };
+    const run = await runWorkflow(definition, { input: { n: 5 } });
+    const coverage = computeCoverage('sizes', definition as unknown as Json, [run]);
+    expect(coverage.items.filter((i) => i.kind !== 'state').map((i) => [i.label, i.hits])).toEqual([
+      ['Size rule #0 ($.n > 10) → Big', 0],
+      ['Size rule #1 ($.n == 5) → Big', 1],
+      ['Size Default → Small', 0],
+    ]);
+  });
 });
