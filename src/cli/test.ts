@@ -6,7 +6,7 @@
  * Exit codes: 0 every test passed; 1 a test failed or coverage is below the threshold; 2 bad input
  * (a malformed test file, no test file found, bad options).
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
@@ -119,7 +119,6 @@ export async function runTests(
   const junit = options.reporter === 'junit';
   const report = junit ? junitReport(files, rel) : textReport(files, rel);
   if (options.output !== undefined) await writeFile(options.output, report);
-  else if (junit) io.stdout(report);
   else io.stdout(report);
   // With JUnit on stdout, the human lines go to stderr so stdout stays XML.
   const human = junit && options.output === undefined ? io.stderr : io.stdout;
@@ -158,7 +157,10 @@ export async function runTests(
   }
 
   const watched = new Set<string>(testFiles.map((f) => resolve(f)));
-  for (const f of files) if (f.stateMachine) watched.add(f.stateMachine);
+  for (const f of files) {
+    if (f.stateMachine) watched.add(f.stateMachine);
+    for (const read of f.reads) watched.add(read);
+  }
   const code = files.some((f) => f.error !== undefined)
     ? ExitCode.Usage
     : files.some((f) => f.tests.some((t) => !t.passed)) || coverageFailed
@@ -166,6 +168,14 @@ export async function runTests(
       : ExitCode.Ok;
   return { code, watched: [...watched] };
 }
+
+const isDirectory = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 /** Runs again on every change to a test file, a state machine it tests, or a file beside them. */
 async function watchTests(paths: readonly string[], options: TestOptions, io: CliIO): Promise<never> {
@@ -181,7 +191,8 @@ async function watchTests(paths: readonly string[], options: TestOptions, io: Cl
     io.stderr('watching for changes (Ctrl-C to stop)\n');
     for (const w of watchers) w.close();
     const dirs = new Set([
-      ...watched.map((f) => dirname(f)),
+      // A folder (the functions) is watched itself, a file through its folder.
+      ...watched.map((f) => (isDirectory(f) ? f : dirname(f))),
       ...(paths.length === 0 ? ['.'] : paths).map((p) => resolve(p)),
     ]);
     watchers = [...dirs].flatMap((dir) => {

@@ -26,6 +26,8 @@ export interface FileResult {
   tests: TestResult[];
   /** Not failures: mocks that match no task or that no test used. */
   warnings: string[];
+  /** Other files the tests read (the functions folder, the MockConfigFile), for --watch. */
+  reads: string[];
   /** The file could not be run at all (malformed, state machine unreadable). */
   error?: string;
 }
@@ -33,7 +35,7 @@ export interface FileResult {
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function runTestFile(file: string): Promise<FileResult> {
-  const result: FileResult = { file, tests: [], warnings: [] };
+  const result: FileResult = { file, tests: [], warnings: [], reads: [] };
   let spec: TestFileSpec;
   try {
     spec = await readTestFile(file);
@@ -44,6 +46,8 @@ export async function runTestFile(file: string): Promise<FileResult> {
   const base = dirname(resolve(file));
   const machineFile = resolve(base, spec.stateMachine);
   result.stateMachine = machineFile;
+  if (spec.functions !== undefined) result.reads.push(resolve(base, spec.functions));
+  if (spec.mockConfig) result.reads.push(resolve(base, spec.mockConfig.file));
   let definition: Json;
   try {
     definition = await readDefinitionFile(machineFile);
