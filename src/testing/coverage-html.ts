@@ -26,6 +26,20 @@ export async function coverageHtml(
       const colour = item.hits > 0 ? '#1e8e3e' : '#d93025';
       rules.push(`#m${i} g[data-id="${CSS.escape(id)}"] > rect { stroke: ${colour}; stroke-width: 4px; }`);
     }
+    // Choice, Default and Catch edges: solid green when taken, red when not.
+    for (const item of machine.items) {
+      if (item.kind !== 'choice' && item.kind !== 'default' && item.kind !== 'catch') continue;
+      const source = nodeIdFor(graph, item.state);
+      const edge = graph.edges.find(
+        (e) =>
+          e.source === source &&
+          e.kind === item.kind &&
+          (item.kind === 'default' || e.id.endsWith(`#${item.kind}${item.index}`)),
+      );
+      if (edge === undefined) continue;
+      const colour = item.hits > 0 ? '#1e8e3e' : '#d93025';
+      rules.push(`#m${i} path[data-id="${CSS.escape(edge.id)}"] { stroke: ${colour}; stroke-width: 2.5px; }`);
+    }
     const missed = machine.items.filter((x) => x.hits === 0);
     sections.push(
       `<section id="m${i}"><h2>${escapeXml(relative(machine.stateMachine))}: ${machine.percent}% (${machine.covered}/${machine.total})</h2>` +
@@ -39,7 +53,7 @@ export async function coverageHtml(
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Stepwise coverage</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2937}.graph{overflow:auto;border:1px solid #e5e7eb;padding:.5rem}h2{font-size:1.1rem}</style>
-</head><body><h1>ASL coverage</h1><p>Green: entered by a test. Red: never entered.</p>
+</head><body><h1>ASL coverage</h1><p>Green: a state entered, a Choice rule taken or a Catch fired by a test. Red: never.</p>
 ${sections.join('\n')}
 </body></html>
 `;

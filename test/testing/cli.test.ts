@@ -203,6 +203,7 @@ describe('stepwise test --coverage', () => {
     expect(page).toMatch(/^<!doctype html>/);
     expect(page).toContain('<svg');
     expect(page).toContain('g[data-id="Review"] > rect { stroke: #1e8e3e');
+    expect(page).toContain('path[data-id="Charge->Refuse#catch0"] { stroke: #1e8e3e');
   });
 
   it('lists the gaps and fails below --coverage-threshold', async () => {
