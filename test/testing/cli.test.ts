@@ -150,6 +150,15 @@ describe('stepwise test: bad input', () => {
     );
   });
 
+  it('reports a malformed file as a JUnit error', async () => {
+    const outcome = await cli('test', '--reporter', 'junit', fixture('malformed.sfn-test.yaml'));
+    expect(outcome.code).toBe(2);
+    expect(outcome.stdout).toMatch(/<testsuites name="stepwise test" tests="1" failures="0" errors="1"/);
+    expect(outcome.stdout).toMatch(
+      /<error message="[^"]*malformed\.sfn-test\.yaml:7:7: tests\[0\]\.expect: unknown field 'pathh'" type="TestFileError">/,
+    );
+  });
+
   it('says so when there is no test file', async () => {
     const outcome = await cli('test', mkdtempSync(join(scratch, 'empty-')));
     expect(outcome.code).toBe(2);
