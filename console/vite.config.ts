@@ -22,6 +22,7 @@ export default defineConfig({
     proxy: {
       '^/$': { target: 'http://127.0.0.1:8083' },
       '/console/api': { target: 'http://127.0.0.1:8083' },
+      '^/console/sign-(in|out)$': { target: 'http://127.0.0.1:8083' },
       '/cluster/': { target: 'http://127.0.0.1:8083' },
     },
   },

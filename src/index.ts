@@ -25,6 +25,14 @@ export type { HistoryEvent, HistoryEventType } from './vocabulary/history-events
 export type { Runtime, StateMachineType } from './interpreter/types.js';
 export { fakeClock, realClock, type Clock, type FakeClock, type FakeClockOptions } from './engine/clock.js';
 export { TaskFailure, type TaskContext, type TaskHandler } from './engine/in-memory-runner.js';
+export {
+  virtualClock,
+  VirtualClockError,
+  type VirtualClockClient,
+  type ClockMove,
+  type AdvanceBy,
+  type FiredTimerInfo,
+} from './clock-client.js';
 export { invalidDefinitionMessage } from './asl/validate.js';
 export {
   runActivityWorker,
@@ -59,6 +67,30 @@ export {
   MockConfigError,
   type MockConfig,
 } from './integrations/mocks/index.js';
+
+export {
+  loadTemplate,
+  loadTemplateText,
+  TemplateError,
+  type LoadTemplateOptions,
+  type LoadedTemplate,
+  type TemplateStateMachine,
+  type TemplateActivity,
+  type TemplateFunction,
+} from './templates/load.js';
+export type { DeployOptions, DeployResult, DeployedItem } from './templates/deploy.js';
+
+/**
+ * Deploys a SAM, CloudFormation or CDK template's state machines, activities and functions through
+ * an SFN client (loaded on first use, so that importing the library does not load the AWS SDK).
+ */
+export async function deployTemplate(
+  file: string,
+  options: import('./templates/deploy.js').DeployOptions,
+): Promise<import('./templates/deploy.js').DeployResult> {
+  const { deployTemplate: deploy } = await import('./templates/deploy.js');
+  return deploy(file, options);
+}
 
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_ACCOUNT_ID = '123456789012';

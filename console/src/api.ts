@@ -1,9 +1,19 @@
 /**
- * The console's way to the server: the AWS JSON 1.0 API (`POST /`, `X-Amz-Target:
- * AWSStepFunctions.<Action>`), timestamps in epoch seconds, errors as `{__type, message}`; and a
- * few endpoints of its own that change nothing (`getJson`, `postJson`), such as `/cluster/nodes` and
- * `/console/api/validate`.
+ * The console's way to the server: the AWS JSON 1.0 API (`X-Amz-Target: AWSStepFunctions.<Action>`)
+ * at `/console/api/aws`, which takes the console's session cookie where `POST /` takes SigV4 only;
+ * timestamps in epoch seconds, errors as `{__type, message}`; and a few endpoints of its own that
+ * change nothing (`getJson`, `postJson`), such as `/cluster/nodes` and `/console/api/validate`.
+ * A 401 (no session, or it ended) sends the browser to the sign-in page.
  */
+
+/** The server's sign-in page, where a 401 sends the browser. */
+export const SIGN_IN_PATH = '/console/sign-in';
+
+function signInIfRefused(response: Response): void {
+  // (globalThis: this module is also type-checked without the DOM library, for the tests.)
+  const location = (globalThis as { location?: { assign(url: string): void } }).location;
+  if (response.status === 401) location?.assign(SIGN_IN_PATH);
+}
 import { parseStatesArn } from '../../src/vocabulary/arn.js';
 
 export class ApiError extends Error {
@@ -21,11 +31,12 @@ export async function call<T = Record<string, unknown>>(
   action: string,
   body: Record<string, unknown> = {},
 ): Promise<T> {
-  const response = await fetch('/', {
+  const response = await fetch('/console/api/aws', {
     method: 'POST',
     headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${action}` },
     body: JSON.stringify(body),
   });
+  signInIfRefused(response);
   const text = await response.text();
   const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
   if (!response.ok) {
@@ -46,6 +57,7 @@ export async function postJson<T>(path: string, body: Record<string, unknown>, s
 /** A GET of one of the server's JSON endpoints (not the AWS API); errors as `call`'s. */
 export async function getJson<T>(path: string, signal?: AbortSignal, init: RequestInit = {}): Promise<T> {
   const response = await fetch(path, { ...init, headers: { accept: 'application/json' }, signal });
+  signInIfRefused(response);
   const text = await response.text();
   let parsed: Record<string, unknown> = {};
   try {
@@ -235,11 +247,21 @@ export function arnLabel(arn: string): string {
   }
 }
 
+/** The browser's offset from UTC as "UTC", "UTC+01:00", "UTC-05:30", for a given instant. */
+export function zoneLabel(d: Date): string {
+  const offset = -d.getTimezoneOffset();
+  if (offset === 0) return 'UTC';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const abs = Math.abs(offset);
+  return `UTC${offset > 0 ? '+' : '-'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** Epoch seconds → local date and time to the millisecond, with the zone ("2026-01-01 12:00:00.250 UTC+01:00"). */
 export function formatDate(seconds: number | undefined): string {
   if (seconds === undefined) return '—';
   const d = new Date(seconds * 1000);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)} ${zoneLabel(d)}`;
 }
 
 export function formatDuration(ms: number): string {

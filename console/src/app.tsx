@@ -2,10 +2,12 @@ import { useEffect, useState } from 'react';
 import { ClusterPage } from './pages/cluster.js';
 import { EditorPage } from './pages/editor.js';
 import { ExecutionPage } from './pages/execution.js';
+import { ExpressExecutionPage } from './pages/express.js';
 import { MachinePage } from './pages/machine.js';
 import { MachinesPage } from './pages/machines.js';
 import { StartPage } from './pages/start.js';
 import { href, useRoute } from './router.js';
+import { getJson } from './api.js';
 
 type ThemeChoice = 'system' | 'light' | 'dark';
 
@@ -24,6 +26,27 @@ function useTheme(): [ThemeChoice, (t: ThemeChoice) => void] {
     return () => media.removeEventListener('change', apply);
   }, [choice]);
   return [choice, setChoice];
+}
+
+/** Who is signed in (when the server has access keys): their name and a sign-out button. */
+function SignedIn() {
+  const [name, setName] = useState<string | undefined>();
+  useEffect(() => {
+    const controller = new AbortController();
+    getJson<{ authentication: boolean; name?: string }>('/console/api/session', controller.signal)
+      .then((session) => setName(session.authentication ? session.name : undefined))
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, []);
+  if (name === undefined) return null;
+  return (
+    <form className="sign-out" method="post" action="/console/sign-out">
+      <span className="muted" data-signed-in={name}>
+        {name}
+      </span>
+      <button type="submit">Sign out</button>
+    </form>
+  );
 }
 
 export function App() {
@@ -70,6 +93,7 @@ export function App() {
         >
           {theme === 'system' ? '◐ System' : theme === 'light' ? '☀ Light' : '☾ Dark'}
         </button>
+        <SignedIn />
       </header>
       <main id="main" tabIndex={-1}>
         {route.page === 'machines' && <MachinesPage />}
@@ -77,7 +101,12 @@ export function App() {
         {route.page === 'machine' && <MachinePage key={route.arn} arn={route.arn} tab={route.tab} />}
         {route.page === 'edit' && <EditorPage key={route.arn} arn={route.arn} />}
         {route.page === 'start' && <StartPage key={route.arn} arn={route.arn} />}
-        {route.page === 'execution' && <ExecutionPage key={route.arn} arn={route.arn} tab={route.tab} />}
+        {route.page === 'execution' && route.arn.includes(':express:') && (
+          <ExpressExecutionPage key={route.arn} arn={route.arn} />
+        )}
+        {route.page === 'execution' && !route.arn.includes(':express:') && (
+          <ExecutionPage key={route.arn} arn={route.arn} tab={route.tab} />
+        )}
         {route.page === 'cluster' && <ClusterPage />}
         {route.page === 'not-found' && (
           <section>

@@ -42,6 +42,15 @@ export const ApiErrorTypes = {
   InvalidEncryptionConfiguration: 400,
   InvalidOutput: 400,
   InvalidToken: 400,
+  // authentication and host checks (src/api/auth/, src/api/host-check.ts): AWS's JSON-protocol codes
+  MissingAuthenticationTokenException: 403,
+  IncompleteSignatureException: 400,
+  UnrecognizedClientException: 400,
+  InvalidSignatureException: 400,
+  /** The console's own endpoints without a session (the browser is sent to the sign-in page). */
+  NotSignedIn: 401,
+  /** A Host header naming none of this server's host names (DNS rebinding). */
+  MisdirectedRequest: 421,
 } as const;
 export type ApiErrorType = keyof typeof ApiErrorTypes;
 

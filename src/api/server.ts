@@ -2,14 +2,15 @@
  * The AWS Step Functions API over the AWS JSON 1.0 protocol: `POST /` with
  * `X-Amz-Target: AWSStepFunctions.<Action>`, a JSON body in, a JSON body out
  * (`application/x-amz-json-1.0`). Errors are `{"__type", "message"}` with the
- * `x-amzn-errortype` header; every response carries `x-amzn-requestid`. SigV4 signatures are
- * accepted without being verified.
+ * `x-amzn-errortype` header; every response carries `x-amzn-requestid`. With access keys
+ * configured, SigV4 signatures are verified and the console needs a sign-in (./auth/access.ts);
+ * every request must name one of the server's host names (./host-check.ts).
  */
 import { classifyStoreFault, describeFault, StoreUnavailableError, type StoreHealth } from '../store/faults.js';
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { Engine } from '../engine/engine.js';
 import { ActivityQueue } from '../integrations/activities/queue.js';
@@ -24,6 +25,9 @@ import { ApiError } from './errors.js';
 import { isActionName, operations } from './operations/index.js';
 import { Request } from './request.js';
 import { clientError, decodeUtf8 } from './edge.js';
+import { registerMetrics, type MetricsEndpoint } from './metrics.js';
+import { registerBackup, type BackupEndpoint } from './backup.js';
+import { keepRawBody, registerAccess, type AccessOptions } from './auth/access.js';
 import type { ApiThrottle } from './throttle.js';
 
 export interface ApiServerOptions {
@@ -38,6 +42,8 @@ export interface ApiServerOptions {
   consoleDir?: string;
   /** Epoch milliseconds; defaults to `Date.now`. */
   now?: () => number;
+  /** Real time for signature dates and console sessions when `now` is a virtual clock; defaults to `now`. */
+  realNow?: () => number;
   /** [0, 1); defaults to `Math.random` (alias routing). */
   random?: () => number;
   /** Defaults to `crypto.randomUUID` (execution names, revision ids, request ids). */
@@ -48,6 +54,12 @@ export interface ApiServerOptions {
   storeHealth?: StoreHealth;
   /** The console's live event streams open at once (default 100); one more answers 429. */
   maxEventStreams?: number;
+  /** Served at GET /metrics (Prometheus), and told of every request. */
+  metrics?: MetricsEndpoint;
+  /** GET /admin/backup: an online backup of the SQLite store (absent on PostgreSQL). */
+  backup?: BackupEndpoint;
+  /** Access keys (SigV4 on the API, sign-in on the console) and the host names answered. */
+  access?: AccessOptions;
   /** Token buckets per API action (./throttle.ts); none: no throttling. */
   throttle?: ApiThrottle;
 }
@@ -91,8 +103,9 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   });
   // Take every body as bytes whatever its content type: a bad body must get AWS's error, not fastify's.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
     try {
+      keepRawBody(request, body as Buffer);
       done(null, decodeUtf8(body as Buffer));
     } catch (error) {
       done(error as Error);
@@ -111,14 +124,19 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     }
   });
 
+  registerAccess(app, { ...options.access, region: options.region, now: options.realNow ?? now, log, sendError });
+
   app.get('/healthz', async (_request, reply) => {
     const report = options.storeHealth?.report() ?? { status: 'ok' };
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
+  if (options.metrics) registerMetrics(app, options.metrics);
+  if (options.backup) registerBackup(app, options.backup);
   // Read-only endpoints the console needs besides the AWS API (the live history stream).
   registerConsoleApi(app, ctx, options.maxEventStreams !== undefined ? { maxStreams: options.maxEventStreams } : {});
 
-  app.post('/', async (request, reply) => {
+  // The AWS API (SigV4 when keys are configured), and the same for the console (its session cookie).
+  const api = async (request: FastifyRequest, reply: FastifyReply) => {
     const started = performance.now();
     const target = request.headers['x-amz-target'];
     const action =
@@ -150,7 +168,9 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
       else log.debug({ ...context, message: apiError.message }, 'request');
       return sendError(reply, apiError);
     }
-  });
+  };
+  app.post('/', api);
+  app.post('/console/api/aws', api);
 
   // Anything fastify itself rejects (oversized body, unknown route) still answers in AWS's shape.
   app.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {

@@ -30,6 +30,16 @@ export interface Diagnostic {
    * Map Labels. Holds the exception's class name.
    */
   pythonError?: 'ValueError';
+  /**
+   * Not AWS's: for a transition to a state that does not exist, the defined name nearest to it
+   * ("did you mean"), when one is close.
+   */
+  suggestion?: string;
+  /**
+   * Not AWS's: for an unreachable state, the location of the diagnostic that makes it so (a
+   * misspelt transition, or the unreachable state that leads to this one), for folding the cascade.
+   */
+  causedBy?: string;
 }
 
 export function error(code: DiagnosticCode, message: string, location: string): Diagnostic {

@@ -12,11 +12,16 @@ import { isJsonObject, jsonTypeName, type Json } from '../json.js';
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Whether stderr may be coloured (a terminal, and NO_COLOR unset). */
+  colour?: boolean;
 }
 
 export const processIO: CliIO = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+  get colour() {
+    return process.stderr.isTTY === true && !process.env.NO_COLOR;
+  },
 };
 
 /** Exit codes shared by every command. */
@@ -159,24 +164,73 @@ export function parseJsonInput(text: string, source: string): Json {
   }
 }
 
-/** `file:line:column: severity code message`, with the position parts omitted when unknown. */
-export function formatDiagnostic(file: string, diagnostic: Diagnostic): string {
+/** How many folded state names a root diagnostic lists before "…". */
+const FOLDED_NAMES_SHOWN = 5;
+
+/**
+ * `file:line:column: severity code message (at /location)`, the position parts omitted when
+ * unknown, the location (AWS's field path) whenever there is one; then the nearest state name for a
+ * misspelt transition and the unreachable states folded under this diagnostic, if any.
+ */
+export function formatDiagnostic(file: string, diagnostic: Diagnostic, folded: readonly Diagnostic[] = []): string {
   let where = file;
   if (diagnostic.line !== undefined) {
     where += `:${diagnostic.line}`;
     if (diagnostic.column !== undefined) where += `:${diagnostic.column}`;
   }
-  // Without a line number the location path is the only way to find the problem.
-  const at = diagnostic.line === undefined && diagnostic.location ? ` (at ${diagnostic.location})` : '';
-  return `${where}: ${diagnostic.severity} ${diagnostic.code} ${oneLine(diagnostic.message)}${at}`;
+  const at = diagnostic.location ? ` (at ${diagnostic.location})` : '';
+  const hint = diagnostic.suggestion !== undefined ? `: did you mean "${diagnostic.suggestion}"?` : '';
+  let cascade = '';
+  if (folded.length > 0) {
+    const names = folded.map((d) => stateNameOf(d.location));
+    const shown = names.slice(0, FOLDED_NAMES_SHOWN).join(', ') + (names.length > FOLDED_NAMES_SHOWN ? ', …' : '');
+    const states = folded.length === 1 ? 'state' : 'states';
+    cascade = ` (+${folded.length} ${states} unreachable because of it: ${shown})`;
+  }
+  return `${where}: ${diagnostic.severity} ${diagnostic.code} ${oneLine(diagnostic.message)}${at}${hint}${cascade}`;
 }
 
+/** `/States/P/Branches[0]/States/Ship` → `Ship`. */
+function stateNameOf(location: string): string {
+  return location.slice(location.lastIndexOf('/') + 1);
+}
+
+export interface FoldedDiagnostic {
+  diagnostic: Diagnostic;
+  /** The "not reachable" diagnostics of the states this one makes unreachable. */
+  folded: Diagnostic[];
+}
+
+/**
+ * The root causes, in their order, each with the unreachable states it causes folded under it (one
+ * misspelt `Next` is one problem, not ten). A diagnostic whose cause is not among them stays.
+ */
+export function foldDiagnostics(diagnostics: readonly Diagnostic[]): FoldedDiagnostic[] {
+  const roots = new Map<string, FoldedDiagnostic>();
+  const result: FoldedDiagnostic[] = [];
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.causedBy !== undefined) continue;
+    const entry = { diagnostic, folded: [] };
+    result.push(entry);
+    if (diagnostic.location && !roots.has(diagnostic.location)) roots.set(diagnostic.location, entry);
+  }
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.causedBy === undefined) continue;
+    const root = roots.get(diagnostic.causedBy);
+    if (root) root.folded.push(diagnostic);
+    else result.push({ diagnostic, folded: [] });
+  }
+  return result;
+}
+
+/** Prints the diagnostics root causes first, each with its cascade folded into it. */
 export function printDiagnostics(
   write: (text: string) => void,
   file: string,
   diagnostics: readonly Diagnostic[],
 ): void {
-  for (const diagnostic of diagnostics) write(`${formatDiagnostic(file, diagnostic)}\n`);
+  for (const { diagnostic, folded } of foldDiagnostics(diagnostics))
+    write(`${formatDiagnostic(file, diagnostic, folded)}\n`);
 }
 
 /** Commander argument parser for `--type`: case-insensitive, exact values. */

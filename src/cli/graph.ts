@@ -1,4 +1,7 @@
-/** `stepwise graph <file>`: the state machine's graph as SVG, Mermaid or Graphviz dot, no browser needed. */
+/**
+ * `stepwise graph <file>`: the state machine's graph as SVG, PNG, Mermaid or Graphviz dot, no
+ * browser needed (PNG is the SVG rasterised by the optional @resvg/resvg-js package).
+ */
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -17,7 +20,7 @@ import {
   type CommandContext,
 } from './common.js';
 
-export type GraphFormat = 'svg' | 'mermaid' | 'dot';
+export type GraphFormat = 'svg' | 'png' | 'mermaid' | 'dot';
 export type GraphDirection = 'down' | 'right';
 
 export interface GraphOptions {
@@ -27,9 +30,10 @@ export interface GraphOptions {
   output?: string;
 }
 
-const FORMATS: readonly GraphFormat[] = ['svg', 'mermaid', 'dot'];
+const FORMATS: readonly GraphFormat[] = ['svg', 'png', 'mermaid', 'dot'];
 const EXTENSIONS: Record<string, GraphFormat> = {
   '.svg': 'svg',
+  '.png': 'png',
   '.mmd': 'mermaid',
   '.mermaid': 'mermaid',
   '.dot': 'dot',
@@ -39,7 +43,7 @@ const EXTENSIONS: Record<string, GraphFormat> = {
 function parseFormat(value: string): GraphFormat {
   const lower = value.toLowerCase();
   if ((FORMATS as readonly string[]).includes(lower)) return lower as GraphFormat;
-  throw new InvalidArgumentError('expected svg, mermaid or dot.');
+  throw new InvalidArgumentError('expected svg, png, mermaid or dot.');
 }
 
 function parseDirection(value: string): GraphDirection {
@@ -48,17 +52,43 @@ function parseDirection(value: string): GraphDirection {
   throw new InvalidArgumentError('expected down or right.');
 }
 
-/** --format, else the output file's extension, else SVG. */
+/**
+ * --format, else the output file's extension, else SVG. An extension that names no format this
+ * writes (`-o graph.jpg`) is refused rather than filled with SVG text.
+ */
 function formatOf(options: GraphOptions): GraphFormat {
   if (options.format !== undefined) return options.format;
   if (options.output !== undefined) {
-    const inferred = EXTENSIONS[extname(options.output).toLowerCase()];
+    const extension = extname(options.output).toLowerCase();
+    const inferred = EXTENSIONS[extension];
     if (inferred !== undefined) return inferred;
+    if (extension !== '')
+      throw new UsageError(
+        `cannot write a graph as ${extension}: name the file .svg, .png, .mmd, .mermaid, .dot or .gv, or give --format`,
+      );
   }
   return 'svg';
 }
 
-export async function render(definition: Json, format: GraphFormat, direction: GraphDirection): Promise<string> {
+/** The SVG as a PNG at twice its size (sharp on high-density screens), with the system's fonts. */
+async function toPng(svg: string): Promise<Uint8Array> {
+  let resvg: typeof import('@resvg/resvg-js');
+  try {
+    resvg = await import('@resvg/resvg-js');
+  } catch {
+    throw new UsageError(
+      'writing a PNG needs the optional package @resvg/resvg-js, which is not installed here: run `npm install @resvg/resvg-js`, or write an .svg',
+    );
+  }
+  const image = new resvg.Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, background: 'white' });
+  return image.render().asPng();
+}
+
+export async function render(
+  definition: Json,
+  format: GraphFormat,
+  direction: GraphDirection,
+): Promise<string | Uint8Array> {
   const graph = buildGraph(definition);
   const elkDirection = direction === 'right' ? 'RIGHT' : 'DOWN';
   switch (format) {
@@ -66,13 +96,15 @@ export async function render(definition: Json, format: GraphFormat, direction: G
       return toMermaid(graph, elkDirection);
     case 'dot':
       return toDot(graph, elkDirection);
-    case 'svg': {
-      // ELK's bundle is large: only SVG needs it.
+    case 'svg':
+    case 'png': {
+      // ELK's bundle is large: only SVG (and PNG, drawn from it) needs it.
       const [{ layoutGraph }, { renderSvg }] = await Promise.all([
         import('../asl/graph-layout.js'),
         import('../asl/graph/render-svg.js'),
       ]);
-      return renderSvg(graph, await layoutGraph(graph, { direction: elkDirection }));
+      const svg = renderSvg(graph, await layoutGraph(graph, { direction: elkDirection }));
+      return format === 'png' ? toPng(svg) : svg;
     }
   }
 }
@@ -86,13 +118,18 @@ export async function graphCommand(file: string, options: GraphOptions, io: CliI
       printDiagnostics(io.stderr, file, loaded.diagnostics);
       return ExitCode.Usage;
     }
-    const output = await render(loaded.definition, formatOf(options), options.direction ?? 'down');
+    const format = formatOf(options);
+    if (format === 'png' && options.output === undefined)
+      throw new UsageError('a PNG is written to a file: give -o graph.png (or --format svg for stdout)');
+    const output = await render(loaded.definition, format, options.direction ?? 'down');
     if (options.output === undefined) {
-      io.stdout(output);
+      io.stdout(typeof output === 'string' ? output : '');
       return ExitCode.Ok;
     }
     try {
-      await writeFile(options.output, output, 'utf8');
+      await (typeof output === 'string'
+        ? writeFile(options.output, output, 'utf8')
+        : writeFile(options.output, output));
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
       throw new UsageError(`cannot write ${options.output}: ${reason}`);
@@ -104,9 +141,9 @@ export async function graphCommand(file: string, options: GraphOptions, io: CliI
 }
 
 export function registerGraph(program: Command, context: CommandContext): void {
-  definitionCommand(program, 'graph', "draw a state machine's graph as SVG, Mermaid or Graphviz dot")
+  definitionCommand(program, 'graph', "draw a state machine's graph as SVG, PNG, Mermaid or Graphviz dot")
     .addOption(
-      new Option('--format <format>', 'svg, mermaid or dot (default: from the -o extension, else svg)').argParser(
+      new Option('--format <format>', 'svg, png, mermaid or dot (default: from the -o extension, else svg)').argParser(
         parseFormat,
       ),
     )

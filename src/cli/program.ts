@@ -2,9 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, oneLine, reportError, type CliIO, type CommandContext } from './common.js';
+import { registerBackup } from './backup.js';
 import { registerCheck } from './check.js';
+import { registerDeploy } from './deploy.js';
 import { registerGraph } from './graph.js';
+import { registerMocks } from './mocks.js';
 import { registerRun } from './run.js';
+import { registerRunFrom } from './run-from.js';
 import { registerServe } from './serve.js';
 import { registerTest } from './test.js';
 import { registerValidate } from './validate.js';
@@ -18,6 +22,10 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerServe,
   registerGraph,
   registerCheck,
+  registerBackup,
+  registerDeploy,
+  registerMocks,
+  registerRunFrom,
   registerTest,
 ];
 

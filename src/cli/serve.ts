@@ -1,12 +1,14 @@
 /** `stepwise serve`: the AWS Step Functions API (and, later, the console) on one port. */
 import { Command, Option } from 'commander';
+import { pino } from 'pino';
 import {
   DEFAULT_HOST,
   DEFAULT_PORT,
   parseActivityPollTimeout,
   parseLeaseMs,
   parseCount,
-  parseWaitTimeScale,
+  parseRetentionDays,
+  parseWebhooks,
   startServer,
   StartupError,
 } from '../server.js';
@@ -15,17 +17,32 @@ import {
   DEFAULT_MAX_EXECUTIONS_IN_FLIGHT,
   DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
 } from '../engine/quotas.js';
+import { accessSettings } from '../api/auth/cli.js';
 import { ExitCode, UsageError, reportError, type CommandContext } from './common.js';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../index.js';
+import {
+  applyEnvFile,
+  checkFilesReadable,
+  checkFunctionsDir,
+  checkLogLevel,
+  readinessLine,
+  startupFailure,
+  sfnLocalServerOptions,
+} from './serve-settings.js';
 
 export interface ServeOptions {
   port: string;
   host: string;
+  envFile?: string;
+  region?: string;
+  accountId?: string;
   dataDir: string;
   logLevel: string;
   connections?: string;
   awsEndpoint?: string;
   mockConfig?: string;
   waitTimeScale?: string;
+  clock?: string;
   functionsDir?: string;
   lambdaEndpoint?: string;
   activityPollTimeout?: string;
@@ -37,7 +54,16 @@ export interface ServeOptions {
   maxExecutionsInFlight?: string;
   maxHistoryBytesInMemory?: string;
   maxEventStreams?: string;
+  executionLogsDir?: string;
+  statusWebhook?: string[];
+  statusWebhookDeadLetter?: string;
+  retentionDays?: string;
+  credentials?: string;
+  allowedHostNames?: string;
+  allowUnauthenticated?: boolean | string;
   apiThrottle?: string;
+  assumeRole?: boolean;
+  roleProfiles?: string;
 }
 
 function parsePort(text: string): number {
@@ -51,6 +77,13 @@ function parsePort(text: string): number {
 const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
   ['--port <port>', 'port to listen on', 'PORT', String(DEFAULT_PORT)],
   ['--host <host>', 'address to listen on', 'HOST', DEFAULT_HOST],
+  [
+    '--env-file <file>',
+    "read variables from this file first (Docker's --env-file format: aws-stepfunctions-local-credentials.txt)",
+    'STEPWISE_ENV_FILE',
+  ],
+  ['--region <region>', 'the region in ARNs (default us-east-1; else AWS_DEFAULT_REGION)', 'STEPWISE_REGION'],
+  ['--account-id <id>', 'the account in ARNs (default 123456789012; else AWS_ACCOUNT_ID)', 'STEPWISE_ACCOUNT_ID'],
   ['--data-dir <dir>', 'where the SQLite database is kept', 'STEPWISE_DATA_DIR', '.stepwise'],
   ['--log-level <level>', 'trace, debug, info, warn, error or silent', 'STEPWISE_LOG_LEVEL', 'info'],
   ['--connections <file>', 'HTTP Task connections (JSON or YAML)', 'STEPWISE_CONNECTIONS'],
@@ -66,9 +99,10 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
   ],
   [
     '--wait-time-scale <number>',
-    'multiplies Wait and Retry backoff durations; 0 makes them instant',
+    'multiplies Wait and Retry backoff durations; 0 makes them instant (WAIT_TIME_SCALE: Wait states only)',
     'STEPWISE_WAIT_TIME_SCALE',
   ],
+  ['--clock <mode>', 'real, or virtual: time moves only through POST /stepwise/clock/advance', 'STEPWISE_CLOCK'],
   [
     '--activity-poll-timeout <seconds>',
     'how long GetActivityTask waits for a task (AWS: 60)',
@@ -112,6 +146,11 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
     String(DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY),
   ],
   [
+    '--role-profiles <file>',
+    'AWS calls sign as the profile this JSON/YAML file maps the Task\'s role to ("<role ARN>": <profile>, "*": <profile>)',
+    'STEPWISE_AWS_ROLE_PROFILES',
+  ],
+  [
     '--api-throttle <spec>',
     'token buckets per API action, e.g. StartExecution=800/150,*=100/20 (default: no throttling)',
     'STEPWISE_API_THROTTLE',
@@ -122,6 +161,25 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
     'STEPWISE_MAX_EVENT_STREAMS',
     String(DEFAULT_MAX_EVENT_STREAMS),
   ],
+  [
+    '--execution-logs-dir <dir>',
+    "execution logs (state machines' loggingConfiguration) as one file per log group here; default stdout",
+    'STEPWISE_EXECUTION_LOGS_DIR',
+  ],
+  [
+    '--status-webhook-dead-letter <file>',
+    'where status change events given up after the last retry go (default <data-dir>/status-events.dead-letter.jsonl)',
+    'STEPWISE_STATUS_WEBHOOK_DEAD_LETTER',
+  ],
+  [
+    '--retention-days <days>',
+    'delete finished executions this long after they stopped (AWS: 90); 0 keeps them for ever',
+    'STEPWISE_RETENTION_DAYS',
+    '90',
+  ],
+  ['--credentials <file>', 'access keys requests must be signed with (JSON or YAML list)', 'STEPWISE_CREDENTIALS'],
+  ['--allowed-host-names <names>', 'more host names to answer for (comma-separated)', 'STEPWISE_ALLOWED_HOST_NAMES'],
+  ['--allow-unauthenticated [boolean]', 'listen beyond loopback with no credentials', 'STEPWISE_ALLOW_UNAUTHENTICATED'],
 ];
 
 /** The whole-number settings, each parsed by parseCount with its default. */
@@ -145,35 +203,70 @@ export function registerServe(program: Command, context: CommandContext): void {
   const command = program
     .command('serve')
     .description('run the Step Functions API server (data in SQLite, or PostgreSQL shared by several nodes)');
+  command.addOption(
+    new Option(
+      '--assume-role',
+      "AWS calls run as the Task's Credentials.RoleArn, else the state machine's roleArn, assumed through STS",
+    ).env('STEPWISE_ASSUME_ROLE'),
+  );
+  const variables = new Map<string, string>();
   for (const [flags, help, variable, fallback] of SERVE_OPTIONS) {
     const option = new Option(flags, help).env(variable);
+    variables.set(option.attributeName(), variable);
     command.addOption(fallback === undefined ? option : option.default(fallback));
   }
+  command.addOption(
+    new Option(
+      '--status-webhook <url>',
+      "POST every Standard execution's status change events (EventBridge's shape) here; repeatable",
+    )
+      .env('STEPWISE_STATUS_WEBHOOKS')
+      .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+  );
   command.action(async (options: ServeOptions) => {
     try {
+      // The env file's variables come first: every setting below may be in it.
+      if (options.envFile !== undefined) await applyEnvFile(command, options.envFile, variables, process.env);
+      checkLogLevel(options.logLevel);
+      await checkFilesReadable(options);
+      const logger = pino({ level: options.logLevel });
+      const sfnLocal = sfnLocalServerOptions(command, options, process.env, logger);
+      const functionsDir = checkFunctionsDir(command, options.functionsDir);
       const server = await startServer({
         port: parsePort(options.port),
         host: options.host,
         dataDir: options.dataDir,
         logLevel: options.logLevel,
+        logger,
         ...(options.connections !== undefined ? { connections: options.connections } : {}),
-        ...(options.awsEndpoint !== undefined ? { aws: { endpoint: options.awsEndpoint } } : {}),
         ...(options.mockConfig !== undefined ? { mockConfig: options.mockConfig } : {}),
-        ...(options.waitTimeScale !== undefined ? { waitTimeScale: parseWaitTimeScale(options.waitTimeScale) } : {}),
+        ...(options.clock !== undefined ? { clock: options.clock } : {}),
         ...(options.activityPollTimeout !== undefined
           ? { activityPollTimeoutMs: parseActivityPollTimeout(options.activityPollTimeout) }
           : {}),
-        ...(options.functionsDir !== undefined ? { functionsDir: options.functionsDir } : {}),
-        ...(options.lambdaEndpoint !== undefined ? { lambdaEndpoint: options.lambdaEndpoint } : {}),
+        ...(functionsDir !== undefined ? { functionsDir } : {}),
         ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
         ...(options.databaseSchema !== undefined ? { databaseSchema: options.databaseSchema } : {}),
         ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
         ...(options.leaseMs !== undefined ? { leaseMs: parseLeaseMs(options.leaseMs) } : {}),
         ...countOptions(options),
+        ...(options.executionLogsDir !== undefined ? { executionLogsDir: options.executionLogsDir } : {}),
+        ...(options.retentionDays !== undefined ? { retentionDays: parseRetentionDays(options.retentionDays) } : {}),
+        ...(options.statusWebhook !== undefined ? { statusWebhooks: parseWebhooks(options.statusWebhook) } : {}),
+        ...(options.statusWebhookDeadLetter !== undefined
+          ? { statusWebhookDeadLetter: options.statusWebhookDeadLetter }
+          : {}),
+        ...accessSettings(options),
         ...(options.apiThrottle !== undefined ? { apiThrottle: options.apiThrottle } : {}),
-        region: process.env.STEPWISE_REGION,
-        accountId: process.env.STEPWISE_ACCOUNT_ID,
+        ...(options.assumeRole ? { assumeRole: true } : {}),
+        ...(options.roleProfiles !== undefined ? { roleProfiles: options.roleProfiles } : {}),
+        // Region, account, wait time scale, Lambda and AWS endpoints: Stepwise's or Step Functions Local's.
+        ...sfnLocal,
       });
+      // Step Functions Local's readiness line, which test harnesses wait for, once requests are accepted.
+      context.io.stdout(
+        readinessLine(server.port, sfnLocal.accountId ?? DEFAULT_ACCOUNT_ID, sfnLocal.region ?? DEFAULT_REGION),
+      );
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGTERM', stop);
@@ -185,7 +278,13 @@ export function registerServe(program: Command, context: CommandContext): void {
       });
       context.setExitCode(ExitCode.Ok);
     } catch (error) {
-      // A bad setting or an unreachable database is said in one line, not as a Stepwise bug.
+      // A bad setting, a taken port or an unreachable database is said in one line, not as a Stepwise bug.
+      const failure = startupFailure(error);
+      if (failure !== undefined) {
+        context.io.stderr(`stepwise: ${failure.message}\n`);
+        context.setExitCode(failure.exitCode);
+        return;
+      }
       context.setExitCode(
         reportError(context.io, error instanceof StartupError ? new UsageError(error.message) : error),
       );

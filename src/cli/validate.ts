@@ -4,6 +4,7 @@ import { validate } from '../index.js';
 import {
   ExitCode,
   definitionCommand,
+  foldDiagnostics,
   printDiagnostics,
   readDefinition,
   reportError,
@@ -28,7 +29,9 @@ export async function validateCommand(file: string, options: ValidateOptions, io
       return ExitCode.Ok;
     }
     const errors = diagnostics.filter((d) => d.severity === 'ERROR').length;
-    io.stdout(`${file}: FAIL (${errors} error${errors === 1 ? '' : 's'})\n`);
+    const folded = foldDiagnostics(diagnostics).reduce((n, entry) => n + entry.folded.length, 0);
+    const cascade = folded > 0 ? `, ${folded} of them unreachable states folded into their cause` : '';
+    io.stdout(`${file}: FAIL (${errors} error${errors === 1 ? '' : 's'}${cascade})\n`);
     return ExitCode.Failure;
   } catch (error) {
     return reportError(io, error);

@@ -15,6 +15,7 @@
  */
 import { classifyStoreFault, StoreHealth } from '../store/faults.js';
 import type { Commit, CommitResult, ExecutionStore } from '../store/types.js';
+import type { CommitOutbox, EngineObserver, ObservedExecution } from './observer.js';
 
 /** One commit the store could not serialise: its own fault, not the store's. */
 export class UnstorableCommitError extends Error {
@@ -50,6 +51,10 @@ export class CommitQueue {
   private givingUp: (() => void) | undefined;
   private readonly gaveUp = new Promise<void>((resolve) => (this.givingUp = resolve));
   private closing = false;
+  /** Told of each batch and of each committed step's history events (metrics, logs). */
+  observer: EngineObserver | undefined;
+  /** Adds each commit's outbox messages (status change events) before it is written. */
+  outbox: CommitOutbox | undefined;
 
   constructor(
     private readonly store: ExecutionStore,
@@ -62,6 +67,11 @@ export class CommitQueue {
     return new Promise((resolve, reject) => {
       const unavailable = isNewExecution(commit) ? this.health.refuse() : undefined;
       if (unavailable) return reject(unavailable);
+      if (this.outbox) {
+        const messages = this.outbox.messagesFor(commit);
+        if (messages.length > 0) commit.outbox = messages;
+        else delete commit.outbox;
+      }
       this.pending.push({ commit, resolve, reject });
       if (!this.flushing) this.flushing = this.flushLoop();
     });
@@ -90,11 +100,18 @@ export class CommitQueue {
       const batch = this.pending.splice(0, this.maxBatchSize);
       this.maxBatch = Math.max(this.maxBatch, batch.length);
       this.batches++;
+      const started = performance.now();
       try {
         const results = await this.store.commit(batch.map((p) => p.commit));
+        this.observer?.commitBatch?.(batch.length, performance.now() - started, true);
         this.health.ok();
-        batch.forEach((p, i) => p.resolve(results[i] ?? 'conflict'));
+        batch.forEach((p, i) => {
+          const result = results[i] ?? 'conflict';
+          if (result === 'ok') this.committed(p.commit);
+          p.resolve(result);
+        });
       } catch (e) {
+        this.observer?.commitBatch?.(batch.length, performance.now() - started, false);
         const fault = classifyStoreFault(e);
         if (fault) await this.hold(batch, fault);
         else if (batch.length === 1) batch[0]!.reject(memberError(batch[0]!.commit, e));
@@ -121,12 +138,20 @@ export class CommitQueue {
     if (this.pending.length > 0) await Promise.race([this.sleep(delay), this.gaveUp]);
   }
 
+  /** A step is durable: its history events are told to the observer. */
+  private committed(commit: Commit): void {
+    if (commit.outbox && commit.outbox.length > 0) this.outbox?.committed();
+    if (commit.events.length === 0 || !this.observer?.executionEvents) return;
+    this.observer.executionEvents(observedExecution(commit.execution), commit.events);
+  }
+
   /** After a failed batch: each member in a transaction of its own, its own result or error. */
   private async commitAlone(batch: Pending[]): Promise<void> {
     this.isolatedBatches++;
     for (const p of batch) {
       try {
         const [result] = await this.store.commit([p.commit]);
+        if (result === 'ok') this.committed(p.commit);
         p.resolve(result ?? 'conflict');
       } catch (e) {
         const fault = classifyStoreFault(e);
@@ -138,6 +163,19 @@ export class CommitQueue {
       }
     }
   }
+}
+
+/** The execution a commit is of, as observers see it. */
+export function observedExecution(record: Commit['execution']): ObservedExecution {
+  return {
+    executionArn: record.arn,
+    stateMachineArn: record.stateMachineArn,
+    name: record.name,
+    type: 'STANDARD',
+    startDate: record.startDate,
+    redriveCount: record.redriveCount,
+    ...(record.stateMachineVersionArn !== undefined ? { stateMachineVersionArn: record.stateMachineVersionArn } : {}),
+  };
 }
 
 /** The first commit of an execution: nobody has been told it exists, so refusing it loses nothing. */

@@ -7,7 +7,10 @@ import type { Json } from '../json.js';
 import type { HistoryEvent } from '../vocabulary/history-events.js';
 import type { TerminalStatus } from '../interpreter/types.js';
 import type { ExecutionRecord, StateMachineRecord } from '../store/types.js';
+import type { ExpressExecutionRecord } from './express-record.js';
 import type { ClusterView, TaskCallbacks } from './ports.js';
+
+export type { ExpressExecutionRecord };
 
 export interface StartRequest {
   /** The state machine as it should run: its current revision, or the version/alias target's. */
@@ -62,6 +65,11 @@ export interface Engine extends TaskCallbacks, ClusterView {
   stopExecution(executionArn: string, error?: string, cause?: string): Promise<StopResult>;
   /** Redrives a FAILED/TIMED_OUT/ABORTED Standard execution from the states that did not succeed. */
   redriveExecution(executionArn: string): Promise<{ redriveDate: number } | { notRedrivable: string }>;
+  /**
+   * The recent Express executions this node ran (newest first; of one state machine when given),
+   * from a bounded ring in memory: AWS keeps no record of them, nor does the store.
+   */
+  recentExpressExecutions(stateMachineArn?: string): ExpressExecutionRecord[];
   /** Whether the mock configuration has this test case for the state machine (Step Functions Local's `#TestCase`). */
   hasTestCase(stateMachineName: string, testCase: string): boolean;
   /** Resolves once the execution is no longer RUNNING (undefined if it does not exist, or `signal` aborts first). */

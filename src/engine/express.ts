@@ -1,7 +1,8 @@
 /**
  * Express executions: run in memory through the in-memory runner, as AWS runs them, with tasks
- * through the same integrations as Standard ones. Nothing of them is stored; their history goes to
- * the log when the state machine's logging asks for it.
+ * through the same integrations as Standard ones. Nothing of them is stored; their history events go
+ * to the engine's observer as they are made (execution logs, metrics), and the recent ones to a
+ * bounded ring in memory for the console (./express-record.ts).
  */
 import type { Logger } from 'pino';
 import type { HistoryEvent } from '../vocabulary/history-events.js';
@@ -16,12 +17,16 @@ import { runInMemory } from './in-memory-runner.js';
 import type { InvokeTaskCommand } from './task-invoker.js';
 import type { TaskRunner } from './task-runner.js';
 import { EXPRESS_MAX_DURATION_MS } from '../vocabulary/limits.js';
+import type { EngineObserver, ObservedExecution } from './observer.js';
+import { ExpressRecord } from './express-record.js';
 
 export class ExpressRunner {
   /** Asynchronous Express executions running now, to stop them. */
   private readonly running = new Map<string, AbortController>();
   /** Synchronous Express executions running now. */
   private syncRunning = 0;
+  /** The recent Express executions, for the console. */
+  readonly record = new ExpressRecord();
 
   constructor(
     private readonly machines: CompileCache,
@@ -31,7 +36,31 @@ export class ExpressRunner {
     private readonly log: Logger | undefined,
     /** Bytes of history one run may hold (see InMemoryRunOptions.historyBytesLimit). */
     private readonly historyBytesLimit?: number,
+    private readonly observer?: EngineObserver,
   ) {}
+
+  /** The runner's `onEvents` option for an execution, when someone watches. */
+  private watch(
+    sm: StateMachineRecord,
+    arn: string,
+    name: string,
+    startDate: number,
+    synchronous: boolean,
+  ): { onEvents?: (events: readonly HistoryEvent[]) => void } {
+    const observer = this.observer;
+    if (!observer?.executionEvents) return {};
+    const execution: ObservedExecution = {
+      executionArn: arn,
+      stateMachineArn: sm.arn,
+      name,
+      type: 'EXPRESS',
+      startDate,
+      redriveCount: 0,
+      loggingConfiguration: sm.loggingConfiguration,
+      synchronous,
+    };
+    return { onEvents: (events) => observer.executionEvents?.(execution, events) };
+  }
 
   /** Express executions running in memory now, synchronous and asynchronous. */
   get active(): number {
@@ -42,6 +71,15 @@ export class ExpressRunner {
     const sm = request.stateMachine;
     const arn = executionArn(sm, request.name, 'EXPRESS', this.rt.uuid());
     const startDate = this.clock.now();
+    // A synchronous run keeps no history (its caller gets the result): the ring holds its summary.
+    this.record.started(sm, {
+      executionArn: arn,
+      stateMachineArn: sm.arn,
+      name: request.name,
+      mode: 'sync',
+      startDate,
+      input: request.inputText,
+    });
     this.syncRunning++;
     const result = await runInMemory(
       this.machines.forStateMachine(sm),
@@ -54,14 +92,28 @@ export class ExpressRunner {
         history: false,
         runtime: this.rt,
         deadline: startDate + EXPRESS_MAX_DURATION_MS,
+        ...this.watch(sm, arn, request.name, startDate, true),
       },
     ).finally(() => this.syncRunning--);
+    const stopDate = this.clock.now();
+    this.record.ended(
+      sm,
+      arn,
+      {
+        status: result.status,
+        stopDate,
+        ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
+        ...(result.error !== undefined ? { error: result.error } : {}),
+        ...(result.cause !== undefined ? { cause: result.cause } : {}),
+      },
+      [],
+    );
     return {
       executionArn: arn,
       stateMachineArn: sm.arn,
       name: request.name,
       startDate,
-      stopDate: this.clock.now(),
+      stopDate,
       status: result.status,
       input: request.inputText,
       ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
@@ -77,6 +129,14 @@ export class ExpressRunner {
     const controller = new AbortController();
     this.running.set(arn, controller);
     const logging = sm.loggingConfiguration.level !== 'OFF';
+    this.record.started(sm, {
+      executionArn: arn,
+      stateMachineArn: sm.arn,
+      name: request.name,
+      mode: 'async',
+      startDate,
+      input: request.inputText,
+    });
     void runInMemory(this.machines.forStateMachine(sm), executionInfo(sm, request, arn, startDate, 0), request.input, {
       invoke: this.invoker(arn, request),
       cancel: (taskId) => this.tasks.cancel(arn, taskId),
@@ -86,9 +146,21 @@ export class ExpressRunner {
       abort: controller.signal,
       deadline: startDate + EXPRESS_MAX_DURATION_MS,
       ...(this.historyBytesLimit !== undefined ? { historyBytesLimit: this.historyBytesLimit } : {}),
+      ...this.watch(sm, arn, request.name, startDate, false),
     })
       .then((result) => {
-        if (logging) this.logExpress(sm, arn, result.status, result.history);
+        this.record.ended(
+          sm,
+          arn,
+          {
+            status: result.status,
+            stopDate: this.clock.now(),
+            ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
+            ...(result.error !== undefined ? { error: result.error } : {}),
+            ...(result.cause !== undefined ? { cause: result.cause } : {}),
+          },
+          result.history,
+        );
       })
       .catch((e: unknown) => this.log?.error({ err: e, executionArn: arn }, 'express execution failed unexpectedly'))
       .finally(() => this.running.delete(arn));
@@ -112,34 +184,20 @@ export class ExpressRunner {
   /** Express executions run tasks through the same integrations; a callback they cannot wait for fails. */
   private invoker(arn: string, request: StartRequest): (command: InvokeTaskCommand) => Promise<Signal> {
     return async (command) =>
-      (await this.tasks.run(arn, request.name, request.stateMachine.arn, command, request.testCase)) ?? {
+      (await this.tasks.run(
+        {
+          arn,
+          name: request.name,
+          stateMachineArn: request.stateMachine.arn,
+          roleArn: request.stateMachine.roleArn,
+          testCase: request.testCase,
+        },
+        command,
+      )) ?? {
         kind: 'taskFailed',
         taskId: command.taskId,
         error: StatesErrors.TaskFailed,
         cause: 'Express executions cannot wait for a task token',
       };
-  }
-
-  /** Express history goes to the log, filtered by the state machine's logging level, as AWS sends it to CloudWatch Logs. */
-  private logExpress(sm: StateMachineRecord, arn: string, status: string, history: HistoryEvent[]): void {
-    const level = sm.loggingConfiguration.level;
-    const failing = new Set([
-      'ExecutionFailed',
-      'ExecutionAborted',
-      'ExecutionTimedOut',
-      'TaskFailed',
-      'EvaluationFailed',
-      'MapStateFailed',
-      'ParallelStateFailed',
-    ]);
-    for (const event of history) {
-      if (level === 'FATAL' && !['ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut'].includes(event.type))
-        continue;
-      if (level === 'ERROR' && !failing.has(event.type)) continue;
-      const details = sm.loggingConfiguration.includeExecutionData
-        ? event
-        : { id: event.id, type: event.type, timestamp: event.timestamp };
-      this.log?.info({ executionArn: arn, stateMachineArn: sm.arn, status, event: details }, 'express execution event');
-    }
   }
 }

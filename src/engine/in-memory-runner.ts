@@ -8,10 +8,18 @@ import type { Json } from '../json.js';
 import type { CompiledMachine } from '../interpreter/compiled.js';
 import type { HistoryEvent } from '../vocabulary/history-events.js';
 import { newExecution, step } from '../interpreter/step.js';
-import type { ExecutionInfo, ExecutionState, Runtime, Signal, TerminalStatus } from '../interpreter/types.js';
+import type {
+  ExecutionInfo,
+  ExecutionState,
+  RunOptions,
+  Runtime,
+  Signal,
+  TerminalStatus,
+} from '../interpreter/types.js';
 import { assertNever } from '../vocabulary/states-errors.js';
 import type { Clock } from './clock.js';
 import { eventLoopTurns } from './event-loop-turns.js';
+import { scaleTimers } from './wait-time-scale.js';
 import { invokeTask, type InvokeTaskCommand, type TaskHandler } from './task-invoker.js';
 
 export { TaskFailure, type TaskContext, type TaskHandler } from './task-invoker.js';
@@ -43,6 +51,12 @@ export interface InMemoryRunOptions {
   deadline?: number;
   /** Bytes of history (events as JSON) the run may hold; past it the execution fails with States.Runtime. */
   historyBytesLimit?: number;
+  /** Told each step's history events as they are made (recorded even when `history` is false, not kept then). */
+  onEvents?: (events: readonly HistoryEvent[]) => void;
+  /** Multiplies Wait and Retry backoff delays (see wait-time-scale.ts); default 1. */
+  waitTimeScale?: number;
+  /** Sees each history event as it is recorded, with its frame (see RunOptions.onEvent). */
+  onEvent?: RunOptions['onEvent'];
 }
 
 interface Timer {
@@ -65,9 +79,10 @@ export async function runInMemory(
     pause: options.runtime?.pause ?? turns,
   };
   const runOptions = {
-    history: options.history,
+    history: options.history || options.onEvents !== undefined,
     ...(options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {}),
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   };
   const history: HistoryEvent[] = [];
   let historyBytes = 0;
@@ -94,8 +109,9 @@ export async function runInMemory(
         : { ...runOptions, historyBytes: { limit: bytesLimit, used: historyBytes } },
     );
     state = result.state;
+    if (options.onEvents && result.events.length > 0) options.onEvents(result.events);
     if (options.history) historyBytes += keepHistory(history, result.events, options.historyBytesLimit !== undefined);
-    for (const command of result.commands) {
+    for (const command of scaleTimers(result.commands, rt.now(), options.waitTimeScale ?? 1)) {
       switch (command.kind) {
         case 'invokeTask': {
           const running = options.invoke ? options.invoke(command) : invokeTask(options.handlers ?? {}, command);

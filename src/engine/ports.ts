@@ -32,6 +32,8 @@ export interface TaskInvocation extends Omit<InvokeTaskCommand, 'kind'> {
   parsed: ParsedResource;
   /** The mock configuration's test case the execution runs (`<stateMachineArn>#<TestCase>`). */
   testCase?: string;
+  /** The execution's role (its state machine's roleArn); a Task's own `Credentials.RoleArn` is in `credentials`. */
+  roleArn?: string;
   /** Aborted when the task is cancelled (its state timed out, the execution stopped). */
   signal: AbortSignal;
   /**

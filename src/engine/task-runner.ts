@@ -10,6 +10,17 @@ import type { TaskInvocation } from './ports.js';
 import type { Signal } from '../interpreter/types.js';
 import type { InvokeTaskCommand } from './task-invoker.js';
 
+/** The execution a task belongs to, as its integration sees it. */
+export interface TaskExecution {
+  arn: string;
+  name?: string | undefined;
+  stateMachineArn?: string | undefined;
+  /** The execution's role (the state machine's roleArn). */
+  roleArn?: string | undefined;
+  /** The mock configuration's test case (`<stateMachineArn>#<TestCase>`). */
+  testCase?: string | undefined;
+}
+
 export class TaskRunner {
   /** Tasks being run now, to abort when they are cancelled; by execution ARN and task id (task ids repeat across executions). */
   private readonly running = new Map<string, AbortController>();
@@ -21,13 +32,8 @@ export class TaskRunner {
   ) {}
 
   /** The integration's outcome as the interpreter's signal; undefined when cancelled or pending a callback. */
-  async run(
-    arn: string,
-    executionName: string | undefined,
-    stateMachineArn: string | undefined,
-    command: InvokeTaskCommand,
-    testCase?: string,
-  ): Promise<Signal | undefined> {
+  async run(execution: TaskExecution, command: InvokeTaskCommand): Promise<Signal | undefined> {
+    const { arn, name: executionName, stateMachineArn, roleArn, testCase } = execution;
     const controller = new AbortController();
     this.running.set(runningKey(arn, command.taskId), controller);
     const { kind: _kind, ...task } = command;
@@ -38,6 +44,7 @@ export class TaskRunner {
       stateMachineArn: stateMachineArn ?? '',
       parsed: parseResource(command.resource),
       ...(testCase !== undefined ? { testCase } : {}),
+      ...(roleArn !== undefined ? { roleArn } : {}),
       signal: controller.signal,
       submitted: (output) => {
         if (!controller.signal.aborted) this.submitted(arn, { kind: 'taskSubmitted', taskId: command.taskId, output });

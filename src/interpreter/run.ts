@@ -67,7 +67,7 @@ export class Run implements StepContext {
 
   // ---- events ------------------------------------------------------------------------------
 
-  /** Records an event of `frame` (null: of the execution): see StepContext.emit. */
+  /** Records an event of `frame` (null: of the execution), shown to `options.onEvent`: see StepContext.emit. */
   emit<T extends HistoryEventType>(
     frame: Frame | null,
     type: T,
@@ -84,6 +84,7 @@ export class Run implements StepContext {
       const position = { id, previousEventId, timestamp: this.rt.now() };
       const event = historyEvent(position, type, ...args);
       this.events.push(event);
+      this.options.onEvent?.(event, frame);
       if (!this.ending) this.quota?.held(event);
     }
     return id;

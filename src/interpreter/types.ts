@@ -102,6 +102,10 @@ export type FramePhase =
       started: boolean;
       submitted?: boolean;
       taskToken?: string;
+      /** When the task times out (TimeoutSeconds), epoch ms; for a console to show. */
+      timeoutAt?: number;
+      /** When the next heartbeat is due (HeartbeatSeconds, reset by each heartbeat), epoch ms. */
+      heartbeatDueAt?: number;
     }
   | { kind: 'wait'; timerId: string; then: Transition }
   | { kind: 'retryBackoff'; timerId: string }
@@ -225,4 +229,10 @@ export interface RunOptions {
    * thousand transitions). Express: AWS's five-minute maximum duration.
    */
   deadline?: number;
+  /**
+   * With `history`: sees each event as it is recorded, with the frame that recorded it (null: the
+   * execution), which the history itself does not say (the CLI's trace indents Map iterations and
+   * Parallel branches by it). It must only look: the frame is the step's working copy.
+   */
+  onEvent?(event: HistoryEvent, frame: Readonly<Frame> | null): void;
 }

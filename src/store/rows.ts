@@ -12,6 +12,7 @@ import type {
   ExecutionRecord,
   ExecutionSummary,
   LoggingConfiguration,
+  OutboxRecord,
   StateMachineRecord,
   StateMachineVersionRecord,
   TaskRecord,
@@ -341,3 +342,22 @@ export const taskFromRow = (row: TaskRow): TaskRecord => ({
   command: JSON.parse(row.command) as Json,
   createdAt: row.created_at,
 });
+
+/** An outbox row as SQLite and PostgreSQL return it (PostgreSQL's bigints come as text). */
+export interface OutboxRow {
+  id: number | string;
+  target: string;
+  body: string;
+  created_at: number | string;
+  attempts: number;
+}
+
+export function outboxFromRow(row: OutboxRow): OutboxRecord {
+  return {
+    id: Number(row.id),
+    target: row.target,
+    body: row.body,
+    createdAt: Number(row.created_at),
+    attempts: Number(row.attempts),
+  };
+}

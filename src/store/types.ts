@@ -194,6 +194,22 @@ export interface Commit {
   lease?: { owner: string; now: Millis; until: Millis | null };
   /** Inbox signals (./cluster.ts) this step applied or ignored, settled with it. */
   signalsSettled?: { id: number; accepted: boolean }[];
+  /** Messages to deliver outside (status change events), stored with the step they tell of. */
+  outbox?: OutboxMessage[];
+}
+
+/** A message for the outbox: `body` to deliver to `target` (a webhook URL). */
+export interface OutboxMessage {
+  target: string;
+  body: string;
+  createdAt: Millis;
+}
+
+/** An outbox row: a message not yet delivered nor given up. */
+export interface OutboxRecord extends OutboxMessage {
+  id: number;
+  /** Deliveries tried and failed so far. */
+  attempts: number;
 }
 
 /** 'leaseLost': the commit's lease was not (or no longer) the committing node's. */
@@ -250,6 +266,20 @@ export interface ExecutionStore {
   dueTimers(now: Millis, limit: number): Promise<TimerRecord[]>;
   /** When the next timer fires, if any. */
   nextTimerAt(): Promise<Millis | undefined>;
+  /** How many timers are stored and not yet fired (for metrics). */
+  countTimers(): Promise<number>;
+  /**
+   * Takes up to `limit` outbox rows due at `now`, oldest first, and holds them for `holdMs` (their
+   * next attempt is put off by that much, so another deliverer does not take them meanwhile).
+   */
+  claimOutbox(now: Millis, limit: number, holdMs: number): Promise<OutboxRecord[]>;
+  /**
+   * Retention: deletes up to `limit` executions that stopped before `stoppedBefore` (never a
+   * RUNNING one), oldest first, with their history, timers, tasks and inbox signals; how many.
+   */
+  deleteExecutionsStoppedBefore(stoppedBefore: Millis, limit: number): Promise<number>;
+  /** An outbox row is settled: removed (delivered, or given up), or with `retry` tried again then. */
+  settleOutbox(id: number, retry?: { attempts: number; nextAttemptAt: Millis }): Promise<void>;
   /** Outbox tasks of one execution (to re-invoke after a restart). */
   pendingTasks(executionArn: string): Promise<TaskRecord[]>;
   /**

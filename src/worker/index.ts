@@ -15,7 +15,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Json } from '../json.js';
 import { TaskFailure } from '../vocabulary/task-failure.js';
-import { clientTransport, httpTransport, type Transport } from './transport.js';
+import { clientTransport, httpTransport, type Transport, type WorkerCredentials } from './transport.js';
 
 export interface ActivityTaskContext {
   taskToken: string;
@@ -41,6 +41,10 @@ export interface ActivityWorkerOptions {
    */
   client?: SFNClient;
   endpoint?: string;
+  /** With `endpoint`: a key pair the server was given (`--credentials`); requests are then signed (SigV4). */
+  credentials?: WorkerCredentials;
+  /** The region to sign for (default us-east-1; the server's STEPWISE_REGION). */
+  region?: string;
   activityArn: string;
   /** Shows in ActivityStarted events (default `stepwise-worker-<pid>`). */
   workerName?: string;
@@ -62,7 +66,11 @@ const POLL_RETRY_MS = 1_000;
 export async function runActivityWorker(options: ActivityWorkerOptions): Promise<void> {
   let transport: Transport;
   if (options.client) transport = await clientTransport(options.client);
-  else if (options.endpoint) transport = httpTransport(options.endpoint);
+  else if (options.endpoint)
+    transport = httpTransport(
+      options.endpoint,
+      options.credentials && { credentials: options.credentials, region: options.region ?? 'us-east-1' },
+    );
   else throw new TypeError('runActivityWorker needs a client or an endpoint');
   const workerName = options.workerName ?? `stepwise-worker-${process.pid}`;
   const concurrency = Math.max(1, options.concurrency ?? 1);

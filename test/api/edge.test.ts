@@ -22,7 +22,7 @@ function rawHttp(url: string, request: string | Buffer): Promise<{ status: numbe
 const post = (path: string, body: Buffer, extra = '') =>
   Buffer.concat([
     Buffer.from(
-      `POST ${path} HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AWSStepFunctions.CreateActivity\r\n` +
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: AWSStepFunctions.CreateActivity\r\n` +
         `Content-Type: application/x-amz-json-1.0\r\nContent-Length: ${body.length}\r\n${extra}Connection: close\r\n\r\n`,
     ),
     body,

@@ -63,15 +63,43 @@ describe('stepwise graph', () => {
   });
 
   it('an unknown format is one line and exit code 2', async () => {
-    const { code, stderr } = await cli('graph', file, '--format', 'png');
+    const { code, stderr } = await cli('graph', file, '--format', 'jpeg');
     expect(code).toBe(2);
     expect(lines(stderr)).toHaveLength(1);
-    expect(stderr).toContain('expected svg, mermaid or dot');
+    expect(stderr).toContain('expected svg, png, mermaid or dot');
   });
 
   it('a missing file is one line and exit code 2', async () => {
     const { code, stderr } = await cli('graph', join(dir, 'missing.json'));
     expect(code).toBe(2);
     expect(lines(stderr)).toEqual([`stepwise: cannot read definition file ${join(dir, 'missing.json')}: no such file`]);
+  });
+
+  it('-o out.png writes a PNG of the SVG drawing (twice its size, white background)', async () => {
+    const out = join(dir, 'out.png');
+    const { code, stdout, stderr } = await cli('graph', file, '-o', out);
+    expect(stderr).toBe('');
+    expect(stdout).toBe('');
+    expect(code).toBe(0);
+    const png = readFileSync(out);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    const svg = readFileSync(join(dir, 'out.svg'), 'utf8');
+    const svgWidth = Number(/width="(\d+(?:\.\d+)?)"/.exec(svg)?.[1]);
+    expect(png.readUInt32BE(16)).toBe(Math.ceil(svgWidth * 2));
+  });
+
+  it('refuses an extension it does not write, and a PNG without -o, in one line', async () => {
+    const jpg = await cli('graph', file, '-o', join(dir, 'out.jpg'));
+    expect(jpg.code).toBe(2);
+    expect(lines(jpg.stderr)).toEqual([
+      'stepwise: cannot write a graph as .jpg: name the file .svg, .png, .mmd, .mermaid, .dot or .gv, or give --format',
+    ]);
+    const png = await cli('graph', file, '--format', 'png');
+    expect(png.code).toBe(2);
+    expect(png.stdout).toBe('');
+    expect(lines(png.stderr)).toEqual([
+      'stepwise: a PNG is written to a file: give -o graph.png (or --format svg for stdout)',
+    ]);
   });
 });

@@ -42,14 +42,22 @@ describe('stepwise validate', () => {
 describe('formatDiagnostic', () => {
   const base = { severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: 'bad', location: '/States/A' } as const;
 
-  it('writes file:line:column when both are known', () => {
+  it('writes file:line:column when both are known, and always the field path AWS gives', () => {
     expect(formatDiagnostic('m.yaml', { ...base, line: 3, column: 7 })).toBe(
-      'm.yaml:3:7: ERROR SCHEMA_VALIDATION_FAILED bad',
+      'm.yaml:3:7: ERROR SCHEMA_VALIDATION_FAILED bad (at /States/A)',
     );
   });
 
   it('omits the column when only the line is known', () => {
-    expect(formatDiagnostic('m.yaml', { ...base, line: 3 })).toBe('m.yaml:3: ERROR SCHEMA_VALIDATION_FAILED bad');
+    expect(formatDiagnostic('m.yaml', { ...base, line: 3 })).toBe(
+      'm.yaml:3: ERROR SCHEMA_VALIDATION_FAILED bad (at /States/A)',
+    );
+  });
+
+  it('omits the path when AWS gives none', () => {
+    expect(formatDiagnostic('m.yaml', { ...base, code: 'MISSING_END_STATE', message: 'no end', location: '' })).toBe(
+      'm.yaml: ERROR MISSING_END_STATE no end',
+    );
   });
 
   it('falls back to the location path when the position is unknown', () => {
@@ -60,7 +68,7 @@ describe('formatDiagnostic', () => {
 
   it('keeps a multi-line message on one line', () => {
     expect(formatDiagnostic('m.json', { ...base, message: 'first\n  second', line: 1, column: 1 })).toBe(
-      'm.json:1:1: ERROR SCHEMA_VALIDATION_FAILED first second',
+      'm.json:1:1: ERROR SCHEMA_VALIDATION_FAILED first second (at /States/A)',
     );
   });
 });

@@ -5,8 +5,11 @@
  * STEPWISE_REQUIRE_BROWSER=1 (CI installs chromium and sets it).
  */
 import {
+  CreateActivityCommand,
+  CreateStateMachineAliasCommand,
   CreateStateMachineCommand,
   DescribeExecutionCommand,
+  ListStateMachinesCommand,
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -26,6 +29,10 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const SHOTS = join(ROOT, 'test-results/console');
 const ROLE = 'arn:aws:iam::123456789012:role/stepwise';
 const fn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+const passDefinitionFor = (result: string) => ({
+  StartAt: 'P',
+  States: { P: { Type: 'Pass', Result: result, End: true } },
+});
 
 describe.runIf(!haveBrowser && required)('the console browser tests when they are required', () => {
   it(`find chromium at ${CHROMIUM} (STEPWISE_REQUIRE_BROWSER=1)`, () => {
@@ -128,6 +135,9 @@ describe.skipIf(!haveBrowser)(
     const problems: string[] = [];
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
+    let releaseHeld: () => void = () => undefined;
+    const held = new Promise<void>((r) => (releaseHeld = r));
+    const LONG_CAUSE = `${'the downstream service said no; '.repeat(160)}`.slice(0, 5000);
 
     beforeAll(async () => {
       ensureConsoleBuilt();
@@ -146,6 +156,15 @@ describe.skipIf(!haveBrowser)(
             await gate;
             return input;
           },
+          [fn('long')]: () => {
+            throw Object.assign(new Error(LONG_CAUSE), { name: 'DownstreamRefused' });
+          },
+          [fn('work')]: (input) => input,
+          [fn('hold')]: async (input) => {
+            await held;
+            return input;
+          },
+          'arn:aws:states:::lambda:invoke.waitForTaskToken': () => ({ sent: true }),
         },
       });
       sfn = new SFNClient({
@@ -192,6 +211,8 @@ describe.skipIf(!haveBrowser)(
         ],
         viewport: { width: 1440, height: 1000 },
         colorScheme: 'light',
+        // Not UTC, so that the zone the console writes after each time is one to check.
+        timezoneId: 'Europe/Paris',
       });
       page = context.pages()[0] ?? (await context.newPage());
       // Until the server has the live endpoint the console falls back to polling; its one refused
@@ -211,6 +232,7 @@ describe.skipIf(!haveBrowser)(
 
     afterAll(async () => {
       release();
+      releaseHeld();
       await context?.close();
       await server?.close();
       rmSync(dir, { recursive: true, force: true });
@@ -314,6 +336,9 @@ describe.skipIf(!haveBrowser)(
       await shot('04-execution-graph-light');
 
       await page.getByTestId('iteration-picker').selectOption('Each[1]');
+      // The graph opens at a readable size, so Double (inside the Map, low down) is scrolled out of
+      // the canvas; Fit brings the whole graph in.
+      await page.getByRole('button', { name: 'Fit', exact: true }).click();
       await node('Double').click();
       await panel.getByRole('tab', { name: 'Input' }).click();
       expect(await panel.getByLabel('State input').textContent()).toBe('2');
@@ -334,6 +359,23 @@ describe.skipIf(!haveBrowser)(
         'CAUGHT_ERROR',
       );
       await shot('06-execution-table');
+      // Choosing a state low in the graph from the table opens the graph panned to it.
+      await page
+        .locator('[data-testid="state-table"] tr[data-state="Double"]')
+        .first()
+        .getByRole('button', { name: 'Double' })
+        .click();
+      await graphReady();
+      await expect.poll(() => page.locator('aside.step-panel').getAttribute('data-state')).toBe('Double');
+      const inCanvas = () =>
+        page.evaluate<boolean>(`(() => {
+          const box = document.querySelector('[data-testid="graph"]').getBoundingClientRect();
+          const r = document.querySelector('.react-flow__node [data-state="Double"]').getBoundingClientRect();
+          return r.top >= box.top && r.bottom <= box.bottom && r.left >= box.left && r.right <= box.right;
+        })()`);
+      await expect.poll(inCanvas).toBe(true);
+      await open(`#/executions/${encodeURIComponent(executionArn)}/table`);
+      await expect.poll(() => page.locator('[data-testid="state-table"] tbody tr').count()).toBe(11);
       await page.getByRole('tab', { name: 'Event view' }).click();
       const rows = page.locator('[data-testid="event-table"] tbody tr[data-event-type]');
       await expect.poll(() => rows.first().getAttribute('data-event-type')).toBe('ExecutionStarted');
@@ -496,6 +538,409 @@ describe.skipIf(!haveBrowser)(
       } finally {
         await other.close();
       }
+    });
+
+    /** Creates a state machine through the SDK and returns its ARN. */
+    const createMachine = async (name: string, def: unknown, extra: Record<string, unknown> = {}) =>
+      (
+        await sfn.send(
+          new CreateStateMachineCommand({ name, definition: JSON.stringify(def), roleArn: ROLE, ...extra }),
+        )
+      ).stateMachineArn!;
+    const waitForEnd = async (arn: string) => {
+      for (let i = 0; i < 200; i++) {
+        const d = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+        if (d.status !== 'RUNNING') return d;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`${arn} still running`);
+    };
+    /** The widest the page is, against the viewport's width. */
+    const pageWidth = () =>
+      page.evaluate<{ scroll: number; viewport: number }>(
+        `(() => ({ scroll: document.documentElement.scrollWidth, viewport: window.innerWidth }))()`,
+      );
+
+    it('opens a 14-state graph at 1440×900 with labels of 11 px or more, state types coloured and in a legend, and Fit', async () => {
+      const fourteen = {
+        StartAt: 'Validate',
+        States: {
+          Validate: { Type: 'Pass', Next: 'Classify' },
+          Classify: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.fetch', BooleanEquals: true, Next: 'Fetch' }],
+            Default: 'Skip',
+          },
+          Fetch: { Type: 'Task', Resource: fn('work'), Next: 'Fan' },
+          Skip: { Type: 'Pass', Next: 'Fan' },
+          Fan: {
+            Type: 'Parallel',
+            Next: 'Each',
+            Branches: [
+              { StartAt: 'Enrich', States: { Enrich: { Type: 'Task', Resource: fn('work'), End: true } } },
+              { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 1, End: true } } },
+            ],
+          },
+          Each: {
+            Type: 'Map',
+            Next: 'Review',
+            ItemProcessor: { StartAt: 'Double', States: { Double: { Type: 'Task', Resource: fn('work'), End: true } } },
+          },
+          Review: { Type: 'Task', Resource: fn('work'), Next: 'Record' },
+          Record: { Type: 'Pass', Next: 'Decide' },
+          Decide: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.ok', BooleanEquals: true, Next: 'Done' }],
+            Default: 'Reject',
+          },
+          Done: { Type: 'Succeed' },
+          Reject: { Type: 'Fail', Error: 'Rejected' },
+        },
+      };
+      const arn = await createMachine('fourteen', fourteen);
+      await page.setViewportSize({ width: 1440, height: 900 });
+      try {
+        await open(`#/machines/${encodeURIComponent(arn)}`);
+        await graphReady();
+        const states = Object.keys(fourteen.States).length + 3; // + Enrich, Pause, Double
+        expect(states).toBe(14);
+        await expect.poll(() => page.locator('.react-flow__node [data-state]').count()).toBe(14);
+        const rendered = () =>
+          page.evaluate<{ name: string; px: number }[]>(`(() =>
+            [...document.querySelectorAll('.react-flow__node .flow-state-name')].map((el) => ({
+              name: el.textContent,
+              px: parseFloat(getComputedStyle(el).fontSize) * (el.getBoundingClientRect().height / el.offsetHeight),
+            }))
+          )()`);
+        const labels = await rendered();
+        expect(labels.length).toBe(12); // the leaf states; Fan and Each are groups with their own labels
+        for (const label of labels)
+          expect(label.px, `${label.name} renders at ${label.px} px`).toBeGreaterThanOrEqual(11);
+        expect(Number(await page.getByTestId('graph').getAttribute('data-zoom'))).toBeGreaterThanOrEqual(0.9);
+
+        // Each of the eight types has a colour of its own, and the legend names them all.
+        const colours = await page.evaluate<Record<string, string>>(`(() => {
+          const out = {};
+          for (const el of document.querySelectorAll('.react-flow__node [data-state-type]')) {
+            const type = el.dataset.stateType;
+            const style = getComputedStyle(el);
+            out[type] = el.classList.contains('flow-group') ? style.borderTopColor : style.borderLeftColor;
+          }
+          return out;
+        })()`);
+        expect(Object.keys(colours).sort()).toEqual(
+          ['Choice', 'Fail', 'Map', 'Parallel', 'Pass', 'Succeed', 'Task', 'Wait'].sort(),
+        );
+        expect(new Set(Object.values(colours)).size).toBe(8);
+        expect(await page.getByRole('list', { name: 'State types' }).locator('li').allTextContents()).toEqual([
+          '⚙ Task',
+          '◇ Choice',
+          '⊞ Map',
+          '∥ Parallel',
+          '◷ Wait',
+          '→ Pass',
+          '✓ Succeed',
+          '✕ Fail',
+        ]);
+        expect(await node('Classify').locator('.type-mark').textContent()).toBe('◇');
+        expect(await pageWidth()).toMatchObject({ scroll: 1440 });
+        await shot('13-graph-14-states-1440x900');
+
+        // Fit shows the whole graph inside the canvas (smaller than readable, as asked).
+        await page.getByRole('button', { name: 'Fit', exact: true }).click();
+        await expect
+          .poll(() =>
+            page.evaluate<boolean>(`(() => {
+              const box = document.querySelector('[data-testid="graph"]').getBoundingClientRect();
+              return [...document.querySelectorAll('.react-flow__node')].every((n) => {
+                const r = n.getBoundingClientRect();
+                return (
+                  r.left >= box.left - 1 &&
+                  r.right <= box.right + 1 &&
+                  r.top >= box.top - 1 &&
+                  r.bottom <= box.bottom + 1
+                );
+              });
+            })()`),
+          )
+          .toBe(true);
+        await shot('14-graph-14-states-fit');
+        await page.getByRole('button', { name: 'Readable size' }).click();
+        await expect.poll(async () => Math.min(...(await rendered()).map((l) => l.px))).toBeGreaterThanOrEqual(11);
+      } finally {
+        await page.setViewportSize({ width: 1440, height: 1000 });
+      }
+    });
+
+    it('keeps a 5,000-character cause inside the page, folded with a control to see it whole, and the graph above the fold', async () => {
+      const arn = await createMachine('refused', {
+        StartAt: 'Prepare',
+        States: {
+          Prepare: { Type: 'Pass', Next: 'Call' },
+          Call: { Type: 'Task', Resource: fn('long'), End: true },
+        },
+      });
+      const { executionArn: failed } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: '{}' }));
+      const described = await waitForEnd(failed!);
+      expect(described.status).toBe('FAILED');
+      expect(described.cause!.length).toBeGreaterThanOrEqual(5000);
+      await page.setViewportSize({ width: 1440, height: 900 });
+      try {
+        await open(`#/executions/${encodeURIComponent(failed!)}`);
+        await graphReady();
+        await expect.poll(() => page.getByTestId('execution-status').textContent()).toBe('FAILED');
+        expect(await pageWidth()).toEqual({ scroll: 1440, viewport: 1440 });
+        const cause = page.locator('.facts [aria-label="Cause"]');
+        expect(await cause.getAttribute('data-folded')).toBe('true');
+        expect(((await cause.locator('.fold-body').textContent()) ?? '').length).toBeLessThan(1000);
+        const graphTop = await page.getByTestId('graph').evaluate((el) => el.getBoundingClientRect().top);
+        await shot('15-long-cause-folded');
+        expect(graphTop).toBeLessThan(900);
+        await cause.getByRole('button', { name: /Show all \(5,0\d\d characters\)/ }).click();
+        expect(await cause.getAttribute('data-folded')).toBe('false');
+        expect((await cause.locator('.fold-body').textContent())?.length).toBe(described.cause!.length);
+        expect(await pageWidth()).toEqual({ scroll: 1440, viewport: 1440 });
+        await node('Call').click();
+        await page.locator('aside.step-panel').getByRole('tab', { name: 'Output' }).click();
+        expect(await pageWidth()).toEqual({ scroll: 1440, viewport: 1440 });
+        await shot('16-long-cause-open');
+      } finally {
+        await page.setViewportSize({ width: 1440, height: 1000 });
+      }
+    });
+
+    it('shows the state where the error arose as failed, not aborted, inside a Parallel branch too', async () => {
+      const arn = await createMachine('broken-path', {
+        StartAt: 'Fan',
+        States: {
+          Fan: {
+            Type: 'Parallel',
+            End: true,
+            Branches: [
+              {
+                StartAt: 'Shape',
+                States: { Shape: { Type: 'Pass', Parameters: { 'value.$': '$.missing.field' }, End: true } },
+              },
+            ],
+          },
+        },
+      });
+      const { executionArn: failed } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: '{}' }));
+      expect((await waitForEnd(failed!)).status).toBe('FAILED');
+      await open(`#/executions/${encodeURIComponent(failed!)}`);
+      await graphReady();
+      await expect.poll(() => node('Shape').getAttribute('data-status')).toBe('FAILED');
+      expect(await node('Fan').getAttribute('data-status')).toBe('FAILED');
+      await node('Shape').click();
+      const panel = page.locator('aside.step-panel');
+      expect(await panel.getAttribute('data-status')).toBe('FAILED');
+      expect(await panel.getByTestId('origin-error').textContent()).toContain('States.Runtime');
+      // The Started time carries its zone (the browser is in Europe/Paris: UTC+01:00 in December, +02:00 in summer).
+      expect(await page.locator('.facts time').first().textContent()).toMatch(
+        /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC\+0[12]:00$/,
+      );
+      await shot('17-failure-origin');
+      await page.getByRole('tab', { name: 'Table view' }).click();
+      expect(await page.locator('[data-testid="state-table"] tr[data-state="Shape"]').getAttribute('data-status')).toBe(
+        'FAILED',
+      );
+    });
+
+    it('shows what a waiting task waits for, and answers it from the page: heartbeat, failure, success', async () => {
+      const { activityArn } = await sfn.send(new CreateActivityCommand({ name: 'review' }));
+      const arn = await createMachine('approvals', {
+        StartAt: 'Notify',
+        States: {
+          Notify: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+            Parameters: { FunctionName: 'notify', Payload: { 'token.$': '$$.Task.Token' } },
+            TimeoutSeconds: 3600,
+            Catch: [{ ErrorEquals: ['Rejected'], ResultPath: '$.rejection', Next: 'Review' }],
+            Next: 'Review',
+          },
+          Review: { Type: 'Task', Resource: activityArn, HeartbeatSeconds: 300, TimeoutSeconds: 7200, End: true },
+        },
+      });
+      const { executionArn: waiting } = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn: arn, name: 'needs-answers', input: '{"order":7}' }),
+      );
+      await open(`#/executions/${encodeURIComponent(waiting!)}`);
+      await graphReady();
+      const task = (state: string) => page.locator(`[data-testid="waiting-tasks"] [data-task-state="${state}"]`);
+      await expect.poll(() => task('Notify').count(), { timeout: 10_000 }).toBe(1);
+      expect(await task('Notify').getAttribute('data-waits-for')).toBe('callback');
+      expect(await task('Notify').getByTestId('waits-for').textContent()).toContain(
+        'SendTaskSuccess or SendTaskFailure',
+      );
+      expect(await task('Notify').getByTestId('timeout').textContent()).toMatch(/UTC\+0[12]:00$/);
+      expect(await task('Notify').getByTestId('heartbeat').textContent()).toBe('none required');
+      expect(await task('Notify').getByTestId('task-token').textContent()).toMatch(/^sw1\./);
+      await expect.poll(() => node('Notify').getAttribute('data-waiting')).toBe('task token');
+      expect(await node('Notify').locator('.flow-state-type').textContent()).toContain('waiting');
+      expect(await node('Notify').getAttribute('title')).toContain('waits for task token');
+      // The node keeps its name on one line: the mark does not push it out.
+      const box = await node('Notify').evaluate((el) => [el.scrollHeight, el.clientHeight]);
+      expect(box[0]).toBeLessThanOrEqual(box[1] + 1);
+      await shot('18-waiting-callback');
+
+      // Failure with an error and a cause: caught, and the execution moves on to the activity.
+      await task('Notify').getByRole('tab', { name: 'Send failure' }).click();
+      await task('Notify').getByLabel('Error').fill('Rejected');
+      await task('Notify').getByLabel('Cause').fill('not this week');
+      await task('Notify').getByRole('button', { name: 'Send failure' }).click();
+      await expect.poll(() => task('Review').count(), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => node('Notify').getAttribute('data-status')).toBe('CAUGHT_ERROR');
+      expect(await task('Review').getAttribute('data-waits-for')).toBe('activity');
+      expect(await task('Review').getByTestId('waits-for').textContent()).toContain(
+        'GetActivityTask on activity review',
+      );
+      expect(await task('Review').getByTestId('heartbeat').textContent()).toMatch(
+        /^every 300 s, next due by \d{4}-.* UTC\+0[12]:00$/,
+      );
+      await expect.poll(() => node('Review').getAttribute('data-waiting')).toBe('activity worker');
+
+      // A heartbeat, then success with a JSON output that must parse first.
+      await task('Review').getByRole('tab', { name: 'Send heartbeat' }).click();
+      await task('Review').getByRole('button', { name: 'Send heartbeat' }).click();
+      await expect.poll(() => task('Review').getByRole('status').textContent()).toContain('Heartbeat sent');
+      await task('Review').getByRole('tab', { name: 'Send success' }).click();
+      await task('Review').getByLabel('Task output (JSON)').fill('{"approved": tru');
+      expect(await task('Review').getByRole('button', { name: 'Send success' }).isDisabled()).toBe(true);
+      await task('Review').getByLabel('Task output (JSON)').fill('{"approved": true}');
+      await shot('19-waiting-activity');
+      await task('Review').getByRole('button', { name: 'Send success' }).click();
+      await expect
+        .poll(() => page.getByTestId('execution-status').textContent(), { timeout: 10_000 })
+        .toBe('SUCCEEDED');
+      expect((await sfn.send(new DescribeExecutionCommand({ executionArn: waiting }))).output).toBe(
+        '{"approved":true}',
+      );
+      await expect.poll(() => page.getByTestId('waiting-tasks').count()).toBe(0);
+    });
+
+    it('shows Express executions from the server’s record, a sync start’s result rendered, and says what AWS does not keep', async () => {
+      const arn = await createMachine(
+        'quick',
+        { StartAt: 'Say', States: { Say: { Type: 'Pass', Parameters: { 'said.$': '$.word' }, End: true } } },
+        {
+          type: 'EXPRESS',
+          loggingConfiguration: {
+            level: 'ALL',
+            includeExecutionData: true,
+            destinations: [
+              { cloudWatchLogsLogGroup: { logGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:quick:*' } },
+            ],
+          },
+        },
+      );
+      await open(`#/machines/${encodeURIComponent(arn)}/start`);
+      await page.getByLabel('Execution input (JSON)').fill('{"word": "hello"}');
+      await page.getByRole('button', { name: 'Start execution' }).click();
+      const result = page.getByTestId('sync-result');
+      await result.waitFor();
+      expect(await result.locator('.badge').textContent()).toBe('succeeded');
+      expect(JSON.parse((await result.getByLabel('Execution output').textContent()) ?? '')).toEqual({ said: 'hello' });
+      expect(await page.locator('pre.code').count()).toBe(0);
+      await shot('20-express-sync-result');
+
+      const { executionArn: async } = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn: arn, name: 'later', input: '{"word":"bye"}' }),
+      );
+      await open(`#/machines/${encodeURIComponent(arn)}/executions`);
+      const rows = page.locator('[data-testid="express-executions"] tbody tr[data-execution]');
+      await expect.poll(() => rows.count()).toBe(2);
+      expect(await page.getByTestId('express-notice').textContent()).toContain(
+        'AWS keeps no record of Express executions',
+      );
+      expect(await page.locator('body').textContent()).not.toContain('StateMachineTypeNotSupported');
+      expect(await page.getByRole('alert').count()).toBe(0);
+      await shot('21-express-executions');
+      await expect.poll(() => rows.first().locator('.badge').textContent()).toBe('succeeded');
+      await page.getByRole('link', { name: 'later' }).click();
+      await graphReady();
+      await expect.poll(() => node('Say').getAttribute('data-status')).toBe('SUCCEEDED');
+      expect(await page.getByTestId('execution-status').textContent()).toBe('SUCCEEDED');
+      expect(JSON.parse((await page.getByLabel('Execution output').textContent()) ?? '')).toEqual({ said: 'bye' });
+      expect(await page.locator('[data-testid="event-table"] tbody tr').count()).toBe(4);
+      expect(async).toContain(':express:quick:later:');
+      await shot('22-express-execution');
+
+      // Started from the console without waiting: its page, from the server's record, once it ends.
+      await open(`#/machines/${encodeURIComponent(arn)}/start`);
+      await page.getByLabel('Name (optional)').fill('from-console');
+      await page.getByLabel('Execution input (JSON)').fill('{"word": "async"}');
+      await page.getByLabel(/Wait for the result/).uncheck();
+      await page.getByRole('button', { name: 'Start execution' }).click();
+      await expect
+        .poll(() => page.evaluate<string>('decodeURIComponent(location.hash)'))
+        .toContain(':express:quick:from-console:');
+      await expect.poll(() => page.getByTestId('execution-status').textContent()).toBe('SUCCEEDED');
+      expect(JSON.parse((await page.getByLabel('Execution output').textContent()) ?? '')).toEqual({ said: 'async' });
+    });
+
+    it('deletes an alias, a version and a state machine, each after a confirmation', async () => {
+      const arn = await createMachine('doomed', passDefinitionFor('v1'), { publish: true });
+      await sfn.send(
+        new CreateStateMachineAliasCommand({
+          name: 'live',
+          routingConfiguration: [{ stateMachineVersionArn: `${arn}:1`, weight: 100 }],
+        }),
+      );
+      await open(`#/machines/${encodeURIComponent(arn)}/versions`);
+      const aliasRow = page.locator('tr', { hasText: 'live' });
+      await aliasRow.waitFor();
+      await aliasRow.getByRole('button', { name: 'Delete' }).click();
+      expect(await aliasRow.getByRole('group').textContent()).toContain('Delete alias live?');
+      await aliasRow.getByRole('button', { name: 'Cancel' }).click();
+      expect(await aliasRow.count()).toBe(1);
+      await aliasRow.getByRole('button', { name: 'Delete' }).click();
+      await shot('23-delete-confirmation');
+      await aliasRow.getByRole('button', { name: 'Delete alias' }).click();
+      await expect.poll(() => page.getByText('No aliases.').count()).toBe(1);
+      const versionRow = page.locator('tr', { has: page.getByRole('link', { name: '1', exact: true }) });
+      await versionRow.getByRole('button', { name: 'Delete' }).click();
+      await versionRow.getByRole('button', { name: 'Delete version' }).click();
+      await expect.poll(() => page.getByText(/No versions published/).count()).toBe(1);
+      await page.locator('.page-head').getByRole('button', { name: 'Delete' }).click();
+      await page.locator('.page-head').getByRole('button', { name: 'Delete state machine' }).click();
+      await expect.poll(() => page.evaluate(`(() => window.location.hash)()`)).toBe('#/machines');
+      await expect.poll(() => page.getByRole('link', { name: 'orders' }).count()).toBe(1);
+      expect(await page.getByRole('link', { name: 'doomed' }).count()).toBe(0);
+      const left = await sfn.send(new ListStateMachinesCommand({}));
+      expect(left.stateMachines?.some((m) => m.name === 'doomed')).toBe(false);
+    });
+
+    it('stops many running executions at once: select them, Stop selected, confirm', async () => {
+      const arn = await createMachine('held', {
+        StartAt: 'Hold',
+        States: { Hold: { Type: 'Task', Resource: fn('hold'), End: true } },
+      });
+      for (const name of ['h1', 'h2', 'h3'])
+        await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: '{}' }));
+      await open(`#/machines/${encodeURIComponent(arn)}/executions`);
+      await expect.poll(() => page.locator('tr[data-execution] .badge-running').count()).toBe(3);
+      const stop = page.getByRole('button', { name: /^Stop selected/ });
+      expect(await stop.isDisabled()).toBe(true);
+      await page.getByLabel('Select h1').check();
+      expect(await stop.textContent()).toBe('Stop selected (1)');
+      await page.getByLabel('Select every running execution on this page').check();
+      expect(await stop.textContent()).toBe('Stop selected (3)');
+      await stop.click();
+      expect(await page.getByRole('group', { name: /Stop 3 running executions/ }).count()).toBe(1);
+      await shot('24-stop-many-confirm');
+      await page.getByRole('button', { name: 'Stop them' }).click();
+      await expect.poll(() => page.getByTestId('stop-status').textContent()).toBe('Stopped 3 of 3 executions.');
+      await expect.poll(() => page.locator('tr[data-execution] .badge-aborted').count()).toBe(3);
+      for (const name of ['h1', 'h2', 'h3'])
+        expect(
+          (
+            await sfn.send(
+              new DescribeExecutionCommand({ executionArn: arn.replace(':stateMachine:', ':execution:') + `:${name}` }),
+            )
+          ).status,
+        ).toBe('ABORTED');
+      await shot('25-stopped-many');
     });
 
     it('logged no console errors or page errors', () => {

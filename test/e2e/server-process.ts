@@ -4,18 +4,22 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { SFN_LOCAL_VARIABLES } from '../../src/cli/sfn-local-env.js';
 import { sfnClient } from '../support/aws.js';
 import { cliFromSource, repoRoot } from '../support/repo.js';
 
 /**
  * The test process's environment without the variables that pick the server's database and cluster
  * identity: STEPWISE_DATABASE_URL is also how the PostgreSQL tests are pointed at a server, and a
- * child inheriting it would leave SQLite for a shared schema. A test that wants them passes them.
+ * child inheriting it would leave SQLite for a shared schema. Nor Step Functions Local's settings
+ * (`serve` honours them): an AWS_DEFAULT_REGION in a developer's shell would change every ARN. A
+ * test that wants them passes them.
  */
 function inheritedEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of ['STEPWISE_DATABASE_URL', 'STEPWISE_DATABASE_SCHEMA', 'STEPWISE_NODE_ID', 'STEPWISE_LEASE_MS'])
     delete env[name];
+  for (const { names } of SFN_LOCAL_VARIABLES) for (const name of names) delete env[name];
   return env;
 }
 

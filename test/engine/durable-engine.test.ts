@@ -199,6 +199,38 @@ describe('DurableEngine on SQLite', () => {
     expect((await r.timers(working.executionArn)).map((t) => t.fireAt).sort()).toEqual([T0 + 100_000, T0 + 600_000]);
   });
 
+  it("a Retry backoff keeps its length when only Wait states are scaled (Step Functions Local's WAIT_TIME_SCALE)", async () => {
+    const clock = standingClock(T0);
+    const failing = async (): Promise<Json> => {
+      throw new Error('boom');
+    };
+    const r = await rig({ clock, waitTimeScale: 0, retryTimeScale: 1, handlers: { [DOUBLE]: failing } });
+    const waits = stateMachine('instant-wait', {
+      StartAt: 'W',
+      States: { W: { Type: 'Wait', Seconds: 3600, End: true } },
+    });
+    const retries = stateMachine('unscaled-retry', {
+      StartAt: 'T',
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: DOUBLE,
+          Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 60, MaxAttempts: 1 }],
+          End: true,
+        },
+      },
+    });
+    const waiting = await r.engine.startExecution(startRequest(waits, 'w'));
+    const retrying = await r.engine.startExecution(startRequest(retries, 'r'));
+    if (!('executionArn' in waiting) || !('executionArn' in retrying)) throw new Error('expected new executions');
+    await r.waitForStatus(waiting.executionArn, 'SUCCEEDED');
+    const timers = await eventually(async () => {
+      const rows = await r.timers(retrying.executionArn);
+      return rows.length > 0 ? rows : undefined;
+    }, 'the retry timer');
+    expect(timers.map((t) => t.fireAt)).toEqual([T0 + 60_000]);
+  });
+
   it('a stored timer row (when, not why: rows carry no purpose) fires at its stored time after a restart, not rescaled', async () => {
     const clock = standingClock(T0);
     const r = await rig({ clock, waitTimeScale: 0.5 });

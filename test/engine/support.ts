@@ -67,6 +67,7 @@ export interface EngineOptions {
   clock?: Clock;
   handlers?: Record<string, TaskHandler>;
   waitTimeScale?: number;
+  retryTimeScale?: number;
 }
 
 /** One SQLite file in a temp folder; `open` starts an engine on it, `restart` closes and reopens. */

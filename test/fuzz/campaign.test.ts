@@ -100,7 +100,56 @@ beforeAll(async () => {
   });
   await server.start();
   url = server.url;
+  await startBystanders();
 }, 60_000);
+
+/**
+ * Standard executions started before the campaign, which it must leave as they were: one waiting
+ * out an hour-long Wait, one waiting for an activity worker. Their histories are taken now and
+ * compared after the campaign; then each is moved on, to show the engine still runs them.
+ */
+interface Bystander {
+  executionArn: string;
+  events: unknown[];
+}
+const bystanders: { waiting?: Bystander; activity?: Bystander & { activityArn: string } } = {};
+
+async function historyOf(executionArn: string): Promise<unknown[]> {
+  return (await call('GetExecutionHistory', { executionArn, maxResults: 1000 })).events as unknown[];
+}
+
+async function startBystander(name: string, definition: Json): Promise<Bystander> {
+  const machine = await call('CreateStateMachine', { name, roleArn: ROLE, definition: JSON.stringify(definition) });
+  const { executionArn } = await call('StartExecution', {
+    stateMachineArn: machine.stateMachineArn as string,
+    name: `${name}-run`,
+    input: JSON.stringify({ order: 'o-1' }),
+  });
+  // Until it waits: the Wait state entered, or the activity scheduled.
+  const waitsOn = (events: unknown[]) =>
+    events.some((e) => ['WaitStateEntered', 'ActivityScheduled'].includes((e as { type: string }).type));
+  for (let i = 0; i < 100; i++) {
+    const events = await historyOf(executionArn as string);
+    if (waitsOn(events)) return { executionArn: executionArn as string, events };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the bystander ${name} never reached its wait`);
+}
+
+async function startBystanders(): Promise<void> {
+  bystanders.waiting = await startBystander('bystander-wait', {
+    StartAt: 'Hold',
+    States: { Hold: { Type: 'Wait', Seconds: 3600, End: true } },
+  });
+  const { activityArn } = await call('CreateActivity', { name: 'bystander-worker' });
+  bystanders.activity = {
+    activityArn: activityArn as string,
+    ...(await startBystander('bystander-activity', {
+      StartAt: 'Work',
+      States: { Work: { Type: 'Task', Resource: activityArn as string, End: true } },
+    })),
+  };
+}
 
 afterAll(async () => {
   await server.kill('SIGTERM');
@@ -420,4 +469,29 @@ describe('hostile expressions are bounded: TestState answers, and the server goe
       settings(24),
     );
   }, 600_000);
+});
+
+describe('Standard executions started before the campaign are intact after it', () => {
+  it('each is still running with the history it had, and still moves on when asked', async () => {
+    const { waiting, activity } = bystanders;
+    if (!waiting || !activity) throw new Error('the bystanders were not started');
+    for (const bystander of [waiting, activity]) {
+      const described = await call('DescribeExecution', { executionArn: bystander.executionArn });
+      expect(described.status).toBe('RUNNING');
+      expect(await historyOf(bystander.executionArn)).toEqual(bystander.events);
+    }
+
+    const task = await call('GetActivityTask', { activityArn: activity.activityArn, workerName: 'after-fuzz' });
+    expect(JSON.parse(task.input as string)).toEqual({ order: 'o-1' });
+    await call('SendTaskSuccess', { taskToken: task.taskToken as string, output: '{"done":true}' });
+    await expect
+      .poll(async () => (await call('DescribeExecution', { executionArn: activity.executionArn })).status, {
+        timeout: 10_000,
+      })
+      .toBe('SUCCEEDED');
+
+    await call('StopExecution', { executionArn: waiting.executionArn, error: 'AfterFuzz' });
+    const stopped = await call('DescribeExecution', { executionArn: waiting.executionArn });
+    expect(stopped).toMatchObject({ status: 'ABORTED', error: 'AfterFuzz' });
+  }, 60_000);
 });

@@ -153,6 +153,7 @@ export function createCommit(record: ExecutionRecord, parts: CommitParts = {}): 
     timersRemoved: parts.timersRemoved ?? [],
     tasksAdded: parts.tasksAdded ?? [],
     tasksRemoved: parts.tasksRemoved ?? [],
+    ...(parts.outbox ? { outbox: parts.outbox } : {}),
   };
 }
 

@@ -6,11 +6,11 @@ import { migrate } from '../../src/store/sqlite/migrate.js';
 const applied = (db: Database.Database) => db.prepare('SELECT id, name FROM schema_migrations ORDER BY id').all();
 
 describe('migrations', () => {
-  it('are numbered 1, 2, 3, ... and carry DDL for both SQLite and PostgreSQL', () => {
+  it('are numbered 1, 2, 3, ... and carry DDL (tables, indexes) for both SQLite and PostgreSQL', () => {
     expect(migrations.map((m) => m.id)).toEqual(migrations.map((_, i) => i + 1));
     for (const m of migrations) {
-      expect(m.sqlite).toMatch(/(CREATE|ALTER) TABLE/);
-      expect(m.postgres).toMatch(/(CREATE|ALTER) TABLE/);
+      expect(m.sqlite).toMatch(/(CREATE|ALTER) (TABLE|INDEX)/);
+      expect(m.postgres).toMatch(/(CREATE|ALTER) (TABLE|INDEX)/);
     }
   });
 

@@ -11,7 +11,8 @@ import { databaseUrl, dropSchemas, freshSchema, postgresReachable, query } from 
 const LEASE_MS = 10_000;
 
 if (await postgresReachable()) {
-  afterAll(dropSchemas);
+  // Dropping every schema the suite made (one per test, ~0.1 s each) outlasts the 10 s default.
+  afterAll(dropSchemas, 120_000);
 
   describeClusterStore('postgres', () => PostgresStore.open(databaseUrl, { schema: freshSchema() }));
 

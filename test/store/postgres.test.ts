@@ -8,7 +8,8 @@ import { createSchema, databaseUrl, dropSchemas, freshSchema, postgresReachable 
 import { describeStore } from './store-suite.js';
 
 if (await postgresReachable()) {
-  afterAll(dropSchemas);
+  // Dropping every schema the suite made (one per test, ~0.1 s each) outlasts the 10 s default.
+  afterAll(dropSchemas, 120_000);
 
   describeStore('postgres', () => PostgresStore.open(databaseUrl, { schema: freshSchema() }));
 

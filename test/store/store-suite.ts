@@ -707,6 +707,63 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         expect(await store.nextTimerAt()).toBeUndefined();
       });
 
+      it('stores outbox messages with their commit, hands due ones out oldest first and holds them', async () => {
+        const exec = execution('m', 'a');
+        const msg = (body: string, createdAt: number) => ({ target: 'http://127.0.0.1:1/hook', body, createdAt });
+        await store.commit([createCommit(exec, { outbox: [msg('one', 10), msg('two', 20)] })]);
+        const taken = await store.claimOutbox(20, 10, 1000);
+        expect(taken.map((r) => [r.body, r.createdAt, r.attempts, r.target])).toEqual([
+          ['one', 10, 0, 'http://127.0.0.1:1/hook'],
+          ['two', 20, 0, 'http://127.0.0.1:1/hook'],
+        ]);
+        // Held: not handed out again until the hold ends.
+        expect(await store.claimOutbox(500, 10, 1000)).toEqual([]);
+        await store.settleOutbox(taken[0]!.id);
+        await store.settleOutbox(taken[1]!.id, { attempts: 1, nextAttemptAt: 2000 });
+        expect(await store.claimOutbox(1999, 10, 1000)).toEqual([]);
+        const again = await store.claimOutbox(2000, 10, 1000);
+        expect(again.map((r) => [r.body, r.attempts])).toEqual([['two', 1]]);
+        await store.settleOutbox(again[0]!.id);
+        expect(await store.claimOutbox(1e12, 10, 1000)).toEqual([]);
+      });
+
+      it('retention deletes finished executions stopped before the cutoff, oldest first, with their history', async () => {
+        const running = execution('m', 'running');
+        await store.commit([createCommit(running, { events: [event(1, 'ExecutionStarted')] })]);
+        for (const [name, stopDate] of [
+          ['old', 100],
+          ['older', 50],
+          ['recent', 900],
+        ] as const) {
+          const record = execution('m', name, { status: 'SUCCEEDED', stopDate });
+          await store.commit([
+            createCommit(record, { events: [event(1, 'ExecutionStarted'), event(2, 'ExecutionSucceeded')] }),
+          ]);
+        }
+        expect(await store.deleteExecutionsStoppedBefore(500, 1)).toBe(1);
+        expect(await store.getExecution(executionArn('m', 'older'))).toBeUndefined();
+        expect(await store.getHistory(executionArn('m', 'older'), { limit: 10 })).toEqual([]);
+        expect(await store.getExecution(executionArn('m', 'old'))).toBeDefined();
+        expect(await store.deleteExecutionsStoppedBefore(500, 10)).toBe(1);
+        expect(await store.deleteExecutionsStoppedBefore(500, 10)).toBe(0);
+        expect(await store.getExecution(executionArn('m', 'old'))).toBeUndefined();
+        expect(await store.getExecution(executionArn('m', 'recent'))).toBeDefined();
+        expect(await store.getHistory(executionArn('m', 'recent'), { limit: 10 })).toHaveLength(2);
+        // A running execution is never deleted, however old its start.
+        expect(await store.deleteExecutionsStoppedBefore(1e15, 10)).toBe(1);
+        expect(await store.getExecution(running.arn)).toBeDefined();
+      });
+
+      it('writes no outbox message for a commit that conflicts', async () => {
+        const exec = execution('m', 'a');
+        await store.commit([createCommit(exec)]);
+        const results = await store.commit([
+          createCommit(exec, { outbox: [{ target: 'http://127.0.0.1:1/', body: 'lost', createdAt: 1 }] }),
+        ]);
+        expect(results).toEqual(['conflict']);
+        expect(await store.claimOutbox(1e12, 10, 1000)).toEqual([]);
+      });
+
       it('pendingTasks lists one execution’s outbox in creation order', async () => {
         const exec = execution('m', 'a');
         const other = execution('m', 'b');

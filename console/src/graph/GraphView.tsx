@@ -14,7 +14,7 @@ import {
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { StatusLabels, type StateStatus } from '../history.js';
 import { layoutGraph, type Direction, type Layout } from './layout.js';
 import type { Graph, GraphNode } from './model.js';
@@ -25,7 +25,32 @@ interface NodeData extends Record<string, unknown> {
   status?: StateStatus;
   direction: Direction;
   selected: boolean;
+  /** What the state's task waits for (a task token, an activity worker), when it does. */
+  waiting?: string;
 }
+
+/** The eight state types, each with its colour (a stripe on the node) and a mark, shown in the legend. */
+export const StateTypes = ['Task', 'Choice', 'Map', 'Parallel', 'Wait', 'Pass', 'Succeed', 'Fail'] as const;
+export type StateTypeName = (typeof StateTypes)[number];
+export const StateTypeMarks: Record<StateTypeName, string> = {
+  Task: '⚙',
+  Choice: '◇',
+  Map: '⊞',
+  Parallel: '∥',
+  Wait: '◷',
+  Pass: '→',
+  Succeed: '✓',
+  Fail: '✕',
+};
+const typeClass = (type: string | undefined) => (type ? ` type-${type.toLowerCase()}` : '');
+const typeMark = (type: string | undefined) =>
+  type && type in StateTypeMarks ? StateTypeMarks[type as StateTypeName] : '';
+
+/**
+ * The smallest zoom a graph opens at: node labels are 12.5 px, so at 0.9 they render at 11.25 px. A
+ * graph wider than the canvas at this zoom opens at it anyway and scrolls; Fit shows it all.
+ */
+export const READABLE_ZOOM = 0.9;
 
 function Handles({ direction }: { direction: Direction }) {
   return (
@@ -40,14 +65,21 @@ const StateNode = memo(function StateNode({ data }: NodeProps<Node<NodeData>>) {
   const status = data.status ?? 'NOT_REACHED';
   return (
     <div
-      className={`flow-state status-${status.toLowerCase().replace('_', '-')}${data.selected ? ' is-selected' : ''}`}
+      className={`flow-state status-${status.toLowerCase().replace('_', '-')}${typeClass(data.node.stateType)}${data.selected ? ' is-selected' : ''}${data.waiting ? ' is-waiting' : ''}`}
       data-state={data.node.stateName}
       data-status={status}
-      title={`${data.node.label} (${data.node.stateType}): ${StatusLabels[status]}`}
+      data-state-type={data.node.stateType}
+      data-waiting={data.waiting}
+      title={`${data.node.label} (${data.node.stateType}): ${StatusLabels[status]}${data.waiting ? `, waits for ${data.waiting}` : ''}`}
     >
       <Handles direction={data.direction} />
       <span className="flow-state-name">{data.node.label}</span>
-      <span className="flow-state-type">{data.node.stateType}</span>
+      <span className="flow-state-type">
+        <span className="type-mark" aria-hidden="true">
+          {typeMark(data.node.stateType)}
+        </span>{' '}
+        {data.waiting ? 'waiting' : data.node.stateType}
+      </span>
     </div>
   );
 });
@@ -56,12 +88,18 @@ const GroupNode = memo(function GroupNode({ data }: NodeProps<Node<NodeData>>) {
   const status = data.node.stateType ? (data.status ?? 'NOT_REACHED') : undefined;
   return (
     <div
-      className={`flow-group${data.node.stateType ? ' is-state' : ' is-branch'}${status ? ` status-${status.toLowerCase().replace('_', '-')}` : ''}${data.selected ? ' is-selected' : ''}`}
+      className={`flow-group${data.node.stateType ? ' is-state' : ' is-branch'}${status ? ` status-${status.toLowerCase().replace('_', '-')}` : ''}${typeClass(data.node.stateType)}${data.selected ? ' is-selected' : ''}`}
       data-state={data.node.stateName}
       data-status={status}
+      data-state-type={data.node.stateType}
     >
       <Handles direction={data.direction} />
       <div className="flow-group-label">
+        {data.node.stateType && (
+          <span className="type-mark" aria-hidden="true">
+            {typeMark(data.node.stateType)}{' '}
+          </span>
+        )}
         {data.node.label}
         {data.node.stateType && <span className="flow-state-type"> {data.node.stateType}</span>}
       </div>
@@ -121,7 +159,10 @@ export interface GraphViewProps {
   onSelectState?: (name: string) => void;
   /** File name (without extension) for exports. */
   exportName?: string;
-  height?: number | string;
+  /** The canvas's largest height (px); a smaller graph gets a canvas its own height. */
+  height?: number;
+  /** State name → what its task waits for ("a task token", "an activity worker"). */
+  waiting?: Map<string, string>;
 }
 
 export function GraphView(props: GraphViewProps) {
@@ -139,11 +180,16 @@ function GraphCanvas({
   onSelectState,
   exportName = 'state-machine',
   height = 520,
+  waiting,
 }: GraphViewProps) {
   const [direction, setDirection] = useState<Direction>('DOWN');
   const [layout, setLayout] = useState<{ graph: Graph; direction: Direction; layout: Layout } | undefined>();
   const [error, setError] = useState<string | undefined>();
   const flow = useReactFlow();
+  const canvas = useRef<HTMLDivElement>(null);
+  const [zoom, setZoom] = useState<number | undefined>();
+  /** The layout the viewport was last set up for (a selection pans only once it is). */
+  const [framed, setFramed] = useState<Layout | undefined>();
 
   useEffect(() => {
     let live = true;
@@ -160,9 +206,43 @@ function GraphCanvas({
     };
   }, [graph, direction]);
 
-  useEffect(() => {
-    if (layout) requestAnimationFrame(() => void flow.fitView({ padding: 0.08, duration: 0, maxZoom: 1 }));
+  /** Fit the width, but no smaller than READABLE_ZOOM (then the rest scrolls), and no larger than 1. */
+  const readable = useCallback(() => {
+    const el = canvas.current;
+    if (!layout || !el) return;
+    const pad = 16;
+    const fitWidth = (el.clientWidth - 2 * pad) / Math.max(1, layout.layout.width);
+    const z = Math.min(1, Math.max(READABLE_ZOOM, fitWidth));
+    const x = layout.layout.width * z + 2 * pad < el.clientWidth ? (el.clientWidth - layout.layout.width * z) / 2 : pad;
+    void flow.setViewport({ x, y: pad, zoom: z }, { duration: 0 });
+    setZoom(z);
+    setFramed(layout.layout);
   }, [layout, flow]);
+
+  useEffect(() => {
+    if (layout) requestAnimationFrame(readable);
+  }, [layout, readable]);
+
+  // A state selected elsewhere (the table view, a link) that lies outside the canvas: pan to it.
+  useEffect(() => {
+    const el = canvas.current;
+    if (!layout || !el || !selectedState || framed !== layout.layout) return;
+    const graphNode = layout.graph.nodes.find((n) => n.stateName === selectedState);
+    const placed = graphNode && layout.layout.nodes.get(graphNode.id);
+    if (!placed) return;
+    const { x, y, zoom: z } = flow.getViewport();
+    const left = placed.absX * z + x;
+    const top = placed.absY * z + y;
+    const inside =
+      left >= 0 && top >= 0 && left + placed.width * z <= el.clientWidth && top + placed.height * z <= el.clientHeight;
+    if (!inside)
+      void flow.setCenter(placed.absX + placed.width / 2, placed.absY + placed.height / 2, { zoom: z, duration: 0 });
+  }, [layout, selectedState, flow, framed]);
+
+  /** As tall as the graph at its readable zoom, up to `height`; what does not fit scrolls. */
+  const canvasHeight = layout
+    ? Math.max(220, Math.min(height, Math.ceil(layout.layout.height * Math.max(READABLE_ZOOM, zoom ?? 1)) + 40))
+    : height;
 
   const nodes = useMemo<Node<NodeData>[]>(() => {
     if (!layout) return [];
@@ -188,11 +268,12 @@ function GraphCanvas({
             status: node.stateName ? statuses?.get(node.stateName) : undefined,
             direction: layout.direction,
             selected: node.stateName !== undefined && node.stateName === selectedState,
+            waiting: node.stateName ? waiting?.get(node.stateName) : undefined,
           },
         },
       ];
     });
-  }, [layout, statuses, selectedState]);
+  }, [layout, statuses, selectedState, waiting]);
 
   const edges = useMemo<Edge<EdgeData>[]>(() => {
     if (!layout) return [];
@@ -231,8 +312,15 @@ function GraphCanvas({
         <button type="button" onClick={() => void flow.zoomOut()} aria-label="Zoom out">
           -
         </button>
-        <button type="button" onClick={() => void flow.fitView({ padding: 0.08, maxZoom: 1 })}>
+        <button
+          type="button"
+          onClick={() => void flow.fitView({ padding: 0.08, maxZoom: 1 })}
+          title="Show the whole graph"
+        >
           Fit
+        </button>
+        <button type="button" onClick={readable} title="Fit the width at a readable size">
+          Readable size
         </button>
         <button
           type="button"
@@ -247,6 +335,16 @@ function GraphCanvas({
         <button type="button" onClick={() => void exportAs('png')}>
           Export PNG
         </button>
+        <ul className="legend legend-types" aria-label="State types">
+          {StateTypes.map((t) => (
+            <li key={t} data-legend-type={t}>
+              <span className={`type-swatch${typeClass(t)}`} aria-hidden="true">
+                {StateTypeMarks[t]}
+              </span>{' '}
+              {t}
+            </li>
+          ))}
+        </ul>
         {statuses && (
           <ul className="legend" aria-label="Legend">
             {(Object.keys(StatusLabels) as StateStatus[]).map((s) => (
@@ -257,7 +355,14 @@ function GraphCanvas({
           </ul>
         )}
       </div>
-      <div className="graph-canvas" style={{ height }} data-testid="graph" data-laid-out={layout ? 'true' : 'false'}>
+      <div
+        className="graph-canvas"
+        ref={canvas}
+        style={{ height: canvasHeight }}
+        data-testid="graph"
+        data-laid-out={layout && zoom !== undefined ? 'true' : 'false'}
+        data-zoom={zoom}
+      >
         {error && <p className="error">Layout failed: {error}</p>}
         <ReactFlow
           nodes={nodes}
@@ -269,6 +374,8 @@ function GraphCanvas({
           elementsSelectable
           minZoom={0.1}
           maxZoom={2}
+          panOnScroll
+          onMoveEnd={(_event, viewport) => setZoom(viewport.zoom)}
           proOptions={{ hideAttribution: true }}
           onNodeClick={(_event, node) => {
             const name = (node.data as NodeData).node.stateName;

@@ -71,7 +71,7 @@ export function graphToSvg(
         `<rect x="${p.absX}" y="${p.absY}" width="${p.width}" height="${p.height}" rx="8" fill="${fill}" fill-opacity="${status ? 0.45 : 1}" stroke="${c.border}" stroke-dasharray="${node.stateType ? '' : '4 3'}"/>`,
       );
       out.push(
-        `<text x="${p.absX + 12}" y="${p.absY + 20}" fill="${c.fg}" font-weight="600">${esc(node.label)}${node.stateType ? ` <tspan fill="${c.muted}" font-weight="400">${node.stateType}</tspan>` : ''}</text>`,
+        `<text x="${p.absX + 12}" y="${p.absY + 20}" fill="${c.fg}" font-weight="600">${esc(node.label)}${node.stateType ? ` <tspan fill="${c.muted}" font-weight="400">${esc(node.stateType)}</tspan>` : ''}</text>`,
       );
     } else {
       out.push(

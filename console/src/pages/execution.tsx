@@ -3,7 +3,6 @@ import {
   arnLabel,
   baseMachineArn,
   call,
-  formatDate,
   formatDuration,
   prettyJson,
   qualifier,
@@ -18,8 +17,10 @@ import { ExecutionHistory, StatusLabels, eventDetails, type StateRun } from '../
 import { followExecution } from '../live.js';
 import { loadHistory, pageSlice } from '../pager.js';
 import { href, navigate } from '../router.js';
-import { ErrorBox, Field, JsonBlock, StatusBadge, Tabs, useAsync } from '../ui.js';
+import { ErrorBox, Field, FoldText, JsonBlock, StatusBadge, Tabs, When, useAsync } from '../ui.js';
+import { failureOrigins, statusesWithOrigins } from '../failure-origin.js';
 import { PREFILL_KEY } from './start.js';
+import { WaitingTasks, useOpenTasks } from './tasks.js';
 
 type Tab = 'graph' | 'table' | 'events';
 
@@ -102,7 +103,12 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
     () => buildGraph(parseDefinitionText(machine.data?.definition ?? '{}')),
     [machine.data?.definition],
   );
-  const statuses = useMemo(() => history.statuses(iterationId), [history, version, iterationId]);
+  const origins = useMemo(() => failureOrigins(history), [history, version]);
+  const statuses = useMemo(
+    () => statusesWithOrigins(history, origins, iterationId),
+    [history, version, iterationId, origins],
+  );
+  const open = useOpenTasks(arn, running, version);
 
   const act = useCallback(
     async (action: 'StopExecution' | 'RedriveExecution') => {
@@ -184,8 +190,12 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
           <Field label="Status">
             <span data-testid="execution-status">{status}</span>
           </Field>
-          <Field label="Started">{formatDate(e.startDate)}</Field>
-          <Field label="Stopped">{formatDate(stopDate)}</Field>
+          <Field label="Started">
+            <When seconds={e.startDate} />
+          </Field>
+          <Field label="Stopped">
+            <When seconds={stopDate} />
+          </Field>
           <Field label="Duration">{duration === undefined ? '—' : formatDuration(duration * 1000)}</Field>
           <Field label="State transitions">
             <span data-testid="transitions">
@@ -211,8 +221,9 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
             </Field>
           )}
           {e.error && (
-            <Field label="Error">
-              <code>{e.error}</code> {e.cause}
+            <Field label="Error" wide>
+              <code>{e.error}</code>
+              {e.cause && <FoldText text={e.cause} label="Cause" chars={240} />}
             </Field>
           )}
         </dl>
@@ -230,6 +241,8 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
           />
         </div>
       </div>
+      <ErrorBox error={open.error} />
+      <WaitingTasks tasks={open.tasks} onAnswered={open.refresh} />
       {!loaded && (
         <p className="muted" role="status">
           Loading history… {history.events.length} events so far
@@ -258,14 +271,22 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
             selectedState={selected}
             onSelectState={setSelected}
             exportName={e?.name}
-            height={600}
+            height={640}
+            waiting={open.waiting}
           />
-          <StepPanel run={selectedRun} name={selected} definition={machine.data?.definition} history={history} />
+          <StepPanel
+            run={selectedRun}
+            name={selected}
+            definition={machine.data?.definition}
+            history={history}
+            origin={selectedRun !== undefined && origins.has(selectedRun) ? e : undefined}
+          />
         </div>
       )}
       {current === 'table' && (
         <TableView
           history={history}
+          origins={origins}
           iterationId={iterationId}
           startedAt={e?.startDate}
           endedAt={stopDate ?? now / 1000}
@@ -347,11 +368,14 @@ function StepPanel({
   name,
   definition,
   history,
+  origin,
 }: {
   run?: StateRun;
   name?: string;
   definition?: string;
   history: ExecutionHistory;
+  /** Set when the execution's error arose in this run: the execution, for its error and cause. */
+  origin?: Execution;
 }) {
   const [tab, setTab] = useState<StepTab>('input');
   const [inspection, setInspection] = useState<
@@ -418,13 +442,25 @@ function StepPanel({
     (run.stateType !== 'Task' || taskResult !== undefined || run.error !== undefined);
 
   return (
-    <aside className="step-panel" aria-label="Step details" data-state={run.name} data-status={run.status}>
+    <aside
+      className="step-panel"
+      aria-label="Step details"
+      data-state={run.name}
+      data-status={origin ? 'FAILED' : run.status}
+    >
       <h2>
-        {run.name} <StatusBadge status={run.status} />
+        {run.name} <StatusBadge status={origin ? 'FAILED' : run.status} />
       </h2>
+      {origin?.error && (
+        <p className="error" data-testid="origin-error">
+          The execution failed here: <code>{origin.error}</code>
+          {origin.cause ? ': ' : ''}
+          {origin.cause && <FoldText text={origin.cause} label="Cause" />}
+        </p>
+      )}
       <p className="muted">
         {run.stateType}
-        {run.iteration ? ` · iteration ${run.iteration.id}` : ''} · entered {formatDate(run.enteredAt)}
+        {run.iteration ? ` · iteration ${run.iteration.id}` : ''} · entered <When seconds={run.enteredAt} />
         {run.exitedAt !== undefined ? ` · ${formatDuration((run.exitedAt - run.enteredAt) * 1000)}` : ''}
       </p>
       <Tabs
@@ -480,7 +516,8 @@ function StepPanel({
               )}
               {inspection.data.error && (
                 <p>
-                  Error: <code>{inspection.data.error}</code> {inspection.data.cause}
+                  Error: <code>{inspection.data.error}</code>{' '}
+                  {inspection.data.cause && <FoldText text={inspection.data.cause} />}
                 </p>
               )}
             </div>
@@ -492,7 +529,8 @@ function StepPanel({
           {run.error && (
             <p>
               Error <code>{run.error}</code>
-              {run.cause ? `: ${run.cause}` : ''}
+              {run.cause ? ': ' : ''}
+              {run.cause && <FoldText text={run.cause} label="Cause" />}
               {run.status === 'CAUGHT_ERROR' ? ' (caught)' : ''}
             </p>
           )}
@@ -513,7 +551,9 @@ function StepPanel({
                 {run.attempts.map((a, i) => (
                   <tr key={i}>
                     <td>{i + 1}</td>
-                    <td>{formatDate(a.scheduledAt)}</td>
+                    <td>
+                      <When seconds={a.scheduledAt} />
+                    </td>
                     <td>{a.backoffSeconds !== undefined ? formatDuration(a.backoffSeconds * 1000) : '—'}</td>
                     <td>
                       {a.outcome.toLowerCase()}
@@ -558,12 +598,14 @@ function safeJson(text: string): unknown {
 
 function TableView({
   history,
+  origins,
   iterationId,
   startedAt,
   endedAt,
   onSelect,
 }: {
   history: ExecutionHistory;
+  origins: Set<StateRun>;
   iterationId?: string;
   startedAt?: number;
   endedAt: number;
@@ -595,8 +637,9 @@ function TableView({
           const left = ((run.enteredAt - start) / span) * 100;
           const width = Math.max(0.5, ((end - run.enteredAt) / span) * 100);
           const retries = Math.max(0, run.attempts.length - 1);
+          const status = origins.has(run) ? 'FAILED' : run.status;
           return (
-            <tr key={run.enteredEventId} data-state={run.name} data-status={run.status}>
+            <tr key={run.enteredEventId} data-state={run.name} data-status={status}>
               <td>
                 <button type="button" className="link" onClick={() => onSelect(run.name)}>
                   {run.name}
@@ -604,7 +647,7 @@ function TableView({
               </td>
               <td>{run.stateType}</td>
               <td>
-                <StatusBadge status={run.status} />
+                <StatusBadge status={status} />
               </td>
               <td>{run.iteration?.id ?? ''}</td>
               <td>{formatDuration((run.enteredAt - start) * 1000)}</td>
@@ -624,9 +667,9 @@ function TableView({
                     .join(', ')})`}
               </td>
               <td className="bar-col">
-                <div className="bar-track" title={StatusLabels[run.status]}>
+                <div className="bar-track" title={StatusLabels[status]}>
                   <div
-                    className={`bar status-${run.status.toLowerCase().replace('_', '-')}`}
+                    className={`bar status-${status.toLowerCase().replace('_', '-')}`}
                     style={{
                       left: `${Math.min(99.5, left)}%`,
                       width: `${Math.min(100 - Math.min(99.5, left), width)}%`,
@@ -705,7 +748,9 @@ function EventView({ history, loaded, startedAt }: { history: ExecutionHistory; 
                 <td>{ev.type}</td>
                 <td>{names.get(ev.id) ?? ''}</td>
                 <td>{startedAt !== undefined ? formatDuration((ev.timestamp - startedAt) * 1000) : ''}</td>
-                <td>{formatDate(ev.timestamp)}</td>
+                <td>
+                  <When seconds={ev.timestamp} />
+                </td>
               </tr>,
             ];
             if (isOpen) {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { call, formatDate, listAll, type StateMachineListItem } from '../api.js';
+import { call, listAll, type StateMachineListItem } from '../api.js';
 import { href } from '../router.js';
-import { ErrorBox, useAsync } from '../ui.js';
+import { ErrorBox, useAsync, When } from '../ui.js';
 
 interface Row extends StateMachineListItem {
   versions: number;
@@ -70,7 +70,9 @@ export function MachinesPage() {
               <td>{m.type}</td>
               <td>{m.versions}</td>
               <td>{m.aliases}</td>
-              <td>{formatDate(m.creationDate)}</td>
+              <td>
+                <When seconds={m.creationDate} />
+              </td>
             </tr>
           ))}
           {!loading && rows.length === 0 && (

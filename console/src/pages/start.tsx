@@ -3,10 +3,21 @@
  * exposes mock test cases yet, so the `#TestCase` choice is not offered.
  */
 import { useMemo, useState } from 'react';
-import { call, type StateMachine } from '../api.js';
+import { call, formatDuration, type StateMachine } from '../api.js';
 import { CodeEditor, type Marker } from '../code-editor.js';
 import { href, navigate } from '../router.js';
-import { ErrorBox, useAsync } from '../ui.js';
+import { ErrorBox, FoldText, JsonBlock, StatusBadge, When, useAsync } from '../ui.js';
+
+interface SyncResult {
+  executionArn: string;
+  name?: string;
+  status: string;
+  startDate: number;
+  stopDate: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
 
 export const PREFILL_KEY = 'stepwise.start.input';
 
@@ -50,18 +61,19 @@ export function StartPage({ arn }: { arn: string }) {
   const [error, setError] = useState<Error | undefined>();
   const [busy, setBusy] = useState(false);
   const marker = useMemo(() => jsonMarker(input), [input]);
-  const [result, setResult] = useState<string | undefined>();
+  const [result, setResult] = useState<SyncResult | undefined>();
+  const [sync, setSync] = useState(true);
+  const express = machine.data?.type === 'EXPRESS';
 
   const start = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      if (machine.data?.type === 'EXPRESS') {
-        const out = await call<{ status: string; output?: string; error?: string; cause?: string }>(
-          'StartSyncExecution',
-          { stateMachineArn: arn, input, ...(name ? { name } : {}) },
+      if (express && sync) {
+        setResult(undefined);
+        setResult(
+          await call<SyncResult>('StartSyncExecution', { stateMachineArn: arn, input, ...(name ? { name } : {}) }),
         );
-        setResult(JSON.stringify(out, null, 2));
       } else {
         const out = await call<{ executionArn: string }>('StartExecution', {
           stateMachineArn: arn,
@@ -100,6 +112,12 @@ export function StartPage({ arn }: { arn: string }) {
           Name (optional){' '}
           <input value={name} onChange={(e) => setName(e.target.value)} placeholder="generated when empty" />
         </label>
+        {express && (
+          <label>
+            <input type="checkbox" checked={sync} onChange={(e) => setSync(e.target.checked)} /> Wait for the result
+            (StartSyncExecution); otherwise start it and open its page (StartExecution)
+          </label>
+        )}
       </div>
       <h2>Input</h2>
       <CodeEditor
@@ -110,10 +128,48 @@ export function StartPage({ arn }: { arn: string }) {
         minLines={10}
       />
       {result && (
-        <>
-          <h2>Result (Express, synchronous)</h2>
-          <pre className="code">{result}</pre>
-        </>
+        <section className="sync-result" data-testid="sync-result" aria-label="Result">
+          <h2>
+            Result <StatusBadge status={result.status} />
+          </h2>
+          <dl className="facts">
+            <div className="field">
+              <dt>Execution</dt>
+              <dd>
+                <a href={href.execution(result.executionArn)}>{result.name ?? result.executionArn}</a>
+              </dd>
+            </div>
+            <div className="field">
+              <dt>Started</dt>
+              <dd>
+                <When seconds={result.startDate} />
+              </dd>
+            </div>
+            <div className="field">
+              <dt>Duration</dt>
+              <dd>{formatDuration((result.stopDate - result.startDate) * 1000)}</dd>
+            </div>
+            {result.error && (
+              <div className="field">
+                <dt>Error</dt>
+                <dd>
+                  <code>{result.error}</code>
+                  {result.cause && <FoldText text={result.cause} label="Cause" />}
+                </dd>
+              </div>
+            )}
+          </dl>
+          {result.output !== undefined && (
+            <>
+              <h3>Output</h3>
+              <JsonBlock label="Execution output" text={result.output} />
+            </>
+          )}
+          <p className="muted">
+            AWS keeps no record of Express executions; this server keeps the recent ones in memory (the state machine's
+            Executions tab).
+          </p>
+        </section>
       )}
     </section>
   );

@@ -1,11 +1,15 @@
 /**
- * The web console's own endpoints under /console/api (the live history stream, live validation) and
- * GET /cluster/nodes; everything else goes through the AWS JSON API. None of them changes state.
+ * The web console's own endpoints under /console/api (the live history stream, live validation, an
+ * execution's open tasks with their tokens, the recent Express executions) and GET /cluster/nodes;
+ * everything else, answering a task included, goes through the AWS JSON API. None of them changes
+ * state.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { registerConsoleEvents, type ConsoleEventsOptions } from './events.js';
+import { registerConsoleExpress } from './express.js';
 import { registerClusterNodes } from './nodes.js';
+import { registerConsoleTasks } from './tasks.js';
 import { registerConsoleValidate } from './validate.js';
 
 export type ConsoleApiOptions = ConsoleEventsOptions;
@@ -14,4 +18,6 @@ export function registerConsoleApi(app: FastifyInstance, ctx: ApiContext, option
   registerConsoleEvents(app, ctx, options);
   registerClusterNodes(app, ctx, Date.now());
   registerConsoleValidate(app);
+  registerConsoleTasks(app, ctx);
+  registerConsoleExpress(app, ctx);
 }

@@ -76,6 +76,13 @@ export class Actors {
     this.table.delete(arn);
   }
 
+  /** No actor applies a signal, has one queued, or has a task running in this process. */
+  get quiet(): boolean {
+    for (const actor of this.table.values())
+      if (actor.busy || actor.mailbox.length > 0 || actor.tasks > 0) return false;
+    return true;
+  }
+
   get size(): number {
     return this.table.size;
   }
@@ -278,7 +285,14 @@ export class Actors {
     const actor = this.table.get(arn);
     const record = actor?.record;
     if (actor) actor.tasks++;
-    void this.tasks.run(arn, record?.name, record?.stateMachineArn, command, record?.testCase).then((signal) => {
+    const execution = {
+      arn,
+      name: record?.name,
+      stateMachineArn: record?.stateMachineArn,
+      roleArn: record?.state.info.roleArn,
+      testCase: record?.testCase,
+    };
+    void this.tasks.run(execution, command).then((signal) => {
       if (actor) actor.tasks--;
       if (signal) return this.deliver(arn, signal);
       // Pending (a callback, a worker) or cancelled: the actor may be idle now and give up its lease.

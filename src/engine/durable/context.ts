@@ -3,13 +3,15 @@
  * interpreter's runtime, the compiled machines, the integrations, and whether the engine is closing.
  */
 import type { Logger } from 'pino';
-import { assertNever, HISTORY_EVENT_QUOTA } from '../../vocabulary/states-errors.js';
-import type { RunOptions, Runtime, StepResult, TimerPurpose } from '../../interpreter/types.js';
+import { HISTORY_EVENT_QUOTA } from '../../vocabulary/states-errors.js';
+import type { RunOptions, Runtime, StepResult } from '../../interpreter/types.js';
+import { scaleTimers } from '../wait-time-scale.js';
 import type { ExecutionStore } from '../../store/types.js';
 import type { Clock } from '../clock.js';
 import type { CommitQueue } from '../commit-queue.js';
 import type { CompileCache } from '../compile-cache.js';
 import type { IntegrationRegistry } from '../integration-registry.js';
+import type { EngineObserver } from '../observer.js';
 
 /** AWS's quota: an execution that would exceed it fails. */
 export const HISTORY_QUOTA = HISTORY_EVENT_QUOTA;
@@ -26,12 +28,16 @@ export interface DurableParts {
   log: Logger | undefined;
   /** WAIT_TIME_SCALE (see DurableEngineOptions.waitTimeScale). */
   waitTimeScale: number;
+  /** Retry backoffs' scale (see DurableEngineOptions.retryTimeScale; default waitTimeScale). */
+  retryTimeScale?: number;
   /** Process endings in a row after which an execution is failed, not run again (./poison.ts). */
   maxProcessEndingAttempts: number;
   /** Bytes of history events one step may hold before its commit (see RunOptions.historyBytes). */
   maxHistoryBytesInMemory?: number;
   /** The previous process on this store stopped cleanly: recovery counts no process ending. */
   stoppedCleanly?: boolean;
+  /** Who watches the engine (metrics, logs, status change events). */
+  observer?: EngineObserver;
 }
 
 export class DurableContext {
@@ -43,12 +49,14 @@ export class DurableContext {
   readonly integrations: IntegrationRegistry;
   readonly log: Logger | undefined;
   private readonly waitTimeScale: number;
+  private readonly retryTimeScale: number;
   readonly maxProcessEndingAttempts: number;
   readonly stoppedCleanly: boolean;
   /** How Standard steps run: history recorded, AWS's event quota, and the bytes one step may hold. */
   readonly standardRun: RunOptions;
   /** Set once by close(): loops stop, timers are not set again. */
   closed = false;
+  readonly observer: EngineObserver | undefined;
 
   constructor(parts: DurableParts) {
     this.store = parts.store;
@@ -59,8 +67,10 @@ export class DurableContext {
     this.integrations = parts.integrations;
     this.log = parts.log;
     this.waitTimeScale = parts.waitTimeScale;
+    this.retryTimeScale = parts.retryTimeScale ?? parts.waitTimeScale;
     this.maxProcessEndingAttempts = parts.maxProcessEndingAttempts;
     this.stoppedCleanly = parts.stoppedCleanly ?? false;
+    this.observer = parts.observer;
     this.standardRun =
       parts.maxHistoryBytesInMemory === undefined
         ? STANDARD_RUN
@@ -68,33 +78,12 @@ export class DurableContext {
   }
 
   /**
-   * WAIT_TIME_SCALE: Wait and Retry timers fire after their duration times the scale; timeouts and
-   * heartbeats keep theirs. Applied before the timer row is written (which stores only `fireAt`), so
-   * a stored timer fires as it was scaled when it was set.
+   * WAIT_TIME_SCALE: Wait timers fire after their duration times the wait scale, Retry timers after
+   * theirs times the retry scale; timeouts and heartbeats keep theirs. Applied before the timer row
+   * is written (which stores only `fireAt`), so a stored timer fires as it was scaled when it was set.
    */
   scaleTimers(result: StepResult): StepResult {
-    if (this.waitTimeScale === 1 || !result.commands.some((c) => c.kind === 'startTimer')) return result;
-    const now = this.clock.now();
-    const commands = result.commands.map((c) =>
-      c.kind === 'startTimer' && scaled(c.purpose)
-        ? { ...c, fireAt: now + Math.round(Math.max(0, c.fireAt - now) * this.waitTimeScale) }
-        : c,
-    );
-    return { ...result, commands };
-  }
-}
-
-/** Whether WAIT_TIME_SCALE applies to a timer: Wait states and Retry backoffs, not timeouts. */
-function scaled(purpose: TimerPurpose): boolean {
-  switch (purpose) {
-    case 'wait':
-    case 'retry':
-      return true;
-    case 'taskTimeout':
-    case 'heartbeat':
-    case 'executionTimeout':
-      return false;
-    default:
-      return assertNever(purpose, 'timer purpose');
+    const commands = scaleTimers(result.commands, this.clock.now(), this.waitTimeScale, this.retryTimeScale);
+    return commands === result.commands ? result : { ...result, commands };
   }
 }

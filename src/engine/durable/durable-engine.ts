@@ -21,6 +21,7 @@ import { CompileCache } from '../compile-cache.js';
 import type { Engine, StartRequest, StartResult, StopResult, SyncResult } from '../engine.js';
 import { executionArn, executionInfo } from '../execution-info.js';
 import { ExpressRunner } from '../express.js';
+import type { ExpressExecutionRecord } from '../express-record.js';
 import { HandlersIntegration } from '../handlers-integration.js';
 import { IntegrationRegistry } from '../integration-registry.js';
 import type { TestCaseIntegration } from '../ports.js';
@@ -43,6 +44,7 @@ import {
 import { redriveExecution } from './redrive.js';
 import { startsTask } from './step-commit.js';
 import { eventLoopTurns } from '../event-loop-turns.js';
+import type { CommitOutbox, EngineObserver } from '../observer.js';
 
 export { HISTORY_QUOTA } from './context.js';
 export type { CallbackResult } from './callbacks.js';
@@ -66,10 +68,15 @@ export interface DurableEngineOptions {
    */
   mocks?: TestCaseIntegration;
   /**
-   * Multiplies Wait state and Retry backoff durations (Step Functions Local's WAIT_TIME_SCALE):
-   * 0 makes them instant. Task, heartbeat and execution timeouts keep their real length.
+   * Multiplies Wait state and Retry backoff durations (STEPWISE_WAIT_TIME_SCALE): 0 makes them
+   * instant. Task, heartbeat and execution timeouts keep their real length.
    */
   waitTimeScale?: number;
+  /**
+   * Multiplies Retry backoff durations alone (default: waitTimeScale). Step Functions Local's
+   * WAIT_TIME_SCALE scales Wait states only, so a server given only that sets this to 1.
+   */
+  retryTimeScale?: number;
   /** Run as one node of several sharing `cluster.store` (which must be `store`). */
   cluster?: ClusterOwnershipOptions;
   /** Where the commit path records store faults (disk full...); /healthz reads it. */
@@ -91,6 +98,10 @@ export interface DurableEngineOptions {
    * over it the execution fails with States.Runtime. Default 64 MiB.
    */
   maxHistoryBytesInMemory?: number;
+  /** Who watches the engine: metrics, execution logs, status change events (./../observer.ts). */
+  observer?: EngineObserver;
+  /** Messages stored with each commit (status change events), see CommitOutbox. */
+  outbox?: CommitOutbox;
 }
 
 export class DurableEngine implements Engine {
@@ -102,6 +113,7 @@ export class DurableEngine implements Engine {
   private readonly callbacks: Callbacks;
   private readonly mocks: TestCaseIntegration | undefined;
   private readonly maxExecutionsInFlight: number;
+  private readonly observer: EngineObserver | undefined;
 
   constructor(options: DurableEngineOptions) {
     const clock = options.clock ?? realClock;
@@ -117,15 +129,21 @@ export class DurableEngine implements Engine {
       pause: options.runtime?.pause ?? eventLoopTurns(),
     };
     const machines = new CompileCache();
+    const commits = new CommitQueue(options.store, undefined, options.storeHealth);
+    commits.observer = options.observer;
+    commits.outbox = options.outbox;
+    this.observer = options.observer;
     this.ctx = new DurableContext({
       store: options.store,
-      commits: new CommitQueue(options.store, undefined, options.storeHealth),
+      commits,
+      observer: options.observer,
       clock,
       rt,
       machines,
       integrations,
       log: options.logger,
       waitTimeScale: options.waitTimeScale ?? 1,
+      ...(options.retryTimeScale !== undefined ? { retryTimeScale: options.retryTimeScale } : {}),
       maxProcessEndingAttempts: options.maxProcessEndingAttempts ?? DEFAULT_MAX_PROCESS_ENDING_ATTEMPTS,
       maxHistoryBytesInMemory: options.maxHistoryBytesInMemory ?? DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
       stoppedCleanly: options.stoppedCleanly ?? false,
@@ -144,6 +162,7 @@ export class DurableEngine implements Engine {
       rt,
       options.logger,
       options.maxHistoryBytesInMemory ?? DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
+      options.observer,
     );
     this.maxExecutionsInFlight = options.maxExecutionsInFlight ?? DEFAULT_MAX_EXECUTIONS_IN_FLIGHT;
     this.callbacks = new Callbacks(this.actors, options.store);
@@ -194,6 +213,10 @@ export class DurableEngine implements Engine {
     return this.actors.size + this.express.active;
   }
 
+  recentExpressExecutions(stateMachineArn?: string): ExpressExecutionRecord[] {
+    return this.express.record.list(stateMachineArn);
+  }
+
   /** Where this node's API listens, reported with its heartbeat (cluster). */
   advertise(address: string): void {
     this.ownership.advertise(address);
@@ -209,20 +232,32 @@ export class DurableEngine implements Engine {
     return { batches: this.ctx.commits.batches, maxBatch: this.ctx.commits.maxBatch };
   }
 
+  // ---- time skipping (the virtual clock, ../time-skipping.ts) ---------------------------------
+
+  /** Nothing runs here now: no step applying or queued, no task handler of a Standard execution running. */
+  get quiet(): boolean {
+    return this.actors.quiet;
+  }
+
+  /** Fires the timers due now (their deliveries go on after this resolves). */
+  sweepTimers(): Promise<void> {
+    return this.ownership.sweep();
+  }
+
   // ---- Engine ---------------------------------------------------------------------------------
 
   async startExecution(request: StartRequest): Promise<StartResult | { alreadyExists: ExecutionRecord }> {
     const sm = request.stateMachine;
     const full = this.executionsInFlight >= this.maxExecutionsInFlight;
     if (sm.type === 'EXPRESS') {
-      if (full) throw new ExecutionLimitExceededError(this.maxExecutionsInFlight);
+      if (full) throw this.throttled(sm.arn);
       return this.express.startAsync(request);
     }
     const { store, clock, rt } = this.ctx;
     const arn = executionArn(sm, request.name, 'STANDARD');
     const existing = await store.getExecution(arn);
     if (existing) return { alreadyExists: existing };
-    if (full) throw new ExecutionLimitExceededError(this.maxExecutionsInFlight);
+    if (full) throw this.throttled(sm.arn);
     const machine = this.ctx.machines.forStateMachine(sm);
     const startDate = clock.now();
     const info = executionInfo(sm, request, arn, startDate, 0);
@@ -262,6 +297,12 @@ export class DurableEngine implements Engine {
 
   startSyncExecution(request: StartRequest): Promise<SyncResult> {
     return this.express.startSync(request);
+  }
+
+  /** A start refused for the executions in flight: told to the observer (ExecutionThrottled). */
+  private throttled(stateMachineArn: string): ExecutionLimitExceededError {
+    this.observer?.executionThrottled?.(stateMachineArn);
+    return new ExecutionLimitExceededError(this.maxExecutionsInFlight);
   }
 
   async stopExecution(executionArn: string, error?: string, cause?: string): Promise<StopResult> {

@@ -24,13 +24,15 @@ export class TimerLoop {
   ) {}
 
   /** Delivers each timer not already being delivered; how many that was. */
-  fire(timers: readonly { executionArn: string; timerId: string }[]): number {
+  fire(timers: readonly { executionArn: string; timerId: string; fireAt?: number }[]): number {
     let fresh = 0;
+    const now = this.ctx.clock.now();
     for (const timer of timers) {
       const key = inFlightKey(timer.executionArn, timer.timerId);
       if (this.inFlight.has(key)) continue;
       this.inFlight.add(key);
       fresh++;
+      if (timer.fireAt !== undefined) this.ctx.observer?.timerFired?.(Math.max(0, now - timer.fireAt));
       void this.deliver(timer.executionArn, timer.timerId);
     }
     return fresh;

@@ -7,6 +7,7 @@
 import { StatesErrors } from '../../vocabulary/states-errors.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
 import { awsSdkError } from './errors.js';
+import { RoleUnavailable } from './roles.js';
 import { ClientCache, regionOf } from './settings.js';
 import { commandClass, fromSdkOutput, loadTaskSdkModule, operationSchemas, toSdkInput } from './sdk.js';
 
@@ -40,10 +41,19 @@ export class AwsSdkIntegration implements Integration {
         cause: `${mod.packageName} has no action '${parsed.action}' (no ${parsed.action.charAt(0).toUpperCase()}${parsed.action.slice(1)}Command)`,
       };
     }
-    const client = this.clients.get(mod, regionOf(task.executionArn), [
-      parsed.service,
-      mod.packageName.replace('@aws-sdk/client-', ''),
-    ]);
+    let client;
+    try {
+      client = await this.clients.forTask(
+        mod,
+        regionOf(task.executionArn),
+        [parsed.service, mod.packageName.replace('@aws-sdk/client-', '')],
+        task,
+      );
+    } catch (error) {
+      if (error instanceof RoleUnavailable)
+        return { kind: 'failed', error: StatesErrors.TaskFailed, cause: error.message };
+      throw error;
+    }
     const probe = new Command({} as never);
     const schemas = operationSchemas(mod, probe);
     const input = toSdkInput(task.parameters ?? {}, schemas.input);

@@ -21,6 +21,7 @@ import type { Json, JsonObject } from '../../json.js';
 import type { IntegrationPattern } from '../../vocabulary/resource.js';
 import type { Integration, TaskInvocation, TaskOutcome } from '../../engine/ports.js';
 import { optimizedError, type OptimizedNaming } from './errors.js';
+import { RoleUnavailable } from './roles.js';
 import { regionOf, type AwsSettings, type ClientCache } from './settings.js';
 import {
   commandClass,
@@ -128,12 +129,15 @@ export class OptimizedAwsIntegration implements Integration {
     }
     const mod = await loadTaskSdkModule(spec.sdkService);
     if ('kind' in mod) return mod;
-    const call = new Call(
-      mod,
-      this.clients.get(mod, regionOf(task.executionArn), [parsed.service, spec.sdkService]),
-      spec,
-      task.signal,
-    );
+    let client;
+    try {
+      client = await this.clients.forTask(mod, regionOf(task.executionArn), [parsed.service, spec.sdkService], task);
+    } catch (error) {
+      if (error instanceof RoleUnavailable)
+        return { kind: 'failed', error: StatesErrors.TaskFailed, cause: error.message };
+      throw error;
+    }
+    const call = new Call(mod, client, spec, task.signal);
     try {
       const output = await this.run(call, task, parsed.service, parsed.pattern);
       return { kind: 'succeeded', output };

@@ -5,7 +5,9 @@
  * The region is the execution's (from its ARN); credentials come from the SDK's standard chain
  * (environment, shared config files, container and instance roles) unless given in code.
  */
+import type { Json } from '../../json.js';
 import { regionOf as arnRegion } from '../../vocabulary/arn.js';
+import { roleCredentials, RoleUnavailable, taskRole, type CredentialsProvider, type RoleMode } from './roles.js';
 import type { SdkClient, SdkModule } from './sdk.js';
 
 export interface AwsCredentials {
@@ -23,7 +25,20 @@ export interface AwsSettings {
   credentials?: AwsCredentials;
   /** How often `ecs:runTask.sync` asks ECS whether the task stopped (default 5 s). */
   ecsPollIntervalMs: number;
+  /** Whose credentials sign a Task's calls (./roles.ts); default the server's own. */
+  roles?: RoleMode;
 }
+
+/** What a Task says about the role its calls run as. */
+export interface TaskRoles {
+  /** The Task's evaluated `Credentials` field. */
+  credentials?: Json;
+  /** The execution's role. */
+  roleArn?: string;
+}
+
+/** Temporary credentials are fetched again this long before they expire. */
+const CREDENTIALS_REFRESH_MS = 5 * 60 * 1000;
 
 export const DEFAULT_ECS_POLL_INTERVAL_MS = 5000;
 
@@ -54,21 +69,60 @@ export function regionOf(executionArn: string): string {
   return arnRegion(executionArn) ?? 'us-east-1';
 }
 
-/** One client per package, region and endpoint. */
+/** One client per package, region, endpoint and identity (the server's, or a role's). */
 export class ClientCache {
   private readonly clients = new Map<string, SdkClient>();
+  private readonly identities = new Map<string, CredentialsProvider>();
 
   constructor(private readonly settings: AwsSettings) {}
 
-  get(mod: SdkModule, region: string, serviceNames: string[]): SdkClient {
+  /**
+   * The client for a Task's call, signed as the role the settings say; a role whose credentials
+   * cannot be had throws RoleUnavailable (the Task fails) before any call is made.
+   */
+  async forTask(mod: SdkModule, region: string, serviceNames: string[], task: TaskRoles): Promise<SdkClient> {
+    const role = taskRole(task.credentials, task.roleArn);
+    const identity = roleCredentials(
+      {
+        mode: this.settings.roles ?? { kind: 'server' },
+        ...(this.settings.credentials ? { credentials: this.settings.credentials } : {}),
+        ...(endpointFor(this.settings, ['sts']) !== undefined
+          ? { stsEndpoint: endpointFor(this.settings, ['sts']) }
+          : {}),
+      },
+      role,
+      region,
+    );
+    if (!identity) return this.get(mod, region, serviceNames);
+    const key = `${identity.key}|${region}`;
+    let provider = this.identities.get(key);
+    if (!provider) {
+      provider = refreshing(identity.provider);
+      this.identities.set(key, provider);
+    }
+    try {
+      await provider();
+    } catch (e) {
+      throw new RoleUnavailable(`The role '${role}' could not be used: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return this.get(mod, region, serviceNames, { key, provider });
+  }
+
+  get(
+    mod: SdkModule,
+    region: string,
+    serviceNames: string[],
+    identity?: { key: string; provider: CredentialsProvider },
+  ): SdkClient {
     const endpoint = endpointFor(this.settings, serviceNames);
-    const key = `${mod.packageName}|${region}|${endpoint ?? ''}`;
+    const key = `${mod.packageName}|${region}|${endpoint ?? ''}|${identity?.key ?? 'server'}`;
     let client = this.clients.get(key);
     if (!client) {
+      const credentials = identity?.provider ?? this.settings.credentials;
       client = new mod.Client({
         region,
         ...(endpoint ? { endpoint } : {}),
-        ...(this.settings.credentials ? { credentials: this.settings.credentials } : {}),
+        ...(credentials ? { credentials } : {}),
         // Retries are the state machine's (Retry), as on AWS: one attempt per task attempt.
         maxAttempts: 1,
         ...(endpoint && mod.packageName === '@aws-sdk/client-s3'
@@ -88,5 +142,19 @@ export class ClientCache {
   destroy(): void {
     for (const client of this.clients.values()) (client as { destroy?: () => void }).destroy?.();
     this.clients.clear();
+    this.identities.clear();
   }
+}
+
+/** Keeps a provider's credentials until shortly before they expire; a failure is not kept. */
+function refreshing(provider: CredentialsProvider): CredentialsProvider {
+  let cached: Awaited<ReturnType<CredentialsProvider>> | undefined;
+  let pending: ReturnType<CredentialsProvider> | undefined;
+  return async () => {
+    const expiry = cached?.expiration?.getTime();
+    if (cached && (expiry === undefined || expiry - Date.now() > CREDENTIALS_REFRESH_MS)) return cached;
+    pending ??= provider().finally(() => (pending = undefined));
+    cached = await pending;
+    return cached;
+  };
 }

@@ -12,8 +12,8 @@
  * server runs (an edited file gets new workers).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { InvokeRequest, InvokeResponse, LambdaBackend } from './backend.js';
 import { functionArn, type FunctionTarget } from './function-name.js';
@@ -61,15 +61,23 @@ export class LocalFunctions implements LambdaBackend {
     return this.pool.busy;
   }
 
-  /** The function's file, if the folder has one. */
+  /**
+   * The function's file, if the folder has one. Only a file inside the folder counts: a name with
+   * `..` or a symlink that leads out of the folder finds nothing (names are checked as Lambda's
+   * before they get here, so this is the second wall, not the first).
+   */
   async find(name: string): Promise<FoundFunction | undefined> {
     const candidates = [
       ...FUNCTION_EXTENSIONS.map((ext) => join(this.dir, name + ext)),
       ...FUNCTION_EXTENSIONS.map((ext) => join(this.dir, name, `index${ext}`)),
     ];
+    const root = await realpath(this.dir).catch(() => undefined);
+    if (root === undefined) return undefined;
     for (const file of candidates) {
       const info = await stat(file).catch(() => undefined);
-      if (info?.isFile()) return { file, mtimeMs: info.mtimeMs };
+      if (!info?.isFile()) continue;
+      const real = await realpath(file).catch(() => undefined);
+      if (real !== undefined && real.startsWith(root + sep)) return { file: real, mtimeMs: info.mtimeMs };
     }
     return undefined;
   }

@@ -28,6 +28,21 @@ export class MockIntegration implements TestCaseIntegration {
     return this.config.stateMachines.get(stateMachineName)?.has(testCase) ?? false;
   }
 
+  /** The names of a state machine's test cases, in the file's order (none for a machine it does not name). */
+  testCases(stateMachineName: string): string[] {
+    return [...(this.config.stateMachines.get(stateMachineName)?.keys() ?? [])];
+  }
+
+  /** The states a test case mocks, in the file's order. */
+  mockedStates(stateMachineName: string, testCase: string): string[] {
+    return [...(this.config.stateMachines.get(stateMachineName)?.get(testCase)?.keys() ?? [])];
+  }
+
+  /** The state machines the file names, in its order. */
+  stateMachineNames(): string[] {
+    return [...this.config.stateMachines.keys()];
+  }
+
   /** Whether the task's state is mocked in the test case its execution runs. */
   handles(task: TaskInvocation): boolean {
     return this.responseFor(task) !== undefined;

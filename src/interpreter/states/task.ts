@@ -141,6 +141,8 @@ async function startTask(run: StepContext, frame: Frame, state: TaskState, optio
     heartbeatSeconds,
     started: flavour.kind !== 'activity',
     taskToken,
+    ...(timeoutSeconds !== undefined ? { timeoutAt: now + timeoutSeconds * 1000 } : {}),
+    ...(heartbeatSeconds !== undefined ? { heartbeatDueAt: now + heartbeatSeconds * 1000 } : {}),
   };
   run.commands.push({
     kind: 'invokeTask',
@@ -194,8 +196,9 @@ export async function resumeTask(run: StepContext, frame: Frame, signal: TaskSig
     case 'taskHeartbeat': {
       if (phase.heartbeatTimerId === undefined || phase.heartbeatSeconds === undefined) return { kind: 'blocked' };
       run.cancelTimer(phase.heartbeatTimerId);
-      const heartbeatTimerId = run.startTimer(frame.id, run.rt.now() + phase.heartbeatSeconds * 1000, 'heartbeat');
-      frame.phase = { ...phase, heartbeatTimerId };
+      const heartbeatDueAt = run.rt.now() + phase.heartbeatSeconds * 1000;
+      const heartbeatTimerId = run.startTimer(frame.id, heartbeatDueAt, 'heartbeat');
+      frame.phase = { ...phase, heartbeatTimerId, heartbeatDueAt };
       return { kind: 'blocked' };
     }
     case 'taskSucceeded': {

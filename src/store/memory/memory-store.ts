@@ -38,6 +38,7 @@ import type {
   StateMachineVersionRecord,
   TaskRecord,
   TimerRecord,
+  OutboxRecord,
 } from '../types.js';
 import { compareKeys, paginate } from './paging.js';
 
@@ -76,6 +77,9 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
   private readonly history = new Map<string, { events: HistoryEvent[]; ids: Set<number> }>();
   private readonly timers = new Map<string, Map<string, TimerRecord>>();
   private readonly tasks = new Map<string, Map<string, TaskRecord>>();
+  /** The outbox, by id; `nextAttemptAt` is when a row may be taken. */
+  private readonly outbox = new Map<number, OutboxRecord & { nextAttemptAt: Millis }>();
+  private outboxIds = 0;
   private readonly activities = new Map<string, ActivityRecord>();
   /** Activity-task claims by `claimKey(executionArn, taskId)`; dropped with their outbox row. */
   private readonly claims = new Map<string, { claimedAt: Millis; claimedBy?: string }>();
@@ -298,6 +302,10 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
     }
     if (commit.signalsSettled && commit.signalsSettled.length > 0)
       this.settle(commit.signalsSettled, lease?.now ?? Date.now());
+    for (const m of commit.outbox ?? []) {
+      const id = ++this.outboxIds;
+      this.outbox.set(id, { ...m, id, attempts: 0, nextAttemptAt: m.createdAt });
+    }
     for (const activityArn of activityArnsOf(commit.tasksAdded)) this.deliver({ kind: 'activity', activityArn });
     return 'ok';
   }
@@ -321,6 +329,45 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
 
   async nextTimerAt(): Promise<Millis | undefined> {
     return this.allTimers()[0]?.fireAt;
+  }
+
+  async countTimers(): Promise<number> {
+    return this.allTimers().length;
+  }
+
+  async claimOutbox(now: Millis, limit: number, holdMs: number): Promise<OutboxRecord[]> {
+    const due = [...this.outbox.values()]
+      .filter((row) => row.nextAttemptAt <= now)
+      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
+      .slice(0, limit);
+    return due.map((row) => {
+      row.nextAttemptAt = now + holdMs;
+      const { nextAttemptAt: _next, ...record } = row;
+      return { ...record };
+    });
+  }
+
+  async deleteExecutionsStoppedBefore(stoppedBefore: Millis, limit: number): Promise<number> {
+    const doomed = [...this.executions.values()]
+      .filter((e) => e.status !== 'RUNNING' && e.stopDate !== undefined && e.stopDate < stoppedBefore)
+      .sort((a, b) => compareKeys([a.stopDate ?? 0, a.arn], [b.stopDate ?? 0, b.arn]))
+      .slice(0, limit);
+    for (const { arn } of doomed) {
+      this.executions.delete(arn);
+      this.history.delete(arn);
+      this.timers.delete(arn);
+      this.tasks.delete(arn);
+      this.leases.delete(arn);
+      for (const [id, signal] of this.signals) if (signal.executionArn === arn) this.signals.delete(id);
+    }
+    return doomed.length;
+  }
+
+  async settleOutbox(id: number, retry?: { attempts: number; nextAttemptAt: Millis }): Promise<void> {
+    const row = this.outbox.get(id);
+    if (!row) return;
+    if (!retry) this.outbox.delete(id);
+    else Object.assign(row, retry);
   }
 
   async pendingTasks(executionArn: string): Promise<TaskRecord[]> {

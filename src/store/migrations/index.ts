@@ -4,6 +4,8 @@ import { testCase } from './0003-test-case.js';
 import { cluster } from './0004-cluster.js';
 import { processEndings } from './0005-process-endings.js';
 import { encryptionConfiguration } from './0006-encryption-configuration.js';
+import { outbox } from './0007-outbox.js';
+import { retention } from './0008-retention.js';
 import type { Migration } from './migration.js';
 
 export { pendingMigrations, type AppliedMigration, type Migration } from './migration.js';
@@ -16,4 +18,6 @@ export const migrations: readonly Migration[] = [
   cluster,
   processEndings,
   encryptionConfiguration,
+  outbox,
+  retention,
 ];

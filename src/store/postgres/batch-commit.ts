@@ -29,7 +29,7 @@ WITH input AS (
     state jsonb, version integer, process_endings integer,
     lease_owner text, lease_now bigint, locked_by text, locked_until bigint, settled_at bigint,
     event_ids integer[], events jsonb, timers_removed text[], timers_added jsonb, tasks_removed text[],
-    tasks_added jsonb, settled jsonb)
+    tasks_added jsonb, settled jsonb, outbox jsonb)
 ),
 created AS (
   INSERT INTO executions (arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name,
@@ -81,6 +81,11 @@ added_tasks AS (
     FROM mine m, jsonb_to_recordset(m.tasks_added) AS x(task_id text, resource text, command jsonb, created_at bigint)
   ON CONFLICT (execution_arn, task_id) DO UPDATE SET resource = excluded.resource, command = excluded.command,
     created_at = excluded.created_at, locked_by = NULL, locked_until = NULL, claimed_by = NULL, claimed_at = NULL
+),
+added_outbox AS (
+  INSERT INTO outbox (target, body, created_at, next_attempt_at)
+  SELECT x.target, x.body, x.created_at, x.created_at
+    FROM mine m, jsonb_to_recordset(m.outbox) AS x(target text, body text, created_at bigint)
 ),
 settled AS (
   UPDATE signals s SET settled_at = m.settled_at, accepted = x.accepted
@@ -134,6 +139,7 @@ function member(commit: Commit, ord: number): Record<string, unknown> {
       created_at: t.createdAt,
     })),
     settled: commit.signalsSettled ?? [],
+    outbox: (commit.outbox ?? []).map((m) => ({ target: m.target, body: m.body, created_at: m.createdAt })),
   };
 }
 

@@ -70,11 +70,13 @@ import type {
   StateMachineVersionRecord,
   TaskRecord,
   TimerRecord,
+  OutboxRecord,
 } from '../types.js';
 import { activityFromRow, claimedTaskFromRow, type ActivityRow, type ClaimedTaskRow } from '../activity-rows.js';
 import { CLUSTER_SQL } from './cluster-sql.js';
 import { ChannelListener } from './listener.js';
 import { commitBatch } from './batch-commit.js';
+import { outboxFromRow, type OutboxRow } from '../rows.js';
 import { migrate } from './migrate.js';
 import { listExecutionsQuery, SQL } from './sql.js';
 
@@ -492,6 +494,26 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
   async nextTimerAt(): Promise<Millis | undefined> {
     const [row] = await this.rows<{ fire_at: number | null }>(SQL.nextTimerAt);
     return row?.fire_at ?? undefined;
+  }
+
+  async claimOutbox(now: Millis, limit: number, holdMs: number): Promise<OutboxRecord[]> {
+    const rows = await this.rows<OutboxRow>(SQL.claimOutbox, [now, limit, now + holdMs]);
+    return rows.map(outboxFromRow).sort((a, b) => a.id - b.id);
+  }
+
+  async deleteExecutionsStoppedBefore(stoppedBefore: Millis, limit: number): Promise<number> {
+    const [row] = await this.rows<{ count: string | number }>(SQL.deleteStoppedBefore, [stoppedBefore, limit]);
+    return Number(row?.count ?? 0);
+  }
+
+  async settleOutbox(id: number, retry?: { attempts: number; nextAttemptAt: Millis }): Promise<void> {
+    if (retry) await this.run(SQL.retryOutbox, [id, retry.attempts, retry.nextAttemptAt]);
+    else await this.run(SQL.deleteOutbox, [id]);
+  }
+
+  async countTimers(): Promise<number> {
+    const [row] = await this.rows<{ count: string | number }>(SQL.countTimers);
+    return Number(row?.count ?? 0);
   }
 
   async pendingTasks(executionArn: string): Promise<TaskRecord[]> {

@@ -95,6 +95,26 @@ export const SQL = {
   dueTimers: `SELECT execution_arn, timer_id, fire_at FROM timers WHERE fire_at <= $1
     ORDER BY fire_at, execution_arn, timer_id LIMIT $2`,
   nextTimerAt: 'SELECT min(fire_at) AS fire_at FROM timers',
+  countTimers: 'SELECT count(*) AS count FROM timers',
+  // The outbox: due rows taken and held in one statement; SKIP LOCKED lets nodes take different ones.
+  claimOutbox: `UPDATE outbox o SET next_attempt_at = $3
+     FROM (SELECT id FROM outbox WHERE next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED) due
+    WHERE o.id = due.id
+    RETURNING o.id, o.target, o.body, o.created_at, o.attempts`,
+  retryOutbox: 'UPDATE outbox SET attempts = $2, next_attempt_at = $3 WHERE id = $1',
+  deleteOutbox: 'DELETE FROM outbox WHERE id = $1',
+  // Retention: finished executions, oldest first, with everything of theirs, in one statement.
+  deleteStoppedBefore: `WITH doomed AS (
+      DELETE FROM executions e WHERE e.arn IN (
+        SELECT arn FROM executions WHERE status <> 'RUNNING' AND stop_date < $1
+         ORDER BY stop_date, arn LIMIT $2 FOR UPDATE SKIP LOCKED)
+        AND e.status <> 'RUNNING'
+      RETURNING e.arn),
+    h AS (DELETE FROM history_events WHERE execution_arn IN (SELECT arn FROM doomed)),
+    t AS (DELETE FROM timers WHERE execution_arn IN (SELECT arn FROM doomed)),
+    k AS (DELETE FROM tasks WHERE execution_arn IN (SELECT arn FROM doomed)),
+    s AS (DELETE FROM signals WHERE execution_arn IN (SELECT arn FROM doomed))
+    SELECT count(*) AS count FROM doomed`,
 
   pendingTasks: `SELECT ${TASK_SELECT} FROM tasks WHERE execution_arn = $1 ORDER BY created_at, task_id`,
 } as const;

@@ -23,6 +23,7 @@ import type {
   PageRequest,
   StateMachineRecord,
   StateMachineVersionRecord,
+  OutboxRecord,
   TaskRecord,
   TimerRecord,
 } from '../types.js';
@@ -49,6 +50,7 @@ import {
 import { activityFromRow, activityToRow, claimedTaskFromRow } from '../activity-rows.js';
 import { prepareActivityStatements, type ActivityStatements } from './activity-statements.js';
 import { ExecutionQueries, prepareStatements, type ExecutionQueryParams, type Statements } from './statements.js';
+import { outboxFromRow } from '../rows.js';
 
 export interface SqliteStoreOptions extends OpenDatabaseOptions {
   /**
@@ -334,6 +336,7 @@ export class SqliteStore implements ExecutionStore {
     for (const timer of commit.timersAdded) this.sql.putTimer.run(timerToRow(timer));
     for (const taskId of commit.tasksRemoved) this.sql.deleteTask.run(execution.arn, taskId);
     for (const task of commit.tasksAdded) this.sql.putTask.run(taskToRow(task));
+    for (const m of commit.outbox ?? []) this.sql.insertOutbox.run(m.target, m.body, m.createdAt, m.createdAt);
     return true;
   }
 
@@ -359,6 +362,48 @@ export class SqliteStore implements ExecutionStore {
 
   async nextTimerAt(): Promise<Millis | undefined> {
     return this.sql.nextTimerAt.get() ?? undefined;
+  }
+
+  async countTimers(): Promise<number> {
+    return this.sql.countTimers.get() ?? 0;
+  }
+
+  async claimOutbox(now: Millis, limit: number, holdMs: number): Promise<OutboxRecord[]> {
+    return this.db
+      .transaction(() => {
+        const rows = this.sql.dueOutbox.all(now, limit);
+        for (const row of rows) this.sql.holdOutbox.run(now + holdMs, Number(row.id));
+        return rows.map(outboxFromRow);
+      })
+      .immediate();
+  }
+
+  /** An online backup to `file` (SQLite's backup API): a consistent copy while commits go on. */
+  async backup(file: string): Promise<void> {
+    await this.db.backup(file);
+  }
+
+  async deleteExecutionsStoppedBefore(stoppedBefore: Millis, limit: number): Promise<number> {
+    return this.db
+      .transaction(() => {
+        let deleted = 0;
+        for (const arn of this.sql.stoppedBefore.all(stoppedBefore, limit)) {
+          // Redriven since it was picked: RUNNING again, kept.
+          if (this.sql.deleteStoppedExecution.run(arn).changes !== 1) continue;
+          deleted++;
+          this.sql.deleteExecutionHistory.run(arn);
+          this.sql.deleteExecutionTimers.run(arn);
+          this.sql.deleteExecutionTasks.run(arn);
+          this.sql.deleteExecutionSignals.run(arn);
+        }
+        return deleted;
+      })
+      .immediate();
+  }
+
+  async settleOutbox(id: number, retry?: { attempts: number; nextAttemptAt: Millis }): Promise<void> {
+    if (retry) this.sql.retryOutbox.run(retry.attempts, retry.nextAttemptAt, id);
+    else this.sql.deleteOutbox.run(id);
   }
 
   async pendingTasks(executionArn: string): Promise<TaskRecord[]> {

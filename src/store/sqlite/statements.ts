@@ -9,6 +9,7 @@ import type {
   AliasRow,
   EventRow,
   ExecutionRow,
+  OutboxRow,
   StateMachineRow,
   SummaryRow,
   TaskRow,
@@ -206,6 +207,34 @@ export function prepareStatements(db: Database) {
       'SELECT execution_arn, timer_id, fire_at FROM timers WHERE fire_at <= ? ORDER BY fire_at, execution_arn, timer_id LIMIT ?',
     ),
     nextTimerAt: preparePluck<[], number | null>(db, 'SELECT min(fire_at) FROM timers'),
+    countTimers: preparePluck<[], number>(db, 'SELECT count(*) FROM timers'),
+
+    // the outbox (messages to deliver outside)
+    insertOutbox: prepare<[string, string, number, number]>(
+      db,
+      'INSERT INTO outbox (target, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?)',
+    ),
+    dueOutbox: prepare<[number, number], OutboxRow>(
+      db,
+      'SELECT id, target, body, created_at, attempts FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?',
+    ),
+    holdOutbox: prepare<[number, number]>(db, 'UPDATE outbox SET next_attempt_at = ? WHERE id = ?'),
+    retryOutbox: prepare<[number, number, number]>(
+      db,
+      'UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?',
+    ),
+    deleteOutbox: prepare<[number]>(db, 'DELETE FROM outbox WHERE id = ?'),
+
+    // retention
+    stoppedBefore: preparePluck<[number, number], string>(
+      db,
+      "SELECT arn FROM executions WHERE status <> 'RUNNING' AND stop_date < ? ORDER BY stop_date, arn LIMIT ?",
+    ),
+    deleteStoppedExecution: prepare<[string]>(db, "DELETE FROM executions WHERE arn = ? AND status <> 'RUNNING'"),
+    deleteExecutionHistory: prepare<[string]>(db, 'DELETE FROM history_events WHERE execution_arn = ?'),
+    deleteExecutionTimers: prepare<[string]>(db, 'DELETE FROM timers WHERE execution_arn = ?'),
+    deleteExecutionTasks: prepare<[string]>(db, 'DELETE FROM tasks WHERE execution_arn = ?'),
+    deleteExecutionSignals: prepare<[string]>(db, 'DELETE FROM signals WHERE execution_arn = ?'),
 
     // tasks (the outbox)
     putTask: prepare<TaskRow>(

@@ -12,6 +12,12 @@ import { restrictedKind, type Resolver } from '../../../src/integrations/http/ne
 import type { TaskInvocation } from '../../../src/engine/ports.js';
 import type { Json } from '../../../src/json.js';
 import { parseResource } from '../../../src/vocabulary/resource.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { resultOf } from '../../support/aws.js';
+import { removeDir, tempDir } from '../../support/files.js';
+import { startTestServer } from '../../support/server.js';
 import { httpTask, startRecorder, startStepwise, type Recorder, type Stepwise } from './harness.js';
 
 const RESOURCE = 'arn:aws:states:::http:invoke';
@@ -209,5 +215,39 @@ describe("a connection's endpoints", () => {
     expect(outcome).toMatchObject({ kind: 'failed', error: 'States.Permissions' });
     expect(outcome.kind === 'failed' && outcome.cause).toContain("The connection 'open' lists no AllowedEndpoints");
     expect(api.to('/collect')).toHaveLength(0);
+  });
+});
+
+describe('a server that requires API credentials', () => {
+  it('refuses a connection that lists no AllowedEndpoints, so a caller cannot aim its secrets at a listener of its own', async () => {
+    const api = await startRecorder();
+    api.route('/collect', () => ({ body: { ok: true } }));
+    const dir = tempDir('stepwise-connections-');
+    const file = join(dir, 'connections.yaml');
+    writeFileSync(
+      file,
+      'open:\n  AuthorizationType: API_KEY\n  AuthParameters:\n    ApiKeyAuthParameters: { ApiKeyName: x-api-key, ApiKeyValue: s3cret }\n',
+    );
+    // The shared test client signs with local/local: the configured pair.
+    const sw = await startTestServer({
+      connections: file,
+      httpAllowedHosts: ['127.0.0.1'],
+      accessKeys: [{ accessKeyId: 'local', secretAccessKey: 'local' }],
+    });
+    try {
+      const stateMachineArn = await sw.createMachine(
+        'open-connection',
+        httpTask(get(`${api.url}/collect`, 'open')),
+        'EXPRESS',
+      );
+      const result = resultOf(await sw.client.send(new StartSyncExecutionCommand({ stateMachineArn, input: '{}' })));
+      expect(result).toMatchObject({ status: 'FAILED', error: 'States.Permissions' });
+      expect(result.cause).toContain("The connection 'open' lists no AllowedEndpoints");
+      expect(api.to('/collect')).toHaveLength(0);
+    } finally {
+      await sw.close();
+      await api.close();
+      removeDir(dir);
+    }
   });
 });
