@@ -10,6 +10,7 @@ import { registerMocks } from './mocks.js';
 import { registerRun } from './run.js';
 import { registerRunFrom } from './run-from.js';
 import { registerServe } from './serve.js';
+import { registerTest } from './test.js';
 import { registerValidate } from './validate.js';
 
 /** Each command lives in its own module and adds itself to the program. */
@@ -25,6 +26,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerDeploy,
   registerMocks,
   registerRunFrom,
+  registerTest,
 ];
 
 /** The package version; package.json sits two levels up from both src/cli and dist/cli. */
