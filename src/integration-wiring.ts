@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { IntegrationRegistry } from './engine/integration-registry.js';
 import { addIntegrations, type IntegrationOptions } from './integrations/index.js';
 import { loadMockConfig, MockIntegration } from './integrations/mocks/index.js';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './index.js';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './defaults.js';
 
 /** The settings of `ServerOptions` that decide how tasks run. */
 export interface IntegrationSettings {

@@ -19,7 +19,7 @@ import {
 } from '../engine/quotas.js';
 import { accessSettings } from '../api/auth/cli.js';
 import { ExitCode, UsageError, reportError, type CommandContext } from './common.js';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../index.js';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../defaults.js';
 import {
   applyEnvFile,
   checkFilesReadable,
