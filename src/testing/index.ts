@@ -20,6 +20,7 @@ export {
   type RunWorkflowOptions,
   type StateView,
 } from './run.js';
+export { fromTemplate, TemplateStateMachineRef } from './template-source.js';
 export type { Mock, MockResponse, MockConfigSelection, MockUsage } from './mocks.js';
 export type { ExecutionTrace, StateVisit, TaskAttempt, TaskCall } from './trace.js';
 export {

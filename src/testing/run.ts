@@ -13,6 +13,7 @@ import type { StateMachineType, TerminalStatus } from '../interpreter/types.js';
 import { indexDefinition, type DefinitionIndex } from './definition.js';
 import { taskHandlers, type Mock, type MockConfigSelection, type MockUsage } from './mocks.js';
 import { traceExecution, type ExecutionTrace, type StateVisit, type TaskCall } from './trace.js';
+import { templateStateMachine, TemplateStateMachineRef } from './template-source.js';
 
 /** A definition to be read from a JSON or YAML file. */
 export class DefinitionFile {
@@ -105,18 +106,26 @@ export class WorkflowRun {
   }
 }
 
-/** Runs the definition (an ASL object, or `fromFile(path)`) once to its end; never throws for a failing execution (read `status`). */
+/** Runs the definition (an ASL object, `fromFile(path)` or `fromTemplate(file, logicalId)`) once to its end; never throws for a failing execution (read `status`). */
 export async function runWorkflow(
-  definition: DefinitionFile | Json | object,
+  definition: DefinitionFile | TemplateStateMachineRef | Json | object,
   options: RunWorkflowOptions = {},
 ): Promise<WorkflowRun> {
-  const value = definition instanceof DefinitionFile ? await readDefinitionFile(definition.path) : (definition as Json);
+  let templateType: StateMachineType | undefined;
+  let value: Json;
+  if (definition instanceof TemplateStateMachineRef) {
+    const loaded = await templateStateMachine(definition);
+    value = loaded.definition;
+    templateType = loaded.type;
+  } else {
+    value = definition instanceof DefinitionFile ? await readDefinitionFile(definition.path) : (definition as Json);
+  }
   const index = indexDefinition(value);
   const { handlers, usage } = taskHandlers(index, options);
   const result = await execute(value, options.input ?? {}, {
     handlers,
     clock: options.clock ?? fakeClock(),
-    stateMachineType: options.type ?? 'STANDARD',
+    stateMachineType: options.type ?? templateType ?? 'STANDARD',
     ...(options.context !== undefined ? { context: options.context } : {}),
   });
   return new WorkflowRun(

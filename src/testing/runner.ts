@@ -7,6 +7,7 @@ import { checkExpectations, type Failure } from './expectations.js';
 import { readDefinitionFile, runWorkflow, type WorkflowRun } from './run.js';
 import { indexDefinition } from './definition.js';
 import { readTestFile, TestFileError, type TestFileSpec } from './test-file.js';
+import { templateStateMachine, TemplateStateMachineRef } from './template-source.js';
 
 export interface TestResult {
   name: string;
@@ -44,22 +45,35 @@ export async function runTestFile(file: string): Promise<FileResult> {
     return result;
   }
   const base = dirname(resolve(file));
-  const machineFile = resolve(base, spec.stateMachine);
-  result.stateMachine = machineFile;
+  const template = spec.template;
+  const machineFile = template ? resolve(base, template.file) : resolve(base, spec.stateMachine ?? '');
+  // A template's state machines are told apart by logical id (coverage, messages).
+  result.stateMachine = template ? `${machineFile}#${template.logicalId}` : machineFile;
+  const source = template ? `template ${template.file}#${template.logicalId}` : `stateMachine ${spec.stateMachine}`;
+  if (template) result.reads.push(machineFile);
   if (spec.functions !== undefined) result.reads.push(resolve(base, spec.functions));
   if (spec.mockConfig) result.reads.push(resolve(base, spec.mockConfig.file));
   let definition: Json;
+  let templateType: 'STANDARD' | 'EXPRESS' | undefined;
   try {
-    definition = await readDefinitionFile(machineFile);
+    if (template) {
+      const loaded = await templateStateMachine(
+        new TemplateStateMachineRef(machineFile, template.logicalId, template.parameters ?? {}),
+      );
+      definition = loaded.definition;
+      templateType = loaded.type;
+    } else {
+      definition = await readDefinitionFile(machineFile);
+    }
   } catch (e) {
-    result.error = `${file}: stateMachine ${spec.stateMachine}: ${message(e)}`;
+    result.error = `${file}: ${source}: ${message(e)}`;
     return result;
   }
   result.definition = definition;
   try {
     new StateMachine(definition);
   } catch (e) {
-    result.error = `${file}: stateMachine ${spec.stateMachine}: ${message(e)}`;
+    result.error = `${file}: ${source}: ${message(e)}`;
     return result;
   }
   let mockConfig: MockConfig | undefined;
@@ -77,7 +91,9 @@ export async function runTestFile(file: string): Promise<FileResult> {
   const matchesNothing = (key: string) => !taskStates.has(key) && !index.resources.has(key);
   for (const key of Object.keys(spec.mocks ?? {}))
     if (matchesNothing(key))
-      result.warnings.push(`mock '${key}' matches no Task state or resource of ${spec.stateMachine} (unused)`);
+      result.warnings.push(
+        `mock '${key}' matches no Task state or resource of ${spec.stateMachine ?? template?.logicalId} (unused)`,
+      );
   /** File-level mocks some test used. */
   const used = new Set<string>();
 
@@ -87,14 +103,14 @@ export async function runTestFile(file: string): Promise<FileResult> {
     for (const key of Object.keys(test.mocks ?? {}))
       if (matchesNothing(key))
         result.warnings.push(
-          `test '${test.name}': mock '${key}' matches no Task state or resource of ${spec.stateMachine} (unused)`,
+          `test '${test.name}': mock '${key}' matches no Task state or resource of ${spec.stateMachine ?? template?.logicalId} (unused)`,
         );
     try {
       if (test.testCase !== undefined && !mockConfig)
         throw new Error(`testCase '${test.testCase}' needs a mockConfig in the file`);
       const run = await runWorkflow(definition, {
         input: test.input ?? {},
-        type: test.type ?? spec.type ?? 'STANDARD',
+        type: test.type ?? spec.type ?? templateType ?? 'STANDARD',
         mocks: { ...spec.mocks, ...test.mocks },
         ...(mockConfig && spec.mockConfig && test.testCase !== undefined
           ? { mockConfig: { config: mockConfig, stateMachine: spec.mockConfig.stateMachine, testCase: test.testCase } }

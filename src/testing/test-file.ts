@@ -23,7 +23,10 @@ export interface TestCaseSpec {
 }
 
 export interface TestFileSpec {
-  stateMachine: string;
+  /** The definition file; or, instead, `template`. */
+  stateMachine?: string;
+  /** A state machine of a SAM, CloudFormation or CDK template. */
+  template?: { file: string; logicalId: string; parameters?: Record<string, string> };
   type?: 'STANDARD' | 'EXPRESS';
   functions?: string;
   mocks?: Record<string, MockResponse | MockResponse[]>;
