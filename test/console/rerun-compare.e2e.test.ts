@@ -221,5 +221,30 @@ describe.skipIf(!haveBrowser)(
       });
       expect(problems).toEqual([]);
     });
+
+    it('compares two executions ticked in the state machine’s executions list', async () => {
+      const stateMachineArn = (await sfn.send(new DescribeExecutionCommand({ executionArn: small }))).stateMachineArn!;
+      await page.goto(`${server.url}/#/machines/${encodeURIComponent(stateMachineArn)}/executions`);
+      const compare = page.getByRole('button', { name: 'Compare selected' });
+      await page.getByLabel('Select small').check();
+      expect(await compare.isDisabled()).toBe(true);
+      await page.getByLabel('Select big').check();
+      // Finished executions can be ticked for comparing; Stop selected counts only running ones.
+      expect(await page.getByRole('button', { name: /^Stop selected/ }).textContent()).toBe('Stop selected (0)');
+      await compare.click();
+      await page.getByTestId('compare-table').waitFor();
+      expect(decodeURIComponent(page.url())).toContain('#/compare/');
+      const states = await page
+        .getByTestId('compare-table')
+        .locator('tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-state'), tr.getAttribute('data-diff')]));
+      expect(
+        states
+          .filter(([, diff]) => diff === 'only-a' || diff === 'only-b')
+          .map(([s]) => s)
+          .sort(),
+      ).toEqual(['Big', 'Small']);
+      expect(problems).toEqual([]);
+    });
   },
 );
