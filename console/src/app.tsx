@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ClusterPage } from './pages/cluster.js';
+import { ComparePage } from './pages/compare.js';
 import { EditorPage } from './pages/editor.js';
 import { ExecutionPage } from './pages/execution.js';
 import { ExpressExecutionPage } from './pages/express.js';
@@ -108,6 +109,7 @@ export function App() {
           <ExecutionPage key={route.arn} arn={route.arn} tab={route.tab} />
         )}
         {route.page === 'cluster' && <ClusterPage />}
+        {route.page === 'compare' && <ComparePage key={`${route.a} ${route.b}`} a={route.a} b={route.b} />}
         {route.page === 'not-found' && (
           <section>
             <h1>Not found</h1>

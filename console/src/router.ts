@@ -9,6 +9,7 @@ export type Route =
   | { page: 'start'; arn: string }
   | { page: 'execution'; arn: string; tab?: string }
   | { page: 'cluster' }
+  | { page: 'compare'; a: string; b: string }
   | { page: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -23,6 +24,7 @@ export function parseRoute(hash: string): Route {
     if (sub === 'start') return { page: 'start', arn };
     return { page: 'machine', arn, tab: sub };
   }
+  if (section === 'compare' && arn && sub) return { page: 'compare', a: arn, b: decodeURIComponent(sub) };
   if (section === 'executions' && arn) return { page: 'execution', arn, tab: sub };
   return { page: 'not-found', path };
 }
@@ -34,6 +36,7 @@ export const href = {
   machine: (arn: string, tab?: string) => `#/machines/${encodeURIComponent(arn)}${tab ? `/${tab}` : ''}`,
   edit: (arn: string) => `#/machines/${encodeURIComponent(arn)}/edit`,
   start: (arn: string) => `#/machines/${encodeURIComponent(arn)}/start`,
+  compare: (a: string, b: string) => `#/compare/${encodeURIComponent(a)}/${encodeURIComponent(b)}`,
   execution: (arn: string, tab?: string) => `#/executions/${encodeURIComponent(arn)}${tab ? `/${tab}` : ''}`,
 };
 

@@ -13,6 +13,12 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ExitCode, UsageError, reportError, type CommandContext } from './common.js';
 import { DEFAULT_ENDPOINT } from './mocks.js';
+import {
+  definitionFrom,
+  runFromComment,
+  runFromMachineName,
+  type RunFromDefinition as Definition,
+} from '../asl/graph/run-from.js';
 
 interface RunFromFlags {
   state: string;
@@ -20,11 +26,6 @@ interface RunFromFlags {
   endpointUrl: string;
   name?: string;
 }
-
-type Definition = { StartAt?: unknown; States?: Record<string, Record<string, unknown>>; Comment?: unknown } & Record<
-  string,
-  unknown
->;
 
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -46,29 +47,6 @@ export function registerRunFrom(program: Command, context: CommandContext): void
         context.setExitCode(reportError(context.io, error));
       }
     });
-}
-
-/** The definition started at `state`, keeping only the states it reaches. */
-export function definitionFrom(definition: Definition, state: string, comment: string): Definition {
-  const states = definition.States ?? {};
-  const reached = new Set<string>();
-  const pending = [state];
-  while (pending.length > 0) {
-    const name = pending.pop() as string;
-    if (reached.has(name) || !(name in states)) continue;
-    reached.add(name);
-    const s = states[name];
-    const targets: unknown[] = [s.Next, s.Default];
-    for (const list of [s.Choices, s.Catch])
-      if (Array.isArray(list)) for (const c of list) targets.push((c as { Next?: unknown }).Next);
-    for (const t of targets) if (typeof t === 'string') pending.push(t);
-  }
-  return {
-    ...definition,
-    Comment: comment,
-    StartAt: state,
-    States: Object.fromEntries(Object.entries(states).filter(([name]) => reached.has(name))),
-  };
 }
 
 async function runFrom(executionArn: string, flags: RunFromFlags, context: CommandContext): Promise<ExitCode> {
@@ -147,9 +125,9 @@ async function runFrom(executionArn: string, flags: RunFromFlags, context: Comma
         );
     }
     const input = override ?? recorded ?? '{}';
-    const comment = `Re-run of ${executionArn} from state ${flags.state} (stepwise run-from)`;
+    const comment = runFromComment(executionArn, flags.state, 'stepwise run-from');
     const generated = JSON.stringify(definitionFrom(definition, flags.state, comment), null, 2);
-    const name = `${machine.name}-from-${flags.state}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
+    const name = runFromMachineName(machine.name ?? '', flags.state);
     const roleArn = machine.roleArn ?? 'arn:aws:iam::123456789012:role/stepwise';
     const type = machine.type === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
     let stateMachineArn: string;

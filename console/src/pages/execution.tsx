@@ -21,6 +21,8 @@ import { ErrorBox, Field, FoldText, JsonBlock, StatusBadge, Tabs, When, useAsync
 import { failureOrigins, statusesWithOrigins } from '../failure-origin.js';
 import { PREFILL_KEY } from './start.js';
 import { WaitingTasks, useOpenTasks } from './tasks.js';
+import { RerunOrigin, RerunPanel, isTopLevel, type RerunMachine } from './rerun.js';
+import { CompareWith } from './compare.js';
 
 type Tab = 'graph' | 'table' | 'events';
 
@@ -74,7 +76,7 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
   const execution = useAsync(() => call<Execution>('DescribeExecution', { executionArn: arn }), [arn]);
   const machine = useAsync(
     () =>
-      call<{ definition: string; name: string; stateMachineArn: string }>('DescribeStateMachineForExecution', {
+      call<RerunMachine>('DescribeStateMachineForExecution', {
         executionArn: arn,
       }),
     [arn],
@@ -206,6 +208,7 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
           {e.stateMachineVersionArn && <Field label="Version">{qualifier(e.stateMachineVersionArn)}</Field>}
           {e.stateMachineAliasArn && <Field label="Alias">{qualifier(e.stateMachineAliasArn)}</Field>}
           {(e.redriveCount ?? 0) > 0 && <Field label="Redrives">{e.redriveCount}</Field>}
+          <RerunOrigin definition={machine.data?.definition} />
           {parentArn && (
             <Field label="Started by">
               <a href={href.execution(parentArn)}>{arnLabel(parentArn)}</a>
@@ -241,6 +244,7 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
           />
         </div>
       </div>
+      {e && <CompareWith execution={e} />}
       <ErrorBox error={open.error} />
       <WaitingTasks tasks={open.tasks} onAnswered={open.refresh} />
       {!loaded && (
@@ -280,6 +284,7 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
             definition={machine.data?.definition}
             history={history}
             origin={selectedRun !== undefined && origins.has(selectedRun) ? e : undefined}
+            rerun={machine.data ? { executionArn: arn, machine: machine.data } : undefined}
           />
         </div>
       )}
@@ -369,6 +374,7 @@ function StepPanel({
   definition,
   history,
   origin,
+  rerun,
 }: {
   run?: StateRun;
   name?: string;
@@ -376,6 +382,8 @@ function StepPanel({
   history: ExecutionHistory;
   /** Set when the execution's error arose in this run: the execution, for its error and cause. */
   origin?: Execution;
+  /** Set when the execution can be re-run from a state: the execution and its state machine. */
+  rerun?: { executionArn: string; machine: RerunMachine };
 }) {
   const [tab, setTab] = useState<StepTab>('input');
   const [inspection, setInspection] = useState<
@@ -478,6 +486,20 @@ function StepPanel({
         }
       />
       {tab === 'input' && <JsonBlock label="State input" text={run.input} />}
+      {tab === 'input' &&
+        rerun &&
+        run.input !== undefined &&
+        !run.parent &&
+        !run.iteration &&
+        isTopLevel(rerun.machine.definition, run.name) && (
+          <RerunPanel
+            key={run.enteredEventId}
+            executionArn={rerun.executionArn}
+            machine={rerun.machine}
+            state={run.name}
+            input={run.input}
+          />
+        )}
       {tab === 'output' && (
         <JsonBlock
           label="State output"

@@ -285,6 +285,8 @@ function ExecutionsView({ arn }: { arn: string }) {
   const [stopErrors, setStopErrors] = useState<string[]>([]);
   const running = (data.data?.executions ?? []).filter((e) => e.status === 'RUNNING');
   const chosen = running.filter((e) => selected.has(e.executionArn));
+  // Any two ticked executions (whatever their status) can be compared side by side.
+  const pair = (data.data?.executions ?? []).filter((e) => selected.has(e.executionArn));
   const toggle = (executionArn: string) => {
     const next = new Set(selected);
     if (next.has(executionArn)) next.delete(executionArn);
@@ -342,6 +344,14 @@ function ExecutionsView({ arn }: { arn: string }) {
           disabled={chosen.length === 0}
           onConfirm={stopSelected}
         />
+        <button
+          type="button"
+          disabled={pair.length !== 2}
+          title="Tick two executions to see them side by side"
+          onClick={() => pair.length === 2 && navigate(href.compare(pair[0]!.executionArn, pair[1]!.executionArn))}
+        >
+          Compare selected
+        </button>
       </div>
       {stopping && (
         <p role="status" data-testid="stop-status">
@@ -377,8 +387,7 @@ function ExecutionsView({ arn }: { arn: string }) {
                 <input
                   type="checkbox"
                   aria-label={`Select ${e.name}`}
-                  disabled={e.status !== 'RUNNING'}
-                  checked={selected.has(e.executionArn) && e.status === 'RUNNING'}
+                  checked={selected.has(e.executionArn)}
                   onChange={() => toggle(e.executionArn)}
                 />
               </td>
