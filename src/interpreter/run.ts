@@ -79,7 +79,7 @@ export class Run implements StepContext {
     type Args = EventDetailsFor<T> extends undefined ? [] : [EventDetailsFor<T>];
     const args = (this.options.history && details ? [details()] : []) as Args; // before the id: a throw takes none
     const id = ++this.state.lastEventId;
-    const previousEventId = linkEvent(this.state, frame, type, id, after);
+    const previousEventId = this.options.history ? linkEvent(this.state, frame, type, id, after) : 0; // no events, no links
     if (this.options.history) {
       const position = { id, previousEventId, timestamp: this.rt.now() };
       const event = historyEvent(position, type, ...args);
