@@ -4,7 +4,10 @@
  * (src/integrations/mocks/capture.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { replayTestFile } from '../testing/replay-file.js';
 import {
   captureMocks,
   CaptureError,
@@ -26,6 +29,8 @@ interface CaptureFlags {
   output: string;
   testCase?: string;
   stateMachine?: string;
+  testFile?: string;
+  definition?: string;
 }
 
 export function registerMocks(program: Command, context: CommandContext): void {
@@ -46,6 +51,14 @@ export function registerMocks(program: Command, context: CommandContext): void {
     )
     .option('--test-case <name>', 'the test case name (default: the execution name, else Captured)')
     .option('--state-machine <name>', "the state machine's name (default: from the execution)")
+    .option(
+      '--test-file <file>',
+      'also write a *.sfn-test.yaml that replays the run with the mocks and expects its path, status and output',
+    )
+    .option(
+      '--definition <file>',
+      "the state machine's definition file for --test-file (default: read from the server and written beside the test file)",
+    )
     .action(async (executionArn: string | undefined, flags: CaptureFlags) => {
       try {
         context.setExitCode(await capture(executionArn, flags, context));
@@ -71,6 +84,11 @@ async function capture(
   let executionName: string | undefined;
   let source: string;
   let stateMachineArn: string | undefined;
+  let serverDefinition: string | undefined;
+  if (flags.testFile !== undefined && flags.historyFile !== undefined && flags.definition === undefined)
+    throw new UsageError(
+      '--test-file with --history-file needs --definition <file>: an export holds no definition to test',
+    );
   if (flags.historyFile !== undefined) {
     source = flags.historyFile;
     events = historyEvents(readJson(flags.historyFile), flags.historyFile);
@@ -90,6 +108,7 @@ async function capture(
     const fetched = await fromServer(arn, parts[3], flags.endpointUrl);
     events = historyEvents(fetched, `the history of ${arn}`);
     stateMachineArn = fetched.stateMachineArn;
+    serverDefinition = fetched.definition;
     machineName ??= stateMachineArn?.split(':')[6] ?? parts[6];
     executionName = parts[7];
   }
@@ -108,6 +127,8 @@ async function capture(
   } catch (error) {
     throw new UsageError(`cannot write ${flags.output}: ${errorMessage(error)}`);
   }
+  const written =
+    flags.testFile !== undefined ? writeReplayTest(flags, events, serverDefinition, machineName, testCase, source) : [];
   const count = result.states.reduce((n, s) => n + s.responses.length, 0);
   const lines = [
     `Captured ${count} Task result(s) of ${result.states.length} state(s) from ${source}`,
@@ -117,10 +138,72 @@ async function capture(
         `  ${s.state}: ${s.responses.map((r, i) => `${i} ${'Return' in r ? 'Return' : `Throw ${r.Throw.Error}`}`).join(', ')}`,
     ),
     ...result.notes.map((note) => `Note: ${note}`),
+    ...written,
     `Replay: stepwise serve --mock-config ${flags.output}, then StartExecution on ${stateMachineArn ?? `<the ${machineName} state machine ARN>`}#${testCase}`,
   ];
   context.io.stdout(`${lines.join('\n')}\n`);
   return ExitCode.Ok;
+}
+
+/** Writes the replay test file (and the definition beside it when it came from the server); the lines to print. */
+function writeReplayTest(
+  flags: CaptureFlags,
+  events: CapturedEvent[],
+  serverDefinition: string | undefined,
+  machineName: string,
+  testCase: string,
+  source: string,
+): string[] {
+  const testFile = resolve(flags.testFile as string);
+  const dir = dirname(testFile);
+  const lines: string[] = [];
+  let definitionFile: string;
+  let definition: Json;
+  if (flags.definition !== undefined) {
+    definitionFile = resolve(flags.definition);
+    const text = readText(definitionFile);
+    try {
+      definition = (text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text)) as Json;
+    } catch (error) {
+      throw new UsageError(`${flags.definition} is not a JSON or YAML definition: ${errorMessage(error)}`);
+    }
+  } else {
+    if (serverDefinition === undefined)
+      throw new UsageError('the server did not give the definition: pass --definition <file>');
+    definitionFile = join(dir, `${machineName}.asl.json`);
+    definition = JSON.parse(serverDefinition) as Json;
+    writeText(definitionFile, `${JSON.stringify(definition, null, 2)}\n`);
+    lines.push(`Wrote the definition to ${definitionFile}`);
+  }
+  const text = replayTestFile({
+    events,
+    definition,
+    stateMachineFile: relative(dir, definitionFile) || definitionFile,
+    mockConfigFile: relative(dir, resolve(flags.output)),
+    stateMachineName: machineName,
+    testCase,
+    type: 'STANDARD',
+    source,
+  });
+  writeText(testFile, text);
+  lines.push(`Wrote ${testFile}: stepwise test ${flags.testFile} replays the run and expects its path`);
+  return lines;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${errorMessage(error)}`);
+  }
+}
+
+function writeText(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new UsageError(`cannot write ${file}: ${errorMessage(error)}`);
+  }
 }
 
 function readJson(file: string): unknown {
@@ -142,7 +225,7 @@ async function fromServer(
   executionArn: string,
   region: string,
   endpoint: string,
-): Promise<{ events: CapturedEvent[]; stateMachineArn?: string }> {
+): Promise<{ events: CapturedEvent[]; stateMachineArn?: string; definition?: string }> {
   const sdk = await import('@aws-sdk/client-sfn');
   const client = new sdk.SFNClient({
     endpoint,
@@ -162,7 +245,12 @@ async function fromServer(
       events.push(...((page.events ?? []) as unknown as CapturedEvent[]));
       nextToken = page.nextToken;
     } while (nextToken);
-    return { events, ...(described.stateMachineArn ? { stateMachineArn: described.stateMachineArn } : {}) };
+    const machine = await client.send(new sdk.DescribeStateMachineForExecutionCommand({ executionArn }));
+    return {
+      events,
+      ...(described.stateMachineArn ? { stateMachineArn: described.stateMachineArn } : {}),
+      ...(machine.definition ? { definition: machine.definition } : {}),
+    };
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === 'ExecutionDoesNotExist') throw new UsageError(`no execution ${executionArn} at ${endpoint}`);

@@ -127,6 +127,54 @@ describe('stepwise mocks capture', () => {
     expect(eventTypes(await fullHistory(replay.client, replayArn))).toEqual(eventTypes(originalHistory));
   });
 
+  it('--test-file writes a test file that replays the run with the mocks and passes under stepwise test', async () => {
+    const real = await server({ functionsDir: join(dir, 'functions') });
+    const machineArn = await real.createMachine('flaky-replayed', MACHINE);
+    const { executionArn = '' } = await real.client.send(
+      new StartExecutionCommand({ stateMachineArn: machineArn, name: 'run-9', input: '{"n":9}' }),
+    );
+    expect((await real.untilDone(executionArn)).status).toBe('SUCCEEDED');
+
+    const out = join(dir, 'replay');
+    mkdirSync(out, { recursive: true });
+    const captured = await cli(
+      'mocks',
+      'capture',
+      executionArn,
+      '--endpoint-url',
+      real.url,
+      '--output',
+      join(out, 'MockConfigFile.json'),
+      '--test-file',
+      join(out, 'run-9.sfn-test.yaml'),
+    );
+    expect(captured.stderr).toBe('');
+    expect(captured.code).toBe(0);
+    expect(captured.stdout).toContain(`Wrote the definition to ${join(out, 'flaky-replayed.asl.json')}`);
+    const testFile = readFileSync(join(out, 'run-9.sfn-test.yaml'), 'utf8');
+    expect(testFile).toContain('stateMachine: flaky-replayed.asl.json');
+    expect(testFile).toContain('path:\n        - Call\n        - Echo');
+
+    const replayed = await cli('test', join(out, 'run-9.sfn-test.yaml'));
+    expect(replayed.stdout).toMatch(/✓ .*run-9\.sfn-test\.yaml:\d+ › replays run-9/);
+    expect(replayed.code).toBe(0);
+  });
+
+  it('--test-file from an export needs the definition, since an export holds none', async () => {
+    const exportFile = join(dir, 'bare-history.json');
+    writeFileSync(exportFile, JSON.stringify({ events: [] }));
+    const outcome = await cli(
+      'mocks',
+      'capture',
+      '--history-file',
+      exportFile,
+      '--test-file',
+      join(dir, 'x.sfn-test.yaml'),
+    );
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toContain('--test-file with --history-file needs --definition <file>');
+  });
+
   it('adds to an existing mock file, keeping its other test cases', async () => {
     const file = join(dir, 'Existing.json');
     writeFileSync(
