@@ -36,6 +36,7 @@ import { StatusEvents } from './ops/status-events.js';
 import { StatusWebhooks, type WebhookOptions } from './ops/webhooks.js';
 import { DEFAULT_RETENTION_DAYS, Retention, type RetentionOptions } from './ops/retention.js';
 import { combineObservers } from './engine/observer.js';
+import { boundedClose, DEFAULT_SHUTDOWN_TIMEOUT_MS, parseShutdownTimeout } from './shutdown.js';
 import { openVirtualClock, parseClockMode, type ClockMode } from './clock-mode.js';
 import { registerClockRoutes } from './api/clock-routes.js';
 import { TimeSkipping } from './engine/time-skipping.js';
@@ -146,6 +147,12 @@ export interface ServerOptions extends AccessSettings {
    * for tests that skip Waits, backoffs and timeouts (else STEPWISE_CLOCK; default 'real'). SQLite only.
    */
   clock?: ClockMode | string;
+  /**
+   * How long close() may take, in ms (else STEPWISE_SHUTDOWN_TIMEOUT in seconds; default 30 s). Past
+   * it, what still runs is abandoned: connections are cut, the store is closed, and no clean-stop
+   * marker is left, so the next start recovers in-flight work as after a crash.
+   */
+  shutdownTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -305,6 +312,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     parseCount(process.env.STEPWISE_MAX_EVENT_STREAMS, DEFAULT_MAX_EVENT_STREAMS, 'max event streams');
   const webhookTargets = parseWebhooks(options.statusWebhooks ?? process.env.STEPWISE_STATUS_WEBHOOKS);
   const retentionDays = options.retentionDays ?? parseRetentionDays(process.env.STEPWISE_RETENTION_DAYS);
+  const shutdownTimeoutMs =
+    options.shutdownTimeoutMs ??
+    parseSetting(() => parseShutdownTimeout(process.env.STEPWISE_SHUTDOWN_TIMEOUT)) ??
+    DEFAULT_SHUTDOWN_TIMEOUT_MS;
   let access: AccessOptions;
   try {
     access = resolveAccess(options, options.host ?? DEFAULT_HOST, log);
@@ -522,20 +533,40 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     activities,
     timeSkipping,
     close: () =>
-      (closing ??= (async () => {
-        // Long-polling GetActivityTask calls answer "no task" now rather than hold the shutdown.
-        activities.close();
-        await retention?.close();
-        await app.close();
-        await engine.close();
-        await webhooks?.close();
-        await executionLogs.close();
-        await integrations.close();
-        await openStore.close();
-        if (markerDir !== undefined) leaveCleanStopMarker(markerDir);
-        log.info('stepwise stopped');
-      })()),
+      (closing ??= boundedClose({
+        timeoutMs: shutdownTimeoutMs,
+        logger: log,
+        graceful: async () => {
+          // Long-polling GetActivityTask calls answer "no task" now rather than hold the shutdown.
+          activities.close();
+          await retention?.close();
+          await app.close();
+          await engine.close();
+          await webhooks?.close();
+          await executionLogs.close();
+          await integrations.close();
+          await openStore.close();
+          if (markerDir !== undefined) leaveCleanStopMarker(markerDir);
+          log.info('stepwise stopped');
+        },
+        // Past the bound: cut what holds the stop; no marker, so the next start recovers as after a crash.
+        abandon: async () => {
+          app.server.closeAllConnections();
+          await integrations.close().catch(() => undefined);
+          await openStore.close().catch(() => undefined);
+        },
+      }).then(() => undefined)),
   };
+}
+
+/** A setting parsed by a function that throws a RangeError: a StartupError with its message. */
+function parseSetting<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof RangeError) throw new StartupError(error.message);
+    throw error;
+  }
 }
 
 /** STEPWISE_RETENTION_DAYS: days (fractions allowed) from 0 (keep for ever) up; absent means AWS's 90. */

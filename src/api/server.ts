@@ -6,6 +6,7 @@
  * configured, SigV4 signatures are verified and the console needs a sign-in (./auth/access.ts);
  * every request must name one of the server's host names (./host-check.ts).
  */
+import { InFlight } from './in-flight.js';
 import { classifyStoreFault, describeFault, StoreUnavailableError, type StoreHealth } from '../store/faults.js';
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -113,8 +114,11 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   });
 
   let closing = false;
+  // API calls in progress; a stop lets them answer (and their commits finish) before connections drop.
+  const inFlight = new InFlight();
   app.addHook('preClose', async () => {
     closing = true;
+    await inFlight.idle();
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-amzn-requestid', request.id);
@@ -136,7 +140,8 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   registerConsoleApi(app, ctx, options.maxEventStreams !== undefined ? { maxStreams: options.maxEventStreams } : {});
 
   // The AWS API (SigV4 when keys are configured), and the same for the console (its session cookie).
-  const api = async (request: FastifyRequest, reply: FastifyReply) => {
+  const api = (request: FastifyRequest, reply: FastifyReply) => inFlight.run(() => apiCall(request, reply));
+  const apiCall = async (request: FastifyRequest, reply: FastifyReply) => {
     const started = performance.now();
     const target = request.headers['x-amz-target'];
     const action =

@@ -18,6 +18,7 @@ import {
   DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY,
 } from '../engine/quotas.js';
 import { accessSettings } from '../api/auth/cli.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, parseShutdownTimeout } from '../shutdown.js';
 import { ExitCode, UsageError, reportError, type CommandContext } from './common.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../defaults.js';
 import {
@@ -64,6 +65,17 @@ export interface ServeOptions {
   apiThrottle?: string;
   assumeRole?: boolean;
   roleProfiles?: string;
+  shutdownTimeout?: string;
+}
+
+/** A setting parsed by a function that throws a RangeError: a usage error with its message. */
+function parseSetting<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function parsePort(text: string): number {
@@ -180,6 +192,12 @@ const SERVE_OPTIONS: readonly (readonly [string, string, string, string?])[] = [
   ['--credentials <file>', 'access keys requests must be signed with (JSON or YAML list)', 'STEPWISE_CREDENTIALS'],
   ['--allowed-host-names <names>', 'more host names to answer for (comma-separated)', 'STEPWISE_ALLOWED_HOST_NAMES'],
   ['--allow-unauthenticated [boolean]', 'listen beyond loopback with no credentials', 'STEPWISE_ALLOW_UNAUTHENTICATED'],
+  [
+    '--shutdown-timeout <seconds>',
+    'SIGTERM/SIGINT: how long the stop may take; what still runs then is recovered at the next start',
+    'STEPWISE_SHUTDOWN_TIMEOUT',
+    String(DEFAULT_SHUTDOWN_TIMEOUT_MS / 1000),
+  ],
 ];
 
 /** The whole-number settings, each parsed by parseCount with its default. */
@@ -260,6 +278,9 @@ export function registerServe(program: Command, context: CommandContext): void {
         ...(options.apiThrottle !== undefined ? { apiThrottle: options.apiThrottle } : {}),
         ...(options.assumeRole ? { assumeRole: true } : {}),
         ...(options.roleProfiles !== undefined ? { roleProfiles: options.roleProfiles } : {}),
+        ...(options.shutdownTimeout !== undefined
+          ? { shutdownTimeoutMs: parseSetting(() => parseShutdownTimeout(options.shutdownTimeout)) }
+          : {}),
         // Region, account, wait time scale, Lambda and AWS endpoints: Stepwise's or Step Functions Local's.
         ...sfnLocal,
       });
@@ -271,7 +292,11 @@ export function registerServe(program: Command, context: CommandContext): void {
         const stop = () => {
           process.off('SIGTERM', stop);
           process.off('SIGINT', stop);
-          void server.close().then(resolve);
+          void server.close().then(() => {
+            // Past the shutdown timeout an abandoned task handler may still hold the event loop: go anyway.
+            setTimeout(() => process.exit(), 1_000).unref();
+            resolve();
+          });
         };
         process.on('SIGTERM', stop);
         process.on('SIGINT', stop);
