@@ -152,7 +152,8 @@ describe('status change events', () => {
       [arn, 'RUNNING'],
       [arn, 'SUCCEEDED'],
     ]);
-    expect(second.server.statusWebhooks?.stats.delivered).toBe(2);
+    // The listener records a request when it arrives; the deliverer counts it once the answer is back.
+    await expect.poll(() => second.server.statusWebhooks?.stats.delivered).toBe(2);
   });
 
   it('gives an event up to the dead-letter file after the last attempt', async () => {
