@@ -168,7 +168,6 @@ export class ExpressRunner {
           result.history,
         );
         this.logEnd(logged, result, startDate);
-        if (logging) this.logExpress(sm, arn, result.status, result.history);
       })
       .catch((e: unknown) => this.log?.error({ err: e, executionArn: arn }, 'express execution failed unexpectedly'))
       .finally(() => this.running.delete(arn));
@@ -221,28 +220,5 @@ export class ExpressRunner {
       stopDate: this.clock.now(),
       ...(result.error !== undefined ? { error: result.error } : {}),
     });
-  }
-
-  /** Express history goes to the log, filtered by the state machine's logging level, as AWS sends it to CloudWatch Logs. */
-  private logExpress(sm: StateMachineRecord, arn: string, status: string, history: HistoryEvent[]): void {
-    const level = sm.loggingConfiguration.level;
-    const failing = new Set([
-      'ExecutionFailed',
-      'ExecutionAborted',
-      'ExecutionTimedOut',
-      'TaskFailed',
-      'EvaluationFailed',
-      'MapStateFailed',
-      'ParallelStateFailed',
-    ]);
-    for (const event of history) {
-      if (level === 'FATAL' && !['ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut'].includes(event.type))
-        continue;
-      if (level === 'ERROR' && !failing.has(event.type)) continue;
-      const details = sm.loggingConfiguration.includeExecutionData
-        ? event
-        : { id: event.id, type: event.type, timestamp: event.timestamp };
-      this.log?.info({ executionArn: arn, stateMachineArn: sm.arn, status, event: details }, 'express execution event');
-    }
   }
 }
