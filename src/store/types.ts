@@ -121,6 +121,8 @@ export interface ExecutionRecord {
    * step of it committed since (absent: 0). Counted up by recovery, set back by every step.
    */
   processEndings?: number;
+  /** A Distributed Map's child execution: the Map Run it belongs to (ListExecutions by `mapRunArn`). */
+  mapRunArn?: string;
 }
 
 export type ExecutionSummary = Omit<
@@ -135,6 +137,8 @@ export interface ExecutionFilter {
   stateMachineAliasArn?: string;
   status?: ExecutionStatus;
   redriveFilter?: 'REDRIVEN' | 'NOT_REDRIVEN';
+  /** The child executions of one Map Run. */
+  mapRunArn?: string;
 }
 
 /** A timer row: fires a `timerFired` signal for an execution at `fireAt`. */
@@ -152,6 +156,57 @@ export interface TaskRecord {
   /** The interpreter's invokeTask command, as JSON. */
   command: Json;
   createdAt: Millis;
+}
+
+// ---- Map Runs (Distributed Map) ---------------------------------------------------------------
+
+export type MapRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+/**
+ * A Distributed Map's run: one per Map state entry of a parent execution (a redrive of the parent
+ * continues the same run). Its children are executions (STANDARD, in `executions` with this
+ * `mapRunArn`) or in-memory Express runs; either way each finished child is a MapRunChildRecord.
+ */
+export interface MapRunRecord {
+  /** `arn:<partition>:states:<region>:<account>:mapRun:<stateMachine>/<label>:<id>` */
+  arn: string;
+  /** The parent execution. */
+  executionArn: string;
+  /** The children's state machine: `arn:...:stateMachine:<parent machine>/<label>`. */
+  stateMachineArn: string;
+  status: MapRunStatus;
+  startDate: Millis;
+  stopDate?: Millis;
+  maxConcurrency: number;
+  toleratedFailurePercentage: number;
+  toleratedFailureCount: number;
+  redriveCount: number;
+  redriveDate?: Millis;
+  /**
+   * The coordinator's own record (how items are read and batched, how far it got, why it failed):
+   * JSON it alone reads and writes; the store keeps it whole.
+   */
+  detail: Json;
+}
+
+/** One finished child of a Map Run (a batch of items when the Map has an ItemBatcher). */
+export interface MapRunChildRecord {
+  mapRunArn: string;
+  /** The child's position among the run's children, from 0. */
+  index: number;
+  executionArn: string;
+  status: Exclude<ExecutionStatus, 'RUNNING'>;
+  /** How many items the child processed (1 without an ItemBatcher). */
+  itemCount: number;
+  /** What the ResultWriter writes of it and the Map's output holds (JSON text). */
+  result: string;
+}
+
+/** Finished children of a Map Run by status: how many children, how many items. */
+export interface MapRunChildCount {
+  status: Exclude<ExecutionStatus, 'RUNNING'>;
+  children: number;
+  items: number;
 }
 
 // ---- activities ------------------------------------------------------------------------------
@@ -268,6 +323,23 @@ export interface ExecutionStore {
   nextTimerAt(): Promise<Millis | undefined>;
   /** How many timers are stored and not yet fired (for metrics). */
   countTimers(): Promise<number>;
+
+  // Map Runs
+  /** Inserts a Map Run; 'exists' (and nothing written) when its ARN is taken. */
+  createMapRun(record: MapRunRecord): Promise<'ok' | 'exists'>;
+  /** Replaces a Map Run's row (status, dates, limits, detail). */
+  updateMapRun(record: MapRunRecord): Promise<void>;
+  getMapRun(arn: string): Promise<MapRunRecord | undefined>;
+  /** The Map Runs of one execution, newest first (`startDate` descending, then `arn`). */
+  listMapRuns(executionArn: string, page: PageRequest): Promise<Page<MapRunRecord>>;
+  /** Records finished children (replacing a child of the same run and index: a redriven one). */
+  putMapRunChildren(children: MapRunChildRecord[]): Promise<void>;
+  /** Finished children of a run by index, from `afterIndex` exclusive (all when absent), at most `limit`. */
+  mapRunChildren(mapRunArn: string, options: { afterIndex?: number; limit: number }): Promise<MapRunChildRecord[]>;
+  /** Finished children of a run counted by status (only statuses that occur). */
+  countMapRunChildren(mapRunArn: string): Promise<MapRunChildCount[]>;
+  /** Removes finished children (a redrive runs them again). */
+  deleteMapRunChildren(mapRunArn: string, indexes: number[]): Promise<void>;
   /**
    * Takes up to `limit` outbox rows due at `now`, oldest first, and holds them for `holdMs` (their
    * next attempt is put off by that much, so another deliverer does not take them meanwhile).
