@@ -71,7 +71,8 @@ export async function* parquetRows(
   if (file.byteLength >= 8) {
     const tail = new DataView(await file.slice(file.byteLength - 8, file.byteLength));
     const footer = tail.getUint32(0, true);
-    if (footer > MAX_FOOTER_BYTES)
+    const magic = tail.getUint32(4, true) === 0x31524150; // "PAR1"
+    if (magic && footer > MAX_FOOTER_BYTES)
       throw readerFailed(`The Parquet file '${location.Key}' has a footer larger than ${MAX_FOOTER_BYTES} bytes.`);
   }
   let metadata;
