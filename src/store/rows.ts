@@ -74,6 +74,7 @@ export interface SummaryRow {
   redrive_date: number | null;
   history_length: number;
   test_case: string | null;
+  map_run_arn: string | null;
 }
 
 export interface ExecutionRow extends SummaryRow {
@@ -242,6 +243,7 @@ export function executionColumns(r: ExecutionRecord): Omit<ExecutionRow, 'state'
     version: r.version,
     history_length: r.historyLength,
     test_case: r.testCase ?? null,
+    map_run_arn: r.mapRunArn ?? null,
     process_endings: r.processEndings ?? 0,
   };
 }
@@ -266,6 +268,7 @@ export function summaryFromRow(row: SummaryRow): ExecutionSummary {
     redriveDate: orUndefined(row.redrive_date),
     historyLength: row.history_length,
     testCase: orUndefined(row.test_case),
+    mapRunArn: orUndefined(row.map_run_arn),
   });
 }
 

@@ -31,6 +31,9 @@ import type {
   ExecutionRecord,
   ExecutionStore,
   ExecutionSummary,
+  MapRunChildCount,
+  MapRunChildRecord,
+  MapRunRecord,
   Millis,
   Page,
   PageRequest,
@@ -81,6 +84,9 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
   private readonly outbox = new Map<number, OutboxRecord & { nextAttemptAt: Millis }>();
   private outboxIds = 0;
   private readonly activities = new Map<string, ActivityRecord>();
+  private readonly mapRuns = new Map<string, MapRunRecord>();
+  /** Per Map Run: its finished children by index. */
+  private readonly mapRunChildRows = new Map<string, Map<number, MapRunChildRecord>>();
   /** Activity-task claims by `claimKey(executionArn, taskId)`; dropped with their outbox row. */
   private readonly claims = new Map<string, { claimedAt: Millis; claimedBy?: string }>();
   /** Execution leases by execution ARN; a free lease has no entry. */
@@ -310,6 +316,73 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
     return 'ok';
   }
 
+  // ---- Map Runs --------------------------------------------------------------------------------
+
+  async createMapRun(record: MapRunRecord): Promise<'ok' | 'exists'> {
+    if (this.mapRuns.has(record.arn)) return 'exists';
+    this.mapRuns.set(record.arn, clone(record));
+    return 'ok';
+  }
+
+  async updateMapRun(record: MapRunRecord): Promise<void> {
+    if (this.mapRuns.has(record.arn)) this.mapRuns.set(record.arn, clone(record));
+  }
+
+  async getMapRun(arn: string): Promise<MapRunRecord | undefined> {
+    return clone(this.mapRuns.get(arn));
+  }
+
+  async listMapRuns(executionArn: string, page: PageRequest): Promise<Page<MapRunRecord>> {
+    const mine = [...this.mapRuns.values()].filter((r) => r.executionArn === executionArn);
+    return clone(
+      paginate(
+        mine,
+        { list: 'mapRuns', key: (r) => [r.startDate, r.arn], shape: ['number', 'string'], descending: true },
+        page,
+      ),
+    );
+  }
+
+  async putMapRunChildren(children: MapRunChildRecord[]): Promise<void> {
+    const copies = clone(children);
+    for (const child of copies) {
+      const rows = this.mapRunChildRows.get(child.mapRunArn) ?? new Map<number, MapRunChildRecord>();
+      rows.set(child.index, child);
+      this.mapRunChildRows.set(child.mapRunArn, rows);
+    }
+  }
+
+  async mapRunChildren(
+    mapRunArn: string,
+    options: { afterIndex?: number; limit: number },
+  ): Promise<MapRunChildRecord[]> {
+    checkLimit(options.limit);
+    const { afterIndex } = options;
+    return [...(this.mapRunChildRows.get(mapRunArn)?.values() ?? [])]
+      .filter((c) => afterIndex === undefined || c.index > afterIndex)
+      .sort((a, b) => a.index - b.index)
+      .slice(0, options.limit)
+      .map(clone);
+  }
+
+  async countMapRunChildren(mapRunArn: string): Promise<MapRunChildCount[]> {
+    const counts = new Map<MapRunChildCount['status'], MapRunChildCount>();
+    for (const child of this.mapRunChildRows.get(mapRunArn)?.values() ?? []) {
+      const count = counts.get(child.status) ?? { status: child.status, children: 0, items: 0 };
+      count.children++;
+      count.items += child.itemCount;
+      counts.set(child.status, count);
+    }
+    return [...counts.values()].sort((a, b) => compareKeys([a.status], [b.status]));
+  }
+
+  async deleteMapRunChildren(mapRunArn: string, indexes: number[]): Promise<void> {
+    const rows = this.mapRunChildRows.get(mapRunArn);
+    if (!rows) return;
+    for (const index of indexes) rows.delete(index);
+    if (rows.size === 0) this.mapRunChildRows.delete(mapRunArn);
+  }
+
   // ---- engine work -----------------------------------------------------------------------------
 
   async runningExecutions(): Promise<string[]> {
@@ -359,6 +432,11 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
       this.tasks.delete(arn);
       this.leases.delete(arn);
       for (const [id, signal] of this.signals) if (signal.executionArn === arn) this.signals.delete(id);
+      for (const [runArn, run] of this.mapRuns) {
+        if (run.executionArn !== arn) continue;
+        this.mapRuns.delete(runArn);
+        this.mapRunChildRows.delete(runArn);
+      }
     }
     return doomed.length;
   }
@@ -630,6 +708,7 @@ function matches(e: ExecutionRecord, filter: ExecutionFilter): boolean {
     return false;
   if (filter.stateMachineAliasArn !== undefined && e.stateMachineAliasArn !== filter.stateMachineAliasArn) return false;
   if (filter.status !== undefined && e.status !== filter.status) return false;
+  if (filter.mapRunArn !== undefined && e.mapRunArn !== filter.mapRunArn) return false;
   if (filter.redriveFilter === 'REDRIVEN' && e.redriveCount === 0) return false;
   if (filter.redriveFilter === 'NOT_REDRIVEN' && e.redriveCount > 0) return false;
   return true;

@@ -6,6 +6,7 @@ import { processEndings } from './0005-process-endings.js';
 import { encryptionConfiguration } from './0006-encryption-configuration.js';
 import { outbox } from './0007-outbox.js';
 import { retention } from './0008-retention.js';
+import { mapRuns } from './0009-map-runs.js';
 import type { Migration } from './migration.js';
 
 export { pendingMigrations, type AppliedMigration, type Migration } from './migration.js';
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   encryptionConfiguration,
   outbox,
   retention,
+  mapRuns,
 ];

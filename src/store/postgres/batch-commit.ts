@@ -25,7 +25,7 @@ WITH input AS (
     ord integer, arn text, expected integer,
     state_machine_arn text, state_machine_version_arn text, state_machine_alias_arn text, name text,
     status text, start_date bigint, stop_date bigint, error text, cause text, redrive_count integer,
-    redrive_date bigint, history_length integer, test_case text, definition text, input text, output text,
+    redrive_date bigint, history_length integer, test_case text, map_run_arn text, definition text, input text, output text,
     state jsonb, version integer, process_endings integer,
     lease_owner text, lease_now bigint, locked_by text, locked_until bigint, settled_at bigint,
     event_ids integer[], events jsonb, timers_removed text[], timers_added jsonb, tasks_removed text[],
@@ -34,10 +34,10 @@ WITH input AS (
 created AS (
   INSERT INTO executions (arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name,
       status, start_date, stop_date, error, cause, redrive_count, redrive_date, history_length, test_case,
-      definition, input, output, state, version, process_endings, locked_by, locked_until)
+      map_run_arn, definition, input, output, state, version, process_endings, locked_by, locked_until)
   SELECT i.arn, i.state_machine_arn, i.state_machine_version_arn, i.state_machine_alias_arn, i.name,
       i.status, i.start_date, i.stop_date, i.error, i.cause, i.redrive_count, i.redrive_date, i.history_length,
-      i.test_case, i.definition, i.input, i.output, i.state, i.version, i.process_endings, i.locked_by, i.locked_until
+      i.test_case, i.map_run_arn, i.definition, i.input, i.output, i.state, i.version, i.process_endings, i.locked_by, i.locked_until
     FROM input i WHERE i.expected = 0
   ON CONFLICT (arn) DO NOTHING
   RETURNING arn

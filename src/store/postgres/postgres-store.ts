@@ -63,6 +63,9 @@ import type {
   ExecutionRecord,
   ExecutionStore,
   ExecutionSummary,
+  MapRunChildCount,
+  MapRunChildRecord,
+  MapRunRecord,
   Millis,
   Page,
   PageRequest,
@@ -74,6 +77,18 @@ import type {
 } from '../types.js';
 import { activityFromRow, claimedTaskFromRow, type ActivityRow, type ClaimedTaskRow } from '../activity-rows.js';
 import { CLUSTER_SQL } from './cluster-sql.js';
+import {
+  lastPerIndex,
+  mapRunChildCountFromRow,
+  mapRunChildFromRow,
+  mapRunChildToRow,
+  mapRunFromRow,
+  mapRunToRow,
+  type MapRunChildCountRow,
+  type MapRunChildRow,
+  type MapRunRow,
+} from '../map-run-rows.js';
+import { MAP_RUN_SQL } from './map-run-sql.js';
 import { ChannelListener } from './listener.js';
 import { commitBatch } from './batch-commit.js';
 import { outboxFromRow, type OutboxRow } from '../rows.js';
@@ -157,6 +172,24 @@ const stateMachineValues = (r: StateMachineRecord): unknown[] => {
     row.update_date,
     row.revision_id,
     row.encryption_configuration,
+  ];
+};
+
+const mapRunValues = (r: MapRunRecord): unknown[] => {
+  const row = mapRunToRow(r);
+  return [
+    row.arn,
+    row.execution_arn,
+    row.state_machine_arn,
+    row.status,
+    row.start_date,
+    row.stop_date,
+    row.max_concurrency,
+    row.tolerated_failure_percentage,
+    row.tolerated_failure_count,
+    row.redrive_count,
+    row.redrive_date,
+    row.detail,
   ];
 };
 
@@ -478,6 +511,61 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
   private async notify(client: pg.ClientBase, events: readonly ClusterEvent[]): Promise<void> {
     if (events.length === 0) return;
     await client.query(CLUSTER_SQL.notify, [this.channel, events.flatMap(encodeClusterEvent)]);
+  }
+
+  // ---- Map Runs --------------------------------------------------------------------------------
+
+  async createMapRun(record: MapRunRecord): Promise<'ok' | 'exists'> {
+    return (await this.run(MAP_RUN_SQL.insertMapRun, mapRunValues(record))) === 1 ? 'ok' : 'exists';
+  }
+
+  async updateMapRun(record: MapRunRecord): Promise<void> {
+    await this.run(MAP_RUN_SQL.updateMapRun, mapRunValues(record));
+  }
+
+  async getMapRun(arn: string): Promise<MapRunRecord | undefined> {
+    const [row] = await this.rows<MapRunRow>(MAP_RUN_SQL.getMapRun, [arn]);
+    return row && mapRunFromRow(row);
+  }
+
+  async listMapRuns(executionArn: string, page: PageRequest): Promise<Page<MapRunRecord>> {
+    checkLimit(page.limit);
+    const rows =
+      page.after === undefined
+        ? await this.rows<MapRunRow>(MAP_RUN_SQL.listMapRuns, [executionArn, page.limit + 1])
+        : await this.rows<MapRunRow>(MAP_RUN_SQL.listMapRunsAfter, [
+            executionArn,
+            ...decodePageToken<[number, string]>('mapRuns', page.after, ['number', 'string']),
+            page.limit + 1,
+          ]);
+    return pageFrom(rows.map(mapRunFromRow), page.limit, 'mapRuns', (r) => [r.startDate, r.arn]);
+  }
+
+  async putMapRunChildren(children: MapRunChildRecord[]): Promise<void> {
+    if (children.length === 0) return;
+    // One statement; an upsert cannot touch a row twice, so a batch repeating an index keeps its last.
+    await this.run(MAP_RUN_SQL.putChildren, [JSON.stringify(lastPerIndex(children).map(mapRunChildToRow))]);
+  }
+
+  async mapRunChildren(
+    mapRunArn: string,
+    options: { afterIndex?: number; limit: number },
+  ): Promise<MapRunChildRecord[]> {
+    checkLimit(options.limit);
+    const rows =
+      options.afterIndex === undefined
+        ? await this.rows<MapRunChildRow>(MAP_RUN_SQL.children, [mapRunArn, options.limit])
+        : await this.rows<MapRunChildRow>(MAP_RUN_SQL.childrenAfter, [mapRunArn, options.afterIndex, options.limit]);
+    return rows.map(mapRunChildFromRow);
+  }
+
+  async countMapRunChildren(mapRunArn: string): Promise<MapRunChildCount[]> {
+    return (await this.rows<MapRunChildCountRow>(MAP_RUN_SQL.countChildren, [mapRunArn])).map(mapRunChildCountFromRow);
+  }
+
+  async deleteMapRunChildren(mapRunArn: string, indexes: number[]): Promise<void> {
+    if (indexes.length === 0) return;
+    await this.run(MAP_RUN_SQL.deleteChildren, [mapRunArn, indexes]);
   }
 
   // ---- engine work -----------------------------------------------------------------------------

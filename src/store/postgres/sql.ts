@@ -14,7 +14,7 @@ export const VERSION_SELECT =
 export const ALIAS_SELECT =
   'arn, state_machine_arn, name, description, routing_configuration::text, creation_date, update_date';
 export const SUMMARY_SELECT =
-  'arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name, status, start_date, stop_date, error, cause, redrive_count, redrive_date, history_length, test_case';
+  'arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name, status, start_date, stop_date, error, cause, redrive_count, redrive_date, history_length, test_case, map_run_arn';
 export const EXECUTION_SELECT = `${SUMMARY_SELECT}, definition, input, output, state::text, version, process_endings`;
 export const EVENT_SELECT = 'execution_arn, id, previous_event_id, type, timestamp, details::text';
 export const TASK_SELECT = 'execution_arn, task_id, resource, command::text, created_at';
@@ -103,7 +103,8 @@ export const SQL = {
     RETURNING o.id, o.target, o.body, o.created_at, o.attempts`,
   retryOutbox: 'UPDATE outbox SET attempts = $2, next_attempt_at = $3 WHERE id = $1',
   deleteOutbox: 'DELETE FROM outbox WHERE id = $1',
-  // Retention: finished executions, oldest first, with everything of theirs, in one statement.
+  // Retention: finished executions, oldest first, with everything of theirs (their Map Runs and
+  // those runs' children rows too), in one statement.
   deleteStoppedBefore: `WITH doomed AS (
       DELETE FROM executions e WHERE e.arn IN (
         SELECT arn FROM executions WHERE status <> 'RUNNING' AND stop_date < $1
@@ -113,7 +114,9 @@ export const SQL = {
     h AS (DELETE FROM history_events WHERE execution_arn IN (SELECT arn FROM doomed)),
     t AS (DELETE FROM timers WHERE execution_arn IN (SELECT arn FROM doomed)),
     k AS (DELETE FROM tasks WHERE execution_arn IN (SELECT arn FROM doomed)),
-    s AS (DELETE FROM signals WHERE execution_arn IN (SELECT arn FROM doomed))
+    s AS (DELETE FROM signals WHERE execution_arn IN (SELECT arn FROM doomed)),
+    r AS (DELETE FROM map_runs WHERE execution_arn IN (SELECT arn FROM doomed) RETURNING arn),
+    c AS (DELETE FROM map_run_children WHERE map_run_arn IN (SELECT arn FROM r))
     SELECT count(*) AS count FROM doomed`,
 
   pendingTasks: `SELECT ${TASK_SELECT} FROM tasks WHERE execution_arn = $1 ORDER BY created_at, task_id`,
@@ -137,6 +140,7 @@ export function listExecutionsQuery(
   if (filter.stateMachineAliasArn !== undefined)
     where.push(`state_machine_alias_arn = ${bind(filter.stateMachineAliasArn)}`);
   if (filter.status !== undefined) where.push(`status = ${bind(filter.status)}`);
+  if (filter.mapRunArn !== undefined) where.push(`map_run_arn = ${bind(filter.mapRunArn)}`);
   if (filter.redriveFilter === 'REDRIVEN') where.push('redrive_count > 0');
   if (filter.redriveFilter === 'NOT_REDRIVEN') where.push('redrive_count = 0');
   if (after !== undefined) where.push(`(start_date, arn) < (${bind(after[0])}, ${bind(after[1])})`);

@@ -18,6 +18,9 @@ import type {
   ExecutionRecord,
   ExecutionStore,
   ExecutionSummary,
+  MapRunChildCount,
+  MapRunChildRecord,
+  MapRunRecord,
   Millis,
   Page,
   PageRequest,
@@ -49,6 +52,15 @@ import {
 } from '../rows.js';
 import { activityFromRow, activityToRow, claimedTaskFromRow } from '../activity-rows.js';
 import { prepareActivityStatements, type ActivityStatements } from './activity-statements.js';
+import {
+  lastPerIndex,
+  mapRunChildCountFromRow,
+  mapRunChildFromRow,
+  mapRunChildToRow,
+  mapRunFromRow,
+  mapRunToRow,
+} from '../map-run-rows.js';
+import { prepareMapRunStatements, type MapRunStatements } from './map-run-statements.js';
 import { ExecutionQueries, prepareStatements, type ExecutionQueryParams, type Statements } from './statements.js';
 import { outboxFromRow } from '../rows.js';
 
@@ -70,6 +82,7 @@ class DuplicateEventError extends Error {}
 export class SqliteStore implements ExecutionStore {
   private readonly sql: Statements;
   private readonly activitySql: ActivityStatements;
+  private readonly mapRunSql: MapRunStatements;
   private readonly executionQueries: ExecutionQueries;
   private readonly commitBatch: Database.Transaction<(commits: Commit[]) => CommitResult[]>;
   private readonly commitOne: Database.Transaction<(commit: Commit) => boolean>;
@@ -82,6 +95,7 @@ export class SqliteStore implements ExecutionStore {
   ) {
     this.sql = prepareStatements(db);
     this.activitySql = prepareActivityStatements(db);
+    this.mapRunSql = prepareMapRunStatements(db);
     this.executionQueries = new ExecutionQueries(db);
     // Called inside commitBatch's transaction, db.transaction() runs as a SAVEPOINT: rolled back alone if it throws.
     this.commitOne = db.transaction((commit: Commit) => this.applyCommit(commit));
@@ -282,6 +296,7 @@ export class SqliteStore implements ExecutionStore {
     if (filter.stateMachineVersionArn !== undefined) params.state_machine_version_arn = filter.stateMachineVersionArn;
     if (filter.stateMachineAliasArn !== undefined) params.state_machine_alias_arn = filter.stateMachineAliasArn;
     if (filter.status !== undefined) params.status = filter.status;
+    if (filter.mapRunArn !== undefined) params.map_run_arn = filter.mapRunArn;
     if (page.after !== undefined) {
       [params.after_start_date, params.after_arn] = decodePageToken<[number, string]>('executions', page.after, [
         'number',
@@ -349,6 +364,68 @@ export class SqliteStore implements ExecutionStore {
     return this.sql.updateExecution.run(update).changes === 1;
   }
 
+  // ---- Map Runs --------------------------------------------------------------------------------
+
+  async createMapRun(record: MapRunRecord): Promise<'ok' | 'exists'> {
+    return this.mapRunSql.insertMapRun.run(mapRunToRow(record)).changes === 1 ? 'ok' : 'exists';
+  }
+
+  async updateMapRun(record: MapRunRecord): Promise<void> {
+    this.mapRunSql.updateMapRun.run(mapRunToRow(record));
+  }
+
+  async getMapRun(arn: string): Promise<MapRunRecord | undefined> {
+    const row = this.mapRunSql.getMapRun.get(arn);
+    return row && mapRunFromRow(row);
+  }
+
+  async listMapRuns(executionArn: string, page: PageRequest): Promise<Page<MapRunRecord>> {
+    checkLimit(page.limit);
+    const rows =
+      page.after === undefined
+        ? this.mapRunSql.listMapRuns.all(executionArn, page.limit + 1)
+        : this.mapRunSql.listMapRunsAfter.all(
+            executionArn,
+            ...decodePageToken<[number, string]>('mapRuns', page.after, ['number', 'string']),
+            page.limit + 1,
+          );
+    return pageFrom(rows.map(mapRunFromRow), page.limit, 'mapRuns', (r) => [r.startDate, r.arn]);
+  }
+
+  async putMapRunChildren(children: MapRunChildRecord[]): Promise<void> {
+    if (children.length === 0) return;
+    this.db
+      .transaction(() => {
+        for (const child of lastPerIndex(children)) this.mapRunSql.putChild.run(mapRunChildToRow(child));
+      })
+      .immediate();
+  }
+
+  async mapRunChildren(
+    mapRunArn: string,
+    options: { afterIndex?: number; limit: number },
+  ): Promise<MapRunChildRecord[]> {
+    checkLimit(options.limit);
+    const rows =
+      options.afterIndex === undefined
+        ? this.mapRunSql.children.all(mapRunArn, options.limit)
+        : this.mapRunSql.childrenAfter.all(mapRunArn, options.afterIndex, options.limit);
+    return rows.map(mapRunChildFromRow);
+  }
+
+  async countMapRunChildren(mapRunArn: string): Promise<MapRunChildCount[]> {
+    return this.mapRunSql.countChildren.all(mapRunArn).map(mapRunChildCountFromRow);
+  }
+
+  async deleteMapRunChildren(mapRunArn: string, indexes: number[]): Promise<void> {
+    if (indexes.length === 0) return;
+    this.db
+      .transaction(() => {
+        for (const index of indexes) this.mapRunSql.deleteChild.run(mapRunArn, index);
+      })
+      .immediate();
+  }
+
   // ---- engine work -----------------------------------------------------------------------------
 
   async runningExecutions(): Promise<string[]> {
@@ -395,6 +472,8 @@ export class SqliteStore implements ExecutionStore {
           this.sql.deleteExecutionTimers.run(arn);
           this.sql.deleteExecutionTasks.run(arn);
           this.sql.deleteExecutionSignals.run(arn);
+          this.mapRunSql.deleteExecutionMapRunChildren.run(arn);
+          this.mapRunSql.deleteExecutionMapRuns.run(arn);
         }
         return deleted;
       })

@@ -23,7 +23,7 @@ const VERSION_COLUMNS =
   'arn, state_machine_arn, version, definition, role_arn, description, logging_configuration, tracing_configuration, encryption_configuration, revision_id, creation_date';
 const ALIAS_COLUMNS = 'arn, state_machine_arn, name, description, routing_configuration, creation_date, update_date';
 const SUMMARY_COLUMNS =
-  'arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name, status, start_date, stop_date, error, cause, redrive_count, redrive_date, history_length, test_case';
+  'arn, state_machine_arn, state_machine_version_arn, state_machine_alias_arn, name, status, start_date, stop_date, error, cause, redrive_count, redrive_date, history_length, test_case, map_run_arn';
 const EXECUTION_COLUMNS = `${SUMMARY_COLUMNS}, definition, input, output, state, version, process_endings`;
 const EVENT_COLUMNS = 'execution_arn, id, previous_event_id, type, timestamp, details';
 const TASK_COLUMNS = 'execution_arn, task_id, resource, command, created_at';
@@ -260,6 +260,7 @@ export interface ExecutionQueryParams {
   state_machine_version_arn?: string;
   state_machine_alias_arn?: string;
   status?: string;
+  map_run_arn?: string;
   after_start_date?: number;
   after_arn?: string;
   limit: number;
@@ -281,6 +282,7 @@ export class ExecutionQueries {
       where.push('state_machine_version_arn = @state_machine_version_arn');
     if (filter.stateMachineAliasArn !== undefined) where.push('state_machine_alias_arn = @state_machine_alias_arn');
     if (filter.status !== undefined) where.push('status = @status');
+    if (filter.mapRunArn !== undefined) where.push('map_run_arn = @map_run_arn');
     if (filter.redriveFilter === 'REDRIVEN') where.push('redrive_count > 0');
     if (filter.redriveFilter === 'NOT_REDRIVEN') where.push('redrive_count = 0');
     if (paged) where.push('(start_date, arn) < (@after_start_date, @after_arn)');
