@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { ApiThrottle, ThrottleSpecError } from './api/throttle.js';
 import { loadRoleProfiles, RoleSettingsError, type RoleMode } from './integrations/aws/roles.js';
+import { resolveAwsSettings } from './integrations/aws/index.js';
+import { createMapRunData } from './integrations/map-data/port.js';
 import { createApiServer } from './api/server.js';
 import type { AccessOptions } from './api/auth/access.js';
 import { resolveAccess, type AccessSettings } from './api/auth/startup.js';
@@ -420,7 +422,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       : undefined;
   const statusEvents = webhooks ? new StatusEvents(webhookTargets, () => webhooks.wake()) : undefined;
   const observer = combineObservers([metrics, executionLogs], (err) => log.warn({ err }, 'an engine observer failed'));
+  // Distributed Map's ItemReader and ResultWriter read and write S3 as aws-sdk:* Tasks call it.
+  const mapRunData = createMapRunData(
+    resolveAwsSettings({ ...options.aws, ...(roles !== undefined ? { roles } : {}) }),
+  );
+  integrations.onClose(() => mapRunData.close());
   const engine = new DurableEngine({
+    mapRunData,
     observer,
     ...(statusEvents ? { outbox: statusEvents } : {}),
     store,

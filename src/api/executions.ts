@@ -80,6 +80,7 @@ export function describeOutput(d: ExecutionDescription, withData: boolean) {
     redriveDate: seconds(d.redriveDate),
     redriveStatus: d.redriveStatus,
     redriveStatusReason: d.redriveStatusReason,
+    mapRunArn: d.mapRunArn,
   };
 }
 
@@ -95,5 +96,6 @@ export function executionListItem(e: ExecutionSummary) {
     stateMachineAliasArn: e.stateMachineAliasArn,
     redriveCount: e.redriveCount,
     redriveDate: seconds(e.redriveDate),
+    mapRunArn: e.mapRunArn,
   };
 }

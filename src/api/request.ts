@@ -98,6 +98,22 @@ export class Request {
     return value;
   }
 
+  float(member: string, range: { min?: number; max?: number } = {}): number | undefined {
+    const value = this.member(member);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw wrongType(this.qualified(member), 'Float');
+    if ((range.min !== undefined && value < range.min) || (range.max !== undefined && value > range.max)) {
+      const bound =
+        range.min !== undefined && value < range.min
+          ? `greater than or equal to ${range.min}`
+          : `less than or equal to ${range.max}`;
+      this.violations.push(
+        `Value '${value}' at '${this.qualified(member)}' failed to satisfy constraint: Member must have value ${bound}`,
+      );
+    }
+    return value;
+  }
+
   enumValue<T extends string>(member: string, values: readonly T[]): T | undefined {
     const value = this.string(member);
     if (value === undefined) return undefined;

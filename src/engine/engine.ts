@@ -24,6 +24,8 @@ export interface StartRequest {
   inputText: string;
   /** The mock configuration's test case to run (StartExecution on `<stateMachineArn>#<TestCase>`). */
   testCase?: string;
+  /** A Distributed Map's child: the Map Run it belongs to. */
+  mapRunArn?: string;
 }
 
 export interface StartResult {

@@ -160,6 +160,8 @@ export interface ExecutionDescription {
   redriveDate?: number;
   redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE';
   redriveStatusReason?: string;
+  /** A Distributed Map's child: its Map Run. */
+  mapRunArn?: string;
 }
 
 /** What starts a prepared execution: the engine, or whatever stands in for it. */
@@ -282,6 +284,7 @@ export class ExecutionService implements Executions {
       stateMachineAliasArn: record.stateMachineAliasArn,
       redriveCount: record.redriveCount,
       redriveDate: record.redriveDate,
+      ...(record.mapRunArn !== undefined ? { mapRunArn: record.mapRunArn } : {}),
       ...(verdict.redrivable
         ? { redriveStatus: 'REDRIVABLE' }
         : { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: verdict.reason }),

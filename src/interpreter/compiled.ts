@@ -2,7 +2,7 @@
  * A definition compiled once: every path, payload template, intrinsic call and JSONata expression
  * parsed ahead of time, so executing a state never parses anything.
  */
-import type { Json } from '../json.js';
+import type { Json, JsonObject } from '../json.js';
 import type { CompiledPath, CompiledReferencePath } from '../query/jsonpath/index.js';
 import type { CompiledTemplate } from '../query/payload-template.js';
 import type { CompiledJsonata, CompiledJsonataTemplate } from '../query/jsonata/index.js';
@@ -133,12 +133,33 @@ export interface MapState extends StateBase {
   maxConcurrency?: Dynamic<number>;
   toleratedFailureCount?: Dynamic<number>;
   toleratedFailurePercentage?: Dynamic<number>;
-  itemBatcher?: { maxItemsPerBatch?: Dynamic<number>; batchInput?: Json };
-  /** An ItemReader is set: executions iterate the input (nothing is read); TestState, its mocked data. */
-  itemReader: boolean;
-  /** A ResultWriter is set: TestState expects its mock to be the writer's result (an object). */
-  resultWriter: boolean;
+  itemBatcher?: {
+    maxItemsPerBatch?: Dynamic<number>;
+    maxInputBytesPerBatch?: Dynamic<number>;
+    /** As written (inline runs pass it as it is). */
+    batchInput?: Json;
+    /** BatchInput as a payload template (JSONPath) or JSONata template (a Map Run evaluates it). */
+    batchInputTemplate?: CompiledAssign;
+  };
+  /** Where a Distributed Map reads its items (S3); TestState, its mocked data. */
+  itemReader?: MapDataStep & {
+    /** ReaderConfig as written, without MaxItems / MaxItemsPath. */
+    readerConfig: JsonObject;
+    maxItems?: Dynamic<number>;
+  };
+  /** Where a Distributed Map writes its results (S3); TestState expects its mock to be the writer's result. */
+  resultWriter?: MapDataStep & { writerConfig?: JsonObject };
+  /** ProcessorConfig.ExecutionType of a distributed Map (STANDARD unless EXPRESS). */
+  executionType: 'STANDARD' | 'EXPRESS';
+  /** The processor as a definition of its own (StartAt, States, QueryLanguage): a Map Run's children run it. */
+  processorDefinition: JsonObject;
   label?: string;
+}
+
+/** An ItemReader or ResultWriter: its resource and its Parameters (JSONPath) or Arguments (JSONata). */
+export interface MapDataStep {
+  resource?: string;
+  arguments?: CompiledAssign;
 }
 
 export type CompiledState =

@@ -89,6 +89,10 @@ function abortFrameState(run: StepContext, frame: Frame): void {
       run.emit(frame, 'ParallelStateAborted');
       break;
     case 'map':
+      if (phase.taskId !== undefined) {
+        run.unwait(phase.taskId);
+        run.commands.push({ kind: 'cancelTask', taskId: phase.taskId });
+      }
       if (phase.distributed) run.emit(frame, 'MapRunAborted');
       run.emit(frame, 'MapStateAborted');
       break;

@@ -27,19 +27,19 @@ import { transition, type ErrorOutcome, type MaybePromise, type Outcome } from '
 import { checkOutput } from './payload-size.js';
 import type { Inspector } from './pipeline/inspector.js';
 import type { StepContext } from './step-context.js';
-import { childFinished, processState, resumeTask, taskTimedOut, type TaskSignal } from './states/index.js';
+import { answerTask, childFinished, processState, taskTimedOut, type TaskSignal } from './states/index.js';
 import { formatId, type IdKind } from './ids.js';
-import type {
-  Command,
-  ExecutionState,
-  Frame,
-  FrameOutcome,
-  RunOptions,
-  Runtime,
-  TerminalStatus,
-  TimerPurpose,
+import {
+  ROOT_FRAME,
+  type Command,
+  type ExecutionState,
+  type Frame,
+  type FrameOutcome,
+  type RunOptions,
+  type Runtime,
+  type TerminalStatus,
+  type TimerPurpose,
 } from './types.js';
-import { ROOT_FRAME } from './types.js';
 import { FrameScope } from './scope.js';
 import { withAssigned } from './variables.js';
 
@@ -64,6 +64,10 @@ export class Run implements StepContext {
     /** TestState's observer of the pipeline; executions have none. */
     readonly inspector?: Inspector,
   ) {}
+
+  get mapRuns(): boolean {
+    return this.options.mapRuns === true && !this.inspector;
+  }
 
   // ---- events ------------------------------------------------------------------------------
 
@@ -303,10 +307,7 @@ export class Run implements StepContext {
     });
   }
 
-  /**
-   * Retry, then Catch, for a failure of the frame's current state. A catcher that cannot be
-   * evaluated fails the frame with its own error.
-   */
+  /** Retry, then Catch, for a failure of the frame's current state (a catcher that cannot be evaluated fails it). */
   async decideError(frameId: string, failure: ErrorOutcome): Promise<ErrorDecision> {
     try {
       return await decideError(this, this.frame(frameId), failure);
@@ -392,8 +393,7 @@ export class Run implements StepContext {
   }
 
   async onTask(frameId: string, signal: TaskSignal): Promise<void> {
-    const frame = this.frame(frameId);
-    if (frame.phase.kind !== 'task' || frame.phase.taskId !== signal.taskId) return;
-    await this.advance(frameId, () => resumeTask(this, frame, signal));
+    const answer = answerTask(this, this.frame(frameId), signal);
+    if (answer) await this.advance(frameId, answer);
   }
 }

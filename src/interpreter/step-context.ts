@@ -20,6 +20,8 @@ export interface StepContext {
   readonly commands: Command[];
   /** TestState's observer of the pipeline; executions have none. */
   readonly inspector?: Inspector;
+  /** The host runs Distributed Maps as Map Runs (RunOptions.mapRuns). */
+  readonly mapRuns: boolean;
 
   /**
    * Records an event of `frame` (null: of the execution); returns its id. It follows the frame's

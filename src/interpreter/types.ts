@@ -131,6 +131,8 @@ export interface MapPhase {
   /** The effective input of the Map state (after InputPath/Parameters), for ItemSelector `$`. */
   mapInput: Json;
   mapRunArn?: string;
+  /** A Map Run (RunOptions.mapRuns): the task the host answers with the Map's result. */
+  taskId?: string;
   firstFailure?: { error?: string; cause?: string };
 }
 
@@ -177,6 +179,8 @@ export interface RetainedChildren {
   kind: 'map' | 'parallel';
   results: (Json | null)[];
   done: boolean[];
+  /** A Map Run that did not succeed: a redrive continues it. */
+  mapRunArn?: string;
 }
 
 /** Where a redrive continues: the top-level state that did not succeed, with its input. */
@@ -235,4 +239,9 @@ export interface RunOptions {
    * Parallel branches by it). It must only look: the frame is the step's working copy.
    */
   onEvent?(event: HistoryEvent, frame: Readonly<Frame> | null): void;
+  /**
+   * The host runs Distributed Maps as Map Runs (see map-run.ts): children are executions of their
+   * own. Without it a Distributed Map's iterations are isolated frames of this execution.
+   */
+  mapRuns?: boolean;
 }

@@ -19,6 +19,7 @@ import { describeStateMachineAlias } from './describe-state-machine-alias.js';
 import { describeStateMachineForExecution } from './describe-state-machine-for-execution.js';
 import { getExecutionHistory } from './get-execution-history.js';
 import { listExecutions } from './list-executions.js';
+import { describeMapRun, listMapRuns, updateMapRun } from './map-runs.js';
 import { listStateMachineAliases } from './list-state-machine-aliases.js';
 import { listStateMachineVersions } from './list-state-machine-versions.js';
 import { listStateMachines } from './list-state-machines.js';
@@ -50,11 +51,13 @@ export const operations = {
   DeleteStateMachineAlias: deleteStateMachineAlias,
   DeleteStateMachineVersion: deleteStateMachineVersion,
   DescribeExecution: describeExecution,
+  DescribeMapRun: describeMapRun,
   DescribeStateMachine: describeStateMachine,
   DescribeStateMachineAlias: describeStateMachineAlias,
   DescribeStateMachineForExecution: describeStateMachineForExecution,
   GetExecutionHistory: getExecutionHistory,
   ListExecutions: listExecutions,
+  ListMapRuns: listMapRuns,
   ListStateMachineAliases: listStateMachineAliases,
   ListStateMachineVersions: listStateMachineVersions,
   ListStateMachines: listStateMachines,
@@ -67,6 +70,7 @@ export const operations = {
   TagResource: tagResource,
   TestState: testStateOperation,
   UntagResource: untagResource,
+  UpdateMapRun: updateMapRun,
   UpdateStateMachine: updateStateMachine,
   UpdateStateMachineAlias: updateStateMachineAlias,
   ValidateStateMachineDefinition: validateStateMachineDefinition,

@@ -1,12 +1,34 @@
 import type { ExecutionFilter } from '../../store/types.js';
-import type { Operation } from '../context.js';
+import type { ApiContext, Operation } from '../context.js';
 import { resourceNotFound, stateMachineDoesNotExist, typeNotSupported, validationError } from '../errors.js';
 import { executionListItem } from '../executions.js';
-import { nextToken, pageRequest, readPagination } from '../pagination.js';
+import { nextToken, pageRequest, readPagination, type Pagination } from '../pagination.js';
 import { Limits } from '../request.js';
 
 const StatusFilters = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 const RedriveFilters = ['REDRIVEN', 'NOT_REDRIVEN'] as const;
+
+/** A Map Run's STANDARD children (EXPRESS children are not recorded, as on AWS). */
+async function listMapRunChildren(
+  ctx: ApiContext,
+  mapRunArn: string,
+  pagination: Pagination,
+  status: (typeof StatusFilters)[number] | undefined,
+  redriveFilter: (typeof RedriveFilters)[number] | undefined,
+) {
+  ctx.arns.expect(mapRunArn, ['mapRun']);
+  const run = await ctx.store.getMapRun(mapRunArn);
+  if (!run) throw resourceNotFound(mapRunArn);
+  const filter: ExecutionFilter = {
+    mapRunArn,
+    ...(status !== undefined && status !== 'PENDING_REDRIVE' ? { status } : {}),
+    ...(redriveFilter !== undefined ? { redriveFilter } : {}),
+  };
+  if (status === 'PENDING_REDRIVE') return { executions: [] };
+  const listing = `executions:${JSON.stringify(filter)}`;
+  const page = await ctx.store.listExecutions(filter, pageRequest(pagination, listing));
+  return { executions: page.items.map(executionListItem), nextToken: nextToken(page.next, listing) };
+}
 
 /**
  * By state machine (a version or alias ARN lists the executions started through it) or by Map Run.
@@ -23,10 +45,7 @@ export const listExecutions: Operation = async (request, ctx) => {
   if ((stateMachineArn === undefined) === (mapRunArn === undefined)) {
     throw validationError(['Must provide a StateMachine ARN or MapRun ARN']);
   }
-  if (mapRunArn !== undefined) {
-    ctx.arns.expect(mapRunArn, ['mapRun']);
-    throw resourceNotFound(mapRunArn);
-  }
+  if (mapRunArn !== undefined) return listMapRunChildren(ctx, mapRunArn, pagination, status, redriveFilter);
   const text = stateMachineArn ?? '';
   const arn = ctx.arns.expect(text, ['stateMachine', 'stateMachineVersion', 'stateMachineAlias']);
   const machine = await ctx.store.getStateMachine(arn.stateMachineArn);

@@ -15,8 +15,8 @@ import type { EngineObserver } from '../observer.js';
 
 /** AWS's quota: an execution that would exceed it fails. */
 export const HISTORY_QUOTA = HISTORY_EVENT_QUOTA;
-/** Standard executions: history always recorded, and the quota enforced inside the step. */
-export const STANDARD_RUN = { history: true, historyLimit: HISTORY_QUOTA } as const;
+/** Standard executions: history always recorded, the quota enforced inside the step, Distributed Maps as Map Runs. */
+export const STANDARD_RUN = { history: true, historyLimit: HISTORY_QUOTA, mapRuns: true } as const;
 
 export interface DurableParts {
   store: ExecutionStore;

@@ -44,6 +44,8 @@ import {
 import { redriveExecution } from './redrive.js';
 import { startsTask } from './step-commit.js';
 import { eventLoopTurns } from '../event-loop-turns.js';
+import { MapRuns } from '../map-runs/coordinator.js';
+import type { MapRunData } from '../map-runs/ports.js';
 import type { CommitOutbox, EngineObserver } from '../observer.js';
 
 export { HISTORY_QUOTA } from './context.js';
@@ -102,6 +104,8 @@ export interface DurableEngineOptions {
   observer?: EngineObserver;
   /** Messages stored with each commit (status change events), see CommitOutbox. */
   outbox?: CommitOutbox;
+  /** Distributed Map's S3 item readers and result writers (the server wires integrations/map-data). */
+  mapRunData?: MapRunData;
 }
 
 export class DurableEngine implements Engine {
@@ -166,6 +170,18 @@ export class DurableEngine implements Engine {
     );
     this.maxExecutionsInFlight = options.maxExecutionsInFlight ?? DEFAULT_MAX_EXECUTIONS_IN_FLIGHT;
     this.callbacks = new Callbacks(this.actors, options.store);
+    // Asked first: no mock or handler answers a Map Run's task.
+    integrations.prepend(
+      new MapRuns({
+        store: options.store,
+        machines,
+        clock,
+        rt,
+        host: this,
+        ...(options.mapRunData ? { data: options.mapRunData } : {}),
+        log: options.logger,
+      }),
+    );
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
@@ -279,6 +295,7 @@ export class DurableEngine implements Engine {
       version: 0,
       historyLength: 0,
       ...(request.testCase !== undefined ? { testCase: request.testCase } : {}),
+      ...(request.mapRunArn !== undefined ? { mapRunArn: request.mapRunArn } : {}),
     };
     const keepLease = startsTask(result.commands);
     const committed = await this.actors.commit(record, signal, result, { keepLease });

@@ -20,20 +20,27 @@ export interface AwsIntegrations {
 export function createAwsIntegrations(
   settings: Partial<AwsSettings> & { env?: Record<string, string | undefined> } = {},
 ): AwsIntegrations {
+  const resolved = resolveAwsSettings(settings);
+  const clients = new ClientCache(resolved);
+  return {
+    integrations: [new OptimizedAwsIntegration(clients, resolved), new AwsSdkIntegration(clients)],
+    close: () => clients.destroy(),
+  };
+}
+
+/** The settings given, over what the environment says (STEPWISE_AWS_ENDPOINT, STEPWISE_ENDPOINT_<SERVICE>). */
+export function resolveAwsSettings(
+  settings: Partial<AwsSettings> & { env?: Record<string, string | undefined> } = {},
+): AwsSettings {
   const { env, ...overrides } = settings;
   const fromEnv = awsSettingsFromEnv(env ?? process.env);
   const given = Object.fromEntries(
     Object.entries(overrides).filter(([, value]) => value !== undefined),
   ) as Partial<AwsSettings>;
-  const resolved: AwsSettings = {
+  return {
     ...fromEnv,
     ...given,
     endpoints: { ...fromEnv.endpoints, ...normaliseKeys(given.endpoints ?? {}) },
-  };
-  const clients = new ClientCache(resolved);
-  return {
-    integrations: [new OptimizedAwsIntegration(clients, resolved), new AwsSdkIntegration(clients)],
-    close: () => clients.destroy(),
   };
 }
 

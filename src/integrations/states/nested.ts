@@ -21,7 +21,8 @@
  * invocation that finds that child attaches to it instead of starting another. Stopping the parent
  * (or the task timing out) stops a `.sync`/`.sync:2` child.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { derivedUuid } from '../../vocabulary/derived-uuid.js';
 import { isJsonObject, parsedOrText, type JsonObject } from '../../json.js';
 import type { ExecutionRecord } from '../../store/types.js';
 import type {
@@ -241,9 +242,7 @@ function serviceError(code: string, message: string): TaskOutcome {
 
 /** A name for a child started without one: a UUID derived from the parent task, the same on every re-invocation. */
 export function childName(parentExecutionArn: string, taskId: string): string {
-  const h = createHash('sha256').update(`${parentExecutionArn}\n${taskId}`).digest('hex');
-  const variant = ((parseInt(h[16] as string, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return derivedUuid(`${parentExecutionArn}\n${taskId}`);
 }
 
 function startedBy(record: ExecutionRecord): string | undefined {

@@ -13,10 +13,23 @@ import { map } from './map.js';
 import { parallel } from './parallel.js';
 import { pass } from './pass.js';
 import { succeed } from './succeed.js';
-import { task } from './task.js';
+import { resumeTask, task, type TaskSignal } from './task.js';
+import { mapRunAnswered } from './map-run.js';
 import { wait } from './wait.js';
 
 export { resumeTask, taskTimedOut, type TaskSignal } from './task.js';
+
+/** How a frame takes a signal about its task (its Task state's, or its Map Run's); none if it waits for another. */
+export function answerTask(
+  run: StepContext,
+  frame: Frame,
+  signal: TaskSignal,
+): (() => MaybePromise<Outcome>) | undefined {
+  const phase = frame.phase;
+  if (phase.kind === 'task' && phase.taskId === signal.taskId) return () => resumeTask(run, frame, signal);
+  if (phase.kind === 'map' && phase.taskId === signal.taskId) return () => mapRunAnswered(run, frame, signal);
+  return undefined;
+}
 
 type StateOfType = { [S in CompiledState as S['type']]: S };
 type Behaviours = { [T in StateType]: StateBehaviour<StateOfType[T]> };

@@ -1,22 +1,23 @@
 /**
  * Map: runs its ItemProcessor once per item, each in a child frame of the same execution, at most
- * MaxConcurrency at a time, and gathers their outputs. A distributed Map's iterations are child
- * executions: isolated from outer variables, with their events in the Map Run.
+ * MaxConcurrency at a time, and gathers their outputs. A distributed Map runs as a Map Run when the
+ * host has them (./map-run.ts: children are executions of their own); otherwise (the library's
+ * in-memory runs) its iterations are isolated frames, with their events kept out of the parent's.
  */
-import { isJsonObject, jsonTypeName, type Json } from '../../json.js';
+import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import { CompileError, FieldCompiler } from '../compile-fields.js';
-import type { MapState } from '../compiled.js';
+import type { MapDataStep, MapState, QueryLanguage } from '../compiled.js';
 import { formatMapRunArn, homeOf } from '../../vocabulary/arn.js';
-import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
-import { dynamicValue, floatField, integerField } from '../fields.js';
+import { StatesErrors } from '../../vocabulary/states-errors.js';
 import { abortChildren, newChild, removeId } from '../frames.js';
 import { joinChild } from '../links.js';
 import type { Outcome } from '../outcome.js';
 import { finishWithResult } from '../pipeline/index.js';
-import { inputPath, selectPath } from '../pipeline/jsonpath.js';
 import type { StepContext } from '../step-context.js';
 import type { Frame, MapPhase } from '../types.js';
 import type { StateBehaviour } from './behaviour.js';
+import { startMapRun } from './map-run.js';
+import { iterationInput, prepareMap } from './map-items.js';
 
 export const map: StateBehaviour<MapState> = {
   compile(base, { raw, fields: c, language, address, pointer, list }) {
@@ -39,19 +40,16 @@ export const map: StateBehaviour<MapState> = {
       maxConcurrency: c.dynamicNumber('MaxConcurrency'),
       toleratedFailureCount: c.dynamicNumber('ToleratedFailureCount'),
       toleratedFailurePercentage: c.dynamicNumber('ToleratedFailurePercentage'),
-      itemBatcher: batcher && {
-        maxItemsPerBatch: new FieldCompiler(batcher, language, `${pointer}/ItemBatcher`).dynamicNumber(
-          'MaxItemsPerBatch',
-        ),
-        batchInput: batcher.BatchInput,
-      },
+      itemBatcher: batcher && compileBatcher(batcher, language, `${pointer}/ItemBatcher`),
       label: typeof raw.Label === 'string' ? raw.Label : undefined,
-      itemReader: raw.ItemReader !== undefined,
-      resultWriter: raw.ResultWriter !== undefined,
+      ...compileMapData(raw, language, pointer),
+      executionType: config.ExecutionType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
+      processorDefinition: processorDefinition(processorRaw, language),
     };
   },
 
-  run: (run, frame, state) => startMap(run, frame, state),
+  run: (run, frame, state) =>
+    state.distributed && run.mapRuns ? startMapRun(run, frame, state) : startMap(run, frame, state),
 
   async childFinished(run, parent, state, child, outcome) {
     if (parent.phase.kind !== 'map') return;
@@ -99,65 +97,60 @@ export const map: StateBehaviour<MapState> = {
   },
 };
 
-/** A Map's input pipeline, before any iteration: the values its iterations and limits come from. */
-export interface PreparedMap {
-  /** The effective input (after InputPath), for ItemSelector's `$`. */
-  mapInput: Json;
-  /** The items (batched by ItemBatcher) the iterations get; undefined when a reader gave none. */
-  items: Json[] | undefined;
-  maxConcurrency: number;
-  /** Undefined when the state sets no threshold. */
-  toleratedFailureCount?: number;
-  toleratedFailurePercentage?: number;
+function compileBatcher(
+  batcher: JsonObject,
+  language: QueryLanguage,
+  pointer: string,
+): NonNullable<MapState['itemBatcher']> {
+  const fields = new FieldCompiler(batcher, language, pointer);
+  const batchInputTemplate = fields.assign(batcher.BatchInput, 'BatchInput');
+  return {
+    maxItemsPerBatch: fields.dynamicNumber('MaxItemsPerBatch'),
+    maxInputBytesPerBatch: fields.dynamicNumber('MaxInputBytesPerBatch'),
+    batchInput: batcher.BatchInput,
+    ...(batchInputTemplate ? { batchInputTemplate } : {}),
+  };
 }
 
-/** Where the items come from instead of ItemsPath / Items (TestState: an ItemReader's mocked data). */
-export type ItemSource = (mapInput: Json) => Promise<Json[] | undefined>;
+/** ItemReader and ResultWriter: resource, Parameters or Arguments, and their configs. */
+function compileMapData(
+  raw: JsonObject,
+  language: QueryLanguage,
+  pointer: string,
+): Pick<MapState, 'itemReader' | 'resultWriter'> {
+  const out: Pick<MapState, 'itemReader' | 'resultWriter'> = {};
+  const step = (value: JsonObject, field: string): MapDataStep => {
+    const fields = new FieldCompiler(value, language, `${pointer}/${field}`);
+    const argumentsField = language === 'JSONata' ? 'Arguments' : 'Parameters';
+    const compiled = fields.assign(value[argumentsField], argumentsField);
+    return {
+      ...(typeof value.Resource === 'string' ? { resource: value.Resource } : {}),
+      ...(compiled ? { arguments: compiled } : {}),
+    };
+  };
+  if (isJsonObject(raw.ItemReader)) {
+    const reader = raw.ItemReader;
+    const config = isJsonObject(reader.ReaderConfig) ? reader.ReaderConfig : {};
+    const { MaxItems: _max, MaxItemsPath: _maxPath, ...readerConfig } = config;
+    const maxItems = new FieldCompiler(config, language, `${pointer}/ItemReader/ReaderConfig`).dynamicNumber(
+      'MaxItems',
+    );
+    out.itemReader = { ...step(reader, 'ItemReader'), readerConfig, ...(maxItems ? { maxItems } : {}) };
+  }
+  if (isJsonObject(raw.ResultWriter)) {
+    const writer = raw.ResultWriter;
+    out.resultWriter = {
+      ...step(writer, 'ResultWriter'),
+      ...(isJsonObject(writer.WriterConfig) ? { writerConfig: writer.WriterConfig } : {}),
+    };
+  }
+  return out;
+}
 
-/** InputPath, the items, MaxConcurrency, the tolerated failure thresholds and ItemBatcher. */
-export async function prepareMap(
-  run: StepContext,
-  frame: Frame,
-  state: MapState,
-  readItems?: ItemSource,
-): Promise<PreparedMap> {
-  const mapInput = state.queryLanguage === 'JSONata' ? frame.stateInput : inputPath(run, frame, state);
-  const items = readItems ? await readItems(mapInput) : await mapItems(run, frame, state, mapInput);
-  const maxConcurrency = state.maxConcurrency
-    ? integerField(
-        'MaxConcurrency',
-        state.maxConcurrency,
-        await dynamicValue(run, frame, state.maxConcurrency, mapInput),
-      )
-    : 0;
-  run.inspector?.number('maxConcurrency', maxConcurrency);
-  run.emit(frame, 'MapStateStarted', () => ({ length: items?.length ?? 0 }));
-  const prepared: PreparedMap = { mapInput, items, maxConcurrency };
-  if (state.toleratedFailureCount) {
-    const count = integerField(
-      'ToleratedFailureCount',
-      state.toleratedFailureCount,
-      await dynamicValue(run, frame, state.toleratedFailureCount, mapInput),
-    );
-    if (count < 0) throw new StatesError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
-    run.inspector?.number('toleratedFailureCount', count);
-    prepared.toleratedFailureCount = count;
-  }
-  if (state.toleratedFailurePercentage) {
-    const percentage = floatField(
-      state.toleratedFailurePercentage,
-      await dynamicValue(run, frame, state.toleratedFailurePercentage, mapInput),
-    );
-    if (percentage < 0 || percentage > 100)
-      throw new StatesError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
-    run.inspector?.number('toleratedFailurePercentage', percentage);
-    prepared.toleratedFailurePercentage = percentage;
-  }
-  if (items && state.itemBatcher) {
-    prepared.items = await batchItems(run, frame, state, items, mapInput);
-    run.inspector?.value('afterItemBatcher', prepared.items);
-  }
-  return prepared;
+/** The ItemProcessor as a state machine definition of its own, in the Map state's query language. */
+function processorDefinition(processor: JsonObject, language: QueryLanguage): JsonObject {
+  const { ProcessorConfig: _config, ...definition } = processor;
+  return language === 'JSONata' ? { ...definition, QueryLanguage: 'JSONata' } : definition;
 }
 
 async function startMap(run: StepContext, frame: Frame, state: MapState): Promise<Outcome> {
@@ -197,63 +190,6 @@ async function startMap(run: StepContext, frame: Frame, state: MapState): Promis
   return { kind: 'blocked' };
 }
 
-/** The items of an execution's Map: Items (JSONata), ItemsPath (JSONPath), or the input; an array. */
-async function mapItems(run: StepContext, frame: Frame, state: MapState, mapInput: Json): Promise<Json[]> {
-  const value = await itemsValue(run, frame, state, mapInput);
-  if (state.queryLanguage === 'JSONPath') run.inspector?.value('afterItemsPath', value);
-  return requireItems(state, value);
-}
-
-/** What a Map iterates over, before it is checked: Items (JSONata), ItemsPath (JSONPath), or the input. */
-async function itemsValue(run: StepContext, frame: Frame, state: MapState, mapInput: Json): Promise<Json> {
-  if (state.queryLanguage === 'JSONata') {
-    return state.items
-      ? state.items.template.evaluate(run.bindings(frame, { input: frame.stateInput }), 'Items')
-      : mapInput;
-  }
-  return state.itemsPath ? selectPath(run, frame, state.itemsPath, mapInput) : mapInput;
-}
-
-/** The items must be an array; AWS's errors otherwise. */
-export function requireItems(state: MapState, value: Json): Json[] {
-  if (Array.isArray(value)) return value;
-  if (state.queryLanguage === 'JSONata' && state.items) {
-    throw new StatesError(
-      StatesErrors.QueryEvaluationError,
-      `The JSONata expression '${state.items.source}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value)}`,
-    );
-  }
-  const error = state.queryLanguage === 'JSONata' ? StatesErrors.QueryEvaluationError : StatesErrors.Runtime;
-  throw new StatesError(error, `Map state input must be an array but was: ${JSON.stringify(value)}`);
-}
-
-/** ItemBatcher: groups items into `{ "Items": [...] }` batches, with the BatchInput alongside. */
-export async function batchItems(
-  run: StepContext,
-  frame: Frame,
-  state: MapState,
-  items: Json[],
-  mapInput: Json,
-): Promise<Json[]> {
-  const batcher = state.itemBatcher;
-  if (!batcher) return items;
-  const size = batcher.maxItemsPerBatch
-    ? integerField(
-        'MaxItemsPerBatch',
-        batcher.maxItemsPerBatch,
-        await dynamicValue(run, frame, batcher.maxItemsPerBatch, mapInput),
-      )
-    : items.length;
-  const per = Math.max(1, size || items.length);
-  const batches: Json[] = [];
-  for (let i = 0; i < items.length; i += per) {
-    const batch: { [key: string]: Json } = { Items: items.slice(i, i + per) };
-    if (batcher.batchInput !== undefined) batch.BatchInput = batcher.batchInput;
-    batches.push(batch);
-  }
-  return batches;
-}
-
 function mapRunArn(run: StepContext, state: MapState): string {
   const info = run.state.info;
   return formatMapRunArn(homeOf(info.stateMachineArn), info.stateMachineName, state.label ?? state.name, run.rt.uuid());
@@ -273,24 +209,6 @@ async function spawnIterations(run: StepContext, frame: Frame, state: MapState, 
     const child = newChild(run, frame, list, state.processor, index, input, state.distributed, mapItem, after);
     phase.running.push(child.id);
   }
-}
-
-/** ItemSelector over one item: an iteration's input. */
-export async function iterationInput(
-  run: StepContext,
-  frame: Frame,
-  state: MapState,
-  mapInput: Json,
-  index: number,
-  value: Json,
-): Promise<Json> {
-  const selector = state.itemSelector;
-  if (!selector) return value;
-  const mapItem = { index, value };
-  if (selector.kind === 'jsonata') {
-    return selector.template.evaluate(run.bindings(frame, { input: frame.stateInput }, { mapItem }), 'ItemSelector');
-  }
-  return selector.template.evaluate(run.scope(frame, mapInput, { mapItem }));
 }
 
 async function finishMap(run: StepContext, frame: Frame, state: MapState): Promise<Outcome> {

@@ -15,7 +15,7 @@ import { checkOutput, exceedsPayloadLimit, resultTooLargeCause } from '../payloa
 import { finishWithResult } from '../pipeline/index.js';
 import type { InspectedNumber, InspectedValue, Inspector } from '../pipeline/inspector.js';
 import { Run } from '../run.js';
-import { iterationInput, prepareMap } from '../states/map.js';
+import { iterationInput, prepareMap } from '../states/map-items.js';
 import { finishParallel } from '../states/parallel.js';
 import { processState, resumeTask, type TaskSignal } from '../states/index.js';
 import { ROOT_FRAME, type ExecutionState, type Frame, type Runtime } from '../types.js';
