@@ -689,6 +689,19 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         expect(await store.getMapRun(runArn)).toEqual({ ...running, status: 'RUNNING' });
       });
 
+      it("updateMapRun keeps the run's parent execution and children's state machine as created", async () => {
+        await store.createMapRun(mapRun('m', 'parent', 'run1'));
+        await store.updateMapRun({
+          ...mapRun('m', 'parent', 'run1', { status: 'SUCCEEDED', stopDate: 30_000 }),
+          executionArn: executionArn('m', 'elsewhere'),
+          stateMachineArn: machineArn('elsewhere'),
+        });
+        expect(await store.getMapRun(runArn)).toEqual(
+          mapRun('m', 'parent', 'run1', { status: 'SUCCEEDED', stopDate: 30_000 }),
+        );
+        expect((await store.listMapRuns(executionArn('m', 'elsewhere'), { limit: 5 })).items).toEqual([]);
+      });
+
       it('updateMapRun of an unknown ARN creates nothing', async () => {
         await store.updateMapRun(mapRun('m', 'parent', 'ghost'));
         expect(await store.getMapRun(mapRunArn('m', 'ghost'))).toBeUndefined();
