@@ -5,6 +5,8 @@ import type {
   AliasRecord,
   Commit,
   ExecutionRecord,
+  MapRunChildRecord,
+  MapRunRecord,
   StateMachineRecord,
   StateMachineVersionRecord,
   TaskRecord,
@@ -107,6 +109,49 @@ export function execution(machine: string, name: string, overrides: Partial<Exec
     state: interpreterState(arn, machine, name, startDate, status),
     version: 1,
     historyLength: 0,
+    ...overrides,
+  };
+}
+
+/** A Map Run's ARN: `mapRun:<machine>/<label>:<id>`. */
+export const mapRunArn = (machine: string, id: string, label = 'Map'): string =>
+  `${PREFIX}:mapRun:${machine}/${label}:${id}`;
+
+/** A RUNNING Map Run of execution `<machine>:<parent>`. */
+export function mapRun(
+  machine: string,
+  parent: string,
+  id: string,
+  overrides: Partial<MapRunRecord> = {},
+): MapRunRecord {
+  return {
+    arn: mapRunArn(machine, id),
+    executionArn: executionArn(machine, parent),
+    stateMachineArn: `${machineArn(machine)}/Map`,
+    status: 'RUNNING',
+    startDate: 20_000,
+    maxConcurrency: 10,
+    toleratedFailurePercentage: 12.5,
+    toleratedFailureCount: 3,
+    redriveCount: 0,
+    detail: { reader: { kind: 'inline', items: 7 }, next: 0, batches: [1, 2.5, null, 'x'] },
+    ...overrides,
+  };
+}
+
+/** A SUCCEEDED child `index` of the Map Run `runArn`, one item. */
+export function mapRunChild(
+  runArn: string,
+  index: number,
+  overrides: Partial<MapRunChildRecord> = {},
+): MapRunChildRecord {
+  return {
+    mapRunArn: runArn,
+    index,
+    executionArn: `${runArn.replace(':mapRun:', ':execution:')}-child-${index}`,
+    status: 'SUCCEEDED',
+    itemCount: 1,
+    result: JSON.stringify({ index }),
     ...overrides,
   };
 }

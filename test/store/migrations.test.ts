@@ -1,9 +1,16 @@
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { migrations, type Migration } from '../../src/store/migrations/index.js';
 import { migrate } from '../../src/store/sqlite/migrate.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { removeDir, tempDir } from '../support/files.js';
+import { execution, mapRun, mapRunArn, mapRunChild } from './fixtures.js';
 
 const applied = (db: Database.Database) => db.prepare('SELECT id, name FROM schema_migrations ORDER BY id').all();
+
+const dir = tempDir('stepwise-migrations-');
+afterAll(() => removeDir(dir));
 
 describe('migrations', () => {
   it('are numbered 1, 2, 3, ... and carry DDL (tables, indexes) for both SQLite and PostgreSQL', () => {
@@ -60,5 +67,45 @@ describe('migrations', () => {
     const renamed = migrations.map((m) => (m.id === 1 ? { ...m, name: 'renamed' } : m));
     expect(() => migrate(db, [...renamed, future])).toThrow(/in the database but/);
     db.close();
+  });
+
+  it('migration 9 (Map Runs) applies on a database made at migration 8: its executions read back with no Map Run', async () => {
+    const file = join(dir, 'at-8.db');
+    const db = new Database(file);
+    expect(migrate(db, migrations.slice(0, 8))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const old = execution('m', 'before', { status: 'SUCCEEDED', stopDate: 20_000 });
+    db.prepare(
+      `INSERT INTO executions (arn, state_machine_arn, name, definition, status, start_date, stop_date, input,
+         redrive_count, state, version, history_length)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 1, 0)`,
+    ).run(
+      old.arn,
+      old.stateMachineArn,
+      old.name,
+      old.definition,
+      old.status,
+      old.startDate,
+      20_000,
+      old.input,
+      JSON.stringify(old.state),
+    );
+    db.close();
+
+    const store = SqliteStore.open(file);
+    try {
+      expect(await store.getExecution(old.arn)).toEqual(old);
+      expect((await store.listExecutions({}, { limit: 5 })).items[0]).not.toHaveProperty('mapRunArn');
+      expect((await store.listExecutions({ mapRunArn: mapRunArn('m', 'r') }, { limit: 5 })).items).toEqual([]);
+      expect(await store.createMapRun(mapRun('m', 'before', 'r'))).toBe('ok');
+      await store.putMapRunChildren([mapRunChild(mapRunArn('m', 'r'), 0)]);
+      expect(await store.countMapRunChildren(mapRunArn('m', 'r'))).toEqual([
+        { status: 'SUCCEEDED', children: 1, items: 1 },
+      ]);
+    } finally {
+      await store.close();
+    }
+    const reopened = new Database(file, { readonly: true });
+    expect(applied(reopened)).toEqual(migrations.map(({ id, name }) => ({ id, name })));
+    reopened.close();
   });
 });

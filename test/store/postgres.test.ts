@@ -3,8 +3,9 @@ import pg from 'pg';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import type { Json } from '../../src/json.js';
-import { createCommit, event, execution, stateMachine, task } from './fixtures.js';
-import { createSchema, databaseUrl, dropSchemas, freshSchema, postgresReachable } from './postgres-helper.js';
+import { migrate } from '../../src/store/postgres/migrate.js';
+import { createCommit, event, execution, mapRun, mapRunArn, mapRunChild, stateMachine, task } from './fixtures.js';
+import { createSchema, databaseUrl, dropSchemas, freshSchema, postgresReachable, query } from './postgres-helper.js';
 import { describeStore } from './store-suite.js';
 
 if (await postgresReachable()) {
@@ -31,6 +32,53 @@ if (await postgresReachable()) {
       } finally {
         await client.end();
       }
+    });
+
+    it('migration 9 (Map Runs) applies on a schema made at migration 8: its executions read back with no Map Run', async () => {
+      const schema = freshSchema();
+      const old = execution('m', 'before', { status: 'SUCCEEDED', stopDate: 20_000 });
+      const pool = new pg.Pool({ connectionString: databaseUrl, max: 1, options: `-c search_path=${schema}` });
+      try {
+        const client = await pool.connect();
+        try {
+          expect(await migrate(client, schema, migrations.slice(0, 8))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+          await client.query(
+            `INSERT INTO executions (arn, state_machine_arn, name, definition, status, start_date, stop_date, input,
+               redrive_count, state, version, history_length)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9::jsonb, 1, 0)`,
+            [
+              old.arn,
+              old.stateMachineArn,
+              old.name,
+              old.definition,
+              old.status,
+              old.startDate,
+              20_000,
+              old.input,
+              JSON.stringify(old.state),
+            ],
+          );
+        } finally {
+          client.release();
+        }
+      } finally {
+        await pool.end();
+      }
+      const store = await PostgresStore.open(databaseUrl, { schema });
+      try {
+        expect(await store.getExecution(old.arn)).toEqual(old);
+        expect((await store.listExecutions({}, { limit: 5 })).items[0]).not.toHaveProperty('mapRunArn');
+        expect((await store.listExecutions({ mapRunArn: mapRunArn('m', 'r') }, { limit: 5 })).items).toEqual([]);
+        expect(await store.createMapRun(mapRun('m', 'before', 'r'))).toBe('ok');
+        await store.putMapRunChildren([mapRunChild(mapRunArn('m', 'r'), 0)]);
+        expect(await store.countMapRunChildren(mapRunArn('m', 'r'))).toEqual([
+          { status: 'SUCCEEDED', children: 1, items: 1 },
+        ]);
+      } finally {
+        await store.close();
+      }
+      const rows = await query<{ id: number }>(`SELECT id FROM ${schema}.schema_migrations ORDER BY id`);
+      expect(rows.map((r) => r.id)).toEqual(migrations.map((m) => m.id));
     });
 
     it('two nodes opening one fresh schema at once both succeed (the advisory lock serialises migrating)', async () => {

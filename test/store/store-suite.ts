@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidPageTokenError } from '../../src/store/page-token.js';
-import type { ExecutionRecord, ExecutionStore, Page, PageRequest } from '../../src/store/types.js';
+import type { ExecutionRecord, ExecutionStore, MapRunRecord, Page, PageRequest } from '../../src/store/types.js';
 import {
   alias,
   createCommit,
@@ -12,6 +12,9 @@ import {
   execution,
   executionArn,
   machineArn,
+  mapRun,
+  mapRunArn,
+  mapRunChild,
   nextCommit,
   stateMachine,
   task,
@@ -644,6 +647,236 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
       it('a limit below 1 is rejected', async () => {
         await expect(store.listExecutions({}, { limit: 0 })).rejects.toThrow(RangeError);
         await expect(store.getHistory(executionArn('m', 'e'), { limit: 0 })).rejects.toThrow(RangeError);
+      });
+    });
+
+    describe('Map Runs', () => {
+      const runArn = mapRunArn('m', 'run1');
+
+      it('createMapRun stores a run that getMapRun returns unchanged, and answers exists for a taken ARN', async () => {
+        const record = mapRun('m', 'parent', 'run1');
+        expect(await store.createMapRun(record)).toBe('ok');
+        expect(await store.getMapRun(record.arn)).toEqual(record);
+        expect(await store.createMapRun({ ...record, status: 'FAILED', detail: { other: true } })).toBe('exists');
+        expect(await store.getMapRun(record.arn)).toEqual(record);
+        expect(await store.getMapRun(mapRunArn('m', 'nope'))).toBeUndefined();
+      });
+
+      it('a run read back is a copy: changing it does not change the store', async () => {
+        await store.createMapRun(mapRun('m', 'parent', 'run1'));
+        const read = (await store.getMapRun(runArn)) as MapRunRecord;
+        read.status = 'ABORTED';
+        (read.detail as { next: number }).next = 99;
+        expect(await store.getMapRun(runArn)).toEqual(mapRun('m', 'parent', 'run1'));
+      });
+
+      it('updateMapRun replaces the stored run: status, dates, limits and detail', async () => {
+        await store.createMapRun(mapRun('m', 'parent', 'run1'));
+        const updated = mapRun('m', 'parent', 'run1', {
+          status: 'FAILED',
+          stopDate: 30_000,
+          maxConcurrency: 0,
+          toleratedFailurePercentage: 0.25,
+          toleratedFailureCount: 0,
+          redriveCount: 2,
+          redriveDate: 40_000,
+          detail: { failure: { error: 'States.ExceedToleratedFailureThreshold', cause: 'too many' } },
+        });
+        await store.updateMapRun(updated);
+        expect(await store.getMapRun(runArn)).toEqual(updated);
+        const { stopDate: _stop, redriveDate: _redrive, ...running } = updated;
+        await store.updateMapRun({ ...running, status: 'RUNNING' });
+        expect(await store.getMapRun(runArn)).toEqual({ ...running, status: 'RUNNING' });
+      });
+
+      it("updateMapRun keeps the run's parent execution and children's state machine as created", async () => {
+        await store.createMapRun(mapRun('m', 'parent', 'run1'));
+        await store.updateMapRun({
+          ...mapRun('m', 'parent', 'run1', { status: 'SUCCEEDED', stopDate: 30_000 }),
+          executionArn: executionArn('m', 'elsewhere'),
+          stateMachineArn: machineArn('elsewhere'),
+        });
+        expect(await store.getMapRun(runArn)).toEqual(
+          mapRun('m', 'parent', 'run1', { status: 'SUCCEEDED', stopDate: 30_000 }),
+        );
+        expect((await store.listMapRuns(executionArn('m', 'elsewhere'), { limit: 5 })).items).toEqual([]);
+      });
+
+      it('updateMapRun of an unknown ARN creates nothing', async () => {
+        await store.updateMapRun(mapRun('m', 'parent', 'ghost'));
+        expect(await store.getMapRun(mapRunArn('m', 'ghost'))).toBeUndefined();
+      });
+
+      it("listMapRuns lists one execution's runs newest first by start date, the arn breaking ties, page by page", async () => {
+        for (const [id, startDate] of [
+          ['a', 5],
+          ['b', 5],
+          ['c', 9],
+          ['d', 1],
+          ['e', 7],
+        ] as const)
+          await store.createMapRun(mapRun('m', 'parent', id, { startDate }));
+        await store.createMapRun(mapRun('m', 'other', 'x', { startDate: 8 }));
+        const pages = await walk((page) => store.listMapRuns(executionArn('m', 'parent'), page), 2);
+        expect(pages.map((items) => items.map((r) => r.arn.slice(-1)))).toEqual([['c', 'e'], ['b', 'a'], ['d']]);
+        expect(pages[0]?.[0]).toEqual(mapRun('m', 'parent', 'c', { startDate: 9 }));
+        expect((await store.listMapRuns(executionArn('m', 'nobody'), { limit: 5 })).items).toEqual([]);
+        const all = await store.listMapRuns(executionArn('m', 'parent'), { limit: 5 });
+        expect(all.items).toHaveLength(5);
+        expect(all.next).toBeUndefined();
+      });
+
+      it('listMapRuns refuses a malformed token, a token of another list and a limit below 1', async () => {
+        await store.createMapRun(mapRun('m', 'parent', 'a', { startDate: 1 }));
+        await store.createMapRun(mapRun('m', 'parent', 'b', { startDate: 2 }));
+        await started('m', 'e1', { startDate: 1 });
+        await started('m', 'e2', { startDate: 2 });
+        const parent = executionArn('m', 'parent');
+        const executions = await store.listExecutions({}, { limit: 1 });
+        const runs = await store.listMapRuns(parent, { limit: 1 });
+        expect(runs.next).toBeDefined();
+        await expect(store.listMapRuns(parent, { limit: 1, after: 'not a token' })).rejects.toBeInstanceOf(
+          InvalidPageTokenError,
+        );
+        await expect(store.listMapRuns(parent, { limit: 1, after: executions.next })).rejects.toBeInstanceOf(
+          InvalidPageTokenError,
+        );
+        await expect(store.listExecutions({}, { limit: 1, after: runs.next })).rejects.toBeInstanceOf(
+          InvalidPageTokenError,
+        );
+        await expect(store.listMapRuns(parent, { limit: 0 })).rejects.toThrow(RangeError);
+      });
+
+      it('putMapRunChildren replaces a child of the same run and index (a redriven one)', async () => {
+        await store.putMapRunChildren([
+          mapRunChild(runArn, 0),
+          mapRunChild(runArn, 1, { status: 'FAILED', result: '{"Error":"E"}' }),
+        ]);
+        const redriven = mapRunChild(runArn, 1, { executionArn: `${runArn}-again`, itemCount: 3, result: '[1,2,3]' });
+        await store.putMapRunChildren([redriven]);
+        expect(await store.mapRunChildren(runArn, { limit: 10 })).toEqual([mapRunChild(runArn, 0), redriven]);
+        const twice = [mapRunChild(runArn, 2, { status: 'FAILED' }), mapRunChild(runArn, 2, { status: 'ABORTED' })];
+        await store.putMapRunChildren(twice);
+        expect(await store.mapRunChildren(runArn, { afterIndex: 1, limit: 10 })).toEqual([twice[1]]);
+        await store.putMapRunChildren([]);
+      });
+
+      it('mapRunChildren lists one run’s children by index, after afterIndex exclusive, at most limit', async () => {
+        const other = mapRunArn('m', 'run2');
+        await store.putMapRunChildren([3, 0, 4, 1, 2].map((i) => mapRunChild(runArn, i)));
+        await store.putMapRunChildren([mapRunChild(other, 0), mapRunChild(other, 5)]);
+        const indexes = async (options: { afterIndex?: number; limit: number }) =>
+          (await store.mapRunChildren(runArn, options)).map((c) => c.index);
+        expect(await indexes({ limit: 10 })).toEqual([0, 1, 2, 3, 4]);
+        expect(await indexes({ limit: 2 })).toEqual([0, 1]);
+        expect(await indexes({ afterIndex: 1, limit: 2 })).toEqual([2, 3]);
+        expect(await indexes({ afterIndex: 4, limit: 2 })).toEqual([]);
+        expect(await indexes({ afterIndex: -1, limit: 1 })).toEqual([0]);
+        expect(await store.mapRunChildren(mapRunArn('m', 'none'), { limit: 10 })).toEqual([]);
+        await expect(store.mapRunChildren(runArn, { limit: 0 })).rejects.toThrow(RangeError);
+      });
+
+      it('countMapRunChildren counts children and sums their items by status, only the statuses present, by status', async () => {
+        expect(await store.countMapRunChildren(runArn)).toEqual([]);
+        await store.putMapRunChildren([
+          mapRunChild(runArn, 0, { itemCount: 10 }),
+          mapRunChild(runArn, 1, { itemCount: 10 }),
+          mapRunChild(runArn, 2, { itemCount: 4 }),
+          mapRunChild(runArn, 3, { status: 'FAILED', itemCount: 10 }),
+          mapRunChild(runArn, 4, { status: 'TIMED_OUT', itemCount: 2 }),
+          mapRunChild(mapRunArn('m', 'run2'), 0, { status: 'ABORTED' }),
+        ]);
+        expect(await store.countMapRunChildren(runArn)).toEqual([
+          { status: 'FAILED', children: 1, items: 10 },
+          { status: 'SUCCEEDED', children: 3, items: 24 },
+          { status: 'TIMED_OUT', children: 1, items: 2 },
+        ]);
+      });
+
+      it('deleteMapRunChildren removes the named children of that run only', async () => {
+        const other = mapRunArn('m', 'run2');
+        await store.putMapRunChildren([0, 1, 2, 3].map((i) => mapRunChild(runArn, i)));
+        await store.putMapRunChildren([mapRunChild(other, 1)]);
+        await store.deleteMapRunChildren(runArn, [1, 3, 99]);
+        expect((await store.mapRunChildren(runArn, { limit: 10 })).map((c) => c.index)).toEqual([0, 2]);
+        expect(await store.mapRunChildren(other, { limit: 10 })).toEqual([mapRunChild(other, 1)]);
+        expect(await store.countMapRunChildren(runArn)).toEqual([{ status: 'SUCCEEDED', children: 2, items: 2 }]);
+        await store.deleteMapRunChildren(runArn, []);
+        await store.deleteMapRunChildren(mapRunArn('m', 'none'), [0]);
+      });
+
+      it('mapRunArn round-trips through a commit to getExecution and the summaries, and stays across steps', async () => {
+        const child = execution('m/Map', 'child-0', { mapRunArn: runArn });
+        expect(await store.commit([createCommit(child, { events: [event(1, 'ExecutionStarted')] })])).toEqual(['ok']);
+        const stored = await store.getExecution(child.arn);
+        expect(stored).toEqual({ ...child, version: 1, historyLength: 1 });
+        expect(
+          await store.commit([nextCommit(stored as ExecutionRecord, { status: 'SUCCEEDED', stopDate: 30_000 })]),
+        ).toEqual(['ok']);
+        expect((await store.getExecution(child.arn))?.mapRunArn).toBe(runArn);
+        const [summary] = (await store.listExecutions({}, { limit: 1 })).items;
+        expect(summary?.mapRunArn).toBe(runArn);
+        const plain = await started('m', 'plain', { startDate: 1 });
+        expect(plain).not.toHaveProperty('mapRunArn');
+        const summaries = (await store.listExecutions({ stateMachineArn: machineArn('m') }, { limit: 5 })).items;
+        expect(summaries[0]).not.toHaveProperty('mapRunArn');
+      });
+
+      it("listExecutions by mapRunArn lists only that run's children, newest first, page by page", async () => {
+        const other = mapRunArn('m', 'run2');
+        for (let i = 0; i < 7; i++)
+          await started('m/Map', `c${i}`, {
+            mapRunArn: runArn,
+            startDate: 100 + (i % 3),
+            ...(i === 2 ? { status: 'FAILED', stopDate: 200 } : {}),
+          });
+        await started('m/Map', 'theirs', { mapRunArn: other, startDate: 500 });
+        await started('m', 'parent', { startDate: 600 });
+        const pages = await walk((page) => store.listExecutions({ mapRunArn: runArn }, page), 3);
+        expect(pages.map((items) => items.map((e) => e.name))).toEqual([
+          ['c5', 'c2', 'c4'],
+          ['c1', 'c6', 'c3'],
+          ['c0'],
+        ]);
+        expect(pages.flat().every((e) => e.mapRunArn === runArn)).toBe(true);
+        expect(
+          (await store.listExecutions({ mapRunArn: runArn, status: 'FAILED' }, { limit: 10 })).items.map((e) => e.name),
+        ).toEqual(['c2']);
+        expect((await store.listExecutions({ mapRunArn: other }, { limit: 10 })).items.map((e) => e.name)).toEqual([
+          'theirs',
+        ]);
+        expect((await store.listExecutions({ mapRunArn: mapRunArn('m', 'none') }, { limit: 10 })).items).toEqual([]);
+      });
+
+      it("retention removes a deleted parent's Map Runs and their children rows; child executions go by their own stop date", async () => {
+        const parent = await started('m', 'parent', { status: 'SUCCEEDED', stopDate: 100 });
+        const kept = await started('m', 'kept', { status: 'SUCCEEDED', stopDate: 900 });
+        const doomedRun = mapRun('m', 'parent', 'run1');
+        const keptRun = mapRun('m', 'kept', 'run2');
+        await store.createMapRun(doomedRun);
+        await store.createMapRun(keptRun);
+        await store.putMapRunChildren([mapRunChild(doomedRun.arn, 0), mapRunChild(doomedRun.arn, 1)]);
+        await store.putMapRunChildren([mapRunChild(keptRun.arn, 0)]);
+        const lateChild = await started('m/Map', 'late-child', {
+          mapRunArn: doomedRun.arn,
+          status: 'SUCCEEDED',
+          stopDate: 800,
+        });
+
+        expect(await store.deleteExecutionsStoppedBefore(500, 10)).toBe(1);
+        expect(await store.getExecution(parent.arn)).toBeUndefined();
+        expect(await store.getMapRun(doomedRun.arn)).toBeUndefined();
+        expect((await store.listMapRuns(parent.arn, { limit: 10 })).items).toEqual([]);
+        expect(await store.mapRunChildren(doomedRun.arn, { limit: 10 })).toEqual([]);
+        expect(await store.countMapRunChildren(doomedRun.arn)).toEqual([]);
+        expect(await store.getExecution(lateChild.arn)).toBeDefined();
+        expect(await store.getMapRun(keptRun.arn)).toEqual(keptRun);
+        expect(await store.mapRunChildren(keptRun.arn, { limit: 10 })).toEqual([mapRunChild(keptRun.arn, 0)]);
+
+        expect(await store.deleteExecutionsStoppedBefore(850, 10)).toBe(1);
+        expect(await store.getExecution(lateChild.arn)).toBeUndefined();
+        expect(await store.getExecution(kept.arn)).toBeDefined();
+        expect(await store.getMapRun(keptRun.arn)).toEqual(keptRun);
       });
     });
 

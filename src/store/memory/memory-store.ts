@@ -324,8 +324,12 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
     return 'ok';
   }
 
+  /** As the SQL stores: the parent execution and the children's state machine stay as created. */
   async updateMapRun(record: MapRunRecord): Promise<void> {
-    if (this.mapRuns.has(record.arn)) this.mapRuns.set(record.arn, clone(record));
+    const stored = this.mapRuns.get(record.arn);
+    if (!stored) return;
+    const { executionArn, stateMachineArn } = stored;
+    this.mapRuns.set(record.arn, { ...clone(record), executionArn, stateMachineArn });
   }
 
   async getMapRun(arn: string): Promise<MapRunRecord | undefined> {

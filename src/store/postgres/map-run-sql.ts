@@ -8,9 +8,9 @@ export const MAP_RUN_SQL = {
   insertMapRun: `INSERT INTO map_runs (${MAP_RUN_SELECT})
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (arn) DO NOTHING`,
   /** The parent execution and the children's state machine never change. */
-  updateMapRun: `UPDATE map_runs SET status = $4, start_date = $5, stop_date = $6, max_concurrency = $7,
-      tolerated_failure_percentage = $8, tolerated_failure_count = $9, redrive_count = $10, redrive_date = $11,
-      detail = $12
+  updateMapRun: `UPDATE map_runs SET status = $2, start_date = $3, stop_date = $4, max_concurrency = $5,
+      tolerated_failure_percentage = $6, tolerated_failure_count = $7, redrive_count = $8, redrive_date = $9,
+      detail = $10
     WHERE arn = $1`,
   getMapRun: `SELECT ${MAP_RUN_SELECT} FROM map_runs WHERE arn = $1`,
   /** Newest first: (start_date, arn) descending. */

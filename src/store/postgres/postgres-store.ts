@@ -520,7 +520,9 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
   }
 
   async updateMapRun(record: MapRunRecord): Promise<void> {
-    await this.run(MAP_RUN_SQL.updateMapRun, mapRunValues(record));
+    // All but the parent execution and the children's state machine ($2, $3 of the insert).
+    const [arn, , , ...changeable] = mapRunValues(record);
+    await this.run(MAP_RUN_SQL.updateMapRun, [arn, ...changeable]);
   }
 
   async getMapRun(arn: string): Promise<MapRunRecord | undefined> {
