@@ -22,8 +22,6 @@ import { detailOf, MapRunProgress } from './progress.js';
 export const DEFAULT_MAP_RUN_CONCURRENCY = 10_000;
 /** How often a running run reads its row for UpdateMapRun's changes and writes its progress. */
 const SYNC_INTERVAL_MS = 1000;
-/** Finished children are written in batches of this many (or at each sync). */
-const CHILD_WRITE_BATCH = 100;
 
 export type MapRunHost = Pick<
   Engine,
@@ -45,6 +43,8 @@ export class ActiveRun {
   private readonly running = new Map<number, { arn: string; stop: AbortController }>();
   private readonly progress: MapRunProgress;
   private readonly pendingRows: MapRunChildRecord[] = [];
+  /** The write of finished children in progress; children ending meanwhile go in the next one. */
+  private writing: Promise<void> | undefined;
   /** Woken when a child ends or the run is aborted. */
   private sleepers: (() => void)[] = [];
   private exceeded = false;
@@ -266,15 +266,28 @@ export class ActiveRun {
         this.exceeded = true;
         await this.stopAll();
       }
-      if (this.pendingRows.length >= CHILD_WRITE_BATCH) await this.flushRows();
+      // Written at once (an EXPRESS child that ended is not run again after a restart), grouped
+      // with the others that end while a write is in flight.
+      await this.flushRows().catch((error: unknown) =>
+        this.options.log?.warn({ err: error, mapRunArn: this.record.arn }, 'finished Map Run children not written yet'),
+      );
     }
     this.wake();
   }
 
   private async flushRows(): Promise<void> {
+    while (this.writing) await this.writing;
     if (this.pendingRows.length === 0) return;
     const rows = this.pendingRows.splice(0);
-    await this.options.store.putMapRunChildren(rows);
+    this.writing = this.options.store
+      .putMapRunChildren(rows)
+      .catch((error: unknown) => {
+        // Kept for the next write (a store fault passes; the run's end writes what is left).
+        this.pendingRows.unshift(...rows);
+        throw error;
+      })
+      .finally(() => (this.writing = undefined));
+    await this.writing;
   }
 
   /** Stops the children still running (the run failed or was aborted). */
