@@ -123,6 +123,28 @@ describe('ItemReader', () => {
     expect(run).toMatchObject({ status: 'SUCCEEDED', output: [{ key: 'in/a.txt' }, { key: 'in/b.txt' }] });
   });
 
+  it('an item over 256 KiB fails its child with States.DataLimitExceeded, within the tolerated failures', async () => {
+    const big = JSON.stringify({ blob: 'x'.repeat(300 * 1024) });
+    await s3.put('data', 'big.jsonl', ['{"n":1}', big, '{"n":3}'].join('\n'));
+    const machine = await createMachine(
+      sfn,
+      'big-item',
+      readerMap(
+        {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSONL' },
+          Parameters: { Bucket: 'data', Key: 'big.jsonl' },
+        },
+        { ToleratedFailureCount: 1 },
+      ),
+    );
+    const run = await finished(sfn, await startExecution(sfn, machine), 30_000);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', output: [{ n: 1 }, null, { n: 3 }] });
+    const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn: run.executionArn }));
+    const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn: mapRuns?.[0]?.mapRunArn }));
+    expect(described.itemCounts).toMatchObject({ succeeded: 2, failed: 1, total: 3 });
+  });
+
   it('a missing object fails the Map with States.ItemReaderFailed, and the server runs on', async () => {
     const machine = await createMachine(
       sfn,

@@ -14,6 +14,7 @@ import type { CompileCache } from '../compile-cache.js';
 import type { Engine, StartRequest } from '../engine.js';
 import type { TaskOutcome } from '../ports.js';
 import { ExecutionLimitExceededError } from '../quotas.js';
+import { PAYLOAD_LIMIT_BYTES } from '../../vocabulary/limits.js';
 import { childInputs, childMachine, childName, type ChildInput } from './children.js';
 import type { ChildResult, MapRunData } from './ports.js';
 import { detailOf, MapRunProgress } from './progress.js';
@@ -215,7 +216,23 @@ export class ActiveRun {
     child: ChildInput,
     stop: AbortSignal,
   ): Promise<ChildResult | undefined> {
-    const { host } = this.options;
+    const { host, clock } = this.options;
+    const bytes = Buffer.byteLength(request.inputText);
+    if (bytes > PAYLOAD_LIMIT_BYTES) {
+      // Not started: the child fails (and counts against the tolerated failures); the run goes on.
+      const now = clock.now();
+      return {
+        executionArn: '',
+        name: request.name,
+        stateMachineArn: request.stateMachine.arn,
+        status: 'FAILED',
+        input: '{}',
+        error: StatesErrors.DataLimitExceeded,
+        cause: `The child execution's input (item ${child.index}) has ${bytes} bytes, more than the maximum of ${PAYLOAD_LIMIT_BYTES} bytes.`,
+        startDate: now,
+        stopDate: now,
+      };
+    }
     if (request.stateMachine.type === 'EXPRESS') {
       const r = await host.startSyncExecution(request);
       return {
