@@ -139,3 +139,38 @@ describe('startServer from the package entry point', { timeout: 30_000 }, () => 
     }
   });
 });
+
+describe('Distributed Map in the library', () => {
+  it('execute() runs a Distributed Map inline, and says plainly that an ItemReader needs a server', async () => {
+    const processor = {
+      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', End: true } },
+    };
+    const inline = await execute(
+      { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: processor, End: true } } },
+      [1, 2],
+    );
+    expect(inline).toMatchObject({ status: 'SUCCEEDED', output: [1, 2] });
+    const reading = await execute(
+      {
+        StartAt: 'M',
+        States: {
+          M: {
+            Type: 'Map',
+            ItemReader: {
+              Resource: 'arn:aws:states:::s3:getObject',
+              ReaderConfig: { InputType: 'JSONL' },
+              Parameters: { Bucket: 'b', Key: 'k' },
+            },
+            ItemProcessor: processor,
+            End: true,
+          },
+        },
+      },
+      {},
+    );
+    expect(reading).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
+    expect(reading.cause).toContain('stepwise serve');
+  });
+});

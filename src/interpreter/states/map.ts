@@ -8,7 +8,7 @@ import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import { CompileError, FieldCompiler } from '../compile-fields.js';
 import type { MapDataStep, MapState, QueryLanguage } from '../compiled.js';
 import { formatMapRunArn, homeOf } from '../../vocabulary/arn.js';
-import { StatesErrors } from '../../vocabulary/states-errors.js';
+import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 import { abortChildren, newChild, removeId } from '../frames.js';
 import { joinChild } from '../links.js';
 import type { Outcome } from '../outcome.js';
@@ -154,6 +154,12 @@ function processorDefinition(processor: JsonObject, language: QueryLanguage): Js
 }
 
 async function startMap(run: StepContext, frame: Frame, state: MapState): Promise<Outcome> {
+  // Only Map Runs read S3 (a server's Standard executions); an inline run says so plainly.
+  if (state.itemReader || state.resultWriter?.resource)
+    throw new StatesError(
+      state.itemReader ? StatesErrors.ItemReaderFailed : StatesErrors.ResultWriterFailed,
+      `The ${state.itemReader ? 'ItemReader' : 'ResultWriter'} of a Distributed Map is read and written by a Map Run: run the state machine as a Standard execution on a server (stepwise serve); this run (${state.distributed ? "the library's execute(), or an Express execution" : 'an inline Map'}) runs the items inline`,
+    );
   const prepared = await prepareMap(run, frame, state);
   // An execution always reads its items (ItemsPath, Items or the input).
   const items = prepared.items ?? [];
