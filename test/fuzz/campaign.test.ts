@@ -16,6 +16,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformanceAvailable, loadCases } from '../conformance/corpus.js';
 import { ServerProcess } from '../e2e/server-process.js';
+import { sleep } from '../support/async.js';
 import { ROLE } from '../support/aws.js';
 import { removeDir, tempDir } from '../support/files.js';
 import { freePort } from '../support/server.js';
@@ -193,6 +194,37 @@ describe('every operation, its well-formed body mutated, answers a 2xx or an AWS
     const execution = String(
       (await call('StartExecution', { stateMachineArn: standard, input: '{"a":1}' })).executionArn,
     );
+    const fanned = String(
+      (
+        await call('CreateStateMachine', {
+          name: 'fuzz-fan',
+          definition: JSON.stringify({
+            StartAt: 'Fan',
+            States: {
+              Fan: {
+                Type: 'Map',
+                ItemProcessor: {
+                  ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+                  StartAt: 'P',
+                  States: { P: { Type: 'Pass', End: true } },
+                },
+                End: true,
+              },
+            },
+          }),
+          roleArn: ROLE,
+        })
+      ).stateMachineArn,
+    );
+    const fanExecution = String(
+      (await call('StartExecution', { stateMachineArn: fanned, input: '[1,2]' })).executionArn,
+    );
+    // The Map Run is recorded when the parent's Map state starts it.
+    let mapRun = '';
+    for (const deadline = Date.now() + 10_000; !mapRun && Date.now() < deadline; await sleep(10)) {
+      const runs = (await call('ListMapRuns', { executionArn: fanExecution })).mapRuns as { mapRunArn: string }[];
+      mapRun = runs[0]?.mapRunArn ?? '';
+    }
     const missingActivity = activity.replace('fuzz-activity', 'no-such-activity');
     const token = 'AAAAKgAAAAIAAAAAAAAAAZZZZ';
 
@@ -218,6 +250,7 @@ describe('every operation, its well-formed body mutated, answers a 2xx or an AWS
       DeleteStateMachineVersion: { stateMachineVersionArn: `${standard}:99` },
       DescribeActivity: { activityArn: activity },
       DescribeExecution: { executionArn: execution, includedData: 'ALL_DATA' },
+      DescribeMapRun: { mapRunArn: mapRun },
       DescribeStateMachine: { stateMachineArn: standard, includedData: 'ALL_DATA' },
       DescribeStateMachineAlias: { stateMachineAliasArn: alias },
       DescribeStateMachineForExecution: { executionArn: execution, includedData: 'ALL_DATA' },
@@ -225,6 +258,7 @@ describe('every operation, its well-formed body mutated, answers a 2xx or an AWS
       GetExecutionHistory: { executionArn: execution, maxResults: 10, reverseOrder: false, includeExecutionData: true },
       ListActivities: { maxResults: 10 },
       ListExecutions: { stateMachineArn: standard, statusFilter: 'SUCCEEDED', maxResults: 10 },
+      ListMapRuns: { executionArn: fanExecution, maxResults: 10 },
       ListStateMachineAliases: { stateMachineArn: standard, maxResults: 10 },
       ListStateMachineVersions: { stateMachineArn: standard, maxResults: 10 },
       ListStateMachines: { maxResults: 10 },
@@ -245,6 +279,12 @@ describe('every operation, its well-formed body mutated, answers a 2xx or an AWS
         inspectionLevel: 'DEBUG',
       },
       UntagResource: { resourceArn: standard, tagKeys: ['k2'] },
+      UpdateMapRun: {
+        mapRunArn: mapRun,
+        maxConcurrency: 5,
+        toleratedFailureCount: 1,
+        toleratedFailurePercentage: 10.5,
+      },
       UpdateStateMachine: { stateMachineArn: standard, definition: JSON.stringify(PASS_CHAIN), publish: false },
       UpdateStateMachineAlias: {
         stateMachineAliasArn: alias,
