@@ -22,6 +22,12 @@ export const MAX_STATE_NAME_LENGTH = 80;
 /** A Distributed Map's Label: 40 characters. */
 export const MAX_LABEL_LENGTH = 40;
 
+/** ItemReader ReaderConfig MaxItems: "up to 100,000,000" (developer guide, "ItemReader (Map)"). */
+export const MAX_READER_ITEMS = 100_000_000;
+
+/** ItemBatcher MaxInputBytesPerBatch: a batch is at most 256 KiB (developer guide, "ItemBatcher (Map)"). */
+export const MAX_BATCH_INPUT_BYTES = 256 * 1024;
+
 /**
  * The deepest nesting of arrays and objects accepted in any JSON (or YAML) text: request bodies,
  * definitions, execution inputs, task results, `States.StringToJson`, JSONata's `$parse`. Checked by

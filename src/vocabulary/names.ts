@@ -157,6 +157,16 @@ export const BooleanOperators = ['And', 'Or', 'Not'] as const;
 
 export const ProcessorModes = ['INLINE', 'DISTRIBUTED'] as const;
 export const ExecutionTypes = ['STANDARD', 'EXPRESS'] as const;
+
+/** Distributed Map sub-fields (developer guide: "ItemReader (Map)", "ItemBatcher (Map)", "ResultWriter (Map)"). */
+export const ItemReaderResources = ['s3:getObject', 's3:listObjectsV2'] as const;
+export const ResultWriterResources = ['s3:putObject'] as const;
+export const ReaderInputTypes = ['CSV', 'JSON', 'JSONL', 'PARQUET', 'MANIFEST'] as const;
+export const CsvHeaderLocations = ['FIRST_ROW', 'GIVEN'] as const;
+export const CsvDelimiters = ['COMMA', 'PIPE', 'SEMICOLON', 'SPACE', 'TAB'] as const;
+export const ManifestTypes = ['ATHENA_DATA', 'S3_INVENTORY'] as const;
+export const WriterOutputTypes = ['JSON', 'JSONL'] as const;
+export const WriterTransformations = ['NONE', 'COMPACT', 'FLATTEN'] as const;
 export type StateMachineType = (typeof ExecutionTypes)[number];
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 export type TerminalStatus = Exclude<ExecutionStatus, 'RUNNING'>;

@@ -37,6 +37,28 @@ describe('stepwise validate', () => {
     expect(code_).toMatch(/^[A-Za-z0-9_.]+$/);
     expect(lines(stdout).at(-1)).toMatch(/: FAIL/);
   });
+
+  it('prints Distributed Map problems at their field paths, nested ReaderConfig and ItemBatcher fields included', async () => {
+    const file = fixture('distributed-bad-reader.json');
+    const { code, stdout } = await cli('validate', file);
+    expect(code).toBe(1);
+    expect(lines(stdout)).toEqual([
+      `${file}:8:77: ERROR SCHEMA_VALIDATION_FAILED Value should be one of the following: [COMMA, PIPE, SEMICOLON, SPACE, TAB] (at /States/Rows/ItemReader/ReaderConfig/CSVDelimiter)`,
+      `${file}:8:9: ERROR SCHEMA_VALIDATION_FAILED These fields are required: [CSVHeaders] (at /States/Rows/ItemReader/ReaderConfig)`,
+      `${file}:11:24: ERROR SCHEMA_VALIDATION_FAILED Maximum value is 262144 (at /States/Rows/ItemBatcher/MaxInputBytesPerBatch)`,
+      `${file}: FAIL (3 errors)`,
+    ]);
+  });
+
+  it('an ItemReader on an INLINE Map is a warning: printed, and the file is still OK', async () => {
+    const file = fixture('inline-item-reader.json');
+    const { code, stdout } = await cli('validate', file);
+    expect(code).toBe(0);
+    expect(lines(stdout)).toEqual([
+      `${file}:6:7: WARNING SCHEMA_VALIDATION_FAILED Field 'ItemReader' is only supported when the ProcessorConfig 'Mode' is 'DISTRIBUTED' (at /States/Rows/ItemReader)`,
+      `${file}: OK`,
+    ]);
+  });
 });
 
 describe('formatDiagnostic', () => {

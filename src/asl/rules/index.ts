@@ -1,5 +1,6 @@
 import type { RuleFamily } from './context.js';
 import { choiceRules } from './choice.js';
+import { distributedMapRules } from './distributed-map.js';
 import { failRules } from './fail.js';
 import { jsonataRules } from './jsonata.js';
 import { mapLabelRules } from './map-label.js';
@@ -22,6 +23,7 @@ export const ruleFamilies: readonly RuleFamily[] = [
   taskRules,
   retryCatchRules,
   mapParallelRules,
+  distributedMapRules,
   mapLabelRules,
   transitionRules,
 ];

@@ -1,9 +1,8 @@
 import { isJsonObject, type Json, type JsonObject } from '../../json.js';
 import { child, schemaError } from '../diagnostics.js';
-import { ExecutionTypes, ProcessorModes } from '../../vocabulary/names.js';
 import type { RuleContext, RuleFamily, ScopeVisit, StateVisit } from './context.js';
 import { checkPath } from './query-syntax.js';
-import { enumError, hasField, jsonataExpression, requiredError, typeError } from './values.js';
+import { hasField, jsonataExpression, requiredError, typeError } from './values.js';
 
 const SCOPE_FIELDS = ['StartAt', 'States', 'Comment'] as const;
 const PROCESSOR_FIELDS = [...SCOPE_FIELDS, 'ProcessorConfig'] as const;
@@ -68,9 +67,8 @@ function checkMap(ctx: RuleContext, visit: StateVisit): void {
   for (const field of processors) {
     const at = child(location, field);
     const processor = state[field];
-    if (!checkScopeShape(ctx, processor, at, PROCESSOR_FIELDS)) continue;
-    if (hasField(processor, 'ProcessorConfig'))
-      checkProcessorConfig(ctx, processor.ProcessorConfig, child(at, 'ProcessorConfig'));
+    // ProcessorConfig itself is judged with the other Distributed Map fields (distributed-map.ts).
+    checkScopeShape(ctx, processor, at, PROCESSOR_FIELDS);
   }
   exclusive(ctx, visit, 'Items', 'ItemsPath');
   checkBound(ctx, visit, 'MaxConcurrency', 'MaxConcurrencyPath', Number.MAX_SAFE_INTEGER, true);
@@ -79,21 +77,6 @@ function checkMap(ctx: RuleContext, visit: StateVisit): void {
   if (hasField(state, 'ItemsPath') && visit.language === 'JSONPath') {
     checkPath(ctx, state.ItemsPath, child(location, 'ItemsPath'), 'ItemsPath');
   }
-}
-
-function checkProcessorConfig(ctx: RuleContext, config: Json, at: string): void {
-  if (!isJsonObject(config)) return ctx.report(typeError(['OBJECT'], at));
-  for (const field of Object.keys(config)) {
-    if (field !== 'Mode' && field !== 'ExecutionType') ctx.report(schemaError(`Field '${field}' is not supported`, at));
-  }
-  if (hasField(config, 'Mode') && !(ProcessorModes as readonly Json[]).includes(config.Mode)) {
-    ctx.report(enumError(ProcessorModes, child(at, 'Mode')));
-  }
-  if (hasField(config, 'ExecutionType') && !(ExecutionTypes as readonly Json[]).includes(config.ExecutionType)) {
-    ctx.report(enumError(ExecutionTypes, child(at, 'ExecutionType')));
-  }
-  if (config.Mode === 'DISTRIBUTED' && !hasField(config, 'ExecutionType'))
-    ctx.report(requiredError(['ExecutionType'], at));
 }
 
 function exclusive(ctx: RuleContext, { state, location }: StateVisit, a: string, b: string): boolean {
