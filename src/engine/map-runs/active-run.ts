@@ -17,6 +17,7 @@ import { ExecutionLimitExceededError } from '../quotas.js';
 import { PAYLOAD_LIMIT_BYTES } from '../../vocabulary/limits.js';
 import { childInputs, childMachine, childName, type ChildInput } from './children.js';
 import type { ChildResult, MapRunData } from './ports.js';
+import { childResult } from './results.js';
 import { detailOf, MapRunProgress } from './progress.js';
 
 /** AWS runs up to 10,000 children at once when MaxConcurrency is not set. */
@@ -233,21 +234,7 @@ export class ActiveRun {
         stopDate: now,
       };
     }
-    if (request.stateMachine.type === 'EXPRESS') {
-      const r = await host.startSyncExecution(request);
-      return {
-        executionArn: r.executionArn,
-        name: r.name,
-        stateMachineArn: r.stateMachineArn,
-        status: r.status === 'SUCCEEDED' ? 'SUCCEEDED' : r.status,
-        input: r.input,
-        ...(r.output !== undefined ? { output: r.output } : {}),
-        ...(r.error !== undefined ? { error: r.error } : {}),
-        ...(r.cause !== undefined ? { cause: r.cause } : {}),
-        startDate: r.startDate,
-        stopDate: r.stopDate,
-      };
-    }
+    if (request.stateMachine.type === 'EXPRESS') return childResult(await host.startSyncExecution(request));
     let arn: string;
     for (;;) {
       try {
@@ -263,7 +250,7 @@ export class ActiveRun {
     const entry = this.running.get(child.index);
     if (entry) entry.arn = arn;
     const record = await host.whenEnded(arn, stop);
-    return record ? childResultOf(record) : undefined;
+    return record ? childResult({ ...record, executionArn: record.arn }) : undefined;
   }
 
   private async childEnded(child: ChildInput, result: ChildResult | undefined): Promise<void> {
@@ -380,21 +367,6 @@ export class ActiveRun {
 
 export function failed(error?: string, cause?: string): TaskOutcome {
   return { kind: 'failed', ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) };
-}
-
-function childResultOf(record: ExecutionRecord): ChildResult {
-  return {
-    executionArn: record.arn,
-    name: record.name,
-    stateMachineArn: record.stateMachineArn,
-    status: record.status === 'RUNNING' ? 'PENDING' : record.status,
-    input: record.input,
-    ...(record.output !== undefined ? { output: record.output } : {}),
-    ...(record.error !== undefined ? { error: record.error } : {}),
-    ...(record.cause !== undefined ? { cause: record.cause } : {}),
-    startDate: record.startDate,
-    ...(record.stopDate !== undefined ? { stopDate: record.stopDate } : {}),
-  };
 }
 
 export function parentFacts(parent: ExecutionRecord): { roleArn: string; stateMachineName: string } {
