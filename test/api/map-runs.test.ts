@@ -7,6 +7,7 @@
 import {
   DescribeExecutionCommand,
   DescribeMapRunCommand,
+  DescribeStateMachineForExecutionCommand,
   ListExecutionsCommand,
   ListMapRunsCommand,
   RedriveExecutionCommand,
@@ -160,6 +161,16 @@ describe('a Distributed Map with STANDARD children', () => {
     }
     const child = await sfn.send(new DescribeExecutionCommand({ executionArn: executions?.[0]?.executionArn }));
     expect(child.mapRunArn).toBe(mapRunArn);
+    const childMachine = await sfn.send(
+      new DescribeStateMachineForExecutionCommand({ executionArn: child.executionArn }),
+    );
+    expect(childMachine).toMatchObject({
+      stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:fan-standard/Batch',
+      name: 'fan-standard/Batch',
+      mapRunArn,
+      label: 'Batch',
+    });
+    expect(JSON.parse(childMachine.definition ?? '{}')).toMatchObject({ StartAt: 'Work' });
     expect(eventTypes(await fullHistory(sfn, child.executionArn ?? ''))).toEqual([
       'ExecutionStarted',
       'TaskStateEntered',

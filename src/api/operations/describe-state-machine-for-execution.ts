@@ -1,4 +1,5 @@
-import { seconds, type Operation } from '../context.js';
+import { seconds, type ApiContext, type Operation } from '../context.js';
+import type { ExecutionRecord } from '../../store/types.js';
 import { stateMachineDoesNotExist } from '../errors.js';
 import { standardExecution } from '../executions.js';
 import { Limits } from '../request.js';
@@ -13,6 +14,7 @@ export const describeStateMachineForExecution: Operation = async (request, ctx) 
   const text = request.requiredString('executionArn', Limits.arn);
   request.check();
   const execution = await standardExecution(ctx, text);
+  if (execution.mapRunArn !== undefined) return mapRunChildMachine(ctx, execution);
   const current = await ctx.store.getStateMachine(execution.stateMachineArn);
   if (!current) throw stateMachineDoesNotExist(execution.stateMachineArn);
   const version = execution.stateMachineVersionArn
@@ -31,3 +33,23 @@ export const describeStateMachineForExecution: Operation = async (request, ctx) 
     revisionId: machine.revisionId,
   };
 };
+
+/** A Map Run's child runs the ItemProcessor as `<parent>/<label>`: AWS answers it with the run and the label. */
+async function mapRunChildMachine(ctx: ApiContext, execution: ExecutionRecord) {
+  const run = await ctx.store.getMapRun(execution.mapRunArn ?? '');
+  const name = execution.stateMachineArn.slice(
+    execution.stateMachineArn.indexOf(':stateMachine:') + ':stateMachine:'.length,
+  );
+  return {
+    stateMachineArn: execution.stateMachineArn,
+    name,
+    definition: execution.definition,
+    roleArn: execution.state.info.roleArn,
+    updateDate: seconds(run?.startDate ?? execution.startDate),
+    loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+    tracingConfiguration: { enabled: false },
+    encryptionConfiguration: defaultEncryption,
+    mapRunArn: execution.mapRunArn,
+    label: name.slice(name.indexOf('/') + 1),
+  };
+}
