@@ -145,6 +145,57 @@ describe.skipIf(!haveCli)(`the AWS CLI against the server${haveCli ? '' : ` (ski
     expect(described.output).toBe('"from yaml"');
   }, 60_000);
 
+  it('follows a Distributed Map: list-map-runs, describe-map-run, update-map-run, list-executions --map-run-arn', async () => {
+    const definition = JSON.stringify({
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'P',
+            States: { P: { Type: 'Pass', End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    const created = await json(
+      'create-state-machine',
+      '--name',
+      'cli-fan',
+      '--definition',
+      definition,
+      '--role-arn',
+      ROLE,
+    );
+    const started = await json(
+      'start-execution',
+      '--state-machine-arn',
+      String(created.stateMachineArn),
+      '--input',
+      '[1,2,3]',
+    );
+    const executionArn = String(started.executionArn);
+    const deadline = Date.now() + 15_000;
+    let described = await json('describe-execution', '--execution-arn', executionArn);
+    while (described.status === 'RUNNING' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      described = await json('describe-execution', '--execution-arn', executionArn);
+    }
+    expect(described.status).toBe('SUCCEEDED');
+    const runs = (await json('list-map-runs', '--execution-arn', executionArn)).mapRuns as { mapRunArn: string }[];
+    expect(runs).toHaveLength(1);
+    const mapRunArn = runs[0]?.mapRunArn ?? '';
+    const run = await json('describe-map-run', '--map-run-arn', mapRunArn);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', itemCounts: expect.objectContaining({ succeeded: 3, total: 3 }) });
+    expect(Number.isNaN(Date.parse(String(run.startDate)))).toBe(false);
+    const children = await json('list-executions', '--map-run-arn', mapRunArn);
+    expect(children.executions).toHaveLength(3);
+    expect((await aws('update-map-run', '--map-run-arn', mapRunArn, '--max-concurrency', '5')).code).toBe(0);
+    expect(await json('describe-map-run', '--map-run-arn', mapRunArn)).toMatchObject({ maxConcurrency: 5 });
+  }, 60_000);
+
   it('reports an API error by its AWS error code and exits non-zero', async () => {
     const missing = 'arn:aws:states:us-east-1:123456789012:execution:cli-machine:nope';
     const result = await aws('describe-execution', '--execution-arn', missing);
