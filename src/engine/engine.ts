@@ -48,6 +48,12 @@ export interface SyncResult {
   history?: HistoryEvent[];
 }
 
+/** One state machine's test cases in the mock configuration (Step Functions Local's MockConfigFile). */
+export interface MockTestCases {
+  stateMachineName: string;
+  testCases: string[];
+}
+
 export type StopResult = { stopDate: number } | { notRunning: ExecutionRecord } | { notFound: true };
 
 /**
@@ -74,6 +80,8 @@ export interface Engine extends TaskCallbacks, ClusterView {
   recentExpressExecutions(stateMachineArn?: string): ExpressExecutionRecord[];
   /** Whether the mock configuration has this test case for the state machine (Step Functions Local's `#TestCase`). */
   hasTestCase(stateMachineName: string, testCase: string): boolean;
+  /** The mock configuration's test cases by state machine name, in its order; undefined without one. */
+  mockTestCases(): MockTestCases[] | undefined;
   /** Resolves once the execution is no longer RUNNING (undefined if it does not exist, or `signal` aborts first). */
   whenEnded(executionArn: string, signal?: AbortSignal): Promise<ExecutionRecord | undefined>;
   /** Resumes every RUNNING execution and starts the timer loop. */

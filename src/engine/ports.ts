@@ -85,6 +85,10 @@ export async function runTaskHandler(handler: TaskHandler, input: Json, context:
 /** Mocked test cases (Step Functions Local's MockConfigFile): the integration that answers them. */
 export interface TestCaseIntegration extends Integration {
   hasTestCase(stateMachineName: string, testCase: string): boolean;
+  /** The state machines the configuration names, in its order. */
+  stateMachineNames(): string[];
+  /** A state machine's test cases, in the configuration's order (none for one it does not name). */
+  testCases(stateMachineName: string): string[];
 }
 
 export type CallbackResult = 'ok' | 'invalidToken' | 'taskDoesNotExist';

@@ -1,7 +1,8 @@
 /**
  * The console's read-only endpoints for what AWS's own console gets elsewhere: an execution's open
- * tasks with their tokens (answered through the real SendTask* API) and the server's ring of recent
- * Express executions. Real HTTP, the real SDK client, the injected clock.
+ * tasks with their tokens (answered through the real SendTask* API), the server's ring of recent
+ * Express executions, and the mock configuration's test cases (with a configuration, in
+ * test/console/express-stop-test-cases.e2e.test.ts). Real HTTP, the real SDK client, the injected clock.
  */
 import {
   CreateActivityCommand,
@@ -182,5 +183,15 @@ describe('GET /console/api/express', () => {
     const missing = await get(`/console/api/express/execution?executionArn=${encodeURIComponent(`${executionArn!}x`)}`);
     expect(missing.status).toBe(404);
     expect(missing.json.__type).toBe('ExecutionDoesNotExist');
+  });
+});
+
+describe('GET /console/api/mocks', () => {
+  it('answers that there is no mock configuration, and no test case, when the server has none', async () => {
+    expect(await get('/console/api/mocks')).toEqual({ status: 200, json: { configured: false, stateMachines: [] } });
+    expect(await get('/console/api/mocks?stateMachineName=Orders')).toEqual({
+      status: 200,
+      json: { configured: false, stateMachines: [] },
+    });
   });
 });

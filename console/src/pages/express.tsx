@@ -3,6 +3,10 @@
  * StateMachineTypeNotSupported; their history goes to CloudWatch Logs when logging is on). The
  * console shows what this server's bounded in-memory ring holds (GET /console/api/express): the
  * recent ones this node ran since it started, with the history their logging would have logged.
+ *
+ * No Stop, alone or several at once: AWS's StopExecution does not support Express state machines (an
+ * Express execution's ARN is InvalidArn, "Resource type not valid in this context: express", here as
+ * on AWS), so where a Standard execution has its Stop button a running Express one says so instead.
  */
 import { useEffect, useMemo } from 'react';
 import { arnLabel, baseMachineArn, formatDuration, getJson, type ExecutionStatus, type HistoryEvent } from '../api.js';
@@ -47,11 +51,24 @@ export function ExpressNotice() {
   );
 }
 
+/** Why a running Express execution has no Stop button. */
+export function ExpressCannotStop({ several = false }: { several?: boolean }) {
+  return (
+    <p className="notice" data-testid="express-cannot-stop">
+      {several ? 'Running Express executions cannot be stopped, one by one or several at once' : 'Cannot be stopped'}:
+      AWS's StopExecution does not support Express state machines (it answers InvalidArn for an Express execution, and
+      so does this server). {several ? 'Each ends' : 'It ends'} on its own: when it succeeds or fails, at its
+      TimeoutSeconds, or at the latest after five minutes (TIMED_OUT).
+    </p>
+  );
+}
+
 export function ExpressExecutionsView({ arn }: { arn: string }) {
   const data = useAsync(
     () => getJson<{ executions: ExpressSummary[] }>(`/console/api/express?stateMachineArn=${encodeURIComponent(arn)}`),
     [arn],
   );
+  const running = (data.data?.executions ?? []).some((e) => e.status === 'RUNNING');
   return (
     <div>
       <ExpressNotice />
@@ -60,6 +77,7 @@ export function ExpressExecutionsView({ arn }: { arn: string }) {
           Refresh
         </button>
       </div>
+      {running && <ExpressCannotStop several />}
       <ErrorBox error={data.error} />
       <table className="table" aria-busy={data.loading} data-testid="express-executions">
         <thead>
@@ -70,6 +88,7 @@ export function ExpressExecutionsView({ arn }: { arn: string }) {
             <th scope="col">Started</th>
             <th scope="col">Duration</th>
             <th scope="col">Logged events</th>
+            <th scope="col">Stop</th>
           </tr>
         </thead>
         <tbody>
@@ -90,11 +109,20 @@ export function ExpressExecutionsView({ arn }: { arn: string }) {
                 {e.historyEvents}
                 {e.loggingLevel === 'OFF' ? ' (logging off)' : ''}
               </td>
+              <td>
+                {e.status === 'RUNNING' ? (
+                  <span className="muted" data-testid="no-stop" title="AWS's StopExecution does not support Express">
+                    not supported for Express
+                  </span>
+                ) : (
+                  '—'
+                )}
+              </td>
             </tr>
           ))}
           {data.data?.executions.length === 0 && (
             <tr>
-              <td colSpan={6} className="muted">
+              <td colSpan={7} className="muted">
                 No Express execution of this state machine since the server started.
               </td>
             </tr>
@@ -149,6 +177,7 @@ export function ExpressExecutionPage({ arn }: { arn: string }) {
         </h1>
       </div>
       <ExpressNotice />
+      {d?.status === 'RUNNING' && <ExpressCannotStop />}
       <ErrorBox error={detail.error} />
       {d && (
         <dl className="facts">

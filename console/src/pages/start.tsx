@@ -1,9 +1,11 @@
 /**
- * Start an execution: a name (optional) and the input, checked as JSON while typed. No API
- * exposes mock test cases yet, so the `#TestCase` choice is not offered.
+ * Start an execution: a name (optional) and the input, checked as JSON while typed. When the server
+ * has a mock configuration (--mock-config) that names this state machine, one of its test cases can
+ * be chosen (GET /console/api/mocks): the start goes to `<stateMachineArn>#<TestCase>`, Step
+ * Functions Local's convention, through StartExecution (StartSyncExecution takes no test case).
  */
 import { useMemo, useState } from 'react';
-import { call, formatDuration, type StateMachine } from '../api.js';
+import { call, formatDuration, getJson, type StateMachine } from '../api.js';
 import { CodeEditor, type Marker } from '../code-editor.js';
 import { href, navigate } from '../router.js';
 import { ErrorBox, FoldText, JsonBlock, StatusBadge, When, useAsync } from '../ui.js';
@@ -20,6 +22,12 @@ interface SyncResult {
 }
 
 export const PREFILL_KEY = 'stepwise.start.input';
+
+/** GET /console/api/mocks?stateMachineName=… */
+interface MocksAnswer {
+  configured: boolean;
+  stateMachines: { stateMachineName: string; testCases: string[] }[];
+}
 
 /** Where JSON.parse stopped, as a line and column marker. */
 export function jsonMarker(text: string): Marker | undefined {
@@ -64,19 +72,32 @@ export function StartPage({ arn }: { arn: string }) {
   const [result, setResult] = useState<SyncResult | undefined>();
   const [sync, setSync] = useState(true);
   const express = machine.data?.type === 'EXPRESS';
+  const machineName = machine.data?.name;
+  // A server without the endpoint (or without a mock configuration) offers no test case.
+  const mocks = useAsync(
+    () =>
+      machineName === undefined
+        ? Promise.resolve(undefined)
+        : getJson<MocksAnswer>(`/console/api/mocks?stateMachineName=${encodeURIComponent(machineName)}`),
+    [machineName],
+  );
+  const testCases = mocks.data?.stateMachines.find((m) => m.stateMachineName === machineName)?.testCases ?? [];
+  const [testCase, setTestCase] = useState('');
+  const chosen = testCases.includes(testCase) ? testCase : '';
+  const waitForResult = express && sync && !chosen;
 
   const start = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      if (express && sync) {
+      if (waitForResult) {
         setResult(undefined);
         setResult(
           await call<SyncResult>('StartSyncExecution', { stateMachineArn: arn, input, ...(name ? { name } : {}) }),
         );
       } else {
         const out = await call<{ executionArn: string }>('StartExecution', {
-          stateMachineArn: arn,
+          stateMachineArn: chosen ? `${arn}#${chosen}` : arn,
           input,
           ...(name ? { name } : {}),
         });
@@ -112,13 +133,40 @@ export function StartPage({ arn }: { arn: string }) {
           Name (optional){' '}
           <input value={name} onChange={(e) => setName(e.target.value)} placeholder="generated when empty" />
         </label>
+        {mocks.data?.configured && testCases.length > 0 && (
+          <label>
+            Mock test case{' '}
+            <select value={chosen} onChange={(e) => setTestCase(e.target.value)}>
+              <option value="">none: real integrations</option>
+              {testCases.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {express && (
           <label>
-            <input type="checkbox" checked={sync} onChange={(e) => setSync(e.target.checked)} /> Wait for the result
-            (StartSyncExecution); otherwise start it and open its page (StartExecution)
+            <input
+              type="checkbox"
+              checked={sync && !chosen}
+              disabled={Boolean(chosen)}
+              onChange={(e) => setSync(e.target.checked)}
+            />{' '}
+            Wait for the result (StartSyncExecution); otherwise start it and open its page (StartExecution)
           </label>
         )}
       </div>
+      {mocks.data?.configured && machineName !== undefined && (
+        <p className="muted" data-testid="test-case-help">
+          {testCases.length === 0
+            ? `The server's mock configuration has no test case for ${machineName}: its Task states run their real integrations.`
+            : chosen
+              ? `Starts ${machineName}#${chosen}: the Task states that test case names return its mocked responses, the others run their real integrations.${express ? ' A test case starts with StartExecution (StartSyncExecution takes none), and its page opens.' : ''}`
+              : `The server's mock configuration has ${testCases.length} test case${testCases.length === 1 ? '' : 's'} for ${machineName}; choose one to run with its mocked responses.`}
+        </p>
+      )}
       <h2>Input</h2>
       <CodeEditor
         label="Execution input (JSON)"

@@ -18,7 +18,7 @@ import { realClock, type Clock } from '../clock.js';
 import { CommitQueue } from '../commit-queue.js';
 import type { StoreHealth } from '../../store/faults.js';
 import { CompileCache } from '../compile-cache.js';
-import type { Engine, StartRequest, StartResult, StopResult, SyncResult } from '../engine.js';
+import type { Engine, MockTestCases, StartRequest, StartResult, StopResult, SyncResult } from '../engine.js';
 import { executionArn, executionInfo } from '../execution-info.js';
 import { ExpressRunner } from '../express.js';
 import type { ExpressExecutionRecord } from '../express-record.js';
@@ -370,5 +370,13 @@ export class DurableEngine implements Engine {
   /** Whether the mock configuration has this test case (StartExecution on `<stateMachineArn>#<TestCase>`). */
   hasTestCase(stateMachineName: string, testCase: string): boolean {
     return this.mocks?.hasTestCase(stateMachineName, testCase) ?? false;
+  }
+
+  mockTestCases(): MockTestCases[] | undefined {
+    const mocks = this.mocks;
+    return mocks?.stateMachineNames().map((stateMachineName) => ({
+      stateMachineName,
+      testCases: mocks.testCases(stateMachineName),
+    }));
   }
 }
