@@ -109,6 +109,43 @@ describe('ItemReader', () => {
     });
   });
 
+  it('takes the JSONata forms: Arguments, a MaxItems expression, ItemSelector with $states.context.Map.Item', async () => {
+    await s3.put('data', 'letters.jsonl', ['"a"', '"b"', '"c"'].join('\n'));
+    const machine = await createMachine(sfn, 'jsonata-reader', {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          ItemReader: {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: { InputType: 'JSONL', MaxItems: '{% $states.input.limit %}' },
+            Arguments: { Bucket: '{% $states.input.bucket %}', Key: 'letters.jsonl' },
+          },
+          ItemSelector: {
+            letter: '{% $states.context.Map.Item.Value %}',
+            at: '{% $states.context.Map.Item.Index %}',
+            from: '{% $states.input.bucket %}',
+          },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+            StartAt: 'Echo',
+            States: { Echo: { Type: 'Pass', End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    const run = await finished(sfn, await startExecution(sfn, machine, { bucket: 'data', limit: 2 }), 30_000);
+    expect(run).toMatchObject({
+      status: 'SUCCEEDED',
+      output: [
+        { letter: 'a', at: 0, from: 'data' },
+        { letter: 'b', at: 1, from: 'data' },
+      ],
+    });
+  });
+
   it('iterates a listing with s3:listObjectsV2', async () => {
     for (const key of ['in/a.txt', 'in/b.txt', 'other/c.txt']) await s3.put('data', key, 'x');
     const machine = await createMachine(
