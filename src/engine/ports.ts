@@ -117,6 +117,6 @@ export type { ExecutionDescription, Executions, StartOutcome } from './execution
 /** A start refused for the executions this server already runs (AWS's ExecutionLimitExceeded). */
 export { ExecutionLimitExceededError } from './quotas.js';
 /** Distributed Map's S3 reads and writes (integrations/map-data implements it). */
-export type { ChildResult, MapDataContext, MapRunData } from './map-runs/ports.js';
+export type { ChildResult, MapDataContext, MapItem, MapRunData } from './map-runs/ports.js';
 /** The registry integrations are added to (by the server, which wires them). */
 export type { IntegrationRegistry } from './integration-registry.js';

@@ -64,17 +64,18 @@ export function mapRunState(machine: CompiledMachine, spec: Pick<MapRunSpec, 'li
   return state;
 }
 
-/** One item's child input: the item through ItemSelector, with `$$.Map.Item` (its index and value). */
+/** One item's child input: the item through ItemSelector, with `$$.Map.Item` (its index, value and, for an object's members, key). */
 export async function mapRunItemInput(
   state: MapState,
   selector: MapRunSelector,
-  index: number,
-  value: Json,
+  item: { index: number; value: Json; key?: string },
   runtime: QueryRuntime,
 ): Promise<Json> {
   const compiled = state.itemSelector;
-  if (!compiled) return value;
-  const context: JsonObject = { ...selector.context, Map: { Item: { Index: index, Value: value } } };
+  if (!compiled) return item.value;
+  const entry: JsonObject = { Index: item.index, Value: item.value };
+  if (item.key !== undefined) entry.Key = item.key;
+  const context: JsonObject = { ...selector.context, Map: { Item: entry } };
   const variables: Variables = {
     lookup: (name) =>
       Object.prototype.hasOwnProperty.call(selector.variables, name) ? selector.variables[name] : undefined,

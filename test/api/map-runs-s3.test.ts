@@ -146,6 +146,30 @@ describe('ItemReader', () => {
     });
   });
 
+  it("iterates a JSON object's members, each with its name as $$.Map.Item.Key", async () => {
+    await s3.put('data', 'stock.json', JSON.stringify({ apples: 3, pears: 5 }));
+    const machine = await createMachine(
+      sfn,
+      'object-reader',
+      readerMap(
+        {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSON' },
+          Parameters: { Bucket: 'data', Key: 'stock.json' },
+        },
+        { ItemSelector: { 'fruit.$': '$$.Map.Item.Key', 'count.$': '$$.Map.Item.Value' } },
+      ),
+    );
+    const run = await finished(sfn, await startExecution(sfn, machine), 30_000);
+    expect(run).toMatchObject({
+      status: 'SUCCEEDED',
+      output: [
+        { fruit: 'apples', count: 3 },
+        { fruit: 'pears', count: 5 },
+      ],
+    });
+  });
+
   it('iterates a listing with s3:listObjectsV2', async () => {
     for (const key of ['in/a.txt', 'in/b.txt', 'other/c.txt']) await s3.put('data', key, 'x');
     const machine = await createMachine(

@@ -16,7 +16,7 @@ import type { TaskOutcome } from '../ports.js';
 import { ExecutionLimitExceededError } from '../quotas.js';
 import { PAYLOAD_LIMIT_BYTES } from '../../vocabulary/limits.js';
 import { childInputs, childMachine, childName, type ChildInput } from './children.js';
-import type { ChildResult, MapRunData } from './ports.js';
+import type { ChildResult, MapItem, MapRunData } from './ports.js';
 import { childResult } from './results.js';
 import { detailOf, MapRunProgress } from './progress.js';
 
@@ -137,13 +137,13 @@ export class ActiveRun {
     return done;
   }
 
-  private items(): AsyncIterable<Json> | Iterable<Json> {
+  private items(): AsyncIterable<MapItem> | Iterable<MapItem> {
     if (this.spec.reader) {
       const data = this.options.data;
       if (!data) throw new StatesError(StatesErrors.ItemReaderFailed, 'This server has no S3 item reader configured');
       return data.readItems(this.spec.reader, this.dataContext(), { signal: this.signal });
     }
-    return this.spec.items ?? [];
+    return (this.spec.items ?? []).map((value) => ({ value }));
   }
 
   private dataContext(): { executionArn: string; roleArn?: string } {

@@ -8,6 +8,7 @@ import type { MapState } from '../../interpreter/compiled.js';
 import { mapRunItemInput, type MapRunSpec } from '../../interpreter/map-run.js';
 import type { QueryRuntime } from '../../query/scope.js';
 import type { StateMachineRecord } from '../../store/types.js';
+import type { MapItem } from './ports.js';
 import { parseStatesArn } from '../../vocabulary/arn.js';
 import { derivedUuid } from '../../vocabulary/derived-uuid.js';
 
@@ -22,7 +23,7 @@ export interface ChildInput {
 export async function* childInputs(
   spec: MapRunSpec,
   state: MapState,
-  items: AsyncIterable<Json> | Iterable<Json>,
+  items: AsyncIterable<MapItem> | Iterable<MapItem>,
   rt: QueryRuntime,
 ): AsyncGenerator<ChildInput> {
   const batcher = spec.batcher;
@@ -39,7 +40,7 @@ export async function* childInputs(
     return child;
   };
   for await (const item of items) {
-    const value = await mapRunItemInput(state, spec.selector, itemIndex++, item, rt);
+    const value = await mapRunItemInput(state, spec.selector, { index: itemIndex++, ...item }, rt);
     if (!batcher) {
       yield { index: childIndex++, input: value, itemCount: 1 };
       continue;

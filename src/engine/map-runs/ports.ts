@@ -27,6 +27,12 @@ export interface ChildResult {
   stopDate?: number;
 }
 
+/** One item as read: its value, and its member name when the items are a JSON object's members ($$.Map.Item.Key). */
+export interface MapItem {
+  value: Json;
+  key?: string;
+}
+
 export interface MapRunData {
   /**
    * The items in order, streamed. Throws StatesError('States.ItemReaderFailed', cause) when the
@@ -36,7 +42,7 @@ export interface MapRunData {
     reader: MapDataSpec & { readerConfig: JsonObject },
     context: MapDataContext,
     options: { signal?: AbortSignal },
-  ): AsyncIterable<Json>;
+  ): AsyncIterable<MapItem>;
   /**
    * Writes the run's results (manifest and result files) and answers what the Map's output holds.
    * Throws StatesError('States.ResultWriterFailed', cause) when it cannot.

@@ -4,16 +4,19 @@
  * children's results under its Transformation.
  */
 import type { Json, JsonObject } from '../../json.js';
-import type { ChildResult, MapDataContext, MapRunData } from '../../engine/ports.js';
+import type { ChildResult, MapDataContext, MapItem, MapRunData } from '../../engine/ports.js';
 import type { AwsSettings } from '../aws/settings.js';
-import { readItems } from './read-items.js';
+import { readItemRecords } from './read-items.js';
 import { createS3Access } from './s3-access.js';
 import { transformedResult, writeResults, type Transformation } from './write-results.js';
 
 export function createMapRunData(settings: AwsSettings): MapRunData & { close(): void } {
   const s3 = createS3Access(settings);
   return {
-    readItems: (reader, context, options) => readItems(reader, s3, context, options),
+    async *readItems(reader, context, options): AsyncGenerator<MapItem> {
+      for await (const record of readItemRecords(reader, s3, context, options))
+        yield { value: record.value, ...(record.key !== undefined ? { key: record.key } : {}) };
+    },
     async writeResults(writer, mapRunArn, results, context: MapDataContext): Promise<Json> {
       if (writer.resource) return writeResults(writer, mapRunArn, results, s3, context);
       const transformation = transformationOf(writer.writerConfig);

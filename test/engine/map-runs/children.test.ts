@@ -44,7 +44,13 @@ const spec = (overrides: Partial<MapRunSpec> = {}): MapRunSpec => ({
 
 async function collect(s: MapRunSpec, state: MapState, items: Json[]) {
   const out = [];
-  for await (const child of childInputs(s, state, items, rt)) out.push(child);
+  for await (const child of childInputs(
+    s,
+    state,
+    items.map((value) => ({ value })),
+    rt,
+  ))
+    out.push(child);
   return out;
 }
 
