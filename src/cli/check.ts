@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import Database from 'better-sqlite3';
+import Database from '../store/sqlite/driver.js';
 import { integrityProblems } from '../store/sqlite/open-database.js';
 import { classifyStoreFault, describeFault } from '../store/faults.js';
 import { ExitCode, UsageError, reportError, type CliIO, type CommandContext } from './common.js';

@@ -4,7 +4,8 @@
  * GET /admin/backup), or from the data directory when no server has it open. The copy is written
  * beside its destination and renamed into place once SQLite's quick_check passes on it.
  */
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import Database from '../store/sqlite/driver.js';
 import { createWriteStream, existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -41,7 +42,7 @@ export async function backupFile(source: string, file: string): Promise<void> {
   // A server holds it alone (its owner file says so): only that server can copy it.
   if (existsSync(ownerFile(source))) throw new BackupError(`${source} is in use by a running server`);
   const partial = `${file}.partial`;
-  let db: Database.Database;
+  let db: BetterSqlite3.Database;
   try {
     db = new Database(source, { readonly: true, fileMustExist: true, timeout: 0 });
   } catch (error) {

@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import Database from 'better-sqlite3';
+import Database from '../../src/store/sqlite/driver.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HISTORY_QUOTA } from '../../src/engine/durable/durable-engine.js';
 import type { TaskHandler } from '../../src/engine/task-invoker.js';

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import Database from '../../src/store/sqlite/driver.js';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrations, type Migration } from '../../src/store/migrations/index.js';
@@ -7,7 +8,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { removeDir, tempDir } from '../support/files.js';
 import { execution, mapRun, mapRunArn, mapRunChild } from './fixtures.js';
 
-const applied = (db: Database.Database) => db.prepare('SELECT id, name FROM schema_migrations ORDER BY id').all();
+const applied = (db: BetterSqlite3.Database) => db.prepare('SELECT id, name FROM schema_migrations ORDER BY id').all();
 
 const dir = tempDir('stepwise-migrations-');
 afterAll(() => removeDir(dir));

@@ -5,7 +5,8 @@
  */
 import { hostname } from 'node:os';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import Database from './driver.js';
 import { classifyStoreFault, describeFault } from '../faults.js';
 
 export class StoreOpenError extends Error {
@@ -36,8 +37,8 @@ export function ownerFile(file: string): string {
 }
 
 /** The opened connection, or a StoreOpenError that names the file and what is wrong. */
-export function openDatabase(file: string, options: OpenDatabaseOptions): Database.Database {
-  let db: Database.Database;
+export function openDatabase(file: string, options: OpenDatabaseOptions): BetterSqlite3.Database {
+  let db: BetterSqlite3.Database;
   try {
     db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
   } catch (error) {
@@ -60,7 +61,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions): Databa
 
 /** The problems `PRAGMA integrity_check` (or quick_check) finds; empty when the file is sound. */
 export function integrityProblems(
-  db: Database.Database,
+  db: BetterSqlite3.Database,
   pragma: 'integrity_check' | 'quick_check',
   limit = 100,
 ): string[] {
@@ -69,7 +70,7 @@ export function integrityProblems(
   return messages.length === 1 && messages[0] === 'ok' ? [] : messages;
 }
 
-function lockExclusively(db: Database.Database, file: string): void {
+function lockExclusively(db: BetterSqlite3.Database, file: string): void {
   if (file === ':memory:') return;
   db.pragma('locking_mode = EXCLUSIVE');
   const timeout = db.pragma('busy_timeout', { simple: true }) as number;

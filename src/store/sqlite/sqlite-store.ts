@@ -4,7 +4,8 @@
  * one BEGIN IMMEDIATE transaction (group commit), each member inside its own savepoint so that one
  * member's conflict never undoes another's writes. Rules: ../commit-rules.ts.
  */
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import Database from './driver.js';
 import type { HistoryEvent } from '../../vocabulary/history-events.js';
 import { assertValidCommits } from '../commit-rules.js';
 import { checkLimit, decodePageToken, pageFrom } from '../page-token.js';
@@ -84,11 +85,11 @@ export class SqliteStore implements ExecutionStore {
   private readonly activitySql: ActivityStatements;
   private readonly mapRunSql: MapRunStatements;
   private readonly executionQueries: ExecutionQueries;
-  private readonly commitBatch: Database.Transaction<(commits: Commit[]) => CommitResult[]>;
-  private readonly commitOne: Database.Transaction<(commit: Commit) => boolean>;
+  private readonly commitBatch: BetterSqlite3.Transaction<(commits: Commit[]) => CommitResult[]>;
+  private readonly commitOne: BetterSqlite3.Transaction<(commit: Commit) => boolean>;
 
   private constructor(
-    private readonly db: Database.Database,
+    private readonly db: BetterSqlite3.Database,
     /** The database file (':memory:' for none). */
     readonly file: string,
     private readonly exclusive = false,
