@@ -7,17 +7,11 @@
  * Skipped (with a warning) when no PostgreSQL answers, failed instead when STEPWISE_REQUIRE_POSTGRES=1.
  */
 import { join } from 'node:path';
-import {
-  DescribeMapRunCommand,
-  ListExecutionsCommand,
-  ListMapRunsCommand,
-  type ExecutionListItem,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
+import { DescribeMapRunCommand, ListMapRunsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrl, dropSchemas, freshSchema, postgresReachable } from '../store/postgres-helper.js';
 import { sleep } from '../support/async.js';
-import { createMachine, startExecution, untilDone } from '../support/aws.js';
+import { createMachine, mapRunChildren, startExecution, untilDone } from '../support/aws.js';
 import { removeDir, tempDir } from '../support/files.js';
 import { freePort } from '../support/server.js';
 import { Node } from './cluster-harness.js';
@@ -45,17 +39,6 @@ const definition = {
     },
   },
 };
-
-async function childrenOf(client: SFNClient, mapRunArn: string): Promise<ExecutionListItem[]> {
-  const all: ExecutionListItem[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new ListExecutionsCommand({ mapRunArn, maxResults: 1000, nextToken }));
-    all.push(...(page.executions ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return all;
-}
 
 if (await postgresReachable('a Map Run on two nodes, one killed')) {
   describe('a Map Run on two PostgreSQL nodes, the one running it SIGKILLed', () => {
@@ -110,7 +93,7 @@ if (await postgresReachable('a Map Run on two nodes, one killed')) {
       expect(parent.status, outputs()).toBe('SUCCEEDED');
       expect(JSON.parse(parent.output ?? 'null')).toEqual(Array.from({ length: ITEMS }, (_, n) => ({ done: n })));
 
-      const children = await childrenOf(b.client, mapRunArn);
+      const children = await mapRunChildren(b.client, mapRunArn);
       expect(children).toHaveLength(ITEMS);
       expect(new Set(children.map((c) => c.name)).size).toBe(ITEMS);
       expect(children.filter((c) => c.status !== 'SUCCEEDED')).toEqual([]);

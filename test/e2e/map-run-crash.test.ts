@@ -5,17 +5,10 @@
  * keep their names across the restart, so none is started twice), none is skipped, and the Map
  * Run's counts are right.
  */
-import {
-  DescribeExecutionCommand,
-  DescribeMapRunCommand,
-  ListExecutionsCommand,
-  ListMapRunsCommand,
-  type ExecutionListItem,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeMapRunCommand, ListMapRunsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../support/async.js';
-import { createMachine, eventTypes, fullHistory, startExecution, untilDone } from '../support/aws.js';
+import { createMachine, mapRunChildren, eventTypes, fullHistory, startExecution, untilDone } from '../support/aws.js';
 import { removeDir, tempDir } from '../support/files.js';
 import { freePort } from '../support/server.js';
 import { ServerProcess } from './server-process.js';
@@ -59,17 +52,6 @@ afterAll(async () => {
   removeDir(dataDir);
 });
 
-async function children(client: SFNClient, mapRunArn: string): Promise<ExecutionListItem[]> {
-  const all: ExecutionListItem[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new ListExecutionsCommand({ mapRunArn, maxResults: 1000, nextToken }));
-    all.push(...(page.executions ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return all;
-}
-
 /** Starts the parent, kills the server once `killAt` children have started, restarts it, and returns the finished parent. */
 async function killedMidRun(executionType: 'STANDARD' | 'EXPRESS', killAfterMs: number) {
   let client = server.client();
@@ -99,7 +81,7 @@ describe('a Map Run killed with SIGKILL and restarted', () => {
       expect(before.executionCounts?.succeeded ?? 0).toBeLessThan(ITEMS);
       expect(parent.status).toBe('SUCCEEDED');
       expect(JSON.parse(parent.output ?? 'null')).toEqual(Array.from({ length: ITEMS }, (_, n) => ({ done: n })));
-      const listed = await children(client, mapRunArn);
+      const listed = await mapRunChildren(client, mapRunArn);
       expect(listed).toHaveLength(ITEMS);
       expect(new Set(listed.map((c) => c.name)).size).toBe(ITEMS);
       expect(listed.filter((c) => c.status !== 'SUCCEEDED')).toEqual([]);

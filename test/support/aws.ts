@@ -10,6 +10,7 @@ import {
   SFNClient,
   StartExecutionCommand,
   type DescribeExecutionCommandOutput,
+  type ExecutionListItem,
   type HistoryEvent,
   type SFNClientConfig,
 } from '@aws-sdk/client-sfn';
@@ -131,6 +132,18 @@ export async function fullHistory(client: SFNClient, executionArn: string): Prom
     nextToken = page.nextToken;
   } while (nextToken);
   return events;
+}
+
+/** A Map Run's STANDARD children through ListExecutions, page by page. */
+export async function mapRunChildren(client: SFNClient, mapRunArn: string): Promise<ExecutionListItem[]> {
+  const all: ExecutionListItem[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new ListExecutionsCommand({ mapRunArn, maxResults: 1000, nextToken }));
+    all.push(...(page.executions ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return all;
 }
 
 export const eventTypes = (events: readonly HistoryEvent[]): string[] => events.map((e) => e.type ?? '');

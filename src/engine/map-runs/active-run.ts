@@ -4,7 +4,7 @@
  * decides the tolerated failure threshold, and answers the Map's result.
  */
 import type { Logger } from 'pino';
-import { isJsonObject, parsedOrText, type Json } from '../../json.js';
+import { parsedOrText, type Json } from '../../json.js';
 import { mapRunState, type MapRunSpec } from '../../interpreter/map-run.js';
 import type { Runtime } from '../../interpreter/types.js';
 import type { ExecutionRecord, ExecutionStore, MapRunChildRecord, MapRunRecord } from '../../store/types.js';
@@ -108,26 +108,18 @@ export class ActiveRun {
   private async finishedChildren(): Promise<Set<number>> {
     const { store, host } = this.options;
     const done = new Set<number>();
-    const redriving = isJsonObject(this.record.detail) && this.record.detail.redriving === true;
+    const redriving = detailOf(this.record).redriving === true;
     const rerun: number[] = [];
-    for (let after: number | undefined; ;) {
-      const page = await store.mapRunChildren(this.record.arn, {
-        ...(after !== undefined ? { afterIndex: after } : {}),
-        limit: 1000,
-      });
-      for (const row of page) {
-        if (redriving && row.status !== 'SUCCEEDED') {
-          rerun.push(row.index);
-          // A STANDARD child is redriven in place; an EXPRESS one is started again.
-          if (this.spec.executionType === 'STANDARD')
-            await host.redriveExecution(row.executionArn).catch(() => undefined);
-        } else {
-          done.add(row.index);
-          this.progress.restored(row);
-        }
+    for await (const row of this.storedRows()) {
+      if (redriving && row.status !== 'SUCCEEDED') {
+        rerun.push(row.index);
+        // A STANDARD child is redriven in place; an EXPRESS one is started again.
+        if (this.spec.executionType === 'STANDARD')
+          await host.redriveExecution(row.executionArn).catch(() => undefined);
+      } else {
+        done.add(row.index);
+        this.progress.restored(row);
       }
-      if (page.length < 1000) break;
-      after = page[page.length - 1]?.index;
     }
     if (rerun.length > 0) await store.deleteMapRunChildren(this.record.arn, rerun);
     if (redriving) {
@@ -338,14 +330,19 @@ export class ActiveRun {
     return outputs;
   }
 
-  /** The finished children's results by index, read from the store a page at a time. */
+  /** The finished children's results by index. */
   private async *storedResults(): AsyncGenerator<ChildResult> {
+    for await (const row of this.storedRows()) yield JSON.parse(row.result) as ChildResult;
+  }
+
+  /** The finished children by index, read from the store a page at a time. */
+  private async *storedRows(): AsyncGenerator<MapRunChildRecord> {
     for (let after: number | undefined; ;) {
       const page = await this.options.store.mapRunChildren(this.record.arn, {
         ...(after !== undefined ? { afterIndex: after } : {}),
         limit: 1000,
       });
-      for (const row of page) yield JSON.parse(row.result) as ChildResult;
+      yield* page;
       if (page.length < 1000) return;
       after = page[page.length - 1]?.index;
     }
