@@ -189,6 +189,11 @@ export interface MapRunRecord {
   detail: Json;
 }
 
+/** What UpdateMapRun changes of a running run; each field left out stays as it is. */
+export type MapRunLimits = Partial<
+  Pick<MapRunRecord, 'maxConcurrency' | 'toleratedFailurePercentage' | 'toleratedFailureCount'>
+>;
+
 /** One finished child of a Map Run (a batch of items when the Map has an ItemBatcher). */
 export interface MapRunChildRecord {
   mapRunArn: string;
@@ -327,8 +332,14 @@ export interface ExecutionStore {
   // Map Runs
   /** Inserts a Map Run; 'exists' (and nothing written) when its ARN is taken. */
   createMapRun(record: MapRunRecord): Promise<'ok' | 'exists'>;
-  /** Replaces a Map Run's row (status, dates, limits, detail). */
+  /**
+   * Writes the run's own state: status, dates, redrive count and date, detail. Its limits are left
+   * as they are: they belong to UpdateMapRun (`updateMapRunLimits`), which may land at any moment
+   * while the coordinator writes its progress.
+   */
   updateMapRun(record: MapRunRecord): Promise<void>;
+  /** Changes only the limits given; false when there is no such run. */
+  updateMapRunLimits(arn: string, limits: MapRunLimits): Promise<boolean>;
   getMapRun(arn: string): Promise<MapRunRecord | undefined>;
   /** The Map Runs of one execution, newest first (`startDate` descending, then `arn`). */
   listMapRuns(executionArn: string, page: PageRequest): Promise<Page<MapRunRecord>>;

@@ -670,14 +670,11 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
         expect(await store.getMapRun(runArn)).toEqual(mapRun('m', 'parent', 'run1'));
       });
 
-      it('updateMapRun replaces the stored run: status, dates, limits and detail', async () => {
+      it('updateMapRun replaces the stored run: status, dates, redrive and detail', async () => {
         await store.createMapRun(mapRun('m', 'parent', 'run1'));
         const updated = mapRun('m', 'parent', 'run1', {
           status: 'FAILED',
           stopDate: 30_000,
-          maxConcurrency: 0,
-          toleratedFailurePercentage: 0.25,
-          toleratedFailureCount: 0,
           redriveCount: 2,
           redriveDate: 40_000,
           detail: { failure: { error: 'States.ExceedToleratedFailureThreshold', cause: 'too many' } },
@@ -700,6 +697,44 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
           mapRun('m', 'parent', 'run1', { status: 'SUCCEEDED', stopDate: 30_000 }),
         );
         expect((await store.listMapRuns(executionArn('m', 'elsewhere'), { limit: 5 })).items).toEqual([]);
+      });
+
+      it("updateMapRun leaves the limits as they are: they are UpdateMapRun's", async () => {
+        const created = mapRun('m', 'parent', 'run1');
+        await store.createMapRun(created);
+        await store.updateMapRun({
+          ...created,
+          maxConcurrency: 999,
+          toleratedFailurePercentage: 99,
+          toleratedFailureCount: 99,
+          detail: { next: 5 },
+        });
+        expect(await store.getMapRun(runArn)).toEqual({ ...created, detail: { next: 5 } });
+      });
+
+      it('updateMapRunLimits changes only the limits given, and a progress write after it keeps them', async () => {
+        const created = mapRun('m', 'parent', 'run1', { maxConcurrency: 10, toleratedFailureCount: 3 });
+        await store.createMapRun(created);
+        expect(await store.updateMapRunLimits(runArn, { maxConcurrency: 2, toleratedFailurePercentage: 12.5 })).toBe(
+          true,
+        );
+        // The coordinator's write of its progress, from a copy read before the update.
+        await store.updateMapRun({ ...created, detail: { next: 7 } });
+        expect(await store.getMapRun(runArn)).toEqual({
+          ...created,
+          maxConcurrency: 2,
+          toleratedFailurePercentage: 12.5,
+          toleratedFailureCount: 3,
+          detail: { next: 7 },
+        });
+        expect(await store.updateMapRunLimits(runArn, { toleratedFailureCount: 0 })).toBe(true);
+        expect((await store.getMapRun(runArn))?.toleratedFailureCount).toBe(0);
+        expect((await store.getMapRun(runArn))?.maxConcurrency).toBe(2);
+      });
+
+      it('updateMapRunLimits of an unknown ARN answers false and creates nothing', async () => {
+        expect(await store.updateMapRunLimits(mapRunArn('m', 'ghost'), { maxConcurrency: 1 })).toBe(false);
+        expect(await store.getMapRun(mapRunArn('m', 'ghost'))).toBeUndefined();
       });
 
       it('updateMapRun of an unknown ARN creates nothing', async () => {

@@ -66,12 +66,13 @@ export const updateMapRun: Operation = async (request, ctx) => {
     throw validationError([
       'Must provide at least one of maxConcurrency, toleratedFailurePercentage or toleratedFailureCount',
     ]);
-  const record = await mapRun(ctx, arn);
-  await ctx.store.updateMapRun({
-    ...record,
+  await mapRun(ctx, arn);
+  // Only the limits are written: the coordinator writes the run's progress beside them at any time.
+  const changed = await ctx.store.updateMapRunLimits(arn, {
     ...(maxConcurrency !== undefined ? { maxConcurrency } : {}),
     ...(toleratedFailurePercentage !== undefined ? { toleratedFailurePercentage } : {}),
     ...(toleratedFailureCount !== undefined ? { toleratedFailureCount } : {}),
   });
+  if (!changed) throw resourceNotFound(arn);
   return {};
 };

@@ -303,6 +303,7 @@ export class ActiveRun {
     if (now - this.lastSync < SYNC_INTERVAL_MS) return;
     this.lastSync = now;
     await this.flushRows();
+    // The limits are read, never written here: UpdateMapRun owns them (store.updateMapRunLimits).
     const stored = await this.options.store.getMapRun(this.record.arn);
     const limits = stored ?? this.record;
     this.record = {

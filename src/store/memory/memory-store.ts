@@ -33,6 +33,7 @@ import type {
   ExecutionSummary,
   MapRunChildCount,
   MapRunChildRecord,
+  MapRunLimits,
   MapRunRecord,
   Millis,
   Page,
@@ -324,12 +325,27 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
     return 'ok';
   }
 
-  /** As the SQL stores: the parent execution and the children's state machine stay as created. */
+  /** As the SQL stores: the parent execution, the children's state machine and the limits stay. */
   async updateMapRun(record: MapRunRecord): Promise<void> {
     const stored = this.mapRuns.get(record.arn);
     if (!stored) return;
-    const { executionArn, stateMachineArn } = stored;
-    this.mapRuns.set(record.arn, { ...clone(record), executionArn, stateMachineArn });
+    const { executionArn, stateMachineArn, maxConcurrency, toleratedFailurePercentage, toleratedFailureCount } = stored;
+    this.mapRuns.set(record.arn, {
+      ...clone(record),
+      executionArn,
+      stateMachineArn,
+      maxConcurrency,
+      toleratedFailurePercentage,
+      toleratedFailureCount,
+    });
+  }
+
+  async updateMapRunLimits(arn: string, limits: MapRunLimits): Promise<boolean> {
+    const stored = this.mapRuns.get(arn);
+    if (!stored) return false;
+    const given = Object.entries(limits).filter(([, value]) => value !== undefined);
+    this.mapRuns.set(arn, { ...stored, ...Object.fromEntries(given) });
+    return true;
   }
 
   async getMapRun(arn: string): Promise<MapRunRecord | undefined> {

@@ -7,10 +7,14 @@ const CHILD_SELECT = 'map_run_arn, child_index, execution_arn, status, item_coun
 export const MAP_RUN_SQL = {
   insertMapRun: `INSERT INTO map_runs (${MAP_RUN_SELECT})
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (arn) DO NOTHING`,
-  /** The parent execution and the children's state machine never change. */
-  updateMapRun: `UPDATE map_runs SET status = $2, start_date = $3, stop_date = $4, max_concurrency = $5,
-      tolerated_failure_percentage = $6, tolerated_failure_count = $7, redrive_count = $8, redrive_date = $9,
-      detail = $10
+  /** The run's own state; the parent execution, the children's state machine and the limits stay. */
+  updateMapRun: `UPDATE map_runs SET status = $2, start_date = $3, stop_date = $4, redrive_count = $5,
+      redrive_date = $6, detail = $7
+    WHERE arn = $1`,
+  /** UpdateMapRun's limits; a null leaves that limit as it is. */
+  updateMapRunLimits: `UPDATE map_runs SET max_concurrency = COALESCE($2, max_concurrency),
+      tolerated_failure_percentage = COALESCE($3, tolerated_failure_percentage),
+      tolerated_failure_count = COALESCE($4, tolerated_failure_count)
     WHERE arn = $1`,
   getMapRun: `SELECT ${MAP_RUN_SELECT} FROM map_runs WHERE arn = $1`,
   /** Newest first: (start_date, arn) descending. */

@@ -65,6 +65,7 @@ import type {
   ExecutionSummary,
   MapRunChildCount,
   MapRunChildRecord,
+  MapRunLimits,
   MapRunRecord,
   Millis,
   Page,
@@ -520,9 +521,22 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
   }
 
   async updateMapRun(record: MapRunRecord): Promise<void> {
-    // All but the parent execution and the children's state machine ($2, $3 of the insert).
-    const [arn, , , ...changeable] = mapRunValues(record);
-    await this.run(MAP_RUN_SQL.updateMapRun, [arn, ...changeable]);
+    const row = mapRunToRow(record);
+    await this.run(MAP_RUN_SQL.updateMapRun, [
+      row.arn,
+      row.status,
+      row.start_date,
+      row.stop_date,
+      row.redrive_count,
+      row.redrive_date,
+      row.detail,
+    ]);
+  }
+
+  async updateMapRunLimits(arn: string, limits: MapRunLimits): Promise<boolean> {
+    const { maxConcurrency, toleratedFailurePercentage, toleratedFailureCount } = limits;
+    const values = [arn, maxConcurrency ?? null, toleratedFailurePercentage ?? null, toleratedFailureCount ?? null];
+    return (await this.run(MAP_RUN_SQL.updateMapRunLimits, values)) === 1;
   }
 
   async getMapRun(arn: string): Promise<MapRunRecord | undefined> {

@@ -11,6 +11,14 @@ interface Stmt<P extends unknown[], R> {
 const prepare = <P extends unknown[], R = unknown>(db: Database, sql: string): Stmt<P, R> =>
   db.prepare(sql) as unknown as Stmt<P, R>;
 
+/** UpdateMapRun's limits; null for a limit it leaves as it is. */
+interface MapRunLimitsRow {
+  arn: string;
+  max_concurrency: number | null;
+  tolerated_failure_percentage: number | null;
+  tolerated_failure_count: number | null;
+}
+
 const MAP_RUN_COLUMNS =
   'arn, execution_arn, state_machine_arn, status, start_date, stop_date, max_concurrency, tolerated_failure_percentage, tolerated_failure_count, redrive_count, redrive_date, detail';
 const CHILD_COLUMNS = 'map_run_arn, child_index, execution_arn, status, item_count, result';
@@ -24,13 +32,19 @@ export function prepareMapRunStatements(db: Database) {
          @tolerated_failure_percentage, @tolerated_failure_count, @redrive_count, @redrive_date, @detail)
        ON CONFLICT (arn) DO NOTHING`,
     ),
-    /** The parent execution and the children's state machine never change. */
+    /** The run's own state; the parent execution, the children's state machine and the limits stay. */
     updateMapRun: prepare<[MapRunRow]>(
       db,
       `UPDATE map_runs SET status = @status, start_date = @start_date, stop_date = @stop_date,
-         max_concurrency = @max_concurrency, tolerated_failure_percentage = @tolerated_failure_percentage,
-         tolerated_failure_count = @tolerated_failure_count, redrive_count = @redrive_count,
-         redrive_date = @redrive_date, detail = @detail
+         redrive_count = @redrive_count, redrive_date = @redrive_date, detail = @detail
+       WHERE arn = @arn`,
+    ),
+    /** UpdateMapRun's limits; a null leaves that limit as it is. */
+    updateMapRunLimits: prepare<[MapRunLimitsRow]>(
+      db,
+      `UPDATE map_runs SET max_concurrency = COALESCE(@max_concurrency, max_concurrency),
+         tolerated_failure_percentage = COALESCE(@tolerated_failure_percentage, tolerated_failure_percentage),
+         tolerated_failure_count = COALESCE(@tolerated_failure_count, tolerated_failure_count)
        WHERE arn = @arn`,
     ),
     getMapRun: prepare<[string], MapRunRow>(db, `SELECT ${MAP_RUN_COLUMNS} FROM map_runs WHERE arn = ?`),

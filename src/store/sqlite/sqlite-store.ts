@@ -21,6 +21,7 @@ import type {
   ExecutionSummary,
   MapRunChildCount,
   MapRunChildRecord,
+  MapRunLimits,
   MapRunRecord,
   Millis,
   Page,
@@ -373,6 +374,16 @@ export class SqliteStore implements ExecutionStore {
 
   async updateMapRun(record: MapRunRecord): Promise<void> {
     this.mapRunSql.updateMapRun.run(mapRunToRow(record));
+  }
+
+  async updateMapRunLimits(arn: string, limits: MapRunLimits): Promise<boolean> {
+    const row = {
+      arn,
+      max_concurrency: limits.maxConcurrency ?? null,
+      tolerated_failure_percentage: limits.toleratedFailurePercentage ?? null,
+      tolerated_failure_count: limits.toleratedFailureCount ?? null,
+    };
+    return this.mapRunSql.updateMapRunLimits.run(row).changes === 1;
   }
 
   async getMapRun(arn: string): Promise<MapRunRecord | undefined> {
