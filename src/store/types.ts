@@ -320,8 +320,13 @@ export interface ExecutionStore {
   commit(commits: Commit[]): Promise<CommitResult[]>;
 
   // engine work
-  /** Executions still RUNNING, to resume after a restart. */
-  runningExecutions(): Promise<string[]>;
+  /** How many executions are RUNNING: the open executions a node alone counts against its quota. */
+  countRunningExecutions(): Promise<number>;
+  /**
+   * The RUNNING executions with outbox tasks, to invoke again after a restart. The others only wait
+   * for a timer (its row fires them) or for nothing a restart must redo: they are not loaded.
+   */
+  runningExecutionsWithTasks(): Promise<string[]>;
   /** Timers due at or before `now`, earliest first. */
   dueTimers(now: Millis, limit: number): Promise<TimerRecord[]>;
   /** When the next timer fires, if any. */

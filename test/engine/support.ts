@@ -68,6 +68,7 @@ export interface EngineOptions {
   handlers?: Record<string, TaskHandler>;
   waitTimeScale?: number;
   retryTimeScale?: number;
+  maxExecutionsInFlight?: number;
 }
 
 /** One SQLite file in a temp folder; `open` starts an engine on it, `restart` closes and reopens. */

@@ -916,21 +916,38 @@ export function describeStore(name: string, factory: () => Promise<ExecutionStor
     });
 
     describe('engine work', () => {
-      it('runningExecutions lists the executions still RUNNING', async () => {
+      it('countRunningExecutions counts the executions still RUNNING', async () => {
         const a = await started('m', 'a');
         await started('m', 'b');
         await started('m', 'c', { status: 'SUCCEEDED' });
+        expect(await store.countRunningExecutions()).toBe(2);
         await store.commit([nextCommit(a, { status: 'ABORTED' })]);
-        expect((await store.runningExecutions()).sort()).toEqual([executionArn('m', 'b')]);
+        expect(await store.countRunningExecutions()).toBe(1);
+      });
+
+      it('runningExecutionsWithTasks lists the RUNNING executions that have outbox tasks, each once', async () => {
+        const withTasks = execution('m', 'tasks');
+        const waiting = execution('m', 'waits');
+        const ended = execution('m', 'ended');
+        expect(
+          await store.commit([
+            createCommit(withTasks, { tasksAdded: [task(withTasks.arn, 'k1'), task(withTasks.arn, 'k2')] }),
+            createCommit(waiting, { timersAdded: [timer(waiting.arn, 't', 50_000)] }),
+            createCommit(ended, { tasksAdded: [task(ended.arn, 'k')] }),
+          ]),
+        ).toEqual(['ok', 'ok', 'ok']);
+        const endedRecord = (await store.getExecution(ended.arn)) as ExecutionRecord;
+        await store.commit([nextCommit(endedRecord, { status: 'FAILED', stopDate: 20_000 })]);
+        expect(await store.runningExecutionsWithTasks()).toEqual([withTasks.arn]);
       });
 
       it('a redrive commit brings a stopped execution back to RUNNING', async () => {
         const exec = await started('m', 'a', { status: 'FAILED', stopDate: 20_000, error: 'E' });
-        expect(await store.runningExecutions()).toEqual([]);
+        expect(await store.countRunningExecutions()).toBe(0);
         const redrive = nextCommit(exec, { status: 'RUNNING', redriveCount: 1, redriveDate: 30_000 });
         expect(await store.commit([redrive])).toEqual(['ok']);
         expect(await store.getExecution(exec.arn)).toEqual(redrive.execution);
-        expect(await store.runningExecutions()).toEqual([exec.arn]);
+        expect(await store.countRunningExecutions()).toBe(1);
         expect(
           (await store.listExecutions({ status: 'RUNNING', redriveFilter: 'REDRIVEN' }, { limit: 5 })).items.map(
             (e) => e.name,

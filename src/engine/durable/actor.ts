@@ -233,7 +233,7 @@ export class Actors {
     const commit = toCommit(before, signal, result, now, lease, options.inboxId);
     const outcome = await this.ctx.commits.submit(commit);
     if (outcome !== 'ok') return outcome;
-    this.ownership.committed();
+    this.ownership.committed(before, commit.execution);
     const record = commit.execution;
     const logged = { executionArn: record.arn, name: record.name, stateMachineArn: record.stateMachineArn };
     if (before.version === 0) logExecutionStarted(this.ctx.log, { ...logged, type: 'STANDARD' });

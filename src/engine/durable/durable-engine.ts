@@ -224,9 +224,9 @@ export class DurableEngine implements Engine {
     return this.actors.size;
   }
 
-  /** Executions running here now, counted against maxExecutionsInFlight: Standard actors and Express runs. */
+  /** Executions running here now, counted against maxExecutionsInFlight: open Standard executions and Express runs. */
   get executionsInFlight(): number {
-    return this.actors.size + this.express.active;
+    return this.ownership.open + this.express.active;
   }
 
   recentExpressExecutions(stateMachineArn?: string): ExpressExecutionRecord[] {
@@ -304,9 +304,10 @@ export class DurableEngine implements Engine {
       if (winner) return { alreadyExists: winner };
       throw new Error(`Could not create execution ${arn}`);
     }
-    // A callback may have loaded the execution between the commit and here: keep that actor.
-    // On a node of several, an execution that only waits is left to whichever node its next signal finds.
-    if (committed.status === 'RUNNING' && !this.actors.has(arn) && this.ownership.keepAfterStep(keepLease))
+    // A callback may have loaded the execution between the commit and here: keep that actor. An
+    // execution that only waits is left to its next signal, which loads it (on a node of several,
+    // whichever node that signal finds): only one that started a task needs its actor now.
+    if (committed.status === 'RUNNING' && keepLease && !this.actors.has(arn) && this.ownership.keepAfterStep(keepLease))
       this.actors.set(arn, this.actors.create(committed, machine));
     this.actors.runCommands(arn, result.commands);
     return { executionArn: arn, startDate };

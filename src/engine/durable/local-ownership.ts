@@ -1,9 +1,11 @@
 /**
- * One node alone: it owns every execution. On start every RUNNING execution is loaded, and on
- * resume it continues (its outbox tasks are invoked again; its timers are already rows); nothing
- * is fenced, nothing is given back, and the timer loop reads every due timer. An execution that had
- * work in flight when the process ended has that counted first, and is failed at the bound
- * (./poison.ts).
+ * One node alone: it owns every execution, and holds an actor only for the ones active now (a step
+ * being applied or queued, a task running here). An execution that only waits is its row and its
+ * timer: the signal that ends the wait (a timer, a callback, StopExecution) loads it again. On start
+ * only the executions with outbox tasks or due timers are loaded, and on resume their tasks are
+ * invoked again; nothing is fenced, nothing is given back, and the timer loop reads every due timer.
+ * An execution that had work in flight when the process ended has that counted first, and is failed
+ * at the bound (./poison.ts).
  */
 import type { ExecutionRecord, TaskRecord } from '../../store/types.js';
 import { assertNever } from '../../vocabulary/states-errors.js';
@@ -24,6 +26,8 @@ export class LocalOwnership implements Ownership {
   readonly node = undefined;
   /** Outbox tasks loaded by start, invoked again by resume. */
   private resumable: [string, TaskRecord[]][] = [];
+  /** RUNNING executions in the store: counted at start, then kept by each commit. */
+  private running = 0;
 
   constructor(
     private readonly ctx: DurableContext,
@@ -34,10 +38,12 @@ export class LocalOwnership implements Ownership {
 
   async start(): Promise<void> {
     const { store } = this.ctx;
+    this.running = await store.countRunningExecutions();
     const due = new Set((await store.dueTimers(this.ctx.clock.now(), DUE_AT_START)).map((t) => t.executionArn));
+    const withWork = new Set([...(await store.runningExecutionsWithTasks()), ...due]);
     const counting: Promise<void>[] = [];
     let loaded = 0;
-    for (const arn of await store.runningExecutions()) {
+    for (const arn of withWork) {
       // Loading many executions leaves the event loop room now and then (timers, the store's I/O).
       if (++loaded % LOAD_YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const record = await store.getExecution(arn);
@@ -102,7 +108,15 @@ export class LocalOwnership implements Ownership {
     return true;
   }
 
-  committed(): void {}
+  committed(before: ExecutionRecord, after: ExecutionRecord): void {
+    const wasOpen = before.version > 0 && before.status === 'RUNNING';
+    const isOpen = after.status === 'RUNNING';
+    if (wasOpen !== isOpen) this.running += isOpen ? 1 : -1;
+  }
+
+  get open(): number {
+    return this.running;
+  }
 
   acquire(_arn: string, record: ExecutionRecord): Promise<ExecutionRecord> {
     return Promise.resolve(record);
@@ -122,21 +136,36 @@ export class LocalOwnership implements Ownership {
     return undefined;
   }
 
-  forgetIdle(): void {}
+  /** An actor with nothing queued and no task here is let go: its execution waits as its row. */
+  forgetIdle(arn: string, actor: Actor): void {
+    if (!actor.busy && actor.mailbox.length === 0 && actor.tasks === 0 && this.actors.get(arn) === actor)
+      this.actors.delete(arn);
+  }
 
   dropInbox(): void {}
 
-  /** No actor: the execution ended, or a callback came before its actor was set up. */
+  /** No actor: the execution waits as its row (or it ended): load it for this signal. */
   async route(arn: string, delivery: Delivery): Promise<void> {
-    const record = await this.ctx.store.getExecution(arn);
-    if (!record || record.status !== 'RUNNING') return delivery.settle?.(false);
-    const actor = this.actors.get(arn) ?? this.actors.create(record);
-    this.actors.set(arn, actor);
+    const actor = await this.load(arn);
+    if (!actor) return delivery.settle?.(false);
     this.actors.push(arn, actor, delivery);
   }
 
+  /** The execution's actor, loaded from its row if it has none; undefined when it is not RUNNING. */
+  private async load(arn: string): Promise<Actor | undefined> {
+    const loaded = this.actors.get(arn);
+    if (loaded) return loaded;
+    const record = await this.ctx.store.getExecution(arn);
+    if (!record || record.status !== 'RUNNING') return undefined;
+    // Another signal may have loaded it meanwhile: one actor per execution. (A stale record is
+    // safe: its commit conflicts, and the step is applied again to what is stored.)
+    const actor = this.actors.get(arn) ?? this.actors.create(record);
+    this.actors.set(arn, actor);
+    return actor;
+  }
+
   async stop(executionArn: string, error?: string, cause?: string): Promise<StopResult> {
-    const actor = this.actors.get(executionArn);
+    const actor = await this.load(executionArn);
     if (!actor) {
       const record = await this.ctx.store.getExecution(executionArn);
       return record ? { notRunning: record } : { notFound: true };
@@ -176,8 +205,9 @@ export class LocalOwnership implements Ownership {
       // A timer of an execution not loaded (e.g. it ended): let the step ignore it and drop the row.
       const record = await this.ctx.store.getExecution(arn);
       if (!record) return;
-      actor = this.actors.create(record);
-      if (record.status === 'RUNNING') this.actors.set(arn, actor);
+      // Another signal may have loaded it meanwhile: one actor per execution.
+      actor = this.actors.get(arn) ?? this.actors.create(record);
+      if (actor.record.status === 'RUNNING') this.actors.set(arn, actor);
     }
     if (actor.record.status !== 'RUNNING') {
       await this.ctx.commits.submit({

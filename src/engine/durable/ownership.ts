@@ -27,8 +27,14 @@ export interface Ownership {
   fence(now: number, keep: boolean): Commit['lease'];
   /** Whether this node still holds the execution after a step that wanted to `keep` it. */
   keepAfterStep(keep: boolean): boolean;
-  /** A step was committed (counted for the cluster view). */
-  committed(): void;
+  /** A step was committed, taking the execution from `before` to `after` (counted for the cluster view and the quota). */
+  committed(before: ExecutionRecord, after: ExecutionRecord): void;
+  /**
+   * Standard executions counted against --max-executions-in-flight. Alone: every RUNNING one, its
+   * actor loaded or not (a waiting execution is only its row and its timer). On a node of several:
+   * those whose actors are here now.
+   */
+  readonly open: number;
 
   /** Takes an execution to redrive it here: the record as it stands then, or undefined if another node has it. */
   acquire(arn: string, record: ExecutionRecord): Promise<ExecutionRecord | undefined>;

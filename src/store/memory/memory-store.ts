@@ -405,10 +405,16 @@ export class MemoryStore implements ExecutionStore, ClusterStore {
 
   // ---- engine work -----------------------------------------------------------------------------
 
-  async runningExecutions(): Promise<string[]> {
-    return [...this.executions.values()]
-      .filter((e) => e.status === 'RUNNING')
-      .map((e) => e.arn)
+  async countRunningExecutions(): Promise<number> {
+    let running = 0;
+    for (const execution of this.executions.values()) if (execution.status === 'RUNNING') running++;
+    return running;
+  }
+
+  async runningExecutionsWithTasks(): Promise<string[]> {
+    return [...this.tasks.entries()]
+      .filter(([arn, tasks]) => tasks.size > 0 && this.executions.get(arn)?.status === 'RUNNING')
+      .map(([arn]) => arn)
       .sort();
   }
 

@@ -586,8 +586,13 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
 
   // ---- engine work -----------------------------------------------------------------------------
 
-  async runningExecutions(): Promise<string[]> {
-    return (await this.rows<{ arn: string }>(SQL.runningExecutions)).map((row) => row.arn);
+  async countRunningExecutions(): Promise<number> {
+    const [row] = await this.rows<{ count: string | number }>(SQL.countRunningExecutions);
+    return Number(row?.count ?? 0);
+  }
+
+  async runningExecutionsWithTasks(): Promise<string[]> {
+    return (await this.rows<{ arn: string }>(SQL.runningExecutionsWithTasks)).map((row) => row.arn);
   }
 
   async dueTimers(now: Millis, limit: number): Promise<TimerRecord[]> {

@@ -85,7 +85,9 @@ export const SQL = {
   releaseTask: 'UPDATE tasks SET claimed_by = NULL, claimed_at = NULL WHERE execution_arn = $1 AND task_id = $2',
 
   getExecution: `SELECT ${EXECUTION_SELECT} FROM executions WHERE arn = $1`,
-  runningExecutions: "SELECT arn FROM executions WHERE status = 'RUNNING' ORDER BY arn",
+  countRunningExecutions: "SELECT count(*) AS count FROM executions WHERE status = 'RUNNING'",
+  runningExecutionsWithTasks: `SELECT DISTINCT t.execution_arn AS arn FROM tasks t
+    JOIN executions e ON e.arn = t.execution_arn WHERE e.status = 'RUNNING' ORDER BY 1`,
 
   historyFirst: `SELECT ${EVENT_SELECT} FROM history_events WHERE execution_arn = $1 ORDER BY id LIMIT $2`,
   historyAfter: `SELECT ${EVENT_SELECT} FROM history_events WHERE execution_arn = $1 AND id > $2 ORDER BY id LIMIT $3`,

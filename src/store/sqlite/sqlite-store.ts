@@ -440,8 +440,12 @@ export class SqliteStore implements ExecutionStore {
 
   // ---- engine work -----------------------------------------------------------------------------
 
-  async runningExecutions(): Promise<string[]> {
-    return this.sql.runningExecutions.all();
+  async countRunningExecutions(): Promise<number> {
+    return this.sql.countRunningExecutions.get() ?? 0;
+  }
+
+  async runningExecutionsWithTasks(): Promise<string[]> {
+    return this.sql.runningExecutionsWithTasks.all();
   }
 
   async dueTimers(now: Millis, limit: number): Promise<TimerRecord[]> {

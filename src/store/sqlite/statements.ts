@@ -171,7 +171,12 @@ export function prepareStatements(db: Database) {
          history_length = @history_length, process_endings = @process_endings
        WHERE arn = @arn AND version = @expected_version AND status = 'RUNNING'`,
     ),
-    runningExecutions: preparePluck<[], string>(db, "SELECT arn FROM executions WHERE status = 'RUNNING' ORDER BY arn"),
+    countRunningExecutions: preparePluck<[], number>(db, "SELECT count(*) FROM executions WHERE status = 'RUNNING'"),
+    runningExecutionsWithTasks: preparePluck<[], string>(
+      db,
+      `SELECT DISTINCT t.execution_arn FROM tasks t JOIN executions e ON e.arn = t.execution_arn
+       WHERE e.status = 'RUNNING' ORDER BY 1`,
+    ),
 
     // history
     insertEvent: prepare<EventRow>(

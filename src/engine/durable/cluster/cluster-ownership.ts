@@ -119,6 +119,10 @@ export class ClusterOwnership implements Ownership {
     this.cluster.stats.stepsCommitted++;
   }
 
+  get open(): number {
+    return this.actors.size;
+  }
+
   async acquire(arn: string): Promise<ExecutionRecord | undefined> {
     const got = await this.store.acquireExecution(arn, this.cluster.id, this.ctx.clock.now(), this.cluster.leaseMs);
     return got.acquired ? got.record : undefined;
