@@ -4,7 +4,7 @@
  * run ends), the failed children with their errors, the children listed page by page
  * (ListExecutions by mapRunArn), and UpdateMapRun for a running run's limits.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import {
   ExecutionStatuses,
   arnLabel,
@@ -14,8 +14,10 @@ import {
   type ExecutionListItem,
   type ExecutionStatus,
 } from '../api.js';
+import type { ExecutionHistory } from '../history.js';
 import {
   finishedOf,
+  mapRunArns,
   mapRunLabel,
   progressSegments,
   segmentKeys,
@@ -84,8 +86,8 @@ export function MapRunPage({ arn }: { arn: string }) {
     <section>
       <p className="crumbs">
         <a href={href.machines()}>State machines</a> /{' '}
-        {r ? <a href={href.execution(r.executionArn)}>{parent.data?.name ?? arnLabel(r.executionArn)}</a> : '…'} /{' '}
-        Map Run {label}
+        {r ? <a href={href.execution(r.executionArn)}>{parent.data?.name ?? arnLabel(r.executionArn)}</a> : '…'} / Map
+        Run {label}
       </p>
       <div className="page-head">
         <h1>
@@ -406,5 +408,41 @@ function Children({ arn, counts, refresh }: { arn: string; counts: MapRunCounts;
         </button>
       </div>
     </div>
+  );
+}
+
+/**
+ * The execution page's links: a child's Map Run (DescribeExecution's mapRunArn), and the Map Runs
+ * a parent started (its MapRunStarted events, so a run appears as soon as the live history has it).
+ */
+export function MapRunLinks({
+  mapRunArn,
+  history,
+  version,
+}: {
+  mapRunArn?: string;
+  history: ExecutionHistory;
+  version: number;
+}) {
+  const started = useMemo(() => mapRunArns(history.events), [history, version]);
+  return (
+    <>
+      {mapRunArn && (
+        <Field label="Map Run">
+          <a href={href.mapRun(mapRunArn)} data-testid="map-run-link">
+            {mapRunLabel(mapRunArn)}
+          </a>
+        </Field>
+      )}
+      {started.length > 0 && (
+        <Field label={started.length === 1 ? 'Map Run' : 'Map Runs'}>
+          {started.map((m) => (
+            <a key={m} href={href.mapRun(m)} data-testid="map-run-link">
+              {mapRunLabel(m)}
+            </a>
+          ))}
+        </Field>
+      )}
+    </>
   );
 }
