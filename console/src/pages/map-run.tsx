@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react
 import {
   ExecutionStatuses,
   arnLabel,
+  baseMachineArn,
   call,
   formatDuration,
   type Execution,
@@ -86,6 +87,14 @@ export function MapRunPage({ arn }: { arn: string }) {
     <section>
       <p className="crumbs">
         <a href={href.machines()}>State machines</a> /{' '}
+        {parent.data && (
+          <>
+            <a href={href.machine(baseMachineArn(parent.data.stateMachineArn))}>
+              {arnLabel(baseMachineArn(parent.data.stateMachineArn))}
+            </a>{' '}
+            /{' '}
+          </>
+        )}
         {r ? <a href={href.execution(r.executionArn)}>{parent.data?.name ?? arnLabel(r.executionArn)}</a> : '…'} / Map
         Run {label}
       </p>
@@ -114,7 +123,9 @@ export function MapRunPage({ arn }: { arn: string }) {
               </a>
             </Field>
             <Field label="MaxConcurrency">
-              <span data-testid="max-concurrency">{r.maxConcurrency === 0 ? 'unlimited (0)' : r.maxConcurrency}</span>
+              <span data-testid="max-concurrency">
+                {r.maxConcurrency === 0 ? '0 (no limit set: up to 10,000)' : r.maxConcurrency}
+              </span>
             </Field>
             <Field label="ToleratedFailureCount">
               <span data-testid="tolerated-failure-count">{r.toleratedFailureCount}</span>
