@@ -40,7 +40,7 @@ function ensureConsoleBuilt(): void {
   );
 }
 
-const distributed = (processor: Record<string, Json>, startAt: string, extra: Record<string, Json>): Json => ({
+const distributed = (processor: Record<string, Json>, startAt: string, extra: Record<string, Json>): object => ({
   StartAt: 'Fan',
   States: {
     Fan: {
@@ -156,7 +156,7 @@ describe.skipIf(!haveBrowser)(
       const segments = await page
         .getByTestId('items-progress')
         .locator('.progress-segment')
-        .evaluateAll((spans) => spans.map((s) => [s.dataset.segment, (s as HTMLElement).style.width]));
+        .evaluateAll((spans) => spans.map((s) => [s.dataset.segment, (s as { style: { width: string } }).style.width]));
       expect(segments.map(([key, width]) => [key, Math.round(Number.parseFloat(width ?? ''))])).toEqual([
         ['succeeded', 67],
         ['failed', 33],
