@@ -130,6 +130,8 @@ export interface Execution extends ExecutionListItem {
   redriveDate?: number;
   redriveStatus?: string;
   redriveStatusReason?: string;
+  /** A Distributed Map's child: the Map Run it belongs to. */
+  mapRunArn?: string;
 }
 
 export interface HistoryEvent {

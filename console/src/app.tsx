@@ -5,6 +5,7 @@ import { EditorPage } from './pages/editor.js';
 import { ExecutionPage } from './pages/execution.js';
 import { ExpressExecutionPage } from './pages/express.js';
 import { MachinePage } from './pages/machine.js';
+import { MapRunPage } from './pages/map-run.js';
 import { MachinesPage } from './pages/machines.js';
 import { StartPage } from './pages/start.js';
 import { href, useRoute } from './router.js';
@@ -108,6 +109,7 @@ export function App() {
         {route.page === 'execution' && !route.arn.includes(':express:') && (
           <ExecutionPage key={route.arn} arn={route.arn} tab={route.tab} />
         )}
+        {route.page === 'map-run' && <MapRunPage key={route.arn} arn={route.arn} />}
         {route.page === 'cluster' && <ClusterPage />}
         {route.page === 'compare' && <ComparePage key={`${route.a} ${route.b}`} a={route.a} b={route.b} />}
         {route.page === 'not-found' && (

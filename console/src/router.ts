@@ -8,6 +8,7 @@ export type Route =
   | { page: 'edit'; arn: string }
   | { page: 'start'; arn: string }
   | { page: 'execution'; arn: string; tab?: string }
+  | { page: 'map-run'; arn: string }
   | { page: 'cluster' }
   | { page: 'compare'; a: string; b: string }
   | { page: 'not-found'; path: string };
@@ -26,6 +27,7 @@ export function parseRoute(hash: string): Route {
   }
   if (section === 'compare' && arn && sub) return { page: 'compare', a: arn, b: decodeURIComponent(sub) };
   if (section === 'executions' && arn) return { page: 'execution', arn, tab: sub };
+  if (section === 'map-runs' && arn) return { page: 'map-run', arn };
   return { page: 'not-found', path };
 }
 
@@ -38,6 +40,7 @@ export const href = {
   start: (arn: string) => `#/machines/${encodeURIComponent(arn)}/start`,
   compare: (a: string, b: string) => `#/compare/${encodeURIComponent(a)}/${encodeURIComponent(b)}`,
   execution: (arn: string, tab?: string) => `#/executions/${encodeURIComponent(arn)}${tab ? `/${tab}` : ''}`,
+  mapRun: (arn: string) => `#/map-runs/${encodeURIComponent(arn)}`,
 };
 
 export function navigate(to: string): void {

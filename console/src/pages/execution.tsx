@@ -19,6 +19,7 @@ import { loadHistory, pageSlice } from '../pager.js';
 import { href, navigate } from '../router.js';
 import { ErrorBox, Field, FoldText, JsonBlock, StatusBadge, Tabs, When, useAsync } from '../ui.js';
 import { failureOrigins, statusesWithOrigins } from '../failure-origin.js';
+import { MapRunLinks } from './map-run.js';
 import { PREFILL_KEY } from './start.js';
 import { WaitingTasks, useOpenTasks } from './tasks.js';
 import { RerunOrigin, RerunPanel, isTopLevel, type RerunMachine } from './rerun.js';
@@ -214,6 +215,7 @@ export function ExecutionPage({ arn, tab }: { arn: string; tab?: string }) {
               <a href={href.execution(parentArn)}>{arnLabel(parentArn)}</a>
             </Field>
           )}
+          <MapRunLinks mapRunArn={e.mapRunArn} history={history} version={version} />
           {history.summary.childExecutionArns.length > 0 && (
             <Field label="Child executions">
               {history.summary.childExecutionArns.map((c) => (
