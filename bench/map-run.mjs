@@ -16,6 +16,9 @@
 //   BENCH_MAP_CONCURRENCY  the Map's MaxConcurrency (default 1000)
 //   BENCH_MAP_TIMEOUT_S    a run still going after this many seconds fails the benchmark (default 1800)
 //   BENCH_MAP_NO_CEILING   set to skip the read-only ceilings
+//   BENCH_MAP_HEAP_MB      each child type runs a second time on a server whose V8 old space is capped at
+//                          this many MB (--max-old-space-size), to show what the run holds is bounded (default 64)
+//   BENCH_MAP_NO_HEAP_CHECK set to skip those capped runs
 //   BENCH_SERVER_NODE_ARGS extra node flags for the server, e.g. '--cpu-prof --cpu-prof-dir=/tmp/p'
 //   BENCH_NO_WRITE         set to skip writing bench/results/map-run-*.json
 import { spawn } from 'node:child_process';
@@ -282,9 +285,9 @@ async function stepwiseReadCeiling(url, count) {
 // ---------------------------------------------------------------------------------------------
 // The server
 
-async function startServer(dataDir, s3Url) {
+async function startServer(dataDir, s3Url, extraNodeArgs) {
   const port = await freePort();
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const nodeArgs = [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean), ...extraNodeArgs];
   const args = [
     ...nodeArgs,
     'dist/cli/main.js',
@@ -335,11 +338,16 @@ async function sfnClient(url) {
 // ---------------------------------------------------------------------------------------------
 // One run: a fresh server, one parent execution, its Map Run followed to the end
 
-async function mapRun({ executionType, count, batch, concurrency, s3, dir, timeoutS }) {
+async function mapRun({ executionType, count, batch, concurrency, s3, dir, timeoutS, heapMb }) {
   const sfnModule = await import('@aws-sdk/client-sfn');
   const { CreateStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand } = sfnModule;
   const { ListMapRunsCommand, DescribeMapRunCommand } = sfnModule;
-  const server = await startServer(join(dir, `server-${executionType.toLowerCase()}`), s3.url);
+  const label = `${executionType}${heapMb ? `, heap ${heapMb} MB` : ''}`;
+  const server = await startServer(
+    join(dir, `server-${executionType.toLowerCase()}${heapMb ? `-heap-${heapMb}` : ''}`),
+    s3.url,
+    heapMb ? [`--max-old-space-size=${heapMb}`] : [],
+  );
   const sfn = await sfnClient(server.url);
   const children = Math.ceil(count / batch);
   let sampler;
@@ -387,12 +395,12 @@ async function mapRun({ executionType, count, batch, concurrency, s3, dir, timeo
         const last = timeline.at(-1);
         if (timeline.length % 10 === 0)
           process.stderr.write(
-            `  ${executionType} ${last.s} s: ${fmt(last.items)} items done, ${last.running} children running, RSS ${last.rssMiB} MiB\n`,
+            `  ${label} ${last.s} s: ${fmt(last.items)} items done, ${last.running} children running, RSS ${last.rssMiB} MiB\n`,
           );
       }
       if (execution.status !== 'RUNNING') break;
       if (Date.now() > deadline)
-        throw new Error(`${executionType}: still RUNNING after ${timeoutS} s (${JSON.stringify(timeline.at(-1))})`);
+        throw new Error(`${label}: still RUNNING after ${timeoutS} s (${JSON.stringify(timeline.at(-1))})`);
     }
     clearInterval(sampler);
     const memoryAtEnd = processMemory(server.pid);
@@ -401,22 +409,20 @@ async function mapRun({ executionType, count, batch, concurrency, s3, dir, timeo
 
     // ---- correctness, before any figure ----
     if (execution.status !== 'SUCCEEDED')
-      throw new Error(`${executionType}: the parent ended ${execution.status}: ${execution.error} ${execution.cause}`);
+      throw new Error(`${label}: the parent ended ${execution.status}: ${execution.error} ${execution.cause}`);
     const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
-    if (described.status !== 'SUCCEEDED') throw new Error(`${executionType}: the Map Run ended ${described.status}`);
+    if (described.status !== 'SUCCEEDED') throw new Error(`${label}: the Map Run ended ${described.status}`);
     if (described.itemCounts?.succeeded !== count || described.itemCounts?.total !== count)
-      throw new Error(
-        `${executionType}: itemCounts ${JSON.stringify(described.itemCounts)}, expected ${count} succeeded`,
-      );
+      throw new Error(`${label}: itemCounts ${JSON.stringify(described.itemCounts)}, expected ${count} succeeded`);
     if (described.executionCounts?.succeeded !== children || described.executionCounts?.total !== children)
       throw new Error(
-        `${executionType}: executionCounts ${JSON.stringify(described.executionCounts)}, expected ${children} succeeded`,
+        `${label}: executionCounts ${JSON.stringify(described.executionCounts)}, expected ${children} succeeded`,
       );
     const output = JSON.parse(execution.output ?? 'null');
     const sum = Array.isArray(output) ? output.reduce((a, b) => a + (b?.count ?? 0), 0) : NaN;
     if (!Array.isArray(output) || output.length !== children || sum !== count)
       throw new Error(
-        `${executionType}: the Map's output has ${output?.length} entries adding up to ${sum}, expected ${children} adding up to ${count}`,
+        `${label}: the Map's output has ${output?.length} entries adding up to ${sum}, expected ${children} adding up to ${count}`,
       );
 
     const mapRunMs = described.stopDate.getTime() - described.startDate.getTime();
@@ -427,6 +433,7 @@ async function mapRun({ executionType, count, batch, concurrency, s3, dir, timeo
         : NaN;
     return {
       executionType,
+      heapMb,
       items: count,
       children,
       batch,
@@ -472,6 +479,7 @@ async function main() {
   const batch = envNumber('BENCH_MAP_BATCH', 100);
   const concurrency = envNumber('BENCH_MAP_CONCURRENCY', 1000);
   const timeoutS = envNumber('BENCH_MAP_TIMEOUT_S', 1800);
+  const heapMb = process.env.BENCH_MAP_NO_HEAP_CHECK ? undefined : envNumber('BENCH_MAP_HEAP_MB', 64);
   const types = envList('BENCH_MAP_TYPES', ['express', 'standard']).map((t) => t.toUpperCase());
   for (const t of types) if (t !== 'EXPRESS' && t !== 'STANDARD') throw new Error(`unknown child type '${t}'`);
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js')))
@@ -500,6 +508,10 @@ async function main() {
       console.log(`${executionType} children: ${fmt(Math.ceil(count / batch))} of ${batch} items...`);
       results.runs.push(await mapRun({ executionType, count, batch, concurrency, s3, dir, timeoutS }));
     }
+    for (const executionType of heapMb ? types : []) {
+      console.log(`${executionType} children again, the server's heap capped at ${heapMb} MB...`);
+      results.runs.push(await mapRun({ executionType, count, batch, concurrency, s3, dir, timeoutS, heapMb }));
+    }
   } finally {
     client?.destroy();
     await s3?.stop();
@@ -523,11 +535,11 @@ async function main() {
   for (const r of results.runs) {
     const ratio = best ? `; ${pct(r.itemsPerSecond / best.perSecond)} of the ItemReader alone` : '';
     row(
-      `Map Run, ${r.executionType} children`,
+      `Map Run, ${r.executionType} children${r.heapMb ? `, old space capped at ${r.heapMb} MB` : ''}`,
       fmt(r.itemsPerSecond),
       `${fmt(r.mapRunMs / 1000, 1)} s`,
       `${fmt(MiB(r.memory.peakRssSampled))} / ${fmt(MiB(r.memory.vmHwm))} MiB`,
-      `${fmt(r.childrenPerSecond)} children/s${ratio}; CPU: server ${fmt(r.cpu.serverCores, 2)} cores (${fmt(r.cpu.serverUsPerItem, 1)} µs/item), s3rver ${fmt(r.cpu.s3rverCores, 2)}; machine ${pct(r.cpu.machineBusy)} busy; idle RSS ${fmt(MiB(r.memory.idleRss))} MiB`,
+      `${fmt(r.childrenPerSecond)} children/s${ratio}; CPU: server ${fmt(r.cpu.serverCores, 2)} cores (${fmt(r.cpu.serverUsPerItem, 1)} µs/item: ${fmt(1e6 / r.cpu.serverUsPerItem)} items/s per server CPU-second), s3rver ${fmt(r.cpu.s3rverCores, 2)}; machine ${pct(r.cpu.machineBusy)} busy; idle RSS ${fmt(MiB(r.memory.idleRss))} MiB`,
     );
   }
   const table = lines.join('\n');
@@ -550,7 +562,15 @@ async function main() {
       loadavgEnd: loadEnd,
     },
     git: gitState(),
-    settings: { count, batch, concurrency, types, timeoutS, serverNodeArgs: process.env.BENCH_SERVER_NODE_ARGS ?? '' },
+    settings: {
+      count,
+      batch,
+      concurrency,
+      types,
+      timeoutS,
+      heapMb,
+      serverNodeArgs: process.env.BENCH_SERVER_NODE_ARGS ?? '',
+    },
     workloads: Object.fromEntries(types.map((t) => [t, parentDefinition(t, batch, concurrency)])),
     itemLine: itemLine(0).trim(),
     results,
