@@ -23,7 +23,16 @@
 //   BENCH_NO_WRITE         set to skip writing bench/results/map-run-*.json
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -121,6 +130,16 @@ function machineCpu() {
   const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
   const idle = v[3] + (v[4] ?? 0);
   return { busyMs: ((total - idle) * 1000) / CLK_TCK, totalMs: (total * 1000) / CLK_TCK };
+}
+
+/** The sizes of the files directly in `directory`, added up. */
+function directoryBytes(directory) {
+  let bytes = 0;
+  for (const name of readdirSync(directory)) {
+    const stat = statSync(join(directory, name));
+    if (stat.isFile()) bytes += stat.size;
+  }
+  return bytes;
 }
 
 function freePort() {
@@ -343,11 +362,8 @@ async function mapRun({ executionType, count, batch, concurrency, s3, dir, timeo
   const { CreateStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand } = sfnModule;
   const { ListMapRunsCommand, DescribeMapRunCommand } = sfnModule;
   const label = `${executionType}${heapMb ? `, heap ${heapMb} MB` : ''}`;
-  const server = await startServer(
-    join(dir, `server-${executionType.toLowerCase()}${heapMb ? `-heap-${heapMb}` : ''}`),
-    s3.url,
-    heapMb ? [`--max-old-space-size=${heapMb}`] : [],
-  );
+  const dataDir = join(dir, `server-${executionType.toLowerCase()}${heapMb ? `-heap-${heapMb}` : ''}`);
+  const server = await startServer(dataDir, s3.url, heapMb ? [`--max-old-space-size=${heapMb}`] : []);
   const sfn = await sfnClient(server.url);
   const children = Math.ceil(count / batch);
   let sampler;
@@ -460,6 +476,8 @@ async function mapRun({ executionType, count, batch, concurrency, s3, dir, timeo
         serverUsPerItem: ((cpu1.server - cpu0.server) * 1000) / count,
         machineBusy: busy,
       },
+      /** The data directory's files (the SQLite database and its WAL) at the end: what the run wrote. */
+      storeBytes: directoryBytes(dataDir),
       timeline,
     };
   } finally {
@@ -539,7 +557,7 @@ async function main() {
       fmt(r.itemsPerSecond),
       `${fmt(r.mapRunMs / 1000, 1)} s`,
       `${fmt(MiB(r.memory.peakRssSampled))} / ${fmt(MiB(r.memory.vmHwm))} MiB`,
-      `${fmt(r.childrenPerSecond)} children/s${ratio}; CPU: server ${fmt(r.cpu.serverCores, 2)} cores (${fmt(r.cpu.serverUsPerItem, 1)} µs/item: ${fmt(1e6 / r.cpu.serverUsPerItem)} items/s per server CPU-second), s3rver ${fmt(r.cpu.s3rverCores, 2)}; machine ${pct(r.cpu.machineBusy)} busy; idle RSS ${fmt(MiB(r.memory.idleRss))} MiB`,
+      `${fmt(r.childrenPerSecond)} children/s${ratio}; CPU: server ${fmt(r.cpu.serverCores, 2)} cores (${fmt(r.cpu.serverUsPerItem, 1)} µs/item: ${fmt(1e6 / r.cpu.serverUsPerItem)} items/s per server CPU-second), s3rver ${fmt(r.cpu.s3rverCores, 2)}; machine ${pct(r.cpu.machineBusy)} busy; store ${fmt(MiB(r.storeBytes))} MiB; idle RSS ${fmt(MiB(r.memory.idleRss))} MiB`,
     );
   }
   const table = lines.join('\n');
