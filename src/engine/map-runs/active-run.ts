@@ -275,8 +275,12 @@ export class ActiveRun {
     while (this.writing) await this.writing;
     if (this.pendingRows.length === 0) return;
     const rows = this.pendingRows.splice(0);
-    this.writing = this.options.store
+    const { store } = this.options;
+    this.writing = store
       .putMapRunChildren(rows)
+      // With the progress as it stands now, so that DescribeMapRun's started count is never behind
+      // the finished children it counts (their difference is what it reports as running).
+      .then(() => store.updateMapRun((this.record = { ...this.record, detail: this.progress.detail() })))
       .catch((error: unknown) => {
         // Kept for the next write (a store fault passes; the run's end writes what is left).
         this.pendingRows.unshift(...rows);

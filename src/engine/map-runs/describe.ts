@@ -23,7 +23,7 @@ export function mapRunCounts(
   finished: MapRunChildCount[],
 ): { itemCounts: MapRunCounts; executionCounts: MapRunCounts } {
   const detail = detailOf(record);
-  const count = (unit: 'items' | 'children', started: number, read: number): MapRunCounts => {
+  const count = (unit: 'items' | 'children', started: number, read: number, known = 0): MapRunCounts => {
     const of = (status: MapRunChildCount['status']) => finished.find((f) => f.status === status)?.[unit] ?? 0;
     const succeeded = of('SUCCEEDED');
     const failed = of('FAILED');
@@ -32,7 +32,7 @@ export function mapRunCounts(
     const done = succeeded + failed + timedOut + aborted;
     const ended = record.status !== 'RUNNING';
     const running = ended ? 0 : Math.max(0, started - done);
-    const total = Math.max(read, done + running);
+    const total = Math.max(read, known, done + running);
     // Children never started because the run ended first count as aborted, as AWS counts them.
     const notStarted = Math.max(0, total - done - running);
     return {
@@ -49,7 +49,7 @@ export function mapRunCounts(
     };
   };
   return {
-    itemCounts: count('items', detail.itemsStarted, detail.itemsRead),
+    itemCounts: count('items', detail.itemsStarted, detail.itemsRead, detail.itemsKnown),
     executionCounts: count('children', detail.childrenStarted, detail.childrenRead),
   };
 }

@@ -17,6 +17,8 @@ export type MapRunDetail = {
   childrenStarted: number;
   /** Every item has been read: `itemsRead` is the total. */
   readerDone: boolean;
+  /** How many items there are, when known before they are read (inline items). */
+  itemsKnown?: number;
   /** A redrive of the parent reopened the run: its failed children run again. */
   redriving?: boolean;
   error?: string;
@@ -32,6 +34,7 @@ export function detailOf(record: Pick<MapRunRecord, 'detail'>): MapRunDetail {
     itemsStarted: n('itemsStarted'),
     childrenStarted: n('childrenStarted'),
     readerDone: d.readerDone === true,
+    ...(typeof d.itemsKnown === 'number' ? { itemsKnown: d.itemsKnown } : {}),
     ...(d.redriving === true ? { redriving: true } : {}),
     ...(typeof d.error === 'string' ? { error: d.error } : {}),
     ...(typeof d.cause === 'string' ? { cause: d.cause } : {}),
@@ -101,6 +104,7 @@ export class MapRunProgress {
       itemsStarted: this.itemsStarted,
       childrenStarted: this.childrenStarted,
       readerDone: this.done,
+      ...(this.knownTotalItems !== undefined ? { itemsKnown: this.knownTotalItems } : {}),
     };
   }
 }
