@@ -14,6 +14,9 @@
 //   BENCH_HTTP_N        executions per HTTP StartExecution run (default 20000)
 //   BENCH_SYNC_N        executions per StartSyncExecution run (default 30000)
 //   BENCH_WAIT_N        executions in the Wait phase (default 100000)
+//   BENCH_WAIT_DUE_RATE executions coming due per second in the Wait phase's steady stream (default 2000)
+//   BENCH_WAIT_START_RATE starts per second assumed when the standard phase did not run (default 5000):
+//                       the first due time is far enough ahead for all of them to start first
 //   BENCH_INPROC_WINDOW comma list: executions in flight in process (default 100,1000)
 //   BENCH_CONCURRENCY   comma list: HTTP requests in flight (default 32,64)
 //   BENCH_NO_WRITE      set to skip writing bench/results/server-*.json (profiling runs)
@@ -23,7 +26,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout } from 'node:timers';
+import { clearInterval, setInterval, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { envList, envNumber } from './lib/env.mjs';
 import { fmt } from './lib/format.mjs';
@@ -253,7 +256,7 @@ async function standardInProcess(dir, count, windows) {
     );
     if (sample?.status !== 'SUCCEEDED' || JSON.parse(sample.output).size !== 'small')
       throw new Error(`unexpected result: ${JSON.stringify(sample?.status)} ${sample?.output}`);
-    const running = (await store.runningExecutions()).length;
+    const running = await store.countRunningExecutions();
     if (running !== 0) throw new Error(`${running} executions still RUNNING`);
     await engine.close();
     await store.close();
@@ -340,7 +343,7 @@ async function overHttp(dir, client, phases, httpCount, syncCount, concurrencies
         });
         if (r.errors > 0) console.error(`StartExecution: ${r.errors} errors, first: ${r.firstError}`);
       }
-      const running = (await server.store.runningExecutions()).length;
+      const running = await server.store.countRunningExecutions();
       if (running !== 0) throw new Error(`${running} executions still RUNNING`);
     }
 
@@ -383,40 +386,69 @@ async function overHttp(dir, client, phases, httpCount, syncCount, concurrencies
 // 5. Many executions waiting (child process, for clean memory figures)
 
 async function runWaitPhase() {
-  const { dir, count, window, estimatedRate } = JSON.parse(process.argv[3]);
+  const { dir, count, window, estimatedRate, dueRate } = JSON.parse(process.argv[3]);
   const { SqliteStore } = await import('../dist/store/sqlite/sqlite-store.js');
   const { DurableEngine } = await import('../dist/engine/durable/durable-engine.js');
+  const { default: Database } = await import('../dist/store/sqlite/driver.js');
   const logger = await silentLogger();
   const sm = stateMachineRecord('bench-wait', 'STANDARD', WAIT_THEN_DONE);
-  const result = { executions: count, window };
+  const result = { executions: count, window, dueRate };
   const log = (text) => process.send({ kind: 'log', text });
+  const order = FIVE_STATES_INPUT.order;
 
-  /** Starts `count` executions waiting until a time far enough ahead for all of them to start first. */
-  const startAll = async (engine, prefix) => {
-    const margin = Math.max(10_000, (count / estimatedRate) * 1000 + 5_000);
-    const until = Date.now() + margin;
-    const inputText = JSON.stringify({ until: new Date(until).toISOString(), order: FIVE_STATES_INPUT.order });
+  /**
+   * Starts `count` executions, execution i waiting until `dueOf(i)`, after all of them have started
+   * (the first due time is `margin` ahead of the first start).
+   */
+  const startAll = async (engine, prefix, dueOf) => {
     const start = performance.now();
     await windowed(count, window, async (i) => {
+      const input = { until: new Date(dueOf(i)).toISOString(), order };
       const r = await engine.startExecution({
         stateMachine: sm,
         name: `${prefix}-${i}`,
-        input: JSON.parse(inputText),
-        inputText,
+        input,
+        inputText: JSON.stringify(input),
       });
       if (!('executionArn' in r)) throw new Error(`start ${prefix}-${i} failed`);
     });
     const ms = performance.now() - start;
-    return {
-      until,
-      startMs: ms,
-      startPerSecond: (count / ms) * 1000,
-      startedBeforeDue: Date.now() < until,
-      dueMarginMs: margin,
-    };
+    return { startMs: ms, startPerSecond: (count / ms) * 1000, startedBeforeDue: Date.now() < dueOf(0) };
+  };
+  const margin = Math.max(10_000, (count / estimatedRate) * 1000 + 5_000);
+  /** Peak RSS, sampled every 100 ms while `work` runs. */
+  const peakRss = async (work) => {
+    let peak = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+    try {
+      return { value: await work(), peak };
+    } finally {
+      clearInterval(sampler);
+    }
+  };
+  /** How late each execution ended after its due time (its last commit's stop date), in ms. */
+  const lateness = (file, prefix, dueOf) => {
+    const db = new Database(file, { readonly: true });
+    try {
+      const late = [];
+      for (const row of db.prepare("SELECT name, stop_date FROM executions WHERE name LIKE ? || '-%'").iterate(prefix))
+        late.push(row.stop_date - dueOf(Number(row.name.slice(prefix.length + 1))));
+      late.sort((x, y) => x - y);
+      const at = (q) => late[Math.min(late.length - 1, Math.floor(q * late.length))];
+      return {
+        ended: late.length,
+        p50: at(0.5),
+        p99: at(0.99),
+        max: late[late.length - 1],
+        withinOneSecond: late.filter((ms) => ms <= 1000).length,
+      };
+    } finally {
+      db.close();
+    }
   };
 
-  // A: start, measure memory while they wait, then time from the due moment to the last completion.
+  // A: due times spread at `dueRate` per second, as they would come due in a steady stream: memory
+  // while they wait, then how late each one ended after its own due time.
   {
     const file = join(dir, 'wait-a.db');
     const store = SqliteStore.open(file);
@@ -425,35 +457,41 @@ async function runWaitPhase() {
     await engine.start();
     await store.createStateMachine(sm);
     const before = memory();
-    log(`wait phase A: starting ${count} executions`);
-    const started = await startAll(engine, 'a');
+    log(`wait phase A: starting ${count} executions, due ${dueRate}/s`);
+    const base = Date.now() + margin;
+    const dueOf = (i) => base + Math.floor((i * 1000) / dueRate);
+    const started = await startAll(engine, 'a', dueOf);
     const waiting = memory();
+    const loadedWhileWaiting = engine.activeExecutions;
     log(`wait phase A: started in ${(started.startMs / 1000).toFixed(1)} s; waiting until due`);
-    const dueIn = started.until - Date.now();
-    await sleep(Math.max(0, dueIn));
+    await sleep(Math.max(0, base - Date.now()));
     const dueAt = performance.now();
-    const last = await counter.whenTerminal(count);
-    const finishMs = last - dueAt;
+    const { value: last, peak } = await peakRss(() => counter.whenTerminal(count));
     const stats = engine.commitStats;
-    const running = (await store.runningExecutions()).length;
+    const running = await store.countRunningExecutions();
     await engine.close();
     await store.close();
     result.sameEngine = {
       ...started,
+      dueMarginMs: margin,
+      dueSpanMs: dueOf(count - 1) - base,
       rssBefore: before.rss,
       rssWaiting: waiting.rss,
       heapBefore: before.heapUsed,
       heapWaiting: waiting.heapUsed,
       rssPerExecution: (waiting.rss - before.rss) / count,
       heapPerExecution: (waiting.heapUsed - before.heapUsed) / count,
-      resumeMs: finishMs,
-      resumePerSecond: (count / finishMs) * 1000,
+      loadedWhileWaiting,
+      rssPeakResuming: peak,
+      resumeMs: last - dueAt,
+      lateness: lateness(file, 'a', dueOf),
       maxBatch: stats.maxBatch,
       stillRunning: running,
     };
   }
 
-  // B: start, close the engine, let the timers fall due while it is down, reopen, time until done.
+  // B: all due at one moment; the engine is closed and reopened before it (what a restart loads),
+  // then every timer falls due at once: the resume rate of a backlog.
   {
     const file = join(dir, 'wait-b.db');
     let store = SqliteStore.open(file);
@@ -461,38 +499,48 @@ async function runWaitPhase() {
     await engine.start();
     await store.createStateMachine(sm);
     log(`wait phase B: starting ${count} executions`);
-    const started = await startAll(engine, 'b');
+    const until = Date.now() + margin;
+    const started = await startAll(engine, 'b', () => until);
     await engine.close();
     await store.close();
-    engine = undefined;
-    store = undefined;
     const rssClosed = memory().rss;
-    log('wait phase B: engine closed; waiting until the timers are due');
-    await sleep(Math.max(0, started.until - Date.now()) + 500);
+    log('wait phase B: engine closed; reopening it before the timers are due');
     const open = performance.now();
     store = SqliteStore.open(file);
     const counter = countCompletions(store);
     engine = new DurableEngine({ store, logger });
     await engine.start();
-    const startedAt = performance.now();
-    const last = await counter.whenTerminal(count);
-    const running = (await store.runningExecutions()).length;
+    const engineStartMs = performance.now() - open;
+    const reopened = memory().rss;
+    const loadedAfterStart = engine.activeExecutions;
+    const inFlightAfterStart = engine.executionsInFlight;
+    const reopenedBeforeDue = Date.now() < until;
+    if (!reopenedBeforeDue) log('wait phase B: the timers fell due before the engine had started');
+    await sleep(Math.max(0, until - Date.now()));
+    const dueAt = performance.now();
+    const { value: last, peak } = await peakRss(() => counter.whenTerminal(count));
+    const running = await store.countRunningExecutions();
     await engine.close();
     await store.close();
     result.afterRestart = {
       ...started,
       rssClosed,
-      engineStartMs: startedAt - open,
-      resumeMs: last - open,
-      resumePerSecond: (count / (last - open)) * 1000,
+      engineStartMs,
+      rssAfterStart: reopened,
+      loadedAfterStart,
+      inFlightAfterStart,
+      reopenedBeforeDue,
+      rssPeakResuming: peak,
+      resumeMs: last - dueAt,
+      resumePerSecond: (count / (last - dueAt)) * 1000,
       stillRunning: running,
     };
   }
   process.send({ kind: 'result', result });
 }
 
-async function waitPhase(dir, count, window, estimatedRate) {
-  const child = fork(SELF, ['wait', JSON.stringify({ dir, count, window, estimatedRate })], {
+async function waitPhase(dir, count, window, estimatedRate, dueRate) {
+  const child = fork(SELF, ['wait', JSON.stringify({ dir, count, window, estimatedRate, dueRate })], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: [
       '--expose-gc',
@@ -519,6 +567,7 @@ async function main() {
   const httpN = envNumber('BENCH_HTTP_N', 20_000);
   const syncN = envNumber('BENCH_SYNC_N', 30_000);
   const waitN = envNumber('BENCH_WAIT_N', 100_000);
+  const waitDueRate = envNumber('BENCH_WAIT_DUE_RATE', 2_000);
   const windows = envList('BENCH_INPROC_WINDOW', ['100', '1000']).map(Number);
   const concurrencies = envList('BENCH_CONCURRENCY', ['32', '64']).map(Number);
   const dir = mkdtempSync(join(os.tmpdir(), 'stepwise-server-bench-'));
@@ -550,8 +599,8 @@ async function main() {
       console.log(`${fmt(waitN)} executions in a Wait state...`);
       const rate = results.standardInProcess
         ? Math.max(...results.standardInProcess.map((r) => r.perSecond)) / 2
-        : 1000;
-      results.waiting = await waitPhase(dir, waitN, 1000, rate);
+        : envNumber('BENCH_WAIT_START_RATE', 5000);
+      results.waiting = await waitPhase(dir, waitN, 1000, rate, waitDueRate);
     }
   } finally {
     client?.close();
@@ -621,21 +670,21 @@ async function main() {
       'after GC',
       '',
       '',
-      `rss ${fmt(MiB(a.rssBefore))} → ${fmt(MiB(a.rssWaiting))} MiB (${fmt(a.rssPerExecution)} B/execution); heap ${fmt(MiB(a.heapBefore))} → ${fmt(MiB(a.heapWaiting))} MiB (${fmt(a.heapPerExecution)} B/execution)`,
+      `rss ${fmt(MiB(a.rssBefore))} → ${fmt(MiB(a.rssWaiting))} MiB (${fmt(a.rssPerExecution)} B/execution); heap ${fmt(MiB(a.heapBefore))} → ${fmt(MiB(a.heapWaiting))} MiB (${fmt(a.heapPerExecution)} B/execution); ${fmt(a.loadedWhileWaiting)} in memory (target rss < 400 MiB at 1,000,000)`,
     );
     row(
       `${fmt(w.executions)} waiting: resume when due`,
-      'same engine',
-      fmt(a.resumePerSecond),
+      `due ${fmt(w.dueRate)}/s`,
+      fmt(w.dueRate),
       '',
-      `all done ${fmt(a.resumeMs / 1000, 2)} s after due; max batch ${a.maxBatch}`,
+      `${fmt(a.lateness.withinOneSecond)} of ${fmt(a.lateness.ended)} within 1 s of due (late p50 ${fmt(a.lateness.p50)} ms, p99 ${fmt(a.lateness.p99)} ms, max ${fmt(a.lateness.max)} ms); peak rss ${fmt(MiB(a.rssPeakResuming))} MiB`,
     );
     row(
-      `${fmt(w.executions)} waiting: resume after restart`,
+      `${fmt(w.executions)} waiting: restart, then all due at once`,
       'new engine, same file',
       fmt(b.resumePerSecond),
       '',
-      `all done ${fmt(b.resumeMs / 1000, 2)} s after opening (engine.start() ${fmt(b.engineStartMs / 1000, 2)} s)`,
+      `engine.start() ${fmt(b.engineStartMs / 1000, 2)} s, ${fmt(b.loadedAfterStart)} loaded, rss ${fmt(MiB(b.rssAfterStart))} MiB; all done ${fmt(b.resumeMs / 1000, 2)} s after due, peak rss ${fmt(MiB(b.rssPeakResuming))} MiB`,
     );
   }
   const table = lines.join('\n');
@@ -656,7 +705,7 @@ async function main() {
       loadavgEnd: loadEnd,
     },
     git: gitState(),
-    settings: { phases: [...phases], seconds, standardN, httpN, syncN, waitN, windows, concurrencies },
+    settings: { phases: [...phases], seconds, standardN, httpN, syncN, waitN, waitDueRate, windows, concurrencies },
     workloads: { fiveStates: FIVE_STATES, fiveStatesInput: FIVE_STATES_INPUT, waitThenDone: WAIT_THEN_DONE },
     targets: { standardInProcessPerSecond: 2000, standardHttpPerSecond: 1000, expressSyncHttpPerSecond: 5000 },
     results,

@@ -194,7 +194,7 @@ export class Metrics implements EngineObserver {
     const gauges = () => this.gauges;
     new Gauge({
       name: 'stepwise_open_executions',
-      help: 'Executions running on this node now (Standard ones loaded, Express ones in memory)',
+      help: 'Executions running on this node now (Standard ones RUNNING, on a node of several those it holds; Express ones in memory)',
       registers,
       collect() {
         const g = gauges();
