@@ -5,7 +5,12 @@
  * live event streams (over it a 429). Each is a serve option and an environment variable.
  */
 
-export const DEFAULT_MAX_EXECUTIONS_IN_FLIGHT = 100_000;
+/**
+ * AWS's quota of open Standard executions per account and Region: a waiting execution costs its row
+ * and its timer, not memory, so the default is AWS's. (Express runs count too here: they are held in
+ * memory while they run.)
+ */
+export const DEFAULT_MAX_EXECUTIONS_IN_FLIGHT = 1_000_000;
 /** 64 MiB of history events (as JSON) held by one in-memory run. */
 export const DEFAULT_MAX_HISTORY_BYTES_IN_MEMORY = 64 * 1024 * 1024;
 export const DEFAULT_MAX_EVENT_STREAMS = 100;
