@@ -125,7 +125,8 @@ async function* fileItems(
       for await (const line of lines(objectText(client, location, signal))) {
         n++;
         if (line.trim() === '') continue;
-        if (line.length > format.maxItemBytes || Buffer.byteLength(line) > format.maxItemBytes)
+        // A UTF-16 code unit is at most 3 bytes of UTF-8: only a line that could be over is measured.
+        if (line.length * 3 > format.maxItemBytes && Buffer.byteLength(line) > format.maxItemBytes)
           throw tooLarge(format.maxItemBytes)();
         try {
           yield { value: JSON.parse(line) as Json };

@@ -116,6 +116,20 @@ describe('JSON', () => {
 });
 
 describe('JSONL', () => {
+  it('a line past the size limit in UTF-8 bytes fails the reader, though it has fewer characters', async () => {
+    // 400 characters of 3 bytes each: 1,202 bytes of UTF-8 with the quotes, 402 characters.
+    await s3.put(BUCKET, 'wide.jsonl', `"ok"\n${JSON.stringify('€'.repeat(400))}\n`);
+    const result = await failure(() =>
+      collect(readItems(spec('wide.jsonl', { InputType: 'JSONL' }), s3.access, ctx, { maxItemBytes: 1000 })),
+    );
+    expect(result.cause).toMatch(/larger than the 1000 bytes/);
+    await s3.put(BUCKET, 'narrow.jsonl', `${JSON.stringify('€'.repeat(300))}\n`);
+    const fits = await collect(
+      readItems(spec('narrow.jsonl', { InputType: 'JSONL' }), s3.access, ctx, { maxItemBytes: 1000 }),
+    );
+    expect(fits).toHaveLength(1);
+  });
+
   it('each line is an item; blank lines and CRLF endings are passed over', async () => {
     expect(await read('a.jsonl', '{"a":1}\r\n\n  \n[2]\n"three"', { InputType: 'JSONL' })).toEqual([
       { a: 1 },
