@@ -226,7 +226,7 @@ describe('examples/file-pipeline-at-scale', () => {
     expect(await messagesAbout('records-alerts', key)).toEqual([]);
     expect(await runItem(result.executionArn)).toMatchObject({
       status: { S: 'SUCCEEDED' },
-      stored: { N: '546' },
+      recordsStored: { N: '546' },
       resultsManifest: { S: `s3://${RESULTS}/${output.results.ResultWriterDetails.Key}` },
     });
 
@@ -237,8 +237,8 @@ describe('examples/file-pipeline-at-scale', () => {
       status: 'SUCCEEDED',
       maxConcurrency: 10,
       toleratedFailurePercentage: 10,
-      itemCounts: { succeeded: 550, failed: 50, total: 600 },
-      executionCounts: { succeeded: 11, failed: 1, total: 12 },
+      itemCounts: { succeeded: 550, failed: 50, total: 600, resultsWritten: 600 },
+      executionCounts: { succeeded: 11, failed: 1, total: 12, resultsWritten: 12 },
     });
     expect(eventTypes(result.history)).toEqual(expect.arrayContaining(['MapRunStarted', 'MapRunSucceeded']));
 
