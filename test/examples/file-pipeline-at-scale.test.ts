@@ -247,10 +247,7 @@ describe('examples/file-pipeline-at-scale', () => {
     const { Bucket, Key } = output.results.ResultWriterDetails;
     expect(Bucket).toBe(RESULTS);
     expect(Key).toBe(`expense-runs/${output.results.MapRunArn.split(':').at(-1)}/manifest.json`);
-    const manifest = await s3Json<{ MapRunArn: string; ResultFiles: Record<string, { Key: string }[]> }>(
-      Bucket,
-      Key,
-    );
+    const manifest = await s3Json<{ MapRunArn: string; ResultFiles: Record<string, { Key: string }[]> }>(Bucket, Key);
     expect(manifest.MapRunArn).toBe(output.results.MapRunArn);
     const batches = await s3Json<{ stored: number; rejected: number; rejects: { line: number; reason: string }[] }[]>(
       Bucket,
@@ -265,7 +262,10 @@ describe('examples/file-pipeline-at-scale', () => {
         reason: 'amount "twelve" is not a positive amount',
       })),
     );
-    const failed = await s3Json<{ Error: string; Cause: string }[]>(Bucket, manifest.ResultFiles.FAILED?.[0]?.Key ?? '');
+    const failed = await s3Json<{ Error: string; Cause: string }[]>(
+      Bucket,
+      manifest.ResultFiles.FAILED?.[0]?.Key ?? '',
+    );
     expect(failed).toEqual([expect.objectContaining({ Error: 'BatchRejected' })]);
     expect(JSON.parse(failed[0]?.Cause ?? '{}')).toMatchObject({
       errorType: 'BatchRejected',
