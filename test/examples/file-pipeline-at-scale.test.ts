@@ -134,7 +134,7 @@ async function upload(key: string, body: string | undefined): Promise<Outcome> {
   if (body !== undefined)
     await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ContentType: 'text/csv' }));
   const executionArn = await startExecution(sfn, stateMachineArn, objectCreated(key));
-  return finished(sfn, executionArn, 120_000);
+  return finished(sfn, executionArn, 100_000);
 }
 
 /** The messages in a queue that are about this key (the queues are shared by the tests). */
@@ -189,7 +189,8 @@ async function s3Json<T>(bucket: string, key: string): Promise<T> {
 
 // ---- the cases -----------------------------------------------------------------------------------
 
-describe('examples/file-pipeline-at-scale', () => {
+// Hundreds of records through a loaded machine: the runs take seconds, not milliseconds.
+describe('examples/file-pipeline-at-scale', { timeout: 120_000 }, () => {
   it('600 records, a few bad and one garbled batch within the tolerance: SUCCEEDED, the good records stored, a summary sent', async () => {
     const key = 'expenses/2026-01.csv';
     // Records 301-350 are the 7th batch of 50 exactly: 50 of 600 items (8.3%) fail, under 10%.
