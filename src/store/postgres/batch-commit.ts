@@ -95,13 +95,13 @@ settled AS (
 SELECT i.ord, a.arn IS NOT NULL AS applied FROM input i LEFT JOIN applied a ON a.arn = i.arn`;
 
 /** The lease columns after the commit: held to `until` while RUNNING, else none. */
-function leaseAfter(commit: Commit): [owner: string | null, until: number | null] {
+export function leaseAfter(commit: Commit): [owner: string | null, until: number | null] {
   const { lease, execution } = commit;
   return lease && lease.until !== null && execution.status === 'RUNNING' ? [lease.owner, lease.until] : [null, null];
 }
 
 /** The last entry for each key: adding the same timer or task id twice keeps the last. */
-function lastById<T>(rows: readonly T[], id: (row: T) => string): T[] {
+export function lastById<T>(rows: readonly T[], id: (row: T) => string): T[] {
   return [...new Map(rows.map((row) => [id(row), row])).values()];
 }
 
@@ -184,8 +184,8 @@ interface LeaseRow {
 }
 
 /** Why members missed: their version is stale ('conflict'), or it is current and their lease is not ('leaseLost'). */
-async function classify(
-  client: pg.ClientBase,
+export async function classify(
+  client: pg.Pool | pg.ClientBase,
   commits: readonly Commit[],
   missed: number[],
   results: CommitResult[],
