@@ -604,7 +604,13 @@ async function main() {
     if (phases.has('commits')) {
       // Builds interleaved round by round, so a change in the machine's load falls on all of them.
       const rounds = [];
+      const ceilings = [];
       for (let round = 1; round <= commitRounds; round++) {
+        // PostgreSQL's own 1-row autocommit rate on one connection, in the same round: what one
+        // round trip and one WAL flush cost at the time, for reading the rounds against each other.
+        const ceiling = await postgresCeiling(seconds, 1);
+        // Each member: leased, version + 1, 2 history events, its timer replaced (bench/lib/pg-commits.mjs).
+        ceilings.push({ round, loadavg: os.loadavg(), perSecond: ceiling.perSecond });
         for (const build of commitBuilds) {
           console.log(`commits: PostgresStore.commit from ${build.path}, round ${round}/${commitRounds}...`);
           const rows = await postgresCommits({
@@ -614,11 +620,15 @@ async function main() {
             batchSizes: commitBatches,
             seconds,
             pgClient,
+            processCpuMs,
           });
           rounds.push({ build: build.label, round, loadavg: os.loadavg(), rows });
         }
       }
+      const ceilingRates = ceilings.map((c) => c.perSecond).sort((a, b) => a - b);
       results.commits = {
+        ceilings,
+        ceiling: { perSecond: percentile(ceilingRates, 50), min: ceilingRates[0], max: ceilingRates.at(-1) },
         rounds,
         medians: commitBuilds.map((build) => ({
           build: build.label,
@@ -628,7 +638,22 @@ async function main() {
               .filter((r) => r.build === build.label)
               .map((r) => r.rows.find((x) => x.batchSize === batchSize).commitsPerSecond)
               .sort((a, b) => a - b);
-            return { batchSize, commitsPerSecond: percentile(rates, 50), min: rates[0], max: rates.at(-1) };
+            const mine = rounds
+              .filter((r) => r.build === build.label)
+              .map((r) => r.rows.find((x) => x.batchSize === batchSize));
+            const median = (key) =>
+              percentile(
+                mine.map((x) => x[key]).sort((a, b) => a - b),
+                50,
+              );
+            return {
+              batchSize,
+              commitsPerSecond: percentile(rates, 50),
+              min: rates[0],
+              max: rates.at(-1),
+              clientCpuMsPerCommit: median('clientCpuMsPerCommit'),
+              backendCpuMsPerCommit: median('backendCpuMsPerCommit'),
+            };
           }),
         })),
       };
@@ -705,6 +730,16 @@ async function main() {
       `CPU ms per transaction: PostgreSQL ${fmt(r.cpu.postgresMs / r.transactions, 3)}, client ${fmt(r.cpu.clientMs / r.transactions, 3)}; machine ${pct(r.cpu.machineBusy)} busy`,
     );
   }
+  if (results.commits) {
+    const c = results.commits.ceiling;
+    row(
+      'PostgreSQL 1-row INSERT transactions, in the commits rounds',
+      '1 connection, autocommit',
+      fmt(c.perSecond),
+      '',
+      `median of ${commitRounds} (${fmt(c.min)}-${fmt(c.max)}), one before each round`,
+    );
+  }
   for (const build of results.commits?.medians ?? []) {
     for (const r of build.rows) {
       row(
@@ -712,7 +747,7 @@ async function main() {
         `${build.build}: batches of ${r.batchSize}`,
         fmt(r.commitsPerSecond),
         '',
-        `commits/s, median of ${commitRounds} (${fmt(r.min)}-${fmt(r.max)}); ${fmt(1000 / (r.commitsPerSecond / r.batchSize), 2)} ms per batch; each commit leased, version + 1, 2 events, its timer replaced`,
+        `commits/s, median of ${commitRounds} (${fmt(r.min)}-${fmt(r.max)}); ${fmt(1000 / (r.commitsPerSecond / r.batchSize), 2)} ms per batch; CPU ms per commit: caller ${fmt(r.clientCpuMsPerCommit, 3)}, PostgreSQL backend ${fmt(r.backendCpuMsPerCommit, 3)}`,
       );
     }
   }

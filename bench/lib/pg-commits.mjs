@@ -40,11 +40,24 @@ function event(id, now) {
  * Commits batches of `batchSize` members (distinct executions, taken in
  * turn from `executions` created beforehand) for `seconds` after a second's warm-up; commits/s.
  */
-export async function postgresCommits({ storeModule, databaseUrl, executions, batchSizes, seconds, pgClient }) {
+export async function postgresCommits({
+  storeModule,
+  databaseUrl,
+  executions,
+  batchSizes,
+  seconds,
+  pgClient,
+  processCpuMs,
+}) {
   const { PostgresStore } = await import(storeModule);
-  const schema = `stepwise_bench_commits_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const store = await PostgresStore.open(databaseUrl, { schema, maxConnections: 1 });
+  const tag = `${process.pid}_${randomBytes(3).toString('hex')}`;
+  const schema = `stepwise_bench_commits_${tag}`;
+  // Named, so its one backend can be found and its CPU read (the store's pool has one connection).
+  const applicationName = `stepwise_bench_commits_${tag}`;
+  const url = `${databaseUrl}${databaseUrl.includes('?') ? '&' : '?'}application_name=${applicationName}`;
+  const store = await PostgresStore.open(url, { schema, maxConnections: 1 });
   const rows = [];
+  const admin = await pgClient();
   try {
     const now = Date.now();
     const lease = () => ({ owner: OWNER, now: Date.now(), until: Date.now() + LEASE_MS });
@@ -103,23 +116,33 @@ export async function postgresCommits({ storeModule, databaseUrl, executions, ba
       }
       return n;
     };
+    const { rows: backends } = await admin.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [
+      applicationName,
+    ]);
+    const backend = backends.length === 1 ? backends[0].pid : undefined;
+    const cpu = () => ({ client: processCpuMs(process.pid), backend: backend && processCpuMs(backend) });
     for (const batchSize of batchSizes) {
       if (batchSize > live.length) throw new Error(`batch of ${batchSize} needs that many executions`);
       await loop(batchSize, performance.now() + 1000);
+      const cpuStart = cpu();
       const start = performance.now();
       const commits = await loop(batchSize, start + seconds * 1000);
       const ms = performance.now() - start;
+      const cpuEnd = cpu();
       rows.push({
         batchSize,
         commits,
         ms,
         commitsPerSecond: (commits / ms) * 1000,
         msPerBatch: ms / (commits / batchSize),
+        // CPU per commit (user + system, 10 ms ticks): this process (the caller and pg's client
+        // side) and the store's PostgreSQL backend. Less moved by a busy machine than wall time.
+        clientCpuMsPerCommit: (cpuEnd.client - cpuStart.client) / commits,
+        backendCpuMsPerCommit: backend ? (cpuEnd.backend - cpuStart.backend) / commits : NaN,
       });
     }
   } finally {
     await store.close();
-    const admin = await pgClient();
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
   }
   return rows;

@@ -143,11 +143,21 @@ function member(commit: Commit, ord: number): Record<string, unknown> {
   };
 }
 
+/** True when no execution appears twice: the batch is one round, one statement. */
+export function isOneRound(commits: readonly Commit[]): boolean {
+  return new Set(commits.map((commit) => commit.execution.arn)).size === commits.length;
+}
+
 /**
  * Applies the batch inside the caller's open transaction; each member's outcome, in order. A
- * member whose own events repeat an id conflicts without being sent.
+ * member whose own events repeat an id conflicts without being sent. A batch of one round
+ * (isOneRound) may instead go to the pool outside any transaction: its one statement is then a
+ * transaction of its own, two round trips (BEGIN, COMMIT) fewer.
  */
-export async function commitBatch(client: pg.ClientBase, commits: readonly Commit[]): Promise<CommitResult[]> {
+export async function commitBatch(
+  client: pg.Pool | pg.ClientBase,
+  commits: readonly Commit[],
+): Promise<CommitResult[]> {
   const results: CommitResult[] = commits.map(() => 'conflict');
   // Rounds in which each execution appears at most once, in batch order.
   const rounds: number[][] = [];
