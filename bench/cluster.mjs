@@ -10,7 +10,7 @@
 // of a run is read from the database (the latest stop_date), so polling costs next to nothing.
 //
 // Environment (all optional):
-//   BENCH_ONLY            comma list of phases: ceilings,sqlite,postgres (default: all)
+//   BENCH_ONLY            comma list of phases: ceilings,commits,sqlite,postgres (default: all)
 //   BENCH_SECONDS         seconds per transaction-rate measurement (default 3)
 //   BENCH_PG_CONNECTIONS  comma list: connections inserting at once for PostgreSQL's rate (default 1,10,30)
 //   BENCH_CLUSTER_N       executions per timed run of the chain workload (default 3000)
@@ -19,6 +19,11 @@
 //   BENCH_CLUSTER_NODES   comma list: node counts on PostgreSQL (default 1,2,3)
 //   BENCH_CONCURRENCY     StartExecution requests in flight, over all nodes (default 64)
 //   BENCH_WORKLOADS       comma list: chain,wait1 (default both)
+//   BENCH_COMMIT_BATCHES  comma list: batch sizes of the commits phase (default 1,10,100)
+//   BENCH_COMMIT_BUILDS   comma list of label=dir: builds whose PostgresStore the commits phase
+//                         measures, in turn (default the current one, dist=dist); e.g.
+//                         before=.scratch/dist-before,after=dist for two builds in one sitting
+//   BENCH_COMMIT_ROUNDS   rounds of the commits phase, builds interleaved; medians (default 3)
 //   BENCH_NO_WRITE        set to skip writing bench/results/cluster-*.json
 //   STEPWISE_DATABASE_URL PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)
 import { Buffer } from 'node:buffer';
@@ -31,12 +36,13 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clearTimeout, setTimeout } from 'node:timers';
-import { fileURLToPath, URL } from 'node:url';
+import { fileURLToPath, pathToFileURL, URL } from 'node:url';
 import { envList, envNumber } from './lib/env.mjs';
 import { fmt, percentile } from './lib/format.mjs';
 import { awsCall, CONTENT_TYPE, startClient } from './lib/http-client.mjs';
 import { gitState, writeResults } from './lib/results.mjs';
 import { sqliteCeiling } from './lib/sqlite-ceiling.mjs';
+import { postgresCommits } from './lib/pg-commits.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE_URL = process.env.STEPWISE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -555,7 +561,7 @@ async function clusterRun({ client, kind, nodeCount, workload, count, warmup, co
 const pct = (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : 'n/a');
 
 async function main() {
-  const phases = new Set(envList('BENCH_ONLY', ['ceilings', 'sqlite', 'postgres']));
+  const phases = new Set(envList('BENCH_ONLY', ['ceilings', 'commits', 'sqlite', 'postgres']));
   const seconds = envNumber('BENCH_SECONDS', 3);
   const pgConnections = envList('BENCH_PG_CONNECTIONS', ['1', '10', '30']).map(Number);
   const counts = { chain: envNumber('BENCH_CLUSTER_N', 3000), wait1: envNumber('BENCH_TIMER_N', 2000) };
@@ -563,6 +569,14 @@ async function main() {
   const nodeCounts = envList('BENCH_CLUSTER_NODES', ['1', '2', '3']).map(Number);
   const concurrency = envNumber('BENCH_CONCURRENCY', 64);
   const workloads = envList('BENCH_WORKLOADS', ['chain', 'wait1']);
+  const commitBatches = envList('BENCH_COMMIT_BATCHES', ['1', '10', '100']).map(Number);
+  const commitRounds = envNumber('BENCH_COMMIT_ROUNDS', 3);
+  const commitBuilds = envList('BENCH_COMMIT_BUILDS', ['dist=dist']).map((entry) => {
+    const [label, path] = entry.includes('=') ? entry.split('=', 2) : [entry, entry];
+    const file = join(ROOT, path, 'store', 'postgres', 'postgres-store.js');
+    if (!existsSync(file)) throw new Error(`BENCH_COMMIT_BUILDS: ${file} is missing`);
+    return { label, path, module: pathToFileURL(file).href };
+  });
   for (const w of workloads) if (!WORKLOADS[w]) throw new Error(`unknown workload '${w}' (chain, wait1)`);
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js')))
     throw new Error('dist/cli/main.js is missing: npm run build first');
@@ -586,6 +600,63 @@ async function main() {
       results.postgresCeiling = [];
       for (const connections of pgConnections)
         results.postgresCeiling.push(await postgresCeiling(seconds, connections));
+    }
+    if (phases.has('commits')) {
+      // Builds interleaved round by round, so a change in the machine's load falls on all of them.
+      const rounds = [];
+      const ceilings = [];
+      for (let round = 1; round <= commitRounds; round++) {
+        // PostgreSQL's own 1-row autocommit rate on one connection, in the same round: what one
+        // round trip and one WAL flush cost at the time, for reading the rounds against each other.
+        const ceiling = await postgresCeiling(seconds, 1);
+        // Each member: leased, version + 1, 2 history events, its timer replaced (bench/lib/pg-commits.mjs).
+        ceilings.push({ round, loadavg: os.loadavg(), perSecond: ceiling.perSecond });
+        for (const build of commitBuilds) {
+          console.log(`commits: PostgresStore.commit from ${build.path}, round ${round}/${commitRounds}...`);
+          const rows = await postgresCommits({
+            storeModule: build.module,
+            databaseUrl: DATABASE_URL,
+            executions: Math.max(...commitBatches),
+            batchSizes: commitBatches,
+            seconds,
+            pgClient,
+            processCpuMs,
+          });
+          rounds.push({ build: build.label, round, loadavg: os.loadavg(), rows });
+        }
+      }
+      const ceilingRates = ceilings.map((c) => c.perSecond).sort((a, b) => a - b);
+      results.commits = {
+        ceilings,
+        ceiling: { perSecond: percentile(ceilingRates, 50), min: ceilingRates[0], max: ceilingRates.at(-1) },
+        rounds,
+        medians: commitBuilds.map((build) => ({
+          build: build.label,
+          path: build.path,
+          rows: commitBatches.map((batchSize) => {
+            const rates = rounds
+              .filter((r) => r.build === build.label)
+              .map((r) => r.rows.find((x) => x.batchSize === batchSize).commitsPerSecond)
+              .sort((a, b) => a - b);
+            const mine = rounds
+              .filter((r) => r.build === build.label)
+              .map((r) => r.rows.find((x) => x.batchSize === batchSize));
+            const median = (key) =>
+              percentile(
+                mine.map((x) => x[key]).sort((a, b) => a - b),
+                50,
+              );
+            return {
+              batchSize,
+              commitsPerSecond: percentile(rates, 50),
+              min: rates[0],
+              max: rates.at(-1),
+              clientCpuMsPerCommit: median('clientCpuMsPerCommit'),
+              backendCpuMsPerCommit: median('backendCpuMsPerCommit'),
+            };
+          }),
+        })),
+      };
     }
     client = await startClient();
     for (const workload of workloads) {
@@ -658,6 +729,27 @@ async function main() {
       '',
       `CPU ms per transaction: PostgreSQL ${fmt(r.cpu.postgresMs / r.transactions, 3)}, client ${fmt(r.cpu.clientMs / r.transactions, 3)}; machine ${pct(r.cpu.machineBusy)} busy`,
     );
+  }
+  if (results.commits) {
+    const c = results.commits.ceiling;
+    row(
+      'PostgreSQL 1-row INSERT transactions, in the commits rounds',
+      '1 connection, autocommit',
+      fmt(c.perSecond),
+      '',
+      `median of ${commitRounds} (${fmt(c.min)}-${fmt(c.max)}), one before each round`,
+    );
+  }
+  for (const build of results.commits?.medians ?? []) {
+    for (const r of build.rows) {
+      row(
+        'PostgresStore.commit, one batch at a time, 1 connection',
+        `${build.build}: batches of ${r.batchSize}`,
+        fmt(r.commitsPerSecond),
+        '',
+        `commits/s, median of ${commitRounds} (${fmt(r.min)}-${fmt(r.max)}); ${fmt(1000 / (r.commitsPerSecond / r.batchSize), 2)} ms per batch; CPU ms per commit: caller ${fmt(r.clientCpuMsPerCommit, 3)}, PostgreSQL backend ${fmt(r.backendCpuMsPerCommit, 3)}`,
+      );
+    }
   }
   const sqliteRun = (workload) => results.runs.find((r) => r.kind === 'sqlite' && r.workload === workload);
   const pgOne = (workload) =>
@@ -749,7 +841,19 @@ async function main() {
       loadavgEnd: loadEnd,
     },
     git: gitState(),
-    settings: { phases: [...phases], seconds, pgConnections, counts, warmup, nodeCounts, concurrency, workloads },
+    settings: {
+      phases: [...phases],
+      seconds,
+      pgConnections,
+      counts,
+      warmup,
+      nodeCounts,
+      concurrency,
+      workloads,
+      commitBatches,
+      commitRounds,
+      commitBuilds: commitBuilds.map(({ label, path }) => ({ label, path })),
+    },
     workloads: Object.fromEntries(workloads.map((w) => [w, WORKLOADS[w]])),
     input: INPUT,
     results,

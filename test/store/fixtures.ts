@@ -222,5 +222,6 @@ export function nextCommit(
     timersRemoved: parts.timersRemoved ?? [],
     tasksAdded: parts.tasksAdded ?? [],
     tasksRemoved: parts.tasksRemoved ?? [],
+    ...(parts.outbox ? { outbox: parts.outbox } : {}),
   };
 }

@@ -4,7 +4,20 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import type { Json } from '../../src/json.js';
 import { migrate } from '../../src/store/postgres/migrate.js';
-import { createCommit, event, execution, mapRun, mapRunArn, mapRunChild, stateMachine, task } from './fixtures.js';
+import type { Commit, CommitResult } from '../../src/store/types.js';
+import {
+  createCommit,
+  event,
+  execution,
+  executionArn,
+  mapRun,
+  mapRunArn,
+  mapRunChild,
+  nextCommit,
+  stateMachine,
+  task,
+  timer,
+} from './fixtures.js';
 import { createSchema, databaseUrl, dropSchemas, freshSchema, postgresReachable, query } from './postgres-helper.js';
 import { describeStore } from './store-suite.js';
 
@@ -88,6 +101,103 @@ if (await postgresReachable()) {
       await stores[0].createStateMachine(stateMachine('m'));
       expect((await stores[2].getStateMachine(stateMachine('m').arn))?.name).toBe('m');
       await Promise.all(stores.map((s) => s.close()));
+    });
+
+    it('a commit alone writes exactly the rows it writes as a member of a batch', async () => {
+      // A batch of one is a statement of its own (single-commit.ts), a larger batch the batch
+      // statement (batch-commit.ts): the same steps through each leave the same rows and results.
+      const [aloneSchema, batchedSchema] = [freshSchema(), freshSchema()];
+      const alone = await PostgresStore.open(databaseUrl, { schema: aloneSchema });
+      const batched = await PostgresStore.open(databaseUrl, { schema: batchedSchema });
+      const arn = executionArn('m', 'e1');
+      const rows = (schema: string) =>
+        Promise.all(
+          [
+            `SELECT * FROM ${schema}.executions WHERE arn = $1`,
+            `SELECT * FROM ${schema}.history_events WHERE execution_arn = $1 ORDER BY id`,
+            `SELECT * FROM ${schema}.timers WHERE execution_arn = $1 ORDER BY timer_id`,
+            `SELECT * FROM ${schema}.tasks WHERE execution_arn = $1 ORDER BY task_id`,
+            `SELECT * FROM ${schema}.signals WHERE execution_arn = $1 ORDER BY id`,
+            `SELECT * FROM ${schema}.outbox WHERE $1::text IS NOT NULL ORDER BY id`,
+          ].map((text) => query(text, [arn])),
+        );
+      let pads = 0;
+      /** `commit` alone on one store, and with a creating commit of another execution on the other. */
+      const both = async (commit: Commit): Promise<CommitResult[]> => {
+        const [one] = await alone.commit([commit]);
+        const [member] = await batched.commit([commit, createCommit(execution('m', `pad${++pads}`))]);
+        expect(await rows(batchedSchema)).toEqual(await rows(aloneSchema));
+        return [one as CommitResult, member as CommitResult];
+      };
+      const lease = (now: number, until: number | null = now + 60_000) => ({ owner: 'node-a', now, until });
+      const activityTask = { ...task(arn, 'act'), resource: activityArn, command: { resource: activityArn } };
+      const mail = (body: string) => ({ target: 'http://127.0.0.1:1/hook', body, createdAt: 5 });
+      const created: Commit = {
+        ...createCommit(execution('m', 'e1'), {
+          events: [event(1, 'ExecutionStarted'), event(2)],
+          timersAdded: [timer(arn, 't1', 50_000), timer(arn, 't1', 60_000)],
+          tasksAdded: [task(arn, 'k1'), activityTask],
+          outbox: [mail('started')],
+        }),
+        lease: lease(100),
+      };
+      expect(await both(created)).toEqual(['ok', 'ok']);
+      const first = created.execution;
+      // A repeated creation, a stale version, another node's lease, a repeated event id: nothing written.
+      expect(await both({ ...created, events: [] })).toEqual(['conflict', 'conflict']);
+      const next = nextCommit(first, {}, { events: [event(3)] });
+      expect(await both({ ...next, expectedVersion: 0, execution: { ...next.execution, version: 1 } })).toEqual([
+        'conflict',
+        'conflict',
+      ]);
+      expect(await both({ ...next, lease: { ...lease(200), owner: 'node-b' } })).toEqual(['leaseLost', 'leaseLost']);
+      expect(await both({ ...next, events: [event(2)], lease: lease(200) })).toEqual(['conflict', 'conflict']);
+      const signal = await alone.postSignal(arn, { kind: 'stop' }, 150);
+      expect(await batched.postSignal(arn, { kind: 'stop' }, 150)).toBe(signal);
+      const second: Commit = {
+        ...nextCommit(
+          first,
+          { processEndings: 0 },
+          {
+            events: [event(3), event(4)],
+            timersRemoved: ['t1'],
+            timersAdded: [timer(arn, 't1', 70_000), timer(arn, 't2', 80_000)],
+            tasksRemoved: ['k1', 'act'],
+            tasksAdded: [task(arn, 'k1', 20_000), task(arn, 'k2')],
+            outbox: [mail('one'), mail('two')],
+          },
+        ),
+        lease: lease(200),
+        signalsSettled: [{ id: signal, accepted: true }],
+      };
+      expect(await both(second)).toEqual(['ok', 'ok']);
+      const [[row], events, timers, tasks, [settled], outbox] = await rows(aloneSchema);
+      // (Read here with pg's default parsers: BIGINT columns as strings.)
+      expect(row).toMatchObject({ version: 2, locked_by: 'node-a', locked_until: '60200' });
+      expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4]);
+      expect(timers.map((t) => [t.timer_id, t.fire_at])).toEqual([
+        ['t1', '70000'],
+        ['t2', '80000'],
+      ]);
+      expect(tasks.map((t) => [t.task_id, t.created_at])).toEqual([
+        ['k1', '20000'],
+        ['k2', '10000'],
+      ]);
+      expect(settled).toMatchObject({ accepted: true, settled_at: '200' });
+      expect(outbox.map((m) => m.body)).toEqual(['started', 'one', 'two']);
+      const third: Commit = {
+        ...nextCommit(
+          second.execution,
+          { status: 'SUCCEEDED', stopDate: 300, output: '{"done":true}' },
+          { events: [event(5, 'ExecutionSucceeded')], timersRemoved: ['t1', 't2'], tasksRemoved: ['k1', 'k2'] },
+        ),
+        lease: lease(300, null),
+      };
+      expect(await both(third)).toEqual(['ok', 'ok']);
+      const [[done], , timersLeft, tasksLeft] = await rows(aloneSchema);
+      expect(done).toMatchObject({ status: 'SUCCEEDED', version: 3, locked_by: null, locked_until: null });
+      expect([timersLeft, tasksLeft]).toEqual([[], []]);
+      await Promise.all([alone.close(), batched.close()]);
     });
 
     it('two nodes polling one activity never get the same task', async () => {

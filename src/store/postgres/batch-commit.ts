@@ -95,13 +95,13 @@ settled AS (
 SELECT i.ord, a.arn IS NOT NULL AS applied FROM input i LEFT JOIN applied a ON a.arn = i.arn`;
 
 /** The lease columns after the commit: held to `until` while RUNNING, else none. */
-function leaseAfter(commit: Commit): [owner: string | null, until: number | null] {
+export function leaseAfter(commit: Commit): [owner: string | null, until: number | null] {
   const { lease, execution } = commit;
   return lease && lease.until !== null && execution.status === 'RUNNING' ? [lease.owner, lease.until] : [null, null];
 }
 
 /** The last entry for each key: adding the same timer or task id twice keeps the last. */
-function lastById<T>(rows: readonly T[], id: (row: T) => string): T[] {
+export function lastById<T>(rows: readonly T[], id: (row: T) => string): T[] {
   return [...new Map(rows.map((row) => [id(row), row])).values()];
 }
 
@@ -143,11 +143,21 @@ function member(commit: Commit, ord: number): Record<string, unknown> {
   };
 }
 
+/** True when no execution appears twice: the batch is one round, one statement. */
+export function isOneRound(commits: readonly Commit[]): boolean {
+  return new Set(commits.map((commit) => commit.execution.arn)).size === commits.length;
+}
+
 /**
  * Applies the batch inside the caller's open transaction; each member's outcome, in order. A
- * member whose own events repeat an id conflicts without being sent.
+ * member whose own events repeat an id conflicts without being sent. A batch of one round
+ * (isOneRound) may instead go to the pool outside any transaction: its one statement is then a
+ * transaction of its own, two round trips (BEGIN, COMMIT) fewer.
  */
-export async function commitBatch(client: pg.ClientBase, commits: readonly Commit[]): Promise<CommitResult[]> {
+export async function commitBatch(
+  client: pg.Pool | pg.ClientBase,
+  commits: readonly Commit[],
+): Promise<CommitResult[]> {
   const results: CommitResult[] = commits.map(() => 'conflict');
   // Rounds in which each execution appears at most once, in batch order.
   const rounds: number[][] = [];
@@ -184,8 +194,8 @@ interface LeaseRow {
 }
 
 /** Why members missed: their version is stale ('conflict'), or it is current and their lease is not ('leaseLost'). */
-async function classify(
-  client: pg.ClientBase,
+export async function classify(
+  client: pg.Pool | pg.ClientBase,
   commits: readonly Commit[],
   missed: number[],
   results: CommitResult[],

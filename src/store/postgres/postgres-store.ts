@@ -1,6 +1,8 @@
 /**
  * The store on PostgreSQL (`pg`), for several nodes sharing one database. A commit batch is one
- * transaction (group commit) and one statement per round (./batch-commit.ts): each member applies
+ * transaction (group commit) and one statement per round (./batch-commit.ts), or that statement
+ * alone when there is one round and nothing to NOTIFY; a batch of one is a single statement of its
+ * own, NOTIFYs included, in one round trip (./single-commit.ts). Each member applies
  * whole or not at all, on its own, exactly as on SQLite (rules: ../commit-rules.ts). The version
  * check is `UPDATE ... WHERE arn = i.arn AND version = i.expected`: under READ COMMITTED a
  * concurrent writer of the same row waits for the first, then re-checks the version and matches
@@ -91,7 +93,8 @@ import {
 } from '../map-run-rows.js';
 import { MAP_RUN_SQL } from './map-run-sql.js';
 import { ChannelListener } from './listener.js';
-import { commitBatch } from './batch-commit.js';
+import { commitBatch, isOneRound } from './batch-commit.js';
+import { commitOne } from './single-commit.js';
 import { outboxFromRow, type OutboxRow } from '../rows.js';
 import { migrate } from './migrate.js';
 import { listExecutionsQuery, SQL } from './sql.js';
@@ -492,6 +495,15 @@ export class PostgresStore implements ExecutionStore, ClusterStore {
     if (commits.length === 0) return [];
     for (let attempt = 1; ; attempt++) {
       try {
+        if (commits.length === 1) {
+          // One statement and one round trip, its NOTIFYs in it (./single-commit.ts).
+          const [commit] = commits as [Commit];
+          return [await commitOne(this.pool, commit, this.channel, eventsOf(commit).flatMap(encodeClusterEvent))];
+        }
+        // One round and nothing to NOTIFY: the one statement is its own transaction.
+        if (isOneRound(commits) && commits.every((commit) => eventsOf(commit).length === 0)) {
+          return await commitBatch(this.pool, commits);
+        }
         return await this.transaction(async (client) => {
           const results = await commitBatch(client, commits);
           // Delivered when the transaction commits, and only for the members that applied.
