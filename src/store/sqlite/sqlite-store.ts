@@ -38,7 +38,6 @@ import {
   aliasFromRow,
   aliasToRow,
   eventFromRow,
-  eventToRow,
   executionFromRow,
   executionToRow,
   stateMachineFromRow,
@@ -65,6 +64,7 @@ import {
 import { prepareMapRunStatements, type MapRunStatements } from './map-run-statements.js';
 import { ExecutionQueries, prepareStatements, type ExecutionQueryParams, type Statements } from './statements.js';
 import { outboxFromRow } from '../rows.js';
+import { EventInserter } from './event-insert.js';
 
 export interface SqliteStoreOptions extends OpenDatabaseOptions {
   /**
@@ -88,6 +88,8 @@ export class SqliteStore implements ExecutionStore {
   private readonly executionQueries: ExecutionQueries;
   private readonly commitBatch: BetterSqlite3.Transaction<(commits: Commit[]) => CommitResult[]>;
   private readonly commitOne: BetterSqlite3.Transaction<(commit: Commit) => boolean>;
+  private readonly commitPlain: BetterSqlite3.Transaction<(commits: Commit[]) => CommitResult[]>;
+  private readonly events: EventInserter;
 
   private constructor(
     private readonly db: BetterSqlite3.Database,
@@ -99,6 +101,7 @@ export class SqliteStore implements ExecutionStore {
     this.activitySql = prepareActivityStatements(db);
     this.mapRunSql = prepareMapRunStatements(db);
     this.executionQueries = new ExecutionQueries(db);
+    this.events = new EventInserter(db);
     // Called inside commitBatch's transaction, db.transaction() runs as a SAVEPOINT: rolled back alone if it throws.
     this.commitOne = db.transaction((commit: Commit) => this.applyCommit(commit));
     this.commitBatch = db.transaction((commits: Commit[]) =>
@@ -110,6 +113,12 @@ export class SqliteStore implements ExecutionStore {
           throw error;
         }
       }),
+    );
+    // The usual batch: no member's write fails once its version check passed (a conflict writes
+    // nothing), so no savepoints. A duplicate event undoes the whole transaction, and the batch is
+    // then written again with commitBatch's savepoints: the same outcome, member by member.
+    this.commitPlain = db.transaction((commits: Commit[]) =>
+      commits.map((commit): CommitResult => (this.applyCommit(commit) ? 'ok' : 'conflict')),
     );
   }
 
@@ -332,22 +341,25 @@ export class SqliteStore implements ExecutionStore {
   async commit(commits: Commit[]): Promise<CommitResult[]> {
     assertValidCommits(commits);
     if (commits.length === 0) return [];
-    return this.commitBatch.immediate(commits);
+    try {
+      return this.commitPlain.immediate(commits);
+    } catch (error) {
+      if (error instanceof DuplicateEventError) return this.commitBatch.immediate(commits);
+      throw error;
+    }
   }
 
   /** Writes one commit if its version check passes; false (nothing written) if it does not. */
   private applyCommit(commit: Commit): boolean {
     const { execution, expectedVersion } = commit;
     if (!this.writeExecution(executionToRow(execution), expectedVersion)) return false;
-    for (const event of commit.events) {
-      try {
-        this.sql.insertEvent.run(eventToRow(execution.arn, event));
-      } catch (error) {
-        if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-          throw new DuplicateEventError(`${execution.arn}: history event ${event.id} already exists`);
-        }
-        throw error;
+    try {
+      this.events.insert(execution.arn, commit.events);
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new DuplicateEventError(`${execution.arn}: a history event already exists`);
       }
+      throw error;
     }
     for (const timerId of commit.timersRemoved) this.sql.deleteTimer.run(execution.arn, timerId);
     for (const timer of commit.timersAdded) this.sql.putTimer.run(timerToRow(timer));
