@@ -78,6 +78,18 @@ export interface SqliteStoreOptions extends OpenDatabaseOptions {
   durability?: 'process' | 'power';
 }
 
+/** State machines kept in memory at most (the oldest read is dropped first). */
+const MAX_CACHED_STATE_MACHINES = 1000;
+
+/** Frozen all the way down: a cached record handed out by copy can never be changed under the cache. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /** Thrown inside a commit's savepoint to roll it back and report a conflict. */
 class DuplicateEventError extends Error {}
 
@@ -90,6 +102,8 @@ export class SqliteStore implements ExecutionStore {
   private readonly commitOne: BetterSqlite3.Transaction<(commit: Commit) => boolean>;
   private readonly commitPlain: BetterSqlite3.Transaction<(commits: Commit[]) => CommitResult[]>;
   private readonly events: EventInserter;
+  /** State machine records by ARN, when the file is held exclusively (see getStateMachine). */
+  private readonly machines: Map<string, StateMachineRecord> | undefined;
 
   private constructor(
     private readonly db: BetterSqlite3.Database,
@@ -102,6 +116,7 @@ export class SqliteStore implements ExecutionStore {
     this.mapRunSql = prepareMapRunStatements(db);
     this.executionQueries = new ExecutionQueries(db);
     this.events = new EventInserter(db);
+    this.machines = exclusive ? new Map() : undefined;
     // Called inside commitBatch's transaction, db.transaction() runs as a SAVEPOINT: rolled back alone if it throws.
     this.commitOne = db.transaction((commit: Commit) => this.applyCommit(commit));
     this.commitBatch = db.transaction((commits: Commit[]) =>
@@ -142,19 +157,38 @@ export class SqliteStore implements ExecutionStore {
   // ---- state machines --------------------------------------------------------------------------
 
   async createStateMachine(record: StateMachineRecord): Promise<'ok' | 'exists'> {
+    this.machines?.delete(record.arn);
     return this.sql.insertStateMachine.run(stateMachineToRow(record)).changes === 1 ? 'ok' : 'exists';
   }
 
   async getStateMachine(arn: string): Promise<StateMachineRecord | undefined> {
+    const cached = this.machines?.get(arn);
+    if (cached) return { ...cached };
     const row = this.sql.getStateMachine.get(arn);
-    return row && stateMachineFromRow(row);
+    if (!row) return undefined;
+    const record = stateMachineFromRow(row);
+    this.remember(record);
+    return { ...record };
   }
 
   async updateStateMachine(record: StateMachineRecord): Promise<void> {
+    this.machines?.delete(record.arn);
     this.sql.updateStateMachine.run(stateMachineToRow(record));
   }
 
+  /**
+   * Held exclusively, the file is written by this store alone: every start reads its state machine
+   * from here instead of a SELECT and three JSON.parse. Each write of a state machine drops its entry.
+   */
+  private remember(record: StateMachineRecord): void {
+    const machines = this.machines;
+    if (!machines) return;
+    if (machines.size >= MAX_CACHED_STATE_MACHINES) machines.delete(machines.keys().next().value!);
+    machines.set(record.arn, deepFreeze(record));
+  }
+
   async deleteStateMachine(arn: string): Promise<void> {
+    this.machines?.delete(arn);
     this.db
       .transaction(() => {
         this.sql.deleteStateMachineTags.run({ arn });
