@@ -97,11 +97,20 @@ export function parseStatesArn(text: string): ParsedArn {
       const [name, qualifier, ...extra] = resource;
       if (!named(name) || extra.length > 0) return malformed;
       const stateMachineArn = formatStateMachineArn(home, name);
-      if (qualifier === undefined) return ok({ ...home, kind: 'stateMachine', stateMachineArn, name });
+      if (qualifier === undefined)
+        return ok({ partition, region, account, kind: 'stateMachine', stateMachineArn, name });
       if (versionPattern.test(qualifier))
-        return ok({ ...home, kind: 'stateMachineVersion', stateMachineArn, name, version: Number(qualifier) });
+        return ok({
+          partition,
+          region,
+          account,
+          kind: 'stateMachineVersion',
+          stateMachineArn,
+          name,
+          version: Number(qualifier),
+        });
       if (aliasPattern.test(qualifier))
-        return ok({ ...home, kind: 'stateMachineAlias', stateMachineArn, name, alias: qualifier });
+        return ok({ partition, region, account, kind: 'stateMachineAlias', stateMachineArn, name, alias: qualifier });
       return malformed;
     }
     case 'execution': {
@@ -109,7 +118,9 @@ export function parseStatesArn(text: string): ParsedArn {
       const [stateMachineName, mapLabel] = splitLabel(machineAndLabel);
       if (!named(stateMachineName) || !named(executionName) || extra.length > 0) return malformed;
       return ok({
-        ...home,
+        partition,
+        region,
+        account,
         kind: 'execution',
         stateMachineArn: formatStateMachineArn(home, stateMachineName),
         stateMachineName,
@@ -121,14 +132,16 @@ export function parseStatesArn(text: string): ParsedArn {
       const [stateMachineName, executionName, id, ...extra] = resource;
       if (!named(stateMachineName) || !named(executionName) || !id || extra.length > 0) return malformed;
       const stateMachineArn = formatStateMachineArn(home, stateMachineName);
-      return ok({ ...home, kind: 'express', stateMachineArn, stateMachineName, executionName, id });
+      return ok({ partition, region, account, kind: 'express', stateMachineArn, stateMachineName, executionName, id });
     }
     case 'mapRun': {
       const [machineAndLabel, id, ...extra] = resource;
       const [stateMachineName, mapLabel] = splitLabel(machineAndLabel);
       if (!named(stateMachineName) || !id || extra.length > 0) return malformed;
       return ok({
-        ...home,
+        partition,
+        region,
+        account,
         kind: 'mapRun',
         stateMachineArn: formatStateMachineArn(home, stateMachineName),
         stateMachineName,
@@ -139,7 +152,7 @@ export function parseStatesArn(text: string): ParsedArn {
     case 'activity': {
       const [name, ...extra] = resource;
       if (!named(name) || extra.length > 0) return malformed;
-      return ok({ ...home, kind: 'activity', name });
+      return ok({ partition, region, account, kind: 'activity', name });
     }
     default:
       return { ok: false, problem: 'resourceType', resourceType: resourceType ?? '' };
