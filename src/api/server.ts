@@ -307,13 +307,43 @@ function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
 
 /** The context with `signal`, made on first use (only long polls read it). */
 function withDisconnectSignal(ctx: ApiContext, reply: FastifyReply): ApiContext {
-  let signal: AbortSignal | undefined;
-  return {
-    ...ctx,
-    get signal() {
-      return (signal ??= disconnected(reply));
-    },
-  };
+  return new RequestContext(ctx, reply);
+}
+
+/**
+ * The server's context and one request's `signal`. A class with its fields copied one by one: an
+ * object literal spreading the context next to a getter is built in V8's slow dictionary mode.
+ */
+class RequestContext implements ApiContext {
+  readonly store: ApiContext['store'];
+  readonly engine: ApiContext['engine'];
+  readonly activities: ApiContext['activities'];
+  readonly executions: ApiContext['executions'];
+  readonly arns: ApiContext['arns'];
+  readonly now: ApiContext['now'];
+  readonly random: ApiContext['random'];
+  readonly uuid: ApiContext['uuid'];
+  readonly log: ApiContext['log'];
+  private aborted: AbortSignal | undefined;
+
+  constructor(
+    ctx: ApiContext,
+    private readonly reply: FastifyReply,
+  ) {
+    this.store = ctx.store;
+    this.engine = ctx.engine;
+    this.activities = ctx.activities;
+    this.executions = ctx.executions;
+    this.arns = ctx.arns;
+    this.now = ctx.now;
+    this.random = ctx.random;
+    this.uuid = ctx.uuid;
+    this.log = ctx.log;
+  }
+
+  get signal(): AbortSignal {
+    return (this.aborted ??= disconnected(this.reply));
+  }
 }
 
 /** Aborted if the connection closes before the response is sent. */

@@ -99,18 +99,13 @@ export class ExpressRunner {
       },
     ).finally(() => this.syncRunning--);
     const stopDate = this.clock.now();
-    this.record.ended(
-      sm,
-      arn,
-      {
-        status: result.status,
-        stopDate,
-        ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
-        ...(result.error !== undefined ? { error: result.error } : {}),
-        ...(result.cause !== undefined ? { cause: result.cause } : {}),
-      },
-      [],
-    );
+    // The output as text once, for the ring and the answer alike.
+    const ending = {
+      ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
+      ...(result.error !== undefined ? { error: result.error } : {}),
+      ...(result.cause !== undefined ? { cause: result.cause } : {}),
+    };
+    this.record.ended(sm, arn, { status: result.status, stopDate, ...ending }, []);
     this.logEnd(logged, result, startDate);
     return {
       executionArn: arn,
@@ -120,9 +115,7 @@ export class ExpressRunner {
       stopDate,
       status: result.status,
       input: request.inputText,
-      ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
-      ...(result.error !== undefined ? { error: result.error } : {}),
-      ...(result.cause !== undefined ? { cause: result.cause } : {}),
+      ...ending,
     };
   }
 

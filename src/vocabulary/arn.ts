@@ -65,7 +65,12 @@ const aliasPattern = /^(?=.*[a-zA-Z_.-])[a-zA-Z0-9_.-]{1,80}$/;
 const regionPattern = /^[a-z0-9-]+$/;
 const accountPattern = /^[0-9]{12}$/;
 
-const forbiddenNameCharacters = new Set(' <>{}[]?*"#%\\^|~`$&,;:/');
+/**
+ * One character a name may not hold: white space, the specials, control characters, U+FFFE–FFFF,
+ * and (with the u flag, which keeps a surrogate pair whole) a lone surrogate.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
+const forbiddenNameCharacter = /[\s <>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff\ud800-\udfff]/u;
 
 /**
  * AWS's name rule (executions, state machines, activities): 1–80 characters, none of white space,
@@ -73,14 +78,7 @@ const forbiddenNameCharacters = new Set(' <>{}[]?*"#%\\^|~`$&,;:/');
  * characters (U+0000–001F, U+007F–009F), U+FFFE–FFFF or surrogates.
  */
 export function isValidName(name: string): boolean {
-  if (name.length < 1 || name.length > 80) return false;
-  for (const char of name) {
-    const code = char.codePointAt(0) ?? 0;
-    if (forbiddenNameCharacters.has(char) || /\s/u.test(char)) return false;
-    if (code <= 0x1f || (code >= 0x7f && code <= 0x9f) || code === 0xfffe || code === 0xffff) return false;
-    if (code >= 0xd800 && code <= 0xdfff) return false;
-  }
-  return true;
+  return name.length >= 1 && name.length <= 80 && !forbiddenNameCharacter.test(name);
 }
 
 /** Parses any Step Functions ARN strictly: every field is checked, nothing is looked up. */
@@ -99,11 +97,20 @@ export function parseStatesArn(text: string): ParsedArn {
       const [name, qualifier, ...extra] = resource;
       if (!named(name) || extra.length > 0) return malformed;
       const stateMachineArn = formatStateMachineArn(home, name);
-      if (qualifier === undefined) return ok({ ...home, kind: 'stateMachine', stateMachineArn, name });
+      if (qualifier === undefined)
+        return ok({ partition, region, account, kind: 'stateMachine', stateMachineArn, name });
       if (versionPattern.test(qualifier))
-        return ok({ ...home, kind: 'stateMachineVersion', stateMachineArn, name, version: Number(qualifier) });
+        return ok({
+          partition,
+          region,
+          account,
+          kind: 'stateMachineVersion',
+          stateMachineArn,
+          name,
+          version: Number(qualifier),
+        });
       if (aliasPattern.test(qualifier))
-        return ok({ ...home, kind: 'stateMachineAlias', stateMachineArn, name, alias: qualifier });
+        return ok({ partition, region, account, kind: 'stateMachineAlias', stateMachineArn, name, alias: qualifier });
       return malformed;
     }
     case 'execution': {
@@ -111,7 +118,9 @@ export function parseStatesArn(text: string): ParsedArn {
       const [stateMachineName, mapLabel] = splitLabel(machineAndLabel);
       if (!named(stateMachineName) || !named(executionName) || extra.length > 0) return malformed;
       return ok({
-        ...home,
+        partition,
+        region,
+        account,
         kind: 'execution',
         stateMachineArn: formatStateMachineArn(home, stateMachineName),
         stateMachineName,
@@ -123,14 +132,16 @@ export function parseStatesArn(text: string): ParsedArn {
       const [stateMachineName, executionName, id, ...extra] = resource;
       if (!named(stateMachineName) || !named(executionName) || !id || extra.length > 0) return malformed;
       const stateMachineArn = formatStateMachineArn(home, stateMachineName);
-      return ok({ ...home, kind: 'express', stateMachineArn, stateMachineName, executionName, id });
+      return ok({ partition, region, account, kind: 'express', stateMachineArn, stateMachineName, executionName, id });
     }
     case 'mapRun': {
       const [machineAndLabel, id, ...extra] = resource;
       const [stateMachineName, mapLabel] = splitLabel(machineAndLabel);
       if (!named(stateMachineName) || !id || extra.length > 0) return malformed;
       return ok({
-        ...home,
+        partition,
+        region,
+        account,
         kind: 'mapRun',
         stateMachineArn: formatStateMachineArn(home, stateMachineName),
         stateMachineName,
@@ -141,7 +152,7 @@ export function parseStatesArn(text: string): ParsedArn {
     case 'activity': {
       const [name, ...extra] = resource;
       if (!named(name) || extra.length > 0) return malformed;
-      return ok({ ...home, kind: 'activity', name });
+      return ok({ partition, region, account, kind: 'activity', name });
     }
     default:
       return { ok: false, problem: 'resourceType', resourceType: resourceType ?? '' };

@@ -38,7 +38,6 @@ import {
   aliasFromRow,
   aliasToRow,
   eventFromRow,
-  eventToRow,
   executionFromRow,
   executionToRow,
   stateMachineFromRow,
@@ -65,6 +64,7 @@ import {
 import { prepareMapRunStatements, type MapRunStatements } from './map-run-statements.js';
 import { ExecutionQueries, prepareStatements, type ExecutionQueryParams, type Statements } from './statements.js';
 import { outboxFromRow } from '../rows.js';
+import { EventInserter } from './event-insert.js';
 
 export interface SqliteStoreOptions extends OpenDatabaseOptions {
   /**
@@ -78,6 +78,18 @@ export interface SqliteStoreOptions extends OpenDatabaseOptions {
   durability?: 'process' | 'power';
 }
 
+/** State machines kept in memory at most (the oldest read is dropped first). */
+const MAX_CACHED_STATE_MACHINES = 1000;
+
+/** Frozen all the way down: what a cached record's copies share can never be changed under the cache. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /** Thrown inside a commit's savepoint to roll it back and report a conflict. */
 class DuplicateEventError extends Error {}
 
@@ -88,6 +100,10 @@ export class SqliteStore implements ExecutionStore {
   private readonly executionQueries: ExecutionQueries;
   private readonly commitBatch: BetterSqlite3.Transaction<(commits: Commit[]) => CommitResult[]>;
   private readonly commitOne: BetterSqlite3.Transaction<(commit: Commit) => boolean>;
+  private readonly commitPlain: BetterSqlite3.Transaction<(commits: Commit[]) => CommitResult[]>;
+  private readonly events: EventInserter;
+  /** State machine records by ARN, when the file is held exclusively (see getStateMachine). */
+  private readonly machines: Map<string, StateMachineRecord> | undefined;
 
   private constructor(
     private readonly db: BetterSqlite3.Database,
@@ -99,6 +115,8 @@ export class SqliteStore implements ExecutionStore {
     this.activitySql = prepareActivityStatements(db);
     this.mapRunSql = prepareMapRunStatements(db);
     this.executionQueries = new ExecutionQueries(db);
+    this.events = new EventInserter(db);
+    this.machines = exclusive ? new Map() : undefined;
     // Called inside commitBatch's transaction, db.transaction() runs as a SAVEPOINT: rolled back alone if it throws.
     this.commitOne = db.transaction((commit: Commit) => this.applyCommit(commit));
     this.commitBatch = db.transaction((commits: Commit[]) =>
@@ -110,6 +128,12 @@ export class SqliteStore implements ExecutionStore {
           throw error;
         }
       }),
+    );
+    // The usual batch: no member's write fails once its version check passed (a conflict writes
+    // nothing), so no savepoints. A duplicate event undoes the whole transaction, and the batch is
+    // then written again with commitBatch's savepoints: the same outcome, member by member.
+    this.commitPlain = db.transaction((commits: Commit[]) =>
+      commits.map((commit): CommitResult => (this.applyCommit(commit) ? 'ok' : 'conflict')),
     );
   }
 
@@ -133,19 +157,40 @@ export class SqliteStore implements ExecutionStore {
   // ---- state machines --------------------------------------------------------------------------
 
   async createStateMachine(record: StateMachineRecord): Promise<'ok' | 'exists'> {
+    this.machines?.delete(record.arn);
     return this.sql.insertStateMachine.run(stateMachineToRow(record)).changes === 1 ? 'ok' : 'exists';
   }
 
   async getStateMachine(arn: string): Promise<StateMachineRecord | undefined> {
+    const cached = this.machines?.get(arn);
+    if (cached) return { ...cached };
     const row = this.sql.getStateMachine.get(arn);
-    return row && stateMachineFromRow(row);
+    if (!row) return undefined;
+    const record = stateMachineFromRow(row);
+    this.remember(record);
+    return { ...record };
   }
 
   async updateStateMachine(record: StateMachineRecord): Promise<void> {
+    this.machines?.delete(record.arn);
     this.sql.updateStateMachine.run(stateMachineToRow(record));
   }
 
+  /**
+   * Held exclusively, the file is written by this store alone: every start reads its state machine
+   * from here instead of a SELECT and three JSON.parse. Each write of a state machine drops its entry.
+   */
+  private remember(record: StateMachineRecord): void {
+    const machines = this.machines;
+    if (!machines) return;
+    if (machines.size >= MAX_CACHED_STATE_MACHINES) machines.delete(machines.keys().next().value!);
+    // Its nested values frozen, itself never handed out: a spread of a frozen object is V8's slow path.
+    for (const value of Object.values(record)) deepFreeze(value);
+    machines.set(record.arn, record);
+  }
+
   async deleteStateMachine(arn: string): Promise<void> {
+    this.machines?.delete(arn);
     this.db
       .transaction(() => {
         this.sql.deleteStateMachineTags.run({ arn });
@@ -332,22 +377,25 @@ export class SqliteStore implements ExecutionStore {
   async commit(commits: Commit[]): Promise<CommitResult[]> {
     assertValidCommits(commits);
     if (commits.length === 0) return [];
-    return this.commitBatch.immediate(commits);
+    try {
+      return this.commitPlain.immediate(commits);
+    } catch (error) {
+      if (error instanceof DuplicateEventError) return this.commitBatch.immediate(commits);
+      throw error;
+    }
   }
 
   /** Writes one commit if its version check passes; false (nothing written) if it does not. */
   private applyCommit(commit: Commit): boolean {
     const { execution, expectedVersion } = commit;
     if (!this.writeExecution(executionToRow(execution), expectedVersion)) return false;
-    for (const event of commit.events) {
-      try {
-        this.sql.insertEvent.run(eventToRow(execution.arn, event));
-      } catch (error) {
-        if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-          throw new DuplicateEventError(`${execution.arn}: history event ${event.id} already exists`);
-        }
-        throw error;
+    try {
+      this.events.insert(execution.arn, commit.events);
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new DuplicateEventError(`${execution.arn}: a history event already exists`);
       }
+      throw error;
     }
     for (const timerId of commit.timersRemoved) this.sql.deleteTimer.run(execution.arn, timerId);
     for (const timer of commit.timersAdded) this.sql.putTimer.run(timerToRow(timer));

@@ -179,10 +179,6 @@ export function prepareStatements(db: Database) {
     ),
 
     // history
-    insertEvent: prepare<EventRow>(
-      db,
-      `INSERT INTO history_events (${EVENT_COLUMNS}) VALUES (${params(EVENT_COLUMNS)})`,
-    ),
     historyFirst: prepare<[string, number], EventRow>(
       db,
       `SELECT ${EVENT_COLUMNS} FROM history_events WHERE execution_arn = ? ORDER BY id LIMIT ?`,
