@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Json } from '../json.js';
 import type { CompiledMachine } from '../interpreter/compiled.js';
 import type { HistoryEvent } from '../vocabulary/history-events.js';
-import { newExecution, step } from '../interpreter/step.js';
+import { newExecution, stepNow } from '../interpreter/step.js';
 import type {
   ExecutionInfo,
   ExecutionState,
@@ -96,10 +96,11 @@ export async function runInMemory(
 
   while (signal) {
     // Tasks that answer at once never leave the microtask queue: give the event loop a turn (other
-    // requests, /healthz, timers) after a slice of continuous work.
-    await turns();
+    // requests, /healthz, timers) after a slice of continuous work. A step of JSONPath states only
+    // is synchronous: awaited only when it is a promise, it costs no microtask.
+    if (turns.due()) await turns();
     const bytesLimit = options.history ? options.historyBytesLimit : undefined;
-    const result = await step(
+    const stepped = stepNow(
       machine,
       state,
       signal,
@@ -108,6 +109,7 @@ export async function runInMemory(
         ? runOptions
         : { ...runOptions, historyBytes: { limit: bytesLimit, used: historyBytes } },
     );
+    const result = stepped instanceof Promise ? await stepped : stepped;
     state = result.state;
     if (options.onEvents && result.events.length > 0) options.onEvents(result.events);
     if (options.history) historyBytes += keepHistory(history, result.events, options.historyBytesLimit !== undefined);

@@ -60,6 +60,9 @@ export interface StepContext {
   /** JSONata bindings; `$states.context` is built only if an expression reads it. */
   bindings(frame: Frame, states: Omit<JsonataBindings['states'], 'context'>, extras?: ContextExtras): JsonataBindings;
 
-  /** Runs one outcome-producing action for a frame, then keeps the frame moving while it can. */
-  advance(frameId: string, action: () => MaybePromise<Outcome>): Promise<void>;
+  /**
+   * Runs one outcome-producing action for a frame, then keeps the frame moving while it can;
+   * synchronous unless something on the way is not.
+   */
+  advance(frameId: string, action: () => MaybePromise<Outcome>): MaybePromise<void>;
 }
