@@ -16,7 +16,7 @@ import type { CompiledMachine } from './interpreter/compiled.js';
 import type { HistoryEvent } from './vocabulary/history-events.js';
 import type { ExecutionInfo, Runtime, StateMachineType, TerminalStatus } from './interpreter/types.js';
 import { realClock, type Clock } from './engine/clock.js';
-import { runInMemory, type TaskHandler } from './engine/in-memory-runner.js';
+import { runInMemory, type InMemoryRunOptions, type TaskHandler } from './engine/in-memory-runner.js';
 import { libraryInvoker, usesIntegrations, type IntegrationOptions } from './local-functions.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './defaults.js';
 
@@ -194,17 +194,21 @@ export class StateMachine {
       options.expressInvocation ?? 'sync',
     );
     const integrations = usesIntegrations(options) ? libraryInvoker(options, options.handlers ?? {}, info) : undefined;
-    const result = await runInMemory(this.compiled, info, input, {
+    // Built by assignment, not spread (a spread's copy costs a hidden class of its own).
+    const run: InMemoryRunOptions = {
       handlers: options.handlers ?? {},
-      ...(integrations ? { invoke: integrations.invoke, cancel: integrations.cancel } : {}),
       clock,
       history: options.history ?? true,
       runtime: options.runtime,
-      // AWS's limits: 25,000 history events for Standard, five minutes for Express.
-      ...(this.type === 'STANDARD'
-        ? { historyLimit: HISTORY_EVENT_QUOTA }
-        : { deadline: info.startTime + EXPRESS_MAX_DURATION_MS }),
-    });
+    };
+    if (integrations) {
+      run.invoke = integrations.invoke;
+      run.cancel = integrations.cancel;
+    }
+    // AWS's limits: 25,000 history events for Standard, five minutes for Express.
+    if (this.type === 'STANDARD') run.historyLimit = HISTORY_EVENT_QUOTA;
+    else run.deadline = info.startTime + EXPRESS_MAX_DURATION_MS;
+    const result = await runInMemory(this.compiled, info, input, run);
     integrations?.ended();
     const out: ExecuteResult = { status: result.status, history: result.history };
     if (result.output !== undefined) out.output = result.output;

@@ -78,12 +78,10 @@ export async function runInMemory(
     uuid: options.runtime?.uuid ?? randomUUID,
     pause: options.runtime?.pause ?? turns,
   };
-  const runOptions = {
-    history: options.history || options.onEvents !== undefined,
-    ...(options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {}),
-    ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-  };
+  const runOptions: RunOptions = { history: options.history || options.onEvents !== undefined };
+  if (options.historyLimit !== undefined) runOptions.historyLimit = options.historyLimit;
+  if (options.deadline !== undefined) runOptions.deadline = options.deadline;
+  if (options.onEvent) runOptions.onEvent = options.onEvent;
   const history: HistoryEvent[] = [];
   let historyBytes = 0;
   const timers = new Map<string, Timer>();
@@ -138,7 +136,7 @@ export async function runInMemory(
           assertNever(command, 'command');
       }
     }
-    if (state.status !== 'RUNNING') return { ...ending(state, state.status), history, state };
+    if (state.status !== 'RUNNING') return ending(state, state.status, history);
     const queued = inbox.shift();
     if (queued) signal = queued;
     else {
@@ -171,14 +169,15 @@ function jsonBytes(event: HistoryEvent): number {
   }
 }
 
-/** How the execution ended, as its final state says. */
-function ending(state: ExecutionState, status: TerminalStatus): Omit<RunResult, 'history' | 'state'> {
-  return {
-    status,
-    ...(state.output !== undefined ? { output: state.output } : {}),
-    ...(state.error !== undefined ? { error: state.error } : {}),
-    ...(state.cause !== undefined ? { cause: state.cause } : {}),
-  };
+/** How the execution ended, as its final state says (built by assignment: see copyState in step.ts). */
+function ending(state: ExecutionState, status: TerminalStatus, history: HistoryEvent[]): RunResult {
+  const result: Partial<RunResult> = { status };
+  if (state.output !== undefined) result.output = state.output;
+  if (state.error !== undefined) result.error = state.error;
+  if (state.cause !== undefined) result.cause = state.cause;
+  result.history = history;
+  result.state = state;
+  return result as RunResult;
 }
 
 /** The next signal, or a `stop` signal as soon as the execution is aborted. */

@@ -101,7 +101,9 @@ export class Run implements StepContext {
     const frame = this.state.frames[id];
     if (!frame) throw new Error(`No frame ${id}`);
     if (this.touched.has(id)) return frame;
-    const copy = { ...frame, phase: clonePhase(frame.phase) };
+    // By assignment, not spread: see copyState in step.ts.
+    const copy: Frame = Object.assign({}, frame);
+    copy.phase = clonePhase(frame.phase);
     this.state.frames[id] = copy;
     this.touched.add(id);
     return copy;

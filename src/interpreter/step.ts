@@ -55,7 +55,7 @@ export function stepNow(
   rt: Runtime,
   options: RunOptions = { history: true },
 ): MaybePromise<StepResult> {
-  const working: ExecutionState = { ...state, frames: { ...state.frames }, waits: { ...state.waits } };
+  const working = copyState(state);
   const run = new Run(machine, working, rt, options);
   if (working.status !== 'RUNNING' && signal.kind !== 'redrive') return { state: working, events: [], commands: [] };
   const result = (): StepResult => ({ state: working, events: run.events, commands: run.commands });
@@ -79,6 +79,18 @@ export function stepNow(
     return failed(e);
   }
   return result();
+}
+
+/**
+ * The step's own copy of the state, built by assignment rather than by spread: V8 gives a spread's
+ * copy a hidden class of its own, and every property added to it afterwards (the output, a frame,
+ * a wait) another one, which cost more than the rest of a short execution.
+ */
+function copyState(state: ExecutionState): ExecutionState {
+  const working: ExecutionState = Object.assign({}, state);
+  working.frames = Object.assign({}, state.frames);
+  working.waits = Object.assign({}, state.waits);
+  return working;
 }
 
 /** What the step throws ends the execution, as AWS would, or with the reason of a defect. */
