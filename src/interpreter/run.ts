@@ -55,6 +55,9 @@ export class Run implements StepContext {
   /** Once ending, its last events are written even at the history limit; at the limit, only the terminal one. */
   private ending: false | 'all' | 'terminal' = false;
   private quota: HistoryQuota | undefined;
+  private lastList = '';
+  private lastName = '';
+  private lastState: CompiledState | undefined;
 
   constructor(
     readonly machine: CompiledMachine,
@@ -133,8 +136,14 @@ export class Run implements StepContext {
   }
 
   current(frame: Frame): CompiledState {
+    // A state is looked up several times on its way (entered, run, exited): the last one is kept.
+    if (this.lastState !== undefined && this.lastName === frame.stateName && this.lastList === frame.list)
+      return this.lastState;
     const state = this.list(frame).states.get(frame.stateName);
     if (!state) throw new Error(`No state ${frame.stateName} in ${frame.list || 'the top level'}`);
+    this.lastList = frame.list;
+    this.lastName = frame.stateName;
+    this.lastState = state;
     return state;
   }
 
