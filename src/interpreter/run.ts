@@ -50,7 +50,8 @@ export class Run implements StepContext {
   readonly events: HistoryEvent[] = [];
   readonly commands: Command[] = [];
   private readonly queue: string[] = [];
-  private readonly touched = new Set<string>();
+  /** The frames this step made or copied (by identity: a lookup costs no string hashing). */
+  private readonly touched = new Set<Frame>();
   private transitions = 0;
   /** Once ending, its last events are written even at the history limit; at the limit, only the terminal one. */
   private ending: false | 'all' | 'terminal' = false;
@@ -103,18 +104,18 @@ export class Run implements StepContext {
   frame(id: string): Frame {
     const frame = this.state.frames[id];
     if (!frame) throw new Error(`No frame ${id}`);
-    if (this.touched.has(id)) return frame;
+    if (this.touched.has(frame)) return frame;
     // By assignment, not spread: see copyState in step.ts.
     const copy: Frame = Object.assign({}, frame);
     copy.phase = clonePhase(frame.phase);
     this.state.frames[id] = copy;
-    this.touched.add(id);
+    this.touched.add(copy);
     return copy;
   }
 
   addFrame(frame: Frame): void {
     this.state.frames[frame.id] = frame;
-    this.touched.add(frame.id);
+    this.touched.add(frame);
   }
 
   removeFrame(id: string): void {

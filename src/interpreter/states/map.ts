@@ -26,10 +26,12 @@ export const map: StateBehaviour<MapState> = {
     const config = isJsonObject(processorRaw.ProcessorConfig) ? processorRaw.ProcessorConfig : {};
     const batcher = isJsonObject(raw.ItemBatcher) ? raw.ItemBatcher : undefined;
     const processorPointer = `${pointer}/${isJsonObject(raw.ItemProcessor) ? 'ItemProcessor' : 'Iterator'}`;
+    const processorList = `${address}/processor`;
     return {
       ...base,
       type: 'Map',
-      processor: list(processorRaw, `${address}/processor`, processorPointer),
+      processor: list(processorRaw, processorList, processorPointer),
+      processorList,
       distributed: config.Mode === 'DISTRIBUTED',
       itemsPath: c.optionalPath('ItemsPath') ?? undefined,
       items: c.items(),
@@ -235,8 +237,17 @@ function spawnIteration(
   after: number | undefined,
 ): void {
   const mapItem = { index, value };
-  const list = `${state.address}/processor`;
-  const child = newChild(run, frame, list, state.processor, index, input, state.distributed, mapItem, after);
+  const child = newChild(
+    run,
+    frame,
+    state.processorList,
+    state.processor,
+    index,
+    input,
+    state.distributed,
+    mapItem,
+    after,
+  );
   (frame.phase as MapPhase).running.push(child.id);
 }
 
