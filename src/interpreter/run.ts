@@ -42,6 +42,7 @@ import {
 } from './types.js';
 import { FrameScope } from './scope.js';
 import { withAssigned } from './variables.js';
+import { exitedDetails, JsonText } from './event-details.js';
 
 /** How many state transitions run between calls of Runtime.pause. */
 const TRANSITIONS_PER_PAUSE = 64;
@@ -56,6 +57,7 @@ export class Run implements StepContext {
   /** Once ending, its last events are written even at the history limit; at the limit, only the terminal one. */
   private ending: false | 'all' | 'terminal' = false;
   private quota: HistoryQuota | undefined;
+  private readonly jsonText = new JsonText();
   private lastList = '';
   private lastName = '';
   private lastState: CompiledState | undefined;
@@ -96,6 +98,11 @@ export class Run implements StepContext {
       if (!this.ending) this.quota?.held(event);
     }
     return id;
+  }
+
+  /** A value's JSON text for an event's details (see JsonText). */
+  json(value: Json): string {
+    return this.jsonText.of(value);
   }
 
   // ---- frames ------------------------------------------------------------------------------
@@ -317,7 +324,7 @@ export class Run implements StepContext {
     const state = this.current(frame);
     frame.enteredEventId = this.emit(frame, stateEnteredType(state.type), () => ({
       name,
-      input: JSON.stringify(input),
+      input: this.json(input),
       inputDetails: { truncated: false },
     }));
   }
@@ -330,20 +337,7 @@ export class Run implements StepContext {
     frame.retained = undefined;
     const type = stateExitedType(state.type);
     if (type === null) return;
-    this.emit(frame, type, () => {
-      const details: EventDetailsFor<typeof type> = {
-        name: state.name,
-        output: JSON.stringify(output),
-        outputDetails: { truncated: false },
-      };
-      if (assigned) {
-        details.assignedVariables = Object.fromEntries(
-          Object.entries(assigned).map(([k, v]) => [k, JSON.stringify(v)]),
-        );
-        details.assignedVariablesDetails = { truncated: false };
-      }
-      return details;
-    });
+    this.emit(frame, type, () => exitedDetails(state.name, this.json(output), assigned));
   }
 
   /** Retry, then Catch, for a failure of the frame's current state (a catcher that cannot be evaluated fails it). */

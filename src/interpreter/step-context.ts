@@ -35,6 +35,9 @@ export interface StepContext {
     after?: number,
   ): number;
 
+  /** A value's JSON text for an event's details (the last value's is kept: see Run.json). */
+  json(value: Json): string;
+
   /** The frame, copied on first write in this step so the caller's state is never mutated. */
   frame(id: string): Frame;
   addFrame(frame: Frame): void;

@@ -183,7 +183,7 @@ function apply(run: Run, machine: CompiledMachine, state: ExecutionState, signal
       if (state.frames[ROOT_FRAME] || state.lastEventId > 0) return;
       state.input = signal.input;
       run.emit(null, 'ExecutionStarted', () => ({
-        input: JSON.stringify(signal.input),
+        input: run.json(signal.input),
         inputDetails: { truncated: false },
         roleArn: state.info.roleArn,
       }));

@@ -485,7 +485,8 @@ export function historyEvent<T extends HistoryEventType>(
     type,
   };
   const field: HistoryEventDetailsField | null = detailsFieldOf[type];
-  if (field !== null && details.length > 0) Object.assign(event, { [field]: details[0] });
+  // A keyed store, not Object.assign of a computed-key literal (which costs a dictionary object per event).
+  if (field !== null && details.length > 0) (event as unknown as Record<string, unknown>)[field] = details[0];
   return event;
 }
 
