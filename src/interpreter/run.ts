@@ -16,7 +16,7 @@ import { completeExecution, type ExecutionResult } from './ending.js';
 import { clonePhase } from './frames.js';
 import { emitEvaluationFailed, linkEvent } from './links.js';
 import {
-  historyEvent,
+  eventAt,
   stateEnteredType,
   stateExitedType,
   type EventDetailsFor,
@@ -86,13 +86,13 @@ export class Run implements StepContext {
   ): number {
     if (frame?.isolated || (this.ending === 'terminal' && frame !== null)) return 0;
     if (!this.ending) (this.quota ??= new HistoryQuota(this.options)).beforeEvent(this.state.lastEventId + 1);
-    type Args = EventDetailsFor<T> extends undefined ? [] : [EventDetailsFor<T>];
-    const args = (this.options.history && details ? [details()] : []) as Args; // before the id: a throw takes none
+    const history = this.options.history;
+    const hasDetails = history && details !== undefined;
+    const built = hasDetails ? details() : undefined; // before the id: a throw takes none
     const id = ++this.state.lastEventId;
-    const previousEventId = this.options.history ? linkEvent(this.state, frame, type, id, after) : 0; // no events, no links
-    if (this.options.history) {
-      const position = { id, previousEventId, timestamp: this.rt.now() };
-      const event = historyEvent(position, type, ...args);
+    const previousEventId = history ? linkEvent(this.state, frame, type, id, after) : 0; // no events, no links
+    if (history) {
+      const event = eventAt(id, previousEventId, this.rt.now(), type, hasDetails, built);
       this.events.push(event);
       this.options.onEvent?.(event, frame);
       if (!this.ending) this.quota?.held(event);
