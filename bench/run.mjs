@@ -1,7 +1,8 @@
 // Stepwise vs aws-local-stepfunctions, same workloads, one process.
 // Run with `npm run bench` (builds first; needs `node --expose-gc` for the memory figures).
 // Environment: BENCH_SECONDS (timed run per engine and workload, default 3),
-// BENCH_WARMUP_SECONDS (default 1), BENCH_ROUNDS (default 1; with more, the median is reported).
+// BENCH_WARMUP_SECONDS (default 1), BENCH_ROUNDS (default 1; with more, the median is reported),
+// BENCH_WORKLOADS (comma list of workload ids; default all), BENCH_NO_WRITE (no results files).
 import assert from 'node:assert/strict';
 import { execSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -18,8 +19,14 @@ const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 1);
 const ROUNDS = Math.max(1, Math.round(envNumber('BENCH_ROUNDS', 1)));
 /** Results held at once to measure the memory one execution's result keeps alive. */
 const RETAINED_RESULTS = 200;
-/** Stepwise (history off) executions/s over the peer's: what the project aims for. */
-const TARGETS = { chain: 3, map: 20 };
+/**
+ * Stepwise executions/s over the peer's on the same workload: what the project aims for (issue 15),
+ * by engine row and workload family (chain, map; plain Pass and Pass with Parameters alike).
+ */
+const TARGETS = {
+  'stepwise, history off (EXPRESS)': { chain: 10, map: 50 },
+  'stepwise execute(), defaults (STANDARD, history on)': { chain: 3, map: 20 },
+};
 
 // ---------------------------------------------------------------------------------------------
 // Workloads: the same definition and input for both engines, and the output they must produce.
@@ -34,63 +41,98 @@ const order = {
   ],
 };
 
-const chain = {
-  id: 'chain',
-  title: `${CHAIN_LENGTH}-state Pass chain`,
-  transitionsPerExecution: CHAIN_LENGTH,
-  definition: {
-    Comment: 'Five Pass states, each reshaping its input with Parameters',
-    StartAt: 'Step1',
-    States: Object.fromEntries(
-      Array.from({ length: CHAIN_LENGTH }, (_, i) => {
-        const n = i + 1;
-        const state = {
-          Type: 'Pass',
-          Parameters: { 'order.$': '$.order', 'customer.$': '$.customer', step: n, label: `step-${n}` },
-          ...(n < CHAIN_LENGTH ? { Next: `Step${n + 1}` } : { End: true }),
-        };
-        return [`Step${n}`, state];
-      }),
-    ),
-  },
-  input: { order, customer: 'c-7' },
-  expected: { order, customer: 'c-7', step: CHAIN_LENGTH, label: `step-${CHAIN_LENGTH}` },
-};
+/** Five Pass states in a row; `shape` gives each state's fields besides Type and Next/End. */
+function chainWorkload(id, title, comment, shape, expected) {
+  return {
+    id,
+    family: 'chain',
+    title,
+    transitionsPerExecution: CHAIN_LENGTH,
+    definition: {
+      Comment: comment,
+      StartAt: 'Step1',
+      States: Object.fromEntries(
+        Array.from({ length: CHAIN_LENGTH }, (_, i) => {
+          const n = i + 1;
+          const state = { Type: 'Pass', ...shape(n), ...(n < CHAIN_LENGTH ? { Next: `Step${n + 1}` } : { End: true }) };
+          return [`Step${n}`, state];
+        }),
+      ),
+    },
+    input: { order, customer: 'c-7' },
+    expected,
+  };
+}
+
+const chain = chainWorkload(
+  'chain',
+  `${CHAIN_LENGTH}-state Pass chain, Parameters`,
+  'Five Pass states, each reshaping its input with Parameters',
+  (n) => ({
+    Parameters: { 'order.$': '$.order', 'customer.$': '$.customer', step: n, label: `step-${n}` },
+  }),
+  { order, customer: 'c-7', step: CHAIN_LENGTH, label: `step-${CHAIN_LENGTH}` },
+);
+
+const chainPlain = chainWorkload(
+  'chain-plain',
+  `${CHAIN_LENGTH}-state Pass chain, plain`,
+  'Five plain Pass states, each passing its input on',
+  () => ({}),
+  { order, customer: 'c-7' },
+);
 
 const MAP_ITEMS = 100;
 const items = Array.from({ length: MAP_ITEMS }, (_, i) => ({ id: i, price: i * 1.5, tags: ['bench'] }));
 
-const map = {
-  id: 'map',
-  title: `inline Map over ${MAP_ITEMS} items (Pass inside)`,
-  transitionsPerExecution: 1 + MAP_ITEMS,
-  definition: {
-    Comment: 'An inline Map reshaping each item with a Pass state',
-    StartAt: 'EachItem',
-    States: {
-      EachItem: {
-        Type: 'Map',
-        ItemsPath: '$.items',
-        ItemProcessor: {
-          ProcessorConfig: { Mode: 'INLINE' },
-          StartAt: 'Shape',
-          States: {
-            Shape: {
-              Type: 'Pass',
-              Parameters: { 'id.$': '$.id', 'price.$': '$.price', currency: 'EUR' },
-              End: true,
-            },
+/** An inline Map over the items whose one Pass state is `pass` (besides Type and End). */
+function mapWorkload(id, title, comment, pass, expected) {
+  return {
+    id,
+    family: 'map',
+    title,
+    transitionsPerExecution: 1 + MAP_ITEMS,
+    definition: {
+      Comment: comment,
+      StartAt: 'EachItem',
+      States: {
+        EachItem: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'INLINE' },
+            StartAt: 'Shape',
+            States: { Shape: { Type: 'Pass', ...pass, End: true } },
           },
+          End: true,
         },
-        End: true,
       },
     },
-  },
-  input: { items },
-  expected: items.map(({ id, price }) => ({ id, price, currency: 'EUR' })),
-};
+    input: { items },
+    expected,
+  };
+}
 
-const WORKLOADS = [chain, map];
+const map = mapWorkload(
+  'map',
+  `inline Map over ${MAP_ITEMS} items, Pass with Parameters inside`,
+  'An inline Map reshaping each item with a Pass state',
+  { Parameters: { 'id.$': '$.id', 'price.$': '$.price', currency: 'EUR' } },
+  items.map(({ id, price }) => ({ id, price, currency: 'EUR' })),
+);
+
+const mapPlain = mapWorkload(
+  'map-plain',
+  `inline Map over ${MAP_ITEMS} items, plain Pass inside`,
+  'An inline Map passing each item through a plain Pass state',
+  {},
+  items,
+);
+
+const ALL_WORKLOADS = [chainPlain, chain, mapPlain, map];
+/** BENCH_WORKLOADS=chain,map-plain runs only those (quick checks while optimising). */
+const ONLY = process.env.BENCH_WORKLOADS?.split(',').filter(Boolean);
+const WORKLOADS = ONLY ? ALL_WORKLOADS.filter((w) => ONLY.includes(w.id)) : ALL_WORKLOADS;
 
 // ---------------------------------------------------------------------------------------------
 // Engines: each prepares a runner for a definition, and says where the output is in its result.
@@ -99,6 +141,7 @@ const PEER = 'aws-local-stepfunctions';
 const STEPWISE_OFF = 'stepwise, history off (EXPRESS)';
 const STEPWISE_ON = 'stepwise, history on (STANDARD)';
 const STEPWISE_PER_CALL = 'stepwise execute(), history off (EXPRESS)';
+const STEPWISE_DEFAULTS = 'stepwise execute(), defaults (STANDARD, history on)';
 
 /**
  * Like the peer, Stepwise validates and compiles a definition once when the build exports its
@@ -107,14 +150,16 @@ const STEPWISE_PER_CALL = 'stepwise execute(), history off (EXPRESS)';
 const COMPILE_ONCE = typeof stepwise.StateMachine === 'function';
 
 function stepwiseEngine(name, options, { compileOnce }) {
-  const { stateMachineType, ...runOptions } = options;
+  const { stateMachineType, defaults: _defaults, ...runOptions } = options;
   return {
     name,
     api: compileOnce
       ? 'new StateMachine(definition) once, then machine.execute(input)'
-      : 'execute(definition, input) per call',
+      : options.defaults
+        ? 'execute(definition, input) per call, no options'
+        : 'execute(definition, input, options) per call',
     prepare(definition) {
-      if (!compileOnce) return (input) => stepwise.execute(definition, input, options);
+      if (!compileOnce) return (input) => stepwise.execute(definition, input, options.defaults ? undefined : options);
       const machine = new stepwise.StateMachine(definition, { stateMachineType });
       return (input) => machine.execute(input, runOptions);
     },
@@ -131,6 +176,8 @@ function stepwiseEngine(name, options, { compileOnce }) {
 
 const HISTORY_OFF = { stateMachineType: 'EXPRESS', history: false };
 const HISTORY_ON = { stateMachineType: 'STANDARD', history: true };
+/** `execute(definition, input)` with no options: what its defaults are (Standard, history on). */
+const DEFAULTS = { stateMachineType: 'STANDARD', history: true, defaults: true };
 
 const ENGINES = [
   {
@@ -145,8 +192,10 @@ const ENGINES = [
   },
   stepwiseEngine(STEPWISE_OFF, HISTORY_OFF, { compileOnce: COMPILE_ONCE }),
   stepwiseEngine(STEPWISE_ON, HISTORY_ON, { compileOnce: COMPILE_ONCE }),
-  // What the one-call API costs on top: validating and compiling on every execution.
+  // The one-call API: what it costs on top of a machine compiled once, with history off and with
+  // its defaults (no options at all).
   ...(COMPILE_ONCE ? [stepwiseEngine(STEPWISE_PER_CALL, HISTORY_OFF, { compileOnce: false })] : []),
+  stepwiseEngine(STEPWISE_DEFAULTS, DEFAULTS, { compileOnce: false }),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -284,7 +333,9 @@ async function main() {
   const samples = new Map(); // "workload|engine" -> measurement[]
   for (let round_ = 1; round_ <= ROUNDS; round_ += 1) {
     for (const workload of WORKLOADS) {
-      for (const engine of ENGINES) {
+      // Every other round runs the engines in the reverse order, so a machine getting busier or
+      // quieter during a round does not favour whichever engine always runs first.
+      for (const engine of round_ % 2 === 1 ? ENGINES : [...ENGINES].reverse()) {
         const key = `${workload.id}|${engine.name}`;
         const result = await measure(engine, workload);
         samples.set(key, [...(samples.get(key) ?? []), result]);
@@ -338,7 +389,7 @@ async function main() {
     const peer = speed(PEER);
     for (const engine of ENGINES.filter((e) => e.name !== PEER).map((e) => e.name)) {
       const ratio = round(speed(engine) / peer, 2);
-      const target = engine === STEPWISE_OFF ? TARGETS[workload.id] : undefined;
+      const target = TARGETS[engine]?.[workload.family];
       ratios.push({
         workload: workload.id,
         engine,
@@ -355,7 +406,7 @@ async function main() {
   console.log('');
   for (const r of ratios) {
     const verdict = r.target === null ? '' : `  (target >= ${r.target}x: ${r.met ? 'met' : 'MISSED'})`;
-    console.log(`${r.workload.padEnd(5)}  ${r.engine} / ${r.over}: ${r.ratio.toFixed(2)}x${verdict}`);
+    console.log(`${r.workload.padEnd(11)}  ${r.engine} / ${r.over}: ${r.ratio.toFixed(2)}x${verdict}`);
   }
 
   const date = new Date();
@@ -384,8 +435,10 @@ async function main() {
       stepwiseCommit: gitCommit(),
       [PEER]: await readVersion(new URL('../node_modules/aws-local-stepfunctions/package.json', import.meta.url)),
     },
+    targets: TARGETS,
     workloads: WORKLOADS.map((w) => ({
       id: w.id,
+      family: w.family,
       description: w.title,
       transitionsPerExecution: w.transitionsPerExecution,
       definition: w.definition,
@@ -393,6 +446,7 @@ async function main() {
     results: rows,
     ratios,
   };
+  if (process.env.BENCH_NO_WRITE) return;
   const written = await writeResults('', date, report);
   console.log(`\nwrote ${written.stamped} and ${written.latest}`);
 }

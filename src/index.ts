@@ -16,7 +16,12 @@ import type { CompiledMachine } from './interpreter/compiled.js';
 import type { HistoryEvent } from './vocabulary/history-events.js';
 import type { ExecutionInfo, Runtime, StateMachineType, TerminalStatus } from './interpreter/types.js';
 import { realClock, type Clock } from './engine/clock.js';
-import { runInMemory, type TaskHandler } from './engine/in-memory-runner.js';
+import {
+  runInMemoryNow,
+  type InMemoryRunOptions,
+  type RunResult,
+  type TaskHandler,
+} from './engine/in-memory-runner.js';
 import { libraryInvoker, usesIntegrations, type IntegrationOptions } from './local-functions.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './defaults.js';
 
@@ -184,7 +189,16 @@ export class StateMachine {
     this.compiled = loaded.machine;
   }
 
-  async execute(input: Json = {}, options: Omit<ExecuteOptions, 'stateMachineType'> = {}): Promise<ExecuteResult> {
+  execute(input: Json = {}, options: Omit<ExecuteOptions, 'stateMachineType'> = {}): Promise<ExecuteResult> {
+    try {
+      return this.run(input, options);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+
+  /** An execution that ends without awaiting anything (JSONPath states only) costs one promise: the one returned. */
+  private run(input: Json, options: Omit<ExecuteOptions, 'stateMachineType'>): Promise<ExecuteResult> {
     const clock = options.clock ?? realClock;
     const info = executionInfo(
       this.type,
@@ -194,23 +208,30 @@ export class StateMachine {
       options.expressInvocation ?? 'sync',
     );
     const integrations = usesIntegrations(options) ? libraryInvoker(options, options.handlers ?? {}, info) : undefined;
-    const result = await runInMemory(this.compiled, info, input, {
+    // Built by assignment, not spread (a spread's copy costs a hidden class of its own).
+    const run: InMemoryRunOptions = {
       handlers: options.handlers ?? {},
-      ...(integrations ? { invoke: integrations.invoke, cancel: integrations.cancel } : {}),
       clock,
       history: options.history ?? true,
       runtime: options.runtime,
-      // AWS's limits: 25,000 history events for Standard, five minutes for Express.
-      ...(this.type === 'STANDARD'
-        ? { historyLimit: HISTORY_EVENT_QUOTA }
-        : { deadline: info.startTime + EXPRESS_MAX_DURATION_MS }),
-    });
-    integrations?.ended();
-    const out: ExecuteResult = { status: result.status, history: result.history };
-    if (result.output !== undefined) out.output = result.output;
-    if (result.error !== undefined) out.error = result.error;
-    if (result.cause !== undefined) out.cause = result.cause;
-    return out;
+    };
+    if (integrations) {
+      run.invoke = integrations.invoke;
+      run.cancel = integrations.cancel;
+    }
+    // AWS's limits: 25,000 history events for Standard, five minutes for Express.
+    if (this.type === 'STANDARD') run.historyLimit = HISTORY_EVENT_QUOTA;
+    else run.deadline = info.startTime + EXPRESS_MAX_DURATION_MS;
+    const finish = (result: RunResult): ExecuteResult => {
+      integrations?.ended();
+      const out: ExecuteResult = { status: result.status, history: result.history };
+      if (result.output !== undefined) out.output = result.output;
+      if (result.error !== undefined) out.error = result.error;
+      if (result.cause !== undefined) out.cause = result.cause;
+      return out;
+    };
+    const result = runInMemoryNow(this.compiled, info, input, run);
+    return result instanceof Promise ? result.then(finish) : Promise.resolve(finish(result));
   }
 }
 
@@ -245,12 +266,19 @@ function cachedMachine(definition: string | Json, type: StateMachineType): State
 }
 
 /** Validates, compiles and runs a definition (object, or JSON/YAML text) to completion in memory. */
-export async function execute(
+export function execute(
   definition: string | Json,
   input: Json = {},
   options: ExecuteOptions = {},
 ): Promise<ExecuteResult> {
-  return cachedMachine(definition, options.stateMachineType ?? 'STANDARD').execute(input, options);
+  let machine: StateMachine;
+  try {
+    machine = cachedMachine(definition, options.stateMachineType ?? 'STANDARD');
+  } catch (e) {
+    // An invalid definition rejects, as every failure of execute() does.
+    return Promise.reject(e as Error);
+  }
+  return machine.execute(input, options);
 }
 
 function executionInfo(

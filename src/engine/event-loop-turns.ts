@@ -7,11 +7,20 @@ const realSetImmediate = globalThis.setImmediate;
 
 export const WORK_SLICE_MS = 10;
 
-/** A `Runtime.pause` (and the runner's own loop check): resolves at once until a slice is used up. */
-export function eventLoopTurns(sliceMs = WORK_SLICE_MS): () => Promise<void> {
+/**
+ * A `Runtime.pause` (and the runner's own loop check): resolves at once until a slice is used up.
+ * `due()` says whether the next call would wait, so a caller may skip a promise that would resolve at once.
+ */
+export interface EventLoopTurns {
+  (): Promise<void>;
+  due(): boolean;
+}
+
+export function eventLoopTurns(sliceMs = WORK_SLICE_MS): EventLoopTurns {
   let sliceStart = performance.now();
-  return () => {
-    if (performance.now() - sliceStart < sliceMs) return Promise.resolve();
+  const due = () => performance.now() - sliceStart >= sliceMs;
+  const turns = () => {
+    if (!due()) return Promise.resolve();
     return new Promise<void>((resolve) =>
       realSetImmediate(() => {
         sliceStart = performance.now();
@@ -19,4 +28,5 @@ export function eventLoopTurns(sliceMs = WORK_SLICE_MS): () => Promise<void> {
       }),
     );
   };
+  return Object.assign(turns, { due });
 }

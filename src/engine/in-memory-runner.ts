@@ -7,17 +7,19 @@ import { randomUUID } from 'node:crypto';
 import type { Json } from '../json.js';
 import type { CompiledMachine } from '../interpreter/compiled.js';
 import type { HistoryEvent } from '../vocabulary/history-events.js';
-import { newExecution, step } from '../interpreter/step.js';
+import type { MaybePromise } from '../interpreter/outcome.js';
+import { newExecution, stepNow } from '../interpreter/step.js';
 import type {
   ExecutionInfo,
   ExecutionState,
   RunOptions,
   Runtime,
   Signal,
+  StepResult,
   TerminalStatus,
 } from '../interpreter/types.js';
 import { assertNever } from '../vocabulary/states-errors.js';
-import type { Clock } from './clock.js';
+import { realClock, type Clock } from './clock.js';
 import { eventLoopTurns } from './event-loop-turns.js';
 import { scaleTimers } from './wait-time-scale.js';
 import { invokeTask, type InvokeTaskCommand, type TaskHandler } from './task-invoker.js';
@@ -64,90 +66,156 @@ interface Timer {
   fireAt: number;
 }
 
-export async function runInMemory(
+export function runInMemory(
   machine: CompiledMachine,
   info: ExecutionInfo,
   input: Json,
   options: InMemoryRunOptions,
 ): Promise<RunResult> {
-  // One budget of continuous work for the runner's loop and the interpreter's pauses alike.
-  const turns = eventLoopTurns();
-  const rt: Runtime = {
-    now: options.runtime?.now ?? (() => options.clock.now()),
-    random: options.runtime?.random ?? Math.random,
-    uuid: options.runtime?.uuid ?? randomUUID,
-    pause: options.runtime?.pause ?? turns,
-  };
-  const runOptions = {
-    history: options.history || options.onEvents !== undefined,
-    ...(options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {}),
-    ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-  };
-  const history: HistoryEvent[] = [];
-  let historyBytes = 0;
-  const timers = new Map<string, Timer>();
-  const inFlight = new Map<string, Promise<Signal>>();
-  /** Releases of the clock's holds on running handlers (a cancelled task no longer holds it). */
-  const holds = new Map<string, () => void>();
-  const inbox: Signal[] = [];
-  let state = newExecution(info, input);
-  let signal: Signal | undefined = { kind: 'start', input };
+  try {
+    return Promise.resolve(runInMemoryNow(machine, info, input, options));
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
+}
 
-  while (signal) {
-    // Tasks that answer at once never leave the microtask queue: give the event loop a turn (other
-    // requests, /healthz, timers) after a slice of continuous work.
-    await turns();
-    const bytesLimit = options.history ? options.historyBytesLimit : undefined;
-    const result = await step(
-      machine,
-      state,
-      signal,
-      rt,
+/**
+ * The same run, its result returned at once when the execution ends in a step that awaited
+ * nothing (JSONPath states, no task, no timer): the library's execute() then costs no microtask
+ * of its own. A promise otherwise.
+ */
+export function runInMemoryNow(
+  machine: CompiledMachine,
+  info: ExecutionInfo,
+  input: Json,
+  options: InMemoryRunOptions,
+): MaybePromise<RunResult> {
+  return new InMemoryRun(machine, info, input, options).start();
+}
+
+class InMemoryRun {
+  /** One budget of continuous work for the runner's loop and the interpreter's pauses alike. */
+  private readonly turns = eventLoopTurns();
+  private readonly rt: Runtime;
+  private readonly runOptions: RunOptions;
+  private readonly history: HistoryEvent[] = [];
+  private historyBytes = 0;
+  private readonly timers = new Map<string, Timer>();
+  private readonly inFlight = new Map<string, Promise<Signal>>();
+  /** Releases of the clock's holds on running handlers (a cancelled task no longer holds it). */
+  private readonly holds = new Map<string, () => void>();
+  private readonly inbox: Signal[] = [];
+  private state: ExecutionState;
+
+  constructor(
+    private readonly machine: CompiledMachine,
+    info: ExecutionInfo,
+    private readonly input: Json,
+    private readonly options: InMemoryRunOptions,
+  ) {
+    const clock = options.clock;
+    this.rt = {
+      now: options.runtime?.now ?? (clock === realClock ? Date.now : () => clock.now()),
+      random: options.runtime?.random ?? Math.random,
+      uuid: options.runtime?.uuid ?? randomUUID,
+      pause: options.runtime?.pause ?? this.turns,
+    };
+    this.runOptions = { history: options.history || options.onEvents !== undefined };
+    if (options.historyLimit !== undefined) this.runOptions.historyLimit = options.historyLimit;
+    if (options.deadline !== undefined) this.runOptions.deadline = options.deadline;
+    if (options.onEvent) this.runOptions.onEvent = options.onEvent;
+    this.state = newExecution(info, input);
+  }
+
+  start(): MaybePromise<RunResult> {
+    const stepped = this.step({ kind: 'start', input: this.input });
+    if (stepped instanceof Promise) return stepped.then((result) => this.after(result));
+    return this.after(stepped);
+  }
+
+  /** After a step: the result if the execution ended, else the rest of the run (a promise). */
+  private after(result: StepResult): MaybePromise<RunResult> {
+    return this.take(result) ?? this.rest();
+  }
+
+  private async rest(): Promise<RunResult> {
+    for (;;) {
+      const signal = await this.nextSignal();
+      if (!signal) throw new Error('The execution stopped making progress without completing');
+      const stepped = this.step(signal);
+      const ended = this.take(stepped instanceof Promise ? await stepped : stepped);
+      if (ended) return ended;
+    }
+  }
+
+  /**
+   * One step. Tasks that answer at once never leave the microtask queue: the event loop gets a
+   * turn (other requests, /healthz, timers) after a slice of continuous work. A step of JSONPath
+   * states only is synchronous: awaited only when it is a promise, it costs no microtask.
+   */
+  private step(signal: Signal): MaybePromise<StepResult> {
+    if (this.turns.due()) return this.turns().then(() => this.stepNow(signal));
+    return this.stepNow(signal);
+  }
+
+  private stepNow(signal: Signal): MaybePromise<StepResult> {
+    const bytesLimit = this.options.history ? this.options.historyBytesLimit : undefined;
+    const options =
       bytesLimit === undefined
-        ? runOptions
-        : { ...runOptions, historyBytes: { limit: bytesLimit, used: historyBytes } },
-    );
-    state = result.state;
+        ? this.runOptions
+        : Object.assign({}, this.runOptions, { historyBytes: { limit: bytesLimit, used: this.historyBytes } });
+    return stepNow(this.machine, this.state, signal, this.rt, options);
+  }
+
+  /** Takes a step's state, events and commands (running the commands); the result once it ended. */
+  private take(result: StepResult): RunResult | undefined {
+    const options = this.options;
+    const state = (this.state = result.state);
     if (options.onEvents && result.events.length > 0) options.onEvents(result.events);
-    if (options.history) historyBytes += keepHistory(history, result.events, options.historyBytesLimit !== undefined);
-    for (const command of scaleTimers(result.commands, rt.now(), options.waitTimeScale ?? 1)) {
+    if (options.history)
+      this.historyBytes += keepHistory(this.history, result.events, options.historyBytesLimit !== undefined);
+    for (const command of scaleTimers(result.commands, this.rt.now(), options.waitTimeScale ?? 1)) {
       switch (command.kind) {
         case 'invokeTask': {
           const running = options.invoke ? options.invoke(command) : invokeTask(options.handlers ?? {}, command);
-          inFlight.set(command.taskId, running);
+          this.inFlight.set(command.taskId, running);
           const release = options.clock.hold?.(running);
-          if (release) holds.set(command.taskId, release);
+          if (release) this.holds.set(command.taskId, release);
           break;
         }
         case 'cancelTask':
-          inFlight.delete(command.taskId);
-          holds.get(command.taskId)?.();
-          holds.delete(command.taskId);
+          this.inFlight.delete(command.taskId);
+          this.holds.get(command.taskId)?.();
+          this.holds.delete(command.taskId);
           options.cancel?.(command.taskId);
           break;
         case 'startTimer':
-          timers.set(command.timerId, { id: command.timerId, fireAt: command.fireAt });
+          this.timers.set(command.timerId, { id: command.timerId, fireAt: command.fireAt });
           break;
         case 'cancelTimer':
-          timers.delete(command.timerId);
+          this.timers.delete(command.timerId);
           break;
         default:
           assertNever(command, 'command');
       }
     }
-    if (state.status !== 'RUNNING') return { ...ending(state, state.status), history, state };
-    const queued = inbox.shift();
-    if (queued) signal = queued;
-    else {
-      // The timer that loses the race is cancelled, so it never moves a fake clock.
-      const lost = new AbortController();
-      signal = await untilAborted(options.abort, nextSignal(options.clock, timers, inFlight, lost.signal));
-      lost.abort();
-      if (signal && 'taskId' in signal) holds.delete(signal.taskId);
-    }
+    return state.status !== 'RUNNING' ? ending(state, state.status, this.history) : undefined;
   }
-  throw new Error('The execution stopped making progress without completing');
+
+  /** A queued signal, or the next task or timer to settle (undefined: nothing is left to wait for). */
+  private async nextSignal(): Promise<Signal | undefined> {
+    const queued = this.inbox.shift();
+    if (queued) return queued;
+    // The timer that loses the race is cancelled, so it never moves a fake clock.
+    const lost = new AbortController();
+    const signal = await untilAborted(
+      this.options.abort,
+      nextSignal(this.options.clock, this.timers, this.inFlight, lost.signal),
+    );
+    lost.abort();
+    if (signal && 'taskId' in signal) this.holds.delete(signal.taskId);
+    return signal;
+  }
 }
 
 /** Appends the events to the history; their size as JSON in bytes when `measure` (else 0). */
@@ -169,14 +237,15 @@ function jsonBytes(event: HistoryEvent): number {
   }
 }
 
-/** How the execution ended, as its final state says. */
-function ending(state: ExecutionState, status: TerminalStatus): Omit<RunResult, 'history' | 'state'> {
-  return {
-    status,
-    ...(state.output !== undefined ? { output: state.output } : {}),
-    ...(state.error !== undefined ? { error: state.error } : {}),
-    ...(state.cause !== undefined ? { cause: state.cause } : {}),
-  };
+/** How the execution ended, as its final state says (built by assignment: see copyState in step.ts). */
+function ending(state: ExecutionState, status: TerminalStatus, history: HistoryEvent[]): RunResult {
+  const result: Partial<RunResult> = { status };
+  if (state.output !== undefined) result.output = state.output;
+  if (state.error !== undefined) result.error = state.error;
+  if (state.cause !== undefined) result.cause = state.cause;
+  result.history = history;
+  result.state = state;
+  return result as RunResult;
 }
 
 /** The next signal, or a `stop` signal as soon as the execution is aborted. */

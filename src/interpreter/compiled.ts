@@ -123,6 +123,8 @@ export interface ParallelState extends StateBase {
 export interface MapState extends StateBase {
   type: 'Map';
   processor: StateList;
+  /** The processor's key in CompiledMachine.lists (its iterations' Frame.list): one string, shared by every iteration. */
+  processorList: string;
   /** The processor runs in child executions: no outer variables, events in the Map Run. */
   distributed: boolean;
   itemsPath?: CompiledPath;

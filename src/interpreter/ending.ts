@@ -35,7 +35,7 @@ export function completeExecution(run: StepContext, status: TerminalStatus, resu
   switch (status) {
     case 'SUCCEEDED':
       run.emit(null, 'ExecutionSucceeded', () => ({
-        output: JSON.stringify(result.output ?? null),
+        output: run.json(result.output ?? null),
         outputDetails: { truncated: false },
       }));
       run.state.output = result.output ?? null;

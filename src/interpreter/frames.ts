@@ -128,5 +128,7 @@ export function clonePhase(phase: FramePhase): FramePhase {
 /** Removes `id` from a list of frame ids (a phase's own copy, see clonePhase). */
 export function removeId(ids: string[], id: string): void {
   const i = ids.indexOf(id);
-  if (i >= 0) ids.splice(i, 1);
+  // Iterations mostly finish in the order they started: the first one, which shift takes in O(1).
+  if (i === 0) ids.shift();
+  else if (i > 0) ids.splice(i, 1);
 }

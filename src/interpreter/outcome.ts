@@ -29,6 +29,6 @@ export function transition(state: CompiledState, t: Transition): Outcome {
 }
 
 /** Applies `f` to a value that may still be on its way. */
-export function andThen<T, U>(value: MaybePromise<T>, f: (v: T) => U): MaybePromise<U> {
+export function andThen<T, U>(value: MaybePromise<T>, f: (v: T) => MaybePromise<U>): MaybePromise<U> {
   return value instanceof Promise ? value.then(f) : f(value);
 }

@@ -16,18 +16,18 @@ import { completeExecution, type ExecutionResult } from './ending.js';
 import { clonePhase } from './frames.js';
 import { emitEvaluationFailed, linkEvent } from './links.js';
 import {
-  historyEvent,
+  eventAt,
   stateEnteredType,
   stateExitedType,
   type EventDetailsFor,
   type HistoryEvent,
   type HistoryEventType,
 } from '../vocabulary/history-events.js';
-import { transition, type ErrorOutcome, type MaybePromise, type Outcome } from './outcome.js';
+import type { ErrorOutcome, MaybePromise, Outcome } from './outcome.js';
 import { checkOutput } from './payload-size.js';
 import type { Inspector } from './pipeline/inspector.js';
 import type { StepContext } from './step-context.js';
-import { answerTask, childFinished, processState, taskTimedOut, type TaskSignal } from './states/index.js';
+import { childFinished, processState } from './states/index.js';
 import { formatId, type IdKind } from './ids.js';
 import {
   ROOT_FRAME,
@@ -42,6 +42,7 @@ import {
 } from './types.js';
 import { FrameScope } from './scope.js';
 import { withAssigned } from './variables.js';
+import { exitedDetails, JsonText } from './event-details.js';
 
 /** How many state transitions run between calls of Runtime.pause. */
 const TRANSITIONS_PER_PAUSE = 64;
@@ -50,11 +51,16 @@ export class Run implements StepContext {
   readonly events: HistoryEvent[] = [];
   readonly commands: Command[] = [];
   private readonly queue: string[] = [];
-  private readonly touched = new Set<string>();
+  /** The frames this step made or copied (by identity: a lookup costs no string hashing). */
+  private readonly touched = new Set<Frame>();
   private transitions = 0;
   /** Once ending, its last events are written even at the history limit; at the limit, only the terminal one. */
   private ending: false | 'all' | 'terminal' = false;
   private quota: HistoryQuota | undefined;
+  private readonly jsonText = new JsonText();
+  private lastList = '';
+  private lastName = '';
+  private lastState: CompiledState | undefined;
 
   constructor(
     readonly machine: CompiledMachine,
@@ -80,18 +86,23 @@ export class Run implements StepContext {
   ): number {
     if (frame?.isolated || (this.ending === 'terminal' && frame !== null)) return 0;
     if (!this.ending) (this.quota ??= new HistoryQuota(this.options)).beforeEvent(this.state.lastEventId + 1);
-    type Args = EventDetailsFor<T> extends undefined ? [] : [EventDetailsFor<T>];
-    const args = (this.options.history && details ? [details()] : []) as Args; // before the id: a throw takes none
+    const history = this.options.history;
+    const hasDetails = history && details !== undefined;
+    const built = hasDetails ? details() : undefined; // before the id: a throw takes none
     const id = ++this.state.lastEventId;
-    const previousEventId = this.options.history ? linkEvent(this.state, frame, type, id, after) : 0; // no events, no links
-    if (this.options.history) {
-      const position = { id, previousEventId, timestamp: this.rt.now() };
-      const event = historyEvent(position, type, ...args);
+    const previousEventId = history ? linkEvent(this.state, frame, type, id, after) : 0; // no events, no links
+    if (history) {
+      const event = eventAt(id, previousEventId, this.rt.now(), type, hasDetails, built);
       this.events.push(event);
       this.options.onEvent?.(event, frame);
       if (!this.ending) this.quota?.held(event);
     }
     return id;
+  }
+
+  /** A value's JSON text for an event's details (see JsonText). */
+  json(value: Json): string {
+    return this.jsonText.of(value);
   }
 
   // ---- frames ------------------------------------------------------------------------------
@@ -100,16 +111,18 @@ export class Run implements StepContext {
   frame(id: string): Frame {
     const frame = this.state.frames[id];
     if (!frame) throw new Error(`No frame ${id}`);
-    if (this.touched.has(id)) return frame;
-    const copy = { ...frame, phase: clonePhase(frame.phase) };
+    if (this.touched.has(frame)) return frame;
+    // By assignment, not spread: see copyState in step.ts.
+    const copy: Frame = Object.assign({}, frame);
+    copy.phase = clonePhase(frame.phase);
     this.state.frames[id] = copy;
-    this.touched.add(id);
+    this.touched.add(copy);
     return copy;
   }
 
   addFrame(frame: Frame): void {
     this.state.frames[frame.id] = frame;
-    this.touched.add(frame.id);
+    this.touched.add(frame);
   }
 
   removeFrame(id: string): void {
@@ -131,8 +144,14 @@ export class Run implements StepContext {
   }
 
   current(frame: Frame): CompiledState {
+    // A state is looked up several times on its way (entered, run, exited): the last one is kept.
+    if (this.lastState !== undefined && this.lastName === frame.stateName && this.lastList === frame.list)
+      return this.lastState;
     const state = this.list(frame).states.get(frame.stateName);
     if (!state) throw new Error(`No state ${frame.stateName} in ${frame.list || 'the top level'}`);
+    this.lastList = frame.list;
+    this.lastName = frame.stateName;
+    this.lastState = state;
     return state;
   }
 
@@ -185,16 +204,30 @@ export class Run implements StepContext {
 
   // ---- driving -------------------------------------------------------------------------------
 
-  /** Runs queued frames until every one is blocked or finished. */
-  async drain(): Promise<void> {
+  /**
+   * Runs queued frames until every one is blocked or finished. Synchronous until something returns
+   * a promise (a JSONata evaluation, a pause for the event loop): JSONPath states never wait on a
+   * microtask, and a step of nothing but them returns without one.
+   */
+  drain(): MaybePromise<void> {
     while (this.queue.length > 0 && this.state.status === 'RUNNING') {
       const id = this.queue.shift() as string;
       const frame = this.state.frames[id];
       if (!frame || frame.phase.kind !== 'start') continue;
       // A fan-out (a Map of many items) starts its frames here: they count as transitions too.
-      if (++this.transitions % TRANSITIONS_PER_PAUSE === 0 && this.rt.pause) await this.rt.pause();
-      await this.advance(id, () => this.startFrame(this.frame(id)));
+      const moved =
+        ++this.transitions % TRANSITIONS_PER_PAUSE === 0 && this.rt.pause
+          ? this.rt.pause().then(() => this.startQueued(id))
+          : this.startQueued(id);
+      if (moved instanceof Promise) return moved.then(() => this.drain());
     }
+  }
+
+  private startQueued(id: string): MaybePromise<void> {
+    return this.proceed(
+      id,
+      this.guard(id, () => this.startFrame(this.frame(id))),
+    );
   }
 
   /** A queued frame starts: a Map iteration announces itself, then its first state is entered. */
@@ -208,46 +241,59 @@ export class Run implements StepContext {
   }
 
   /** Runs one outcome-producing action for a frame, then keeps the frame moving while it can. */
-  async advance(frameId: string, action: () => MaybePromise<Outcome>): Promise<void> {
-    let pending = this.guard(frameId, action);
-    let outcome = pending instanceof Promise ? await pending : pending;
+  advance(frameId: string, action: () => MaybePromise<Outcome>): MaybePromise<void> {
+    return this.proceed(frameId, this.guard(frameId, action));
+  }
+
+  /** Keeps the frame moving from an outcome (or one on its way), synchronously while each is at hand. */
+  private proceed(frameId: string, pending: MaybePromise<Outcome>): MaybePromise<void> {
     for (;;) {
+      if (pending instanceof Promise) return pending.then((outcome) => this.proceed(frameId, outcome));
       if (this.state.status !== 'RUNNING' || !this.state.frames[frameId]) return;
       const frame = this.frame(frameId);
-      outcome = checkOutput(frame, outcome);
+      const outcome = checkOutput(frame, pending);
       switch (outcome.kind) {
         case 'blocked':
           return;
         case 'next':
-          if (++this.transitions % TRANSITIONS_PER_PAUSE === 0) {
-            if (this.rt.pause) await this.rt.pause();
-            if (this.options.deadline !== undefined && this.rt.now() >= this.options.deadline) {
-              this.complete('TIMED_OUT', { error: StatesErrors.Timeout, cause: MAX_DURATION_CAUSE });
-              return;
-            }
-          }
-          this.exitState(frame, outcome.output, outcome.assigned);
-          this.enterState(frame, outcome.next, outcome.output);
-          pending = this.guard(frameId, () => processState(this, this.frame(frameId)));
-          outcome = pending instanceof Promise ? await pending : pending;
+          if (++this.transitions % TRANSITIONS_PER_PAUSE === 0) return this.pauseThenEnter(frame, outcome);
+          pending = this.enterNext(frame, outcome);
           break;
         case 'end':
           this.exitState(frame, outcome.output, outcome.assigned);
-          await this.finishFrame(frameId, { ok: true, output: outcome.output });
-          return;
-        case 'error': {
-          const failure = outcome;
-          outcome = await this.guard(frameId, () => this.handleError(this.frame(frameId), failure));
-          if (outcome.kind === 'error') {
-            await this.finishFrame(frameId, { ok: false, error: outcome.error, cause: outcome.cause });
-            return;
-          }
-          break;
-        }
+          return this.finishFrame(frameId, { ok: true, output: outcome.output });
+        case 'error':
+          return this.onError(frameId, outcome);
         default:
           assertNever(outcome, 'outcome');
       }
     }
+  }
+
+  /** Every so many transitions: the event loop's turn, and the runner's deadline. */
+  private async pauseThenEnter(frame: Frame, outcome: Extract<Outcome, { kind: 'next' }>): Promise<void> {
+    if (this.rt.pause) await this.rt.pause();
+    if (this.options.deadline !== undefined && this.rt.now() >= this.options.deadline) {
+      this.complete('TIMED_OUT', { error: StatesErrors.Timeout, cause: MAX_DURATION_CAUSE });
+      return;
+    }
+    await this.proceed(frame.id, this.enterNext(frame, outcome));
+  }
+
+  private enterNext(frame: Frame, outcome: Extract<Outcome, { kind: 'next' }>): MaybePromise<Outcome> {
+    this.exitState(frame, outcome.output, outcome.assigned);
+    this.enterState(frame, outcome.next, outcome.output);
+    return this.guard(frame.id, () => processState(this, this.frame(frame.id)));
+  }
+
+  /** A state failed: Retry, then Catch; a failure neither handles ends the frame. */
+  private async onError(frameId: string, failure: ErrorOutcome): Promise<void> {
+    const outcome = await this.guard(frameId, () => this.handleError(this.frame(frameId), failure));
+    if (outcome.kind === 'error') {
+      await this.finishFrame(frameId, { ok: false, error: outcome.error, cause: outcome.cause });
+      return;
+    }
+    await this.proceed(frameId, outcome);
   }
 
   /** Runs an action, turning a thrown (or rejected) StatesError into an error outcome. */
@@ -278,7 +324,7 @@ export class Run implements StepContext {
     const state = this.current(frame);
     frame.enteredEventId = this.emit(frame, stateEnteredType(state.type), () => ({
       name,
-      input: JSON.stringify(input),
+      input: this.json(input),
       inputDetails: { truncated: false },
     }));
   }
@@ -291,20 +337,7 @@ export class Run implements StepContext {
     frame.retained = undefined;
     const type = stateExitedType(state.type);
     if (type === null) return;
-    this.emit(frame, type, () => {
-      const details: EventDetailsFor<typeof type> = {
-        name: state.name,
-        output: JSON.stringify(output),
-        outputDetails: { truncated: false },
-      };
-      if (assigned) {
-        details.assignedVariables = Object.fromEntries(
-          Object.entries(assigned).map(([k, v]) => [k, JSON.stringify(v)]),
-        );
-        details.assignedVariablesDetails = { truncated: false };
-      }
-      return details;
-    });
+    this.emit(frame, type, () => exitedDetails(state.name, this.json(output), assigned));
   }
 
   /** Retry, then Catch, for a failure of the frame's current state (a catcher that cannot be evaluated fails it). */
@@ -336,7 +369,7 @@ export class Run implements StepContext {
   }
 
   /** A frame ended: the execution ends, or the parent Parallel/Map hears of it. */
-  async finishFrame(frameId: string, outcome: FrameOutcome): Promise<void> {
+  finishFrame(frameId: string, outcome: FrameOutcome): MaybePromise<void> {
     const frame = this.frame(frameId);
     frame.phase = { kind: 'done' };
     frame.outcome = outcome;
@@ -348,7 +381,7 @@ export class Run implements StepContext {
     const parentId = frame.parentId as string;
     this.removeFrame(frame.id);
     if (!this.state.frames[parentId]) return;
-    await childFinished(this, this.frame(parentId), frame, outcome);
+    return childFinished(this, this.frame(parentId), frame, outcome);
   }
 
   /** Ends the execution: the terminal event, every outstanding task and timer cancelled. */
@@ -356,44 +389,5 @@ export class Run implements StepContext {
     if (this.state.status !== 'RUNNING') return;
     this.ending = abortEvents ? 'all' : 'terminal';
     completeExecution(this, status, result);
-  }
-
-  // ---- signals on waiting frames -----------------------------------------------------------------
-
-  async onTimer(frameId: string, timerId: string): Promise<void> {
-    const frame = this.frame(frameId);
-    const phase = frame.phase;
-    switch (phase.kind) {
-      case 'wait':
-        if (phase.timerId !== timerId) return;
-        this.unwait(timerId);
-        await this.advance(frameId, async () => transition(this.current(frame), phase.then));
-        return;
-      case 'retryBackoff':
-        if (phase.timerId !== timerId) return;
-        this.unwait(timerId);
-        frame.phase = { kind: 'ready' };
-        await this.advance(frameId, () => processState(this, this.frame(frameId), { retry: true }));
-        return;
-      case 'task':
-        if (phase.timeoutTimerId === timerId || phase.heartbeatTimerId === timerId) {
-          await this.advance(frameId, async () => taskTimedOut(this, frame, phase.heartbeatTimerId === timerId));
-        }
-        return;
-      case 'start':
-      case 'ready':
-      case 'parallel':
-      case 'map':
-      case 'done':
-        // Waits on no timer: a late timer (cancelled, or of a state left since) changes nothing.
-        return;
-      default:
-        assertNever(phase, 'frame phase');
-    }
-  }
-
-  async onTask(frameId: string, signal: TaskSignal): Promise<void> {
-    const answer = answerTask(this, this.frame(frameId), signal);
-    if (answer) await this.advance(frameId, answer);
   }
 }

@@ -35,6 +35,9 @@ export interface StepContext {
     after?: number,
   ): number;
 
+  /** A value's JSON text for an event's details (the last value's is kept: see Run.json). */
+  json(value: Json): string;
+
   /** The frame, copied on first write in this step so the caller's state is never mutated. */
   frame(id: string): Frame;
   addFrame(frame: Frame): void;
@@ -60,6 +63,9 @@ export interface StepContext {
   /** JSONata bindings; `$states.context` is built only if an expression reads it. */
   bindings(frame: Frame, states: Omit<JsonataBindings['states'], 'context'>, extras?: ContextExtras): JsonataBindings;
 
-  /** Runs one outcome-producing action for a frame, then keeps the frame moving while it can. */
-  advance(frameId: string, action: () => MaybePromise<Outcome>): Promise<void>;
+  /**
+   * Runs one outcome-producing action for a frame, then keeps the frame moving while it can;
+   * synchronous unless something on the way is not.
+   */
+  advance(frameId: string, action: () => MaybePromise<Outcome>): MaybePromise<void>;
 }

@@ -478,14 +478,25 @@ export function historyEvent<T extends HistoryEventType>(
   type: T,
   ...details: EventDetailsFor<T> extends undefined ? [] : [details: EventDetailsFor<T>]
 ): HistoryEvent {
-  const event: HistoryEvent = {
-    id: position.id,
-    previousEventId: position.previousEventId,
-    timestamp: position.timestamp,
-    type,
-  };
+  return eventAt(position.id, position.previousEventId, position.timestamp, type, details.length > 0, details[0]);
+}
+
+/**
+ * historyEvent for the interpreter's every event: no position object, no rest arguments. The
+ * details (when `hasDetails`) go in their field by a keyed store, not Object.assign of a
+ * computed-key literal (which costs a dictionary object per event).
+ */
+export function eventAt(
+  id: number,
+  previousEventId: number,
+  timestamp: number,
+  type: HistoryEventType,
+  hasDetails: boolean,
+  details: unknown,
+): HistoryEvent {
+  const event: HistoryEvent = { id, previousEventId, timestamp, type };
   const field: HistoryEventDetailsField | null = detailsFieldOf[type];
-  if (field !== null && details.length > 0) Object.assign(event, { [field]: details[0] });
+  if (field !== null && hasDetails) (event as unknown as Record<string, unknown>)[field] = details;
   return event;
 }
 

@@ -22,6 +22,6 @@ export interface StateBehaviour<S extends CompiledState> {
   compile(base: StateBase, ctx: CompileContext): S;
   /** Runs the state entered by `frame`, up to its outcome or what it waits for. */
   run(run: StepContext, frame: Frame, state: S, options: ProcessOptions): MaybePromise<Outcome>;
-  /** Parallel and Map: a child frame (branch, iteration) of `parent` ended. */
-  childFinished?(run: StepContext, parent: Frame, state: S, child: Frame, outcome: FrameOutcome): Promise<void>;
+  /** Parallel and Map: a child frame (branch, iteration) of `parent` ended. Synchronous when it can be. */
+  childFinished?(run: StepContext, parent: Frame, state: S, child: Frame, outcome: FrameOutcome): MaybePromise<void>;
 }

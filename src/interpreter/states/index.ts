@@ -70,7 +70,12 @@ function runState<T extends StateType>(
 }
 
 /** A child frame of `parent` (a Parallel branch, a Map iteration) ended. */
-export function childFinished(run: StepContext, parent: Frame, child: Frame, outcome: FrameOutcome): Promise<void> {
+export function childFinished(
+  run: StepContext,
+  parent: Frame,
+  child: Frame,
+  outcome: FrameOutcome,
+): MaybePromise<void> {
   const state = run.current(parent);
   return notifyParent(state.type, run, parent, state, child, outcome);
 }
@@ -83,6 +88,6 @@ function notifyParent<T extends StateType>(
   state: StateOfType[T],
   child: Frame,
   outcome: FrameOutcome,
-): Promise<void> {
-  return behaviours[type].childFinished?.(run, parent, state, child, outcome) ?? Promise.resolve();
+): MaybePromise<void> {
+  return behaviours[type].childFinished?.(run, parent, state, child, outcome);
 }

@@ -10,6 +10,7 @@ import { dynamicValue, floatField, integerField } from '../fields.js';
 import { inputPath, selectPath } from '../pipeline/jsonpath.js';
 import type { StepContext } from '../step-context.js';
 import type { Frame } from '../types.js';
+import type { MaybePromise } from '../outcome.js';
 
 /** A Map's input pipeline, before any iteration: the values its iterations and limits come from. */
 export interface PreparedMap {
@@ -130,15 +131,15 @@ export async function batchItems(
   return batches;
 }
 
-/** ItemSelector over one item: an iteration's input. */
-export async function iterationInput(
+/** ItemSelector over one item: an iteration's input (synchronous but for a JSONata ItemSelector). */
+export function iterationInput(
   run: StepContext,
   frame: Frame,
   state: MapState,
   mapInput: Json,
   index: number,
   value: Json,
-): Promise<Json> {
+): MaybePromise<Json> {
   const selector = state.itemSelector;
   if (!selector) return value;
   const mapItem = { index, value };

@@ -11,7 +11,7 @@ import { formatMapRunArn, homeOf } from '../../vocabulary/arn.js';
 import { StatesError, StatesErrors } from '../../vocabulary/states-errors.js';
 import { abortChildren, newChild, removeId } from '../frames.js';
 import { joinChild } from '../links.js';
-import type { Outcome } from '../outcome.js';
+import { andThen, type MaybePromise, type Outcome } from '../outcome.js';
 import { finishWithResult } from '../pipeline/index.js';
 import type { StepContext } from '../step-context.js';
 import type { Frame, MapPhase } from '../types.js';
@@ -26,10 +26,12 @@ export const map: StateBehaviour<MapState> = {
     const config = isJsonObject(processorRaw.ProcessorConfig) ? processorRaw.ProcessorConfig : {};
     const batcher = isJsonObject(raw.ItemBatcher) ? raw.ItemBatcher : undefined;
     const processorPointer = `${pointer}/${isJsonObject(raw.ItemProcessor) ? 'ItemProcessor' : 'Iterator'}`;
+    const processorList = `${address}/processor`;
     return {
       ...base,
       type: 'Map',
-      processor: list(processorRaw, `${address}/processor`, processorPointer),
+      processor: list(processorRaw, processorList, processorPointer),
+      processorList,
       distributed: config.Mode === 'DISTRIBUTED',
       itemsPath: c.optionalPath('ItemsPath') ?? undefined,
       items: c.items(),
@@ -51,7 +53,7 @@ export const map: StateBehaviour<MapState> = {
   run: (run, frame, state) =>
     state.distributed && run.mapRuns ? startMapRun(run, frame, state) : startMap(run, frame, state),
 
-  async childFinished(run, parent, state, child, outcome) {
+  childFinished(run, parent, state, child, outcome) {
     if (parent.phase.kind !== 'map') return;
     // `parent` is this step's own copy (StepContext.frame), so its phase arrays may be updated in place.
     const phase = parent.phase;
@@ -82,17 +84,19 @@ export const map: StateBehaviour<MapState> = {
             }
           : { error: outcome.error, cause: outcome.cause };
         if (phase.distributed) run.emit(parent, 'MapRunFailed', () => omit(failure));
-        await run.advance(parent.id, async () => ({ kind: 'error', ...failure }));
-        return;
+        return run.advance(parent.id, () => ({ kind: 'error', ...failure }));
       }
     }
-    await run.advance(parent.id, async () => {
+    // Synchronous for JSONPath: a Map of many items passes here once per iteration.
+    return run.advance(parent.id, () => {
       const current = run.frame(parent.id);
       // An iteration taking the finished one's place follows that one's last event.
-      await spawnIterations(run, current, state, child.isolated ? undefined : child.lastEventId);
-      const now = current.phase as MapPhase;
-      if (now.running.length === 0 && now.nextIndex >= now.items.length) return finishMap(run, current, state);
-      return { kind: 'blocked' };
+      const spawned = spawnIterations(run, current, state, child.isolated ? undefined : child.lastEventId);
+      return andThen(spawned, () => {
+        const now = current.phase as MapPhase;
+        if (now.running.length === 0 && now.nextIndex >= now.items.length) return finishMap(run, current, state);
+        return { kind: 'blocked' };
+      });
     });
   },
 };
@@ -201,23 +205,53 @@ function mapRunArn(run: StepContext, state: MapState): string {
   return formatMapRunArn(homeOf(info.stateMachineArn), info.stateMachineName, state.label ?? state.name, run.rt.uuid());
 }
 
-/** Starts iterations while the concurrency limit allows; their first events follow `after` (default: the Map's last). */
-async function spawnIterations(run: StepContext, frame: Frame, state: MapState, after?: number): Promise<void> {
+/**
+ * Starts iterations while the concurrency limit allows; their first events follow `after` (default:
+ * the Map's last). Synchronous unless an ItemSelector is a JSONata expression.
+ */
+function spawnIterations(run: StepContext, frame: Frame, state: MapState, after?: number): MaybePromise<void> {
   const phase = frame.phase as MapPhase;
   const limit = phase.maxConcurrency > 0 ? phase.maxConcurrency : Number.POSITIVE_INFINITY;
   while (phase.nextIndex < phase.items.length && phase.running.length < limit) {
     const index = phase.nextIndex++;
     if (phase.done[index]) continue;
     const value = phase.items[index] as Json;
-    const input = await iterationInput(run, frame, state, phase.mapInput, index, value);
-    const list = `${state.address}/processor`;
-    const mapItem = { index, value };
-    const child = newChild(run, frame, list, state.processor, index, input, state.distributed, mapItem, after);
-    phase.running.push(child.id);
+    const input = iterationInput(run, frame, state, phase.mapInput, index, value);
+    if (input instanceof Promise) {
+      return input.then((ready) => {
+        spawnIteration(run, frame, state, index, value, ready, after);
+        return spawnIterations(run, frame, state, after);
+      });
+    }
+    spawnIteration(run, frame, state, index, value, input, after);
   }
 }
 
-async function finishMap(run: StepContext, frame: Frame, state: MapState): Promise<Outcome> {
+function spawnIteration(
+  run: StepContext,
+  frame: Frame,
+  state: MapState,
+  index: number,
+  value: Json,
+  input: Json,
+  after: number | undefined,
+): void {
+  const mapItem = { index, value };
+  const child = newChild(
+    run,
+    frame,
+    state.processorList,
+    state.processor,
+    index,
+    input,
+    state.distributed,
+    mapItem,
+    after,
+  );
+  (frame.phase as MapPhase).running.push(child.id);
+}
+
+function finishMap(run: StepContext, frame: Frame, state: MapState): MaybePromise<Outcome> {
   const phase = frame.phase as MapPhase;
   // Neither moves the Map's link: its MapStateExited follows what they follow (see links.ts).
   const runSucceeded = phase.distributed ? run.emit(frame, 'MapRunSucceeded') : undefined;

@@ -30,7 +30,7 @@ export const parallel: StateBehaviour<ParallelState> = {
 
   run: (run, frame, state) => startParallel(run, frame, state),
 
-  async childFinished(run, parent, state, child, outcome) {
+  childFinished(run, parent, state, child, outcome) {
     if (parent.phase.kind !== 'parallel') return;
     const parentId = parent.id;
     // `parent` is this step's own copy (StepContext.frame), so its phase arrays may be updated in place.
@@ -42,13 +42,12 @@ export const parallel: StateBehaviour<ParallelState> = {
       abortChildren(run, parent, false);
       parent.retained = { kind: 'parallel', results: phase.results, done: phase.done };
       parent.phase = { kind: 'ready' };
-      await run.advance(parentId, async () => ({ kind: 'error', error: outcome.error, cause: outcome.cause }));
-      return;
+      return run.advance(parentId, () => ({ kind: 'error', error: outcome.error, cause: outcome.cause }));
     }
     phase.results[child.index] = outcome.output;
     phase.done[child.index] = true;
     phase.pending -= 1;
-    if (phase.pending === 0) await run.advance(parentId, () => finishParallel(run, run.frame(parentId), state));
+    if (phase.pending === 0) return run.advance(parentId, () => finishParallel(run, run.frame(parentId), state));
   },
 };
 
