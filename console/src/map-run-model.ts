@@ -4,23 +4,12 @@
  * started, a Map Run's name, and UpdateMapRun's request from the form's text. Pure.
  */
 import { parseStatesArn } from '../../src/vocabulary/arn.js';
+import type { MapRunCounts } from '../../src/engine/map-runs/describe.js';
 import type { HistoryEvent } from './api.js';
 
-export type MapRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+export type { MapRunCounts };
 
-/** DescribeMapRun's `itemCounts` and `executionCounts`. */
-export interface MapRunCounts {
-  pending: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  timedOut: number;
-  aborted: number;
-  total: number;
-  resultsWritten: number;
-  failuresNotRedrivable: number;
-  pendingRedrive: number;
-}
+export type MapRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
 
 export interface MapRun {
   mapRunArn: string;
