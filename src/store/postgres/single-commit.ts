@@ -28,6 +28,11 @@ class Params {
     this.values.push(value);
     return `$${this.values.length}::${type}`;
   }
+
+  /** One array parameter per column of `rows`, in order: the placeholders, comma-separated, for unnest(). */
+  columns<T>(rows: readonly T[], columns: [pick: (row: T) => unknown, type: string][]): string {
+    return columns.map(([pick, type]) => this.add(rows.map(pick), type)).join(', ');
+  }
 }
 
 interface Statement {
@@ -118,33 +123,17 @@ function rowPart(commit: Commit, p: Params, shape: string[]): string {
 function eventsPart(commit: Commit, p: Params, shape: string[]): string | undefined {
   if (commit.events.length === 0) return undefined;
   shape.push('e');
-  const rows = commit.events.map(eventColumns);
-  const columns = [
-    p.add(
-      rows.map((r) => r.id),
-      'integer[]',
-    ),
-    p.add(
-      rows.map((r) => r.previous_event_id),
-      'integer[]',
-    ),
-    p.add(
-      rows.map((r) => r.type),
-      'text[]',
-    ),
-    p.add(
-      rows.map((r) => r.timestamp),
-      'bigint[]',
-    ),
-    p.add(
-      rows.map((r) => (r.details === null ? null : JSON.stringify(r.details))),
-      'text[]',
-    ),
-  ];
+  const columns = p.columns(commit.events.map(eventColumns), [
+    [(r) => r.id, 'integer[]'],
+    [(r) => r.previous_event_id, 'integer[]'],
+    [(r) => r.type, 'text[]'],
+    [(r) => r.timestamp, 'bigint[]'],
+    [(r) => (r.details === null ? null : JSON.stringify(r.details)), 'text[]'],
+  ]);
   return `new_events AS (
   INSERT INTO history_events (execution_arn, id, previous_event_id, type, timestamp, details)
   SELECT a.arn, x.id, x.previous_event_id, x.type, x.timestamp, x.details::jsonb
-    FROM applied a, unnest(${columns.join(', ')}) AS x(id, previous_event_id, type, timestamp, details)
+    FROM applied a, unnest(${columns}) AS x(id, previous_event_id, type, timestamp, details)
   ON CONFLICT (execution_arn, id) DO NOTHING
 )`;
 }
@@ -163,17 +152,13 @@ function timerParts(commit: Commit, p: Params, shape: string[]): string[] {
   }
   if (added.length > 0) {
     shape.push('ta');
-    const ids = p.add(
-      added.map((t) => t.timerId),
-      'text[]',
-    );
-    const fireAts = p.add(
-      added.map((t) => t.fireAt),
-      'bigint[]',
-    );
+    const columns = p.columns(added, [
+      [(t) => t.timerId, 'text[]'],
+      [(t) => t.fireAt, 'bigint[]'],
+    ]);
     parts.push(`added_timers AS (
   INSERT INTO timers (execution_arn, timer_id, fire_at)
-  SELECT a.arn, x.timer_id, x.fire_at FROM applied a, unnest(${ids}, ${fireAts}) AS x(timer_id, fire_at)
+  SELECT a.arn, x.timer_id, x.fire_at FROM applied a, unnest(${columns}) AS x(timer_id, fire_at)
   ON CONFLICT (execution_arn, timer_id) DO UPDATE SET fire_at = excluded.fire_at
 )`);
   }
@@ -193,28 +178,16 @@ function taskParts(commit: Commit, p: Params, shape: string[]): string[] {
   }
   if (added.length > 0) {
     shape.push('ka');
-    const columns = [
-      p.add(
-        added.map((t) => t.taskId),
-        'text[]',
-      ),
-      p.add(
-        added.map((t) => t.resource),
-        'text[]',
-      ),
-      p.add(
-        added.map((t) => JSON.stringify(t.command)),
-        'text[]',
-      ),
-      p.add(
-        added.map((t) => t.createdAt),
-        'bigint[]',
-      ),
-    ];
+    const columns = p.columns(added, [
+      [(t) => t.taskId, 'text[]'],
+      [(t) => t.resource, 'text[]'],
+      [(t) => JSON.stringify(t.command), 'text[]'],
+      [(t) => t.createdAt, 'bigint[]'],
+    ]);
     parts.push(`added_tasks AS (
   INSERT INTO tasks (execution_arn, task_id, resource, command, created_at)
   SELECT a.arn, x.task_id, x.resource, x.command::jsonb, x.created_at
-    FROM applied a, unnest(${columns.join(', ')}) AS x(task_id, resource, command, created_at)
+    FROM applied a, unnest(${columns}) AS x(task_id, resource, command, created_at)
   ON CONFLICT (execution_arn, task_id) DO UPDATE SET resource = excluded.resource, command = excluded.command,
     created_at = excluded.created_at, locked_by = NULL, locked_until = NULL, claimed_by = NULL, claimed_at = NULL
 )`);
@@ -226,23 +199,14 @@ function outboxPart(commit: Commit, p: Params, shape: string[]): string | undefi
   const outbox = commit.outbox ?? [];
   if (outbox.length === 0) return undefined;
   shape.push('o');
-  const columns = [
-    p.add(
-      outbox.map((m) => m.target),
-      'text[]',
-    ),
-    p.add(
-      outbox.map((m) => m.body),
-      'text[]',
-    ),
-    p.add(
-      outbox.map((m) => m.createdAt),
-      'bigint[]',
-    ),
-  ];
+  const columns = p.columns(outbox, [
+    [(m) => m.target, 'text[]'],
+    [(m) => m.body, 'text[]'],
+    [(m) => m.createdAt, 'bigint[]'],
+  ]);
   return `added_outbox AS (
   INSERT INTO outbox (target, body, created_at, next_attempt_at)
-  SELECT x.target, x.body, x.created_at, x.created_at FROM applied a, unnest(${columns.join(', ')}) AS x(target, body, created_at)
+  SELECT x.target, x.body, x.created_at, x.created_at FROM applied a, unnest(${columns}) AS x(target, body, created_at)
 )`;
 }
 
@@ -251,17 +215,13 @@ function settledPart(commit: Commit, p: Params, shape: string[]): string | undef
   if (settled.length === 0) return undefined;
   shape.push('s');
   const at = p.add(commit.lease?.now ?? Date.now(), 'bigint');
-  const ids = p.add(
-    settled.map((s) => s.id),
-    'bigint[]',
-  );
-  const accepted = p.add(
-    settled.map((s) => s.accepted),
-    'boolean[]',
-  );
+  const columns = p.columns(settled, [
+    [(s) => s.id, 'bigint[]'],
+    [(s) => s.accepted, 'boolean[]'],
+  ]);
   return `settled AS (
   UPDATE signals s SET settled_at = ${at}, accepted = x.accepted
-    FROM applied a, unnest(${ids}, ${accepted}) AS x(id, accepted)
+    FROM applied a, unnest(${columns}) AS x(id, accepted)
    WHERE s.id = x.id AND s.settled_at IS NULL
 )`;
 }
